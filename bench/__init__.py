@@ -1,0 +1,1 @@
+"""Benchmarks and the synthetic-content maker they use (`bench/make_content.py`)."""

@@ -1,0 +1,1 @@
+"""The form service: citizens' submissions and the staff tools (see issue 3)."""

@@ -1,0 +1,297 @@
+"""Every text an editor or a citizen reads from the generator, in Chinese, in one place."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from generator import model
+
+AREA_LEVEL_LABELS = {
+    "province": "省级",
+    "city": "市级",
+    "county": "县级",
+    "township": "乡级",
+    "village": "村级",
+}
+CONGRESS_LEVEL_LABELS = {
+    "national": "全国人大代表",
+    "provincial": "省人大代表",
+    "city": "市人大代表",
+    "county": "县（区）人大代表",
+    "township": "乡镇人大代表",
+}
+STATION_KIND_LABELS = {
+    "fixed": "固定站",
+    "mobile": "流动站",
+    "online": "云上站",
+}
+GENDER_LABELS = {
+    "male": "男",
+    "female": "女",
+}
+
+SITE_TITLE = "码上找代表"
+FORMER_DEPUTY = "已离任"
+
+
+# --- Station posters (generator/posters.py, generator/templates/poster.html.j2) ---------------------------------------
+POSTER_TEXTS = {
+    "title": "代表联络站 · 码上找代表",
+    "kind": "类型",
+    "address": "地址",
+    "hours": "开放时间",
+    "reception": "代表接待",
+    "phone": "联系电话",
+    "deputies": "本站人大代表",
+    "scan_deputy": "扫码找代表，留言反映意见建议",
+    "scan_station": "扫码查看联络站，找代表、提建议",
+    "or_visit": "或访问",
+    "no_photo": "暂无照片",
+    "print_hint": "用浏览器的“打印”功能（电脑上按 Ctrl+P）打印：A4 纸，缩放选“实际大小”（100%）。",
+}
+# --- end of station posters -------------------------------------------------------------------------------------------
+DEPUTY_DESCRIPTION = "{name}：{summary}"
+STATION_DESCRIPTION = "{name}（{kind}）"
+AREA_DESCRIPTION = "{name}的人大代表和代表联络站"
+INDEX_DESCRIPTION = "码上找代表：{title}"
+STATIONS_INDEX_TITLE = "代表联络站"
+AREAS_INDEX_TITLE = "按地区找代表"
+LEVELS_INDEX_TITLE = "按层级找代表"
+DATE_FORMAT = "{year}年{month}月{day}日"
+
+
+# --- Problems in content/: what went wrong (message) and how to fix it (hint) ---------------------------------------
+# Read by editors in `path:line: field: message（hint）`. Field names, ids and values stay as written; `{value}` is the
+# offending value, already quoted and shortened by `shown()`.
+
+ID_CHARS = "只能用小写字母 a-z、数字 0-9 和连字符 -，连字符不能在开头或结尾"
+DATE_HINT = "写成 2023-01-01，即年-月-日"
+FILL_OR_DROP = "填写内容，或删去这一行"
+
+YAML_SYNTAX = "YAML 语法错误：{detail}"
+YAML_SYNTAX_HINT = "检查这一行和上一行的缩进、冒号和引号"
+YAML_SYNTAX_DETAILS = [  # (PyYAML's problem text contains, what it means, how to fix it)
+    ("found character '\\t'", "不能用 Tab 缩进", "请用空格缩进"),
+    ("mapping values are not allowed here", "这里不能出现冒号", "冒号后要有空格；文字里含冒号时给整段文字加引号"),
+    ("could not find expected ':'", "缺少冒号", "写成“字段: 值”，冒号后要有空格"),
+    ("did not find expected key", "缩进没有对齐", YAML_SYNTAX_HINT),
+    ("did not find expected '-' indicator", "列表项没有对齐", "同一列表的“- ”要对齐"),
+    ("expected <block end>", "缩进没有对齐", "同一层的字段要左对齐"),
+    ("found unexpected end of stream", "文件意外结束", "检查引号或括号是否成对"),
+    ("found unknown escape character", "双引号里有无效的转义字符", "把反斜杠写成 \\\\，或改用单引号"),
+    ("expected ',' or ']'", "方括号列表没有正确结束", "检查逗号和右方括号 ]"),
+    ("expected ',' or '}'", "花括号映射没有正确结束", "检查逗号和右花括号 }"),
+]
+NOT_UTF8 = "文件不是 UTF-8 编码"
+NOT_UTF8_HINT = "请用 UTF-8 编码保存文件"
+BAD_CHARACTER = "含有不允许的字符 {char}"
+BAD_CHARACTER_HINT = "删除这个字符（常见于从网页或文档复制的文字）"
+MULTIPLE_DOCUMENTS = "一个文件只能有一个 YAML 文档"
+MULTIPLE_DOCUMENTS_HINT = "删除多余的“---”行，或把后面的内容移到单独的文件"
+EXPLICIT_TAG = "不允许使用 YAML 标签 {tag}"
+EXPLICIT_TAG_HINT = "删除 {tag}：所有值都按文字读取，类型由字段决定"
+ANCHOR = "不允许使用 YAML 锚点 &{name}"
+ALIAS = "不允许使用 YAML 别名 *{name}"
+ANCHOR_HINT = "请把内容直接写出来"
+ANCHOR_MORE_HINT = "请把内容直接写出来；本文件另有 {count} 处锚点或别名"
+TOO_DEEP = "嵌套层数太多"
+TOO_DEEP_HINT = "内容最多嵌套 {depth} 层"
+DUPLICATE_KEY = "字段重复"
+DUPLICATE_KEY_HINT = "第 {line} 行已经写过 {key}，请删掉其中一个"
+KEY_NOT_TEXT = "字段名必须是文字"
+KEY_NOT_TEXT_HINT = "写成“字段: 值”的形式"
+
+NOT_YAML_FILE = "不是 .yaml 文件，不会被读取"
+YML_FILE_HINT = "改名为 {name}.yaml"
+NOT_YAML_FILE_HINT = "这个目录只放 .yaml 文件，请把它移走"
+EMPTY_FILE = "文件是空的"
+AREAS_EMPTY_HINT = "列出所有地区，每个地区一项，以“- ”开头"
+AREAS_MISSING = "找不到地区文件"
+AREAS_MISSING_HINT = "请创建 areas.yaml，列出所有地区"
+FILE_NAME_NOT_ID = "文件名 {value} 不能用作 id"
+FILE_NAME_NOT_ID_HINT = ID_CHARS + "，例如 zhang-san.yaml"
+ID_NOT_FILE_NAME = "{value} 与文件名 {stem}.yaml 不一致"
+ID_NOT_FILE_NAME_HINT = "改为 id: {stem}，或把文件改名为 {id}.yaml"
+DUPLICATE_AREA = "地区代码 {value} 重复"
+DUPLICATE_AREA_HINT = "第 {line} 行已经有这个代码"
+UNKNOWN_AREA = "未知的地区代码 {value}"
+UNKNOWN_AREA_HINT = "请先在 areas.yaml 中添加这个地区"
+UNKNOWN_STATION = "未知的联络站 {value}"
+UNKNOWN_STATION_HINT = "stations/ 下没有 {id}.yaml"
+DID_YOU_MEAN = "是不是 {suggestion}？"
+AREA_CYCLE = "上级地区形成循环：{cycle}"
+AREA_CYCLE_HINT = "检查这些地区的 parent"
+PHOTO_MISSING = "照片文件不存在：{value}"
+PHOTO_MISSING_HINT = "把照片放到 {path}，或删去 photo 这一行"
+PHOTO_OUTSIDE = "照片路径不能包含 .."
+PHOTO_OUTSIDE_HINT = "照片要放在 photos/ 目录里"
+
+DEPUTY_WITHOUT_STATION = "在任代表没有关联任何联络站"
+DEPUTY_WITHOUT_STATION_HINT = "在 stations 中填写所在联络站的 id"
+STATION_WITHOUT_DEPUTY = "没有在任代表关联到这个联络站"
+STATION_WITHOUT_DEPUTY_HINT = "在代表文件的 stations 中加上 {id}"
+SAME_NAME_SAME_AREA = "与 {other} 同名同地区（{name}，{area}）"
+SAME_NAME_SAME_AREA_HINT = "如果是同一个人，请合并为一个文件；如果是两个人，可以忽略这条提示"
+STATION_LISTED_TWICE = "联络站 {value} 重复列出"
+STATION_LISTED_TWICE_HINT = "删掉重复的一项"
+
+SCHEMA_TITLES = {  # JSON Schemas for editors' YAML editors (generator/schema.py)
+    "deputy": ("人大代表", "content/deputies/<id>.yaml：一位代表一个文件，文件名就是 id"),
+    "station": ("代表联络站", "content/stations/<id>.yaml：一个联络站一个文件，文件名就是 id"),
+    "areas": ("行政区划", "content/areas.yaml：所有地区的列表"),
+}
+RECORD_TITLES = {"Area": "地区", "Location": "坐标", "Reception": "代表接待", "Membership": "代表任职"}
+FIELD_TITLES = {
+    "id": "编号（与文件名相同）",
+    "name": "名称",
+    "code": "行政区划代码",
+    "level": "层级",
+    "parent": "上级地区代码",
+    "kind": "类型",
+    "area": "所在地区代码",
+    "address": "地址",
+    "location": "坐标",
+    "lat": "纬度",
+    "lon": "经度",
+    "hours": "开放时间",
+    "reception": "代表接待",
+    "day": "接待日",
+    "time": "时段",
+    "note": "备注",
+    "phone": "办公电话",
+    "photo": "照片（photos/ 下的文件名）",
+    "description": "简介",
+    "gender": "性别",
+    "ethnicity": "民族",
+    "party": "政治面貌",
+    "occupation": "工作单位及职务",
+    "bio": "简介",
+    "memberships": "代表任职",
+    "congress": "届次",
+    "constituency": "选区或代表团",
+    "since": "开始日期",
+    "until": "结束日期",
+    "end_reason": "结束原因",
+    "stations": "所在联络站（联络站 id）",
+    "sources": "信息来源",
+}
+
+EXAMPLES = {  # what a missing field could look like
+    "id": "zhang-san",
+    "code": "990102",
+    "area": "990102",
+    "parent": "990100",
+    "level": "county",
+    "kind": "fixed",
+    "congress": "第十六届",
+    "since": "2023-01-01",
+    "until": "2023-01-01",
+    "day": "每周三",
+    "time": "09:00-11:30",
+    "phone": "0571-88881234",
+    "lat": "30.2741",
+    "lon": "120.1551",
+    "memberships": "（见其他代表文件）",
+}
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """A value as it appears in a message: quoted text, shortened if long; a word for lists, mappings and nothing."""
+    if value is None:
+        return "空值"
+    if isinstance(value, list):
+        return "列表"
+    if isinstance(value, dict):
+        return "映射"
+    text = str(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return json.dumps(text, ensure_ascii=False)
+
+
+def choices(values: Iterable[str]) -> str:
+    """Allowed values with their Chinese labels, for hints: `male（男）、female（女）`."""
+    values = list(values)
+    known = (AREA_LEVEL_LABELS, CONGRESS_LEVEL_LABELS, STATION_KIND_LABELS, GENDER_LABELS)
+    labels = next((d for d in known if set(values) <= d.keys()), {})
+    return "、".join(f"{v}（{labels[v]}）" if v in labels else v for v in values)
+
+
+PATTERNS = {  # model pattern -> (what the value is not, how to write it)
+    model.ID_PATTERN: ("有效的 id", ID_CHARS + "，例如 zhang-san"),
+    model.AREA_CODE_PATTERN: ("有效的地区代码", "应为 6 位（县级及以上）、9 位（乡镇）或 12 位（村）数字，例如 990102"),
+    model.PHONE_PATTERN: ("有效的电话号码", "例如 0571-88881234 或 13800000000"),
+    model.TIME_RANGE_PATTERN: ("有效的时段", "写成 09:00-11:30"),
+    model.PHOTO_PATTERN: (
+        "有效的照片文件名",
+        "只用字母、数字和 _ - . /，以 .jpg、.jpeg、.png 或 .webp 结尾，例如 zhang-san.jpg",
+    ),
+}
+DATE_ERRORS = {"date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_format"}
+
+
+def describe(
+    kind: str, value: object, ctx: dict[str, Any], name: str, allowed: Sequence[str] = (), suggestion: str | None = None
+) -> tuple[str, str]:
+    """Message and hint for one pydantic error: `kind` is its type, `name` the field, `allowed` a Literal's values or
+    the keys a mapping may have, `suggestion` the closest of them to a misspelt key."""
+    v = shown(value)
+    what = f"文字 {v}" if isinstance(value, str) else v
+    empty = value is None or (isinstance(value, str) and not value.strip())
+    if kind == "missing":
+        return "缺少必填字段", f"请添加一行 {name}: {EXAMPLES.get(name, '…')}"
+    if kind == "extra_forbidden":
+        if suggestion:
+            return "未知字段", DID_YOU_MEAN.format(suggestion=suggestion)
+        return "未知字段", "可用的字段：" + "、".join(allowed)
+    if kind in ("string_type", "string_too_short") and empty:
+        return "不能为空", FILL_OR_DROP
+    if kind == "string_type":
+        return f"应该是一段文字，不能是{what}", f"写成 {name}: 文字，不用“- ”或“字段: 值”"
+    if kind == "string_too_long":
+        return f"太长（{len(str(value))} 字）", f"最多 {ctx['max_length']} 字"
+    if kind == "string_pattern_mismatch":
+        what, how = PATTERNS.get(ctx["pattern"], ("符合格式的值", ctx["pattern"]))
+        return f"{v} 不是{what}", how
+    if kind == "literal_error":
+        return f"{v} 不是允许的值", "可选：" + choices(allowed)
+    if kind in DATE_ERRORS:
+        return f"{v} 不是有效的日期", DATE_HINT
+    if kind in ("float_parsing", "float_type", "finite_number"):
+        return f"{v} 不是数字", f"例如 {EXAMPLES.get(name, '30.2741')}"
+    if kind in ("int_parsing", "int_type"):
+        return f"{v} 不是整数", "例如 3"
+    if kind in ("bool_parsing", "bool_type"):
+        return f"{v} 不是 true 或 false", "写 true 或 false"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        bound = f"{ctx['ge']:g}" if "ge" in ctx else f"{ctx['le']:g}"
+        return f"{v} 超出范围", ("不能小于 " if "ge" in ctx else "不能大于 ") + bound
+    if kind == "list_type":
+        hint = "每项单独一行，以“- ”开头"
+        return (
+            ("应该是列表，不能为空", f"没有就写 {name}: []，或删去这一行")
+            if value is None
+            else (f"应该是列表，不能是{what}", hint)
+        )
+    if kind == "too_short":
+        return f"至少要有 {ctx['min_length']} 项", "每项单独一行，以“- ”开头"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        if value is None:
+            return (EMPTY_FILE if not name else "内容是空的"), "每个字段一行，写成“字段: 值”"
+        return f"应该是“字段: 值”的映射，不能是{what}", "每个字段一行，写成“字段: 值”"
+    if kind == "fixed_station_address":
+        kinds = choices(k for k in model.STATION_KINDS if k != "fixed")
+        return "固定站必须填写地址", f"添加 address，或把 kind 改为 {kinds}"
+    if kind == "until_before_since":
+        return f"结束日期 {value} 早于开始日期 {ctx['since']}", "检查 since 和 until"
+    return str(ctx.get("msg", kind)), ""
+
+
+CLI_NO_CONTENT = "找不到内容目录 {path}（应包含 areas.yaml、deputies/、stations/ 和 pages/）"
+CLI_VALIDATE_SUMMARY = (
+    "检查完成：{deputies} 位代表，{stations} 个联络站，{areas} 个地区；{errors} 个错误，{warnings} 个警告。"
+)
+CLI_BUILD_FAILED = "网站生成失败，{out} 保持原样。原因：{reason}"
+CLI_BUILD_DONE = "网站已生成：{out}"

@@ -1,0 +1,190 @@
+"""The content model: one place for every field of areas, stations and deputies, and its rule.
+
+Records are pydantic models that forbid unknown keys, so a misspelt key in `content/` is an error. Rules that span
+files (references, duplicates, photos on disk) live in `load.py`; this module knows nothing about files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
+
+ID_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
+"""Ids of deputies and stations: file names and URL parts, so ASCII lower case, digits and inner hyphens."""
+
+AREA_CODE_PATTERN = r"^[0-9]{6}(?:[0-9]{3}){0,2}$"
+"""Administrative division codes: 6 digits (county and above), 9 (township) or 12 (village)."""
+
+PHONE_PATTERN = (
+    r"^(?:0[1-9][0-9]{1,2}-[2-9][0-9]{6,7}(?:-[0-9]{1,6})?"  # landline: 0571-88881234, optional extension
+    r"|1[3-9][0-9]{9}"  # mobile
+    r"|[48]00-?[0-9]{3}-?[0-9]{4}"  # 400 / 800 service numbers
+    r"|12345)$"
+)
+TIME_RANGE_PATTERN = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]-(?:[01][0-9]|2[0-3]):[0-5][0-9]$"
+PHOTO_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_./-]*\.(?:jpg|jpeg|png|webp)$"
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def _iso_date(value: object) -> object:
+    """Dates as text must be YYYY-MM-DD: pydantic alone would read `86400` as a Unix time (1970-01-02)."""
+    if isinstance(value, str) and re.fullmatch(DATE_PATTERN, value) is None:
+        raise PydanticCustomError("date_format", "a date is written YYYY-MM-DD")
+    return value
+
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+AreaCode = Annotated[str, StringConstraints(pattern=AREA_CODE_PATTERN)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=PHONE_PATTERN)]
+TimeRange = Annotated[str, StringConstraints(strip_whitespace=True, pattern=TIME_RANGE_PATTERN)]
+PhotoPath = Annotated[str, StringConstraints(pattern=PHOTO_PATTERN)]
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+AreaLevel = Literal["province", "city", "county", "township", "village"]
+CongressLevel = Literal["national", "provincial", "city", "county", "township"]
+StationKind = Literal["fixed", "mobile", "online"]
+Gender = Literal["male", "female"]
+
+AREA_LEVELS: tuple[str, ...] = AreaLevel.__args__  # type: ignore[attr-defined]
+CONGRESS_LEVELS: tuple[str, ...] = CongressLevel.__args__  # type: ignore[attr-defined]
+STATION_KINDS: tuple[str, ...] = StationKind.__args__  # type: ignore[attr-defined]
+
+
+class Record(BaseModel):
+    """Base of every content record: unknown keys are errors, records are immutable once loaded."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Area(Record):
+    """An administrative area; `parent` is the code of the enclosing area (none for the top one)."""
+
+    code: AreaCode
+    name: Text
+    level: AreaLevel
+    parent: AreaCode | None = None
+
+
+class Location(Record):
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class Reception(Record):
+    """A recurring reception: when deputies receive citizens at a station."""
+
+    day: Text = Field(description="何时接待，例如“每周三”或“每月第一个周六”")
+    time: TimeRange = Field(description="时段，例如 09:00-11:30")
+    note: Text | None = None
+
+
+class Station(Record):
+    """A liaison station (代表联络站): fixed, mobile or online."""
+
+    id: Id
+    name: Text
+    kind: StationKind
+    area: AreaCode
+    address: Text | None = None
+    location: Location | None = None
+    hours: Text | None = Field(default=None, description="开放时间，例如“工作日 9:00-17:00”")
+    reception: list[Reception] = []
+    phone: Phone | None = Field(default=None, description="联络站办公电话（不是代表个人电话）")
+    photo: PhotoPath | None = None
+    description: LongText | None = Field(default=None, description="简介，可用 Markdown")
+
+    @model_validator(mode="after")
+    def _fixed_needs_address(self) -> Station:
+        if self.kind == "fixed" and self.address is None:
+            raise PydanticCustomError("fixed_station_address", "a fixed station needs an address")
+        return self
+
+
+class Membership(Record):
+    """A seat in one congress (Popolo's membership): level, term, constituency and dates."""
+
+    level: CongressLevel
+    congress: Text = Field(description="届次，例如“第十六届”")
+    constituency: Text | None = Field(default=None, description="选区或代表团")
+    area: AreaCode
+    since: Date
+    until: Date | None = None
+    end_reason: Text | None = None
+
+    @model_validator(mode="after")
+    def _until_after_since(self) -> Membership:
+        if self.until is not None and self.until < self.since:
+            raise PydanticCustomError("until_before_since", "until is before since")
+        return self
+
+    def current(self, today: dt.date) -> bool:
+        return self.until is None or self.until >= today
+
+
+class Deputy(Record):
+    """A deputy (人大代表). No private phone or address: citizens reach deputies through the form."""
+
+    id: Id
+    name: Text
+    gender: Gender | None = None
+    ethnicity: Text | None = None
+    party: Text | None = None
+    photo: PhotoPath | None = None
+    occupation: Text | None = Field(default=None, description="工作单位及职务")
+    bio: LongText | None = Field(default=None, description="简介，可用 Markdown")
+    memberships: list[Membership] = Field(min_length=1)
+    stations: list[Id] = []
+    sources: list[Text] = []
+
+    def current_memberships(self, today: dt.date) -> list[Membership]:
+        return [m for m in self.memberships if m.current(today)]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about the content, printed as `path:line: field: message (hint)`."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+    hint: str = ""
+    warning: bool = False
+
+    def __str__(self) -> str:
+        text = (
+            f"{self.path}:{self.line}: {self.field}: {self.message}"
+            if self.field
+            else f"{self.path}:{self.line}: {self.message}"
+        )
+        return f"{text}（{self.hint}）" if self.hint else text
+
+
+@dataclass
+class Content:
+    """Everything under `content/`, validated: what the renderers take as input."""
+
+    root: Path
+    areas: dict[str, Area] = field(default_factory=dict)
+    stations: dict[str, Station] = field(default_factory=dict)
+    deputies: dict[str, Deputy] = field(default_factory=dict)
+
+    @property
+    def pages_dir(self) -> Path:
+        return self.root / "pages"
+
+    @property
+    def photos_dir(self) -> Path:
+        return self.root / "photos"
+
+
+def id_is_valid(value: str) -> bool:
+    return re.fullmatch(ID_PATTERN, value) is not None

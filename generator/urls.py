@@ -1,0 +1,62 @@
+"""Where each generated thing lives in the site: one place, so pages, QR codes, posters and exports agree.
+
+Paths are relative to the site root and use MkDocs' directory URLs (`deputies/<id>/`). Ids are validated slugs
+(`model.ID_PATTERN`), so they are safe as path parts.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+
+def deputy_page(deputy_id: str) -> str:
+    return f"deputies/{deputy_id}/"
+
+
+def station_page(station_id: str) -> str:
+    return f"stations/{station_id}/"
+
+
+def area_page(area_code: str) -> str:
+    return f"areas/{area_code}/"
+
+
+def level_page(level: str) -> str:
+    return f"levels/{level}/"
+
+
+STATIONS_INDEX = "stations/"
+AREAS_INDEX = "areas/"
+LEVELS_INDEX = "levels/"
+OPEN_DATA = {
+    "deputies_json": "data/deputies.json",
+    "stations_json": "data/stations.json",
+    "deputies_csv": "data/deputies.csv",
+}
+FINDER_INDEX = "data/finder.json"
+
+
+def deputy_qr(deputy_id: str) -> str:
+    return f"qr/deputy-{deputy_id}.svg"
+
+
+def station_qr(station_id: str) -> str:
+    return f"qr/station-{station_id}.svg"
+
+
+def station_poster(station_id: str) -> str:
+    return f"posters/{station_id}.html"
+
+
+def photo(photo_path: str) -> str:
+    return f"photos/{photo_path}"
+
+
+def source_of(page: str) -> str:
+    """The Markdown source (MkDocs `src_uri`) of a directory URL: `deputies/x/` -> `deputies/x/index.md`."""
+    return page + "index.md"
+
+
+def absolute(site_url: str, path: str) -> str:
+    """The absolute URL of a site path; `site_url` comes from `mkdocs.yml`, never from content."""
+    return urljoin(site_url.rstrip("/") + "/", path)

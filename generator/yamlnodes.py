@@ -1,0 +1,183 @@
+"""YAML -> plain data (dicts, lists, str, None), with the line of every value and every problem found on the way.
+
+PyYAML's composer builds nodes; no constructor ever runs, so nothing is executed and no YAML 1.1 guessing happens
+(`010` stays "010", `no` stays "no"): every scalar is text and pydantic does the typing. Tags, anchors, aliases,
+duplicate keys and keys that are not text are reported, never honoured; aliases are never expanded, so an alias bomb
+costs nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from generator import messages as msg
+
+Loc = tuple[str | int, ...]
+"""Where a value sits in a document, as pydantic reports it: ('memberships', 0, 'until')."""
+
+MAX_DEPTH = 20
+NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+
+@dataclass(frozen=True)
+class Issue:
+    line: int
+    loc: Loc
+    message: str
+    hint: str = ""
+
+
+@dataclass
+class Document:
+    """One parsed file: its value (None if unreadable), the 1-based line of every location, and what went wrong."""
+
+    value: Any = None
+    lines: dict[Loc, int] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    tainted: set[Loc] = field(default_factory=set)
+    """Locations whose value stands in for something rejected (a tag, an alias): errors there would be noise."""
+    readable: bool = True
+
+    def line_of(self, loc: Loc) -> int:
+        """The line of `loc`, or of its nearest enclosing location (a missing field: the line of its mapping)."""
+        for end in range(len(loc), -1, -1):
+            if loc[:end] in self.lines:
+                return self.lines[loc[:end]]
+        return 1
+
+    def is_tainted(self, loc: Loc) -> bool:
+        return any(loc[:end] in self.tainted for end in range(len(loc) + 1))
+
+
+class _TooDeep(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+class _Composer(yaml.SafeLoader):
+    """A composer that notes tags, anchors and aliases instead of honouring them."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.issues: list[Issue] = []
+        self.shared: list[tuple[int, str]] = []  # (line, message) of each anchor and alias, in order met
+        self.rejected: set[int] = set()  # id() of nodes with a tag or an anchor, and of stand-ins for aliases
+        self.depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:
+        event = self.peek_event()
+        line = event.start_mark.line + 1
+        if isinstance(event, AliasEvent):
+            self.get_event()
+            self.shared.append((line, msg.ALIAS.format(name=event.anchor)))
+            node: Node = ScalarNode("tag:yaml.org,2002:null", "", event.start_mark, event.end_mark)
+            self.rejected.add(id(node))
+            return node
+        anchor, tag = event.anchor, event.tag
+        if anchor is not None:
+            self.shared.append((line, msg.ANCHOR.format(name=anchor)))
+            event.anchor = None  # never registered, so never looked up
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _TooDeep(line)
+        node = super().compose_node(parent, index)
+        self.depth -= 1
+        if tag is not None:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            self.issues.append(
+                Issue(line, (), msg.EXPLICIT_TAG.format(tag=shown), msg.EXPLICIT_TAG_HINT.format(tag=shown))
+            )
+        if tag is not None or anchor is not None:
+            self.rejected.add(id(node))
+        return node
+
+
+def parse(data: bytes) -> Document:
+    """Parse one file's bytes; a file that cannot be read at all comes back with `readable=False`."""
+    doc = Document()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        return _unreadable(doc, line, msg.NOT_UTF8, msg.NOT_UTF8_HINT)
+    try:
+        composer = _Composer(text)
+        root = _compose_single(composer, doc)
+    except _TooDeep as error:
+        return _unreadable(doc, error.line, msg.TOO_DEEP, msg.TOO_DEEP_HINT.format(depth=MAX_DEPTH))
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        detail, hint = _syntax(error.problem or "")
+        return _unreadable(doc, mark.line + 1 if mark else 1, msg.YAML_SYNTAX.format(detail=detail), hint)
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        char = f"U+{error.character:04X}" if isinstance(error.character, int) else repr(error.character)
+        return _unreadable(doc, line, msg.BAD_CHARACTER.format(char=char), msg.BAD_CHARACTER_HINT)
+    doc.issues.extend(composer.issues)
+    if composer.shared:
+        line, message = composer.shared[0]
+        more = len(composer.shared) - 1
+        hint = msg.ANCHOR_MORE_HINT.format(count=more) if more else msg.ANCHOR_HINT
+        doc.issues.append(Issue(line, (), message, hint))
+    if root is not None:
+        doc.lines[()] = root.start_mark.line + 1
+        doc.value = _convert(root, (), doc, composer.rejected)
+    doc.issues.sort(key=lambda issue: issue.line)
+    return doc
+
+
+def _compose_single(composer: _Composer, doc: Document) -> Node | None:
+    """The first document's root node; a second document is reported, not read."""
+    root = composer.get_node() if composer.check_node() else None
+    if composer.check_node():
+        line = composer.peek_event().start_mark.line + 1
+        doc.issues.append(Issue(line, (), msg.MULTIPLE_DOCUMENTS, msg.MULTIPLE_DOCUMENTS_HINT))
+    return root
+
+
+def _unreadable(doc: Document, line: int, message: str, hint: str) -> Document:
+    doc.issues = [Issue(line, (), message, hint)]
+    doc.readable = False
+    return doc
+
+
+def _syntax(problem: str) -> tuple[str, str]:
+    for needle, detail, hint in msg.YAML_SYNTAX_DETAILS:
+        if needle in problem:
+            return detail, hint
+    return problem, msg.YAML_SYNTAX_HINT
+
+
+def _convert(node: Node, loc: Loc, doc: Document, rejected: set[int]) -> Any:
+    """Plain data from a node, recording each location's line; `rejected` nodes taint their location."""
+    if id(node) in rejected:
+        doc.tainted.add(loc)
+    if isinstance(node, ScalarNode):
+        return None if node.style is None and node.value in NULLS else node.value
+    if isinstance(node, SequenceNode):
+        items = []
+        for index, item in enumerate(node.value):
+            doc.lines[(*loc, index)] = item.start_mark.line + 1
+            items.append(_convert(item, (*loc, index), doc, rejected))
+        return items
+    assert isinstance(node, MappingNode)
+    mapping: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        line = key_node.start_mark.line + 1
+        key = key_node.value if isinstance(key_node, ScalarNode) else None
+        if key is None or (key_node.style is None and key in NULLS):
+            doc.issues.append(Issue(line, loc, msg.KEY_NOT_TEXT, msg.KEY_NOT_TEXT_HINT))
+        elif key in mapping:
+            first = doc.lines[(*loc, key)]
+            doc.issues.append(
+                Issue(line, (*loc, key), msg.DUPLICATE_KEY, msg.DUPLICATE_KEY_HINT.format(line=first, key=key))
+            )
+        else:
+            doc.lines[(*loc, key)] = line
+            mapping[key] = _convert(value_node, (*loc, key), doc, rejected)
+    return mapping

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Set up a fresh machine for running or testing the product: Debian packages, a virtualenv in .venv with the locked
+# Python packages, and axe-core for the accessibility tests. Safe to run again: every step is skipped when done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_packages=(chromium zbar-tools fonts-noto-cjk poppler-utils)
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv"
+  python3 -m venv .venv
+fi
+stamp=.venv/.installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements.lock -nt "$stamp" ]; then
+  echo "setup: installing Python packages from requirements.lock"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -c requirements.lock -e ".[test]"
+  touch "$stamp"
+fi
+
+if [ ! -f node_modules/axe-core/axe.min.js ]; then
+  echo "setup: installing axe-core from the npm registry"
+  npm install --no-audit --no-fund --silent
+fi
+echo "setup: ready"

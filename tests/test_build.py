@@ -1,0 +1,224 @@
+"""The whole generator through its command line: a real MkDocs build of the demo content and of fixture trees."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TODAY = "2026-11-28"
+
+
+def run_build(content: Path, out: Path, *extra: str) -> tuple[int, str]:
+    args = ["build", "-f", str(ROOT / "mkdocs.yml"), "--content", str(content), "--out", str(out), "--today", TODAY]
+    result = CliRunner().invoke(main, [*args, *extra])
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo") / "site"
+    code, output = run_build(ROOT / "content", out, "--strict")
+    assert code == 0, output
+    return out
+
+
+def demo_ids(kind: str) -> list[str]:
+    return sorted(p.stem for p in (ROOT / "content" / kind).glob("*.yaml"))
+
+
+def tree_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        digest.update(str(path.relative_to(folder)).encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def test_demo_site_has_every_page_and_file(demo_site: Path) -> None:
+    for deputy in demo_ids("deputies"):
+        assert (demo_site / "deputies" / deputy / "index.html").is_file()
+        assert (demo_site / "qr" / f"deputy-{deputy}.svg").is_file()
+    for station in demo_ids("stations"):
+        assert (demo_site / "stations" / station / "index.html").is_file()
+        assert (demo_site / "posters" / f"{station}.html").is_file()
+    for name in ("deputies.json", "stations.json", "deputies.csv", "finder.json"):
+        assert (demo_site / "data" / name).is_file()
+    for page in ("stations", "areas", "levels", "how-to", "privacy", "about"):
+        assert (demo_site / page / "index.html").is_file()
+
+
+def test_no_page_lists_every_deputy(demo_site: Path) -> None:
+    """The navigation stays small: no page carries links to all deputies (MkDocs' default nav would)."""
+    deputies = demo_ids("deputies")
+    worst = 0
+    for page in demo_site.rglob("*.html"):
+        linked = set(re.findall(r'href="[^"]*deputies/([a-z0-9-]+)/"', page.read_text(encoding="utf-8")))
+        worst = max(worst, len(linked))
+    assert 0 < worst < len(deputies) / 2
+
+
+def test_pages_load_nothing_from_outside_the_site(demo_site: Path) -> None:
+    external = re.compile(r'(?:src|href)="(?:https?:)?//(?!127\.0\.0\.1)', re.I)
+    for page in demo_site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for match in external.finditer(text):
+            tag_start = text.rfind("<", 0, match.start())
+            tag = text[tag_start : match.end() + 80]
+            # links for the reader to follow are fine; nothing may be loaded (script, style, font, image) from outside
+            assert tag.startswith("<a "), f"{page}: {tag}"
+
+
+def test_search_index_does_not_carry_deputy_pages(demo_site: Path) -> None:
+    index = json.loads((demo_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    deputy_entries = [d for d in index["docs"] if d["location"].startswith("deputies/")]
+    assert deputy_entries, "deputies should be findable by name in the site search"
+    # one short entry per deputy (name and summary), never the bio or the rest of the page
+    assert len(deputy_entries) == len(demo_ids("deputies"))
+    assert all(len(d["text"]) < 200 for d in deputy_entries)
+
+
+def test_finder_index_is_small_and_complete(demo_site: Path) -> None:
+    raw = (demo_site / "data" / "finder.json").read_bytes()
+    index = json.loads(raw)
+    assert index["v"] == 1
+    current = [row[0] for row in index["d"]]
+    assert len(current) >= 30
+    assert len(gzip.compress(raw, 9)) / len(current) <= 60 + 2000 / len(current)  # per deputy, after fixed tables
+
+
+def test_open_data_has_public_fields_only(demo_site: Path) -> None:
+    deputies = json.loads((demo_site / "data" / "deputies.json").read_text(encoding="utf-8"))["deputies"]
+    assert {d["id"] for d in deputies} == set(demo_ids("deputies"))
+    allowed = {
+        "id", "name", "gender", "ethnicity", "party", "photo", "occupation", "bio", "memberships", "stations",
+        "sources", "current", "url", "qr",
+    }  # fmt: skip
+    assert set().union(*(d.keys() for d in deputies)) <= allowed
+    csv_text = (demo_site / "data" / "deputies.csv").read_text(encoding="utf-8-sig")
+    assert csv_text.splitlines()[0].startswith("id,name,")
+    assert len(csv_text.splitlines()) == len(deputies) + 1
+
+
+def _decode_all(svgs: list[Path], browser, tmp_path: Path) -> list[str]:
+    """Render QR SVGs in real chromium, a few to a screenshot, and decode them all with zbarimg."""
+    decoded: list[str] = []
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    for start in range(0, len(svgs), 6):
+        batch = svgs[start : start + 6]
+        cells = "".join(f'<img src="{p.as_uri()}" width="320" height="320" style="margin:30px">' for p in batch)
+        html = tmp_path / "qr.html"
+        html.write_text(f"<body style='background:#fff;margin:0'>{cells}</body>", encoding="utf-8")
+        page.goto(html.as_uri())
+        shot = tmp_path / "qr.png"
+        page.screenshot(path=str(shot), full_page=True)
+        out = subprocess.run(["zbarimg", "--raw", "-q", str(shot)], capture_output=True, text=True, check=False)
+        decoded += out.stdout.split()
+    page.close()
+    return decoded
+
+
+@pytest.mark.browser
+def test_every_qr_code_decodes_to_its_page_url(demo_site: Path, chromium_browser, tmp_path: Path) -> None:
+    site_url = re.search(r"(?m)^site_url: (\S+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"))[1]
+    expected = {f"{site_url}deputies/{d}/" for d in demo_ids("deputies")}
+    expected |= {f"{site_url}stations/{s}/" for s in demo_ids("stations")}
+    svgs = sorted((demo_site / "qr").glob("*.svg"))
+    assert len(svgs) == len(expected)
+    assert sorted(_decode_all(svgs, chromium_browser, tmp_path)) == sorted(expected)
+
+
+def test_failed_build_leaves_the_previous_site_untouched(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "good", content)
+    out = tmp_path / "site"
+    code, output = run_build(content, out)
+    assert code == 0, output
+    before = tree_digest(out)
+    broken = next((content / "deputies").glob("*.yaml"))
+    broken.write_text(broken.read_text(encoding="utf-8") + "unknown_field: 1\n", encoding="utf-8")
+    code, output = run_build(content, out)
+    assert code == 1
+    assert "unknown_field" in output
+    assert tree_digest(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]  # no staging folder left behind
+
+
+def test_strict_build_fails_on_a_warning(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "good", content)
+    deputy = next((content / "deputies").glob("*.yaml"))
+    data = deputy.read_text(encoding="utf-8")
+    deputy.write_text(re.sub(r"(?ms)^stations:\n(?:  - .*\n)+", "stations: []\n", data), encoding="utf-8")
+    assert run_build(content, tmp_path / "lenient")[0] == 0
+    code, output = run_build(content, tmp_path / "strict", "--strict")
+    assert code == 1, output
+    assert not (tmp_path / "strict").exists()
+
+
+class ActiveContent(HTMLParser):
+    """Collects what could run in a page: script elements, on* attributes and javascript: URLs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[str] = []
+        self.script_text: list[str] = []
+        self.handlers: list[str] = []
+        self.js_urls: list[str] = []
+        self.in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "script":
+            self.scripts.append(values.get("src") or "inline")
+            self.in_script = True
+        self.handlers += [f"{tag} {name}" for name, _ in attrs if name.startswith("on")]
+        self.js_urls += [v for _, v in attrs if v and v.strip().lower().startswith("javascript:")]
+
+    def handle_endtag(self, tag: str) -> None:
+        self.in_script = self.in_script and tag != "script"
+
+    def handle_data(self, data: str) -> None:
+        if self.in_script:
+            self.script_text.append(data)
+
+
+def test_script_in_content_never_becomes_active(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "good", content)
+    shutil.copytree(FIXTURES / "xss", content, dirs_exist_ok=True)
+    out = tmp_path / "site"
+    code, output = run_build(content, out)
+    assert code == 0, output
+    page = (out / "deputies" / "xss-deputy" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;" in page  # shown as text
+    for html_file in [*out.rglob("*.html")]:
+        found = ActiveContent()
+        found.feed(html_file.read_text(encoding="utf-8"))
+        assert not found.handlers, html_file
+        assert not found.js_urls, html_file
+        for script in found.scripts:
+            assert script == "inline" or "assets/" in script, html_file
+        assert "xss" not in "".join(found.script_text).lower(), html_file
+
+
+def test_every_command_has_help() -> None:
+    runner = CliRunner()
+    for command in main.commands:
+        result = runner.invoke(main, [command, "--help"])
+        assert result.exit_code == 0
+        assert len(main.commands[command].help or "") > 10
+    assert "退出码" in runner.invoke(main, ["--help"]).output

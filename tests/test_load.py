@@ -1,0 +1,270 @@
+"""The loader: every mistake an editor can make, paired with the exact line they will read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator import model
+from generator.load import field_path, load_content
+from generator.schema import json_schemas
+from generator.yamlnodes import parse
+
+TODAY = dt.date(2026, 11, 28)
+D, S = "content/deputies", "content/stations"
+ADD = "每项单独一行，以“- ”开头"
+
+BAD_CASES = {
+    "yaml_syntax": [
+        f"{D}/zhou-liming.yaml:2: YAML 语法错误：这里不能出现冒号（冒号后要有空格；文字里含冒号时给整段文字加引号）",
+    ],
+    "duplicate_key": [
+        f"{D}/chen-moyin.yaml:4: name: 字段重复（第 2 行已经写过 name，请删掉其中一个）",
+    ],
+    "explicit_tag": [
+        f"{D}/zhou-liming.yaml:3: 不允许使用 YAML 标签 !!python/object/apply:os.system"
+        "（删除 !!python/object/apply:os.system：所有值都按文字读取，类型由字段决定）",
+        f"{D}/zhou-liming.yaml:6: 不允许使用 YAML 标签 !!str（删除 !!str：所有值都按文字读取，类型由字段决定）",
+    ],
+    "anchor_alias": [
+        f"{S}/yunshang-zhan.yaml:2: 不允许使用 YAML 锚点 &name（请把内容直接写出来；本文件另有 1 处锚点或别名）",
+    ],
+    "alias_bomb": [
+        f"{D}/zhou-liming.yaml:11: 不允许使用 YAML 锚点 &a（请把内容直接写出来；本文件另有 80 处锚点或别名）",
+    ],
+    "unknown_key": [
+        f"{D}/zhou-liming.yaml:3: ocupation: 未知字段（是不是 occupation？）",
+        f"{D}/zhou-liming.yaml:5: memberships[0].since: 缺少必填字段（请添加一行 since: 2023-01-01）",
+        f"{D}/zhou-liming.yaml:8: memberships[0].sinc: 未知字段（是不是 since？）",
+    ],
+    "missing_field": [
+        f"{D}/zhou-liming.yaml:4: memberships[0].congress: 缺少必填字段（请添加一行 congress: 第十六届）",
+        f"{S}/yunshang-zhan.yaml:1: name: 缺少必填字段（请添加一行 name: …）",
+    ],
+    "wrong_type": [
+        f"{D}/zhou-liming.yaml:2: name: 应该是一段文字，不能是列表（写成 name: 文字，不用“- ”或“字段: 值”）",
+        f'{D}/zhou-liming.yaml:9: stations: 应该是列表，不能是文字 "yunshang-zhan"（{ADD}）',
+    ],
+    "bad_choice": [
+        f'{D}/zhou-liming.yaml:3: gender: "男" 不是允许的值（可选：male（男）、female（女））',
+        f'{D}/zhou-liming.yaml:5: memberships[0].level: "市级" 不是允许的值（可选：national（全国人大代表）、'
+        "provincial（省人大代表）、city（市人大代表）、county（县（区）人大代表）、township（乡镇人大代表））",
+        f'{S}/yunshang-zhan.yaml:3: kind: "cloud" 不是允许的值'
+        "（可选：fixed（固定站）、mobile（流动站）、online（云上站））",
+    ],
+    "id_not_file_name": [
+        f'{D}/zhou-liming.yaml:1: id: "zhou-li-ming" 与文件名 zhou-liming.yaml 不一致'
+        "（改为 id: zhou-liming，或把文件改名为 zhou-li-ming.yaml）",
+    ],
+    "bad_file_name": [
+        f'{D}/Qian Duoduo.yaml:1: 文件名 "Qian Duoduo" 不能用作 id'
+        "（只能用小写字母 a-z、数字 0-9 和连字符 -，连字符不能在开头或结尾，例如 zhang-san.yaml）",
+    ],
+    "duplicate_area": [
+        'content/areas.yaml:31: [6].code: 地区代码 "990102002" 重复（第 21 行已经有这个代码）',
+    ],
+    "area_cycle": [
+        "content/areas.yaml:9: [1].parent: 上级地区形成循环：990100 → 990102 → 990100（检查这些地区的 parent）",
+        'content/areas.yaml:29: [5].parent: 未知的地区代码 "990102003"（是不是 "990102002"（白云镇）？）',
+    ],
+    "unknown_station": [
+        f'{D}/chen-moyin.yaml:12: stations[0]: 未知的联络站 "qingshi-zahn"（是不是 "qingshi-zhan"？）',
+        f'{D}/chen-moyin.yaml:13: stations[1]: 未知的联络站 "nowhere"（stations/ 下没有 nowhere.yaml）',
+    ],
+    "unknown_area": [
+        f'{S}/qingshi-zhan.yaml:4: area: 未知的地区代码 "990102009"（是不是 "990102002"（白云镇）？）',
+    ],
+    "leading_zero": [  # YAML 1.1 would have read 010101 as the octal number 4161
+        f'{D}/zhou-liming.yaml:8: memberships[0].area: 未知的地区代码 "010101"（请先在 areas.yaml 中添加这个地区）',
+    ],
+    "bad_date": [
+        f'{D}/lin-xiaoyang.yaml:16: memberships[0].until: "2021-12-32" 不是有效的日期（写成 2023-01-01，即年-月-日）',
+        f'{D}/zhou-liming.yaml:9: memberships[0].since: "2022-13-01" 不是有效的日期（写成 2023-01-01，即年-月-日）',
+    ],
+    "until_before_since": [
+        f"{D}/lin-xiaoyang.yaml:16: memberships[0].until: 结束日期 2016-12-31 早于开始日期 2017-01-10"
+        "（检查 since 和 until）",
+    ],
+    "missing_photo": [
+        f'{D}/lin-xiaoyang.yaml:6: photo: 照片文件不存在："lin-xiaoyang.jpg"'
+        "（把照片放到 content/photos/lin-xiaoyang.jpg，或删去 photo 这一行）",
+    ],
+    "deleted_photo": [
+        f'{D}/lin-xiaoyang.yaml:6: photo: 照片文件不存在："lin-xiaoyang.png"'
+        "（把照片放到 content/photos/lin-xiaoyang.png，或删去 photo 这一行）",
+    ],
+    "bad_phone": [
+        f'{S}/qingshi-zhan.yaml:14: phone: "6120001" 不是有效的电话号码（例如 0571-88881234 或 13800000000）',
+    ],
+    "fixed_without_address": [
+        f"{S}/qingshi-zhan.yaml:1: address: 固定站必须填写地址"
+        "（添加 address，或把 kind 改为 mobile（流动站）、online（云上站））",
+    ],
+    "multiple_documents": [
+        f"{S}/yunshang-zhan.yaml:6: 一个文件只能有一个 YAML 文档（删除多余的“---”行，或把后面的内容移到单独的文件）",
+    ],
+    "empty_file": [
+        f"{D}/zhou-liming.yaml:1: 文件是空的（每个字段一行，写成“字段: 值”）",
+    ],
+    "not_yaml": [
+        f"{D}/zhou-lm.yml:1: 不是 .yaml 文件，不会被读取（改名为 zhou-lm.yaml）",
+        f"{S}/notes.txt:1: 不是 .yaml 文件，不会被读取（这个目录只放 .yaml 文件，请把它移走）",
+    ],
+    "warnings": [
+        f"{D}/chen-moyin.yaml:11: stations: 在任代表没有关联任何联络站（在 stations 中填写所在联络站的 id）",
+        f'{D}/zhou-liming-2.yaml:11: stations[2]: 联络站 "yunshang-zhan" 重复列出（删掉重复的一项）',
+        f"{D}/zhou-liming.yaml:2: name: 与 {D}/zhou-liming-2.yaml 同名同地区（周例明，990100）"
+        "（如果是同一个人，请合并为一个文件；如果是两个人，可以忽略这条提示）",
+        f"{S}/kongbai-zhan.yaml:1: 没有在任代表关联到这个联络站（在代表文件的 stations 中加上 kongbai-zhan）",
+    ],
+}
+
+
+def test_every_bad_case_has_expected_lines(fixtures_dir: Path) -> None:
+    assert sorted(p.name for p in (fixtures_dir / "bad").iterdir()) == sorted(BAD_CASES)
+
+
+@pytest.mark.parametrize(("case", "expected"), BAD_CASES.items(), ids=list(BAD_CASES))
+def test_bad_case_reports_exact_lines(make_content: Callable[..., Path], case: str, expected: list[str]) -> None:
+    _, problems = load_content(make_content(case), TODAY)
+    assert [str(p) for p in problems] == expected
+    assert all(p.warning == (case == "warnings") for p in problems)
+
+
+def test_good_tree_loads_without_problems(fixtures_dir: Path) -> None:
+    for today in (TODAY, None):
+        content, problems = load_content(fixtures_dir / "good", today)
+        assert problems == []
+    assert sorted(content.areas) == ["990000", "990100", "990102", "990102001", "990102002", "990102002001"]
+    assert sorted(content.stations) == ["qingshi-zhan", "yunshang-zhan"]
+    assert sorted(content.deputies) == ["chen-moyin", "lin-xiaoyang", "zhao-shishan", "zhou-liming"]
+    lin = content.deputies["lin-xiaoyang"]
+    assert [m.until for m in lin.memberships] == [dt.date(2021, 12, 31), None]
+    assert content.stations["qingshi-zhan"].phone == "0999-6120001"
+    assert (content.photos_dir / lin.photo).is_file()
+
+
+def test_path_is_the_root_folder_name_plus_the_file(tmp_path: Path, fixtures_dir: Path) -> None:
+    root = tmp_path / "daibiao"
+    shutil.copytree(fixtures_dir / "good", root)
+    (root / "stations" / "notes.txt").write_text("x", encoding="utf-8")
+    _, problems = load_content(root, TODAY)
+    assert [p.path for p in problems] == ["daibiao/stations/notes.txt"]
+
+
+def test_problems_are_collected_across_files(make_content: Callable[..., Path]) -> None:
+    content, problems = load_content(make_content("yaml_syntax", "duplicate_key", "bad_phone", "unknown_area"), TODAY)
+    assert len(problems) >= 3
+    assert {p.path for p in problems} == {f"{D}/zhou-liming.yaml", f"{D}/chen-moyin.yaml", f"{S}/qingshi-zhan.yaml"}
+
+
+def test_content_keeps_only_sound_records_with_resolvable_references(make_content: Callable[..., Path]) -> None:
+    content, _ = load_content(make_content("unknown_area"), TODAY)
+    assert sorted(content.stations) == ["yunshang-zhan"]
+    assert sorted(content.deputies) == ["zhou-liming"]  # the others serve at the broken station
+
+
+def test_alias_bomb_is_rejected_fast_and_never_expanded(fixtures_dir: Path, make_content: Callable[..., Path]) -> None:
+    bomb = (fixtures_dir / "bad" / "alias_bomb" / "deputies" / "zhou-liming.yaml").read_bytes()
+    started = time.perf_counter()
+    doc = parse(bomb)
+    content, problems = load_content(make_content("alias_bomb"), TODAY)
+    assert time.perf_counter() - started < 2
+    assert doc.value["sources"][8] == [None] * 9  # aliases stand for nothing, they are not copies
+    assert "zhou-liming" not in content.deputies
+    assert len(problems) == 1
+
+
+def test_scalars_stay_text() -> None:
+    doc = parse(b"code: 010101\nflag: no\nwhen: 2023-01-01\nnothing: ~\nempty:\nquoted: 'null'\n")
+    assert doc.value == {
+        "code": "010101",
+        "flag": "no",
+        "when": "2023-01-01",
+        "nothing": None,
+        "empty": None,
+        "quoted": "null",
+    }
+    assert doc.issues == []
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "message"),
+    [
+        (b"a: 1\n\tb: 2\n", 2, "YAML 语法错误：不能用 Tab 缩进"),
+        (b"name: \xff\n", 1, "文件不是 UTF-8 编码"),
+        (b"a: 1\nb: \x07\n", 2, "含有不允许的字符 U+0007"),
+        (b"[" * 50 + b"]" * 50, 1, "嵌套层数太多"),
+        (b"a: 1\n? [x]\n: 2\n", 2, "字段名必须是文字"),
+        (b"a: 1\n~: 2\n", 2, "字段名必须是文字"),
+        (b"a: !!binary aGk=\n", 1, "不允许使用 YAML 标签 !!binary"),
+        (b"a: 1\n<<: *base\n", 2, "不允许使用 YAML 别名 *base"),
+    ],
+)
+def test_yaml_issues(data: bytes, line: int, message: str) -> None:
+    issues = parse(data).issues
+    assert [(i.line, i.message) for i in issues] == [(line, message)]
+
+
+def test_long_values_are_shortened(make_content: Callable[..., Path]) -> None:
+    content = make_content()
+    station = content / "stations" / "yunshang-zhan.yaml"
+    station.write_text(station.read_text(encoding="utf-8") + "phone: " + "1" * 60 + "\n", encoding="utf-8")
+    _, problems = load_content(content, TODAY)
+    assert [p.message for p in problems] == ['"' + "1" * 39 + '…" 不是有效的电话号码']
+
+
+def test_field_path() -> None:
+    assert field_path(("memberships", 0, "until")) == "memberships[0].until"
+    assert field_path(("stations", 1)) == "stations[1]"
+    assert field_path((3, "code")) == "[3].code"
+    assert field_path(()) == ""
+
+
+def test_schemas_are_json_with_the_model_fields() -> None:
+    schemas = json.loads(json.dumps(json_schemas(), ensure_ascii=False))
+    assert sorted(schemas) == ["areas", "deputy", "station"]
+    deputy, station, areas = schemas["deputy"], schemas["station"], schemas["areas"]
+    assert set(deputy["properties"]) == set(model.Deputy.model_fields)
+    assert deputy["required"] == ["id", "name", "memberships"]
+    assert deputy["additionalProperties"] is False
+    assert deputy["$defs"]["Membership"]["required"] == ["level", "congress", "area", "since"]
+    assert station["required"] == ["id", "name", "kind", "area"]
+    assert station["properties"]["kind"]["description"] == "可选：fixed（固定站）、mobile（流动站）、online（云上站）"
+    assert areas["type"] == "array"
+    assert areas["items"]["required"] == ["code", "name", "level"]
+    assert all(s["$schema"].startswith("https://json-schema.org/") and s["title"] for s in schemas.values())
+
+
+def test_schemas_accept_the_good_fixtures(fixtures_dir: Path) -> None:
+    """A small check in place of a JSON Schema validator: known keys only, required keys present."""
+    schemas = json_schemas()
+    good = fixtures_dir / "good"
+
+    def check(data: dict, schema: dict) -> None:
+        assert set(data) <= set(schema["properties"]), set(data) - set(schema["properties"])
+        assert set(schema["required"]) <= set(data)
+
+    for item in yaml.safe_load((good / "areas.yaml").read_text(encoding="utf-8")):
+        check(item, schemas["areas"]["items"])
+    checked = 0
+    for kind, folder, defs in (
+        ("deputy", "deputies", {"memberships": "Membership"}),
+        ("station", "stations", {"reception": "Reception"}),
+    ):
+        schema = schemas[kind]
+        for file in sorted((good / folder).glob("*.yaml")):
+            checked += 1
+            data = yaml.safe_load(file.read_text(encoding="utf-8"))
+            check(data, schema)
+            for key, name in defs.items():
+                for item in data.get(key, []):
+                    check(item, schema["$defs"][name])
+    assert checked == 6

@@ -1,0 +1,77 @@
+"""Golden pages: the fixture tree renders to exactly the Markdown under tests/golden/pages/.
+
+After an intended change: `UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_pages.py`, then review
+`git diff tests/golden` like code.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.exports import data_files, pinyin
+from generator.load import load_content
+from generator.pages import Directory, render_pages
+
+HERE = Path(__file__).resolve().parent
+GOLDEN = HERE / "golden"
+TODAY = dt.date(2026, 11, 28)
+
+
+@pytest.fixture(scope="module")
+def directory() -> Directory:
+    content, problems = load_content(HERE / "fixtures" / "good", TODAY)
+    assert problems == []
+    return Directory(content, TODAY)
+
+
+def rendered(directory: Directory) -> dict[str, str]:
+    files = {f"pages/{src}": text for src, text in render_pages(directory).items()}
+    files |= {f"data/{path.removeprefix('data/')}": text for path, text in data_files(directory).items()}
+    return files
+
+
+def test_pages_match_golden_files(directory: Directory) -> None:
+    files = rendered(directory)
+    if os.environ.get("UPDATE_GOLDEN"):
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        for name, text in files.items():
+            (GOLDEN / name).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / name).write_text(text, encoding="utf-8", newline="")
+    expected = {str(p.relative_to(GOLDEN)): p.read_bytes().decode("utf-8") for p in GOLDEN.rglob("*.*")}
+    assert sorted(files) == sorted(expected)
+    for name, text in files.items():
+        assert text == expected[name], f"{name} differs from tests/golden/{name}"
+
+
+def test_rendering_is_pure_and_deterministic(directory: Directory) -> None:
+    assert rendered(directory) == rendered(Directory(directory.content, TODAY))
+
+
+def test_a_former_deputy_is_kept_but_marked_and_left_out_of_lists(directory: Directory) -> None:
+    content = copy.copy(directory.content)
+    content.deputies = dict(content.deputies)
+    deputy = next(d for d in content.deputies.values() if d.stations)
+    ended = [m.model_copy(update={"until": dt.date(2025, 1, 1)}) for m in deputy.memberships]
+    content.deputies[deputy.id] = deputy.model_copy(update={"memberships": ended})
+    before, after = render_pages(directory), render_pages(Directory(content, TODAY))
+    page = after[f"deputies/{deputy.id}/index.md"]
+    assert "已离任" in page and "#message" not in page
+    assert "#message" in before[f"deputies/{deputy.id}/index.md"]
+    station_page = f"stations/{deputy.stations[0]}/index.md"
+    assert f"deputies/{deputy.id}/" in before[station_page]
+    assert f"deputies/{deputy.id}/" not in after[station_page]
+
+
+@pytest.mark.parametrize(
+    ("name", "reading"),
+    [("王秀兰", "wang xiu lan"), ("单晓岚", "shan xiao lan"), ("解红梅", "xie hong mei"), ("曾建国", "zeng jian guo"),
+     ("欧阳振华", "ou yang zhen hua"), ("尉迟敬", "yu chi jing")],
+)  # fmt: skip
+def test_pinyin_reads_surnames_as_surnames(name: str, reading: str) -> None:
+    assert pinyin(name) == reading

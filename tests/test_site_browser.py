@@ -1,0 +1,486 @@
+"""The built demo site in a real browser at phone size: the finder, deputy and station pages, posters, and axe-core.
+
+One build of the demo content per session, served over HTTP on 127.0.0.1; one browser context (and page) per test.
+Every test also checks, through the `phone` fixture, that the page loads nothing from any other host and that the
+browser saw no console error, no failed request and no 4xx/5xx response.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.exports import pinyin
+from generator.messages import CONGRESS_LEVEL_LABELS
+from generator.model import CONGRESS_LEVELS
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+TODAY_TEXT = "2026-11-28"
+TODAY = dt.date.fromisoformat(TODAY_TEXT)
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+    "locale": "zh-CN",
+}
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+MAX_RESULTS = 50  # finder.js shows at most this many results
+
+pytestmark = pytest.mark.browser
+
+
+# --- the demo content, read straight from the YAML (independently of the generator's loader) -------------------------
+def _date(value: object) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    stations: tuple[str, ...]
+    levels: frozenset[str]  # levels of the current memberships
+    area: str | None  # area of the most local current membership (the one the finder files the deputy under)
+
+    @property
+    def current(self) -> bool:
+        return bool(self.levels)
+
+    @property
+    def syllables(self) -> list[str]:
+        return pinyin(self.name).split()
+
+    @property
+    def initials(self) -> str:
+        return "".join(s[0] for s in self.syllables)
+
+    @property
+    def full_pinyin(self) -> str:
+        return "".join(self.syllables)
+
+
+def _person(path: Path) -> Person:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    memberships = [m for m in data.get("memberships", []) if (_date(m.get("until")) or dt.date.max) >= TODAY]
+    lowest = max(memberships, key=lambda m: CONGRESS_LEVELS.index(m["level"]), default=None)
+    return Person(
+        id=data["id"],
+        name=data["name"],
+        stations=tuple(data.get("stations", [])),
+        levels=frozenset(m["level"] for m in memberships),
+        area=str(lowest["area"]) if lowest else None,
+    )
+
+
+PEOPLE = sorted((_person(p) for p in sorted((CONTENT / "deputies").glob("*.yaml"))), key=lambda p: p.id)
+CURRENT = [p for p in PEOPLE if p.current]
+FORMER = [p for p in PEOPLE if not p.current]
+BY_NAME = {p.name: p for p in CURRENT}
+AREAS = {str(a["code"]): a for a in yaml.safe_load((CONTENT / "areas.yaml").read_text(encoding="utf-8"))}
+STATIONS = {
+    s["id"]: s for s in (yaml.safe_load(p.read_text(encoding="utf-8")) for p in (CONTENT / "stations").glob("*.yaml"))
+}
+
+
+def _within(code: str | None) -> set[str]:
+    """An area and every area it lies in."""
+    out: set[str] = set()
+    while code and code in AREAS and code not in out:
+        out.add(code)
+        code = AREAS[code].get("parent")
+    return out
+
+
+def _pick_deputy() -> Person:
+    """A current deputy with a station and pinyin initials no other current deputy has (王秀兰 if she qualifies)."""
+    initials = [p.initials for p in CURRENT]
+    unique = [p for p in CURRENT if initials.count(p.initials) == 1 and p.stations and len(p.initials) >= 3]
+    assert unique, "the demo content has no deputy with unique pinyin initials"
+    return next((p for p in unique if p.id == "wang-xiulan"), unique[0])
+
+
+CHOSEN = _pick_deputy()
+
+
+def _norm(text: str) -> str:
+    return "".join(c for c in text.lower() if c not in " \t'·.-")
+
+
+def _ascii_matches(query: str) -> set[str]:
+    """Names of the current deputies an ASCII query finds: pinyin (v or u), initials or id (areas are Chinese)."""
+    q = _norm(query)
+    return {
+        p.name
+        for p in CURRENT
+        if any(q in w for w in (p.full_pinyin, p.full_pinyin.replace("v", "u"), p.initials, _norm(p.id)))
+    }
+
+
+# --- the site, served over HTTP -------------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("browser-demo") / "site"
+    args = ["build", "-f", str(ROOT / "mkdocs.yml"), "--content", str(CONTENT), "--out", str(out)]
+    result = CliRunner().invoke(main, [*args, "--today", TODAY_TEXT, "--strict"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base class's name)
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url(built_site: Path) -> Iterator[str]:
+    """The root URL of the built demo site on a free port of 127.0.0.1."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=built_site))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="demo-site", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+# --- a phone, recording everything the page asks for ------------------------------------------------------------
+@dataclass
+class Phone:
+    page: Any
+    base: str
+    foreign: list[str] = field(default_factory=list)
+    console_errors: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    bad_responses: list[str] = field(default_factory=list)
+    # Console errors this test allows, as (text fragment, URL) pairs: only the station poster test sets one.
+    allowed_console: list[tuple[str, str]] = field(default_factory=list)
+
+    def open(self, path: str) -> None:
+        response = self.page.goto(self.base + path)
+        assert response is not None and response.ok, f"{path}: {response and response.status}"
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def problems(self) -> list[str]:
+        console = [
+            text
+            for text, url in self.console_errors
+            if not any(f in text and u == url for f, u in self.allowed_console)
+        ]
+        return (
+            [f"request to another host: {u}" for u in self.foreign]
+            + [f"console error: {c}" for c in console]
+            + [f"failed request: {f}" for f in self.failed]
+            + [f"bad response: {r}" for r in self.bad_responses]
+        )
+
+
+@pytest.fixture
+def phone(chromium_browser, base_url: str) -> Iterator[Phone]:
+    context = chromium_browser.new_context(**PHONE)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    phone = Phone(page=page, base=base_url)
+    server = urlsplit(base_url).netloc
+
+    def route(r) -> None:  # nothing leaves the machine; whatever tries is recorded (and fails the test)
+        if urlsplit(r.request.url).netloc == server or r.request.url.startswith(("data:", "blob:")):
+            r.continue_()
+        else:
+            phone.foreign.append(r.request.url)
+            r.abort()
+
+    def console(message) -> None:
+        if message.type == "error":
+            phone.console_errors.append(
+                (f"{message.text} ({message.location.get('url')})", message.location.get("url"))
+            )
+
+    context.route("**/*", route)
+    page.on("console", console)
+    page.on("pageerror", lambda error: phone.console_errors.append((f"uncaught: {error}", "")))
+    page.on("requestfailed", lambda r: phone.failed.append(f"{r.url}: {r.failure}"))
+    page.on("response", lambda r: r.status >= 400 and phone.bad_responses.append(f"{r.status} {r.url}"))
+    yield phone
+    problems = phone.problems()
+    context.close()
+    assert not problems, "\n".join(problems)
+
+
+# --- the finder -----------------------------------------------------------------------------------------------------
+def open_finder(phone: Phone) -> None:
+    phone.open("")
+    # the index is loaded once the filters have their options
+    phone.page.wait_for_function("document.querySelectorAll('#finder-level option').length > 1")
+
+
+def results(phone: Phone) -> list[dict[str, str]]:
+    """The finder's result list: name, absolute href and the grey line under the name."""
+    return phone.page.eval_on_selector_all(
+        "#finder-results li",
+        """items => items.map(li => ({
+            name: li.querySelector('a').textContent,
+            href: li.querySelector('a').href,
+            meta: li.querySelector('.finder__meta').textContent,
+        }))""",
+    )
+
+
+def search(phone: Phone, query: str) -> set[str]:
+    phone.page.fill("#finder-q", query)
+    return {r["name"] for r in results(phone)}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [CHOSEN.initials, CHOSEN.full_pinyin, CHOSEN.initials.upper(), " ".join(CHOSEN.syllables)],
+    ids=["initials", "full-pinyin", "upper-case-initials", "spaced-pinyin"],
+)
+def test_finder_finds_a_deputy_by_pinyin(phone: Phone, query: str) -> None:
+    open_finder(phone)
+    found = search(phone, query)
+    assert CHOSEN.name in found, f"{query!r} -> {sorted(found)}"
+    if query != " ".join(CHOSEN.syllables):  # spaced syllables are separate terms, each may match others too
+        assert found == _ascii_matches(query), query
+    if query == CHOSEN.initials:
+        assert found == {CHOSEN.name}, f"{CHOSEN.name}'s initials {query!r} are unique, yet found {sorted(found)}"
+    assert phone.page.text_content("#finder-status") == f"找到 {len(found)} 位代表。"
+
+
+def test_finder_finds_a_deputy_by_part_of_the_name(phone: Phone) -> None:
+    open_finder(phone)
+    fragment = CHOSEN.name[1:]  # the given name
+    found = search(phone, fragment)
+    assert CHOSEN.name in found
+    assert {p.name for p in CURRENT if fragment in p.name} <= found
+    assert search(phone, CHOSEN.name) >= {CHOSEN.name}
+
+
+POLYPHONIC = [("单晓岚", "shanxiaolan"), ("单晓岚", "sxl"), ("解红梅", "xiehongmei"), ("曾建国", "zengjianguo")]
+
+
+@pytest.mark.parametrize(("name", "query"), POLYPHONIC, ids=[q for _, q in POLYPHONIC])
+def test_finder_reads_polyphonic_surnames_as_surnames(phone: Phone, name: str, query: str) -> None:
+    if name not in BY_NAME:
+        pytest.skip(f"{name} is not a current deputy in content/")
+    open_finder(phone)
+    found = search(phone, query)
+    assert name in found, f"{query!r} -> {sorted(found)}"
+    assert found == _ascii_matches(query)
+
+
+def test_finder_filters_by_level(phone: Phone) -> None:
+    open_finder(phone)
+    levels = [level for level in CONGRESS_LEVELS if any(level in p.levels for p in CURRENT)]
+    assert len(levels) >= 2
+    for level in levels:
+        label = CONGRESS_LEVEL_LABELS[level]
+        phone.page.select_option("#finder-level", label=label)
+        shown = results(phone)
+        expected = {p.name for p in CURRENT if level in p.levels}
+        assert {r["name"] for r in shown} == expected, label
+        assert len(shown) == len(expected) < MAX_RESULTS
+        assert all(label in r["meta"].split(" · ") for r in shown), [r for r in shown if label not in r["meta"]]
+
+
+def test_finder_filters_by_station(phone: Phone) -> None:
+    open_finder(phone)
+    for station_id, station in sorted(STATIONS.items()):
+        phone.page.select_option("#finder-station", label=station["name"])
+        expected = {p.name for p in CURRENT if station_id in p.stations}
+        assert {r["name"] for r in results(phone)} == expected, station_id
+
+
+def test_finder_area_filter_takes_in_the_areas_below(phone: Phone) -> None:
+    open_finder(phone)
+    counties = [code for code, a in AREAS.items() if a["level"] == "county"]
+    county = max(counties, key=lambda code: sum(code in _within(p.area) for p in CURRENT))
+    expected = {p.name for p in CURRENT if county in _within(p.area)}
+    below = {p.name for p in CURRENT if county in _within(p.area) and p.area != county}
+    assert below, "the demo content should have township deputies in the county"
+    phone.page.select_option("#finder-area", label=AREAS[county]["name"])
+    assert {r["name"] for r in results(phone)} == expected
+    # a township inside it: only that township's deputies (and its villages')
+    township = next(c for c, a in sorted(AREAS.items()) if a.get("parent") == county and a["level"] == "township")
+    phone.page.select_option("#finder-area", label=AREAS[township]["name"])
+    assert {r["name"] for r in results(phone)} == {p.name for p in CURRENT if township in _within(p.area)}
+    # combined with a text query
+    phone.page.select_option("#finder-area", label=AREAS[county]["name"])
+    assert search(phone, CHOSEN.initials) == ({CHOSEN.name} if CHOSEN.name in expected else set())
+
+
+def test_finder_never_shows_former_deputies(phone: Phone) -> None:
+    assert FORMER, "the demo content should have former deputies"
+    open_finder(phone)
+    former = {phone.url(f"deputies/{p.id}/") for p in FORMER}
+
+    def shown() -> set[str]:
+        return {r["href"] for r in results(phone)}
+
+    for person in FORMER:
+        for query in (person.name, person.full_pinyin, person.initials, person.id):
+            phone.page.fill("#finder-q", query)
+            assert not former & shown(), f"{query!r} shows a former deputy"
+    phone.page.fill("#finder-q", "")
+    for station_id in sorted({s for p in FORMER for s in p.stations if s in STATIONS}):
+        phone.page.select_option("#finder-station", label=STATIONS[station_id]["name"])
+        assert not former & shown(), station_id
+    phone.page.select_option("#finder-station", value="")
+    for i, code in enumerate(sorted(AREAS)):  # the finder's area options are the areas in code order
+        phone.page.select_option("#finder-area", value=str(i))
+        assert not former & shown(), code
+    phone.page.select_option("#finder-area", value="")
+    status = phone.page.text_content("#finder-status")
+    assert status.startswith(f"共 {len(CURRENT)} 位在任代表。"), status
+
+
+def test_clicking_a_result_opens_the_deputy_page(phone: Phone) -> None:
+    open_finder(phone)
+    assert search(phone, CHOSEN.initials) == {CHOSEN.name}
+    phone.page.get_by_role("link", name=CHOSEN.name, exact=True).tap()
+    phone.page.wait_for_url(phone.url(f"deputies/{CHOSEN.id}/"))
+    assert phone.page.url.endswith(f"deputies/{CHOSEN.id}/")
+    assert phone.page.text_content("article h1").strip() == CHOSEN.name
+
+
+def test_a_query_in_the_address_fills_the_finder(phone: Phone) -> None:
+    phone.open(f"?q={CHOSEN.initials}")
+    phone.page.wait_for_selector("#finder-results li")
+    assert phone.page.input_value("#finder-q") == CHOSEN.initials
+    assert {r["name"] for r in results(phone)} == {CHOSEN.name}
+
+
+# --- deputy and station pages ---------------------------------------------------------------------------------------
+QR_STATE = """img => ({
+    visible: !!(img.offsetWidth && img.offsetHeight),
+    complete: img.complete,
+    naturalWidth: img.naturalWidth,
+    src: img.currentSrc || img.src,
+    width: img.getBoundingClientRect().width,
+})"""
+
+
+def assert_qr_loaded(phone: Phone, expected_src: str) -> None:
+    image = phone.page.locator("img.qr-code")
+    assert image.count() == 1
+    image.scroll_into_view_if_needed()
+    image.evaluate("img => img.decode ? img.decode().catch(() => null) : null")
+    state = image.evaluate(QR_STATE)
+    assert state["visible"] and state["complete"] and state["naturalWidth"] > 0, state
+    assert state["src"] == phone.url(expected_src), state
+    assert state["width"] >= 150, state
+
+
+def test_deputy_page_shows_name_stations_qr_and_message_form(phone: Phone) -> None:
+    phone.open(f"deputies/{CHOSEN.id}/")
+    page = phone.page
+    assert page.locator("article h1").count() == 1
+    assert page.text_content("article h1").strip() == CHOSEN.name
+    assert_qr_loaded(phone, f"qr/deputy-{CHOSEN.id}.svg")
+    hrefs = set(page.eval_on_selector_all("article a[href]", "links => links.map(a => a.href)"))
+    for station_id in CHOSEN.stations:
+        assert phone.url(f"stations/{station_id}/") in hrefs, station_id
+    assert page.locator("#message-form").count() == 1
+
+
+def test_former_deputy_page_has_no_message_form(phone: Phone) -> None:
+    if not FORMER:
+        pytest.skip("no former deputy in content/")
+    person = FORMER[0]
+    phone.open(f"deputies/{person.id}/")
+    assert phone.page.text_content("article h1").strip() == person.name
+    assert phone.page.locator("#message-form").count() == 0
+    assert_qr_loaded(phone, f"qr/deputy-{person.id}.svg")
+
+
+def _busiest_station() -> str:
+    return max(sorted(STATIONS), key=lambda s: sum(s in p.stations for p in CURRENT))
+
+
+SECTION_LINKS = """(heading) => {
+    const out = [];
+    for (let el = heading.nextElementSibling; el && el.tagName !== 'H2'; el = el.nextElementSibling) {
+        el.querySelectorAll('a[href]').forEach(a => out.push(a.href));
+    }
+    return out;
+}"""
+
+
+def test_station_page_lists_its_deputies_and_its_poster_has_every_qr_code(phone: Phone) -> None:
+    station_id = _busiest_station()
+    expected = {p.id for p in CURRENT if station_id in p.stations}
+    assert expected
+    phone.open(f"stations/{station_id}/")
+    page = phone.page
+    assert page.text_content("article h1").strip() == STATIONS[station_id]["name"]
+    heading = page.locator("article h2", has_text="进站代表")
+    assert heading.count() == 1
+    links = heading.evaluate(SECTION_LINKS)
+    prefix = phone.url("deputies/")
+    assert all(href.startswith(prefix) and href.endswith("/") for href in links), links
+    assert len(links) == len(expected)
+    assert {href[len(prefix) : -1] for href in links} == expected
+    assert_qr_loaded(phone, f"qr/station-{station_id}.svg")
+
+    page.get_by_role("link", name="打印联络站海报").click()
+    page.wait_for_url(phone.url(f"posters/{station_id}.html"))
+    page.wait_for_load_state("load")
+    assert page.locator(".qr svg").count() == len(expected) + 1
+
+
+# --- accessibility: axe-core ----------------------------------------------------------------------------------------
+def _axe_pages() -> list[tuple[str, str]]:
+    station = _busiest_station()
+    area = STATIONS[station]["area"]
+    return [
+        ("home", ""),
+        ("deputy", f"deputies/{CHOSEN.id}/"),
+        ("station", f"stations/{station}/"),
+        ("area", f"areas/{AREAS[str(area)].get('parent') or area}/"),
+        ("how-to", "how-to/"),
+    ]
+
+
+def _describe(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']} [{v['helpUrl']}]")
+        for node in v["nodes"][:5]:
+            summary = " ".join((node.get("failureSummary") or "").split())
+            lines.append(f"    {node['target']}: {summary[:300]}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(("name", "path"), _axe_pages(), ids=[n for n, _ in _axe_pages()])
+def test_axe_finds_no_wcag_a_or_aa_violations(phone: Phone, name: str, path: str) -> None:
+    if name == "home":
+        open_finder(phone)
+        assert search(phone, CHOSEN.initials), "the home page is checked with results showing"
+    else:
+        phone.open(path)
+    phone.page.wait_for_load_state("load")
+    phone.page.add_script_tag(path=str(AXE))
+    report = phone.page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        AXE_TAGS,
+    )
+    assert report["violations"] == [], f"{path or '/'}:\n{_describe(report['violations'])}"
