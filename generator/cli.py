@@ -86,7 +86,7 @@ def validate(content_dir: Path | None, strict: bool, today: dt.datetime | None) 
         raise GeneratorError(m.CLI_NO_CONTENT.format(path=root))
     content, problems = load_content(root, today.date() if today else None)
     for problem in problems:
-        click.echo(str(problem), err=True)
+        click.echo(m.problem_line(problem), err=True)
     errors = sum(not p.warning for p in problems)
     warnings = len(problems) - errors
     click.echo(

@@ -295,3 +295,15 @@ CLI_VALIDATE_SUMMARY = (
 )
 CLI_BUILD_FAILED = "网站生成失败，{out} 保持原样。原因：{reason}"
 CLI_BUILD_DONE = "网站已生成：{out}"
+
+
+def problem_line(problem: model.Problem) -> str:
+    """How the CLI and the build print a problem: warnings say so after the location, errors are plain."""
+    if not problem.warning:
+        return str(problem)
+    location = f"{problem.path}:{problem.line}: "
+    return location + "警告：" + str(problem).removeprefix(location)
+
+
+TRACK_TITLE = "查询办理进度"
+THANKS_TITLE = "留言已提交"

@@ -128,9 +128,12 @@ def _linker(src: str) -> Callable[[str], Markup]:
     return link
 
 
-def _front_matter(title: str, description: str) -> str:
-    """YAML front matter; MkDocs and Material print these values into HTML unescaped, so they are escaped here."""
-    meta = {"title": html.escape(title), "description": html.escape(description)}
+def _front_matter(title: str, description: str, **meta: str) -> str:
+    """YAML front matter; MkDocs and Material print title and description into HTML unescaped: escaped here.
+
+    `message_target` ("deputy:<id>" or "station:<id>", ids are validated slugs) makes the theme add the message form.
+    """
+    meta = {"title": html.escape(title), "description": html.escape(description), **meta}
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000) + "---\n\n"
 
 
@@ -149,18 +152,20 @@ def render_pages(directory: Directory) -> dict[str, str]:
     content = directory.content
     pages: dict[str, str] = {}
 
-    def add(path: str, template: str, title: str, description: str, **context: object) -> None:
+    def add(path: str, template: str, title: str, description: str, meta: dict | None = None, **context: object):
         src = urls.source_of(path)
-        pages[src] = _front_matter(title, description) + _render(template, src, directory, **context)
+        pages[src] = _front_matter(title, description, **(meta or {})) + _render(template, src, directory, **context)
 
     m = messages
     for deputy in content.deputies.values():
         summary = directory.summary(deputy) or m.FORMER_DEPUTY
         description = m.DEPUTY_DESCRIPTION.format(name=deputy.name, summary=summary)
-        add(urls.deputy_page(deputy.id), "deputy.md.j2", deputy.name, description, deputy=deputy)
+        meta = {"message_target": f"deputy:{deputy.id}"} if directory.is_current(deputy) else None
+        add(urls.deputy_page(deputy.id), "deputy.md.j2", deputy.name, description, meta, deputy=deputy)
     for station in content.stations.values():
         description = m.STATION_DESCRIPTION.format(name=station.name, kind=m.STATION_KIND_LABELS[station.kind])
-        add(urls.station_page(station.id), "station.md.j2", station.name, description, station=station)
+        meta = {"message_target": f"station:{station.id}"}
+        add(urls.station_page(station.id), "station.md.j2", station.name, description, meta, station=station)
     for area in content.areas.values():
         add(urls.area_page(area.code), "area.md.j2", area.name, m.AREA_DESCRIPTION.format(name=area.name), area=area)
     for level in CONGRESS_LEVELS:
@@ -172,4 +177,7 @@ def render_pages(directory: Directory) -> dict[str, str]:
         (urls.LEVELS_INDEX, "levels_index.md.j2", m.LEVELS_INDEX_TITLE),
     ):
         add(path, template, title, m.INDEX_DESCRIPTION.format(title=title))
+    for path, name, title in ((urls.TRACK, "track", m.TRACK_TITLE), (urls.THANKS, "thanks", m.THANKS_TITLE)):
+        meta = {"template": f"{name}.html"}
+        add(path, "service.md.j2", title, m.INDEX_DESCRIPTION.format(title=title), meta, template_name=name)
     return pages

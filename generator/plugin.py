@@ -18,7 +18,7 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import urls
+from . import messages, urls
 from .exports import data_files
 from .load import load_content
 from .model import Content
@@ -28,7 +28,7 @@ from .qr import QRCache
 
 log = logging.getLogger("mkdocs.plugins.mashang")
 
-INDEX_PAGES = {urls.source_of(p) for p in (urls.STATIONS_INDEX, urls.AREAS_INDEX, urls.LEVELS_INDEX)}
+INDEX_PAGES = {urls.source_of(p) for p in (urls.STATIONS_INDEX, urls.AREAS_INDEX, urls.LEVELS_INDEX, urls.TRACK)}
 
 
 class MashangConfig(base.Config):
@@ -52,7 +52,7 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         root = Path(config.docs_dir).parent
         content, problems = load_content(root, self.today)
         for problem in problems:
-            (log.warning if problem.warning else log.error)(str(problem))
+            (log.warning if problem.warning else log.error)(messages.problem_line(problem))
         errors = sum(not p.warning for p in problems)
         if errors:
             raise PluginError(f"content 中有 {errors} 处错误，网站未生成。")

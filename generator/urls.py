@@ -34,6 +34,8 @@ OPEN_DATA = {
     "deputies_csv": "data/deputies.csv",
 }
 FINDER_INDEX = "data/finder.json"
+TRACK = "track/"
+THANKS = "thanks/"
 
 
 def deputy_qr(deputy_id: str) -> str:

@@ -61,8 +61,8 @@ def test_a_former_deputy_is_kept_but_marked_and_left_out_of_lists(directory: Dir
     content.deputies[deputy.id] = deputy.model_copy(update={"memberships": ended})
     before, after = render_pages(directory), render_pages(Directory(content, TODAY))
     page = after[f"deputies/{deputy.id}/index.md"]
-    assert "已离任" in page and "#message" not in page
-    assert "#message" in before[f"deputies/{deputy.id}/index.md"]
+    assert "已离任" in page and "message_target" not in page
+    assert f"message_target: deputy:{deputy.id}\n" in before[f"deputies/{deputy.id}/index.md"]
     station_page = f"stations/{deputy.stations[0]}/index.md"
     assert f"deputies/{deputy.id}/" in before[station_page]
     assert f"deputies/{deputy.id}/" not in after[station_page]

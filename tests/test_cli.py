@@ -1,0 +1,63 @@
+"""The command line as an editor uses it: exact output and exit codes (click's CliRunner)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from generator.cli import main
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_validate_good_tree(fixtures_dir: Path) -> None:
+    code, out, err = run("validate", "--content", str(fixtures_dir / "good"), "--today", "2026-11-28")
+    assert (code, err) == (0, "")
+    assert out == "检查完成：4 位代表，2 个联络站，6 个地区；0 个错误，0 个警告。\n"
+
+
+def test_validate_lists_every_error_and_exits_1(make_content: Callable[..., Path]) -> None:
+    content = make_content("unknown_station", "bad_phone")
+    code, out, err = run("validate", "--content", str(content), "--today", "2026-11-28")
+    assert code == 1
+    lines = err.splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith("content/deputies/chen-moyin.yaml:12: stations[0]: 未知的联络站")
+    assert any(line.startswith("content/stations/") and ": phone: " in line for line in lines)
+    assert out.endswith("3 个错误，0 个警告。\n")
+
+
+def test_warnings_fail_only_in_strict_mode(make_content: Callable[..., Path]) -> None:
+    content = str(make_content("warnings"))
+    code, out, err = run("validate", "--content", content, "--today", "2026-11-28")
+    assert code == 0
+    assert all(":" in line and ": 警告：" in line for line in err.splitlines())
+    assert out.endswith("0 个错误，4 个警告。\n")
+    assert run("validate", "--strict", "--content", content, "--today", "2026-11-28")[0] == 1
+
+
+def test_missing_content_folder_is_a_clear_error(tmp_path: Path) -> None:
+    code, out, err = run("validate", "--content", str(tmp_path / "nope"))
+    assert code == 1
+    assert err.startswith("错误：找不到内容目录")
+
+
+def test_schema_writes_one_file_per_kind(tmp_path: Path) -> None:
+    code, out, _ = run("schema", "--out", str(tmp_path))
+    assert code == 0
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["areas.schema.json", "deputy.schema.json", "station.schema.json"]
+    deputy = json.loads((tmp_path / "deputy.schema.json").read_text(encoding="utf-8"))
+    assert deputy["additionalProperties"] is False
+    assert {"id", "name", "memberships"} <= set(deputy["required"])
+    assert sorted(out.splitlines()) == [str(tmp_path / n) for n in names]
+
+
+def test_usage_error_exits_2() -> None:
+    assert run("build", "--no-such-option")[0] == 2
