@@ -130,6 +130,7 @@ def _plugin_today(config, today: dt.datetime | None) -> None:
     default=None,
     help="输出目录（默认：mkdocs.yml 中的 site_dir，即 site/）。",
 )
+@click.option("--site-url", default=None, help="网站的公开地址（二维码所用），覆盖 mkdocs.yml 中的 site_url。")
 @strict_option
 @today_option
 @click.pass_context
@@ -138,6 +139,7 @@ def build(
     config_file: Path,
     content_dir: Path | None,
     out: Path | None,
+    site_url: str | None,
     strict: bool,
     today: dt.datetime | None,
 ) -> None:
@@ -145,11 +147,12 @@ def build(
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
 
-    probe = _mkdocs_config(config_file, content_dir, out, strict)
+    extra = {"site_url": site_url} if site_url else {}
+    probe = _mkdocs_config(config_file, content_dir, out, strict, **extra)
     target = Path(probe.site_dir).resolve()
     staging = target.with_name(f".{target.name}.new-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
-    config = _mkdocs_config(config_file, content_dir, staging, strict)
+    config = _mkdocs_config(config_file, content_dir, staging, strict, **extra)
     _plugin_today(config, today)
     try:
         mkdocs_build(config)

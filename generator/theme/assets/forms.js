@@ -107,7 +107,9 @@
 
     var show = function (view, code) {
       result.querySelectorAll("[data-key]").forEach(function (el) {
-        var value = view[el.getAttribute("data-key")];
+        var key = el.getAttribute("data-key");
+        var value = view[key];
+        if (value && /_at$/.test(key)) value = String(value).slice(0, 16).replace("T", " ");
         el.textContent = value === undefined || value === null || value === "" ? TEXTS.none : String(value);
       });
       rating.elements.code.value = code;

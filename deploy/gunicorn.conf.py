@@ -1,0 +1,54 @@
+"""gunicorn settings for the form service: `gunicorn -c deploy/gunicorn.conf.py` (from the project folder).
+
+ONE worker process with threads, on purpose: the rate limits' default store (`memory://`) lives in the process, so
+with N workers every client would get N times its limit. Raise `workers` only together with
+FORMS_RATELIMIT_STORAGE_URI=redis://... (the queue itself is safe with any number of processes: it uses flock).
+
+Environment: FORMS_BIND (default 127.0.0.1:8001: nginx in front, never exposed directly), FORMS_THREADS (8),
+FORMS_TIMEOUT (30 s), FORMS_ACCESS_LOG (`-` = stdout; empty = off), FORMS_ERROR_LOG (`-` = stderr), and every FORMS_*
+setting of forms_api/config.py.
+
+The access log has no client address, no query string, no referrer or user agent, and tracking codes in paths are
+masked: `[28/Nov/2026:12:00:00 +0800] "POST /api/submissions" 201 71 12ms`.
+"""
+
+import os
+import re
+
+from gunicorn.glogging import Logger
+
+wsgi_app = "forms_api:create_app()"
+bind = [os.environ.get("FORMS_BIND", "127.0.0.1:8001")]
+workers = 1
+threads = int(os.environ.get("FORMS_THREADS", "8"))
+worker_class = "gthread"
+timeout = int(os.environ.get("FORMS_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+# Requests are small: refuse long request lines and many or large headers before the app sees them.
+limit_request_line = 2048
+limit_request_fields = 50
+limit_request_field_size = 8190
+
+# No runtime control socket (gunicornc): one more thing listening, and its default path is shared by every instance.
+control_socket_disable = True
+
+accesslog = os.environ.get("FORMS_ACCESS_LOG", "-") or None
+errorlog = os.environ.get("FORMS_ERROR_LOG", "-")
+access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+
+_TRACKING_PATH = re.compile(r"(/api/submissions/)[^/]+")
+
+
+class MaskingLogger(Logger):
+    """Gunicorn's logger with tracking codes in paths replaced by {code} (a code is as good as a password)."""
+
+    def atoms(self, resp, req, environ, request_time):  # noqa: ANN001, ANN201 - gunicorn's signature
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in ("U", "r"):
+            if isinstance(atoms.get(key), str):
+                atoms[key] = _TRACKING_PATH.sub(r"\1{code}", atoms[key])
+        return atoms
+
+
+logger_class = MaskingLogger

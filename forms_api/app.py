@@ -1,0 +1,28 @@
+"""The app factory: `create_app(config)` builds one form service from defaults, `FORMS_*` variables and `config`.
+
+gunicorn runs `forms_api:create_app()` (deploy/gunicorn.conf.py); tests call `create_app({"QUEUE_DIR": tmp_path, ...})`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from forms_api import config as settings
+from forms_api import security, submissions
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """A configured form service; raises config.ConfigError naming every bad setting."""
+    app = Flask("forms_api", static_folder=None)
+    app.config.from_mapping(settings.load(config))
+    # Werkzeug applies this to urlencoded bodies too: keep it equal to the body limit, so both give the same 413.
+    app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_CONTENT_LENGTH"]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # errors in form order
+    app.add_template_global(security.csp_nonce, "csp_nonce")
+    submissions.init_app(app)
+    app.extensions["forms_api.limiter"] = security.init_app(app)  # the rate-limit wrappers hold it weakly
+    return app

@@ -1,0 +1,528 @@
+"""`python -m forms_api list | show | assign | reply | close | reopen | note | export | stats`: the staff tools.
+
+A thin command line over the event log (forms_api/queue.py) and the workflow (forms_api/workflow.py). Every action is
+ONE event appended through `EventLog.append`, with `workflow.check` run inside `decide`, i.e. under the log's exclusive
+lock against the state including everybody else's appends: two staff members closing the same case at once get one
+`closed` event and one refusal. Citizens' text is printed through `export.plain`, so it cannot drive the terminal.
+
+Exit codes: 0 success; 1 a refused action, an unknown reference, an unusable queue or file; 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+
+from forms_api import export
+from forms_api import messages as m
+from forms_api.export import Calendar, assignee_text, list_lines, one_line, plain, show_lines, shown_deadline
+from forms_api.queue import LOG_NAME, EventLog, QueueUnavailable
+from forms_api.workflow import (
+    CITIZEN,
+    REF_RE,
+    STATUSES,
+    TARGET_RE,
+    State,
+    Submission,
+    WorkflowError,
+    check,
+    deadline_for,
+    make_event,
+    now,
+)
+
+H = m.STAFF_HELP
+EXCERPT = 30  # characters of a case's text in `list`
+_STATION_RE = re.compile(r"^[a-z0-9-]{1,64}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+class StaffError(click.ClickException):
+    """A failure staff can act on: printed as "错误：..." without a traceback, exit code 1."""
+
+    exit_code = 1
+
+    def show(self, file: Any = None) -> None:
+        click.echo(m.STAFF_ERROR.format(message=self.format_message()), err=True)
+
+
+@dataclass
+class Staff:
+    """What the group passes to its commands: the queue folder, opened on first use."""
+
+    queue_dir: Path
+    _log: EventLog | None = None
+
+    @property
+    def log(self) -> EventLog:
+        if self._log is None:
+            # EventLog would create a missing folder: a mistyped --queue must fail, not show an empty queue.
+            if not (self.queue_dir / LOG_NAME).is_file():
+                raise StaffError(m.STAFF_NO_QUEUE.format(path=self.queue_dir))
+            self._log = EventLog(self.queue_dir)
+        return self._log
+
+    def state(self) -> State:
+        return self.log.state()
+
+    def submission(self, ref: str) -> Submission:
+        sub = self.state().submissions.get(ref)
+        if sub is None:
+            raise StaffError(m.STAFF_NOT_FOUND.format(ref=plain(ref)))
+        return sub
+
+
+def _help_option(self: click.Command, ctx: click.Context) -> click.Option | None:
+    """The --help option, explaining itself in Chinese too."""
+    option = click.Command.get_help_option(self, ctx)
+    if option is not None:
+        option.help = m.STAFF_HELP_OPTION
+    return option
+
+
+class StaffCommand(click.Command):
+    get_help_option = _help_option
+
+
+class StaffGroup(click.Group):
+    """Turns the workflow's refusals and an unusable queue into StaffErrors (raw, with traceback, under --debug)."""
+
+    command_class = StaffCommand
+    get_help_option = _help_option
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (WorkflowError, QueueUnavailable) as exc:
+            if ctx.params.get("debug"):
+                raise
+            if isinstance(exc, QueueUnavailable):
+                raise StaffError(m.STAFF_QUEUE_UNAVAILABLE.format(reason=exc)) from exc
+            raise StaffError(str(exc)) from exc
+
+
+# --- parameters -------------------------------------------------------------------------------------------------------
+
+
+class DateParam(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                return date.fromisoformat(value)
+        except ValueError:
+            pass
+        self.fail(m.STAFF_BAD_DATE.format(value=value), param, ctx)
+
+
+DATE = DateParam()
+_STATUS_KEYS = {key: key for key in STATUSES} | {m.STATUS_LABELS[key]: key for key in STATUSES}
+
+
+def _statuses(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> frozenset[str]:
+    choices = "、".join(f"{m.STATUS_LABELS[key]}（{key}）" for key in STATUSES)
+    for value in values:
+        if value not in _STATUS_KEYS:
+            raise click.BadParameter(m.STAFF_BAD_STATUS.format(value=value, choices=choices), ctx, param)
+    return frozenset(_STATUS_KEYS[value] for value in values)
+
+
+def _target(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not TARGET_RE.match(value):
+        raise click.BadParameter(m.STAFF_BAD_TARGET.format(value=value), ctx, param)
+    return value
+
+
+def _station(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not _STATION_RE.match(value):
+        raise click.BadParameter(m.STAFF_BAD_STATION.format(value=value), ctx, param)
+    return value
+
+
+def _ref(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not REF_RE.match(value):  # cannot exist: the same answer as for an unknown one, exit code 1
+        raise StaffError(m.STAFF_NOT_FOUND.format(ref=plain(value)))
+    return value
+
+
+ref_argument = click.argument("ref", callback=_ref)
+by_option = click.option("--by", envvar="FORMS_STAFF", default=None, metavar="NAME", help=H["*.by"])
+today_option = click.option("--today", type=DATE, default=None, help=H["*.today"])
+holidays_option = click.option(
+    "--holidays",
+    envvar="FORMS_HOLIDAYS",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=H["*.holidays"],
+)
+
+
+def filter_options(func: Callable) -> Callable:
+    """--status, --target, --station, --site, --overdue, --all: shared by `list` and `export`."""
+    options = [
+        click.option("--status", "statuses", multiple=True, callback=_statuses, metavar="S", help=H["*.status"]),
+        click.option("--target", callback=_target, metavar="deputy:ID|station:ID", help=H["*.target"]),
+        click.option("--station", callback=_station, metavar="ID", help=H["*.station"]),
+        click.option(
+            "--site",
+            envvar="FORMS_SITE_DIR",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=None,
+            help=H["*.site"],
+        ),
+        click.option("--overdue", is_flag=True, help=H["*.overdue"]),
+        click.option("--all", "include_all", is_flag=True, help=H["*.all"]),
+        today_option,
+        holidays_option,
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+# --- reading files ----------------------------------------------------------------------------------------------------
+
+
+class _DatesAsText(yaml.SafeLoader):
+    """safe_load without YAML's own timestamps: a bad date reaches us as text, for a message naming it."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+
+def load_calendar(path: Path | None) -> Calendar:
+    """A holidays file: a list of dates (holidays), or a mapping with `holidays` and `workdays` lists."""
+    if path is None:
+        return Calendar()
+    try:
+        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_DatesAsText)  # a SafeLoader
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StaffError(m.STAFF_READ_FAILED.format(path=path, reason=getattr(exc, "strerror", None) or exc)) from exc
+    except yaml.YAMLError as exc:
+        raise StaffError(m.STAFF_HOLIDAYS_INVALID.format(path=path, reason=exc)) from exc
+    if isinstance(data, list):
+        data = {"holidays": data}
+    if not isinstance(data, dict) or not set(data) <= {"holidays", "workdays"}:
+        raise StaffError(m.STAFF_HOLIDAYS_INVALID.format(path=path, reason=m.STAFF_HOLIDAYS_SHAPE))
+
+    def dates(values: Any) -> frozenset[date]:
+        if not isinstance(values, list):
+            raise StaffError(m.STAFF_HOLIDAYS_INVALID.format(path=path, reason=m.STAFF_HOLIDAYS_SHAPE))
+        result = set()
+        for value in values:
+            try:
+                if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                    raise ValueError(value)
+                result.add(date.fromisoformat(value))
+            except ValueError:
+                reason = m.STAFF_HOLIDAYS_DATE.format(value=value)
+                raise StaffError(m.STAFF_HOLIDAYS_INVALID.format(path=path, reason=reason)) from None
+        return frozenset(result)
+
+    return Calendar(dates(data.get("holidays", [])), dates(data.get("workdays", [])))
+
+
+def station_deputies(site: Path, station: str) -> frozenset[str]:
+    """The ids of the deputies (current or former) attached to `station`, from the built site's open data."""
+    path = site / "data" / "deputies.json"
+    if not path.is_file():
+        raise StaffError(m.STAFF_SITE_MISSING.format(path=path))
+    try:
+        deputies = json.loads(path.read_text(encoding="utf-8"))["deputies"]
+        return frozenset(str(d["id"]) for d in deputies if station in (d.get("stations") or ()))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise StaffError(m.STAFF_SITE_INVALID.format(path=path, reason=exc)) from exc
+
+
+def staff_text(value: str | None, what: str, *, required: bool = True) -> str | None:
+    """Text staff typed (an answer, a reason, a note): trimmed, not empty when required, no control characters."""
+    text = (value or "").replace("\r\n", "\n").strip()
+    if not text:
+        if required:
+            raise StaffError(m.STAFF_TEXT_EMPTY.format(what=m.STAFF_TEXT_WHAT[what]))
+        return None
+    if _CONTROL.search(text):
+        raise StaffError(m.STAFF_TEXT_CONTROL.format(what=m.STAFF_TEXT_WHAT[what]))
+    return text
+
+
+def actor(by: str | None) -> str:
+    """Who acts: --by, else FORMS_STAFF (through click), else the login name."""
+    if by is None:
+        try:
+            by = getpass.getuser()
+        except (OSError, KeyError) as exc:
+            raise StaffError(m.STAFF_NO_ACTOR) from exc
+    name = by.strip()
+    if not name or name == CITIZEN or _CONTROL.search(name) or "\n" in name:
+        raise StaffError(m.STAFF_BAD_ACTOR.format(by=plain(by)))
+    return name
+
+
+# --- selecting and showing cases --------------------------------------------------------------------------------------
+
+
+def _ref_key(ref: str) -> tuple[int, int]:
+    match = REF_RE.match(ref)
+    return (int(match[1]), int(match[2])) if match else (0, 0)
+
+
+def select(
+    state: State,
+    *,
+    statuses: frozenset[str],
+    target: str | None,
+    station: str | None,
+    site: Path | None,
+    overdue: bool,
+    include_all: bool,
+    today: date,
+    cal: Calendar,
+) -> list[Submission]:
+    """The cases that pass the filters: overdue first, then by deadline (none last), then by reference."""
+    station_targets: set[str] = set()
+    if station is not None:
+        station_targets.add(f"station:{station}")
+        if site is not None:
+            station_targets |= {f"deputy:{deputy}" for deputy in station_deputies(site, station)}
+    chosen = []
+    for sub in state.submissions.values():
+        if (sub.status not in statuses) if statuses else (not include_all and not sub.open):
+            continue
+        if (target is not None and sub.target != target) or (station is not None and sub.target not in station_targets):
+            continue
+        if overdue and not sub.overdue(today, *cal):
+            continue
+        chosen.append(sub)
+    chosen.sort(key=lambda sub: (not sub.overdue(today, *cal), shown_deadline(sub, cal) or date.max, _ref_key(sub.ref)))
+    return chosen
+
+
+# --- acting -----------------------------------------------------------------------------------------------------------
+
+
+def act(staff: Staff, ref: str, event_type: str, by: str, fields: Callable[[Submission], dict]) -> Submission:
+    """Append ONE `event_type` event for `ref`, checked against the state under the log's exclusive lock.
+
+    `fields(sub)` gives the event's fields; it runs inside `decide`, after the check, and must not do I/O.
+    """
+
+    def decide(state: State) -> dict:
+        sub = state.submissions.get(ref)
+        if sub is None:
+            raise StaffError(m.STAFF_NOT_FOUND.format(ref=ref))
+        check(sub, event_type)
+        return make_event(event_type, ref, by, **fields(sub))
+
+    staff.log.append(decide)
+    return staff.submission(ref)
+
+
+@click.group(cls=StaffGroup, help=H["main"], context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--queue",
+    "queue_dir",
+    envvar="FORMS_QUEUE_DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("var/queue"),
+    help=H["main.queue"],
+)
+@click.option("--debug", is_flag=True, help=H["main.debug"])
+@click.pass_context
+def main(ctx: click.Context, queue_dir: Path, debug: bool) -> None:
+    ctx.obj = Staff(queue_dir=queue_dir)
+
+
+pass_staff = click.make_pass_decorator(Staff)
+
+
+@main.command("list", help=H["list"], short_help=m.STAFF_SHORT_HELP["list"])
+@filter_options
+@pass_staff
+def list_cases(staff: Staff, today: date | None, holidays: Path | None, **filters: Any) -> None:
+    cal, today = load_calendar(holidays), today or now().date()
+    cases = select(staff.state(), today=today, cal=cal, **filters)
+    for line in list_lines(cases, today, cal, EXCERPT):
+        click.echo(line)
+
+
+@main.command(help=H["show"], short_help=m.STAFF_SHORT_HELP["show"])
+@ref_argument
+@click.option("--personal", is_flag=True, help=H["show.personal"])
+@today_option
+@holidays_option
+@pass_staff
+def show(staff: Staff, ref: str, personal: bool, today: date | None, holidays: Path | None) -> None:
+    cal, today = load_calendar(holidays), today or now().date()
+    for line in show_lines(staff.submission(ref), personal=personal, today=today, cal=cal):
+        click.echo(line)
+
+
+@main.command(help=H["assign"], short_help=m.STAFF_SHORT_HELP["assign"])
+@ref_argument
+@click.option(
+    "--to", "to_kind", type=click.Choice(["deputy", "department", "hotline"]), required=True, help=H["assign.to"]
+)
+@click.option("--name", default=None, help=H["assign.name"])
+@click.option("--complex/--not-complex", "complex_case", default=None, help=H["assign.complex"])
+@click.option("--deadline", type=DATE, default=None, help=H["assign.deadline"])
+@click.option("--today", type=DATE, default=None, help=H["assign.today"])
+@holidays_option
+@by_option
+@pass_staff
+def assign(
+    staff: Staff,
+    ref: str,
+    to_kind: str,
+    name: str | None,
+    complex_case: bool | None,
+    deadline: date | None,
+    today: date | None,
+    holidays: Path | None,
+    by: str | None,
+) -> None:
+    by, cal, today = actor(by), load_calendar(holidays), today or now().date()
+    if to_kind == "department" and not (name or "").strip():
+        raise StaffError(m.STAFF_NAME_REQUIRED)
+    name = staff_text(name, "name", required=False)
+    if deadline is not None and deadline < today:
+        raise StaffError(m.STAFF_DEADLINE_PAST.format(deadline=deadline.isoformat(), today=today.isoformat()))
+
+    def fields(sub: Submission) -> dict:
+        assignee = name
+        if assignee is None and to_kind == "deputy":
+            if not sub.target.startswith("deputy:"):
+                raise StaffError(m.STAFF_DEPUTY_NAME_REQUIRED)
+            assignee = sub.target.removeprefix("deputy:")
+        if assignee is None:
+            assignee = m.STAFF_HOTLINE_NUMBER
+        is_complex = sub.complex if complex_case is None else complex_case
+        due = deadline or deadline_for(today, complex=is_complex, holidays=cal.holidays, workdays=cal.workdays)
+        return {"to_kind": to_kind, "to": assignee, "deadline": due, "complex": is_complex}
+
+    sub = act(staff, ref, "assigned", by, fields)
+    done = m.STAFF_DONE["assigned"].format(ref=ref, assignee=one_line(assignee_text(sub)), deadline=sub.deadline)
+    click.echo(done)
+
+
+@main.command(help=H["reply"], short_help=m.STAFF_SHORT_HELP["reply"])
+@ref_argument
+@click.option("--answer", default=None, metavar="TEXT|-", help=H["reply.answer"])
+@click.option(
+    "--answer-file", type=click.Path(dir_okay=False, path_type=Path), default=None, help=H["reply.answer_file"]
+)
+@by_option
+@pass_staff
+def reply(staff: Staff, ref: str, answer: str | None, answer_file: Path | None, by: str | None) -> None:
+    by = actor(by)
+    if (answer is None) == (answer_file is None):
+        raise StaffError(m.STAFF_ANSWER_SOURCE)
+    if answer == "-":
+        answer = sys.stdin.read()
+    elif answer_file is not None:
+        try:
+            answer = answer_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or exc
+            raise StaffError(m.STAFF_READ_FAILED.format(path=answer_file, reason=reason)) from exc
+    text = staff_text(answer, "answer")
+    act(staff, ref, "replied", by, lambda sub: {"answer": text})
+    click.echo(m.STAFF_DONE["replied"].format(ref=ref))
+
+
+@main.command(help=H["close"], short_help=m.STAFF_SHORT_HELP["close"])
+@ref_argument
+@click.option("--reason", default=None, help=H["close.reason"])
+@by_option
+@pass_staff
+def close(staff: Staff, ref: str, reason: str | None, by: str | None) -> None:
+    by, text = actor(by), staff_text(reason, "reason", required=False)
+    act(staff, ref, "closed", by, lambda sub: {"reason": text} if text else {})
+    click.echo(m.STAFF_DONE["closed"].format(ref=ref))
+
+
+@main.command(help=H["reopen"], short_help=m.STAFF_SHORT_HELP["reopen"])
+@ref_argument
+@click.option("--reason", required=True, help=H["reopen.reason"])
+@holidays_option
+@by_option
+@pass_staff
+def reopen(staff: Staff, ref: str, reason: str, holidays: Path | None, by: str | None) -> None:
+    by, text, cal = actor(by), staff_text(reason, "reason"), load_calendar(holidays)
+    sub = act(staff, ref, "reopened", by, lambda sub: {"reason": text})
+    click.echo(m.STAFF_DONE["reopened"].format(ref=ref, deadline=sub.due(*cal)))
+
+
+@main.command(help=H["note"], short_help=m.STAFF_SHORT_HELP["note"])
+@ref_argument
+@click.option("--text", required=True, help=H["note.text"])
+@by_option
+@pass_staff
+def note(staff: Staff, ref: str, text: str, by: str | None) -> None:
+    by, note_text = actor(by), staff_text(text, "note")
+    act(staff, ref, "noted", by, lambda sub: {"note": note_text})
+    click.echo(m.STAFF_DONE["noted"].format(ref=ref))
+
+
+@main.command("export", help=H["export"], short_help=m.STAFF_SHORT_HELP["export"])
+@click.option("--format", "file_format", type=click.Choice(["csv", "xlsx"]), default=None, help=H["export.format"])
+@click.option(
+    "--out", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), required=True, help=H["export.out"]
+)
+@click.option("--personal", is_flag=True, help=H["export.personal"])
+@filter_options
+@pass_staff
+def export_cases(
+    staff: Staff,
+    file_format: str | None,
+    out: Path,
+    personal: bool,
+    today: date | None,
+    holidays: Path | None,
+    **filters: Any,
+) -> None:
+    to_stdout = str(out) == "-"
+    file_format = file_format or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
+    if to_stdout and personal:
+        raise StaffError(m.STAFF_PERSONAL_STDOUT)
+    if to_stdout and file_format == "xlsx":
+        raise StaffError(m.STAFF_XLSX_STDOUT)
+    cal, today = load_calendar(holidays), today or now().date()
+    cases = select(staff.state(), today=today, cal=cal, **filters)
+    header, rows = export.export_rows(cases, personal=personal, cal=cal)
+    if to_stdout:
+        click.echo(export.csv_bytes(header, rows).decode("utf-8-sig"), nl=False)
+        return
+    data = export.csv_bytes(header, rows) if file_format == "csv" else export.xlsx_bytes(header, rows)
+    try:
+        export.write_atomically(out, data, private=personal)
+    except OSError as exc:
+        raise StaffError(m.STAFF_WRITE_FAILED.format(path=out, reason=exc.strerror or exc)) from exc
+    done = m.STAFF_EXPORTED_PERSONAL if personal else m.STAFF_EXPORTED
+    click.echo(done.format(count=len(cases), path=out))
+
+
+@main.command(help=H["stats"], short_help=m.STAFF_SHORT_HELP["stats"])
+@today_option
+@holidays_option
+@pass_staff
+def stats(staff: Staff, today: date | None, holidays: Path | None) -> None:
+    cal, today = load_calendar(holidays), today or now().date()
+    figures = export.compute_stats(staff.state().submissions.values(), today, cal.holidays, cal.workdays)
+    for line in export.stats_lines(figures, today):
+        click.echo(line)

@@ -1,0 +1,215 @@
+"""The form service's configuration: defaults < `FORMS_*` environment variables < the mapping given to `create_app`.
+
+Every key below can be set as an environment variable with the prefix `FORMS_` (`FORMS_QUEUE_DIR=/srv/forms/queue`)
+or passed to `create_app({"QUEUE_DIR": ...})`. Values from the environment are text and are parsed by type; values
+passed in a mapping may be text or already typed. Every bad value is reported at start-up, all at once.
+
+| key | type | default | what it does |
+|---|---|---|---|
+| `QUEUE_DIR` | path | `<project>/var/queue` | the queue folder (append-only event log); back it up |
+| `QUEUE_FSYNC` | bool | `true` | fsync each append before answering; off only in throw-away tests |
+| `SITE_DIR` | path | `<project>/site` | the built site, for checking targets against its open data (1) |
+| `SITE_URL` | URL | empty | the site's root (`https://example.org/`) for links on the HTML pages; empty = same origin |
+| `ALLOWED_ORIGINS` | list | empty | other origins (`https://example.org`) that may POST and read answers (CORS) (2) |
+| `TRUSTED_PROXIES` | int | `0` | how many reverse proxies stand in front (nginx alone = 1) (3) |
+| `RATE_LIMIT` | limits | `5 per minute;50 per day` | per client IP: submissions; ratings (a bucket of their own) (4) |
+| `LOOKUP_RATE_LIMIT` | limits | `30 per minute;300 per day` | per client IP: status look-ups by tracking code |
+| `RATELIMIT_STORAGE_URI` | URI | `memory://` | where the counters live (4) |
+| `RATELIMIT_ENABLED` | bool | `true` | switch rate limiting off (tests only) |
+| `RETENTION_DAYS` | int | `365` | days after closing before the staff tools anonymise a submission's personal data |
+| `CATEGORIES` | list | `意见,建议,求助,其他` | the categories a citizen may choose |
+| `DUPLICATE_WINDOW_SECONDS` | int | `600` | same text, target and phone within it: the first code again |
+| `MIN_TEXT` / `MAX_TEXT` | int | `5` / `2000` | a message's length in characters (the minimum after trimming spaces) |
+| `MAX_NAME` | int | `40` | longest name in characters |
+| `MAX_COMMENT` | int | `500` | longest comment on a rating in characters |
+| `MAX_CONTENT_LENGTH` | int | `32768` | largest request body in bytes, larger gets 413 (5) |
+
+1. `SITE_DIR/data/deputies.json` and `stations.json`, re-read when either changes; former deputies
+   (`"current": false`) are not valid targets.
+2. The service's own origin (scheme and Host of the request) is always allowed. Never a wildcard.
+3. The client IP is taken from that many `X-Forwarded-For` entries, counted from the right (and the scheme from
+   `X-Forwarded-Proto`, for the same-origin check and HSTS); with 0 both headers are ignored and the peer counts.
+4. `memory://` counts per process: with several gunicorn workers each keeps its own count and a client gets N times
+   the limit. deploy/gunicorn.conf.py therefore runs ONE worker with threads; for several workers or hosts point this
+   at Redis (`redis://localhost:6379`).
+5. Room for `MAX_TEXT` characters from the plain HTML form: a Chinese character takes 9 bytes once percent-encoded.
+
+Lists are comma-separated in the environment (`FORMS_ALLOWED_ORIGINS=https://a.example,https://b.example`); limits
+use flask-limiter's notation, several separated by `;`; bools are `true/false`, `1/0`, `yes/no`, `on/off`. Relative
+paths are resolved against the project folder, not the current directory.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from limits import parse_many
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENV_PREFIX = "FORMS_"
+# Read by deploy/gunicorn.conf.py, not by the app: not reported as unknown.
+DEPLOY_VARIABLES = {"FORMS_BIND", "FORMS_ACCESS_LOG", "FORMS_ERROR_LOG", "FORMS_THREADS", "FORMS_TIMEOUT"}
+
+logger = logging.getLogger("forms_api")
+
+
+class ConfigError(ValueError):
+    """One or more configuration values are wrong; the message lists each, one a line."""
+
+
+def _path(value: Any) -> Path:
+    if not isinstance(value, str | os.PathLike) or not str(value).strip():
+        raise ValueError("expected a folder path")
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def _int(minimum: int) -> Callable[[Any], int]:
+    def parse(value: Any) -> int:
+        if isinstance(value, bool):
+            raise ValueError(f"expected a whole number >= {minimum}")
+        if isinstance(value, str):
+            try:
+                value = int(value.strip())
+            except ValueError:
+                raise ValueError(f"expected a whole number >= {minimum}") from None
+        if not isinstance(value, int) or value < minimum:
+            raise ValueError(f"expected a whole number >= {minimum}")
+        return value
+
+    return parse
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in {"1", "true", "yes", "on"}:
+        return True
+    if isinstance(value, str) and value.strip().lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError("expected true or false")
+
+
+def _list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    if isinstance(value, list | tuple | set | frozenset) and all(isinstance(item, str) for item in value):
+        return [item.strip() for item in value if item.strip()]
+    raise ValueError("expected a comma-separated list")
+
+
+def _categories(value: Any) -> list[str]:
+    categories = _list(value)
+    if not categories:
+        raise ValueError("expected at least one category")
+    if len(set(categories)) != len(categories):
+        raise ValueError("a category is listed twice")
+    return categories
+
+
+def _origin(text: str) -> str:
+    parts = urlsplit(text)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path not in {"", "/"}:
+        raise ValueError(f"{text!r} is not an origin like https://example.org")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"{text!r} is not an origin like https://example.org")
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def _origins(value: Any) -> list[str]:
+    return [_origin(item) for item in _list(value)]  # "*" is not an origin: no wildcard, ever
+
+
+def _site_url(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("expected a URL like https://example.org/")
+    value = value.strip()
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError(f"{value!r} is not a URL like https://example.org/")
+    return value if value.endswith("/") else value + "/"
+
+
+def _limits(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("expected rate limits like '5 per minute;50 per day'")
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a rate limit like '5 per minute;50 per day'") from None
+    return value.strip()
+
+
+def _storage_uri(value: Any) -> str:
+    if not isinstance(value, str) or "://" not in value:
+        raise ValueError("expected a storage URI like memory:// or redis://localhost:6379")
+    return value.strip()
+
+
+# key -> (default, parser)
+SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
+    "QUEUE_DIR": (PROJECT_ROOT / "var" / "queue", _path),
+    "QUEUE_FSYNC": (True, _bool),
+    "SITE_DIR": (PROJECT_ROOT / "site", _path),
+    "SITE_URL": ("", _site_url),
+    "ALLOWED_ORIGINS": ([], _origins),
+    "TRUSTED_PROXIES": (0, _int(0)),
+    "RATE_LIMIT": ("5 per minute;50 per day", _limits),
+    "LOOKUP_RATE_LIMIT": ("30 per minute;300 per day", _limits),
+    "RATELIMIT_STORAGE_URI": ("memory://", _storage_uri),
+    "RATELIMIT_ENABLED": (True, _bool),
+    "RETENTION_DAYS": (365, _int(1)),
+    "CATEGORIES": (["意见", "建议", "求助", "其他"], _categories),
+    "DUPLICATE_WINDOW_SECONDS": (600, _int(0)),
+    "MIN_TEXT": (5, _int(1)),
+    "MAX_TEXT": (2000, _int(1)),
+    "MAX_NAME": (40, _int(1)),
+    "MAX_COMMENT": (500, _int(1)),
+    "MAX_CONTENT_LENGTH": (32 * 1024, _int(1024)),
+}
+# Werkzeug's own limits, not meant to be changed: multipart is refused anyway (415), so a handful of parts.
+FIXED = {
+    "MAX_FORM_PARTS": 20,
+}
+
+
+def load(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The effective configuration; raises ConfigError naming every bad value (and where it came from)."""
+    environ = os.environ if environ is None else environ
+    overrides = dict(overrides or {})
+    config: dict[str, Any] = dict(FIXED)
+    errors: list[str] = []
+    for key, (default, parse) in SETTINGS.items():
+        if key in overrides:
+            source, raw = f"config[{key!r}]", overrides[key]
+        elif ENV_PREFIX + key in environ:
+            source, raw = ENV_PREFIX + key, environ[ENV_PREFIX + key]
+        else:
+            config[key] = default
+            continue
+        try:
+            config[key] = parse(raw)
+        except ValueError as error:
+            errors.append(f"{source}: {error} (got {raw!r})")
+    if not errors and config["MIN_TEXT"] > config["MAX_TEXT"]:
+        errors.append(f"MIN_TEXT ({config['MIN_TEXT']}) is larger than MAX_TEXT ({config['MAX_TEXT']})")
+    if errors:
+        raise ConfigError("invalid form service configuration:\n" + "\n".join(errors))
+    for key, value in overrides.items():  # Flask's own keys (TESTING, ...) pass through untouched
+        if key not in SETTINGS:
+            config[key] = value
+    unknown = sorted(
+        name
+        for name in environ
+        if name.startswith(ENV_PREFIX) and name[len(ENV_PREFIX) :] not in SETTINGS and name not in DEPLOY_VARIABLES
+    )
+    if unknown:
+        logger.warning("ignoring unknown environment variables: %s", ", ".join(unknown))
+    return config

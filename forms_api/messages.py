@@ -1,0 +1,347 @@
+"""Every text a citizen or a staff member reads from the form service, in Chinese, in one place.
+
+Each part of the service keeps its texts in its own section below; add a new section rather than mixing them.
+"""
+
+from __future__ import annotations
+
+# --- Workflow: statuses, events, ratings and refused transitions (forms_api/workflow.py, forms_api/queue.py) ----------
+
+# The five statuses of a submission, in the order of the closed loop.
+STATUS_LABELS = {
+    "submitted": "待受理",
+    "assigned": "办理中",
+    "replied": "已答复",
+    "closed": "已办结",
+    "reopened": "重新办理",
+}
+
+# What each event means, for a submission's history (`show`) and the citizen's timeline on the track page.
+EVENT_LABELS = {
+    "submitted": "提交留言",
+    "assigned": "交办",
+    "replied": "答复",
+    "closed": "办结",
+    "reopened": "重新办理",
+    "rated": "评价",
+    "noted": "内部备注",
+}
+
+# Who a submission is handed to.
+ASSIGNEE_KIND_LABELS = {
+    "deputy": "人大代表",
+    "department": "职能部门",
+    "hotline": "12345热线",
+}
+
+# The citizen's rating of an answer; these strings are also the values stored in the log. The last one reopens the case.
+RATINGS = ("满意", "基本满意", "不满意")
+RATING_REOPENS = "不满意"
+RATING_REOPEN_REASON = "群众评价不满意"
+
+# How the actor "citizen" (the `by` of the citizen's own events) is shown to staff.
+CITIZEN_LABEL = "群众"
+
+# WorkflowError messages: a transition that makes no sense in the submission's current state.
+WORKFLOW_ERRORS = {
+    "not_found": "找不到该留言，请核对编号。",
+    "exists": "留言编号 {ref} 已存在。",
+    "unknown_event": "未知的操作：{event_type}。",
+    "assign_replied": "该留言已答复，不能再交办；如需继续办理，请先重新办理。",
+    "assign_closed": "该留言已办结，不能交办；如需继续办理，请先重新办理。",
+    "reply_replied": "该留言已答复；如需修改答复，请先重新办理。",
+    "reply_closed": "该留言已办结，不能再答复；如需继续办理，请先重新办理。",
+    "close_closed": "该留言已办结。",
+    "reopen_open": "该留言仍在办理中，无需重新办理。",
+    "rate_no_answer": "该留言尚未答复，暂不能评价。",
+    "rate_reopened": "该留言正在重新办理，请在收到新的答复后再评价。",
+    "rate_twice": "该答复已评价过，不能重复评价。",
+}
+
+# The log cannot be written (disk full, I/O error): the API answers 503 with this text.
+QUEUE_UNAVAILABLE = "系统暂时无法保存，请稍后再试。您的留言尚未提交成功。"
+
+# --- end of workflow --------------------------------------------------------------------------------------------------
+
+
+# --- Form service API: field errors, HTTP errors and the service's own HTML pages (forms_api/submissions.py, --------
+# --- forms_api/schema.py, forms_api/security.py, forms_api/templates/) ------------------------------------------------
+
+# How each field is called in messages and on the error page.
+FIELD_LABELS = {
+    "target": "留言对象",
+    "category": "留言类别",
+    "text": "留言内容",
+    "name": "姓名",
+    "phone": "联系电话",
+    "consent": "同意隐私说明",
+    "anonymous": "匿名",
+    "website": "网址",
+    "code": "查询码",
+    "rating": "评价",
+    "comment": "评价意见",
+    "body": "提交内容",
+}
+
+# One message per problem; `{label}` is the field's label, other `{...}` are filled in by forms_api/schema.py.
+FIELD_ERRORS = {
+    "unknown_field": "不支持这一项，请使用网页上的表单提交。",
+    "duplicate_field": "{label}只能填写一次。",
+    "wrong_type": "{label}格式不正确。",
+    "bad_chars": "{label}含有无法识别的字符（如控制字符），请删除后重试。",
+    "body_invalid": "提交的内容无法识别，请刷新页面后重试。",
+    "target_missing": "请选择留言对象。",
+    "target_unknown": "找不到这位代表或这个联络站，请从代表或联络站的页面留言。",
+    "target_former": "这位代表已离任，不再接收留言，请向所在地的代表联络站留言。",
+    "category_missing": "请选择留言类别。",
+    "category_unknown": "请从以下类别中选择：{categories}。",
+    "text_missing": "请填写留言内容。",
+    "text_short": "留言内容太短，请至少写 {min} 个字。",
+    "text_long": "留言内容太长，请不要超过 {max} 个字（现在是 {length} 个字）。",
+    "name_long": "姓名不能超过 {max} 个字。",
+    "phone_missing": "请留下手机号码或固定电话，以便答复您。",
+    "phone_invalid": "电话号码格式不正确：手机号码是 11 位数字，固定电话请带区号，如 010-12345678。",
+    "consent_missing": "请阅读并同意隐私说明后再提交。",
+    "code_missing": "请填写查询码。",
+    "rating_invalid": "请选择评价：满意、基本满意或不满意。",
+    "comment_long": "评价意见不能超过 {max} 个字。",
+}
+
+# Answers that are not about one field. Keys are HTTP status codes or names.
+API_ERRORS = {
+    400: "请求无法处理，请检查后重试。",
+    403: "拒绝访问。",
+    "forbidden_origin": "请从本站的页面提交。",
+    404: "没有找到这个地址。",
+    "code_not_found": "没有找到这个查询码对应的留言，请检查查询码是否完整、正确。",
+    405: "不支持这种请求方式。",
+    413: "提交的内容太长，请删减后重试。",
+    415: "不支持这种提交格式，请使用网页上的表单提交。",
+    429: "操作太频繁，请稍后再试。",
+    500: "系统出现错误，请稍后再试。",
+    503: "系统暂时无法使用，请稍后再试。",
+    "targets_unavailable": "系统暂时无法核对留言对象，请稍后再试。您的留言尚未提交成功。",
+}
+
+# The service's own pages, for the plain HTML form (JavaScript off) and the no-JavaScript track and rating forms.
+PAGE_TEXTS = {
+    "site_title": "码上找代表",
+    "receipt_title": "留言已提交",
+    "receipt_lead": "感谢您的留言！我们会尽快办理并答复您。",
+    "duplicate_lead": "您刚才已经提交过相同的留言，无需重复提交。下面是那条留言的查询码。",
+    "reference": "留言编号",
+    "reference_hint": "打电话咨询时，请提供留言编号。",
+    "tracking_code": "查询码",
+    "tracking_code_hint": "凭查询码可以查看办理进度和答复，并对答复进行评价。请抄下或截图保存，不要告诉他人。",
+    "check_now": "查看办理进度",
+    "track_page": "以后查询办理进度，请访问“查询留言”页面",
+    "home": "返回首页",
+    "errors_title": "请修改后重新提交",
+    "errors_lead": "以下内容需要修改：",
+    "back_hint": "请使用浏览器的“后退”按钮返回表单修改，已填写的内容一般会保留。",
+    "problem_title": "未能完成",
+    "status_title": "办理进度",
+    "status": "办理状态",
+    "category": "留言类别",
+    "target": "留言对象",
+    "submitted_at": "提交时间",
+    "handled_by": "承办",
+    "deadline": "答复期限",
+    "answer": "答复",
+    "replied_at": "答复时间",
+    "no_answer_yet": "尚未答复，请耐心等待。",
+    "closed_at": "办结时间",
+    "rating": "您的评价",
+    "timeline": "办理经过",
+    "rate_title": "评价答复",
+    "rate_lead": "您对答复满意吗？",
+    "comment": "评价意见（选填）",
+    "rate_submit": "提交评价",
+    "rated_thanks": "感谢您的评价！",
+    "rated_reopened": "感谢您的评价！我们会重新办理您的留言。",
+    "deputy": "代表",
+    "station": "联络站",
+}
+DATETIME_FORMAT = "{year}年{month}月{day}日 {hour:02d}:{minute:02d}"
+DATE_FORMAT = "{year}年{month}月{day}日"
+
+# --- end of form service API ------------------------------------------------------------------------------------------
+
+
+# --- Staff tools: `python -m forms_api ...` (forms_api/cli.py, forms_api/export.py) -----------------------------------
+
+# Help texts, by command; options under "<command>.<option>" (or "*.<option>" for an option several commands share).
+STAFF_HELP = {
+    "main": (
+        "码上找代表 留言办理工具：查看、交办、答复、办结、导出和统计群众留言。\n\n"
+        "每个办理操作都记入留言的办理经过（谁、何时、做了什么）。\n\n"
+        "\b\n退出码：0 成功；1 操作被拒绝、找不到留言、队列或文件无法使用；2 命令用法错误。"
+    ),
+    "main.queue": "留言队列目录（默认：环境变量 FORMS_QUEUE_DIR，否则为当前目录下的 var/queue）。",
+    "main.debug": "出错时显示完整的 Python 调用栈。",
+    "*.by": "办理人，记入办理经过（默认：环境变量 FORMS_STAFF，否则为当前登录名）。",
+    "*.today": "按这一天计算逾期和期限（YYYY-MM-DD，默认今天），用于复现输出。",
+    "*.holidays": (
+        "节假日文件（YAML 或 JSON）：日期列表，或含 holidays（放假日）和 workdays（调休上班日）两个列表的映射"
+        "（默认：环境变量 FORMS_HOLIDAYS）。"
+    ),
+    "*.status": (
+        "只要这些状态（可重复）：待受理、办理中、已答复、已办结、重新办理，"
+        "或 submitted、assigned、replied、closed、reopened。"
+    ),
+    "*.target": "只要给这个对象的留言，如 deputy:zhang-san 或 station:qingshi-zhan。",
+    "*.station": (
+        "只要给这个联络站的留言，以及给驻该站代表的留言。查驻站代表需要已生成的网站（--site 或环境变量 "
+        "FORMS_SITE_DIR）；没有网站时只匹配直接给联络站的留言。"
+    ),
+    "*.site": "已生成的网站目录，从其中的 data/deputies.json 查驻站代表（默认：环境变量 FORMS_SITE_DIR）。",
+    "*.overdue": "只要逾期未答复的留言。",
+    "*.all": "也包括已办结的留言（默认只要未办结的）。",
+    "list": (
+        "列出留言，每条一行：编号、状态、类别、留言对象、答复期限、承办、内容的前 30 个字。"
+        "逾期的排在最前，其余按答复期限和编号排序。默认只列未办结的留言；不显示姓名和电话。"
+    ),
+    "show": (
+        "显示一条留言的全部情况：状态、时间、对象、类别、内容、承办、期限、答复、评价、内部备注和办理经过。"
+        "姓名和电话只在加 --personal 时显示。"
+    ),
+    "show.personal": "显示留言人的姓名和电话。",
+    "assign": (
+        "把留言交办给代表、职能部门或 12345 热线，并定下答复期限：默认从今天起 5 个工作日，复杂件 10 个工作日。"
+    ),
+    "assign.to": "交办给谁：deputy（人大代表）、department（职能部门）或 hotline（12345热线）。",
+    "assign.name": "承办者：交办给职能部门时必填；给代表时默认为留言对象的代表编号；给热线时默认为 12345。",
+    "assign.complex": "是否为复杂件（10 个工作日）；默认沿用留言原有的标记。",
+    "assign.deadline": "直接指定答复期限（YYYY-MM-DD），不按工作日推算。",
+    "assign.today": "从这一天起推算答复期限（YYYY-MM-DD，默认今天）。",
+    "reply": "答复留言。答复是公开的：留言人凭查询码可以看到，并可以评价。",
+    "reply.answer": "答复内容；写 - 则从标准输入读取。",
+    "reply.answer_file": "从文件（UTF-8）读取答复内容。",
+    "close": "办结留言。",
+    "close.reason": "办结说明（选填，仅内部可见）。",
+    "reopen": "重新办理已答复或已办结的留言；答复期限从今天起重新计算。",
+    "reopen.reason": "重新办理的原因（必填）。",
+    "note": "给留言加一条内部备注（留言人看不到）。",
+    "note.text": "备注内容。",
+    "export": (
+        "把留言导出为 CSV 或 XLSX，交给职能部门或 12345 热线。以 = + - @ 等开头的单元格前加单引号，"
+        "不会被当作公式执行。默认只导出未办结的留言，不含姓名和电话。"
+    ),
+    "export.format": "文件格式：csv（UTF-8，带 BOM，Excel 可直接打开）或 xlsx。",
+    "export.out": "输出文件（整体写好后才替换）；写 - 则把 CSV 输出到屏幕（不能与 --personal 同用）。",
+    "export.personal": "包含姓名和电话；文件权限设为 0600（仅本人可读）。请妥善保管，用完删除。",
+    "stats": "统计：各状态件数、逾期件数、按期答复率、首次答复用时中位数和评价分布。不含个人信息。",
+}
+
+# One line per command in the group's command list (click cuts its own at a full stop, which "。" is not).
+STAFF_SHORT_HELP = {
+    "list": "列出留言（逾期的在前）。",
+    "show": "显示一条留言的全部情况。",
+    "assign": "交办留言并定下答复期限。",
+    "reply": "答复留言（公开）。",
+    "close": "办结留言。",
+    "reopen": "重新办理留言。",
+    "note": "添加内部备注。",
+    "export": "导出为 CSV 或 XLSX。",
+    "stats": "统计办理情况。",
+}
+STAFF_HELP_OPTION = "显示本帮助并退出。"
+
+# Errors; the command line prints them as STAFF_ERROR and exits with code 1.
+STAFF_ERROR = "错误：{message}"
+STAFF_NOT_FOUND = "找不到编号为 {ref} 的留言，请核对编号（形如 2026-000123）。"
+STAFF_NO_QUEUE = "找不到留言队列 {path}：请用 --queue 或环境变量 FORMS_QUEUE_DIR 指定队列目录。"
+STAFF_QUEUE_UNAVAILABLE = "留言队列无法使用：{reason}"
+STAFF_NO_ACTOR = "无法确定办理人，请用 --by 或环境变量 FORMS_STAFF 指定。"
+STAFF_BAD_ACTOR = "办理人“{by}”不可用：不能为空、不能含控制字符，也不能是 citizen。"
+STAFF_BAD_DATE = "“{value}”不是日期，应形如 2026-12-01。"
+STAFF_BAD_STATUS = "未知的状态“{value}”，可选：{choices}。"
+STAFF_BAD_TARGET = "“{value}”不是留言对象，应形如 deputy:zhang-san 或 station:qingshi-zhan。"
+STAFF_BAD_STATION = "“{value}”不是联络站编号（小写字母、数字和连字符）。"
+STAFF_SITE_MISSING = "找不到 {path}：请先生成网站，或用 --site 指定已生成的网站目录。"
+STAFF_SITE_INVALID = "无法读取 {path}：{reason}"
+STAFF_HOLIDAYS_INVALID = "节假日文件 {path} 有误：{reason}"
+STAFF_HOLIDAYS_SHAPE = "应为日期列表，或含 holidays、workdays 两个日期列表的映射"
+STAFF_HOLIDAYS_DATE = "“{value}”不是日期（YYYY-MM-DD）"
+STAFF_NAME_REQUIRED = "交办给职能部门时，请用 --name 写明部门名称。"
+STAFF_DEPUTY_NAME_REQUIRED = "这条留言的对象不是代表，交办给代表时请用 --name 写明代表编号。"
+STAFF_DEADLINE_PAST = "答复期限 {deadline} 早于今天（{today}）。"
+STAFF_TEXT_EMPTY = "{what}不能为空。"
+STAFF_TEXT_CONTROL = "{what}含有控制字符，请删除后重试。"
+STAFF_TEXT_WHAT = {"answer": "答复内容", "reason": "原因", "note": "备注内容", "name": "承办者名称", "by": "办理人"}
+STAFF_ANSWER_SOURCE = "请用 --answer 或 --answer-file 给出答复内容（二者只用其一）。"
+STAFF_READ_FAILED = "无法读取 {path}：{reason}"
+STAFF_WRITE_FAILED = "无法写入 {path}：{reason}"
+STAFF_PERSONAL_STDOUT = "含个人信息的导出不能输出到屏幕，请用 --out 指定文件。"
+STAFF_XLSX_STDOUT = "XLSX 文件不能输出到屏幕，请用 --out 指定文件，或改用 --format csv。"
+
+# What each action reports when its event is stored.
+STAFF_DONE = {
+    "assigned": "已交办 {ref}：{assignee}，答复期限 {deadline}。",
+    "replied": "已答复 {ref}。",
+    "closed": "已办结 {ref}。",
+    "reopened": "已重新办理 {ref}，答复期限 {deadline}。",
+    "noted": "已为 {ref} 添加内部备注。",
+}
+STAFF_EXPORTED = "已导出 {count} 条留言到 {path}。"
+STAFF_EXPORTED_PERSONAL = "已导出 {count} 条留言到 {path}（含姓名和电话，文件仅本人可读；用完请删除）。"
+
+# Cells and columns shared by `list`, `show` and `export`.
+STAFF_UNASSIGNED = "未交办"
+STAFF_HOTLINE_NUMBER = "12345"
+STAFF_NO_DEADLINE = "-"
+STAFF_OVERDUE = "逾期 {days} 天"
+STAFF_LIST_HEADER = ("编号", "状态", "类别", "留言对象", "答复期限", "承办", "内容")
+STAFF_LIST_COUNT = "共 {count} 条，其中逾期 {overdue} 条。"
+STAFF_EXPORT_COLUMNS = ("编号", "状态", "类别", "留言对象", "提交时间", "答复期限", "承办", "留言内容", "答复")
+STAFF_EXPORT_PERSONAL_COLUMNS = ("姓名", "电话")
+STAFF_EXPORT_SHEET = "留言"
+
+# `show`: one "label：value" line each, then the text, the notes and the history as indented blocks.
+STAFF_SHOW_TITLE = "留言 {ref}"
+STAFF_SHOW_LABELS = {
+    "status": "状态",
+    "target": "留言对象",
+    "category": "类别",
+    "submitted": "提交时间",
+    "name": "姓名",
+    "phone": "电话",
+    "anonymous": "公开时匿名",
+    "complex": "复杂件",
+    "assignee": "承办",
+    "deadline": "答复期限",
+    "answer": "答复",
+    "replied": "答复时间",
+    "closed": "办结时间",
+    "close_reason": "办结说明",
+    "reopened": "重新办理时间",
+    "rating": "评价",
+    "rating_comment": "评价意见",
+    "text": "留言内容",
+    "notes": "内部备注",
+    "history": "办理经过",
+}
+STAFF_FIELD = "{label}：{value}"
+STAFF_HIDDEN = "（已隐去，加 --personal 显示）"
+STAFF_NOT_GIVEN = "（未填写）"
+STAFF_NONE = "无"
+STAFF_YES = "是"
+STAFF_NO = "否"
+STAFF_HISTORY_ASSIGNED = "：{assignee}，答复期限 {deadline}"
+STAFF_HISTORY_COMPLEX = "（复杂件）"
+STAFF_HISTORY_DETAIL = "：{detail}"
+STAFF_HISTORY_REOPENS = "（重新办理）"
+
+# `stats`.
+STAFF_STATS_TITLE = "留言统计（截至 {today}）"
+STAFF_STATS_STATUSES = "状态：{items}，合计 {total}"
+STAFF_STATS_ITEM = "{label} {count}"
+STAFF_STATS_OVERDUE = "逾期未答复：{count}"
+STAFF_STATS_IN_TIME = "按期答复率：{percent}（已答复 {answered} 件，其中 {in_time} 件在期限内首次答复）"
+STAFF_STATS_MEDIAN = "首次答复用时中位数：{days}"
+STAFF_STATS_DAYS = "{days:.1f} 天"
+STAFF_STATS_RATINGS = "评价（共 {count} 次）：{items}"
+STAFF_STATS_NONE = "-"
+STAFF_LIST_SEPARATOR = "，"
+
+# --- end of staff tools -----------------------------------------------------------------------------------------------

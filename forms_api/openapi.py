@@ -1,0 +1,324 @@
+"""The OpenAPI 3.1 document of the form service, served at /api/openapi.json.
+
+Built from the app's configuration, so the categories and length bounds it states are the ones the service checks.
+tests/test_api.py keeps it true (every route documented, every documented path routed, the examples answered as
+documented) and tests/test_fuzz.py runs schemathesis against it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from forms_api import messages, workflow
+from forms_api.schema import TARGET_PATTERN
+
+JSON = "application/json"
+FORM = "application/x-www-form-urlencoded"
+HTML = "text/html"
+EXAMPLE_CODE = "n3Zb0Xh2cQe8V1sYk5TqLwA9fJ4uGmRp"
+EXAMPLE_TARGET = "deputy:cao-wenjie"
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _body(schema: str, example: dict[str, Any]) -> dict[str, Any]:
+    """A request body that may come as JSON or as a plain HTML form post (same fields)."""
+    return {
+        "required": True,
+        "content": {
+            JSON: {"schema": _ref(schema), "examples": {"default": {"value": example}}},
+            FORM: {"schema": _ref(schema)},
+        },
+    }
+
+
+def _answer(description: str, schema: str, *, html: bool = False) -> dict[str, Any]:
+    content: dict[str, Any] = {JSON: {"schema": _ref(schema)}}
+    if html:
+        content[HTML] = {"schema": {"type": "string"}}
+    return {"description": description, "content": content}
+
+
+def _errors(*statuses: int, html: bool = True) -> dict[str, Any]:
+    descriptions = {
+        400: ("Invalid fields: each named with a Chinese message", "Errors"),
+        403: ("Origin not allowed (another site), or a cross-site browser request", "Error"),
+        404: ("No submission has this tracking code (the same answer for any wrong code)", "Error"),
+        409: ("Refused by the workflow (not answered yet, already rated, reopened)", "Error"),
+        413: ("Request body too large", "Error"),
+        415: ("Neither JSON nor an urlencoded form", "Error"),
+        429: ("Too many requests from this address; see Retry-After", "Error"),
+        503: ("The queue cannot be written or the site's data read; nothing was stored", "Error"),
+    }
+    answers = {}
+    for status in statuses:
+        description, schema = descriptions[status]
+        answers[str(status)] = _answer(description, schema, html=html)
+    return answers
+
+
+def _schemas(config: Mapping[str, Any]) -> dict[str, Any]:
+    text = lambda **bounds: {"type": "string", **bounds}  # noqa: E731 - a one-line shorthand
+    nullable_text = {"type": ["string", "null"]}
+    return {
+        "Submission": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["target", "category", "text", "phone", "consent"],
+            "properties": {
+                "target": text(pattern=TARGET_PATTERN, description="deputy:<id> (a current deputy) or station:<id>"),
+                "category": {"type": "string", "enum": list(config["CATEGORIES"])},
+                "text": text(
+                    minLength=config["MIN_TEXT"],
+                    maxLength=config["MAX_TEXT"],
+                    description=(
+                        f"the message; at least {config['MIN_TEXT']} characters after trimming; no control "
+                        "characters except newline and tab"
+                    ),
+                ),
+                "name": {**nullable_text, "maxLength": config["MAX_NAME"], "description": "optional"},
+                "phone": text(
+                    maxLength=32,
+                    description="mainland mobile (1[3-9] and 9 digits) or landline with area code (0xx-xxxxxxxx); "
+                    "spaces and hyphens are ignored",
+                ),
+                "consent": {"type": "boolean", "enum": [True], "description": "agreement to the privacy notice"},
+                "anonymous": {"type": "boolean", "default": False, "description": "keep the name out of public use"},
+                "website": text(description="leave empty (a field for robots)"),
+            },
+        },
+        "Receipt": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["tracking_code", "reference", "status"],
+            "properties": {
+                "tracking_code": text(minLength=22, description="secret: shows the status, allows rating"),
+                "reference": text(pattern=workflow.REF_RE.pattern, description="for phone calls"),
+                "status": {"type": "string", "enum": list(workflow.STATUSES)},
+            },
+        },
+        "Lookup": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["code"],
+            "properties": {"code": text(minLength=1)},
+        },
+        "Rating": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["rating"],
+            "properties": {
+                "rating": {"type": "string", "enum": list(messages.RATINGS), "description": "不满意 reopens"},
+                "comment": {**nullable_text, "maxLength": config["MAX_COMMENT"]},
+            },
+        },
+        "RatingWithCode": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["code", "rating"],
+            "properties": {
+                "code": text(minLength=1),
+                "rating": {"type": "string", "enum": list(messages.RATINGS), "description": "不满意 reopens"},
+                "comment": {**nullable_text, "maxLength": config["MAX_COMMENT"]},
+            },
+        },
+        "Status": {
+            "type": "object",
+            "description": "the public view of a submission: never a name, a phone number or the message text",
+            "required": [
+                "reference",
+                "status",
+                "status_label",
+                "category",
+                "target",
+                "submitted_at",
+                "handled_by",
+                "deadline",
+                "answer",
+                "replied_at",
+                "closed_at",
+                "rating",
+                "rated_at",
+                "can_rate",
+                "timeline",
+            ],
+            "additionalProperties": False,
+            "properties": {
+                "reference": text(pattern=workflow.REF_RE.pattern),
+                "status": {"type": "string", "enum": list(workflow.STATUSES)},
+                "status_label": text(),
+                "category": text(),
+                "target": text(),
+                "submitted_at": text(format="date-time"),
+                "handled_by": {
+                    "type": ["object", "null"],
+                    "required": ["kind", "kind_label", "name"],
+                    "properties": {
+                        "kind": {"type": "string", "enum": list(workflow.ASSIGNEE_KINDS)},
+                        "kind_label": text(),
+                        "name": nullable_text,
+                    },
+                },
+                "deadline": {"type": ["string", "null"], "format": "date"},
+                "answer": nullable_text,
+                "replied_at": {"type": ["string", "null"], "format": "date-time"},
+                "closed_at": {"type": ["string", "null"], "format": "date-time"},
+                "rating": {"type": ["string", "null"], "enum": [*messages.RATINGS, None]},
+                "rated_at": {"type": ["string", "null"], "format": "date-time"},
+                "can_rate": {"type": "boolean"},
+                "timeline": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["at", "type", "label"],
+                        "properties": {
+                            "at": text(format="date-time"),
+                            "type": {"type": "string", "enum": list(workflow.EVENT_TYPES)},
+                            "label": text(),
+                        },
+                    },
+                },
+            },
+        },
+        "Health": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["status"],
+            "properties": {"status": {"type": "string", "enum": ["ok", "degraded"]}},
+        },
+        "Errors": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["errors"],
+            "properties": {
+                "errors": {"type": "object", "additionalProperties": {"type": "string"}, "minProperties": 1}
+            },
+        },
+        "Error": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["error"],
+            "properties": {"error": text(minLength=1)},
+        },
+    }
+
+
+def document(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The OpenAPI document for an app with this configuration."""
+    submission_example = {
+        "target": EXAMPLE_TARGET,
+        "category": config["CATEGORIES"][0],
+        "text": "小区门口的路灯坏了一个多月，晚上出行很不方便，希望尽快修好。",
+        "name": "李女士",
+        "phone": "138 0013 8000",
+        "consent": True,
+        "anonymous": False,
+        "website": "",
+    }
+    lookup_status = _answer("The submission's status and public answer", "Status", html=True)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "码上找代表 form service",
+            "version": "1.0.0",
+            "description": (
+                "Citizens' messages to deputies and liaison stations, tracked by a secret code. Every POST accepts "
+                "JSON or a plain HTML form post (application/x-www-form-urlencoded, checkboxes as on/true/1); a form "
+                "post is answered with a small HTML page instead of JSON. Messages for people are in Chinese."
+            ),
+        },
+        "paths": {
+            "/api/submissions": {
+                "post": {
+                    "operationId": "submit",
+                    "summary": "Leave a message for a deputy or a station",
+                    "requestBody": _body("Submission", submission_example),
+                    "responses": {
+                        "201": _answer("Stored (fsynced): the tracking code and reference", "Receipt", html=True),
+                        "200": _answer(
+                            "The same text to the same target from the same phone within the duplicate window: "
+                            "the first submission's code, nothing stored",
+                            "Receipt",
+                            html=True,
+                        ),
+                        **_errors(400, 403, 413, 415, 429, 503),
+                    },
+                }
+            },
+            "/api/submissions/{code}": {
+                "get": {
+                    "operationId": "show",
+                    "summary": "A submission's status by tracking code (prefer POST /api/track: no code in the URL)",
+                    "parameters": [
+                        {
+                            "name": "code",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                            "example": EXAMPLE_CODE,
+                        }
+                    ],
+                    "responses": {
+                        "200": _answer("The submission's status and public answer", "Status"),
+                        **_errors(404, 429, 503, html=False),
+                    },
+                }
+            },
+            "/api/track": {
+                "post": {
+                    "operationId": "track",
+                    "summary": "A submission's status by tracking code, the code in the body",
+                    "requestBody": _body("Lookup", {"code": EXAMPLE_CODE}),
+                    "responses": {"200": lookup_status, **_errors(400, 403, 404, 413, 415, 429, 503)},
+                }
+            },
+            "/api/submissions/{code}/rating": {
+                "post": {
+                    "operationId": "rate",
+                    "summary": "Rate the answer once (不满意 reopens the submission)",
+                    "parameters": [
+                        {
+                            "name": "code",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                            "example": EXAMPLE_CODE,
+                        }
+                    ],
+                    "requestBody": _body("Rating", {"rating": "满意", "comment": "答复及时，问题已解决。"}),
+                    "responses": {"200": lookup_status, **_errors(400, 403, 404, 409, 413, 415, 429, 503)},
+                }
+            },
+            "/api/rating": {
+                "post": {
+                    "operationId": "rate_by_body",
+                    "summary": "Rate the answer once, the tracking code in the body (for the site's track page)",
+                    "requestBody": _body("RatingWithCode", {"code": EXAMPLE_CODE, "rating": "基本满意", "comment": ""}),
+                    "responses": {"200": lookup_status, **_errors(400, 403, 404, 409, 413, 415, 429, 503)},
+                }
+            },
+            "/api/health": {
+                "get": {
+                    "operationId": "health",
+                    "summary": "Whether the queue can be written and the site's data read",
+                    "responses": {
+                        "200": _answer("Healthy", "Health"),
+                        "503": _answer("Degraded: submissions would fail", "Health"),
+                    },
+                }
+            },
+            "/api/openapi.json": {
+                "get": {
+                    "operationId": "openapi",
+                    "summary": "This document",
+                    "responses": {
+                        "200": {"description": "OpenAPI 3.1", "content": {JSON: {"schema": {"type": "object"}}}}
+                    },
+                }
+            },
+        },
+        "components": {"schemas": _schemas(config)},
+    }

@@ -1,0 +1,375 @@
+"""The durable event log of the closed loop: an append-only JSON Lines file shared by every process of the service.
+
+Rules (see ../shared/research/reliability.md):
+
+- Writers take an exclusive `flock` on the sidecar `events.lock` (never on the data file: a rewrite's `os.replace`
+  would swap the inode under waiting writers), catch up on what other processes appended, let `decide` choose the
+  events against that current state, write them with ONE `os.write` on an O_APPEND descriptor, then `fsync`. Only
+  then does `append` return, and only then may the API answer 201.
+- Disk full or a short write: the file is truncated back to its size before the write, so it always ends on a whole
+  line, and `QueueUnavailable` is raised (503); a later append works once space is freed.
+- A failed `fsync` is never retried: the kernel may already have dropped the dirty pages and marked them clean, so a
+  second fsync would "succeed" without the data. This EventLog then refuses every further write until the process
+  makes a new one (a restart).
+- A crash mid-write can leave a torn last line without "\n". Readers stop at the last complete line. The next writer,
+  under the lock, fences it off by writing "\n": the torn bytes become one line that every reader skips (counted in
+  `State.skipped_lines`), or, if they were a whole record that only lacked its "\n", that record. Nothing is truncated.
+- `state()` reads under a shared `flock`, so it never sees a write in progress nor bytes that are about to be
+  truncated back; it waits at most for one append's fsync.
+- Local file systems only: O_APPEND and flock are not reliable on NFS. Several hosts need another backend (DESIGN.md).
+- Rewrites (archiving, anonymising) go through a temporary file, fsync, `os.replace`, fsync of the folder; every
+  EventLog notices the new inode and folds the new file from the start.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from forms_api.workflow import State
+
+LOG_NAME = "events.jsonl"
+LOCK_NAME = "events.lock"
+_CHUNK = 1 << 20
+# Write errors after which the file is still trustworthy: truncate back and accept writes again later.
+_RECOVERABLE_WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+# JSON leaves these raw with ensure_ascii=False, but str.splitlines() and some tools break lines at them: escape them
+# too (they only ever occur inside JSON strings), so that one event is one line for every reader.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+Decision = dict | list[dict] | None
+T = TypeVar("T")
+
+
+class QueueUnavailable(Exception):
+    """The log cannot be written (disk full, I/O error, failed fsync) or read: the API answers 503."""
+
+
+# --- lines ------------------------------------------------------------------------------------------------------------
+
+
+def encode_events(events: Iterable[dict]) -> bytes:
+    """One compact JSON line per event (UTF-8, sorted keys). ValueError if an event is no dict with a "type"."""
+    lines = []
+    for index, event in enumerate(events):
+        if not isinstance(event, dict) or not isinstance(event.get("type"), str) or not event["type"]:
+            raise ValueError(f"event {index} is not a dict with a non-empty string 'type': {event!r:.200}")
+        try:
+            text = json.dumps(event, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+            lines.append(text.translate(_LINE_BREAKS).encode("utf-8") + b"\n")
+        except (TypeError, ValueError) as exc:  # UnicodeEncodeError (lone surrogates) is a ValueError
+            raise ValueError(f"event {index} ({event['type']}) cannot be stored as JSON: {exc}") from exc
+    return b"".join(lines)
+
+
+def parse_line(line: bytes) -> dict | None:
+    """The event on one line (without its "\\n"), or None if the line is not a JSON object with a string "type"."""
+    try:
+        event = json.loads(line)
+    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        return None
+    if not isinstance(event, dict) or not isinstance(event.get("type"), str):
+        return None
+    return event
+
+
+def _complete_lines(fd: int, start: int, end: int) -> Iterator[tuple[bytes, int]]:
+    """Each complete line between byte offsets start and end, without its "\\n", with the offset just past it.
+
+    Bytes after the last "\\n" (a torn tail, or a write in progress) are not yielded.
+    """
+    position, line_start, carry = start, start, b""
+    while position < end:
+        chunk = os.pread(fd, min(_CHUNK, end - position), position)
+        if not chunk:
+            break
+        position += len(chunk)
+        *lines, carry = (carry + chunk).split(b"\n")
+        for line in lines:
+            line_start += len(line) + 1
+            yield line, line_start
+
+
+def read_events(path: Path) -> Iterator[dict]:
+    """Every event in a log file, lock-free and tolerant: unparsable lines and a torn last line are skipped.
+
+    Without the lock a reader may stop short of an append in progress; use EventLog.state() for a consistent view.
+    """
+    with open(path, "rb") as file:
+        for line in file:  # binary files split on b"\n" only (not on U+2028 or U+0085 inside a text)
+            if not line.endswith(b"\n"):
+                return
+            event = parse_line(line[:-1])
+            if event is not None:
+                yield event
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_atomically(dest: Path, lines: Iterable[bytes]) -> None:
+    """Write `lines` to dest through a temporary file in the same folder: fsync, os.replace, fsync the folder."""
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        with open(fd, "wb", closefd=False) as file:
+            for line in lines:
+                file.write(line)
+        os.fsync(fd)
+        os.close(fd)
+        fd = -1
+        os.replace(tmp, dest)
+    except BaseException:
+        if fd >= 0:
+            os.close(fd)
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(dest.parent)
+
+
+# --- the log ----------------------------------------------------------------------------------------------------------
+
+
+class EventLog:
+    """The append-only log in `directory` (events.jsonl + events.lock), and the state folded from it.
+
+    One instance per process is enough; its methods are thread-safe. `fsync=False` is for tests and benchmarks only.
+    """
+
+    def __init__(self, directory: Path, *, fsync: bool = True) -> None:
+        self.directory = Path(directory)
+        self.path = self.directory / LOG_NAME
+        self.lock_path = self.directory / LOCK_NAME
+        self.fsync = fsync
+        self._mutex = threading.RLock()  # flock does not exclude threads sharing one process
+        self._deciding: int | None = None  # the thread inside `decide`, which may call state()
+        self._failure: str | None = None
+        self._state = State()
+        self._offset = 0  # bytes folded into _state: always the end of a complete line
+        self._file_id: tuple[int, int] | None = None
+        try:
+            self._create()
+        except OSError as exc:
+            raise QueueUnavailable(f"cannot create the event log in {self.directory}: {exc}") from exc
+
+    def _create(self) -> None:
+        if not self.directory.is_dir():
+            self.directory.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.mkdir(self.directory, 0o700)
+            except FileExistsError:
+                pass
+            else:
+                os.chmod(self.directory, 0o700)  # whatever the umask
+                _fsync_dir(self.directory.parent)
+        created = False
+        for path in (self.lock_path, self.path):
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+            except FileExistsError:
+                continue
+            os.fchmod(fd, 0o600)
+            os.close(fd)
+            created = True
+        if created:
+            _fsync_dir(self.directory)
+
+    @property
+    def writable(self) -> bool:
+        """False after a failed fsync (for /api/health): every append raises QueueUnavailable until a restart."""
+        return self._failure is None
+
+    @property
+    def failure(self) -> str | None:
+        return self._failure
+
+    @contextmanager
+    def _locked(self, operation: int, data_flags: int) -> Iterator[int]:
+        """Hold the sidecar flock (LOCK_SH or LOCK_EX) and yield a fresh descriptor of the data file.
+
+        Both are opened per call: a descriptor inherited through fork() would share its flock with the parent, and a
+        data descriptor kept open would miss a rewrite's new file.
+        """
+        lock_fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(lock_fd, operation)
+            fd = os.open(self.path, data_flags | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            try:
+                yield fd
+            finally:
+                os.close(fd)
+        finally:
+            os.close(lock_fd)  # releases the flock
+
+    def _catch_up(self, fd: int) -> int:
+        """Fold the complete lines appended since the last read; return the file's size."""
+        stat = os.fstat(fd)
+        file_id = (stat.st_dev, stat.st_ino)
+        if file_id != self._file_id or stat.st_size < self._offset:  # first read, or the file was rewritten
+            self._state, self._offset, self._file_id = State(), 0, file_id
+        for line, end in _complete_lines(fd, self._offset, stat.st_size):
+            self._fold(line)
+            self._offset = end
+        return stat.st_size
+
+    def _fold(self, line: bytes) -> dict | None:
+        event = parse_line(line)
+        if event is None:
+            self._state.skipped_lines += 1
+        else:
+            self._state.apply(event)
+        return event
+
+    def state(self) -> State:
+        """Catch up under a shared flock and return the folded state.
+
+        The State is live: this instance's next call updates it. Threads sharing an instance should read it through
+        `query` instead. Inside `decide` this returns the state being decided on, without locking again.
+        """
+        with self._mutex:
+            if self._deciding == threading.get_ident():
+                return self._state
+            try:
+                with self._locked(fcntl.LOCK_SH, os.O_RDONLY) as fd:
+                    self._catch_up(fd)
+            except OSError as exc:
+                raise QueueUnavailable(f"cannot read {self.path}: {exc}") from exc
+            return self._state
+
+    def query(self, read: Callable[[State], T]) -> T:
+        """Run `read` on the caught-up state while no other thread of this process changes it."""
+        with self._mutex:
+            return read(self.state())
+
+    def append(self, decide: Callable[[State], Decision]) -> list[dict]:
+        """Append the events `decide(state)` returns (a dict, a list, or None/[] for nothing) durably.
+
+        `decide` runs under the exclusive lock against the state including every other process's appends, so the
+        checks it makes (workflow.check, duplicates, next_ref) hold when the events are written. It must not do I/O.
+        Returns the events as stored (parsed back from their lines). Raises QueueUnavailable when nothing was stored
+        (or, after a failed fsync, when it is unknown whether it was); exceptions from `decide` propagate, nothing
+        written.
+        """
+        with self._mutex:
+            self._check_writable()
+            try:
+                with self._locked(fcntl.LOCK_EX, os.O_RDWR | os.O_APPEND) as fd:
+                    return self._append_locked(fd, decide)
+            except OSError as exc:  # opening, locking, reading; write and fsync errors are handled below
+                raise QueueUnavailable(f"cannot append to {self.path}: {exc}") from exc
+
+    def _append_locked(self, fd: int, decide: Callable[[State], Decision]) -> list[dict]:
+        size = self._catch_up(fd)
+        if size > self._offset:  # a torn tail: a writer died mid-write (we hold the lock, nobody is writing)
+            self._write(fd, b"\n", size)
+            size = self._catch_up(fd)
+        self._deciding = threading.get_ident()
+        try:
+            decided = decide(self._state)
+        finally:
+            self._deciding = None
+        events = [] if decided is None else [decided] if isinstance(decided, dict) else list(decided)
+        if not events:
+            return []
+        payload = encode_events(events)
+        self._write(fd, payload, size)
+        if self.fsync:
+            self._sync(fd)
+        stored = []
+        for line in payload.split(b"\n")[:-1]:
+            event = self._fold(line)
+            assert event is not None, "encode_events wrote a line parse_line rejects"
+            stored.append(event)
+        self._offset = size + len(payload)
+        return stored
+
+    def _write(self, fd: int, data: bytes, size: int) -> None:
+        """One os.write of `data` at the end of a file of `size` bytes; on failure truncate back and raise."""
+        try:
+            written = os.write(fd, data)
+        except OSError as exc:
+            self._truncate(fd, size)
+            if exc.errno not in _RECOVERABLE_WRITE_ERRORS:
+                self._fail(f"writing {self.path} failed ({exc.strerror})")
+            raise QueueUnavailable(f"cannot write {self.path}: {exc.strerror}") from exc
+        if written != len(data):
+            self._truncate(fd, size)
+            raise QueueUnavailable(f"short write to {self.path} ({written} of {len(data)} bytes): disk full?")
+
+    def _truncate(self, fd: int, size: int) -> None:
+        try:
+            os.ftruncate(fd, size)
+            if self.fsync:
+                os.fsync(fd)
+        except OSError as exc:
+            self._fail(f"cannot truncate {self.path} back to {size} bytes after a failed write ({exc.strerror})")
+
+    def _sync(self, fd: int) -> None:
+        try:
+            os.fsync(fd)
+        except OSError as exc:
+            self._fail(f"fsync of {self.path} failed ({exc.strerror}); refusing writes until restarted")
+            raise QueueUnavailable(self._failure) from exc
+
+    def _check_writable(self) -> None:
+        if self._deciding == threading.get_ident():  # a second flock from this process would wait for the first
+            raise RuntimeError("decide must return its events, not write to the log itself")
+        if self._failure is not None:
+            raise QueueUnavailable(self._failure)
+
+    def _fail(self, reason: str) -> None:
+        if self._failure is None:
+            self._failure = reason
+
+    def snapshot(self, dest: Path) -> int:
+        """Copy the log's complete lines to `dest` (atomically, fsynced) under a shared lock; return its events.
+
+        For backups and deploys: the copy is a state the log really had, with no append half in it.
+        """
+        dest = Path(dest)
+        count = 0
+
+        def lines(fd: int, size: int) -> Iterator[bytes]:
+            nonlocal count
+            for line, _ in _complete_lines(fd, 0, size):
+                count += parse_line(line) is not None
+                yield line + b"\n"
+
+        with self._mutex, self._locked(fcntl.LOCK_SH, os.O_RDONLY) as fd:
+            _write_atomically(dest, lines(fd, os.fstat(fd).st_size))
+        return count
+
+    def rewrite(self, transform: Callable[[list[dict]], Iterable[dict]]) -> int:
+        """Replace the log by `transform(events)` (archiving, anonymising) under the exclusive lock; return the count.
+
+        Unparsable lines are dropped; a torn tail is kept if it is a whole record (as fencing would). Atomic: a crash
+        leaves the old file or the new one. Every EventLog folds the new file from its start on its next read.
+        """
+        with self._mutex:
+            self._check_writable()
+            with self._locked(fcntl.LOCK_EX, os.O_RDONLY) as fd:
+                size = os.fstat(fd).st_size
+                events, whole = [], 0
+                for line, end in _complete_lines(fd, 0, size):
+                    if (event := parse_line(line)) is not None:
+                        events.append(event)
+                    whole = end
+                if whole < size and (event := parse_line(os.pread(fd, size - whole, whole))) is not None:
+                    events.append(event)
+                payload = encode_events(list(transform(events)))
+                _write_atomically(self.path, [payload])
+            return payload.count(b"\n")

@@ -1,0 +1,293 @@
+"""What a submission, a rating and a look-up may contain: field-by-field checks with one Chinese message per field.
+
+Two encodings reach the same checks: JSON (typed values) and the plain HTML form (every value a string, checkboxes
+"on"). Each check returns the cleaned value or a message; the caller gets every field's problem at once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import unicodedata
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from forms_api import messages
+
+SUBMISSION_FIELDS = ("target", "category", "text", "name", "phone", "consent", "anonymous", "website")
+RATING_FIELDS = ("rating", "comment")
+TARGET_PATTERN = r"^(deputy|station):[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
+_TARGET = re.compile(TARGET_PATTERN)
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+_LANDLINE = re.compile(r"0[0-9]{2,3}[0-9]{7,8}")
+# Characters a person does not type: controls (newline and tab excepted), lone surrogates, and the bidirectional
+# overrides and isolates that make text display differently from what it is ("Trojan Source").
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+FORM_TRUE = {"on", "true", "1"}
+FORM_FALSE = {"", "off", "false", "0"}
+
+
+class Invalid(Exception):
+    """One field's problem; the message is what the citizen reads."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    categories: tuple[str, ...]
+    min_text: int
+    max_text: int
+    max_name: int
+    max_comment: int
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Limits:
+        return cls(
+            tuple(config["CATEGORIES"]),
+            config["MIN_TEXT"],
+            config["MAX_TEXT"],
+            config["MAX_NAME"],
+            config["MAX_COMMENT"],
+        )
+
+
+# --- Targets: the built site's open data ------------------------------------------------------------------------------
+class TargetsUnavailable(Exception):
+    """The site's open data cannot be read: the service cannot tell a real target from a made-up one."""
+
+
+@dataclass
+class Targets:
+    """Current deputies and all stations from SITE_DIR/data/*.json, re-read when either file's mtime changes."""
+
+    site_dir: Path
+    _stamp: tuple[float, float] | None = None
+    _valid: frozenset[str] = frozenset()
+    _former: frozenset[str] = frozenset()
+    _names: dict[str, str] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def files(self) -> tuple[Path, Path]:
+        data = Path(self.site_dir) / "data"
+        return data / "deputies.json", data / "stations.json"
+
+    def _refresh(self) -> None:
+        deputies_file, stations_file = self.files
+        try:
+            stamp = (deputies_file.stat().st_mtime_ns, stations_file.stat().st_mtime_ns)
+            if stamp == self._stamp:
+                return
+            deputies = json.loads(deputies_file.read_text(encoding="utf-8"))["deputies"]
+            stations = json.loads(stations_file.read_text(encoding="utf-8"))["stations"]
+            valid = {f"deputy:{d['id']}" for d in deputies if d.get("current") is True}
+            former = {f"deputy:{d['id']}" for d in deputies if d.get("current") is not True}
+            valid |= {f"station:{s['id']}" for s in stations}
+            names = {f"deputy:{d['id']}": str(d.get("name", "")) for d in deputies}
+            names |= {f"station:{s['id']}": str(s.get("name", "")) for s in stations}
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise TargetsUnavailable(str(error)) from error
+        self._valid, self._former, self._names, self._stamp = frozenset(valid), frozenset(former), names, stamp
+
+    def check(self, target: str) -> str | None:
+        """None if `target` may receive messages, else the reason's message key."""
+        with self._lock:
+            self._refresh()
+        if target in self._valid:
+            return None
+        return "target_former" if target in self._former else "target_unknown"
+
+    def name(self, target: str) -> str:
+        """The deputy's or station's name for the service's HTML pages ("" if unknown or the data is missing)."""
+        try:
+            with self._lock:
+                self._refresh()
+        except TargetsUnavailable:
+            return ""
+        return self._names.get(target, "")
+
+    def available(self) -> bool:
+        try:
+            with self._lock:
+                self._refresh()
+        except TargetsUnavailable:
+            return False
+        return True
+
+
+# --- Field checks -----------------------------------------------------------------------------------------------------
+def _error(field_name: str, key: str, **values: Any) -> Invalid:
+    label = messages.FIELD_LABELS.get(field_name, field_name)
+    return Invalid(messages.FIELD_ERRORS[key].format(label=label, **values))
+
+
+def _string(data: Mapping[str, Any], name: str, *, required: str | None = None, strip: bool = True) -> str:
+    """The field as text ("" when absent); `required` is the message key for a missing or blank value."""
+    value = data.get(name)
+    if value is None:  # absent, or null in JSON
+        value = ""
+    if not isinstance(value, str):
+        raise _error(name, "wrong_type")
+    if any(_is_foreign(char) for char in value):
+        raise _error(name, "bad_chars")
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if strip:
+        value = value.strip()
+    if required and not value:
+        raise _error(name, required)
+    return value
+
+
+def _is_foreign(char: str) -> bool:
+    if char in "\n\r\t":
+        return False
+    return unicodedata.category(char) in {"Cc", "Cs"} or char in _BIDI_CONTROLS
+
+
+def _bool(data: Mapping[str, Any], name: str, *, form: bool) -> bool:
+    value = data.get(name, False)
+    if form and isinstance(value, str) and value.strip().lower() in FORM_TRUE | FORM_FALSE:
+        return value.strip().lower() in FORM_TRUE
+    if isinstance(value, bool):
+        return value
+    raise _error(name, "wrong_type")
+
+
+def _text(data: Mapping[str, Any], limits: Limits) -> str:
+    raw = data.get("text", "")
+    if isinstance(raw, str) and len(raw) > limits.max_text:  # bound the raw text, as the OpenAPI document says
+        raise _error("text", "text_long", max=limits.max_text, length=len(raw))
+    text = _string(data, "text", required="text_missing")
+    if len(text) < limits.min_text:
+        raise _error("text", "text_short", min=limits.min_text)
+    return text
+
+
+def normalise_phone(value: str) -> str | None:
+    """Digits only (spaces, hyphens, brackets and a +86 prefix dropped, full-width digits folded); None if invalid."""
+    digits = unicodedata.normalize("NFKC", value)
+    digits = re.sub(r"[\s\-()（）]", "", digits)
+    if re.fullmatch(r"(?:\+|00)861[3-9][0-9]{9}", digits):
+        digits = digits[-11:]
+    if _MOBILE.fullmatch(digits) or _LANDLINE.fullmatch(digits):
+        return digits
+    return None
+
+
+def _phone(data: Mapping[str, Any]) -> str:
+    value = _string(data, "phone", required="phone_missing")
+    if len(value) > 32:
+        raise _error("phone", "phone_invalid")
+    phone = normalise_phone(value)
+    if phone is None:
+        raise _error("phone", "phone_invalid")
+    return phone
+
+
+def _collect(data: Mapping[str, Any], allowed: tuple[str, ...], repeated: set[str]) -> dict[str, str]:
+    errors = {name: _error(name, "duplicate_field").args[0] for name in allowed if name in repeated}
+    for name in data:
+        if name not in allowed:
+            errors[str(name)] = messages.FIELD_ERRORS["unknown_field"]
+    return errors
+
+
+def _run(errors: dict[str, str], cleaned: dict[str, Any], name: str, check: Any) -> None:
+    if name in errors:
+        return
+    try:
+        cleaned[name] = check()
+    except Invalid as problem:
+        errors[name] = problem.args[0]
+
+
+def check_submission(
+    data: Mapping[str, Any], *, form: bool, limits: Limits, targets: Targets, repeated: Collection[str] = ()
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """(cleaned fields, {field: message}) for a submission; TargetsUnavailable if the site's data is missing."""
+    errors = _collect(data, SUBMISSION_FIELDS, set(repeated))
+    cleaned: dict[str, Any] = {}
+
+    def target() -> str:
+        value = _string(data, "target", required="target_missing")
+        if not _TARGET.fullmatch(value):
+            raise _error("target", "target_unknown")
+        problem = targets.check(value)
+        if problem:
+            raise _error("target", problem)
+        return value
+
+    def category() -> str:
+        value = _string(data, "category", required="category_missing")
+        if value not in limits.categories:
+            raise _error("category", "category_unknown", categories="、".join(limits.categories))
+        return value
+
+    def name() -> str:
+        raw = data.get("name", "")
+        if isinstance(raw, str) and len(raw) > limits.max_name:
+            raise _error("name", "name_long", max=limits.max_name)
+        return _string(data, "name")
+
+    def consent() -> bool:
+        if not _bool(data, "consent", form=form):
+            raise _error("consent", "consent_missing")
+        return True
+
+    _run(errors, cleaned, "target", target)
+    _run(errors, cleaned, "category", category)
+    _run(errors, cleaned, "text", lambda: _text(data, limits))
+    _run(errors, cleaned, "name", name)
+    _run(errors, cleaned, "phone", lambda: _phone(data))
+    _run(errors, cleaned, "consent", consent)
+    _run(errors, cleaned, "anonymous", lambda: _bool(data, "anonymous", form=form))
+    _run(errors, cleaned, "website", lambda: _string(data, "website", strip=False))
+    return cleaned, _ordered(errors, SUBMISSION_FIELDS)
+
+
+def check_code(data: Mapping[str, Any], errors: dict[str, str]) -> str:
+    """The tracking code from a body (`code`), any string: an unknown code is a 404 later, never a 400 here."""
+    cleaned: dict[str, Any] = {}
+    _run(errors, cleaned, "code", lambda: _string(data, "code", required="code_missing"))
+    return cleaned.get("code", "")
+
+
+def check_rating(
+    data: Mapping[str, Any], *, limits: Limits, with_code: bool, repeated: Collection[str] = ()
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """(cleaned rating, {field: message}); with_code when the tracking code travels in the body."""
+    allowed = (("code",) if with_code else ()) + RATING_FIELDS
+    errors = _collect(data, allowed, set(repeated))
+    cleaned: dict[str, Any] = {}
+    if with_code:
+        cleaned["code"] = check_code(data, errors)
+
+    def rating() -> str:
+        value = _string(data, "rating", required="rating_invalid")
+        if value not in messages.RATINGS:
+            raise _error("rating", "rating_invalid")
+        return value
+
+    def comment() -> str:
+        raw = data.get("comment", "")
+        if isinstance(raw, str) and len(raw) > limits.max_comment:
+            raise _error("comment", "comment_long", max=limits.max_comment)
+        return _string(data, "comment")
+
+    _run(errors, cleaned, "rating", rating)
+    _run(errors, cleaned, "comment", comment)
+    return cleaned, _ordered(errors, allowed)
+
+
+def check_lookup(data: Mapping[str, Any], repeated: Collection[str] = ()) -> tuple[str, dict[str, str]]:
+    errors = _collect(data, ("code",), set(repeated))
+    code = check_code(data, errors)
+    return code, errors
+
+
+def _ordered(errors: dict[str, str], fields: tuple[str, ...]) -> dict[str, str]:
+    """Known fields in form order, then unknown ones as they came."""
+    known = {name: errors[name] for name in fields if name in errors}
+    return known | {name: message for name, message in errors.items() if name not in known}

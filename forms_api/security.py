@@ -1,0 +1,223 @@
+"""Abuse and safety: client IP from trusted proxies, rate limits, Origin allow-list, CORS, headers, log masking.
+
+Rate limits (flask-limiter) are per client IP and per bucket: `submit` (new submissions), `rating` and `lookup` (status
+by tracking code, path and body variants together). The counters live in RATELIMIT_STORAGE_URI; the default
+`memory://` is per process, so with several gunicorn workers each keeps its own count and a client gets N x the limit:
+ship one worker with threads (deploy/gunicorn.conf.py) or point the storage at Redis.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import re
+import secrets
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask, Response, g, request
+from flask_limiter import Limiter
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from forms_api import messages
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+# --- Rate limits ------------------------------------------------------------------------------------------------------
+BUCKET_SETTING = {"submit": "RATE_LIMIT", "rating": "RATE_LIMIT", "lookup": "LOOKUP_RATE_LIMIT"}
+
+
+def rate_limited(bucket: str) -> Callable[[View], View]:
+    """Mark a view for the per-IP limit of `bucket`; `init_app` applies the limits when an app is made."""
+    if bucket not in BUCKET_SETTING:
+        raise ValueError(f"unknown rate-limit bucket {bucket!r}")
+
+    def mark(view: View) -> View:
+        view.rate_limit_bucket = bucket  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def client_key() -> str:
+    """The client's address as rate-limit key: after ProxyFix, so only trusted proxies' X-Forwarded-For counts.
+
+    An IPv6 client usually holds a whole /64, so the key is its /64 prefix (otherwise one host has 2^64 addresses).
+    """
+    address = request.remote_addr or "unknown"
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def init_limiter(app: Flask) -> Limiter:
+    """One Limiter per app (tests make many apps), applied to every view marked with `rate_limited`."""
+    limiter = Limiter(
+        client_key,
+        app=app,
+        storage_uri=app.config["RATELIMIT_STORAGE_URI"],
+        strategy="moving-window",
+        headers_enabled=True,
+        enabled=app.config["RATELIMIT_ENABLED"],
+        key_prefix="forms_api",
+    )
+    for endpoint, view in list(app.view_functions.items()):
+        bucket = getattr(view, "rate_limit_bucket", None)
+        if bucket:
+            limit = limiter.shared_limit(app.config[BUCKET_SETTING[bucket]], scope=bucket)
+            app.view_functions[endpoint] = limit(view)
+    return limiter
+
+
+# --- Origin allow-list and CORS ---------------------------------------------------------------------------------------
+def own_origin() -> str:
+    """The origin this request was addressed to (scheme from a trusted proxy, host from the Host header)."""
+    return f"{request.scheme}://{request.host}".lower()
+
+
+def origin_allowed(origin: str, app: Flask) -> bool:
+    return origin.lower() == own_origin() or origin.lower() in app.config["ALLOWED_ORIGINS"]
+
+
+def check_origin(app: Flask) -> Response | None:
+    """Refuse state-changing requests from other sites (ASVS 3.5.1-3.5.3): CSRF through a form or a fetch."""
+    if request.method in {"GET", "HEAD", "OPTIONS"}:
+        return None
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        refused = not origin_allowed(origin, app)
+    else:  # old browsers and non-browser clients send no Origin; a browser that says cross-site is refused anyway
+        refused = request.headers.get("Sec-Fetch-Site", "").lower() == "cross-site"
+    if refused:
+        from forms_api.submissions import error_response  # the answer's shape (JSON or HTML) lives with the endpoints
+
+        return error_response(403, messages.API_ERRORS["forbidden_origin"])
+    return None
+
+
+def preflight(app: Flask) -> Response | None:
+    """Answer CORS preflights under /api/ ourselves: allowed origins get the methods and headers, others nothing."""
+    if request.method != "OPTIONS" or not request.path.startswith("/api/"):
+        return None
+    response = app.make_response(("", 204))
+    del response.headers["Content-Type"]  # no body, so no type (and the API's CSP, not the HTML pages')
+    origin = request.headers.get("Origin")
+    if origin and origin_allowed(origin, app):
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+        response.headers["Access-Control-Max-Age"] = "600"
+    return response
+
+
+def add_cors(response: Response, app: Flask) -> None:
+    """Echo an allowed Origin, never `*`; `Vary: Origin` so that caches keep answers per origin."""
+    if not request.path.startswith("/api/"):
+        return
+    response.vary.add("Origin")
+    origin = request.headers.get("Origin")
+    if origin and origin_allowed(origin, app):
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Expose-Headers"] = "Retry-After"
+
+
+# --- Security headers -------------------------------------------------------------------------------------------------
+API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+# The HTML pages: one inline <style> with the request's nonce, forms post back to the service, nothing else loads.
+HTML_CSP = (
+    "default-src 'none'; style-src 'nonce-{nonce}'; img-src 'self' data:; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+
+
+def csp_nonce() -> str:
+    """A fresh nonce per response, for the HTML templates' one <style> element."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def add_security_headers(response: Response) -> None:
+    headers = response.headers
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Cross-Origin-Resource-Policy"] = "same-site"
+    headers["Cache-Control"] = "no-store"
+    if response.mimetype == "text/html":
+        headers["Content-Security-Policy"] = HTML_CSP.format(nonce=csp_nonce())
+    else:
+        headers["Content-Security-Policy"] = API_CSP
+    if request.is_secure:
+        headers["Strict-Transport-Security"] = "max-age=31536000"
+
+
+# --- Logs without personal data ---------------------------------------------------------------------------------------
+_PHONE = re.compile(
+    r"(?<![0-9])(?:(?:\+|00)?86[\s-]?)?(?:1[3-9][0-9](?:[\s-]?[0-9]{4}){2}|0[0-9]{2,3}[\s-]?[0-9]{7,8})(?![0-9])"
+)
+_IPV4 = re.compile(r"(?<![0-9.])(?:[0-9]{1,3}\.){3}[0-9]{1,3}(?![0-9.])")
+_HEX = "[0-9A-Fa-f]{1,4}"
+# IPv6 with "::" or with all eight groups: never a time of day (12:00:00) or a reference.
+_IPV6 = re.compile(
+    rf"(?<![\w:.])(?:(?:{_HEX}:){{7}}{_HEX}|(?:{_HEX}(?::{_HEX})*)?::(?:{_HEX}(?::{_HEX})*)?)(?:/[0-9]{{1,3}})?(?![\w:])"
+)
+_TRACKING_PATH = re.compile(r"(/api/submissions/)[^/?#\s\"']+")
+
+
+def mask(text: str) -> str:
+    """Hide phone numbers (mobiles and landlines, with or without separators), IP addresses (the rate limiter logs
+    its keys) and tracking codes in paths."""
+    text = _PHONE.sub("[phone]", text)
+    text = _IPV6.sub("[ip]", _IPV4.sub("[ip]", text))
+    return _TRACKING_PATH.sub(r"\1{code}", text)
+
+
+class MaskingFilter(logging.Filter):
+    """Rewrites every record so no phone number or tracking code reaches a log, and one event stays one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string must not hide the record (nor crash the request)
+            message = str(record.msg)
+        record.msg = mask(message).replace("\r", "\\r").replace("\n", "\\n")
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = mask(logging.Formatter().formatException(record.exc_info))
+        return True
+
+
+MASKED_LOGGERS = ("forms_api", "werkzeug", "flask-limiter", "gunicorn.error", "gunicorn.access")
+
+
+def install_log_masking() -> None:
+    """Attach the filter to the loggers that can see requests (idempotent: one filter per logger)."""
+    for name in MASKED_LOGGERS:
+        log = logging.getLogger(name)
+        if not any(isinstance(f, MaskingFilter) for f in log.filters):
+            log.addFilter(MaskingFilter())
+
+
+# --- Wiring -----------------------------------------------------------------------------------------------------------
+def init_app(app: Flask) -> Limiter:
+    """ProxyFix for the configured number of proxies, the Origin check before the rate limits, headers after."""
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+    app.before_request(lambda: preflight(app) or check_origin(app))
+    limiter = init_limiter(app)
+
+    @app.after_request
+    def finish(response: Response) -> Response:
+        add_cors(response, app)
+        add_security_headers(response)
+        return response
+
+    install_log_masking()
+    return limiter

@@ -1,0 +1,66 @@
+"""The built site and the form service on one origin, for the README's run command and the end-to-end tests.
+
+In production nginx serves the static site and proxies /api/ to gunicorn (deploy/); this does the same job in one
+process so that one command shows the whole product on localhost.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from werkzeug.security import safe_join
+from werkzeug.wrappers import Request, Response
+from werkzeug.wsgi import wrap_file
+
+WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
+
+
+class StaticSite:
+    """WSGI middleware: paths under /api go to the app, every other path to a file of the built site."""
+
+    def __init__(self, app: WSGIApp, site_dir: Path) -> None:
+        self.app = app
+        self.site_dir = Path(site_dir).resolve()
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "/")
+        if path == "/api" or path.startswith("/api/"):
+            return self.app(environ, start_response)
+        request = Request(environ)
+        if request.method not in ("GET", "HEAD"):
+            return Response("Method Not Allowed", 405, {"Allow": "GET, HEAD"})(environ, start_response)
+        return self._file(path, environ)(environ, start_response)
+
+    def _file(self, path: str, environ: dict) -> Response:
+        relative = path.lstrip("/")
+        if relative == "" or relative.endswith("/"):
+            relative += "index.html"
+        resolved = safe_join(str(self.site_dir), relative)
+        if resolved and os.path.isdir(resolved):
+            return Response(status=301, headers={"Location": path + "/"})
+        status = 200
+        if not resolved or not os.path.isfile(resolved):
+            resolved, status = str(self.site_dir / "404.html"), 404
+            if not os.path.isfile(resolved):
+                return Response("Not Found", 404, mimetype="text/plain")
+        mimetype = mimetypes.guess_type(resolved)[0] or "application/octet-stream"
+        if mimetype.startswith("text/") or mimetype in ("application/javascript", "application/json"):
+            mimetype += "; charset=utf-8"
+        handle = open(resolved, "rb")  # noqa: SIM115 - closed by the WSGI server through wrap_file
+        response = Response(wrap_file(environ, handle), status=status, mimetype=mimetype, direct_passthrough=True)
+        response.headers["Content-Length"] = str(os.fstat(handle.fileno()).st_size)
+        response.headers["Cache-Control"] = "no-cache"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+def create_site_app(site_dir: str = "site") -> WSGIApp:
+    """`gunicorn 'forms_api.site:create_site_app("site")'`: the form service with the built site around it."""
+    from . import create_app
+
+    site = Path(site_dir).resolve()
+    app = create_app({"SITE_DIR": str(site)} if "FORMS_SITE_DIR" not in os.environ else None)
+    return StaticSite(app, site)

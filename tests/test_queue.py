@@ -1,0 +1,545 @@
+"""The event log against real processes and real file systems: concurrency, SIGKILL, torn tails, a full disk, a failing
+fsync, permissions. Nothing here mocks the file system.
+
+Mount-based tests (a small tmpfs, a loop device) need root and skip with the reason when the kernel refuses.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import random
+import shutil
+import signal
+import stat
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from forms_api.queue import EventLog, QueueUnavailable, encode_events, parse_line, read_events
+from forms_api.workflow import State, WorkflowError, check, make_event, new_code
+
+AT = "2026-11-28T12:00:00+08:00"
+FORK = multiprocessing.get_context("fork")
+
+
+def submit(text: str = "小区门口路灯坏了三个月，晚上出行很不安全。", code: str | None = None):
+    """A `decide` that files one submission with the next reference, as the API does."""
+
+    def decide(state: State) -> dict:
+        ref = state.next_ref(2026)
+        check(state.submissions.get(ref), "submitted")
+        fields = {"target": "deputy:zhang-san", "category": "求助", "text": text, "phone": "13912345678"}
+        return make_event("submitted", ref, "citizen", AT, code=code or new_code(), anonymous=False, **fields)
+
+    return decide
+
+
+def action(ref: str, event_type: str, **fields):
+    def decide(state: State) -> dict:
+        check(state.submissions.get(ref), event_type)
+        return make_event(event_type, ref, "张办事员", AT, **fields)
+
+    return decide
+
+
+def lines_of(path: Path) -> list[bytes]:
+    data = path.read_bytes()
+    assert data == b"" or data.endswith(b"\n")
+    return data.split(b"\n")[:-1]
+
+
+def run(*command: str) -> subprocess.CompletedProcess:
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
+# --- basics -----------------------------------------------------------------------------------------------------------
+
+
+def test_append_state_and_reader(tmp_path):
+    log = EventLog(tmp_path / "queue")
+    (first,) = log.append(submit())
+    assert first["ref"] == "2026-000001" and first["type"] == "submitted"
+    stored = log.append(lambda state: [action("2026-000001", "noted", note="备注")(state), submit()(state)])
+    assert [(event["type"], event["ref"]) for event in stored] == [
+        ("noted", "2026-000001"),
+        ("submitted", "2026-000002"),
+    ]
+    assert log.append(lambda state: None) == [] and log.append(lambda state: []) == []
+    # all events of one append are decided against the state before it: a second submission would reuse the ref
+    twice = log.append(lambda state: [submit()(state), submit()(state)])
+    assert [event["ref"] for event in twice] == ["2026-000003", "2026-000003"]
+    state = log.state()
+    assert state.events == 4 and state.skipped_lines == 0 and state.ignored_events == 1  # the second 2026-000003
+    assert list(read_events(log.path)) == [first, *stored, *twice]
+    line = lines_of(log.path)[0]
+    assert line == json.dumps(first, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    assert "路灯".encode() in line  # UTF-8, not \\u escapes
+
+
+def test_other_instances_catch_up(tmp_path):
+    one, two = EventLog(tmp_path), EventLog(tmp_path)
+    one.append(submit())
+    assert two.append(submit())[0]["ref"] == "2026-000002"
+    assert one.append(submit())[0]["ref"] == "2026-000003"
+    assert (
+        sorted(one.state().submissions)
+        == sorted(two.state().submissions)
+        == sorted(EventLog(tmp_path).state().submissions)
+    )
+
+
+def test_decide_errors_write_nothing_and_release_the_lock(tmp_path):
+    log = EventLog(tmp_path)
+    log.append(submit())
+    size = log.path.stat().st_size
+    with pytest.raises(WorkflowError, match="该留言尚未答复，暂不能评价。"):
+        log.append(action("2026-000001", "rated", rating="满意"))
+    with pytest.raises(ValueError, match="event 1 is not a dict"):
+        log.append(lambda state: [{"type": "noted"}, {"ref": "2026-000001"}])
+    with pytest.raises(ValueError, match="cannot be stored as JSON"):
+        log.append(lambda state: {"type": "noted", "note": float("nan")})
+    with pytest.raises(ValueError, match="cannot be stored as JSON"):
+        log.append(lambda state: {"type": "noted", "note": "\ud800"})
+    assert log.path.stat().st_size == size
+    assert EventLog(tmp_path).append(submit())[0]["ref"] == "2026-000002"  # the lock was released
+
+
+def test_decide_may_read_the_state(tmp_path):
+    log = EventLog(tmp_path)
+    log.append(submit())
+    seen = []
+    log.append(lambda state: seen.append(log.state() is state and log.query(len_submissions)) or None)
+    assert seen == [1]
+
+
+def test_decide_must_not_append(tmp_path):
+    log = EventLog(tmp_path)
+    with pytest.raises(RuntimeError, match="decide must return its events"):
+        log.append(lambda state: log.append(submit()))
+    assert log.append(submit())[0]["ref"] == "2026-000001"
+
+
+def len_submissions(state: State) -> int:
+    return len(state.submissions)
+
+
+def test_line_breaks_inside_texts_stay_inside_one_line(tmp_path):
+    text = "第一行\n第二行\r\n第三行\u2028第四行\u2029第五行\x85第六行\x1c\x00"
+    log = EventLog(tmp_path)
+    log.append(submit(text=text))
+    (line,) = lines_of(log.path)
+    assert len(line.decode().splitlines()) == 1
+    assert EventLog(tmp_path).state().submissions["2026-000001"].text == text
+
+
+def test_threads_share_one_instance(tmp_path):
+    log = EventLog(tmp_path, fsync=False)
+    threads = [threading.Thread(target=lambda: [log.append(submit()) for _ in range(100)]) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(EventLog(tmp_path).state().submissions) == [f"2026-{n:06d}" for n in range(1, 401)]
+
+
+def test_unparsable_lines_anywhere_are_skipped_and_counted(tmp_path):
+    good = [submit(code=f"{n}" * 32)(State()) | {"ref": f"2026-00000{n}"} for n in range(1, 4)]
+    garbage = [b"", b"not json", b"[1,2]", b'{"no":"type"}', b'{"type":7}', b"\xff\xfe{}", b"[" * 100_000, b"{" + b"}"]
+    lines = [encode_events([good[0]]), *[line + b"\n" for line in garbage], encode_events(good[1:])]
+    (tmp_path / "events.jsonl").write_bytes(b"".join(lines))
+    assert list(read_events(tmp_path / "events.jsonl")) == good
+    state = EventLog(tmp_path).state()
+    assert sorted(state.submissions) == ["2026-000001", "2026-000002", "2026-000003"]
+    assert state.skipped_lines == len(garbage) and state.events == 3
+
+
+def test_permissions(tmp_path):
+    old = os.umask(0o000)
+    try:
+        log = EventLog(tmp_path / "var" / "queue")
+    finally:
+        os.umask(old)
+    log.append(submit())
+    assert stat.S_IMODE(log.directory.stat().st_mode) == 0o700
+    assert stat.S_IMODE(log.path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(log.lock_path.stat().st_mode) == 0o600
+    snapshot = tmp_path / "backup.jsonl"
+    assert log.snapshot(snapshot) == 1
+    assert stat.S_IMODE(snapshot.stat().st_mode) == 0o600
+
+
+def test_an_existing_folder_is_used_as_it_is(tmp_path):
+    tmp_path.chmod(0o750)
+    EventLog(tmp_path).append(submit())
+    assert stat.S_IMODE(tmp_path.stat().st_mode) == 0o750
+    assert stat.S_IMODE((tmp_path / "events.jsonl").stat().st_mode) == 0o600
+
+
+def test_unusable_folder(tmp_path):
+    (tmp_path / "file").write_text("")
+    with pytest.raises(QueueUnavailable, match="cannot create the event log"):
+        EventLog(tmp_path / "file" / "queue")
+
+
+def test_snapshot_is_a_consistent_copy(tmp_path):
+    log = EventLog(tmp_path / "queue")
+    for _ in range(3):
+        log.append(submit())
+    with open(log.path, "ab") as file:
+        file.write(b'{"type":"submitted","ref":"2026-0')  # a torn tail
+    dest = tmp_path / "backup" / "events.jsonl"
+    dest.parent.mkdir()
+    dest.write_text("old backup\n")
+    assert log.snapshot(dest) == 3
+    assert dest.read_bytes() == log.path.read_bytes().rsplit(b"\n", 1)[0] + b"\n"
+    assert [path.name for path in dest.parent.iterdir()] == ["events.jsonl"]  # no temporary file left
+    assert len(EventLog(dest.parent).state().submissions) == 3
+
+
+def test_rewrite_is_seen_by_every_instance(tmp_path):
+    one, two = EventLog(tmp_path), EventLog(tmp_path)
+    for _ in range(4):
+        one.append(submit())
+    one.append(action("2026-000002", "noted", note="内部"))
+    assert two.state().events == 5
+    inode = one.path.stat().st_ino
+
+    def anonymise(events: list[dict]) -> list[dict]:
+        return [
+            event | {"phone": "", "text": "（已匿名）"} if event["type"] == "submitted" else event for event in events
+        ]
+
+    assert one.rewrite(anonymise) == 5
+    assert one.path.stat().st_ino != inode
+    assert {sub.text for sub in two.state().submissions.values()} == {"（已匿名）"}
+    assert two.append(submit())[0]["ref"] == "2026-000005"
+    assert one.state().submissions["2026-000005"].phone == "13912345678"
+    assert [path.name for path in tmp_path.iterdir() if path.name.endswith(".tmp")] == []
+
+
+# --- concurrency: 8 processes x 500 submissions, and a 9th doing staff work -------------------------------------------
+
+WORKERS, PER_WORKER = 8, 500
+
+
+def _submitter(directory: str, worker: int, out: str) -> None:
+    log = EventLog(Path(directory))
+    acked = []
+    for n in range(PER_WORKER):
+        (event,) = log.append(submit(text=f"第 {worker} 号进程的第 {n} 条留言"))
+        acked.append(f"{event['ref']} {event['code']}")
+    Path(out).write_text("\n".join(acked) + "\n")
+
+
+def _staff(directory: str, stop, out: str) -> None:
+    log, rng, done = EventLog(Path(directory)), random.Random(3), 0
+
+    def decide(state: State) -> dict | None:
+        if not state.submissions:
+            return None
+        sub = state.submissions[f"2026-{rng.randint(1, len(state.submissions)):06d}"]
+        event_type = {"submitted": "assigned", "assigned": "replied", "replied": "closed"}.get(sub.status, "noted")
+        fields = {
+            "assigned": {"to_kind": "department", "to": "县住建局", "deadline": "2026-12-04"},
+            "replied": {"answer": "已处理"},
+            "closed": {},
+            "noted": {"note": "已回访"},
+        }[event_type]
+        check(sub, event_type)
+        return make_event(event_type, sub.ref, "张办事员", AT, **fields)
+
+    while not stop.is_set():
+        done += len(log.append(decide))
+    Path(out).write_text(str(done))
+
+
+def test_concurrent_processes(tmp_path):
+    directory = tmp_path / "queue"
+    EventLog(directory)
+    stop = FORK.Event()
+    staff = FORK.Process(target=_staff, args=(str(directory), stop, str(tmp_path / "staff.txt")))
+    workers = [
+        FORK.Process(target=_submitter, args=(str(directory), worker, str(tmp_path / f"acks-{worker}.txt")))
+        for worker in range(WORKERS)
+    ]
+    staff.start()
+    started = time.perf_counter()
+    for process in workers:
+        process.start()
+    for process in workers:
+        process.join(120)
+    elapsed = time.perf_counter() - started
+    stop.set()
+    staff.join(60)
+    assert [process.exitcode for process in [*workers, staff]] == [0] * (WORKERS + 1)
+
+    lines = lines_of(directory / "events.jsonl")
+    events = [json.loads(line) for line in lines]  # every line parses
+    submitted = [event for event in events if event["type"] == "submitted"]
+    staff_actions = int((tmp_path / "staff.txt").read_text())
+    assert len(submitted) == WORKERS * PER_WORKER == 4000
+    assert len(events) == 4000 + staff_actions and staff_actions > 0
+    refs = [event["ref"] for event in submitted]
+    assert refs == [f"2026-{n:06d}" for n in range(1, 4001)]  # unique and gapless, in file order
+    assert len({event["code"] for event in submitted}) == 4000
+    acked = set()
+    for worker in range(WORKERS):
+        acked |= set((tmp_path / f"acks-{worker}.txt").read_text().split("\n")[:-1])
+    assert acked == {f"{event['ref']} {event['code']}" for event in submitted}
+    first_staff = next(index for index, event in enumerate(events) if event["type"] != "submitted")
+    assert first_staff < len(events) - staff_actions  # staff work was interleaved with the submissions
+
+    # every event was valid against the state it was decided on: replaying with the checks never refuses
+    replay = State()
+    for event in events:
+        check(replay.submissions.get(event["ref"]), event["type"])
+        assert replay.apply(event)
+    state = EventLog(directory).state()
+    assert len(state.submissions) == 4000 and state.skipped_lines == 0 and state.ignored_events == 0
+    print(f"\n{len(events)} fsynced appends from 9 processes in {elapsed:.2f} s: {len(events) / elapsed:.0f} appends/s")
+
+
+# --- SIGKILL at random moments ----------------------------------------------------------------------------------------
+
+
+def _crash_writer(directory: Path, out_fd: int, seed: int) -> None:
+    """In a forked child: append forever, printing each acknowledged ref and code to the pipe once append returned."""
+    out = os.fdopen(out_fd, "w")
+    rng, log = random.Random(seed), EventLog(directory)
+    while True:
+        # Some records are 90 KB, so that a kill can land in the middle of one write() and leave a torn tail.
+        text = "路" * rng.choice([10, 10, 10, 10, 30_000])
+        (event,) = log.append(submit(text=text))
+        print(event["ref"], event["code"], file=out, flush=True)
+
+
+def test_sigkill_at_random_moments(tmp_path):
+    rng, acked, torn_tails = random.Random(20261128), [], 0
+    for round_ in range(50):
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child never returns
+            try:
+                os.close(read_fd)
+                _crash_writer(tmp_path, write_fd, round_)
+            finally:
+                os._exit(1)
+        os.close(write_fd)
+        time.sleep(rng.uniform(0, 0.05))
+        os.kill(pid, signal.SIGKILL)
+        assert os.waitpid(pid, 0)[1] == signal.SIGKILL
+        with os.fdopen(read_fd) as pipe:
+            acked += [line.split() for line in pipe.read().splitlines()]
+        data = (tmp_path / "events.jsonl").read_bytes()
+        torn_tails += bool(data) and not data.endswith(b"\n")
+        events = list(read_events(tmp_path / "events.jsonl"))  # never raises
+        stored = {event["ref"]: event["code"] for event in events}
+        assert all(stored.get(ref) == code for ref, code in acked), f"round {round_}: an acknowledged record is missing"
+
+    log = EventLog(tmp_path)
+    (last,) = log.append(submit(text="最后一条"))
+    assert list(read_events(tmp_path / "events.jsonl"))[-1] == last
+    state = EventLog(tmp_path).state()
+    assert len(acked) > 50, "the writer hardly ever got to append: the test is too quick"
+    assert {ref for ref, _ in acked} <= set(state.submissions)
+    refs = sorted(state.submissions)
+    assert refs == [f"2026-{n:06d}" for n in range(1, len(refs) + 1)]  # a killed writer leaves no gap
+    assert state.skipped_lines <= torn_tails
+    print(f"\n{len(acked)} acknowledged appends over 50 SIGKILLs, {torn_tails} torn tails fenced")
+
+
+# --- torn tails -------------------------------------------------------------------------------------------------------
+
+
+def _three_records(directory: Path) -> tuple[bytes, list[dict], list[int]]:
+    log = EventLog(directory, fsync=False)
+    records = [log.append(submit(text=f"第{n}条"))[0] for n in range(3)]
+    data = log.path.read_bytes()
+    ends = [index + 1 for index, byte in enumerate(data) if byte == ord("\n")]
+    return data, records, ends
+
+
+def test_reader_keeps_exactly_the_complete_records_at_every_cut(tmp_path):
+    data, records, ends = _three_records(tmp_path / "source")
+    path = tmp_path / "cut" / "events.jsonl"
+    path.parent.mkdir()
+    for cut in range(len(data) + 1):
+        path.write_bytes(data[:cut])
+        complete = sum(end <= cut for end in ends)
+        assert list(read_events(path)) == records[:complete], cut
+        state = EventLog(path.parent, fsync=False).state()
+        assert sorted(state.submissions) == [record["ref"] for record in records[:complete]], cut
+        assert state.skipped_lines == 0
+
+
+def test_append_fences_a_torn_tail_at_every_cut_of_the_last_record(tmp_path):
+    data, records, ends = _three_records(tmp_path / "source")
+    path = tmp_path / "cut" / "events.jsonl"
+    path.parent.mkdir()
+    for cut in range(ends[1], ends[2] + 1):
+        path.write_bytes(data[:cut])
+        log = EventLog(path.parent, fsync=False)
+        (new,) = log.append(submit(text="新的一条"))
+        events = list(read_events(path))
+        whole_but_newline = cut == ends[2] - 1  # a record that lacked only its "\n" is a record after the fence
+        kept = records if cut in (ends[2], ends[2] - 1) else records[:2]
+        assert events == [*kept, new], cut
+        assert new["ref"] == f"2026-{len(kept) + 1:06d}"  # never the ref of a record that survived the fence
+        state = EventLog(path.parent).state()
+        assert state.skipped_lines == (ends[1] < cut < ends[2] - 1), cut
+        assert len(state.submissions) == len(kept) + 1
+        assert path.read_bytes().startswith(data[:cut]), "the torn bytes were kept, not truncated"
+        assert not whole_but_newline or path.read_bytes().count(b"\n") == 4
+
+
+# --- a full disk ------------------------------------------------------------------------------------------------------
+
+
+def _mount(*args: str) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("mounting a file system needs root")
+    result = run("mount", *args)
+    if result.returncode != 0:
+        pytest.skip(f"mount {' '.join(args)} is not permitted here: {result.stderr.strip()}")
+
+
+def _umount(path: Path) -> None:
+    if run("umount", str(path)).returncode != 0:
+        run("umount", "-l", str(path))
+
+
+@pytest.fixture
+def small_tmpfs(tmp_path) -> Iterator[Path]:
+    mountpoint = tmp_path / "tmpfs"
+    mountpoint.mkdir()
+    _mount("-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mountpoint))
+    try:
+        yield mountpoint
+    finally:
+        _umount(mountpoint)
+
+
+def test_disk_full_keeps_whole_lines_and_recovers(small_tmpfs):
+    filler = small_tmpfs / "filler"
+    filler.write_bytes(b"\0" * 96 * 1024)
+    log = EventLog(small_tmpfs / "queue")
+    acked, failures = [], 0
+    for size in (6000, 10):  # 18 KB records (short writes), then small ones (often ENOSPC with nothing written)
+        while True:
+            try:
+                acked += log.append(submit(text="满" * size))
+            except QueueUnavailable:
+                failures += 1
+                break
+        assert log.writable  # a full disk is not a failed fsync
+        assert list(read_events(log.path)) == acked  # the file holds exactly what was acknowledged
+        assert log.path.read_bytes().endswith(b"\n")
+    assert failures == 2 and len(acked) > 5
+    with pytest.raises(QueueUnavailable):
+        log.append(submit(text="满" * 6000))
+    assert list(read_events(log.path)) == acked
+
+    filler.unlink()
+    (event,) = log.append(submit(text="满" * 6000))
+    assert list(read_events(log.path)) == [*acked, event]
+    state = EventLog(small_tmpfs / "queue").state()
+    assert len(state.submissions) == len(acked) + 1 and state.skipped_lines == 0
+
+
+# --- a failing fsync: an ext4 on a loop device whose backing file lives on a full tmpfs -------------------------------
+
+
+@pytest.fixture
+def failing_disk(tmp_path) -> Iterator[tuple[Path, Path]]:
+    """An ext4 file system whose device fails writes (ENOSPC/EIO at writeback) once `backing` is full."""
+    for tool in ("mkfs.ext4", "losetup"):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} is not installed")
+    backing, mountpoint = tmp_path / "backing", tmp_path / "ext4"
+    backing.mkdir()
+    mountpoint.mkdir()
+    _mount("-t", "tmpfs", "-o", "size=4m", "tmpfs", str(backing))
+    loop = None
+    try:
+        image = backing / "disk.img"
+        with open(image, "wb") as file:
+            file.truncate(64 * 1024 * 1024)  # sparse: the tmpfs fills only as blocks are written
+        if run("mkfs.ext4", "-q", "-F", "-O", "^has_journal", str(image)).returncode != 0:
+            pytest.skip("mkfs.ext4 failed")
+        result = run("losetup", "--find", "--show", str(image))
+        if result.returncode != 0:
+            pytest.skip(f"no loop device: {result.stderr.strip()}")
+        loop = result.stdout.strip()
+        _mount("-o", "errors=continue", loop, str(mountpoint))
+        try:
+            yield mountpoint, backing
+        finally:
+            _umount(mountpoint)
+    finally:
+        if loop:
+            run("losetup", "-d", loop)
+        _umount(backing)
+
+
+def _fsync_until_it_succeeds(path: Path) -> int:
+    """What the queue must never do: retry fsync until it passes (fsyncgate). Returns the number of attempts."""
+    for attempt in range(1, 10):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+            return attempt
+        except OSError:
+            continue
+        finally:
+            os.close(fd)
+    return 10
+
+
+def test_failed_fsync_stops_writes_until_restart(failing_disk):
+    mountpoint, backing = failing_disk
+    log = EventLog(mountpoint / "queue")
+    (first,) = log.append(submit())
+    with open(backing / "filler", "wb", buffering=0) as filler:
+        try:
+            while True:
+                filler.write(b"\0" * 65536)
+        except OSError:
+            pass
+    # write() lands in the page cache and the device fails at writeback; the kernel may report that to this fsync or,
+    # when the loop device completes late, to the next one
+    for _ in range(20):
+        try:
+            log.append(submit(text="写" * 100_000))
+        except QueueUnavailable as error:
+            assert "fsync" in str(error)
+            break
+    else:
+        pytest.fail("fsync never failed on a device without space")
+    assert not log.writable and "fsync" in log.failure
+
+    (backing / "filler").unlink()  # the device works again: a plain retry of fsync now "succeeds" ...
+    assert _fsync_until_it_succeeds(log.path) <= 2
+    size = log.path.stat().st_size
+    with pytest.raises(QueueUnavailable, match="fsync"):
+        log.append(submit())  # ... but this EventLog never retries, and writes nothing more
+    assert log.path.stat().st_size == size
+    assert log.state().submissions[first["ref"]].code == first["code"]  # reads still work
+
+    restarted = EventLog(mountpoint / "queue")
+    (event,) = restarted.append(submit(text="重启之后"))
+    assert list(read_events(restarted.path))[-1] == event
+
+
+# --- the line format --------------------------------------------------------------------------------------------------
+
+
+def test_parse_line():
+    assert parse_line(b'{"type":"noted","ref":"2026-000001"}') == {"type": "noted", "ref": "2026-000001"}
+    for bad in (b"", b"{", b"null", b'"type"', b'{"type":null}', b"\xc3", b"[" * 50_000):
+        assert parse_line(bad) is None

@@ -1,0 +1,741 @@
+"""The staff tools (`python -m forms_api ...`): exact output, one event per action, refusals, exports, statistics.
+
+The queue is a real EventLog in tmp_path, filled with events appended the way the API appends them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from forms_api import messages
+from forms_api.cli import main
+from forms_api.export import safe_cell
+from forms_api.queue import EventLog, QueueUnavailable, read_events
+from forms_api.workflow import TZ, check, make_event, new_code
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = "2026-11-30"  # a Monday
+NAMES = ("王小明", "赵六", "钱七", "孙八")
+PHONES = ("13912345678", "010-12345678", "13800001111", "13700002222")
+
+
+def at(day: int, hour: int = 9, minute: int = 30) -> str:
+    return datetime(2026, 11, day, hour, minute, tzinfo=TZ).isoformat()
+
+
+def add(log: EventLog, kind: str, ref: str, by: str, when: str, **fields) -> None:
+    """Append one event as the API and the staff tools do: checked under the lock, inside decide."""
+
+    def decide(state):
+        check(state.submissions.get(ref), kind)
+        return make_event(kind, ref, by, when, **fields)
+
+    log.append(decide)
+
+
+def submit(log: EventLog, ref: str, when: str, target: str, category: str, text: str, **fields) -> None:
+    values = {"name": None, "phone": "13912345678", "anonymous": False} | fields
+    add(log, "submitted", ref, "citizen", when, code=new_code(), target=target, category=category, text=text, **values)
+
+
+def fill(log: EventLog) -> None:
+    """Five cases in every state; on 2026-11-30 two are overdue (000004 by 4 days, 000001 by 3)."""
+    text1 = "小区门口路灯坏了三个月，晚上出行很不安全，老人孩子经常摔倒，希望尽快修好。"
+    submit(log, "2026-000001", at(23), "deputy:zhang-san", "求助", text1, name=NAMES[0], phone=PHONES[0])
+    add(
+        log,
+        "assigned",
+        "2026-000001",
+        "李办事员",
+        at(23, 14, 0),
+        to_kind="department",
+        to="县住建局",
+        deadline="2026-11-27",
+    )
+    submit(
+        log,
+        "2026-000002",
+        at(24, 10, 0),
+        "station:qingshi-zhan",
+        "建议",
+        "希望在青石街道增设一个公交站点。",
+        phone=PHONES[1],
+    )
+    submit(log, "2026-000003", at(16, 9, 0), "deputy:lin-xiaoyang", "意见", "菜市场周边占道经营严重。", name=NAMES[1])
+    add(log, "assigned", "2026-000003", "李办事员", at(17), to_kind="hotline", to="12345", deadline="2026-11-24")
+    add(log, "replied", "2026-000003", "李办事员", at(20, 21, 0), answer="已转城管部门整治。")
+    add(log, "rated", "2026-000003", "citizen", at(21), rating="满意", comment="处理及时")
+    add(log, "closed", "2026-000003", "王科长", at(22), reason="已答复并获满意评价")
+    submit(
+        log, "2026-000004", at(19), "deputy:zhang-san", "其他", "学校门口早高峰拥堵。", name=NAMES[2], phone=PHONES[2]
+    )
+    submit(
+        log,
+        "2026-000005",
+        at(18, 9, 0),
+        "deputy:zhang-san",
+        "求助",
+        "楼道堆放杂物存在消防隐患。",
+        name=NAMES[3],
+        phone=PHONES[3],
+    )
+    add(
+        log,
+        "assigned",
+        "2026-000005",
+        "李办事员",
+        at(18, 11, 0),
+        to_kind="deputy",
+        to="zhang-san",
+        deadline="2026-11-25",
+    )
+    add(log, "noted", "2026-000005", "李办事员", at(19), note="已电话联系物业")
+    add(log, "replied", "2026-000005", "李办事员", at(26, 21, 0), answer="物业已清理。")
+    add(log, "rated", "2026-000005", "citizen", at(27), rating="不满意", comment="没有清理干净")
+
+
+@pytest.fixture
+def queue(tmp_path: Path) -> Path:
+    directory = tmp_path / "queue"
+    fill(EventLog(directory, fsync=False))
+    return directory
+
+
+@pytest.fixture
+def run(queue: Path):
+    """Invoke the staff tools on the fixture queue with a clean environment; stdout and stderr kept apart."""
+    runner = CliRunner()
+    clean = {name: None for name in ("FORMS_QUEUE_DIR", "FORMS_STAFF", "FORMS_SITE_DIR", "FORMS_HOLIDAYS")}
+
+    def invoke(*args: str, env: dict | None = None, input: str | None = None, color: bool = False):
+        return runner.invoke(main, ["--queue", str(queue), *args], env=clean | (env or {}), input=input, color=color)
+
+    return invoke
+
+
+def events(queue: Path) -> list[dict]:
+    return list(read_events(queue / "events.jsonl"))
+
+
+# --- list and show: exact output --------------------------------------------------------------------------------------
+
+LIST_OPEN = """\
+编号         状态      类别  留言对象              答复期限              承办                内容
+2026-000004  待受理    其他  deputy:zhang-san      2026-11-26 逾期 4 天  未交办              学校门口早高峰拥堵。
+2026-000001  办理中    求助  deputy:zhang-san      2026-11-27 逾期 3 天  职能部门 县住建局   小区门口路灯坏了三个月，晚上出行很不安全，老人孩子经常摔倒，…
+2026-000002  待受理    建议  station:qingshi-zhan  2026-12-01            未交办              希望在青石街道增设一个公交站点。
+2026-000005  重新办理  求助  deputy:zhang-san      2026-12-04            人大代表 zhang-san  楼道堆放杂物存在消防隐患。
+共 4 条，其中逾期 2 条。
+"""  # noqa: E501
+
+
+def test_list_open_cases_overdue_first(run):
+    result = run("list", "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == LIST_OPEN
+    for personal in (*NAMES, *PHONES):
+        assert personal not in result.output
+
+
+def test_list_all_includes_closed(run):
+    result = run("list", "--today", TODAY, "--all")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert [line[:11] for line in lines[1:-1]] == [
+        "2026-000004",
+        "2026-000001",
+        "2026-000003",
+        "2026-000002",
+        "2026-000005",
+    ]
+    assert lines[3] == (
+        "2026-000003  已办结    意见  deputy:lin-xiaoyang   2026-11-24            "
+        "12345热线           菜市场周边占道经营严重。"
+    )
+    assert lines[-1] == "共 5 条，其中逾期 2 条。"
+
+
+@pytest.mark.parametrize(
+    ("args", "refs"),
+    [
+        (["--overdue"], ["2026-000004", "2026-000001"]),
+        (["--status", "待受理"], ["2026-000004", "2026-000002"]),
+        (["--status", "closed", "--status", "重新办理"], ["2026-000003", "2026-000005"]),
+        (["--target", "deputy:zhang-san"], ["2026-000004", "2026-000001", "2026-000005"]),
+        (["--target", "deputy:nobody"], []),
+        (["--station", "qingshi-zhan"], ["2026-000002"]),
+    ],
+)
+def test_list_filters(run, args, refs):
+    result = run("list", "--today", TODAY, *args)
+    assert result.exit_code == 0, result.output
+    assert [line[:11] for line in result.stdout.splitlines()[1:-1]] == refs
+
+
+def test_list_station_with_site_includes_its_deputies(run, tmp_path):
+    data = tmp_path / "site" / "data"
+    data.mkdir(parents=True)
+    deputies = [{"id": "zhang-san", "stations": ["qingshi-zhan"]}, {"id": "lin-xiaoyang", "stations": ["other"]}]
+    (data / "deputies.json").write_text(json.dumps({"deputies": deputies}), encoding="utf-8")
+    result = run("list", "--today", TODAY, "--all", "--station", "qingshi-zhan", "--site", str(tmp_path / "site"))
+    assert [line[:11] for line in result.stdout.splitlines()[1:-1]] == [
+        "2026-000004",
+        "2026-000001",
+        "2026-000002",
+        "2026-000005",
+    ]
+    by_env = run(
+        "list", "--today", TODAY, "--all", "--station", "qingshi-zhan", env={"FORMS_SITE_DIR": str(tmp_path / "site")}
+    )
+    assert by_env.stdout == result.stdout
+    missing = run("list", "--station", "qingshi-zhan", "--site", str(tmp_path / "nowhere"))
+    assert missing.exit_code == 1
+    path = tmp_path / "nowhere" / "data" / "deputies.json"
+    assert missing.stderr == f"错误：找不到 {path}：请先生成网站，或用 --site 指定已生成的网站目录。\n"
+
+
+def test_list_bad_status_is_a_usage_error(run):
+    result = run("list", "--status", "done")
+    assert result.exit_code == 2
+    assert "未知的状态“done”" in result.stderr
+
+
+def test_list_empty_queue(tmp_path):
+    EventLog(tmp_path / "q", fsync=False)
+    result = CliRunner().invoke(main, ["--queue", str(tmp_path / "q"), "list"])
+    assert (result.exit_code, result.stdout) == (0, "共 0 条，其中逾期 0 条。\n")
+
+
+SHOW_5 = """\
+留言 2026-000005
+状态：重新办理
+留言对象：deputy:zhang-san
+类别：求助
+提交时间：2026-11-18 09:00
+姓名：（已隐去，加 --personal 显示）
+电话：（已隐去，加 --personal 显示）
+公开时匿名：否
+复杂件：否
+承办：人大代表 zhang-san
+答复期限：2026-12-04
+留言内容：
+  楼道堆放杂物存在消防隐患。
+答复：
+  物业已清理。
+答复时间：2026-11-26 21:00
+重新办理时间：2026-11-27 09:30
+评价：不满意
+评价意见：没有清理干净
+内部备注：
+  2026-11-19 09:30  李办事员  已电话联系物业
+办理经过：
+  2026-11-18 09:00  群众  提交留言
+  2026-11-18 11:00  李办事员  交办：人大代表 zhang-san，答复期限 2026-11-25
+  2026-11-19 09:30  李办事员  内部备注
+  2026-11-26 21:00  李办事员  答复
+  2026-11-27 09:30  群众  评价：不满意（重新办理）
+"""
+
+SHOW_3_PERSONAL = """\
+留言 2026-000003
+状态：已办结
+留言对象：deputy:lin-xiaoyang
+类别：意见
+提交时间：2026-11-16 09:00
+姓名：赵六
+电话：13912345678
+公开时匿名：否
+复杂件：否
+承办：12345热线
+答复期限：2026-11-24
+留言内容：
+  菜市场周边占道经营严重。
+答复：
+  已转城管部门整治。
+答复时间：2026-11-20 21:00
+办结时间：2026-11-22 09:30
+办结说明：已答复并获满意评价
+评价：满意
+评价意见：处理及时
+内部备注：无
+办理经过：
+  2026-11-16 09:00  群众  提交留言
+  2026-11-17 09:30  李办事员  交办：12345热线，答复期限 2026-11-24
+  2026-11-20 21:00  李办事员  答复
+  2026-11-21 09:30  群众  评价：满意
+  2026-11-22 09:30  王科长  办结：已答复并获满意评价
+"""
+
+
+def test_show_hides_personal_data(run):
+    result = run("show", "2026-000005", "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == SHOW_5
+    assert NAMES[3] not in result.output and PHONES[3] not in result.output
+
+
+def test_show_personal(run):
+    result = run("show", "2026-000003", "--personal", "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == SHOW_3_PERSONAL
+
+
+def test_show_overdue_and_unassigned(run):
+    result = run("show", "2026-000002", "--personal", "--today", "2026-12-02")
+    lines = result.stdout.splitlines()
+    assert "姓名：（未填写）" in lines and "电话：010-12345678" in lines
+    assert "承办：未交办" in lines and "答复期限：2026-12-01 逾期 1 天" in lines
+    assert "答复：无" in lines and "评价：无" in lines
+
+
+@pytest.mark.parametrize("ref", ["2026-000099", "abc", "2026-1"])
+def test_unknown_ref(run, ref):
+    for args in (["show", ref], ["close", ref, "--by", "李办事员"], ["note", ref, "--text", "x", "--by", "李办事员"]):
+        result = run(*args)
+        assert result.exit_code == 1
+        assert result.stderr == f"错误：找不到编号为 {ref} 的留言，请核对编号（形如 2026-000123）。\n"
+
+
+def test_missing_queue_is_an_error_and_not_created(tmp_path):
+    result = CliRunner().invoke(main, ["--queue", str(tmp_path / "typo"), "list"])
+    assert result.exit_code == 1
+    assert (
+        result.stderr
+        == f"错误：找不到留言队列 {tmp_path / 'typo'}：请用 --queue 或环境变量 FORMS_QUEUE_DIR 指定队列目录。\n"
+    )
+    assert not (tmp_path / "typo").exists()
+
+
+def test_queue_from_environment(queue):
+    result = CliRunner().invoke(main, ["list", "--today", TODAY], env={"FORMS_QUEUE_DIR": str(queue)})
+    assert result.stdout == LIST_OPEN
+
+
+def test_queue_unavailable(run, queue, monkeypatch):
+    def fail(self, decide):
+        raise QueueUnavailable("cannot write events.jsonl: No space left on device")
+
+    monkeypatch.setattr(EventLog, "append", fail)
+    result = run("close", "2026-000001", "--by", "李办事员")
+    assert result.exit_code == 1
+    assert result.stderr == "错误：留言队列无法使用：cannot write events.jsonl: No space left on device\n"
+
+
+# --- actions: one event each ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "fields", "says"),
+    [
+        (
+            ["assign", "2026-000002", "--to", "department", "--name", "区交通局", "--today", "2026-11-30"],
+            {"type": "assigned", "to_kind": "department", "to": "区交通局", "deadline": "2026-12-07", "complex": False},
+            "已交办 2026-000002：职能部门 区交通局，答复期限 2026-12-07。\n",
+        ),
+        (
+            ["assign", "2026-000004", "--to", "deputy", "--today", "2026-11-30"],
+            {"type": "assigned", "to_kind": "deputy", "to": "zhang-san", "deadline": "2026-12-07"},
+            "已交办 2026-000004：人大代表 zhang-san，答复期限 2026-12-07。\n",
+        ),
+        (
+            ["assign", "2026-000001", "--to", "hotline", "--deadline", "2026-12-31", "--today", "2026-11-30"],
+            {"type": "assigned", "to_kind": "hotline", "to": "12345", "deadline": "2026-12-31"},
+            "已交办 2026-000001：12345热线，答复期限 2026-12-31。\n",
+        ),
+        (
+            ["reply", "2026-000001", "--answer", "  路灯已修复。  "],
+            {"type": "replied", "answer": "路灯已修复。"},
+            "已答复 2026-000001。\n",
+        ),
+        (["close", "2026-000001"], {"type": "closed"}, "已办结 2026-000001。\n"),
+        (
+            ["close", "2026-000001", "--reason", "重复留言"],
+            {"type": "closed", "reason": "重复留言"},
+            "已办结 2026-000001。\n",
+        ),
+        (
+            ["reopen", "2026-000003", "--reason", "群众来电反映仍有占道"],
+            {"type": "reopened", "reason": "群众来电反映仍有占道"},
+            None,
+        ),
+        (
+            ["note", "2026-000002", "--text", "已转交通局"],
+            {"type": "noted", "note": "已转交通局"},
+            "已为 2026-000002 添加内部备注。\n",
+        ),
+    ],
+)
+def test_each_action_appends_one_event(run, queue, args, fields, says):
+    before = events(queue)
+    result = run(*args, "--by", "李办事员")
+    assert result.exit_code == 0, result.output
+    if says is not None:
+        assert result.stdout == says
+    after = events(queue)
+    assert after[: len(before)] == before and len(after) == len(before) + 1
+    event = after[-1]
+    assert event["ref"] == args[1] and event["by"] == "李办事员"
+    assert {key: event.get(key) for key in fields} == fields
+    if fields["type"] == "closed" and "reason" not in fields:
+        assert "reason" not in event
+
+
+def test_reply_from_stdin_and_file(run, queue, tmp_path):
+    assert run("reply", "2026-000001", "--answer", "-", "--by", "甲", input="第一行\r\n第二行\n").exit_code == 0
+    assert events(queue)[-1]["answer"] == "第一行\n第二行"
+    answer = tmp_path / "answer.txt"
+    answer.write_text("已协调交通局。\n", encoding="utf-8")
+    assert run("reply", "2026-000002", "--answer-file", str(answer), "--by", "甲").exit_code == 0
+    assert events(queue)[-1]["answer"] == "已协调交通局。"
+
+
+def test_by_defaults_to_environment_then_login(run, queue, monkeypatch):
+    assert run("note", "2026-000001", "--text", "一", env={"FORMS_STAFF": "环境里的人"}).exit_code == 0
+    assert events(queue)[-1]["by"] == "环境里的人"
+    monkeypatch.setattr("getpass.getuser", lambda: "login-name")
+    assert run("note", "2026-000001", "--text", "二").exit_code == 0
+    assert events(queue)[-1]["by"] == "login-name"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["close", "2026-000003"], "该留言已办结。"),
+        (["reply", "2026-000003", "--answer", "再答"], "该留言已办结，不能再答复；如需继续办理，请先重新办理。"),
+        (["assign", "2026-000003", "--to", "hotline"], "该留言已办结，不能交办；如需继续办理，请先重新办理。"),
+        (["reopen", "2026-000001", "--reason", "再办"], "该留言仍在办理中，无需重新办理。"),
+        (["assign", "2026-000002", "--to", "department"], "交办给职能部门时，请用 --name 写明部门名称。"),
+        (["assign", "2026-000002", "--to", "deputy"], "这条留言的对象不是代表，交办给代表时请用 --name 写明代表编号。"),
+        (
+            ["assign", "2026-000002", "--to", "hotline", "--deadline", "2026-11-01", "--today", TODAY],
+            "答复期限 2026-11-01 早于今天（2026-11-30）。",
+        ),
+        (["reply", "2026-000002", "--answer", "  "], "答复内容不能为空。"),
+        (["reply", "2026-000002"], "请用 --answer 或 --answer-file 给出答复内容（二者只用其一）。"),
+        (["note", "2026-000002", "--text", "a\x1b[31mb"], "备注内容含有控制字符，请删除后重试。"),
+        (
+            ["note", "2026-000002", "--text", "ok", "--by", "citizen"],
+            "办理人“citizen”不可用：不能为空、不能含控制字符，也不能是 citizen。",
+        ),
+    ],
+)
+def test_refused_actions_write_nothing(run, queue, args, message):
+    before = events(queue)
+    by = [] if "--by" in args else ["--by", "李办事员"]
+    result = run(*args, *by)
+    assert result.exit_code == 1
+    assert (result.stdout, result.stderr) == ("", f"错误：{message}\n")
+    assert events(queue) == before
+
+
+def test_second_close_is_refused(run, queue):
+    assert run("close", "2026-000001", "--by", "甲").exit_code == 0
+    second = run("close", "2026-000001", "--by", "乙")
+    assert (second.exit_code, second.stderr) == (1, "错误：该留言已办结。\n")
+    assert [e["by"] for e in events(queue) if e["type"] == "closed" and e["ref"] == "2026-000001"] == ["甲"]
+
+
+def test_concurrent_closes_store_one_event(queue):
+    """Four processes close the same case at once: the check runs under the lock, so exactly one succeeds."""
+    command = [sys.executable, "-m", "forms_api", "--queue", str(queue), "close", "2026-000002", "--by"]
+    env = {key: value for key, value in os.environ.items() if not key.startswith("FORMS_")}
+    processes = [
+        subprocess.Popen([*command, f"staff-{n}"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for n in range(4)
+    ]
+    codes = sorted(process.wait(timeout=60) for process in processes)
+    for process in processes:
+        process.stdout.close()
+        process.stderr.close()
+    assert codes == [0, 1, 1, 1]
+    assert len([e for e in events(queue) if e["type"] == "closed" and e["ref"] == "2026-000002"]) == 1
+
+
+def test_debug_shows_the_traceback(run):
+    result = run("--debug", "close", "2026-000003", "--by", "甲")
+    assert result.exit_code == 1
+    assert type(result.exception).__name__ == "WorkflowError"
+
+
+# --- deadlines --------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("extra", "deadline"),
+    [
+        ([], "2026-12-04"),  # Friday + 5 working days: the next Friday, across the weekend
+        (["--complex"], "2026-12-11"),  # + 10
+        (["--holidays", "HOLIDAYS"], "2026-12-07"),  # one holiday on Tuesday 12-01
+    ],
+)
+def test_assign_deadline_in_working_days(run, queue, tmp_path, extra, deadline):
+    holidays = tmp_path / "holidays.json"
+    holidays.write_text('["2026-12-01"]', encoding="utf-8")
+    extra = [str(holidays) if arg == "HOLIDAYS" else arg for arg in extra]
+    result = run("assign", "2026-000002", "--to", "hotline", "--today", "2026-11-27", *extra, "--by", "甲")
+    assert result.exit_code == 0, result.output
+    event = events(queue)[-1]
+    assert (event["deadline"], event["complex"]) == (deadline, "--complex" in extra)
+
+
+def test_holidays_from_environment_yaml_with_workdays(run, queue, tmp_path):
+    holidays = tmp_path / "holidays.yaml"
+    holidays.write_text("holidays: [2026-12-01, 2026-12-02]\nworkdays: [2026-11-29]\n", encoding="utf-8")
+    result = run(
+        "assign",
+        "2026-000002",
+        "--to",
+        "hotline",
+        "--today",
+        "2026-11-27",
+        "--by",
+        "甲",
+        env={"FORMS_HOLIDAYS": str(holidays)},
+    )
+    assert result.exit_code == 0, result.output
+    assert events(queue)[-1]["deadline"] == "2026-12-07"  # 11-29 (Sun, worked), 11-30, 12-03, 12-04, 12-07
+
+
+def test_bad_holidays_file(run, tmp_path):
+    holidays = tmp_path / "holidays.yaml"
+    holidays.write_text("- 2026-13-01\n", encoding="utf-8")
+    result = run("assign", "2026-000002", "--to", "hotline", "--holidays", str(holidays), "--by", "甲")
+    assert result.exit_code == 1
+    assert result.stderr == f"错误：节假日文件 {holidays} 有误：“2026-13-01”不是日期（YYYY-MM-DD）\n"
+
+
+def test_assign_complex_is_inherited(tmp_path):
+    directory = tmp_path / "q"
+    log = EventLog(directory, fsync=False)
+    submit(log, "2026-000001", at(27), "deputy:zhang-san", "求助", "一件复杂的事情。", complex=True)
+    args = ["--queue", str(directory), "assign", "2026-000001", "--to", "deputy", "--today", "2026-11-27", "--by", "甲"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    assert events(directory)[-1]["deadline"] == "2026-12-11"
+
+
+# --- hostile text -----------------------------------------------------------------------------------------------------
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "=cmd|' /C calc'!A0",
+    "@SUM(1+1)",
+    "+1",
+    "-1",
+    "\t=1",
+    "\r=1",
+    "  =1+1",
+    "\x1b[31m红色\x1b[0m",
+    '"=HYPERLINK(""http://x"")',
+]
+NEUTRALISED = [
+    "<script>alert(1)</script>",
+    "'=cmd|' /C calc'!A0",
+    "'@SUM(1+1)",
+    "'+1",
+    "'-1",
+    "'\t=1",
+    "'\n=1",
+    "'  =1+1",
+    "␛[31m红色␛[0m",
+    '"=HYPERLINK(""http://x"")',
+]
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> Path:
+    """One case per payload: the payload is its text, its answer and its name."""
+    directory = tmp_path / "hostile"
+    log = EventLog(directory, fsync=False)
+    for n, payload in enumerate(PAYLOADS, start=1):
+        ref = f"2026-{n:06d}"
+        submit(log, ref, at(27), "deputy:zhang-san", "意见", payload, name=payload, phone=f"1390000{n:04d}")
+        add(log, "replied", ref, "甲", at(27, 10, 0), answer=payload)
+    return directory
+
+
+def test_safe_cell():
+    assert [safe_cell(payload) for payload in PAYLOADS] == NEUTRALISED
+    assert safe_cell("\x00=1") == "␀=1" and safe_cell(None) == "" and safe_cell("普通 - 文本") == "普通 - 文本"
+
+
+def test_show_keeps_terminal_escapes_inert(tmp_path):
+    directory = tmp_path / "q"
+    log = EventLog(directory, fsync=False)
+    text = "<script>alert(1)</script>\x1b[31m红色\x1b[0m\x1b]0;pwned\x07\r伪造一行\x9b2J\u202eabc\x7f\n第二行\t=1"
+    submit(log, "2026-000001", at(27), "deputy:zhang-san", "意见", text, name="\x1b[2J王", phone="13900000000")
+    add(log, "noted", "2026-000001", "甲\x1b[5m", at(27, 10, 0), note="\x1b[1m备注")
+    result = CliRunner().invoke(main, ["--queue", str(directory), "show", "2026-000001", "--personal"], color=True)
+    assert result.exit_code == 0, result.output
+    for raw in ("\x1b", "\x07", "\r", "\x9b", "\u202e", "\x7f", "\t"):
+        assert raw not in result.output
+    lines = result.stdout.splitlines()
+    assert "  <script>alert(1)</script>␛[31m红色␛[0m␛]0;pwned␇␊伪造一行\ufffd2J\ufffdabc␡" not in lines  # CR is no LF
+    assert "  <script>alert(1)</script>␛[31m红色␛[0m␛]0;pwned␇␍伪造一行\ufffd2J\ufffdabc␡" in lines
+    assert "  第二行 =1" in lines
+    assert "姓名：␛[2J王" in lines
+    assert "  2026-11-27 10:00  甲␛[5m  ␛[1m备注" in lines
+    listing = CliRunner().invoke(main, ["--queue", str(directory), "list", "--today", TODAY], color=True)
+    assert "\x1b" not in listing.output and "\r" not in listing.output
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def test_csv_export_neutralises_formulas(hostile, tmp_path):
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(main, ["--queue", str(hostile), "export", "--out", str(out), "--all", "--personal"])
+    assert result.exit_code == 0, result.output
+    rows = _csv_rows(out)
+    assert rows[0] == [*messages.STAFF_EXPORT_COLUMNS, *messages.STAFF_EXPORT_PERSONAL_COLUMNS]
+    assert [row[7] for row in rows[1:]] == NEUTRALISED  # text
+    assert [row[8] for row in rows[1:]] == NEUTRALISED  # answer
+    assert [row[9] for row in rows[1:]] == NEUTRALISED  # name
+    for row in rows:
+        for cell in row:
+            assert not cell.lstrip().startswith(("=", "+", "-", "@")) or cell.startswith("'")
+            assert not cell.startswith(("\t", "\r"))
+
+
+def test_xlsx_export_stores_no_formula(hostile, tmp_path):
+    out = tmp_path / "out.xlsx"
+    result = CliRunner().invoke(
+        main, ["--queue", str(hostile), "export", "--format", "xlsx", "--out", str(out), "--all"]
+    )
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(out).active
+    rows = [[cell for cell in row] for row in sheet.iter_rows()]
+    assert [cell.value for cell in rows[0]] == list(messages.STAFF_EXPORT_COLUMNS)
+    assert [row[7].value for row in rows[1:]] == NEUTRALISED
+    for row in rows:
+        for cell in row:
+            assert cell.data_type != "f"
+            assert cell.value is None or not str(cell.value).lstrip().startswith("=")
+
+
+def test_export_personal_data_only_with_the_flag(queue, tmp_path):
+    runner = CliRunner()
+    plain_out, personal_out = tmp_path / "plain.csv", tmp_path / "personal.csv"
+    assert runner.invoke(main, ["--queue", str(queue), "export", "--out", str(plain_out), "--all"]).exit_code == 0
+    result = runner.invoke(main, ["--queue", str(queue), "export", "--out", str(personal_out), "--all", "--personal"])
+    assert result.exit_code == 0
+    assert result.stdout == f"已导出 5 条留言到 {personal_out}（含姓名和电话，文件仅本人可读；用完请删除）。\n"
+    plain_text = plain_out.read_text(encoding="utf-8-sig")
+    personal_text = personal_out.read_text(encoding="utf-8-sig")
+    for value in (*NAMES, *PHONES):
+        assert value not in plain_text
+        assert value in personal_text
+    assert os.stat(personal_out).st_mode & 0o777 == 0o600
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_export_rows_and_filters(queue, tmp_path):
+    out = tmp_path / "open.csv"
+    args = ["--queue", str(queue), "export", "--out", str(out), "--overdue", "--today", TODAY]
+    result = CliRunner().invoke(main, args)
+    assert result.stdout == f"已导出 2 条留言到 {out}。\n"
+    assert _csv_rows(out)[1:] == [
+        [
+            "2026-000004",
+            "待受理",
+            "其他",
+            "deputy:zhang-san",
+            "2026-11-19 09:30",
+            "2026-11-26",
+            "未交办",
+            "学校门口早高峰拥堵。",
+            "",
+        ],
+        [
+            "2026-000001",
+            "办理中",
+            "求助",
+            "deputy:zhang-san",
+            "2026-11-23 09:30",
+            "2026-11-27",
+            "职能部门 县住建局",
+            "小区门口路灯坏了三个月，晚上出行很不安全，老人孩子经常摔倒，希望尽快修好。",
+            "",
+        ],
+    ]
+
+
+def test_export_personal_never_to_stdout(run):
+    result = run("export", "--out", "-", "--personal")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == "错误：含个人信息的导出不能输出到屏幕，请用 --out 指定文件。\n"
+    csv_out = run("export", "--out", "-", "--status", "待受理", "--today", TODAY)
+    assert csv_out.exit_code == 0
+    assert [row[0] for row in csv.reader(io.StringIO(csv_out.stdout))] == ["编号", "2026-000004", "2026-000002"]
+
+
+# --- stats ------------------------------------------------------------------------------------------------------------
+
+STATS = """\
+留言统计（截至 2026-11-30）
+状态：待受理 2，办理中 1，已答复 0，已办结 1，重新办理 1，合计 5
+逾期未答复：2
+按期答复率：50.0%（已答复 2 件，其中 1 件在期限内首次答复）
+首次答复用时中位数：6.5 天
+评价（共 2 次）：满意 1，基本满意 0，不满意 1
+"""
+
+
+def test_stats(run):
+    # 000003: answered 11-20 21:00, deadline 11-24, after 4.5 days; 000005: answered 11-26 21:00, deadline 11-25
+    # (late), after 8.5 days. Median 6.5 days; 1 of 2 in time. Overdue on 11-30: 000004 and 000001.
+    result = run("stats", "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == STATS
+    for personal in (*NAMES, *PHONES):
+        assert personal not in result.output
+
+
+def test_stats_empty_queue(tmp_path):
+    EventLog(tmp_path / "q", fsync=False)
+    result = CliRunner().invoke(main, ["--queue", str(tmp_path / "q"), "stats", "--today", TODAY])
+    assert result.stdout.splitlines()[3:5] == [
+        "按期答复率：-（已答复 0 件，其中 0 件在期限内首次答复）",
+        "首次答复用时中位数：-",
+    ]
+
+
+# --- help -------------------------------------------------------------------------------------------------------------
+
+
+def test_every_command_and_option_has_help():
+    runner = CliRunner()
+    assert main.help
+    for name, command in main.commands.items():
+        assert command.help and command.short_help, name
+        for param in command.params:
+            if isinstance(param, click.Option):
+                assert param.help, f"{name} {param.name}"
+        result = runner.invoke(main, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert f"Usage: main {name}" in result.output and command.help.splitlines()[0][:20] in result.output
+    assert sorted(main.commands) == ["assign", "close", "export", "list", "note", "reopen", "reply", "show", "stats"]
+
+
+def test_module_help_in_a_real_process():
+    env = {key: value for key, value in os.environ.items() if not key.startswith("FORMS_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "forms_api", "--help"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Usage: python -m forms_api [OPTIONS] COMMAND [ARGS]...")
+    assert "退出码" in result.stdout and "stats" in result.stdout
