@@ -145,7 +145,9 @@ def csp_nonce() -> str:
 def add_security_headers(response: Response) -> None:
     headers = response.headers
     headers["X-Content-Type-Options"] = "nosniff"
-    headers["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on the HTML pages' form posts,
+    # which the Origin check must refuse. URLs here never carry a tracking code.
+    headers["Referrer-Policy"] = "same-origin"
     headers["X-Frame-Options"] = "DENY"
     headers["Cross-Origin-Resource-Policy"] = "same-site"
     headers["Cache-Control"] = "no-store"

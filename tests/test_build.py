@@ -113,7 +113,7 @@ def test_open_data_has_public_fields_only(demo_site: Path) -> None:
     assert len(csv_text.splitlines()) == len(deputies) + 1
 
 
-def _decode_all(svgs: list[Path], browser, tmp_path: Path) -> list[str]:
+def decode_all(svgs: list[Path], browser, tmp_path: Path) -> list[str]:
     """Render QR SVGs in real chromium, a few to a screenshot, and decode them all with zbarimg."""
     decoded: list[str] = []
     page = browser.new_page(viewport={"width": 1200, "height": 900})
@@ -138,7 +138,7 @@ def test_every_qr_code_decodes_to_its_page_url(demo_site: Path, chromium_browser
     expected |= {f"{site_url}stations/{s}/" for s in demo_ids("stations")}
     svgs = sorted((demo_site / "qr").glob("*.svg"))
     assert len(svgs) == len(expected)
-    assert sorted(_decode_all(svgs, chromium_browser, tmp_path)) == sorted(expected)
+    assert sorted(decode_all(svgs, chromium_browser, tmp_path)) == sorted(expected)
 
 
 def test_failed_build_leaves_the_previous_site_untouched(tmp_path: Path) -> None:

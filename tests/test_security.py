@@ -19,7 +19,7 @@ SUBMIT = ("POST", "/api/submissions", GOOD)
 CODE = "n3Zb0Xh2cQe8V1sYk5TqLwA9fJ4uGmRp"
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
     "Cross-Origin-Resource-Policy": "same-site",
     "Cache-Control": "no-store",

@@ -132,7 +132,7 @@
     });
     rating.addEventListener("submit", function (event) {
       event.preventDefault();
-      var status = rating.querySelector(".rating-form__status");
+      var status = result.querySelector(".rating-form__status");
       post(api + "/api/rating", fields(rating)).then(function (r) {
         if (r.status === 200 || r.status === 201) { status.textContent = TEXTS.rated; lookup(rating.elements.code.value); }
         else status.textContent = (r.data && r.data.error) || problem(r.status);

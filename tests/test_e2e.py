@@ -1,0 +1,184 @@
+"""The whole loop, end to end, with the real parts: the built demo site and the form service under real gunicorn on
+loopback, a phone-sized chromium, and the staff tools as a real subprocess.
+
+A citizen opens a deputy's page by the exact URL its QR code holds, leaves a message and gets a code; staff assign
+and answer it; the citizen reads the answer on /track/ and rates it. Once with JavaScript, once without.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from test_build import decode_all
+
+from generator.cli import main as generator_main
+
+ROOT = Path(__file__).resolve().parent.parent
+DEPUTY = "wang-xiulan"
+STAFF = "张办事员"
+MESSAGE = "青禾大道与东溪路口的路灯坏了两个多星期，晚上过马路很危险，请尽快修复。"
+PHONE = "13800138000"
+
+pytestmark = pytest.mark.browser
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Service:
+    def __init__(self, base: str, site: Path, queue: Path) -> None:
+        self.base, self.site, self.queue = base, site, queue
+
+    def staff(self, *args: str) -> str:
+        command = [sys.executable, "-m", "forms_api", "--queue", str(self.queue), *args]
+        result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    def events(self) -> list[dict]:
+        lines = (self.queue / "events.jsonl").read_text(encoding="utf-8").splitlines()
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    work = tmp_path_factory.mktemp("e2e")
+    site, queue = work / "site", work / "queue"
+    args = ["build", "-f", str(ROOT / "mkdocs.yml"), "--out", str(site), "--site-url", base, "--today", "2026-11-28"]
+    result = CliRunner().invoke(generator_main, [*args, "--strict"])
+    assert result.exit_code == 0, result.output
+    env = {
+        **os.environ,
+        "FORMS_BIND": f"127.0.0.1:{port}",
+        "FORMS_QUEUE_DIR": str(queue),
+        "FORMS_SITE_DIR": str(site),
+        "FORMS_ACCESS_LOG": "",
+    }
+    gunicorn = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")]
+    server = subprocess.Popen([*gunicorn, f'forms_api.site:create_site_app("{site}")'], cwd=ROOT, env=env)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(base + "api/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        yield Service(base, site, queue)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.fixture
+def phone(chromium_browser, request):
+    javascript = getattr(request, "param", True)
+    context = chromium_browser.new_context(
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        java_script_enabled=javascript,
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(f"{m.text} {m.location}") if m.type == "error" else None)
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    yield page
+    context.close()
+    assert errors == []
+
+
+def qr_url(service: Service, browser, tmp_path: Path) -> str:
+    """The URL printed on the poster: decoded from the deputy's QR code, not built by the test."""
+    decoded = decode_all([service.site / "qr" / f"deputy-{DEPUTY}.svg"], browser, tmp_path)
+    assert decoded == [f"{service.base}deputies/{DEPUTY}/"]
+    return decoded[0]
+
+
+def fill_message(page, text: str) -> None:
+    page.get_by_label("内容（必填）").fill(text)
+    page.get_by_label("称呼（可不填）").fill("李女士")
+    page.get_by_label("联系电话").fill(PHONE)
+    page.get_by_label("我已阅读并同意").check()
+    page.get_by_role("button", name="提交留言").click()
+
+
+def staff_answers(service: Service, ref: str, answer: str) -> None:
+    service.staff("assign", ref, "--to", "deputy", "--by", STAFF)
+    service.staff("reply", ref, "--answer", answer, "--by", STAFF)
+
+
+def test_citizen_with_javascript(service: Service, phone, chromium_browser, tmp_path: Path) -> None:
+    phone.goto(qr_url(service, chromium_browser, tmp_path))
+    assert phone.locator("h1").first.text_content() == "王秀兰"
+    fill_message(phone, MESSAGE)
+    phone.wait_for_url("**/thanks/#code=*")
+    code = phone.locator("#thanks [data-key=code]").text_content()
+    ref = phone.locator("#thanks [data-key=ref]").text_content()
+    assert len(code) >= 22 and ref.startswith("20")
+    submitted = [e for e in service.events() if e["type"] == "submitted" and e["ref"] == ref]
+    assert len(submitted) == 1
+    assert submitted[0]["target"] == f"deputy:{DEPUTY}" and submitted[0]["text"] == MESSAGE
+
+    answer = "已联系县住建局，路灯已于本周修复。感谢您的反映！"
+    staff_answers(service, ref, answer)
+
+    phone.locator("#thanks").get_by_role("link", name="查询办理进度").click()  # the code rides in the fragment
+    result = phone.locator("#track-result")
+    result.wait_for()
+    assert result.locator("[data-key=answer]").text_content() == answer
+    assert result.locator("[data-key=status_label]").text_content() == "已答复"
+    assert code not in phone.url  # the fragment is dropped from the address bar
+    phone.get_by_label("满意", exact=True).check()
+    phone.get_by_role("button", name="提交评价").click()
+    phone.locator(".rating-form__status", has_text="感谢您的评价").wait_for()
+    result.locator("[data-key=rating]", has_text="满意").wait_for()
+    rated = [e for e in service.events() if e["type"] == "rated" and e["ref"] == ref]
+    assert [(e["rating"], e["by"]) for e in rated] == [("满意", "citizen")]
+    show = service.staff("show", ref)
+    assert answer in show and STAFF in show and PHONE not in show
+
+
+@pytest.mark.parametrize("phone", [False], indirect=True)
+def test_citizen_without_javascript(service: Service, phone, chromium_browser, tmp_path: Path) -> None:
+    phone.goto(qr_url(service, chromium_browser, tmp_path))
+    fill_message(phone, MESSAGE + "（不用 JavaScript 提交）")  # the same text again would be a duplicate
+    code = phone.locator("#tracking-code").text_content()
+    ref = phone.locator("#reference").text_content()
+    assert len(code) >= 22 and ref.startswith("20")
+    assert code not in phone.url
+
+    answer = "经核实，该路段路灯由乡政府负责，已转交并修复。"
+    staff_answers(service, ref, answer)
+
+    phone.goto(service.base + "track/")
+    phone.get_by_label("查询码").fill(code)
+    phone.get_by_role("button", name="查询").click()
+    assert phone.locator("dd.answer").text_content() == answer
+    phone.get_by_label("不满意").check()
+    phone.get_by_label("评价意见").fill("路灯修了两天又坏了。")
+    phone.get_by_role("button", name="提交评价").click()
+    phone.get_by_role("status").wait_for()
+    assert "重新办理" in phone.content()
+    statuses = service.staff("show", ref)
+    assert "重新办理" in statuses and "不满意" in statuses
