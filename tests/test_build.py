@@ -7,7 +7,11 @@ import hashlib
 import json
 import re
 import shutil
+import socket
 import subprocess
+import sys
+import time
+import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -222,3 +226,53 @@ def test_every_command_has_help() -> None:
         assert result.exit_code == 0
         assert len(main.commands[command].help or "") > 10
     assert "退出码" in runner.invoke(main, ["--help"]).output
+
+
+def test_serve_rebuilds_when_content_changes(tmp_path: Path) -> None:
+    """`python -m generator serve` watches content/: an edited deputy file shows on the page without a restart."""
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "good", content)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    command = [sys.executable, "-m", "generator", "serve", "--content", str(content), "-a", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/deputies/zhou-liming/"
+
+    def wait_for(text: str) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(url, timeout=10) as response:
+                    if text in response.read().decode("utf-8"):
+                        return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise AssertionError(f"{text!r} never appeared at {url}")
+
+    try:
+        wait_for("周例明")
+        deputy = content / "deputies" / "zhou-liming.yaml"
+        deputy.write_text(deputy.read_text(encoding="utf-8").replace("周例明", "周改名"), encoding="utf-8")
+        wait_for("周改名")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_five_thousand_synthetic_deputies_build(tmp_path: Path) -> None:
+    """The scale the issue names: 5,000 deputies build, and the finder stays within 60 bytes a deputy gzipped."""
+    content, out = tmp_path / "content", tmp_path / "site"
+    maker = [sys.executable, str(ROOT / "bench" / "make_content.py"), "--deputies", "5000", "--stations", "250"]
+    subprocess.run([*maker, "--out", str(content)], check=True, capture_output=True)
+    code, output = run_build(content, out, "--strict")
+    assert code == 0, output[-2000:]
+    assert len(list((out / "deputies").iterdir())) == 5000
+    raw = (out / "data" / "finder.json").read_bytes()
+    rows = len(json.loads(raw)["d"])
+    assert rows > 4500
+    assert len(gzip.compress(raw, 9)) / rows <= 60
+    search = (out / "search" / "search_index.json").read_bytes()
+    assert len(gzip.compress(search, 6)) < 1_500_000
