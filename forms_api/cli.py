@@ -26,7 +26,7 @@ import yaml
 from forms_api import export
 from forms_api import messages as m
 from forms_api.export import Calendar, assignee_text, list_lines, one_line, plain, show_lines, shown_deadline
-from forms_api.queue import LOG_NAME, EventLog, QueueUnavailable
+from forms_api.queue import LOG_NAME, EventLog, QueueUnavailable, write_atomically
 from forms_api.workflow import (
     CITIZEN,
     REF_RE,
@@ -510,7 +510,7 @@ def export_cases(
         return
     data = export.csv_bytes(header, rows) if file_format == "csv" else export.xlsx_bytes(header, rows)
     try:
-        export.write_atomically(out, data, private=personal)
+        write_atomically(out, [data], private=personal)
     except OSError as exc:
         raise StaffError(m.STAFF_WRITE_FAILED.format(path=out, reason=exc.strerror or exc)) from exc
     done = m.STAFF_EXPORTED_PERSONAL if personal else m.STAFF_EXPORTED

@@ -1,5 +1,5 @@
 """What the staff tools show and hand out: cases as terminal text (`list`, `show`), spreadsheet exports (CSV, XLSX)
-and statistics. Pure apart from `write_atomically`; forms_api/cli.py only parses options and calls these.
+and statistics, all pure; forms_api/cli.py parses options, calls these and writes files with queue.write_atomically.
 
 Everything a citizen typed is hostile until shown otherwise:
 
@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import statistics
-import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import NamedTuple
 
 from forms_api import messages
@@ -161,31 +158,6 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def write_atomically(path: Path, data: bytes, *, private: bool) -> None:
-    """Write `data` to `path` through a temporary file in the same folder, fsync, os.replace.
-
-    `private`: the file is created with mode 0600 whatever the umask (and an existing file is replaced, not opened,
-    so its old permissions do not carry over).
-    """
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600 if private else 0o666)
-    try:
-        if private:
-            os.fchmod(fd, 0o600)
-        with open(fd, "wb", closefd=False) as file:
-            file.write(data)
-        os.fsync(fd)
-        os.close(fd)
-        fd = -1
-        os.replace(tmp, path)
-    except BaseException:
-        if fd >= 0:
-            os.close(fd)
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 # --- cases for a terminal (`list`, `show`) ----------------------------------------------------------------------------

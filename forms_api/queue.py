@@ -120,12 +120,16 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def _write_atomically(dest: Path, lines: Iterable[bytes]) -> None:
-    """Write `lines` to dest through a temporary file in the same folder: fsync, os.replace, fsync the folder."""
+def write_atomically(dest: Path, lines: Iterable[bytes], *, private: bool = True) -> None:
+    """Write `lines` to dest through a temporary file in the same folder: fsync, os.replace, fsync the folder.
+
+    `private`: mode 0600 whatever the umask (an existing file is replaced, so its old permissions do not carry over).
+    """
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600 if private else 0o666)
     try:
-        os.fchmod(fd, 0o600)
+        if private:
+            os.fchmod(fd, 0o600)
         with open(fd, "wb", closefd=False) as file:
             for line in lines:
                 file.write(line)
@@ -350,7 +354,7 @@ class EventLog:
                 yield line + b"\n"
 
         with self._mutex, self._locked(fcntl.LOCK_SH, os.O_RDONLY) as fd:
-            _write_atomically(dest, lines(fd, os.fstat(fd).st_size))
+            write_atomically(dest, lines(fd, os.fstat(fd).st_size))
         return count
 
     def rewrite(self, transform: Callable[[list[dict]], Iterable[dict]]) -> int:
@@ -371,5 +375,5 @@ class EventLog:
                 if whole < size and (event := parse_line(os.pread(fd, size - whole, whole))) is not None:
                     events.append(event)
                 payload = encode_events(list(transform(events)))
-                _write_atomically(self.path, [payload])
+                write_atomically(self.path, [payload])
             return payload.count(b"\n")
