@@ -40,17 +40,19 @@ class StaticSite:
             relative += "index.html"
         resolved = safe_join(str(self.site_dir), relative)
         if resolved and os.path.isdir(resolved):
-            return Response(status=301, headers={"Location": path + "/"})
+            # a path-only Location built from the checked relative path: "//host" can never come out of it
+            return Response(status=301, headers={"Location": "/" + relative.strip("/") + "/"})
         status = 200
         if not resolved or not os.path.isfile(resolved):
             resolved, status = str(self.site_dir / "404.html"), 404
             if not os.path.isfile(resolved):
                 return Response("Not Found", 404, mimetype="text/plain")
-        mimetype = mimetypes.guess_type(resolved)[0] or "application/octet-stream"
-        if mimetype.startswith("text/") or mimetype in ("application/javascript", "application/json"):
-            mimetype += "; charset=utf-8"
+        content_type = mimetypes.guess_type(resolved)[0] or "application/octet-stream"
+        if content_type.startswith("text/") or content_type in ("application/javascript", "application/json"):
+            content_type += "; charset=utf-8"
         handle = open(resolved, "rb")  # noqa: SIM115 - closed by the WSGI server through wrap_file
-        response = Response(wrap_file(environ, handle), status=status, mimetype=mimetype, direct_passthrough=True)
+        body = wrap_file(environ, handle)
+        response = Response(body, status=status, content_type=content_type, direct_passthrough=True)
         response.headers["Content-Length"] = str(os.fstat(handle.fileno()).st_size)
         response.headers["Cache-Control"] = "no-cache"
         response.headers["X-Content-Type-Options"] = "nosniff"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import types
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -32,6 +32,11 @@ class _Source:
     key: str | None = None  # the id (file name) or area code as written
     record: Any = None
     failed: bool = False  # an error was reported against it
+    reported: set[Loc] = field(default_factory=set)  # where errors were reported (relative to prefix)
+
+    def clean_at(self, loc: Loc) -> bool:
+        """No error was reported at `loc` or around it: a raw value there is worth checking further."""
+        return not any(loc[: i + 1] in self.reported for i in range(len(loc)))
 
     @property
     def ok(self) -> bool:
@@ -77,6 +82,8 @@ class _Loader:
     def _add(self, src: _Source, loc: Loc, message: str, hint: str, line: int, warning: bool = False) -> None:
         self.problems.append(Problem(src.path, line, field_path(src.prefix + loc), message, hint, warning))
         src.failed = src.failed or not warning
+        if not warning:
+            src.reported.add(loc)
 
     # -- reading ------------------------------------------------------------------------------------------------
 
@@ -216,16 +223,20 @@ class _Loader:
             self.report(src, ("photo",), msg.PHOTO_MISSING.format(value=msg.shown(photo)), hint)
 
     def check_references(self, stations: list[_Source], deputies: list[_Source]) -> None:
-        for src in (s for s in stations if s.record is not None):
-            self.check_area(src, ("area",), src.record.area)
-            self.check_photo(src, src.record.photo)
-        for src in (d for d in deputies if d.record is not None):
-            for index, membership in enumerate(src.record.memberships):
-                self.check_area(src, ("memberships", index, "area"), membership.area)
+        """References of every record, also of those that failed the model, so one round of fixes is enough."""
+        for src in stations:
+            refs = _references(src)
+            for loc, code in refs.areas:
+                self.check_area(src, loc, code)
+            self.check_photo(src, refs.photo)
+        for src in deputies:
+            refs = _references(src)
+            for loc, code in refs.areas:
+                self.check_area(src, loc, code)
             seen: set[str] = set()
-            for index, station in enumerate(src.record.stations):
-                self.check_station(src, ("stations", index), station, seen)
-            self.check_photo(src, src.record.photo)
+            for loc, station in refs.stations:
+                self.check_station(src, loc, station, seen)
+            self.check_photo(src, refs.photo)
 
     def check_station(self, src: _Source, loc: Loc, station: str, seen: set[str]) -> None:
         if station in seen:
@@ -270,6 +281,46 @@ class _Loader:
                     text = msg.SAME_NAME_SAME_AREA.format(other=other.path, name=src.record.name, area=area)
                     self.report(src, ("name",), text, msg.SAME_NAME_SAME_AREA_HINT, warning=True)
                     break
+
+
+@dataclass
+class _References:
+    areas: list[tuple[Loc, str]] = field(default_factory=list)
+    stations: list[tuple[Loc, str]] = field(default_factory=list)
+    photo: str | None = None
+
+
+def _references(src: _Source) -> _References:
+    """The area codes, station ids and photo a station or deputy file names: from the record when it validated,
+    else from the raw YAML values that are plain strings at places without an error of their own."""
+    refs = _References()
+    if src.record is not None:
+        record = src.record
+        if isinstance(record, Station):
+            refs.areas.append((("area",), record.area))
+        else:
+            refs.areas += [(("memberships", i, "area"), m.area) for i, m in enumerate(record.memberships)]
+            refs.stations += [(("stations", i), s) for i, s in enumerate(record.stations)]
+        refs.photo = record.photo
+        return refs
+    raw = src.doc.value if src.doc.readable and isinstance(src.doc.value, dict) else {}
+
+    def text(value: Any, loc: Loc) -> bool:
+        return isinstance(value, str) and src.clean_at(loc) and not src.doc.is_tainted(src.prefix + loc)
+
+    if text(raw.get("area"), ("area",)):
+        refs.areas.append((("area",), raw["area"]))
+    memberships = raw.get("memberships")
+    for i, membership in enumerate(memberships if isinstance(memberships, list) else []):
+        if isinstance(membership, dict) and text(membership.get("area"), ("memberships", i, "area")):
+            refs.areas.append((("memberships", i, "area"), membership["area"]))
+    stations = raw.get("stations")
+    for i, station in enumerate(stations if isinstance(stations, list) else []):
+        if text(station, ("stations", i)):
+            refs.stations.append((("stations", i), station))
+    if text(raw.get("photo"), ("photo",)):
+        refs.photo = raw["photo"]
+    return refs
 
 
 def _content(root: Path, areas: list[_Source], stations: list[_Source], deputies: list[_Source]) -> Content:

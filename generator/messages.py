@@ -83,7 +83,15 @@ YAML_SYNTAX_DETAILS = [  # (PyYAML's problem text contains, what it means, how t
     ("found unknown escape character", "双引号里有无效的转义字符", "把反斜杠写成 \\\\，或改用单引号"),
     ("expected ',' or ']'", "方括号列表没有正确结束", "检查逗号和右方括号 ]"),
     ("expected ',' or '}'", "花括号映射没有正确结束", "检查逗号和右花括号 }"),
+    ("expected the node content", "缺少值，或方括号、花括号没有写完", "检查 [ ] 和 { } 是否成对，值是否写全"),
+    ("found character '@' that cannot start any token", "值不能以 @ 开头", "给这个值加引号"),
+    ("found character '`' that cannot start any token", "值不能以 ` 开头", "给这个值加引号"),
+    ("that cannot start any token", "值的第一个字符不合法", "给这个值加引号"),
+    ("while scanning a quoted scalar", "引号没有成对", "检查这个值的引号是否成对"),
+    ("while scanning an alias", "“*”开头的值会被当作别名", "给这个值加引号"),
+    ("while scanning an anchor", "“&”开头的值会被当作锚点", "给这个值加引号"),
 ]
+YAML_SYNTAX_OTHER = "无法解析（{problem}）"
 NOT_UTF8 = "文件不是 UTF-8 编码"
 NOT_UTF8_HINT = "请用 UTF-8 编码保存文件"
 BAD_CHARACTER = "含有不允许的字符 {char}"

@@ -150,7 +150,7 @@ def _syntax(problem: str) -> tuple[str, str]:
     for needle, detail, hint in msg.YAML_SYNTAX_DETAILS:
         if needle in problem:
             return detail, hint
-    return problem, msg.YAML_SYNTAX_HINT
+    return msg.YAML_SYNTAX_OTHER.format(problem=problem), msg.YAML_SYNTAX_HINT
 
 
 def _convert(node: Node, loc: Loc, doc: Document, rejected: set[int]) -> Any:

@@ -276,3 +276,20 @@ def test_five_thousand_synthetic_deputies_build(tmp_path: Path) -> None:
     assert len(gzip.compress(raw, 9)) / rows <= 60
     search = (out / "search" / "search_index.json").read_bytes()
     assert len(gzip.compress(search, 6)) < 1_500_000
+
+
+def test_form_service_on_another_origin(tmp_path: Path) -> None:
+    """extra.forms_api in mkdocs.yml points every form at a form service elsewhere."""
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace('forms_api: ""', 'forms_api: "https://forms.example.gov.cn"')
+    config = config.replace("custom_dir: generator/theme", f"custom_dir: {ROOT / 'generator' / 'theme'}")
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    out = tmp_path / "site"
+    args = ["build", "-f", str(tmp_path / "mkdocs.yml"), "--content", str(FIXTURES / "good"), "--out", str(out)]
+    result = CliRunner().invoke(main, [*args, "--today", TODAY])
+    assert result.exit_code == 0, result.output
+    deputy = (out / "deputies" / "zhou-liming" / "index.html").read_text(encoding="utf-8")
+    assert 'action="https://forms.example.gov.cn/api/submissions"' in deputy
+    track = (out / "track" / "index.html").read_text(encoding="utf-8")
+    assert 'action="https://forms.example.gov.cn/api/track"' in track
+    assert 'data-api="https://forms.example.gov.cn"' in track

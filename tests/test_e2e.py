@@ -101,6 +101,7 @@ def phone(chromium_browser, request):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("dialog", lambda dialog: errors.append(f"a dialog opened: {dialog.message}"))
     page.on("console", lambda m: errors.append(f"{m.text} {m.location}") if m.type == "error" else None)
     page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     yield page
@@ -140,13 +141,15 @@ def test_citizen_with_javascript(service: Service, phone, chromium_browser, tmp_
     assert len(submitted) == 1
     assert submitted[0]["target"] == f"deputy:{DEPUTY}" and submitted[0]["text"] == MESSAGE
 
-    answer = "已联系县住建局，路灯已于本周修复。感谢您的反映！"
+    # staff text is shown as text: even markup in an answer never runs on the citizen's page
+    answer = "已联系县住建局，路灯已于本周修复。<img src=x onerror=alert(1)><script>alert(2)</script>"
     staff_answers(service, ref, answer)
 
     phone.locator("#thanks").get_by_role("link", name="查询办理进度").click()  # the code rides in the fragment
     result = phone.locator("#track-result")
     result.wait_for()
     assert result.locator("[data-key=answer]").text_content() == answer
+    assert result.locator("[data-key=answer] img, [data-key=answer] script").count() == 0
     assert result.locator("[data-key=status_label]").text_content() == "已答复"
     assert code not in phone.url  # the fragment is dropped from the address bar
     phone.get_by_label("满意", exact=True).check()
@@ -182,3 +185,14 @@ def test_citizen_without_javascript(service: Service, phone, chromium_browser, t
     assert "重新办理" in phone.content()
     statuses = service.staff("show", ref)
     assert "重新办理" in statuses and "不满意" in statuses
+
+
+def test_message_to_a_station(service: Service, phone) -> None:
+    station = "hecheng-zhan"
+    phone.goto(f"{service.base}stations/{station}/")
+    phone.get_by_role("link", name="给联络站留言").click()
+    fill_message(phone, "禾城镇联络站的接待时间能否在周六也安排一次？上班族平时来不了。")
+    phone.wait_for_url("**/thanks/")  # the fragment with the code is read, then dropped from the address bar
+    ref = phone.locator("#thanks [data-key=ref]").text_content()
+    submitted = [e for e in service.events() if e["type"] == "submitted" and e["ref"] == ref]
+    assert [e["target"] for e in submitted] == [f"station:{station}"]

@@ -268,3 +268,18 @@ def test_schemas_accept_the_good_fixtures(fixtures_dir: Path) -> None:
                 for item in data.get(key, []):
                     check(item, schema["$defs"][name])
     assert checked == 6
+
+
+def test_one_round_of_fixes_is_enough(make_content: Callable[..., Path]) -> None:
+    """A file with model errors still gets its references checked: fixing the listed errors never reveals new ones."""
+    content = make_content()
+    deputy = content / "deputies" / "zhou-liming.yaml"
+    deputy.write_text(
+        "id: zhou-liming\nname: 周例明\ngender: other\nphoto: nope.jpg\nmemberships:\n"
+        '  - level: city\n    congress: 第十七届\n    area: "990199"\n    since: 2023-02-30\n'
+        "stations:\n  - nowhere\n  - yunshang-zhan\n",
+        encoding="utf-8",
+    )
+    _, problems = load_content(content, TODAY)
+    fields = sorted(p.field for p in problems if not p.warning)
+    assert fields == ["gender", "memberships[0].area", "memberships[0].since", "photo", "stations[0]"]

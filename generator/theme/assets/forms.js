@@ -95,6 +95,7 @@
       thanks.querySelector("[data-key=ref]").textContent = params.get("ref") || "";
       thanks.querySelector(".thanks__track").href += "#code=" + encodeURIComponent(params.get("code"));
       thanks.hidden = false;
+      history.replaceState(null, "", location.pathname);  // keep the code out of the address bar and history
     }
   }
 
