@@ -1,4 +1,5 @@
-"""`python -m forms_api list | show | assign | reply | close | reopen | note | export | stats`: the staff tools.
+"""`python -m forms_api list | show | assign | reply | close | reopen | note | export | stats`: the staff tools;
+`purge | backup | restore`: the operator's (retention, backups; at the end of this file).
 
 A thin command line over the event log (forms_api/queue.py) and the workflow (forms_api/workflow.py). Every action is
 ONE event appended through `EventLog.append`, with `workflow.check` run inside `decide`, i.e. under the log's exclusive
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -23,7 +25,7 @@ from typing import Any
 import click
 import yaml
 
-from forms_api import export
+from forms_api import backup, config, export, retention
 from forms_api import messages as m
 from forms_api.export import Calendar, assignee_text, list_lines, one_line, plain, show_lines, shown_deadline
 from forms_api.queue import LOG_NAME, EventLog, QueueUnavailable, write_atomically
@@ -337,14 +339,15 @@ def act(staff: Staff, ref: str, event_type: str, by: str, fields: Callable[[Subm
 @click.option(
     "--queue",
     "queue_dir",
-    envvar="FORMS_QUEUE_DIR",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("var/queue"),
+    default=None,
     help=H["main.queue"],
 )
 @click.option("--debug", is_flag=True, help=H["main.debug"])
 @click.pass_context
-def main(ctx: click.Context, queue_dir: Path, debug: bool) -> None:
+def main(ctx: click.Context, queue_dir: Path | None, debug: bool) -> None:
+    if queue_dir is None:  # the same folder the service uses: FORMS_QUEUE_DIR, relative to the project folder
+        queue_dir = config.resolve_path(os.environ.get("FORMS_QUEUE_DIR") or config.DEFAULT_QUEUE_DIR)
     ctx.obj = Staff(queue_dir=queue_dir)
 
 
@@ -525,4 +528,66 @@ def stats(staff: Staff, today: date | None, holidays: Path | None) -> None:
     cal, today = load_calendar(holidays), today or now().date()
     figures = export.compute_stats(staff.state().submissions.values(), today, cal.holidays, cal.workdays)
     for line in export.stats_lines(figures, today):
+        click.echo(line)
+
+
+# --- operations: retention, backup and restore (forms_api/retention.py, forms_api/backup.py) --------------------------
+
+OPS = m.OPS_HELP
+
+
+def retention_days(days: int | None) -> int:
+    """--days, else FORMS_RETENTION_DAYS (checked as the service checks it), else the default 365."""
+    if days is not None:
+        return days
+    key = config.ENV_PREFIX + "RETENTION_DAYS"
+    try:  # only this variable: the staff tools' own (FORMS_STAFF, ...) are no settings of the service
+        return config.load(environ={key: os.environ[key]} if key in os.environ else {})["RETENTION_DAYS"]
+    except config.ConfigError as exc:
+        raise StaffError(m.PURGE_BAD_CONFIG.format(reason=exc)) from exc
+
+
+@main.command(help=OPS["purge"], short_help=m.OPS_SHORT_HELP["purge"])
+@click.option("--days", type=click.IntRange(min=1), default=None, help=OPS["purge.days"])
+@click.option("--today", type=DATE, default=None, help=OPS["purge.today"])
+@click.option("--dry-run", is_flag=True, help=OPS["purge.dry_run"])
+@pass_staff
+def purge(staff: Staff, days: int | None, today: date | None, dry_run: bool) -> None:
+    report = retention.purge(staff.log, days=retention_days(days), today=today or now().date(), dry_run=dry_run)
+    for line in report.lines(dry_run=dry_run):
+        click.echo(line)
+
+
+@main.command("backup", help=OPS["backup"], short_help=m.OPS_SHORT_HELP["backup"])
+@click.argument("dest", type=click.Path(path_type=Path))
+@click.option("--keep", type=click.IntRange(min=1), default=None, help=OPS["backup.keep"])
+@pass_staff
+def backup_queue(staff: Staff, dest: Path, keep: int | None) -> None:
+    try:
+        path, contents = backup.backup(staff.log, dest, now())
+        pruned = backup.prune(path.parent, keep) if keep is not None and path.parent == dest else []
+    except backup.BackupError as exc:
+        raise StaffError(str(exc)) from exc
+    click.echo(m.BACKUP_DONE.format(events=contents.events, submissions=contents.submissions, path=path))
+    if pruned:
+        click.echo(m.BACKUP_PRUNED.format(count=len(pruned)))
+
+
+@main.command("restore", help=OPS["restore"], short_help=m.OPS_SHORT_HELP["restore"])
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help=OPS["restore.force"])
+@pass_staff
+def restore_queue(staff: Staff, file: Path, force: bool) -> None:
+    if not file.is_file():
+        raise StaffError(m.BACKUP_MISSING.format(path=file))
+    days = retention_days(None)
+    try:
+        restored = backup.restore(staff.queue_dir, file, force=force)
+    except backup.BackupError as exc:
+        raise StaffError(str(exc)) from exc
+    counts = {"events": restored.contents.events, "submissions": restored.contents.submissions}
+    click.echo(m.RESTORE_DONE.format(path=file, queue=staff.queue_dir, **counts))
+    if restored.lost:
+        click.echo(m.RESTORE_FORCED.format(lost=restored.lost))
+    for line in retention.purge(EventLog(staff.queue_dir), days=days, today=now().date()).lines():
         click.echo(line)

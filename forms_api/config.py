@@ -62,7 +62,11 @@ class ConfigError(ValueError):
     """One or more configuration values are wrong; the message lists each, one a line."""
 
 
-def _path(value: Any) -> Path:
+DEFAULT_QUEUE_DIR = "var/queue"
+
+
+def resolve_path(value: Any) -> Path:
+    """A configured folder: relative paths count from the project folder, wherever a command was started."""
     if not isinstance(value, str | os.PathLike) or not str(value).strip():
         raise ValueError("expected a folder path")
     path = Path(value).expanduser()
@@ -155,9 +159,9 @@ def _storage_uri(value: Any) -> str:
 
 # key -> (default, parser)
 SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
-    "QUEUE_DIR": (PROJECT_ROOT / "var" / "queue", _path),
+    "QUEUE_DIR": (PROJECT_ROOT / DEFAULT_QUEUE_DIR, resolve_path),
     "QUEUE_FSYNC": (True, _bool),
-    "SITE_DIR": (PROJECT_ROOT / "site", _path),
+    "SITE_DIR": (PROJECT_ROOT / "site", resolve_path),
     "SITE_URL": ("", _site_url),
     "ALLOWED_ORIGINS": ([], _origins),
     "TRUSTED_PROXIES": (0, _int(0)),

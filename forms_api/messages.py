@@ -177,7 +177,7 @@ STAFF_HELP = {
         "每个办理操作都记入留言的办理经过（谁、何时、做了什么）。\n\n"
         "\b\n退出码：0 成功；1 操作被拒绝、找不到留言、队列或文件无法使用；2 命令用法错误。"
     ),
-    "main.queue": "留言队列目录（默认：环境变量 FORMS_QUEUE_DIR，否则为当前目录下的 var/queue）。",
+    "main.queue": "留言队列目录（默认：环境变量 FORMS_QUEUE_DIR，否则为项目目录下的 var/queue；与留言服务相同）。",
     "main.debug": "出错时显示完整的 Python 调用栈。",
     "*.by": "办理人，记入办理经过（默认：环境变量 FORMS_STAFF，否则为当前登录名）。",
     "*.today": "按这一天计算逾期和期限（YYYY-MM-DD，默认今天），用于复现输出。",
@@ -345,3 +345,65 @@ STAFF_STATS_NONE = "-"
 STAFF_LIST_SEPARATOR = "，"
 
 # --- end of staff tools -----------------------------------------------------------------------------------------------
+
+
+# --- Operations: retention, backup and restore (forms_api/retention.py, forms_api/backup.py; the commands `purge`, --
+# --- `backup` and `restore` in forms_api/cli.py) ----------------------------------------------------------------------
+
+OPS_HELP = {
+    "purge": (
+        "匿名化办结满保存期限的留言：删除姓名和电话，留言内容、答复、评价意见和备注中的电话号码（7 位以上的数字）"
+        "和留言人姓名换成占位符。重写留言队列（整体写好后才替换，服务运行时也安全）；再次运行不会重复修改。"
+        "由系统定时任务每天运行一次。"
+    ),
+    "purge.days": "保存期限：办结满这么多天的留言被匿名化（默认：环境变量 FORMS_RETENTION_DAYS，否则 365）。",
+    "purge.today": "按这一天计算（YYYY-MM-DD，默认今天），用于复现。",
+    "purge.dry_run": "只统计将被匿名化的留言，不做任何修改。",
+    "backup": (
+        "备份留言队列：服务运行时也能得到一致的副本（不含写了一半的记录）。"
+        "DEST 是目录或没有扩展名时，在这个目录（不存在则新建）中新建带时间的文件 "
+        "mashang-queue-YYYYMMDDTHHMMSS.jsonl；否则（如 backup.jsonl）写入 DEST 这个文件。"
+        "备份含个人信息，文件权限为 0600。"
+    ),
+    "backup.keep": "备份到目录时，只保留最新的这么多份，更早的删除（默认全部保留）。",
+    "restore": (
+        "用备份文件恢复留言队列（整体替换，服务运行时也安全）。队列中有备份里没有的记录（即队列比备份新）时拒绝恢复，"
+        "除非加 --force。恢复后立即按保存期限匿名化，与每天的 purge 相同。"
+    ),
+    "restore.force": "即使队列比备份新也覆盖（队列中备份里没有的记录将丢失；请先用 backup 备份当前队列）。",
+}
+OPS_SHORT_HELP = {
+    "purge": "匿名化办结满保存期限的留言。",
+    "backup": "备份留言队列。",
+    "restore": "用备份恢复留言队列。",
+}
+
+# Stand-ins for what anonymising removes from free texts.
+MASK_NUMBER = "［号码已删除］"
+MASK_NAME = "［姓名已删除］"
+
+PURGE_DONE = (
+    "已匿名化 {count} 条办结满 {days} 天（{cutoff} 及以前办结）的留言，改写 {events} 条记录；{already} 条此前已匿名化。"
+)
+PURGE_DRY_RUN = (
+    "试运行，未做任何修改：将匿名化 {count} 条办结满 {days} 天（{cutoff} 及以前办结）的留言，改写 {events} 条记录；"
+    "{already} 条此前已匿名化。"
+)
+PURGE_KEPT = "未到期限，保持不变：已办结 {recent} 条，未办结 {open} 条。"
+PURGE_BAD_CONFIG = "无法读取保存期限：{reason}"
+
+BACKUP_DONE = "已备份 {events} 条记录（{submissions} 条留言）到 {path}（含个人信息，仅本人可读）。"
+BACKUP_PRUNED = "已删除 {count} 份较早的备份。"
+BACKUP_WRITE_FAILED = "无法写入备份 {path}：{reason}"
+BACKUP_READ_FAILED = "无法读取备份 {path}：{reason}"
+BACKUP_DAMAGED = "备份 {path} 已损坏：第 {line} 行不是完整的记录。请换用其他备份。"
+BACKUP_MISSING = "找不到备份文件 {path}。"
+
+RESTORE_DONE = "已用 {path} 恢复留言队列 {queue}：{events} 条记录（{submissions} 条留言）。"
+RESTORE_FORCED = "注意：队列中原有的 {lost} 条记录不在备份中，已被覆盖。"
+RESTORE_NEWER = (
+    "拒绝恢复：留言队列 {queue} 中有 {count} 条记录不在这份备份中（最近一条在 {latest}），队列比备份新，"
+    "恢复会丢失这些记录。请换用更新的备份；确要覆盖，请先用 backup 备份当前队列，再加 --force。"
+)
+
+# --- end of operations ------------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(chromium zbar-tools fonts-noto-cjk poppler-utils)
+apt_packages=(chromium zbar-tools fonts-noto-cjk poppler-utils nginx logrotate)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -728,7 +728,8 @@ def test_every_command_and_option_has_help():
         result = runner.invoke(main, [name, "--help"])
         assert result.exit_code == 0, name
         assert f"Usage: main {name}" in result.output and command.help.splitlines()[0][:20] in result.output
-    assert sorted(main.commands) == ["assign", "close", "export", "list", "note", "reopen", "reply", "show", "stats"]
+    expected = ["assign", "backup", "close", "export", "list", "note", "purge", "reopen", "reply", "restore", "show"]
+    assert sorted(main.commands) == [*expected, "stats"]
 
 
 def test_module_help_in_a_real_process():
@@ -739,3 +740,13 @@ def test_module_help_in_a_real_process():
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Usage: python -m forms_api [OPTIONS] COMMAND [ARGS]...")
     assert "退出码" in result.stdout and "stats" in result.stdout
+
+
+def test_queue_from_the_environment_is_found_like_the_service_finds_it(tmp_path, monkeypatch):
+    """A relative FORMS_QUEUE_DIR means the same folder for the staff tools as for the service: the project's."""
+    from forms_api.config import PROJECT_ROOT
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["list"], env={"FORMS_QUEUE_DIR": "var/no-such-queue"})
+    assert result.exit_code == 1
+    assert str(PROJECT_ROOT / "var" / "no-such-queue") in result.output

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Rebuild the site from git and switch to it atomically (run by mashang-rebuild.service; safe to run by hand).
+#
+#   deploy/rebuild.sh [--no-pull] [--force] [-- BUILD-OPTIONS...]   pull, build a new release, switch `current` to it
+#   deploy/rebuild.sh --rollback                                     switch `current` back to the previous release
+#
+# Layout under MASHANG_SITE_ROOT (nginx's root is MASHANG_SITE_ROOT/current):
+#   releases/<UTC time>-<commit>/   one complete build each; the newest MASHANG_KEEP (default 3) are kept
+#   current -> releases/<...>       a relative symlink, replaced by rename(2): a request sees the old or the new site
+#
+# Steps, each of which stops the run on failure with the served site untouched: `git pull --ff-only` (skipped with
+# --no-pull); nothing more when the served release was built from the same commit (unless --force); build into
+# releases/.building-<id> (the generator validates the content first: an error in content/ fails here); if
+# MASHANG_NGINX_CONF names the nginx configuration, check that its Content-Security-Policy allows the new build's
+# inline scripts and styles (deploy/render_config.py check-csp; a build that fails it is kept as releases/.rejected,
+# to render the configuration from); only then rename the build into releases/ and switch to it.
+#
+# Environment (all optional): MASHANG_REPO (the checkout; default: this script's project), MASHANG_SITE_ROOT
+# (/srv/mashang/site), MASHANG_SITE_URL (the public address, --site-url; default: mkdocs.yml's site_url),
+# MASHANG_PYTHON (MASHANG_REPO/.venv/bin/python), MASHANG_KEEP (3), MASHANG_STRICT (1: warnings fail the build too),
+# MASHANG_NGINX_CONF (see above). Options after `--` go to `python -m generator build` (e.g. --content DIR).
+# Exit codes: 0 switched or already up to date; 1 a step failed (the previous site is still served); 2 wrong usage.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="${MASHANG_REPO:-$(dirname "$here")}"
+site_root="${MASHANG_SITE_ROOT:-/srv/mashang/site}"
+python="${MASHANG_PYTHON:-$repo/.venv/bin/python}"
+keep="${MASHANG_KEEP:-3}"
+nginx_conf="${MASHANG_NGINX_CONF:-}"
+
+pull=1 force=0 rollback=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-pull) pull=0 ;;
+    --force) force=1 ;;
+    --rollback) rollback=1 ;;
+    --) shift; break ;;
+    *) echo "rebuild: unknown option $1 (see the comment at the top of $0)" >&2; exit 2 ;;
+  esac
+  shift
+done
+build_args=("$@")
+[[ "$keep" =~ ^[0-9]+$ ]] && [ "$keep" -ge 2 ] || { echo "rebuild: MASHANG_KEEP must be 2 or more" >&2; exit 2; }
+
+say() { echo "rebuild: $*"; }
+fail() { printf 'rebuild: %s\nrebuild: the site being served is unchanged\n' "$*" >&2; exit 1; }
+
+mkdir -p "$site_root/releases"
+exec 9>"$site_root/.rebuild.lock"
+flock -n 9 || fail "another rebuild is running"
+
+# Point `current` at releases/$1: a new symlink renamed over the old one (rename is atomic; `ln -sfn` alone is not).
+switch_to() {
+  ln -sfn "releases/$1" "$site_root/.current.new"
+  mv -T "$site_root/.current.new" "$site_root/current"
+}
+
+serving="$(readlink "$site_root/current" 2>/dev/null || true)"
+serving="${serving#releases/}"
+
+if [ "$rollback" -eq 1 ]; then
+  previous="$(find "$site_root/releases" -mindepth 1 -maxdepth 1 -type d ! -name '.*' -printf '%f\n' | sort \
+    | awk -v now="$serving" '$0 < now' | tail -n 1)"
+  [ -n "$previous" ] || fail "no release older than ${serving:-none} to roll back to"
+  switch_to "$previous"
+  say "rolled back from $serving to $previous"
+  exit 0
+fi
+
+cd "$repo"
+if [ "$pull" -eq 1 ]; then
+  git pull --ff-only --quiet || fail "git pull failed"
+fi
+commit="$(git rev-parse --short=12 HEAD 2>/dev/null || echo nogit)"
+if [ "$force" -eq 0 ] && [ -n "$serving" ] && [ "${serving##*-}" = "$commit" ] && [ "$commit" != nogit ]; then
+  say "up to date: serving $serving"
+  exit 0
+fi
+
+id="$(date -u +%Y%m%dT%H%M%SZ)-$commit"
+while [ -e "$site_root/releases/$id" ]; do sleep 1; id="$(date -u +%Y%m%dT%H%M%SZ)-$commit"; done
+building="$site_root/releases/.building-$id"
+rm -rf "$site_root"/releases/.building-*  # left over by a run that was killed (we hold the lock)
+trap 'rm -rf "$building"' EXIT
+args=(-m generator build -f "$repo/mkdocs.yml" --out "$building")
+[ -z "${MASHANG_SITE_URL:-}" ] || args+=(--site-url "$MASHANG_SITE_URL")
+[ "${MASHANG_STRICT:-0}" != 1 ] || args+=(--strict)
+say "building $id"
+"$python" "${args[@]}" "${build_args[@]}" || fail "the build failed (errors above)"
+if [ -n "$nginx_conf" ] && [ ! -f "$nginx_conf" ]; then
+  say "warning: $nginx_conf does not exist (yet): the Content-Security-Policy is not checked"
+elif [ -n "$nginx_conf" ] && ! "$python" "$here/render_config.py" check-csp "$building" "$nginx_conf"; then
+  rm -rf "$site_root/releases/.rejected"
+  mv -T "$building" "$site_root/releases/.rejected"
+  fail "the new build has inline code the Content-Security-Policy in $nginx_conf does not allow (above).
+Render that file again from both builds (as root, with the options it was made with), reload nginx, rebuild:
+  python3 $here/render_config.py render --site $site_root/current --site $site_root/releases/.rejected ...
+  nginx -t && systemctl reload nginx && systemctl start mashang-rebuild"
+fi
+
+mv -T "$building" "$site_root/releases/$id"
+trap - EXIT
+switch_to "$id"
+say "now serving $id${serving:+ (previous: $serving)}"
+
+# Keep the newest $keep releases (the one just switched to is the newest; the previous one stays for --rollback).
+find "$site_root/releases" -mindepth 1 -maxdepth 1 -type d ! -name '.*' -printf '%f\n' | sort -r \
+  | tail -n +"$((keep + 1))" | while read -r old; do rm -rf "${site_root:?}/releases/$old"; done

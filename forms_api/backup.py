@@ -1,0 +1,125 @@
+"""Backup and restore of the queue, the form service's only state, while the service runs.
+
+- A backup is `EventLog.snapshot`: the log's complete lines copied under the shared lock (so no append is half in it,
+  and every append acknowledged before it began is in it), written through a temporary file, fsynced, mode 0600.
+  It is a JSON Lines file like the log itself: `mashang-queue-YYYYMMDDTHHMMSS.jsonl`.
+- A restore replaces the log with a backup through `EventLog.rewrite`: under the exclusive lock, atomically. It refuses
+  when the queue holds an event the backup does not (the queue is newer: restoring would lose those) unless forced.
+  Events are compared by type, ref, time and actor, so a queue anonymised since the backup does not count as newer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from forms_api import messages
+from forms_api.queue import EventLog, parse_line
+from forms_api.workflow import State
+
+PREFIX = "mashang-queue-"
+SUFFIX = ".jsonl"
+_NAME_RE = re.compile(rf"^{re.escape(PREFIX)}\d{{8}}T\d{{6}}(?:-\d+)?{re.escape(SUFFIX)}$")
+
+
+class BackupError(Exception):
+    """A backup cannot be made or used; str(error) is the Chinese message for staff."""
+
+
+class NewerQueue(BackupError):
+    """The queue holds events the backup lacks: restoring would lose them."""
+
+
+@dataclass
+class Contents:
+    events: int
+    submissions: int
+
+
+def contents(events: list[dict]) -> Contents:
+    state = State()
+    for event in events:
+        state.apply(event)
+    return Contents(events=len(events), submissions=len(state.submissions))
+
+
+def target_path(dest: Path, moment: datetime) -> Path:
+    """Where a backup goes: a new time-stamped file in the folder `dest` (created if missing) when `dest` is a folder or
+    has no suffix; else the file `dest` itself (`backup.jsonl`)."""
+    if dest.suffix and not dest.is_dir():
+        return dest
+    dest.mkdir(mode=0o700, parents=True, exist_ok=True)
+    stem = f"{PREFIX}{moment:%Y%m%dT%H%M%S}"
+    path, n = dest / f"{stem}{SUFFIX}", 1
+    while path.exists():
+        path, n = dest / f"{stem}-{n}{SUFFIX}", n + 1
+    return path
+
+
+def backup(log: EventLog, dest: Path, moment: datetime) -> tuple[Path, Contents]:
+    """Snapshot `log` into `dest` (a file, or a folder for a time-stamped file); read it back to count and check it."""
+    path = target_path(Path(dest), moment)
+    try:
+        log.snapshot(path)
+    except OSError as exc:
+        raise BackupError(messages.BACKUP_WRITE_FAILED.format(path=path, reason=exc.strerror or exc)) from exc
+    return path, contents(load(path))
+
+
+def prune(folder: Path, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` backups (by their time-stamped names) in `folder`; return the deleted ones."""
+    backups = sorted(path for path in folder.iterdir() if _NAME_RE.match(path.name) and path.is_file())
+    old = backups[: max(len(backups) - keep, 0)]
+    for path in old:
+        path.unlink()
+    return old
+
+
+def load(path: Path) -> list[dict]:
+    """Every event of a backup file; BackupError if it cannot be read or any line is not an event (a damaged copy)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise BackupError(messages.BACKUP_READ_FAILED.format(path=path, reason=exc.strerror or exc)) from exc
+    if data and not data.endswith(b"\n"):
+        raise BackupError(messages.BACKUP_DAMAGED.format(path=path, line=data.count(b"\n") + 1))
+    events = []
+    for number, line in enumerate(data.split(b"\n")[:-1], start=1):
+        event = parse_line(line)
+        if event is None:
+            raise BackupError(messages.BACKUP_DAMAGED.format(path=path, line=number))
+        events.append(event)
+    return events
+
+
+def _identity(event: dict) -> tuple:
+    return tuple(str(event.get(key)) for key in ("type", "ref", "at", "by"))
+
+
+@dataclass
+class Restored:
+    path: Path
+    contents: Contents
+    replaced: int  # events in the queue before
+    lost: int  # of those, events the backup did not hold (only with force)
+
+
+def restore(queue_dir: Path, path: Path, *, force: bool = False) -> Restored:
+    """Replace the queue in `queue_dir` (created if missing) by the backup at `path`; see the module's docstring."""
+    events = load(path)
+    log = EventLog(Path(queue_dir))
+    result = Restored(path=Path(path), contents=contents(events), replaced=0, lost=0)
+
+    def transform(current: list[dict]) -> list[dict]:
+        newer = Counter(map(_identity, current)) - Counter(map(_identity, events))
+        result.replaced, result.lost = len(current), sum(newer.values())
+        if newer and not force:
+            latest = max((event.get("at") or "" for event in current if _identity(event) in newer), default="")
+            raise NewerQueue(messages.RESTORE_NEWER.format(count=result.lost, latest=latest, queue=queue_dir))
+        return events
+
+    log.rewrite(transform)
+    return result
