@@ -74,7 +74,8 @@ YAML_SYNTAX = "YAML 语法错误：{detail}"
 YAML_SYNTAX_HINT = "检查这一行和上一行的缩进、冒号和引号"
 YAML_SYNTAX_DETAILS = [  # (PyYAML's problem text contains, what it means, how to fix it)
     ("found character '\\t'", "不能用 Tab 缩进", "请用空格缩进"),
-    ("mapping values are not allowed here", "这里不能出现冒号", "冒号后要有空格；文字里含冒号时给整段文字加引号"),
+    ("found a tab character", "不能用 Tab 缩进", "请用空格缩进"),
+    ("mapping values are not allowed", "这里不能出现冒号", "冒号后要有空格；文字里含冒号时给整段文字加引号"),
     ("could not find expected ':'", "缺少冒号", "写成“字段: 值”，冒号后要有空格"),
     ("did not find expected key", "缩进没有对齐", YAML_SYNTAX_HINT),
     ("did not find expected '-' indicator", "列表项没有对齐", "同一列表的“- ”要对齐"),
@@ -84,6 +85,7 @@ YAML_SYNTAX_DETAILS = [  # (PyYAML's problem text contains, what it means, how t
     ("expected ',' or ']'", "方括号列表没有正确结束", "检查逗号和右方括号 ]"),
     ("expected ',' or '}'", "花括号映射没有正确结束", "检查逗号和右花括号 }"),
     ("expected the node content", "缺少值，或方括号、花括号没有写完", "检查 [ ] 和 { } 是否成对，值是否写全"),
+    ("did not find expected node content", "缺少值，或方括号、花括号没有写完", "检查 [ ] 和 { } 是否成对，值是否写全"),
     ("found character '@' that cannot start any token", "值不能以 @ 开头", "给这个值加引号"),
     ("found character '`' that cannot start any token", "值不能以 ` 开头", "给这个值加引号"),
     ("that cannot start any token", "值的第一个字符不合法", "给这个值加引号"),

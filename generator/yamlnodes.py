@@ -59,11 +59,33 @@ class _TooDeep(Exception):
         self.line = line
 
 
-class _Composer(yaml.SafeLoader):
-    """A composer that notes tags, anchors and aliases instead of honouring them."""
+class _PyParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
+    def __init__(self, text: str) -> None:
+        yaml.reader.Reader.__init__(self, text)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+
+
+try:  # libyaml's parser (C) when PyYAML has it: scanning is most of the time, and several times faster in C
+    from yaml.cyaml import CParser
+except ImportError:  # PyYAML built without libyaml
+    CParser = None
+PARSERS: dict[str, type] = {"python": _PyParser, **({"libyaml": CParser} if CParser else {})}
+DEFAULT_PARSER = "libyaml" if CParser else "python"
+
+
+class _Composer(yaml.composer.Composer, yaml.resolver.Resolver):
+    """A composer that notes tags, anchors and aliases instead of honouring them; mixed with a parser below.
+
+    The composing is PyYAML's Python composer, whatever the parser: it sees every tag, anchor and alias as an event.
+    """
+
+    parser: type
 
     def __init__(self, text: str) -> None:
-        super().__init__(text)
+        self.parser.__init__(self, text)
+        yaml.composer.Composer.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
         self.issues: list[Issue] = []
         self.shared: list[tuple[int, str]] = []  # (line, message) of each anchor and alias, in order met
         self.rejected: set[int] = set()  # id() of nodes with a tag or an anchor, and of stand-ins for aliases
@@ -97,7 +119,10 @@ class _Composer(yaml.SafeLoader):
         return node
 
 
-def parse(data: bytes) -> Document:
+_COMPOSERS = {name: type(f"_Composer_{name}", (_Composer, cls), {"parser": cls}) for name, cls in PARSERS.items()}
+
+
+def parse(data: bytes, parser: str = DEFAULT_PARSER) -> Document:
     """Parse one file's bytes; a file that cannot be read at all comes back with `readable=False`."""
     doc = Document()
     try:
@@ -106,7 +131,7 @@ def parse(data: bytes) -> Document:
         line = data.count(b"\n", 0, error.start) + 1
         return _unreadable(doc, line, msg.NOT_UTF8, msg.NOT_UTF8_HINT)
     try:
-        composer = _Composer(text)
+        composer = _COMPOSERS[parser](text)
         root = _compose_single(composer, doc)
     except _TooDeep as error:
         return _unreadable(doc, error.line, msg.TOO_DEEP, msg.TOO_DEEP_HINT.format(depth=MAX_DEPTH))
@@ -153,12 +178,17 @@ def _syntax(problem: str) -> tuple[str, str]:
     return msg.YAML_SYNTAX_OTHER.format(problem=problem), msg.YAML_SYNTAX_HINT
 
 
+def _plain(node: ScalarNode) -> bool:
+    """An unquoted scalar (PyYAML's parser gives style None, libyaml's "")."""
+    return not node.style
+
+
 def _convert(node: Node, loc: Loc, doc: Document, rejected: set[int]) -> Any:
     """Plain data from a node, recording each location's line; `rejected` nodes taint their location."""
     if id(node) in rejected:
         doc.tainted.add(loc)
     if isinstance(node, ScalarNode):
-        return None if node.style is None and node.value in NULLS else node.value
+        return None if _plain(node) and node.value in NULLS else node.value
     if isinstance(node, SequenceNode):
         items = []
         for index, item in enumerate(node.value):
@@ -170,7 +200,7 @@ def _convert(node: Node, loc: Loc, doc: Document, rejected: set[int]) -> Any:
     for key_node, value_node in node.value:
         line = key_node.start_mark.line + 1
         key = key_node.value if isinstance(key_node, ScalarNode) else None
-        if key is None or (key_node.style is None and key in NULLS):
+        if key is None or (_plain(key_node) and key in NULLS):
             doc.issues.append(Issue(line, loc, msg.KEY_NOT_TEXT, msg.KEY_NOT_TEXT_HINT))
         elif key in mapping:
             first = doc.lines[(*loc, key)]

@@ -283,3 +283,15 @@ def test_one_round_of_fixes_is_enough(make_content: Callable[..., Path]) -> None
     _, problems = load_content(content, TODAY)
     fields = sorted(p.field for p in problems if not p.warning)
     assert fields == ["gender", "memberships[0].area", "memberships[0].since", "photo", "stations[0]"]
+
+
+def test_libyaml_and_python_parsers_agree(fixtures_dir: Path) -> None:
+    """The fast C parser is used when PyYAML has it; the pure-Python one must read every fixture the same way."""
+    from generator import yamlnodes
+
+    assert yamlnodes.DEFAULT_PARSER == "libyaml"  # PyPI's PyYAML wheels carry libyaml: the fast path is the one tested
+    files = [p for p in fixtures_dir.rglob("*") if p.suffix in (".yaml", ".yml")]
+    assert len(files) > 30
+    extra = [b"a: 1\n\tb: 2\n", b"a: 1\n~: 2\n", b"a: [\n", b"x: &a [1]\ny: *a\n", b"k: !!str 1\n", b"a: b: c\n"]
+    for data in [p.read_bytes() for p in files] + extra:
+        assert yamlnodes.parse(data, "python") == yamlnodes.parse(data, "libyaml"), data[:200]
