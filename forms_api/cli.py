@@ -207,14 +207,21 @@ class _DatesAsText(yaml.SafeLoader):
     }
 
 
+def read_text(path: Path) -> str:
+    """A UTF-8 file staff named; a StaffError naming it when it cannot be read."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StaffError(m.STAFF_READ_FAILED.format(path=path, reason=getattr(exc, "strerror", None) or exc)) from exc
+
+
 def load_calendar(path: Path | None) -> Calendar:
     """A holidays file: a list of dates (holidays), or a mapping with `holidays` and `workdays` lists."""
     if path is None:
         return Calendar()
+    text = read_text(path)
     try:
-        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_DatesAsText)  # a SafeLoader
-    except (OSError, UnicodeDecodeError) as exc:
-        raise StaffError(m.STAFF_READ_FAILED.format(path=path, reason=getattr(exc, "strerror", None) or exc)) from exc
+        data = yaml.load(text, Loader=_DatesAsText)  # a SafeLoader
     except yaml.YAMLError as exc:
         raise StaffError(m.STAFF_HOLIDAYS_INVALID.format(path=path, reason=exc)) from exc
     if isinstance(data, list):
@@ -438,11 +445,7 @@ def reply(staff: Staff, ref: str, answer: str | None, answer_file: Path | None, 
     if answer == "-":
         answer = sys.stdin.read()
     elif answer_file is not None:
-        try:
-            answer = answer_file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = getattr(exc, "strerror", None) or exc
-            raise StaffError(m.STAFF_READ_FAILED.format(path=answer_file, reason=reason)) from exc
+        answer = read_text(answer_file)
     text = staff_text(answer, "answer")
     act(staff, ref, "replied", by, lambda sub: {"answer": text})
     click.echo(m.STAFF_DONE["replied"].format(ref=ref))

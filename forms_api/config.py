@@ -50,6 +50,8 @@ from urllib.parse import urlsplit
 
 from limits import parse_many
 
+from forms_api import messages
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "FORMS_"
 # Read by deploy/gunicorn.conf.py, not by the app: not reported as unknown.
@@ -170,7 +172,7 @@ SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "RATELIMIT_STORAGE_URI": ("memory://", _storage_uri),
     "RATELIMIT_ENABLED": (True, _bool),
     "RETENTION_DAYS": (365, _int(1)),
-    "CATEGORIES": (["意见", "建议", "求助", "其他"], _categories),
+    "CATEGORIES": (messages.DEFAULT_CATEGORIES, _categories),
     "DUPLICATE_WINDOW_SECONDS": (600, _int(0)),
     "MIN_TEXT": (5, _int(1)),
     "MAX_TEXT": (2000, _int(1)),

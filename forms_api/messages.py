@@ -37,7 +37,6 @@ ASSIGNEE_KIND_LABELS = {
 # The citizen's rating of an answer; these strings are also the values stored in the log. The last one reopens the case.
 RATINGS = ("满意", "基本满意", "不满意")
 RATING_REOPENS = "不满意"
-RATING_REOPEN_REASON = "群众评价不满意"
 
 # How the actor "citizen" (the `by` of the citizen's own events) is shown to staff.
 CITIZEN_LABEL = "群众"
@@ -66,6 +65,10 @@ QUEUE_UNAVAILABLE = "系统暂时无法保存，请稍后再试。您的留言�
 
 # --- Form service API: field errors, HTTP errors and the service's own HTML pages (forms_api/submissions.py, --------
 # --- forms_api/schema.py, forms_api/security.py, forms_api/templates/) ------------------------------------------------
+
+# The categories a citizen may choose unless FORMS_CATEGORIES says otherwise; the site's form offers mkdocs.yml's
+# extra.categories, so keep the two the same.
+DEFAULT_CATEGORIES = ["意见", "建议", "求助", "其他"]
 
 # How each field is called in messages and on the error page.
 FIELD_LABELS = {

@@ -219,6 +219,13 @@ def document(config: Mapping[str, Any]) -> dict[str, Any]:
         "website": "",
     }
     lookup_status = _answer("The submission's status and public answer", "Status", html=True)
+    code_in_path = {
+        "name": "code",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string"},
+        "example": EXAMPLE_CODE,
+    }
     return {
         "openapi": "3.1.0",
         "info": {
@@ -252,15 +259,7 @@ def document(config: Mapping[str, Any]) -> dict[str, Any]:
                 "get": {
                     "operationId": "show",
                     "summary": "A submission's status by tracking code (prefer POST /api/track: no code in the URL)",
-                    "parameters": [
-                        {
-                            "name": "code",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string"},
-                            "example": EXAMPLE_CODE,
-                        }
-                    ],
+                    "parameters": [code_in_path],
                     "responses": {
                         "200": _answer("The submission's status and public answer", "Status"),
                         **_errors(404, 429, 503, html=False),
@@ -279,15 +278,7 @@ def document(config: Mapping[str, Any]) -> dict[str, Any]:
                 "post": {
                     "operationId": "rate",
                     "summary": "Rate the answer once (不满意 reopens the submission)",
-                    "parameters": [
-                        {
-                            "name": "code",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string"},
-                            "example": EXAMPLE_CODE,
-                        }
-                    ],
+                    "parameters": [code_in_path],
                     "requestBody": _body("Rating", {"rating": "满意", "comment": "答复及时，问题已解决。"}),
                     "responses": {"200": lookup_status, **_errors(400, 403, 404, 409, 413, 415, 429, 503)},
                 }

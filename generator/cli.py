@@ -24,7 +24,7 @@ class GeneratorError(click.ClickException):
     exit_code = 1
 
     def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
-        click.echo(f"错误：{self.format_message()}", err=True)
+        click.echo(m.CLI_ERROR.format(message=self.format_message()), err=True)
 
 
 def _setup_logging(debug: bool) -> None:

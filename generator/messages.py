@@ -32,14 +32,12 @@ GENDER_LABELS = {
     "female": "女",
 }
 
-SITE_TITLE = "码上找代表"
 FORMER_DEPUTY = "已离任"
 
 
 # --- Station posters (generator/posters.py, generator/templates/poster.html.j2) ---------------------------------------
 POSTER_TEXTS = {
     "title": "代表联络站 · 码上找代表",
-    "kind": "类型",
     "address": "地址",
     "hours": "开放时间",
     "reception": "代表接待",
@@ -47,8 +45,6 @@ POSTER_TEXTS = {
     "deputies": "本站人大代表",
     "scan_deputy": "扫码找代表，留言反映意见建议",
     "scan_station": "扫码查看联络站，找代表、提建议",
-    "or_visit": "或访问",
-    "no_photo": "暂无照片",
     "print_hint": "用浏览器的“打印”功能（电脑上按 Ctrl+P）打印：A4 纸，缩放选“实际大小”（100%）。",
 }
 # --- end of station posters -------------------------------------------------------------------------------------------
@@ -59,6 +55,8 @@ INDEX_DESCRIPTION = "码上找代表：{title}"
 STATIONS_INDEX_TITLE = "代表联络站"
 AREAS_INDEX_TITLE = "按地区找代表"
 LEVELS_INDEX_TITLE = "按层级找代表"
+TRACK_TITLE = "查询办理进度"
+THANKS_TITLE = "留言已提交"
 DATE_FORMAT = "{year}年{month}月{day}日"
 
 
@@ -305,6 +303,10 @@ CLI_VALIDATE_SUMMARY = (
 )
 CLI_BUILD_FAILED = "网站生成失败，{out} 保持原样。原因：{reason}"
 CLI_BUILD_DONE = "网站已生成：{out}"
+CLI_ERROR = "错误：{message}"
+PLUGIN_NO_SITE_URL = "mkdocs.yml: site_url 未设置：二维码需要网站的完整地址，例如 https://daibiao.example.gov.cn/"
+PLUGIN_CONTENT_ERRORS = "content 中有 {errors} 处错误，网站未生成。"
+PLUGIN_QR_SUMMARY = "二维码：新生成 {generated} 个，复用缓存 {reused} 个"
 
 
 def problem_line(problem: model.Problem) -> str:
@@ -313,7 +315,3 @@ def problem_line(problem: model.Problem) -> str:
         return str(problem)
     location = f"{problem.path}:{problem.line}: "
     return location + "警告：" + str(problem).removeprefix(location)
-
-
-TRACK_TITLE = "查询办理进度"
-THANKS_TITLE = "留言已提交"

@@ -152,7 +152,9 @@ def render_pages(directory: Directory) -> dict[str, str]:
     content = directory.content
     pages: dict[str, str] = {}
 
-    def add(path: str, template: str, title: str, description: str, meta: dict | None = None, **context: object):
+    def add(
+        path: str, template: str, title: str, description: str, meta: dict[str, str] | None = None, **context: object
+    ) -> None:
         src = urls.source_of(path)
         pages[src] = _front_matter(title, description, **(meta or {})) + _render(template, src, directory, **context)
 

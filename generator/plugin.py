@@ -44,9 +44,7 @@ class MashangPlugin(BasePlugin[MashangConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not config.site_url:
-            raise PluginError(
-                "mkdocs.yml: site_url 未设置：二维码需要网站的完整地址，例如 https://daibiao.example.gov.cn/"
-            )
+            raise PluginError(messages.PLUGIN_NO_SITE_URL)
         logging.getLogger("jieba").setLevel(logging.WARNING)  # its "Building prefix dict" lines are noise here
         self.today = dt.date.fromisoformat(self.config.today) if self.config.today else dt.date.today()
         root = Path(config.docs_dir).parent
@@ -55,7 +53,7 @@ class MashangPlugin(BasePlugin[MashangConfig]):
             (log.warning if problem.warning else log.error)(messages.problem_line(problem))
         errors = sum(not p.warning for p in problems)
         if errors:
-            raise PluginError(f"content 中有 {errors} 处错误，网站未生成。")
+            raise PluginError(messages.PLUGIN_CONTENT_ERRORS.format(errors=errors))
         self.content = content
         self.cache_dir = Path(config.config_file_path or ".").parent / self.config.cache_dir
         return config
@@ -90,7 +88,7 @@ class MashangPlugin(BasePlugin[MashangConfig]):
             path = cache.path_for(url, title=station.name)
             files.append(File.generated(config, urls.station_qr(station.id), abs_src_path=str(path)))
             codes[station_qr_key(station.id)] = str(path)
-        log.info(f"二维码：新生成 {cache.generated} 个，复用缓存 {cache.reused} 个")
+        log.info(messages.PLUGIN_QR_SUMMARY.format(generated=cache.generated, reused=cache.reused))
         for station in self.content.stations.values():
             deputies = directory.station_deputies.get(station.id, [])
             keys = [d.id for d in deputies] + [station_qr_key(station.id)]
