@@ -192,3 +192,13 @@ def test_cache_generates_each_code_once(tmp_path):
     rebuild = QRCache(cache.cache_dir)
     assert rebuild.path_for(url, title="王秀兰") == first
     assert (rebuild.generated, rebuild.reused) == (0, 1)
+
+
+def test_an_incomplete_cached_code_is_made_again(tmp_path):
+    cache = QRCache(tmp_path)
+    path = cache.path_for("https://example.gov.cn/deputies/wang-xiulan/")
+    whole = path.read_bytes()
+    path.write_bytes(whole[: len(whole) // 2])  # what a power cut during the write could leave
+    assert cache.path_for("https://example.gov.cn/deputies/wang-xiulan/") == path
+    assert (cache.generated, cache.reused) == (2, 0)
+    assert path.read_bytes() == whole
