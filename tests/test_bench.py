@@ -1,0 +1,100 @@
+"""bench/: the harness runs end to end at a tiny N and prints its tables (no timing assertions)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import build, forms, payload  # noqa: E402
+
+SCRIPTS = ["build.py", "payload.py", "serve_edit.py", "forms.py"]
+BUILD_VARIANTS = ["ours-warm", "ours-cold", "naive", "naive-qr", "hugo", "naive + naive-qr"]
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_every_script_has_help(script: str) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / script), "--help"], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "usage:" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    if shutil.which("hugo") is None:
+        pytest.skip("hugo is not installed (bench/build.py would install it with apt-get)")
+    work = tmp_path_factory.mktemp("bench") / "work"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "build.py"), "--deputies", "30", "--reps", "1", "--work", str(work)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout, work
+
+
+def test_build_prints_a_row_per_variant_with_ratios(built: tuple[str, Path]) -> None:
+    out, _ = built
+    assert "| variant | reps | wall s median (min–max) | peak RSS MB median | × naive | × naive+QR | × hugo |" in out
+    lines = [line for line in out.splitlines() if line.startswith("| ") and "---" not in line]
+    rows = {line.split("|")[1].strip(): line for line in lines}
+    for variant in BUILD_VARIANTS:
+        cells = [c.strip() for c in rows[variant].split("|")[2:-1]]
+        assert cells[0] == "1"
+        assert re.fullmatch(r"\d+\.\d \(\d+\.\d–\d+\.\d\)", cells[1])
+        assert all(re.fullmatch(r"\d+(\.\d+)?", c) for c in cells[2:])
+    assert [c.strip() for c in rows["naive"].split("|")[5:6]] == ["1.00"]
+    targets = [line for line in out.splitlines() if line.startswith("- ")]
+    assert len(targets) == 4
+    assert all(line.endswith(("— met", "— NOT met")) for line in targets)
+
+
+def test_build_keeps_peers_and_site_in_work_dir(built: tuple[str, Path]) -> None:
+    _, work = built
+    assert (work / "site" / "index.html").is_file()
+    assert (work / "naive" / "mkdocs.yml").is_file()
+    assert (work / "hugo" / "content" / "stations" / "_index.md").is_file()
+    assert not list(work.glob("out-*/*"))  # every measured output folder is removed after its rep
+
+
+def test_payload_measures_the_built_site(built: tuple[str, Path]) -> None:
+    _, work = built
+    lines = payload.measure(work / "site")
+    text = "\n".join(lines)
+    assert "| index data/finder.json |" in text
+    assert "| index search/search_index.json |" in text
+    assert re.search(r"deputy page first load, median of \d+ pages", text)
+    assert "missing refs 0" in text
+    assert sum(line.startswith("- ") for line in lines) == 3
+
+
+def test_forms_table_reports_ratio_p99_and_queue_checks() -> None:
+    run = {"rps": 1000.0, "p50_us": 2000, "p99_us": 9000, "non2xx": 0, "errors": 0, "created": 10000}
+    results = {
+        "forms (fsync)": [{**run, "queued": 10003}],
+        "no-op": [{**run, "rps": 2000.0, "queued": 0}],
+    }
+    text = forms.table(results, 10, (400, 400))
+    assert "| forms (fsync) | 1 | 1,000 (1,000–1,000) | 0.50 | 2.00 | 9.00 (9.00) |" in text
+    assert "req/s ≥ 0.6× no-op: 0.50× — NOT met" in text
+    assert "p99 ≤ 20 ms at 8 connections: 9.00 ms — met" in text
+    assert "per run: [3]" in text
+    assert "400 × 201, 400 submitted events queued — met" in text
+
+
+def test_build_rejects_bad_counts() -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        build.main(["--deputies", "0"])
+    assert exit_info.value.code == 2
