@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(chromium zbar-tools fonts-noto-cjk poppler-utils nginx logrotate)
+apt_packages=(chromium zbar-tools fonts-noto-cjk poppler-utils nginx logrotate hugo)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
