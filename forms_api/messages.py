@@ -137,7 +137,7 @@ PAGE_TEXTS = {
     "tracking_code": "查询码",
     "tracking_code_hint": "凭查询码可以查看办理进度和答复，并对答复进行评价。请抄下或截图保存，不要告诉他人。",
     "check_now": "查看办理进度",
-    "track_page": "以后查询办理进度，请访问“查询留言”页面",
+    "track_page": "以后随时可在“查询进度”页面输入查询码查看",
     "home": "返回首页",
     "errors_title": "请修改后重新提交",
     "errors_lead": "以下内容需要修改：",

@@ -113,6 +113,7 @@
         if (value && /_at$/.test(key)) value = String(value).slice(0, 16).replace("T", " ");
         el.textContent = value === undefined || value === null || value === "" ? TEXTS.none : String(value);
       });
+      document.getElementById("track-rated").hidden = !view.rating;
       rating.elements.code.value = code;
       rating.hidden = !(view.can_rate !== undefined ? view.can_rate : view.status === "replied" && !view.rating);
       result.hidden = false;
