@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -109,3 +110,13 @@ def verdict(ok: bool) -> str:
 
 def fmt_int(value: float) -> str:
     return f"{value:,.0f}"
+
+
+def stop_group(proc: subprocess.Popen, timeout: float) -> None:
+    """Stop a child started in its own process group: SIGTERM, then SIGKILL after `timeout` seconds."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()

@@ -18,7 +18,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -33,7 +32,16 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import PYTHON, ROOT, make_content, ours_build_cmd, ours_config, run_measured, verdict  # noqa: E402
+from bench.common import (  # noqa: E402
+    PYTHON,
+    ROOT,
+    make_content,
+    ours_build_cmd,
+    ours_config,
+    run_measured,
+    stop_group,
+    verdict,
+)
 
 RATIO_TARGET, P99_TARGET_MS, CONNECTIONS, VERIFY_REQUESTS = 0.6, 20.0, 8, 400
 SUBMISSION = {
@@ -178,13 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         print(table(results, args.duration, exact))
     finally:
         for proc in procs:
-            os.killpg(proc.pid, signal.SIGTERM)
-        for proc in procs:
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+            stop_group(proc, timeout=30)
         shutil.rmtree(work, ignore_errors=True)
     return 0
 

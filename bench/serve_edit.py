@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -26,7 +25,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import PYTHON, ROOT, make_content, ours_config, verdict  # noqa: E402
+from bench.common import PYTHON, ROOT, make_content, ours_config, stop_group, verdict  # noqa: E402
 
 TARGET_S = 3.0
 POLL_S = 0.05
@@ -115,12 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"- edit → page ≤ {TARGET_S:.0f} s at this N: {med:.2f} s — {verdict(med <= TARGET_S)}")
     finally:
         if proc is not None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+            stop_group(proc, timeout=10)
         shutil.rmtree(work, ignore_errors=True)
     return 0
 
