@@ -3,23 +3,42 @@
 Reads `areas.yaml`, `stations/*.yaml` and `deputies/*.yaml`, checks each record against the model, then the rules
 that span files (ids, references, photos, duplicates). Nothing stops at the first problem: editors fix a whole batch
 in one go. Problem paths are the content root's folder name plus the file's path in it (`content/deputies/x.yaml`).
+
+Optional, for deputies' work on record: `records/<deputy-id>/<year>.yaml` and `scoring.yaml` (shapes in
+`content/records/README.md`). A record's folder must name a deputy, its file a year its dates fall in, a reception
+a station; an `other` entry's own `points` must be allowed by that year's scheme and within its `max_per_entry`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import types
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from generator import messages as msg
-from generator.model import Area, Content, Deputy, Problem, Station, id_is_valid
+from generator.model import (
+    YEAR_FILE_PATTERN,
+    Activity,
+    ActivityFile,
+    Area,
+    Content,
+    Deputy,
+    DeputyYear,
+    Problem,
+    Scheme,
+    Station,
+    id_is_valid,
+)
 from generator.yamlnodes import Document, Loc, parse
+
+ACTIVITY = TypeAdapter(Activity)
 
 
 @dataclass(eq=False)
@@ -43,17 +62,35 @@ class _Source:
         return self.record is not None and not self.failed
 
 
+@dataclass(eq=False)
+class _YearFile:
+    """One `records/<deputy>/<year>.yaml`: its deputy and year as named, and its entries that are sound."""
+
+    src: _Source
+    deputy: str
+    year: int | None  # None when the file name is not a year
+    entries: list[tuple[int, Activity]]  # (index in `activities`, entry)
+
+
 def load_content(root: Path, today: dt.date | None = None) -> tuple[Content, list[Problem]]:
     """Read and check everything under `root`: the records that are sound, and every problem (errors and warnings)."""
     loader = _Loader(Path(root), today or dt.date.today())
     areas = loader.read_areas()
     stations = loader.read_records("stations", Station)
     deputies = loader.read_records("deputies", Deputy)
+    scoring, schemes = loader.read_scoring()
+    year_files = loader.read_activities({d.key for d in deputies if d.key})
     loader.check_areas(areas)
     loader.check_references(stations, deputies)
     loader.check_coverage(stations, deputies)
+    by_year = loader.check_schemes(schemes)
+    loader.check_activities(year_files, by_year)
+    loader.check_years_scored(scoring, schemes, year_files, by_year)
     problems = sorted(loader.problems, key=lambda p: (p.path, p.line))
-    return _content(Path(root), areas, stations, deputies), problems
+    content = _content(Path(root), areas, stations, deputies)
+    content.schemes = {year: entry.record for year, (entry, _) in sorted(by_year.items()) if entry.ok}
+    content.records = _records(content, year_files)
+    return content, problems
 
 
 def field_path(loc: Loc) -> str:
@@ -93,21 +130,34 @@ class _Loader:
             self._add(src, issue.loc, issue.message, issue.hint, issue.line)
         return src
 
+    def is_yaml(self, file: Path) -> bool:
+        """A `.yaml` file; anything else in a content folder is reported, since it would never be read."""
+        if file.suffix == ".yaml" and file.is_file():
+            return True
+        hint = msg.YML_FILE_HINT.format(name=file.stem) if file.suffix == ".yml" else msg.NOT_YAML_FILE_HINT
+        self._add(_Source(self.shown(file), Document()), (), msg.NOT_YAML_FILE, hint, 1)
+        return False
+
+    def read_list(self, file: Path, empty_hint: str) -> tuple[_Source, list[Any]]:
+        """A file whose top level is a list (areas.yaml, scoring.yaml): its source and its items ([] if unusable)."""
+        src = self.parse(file)
+        value = src.doc.value
+        if not src.doc.readable:
+            return src, []
+        if value is None:
+            self.report(src, (), msg.EMPTY_FILE, empty_hint)
+            return src, []
+        if not isinstance(value, list):
+            self.report(src, (), *msg.describe("list_type", value, {}, file.name))
+            return src, []
+        return src, value
+
     def read_areas(self) -> list[_Source]:
         file = self.root / "areas.yaml"
         if not file.is_file():
             self.report(_Source(self.shown(file), Document()), (), msg.AREAS_MISSING, msg.AREAS_MISSING_HINT)
             return []
-        src = self.parse(file)
-        value = src.doc.value
-        if not src.doc.readable:
-            return []
-        if value is None:
-            self.report(src, (), msg.EMPTY_FILE, msg.AREAS_EMPTY_HINT)
-            return []
-        if not isinstance(value, list):
-            self.report(src, (), *msg.describe("list_type", value, {}, "areas.yaml"))
-            return []
+        src, value = self.read_list(file, msg.AREAS_EMPTY_HINT)
         entries = []
         for index, item in enumerate(value):
             entry = _Source(src.path, src.doc, (index,))
@@ -124,9 +174,7 @@ class _Loader:
         for file in sorted(directory.iterdir()) if directory.is_dir() else ():
             if file.name.startswith("."):
                 continue
-            if file.suffix != ".yaml" or not file.is_file():
-                hint = msg.YML_FILE_HINT.format(name=file.stem) if file.suffix == ".yml" else msg.NOT_YAML_FILE_HINT
-                self._add(_Source(self.shown(file), Document()), (), msg.NOT_YAML_FILE, hint, 1)
+            if not self.is_yaml(file):
                 continue
             src = self.parse(file)
             src.key = file.stem
@@ -146,6 +194,66 @@ class _Loader:
             self.station_ids = {src.key for src in sources if src.key}
         return sources
 
+    def read_scoring(self) -> tuple[_Source | None, list[_Source]]:
+        """`scoring.yaml`, if there is one: the file and each scheme in it."""
+        file = self.root / "scoring.yaml"
+        if not file.is_file():
+            return None, []
+        src, value = self.read_list(file, msg.SCORING_EMPTY_HINT)
+        schemes = []
+        for index, item in enumerate(value):
+            entry = _Source(src.path, src.doc, (index,))
+            entry.record = self.validate(entry, Scheme, item)
+            entry.failed |= any(loc[:1] == (index,) for loc in src.doc.tainted)
+            schemes.append(entry)
+        return src, schemes
+
+    def read_activities(self, deputy_ids: set[str]) -> list[_YearFile]:
+        """Every `records/<deputy>/<year>.yaml`; a folder must be named after a deputy (any deputy file)."""
+        directory = self.root / "records"
+        files = []
+        for folder in sorted(directory.iterdir()) if directory.is_dir() else ():
+            if folder.name.startswith(".") or folder.name == "README.md":
+                continue
+            if not folder.is_dir():
+                self._add(
+                    _Source(self.shown(folder), Document()), (), msg.RECORDS_NOT_FOLDER, msg.RECORDS_NOT_FOLDER_HINT, 1
+                )
+                continue
+            for file in sorted(folder.iterdir()):
+                if not file.name.startswith(".") and self.is_yaml(file):
+                    files.append(self.read_year_file(file, deputy_ids))
+        return files
+
+    def read_year_file(self, file: Path, deputy_ids: set[str]) -> _YearFile:
+        src = self.parse(file)
+        deputy = file.parent.name
+        year = int(file.stem) if re.fullmatch(YEAR_FILE_PATTERN, file.stem) else None
+        if deputy not in deputy_ids:
+            matches = get_close_matches(deputy, sorted(deputy_ids), 1)
+            hint = (
+                msg.DID_YOU_MEAN.format(suggestion=msg.shown(matches[0]))
+                if matches
+                else msg.UNKNOWN_DEPUTY_HINT.format(id=deputy)
+            )
+            self._add(src, (), msg.UNKNOWN_DEPUTY.format(value=msg.shown(deputy)), hint, 1)
+        if year is None:
+            self._add(
+                src, (), msg.FILE_NAME_NOT_YEAR.format(value=msg.shown(file.stem)), msg.FILE_NAME_NOT_YEAR_HINT, 1
+            )
+        value = src.doc.value
+        if not src.doc.readable:
+            return _YearFile(src, deputy, year, [])
+        if value is None:
+            self.report(src, (), msg.EMPTY_FILE, msg.RECORDS_EMPTY_HINT)
+        elif isinstance(value, list):
+            self.report(src, (), msg.RECORDS_NOT_MAPPING, msg.RECORDS_EMPTY_HINT)
+        else:
+            src.record = self.validate(src, ActivityFile, value)
+        if src.record is not None:
+            return _YearFile(src, deputy, year, list(enumerate(src.record.activities)))
+        return _YearFile(src, deputy, year, _sound_entries(src))
+
     def validate(self, src: _Source, model: type[BaseModel], value: Any) -> Any:
         try:
             return model.model_validate(value)
@@ -156,23 +264,39 @@ class _Loader:
 
     def model_error(self, src: _Source, model: type[BaseModel], detail: Any) -> None:
         """Report one pydantic error in Chinese at the line of the key or value it is about."""
-        loc, kind, value = tuple(detail["loc"]), detail["type"], detail["input"]
+        loc, annotation = _walk(model, tuple(detail["loc"]))
+        kind, value = detail["type"], detail["input"]
         ctx = {**detail.get("ctx", {}), "msg": detail["msg"]}
+        allowed: tuple[str, ...] = ()
         if kind == "fixed_station_address":
             loc += ("address",)
         elif kind == "until_before_since":
             loc += ("until",)
             value, ctx["since"] = value.get("until"), value.get("since")
+        elif kind in ("points_over_cap", "points_over_max"):
+            loc += ("points",)
+        elif kind == "max_over_cap":
+            loc += ("max_per_entry",)
+        elif kind in ("union_tag_invalid", "union_tag_not_found"):  # a tagged union: the tag is `kind`
+            loc += ("kind",)
+            allowed = tuple(_variants(annotation))
+            value = value.get("kind") if isinstance(value, dict) else value
+            kind = "literal_error" if kind == "union_tag_invalid" else kind
         if src.doc.is_tainted(src.prefix + loc):
             src.failed = True
             return
         name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "")
-        allowed: tuple[str, ...] = ()
         suggestion = None
-        if kind == "literal_error":
-            allowed = get_args(_annotation_at(model, loc))
+        if kind == "literal_error" and not allowed:
+            allowed = get_args(annotation)
         elif kind == "extra_forbidden":
-            allowed = tuple(_annotation_at(model, loc[:-1]).model_fields)
+            raw = tuple(detail["loc"])
+            allowed = tuple(_walk(model, raw[:-1])[1].model_fields)
+            variants = _variants(_walk(model, raw[:-2])[1]) if len(raw) > 1 else {}
+            if variants and raw[-2] in variants and any(name in v.model_fields for v in variants.values()):
+                text = msg.FIELD_NOT_FOR_KIND.format(kind=msg.choices([str(raw[-2])]), name=name)
+                self.report(src, loc, text, msg.FIELD_NOT_FOR_KIND_HINT.format(fields="、".join(allowed)))
+                return
             suggestion = next(iter(get_close_matches(name, allowed, 1)), None)
         self.report(src, loc, *msg.describe(kind, value, ctx, name, allowed, suggestion))
 
@@ -282,6 +406,75 @@ class _Loader:
                     self.report(src, ("name",), text, msg.SAME_NAME_SAME_AREA_HINT, warning=True)
                     break
 
+    # -- work on record and its points ------------------------------------------------------------------------
+
+    def check_schemes(self, schemes: list[_Source]) -> dict[int, tuple[_Source, int]]:
+        """Each year has one scheme: year -> (the scheme, the index of the year in its `years`)."""
+        by_year: dict[int, tuple[_Source, int]] = {}
+        for entry in schemes:
+            for index, year in _scheme_years(entry):
+                if year in by_year:
+                    first, at = by_year[year]
+                    hint = msg.DUPLICATE_YEAR_HINT.format(line=first.doc.line_of(first.prefix + ("years", at)))
+                    self.report(entry, ("years", index), msg.DUPLICATE_YEAR.format(year=year), hint)
+                else:
+                    by_year[year] = (entry, index)
+        return by_year
+
+    def check_activities(self, files: list[_YearFile], by_year: dict[int, tuple[_Source, int]]) -> None:
+        for file in files:
+            first: dict[Activity, int] = {}  # an entry -> the line it was first written on
+            for index, activity in file.entries:
+                loc = ("activities", index)
+                if file.year is not None and activity.date.year != file.year:
+                    text = msg.DATE_OUTSIDE_YEAR.format(date=activity.date, year=file.year)
+                    hint = msg.DATE_OUTSIDE_YEAR_HINT.format(year=file.year, other=activity.date.year)
+                    self.report(file.src, (*loc, "date"), text, hint)
+                elif activity.date > self.today:
+                    text = msg.FUTURE_DATE.format(date=activity.date)
+                    self.report(file.src, (*loc, "date"), text, msg.FUTURE_DATE_HINT, warning=True)
+                if activity.kind == "reception":
+                    self.check_station(file.src, (*loc, "station"), activity.station, set())
+                if activity.kind == "other" and activity.points is not None and file.year in by_year:
+                    self.check_own_points(file, loc, activity.points, by_year[file.year][0])
+                line = first.setdefault(activity, file.src.doc.line_of(loc))
+                if line != file.src.doc.line_of(loc):
+                    hint = msg.DUPLICATE_ACTIVITY_HINT
+                    self.report(file.src, loc, msg.DUPLICATE_ACTIVITY.format(line=line), hint, warning=True)
+
+    def check_own_points(self, file: _YearFile, loc: Loc, points: int, scheme: _Source) -> None:
+        """An `other` entry's own points: allowed by its year's scheme, and within the scheme's `max_per_entry`."""
+        if scheme.record is None:  # the scheme has errors of its own
+            return
+        rule = scheme.record.rules.other
+        if rule is None or rule.max_per_entry is None:
+            hint = msg.POINTS_NOT_ALLOWED_HINT.format(year=file.year)
+            self.report(file.src, (*loc, "points"), msg.POINTS_NOT_ALLOWED.format(year=file.year), hint)
+        elif points > rule.max_per_entry:
+            line = scheme.doc.line_of(scheme.prefix + ("rules", "other", "max_per_entry"))
+            hint = msg.POINTS_OVER_MAX_HINT.format(year=file.year, max=rule.max_per_entry, path=scheme.path, line=line)
+            self.report(
+                file.src, (*loc, "points"), msg.POINTS_OVER_MAX.format(points=points, max=rule.max_per_entry), hint
+            )
+
+    def check_years_scored(
+        self,
+        scoring: _Source | None,
+        schemes: list[_Source],
+        files: list[_YearFile],
+        by_year: dict[int, tuple[_Source, int]],
+    ) -> None:
+        """A warning for each year with records but no scheme, when there is a sound `scoring.yaml` at all."""
+        if scoring is None or scoring.failed or any(not s.ok for s in schemes):
+            return
+        counts: dict[int, int] = {}
+        for file in files:
+            if file.year is not None and file.year not in by_year:
+                counts[file.year] = counts.get(file.year, 0) + 1
+        for year, count in sorted(counts.items()):
+            text = msg.YEAR_WITHOUT_SCHEME.format(year=year, count=count)
+            self.report(scoring, (), text, msg.YEAR_WITHOUT_SCHEME_HINT.format(year=year), warning=True)
+
 
 @dataclass
 class _References:
@@ -340,26 +533,95 @@ def _content(root: Path, areas: list[_Source], stations: list[_Source], deputies
     return Content(root=root, areas=sound_areas, stations=sound_stations, deputies=sound_deputies)
 
 
-def _annotation_at(model: type[BaseModel], loc: Loc) -> Any:
-    """The type at `loc` inside `model`, without Optional and Annotated: a model, a list, a Literal, ..."""
+def _records(content: Content, files: list[_YearFile]) -> dict[str, dict[int, DeputyYear]]:
+    """Sound year files of deputies in `content` whose receptions are at stations in `content`, by deputy and year."""
+    records: dict[str, dict[int, DeputyYear]] = {}
+    for file in files:
+        if not file.src.ok or file.year is None or file.deputy not in content.deputies:
+            continue
+        activities = file.src.record.activities
+        if all(a.station in content.stations for a in activities if a.kind == "reception"):
+            ordered = tuple(sorted(activities, key=lambda a: a.date))
+            records.setdefault(file.deputy, {})[file.year] = DeputyYear(file.deputy, file.year, ordered)
+    return records
+
+
+def _scheme_years(entry: _Source) -> list[tuple[int, int]]:
+    """(index, year) of each year a scheme names: from the record when it validated, else from the raw years that
+    are sound, so that a duplicate year shows up in the same round as the scheme's other errors."""
+    if entry.record is not None:
+        return list(enumerate(entry.record.years))
+    raw = entry.doc.value[entry.prefix[0]] if entry.doc.readable else None
+    years = raw.get("years") if isinstance(raw, dict) else None
+    return [
+        (index, int(year))
+        for index, year in enumerate(years if isinstance(years, list) else [])
+        if isinstance(year, str)
+        and re.fullmatch(YEAR_FILE_PATTERN, year)
+        and entry.clean_at(("years", index))
+        and not entry.doc.is_tainted(entry.prefix + ("years", index))
+    ]
+
+
+def _sound_entries(src: _Source) -> list[tuple[int, Activity]]:
+    """The entries of a year file that failed the model which have no error of their own, for the checks that span
+    files (dates, stations, points), so one round of fixes is enough."""
+    raw = src.doc.value.get("activities") if isinstance(src.doc.value, dict) else None
+    if not isinstance(raw, list) or ("activities",) in src.reported:
+        return []
+    entries = []
+    for index, item in enumerate(raw):
+        loc = ("activities", index)
+        if src.doc.is_tainted(loc) or any(r[:2] == loc for r in src.reported):
+            continue
+        try:
+            entries.append((index, ACTIVITY.validate_python(item)))
+        except ValidationError:
+            continue
+    return entries
+
+
+def _walk(model: type[BaseModel], loc: Loc) -> tuple[Loc, Any]:
+    """`loc` as written in the file, and the type there without Optional and Annotated (a model, a list, a Literal,
+    a tagged union, ...). pydantic puts the tag of a tagged union into its locations
+    (`activities, 0, "meeting", title`); the file has no such level, so it is dropped."""
     annotation: Any = model
+    written: list[str | int] = []
     for part in loc:
         annotation = _bare(annotation)
+        variants = _variants(annotation)
+        if part in variants:
+            annotation = variants[str(part)]
+            continue
+        written.append(part)
         if isinstance(part, int) and get_origin(annotation) is list:
             annotation = get_args(annotation)[0]
         elif isinstance(annotation, type) and issubclass(annotation, BaseModel) and part in annotation.model_fields:
             annotation = annotation.model_fields[str(part)].annotation
         else:
-            return None
-    return _bare(annotation)
+            annotation = None
+    return tuple(written), _bare(annotation)
+
+
+def _variants(annotation: Any) -> dict[str, type[BaseModel]]:
+    """The models of a union told apart by `kind`, by each value of `kind` ({} for anything else)."""
+    if get_origin(annotation) not in (Union, types.UnionType):
+        return {}
+    variants = {}
+    for arg in get_args(annotation):
+        if isinstance(arg, type) and issubclass(arg, BaseModel) and "kind" in arg.model_fields:
+            variants.update(dict.fromkeys(get_args(arg.model_fields["kind"].annotation), arg))
+    return variants
 
 
 def _bare(annotation: Any) -> Any:
+    """Without Annotated, and without None in an Optional (a union of several types stays a union)."""
     while True:
         origin = get_origin(annotation)
+        args = [arg for arg in get_args(annotation) if arg is not type(None)]
         if origin is Annotated:
             annotation = get_args(annotation)[0]
-        elif origin in (Union, types.UnionType):
-            annotation = next(arg for arg in get_args(annotation) if arg is not type(None))
+        elif origin in (Union, types.UnionType) and len(args) == 1:
+            annotation = args[0]
         else:
             return annotation

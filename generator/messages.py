@@ -31,6 +31,23 @@ GENDER_LABELS = {
     "male": "男",
     "female": "女",
 }
+ACTIVITY_KIND_LABELS = {
+    "reception": "进站接待选民",
+    "suggestion": "代表建议",
+    "motion": "议案",
+    "meeting": "参加会议",
+    "inspection": "视察调研",
+    "training": "学习培训",
+    "report": "向选民述职",
+    "other": "其他履职",
+    "absence": "无故缺席",
+}
+PROPOSAL_STATUS_LABELS = {
+    "submitted": "已提交",
+    "handling": "办理中",
+    "answered": "已答复",
+    "closed": "已办结",
+}
 
 FORMER_DEPUTY = "已离任"
 
@@ -145,12 +162,56 @@ SAME_NAME_SAME_AREA_HINT = "如果是同一个人，请合并为一个文件；�
 STATION_LISTED_TWICE = "联络站 {value} 重复列出"
 STATION_LISTED_TWICE_HINT = "删掉重复的一项"
 
+# Work on record (content/records/) and points (content/scoring.yaml)
+RECORDS_NOT_FOLDER = "records/ 下只放以代表 id 命名的文件夹"
+RECORDS_NOT_FOLDER_HINT = "履职记录放在 records/<代表 id>/<年份>.yaml"
+UNKNOWN_DEPUTY = "未知的代表 {value}"
+UNKNOWN_DEPUTY_HINT = "deputies/ 下没有 {id}.yaml；文件夹名应是代表的 id"
+FILE_NAME_NOT_YEAR = "文件名 {value} 不是年份"
+FILE_NAME_NOT_YEAR_HINT = "用四位年份作文件名，例如 2026.yaml"
+RECORDS_EMPTY_HINT = "第一行写 activities:，下面每条活动以“- ”开头"
+RECORDS_NOT_MAPPING = "缺少 activities:"
+FIELD_NOT_FOR_KIND = "{kind}没有 {name} 这一项"
+FIELD_NOT_FOR_KIND_HINT = "可用的字段：{fields}"
+DATE_OUTSIDE_YEAR = "日期 {date} 不在 {year} 年内"
+DATE_OUTSIDE_YEAR_HINT = "{year}.yaml 只记 {year} 年的活动；这一条请移到 {other}.yaml，或改正日期"
+FUTURE_DATE = "日期 {date} 还没有到"
+FUTURE_DATE_HINT = "履职记录只记已经做过的事，检查日期"
+DUPLICATE_ACTIVITY = "与第 {line} 行的记录完全相同"
+DUPLICATE_ACTIVITY_HINT = "同一件事只记一次；确实是两次的，在 title 或 note 中写明区别"
+POINTS_NOT_ALLOWED = "{year} 年的积分办法不允许单独给分"
+POINTS_NOT_ALLOWED_HINT = "删去 points，或在 scoring.yaml 中为 {year} 年的 other 设置 max_per_entry"
+POINTS_OVER_MAX = "{points} 分超过每条上限 {max} 分"
+POINTS_OVER_MAX_HINT = "{year} 年的积分办法规定 other 每条最多 {max} 分，见 {path} 第 {line} 行"
+SCORING_EMPTY_HINT = "每个积分办法一项，以“- ”开头"
+DUPLICATE_YEAR = "{year} 年已有积分办法"
+DUPLICATE_YEAR_HINT = "第 {line} 行已经写过这一年；每年只能有一个积分办法"
+YEAR_WITHOUT_SCHEME = "{year} 年有 {count} 份履职记录，但没有这一年的积分办法"
+YEAR_WITHOUT_SCHEME_HINT = "这些记录不计分；需要计分，就添加一个 years 含 {year} 的积分办法"
+
 SCHEMA_TITLES = {  # JSON Schemas for editors' YAML editors (generator/schema.py)
     "deputy": ("人大代表", "content/deputies/<id>.yaml：一位代表一个文件，文件名就是 id"),
     "station": ("代表联络站", "content/stations/<id>.yaml：一个联络站一个文件，文件名就是 id"),
     "areas": ("行政区划", "content/areas.yaml：所有地区的列表"),
+    "records": ("代表履职记录", "content/records/<代表 id>/<年份>.yaml：一位代表一年的履职活动"),
+    "scoring": ("履职积分办法", "content/scoring.yaml：积分办法的列表，每个办法写明适用的年份"),
 }
-RECORD_TITLES = {"Area": "地区", "Location": "坐标", "Reception": "代表接待", "Membership": "代表任职"}
+RECORD_TITLES = {
+    "Area": "地区",
+    "Location": "坐标",
+    "Reception": "代表接待",
+    "Membership": "代表任职",
+    "ReceptionDay": "进站接待选民",
+    "Proposal": "代表建议或议案",
+    "Event": "会议、视察调研、学习培训或述职",
+    "OtherActivity": "其他履职",
+    "Absence": "无故缺席",
+    "Rule": "计分规则",
+    "OtherRule": "其他履职的计分规则",
+    "Deduction": "扣分规则",
+    "Rules": "各类活动的计分规则",
+    "Scheme": "积分办法",
+}
 FIELD_TITLES = {
     "id": "编号（与文件名相同）",
     "name": "名称",
@@ -184,6 +245,20 @@ FIELD_TITLES = {
     "end_reason": "结束原因",
     "stations": "所在联络站（联络站 id）",
     "sources": "信息来源",
+    "activities": "履职活动",
+    "date": "日期",
+    "station": "联络站 id",
+    "title": "事项",
+    "number": "编号",
+    "department": "承办单位",
+    "status": "办理状态",
+    "place": "地点",
+    "points": "分值",
+    "cap": "全年上限",
+    "max_per_entry": "单独给分时每条最多几分",
+    "years": "适用年份",
+    "rules": "计分规则",
+    **{kind: label for kind, label in ACTIVITY_KIND_LABELS.items() if kind != "reception"},  # keys of a scheme's rules
 }
 
 EXAMPLES = {  # what a missing field could look like
@@ -202,6 +277,9 @@ EXAMPLES = {  # what a missing field could look like
     "lat": "30.2741",
     "lon": "120.1551",
     "memberships": "（见其他代表文件）",
+    "date": "2026-03-15",
+    "points": "2",
+    "years": "[2026]",
 }
 
 
@@ -222,7 +300,14 @@ def shown(value: object, limit: int = 40) -> str:
 def choices(values: Iterable[str]) -> str:
     """Allowed values with their Chinese labels, for hints: `male（男）、female（女）`."""
     values = list(values)
-    known = (AREA_LEVEL_LABELS, CONGRESS_LEVEL_LABELS, STATION_KIND_LABELS, GENDER_LABELS)
+    known = (
+        AREA_LEVEL_LABELS,
+        CONGRESS_LEVEL_LABELS,
+        STATION_KIND_LABELS,
+        GENDER_LABELS,
+        ACTIVITY_KIND_LABELS,
+        PROPOSAL_STATUS_LABELS,
+    )
     labels = next((d for d in known if set(values) <= d.keys()), {})
     return "、".join(f"{v}（{labels[v]}）" if v in labels else v for v in values)
 
@@ -250,6 +335,8 @@ def describe(
     empty = value is None or (isinstance(value, str) and not value.strip())
     if kind == "missing":
         return "缺少必填字段", f"请添加一行 {name}: {EXAMPLES.get(name, '…')}"
+    if kind == "union_tag_not_found":
+        return "缺少必填字段", f"请添加一行 {name}: …，可选：" + choices(allowed)
     if kind == "extra_forbidden":
         if suggestion:
             return "未知字段", DID_YOU_MEAN.format(suggestion=suggestion)
@@ -273,6 +360,8 @@ def describe(
         return f"{v} 不是整数", "例如 3"
     if kind in ("bool_parsing", "bool_type"):
         return f"{v} 不是 true 或 false", "写 true 或 false"
+    if kind == "less_than_equal" and ctx.get("le") == -1:  # a deduction's points
+        return f"{v} 不是负数", "扣分写负数，例如 -2"
     if kind in ("greater_than_equal", "less_than_equal"):
         bound = f"{ctx['ge']:g}" if "ge" in ctx else f"{ctx['le']:g}"
         return f"{v} 超出范围", ("不能小于 " if "ge" in ctx else "不能大于 ") + bound
@@ -294,6 +383,10 @@ def describe(
         return "固定站必须填写地址", f"添加 address，或把 kind 改为 {kinds}"
     if kind == "until_before_since":
         return f"结束日期 {value} 早于开始日期 {ctx['since']}", "检查 since 和 until"
+    if kind in ("points_over_cap", "max_over_cap"):
+        return f"每条 {ctx['points']} 分，超过全年上限 {ctx['cap']} 分", f"把 {name} 改小，或把 cap 改大"
+    if kind == "points_over_max":
+        return f"每条 {ctx['points']} 分，超过单独给分的上限 {ctx['max']} 分", "把 points 改小，或把 max_per_entry 改大"
     return str(ctx.get("msg", kind)), ""
 
 

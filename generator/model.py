@@ -1,4 +1,4 @@
-"""The content model: one place for every field of areas, stations and deputies, and its rule.
+"""The content model: one place for every field of areas, stations, deputies, their work on record and its points.
 
 Records are pydantic models that forbid unknown keys, so a misspelt key in `content/` is an error. Rules that span
 files (references, duplicates, photos on disk) live in `load.py`; this module knows nothing about files.
@@ -53,9 +53,20 @@ CongressLevel = Literal["national", "provincial", "city", "county", "township"]
 StationKind = Literal["fixed", "mobile", "online"]
 Gender = Literal["male", "female"]
 
+ActivityKind = Literal[
+    "reception", "suggestion", "motion", "meeting", "inspection", "training", "report", "other", "absence"
+]
+ProposalStatus = Literal["submitted", "handling", "answered", "closed"]
+Year = Annotated[int, Field(ge=1949, le=2999)]
+
 AREA_LEVELS: tuple[str, ...] = AreaLevel.__args__  # type: ignore[attr-defined]
 CONGRESS_LEVELS: tuple[str, ...] = CongressLevel.__args__  # type: ignore[attr-defined]
 STATION_KINDS: tuple[str, ...] = StationKind.__args__  # type: ignore[attr-defined]
+ACTIVITY_KINDS: tuple[str, ...] = ActivityKind.__args__  # type: ignore[attr-defined]
+PROPOSAL_STATUSES: tuple[str, ...] = ProposalStatus.__args__  # type: ignore[attr-defined]
+DEDUCTION_KINDS = ("absence",)
+"""Kinds of activity that take points off: their rule's `points` are negative."""
+YEAR_FILE_PATTERN = r"^[0-9]{4}$"
 
 
 class Record(BaseModel):
@@ -148,6 +159,153 @@ class Deputy(Record):
         return [m for m in self.memberships if m.current(today)]
 
 
+# --- Work on record (content/records/<deputy-id>/<year>.yaml) and its points (content/scoring.yaml) ------------------
+# One model a shape of entry; `kind` tells them apart, so a field that belongs to another kind is an unknown key.
+
+
+class ReceptionDay(Record):
+    """A reception day the deputy held at a liaison station (进站接待选民)."""
+
+    date: Date
+    kind: Literal["reception"]
+    station: Id = Field(description="联络站 id")
+    title: Text | None = Field(default=None, description="不写时显示为“接待选民”")
+    note: LongText | None = None
+
+
+class Proposal(Record):
+    """A suggestion (代表建议) or a motion (议案) the deputy put forward, and how far its handling has come."""
+
+    date: Date
+    kind: Literal["suggestion", "motion"]
+    title: Text
+    number: Text | None = Field(default=None, description="编号，例如“第0123号”")
+    department: Text | None = Field(default=None, description="承办单位")
+    status: ProposalStatus | None = None
+    note: LongText | None = None
+
+
+class Event(Record):
+    """A meeting, an inspection or survey, a training, or a report to the voters the deputy took part in."""
+
+    date: Date
+    kind: Literal["meeting", "inspection", "training", "report"]
+    title: Text
+    place: Text | None = None
+    note: LongText | None = None
+
+
+class OtherActivity(Record):
+    """Any other work on record; the office may give it its own `points`, where the year's scheme allows."""
+
+    date: Date
+    kind: Literal["other"]
+    title: Text
+    place: Text | None = None
+    points: int | None = Field(default=None, ge=0, description="单独给分（积分办法允许时）")
+    note: LongText | None = None
+
+
+class Absence(Record):
+    """An absence without leave (无故缺席): a deduction."""
+
+    date: Date
+    kind: Literal["absence"]
+    title: Text = Field(description="缺席的会议或活动")
+    place: Text | None = None
+    note: LongText | None = None
+
+
+Activity = Annotated[ReceptionDay | Proposal | Event | OtherActivity | Absence, Field(discriminator="kind")]
+
+
+class ActivityFile(Record):
+    """`content/records/<deputy-id>/<year>.yaml`: one deputy's activities in one year."""
+
+    activities: list[Activity]
+
+
+class Rule(Record):
+    """Points a kind of activity earns: `points` each, at most `cap` in a year."""
+
+    points: int = Field(ge=0, description="每条得分")
+    cap: int | None = Field(default=None, ge=1, description="全年最多得分")
+
+    @model_validator(mode="after")
+    def _points_within_cap(self) -> Rule:
+        if self.cap is not None and self.points > self.cap:
+            raise PydanticCustomError(
+                "points_over_cap", "points over the cap", {"points": self.points, "cap": self.cap}
+            )
+        return self
+
+
+class OtherRule(Rule):
+    """The rule of `other`: with `max_per_entry`, an entry may carry its own `points`, up to that many."""
+
+    max_per_entry: int | None = Field(default=None, ge=1, description="记录中单独给分时每条最多几分")
+
+    @model_validator(mode="after")
+    def _max_within_cap(self) -> OtherRule:
+        if self.max_per_entry is not None and self.cap is not None and self.max_per_entry > self.cap:
+            ctx = {"points": self.max_per_entry, "cap": self.cap}
+            raise PydanticCustomError("max_over_cap", "max_per_entry over the cap", ctx)
+        if self.max_per_entry is not None and self.points > self.max_per_entry:
+            ctx = {"points": self.points, "max": self.max_per_entry}
+            raise PydanticCustomError("points_over_max", "points over max_per_entry", ctx)
+        return self
+
+
+class Deduction(Record):
+    """Points a kind of activity takes off: `points` (negative) each, at most `cap` off in a year."""
+
+    points: int = Field(le=-1, description="每次扣分，写负数，例如 -2")
+    cap: int | None = Field(default=None, ge=1, description="全年最多扣几分（写正数）")
+
+    @model_validator(mode="after")
+    def _points_within_cap(self) -> Deduction:
+        if self.cap is not None and -self.points > self.cap:
+            raise PydanticCustomError(
+                "points_over_cap", "points over the cap", {"points": -self.points, "cap": self.cap}
+            )
+        return self
+
+
+class Rules(Record):
+    """A rule for each kind of activity that counts; a kind left out earns nothing."""
+
+    reception: Rule | None = None
+    suggestion: Rule | None = None
+    motion: Rule | None = None
+    meeting: Rule | None = None
+    inspection: Rule | None = None
+    training: Rule | None = None
+    report: Rule | None = None
+    other: OtherRule | None = None
+    absence: Deduction | None = None
+
+    def of(self, kind: str) -> Rule | Deduction | None:
+        return getattr(self, kind)
+
+
+class Scheme(Record):
+    """A points scheme (履职积分办法) and the years it applies to: each year keeps the rules it had."""
+
+    years: list[Year] = Field(min_length=1)
+    title: Text
+    note: LongText | None = None
+    rules: Rules
+
+
+@dataclass(frozen=True)
+class DeputyYear:
+    """One deputy's work on record in one year, in date order (entries of a day in the order written)."""
+
+    deputy: str
+    year: int
+    activities: tuple[Activity, ...]
+
+
 @dataclass(frozen=True)
 class Problem:
     """One finding about the content, printed as `path:line: field: message (hint)`."""
@@ -176,6 +334,10 @@ class Content:
     areas: dict[str, Area] = field(default_factory=dict)
     stations: dict[str, Station] = field(default_factory=dict)
     deputies: dict[str, Deputy] = field(default_factory=dict)
+    records: dict[str, dict[int, DeputyYear]] = field(default_factory=dict)
+    """Work on record: deputy id -> year -> activities; only deputies in `deputies` (no record: no key)."""
+    schemes: dict[int, Scheme] = field(default_factory=dict)
+    """Points schemes by year; one scheme may serve several years. A year without a scheme earns no points."""
 
     @property
     def pages_dir(self) -> Path:

@@ -17,15 +17,27 @@ NUMERIC_TEXT = {model.AREA_CODE_PATTERN, model.PHONE_PATTERN}
 
 
 def json_schemas() -> dict[str, dict[str, Any]]:
-    """`{"deputy": ..., "station": ..., "areas": ...}`, written by the CLI as `<name>.schema.json`."""
-    area = _schema(model.Area)
-    areas = {"type": "array", "items": area}
-    schemas = {"deputy": _schema(model.Deputy), "station": _schema(model.Station), "areas": areas}
+    """`{"deputy": ..., "station": ..., "areas": ..., "records": ..., "scoring": ...}`, written by the CLI as
+    `<name>.schema.json`."""
+    schemas = {
+        "deputy": _schema(model.Deputy),
+        "station": _schema(model.Station),
+        "areas": _list_of(model.Area),
+        "records": _schema(model.ActivityFile),
+        "scoring": _list_of(model.Scheme),
+    }
     labelled = {}
     for name, schema in schemas.items():
         title, description = messages.SCHEMA_TITLES[name]
         labelled[name] = {"$schema": DRAFT, **schema, "title": title, "description": description}
     return labelled
+
+
+def _list_of(record: type[BaseModel]) -> dict[str, Any]:
+    """A file whose top level is a list of records; definitions stay at the top, where `$ref`s look for them."""
+    items = _schema(record)
+    definitions = items.pop("$defs", None)
+    return {"type": "array", "items": items, **({"$defs": definitions} if definitions else {})}
 
 
 def _schema(record: type[BaseModel]) -> dict[str, Any]:
