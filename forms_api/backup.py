@@ -6,22 +6,28 @@
 - A restore replaces the log with a backup through `EventLog.rewrite`: under the exclusive lock, atomically. It refuses
   when the queue holds an event the backup does not (the queue is newer: restoring would lose those) unless forced.
   Events are compared by type, ref, time and actor, so a queue anonymised since the backup does not count as newer.
+- The key of the yearly evaluations (forms_api/evaluations.py, `evaluations.key` in the queue folder) travels in the
+  backup as its first line, `{"key": "<hex>", "type": "evaluations_key"}`, so that one file holds everything; a
+  restore puts it back in the queue folder (and never into the log). Without it, this year's evaluations restored from
+  the backup could not be told from new ones by the same phone.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from forms_api import messages
-from forms_api.queue import EventLog, parse_line
+from forms_api import evaluations, messages
+from forms_api.queue import EventLog, QueueUnavailable, parse_line
 from forms_api.workflow import State
 
 PREFIX = "mashang-queue-"
 SUFFIX = ".jsonl"
+KEY_TYPE = "evaluations_key"
 _NAME_RE = re.compile(rf"^{re.escape(PREFIX)}\d{{8}}T\d{{6}}(?:-\d+)?{re.escape(SUFFIX)}$")
 
 
@@ -37,13 +43,32 @@ class NewerQueue(BackupError):
 class Contents:
     events: int
     submissions: int
+    evaluations: int = 0
 
 
 def contents(events: list[dict]) -> Contents:
     state = State()
     for event in events:
         state.apply(event)
-    return Contents(events=len(events), submissions=len(state.submissions))
+    return Contents(events=len(events), submissions=len(state.submissions), evaluations=len(state.evaluations))
+
+
+def key_line(key: str) -> bytes:
+    return json.dumps({"key": key, "type": KEY_TYPE}, sort_keys=True, separators=(",", ":")).encode("ascii") + b"\n"
+
+
+def split_key(events: list[dict], path: Path) -> tuple[str | None, list[dict]]:
+    """The evaluations key a backup carries (None for none) and its events without it."""
+    key = None
+    rest = []
+    for number, event in enumerate(events, start=1):
+        if event.get("type") != KEY_TYPE:
+            rest.append(event)
+        elif key is None and evaluations.valid_key(event.get("key")):
+            key = event["key"]
+        else:
+            raise BackupError(messages.BACKUP_DAMAGED.format(path=path, line=number))
+    return key, rest
 
 
 def target_path(dest: Path, moment: datetime) -> Path:
@@ -63,10 +88,14 @@ def backup(log: EventLog, dest: Path, moment: datetime) -> tuple[Path, Contents]
     """Snapshot `log` into `dest` (a file, or a folder for a time-stamped file); read it back to count and check it."""
     path = target_path(Path(dest), moment)
     try:
-        log.snapshot(path)
+        key = evaluations.read_key(log.directory)
+    except QueueUnavailable as exc:
+        raise BackupError(messages.BACKUP_KEY_UNREADABLE.format(reason=exc)) from exc
+    try:
+        log.snapshot(path, prefix=[key_line(key)] if key is not None else [])
     except OSError as exc:
         raise BackupError(messages.BACKUP_WRITE_FAILED.format(path=path, reason=exc.strerror or exc)) from exc
-    return path, contents(load(path))
+    return path, contents(split_key(load(path), path)[1])
 
 
 def prune(folder: Path, keep: int) -> list[Path]:
@@ -105,11 +134,12 @@ class Restored:
     contents: Contents
     replaced: int  # events in the queue before
     lost: int  # of those, events the backup did not hold (only with force)
+    key_missing: bool = False  # evaluations restored, but no key for them in the backup nor in the queue folder
 
 
 def restore(queue_dir: Path, path: Path, *, force: bool = False) -> Restored:
     """Replace the queue in `queue_dir` (created if missing) by the backup at `path`; see the module's docstring."""
-    events = load(path)
+    key, events = split_key(load(path), Path(path))
     log = EventLog(Path(queue_dir))
     result = Restored(path=Path(path), contents=contents(events), replaced=0, lost=0)
 
@@ -119,7 +149,18 @@ def restore(queue_dir: Path, path: Path, *, force: bool = False) -> Restored:
         if newer and not force:
             latest = max((event.get("at") or "" for event in current if _identity(event) in newer), default="")
             raise NewerQueue(messages.RESTORE_NEWER.format(count=result.lost, latest=latest, queue=queue_dir))
+        if key is not None:  # under the log's lock, once the restore is sure to go ahead
+            try:
+                evaluations.install_key(Path(queue_dir), key)
+            except OSError as exc:
+                reason = exc.strerror or exc
+                raise BackupError(messages.BACKUP_WRITE_FAILED.format(path=queue_dir, reason=reason)) from exc
         return events
 
     log.rewrite(transform)
+    if key is None and result.contents.evaluations:
+        try:
+            result.key_missing = evaluations.read_key(Path(queue_dir)) is None
+        except QueueUnavailable:
+            result.key_missing = True
     return result

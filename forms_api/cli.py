@@ -1,5 +1,5 @@
 """`python -m forms_api list | show | assign | reply | close | reopen | note | export | stats`: the staff tools;
-`purge | backup | restore`: the operator's (retention, backups; at the end of this file).
+`stats --public`, `purge | backup | restore`: the operator's (public figures, retention, backups).
 
 A thin command line over the event log (forms_api/queue.py) and the workflow (forms_api/workflow.py). Every action is
 ONE event appended through `EventLog.append`, with `workflow.check` run inside `decide`, i.e. under the log's exclusive
@@ -25,7 +25,7 @@ from typing import Any
 import click
 import yaml
 
-from forms_api import backup, config, export, retention
+from forms_api import backup, config, export, public_stats, retention
 from forms_api import messages as m
 from forms_api.export import Calendar, assignee_text, list_lines, one_line, plain, show_lines, shown_deadline
 from forms_api.queue import LOG_NAME, EventLog, QueueUnavailable, write_atomically
@@ -526,12 +526,49 @@ def export_cases(
 @main.command(help=H["stats"], short_help=m.STAFF_SHORT_HELP["stats"])
 @today_option
 @holidays_option
+@click.option("--public", is_flag=True, help=H["stats.public"])
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help=H["stats.out"])
+@click.option("--min-submissions", type=click.IntRange(min=1), default=None, help=H["stats.min_submissions"])
 @pass_staff
-def stats(staff: Staff, today: date | None, holidays: Path | None) -> None:
+def stats(
+    staff: Staff,
+    today: date | None,
+    holidays: Path | None,
+    public: bool,
+    out: Path | None,
+    min_submissions: int | None,
+) -> None:
+    if not public and (out is not None or min_submissions is not None):
+        raise click.UsageError(m.STAFF_PUBLIC_ONLY)
     cal, today = load_calendar(holidays), today or now().date()
-    figures = export.compute_stats(staff.state().submissions.values(), today, cal.holidays, cal.workdays)
-    for line in export.stats_lines(figures, today):
+    if public:
+        write_public_stats(staff, out, today, cal, min_submissions or public_stats.MIN_SUBMISSIONS)
+        return
+    state = staff.state()
+    figures = export.compute_stats(state.submissions.values(), today, cal.holidays, cal.workdays)
+    for line in [*export.stats_lines(figures, today), *export.evaluation_lines(state.evaluations)]:
         click.echo(line)
+
+
+def write_public_stats(staff: Staff, out: Path | None, today: date, cal: Calendar, min_submissions: int) -> None:
+    """`stats --public`: the figures per deputy and station for the site (forms_api/public_stats.py)."""
+    log_path = staff.queue_dir / LOG_NAME
+    if not log_path.is_file():
+        raise StaffError(m.STAFF_NO_QUEUE.format(path=staff.queue_dir))
+    out = out or config.resolve_path(public_stats.DEFAULT_PATH)
+    try:
+        state = public_stats.read_state(log_path)
+    except OSError as exc:
+        raise StaffError(m.STAFF_QUEUE_UNAVAILABLE.format(reason=exc)) from exc
+    figures = public_stats.compute(state, today, cal, min_submissions)
+    try:
+        public_stats.write(out, figures)
+    except OSError as exc:
+        raise StaffError(m.STAFF_WRITE_FAILED.format(path=out, reason=exc.strerror or exc)) from exc
+    counts = {"deputies": len(figures["deputies"]), "stations": len(figures["stations"])}
+    click.echo(
+        m.STAFF_PUBLIC_STATS_DONE.format(path=out, min=min_submissions, too_few=public_stats.too_few(figures), **counts)
+    )
 
 
 # --- operations: retention, backup and restore (forms_api/retention.py, forms_api/backup.py) --------------------------
@@ -592,5 +629,7 @@ def restore_queue(staff: Staff, file: Path, force: bool) -> None:
     click.echo(m.RESTORE_DONE.format(path=file, queue=staff.queue_dir, **counts))
     if restored.lost:
         click.echo(m.RESTORE_FORCED.format(lost=restored.lost))
+    if restored.key_missing:
+        click.echo(m.RESTORE_NO_KEY.format(count=restored.contents.evaluations))
     for line in retention.purge(EventLog(staff.queue_dir), days=days, today=now().date()).lines():
         click.echo(line)

@@ -23,7 +23,7 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from forms_api import messages
-from forms_api.workflow import CITIZEN, RATINGS, STATUSES, TZ, Submission, deadline_for, parse_at
+from forms_api.workflow import CITIZEN, RATINGS, STATUSES, TZ, Evaluation, Submission, deadline_for, parse_at
 
 
 class Calendar(NamedTuple):
@@ -384,3 +384,17 @@ def stats_lines(figures: Stats, today: date) -> list[str]:
         ),
         messages.STAFF_STATS_RATINGS.format(count=sum(figures.ratings.values()), items=ratings),
     ]
+
+
+def evaluation_lines(evaluations: Iterable[Evaluation]) -> list[str]:
+    """`stats`: the yearly evaluations of deputies, one line per year (newest first); nothing when there are none."""
+    by_year: dict[int, Counter[str]] = {}
+    for evaluation in evaluations:
+        by_year.setdefault(evaluation.year, Counter())[evaluation.rating] += 1
+    sep = messages.STAFF_LIST_SEPARATOR
+    lines = []
+    for year in sorted(by_year, reverse=True):
+        counts = by_year[year]
+        items = sep.join(messages.STAFF_STATS_ITEM.format(label=key, count=counts[key]) for key in RATINGS)
+        lines.append(messages.STAFF_STATS_EVALUATIONS.format(year=year, count=sum(counts.values()), items=items))
+    return lines

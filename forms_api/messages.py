@@ -108,6 +108,9 @@ FIELD_ERRORS = {
     "code_missing": "请填写查询码。",
     "rating_invalid": "请选择评价：满意、基本满意或不满意。",
     "comment_long": "评价意见不能超过 {max} 个字。",
+    "target_not_deputy": "年度满意度评价只针对人大代表，请从代表的页面评价。",
+    "mobile_missing": "请填写手机号码。",
+    "mobile_invalid": "手机号码格式不正确：请填写 11 位手机号码。",
 }
 
 # Answers that are not about one field. Keys are HTTP status codes or names.
@@ -124,6 +127,9 @@ API_ERRORS = {
     500: "系统出现错误，请稍后再试。",
     503: "系统暂时无法使用，请稍后再试。",
     "targets_unavailable": "系统暂时无法核对留言对象，请稍后再试。您的留言尚未提交成功。",
+    "evaluated_twice": (
+        "这个手机号码今年已经评价过这位代表。每个手机号码每年只能对同一位代表评价一次，明年可以再次评价。"
+    ),
 }
 
 # The service's own pages, for the plain HTML form (JavaScript off) and the no-JavaScript track and rating forms.
@@ -164,6 +170,13 @@ PAGE_TEXTS = {
     "rated_reopened": "感谢您的评价！我们会重新办理您的留言。",
     "deputy": "代表",
     "station": "联络站",
+    "evaluated_title": "评价已提交",
+    "evaluated_lead": "感谢您对代表履职情况的评价！",
+    "evaluated_deputy": "被评价的代表",
+    "evaluated_year": "评价年度",
+    "evaluated_year_value": "{year} 年",
+    "evaluated_rating": "您的评价",
+    "evaluated_hint": "每个手机号码每年只能对同一位代表评价一次。您的手机号码不会被保存，评价意见不会公开。",
 }
 DATETIME_FORMAT = "{year}年{month}月{day}日 {hour:02d}:{minute:02d}"
 DATE_FORMAT = "{year}年{month}月{day}日"
@@ -233,7 +246,18 @@ STAFF_HELP = {
     "export.format": "文件格式：csv（UTF-8，带 BOM，Excel 可直接打开）或 xlsx。",
     "export.out": "输出文件（整体写好后才替换）；写 - 则把 CSV 输出到屏幕（不能与 --personal 同用）。",
     "export.personal": "包含姓名和电话；文件权限设为 0600（仅本人可读）。请妥善保管，用完删除。",
-    "stats": "统计：各状态件数、逾期件数、按期答复率、首次答复用时中位数和评价分布。不含个人信息。",
+    "stats": (
+        "统计：各状态件数、逾期件数、按期答复率、首次答复用时中位数、评价分布和代表年度评价。不含个人信息。"
+        "加 --public 则为网站写出每位代表、每个联络站的公开统计（JSON 文件，生成网站时读取）。"
+    ),
+    "stats.public": (
+        "为网站写出公开统计：每位代表和每个联络站的收到、答复、按期答复件数，答复用时中位数，评价分布，"
+        "以及代表的年度评价；留言不足 --min-submissions 条的只标明“too_few”，不公布数字。不含个人信息。"
+    ),
+    "stats.out": (
+        "公开统计的输出文件（整体写好后才替换；默认：项目目录下的 var/public/stats.json，网站生成时从这里读取）。"
+    ),
+    "stats.min_submissions": "公布数字所需的最少留言数（年度评价同样按年计算），默认 5。",
 }
 
 # One line per command in the group's command list (click cuts its own at a full stop, which "。" is not).
@@ -345,6 +369,12 @@ STAFF_STATS_MEDIAN = "首次答复用时中位数：{days}"
 STAFF_STATS_DAYS = "{days:.1f} 天"
 STAFF_STATS_RATINGS = "评价（共 {count} 次）：{items}"
 STAFF_STATS_NONE = "-"
+STAFF_STATS_EVALUATIONS = "{year} 年代表年度评价（共 {count} 次）：{items}"
+STAFF_PUBLIC_ONLY = "--out 和 --min-submissions 只能与 --public 一起使用。"
+STAFF_PUBLIC_STATS_DONE = (
+    "已写入公开统计 {path}：{deputies} 位代表、{stations} 个联络站，其中 {too_few} 个留言不足 {min} 条、不公布数字。"
+    "不含个人信息。"
+)
 STAFF_LIST_SEPARATOR = "，"
 
 # --- end of staff tools -----------------------------------------------------------------------------------------------
@@ -356,7 +386,8 @@ STAFF_LIST_SEPARATOR = "，"
 OPS_HELP = {
     "purge": (
         "匿名化办结满保存期限的留言：删除姓名和电话，留言内容、答复、评价意见和备注中的电话号码（7 位以上的数字）"
-        "和留言人姓名换成占位符。重写留言队列（整体写好后才替换，服务运行时也安全）；再次运行不会重复修改。"
+        "和留言人姓名换成占位符；删除满保存期限的年度评价中的评价意见。"
+        "重写留言队列（整体写好后才替换，服务运行时也安全）；再次运行不会重复修改。"
         "由系统定时任务每天运行一次。"
     ),
     "purge.days": "保存期限：办结满这么多天的留言被匿名化（默认：环境变量 FORMS_RETENTION_DAYS，否则 365）。",
@@ -394,6 +425,8 @@ PURGE_DRY_RUN = (
 )
 PURGE_KEPT = "未到期限，保持不变：已办结 {recent} 条，未办结 {open} 条。"
 PURGE_BAD_CONFIG = "无法读取保存期限：{reason}"
+PURGE_EVALUATIONS = "已删除 {count} 条满 {days} 天的年度评价中的评价意见（评价年度已过的，也删除其去重标记）。"
+PURGE_EVALUATIONS_DRY_RUN = "将删除 {count} 条满 {days} 天的年度评价中的评价意见（评价年度已过的，也删除其去重标记）。"
 
 BACKUP_DONE = "已备份 {events} 条记录（{submissions} 条留言）到 {path}（含个人信息，仅本人可读）。"
 BACKUP_PRUNED = "已删除 {count} 份较早的备份。"
@@ -401,9 +434,11 @@ BACKUP_WRITE_FAILED = "无法写入备份 {path}：{reason}"
 BACKUP_READ_FAILED = "无法读取备份 {path}：{reason}"
 BACKUP_DAMAGED = "备份 {path} 已损坏：第 {line} 行不是完整的记录。请换用其他备份。"
 BACKUP_MISSING = "找不到备份文件 {path}。"
+BACKUP_KEY_UNREADABLE = "无法备份年度评价的密钥：{reason}"
 
 RESTORE_DONE = "已用 {path} 恢复留言队列 {queue}：{events} 条记录（{submissions} 条留言）。"
 RESTORE_FORCED = "注意：队列中原有的 {lost} 条记录不在备份中，已被覆盖。"
+RESTORE_NO_KEY = "注意：这份备份含 {count} 条年度评价，但不含年度评价的密钥：同一手机号码今年可能再次评价同一位代表。"
 RESTORE_NEWER = (
     "拒绝恢复：留言队列 {queue} 中有 {count} 条记录不在这份备份中（最近一条在 {latest}），队列比备份新，"
     "恢复会丢失这些记录。请换用更新的备份；确要覆盖，请先用 backup 备份当前队列，再加 --force。"

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from forms_api import messages, workflow
-from forms_api.schema import TARGET_PATTERN
+from forms_api.schema import DEPUTY_PATTERN, TARGET_PATTERN
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
@@ -47,7 +47,7 @@ def _errors(*statuses: int, html: bool = True) -> dict[str, Any]:
         400: ("Invalid fields: each named with a Chinese message", "Errors"),
         403: ("Origin not allowed (another site), or a cross-site browser request", "Error"),
         404: ("No submission has this tracking code (the same answer for any wrong code)", "Error"),
-        409: ("Refused by the workflow (not answered yet, already rated, reopened)", "Error"),
+        409: ("Refused by the workflow (not answered yet, already rated, reopened; evaluated this year)", "Error"),
         413: ("Request body too large", "Error"),
         415: ("Neither JSON nor an urlencoded form", "Error"),
         429: ("Too many requests from this address; see Retry-After", "Error"),
@@ -123,6 +123,37 @@ def _schemas(config: Mapping[str, Any]) -> dict[str, Any]:
                 "code": text(minLength=1),
                 "rating": {"type": "string", "enum": list(messages.RATINGS), "description": "不满意 reopens"},
                 "comment": {**nullable_text, "maxLength": config["MAX_COMMENT"]},
+            },
+        },
+        "Evaluation": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["target", "rating", "phone", "consent"],
+            "properties": {
+                "target": text(pattern=DEPUTY_PATTERN, description="deputy:<id> of a current deputy"),
+                "rating": {"type": "string", "enum": list(messages.RATINGS)},
+                "comment": {
+                    **nullable_text,
+                    "maxLength": config["MAX_COMMENT"],
+                    "description": "optional; read by staff, never published",
+                },
+                "phone": text(
+                    maxLength=32,
+                    description="mainland mobile (1[3-9] and 9 digits), spaces and hyphens ignored: one evaluation "
+                    "per phone, deputy and year; only a keyed hash of it is stored",
+                ),
+                "consent": {"type": "boolean", "enum": [True], "description": "agreement to the privacy notice"},
+                "website": text(description="leave empty (a field for robots)"),
+            },
+        },
+        "EvaluationReceipt": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["target", "year", "rating"],
+            "properties": {
+                "target": text(pattern=DEPUTY_PATTERN),
+                "year": {"type": "integer", "description": "the year the evaluation counts for (China Standard Time)"},
+                "rating": {"type": "string", "enum": list(messages.RATINGS)},
             },
         },
         "Status": {
@@ -289,6 +320,27 @@ def document(config: Mapping[str, Any]) -> dict[str, Any]:
                     "summary": "Rate the answer once, the tracking code in the body (for the site's track page)",
                     "requestBody": _body("RatingWithCode", {"code": EXAMPLE_CODE, "rating": "基本满意", "comment": ""}),
                     "responses": {"200": lookup_status, **_errors(400, 403, 404, 409, 413, 415, 429, 503)},
+                }
+            },
+            "/api/evaluations": {
+                "post": {
+                    "operationId": "evaluate",
+                    "summary": "Evaluate a deputy's work this year, once per phone number, deputy and year",
+                    "requestBody": _body(
+                        "Evaluation",
+                        {
+                            "target": EXAMPLE_TARGET,
+                            "rating": "满意",
+                            "comment": "经常到联络站接待群众。",
+                            "phone": "139 0013 9000",
+                            "consent": True,
+                            "website": "",
+                        },
+                    ),
+                    "responses": {
+                        "201": _answer("Stored (fsynced)", "EvaluationReceipt", html=True),
+                        **_errors(400, 403, 409, 413, 415, 429, 503),
+                    },
                 }
             },
             "/api/health": {

@@ -339,16 +339,18 @@ class EventLog:
         if self._failure is None:
             self._failure = reason
 
-    def snapshot(self, dest: Path) -> int:
+    def snapshot(self, dest: Path, prefix: Iterable[bytes] = ()) -> int:
         """Copy the log's complete lines to `dest` (atomically, fsynced) under a shared lock; return its events.
 
-        For backups and deploys: the copy is a state the log really had, with no append half in it.
+        For backups and deploys: the copy is a state the log really had, with no append half in it. `prefix`: whole
+        lines written before the log's (not counted), e.g. the backup's copy of the evaluations key.
         """
         dest = Path(dest)
         count = 0
 
         def lines(fd: int, size: int) -> Iterator[bytes]:
             nonlocal count
+            yield from prefix
             for line, _ in _complete_lines(fd, 0, size):
                 count += parse_line(line) is not None
                 yield line + b"\n"

@@ -9,6 +9,10 @@ What "anonymise" means for every event of such a case (found by `ref`, including
   local numbers, ID card and account numbers) and every occurrence of the citizen's own name become stand-ins;
 - the `submitted` event gets `"anonymised": "YYYY-MM-DD"`, the day it was done.
 
+Yearly evaluations of deputies (`evaluated` events, no `ref`) given `days` or more days before: `comment` becomes
+null, and so does `voter` (the keyed hash standing for the phone number) once the evaluation's year is over, when it
+can no longer be needed to refuse a second evaluation. Target, year and rating stay: they are the public figures.
+
 The tracking code stays, so the citizen's code still shows status and answer (never personal data, as before).
 Everything else in the log stays byte for byte. The log is rewritten through `EventLog.rewrite` (exclusive lock,
 temporary file, fsync, os.replace, fsync of the folder), so appends that wait for the lock land in the new file.
@@ -24,7 +28,7 @@ from datetime import date, timedelta
 
 from forms_api import messages
 from forms_api.queue import LOG_NAME, EventLog, read_events
-from forms_api.workflow import State
+from forms_api.workflow import EVALUATED, TZ, State, parse_at
 
 FREE_TEXT_FIELDS = ("text", "comment", "answer", "note", "reason")
 MARKER = "anonymised"
@@ -70,6 +74,7 @@ class Report:
     recent_closed: int = 0
     open: int = 0
     events_changed: int = 0
+    evaluations: int = 0  # yearly evaluations whose comment or voter hash this run removed
 
     @property
     def already(self) -> int:
@@ -86,7 +91,11 @@ class Report:
             "events": self.events_changed,
         }
         first = messages.PURGE_DRY_RUN if dry_run else messages.PURGE_DONE
-        return [first.format(**values), messages.PURGE_KEPT.format(**values)]
+        lines = [first.format(**values), messages.PURGE_KEPT.format(**values)]
+        if self.evaluations:
+            evaluated = messages.PURGE_EVALUATIONS_DRY_RUN if dry_run else messages.PURGE_EVALUATIONS
+            lines.append(evaluated.format(count=self.evaluations, days=self.days))
+        return lines
 
 
 def due_refs(state: State, cutoff: date, report: Report) -> set[str]:
@@ -118,6 +127,11 @@ def anonymise(events: list[dict], *, days: int, today: date) -> tuple[list[dict]
     result = []
     for event in events:
         ref = event.get("ref")
+        if event.get("type") == EVALUATED:
+            new = scrub_evaluation(event, report.cutoff, today)
+            report.evaluations += new != event
+            result.append(new)
+            continue
         if ref not in due:
             result.append(event)
             continue
@@ -146,6 +160,24 @@ def scrub(event: dict, names: Iterable[str], today: date) -> dict:
     return new
 
 
+def scrub_evaluation(event: dict, cutoff: date, today: date) -> dict:
+    """An `evaluated` event given on `cutoff` or earlier without its comment, and without its voter hash once its
+    year is over (a new dict; the same values when there is nothing to do or the event is malformed)."""
+    try:
+        given = parse_at(event["at"]).astimezone(TZ).date()
+    except (KeyError, TypeError, ValueError):
+        return event
+    if given > cutoff:
+        return event
+    new = dict(event)
+    if new.get("comment") is not None:
+        new["comment"] = None
+    year = new.get("year")
+    if new.get("voter") is not None and isinstance(year, int) and year < today.year:
+        new["voter"] = None
+    return new
+
+
 def purge(log: EventLog, *, days: int, today: date, dry_run: bool = False) -> Report:
     """Anonymise the due cases of `log` (see the module's docstring); with `dry_run` only count them.
 
@@ -153,7 +185,7 @@ def purge(log: EventLog, *, days: int, today: date, dry_run: bool = False) -> Re
     the log; the rewrite itself decides again under the exclusive lock, against every append made meanwhile.
     """
     _, report = anonymise(list(read_events(log.directory / LOG_NAME)), days=days, today=today)
-    if dry_run or report.anonymised == 0:
+    if dry_run or (report.anonymised == 0 and report.evaluations == 0):
         return report
 
     def transform(events: list[dict]) -> list[dict]:

@@ -1,4 +1,5 @@
-"""What a submission, a rating and a look-up may contain: field-by-field checks with one Chinese message per field.
+"""What a submission, a rating, a yearly evaluation and a look-up may contain: field-by-field checks with one Chinese
+message per field.
 
 Two encodings reach the same checks: JSON (typed values) and the plain HTML form (every value a string, checkboxes
 "on"). Each check returns the cleaned value or a message; the caller gets every field's problem at once.
@@ -19,7 +20,9 @@ from forms_api import messages
 
 SUBMISSION_FIELDS = ("target", "category", "text", "name", "phone", "consent", "anonymous", "website")
 RATING_FIELDS = ("rating", "comment")
+EVALUATION_FIELDS = ("target", "rating", "comment", "phone", "consent", "website")
 TARGET_PATTERN = r"^(deputy|station):[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
+DEPUTY_PATTERN = r"^deputy:[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 _TARGET = re.compile(TARGET_PATTERN)
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
 _LANDLINE = re.compile(r"0[0-9]{2,3}[0-9]{7,8}")
@@ -186,6 +189,47 @@ def _phone(data: Mapping[str, Any]) -> str:
     return phone
 
 
+def _mobile(data: Mapping[str, Any]) -> str:
+    """A mainland mobile number (the yearly evaluation counts one per phone): digits only, or Invalid."""
+    value = _string(data, "phone", required="mobile_missing")
+    phone = normalise_phone(value) if len(value) <= 32 else None
+    if phone is None or not _MOBILE.fullmatch(phone):
+        raise _error("phone", "mobile_invalid")
+    return phone
+
+
+def _target(data: Mapping[str, Any], targets: Targets, *, deputies_only: bool = False) -> str:
+    value = _string(data, "target", required="target_missing")
+    if not _TARGET.fullmatch(value):
+        raise _error("target", "target_unknown")
+    if deputies_only and not value.startswith("deputy:"):
+        raise _error("target", "target_not_deputy")
+    problem = targets.check(value)
+    if problem:
+        raise _error("target", problem)
+    return value
+
+
+def _consent(data: Mapping[str, Any], form: bool) -> bool:
+    if not _bool(data, "consent", form=form):
+        raise _error("consent", "consent_missing")
+    return True
+
+
+def _rating(data: Mapping[str, Any]) -> str:
+    value = _string(data, "rating", required="rating_invalid")
+    if value not in messages.RATINGS:
+        raise _error("rating", "rating_invalid")
+    return value
+
+
+def _comment(data: Mapping[str, Any], limits: Limits) -> str:
+    raw = data.get("comment", "")
+    if isinstance(raw, str) and len(raw) > limits.max_comment:
+        raise _error("comment", "comment_long", max=limits.max_comment)
+    return _string(data, "comment")
+
+
 def _collect(data: Mapping[str, Any], allowed: tuple[str, ...], repeated: set[str]) -> dict[str, str]:
     errors = {name: _error(name, "duplicate_field").args[0] for name in allowed if name in repeated}
     for name in data:
@@ -210,15 +254,6 @@ def check_submission(
     errors = _collect(data, SUBMISSION_FIELDS, set(repeated))
     cleaned: dict[str, Any] = {}
 
-    def target() -> str:
-        value = _string(data, "target", required="target_missing")
-        if not _TARGET.fullmatch(value):
-            raise _error("target", "target_unknown")
-        problem = targets.check(value)
-        if problem:
-            raise _error("target", problem)
-        return value
-
     def category() -> str:
         value = _string(data, "category", required="category_missing")
         if value not in limits.categories:
@@ -231,17 +266,12 @@ def check_submission(
             raise _error("name", "name_long", max=limits.max_name)
         return _string(data, "name")
 
-    def consent() -> bool:
-        if not _bool(data, "consent", form=form):
-            raise _error("consent", "consent_missing")
-        return True
-
-    _run(errors, cleaned, "target", target)
+    _run(errors, cleaned, "target", lambda: _target(data, targets))
     _run(errors, cleaned, "category", category)
     _run(errors, cleaned, "text", lambda: _text(data, limits))
     _run(errors, cleaned, "name", name)
     _run(errors, cleaned, "phone", lambda: _phone(data))
-    _run(errors, cleaned, "consent", consent)
+    _run(errors, cleaned, "consent", lambda: _consent(data, form))
     _run(errors, cleaned, "anonymous", lambda: _bool(data, "anonymous", form=form))
     _run(errors, cleaned, "website", lambda: _string(data, "website", strip=False))
     return cleaned, _ordered(errors, SUBMISSION_FIELDS)
@@ -263,22 +293,24 @@ def check_rating(
     cleaned: dict[str, Any] = {}
     if with_code:
         cleaned["code"] = check_code(data, errors)
-
-    def rating() -> str:
-        value = _string(data, "rating", required="rating_invalid")
-        if value not in messages.RATINGS:
-            raise _error("rating", "rating_invalid")
-        return value
-
-    def comment() -> str:
-        raw = data.get("comment", "")
-        if isinstance(raw, str) and len(raw) > limits.max_comment:
-            raise _error("comment", "comment_long", max=limits.max_comment)
-        return _string(data, "comment")
-
-    _run(errors, cleaned, "rating", rating)
-    _run(errors, cleaned, "comment", comment)
+    _run(errors, cleaned, "rating", lambda: _rating(data))
+    _run(errors, cleaned, "comment", lambda: _comment(data, limits))
     return cleaned, _ordered(errors, allowed)
+
+
+def check_evaluation(
+    data: Mapping[str, Any], *, form: bool, limits: Limits, targets: Targets, repeated: Collection[str] = ()
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """(cleaned yearly evaluation, {field: message}): a current deputy, a rating, a mobile number, consent."""
+    errors = _collect(data, EVALUATION_FIELDS, set(repeated))
+    cleaned: dict[str, Any] = {}
+    _run(errors, cleaned, "target", lambda: _target(data, targets, deputies_only=True))
+    _run(errors, cleaned, "rating", lambda: _rating(data))
+    _run(errors, cleaned, "comment", lambda: _comment(data, limits))
+    _run(errors, cleaned, "phone", lambda: _mobile(data))
+    _run(errors, cleaned, "consent", lambda: _consent(data, form))
+    _run(errors, cleaned, "website", lambda: _string(data, "website", strip=False))
+    return cleaned, _ordered(errors, EVALUATION_FIELDS)
 
 
 def check_lookup(data: Mapping[str, Any], repeated: Collection[str] = ()) -> tuple[str, dict[str, str]]:

@@ -1,9 +1,10 @@
 """Abuse and safety: client IP from trusted proxies, rate limits, Origin allow-list, CORS, headers, log masking.
 
-Rate limits (flask-limiter) are per client IP and per bucket: `submit` (new submissions), `rating` and `lookup` (status
-by tracking code, path and body variants together). The counters live in RATELIMIT_STORAGE_URI; the default
-`memory://` is per process, so with several gunicorn workers each keeps its own count and a client gets N x the limit:
-ship one worker with threads (deploy/gunicorn.conf.py) or point the storage at Redis.
+Rate limits (flask-limiter) are per client IP and per bucket: `submit` (new submissions), `rating`, `evaluate` (yearly
+evaluations of deputies) and `lookup` (status by tracking code, path and body variants together). The counters live
+in RATELIMIT_STORAGE_URI; the default `memory://` is per process, so with several gunicorn workers each keeps its own
+count and a client gets N x the limit: ship one worker with threads (deploy/gunicorn.conf.py) or point the storage at
+Redis.
 """
 
 from __future__ import annotations
@@ -24,7 +25,12 @@ from forms_api import messages
 View = TypeVar("View", bound=Callable[..., Any])
 
 # --- Rate limits ------------------------------------------------------------------------------------------------------
-BUCKET_SETTING = {"submit": "RATE_LIMIT", "rating": "RATE_LIMIT", "lookup": "LOOKUP_RATE_LIMIT"}
+BUCKET_SETTING = {
+    "submit": "RATE_LIMIT",
+    "rating": "RATE_LIMIT",
+    "evaluate": "RATE_LIMIT",
+    "lookup": "LOOKUP_RATE_LIMIT",
+}
 
 
 def rate_limited(bucket: str) -> Callable[[View], View]:

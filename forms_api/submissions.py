@@ -1,4 +1,4 @@
-"""The HTTP endpoints under /api: submit, look up by tracking code, rate the answer, health.
+"""The HTTP endpoints under /api: submit, look up by tracking code, rate the answer, evaluate a deputy, health.
 
 Two kinds of client, one set of endpoints:
 
@@ -24,9 +24,17 @@ from typing import Any, NamedTuple
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, UnsupportedMediaType
 
-from forms_api import messages, workflow
+from forms_api import evaluations, messages, workflow
 from forms_api.queue import EventLog, QueueUnavailable
-from forms_api.schema import Limits, Targets, TargetsUnavailable, check_lookup, check_rating, check_submission
+from forms_api.schema import (
+    Limits,
+    Targets,
+    TargetsUnavailable,
+    check_evaluation,
+    check_lookup,
+    check_rating,
+    check_submission,
+)
 from forms_api.security import rate_limited
 
 bp = Blueprint("submissions", __name__, url_prefix="/api")
@@ -379,6 +387,53 @@ def rate_by_body() -> Response:
     if errors:
         return invalid(errors)
     return _rate(fields["code"], fields["rating"], fields["comment"])
+
+
+def evaluation_receipt(target: str, year: int, rating: str) -> Response:
+    """201 for a stored yearly evaluation: JSON, or a thank-you page for a form post."""
+    if wants_html():
+        name = service().targets.name(target)
+        return page("evaluated.html", 201, target=target, target_name=name, year=year, rating=rating)
+    response = jsonify({"target": target, "year": year, "rating": rating})
+    response.status_code = 201
+    return response
+
+
+@bp.post("/evaluations")
+@rate_limited("evaluate")
+def evaluate() -> Response:
+    """A constituent's yearly evaluation of a deputy: one per phone number, deputy and year; no number is stored."""
+    try:
+        body = read_body()
+    except BodyInvalid:
+        return body_invalid()
+    svc = service()
+    fields, errors = check_evaluation(
+        body.data, form=body.form, limits=svc.limits, targets=svc.targets, repeated=body.repeated
+    )
+    if errors:
+        return invalid(errors)
+    now = workflow.now()
+    if fields["website"]:  # the honeypot: looks accepted, stores nothing
+        log.info("honeypot filled: nothing stored")
+        return evaluation_receipt(fields["target"], now.year, fields["rating"])
+    queue = svc.log  # creates the queue folder, where the key lives
+    voter = evaluations.voter(evaluations.key(queue.directory), fields["phone"], fields["target"], now.year)
+    refused: list[bool] = []
+
+    def decide(state: workflow.State) -> dict | None:
+        if state.has_evaluated(voter):
+            refused.append(True)
+            return None
+        return workflow.make_evaluation(
+            fields["target"], now.year, fields["rating"], voter, now, comment=fields["comment"] or None
+        )
+
+    queue.append(decide)
+    if refused:
+        return error_response(409, messages.API_ERRORS["evaluated_twice"])
+    log.info("event %s %s", workflow.EVALUATED, fields["target"])
+    return evaluation_receipt(fields["target"], now.year, fields["rating"])
 
 
 @bp.get("/health")

@@ -12,6 +12,13 @@ Events (one JSON object each; every one has `type`, `ref`, `at`, `by`):
 
 A 不满意 rating reopens the submission in the fold itself: the API appends one `rated` event, never a second
 `reopened` one, so a rating and its consequence can never be split by a crash.
+
+One more event type in the same log belongs to no submission (no `ref`; `by` is always citizen):
+
+- evaluated: target (deputy:<id>), year, rating (满意 | 基本满意 | 不满意), comment (optional, never published),
+  voter: the keyed hash of phone + deputy + year (forms_api/evaluations.py), never the phone number itself; one
+  evaluation per voter, so a second one with the same voter is refused by the API and ignored by the fold.
+  Retention sets comment and (once its year is over) voter to null.
 """
 
 from __future__ import annotations
@@ -41,6 +48,8 @@ TZ = timezone(timedelta(hours=8), "CST")
 
 REF_RE = re.compile(r"^(\d{4})-(\d{6,})$")
 TARGET_RE = re.compile(r"^(deputy|station):[a-z0-9-]{1,64}$")
+EVALUATED = "evaluated"  # a constituent's yearly evaluation of a deputy: an event of no submission
+VOTER_RE = re.compile(r"^[0-9a-f]{64}$")
 MIN_CODE_LENGTH = 22  # 22 URL-safe base64 characters carry 132 bits
 
 # Fields each event type must carry besides type, ref, at and by (see make_event).
@@ -167,6 +176,24 @@ def make_event(event_type: str, ref: str, by: str, at: datetime | str | None = N
     return event
 
 
+def make_evaluation(
+    target: str, year: int, rating: str, voter: str, at: datetime | str | None = None, comment: str | None = None
+) -> dict:
+    """An `evaluated` event (ValueError names the problem): `voter` is the keyed hash from forms_api.evaluations."""
+    if not isinstance(target, str) or not TARGET_RE.fullmatch(target) or not target.startswith("deputy:"):
+        raise ValueError(f"bad deputy target {target!r}")
+    if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 9999:
+        raise ValueError(f"bad year {year!r}")
+    if rating not in RATINGS:
+        raise ValueError(f"rating must be one of {', '.join(RATINGS)}")
+    if not isinstance(voter, str) or not VOTER_RE.fullmatch(voter):
+        raise ValueError("voter must be a keyed hash (64 lowercase hex digits)")
+    event = {"type": EVALUATED, "by": CITIZEN, "at": at if isinstance(at, str) else timestamp(at)}
+    parse_at(event["at"])
+    event |= {"target": target, "year": year, "rating": rating, "comment": comment or None, "voter": voter}
+    return event
+
+
 # --- one submission ---------------------------------------------------------------------------------------------------
 
 
@@ -262,6 +289,18 @@ class Submission:
         }
 
 
+@dataclass
+class Evaluation:
+    """One constituent's yearly evaluation of a deputy; the comment and the voter hash stay out of repr()."""
+
+    target: str
+    year: int
+    rating: str
+    at: datetime
+    comment: str | None = field(default=None, repr=False)
+    voter: str | None = field(default=None, repr=False)  # None once retention dropped it
+
+
 # --- transitions ------------------------------------------------------------------------------------------------------
 
 
@@ -317,10 +356,13 @@ def _digest(value: str) -> bytes:
 
 
 class State:
-    """All submissions, folded from the log's events in order. Tolerant: a malformed event is counted, never fatal."""
+    """All submissions and evaluations, folded from the log's events in order. Tolerant: a malformed event is
+    counted, never fatal."""
 
     def __init__(self) -> None:
         self.submissions: dict[str, Submission] = {}
+        self.evaluations: list[Evaluation] = []
+        self._voters: set[str] = set()
         self.events = 0  # events applied
         self.ignored_events = 0  # unknown types, unknown refs, malformed fields
         self.skipped_lines = 0  # unparsable lines in the log (counted by forms_api.queue)
@@ -352,6 +394,10 @@ class State:
             if sub.submitted_at >= now - window and (phone is None or sub.phone == phone):
                 return sub
         return None
+
+    def has_evaluated(self, voter: str) -> bool:
+        """Whether an evaluation with this keyed hash (one phone, one deputy, one year) is in the log."""
+        return voter in self._voters
 
     def apply(self, event: dict) -> bool:
         """Fold one event; False (and counted in ignored_events) for unknown types, unknown refs or bad fields."""
@@ -481,6 +527,22 @@ def _noted(state: State, event: dict) -> bool:
     return True
 
 
+def _evaluated(state: State, event: dict) -> bool:
+    target, year, rating, voter = event["target"], event["year"], event["rating"], event.get("voter")
+    if not isinstance(target, str) or not TARGET_RE.fullmatch(target) or not target.startswith("deputy:"):
+        return False
+    if isinstance(year, bool) or not isinstance(year, int) or rating not in RATINGS:
+        return False
+    if voter is not None and (not isinstance(voter, str) or voter in state._voters):
+        return False  # a second evaluation by the same voter (the API refuses it; a hand-made log might not)
+    comment = event.get("comment")
+    at = parse_at(event["at"])
+    state.evaluations.append(Evaluation(target, year, rating, at, comment if isinstance(comment, str) else None, voter))
+    if voter is not None:
+        state._voters.add(voter)
+    return True
+
+
 _HANDLERS = {
     "submitted": _submitted,
     "assigned": _assigned,
@@ -489,4 +551,5 @@ _HANDLERS = {
     "reopened": _reopened,
     "rated": _rated,
     "noted": _noted,
+    EVALUATED: _evaluated,
 }

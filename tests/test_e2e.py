@@ -196,3 +196,58 @@ def test_message_to_a_station(service: Service, phone) -> None:
     ref = phone.locator("#thanks [data-key=ref]").text_content()
     submitted = [e for e in service.events() if e["type"] == "submitted" and e["ref"] == ref]
     assert [e["target"] for e in submitted] == [f"station:{station}"]
+
+
+# --- the yearly evaluation of a deputy -------------------------------------------------------------------------------
+def fill_evaluation(page, rating: str, phone: str) -> None:
+    form = page.locator("#evaluation-form")
+    form.get_by_label(rating, exact=True).check()
+    form.get_by_label("评价意见").fill("经常到联络站接待群众，反映的问题都有回音。")
+    form.get_by_label("手机号码").fill(phone)
+    form.get_by_label("同意按隐私说明处理本次评价").check()
+    form.get_by_role("button", name="提交年度评价").click()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "plain-form"])
+def test_yearly_evaluation(service: Service, chromium_browser, javascript: bool) -> None:
+    """Once accepted, then refused for the same phone; the queue gets one `evaluated` event and never the number."""
+    evaluation_phone = "13700137000" if javascript else "13600136000"
+    context = chromium_browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, locale="zh-CN", java_script_enabled=javascript
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    api: list[int] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "409" not in m.text else None)
+    page.on("response", lambda r: api.append(r.status) if "/api/evaluations" in r.url else None)
+    before = len([e for e in service.events() if e["type"] == "evaluated"])
+    try:
+        page.goto(f"{service.base}deputies/{DEPUTY}/")
+        assert page.get_by_role("heading", name="年度满意度评价").is_visible()
+        fill_evaluation(page, "基本满意", evaluation_phone)
+        if javascript:
+            status = page.locator("#evaluation-form .message-form__status")
+            status.filter(has_text="感谢您的评价").wait_for()
+            assert page.url == f"{service.base}deputies/{DEPUTY}/"  # answered in place
+        else:
+            page.get_by_role("heading", name="评价已提交").wait_for()
+            assert page.locator("#evaluation-rating").text_content() == "基本满意"
+            assert "王秀兰" in page.content()
+            page.go_back()
+
+        fill_evaluation(page, "不满意", evaluation_phone)
+        refusal = "这个手机号码今年已经评价过这位代表"
+        if javascript:
+            page.locator("#evaluation-form .message-form__status").filter(has_text=refusal).wait_for()
+        else:
+            page.get_by_role("heading", name="未能完成").wait_for()
+            assert refusal in page.content()
+        assert api == [201, 409]
+        assert errors == []
+    finally:
+        context.close()
+    evaluated = [e for e in service.events() if e["type"] == "evaluated"]
+    assert len(evaluated) == before + 1
+    assert (evaluated[-1]["target"], evaluated[-1]["rating"]) == (f"deputy:{DEPUTY}", "基本满意")
+    assert evaluation_phone not in (service.queue / "events.jsonl").read_text(encoding="utf-8")

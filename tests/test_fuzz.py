@@ -1,5 +1,6 @@
 """schemathesis against the service's own OpenAPI document: never a 5xx, every answer as documented, and the queue
-holds exactly one record per 201 (honeypot catches excepted: they look accepted and store nothing)."""
+holds exactly one record per 201 (honeypot catches excepted: they look accepted and store nothing), for submissions
+and yearly evaluations alike."""
 
 from __future__ import annotations
 
@@ -50,6 +51,17 @@ NEAR_VALID = st.fixed_dictionaries(
 )
 
 
+NEAR_VALID_EVALUATION = st.fixed_dictionaries(
+    {
+        "target": st.sampled_from(["deputy:cao-wenjie", "deputy:han-sumei", "station:dongxi-zhan", "deputy:li-former"]),
+        "rating": st.sampled_from(["满意", "基本满意", "不满意", "很好"]),
+        "phone": st.sampled_from(["13800138000", "139 1234 5678", "+86 139 1234 5678", "010-12345678", "12345"]),
+        "consent": st.just(True),
+    },
+    optional={"comment": st.text(max_size=20) | st.none(), "website": st.sampled_from(["", "x"])},
+)
+
+
 def with_body(pair: tuple[schemathesis.Case, dict]) -> schemathesis.Case:
     case, body = pair
     case.body = body
@@ -81,12 +93,15 @@ def test_fuzz_openapi(tmp_path: Path) -> None:
     # Random targets and phones are almost never valid: add bodies that often are, so that the accepting path
     # (201, duplicates, the honeypot, text checks) is fuzzed too, not only the 400s.
     submit = schema["/api/submissions"]["POST"].as_strategy(GenerationMode.POSITIVE)
+    evaluate = schema["/api/evaluations"]["POST"].as_strategy(GenerationMode.POSITIVE)
     strategy = st.one_of(
         schema.as_strategy(GenerationMode.POSITIVE),
         schema.as_strategy(GenerationMode.NEGATIVE),
         st.tuples(submit, NEAR_VALID).map(with_body),
+        st.tuples(evaluate, NEAR_VALID_EVALUATION).map(with_body),
     )
     created: list[tuple[str, bool]] = []  # (tracking code, honeypot filled) of every 201 on POST /api/submissions
+    evaluated: list[tuple[str, bool]] = []  # (deputy, honeypot filled) of every 201 on POST /api/evaluations
 
     @settings(
         max_examples=EXAMPLES,
@@ -101,8 +116,15 @@ def test_fuzz_openapi(tmp_path: Path) -> None:
         case.validate_response(response, checks=CHECKS)
         if case.operation.path == "/api/submissions" and response.status_code == 201:
             created.append((created_code(response), honeypot_filled(case)))
+        if case.operation.path == "/api/evaluations" and response.status_code == 201:
+            evaluated.append((case.body["target"], honeypot_filled(case)))
 
     run()
     stored = [event["code"] for event in events(app) if event["type"] == "submitted"]
     assert sorted(stored) == sorted(code for code, honeypot in created if not honeypot)
     assert not {code for code, honeypot in created if honeypot} & set(stored)
+    stored_evaluations = [event["target"] for event in events(app) if event["type"] == "evaluated"]
+    assert sorted(stored_evaluations) == sorted(target for target, honeypot in evaluated if not honeypot)
+    assert stored_evaluations, "the fuzzing never reached an accepted evaluation"
+    voters = [event["voter"] for event in events(app) if event["type"] == "evaluated"]
+    assert len(voters) == len(set(voters))  # never two from one phone for one deputy in one year

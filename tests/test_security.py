@@ -16,6 +16,7 @@ from test_api import GOOD, events, make_app, staff, submitted
 from forms_api.security import MaskingFilter, mask
 
 SUBMIT = ("POST", "/api/submissions", GOOD)
+EVALUATION = {"target": "deputy:cao-wenjie", "rating": "满意", "phone": "13900139000", "consent": True}
 CODE = "n3Zb0Xh2cQe8V1sYk5TqLwA9fJ4uGmRp"
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -52,6 +53,7 @@ LIMITED = [
     ("RATE_LIMIT", SUBMIT),
     ("RATE_LIMIT", ("POST", "/api/rating", {"code": CODE, "rating": "满意"})),
     ("RATE_LIMIT", ("POST", f"/api/submissions/{CODE}/rating", {"rating": "满意"})),
+    ("RATE_LIMIT", ("POST", "/api/evaluations", EVALUATION)),  # the second and later: 409, not 429, until the limit
     ("LOOKUP_RATE_LIMIT", ("GET", f"/api/submissions/{CODE}", None)),
     ("LOOKUP_RATE_LIMIT", ("POST", "/api/track", {"code": CODE})),
 ]
@@ -189,7 +191,9 @@ def test_cors_only_for_allowed_origins(client: FlaskClient) -> None:
     assert "Origin" in foreign.headers["Vary"]
 
 
-@pytest.mark.parametrize("path", ["/api/submissions", "/api/track", "/api/rating", f"/api/submissions/{CODE}/rating"])
+@pytest.mark.parametrize(
+    "path", ["/api/submissions", "/api/track", "/api/rating", f"/api/submissions/{CODE}/rating", "/api/evaluations"]
+)
 def test_preflight(client: FlaskClient, path: str) -> None:
     asking = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
     allowed = client.options(path, headers={"Origin": "https://daibiao.example.org", **asking})
@@ -220,6 +224,8 @@ def responses(app: Flask, client: FlaskClient) -> dict[str, Any]:
         "404 elsewhere": client.get("/nothing/here"),
         "405": client.delete("/api/submissions"),
         "409": client.post("/api/rating", json={"code": code, "rating": "满意"}),
+        "201 evaluation": client.post("/api/evaluations", json=EVALUATION),
+        "409 evaluation html": client.post("/api/evaluations", data={**EVALUATION, "consent": "on"}),
         "413": client.post("/api/submissions", json={"text": "x" * 40_000}),
         "415": client.post("/api/submissions", data="text", content_type="text/plain"),
         "429": limited_client.post("/api/submissions", json=GOOD),
@@ -287,11 +293,14 @@ def test_no_personal_data_in_logs(app: Flask, client: FlaskClient, caplog: pytes
     client.get(f"/api/submissions/{json_code}")
     client.post("/api/rating", json={"code": json_code, "rating": "满意", "comment": f"{name} {phone}"})
     client.post("/api/submissions", json={**GOOD, "website": "spam", "phone": phone})
+    for _ in range(2):  # 201, then 409
+        client.post("/api/evaluations", json={**EVALUATION, "phone": phone, "comment": f"{name} {phone}"})
     limited = make_app(Path(app.config["QUEUE_DIR"]).parent / "limited", RATELIMIT_ENABLED=True, RATE_LIMIT="1/minute")
     for _ in range(2):
         limited.test_client().post("/api/submissions", json=GOOD, environ_base={"REMOTE_ADDR": "203.0.113.77"})
     logged = caplog.text
     assert "event submitted" in logged and "event rated" in logged  # there are logs, with refs
+    assert "event evaluated deputy:cao-wenjie" in logged
     assert "exceeded" in logged  # the rate limiter's own log line, its key masked
     for secret in (name, "13912345678", phone, "87654321", GOOD["text"], json_code, "203.0.113.77"):
         assert secret not in logged

@@ -1,4 +1,5 @@
-// The citizen's side of the form service: send a message, show the tracking code, look a message up, rate the answer.
+// The citizen's side of the form service: send a message, show the tracking code, look a message up, rate the answer,
+// evaluate a deputy's year.
 // Every form here also works without this script (plain posts answered by the form service with pages of its own).
 (function () {
   "use strict";
@@ -13,6 +14,7 @@
     looking: "正在查询……",
     notFound: "没有找到这个查询码，请核对后再试（注意大小写）。",
     rated: "感谢您的评价！",
+    evaluated: "感谢您的评价！已记录您对这位代表 {year} 年的评价。",
     none: "暂无"
   };
 
@@ -75,6 +77,36 @@
           showErrors(message, r.data.errors);
           status.textContent = TEXTS.fix;
           var first = message.querySelector("[aria-invalid=true]");
+          if (first) first.focus();
+        } else {
+          status.textContent = (r.data && r.data.error) || problem(r.status);
+        }
+      }, function () {
+        button.disabled = false;
+        status.textContent = TEXTS.failed;
+      });
+    });
+  }
+
+  // The yearly evaluation form on current deputies' pages: the answer is shown in place of the form.
+  var evaluation = document.getElementById("evaluation-form");
+  if (evaluation) {
+    evaluation.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var status = evaluation.querySelector(".message-form__status");
+      var button = evaluation.querySelector("button[type=submit]");
+      showErrors(evaluation, {});
+      status.textContent = TEXTS.sending;
+      button.disabled = true;
+      post(evaluation.getAttribute("action"), fields(evaluation)).then(function (r) {
+        button.disabled = false;
+        if (r.status === 201) {
+          evaluation.reset();
+          status.textContent = TEXTS.evaluated.replace("{year}", String(r.data.year || ""));
+        } else if (r.status === 400 && r.data.errors) {
+          showErrors(evaluation, r.data.errors);
+          status.textContent = TEXTS.fix;
+          var first = evaluation.querySelector("[aria-invalid=true]");
           if (first) first.focus();
         } else {
           status.textContent = (r.data && r.data.error) || problem(r.status);
