@@ -105,6 +105,25 @@ for line in open(sys.argv[2], encoding="utf-8"):
 """
 
 
+def naive_deputy_pages(directory) -> dict[str, str]:
+    """Deputy pages as generated Markdown for the peers (ours skip Markdown): bench/naive_deputy.md.j2 is the template
+    our generator used before it rendered deputy pages straight to HTML."""
+    import jinja2
+
+    from generator import pages, urls
+
+    env = pages._ENV.overlay(loader=jinja2.FileSystemLoader(Path(__file__).parent))
+    result = {}
+    for deputy in directory.content.deputies.values():
+        src = urls.source_of(urls.deputy_page(deputy.id))
+        page = pages.render_deputy(directory, deputy)
+        meta = {"message_target": page.message_target} if page.message_target else {}
+        template = env.get_template("naive_deputy.md.j2")
+        body = template.render(d=directory, link=pages._linker(src), urls=urls, deputy=deputy)
+        result[src] = pages._front_matter(page.title, page.description, **meta) + body
+    return result
+
+
 def prepare_peers(content: Path, work: Path, cache_dir: Path) -> dict[str, Path]:
     """Write the naive MkDocs project, the Hugo project and the naive-QR URL list from our own renderer."""
     sys.path.insert(0, str(ROOT))
@@ -119,6 +138,7 @@ def prepare_peers(content: Path, work: Path, cache_dir: Path) -> dict[str, Path]
     directory = Directory(loaded, dt.date.fromisoformat(TODAY))
     skip = {urls.source_of(urls.TRACK), urls.source_of(urls.THANKS)}  # they need our theme's templates
     pages = {src: text for src, text in render_pages(directory).items() if src not in skip}
+    pages |= naive_deputy_pages(directory)
     pages["index.md"] = "---\ntitle: 码上找代表\n---\n\n# 码上找代表\n\n[联络站](stations/index.md)\n"
 
     cache = QRCache(cache_dir)

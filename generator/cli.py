@@ -133,6 +133,12 @@ def _plugin_today(config, today: dt.datetime | None) -> None:
 @click.option("--site-url", default=None, help="网站的公开地址（二维码所用），覆盖 mkdocs.yml 中的 site_url。")
 @strict_option
 @today_option
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="同时工作的进程数（生成代表页面和二维码），默认每个 CPU 核一个。",
+)
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -142,6 +148,7 @@ def build(
     site_url: str | None,
     strict: bool,
     today: dt.datetime | None,
+    jobs: int | None,
 ) -> None:
     """生成网站。先在临时目录中完整生成，成功后才替换输出目录：失败时原网站保持不变。"""
     from mkdocs.commands.build import build as mkdocs_build
@@ -154,6 +161,8 @@ def build(
     shutil.rmtree(staging, ignore_errors=True)
     config = _mkdocs_config(config_file, content_dir, staging, strict, **extra)
     _plugin_today(config, today)
+    if jobs is not None:
+        config.plugins["mashang"].config.jobs = jobs
     try:
         mkdocs_build(config)
     except MkDocsException as error:

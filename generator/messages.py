@@ -400,6 +400,7 @@ CLI_ERROR = "错误：{message}"
 PLUGIN_NO_SITE_URL = "mkdocs.yml: site_url 未设置：二维码需要网站的完整地址，例如 https://daibiao.example.gov.cn/"
 PLUGIN_CONTENT_ERRORS = "content 中有 {errors} 处错误，网站未生成。"
 PLUGIN_QR_SUMMARY = "二维码：新生成 {generated} 个，复用缓存 {reused} 个"
+PLUGIN_DEPUTY_PAGES = "代表页面：已生成 {count} 个"
 
 
 def problem_line(problem: model.Problem) -> str:

@@ -1,7 +1,8 @@
-"""Model -> Markdown pages. Pure: takes validated `Content`, returns `{src_uri: markdown}`, touches no disk.
+"""Model -> pages. Pure: takes validated `Content`, returns Markdown pages and deputy pages, touches no disk.
 
 Every deputy, station, area and level gets a page; index pages list stations, areas and levels but never every
-deputy, so no page grows with the number of deputies in the whole site.
+deputy, so no page grows with the number of deputies in the whole site. Deputy pages, 20,000 in a city, are HTML
+straight from the model (`render_deputy`): no Markdown pass, and the renderer places them in its page layout.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from functools import cached_property
 
 import jinja2
 import yaml
+from markdown.extensions.toc import unique
 from markupsafe import Markup
+from pymdownx.slugs import slugify
 
 from . import messages, urls
 from .markup import html_text, markdown_html, md_escape
@@ -41,6 +44,18 @@ _ENV.globals.update(
     AREA_LEVELS=AREA_LEVELS,
     CONGRESS_LEVELS=CONGRESS_LEVELS,
 )
+_HTML_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("generator", "templates"),
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+    autoescape=True,
+    extensions=["jinja2.ext.do"],
+)
+_HTML_ENV.filters.update(_ENV.filters)
+_HTML_ENV.globals.update(_ENV.globals)
+_slugify = slugify(case="lower")  # the `toc` setting of mkdocs.yml, so deputy and Markdown pages name anchors alike
 
 
 @dataclass
@@ -128,6 +143,82 @@ def _linker(src: str) -> Callable[[str], Markup]:
     return link
 
 
+def _html_linker(page: str) -> Callable[[str], str]:
+    """A function giving the relative URL from directory page `page` to a site path (a directory URL or a file)."""
+
+    def link(path: str) -> str:
+        relative = posixpath.relpath(path, page)
+        return relative + "/" if path.endswith("/") else relative
+
+    return link
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    """A heading of a page: `level` 1-6, its anchor `id`, its text, and the headings under it."""
+
+    level: int
+    id: str
+    title: str
+    children: tuple[TocEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeputyPage:
+    """One deputy's page, ready for a layout: `body` is HTML, `toc` its headings (the h1 holds the sections)."""
+
+    path: str
+    title: str
+    description: str
+    message_target: str | None
+    body: str
+    toc: TocEntry
+
+
+_DEPUTY_SECTIONS = (
+    ("info", "基本信息"), ("memberships", "代表职务"), ("bio", "简介"), ("stations", "联络站与接待时间"),
+    ("sources", "资料来源"), ("qr", "二维码"),
+)  # fmt: skip
+
+
+def render_deputy(directory: Directory, deputy: Deputy, *, lead_only: bool = False) -> DeputyPage:
+    """A deputy's page as HTML with its table of contents; the same anchors a Markdown page would get.
+
+    `lead_only` renders just the top of the page (name and summary): what a search index holds of it.
+    """
+    path = urls.deputy_page(deputy.id)
+    current = directory.is_current(deputy)
+    stations = [directory.content.stations[s] for s in deputy.stations if s in directory.content.stations]
+    stations = stations if current else []
+    used = {section for section, _ in _DEPUTY_SECTIONS}
+    h1 = unique(_slugify(deputy.name, "-"), used)
+    station_ids = [unique(_slugify(s.name, "-"), used) for s in stations]
+    shown = {"bio": bool(deputy.bio), "stations": bool(stations), "sources": bool(deputy.sources)}
+    sections = []
+    for section, title in () if lead_only else _DEPUTY_SECTIONS:
+        if shown.get(section, True):
+            children = zip(station_ids, stations, strict=True) if section == "stations" else ()
+            sections.append(TocEntry(2, section, title, tuple(TocEntry(3, i, s.name) for i, s in children)))
+    template = "deputy_lead.html.j2" if lead_only else "deputy.html.j2"
+    body = _HTML_ENV.get_template(template).render(
+        d=directory,
+        deputy=deputy,
+        stations=stations,
+        ids={"h1": h1, "stations": station_ids},
+        link=_html_linker(path),
+        urls=urls,
+    )
+    summary = directory.summary(deputy) or messages.FORMER_DEPUTY
+    return DeputyPage(
+        path=path,
+        title=deputy.name,
+        description=messages.DEPUTY_DESCRIPTION.format(name=deputy.name, summary=summary),
+        message_target=f"deputy:{deputy.id}" if current else None,
+        body=body,
+        toc=TocEntry(1, h1, deputy.name, tuple(sections)),
+    )
+
+
 def _front_matter(title: str, description: str, **meta: str) -> str:
     """YAML front matter; MkDocs and Material print title and description into HTML unescaped: escaped here.
 
@@ -148,7 +239,7 @@ def _render(template: str, src: str, directory: Directory, **context: object) ->
 
 
 def render_pages(directory: Directory) -> dict[str, str]:
-    """Every generated page of the site as Markdown, keyed by its source path (MkDocs `src_uri`)."""
+    """Every generated page but the deputies' as Markdown, keyed by its source path (MkDocs `src_uri`)."""
     content = directory.content
     pages: dict[str, str] = {}
 
@@ -159,11 +250,6 @@ def render_pages(directory: Directory) -> dict[str, str]:
         pages[src] = _front_matter(title, description, **(meta or {})) + _render(template, src, directory, **context)
 
     m = messages
-    for deputy in content.deputies.values():
-        summary = directory.summary(deputy) or m.FORMER_DEPUTY
-        description = m.DEPUTY_DESCRIPTION.format(name=deputy.name, summary=summary)
-        meta = {"message_target": f"deputy:{deputy.id}"} if directory.is_current(deputy) else None
-        add(urls.deputy_page(deputy.id), "deputy.md.j2", deputy.name, description, meta, deputy=deputy)
     for station in content.stations.values():
         description = m.STATION_DESCRIPTION.format(name=station.name, kind=m.STATION_KIND_LABELS[station.kind])
         meta = {"message_target": f"station:{station.id}"}

@@ -2,14 +2,31 @@
 
 `content/` is the parent of MkDocs' `docs_dir` (`content/pages`), so one setting in `mkdocs.yml` places both.
 Everything this module registers is made by pure functions in `pages`, `exports`, `posters` and `qr`.
+
+Deputy pages (20,000 in a city) do not go through MkDocs page by page: MkDocs renders two skeleton deputy pages (a
+current and a former deputy) whose title, description, id, body and table of contents are slot tokens; every deputy
+page is then that skeleton with the slots filled from `pages.render_deputy`. All deputy pages sit at the same depth,
+so every relative URL in the skeleton holds for all of them. MkDocs still knows each deputy page as a file (links to it
+resolve and are checked), and its search index gets each page's lead.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import html
 import logging
+import multiprocessing
+import os
+import re
+import shutil
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
+import jinja2
+import yaml
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -17,12 +34,14 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from . import messages, urls
 from .exports import data_files
 from .load import load_content
 from .model import Content
-from .pages import Directory, render_pages
+from .pages import DeputyPage, Directory, TocEntry, render_deputy, render_pages
 from .posters import render_poster, station_qr_key
 from .qr import QRCache
 
@@ -30,17 +49,73 @@ log = logging.getLogger("mkdocs.plugins.mashang")
 
 INDEX_PAGES = {urls.source_of(p) for p in (urls.STATIONS_INDEX, urls.AREAS_INDEX, urls.LEVELS_INDEX, urls.TRACK)}
 
+SLOT = "mashangslot-"
+"""Slot tokens in the skeleton deputy pages; `SLOT + "id"` and `SLOT + "formerid"` are the skeletons' deputy ids."""
+_SLOTS = re.compile(SLOT + "([a-z]+)")
+_SKELETONS = {"current": SLOT + "id", "former": SLOT + "formerid"}
+_SKELETON_CONTENT = f'<h1 id="{SLOT}heading">{SLOT}body</h1>'
+
+
+class DeputyPageFile(File):
+    """A deputy page this plugin writes itself: known to MkDocs so that links to it resolve, never read or built."""
+
+    def __init__(self, config: MkDocsConfig, deputy_id: str) -> None:
+        path = urls.deputy_page(deputy_id)
+        super().__init__(urls.source_of(path), None, config.site_dir, True, dest_uri=path + "index.html")
+        self.inclusion = InclusionLevel.NOT_IN_NAV
+
+    def is_documentation_page(self) -> bool:
+        return False
+
+    def is_media_file(self) -> bool:
+        return False
+
+    def copy_file(self, dirty: bool = False) -> None:
+        pass
+
+
+def _anchor(entry: TocEntry) -> AnchorLink:
+    """A heading as MkDocs' table of contents holds it: its title is HTML (Material prints it as is), so escaped."""
+    link = AnchorLink(html.escape(entry.title), entry.id, entry.level)
+    link.children = [_anchor(child) for child in entry.children]
+    return link
+
+
+class Skeleton:
+    """A rendered deputy page cut at its slots; `fill` puts one deputy's values in."""
+
+    def __init__(self, html: str, toc_html: str) -> None:
+        for part, count in ((_SKELETON_CONTENT, 1), (toc_html, 1)):
+            if html.count(part) != count:
+                raise PluginError(f"mashang: the theme changed: {part[:40]!r} found {html.count(part)} times")
+        html = html.replace(_SKELETON_CONTENT, SLOT + "body").replace(toc_html, SLOT + "toc")
+        self.parts = _SLOTS.split(html)
+        unknown = set(self.parts[1::2]) - {"id", "formerid", "title", "desc", "heading", "body", "toc"}
+        if unknown:
+            raise PluginError(f"mashang: unknown slots {sorted(unknown)} in the skeleton deputy page")
+
+    def fill(self, values: dict[str, str]) -> str:
+        parts = self.parts
+        return "".join(part if i % 2 == 0 else values[part] for i, part in enumerate(parts))
+
 
 class MashangConfig(base.Config):
     cache_dir = c.Type(str, default=".cache")
     """QR codes are cached here between builds (relative to mkdocs.yml)."""
     today = c.Optional(c.Type(str))
     """Fix "today" (YYYY-MM-DD) for reproducible builds; by default the build date decides who is a current deputy."""
+    jobs = c.Optional(c.Type(int))
+    """Processes that make deputy pages and QR codes; by default one a CPU core."""
 
 
 class MashangPlugin(BasePlugin[MashangConfig]):
     content: Content
     today: dt.date
+
+    serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not config.site_url:
@@ -59,10 +134,22 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        directory = Directory(self.content, self.today)
+        directory = self.directory = Directory(self.content, self.today)
         for src, markdown in render_pages(directory).items():
             inclusion = InclusionLevel.UNDEFINED if src in INDEX_PAGES else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, src, content=markdown, inclusion=inclusion))
+        for deputy_id in self.content.deputies:
+            if deputy_id.startswith(SLOT):
+                raise PluginError(f"mashang: deputy ids may not start with {SLOT!r}: {deputy_id}")
+            files.append(DeputyPageFile(config, deputy_id))
+        for kind, slot_id in _SKELETONS.items():
+            meta = {"title": SLOT + "title", "description": SLOT + "desc", "search": {"exclude": True}}
+            if kind == "current":
+                meta["message_target"] = f"deputy:{slot_id}"
+            source = "---\n" + yaml.safe_dump(meta) + "---\n\n" + SLOT + "body\n"
+            src = urls.source_of(urls.deputy_page(slot_id))
+            files.append(File.generated(config, src, content=source, inclusion=InclusionLevel.NOT_IN_NAV))
+        self.skeletons: dict[str, str] = {}
         for path, text in data_files(directory).items():
             files.append(File.generated(config, path, content=text))
         self._add_photos(files, config)
@@ -96,9 +183,145 @@ class MashangPlugin(BasePlugin[MashangConfig]):
             html = render_poster(station, deputies, site_url=config.site_url, root="../", qr=qr, today=self.today)
             files.append(File.generated(config, urls.station_poster(station.id), content=html))
 
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self._skeleton_kind(page) is None:
+            return html
+        page.toc = TableOfContents([_anchor(self._skeleton_toc)])
+        return _SKELETON_CONTENT
+
+    def on_env(self, env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        self.toc_item = env.get_template("partials/toc-item.html")
+        search = config.plugins.get("material/search")
+        if search is not None and search.config.enabled:
+            self.search_index = search.search_index
+            for entries in self._in_parallel(self._search_entries):
+                search.search_index.entries.extend(entries)
+        return env
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        kind = self._skeleton_kind(page)
+        if kind is not None:
+            self.skeletons[kind] = output
+        return output
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        site = self.site = Path(config.site_dir)
+        toc_html = self._toc_html(self._skeleton_toc.children)
+        self.filled = {kind: Skeleton(html, toc_html) for kind, html in self.skeletons.items()}
+        written = sum(self._in_parallel(self._write_deputy_pages))
+        log.info(messages.PLUGIN_DEPUTY_PAGES.format(count=written))
+        for slot_id in _SKELETONS.values():
+            shutil.rmtree(site / urls.deputy_page(slot_id))
+        self._add_deputies_to_sitemap(site, config)
+
+    def _in_parallel(self, work: Callable[[list[str]], T]) -> list[T]:
+        """`work` over all deputy ids, split among forked processes (one a core) when it pays; results in order.
+
+        Forked children see this plugin as it is; `mkdocs serve` runs builds beside its server threads, so it never
+        forks and does the work here.
+        """
+        ids = list(self.content.deputies)
+        jobs = min(self.config.jobs or os.cpu_count() or 1, len(ids) // 500) if not self.serving else 1
+        if jobs < 2:
+            return [work(ids)]
+        size = -(-len(ids) // jobs)
+        chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
+        global _PARALLEL_WORK
+        _PARALLEL_WORK = work
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+                return list(pool.map(_run_parallel_work, chunks))
+        finally:
+            _PARALLEL_WORK = None
+
+    def _search_entries(self, ids: list[str]) -> list[dict]:
+        index = type(self.search_index)(**self.search_index.config)
+        for deputy_id in ids:
+            page = render_deputy(self.directory, self.content.deputies[deputy_id], lead_only=True)
+            index.add_entry_from_context(_SearchablePage(page))
+        return index.entries
+
+    def _write_deputy_pages(self, ids: list[str]) -> int:
+        for deputy_id in ids:
+            page = render_deputy(self.directory, self.content.deputies[deputy_id])
+            skeleton = self.filled["current" if page.message_target else "former"]
+            target = self.site / page.path / "index.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(skeleton.fill(self._slot_values(page, deputy_id)), encoding="utf-8")
+        return len(ids)
+
+    @property
+    def _skeleton_toc(self) -> TocEntry:
+        return TocEntry(1, SLOT + "heading", SLOT + "title", (TocEntry(2, SLOT + "section", SLOT + "section"),))
+
+    def _skeleton_kind(self, page: Page) -> str | None:
+        for kind, slot_id in _SKELETONS.items():
+            if page.file.src_uri == urls.source_of(urls.deputy_page(slot_id)):
+                return kind
+        return None
+
+    def _toc_html(self, entries: tuple[TocEntry, ...]) -> str:
+        return "\n".join(self.toc_item.render(toc_item=_anchor(entry)) for entry in entries)
+
+    def _slot_values(self, page: DeputyPage, deputy_id: str) -> dict[str, str]:
+        return {
+            "id": deputy_id,
+            "formerid": deputy_id,
+            "title": html.escape(page.title),
+            "desc": html.escape(page.description),
+            "heading": page.toc.id,
+            "body": page.body,
+            "toc": self._toc_html(page.toc.children),
+        }
+
+    def _add_deputies_to_sitemap(self, site: Path, config: MkDocsConfig) -> None:
+        """MkDocs wrote the skeletons into the sitemap: each becomes the entries of the deputies it stands for."""
+        sitemap = site / "sitemap.xml"
+        if not sitemap.exists():
+            return
+        text = sitemap.read_text(encoding="utf-8")
+        for kind, slot_id in _SKELETONS.items():
+            loc = urls.absolute(config.site_url, urls.deputy_page(slot_id))
+            match = re.search(r"[ \t]*<url>\s*<loc>" + re.escape(loc) + r"</loc>.*?</url>\n", text, re.S)
+            if match is None:
+                raise PluginError(f"mashang: {loc} is missing from sitemap.xml")
+            entries = [
+                match[0].replace(loc, urls.absolute(config.site_url, urls.deputy_page(deputy.id)))
+                for deputy in self.content.deputies.values()
+                if self.directory.is_current(deputy) == (kind == "current")
+            ]
+            text = text[: match.start()] + "".join(entries) + text[match.end() :]
+        sitemap.write_text(text, encoding="utf-8")
+        packed = sitemap.with_suffix(".xml.gz")
+        if packed.exists():
+            mtime = int.from_bytes(packed.read_bytes()[4:8], "little")  # keep MkDocs' reproducible timestamp
+            with gzip.GzipFile(packed, mode="wb", mtime=mtime) as out:
+                out.write(text.encode("utf-8"))
+
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
         root = Path(config.docs_dir).parent
         for path in (root / "areas.yaml", root / "deputies", root / "stations", root / "photos"):
             if path.exists():
                 server.watch(str(path))
         return server
+
+
+T = TypeVar("T")
+_PARALLEL_WORK: Callable[[list[str]], object] | None = None
+
+
+def _run_parallel_work(ids: list[str]) -> object:
+    assert _PARALLEL_WORK is not None, "set by MashangPlugin._in_parallel before it forks"
+    return _PARALLEL_WORK(ids)
+
+
+class _SearchablePage:
+    """What Material's search index reads of a page: the top of a deputy's page (name and summary), nothing else."""
+
+    def __init__(self, page: DeputyPage) -> None:
+        self.content = page.body
+        self.toc = TableOfContents([_anchor(page.toc)])
+        self.url = page.path
+        self.title = page.title
+        self.meta: dict[str, object] = {}

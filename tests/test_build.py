@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import hashlib
+import html
 import json
 import re
 import shutil
@@ -19,6 +21,8 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
+from generator.load import load_content
+from generator.pages import Directory, render_deputy
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -293,3 +297,49 @@ def test_form_service_on_another_origin(tmp_path: Path) -> None:
     track = (out / "track" / "index.html").read_text(encoding="utf-8")
     assert 'action="https://forms.example.gov.cn/api/track"' in track
     assert 'data-api="https://forms.example.gov.cn"' in track
+
+
+def test_deputy_pages_fill_the_layout_for_each_deputy(tmp_path: Path) -> None:
+    """Deputy pages are one rendered layout with slots: each page carries its own deputy everywhere, no slot is left."""
+    out = tmp_path / "site"
+    code, output = run_build(FIXTURES / "good", out)
+    assert code == 0, output
+    for path in out.rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".xml", ".json", ".js", ".css"}:
+            assert "mashangslot" not in path.read_text(encoding="utf-8"), path
+    assert not [p for p in (out / "deputies").iterdir() if p.name.startswith("mashangslot")]
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert gzip.decompress((out / "sitemap.xml.gz").read_bytes()).decode("utf-8") == sitemap
+    search = json.loads((out / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = [doc["location"] for doc in search["docs"]]
+    content, _ = load_content(FIXTURES / "good", dt.date.fromisoformat(TODAY))
+    directory = Directory(content, dt.date.fromisoformat(TODAY))
+    for deputy in content.deputies.values():
+        page = (out / "deputies" / deputy.id / "index.html").read_text(encoding="utf-8")
+        url = f"http://127.0.0.1:8000/deputies/{deputy.id}/"
+        assert f"<title>{html.escape(deputy.name)} - " in page
+        assert f'<link rel="canonical" href="{url}">' in page
+        assert sitemap.count(f"<loc>{url}</loc>") == 1
+        assert locations.count(f"deputies/{deputy.id}/") == 1
+        rendered = render_deputy(directory, deputy)
+        assert rendered.body in page
+        for section in rendered.toc.children:
+            assert f'<a href="#{section.id}" class="md-nav__link">' in page
+        current = directory.is_current(deputy)
+        assert (f'name="target" value="deputy:{deputy.id}"' in page) == current
+        assert ('id="message-form"' in page) == current
+
+
+def test_deputy_pages_made_in_parallel_equal_those_made_in_one_process(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    maker = [sys.executable, str(ROOT / "bench" / "make_content.py"), "--deputies", "1000", "--stations", "40"]
+    subprocess.run([*maker, "--out", str(content)], check=True, capture_output=True)
+    trees = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"site-{jobs}"
+        code, output = run_build(content, out, "--jobs", jobs)
+        assert code == 0, output[-2000:]
+        trees[jobs] = {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    assert len([name for name in trees["1"] if name.startswith("deputies/")]) == 1000
+    assert trees["1"].keys() == trees["2"].keys()
+    assert [name for name in trees["1"] if trees["1"][name] != trees["2"][name]] == []

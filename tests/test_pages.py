@@ -1,4 +1,4 @@
-"""Golden pages: the fixture tree renders to exactly the Markdown under tests/golden/pages/.
+"""Golden pages: the fixture tree renders to exactly the Markdown (and deputies' HTML) under tests/golden/pages/.
 
 After an intended change: `UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_pages.py`, then review
 `git diff tests/golden` like code.
@@ -16,7 +16,7 @@ import pytest
 
 from generator.exports import data_files, pinyin
 from generator.load import load_content
-from generator.pages import Directory, render_pages
+from generator.pages import Directory, render_deputy, render_pages
 
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden"
@@ -32,6 +32,10 @@ def directory() -> Directory:
 
 def rendered(directory: Directory) -> dict[str, str]:
     files = {f"pages/{src}": text for src, text in render_pages(directory).items()}
+    for deputy in directory.content.deputies.values():
+        page = render_deputy(directory, deputy)
+        files[f"pages/{page.path}index.html"] = f"<!-- {page.title} | {page.description} | {page.message_target} -->\n"
+        files[f"pages/{page.path}index.html"] += f"<!-- {page.toc} -->\n{page.body}"
     files |= {f"data/{path.removeprefix('data/')}": text for path, text in data_files(directory).items()}
     return files
 
@@ -60,9 +64,9 @@ def test_a_former_deputy_is_kept_but_marked_and_left_out_of_lists(directory: Dir
     ended = [m.model_copy(update={"until": dt.date(2025, 1, 1)}) for m in deputy.memberships]
     content.deputies[deputy.id] = deputy.model_copy(update={"memberships": ended})
     before, after = render_pages(directory), render_pages(Directory(content, TODAY))
-    page = after[f"deputies/{deputy.id}/index.md"]
-    assert "已离任" in page and "message_target" not in page
-    assert f"message_target: deputy:{deputy.id}\n" in before[f"deputies/{deputy.id}/index.md"]
+    page = render_deputy(Directory(content, TODAY), content.deputies[deputy.id])
+    assert "已离任" in page.body and page.message_target is None
+    assert render_deputy(directory, deputy).message_target == f"deputy:{deputy.id}"
     station_page = f"stations/{deputy.stations[0]}/index.md"
     assert f"deputies/{deputy.id}/" in before[station_page]
     assert f"deputies/{deputy.id}/" not in after[station_page]
