@@ -164,17 +164,17 @@ class MashangPlugin(BasePlugin[MashangConfig]):
 
     def _add_qr_codes_and_posters(self, files: Files, config: MkDocsConfig, directory: Directory) -> None:
         cache = QRCache(self.cache_dir / "qr")
+        targets = [(d.id, urls.deputy_page(d.id), urls.deputy_qr(d.id), d.name) for d in self.content.deputies.values()]
+        targets += [
+            (station_qr_key(s.id), urls.station_page(s.id), urls.station_qr(s.id), s.name)
+            for s in self.content.stations.values()
+        ]
+        wanted = [(urls.absolute(config.site_url, page), name) for _, page, _, name in targets]
+        paths = cache.paths_for(wanted, jobs=self._jobs(len(wanted)))
         codes: dict[str, str] = {}
-        for deputy in self.content.deputies.values():
-            url = urls.absolute(config.site_url, urls.deputy_page(deputy.id))
-            path = cache.path_for(url, title=deputy.name)
-            files.append(File.generated(config, urls.deputy_qr(deputy.id), abs_src_path=str(path)))
-            codes[deputy.id] = str(path)
-        for station in self.content.stations.values():
-            url = urls.absolute(config.site_url, urls.station_page(station.id))
-            path = cache.path_for(url, title=station.name)
-            files.append(File.generated(config, urls.station_qr(station.id), abs_src_path=str(path)))
-            codes[station_qr_key(station.id)] = str(path)
+        for (key, _, qr_path, _), path in zip(targets, paths, strict=True):
+            files.append(File.generated(config, qr_path, abs_src_path=str(path)))
+            codes[key] = str(path)
         log.info(messages.PLUGIN_QR_SUMMARY.format(generated=cache.generated, reused=cache.reused))
         for station in self.content.stations.values():
             deputies = directory.station_deputies.get(station.id, [])
@@ -221,7 +221,7 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         forks and does the work here.
         """
         ids = list(self.content.deputies)
-        jobs = min(self.config.jobs or os.cpu_count() or 1, len(ids) // 500) if not self.serving else 1
+        jobs = min(self._jobs(len(ids)), len(ids) // 500)
         if jobs < 2:
             return [work(ids)]
         size = -(-len(ids) // jobs)
@@ -234,6 +234,10 @@ class MashangPlugin(BasePlugin[MashangConfig]):
                 return list(pool.map(_run_parallel_work, chunks))
         finally:
             _PARALLEL_WORK = None
+
+    def _jobs(self, items: int) -> int:
+        """Processes for `items` pieces of work: `jobs` or one a core; one under `mkdocs serve` (see `_in_parallel`)."""
+        return 1 if self.serving else min(self.config.jobs or os.cpu_count() or 1, max(items, 1))
 
     def _search_entries(self, ids: list[str]) -> list[dict]:
         index = type(self.search_index)(**self.search_index.config)

@@ -202,3 +202,16 @@ def test_an_incomplete_cached_code_is_made_again(tmp_path):
     assert cache.path_for("https://example.gov.cn/deputies/wang-xiulan/") == path
     assert (cache.generated, cache.reused) == (2, 0)
     assert path.read_bytes() == whole
+
+
+def test_missing_codes_made_by_several_processes_equal_those_made_by_one(tmp_path: Path) -> None:
+    codes = [(f"https://rd.example.gov.cn/deputies/d-{i}/", f"代表{i}") for i in range(450)]
+    one, two = QRCache(tmp_path / "one"), QRCache(tmp_path / "two")
+    paths = one.paths_for(codes[:50])
+    assert (one.generated, one.reused) == (50, 0)
+    paths_one, paths_two = one.paths_for(codes, jobs=1), two.paths_for(codes, jobs=2)
+    assert (one.generated, one.reused, two.generated, two.reused) == (450, 50, 450, 0)
+    assert paths_one[:50] == paths
+    assert [p.name for p in paths_one] == [p.name for p in paths_two]
+    assert [p.read_bytes() for p in paths_one] == [p.read_bytes() for p in paths_two]
+    assert sorted(p.name for p in (tmp_path / "two").iterdir()) == sorted(p.name for p in paths_two)
