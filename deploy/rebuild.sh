@@ -10,9 +10,9 @@
 #
 # Steps, each of which stops the run on failure with the served site untouched: `git pull --ff-only` (skipped with
 # --no-pull); nothing more when the served release was built from the same commit (unless --force); write the public
-# figures per deputy and station, var/public/stats.json, from the queue (`python -m forms_api stats --public`, which
-# the generator reads when present; a queue it cannot read, e.g. none yet, only warns, and the build goes on with the
-# previous file or none); build into
+# figures per deputy and station, var/public/stats.json, from the queue (`python -m forms_api stats --public`; the
+# build gets it with `--stats` when the file exists; a queue it cannot read, e.g. none yet, only warns, and the build
+# goes on with the previous file or none); build into
 # releases/.building-<id> (the generator validates the content first: an error in content/ fails here); if
 # MASHANG_NGINX_CONF names the nginx configuration, check that its Content-Security-Policy allows the new build's
 # inline scripts and styles (deploy/render_config.py check-csp; a build that fails it is kept as releases/.rejected,
@@ -93,6 +93,7 @@ stats="$repo/var/public/stats.json"
 if ! "$python" -m forms_api stats --public --out "$stats"; then
   say "warning: the public statistics were not updated (above); building with $([ -f "$stats" ] && echo "the previous $stats" || echo none)"
 fi
+[ ! -f "$stats" ] || args+=(--stats "$stats")
 say "building $id"
 "$python" "${args[@]}" "${build_args[@]}" || fail "the build failed (errors above)"
 if [ -n "$nginx_conf" ] && [ ! -f "$nginx_conf" ]; then

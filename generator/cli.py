@@ -139,6 +139,13 @@ def _plugin_today(config, today: dt.datetime | None) -> None:
     default=None,
     help="同时工作的进程数（生成代表页面和二维码），默认每个 CPU 核一个。",
 )
+@click.option(
+    "--stats",
+    "stats_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="留言办理统计文件（python -m forms_api stats --public 生成的 JSON），在代表和联络站页面公布；默认不公布。",
+)
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -149,6 +156,7 @@ def build(
     strict: bool,
     today: dt.datetime | None,
     jobs: int | None,
+    stats_file: Path | None,
 ) -> None:
     """生成网站。先在临时目录中完整生成，成功后才替换输出目录：失败时原网站保持不变。"""
     from mkdocs.commands.build import build as mkdocs_build
@@ -163,6 +171,8 @@ def build(
     _plugin_today(config, today)
     if jobs is not None:
         config.plugins["mashang"].config.jobs = jobs
+    if stats_file is not None:
+        config.plugins["mashang"].config.stats = str(stats_file.resolve())
     try:
         mkdocs_build(config)
     except MkDocsException as error:
@@ -193,12 +203,12 @@ def _replace_dir(new: Path, target: Path) -> None:
 @strict_option
 def serve(config_file: Path, content_dir: Path | None, dev_addr: str, strict: bool) -> None:
     """本地预览：生成网站并启动开发服务器，content/ 中的文件一改动就重新生成并刷新浏览器。"""
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    from .serve import serve as serve_site
 
     overrides = {"dev_addr": dev_addr, "strict": strict}
     if content_dir is not None:
         overrides["docs_dir"] = str((content_dir / "pages").resolve())
-    mkdocs_serve(config_file=str(config_file), livereload=True, **overrides)
+    serve_site(config_file, **overrides)
 
 
 @main.command()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 
 from pypinyin import Style, lazy_pinyin
 
@@ -147,11 +148,15 @@ def deputies_csv(directory: Directory) -> str:
     return "\ufeff" + out.getvalue()
 
 
+DATA_FILES: dict[str, Callable[[Directory], str]] = {
+    urls.FINDER_INDEX: finder_index,
+    urls.OPEN_DATA["deputies_json"]: deputies_json,
+    urls.OPEN_DATA["stations_json"]: stations_json,
+    urls.OPEN_DATA["deputies_csv"]: deputies_csv,
+}
+"""Every data file of the site: its path in the site and the function that writes it."""
+
+
 def data_files(directory: Directory) -> dict[str, str]:
     """Every data file of the site, keyed by its path in the site."""
-    return {
-        urls.FINDER_INDEX: finder_index(directory),
-        urls.OPEN_DATA["deputies_json"]: deputies_json(directory),
-        urls.OPEN_DATA["stations_json"]: stations_json(directory),
-        urls.OPEN_DATA["deputies_csv"]: deputies_csv(directory),
-    }
+    return {path: make(directory) for path, make in DATA_FILES.items()}

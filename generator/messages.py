@@ -72,9 +72,13 @@ INDEX_DESCRIPTION = "码上找代表：{title}"
 STATIONS_INDEX_TITLE = "代表联络站"
 AREAS_INDEX_TITLE = "按地区找代表"
 LEVELS_INDEX_TITLE = "按层级找代表"
+STATS_TITLE = "留言办理统计"
+RECORDS_TITLE = "代表履职积分"
 TRACK_TITLE = "查询办理进度"
 THANKS_TITLE = "留言已提交"
 DATE_FORMAT = "{year}年{month}月{day}日"
+MONTH_DAY_FORMAT = "{month}月{day}日"
+CHART_SHARE = "{value} {unit}（{share}）"
 
 
 # --- Problems in content/: what went wrong (message) and how to fix it (hint) ---------------------------------------
@@ -390,6 +394,43 @@ def describe(
     return str(ctx.get("msg", kind)), ""
 
 
+# --- The form service's public figures (generator/stats.py): read with --stats, shown on deputy and station pages
+STATS_MISSING = "找不到统计文件 {path}（先运行 python -m forms_api stats --public 生成，或不用 --stats）"
+STATS_UNREADABLE = "无法读取统计文件 {path}：{reason}"
+STATS_MALFORMED = "统计文件 {path} 格式不对：{detail}（请用同一版本的 python -m forms_api stats --public 重新生成）"
+STATS_NOT_JSON = "不是有效的 JSON（第 {line} 行第 {column} 列）"
+STATS_TOP_LEVEL = "整个文件"
+STATS_MAX_DETAILS = 5
+STATS_MORE_DETAILS = "；另有 {count} 处错误"
+STATS_MORE_IDS = " 等"
+STATS_KINDS = {"deputies": "位代表", "stations": "个联络站"}
+STATS_UNKNOWN_IDS = "统计文件 {path} 中有 {count} {what}不在 content/ 中，其统计已忽略：{ids}"
+STATS_ERRORS = {  # pydantic error type -> what is wrong ({value}: the value found)
+    "missing": "缺少这一项",
+    "extra_forbidden": "不认识的项",
+    "literal_error": "{value} 不是允许的值",
+    "int_type": "应为整数，不能是 {value}",
+    "int_parsing": "应为整数，不能是 {value}",
+    "float_type": "应为数字，不能是 {value}",
+    "float_parsing": "应为数字，不能是 {value}",
+    "finite_number": "应为数字，不能是 {value}",
+    "greater_than_equal": "{value} 太小",
+    "dict_type": "应为 JSON 对象（{{…}}），不能是 {value}",
+    "model_type": "应为 JSON 对象（{{…}}），不能是 {value}",
+    "string_pattern_mismatch": "{value} 不是有效的 id 或年份",
+    "date_format": "{value} 不是 YYYY-MM-DD 格式的日期",
+    "date_parsing": "{value} 不是有效的日期",
+    "date_type": "{value} 不是有效的日期",
+    "too_few_with_figures": "标为 too_few 的项不能有统计数字",
+    "figures_missing": "统计数字不全",
+    "count_not_sum": "总数与满意、基本满意、不满意之和不等",
+    "answered_over_received": "答复数多于收到数，或按期答复数多于答复数",
+    "median_without_answers": "答复用时中位数与答复数不符（没有答复时为 null）",
+}
+STATS_ERROR_OTHER = "值不对：{value}"
+# --- end of public figures ---------------------------------------------------------------------------------------
+
+
 CLI_NO_CONTENT = "找不到内容目录 {path}（应包含 areas.yaml、deputies/、stations/ 和 pages/）"
 CLI_VALIDATE_SUMMARY = (
     "检查完成：{deputies} 位代表，{stations} 个联络站，{areas} 个地区；{errors} 个错误，{warnings} 个警告。"
@@ -401,6 +442,7 @@ PLUGIN_NO_SITE_URL = "mkdocs.yml: site_url 未设置：二维码需要网站的�
 PLUGIN_CONTENT_ERRORS = "content 中有 {errors} 处错误，网站未生成。"
 PLUGIN_QR_SUMMARY = "二维码：新生成 {generated} 个，复用缓存 {reused} 个"
 PLUGIN_DEPUTY_PAGES = "代表页面：已生成 {count} 个"
+PLUGIN_REFRESHED = "只改了代表文件：已重新生成 {count} 个代表页面和开放数据"
 
 
 def problem_line(problem: model.Problem) -> str:

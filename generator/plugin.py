@@ -1,7 +1,8 @@
 """The only MkDocs-specific code: loads `content/`, registers the generated pages and files, watches content in `serve`.
 
 `content/` is the parent of MkDocs' `docs_dir` (`content/pages`), so one setting in `mkdocs.yml` places both.
-Everything this module registers is made by pure functions in `pages`, `exports`, `posters` and `qr`.
+Everything this module registers is made by pure functions in `pages`, `exports`, `posters`, `reports` and `qr`;
+the form service's public figures are read (`stats`) only when the `stats` option names their file.
 
 Deputy pages (20,000 in a city) do not go through MkDocs page by page: MkDocs renders two skeleton deputy pages (a
 current and a former deputy) whose title, description, id, body and table of contents are slot tokens; every deputy
@@ -13,6 +14,7 @@ resolve and are checked), and its search index gets each page's lead.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gzip
 import html
 import logging
@@ -38,16 +40,21 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from . import messages, urls
-from .exports import data_files
-from .load import load_content
-from .model import Content
+from .exports import DATA_FILES, data_files
+from .load import load_content, reload_deputies
+from .model import Content, Deputy, Station
 from .pages import DeputyPage, Directory, TocEntry, render_deputy, render_pages
 from .posters import render_poster, station_qr_key
 from .qr import QRCache
+from .reports import render_report
+from .stats import PublicStats, StatsError, read_stats
 
 log = logging.getLogger("mkdocs.plugins.mashang")
 
-INDEX_PAGES = {urls.source_of(p) for p in (urls.STATIONS_INDEX, urls.AREAS_INDEX, urls.LEVELS_INDEX, urls.TRACK)}
+INDEX_PAGES = {
+    urls.source_of(p)
+    for p in (urls.STATIONS_INDEX, urls.AREAS_INDEX, urls.LEVELS_INDEX, urls.TRACK, urls.STATS, urls.RECORDS)
+}
 
 SLOT = "mashangslot-"
 """Slot tokens in the skeleton deputy pages; `SLOT + "id"` and `SLOT + "formerid"` are the skeletons' deputy ids."""
@@ -72,6 +79,32 @@ class DeputyPageFile(File):
 
     def copy_file(self, dirty: bool = False) -> None:
         pass
+
+
+class RenderedFile(File):
+    """A generated file made only when MkDocs writes it, so that thousands of them (the yearly reports, one a deputy
+    and year) are never all held in memory at once."""
+
+    def __init__(self, config: MkDocsConfig, path: str, render: Callable[[], str]) -> None:
+        super().__init__(path, None, config.site_dir, config.use_directory_urls)
+        self.generated_by = "mashang"
+        self.render = render
+
+    @property
+    def content_string(self) -> str:
+        return self.render()
+
+    @property
+    def content_bytes(self) -> bytes:
+        return self.render().encode("utf-8")
+
+    def is_modified(self) -> bool:
+        return True
+
+    def copy_file(self, dirty: bool = False) -> None:
+        target = Path(self.abs_dest_path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(self.render(), encoding="utf-8")
 
 
 def _anchor(entry: TocEntry) -> AnchorLink:
@@ -106,6 +139,11 @@ class MashangConfig(base.Config):
     """Fix "today" (YYYY-MM-DD) for reproducible builds; by default the build date decides who is a current deputy."""
     jobs = c.Optional(c.Type(int))
     """Processes that make deputy pages and QR codes; by default one a CPU core."""
+    stats = c.Optional(c.Type(str))
+    """The form service's public figures (`python -m forms_api stats --public`), relative to mkdocs.yml; by default
+    none, and the pages show no message figures."""
+    ranking = c.Type(bool, default=False)
+    """Publish rankings: area pages list their deputies by points. Off, no page orders named deputies by points."""
 
 
 class MashangPlugin(BasePlugin[MashangConfig]):
@@ -123,6 +161,7 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         logging.getLogger("jieba").setLevel(logging.WARNING)  # its "Building prefix dict" lines are noise here
         self.today = dt.date.fromisoformat(self.config.today) if self.config.today else dt.date.today()
         root = Path(config.docs_dir).parent
+        self.snapshot = _snapshot(root)  # before reading: an edit during the build shows as a change afterwards
         content, problems = load_content(root, self.today)
         for problem in problems:
             (log.warning if problem.warning else log.error)(messages.problem_line(problem))
@@ -131,10 +170,28 @@ class MashangPlugin(BasePlugin[MashangConfig]):
             raise PluginError(messages.PLUGIN_CONTENT_ERRORS.format(errors=errors))
         self.content = content
         self.cache_dir = Path(config.config_file_path or ".").parent / self.config.cache_dir
+        self.stats = self._read_stats(config)
         return config
 
+    def _stats_path(self, config: MkDocsConfig) -> Path | None:
+        if not self.config.stats:
+            return None
+        return Path(config.config_file_path or ".").parent / self.config.stats
+
+    def _read_stats(self, config: MkDocsConfig) -> PublicStats | None:
+        path = self._stats_path(config)
+        if path is None:
+            return None
+        try:
+            stats, warnings = read_stats(path, self.content, shown_as=self.config.stats)
+        except StatsError as error:
+            raise PluginError(str(error)) from None
+        for warning in warnings:
+            log.warning(warning)
+        return stats
+
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        directory = self.directory = Directory(self.content, self.today)
+        directory = self.directory = Directory(self.content, self.today, stats=self.stats, ranking=self.config.ranking)
         for src, markdown in render_pages(directory).items():
             inclusion = InclusionLevel.UNDEFINED if src in INDEX_PAGES else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, src, content=markdown, inclusion=inclusion))
@@ -150,11 +207,20 @@ class MashangPlugin(BasePlugin[MashangConfig]):
             src = urls.source_of(urls.deputy_page(slot_id))
             files.append(File.generated(config, src, content=source, inclusion=InclusionLevel.NOT_IN_NAV))
         self.skeletons: dict[str, str] = {}
-        for path, text in data_files(directory).items():
-            files.append(File.generated(config, path, content=text))
+        for path, make in DATA_FILES.items():  # made when written: open data of a city is tens of megabytes
+            files.append(RenderedFile(config, path, functools.partial(make, directory)))
         self._add_photos(files, config)
         self._add_qr_codes_and_posters(files, config, directory)
+        self._add_reports(files, config, directory)
         return files
+
+    def _add_reports(self, files: Files, config: MkDocsConfig, directory: Directory) -> None:
+        """The yearly reports of deputies with records (`reports/<id>-<year>.html`), printable like the posters."""
+        for deputy_id, years in self.content.records.items():
+            deputy = self.content.deputies[deputy_id]
+            for year in years:
+                render = functools.partial(render_report, directory, deputy, year, site_url=config.site_url)
+                files.append(RenderedFile(config, urls.deputy_report(deputy_id, year), render))
 
     def _add_photos(self, files: Files, config: MkDocsConfig) -> None:
         records = [*self.content.deputies.values(), *self.content.stations.values()]
@@ -177,11 +243,15 @@ class MashangPlugin(BasePlugin[MashangConfig]):
             codes[key] = str(path)
         log.info(messages.PLUGIN_QR_SUMMARY.format(generated=cache.generated, reused=cache.reused))
         for station in self.content.stations.values():
-            deputies = directory.station_deputies.get(station.id, [])
-            keys = [d.id for d in deputies] + [station_qr_key(station.id)]
-            qr = {key: Path(codes[key]).read_text(encoding="utf-8") for key in keys}
-            html = render_poster(station, deputies, site_url=config.site_url, root="../", qr=qr, today=self.today)
-            files.append(File.generated(config, urls.station_poster(station.id), content=html))
+            render = functools.partial(self._poster, station, codes, config.site_url)
+            files.append(RenderedFile(config, urls.station_poster(station.id), render))
+
+    def _poster(self, station: Station, codes: dict[str, str], site_url: str) -> str:
+        """A station's poster, made when MkDocs writes it (each carries its deputies' codes: a city's are 70 MB)."""
+        deputies = self.directory.station_deputies.get(station.id, [])
+        keys = [d.id for d in deputies] + [station_qr_key(station.id)]
+        qr = {key: Path(codes[key]).read_text(encoding="utf-8") for key in keys}
+        return render_poster(station, deputies, site_url=site_url, root="../", qr=qr, today=self.today)
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self._skeleton_kind(page) is None:
@@ -191,6 +261,7 @@ class MashangPlugin(BasePlugin[MashangConfig]):
 
     def on_env(self, env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         self.toc_item = env.get_template("partials/toc-item.html")
+        self.toc_cache: dict[tuple[TocEntry, ...], str] = {}
         search = config.plugins.get("material/search")
         if search is not None and search.config.enabled:
             self.search_index = search.search_index
@@ -241,6 +312,8 @@ class MashangPlugin(BasePlugin[MashangConfig]):
 
     def _search_entries(self, ids: list[str]) -> list[dict]:
         index = type(self.search_index)(**self.search_index.config)
+        # Summaries repeat (a level and a station name are shared by many deputies): segment each text once.
+        index._segment_chinese = functools.lru_cache(maxsize=4096)(index._segment_chinese)
         for deputy_id in ids:
             page = render_deputy(self.directory, self.content.deputies[deputy_id], lead_only=True)
             index.add_entry_from_context(_SearchablePage(page))
@@ -255,6 +328,31 @@ class MashangPlugin(BasePlugin[MashangConfig]):
             target.write_text(skeleton.fill(self._slot_values(page, deputy_id)), encoding="utf-8")
         return len(ids)
 
+    def refresh(self) -> bool:
+        """The quick path of `serve` (generator/serve.py) after a change under content/: when only deputy files
+        changed, and nothing that other pages show of them, write just their pages and the open data again.
+        False when a full build is needed (anything else changed, an error, or no full build to start from)."""
+        if not getattr(self, "filled", None):
+            return False
+        now = _snapshot(self.content.root)
+        changed = sorted(path for path in now.keys() | self.snapshot.keys() if now.get(path) != self.snapshot.get(path))
+        if not changed or not all(_DEPUTY_FILE.fullmatch(p) and p in self.snapshot and p in now for p in changed):
+            return False
+        deputies, problems = reload_deputies(self.content, [self.content.root / p for p in changed], self.today)
+        if problems or len(deputies) != len(changed):
+            return False
+        for deputy in deputies.values():
+            old = self.content.deputies.get(deputy.id)
+            if old is None or _shown_elsewhere(old) != _shown_elsewhere(deputy):
+                return False
+        self.snapshot = now
+        self.content.deputies.update(deputies)
+        self._write_deputy_pages(list(deputies))
+        for path, text in data_files(self.directory).items():
+            (self.site / path).write_text(text, encoding="utf-8")
+        log.info(messages.PLUGIN_REFRESHED.format(count=len(deputies)))
+        return True
+
     @property
     def _skeleton_toc(self) -> TocEntry:
         return TocEntry(1, SLOT + "heading", SLOT + "title", (TocEntry(2, SLOT + "section", SLOT + "section"),))
@@ -266,7 +364,12 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         return None
 
     def _toc_html(self, entries: tuple[TocEntry, ...]) -> str:
-        return "\n".join(self.toc_item.render(toc_item=_anchor(entry)) for entry in entries)
+        """Material's markup of these headings; deputies of the same stations share one, so it is kept."""
+        if entries not in self.toc_cache:
+            if len(self.toc_cache) > 4096:
+                self.toc_cache.clear()
+            self.toc_cache[entries] = "\n".join(self.toc_item.render(toc_item=_anchor(e)) for e in entries)
+        return self.toc_cache[entries]
 
     def _slot_values(self, page: DeputyPage, deputy_id: str) -> dict[str, str]:
         return {
@@ -305,10 +408,35 @@ class MashangPlugin(BasePlugin[MashangConfig]):
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
         root = Path(config.docs_dir).parent
-        for path in (root / "areas.yaml", root / "deputies", root / "stations", root / "photos"):
-            if path.exists():
+        watched = [root / "areas.yaml", root / "deputies", root / "stations", root / "photos"]
+        watched += [root / "records", root / "scoring.yaml", self._stats_path(config)]
+        for path in watched:
+            if path is not None and path.exists():
                 server.watch(str(path))
         return server
+
+
+_DEPUTY_FILE = re.compile(r"deputies/[^/]+\.yaml")
+
+
+def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
+    """Every file under `root` (relative POSIX path) with its modification time and size."""
+    found: dict[str, tuple[int, int]] = {}
+    folders = [root]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(Path(entry.path))
+                elif entry.is_file():
+                    stat = entry.stat()
+                    found[Path(entry.path).relative_to(root).as_posix()] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+def _shown_elsewhere(deputy: Deputy) -> dict:
+    """What pages other than a deputy's own show of the deputy (lists, posters, search) or MkDocs was given (photo)."""
+    return deputy.model_dump(include={"name", "memberships", "stations", "photo"})
 
 
 T = TypeVar("T")

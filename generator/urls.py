@@ -36,6 +36,8 @@ OPEN_DATA = {
 FINDER_INDEX = "data/finder.json"
 TRACK = "track/"
 THANKS = "thanks/"
+STATS = "stats/"
+RECORDS = "records/"
 
 
 def deputy_qr(deputy_id: str) -> str:
@@ -48,6 +50,10 @@ def station_qr(station_id: str) -> str:
 
 def station_poster(station_id: str) -> str:
     return f"posters/{station_id}.html"
+
+
+def deputy_report(deputy_id: str, year: int) -> str:
+    return f"reports/{deputy_id}-{year}.html"
 
 
 def photo(photo_path: str) -> str:

@@ -3,10 +3,26 @@
 # with the form service (real gunicorn, deploy/gunicorn.conf.py) on http://127.0.0.1:8000/ . A change under content/
 # or to mkdocs.yml rebuilds the site; a build with errors leaves the previous site served.
 # Submissions go to var/queue/ (FORMS_QUEUE_DIR); staff work them with `.venv/bin/python -m forms_api --help`.
+# Before each build the public figures of the queue (var/public/stats.json) are written and shown on the site; with no
+# message yet there are none, and the site is built without them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-.venv/bin/python -m generator build
+stats=var/public/stats.json
+build() {
+  local said
+  if said="$(.venv/bin/python -m forms_api stats --public --out "$stats" 2>&1)"; then
+    echo "run: $said"
+  else
+    echo "run: no message statistics yet ($said)"
+  fi
+  if [ -f "$stats" ]; then
+    .venv/bin/python -m generator build --stats "$stats"
+  else
+    .venv/bin/python -m generator build
+  fi
+}
+build
 export FORMS_BIND="${FORMS_BIND:-127.0.0.1:8000}"
 .venv/bin/gunicorn -c deploy/gunicorn.conf.py 'forms_api.site:create_site_app("site")' &
 server=$!
@@ -17,6 +33,6 @@ while kill -0 "$server" 2>/dev/null; do
   sleep 2
   if [ -n "$(find content mkdocs.yml -newer .cache/run-stamp -print -quit)" ]; then
     touch .cache/run-stamp
-    .venv/bin/python -m generator build || echo "run: the content has errors (above); the previous site is still served"
+    build || echo "run: the content has errors (above); the previous site is still served"
   fi
 done

@@ -1,7 +1,9 @@
-"""Golden pages: the fixture tree renders to exactly the Markdown (and deputies' HTML) under tests/golden/pages/.
+"""Golden pages: the fixture tree renders to exactly the Markdown (and deputies' HTML) under tests/golden/pages/;
+with the records overlay and the fixture statistics (tests/fixtures/records/good, tests/fixtures/stats/good.json) to
+exactly the files under tests/golden-records/, the yearly reports included.
 
 After an intended change: `UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_pages.py`, then review
-`git diff tests/golden` like code.
+`git diff tests/golden tests/golden-records` like code.
 """
 
 from __future__ import annotations
@@ -13,21 +15,41 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import overlay_case
 
+from generator import urls
 from generator.exports import data_files, pinyin
 from generator.load import load_content
 from generator.pages import Directory, render_deputy, render_pages
+from generator.reports import render_report
+from generator.stats import read_stats
 
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden"
+GOLDEN_RECORDS = HERE / "golden-records"
+FIXTURES = HERE / "fixtures"
 TODAY = dt.date(2026, 11, 28)
+SITE_URL = "https://daibiao.example.gov.cn/"
 
 
 @pytest.fixture(scope="module")
 def directory() -> Directory:
-    content, problems = load_content(HERE / "fixtures" / "good", TODAY)
+    content, problems = load_content(FIXTURES / "good", TODAY)
     assert problems == []
     return Directory(content, TODAY)
+
+
+@pytest.fixture(scope="module")
+def records_directory(tmp_path_factory: pytest.TempPathFactory) -> Directory:
+    """The fixture tree with the records overlay, and the fixture statistics."""
+    root = tmp_path_factory.mktemp("records") / "content"
+    shutil.copytree(FIXTURES / "good", root)
+    overlay_case(root, FIXTURES / "records" / "good")
+    content, problems = load_content(root, TODAY)
+    assert problems == []
+    stats, warnings = read_stats(FIXTURES / "stats" / "good.json", content)
+    assert warnings == []
+    return Directory(content, TODAY, stats=stats)
 
 
 def rendered(directory: Directory) -> dict[str, str]:
@@ -36,25 +58,30 @@ def rendered(directory: Directory) -> dict[str, str]:
         page = render_deputy(directory, deputy)
         files[f"pages/{page.path}index.html"] = f"<!-- {page.title} | {page.description} | {page.message_target} -->\n"
         files[f"pages/{page.path}index.html"] += f"<!-- {page.toc} -->\n{page.body}"
+        for year in directory.content.records.get(deputy.id, {}):
+            files[urls.deputy_report(deputy.id, year)] = render_report(directory, deputy, year, site_url=SITE_URL)
     files |= {f"data/{path.removeprefix('data/')}": text for path, text in data_files(directory).items()}
     return files
 
 
-def test_pages_match_golden_files(directory: Directory) -> None:
-    files = rendered(directory)
+@pytest.mark.parametrize(("golden", "tree"), [(GOLDEN, "directory"), (GOLDEN_RECORDS, "records_directory")])
+def test_pages_match_golden_files(golden: Path, tree: str, request: pytest.FixtureRequest) -> None:
+    files = rendered(request.getfixturevalue(tree))
     if os.environ.get("UPDATE_GOLDEN"):
-        shutil.rmtree(GOLDEN, ignore_errors=True)
+        shutil.rmtree(golden, ignore_errors=True)
         for name, text in files.items():
-            (GOLDEN / name).parent.mkdir(parents=True, exist_ok=True)
-            (GOLDEN / name).write_text(text, encoding="utf-8", newline="")
-    expected = {str(p.relative_to(GOLDEN)): p.read_bytes().decode("utf-8") for p in GOLDEN.rglob("*.*")}
+            (golden / name).parent.mkdir(parents=True, exist_ok=True)
+            (golden / name).write_text(text, encoding="utf-8", newline="")
+    expected = {str(p.relative_to(golden)): p.read_bytes().decode("utf-8") for p in golden.rglob("*.*")}
     assert sorted(files) == sorted(expected)
     for name, text in files.items():
-        assert text == expected[name], f"{name} differs from tests/golden/{name}"
+        assert text == expected[name], f"{name} differs from tests/{golden.name}/{name}"
 
 
-def test_rendering_is_pure_and_deterministic(directory: Directory) -> None:
+def test_rendering_is_pure_and_deterministic(directory: Directory, records_directory: Directory) -> None:
     assert rendered(directory) == rendered(Directory(directory.content, TODAY))
+    again = Directory(records_directory.content, TODAY, stats=records_directory.stats)
+    assert rendered(records_directory) == rendered(again)
 
 
 def test_a_former_deputy_is_kept_but_marked_and_left_out_of_lists(directory: Directory) -> None:
