@@ -68,7 +68,7 @@ def ours_config(out: Path, cache_dir: Path, name: str = "mkdocs.yml") -> Path:
     """A copy of the project's mkdocs.yml usable from anywhere: absolute theme dir, QR cache in `cache_dir`."""
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     text, themes = re.subn(r"(?m)^(\s*custom_dir:\s*)(\S+)", lambda m: m[1] + str(ROOT / m[2]), text)
-    text, plugins = re.subn(r"(?m)^  - mashang\s*$", f"  - mashang:\n      cache_dir: {cache_dir.resolve()}", text)
+    text, plugins = re.subn(r"(?m)^  - mashang:?\s*$", f"  - mashang:\n      cache_dir: {cache_dir.resolve()}", text)
     if themes != 1 or plugins != 1:
         raise RuntimeError("mkdocs.yml changed shape: cannot point custom_dir and the QR cache elsewhere")
     path = out / name

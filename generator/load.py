@@ -93,6 +93,19 @@ def load_content(root: Path, today: dt.date | None = None) -> tuple[Content, lis
     return content, problems
 
 
+def reload_deputies(content: Content, files: list[Path], today: dt.date) -> tuple[dict[str, Deputy], list[Problem]]:
+    """Read deputy files again against the rest of `content` as loaded before (the quick path of `serve` after an
+    edit): the deputies that are sound, and every problem the file and its references have. Checks that span many
+    files (coverage, names twice in an area) are left to the full load the caller falls back to on any problem."""
+    loader = _Loader(content.root, today)
+    loader.station_ids = set(content.stations)
+    loader.area_sources = {code: _Source("", Document()) for code in content.areas}
+    sources = [loader.read_record(file, Deputy) for file in files]
+    loader.check_references([], sources)
+    deputies = {src.record.id: src.record for src in sources if src.ok}
+    return deputies, sorted(loader.problems, key=lambda p: (p.path, p.line))
+
+
 def field_path(loc: Loc) -> str:
     """`('memberships', 0, 'until')` -> `memberships[0].until`."""
     text = ""
@@ -176,23 +189,22 @@ class _Loader:
                 continue
             if not self.is_yaml(file):
                 continue
-            src = self.parse(file)
-            src.key = file.stem
-            if not id_is_valid(file.stem):
-                self._add(
-                    src, (), msg.FILE_NAME_NOT_ID.format(value=msg.shown(file.stem)), msg.FILE_NAME_NOT_ID_HINT, 1
-                )
-            if src.doc.readable:
-                src.record = self.validate(src, model, src.doc.value)
-            if src.record is not None and id_is_valid(file.stem) and src.record.id != file.stem:
-                hint = msg.ID_NOT_FILE_NAME_HINT.format(stem=file.stem, id=src.record.id)
-                self.report(
-                    src, ("id",), msg.ID_NOT_FILE_NAME.format(value=msg.shown(src.record.id), stem=file.stem), hint
-                )
-            sources.append(src)
+            sources.append(self.read_record(file, model))
         if folder == "stations":
             self.station_ids = {src.key for src in sources if src.key}
         return sources
+
+    def read_record(self, file: Path, model: type[Station] | type[Deputy]) -> _Source:
+        src = self.parse(file)
+        src.key = file.stem
+        if not id_is_valid(file.stem):
+            self._add(src, (), msg.FILE_NAME_NOT_ID.format(value=msg.shown(file.stem)), msg.FILE_NAME_NOT_ID_HINT, 1)
+        if src.doc.readable:
+            src.record = self.validate(src, model, src.doc.value)
+        if src.record is not None and id_is_valid(file.stem) and src.record.id != file.stem:
+            hint = msg.ID_NOT_FILE_NAME_HINT.format(stem=file.stem, id=src.record.id)
+            self.report(src, ("id",), msg.ID_NOT_FILE_NAME.format(value=msg.shown(src.record.id), stem=file.stem), hint)
+        return src
 
     def read_scoring(self) -> tuple[_Source | None, list[_Source]]:
         """`scoring.yaml`, if there is one: the file and each scheme in it."""

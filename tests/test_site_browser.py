@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import http.server
+import json
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from generator.model import CONGRESS_LEVELS
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+STATS = ROOT / "tests" / "fixtures" / "stats" / "demo.json"  # the public figures the demo site is built with
 TODAY_TEXT = "2026-11-28"
 TODAY = dt.date.fromisoformat(TODAY_TEXT)
 PHONE = {
@@ -138,6 +140,7 @@ def _ascii_matches(query: str) -> set[str]:
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("browser-demo") / "site"
     args = ["build", "-f", str(ROOT / "mkdocs.yml"), "--content", str(CONTENT), "--out", str(out)]
+    args += ["--stats", str(STATS)]
     result = CliRunner().invoke(main, [*args, "--today", TODAY_TEXT, "--strict"])
     assert result.exit_code == 0, result.output
     return out
@@ -402,6 +405,20 @@ def test_deputy_page_shows_name_stations_qr_and_message_form(phone: Phone) -> No
     assert page.locator("#message-form").count() == 1
 
 
+def test_site_search_loads_its_index_only_when_opened_and_then_finds_a_deputy(phone: Phone) -> None:
+    """The search index (0.5 MB gzipped at 20,000 deputies) is not part of a deputy page's first load."""
+    requested: list[str] = []
+    phone.page.on("request", lambda request: requested.append(request.url))
+    phone.open(f"deputies/{CHOSEN.id}/")
+    phone.page.wait_for_load_state("networkidle")
+    assert phone.url("assets/lazy-search.js") in requested
+    assert not [url for url in requested if "search_index.json" in url]
+    phone.page.click("label.md-header__button[for=__search]")
+    phone.page.fill("input[data-md-component=search-query]", CHOSEN.name)
+    phone.page.wait_for_selector(f".md-search-result__list a[href*='deputies/{CHOSEN.id}/']")
+    assert [url for url in requested if "search_index.json" in url]
+
+
 def test_former_deputy_page_has_no_message_form(phone: Phone) -> None:
     if not FORMER:
         pytest.skip("no former deputy in content/")
@@ -447,6 +464,66 @@ def test_station_page_lists_its_deputies_and_its_poster_has_every_qr_code(phone:
     assert page.locator(".qr svg").count() == len(expected) + 1
 
 
+# --- work on record, points and the message figures -----------------------------------------------------------------
+ARCHIVED = "deng-xuemei"  # a deputy with records in 2025 and 2026 (content/records) and figures in STATS
+# 2026 under content/scoring.yaml, worked out by hand: reception 6 × 2 = 12 (at most 24), suggestion 3, motion 5,
+# meeting 1, inspection 2, training 1, other 3 (its own points) = 27; nothing over a cap, no absence.
+ARCHIVED_2026_TOTAL = 27
+
+
+def test_deputy_page_shows_the_archive_its_points_and_the_message_figures(phone: Phone) -> None:
+    activities = yaml.safe_load((CONTENT / "records" / ARCHIVED / "2026.yaml").read_text(encoding="utf-8"))
+    activities = sorted(activities["activities"], key=lambda a: str(a["date"]))
+    figures = json.loads(STATS.read_text(encoding="utf-8"))["deputies"][ARCHIVED]
+    phone.open(f"deputies/{ARCHIVED}/")
+    page = phone.page
+    assert page.locator('nav a.md-nav__link[href="#record"]').count() == 1  # in the table of contents
+    entries = page.locator("ol.record-timeline > li")
+    assert entries.count() == len(activities)
+    entries.first.scroll_into_view_if_needed()
+    assert entries.first.is_visible()
+    dates = page.locator("ol.record-timeline time").evaluate_all("els => els.map(e => e.getAttribute('datetime'))")
+    assert dates == [str(a["date"]) for a in activities]
+    points = page.locator("ol.record-timeline .record-entry__points").all_inner_texts()
+    assert len(points) == len(activities)
+    assert sum(int(p.split()[0]) for p in points) == ARCHIVED_2026_TOTAL
+    total = page.locator(".points-total")
+    total.scroll_into_view_if_needed()
+    assert total.is_visible() and total.inner_text() == f"全年积分：{ARCHIVED_2026_TOTAL} 分"
+    table = page.locator("xpath=//h3[@id='points-2026']/following::table[1]")
+    assert table.locator("tbody tr").count() == len({a["kind"] for a in activities})  # a line per kind
+    assert table.locator("tfoot").inner_text().split()[-1] == str(ARCHIVED_2026_TOTAL)
+    answered = f"已答复：{figures['answered']} 条（{round(100 * figures['answered'] / figures['received'])}%）"
+    shown = page.locator("#responsiveness + ul.figures li").all_inner_texts()
+    assert shown[:2] == [f"收到留言：{figures['received']} 条", answered]
+    assert page.get_by_text("2026 年：7 人次参评，满意 5、基本满意 1、不满意 1").is_visible()
+    page.wait_for_load_state("networkidle")  # the site search's index, before leaving the page
+    page.get_by_role("link", name="打印 2026 年度履职情况（A4）").click()
+    page.wait_for_url(phone.url(f"reports/{ARCHIVED}-2026.html"))
+    page.wait_for_load_state("load")
+    assert page.locator("h1").inner_text() == page.title().split(" · ")[0]
+    assert page.locator(".report-total").inner_text() == f"{ARCHIVED_2026_TOTAL} 分"
+
+
+def test_station_page_and_statistics_page_show_the_figures(phone: Phone) -> None:
+    for path, text in (
+        ("stations/dongxi-zhan/", "收到留言：9 条"),
+        ("stations/hecheng-zhan/", "留言不足 5 条，暂不公布统计"),
+    ):
+        phone.open(path)
+        assert phone.page.get_by_text(text).is_visible()
+        phone.page.wait_for_load_state("networkidle")  # the site search's index, before leaving the page
+    phone.open("stats/")
+    charts = phone.page.locator("figure.chart")
+    assert charts.count() == 4
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        chart.scroll_into_view_if_needed()
+        box = chart.locator("svg").bounding_box()
+        assert box and 0 < box["width"] <= 390, box  # fits the phone
+        assert chart.locator("table tbody tr").count() == chart.locator("svg rect").count()
+
+
 # --- accessibility: axe-core ----------------------------------------------------------------------------------------
 def _axe_pages() -> list[tuple[str, str]]:
     station = _busiest_station()
@@ -454,6 +531,10 @@ def _axe_pages() -> list[tuple[str, str]]:
     return [
         ("home", ""),
         ("deputy", f"deputies/{CHOSEN.id}/"),
+        ("deputy-record", f"deputies/{ARCHIVED}/"),
+        ("statistics", "stats/"),
+        ("points", "records/"),
+        ("report", f"reports/{ARCHIVED}-2026.html"),
         ("station", f"stations/{station}/"),
         ("area", f"areas/{AREAS[str(area)].get('parent') or area}/"),
         ("how-to", "how-to/"),
