@@ -441,7 +441,7 @@ CLI_ERROR = "错误：{message}"
 PLUGIN_NO_SITE_URL = "mkdocs.yml: site_url 未设置：二维码需要网站的完整地址，例如 https://daibiao.example.gov.cn/"
 PLUGIN_CONTENT_ERRORS = "content 中有 {errors} 处错误，网站未生成。"
 PLUGIN_QR_SUMMARY = "二维码：新生成 {generated} 个，复用缓存 {reused} 个"
-PLUGIN_DEPUTY_PAGES = "代表页面：已生成 {count} 个"
+PLUGIN_ENTITY_PAGES = "代表、联络站、地区和层级页面：已生成 {count} 个"
 PLUGIN_REFRESHED = "只改了代表文件：已重新生成 {count} 个代表页面和开放数据"
 
 

@@ -266,12 +266,12 @@ def _linker(src: str) -> Callable[[str], Markup]:
     return link
 
 
-def _html_linker(page: str) -> Callable[[str], str]:
+def _html_linker(page: str) -> Callable[[str], Markup]:
     """A function giving the relative URL from directory page `page` to a site path (a directory URL or a file)."""
 
-    def link(path: str) -> str:
+    def link(path: str) -> Markup:
         relative = posixpath.relpath(path, page)
-        return relative + "/" if path.endswith("/") else relative
+        return Markup(relative + "/" if path.endswith("/") else relative)
 
     return link
 
@@ -287,8 +287,9 @@ class TocEntry:
 
 
 @dataclass(frozen=True)
-class DeputyPage:
-    """One deputy's page, ready for a layout: `body` is HTML, `toc` its headings (the h1 holds the sections)."""
+class HtmlPage:
+    """A page ready for a layout: `body` is HTML, `toc` its headings (the h1 holds the sections), `title` and
+    `description` plain text, `message_target` the form's target ("deputy:<id>", "station:<id>") or none."""
 
     path: str
     title: str
@@ -320,7 +321,7 @@ def _record_toc(directory: Directory, years: list[tuple[DeputyYear, Points]]) ->
     return tuple(entries)
 
 
-def render_deputy(directory: Directory, deputy: Deputy, *, lead_only: bool = False) -> DeputyPage:
+def render_deputy(directory: Directory, deputy: Deputy, *, lead_only: bool = False) -> HtmlPage:
     """A deputy's page as HTML with its table of contents; the same anchors a Markdown page would get.
 
     `lead_only` renders just the top of the page (name and summary): what a search index holds of it.
@@ -357,7 +358,7 @@ def render_deputy(directory: Directory, deputy: Deputy, *, lead_only: bool = Fal
         urls=urls,
     )
     summary = directory.summary(deputy) or messages.FORMER_DEPUTY
-    return DeputyPage(
+    return HtmlPage(
         path=path,
         title=deputy.name,
         description=messages.DEPUTY_DESCRIPTION.format(name=deputy.name, summary=summary),
@@ -380,8 +381,19 @@ _BEFORE_HEADING = re.compile(r"\n+(?=#{1,6} )")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
+ENTITY_SECTIONS = ("deputies", "stations", "areas", "levels")
+"""Pages of one deputy, station, area or level (`<section>/<id>/`): thousands in a city, laid out by the renderer
+without a Markdown-to-site pass of its own (see plugin.py), so their links are site URLs, not Markdown sources."""
+
+
+def is_entity_page(src: str) -> bool:
+    parts = src.split("/")
+    return len(parts) == 3 and parts[0] in ENTITY_SECTIONS and parts[2] == "index.md"
+
+
 def _render(template: str, src: str, directory: Directory, **context: object) -> str:
-    text = _ENV.get_template(template).render(d=directory, link=_linker(src), urls=urls, **context)
+    linker = _html_linker(src.removesuffix("index.md")) if is_entity_page(src) else _linker(src)
+    text = _ENV.get_template(template).render(d=directory, link=linker, urls=urls, **context)
     # Templates stay readable; the output gets exactly one blank line before each heading and between blocks.
     return _BLANK_LINES.sub("\n\n", _BEFORE_HEADING.sub("\n\n", text)).strip() + "\n"
 

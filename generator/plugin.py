@@ -4,11 +4,9 @@
 Everything this module registers is made by pure functions in `pages`, `exports`, `posters`, `reports` and `qr`;
 the form service's public figures are read (`stats`) only when the `stats` option names their file.
 
-Deputy pages (20,000 in a city) do not go through MkDocs page by page: MkDocs renders two skeleton deputy pages (a
-current and a former deputy) whose title, description, id, body and table of contents are slot tokens; every deputy
-page is then that skeleton with the slots filled from `pages.render_deputy`. All deputy pages sit at the same depth,
-so every relative URL in the skeleton holds for all of them. MkDocs still knows each deputy page as a file (links to it
-resolve and are checked), and its search index gets each page's lead.
+The pages of single deputies, stations, areas and levels (tens of thousands in a city) do not go through MkDocs page
+by page: they are filled into skeleton pages that MkDocs renders (skeleton.py), in as many processes as there are
+cores, and Material's search index gets their entries.
 """
 
 from __future__ import annotations
@@ -16,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gzip
-import html
 import logging
 import multiprocessing
 import os
@@ -28,25 +25,38 @@ from pathlib import Path
 from typing import TypeVar
 
 import jinja2
-import yaml
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import AnchorLink, TableOfContents
+from mkdocs.structure.toc import TableOfContents
 
 from . import messages, urls
 from .exports import DATA_FILES, data_files
 from .load import load_content, reload_deputies
 from .model import Content, Deputy, Station
-from .pages import DeputyPage, Directory, TocEntry, render_deputy, render_pages
+from .pages import Directory, HtmlPage, TocEntry, is_entity_page, render_deputy, render_pages
 from .posters import render_poster, station_qr_key
 from .qr import QRCache
 from .reports import render_report
+from .skeleton import (
+    CONTENT,
+    SLOT,
+    TOC,
+    VARIANTS,
+    MarkdownPages,
+    SearchablePage,
+    Skeleton,
+    StandInFile,
+    anchor,
+    skeleton_path,
+    skeleton_source,
+    variant_of,
+)
 from .stats import PublicStats, StatsError, read_stats
 
 log = logging.getLogger("mkdocs.plugins.mashang")
@@ -55,30 +65,6 @@ INDEX_PAGES = {
     urls.source_of(p)
     for p in (urls.STATIONS_INDEX, urls.AREAS_INDEX, urls.LEVELS_INDEX, urls.TRACK, urls.STATS, urls.RECORDS)
 }
-
-SLOT = "mashangslot-"
-"""Slot tokens in the skeleton deputy pages; `SLOT + "id"` and `SLOT + "formerid"` are the skeletons' deputy ids."""
-_SLOTS = re.compile(SLOT + "([a-z]+)")
-_SKELETONS = {"current": SLOT + "id", "former": SLOT + "formerid"}
-_SKELETON_CONTENT = f'<h1 id="{SLOT}heading">{SLOT}body</h1>'
-
-
-class DeputyPageFile(File):
-    """A deputy page this plugin writes itself: known to MkDocs so that links to it resolve, never read or built."""
-
-    def __init__(self, config: MkDocsConfig, deputy_id: str) -> None:
-        path = urls.deputy_page(deputy_id)
-        super().__init__(urls.source_of(path), None, config.site_dir, True, dest_uri=path + "index.html")
-        self.inclusion = InclusionLevel.NOT_IN_NAV
-
-    def is_documentation_page(self) -> bool:
-        return False
-
-    def is_media_file(self) -> bool:
-        return False
-
-    def copy_file(self, dirty: bool = False) -> None:
-        pass
 
 
 class RenderedFile(File):
@@ -105,31 +91,6 @@ class RenderedFile(File):
         target = Path(self.abs_dest_path)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(self.render(), encoding="utf-8")
-
-
-def _anchor(entry: TocEntry) -> AnchorLink:
-    """A heading as MkDocs' table of contents holds it: its title is HTML (Material prints it as is), so escaped."""
-    link = AnchorLink(html.escape(entry.title), entry.id, entry.level)
-    link.children = [_anchor(child) for child in entry.children]
-    return link
-
-
-class Skeleton:
-    """A rendered deputy page cut at its slots; `fill` puts one deputy's values in."""
-
-    def __init__(self, html: str, toc_html: str) -> None:
-        for part, count in ((_SKELETON_CONTENT, 1), (toc_html, 1)):
-            if html.count(part) != count:
-                raise PluginError(f"mashang: the theme changed: {part[:40]!r} found {html.count(part)} times")
-        html = html.replace(_SKELETON_CONTENT, SLOT + "body").replace(toc_html, SLOT + "toc")
-        self.parts = _SLOTS.split(html)
-        unknown = set(self.parts[1::2]) - {"id", "formerid", "title", "desc", "heading", "body", "toc"}
-        if unknown:
-            raise PluginError(f"mashang: unknown slots {sorted(unknown)} in the skeleton deputy page")
-
-    def fill(self, values: dict[str, str]) -> str:
-        parts = self.parts
-        return "".join(part if i % 2 == 0 else values[part] for i, part in enumerate(parts))
 
 
 class MashangConfig(base.Config):
@@ -192,20 +153,24 @@ class MashangPlugin(BasePlugin[MashangConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         directory = self.directory = Directory(self.content, self.today, stats=self.stats, ranking=self.config.ranking)
+        self.entity_sources: dict[str, str] = {}
         for src, markdown in render_pages(directory).items():
+            if is_entity_page(src):
+                self.entity_sources[src.removesuffix("index.md")] = markdown
+                files.append(StandInFile(config, src.removesuffix("index.md")))
+                continue
             inclusion = InclusionLevel.UNDEFINED if src in INDEX_PAGES else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, src, content=markdown, inclusion=inclusion))
+        for record_id in [*self.content.deputies, *self.content.stations]:
+            if record_id.startswith(SLOT):
+                raise PluginError(f"mashang: ids may not start with {SLOT!r}: {record_id}")
         for deputy_id in self.content.deputies:
-            if deputy_id.startswith(SLOT):
-                raise PluginError(f"mashang: deputy ids may not start with {SLOT!r}: {deputy_id}")
-            files.append(DeputyPageFile(config, deputy_id))
-        for kind, slot_id in _SKELETONS.items():
-            meta = {"title": SLOT + "title", "description": SLOT + "desc", "search": {"exclude": True}}
-            if kind == "current":
-                meta["message_target"] = f"deputy:{slot_id}"
-            source = "---\n" + yaml.safe_dump(meta) + "---\n\n" + SLOT + "body\n"
-            src = urls.source_of(urls.deputy_page(slot_id))
-            files.append(File.generated(config, src, content=source, inclusion=InclusionLevel.NOT_IN_NAV))
+            files.append(StandInFile(config, urls.deputy_page(deputy_id)))
+        for variant in VARIANTS:
+            src = urls.source_of(skeleton_path(variant))
+            files.append(
+                File.generated(config, src, content=skeleton_source(variant), inclusion=InclusionLevel.NOT_IN_NAV)
+            )
         self.skeletons: dict[str, str] = {}
         for path, make in DATA_FILES.items():  # made when written: open data of a city is tens of megabytes
             files.append(RenderedFile(config, path, functools.partial(make, directory)))
@@ -254,49 +219,49 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         return render_poster(station, deputies, site_url=site_url, root="../", qr=qr, today=self.today)
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if self._skeleton_kind(page) is None:
+        if self._skeleton_variant(page) is None:
             return html
-        page.toc = TableOfContents([_anchor(self._skeleton_toc)])
-        return _SKELETON_CONTENT
+        page.toc = TableOfContents([anchor(TOC)])
+        return CONTENT
 
     def on_env(self, env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         self.toc_item = env.get_template("partials/toc-item.html")
         self.toc_cache: dict[tuple[TocEntry, ...], str] = {}
         search = config.plugins.get("material/search")
-        if search is not None and search.config.enabled:
-            self.search_index = search.search_index
-            for entries in self._in_parallel(self._search_entries):
-                search.search_index.entries.extend(entries)
+        self.search_index = search.search_index if search is not None and search.config.enabled else None
         return env
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        kind = self._skeleton_kind(page)
-        if kind is not None:
-            self.skeletons[kind] = output
+        variant = self._skeleton_variant(page)
+        if variant is not None:
+            self.skeletons[variant] = output
         return output
 
+    @event_priority(50)  # before the search plugin's: it writes the index these pages' entries go into
     def on_post_build(self, config: MkDocsConfig) -> None:
         site = self.site = Path(config.site_dir)
-        toc_html = self._toc_html(self._skeleton_toc.children)
-        self.filled = {kind: Skeleton(html, toc_html) for kind, html in self.skeletons.items()}
-        written = sum(self._in_parallel(self._write_deputy_pages))
-        log.info(messages.PLUGIN_DEPUTY_PAGES.format(count=written))
-        for slot_id in _SKELETONS.values():
-            shutil.rmtree(site / urls.deputy_page(slot_id))
-        self._add_deputies_to_sitemap(site, config)
+        self.markdown_pages = MarkdownPages(config)
+        skeleton_toc = self._toc_html(TOC.children)
+        self.filled = {variant: Skeleton(html, skeleton_toc) for variant, html in self.skeletons.items()}
+        paths = [urls.deputy_page(deputy_id) for deputy_id in self.content.deputies] + list(self.entity_sources)
+        for entries in self._in_parallel(self._write_pages, paths):
+            if self.search_index is not None:
+                self.search_index.entries.extend(entries)
+        log.info(messages.PLUGIN_ENTITY_PAGES.format(count=len(paths)))
+        shutil.rmtree(site / skeleton_path(VARIANTS[0]).split("/")[0])
+        self._add_pages_to_sitemap(site, config, paths)
 
-    def _in_parallel(self, work: Callable[[list[str]], T]) -> list[T]:
-        """`work` over all deputy ids, split among forked processes (one a core) when it pays; results in order.
+    def _in_parallel(self, work: Callable[[list[str]], T], items: list[str]) -> list[T]:
+        """`work` over `items`, split among forked processes (one a core) when it pays; results in order.
 
         Forked children see this plugin as it is; `mkdocs serve` runs builds beside its server threads, so it never
         forks and does the work here.
         """
-        ids = list(self.content.deputies)
-        jobs = min(self._jobs(len(ids)), len(ids) // 500)
+        jobs = min(self._jobs(len(items)), len(items) // 500)
         if jobs < 2:
-            return [work(ids)]
-        size = -(-len(ids) // jobs)
-        chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
+            return [work(items)]
+        size = -(-len(items) // jobs)
+        chunks = [items[i : i + size] for i in range(0, len(items), size)]
         global _PARALLEL_WORK
         _PARALLEL_WORK = work
         try:
@@ -310,23 +275,28 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         """Processes for `items` pieces of work: `jobs` or one a core; one under `mkdocs serve` (see `_in_parallel`)."""
         return 1 if self.serving else min(self.config.jobs or os.cpu_count() or 1, max(items, 1))
 
-    def _search_entries(self, ids: list[str]) -> list[dict]:
-        index = type(self.search_index)(**self.search_index.config)
-        # Summaries repeat (a level and a station name are shared by many deputies): segment each text once.
-        index._segment_chinese = functools.lru_cache(maxsize=4096)(index._segment_chinese)
-        for deputy_id in ids:
-            page = render_deputy(self.directory, self.content.deputies[deputy_id], lead_only=True)
-            index.add_entry_from_context(_SearchablePage(page))
-        return index.entries
-
-    def _write_deputy_pages(self, ids: list[str]) -> int:
-        for deputy_id in ids:
-            page = render_deputy(self.directory, self.content.deputies[deputy_id])
-            skeleton = self.filled["current" if page.message_target else "former"]
-            target = self.site / page.path / "index.html"
+    def _write_pages(self, paths: list[str]) -> list[dict]:
+        """Fill and write the entity pages at `paths`; their search index entries."""
+        index = None
+        if self.search_index is not None:
+            index = type(self.search_index)(**self.search_index.config)
+            # Summaries repeat (levels and station names are shared by many deputies): segment each text once.
+            index._segment_chinese = functools.lru_cache(maxsize=4096)(index._segment_chinese)
+        for path in paths:
+            page, meta = self._entity_page(path)
+            target = self.site / path / "index.html"
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(skeleton.fill(self._slot_values(page, deputy_id)), encoding="utf-8")
-        return len(ids)
+            target.write_text(self.filled[variant_of(page)].fill(page, self._toc_html(page.toc.children)), "utf-8")
+            if index is not None:
+                # A deputy's page is in the index by its top only (name and summary); others section by section.
+                searched = page.body.split("<h2", 1)[0] if path.startswith("deputies/") else page.body
+                index.add_entry_from_context(SearchablePage(page, searched, meta))
+        return index.entries if index is not None else []
+
+    def _entity_page(self, path: str) -> tuple[HtmlPage, dict]:
+        if path in self.entity_sources:
+            return self.markdown_pages.convert(path, self.entity_sources[path])
+        return render_deputy(self.directory, self.content.deputies[path.split("/")[1]]), {}
 
     def refresh(self) -> bool:
         """The quick path of `serve` (generator/serve.py) after a change under content/: when only deputy files
@@ -347,20 +317,16 @@ class MashangPlugin(BasePlugin[MashangConfig]):
                 return False
         self.snapshot = now
         self.content.deputies.update(deputies)
-        self._write_deputy_pages(list(deputies))
+        self._write_pages([urls.deputy_page(deputy_id) for deputy_id in deputies])
         for path, text in data_files(self.directory).items():
             (self.site / path).write_text(text, encoding="utf-8")
         log.info(messages.PLUGIN_REFRESHED.format(count=len(deputies)))
         return True
 
-    @property
-    def _skeleton_toc(self) -> TocEntry:
-        return TocEntry(1, SLOT + "heading", SLOT + "title", (TocEntry(2, SLOT + "section", SLOT + "section"),))
-
-    def _skeleton_kind(self, page: Page) -> str | None:
-        for kind, slot_id in _SKELETONS.items():
-            if page.file.src_uri == urls.source_of(urls.deputy_page(slot_id)):
-                return kind
+    def _skeleton_variant(self, page: Page) -> str | None:
+        for variant in VARIANTS:
+            if page.file.src_uri == urls.source_of(skeleton_path(variant)):
+                return variant
         return None
 
     def _toc_html(self, entries: tuple[TocEntry, ...]) -> str:
@@ -368,37 +334,28 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         if entries not in self.toc_cache:
             if len(self.toc_cache) > 4096:
                 self.toc_cache.clear()
-            self.toc_cache[entries] = "\n".join(self.toc_item.render(toc_item=_anchor(e)) for e in entries)
+            self.toc_cache[entries] = "\n".join(self.toc_item.render(toc_item=anchor(e)) for e in entries)
         return self.toc_cache[entries]
 
-    def _slot_values(self, page: DeputyPage, deputy_id: str) -> dict[str, str]:
-        return {
-            "id": deputy_id,
-            "formerid": deputy_id,
-            "title": html.escape(page.title),
-            "desc": html.escape(page.description),
-            "heading": page.toc.id,
-            "body": page.body,
-            "toc": self._toc_html(page.toc.children),
-        }
-
-    def _add_deputies_to_sitemap(self, site: Path, config: MkDocsConfig) -> None:
-        """MkDocs wrote the skeletons into the sitemap: each becomes the entries of the deputies it stands for."""
+    def _add_pages_to_sitemap(self, site: Path, config: MkDocsConfig, paths: list[str]) -> None:
+        """MkDocs wrote the skeletons into the sitemap: in their place go the entries of the pages filled from them."""
         sitemap = site / "sitemap.xml"
         if not sitemap.exists():
             return
         text = sitemap.read_text(encoding="utf-8")
-        for kind, slot_id in _SKELETONS.items():
-            loc = urls.absolute(config.site_url, urls.deputy_page(slot_id))
+        found = []
+        for variant in VARIANTS:
+            loc = urls.absolute(config.site_url, skeleton_path(variant))
             match = re.search(r"[ \t]*<url>\s*<loc>" + re.escape(loc) + r"</loc>.*?</url>\n", text, re.S)
             if match is None:
                 raise PluginError(f"mashang: {loc} is missing from sitemap.xml")
-            entries = [
-                match[0].replace(loc, urls.absolute(config.site_url, urls.deputy_page(deputy.id)))
-                for deputy in self.content.deputies.values()
-                if self.directory.is_current(deputy) == (kind == "current")
-            ]
-            text = text[: match.start()] + "".join(entries) + text[match.end() :]
+            found.append((loc, match[0]))
+        at = text.index(found[0][1])
+        for _, block in found:
+            text = text.replace(block, "")
+        loc, block = found[0]
+        entries = "".join(block.replace(loc, urls.absolute(config.site_url, path)) for path in paths)
+        text = text[:at] + entries + text[at:]
         sitemap.write_text(text, encoding="utf-8")
         packed = sitemap.with_suffix(".xml.gz")
         if packed.exists():
@@ -446,14 +403,3 @@ _PARALLEL_WORK: Callable[[list[str]], object] | None = None
 def _run_parallel_work(ids: list[str]) -> object:
     assert _PARALLEL_WORK is not None, "set by MashangPlugin._in_parallel before it forks"
     return _PARALLEL_WORK(ids)
-
-
-class _SearchablePage:
-    """What Material's search index reads of a page: the top of a deputy's page (name and summary), nothing else."""
-
-    def __init__(self, page: DeputyPage) -> None:
-        self.content = page.body
-        self.toc = TableOfContents([_anchor(page.toc)])
-        self.url = page.path
-        self.title = page.title
-        self.meta: dict[str, object] = {}

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
@@ -365,3 +366,19 @@ def test_deputy_pages_made_in_parallel_equal_those_made_in_one_process(tmp_path:
     assert len([name for name in trees["1"] if name.startswith("deputies/")]) == 1000
     assert trees["1"].keys() == trees["2"].keys()
     assert [name for name in trees["1"] if trees["1"][name] != trees["2"][name]] == []
+
+
+def test_every_relative_link_and_image_in_the_site_resolves(demo_site: Path) -> None:
+    """Entity pages are laid out without MkDocs' link checks, so the built site is checked as a whole."""
+    broken = []
+    for page in demo_site.rglob("*.html"):
+        for url in re.findall(r'(?:href|src)="([^"#?]*)', page.read_text(encoding="utf-8")):
+            if not url or url.startswith(("http:", "https:", "mailto:", "tel:", "data:", "/", "javascript:")):
+                continue
+            target = (page.parent / urllib.parse.unquote(url)).resolve()
+            if url.endswith("/") or target.is_dir():
+                target = target / "index.html"
+            if not target.is_file() or demo_site.resolve() not in target.parents:
+                broken.append(f"{page.relative_to(demo_site)}: {url}")
+    assert broken == []
+    assert len(list(demo_site.rglob("*.html"))) > 100
