@@ -36,7 +36,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
 from . import messages, urls
-from .exports import DATA_FILES, data_files
+from .exports import DATA_FILES
 from .load import load_content, reload_deputies
 from .model import Content, Deputy, Station
 from .pages import Directory, HtmlPage, TocEntry, is_entity_page, render_deputy, render_pages
@@ -318,8 +318,9 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         self.snapshot = now
         self.content.deputies.update(deputies)
         self._write_pages([urls.deputy_page(deputy_id) for deputy_id in deputies])
-        for path, text in data_files(self.directory).items():
-            (self.site / path).write_text(text, encoding="utf-8")
+        for path, make in DATA_FILES.items():
+            if path != urls.FINDER_INDEX:  # the finder shows only what `_shown_elsewhere` compares: unchanged
+                (self.site / path).write_text(make(self.directory), encoding="utf-8")
         log.info(messages.PLUGIN_REFRESHED.format(count=len(deputies)))
         return True
 
