@@ -53,6 +53,7 @@ from .skeleton import (
     Skeleton,
     StandInFile,
     anchor,
+    searched_part,
     skeleton_path,
     skeleton_source,
     variant_of,
@@ -288,9 +289,7 @@ class MashangPlugin(BasePlugin[MashangConfig]):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(self.filled[variant_of(page)].fill(page, self._toc_html(page.toc.children)), "utf-8")
             if index is not None:
-                # A deputy's page is in the index by its top only (name and summary); others section by section.
-                searched = page.body.split("<h2", 1)[0] if path.startswith("deputies/") else page.body
-                index.add_entry_from_context(SearchablePage(page, searched, meta))
+                index.add_entry_from_context(SearchablePage(page, searched_part(page), meta))
         return index.entries if index is not None else []
 
     def _entity_page(self, path: str) -> tuple[HtmlPage, dict]:

@@ -133,6 +133,22 @@ def _toc_entry(token: dict[str, Any]) -> TocEntry:
     return TocEntry(token["level"], token["id"], html.unescape(token["name"]), children)
 
 
+_H2 = re.compile(r"<h2\b[^>]*>")
+
+
+def searched_part(page: HtmlPage) -> str:
+    """What of a page goes to the search index: a deputy's page by its top only (name and summary); another page up
+    to where every remaining section is marked data-search-exclude (Material would parse them only to drop them)."""
+    if page.path.startswith("deputies/"):
+        return page.body.split("<h2", 1)[0]
+    cut = len(page.body)
+    for heading in reversed(list(_H2.finditer(page.body))):
+        if "data-search-exclude" not in heading[0]:
+            break
+        cut = heading.start()
+    return page.body[:cut]
+
+
 class SearchablePage:
     """What Material's search index reads of a page (its `add_entry_from_context`)."""
 

@@ -415,7 +415,7 @@ def test_site_search_loads_its_index_only_when_opened_and_then_finds_a_deputy(ph
     assert not [url for url in requested if "search_index.json" in url]
     phone.page.click("label.md-header__button[for=__search]")
     phone.page.fill("input[data-md-component=search-query]", CHOSEN.name)
-    phone.page.wait_for_selector(f".md-search-result__list a[href*='deputies/{CHOSEN.id}/']")
+    phone.page.wait_for_selector(f".md-search-result__list a[href*='deputies/{CHOSEN.id}/']", timeout=30_000)
     assert [url for url in requested if "search_index.json" in url]
 
 
