@@ -114,7 +114,7 @@ class QRCache:
         missing = [code for code, path in zip(codes, paths, strict=True) if not _complete(path)]
         jobs = max(1, min(jobs, len(missing) // 200))
         if jobs > 1:
-            size = -(-len(missing) // jobs)
+            size = -(-len(missing) // (jobs * 8))  # several chunks a process: the first done takes the next
             chunks = [missing[i : i + size] for i in range(0, len(missing), size)]
             with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
                 list(pool.map(self._make, chunks))
