@@ -9,6 +9,11 @@ posts a valid JSON submission whose text is unique (no duplicate short-circuit) 
 `response` hook counts 201s, compared with the `submitted` events the queue gained (wrk stops at its deadline with
 up to 8 requests in flight: queued, but their 201 never read). Then an exact check: 400 posts over 8 threads, every
 answer read, must give 400 201s and 400 new `submitted` events.
+
+The machine is shared: "other load" is the CPU (in cores, median of the runs) busy during a run outside the server
+and wrk, from /proc/stat (other people's jobs, and kernel threads such as the file system's journal). Runs with
+other load near a core are not comparable with runs on an idle machine: the no-op gains more from a busy machine's
+warm CPUs than the form service does.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import socket
 import statistics
@@ -119,15 +125,52 @@ def wait_listening(port: int, proc: subprocess.Popen, timeout: float = 30) -> No
     raise SystemExit(f"server on port {port} not answering after {timeout} s")
 
 
-def run_wrk(wrk: str, port: int, script: Path, seconds: int, target: str, tag: str) -> dict:
+def busy_seconds() -> float:
+    """CPU seconds the whole machine has been busy (all but idle and iowait), from /proc/stat."""
+    with open("/proc/stat") as stat:
+        ticks = [int(value) for value in stat.readline().split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def process_seconds(pid: int) -> float:
+    """CPU seconds (user + system) of a process and its children, from /proc (0 for what has gone)."""
+    total = 0.0
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    for each in [pid, *map(int, children)]:
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def run_wrk(wrk: str, port: int, script: Path, seconds: int, target: str, tag: str, server: int = 0) -> dict:
     url = f"http://127.0.0.1:{port}/api/submissions"
     origin = f"http://127.0.0.1:{port}"
     cmd = [wrk, "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "5s", "-s", str(script), url, "--"]
+    before = (time.perf_counter(), busy_seconds(), process_seconds(server) if server else 0.0, children_seconds())
     out = subprocess.run([*cmd, target, origin, tag], capture_output=True, text=True, timeout=seconds + 60).stdout
+    after = (time.perf_counter(), busy_seconds(), process_seconds(server) if server else 0.0, children_seconds())
+    wall, busy, server_cpu, wrk_cpu = (end - start for start, end in zip(before, after, strict=True))
     fields = dict(re.findall(r"(\w+)=(\d+)", re.search(r"^BENCH .*$", out, re.M)[0]))
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {**{k: int(v) for k, v in fields.items()}, "rps": rps, "non2xx": int(non2xx[1]) if non2xx else 0}
+    return {
+        **{k: int(v) for k, v in fields.items()},
+        "rps": rps,
+        "non2xx": int(non2xx[1]) if non2xx else 0,
+        "other_load": round(max(busy - server_cpu - wrk_cpu, 0.0) / wall, 2),
+    }
+
+
+def children_seconds() -> float:
+    """CPU seconds of this process's waited-for children (wrk runs; the servers are waited for only at the end)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def submitted(queue: Path) -> int:
@@ -174,8 +217,10 @@ def main(argv: list[str] | None = None) -> int:
         for rep in range(args.reps):
             for name, port in ports.items():
                 run_wrk(wrk, port, script, 2, target, f"w{rep}{os.getpid()}")  # warm-up, not counted in the table
+                time.sleep(1)  # the warm-up's requests in flight are appended before the count starts
                 before = submitted(queue)
-                result = run_wrk(wrk, port, script, args.duration, target, f"r{rep}{os.getpid()}")
+                server = procs[list(ports).index(name)].pid
+                result = run_wrk(wrk, port, script, args.duration, target, f"r{rep}{os.getpid()}", server)
                 time.sleep(1)  # requests in flight when wrk stopped may still be appended: count them too
                 result["queued"] = submitted(queue) - before
                 results[name].append(result)
@@ -209,14 +254,19 @@ def verify(port: int, target: str, count: int) -> int:
         return sum(status == 201 for status in pool.map(post, range(count)))
 
 
+def other_load(runs: list[dict]) -> str:
+    loads = [r["other_load"] for r in runs if "other_load" in r]
+    return f"{statistics.median(loads):.2f}" if loads else "–"
+
+
 def table(results: dict[str, list[dict]], seconds: int, exact: tuple[int, int]) -> str:
     noop = statistics.median(r["rps"] for r in results["no-op"])
     lines = [
         f"wrk: {CONNECTIONS} connections, 2 threads, {seconds} s a run, loopback",
         "",
         "| server | reps | req/s median (min–max) | × no-op | p50 ms | p99 ms median (max) | non-2xx | socket errors "
-        "| 201s | queued submitted events |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| 201s | queued submitted events | other load (cores) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, runs in results.items():
         rps = [r["rps"] for r in runs]
@@ -226,7 +276,8 @@ def table(results: dict[str, list[dict]], seconds: int, exact: tuple[int, int]) 
             f"| {name} | {len(runs)} | {statistics.median(rps):,.0f} ({min(rps):,.0f}–{max(rps):,.0f}) "
             f"| {statistics.median(rps) / noop:.2f} | {statistics.median(r['p50_us'] for r in runs) / 1000:.2f} "
             f"| {statistics.median(p99):.2f} ({max(p99):.2f}) | {sum(r['non2xx'] for r in runs)} "
-            f"| {sum(r['errors'] for r in runs)} | {[r['created'] for r in runs]} | {queued} |"
+            f"| {sum(r['errors'] for r in runs)} | {[r['created'] for r in runs]} | {queued} "
+            f"| {other_load(runs)} |"
         )
     forms = results["forms (fsync)"]
     ratio = statistics.median(r["rps"] for r in forms) / noop

@@ -24,8 +24,8 @@ passed in a mapping may be text or already typed. Every bad value is reported at
 | `MAX_COMMENT` | int | `500` | longest comment on a rating or a yearly evaluation in characters |
 | `MAX_CONTENT_LENGTH` | int | `32768` | largest request body in bytes, larger gets 413 (5) |
 
-1. `SITE_DIR/data/deputies.json` and `stations.json`, re-read when either changes; former deputies
-   (`"current": false`) are not valid targets.
+1. `SITE_DIR/data/deputies.json` and `stations.json`, re-read when either changes (their mtimes are looked at once a
+   second); former deputies (`"current": false`) are not valid targets.
 2. The service's own origin (scheme and Host of the request) is always allowed. Never a wildcard.
 3. The client IP is taken from that many `X-Forwarded-For` entries, counted from the right (and the scheme from
    `X-Forwarded-Proto`, for the same-origin check and HSTS); with 0 both headers are ignored and the peer counts.

@@ -6,8 +6,14 @@ Rules (see ../shared/research/reliability.md):
   would swap the inode under waiting writers), catch up on what other processes appended, let `decide` choose the
   events against that current state, write them with ONE `os.write` on an O_APPEND descriptor, then `fsync`. Only
   then does `append` return, and only then may the API answer 201.
+- Group commit: threads of one process that call `append` while another one is writing queue up; the next of them to
+  lead takes every queued call, runs each `decide` in order (each sees the events decided before it in the group),
+  writes the group's events with ONE `os.write` and fsyncs ONCE, all under the lock, and only then does any call of
+  the group return. The group shares one fate: a failed write or fsync fails every call in it (nothing returned as
+  stored that is not durable); an exception from one `decide` fails that call only.
 - Disk full or a short write: the file is truncated back to its size before the write, so it always ends on a whole
-  line, and `QueueUnavailable` is raised (503); a later append works once space is freed.
+  line, and `QueueUnavailable` is raised (503) to every call of the group; a later append works once space is freed.
+  After a failed write the log commits one call at a time until a write succeeds again.
 - A failed `fsync` is never retried: the kernel may already have dropped the dirty pages and marked them clean, so a
   second fsync would "succeed" without the data. This EventLog then refuses every further write until the process
   makes a new one (a restart).
@@ -45,6 +51,9 @@ _RECOVERABLE_WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 # too (they only ever occur inside JSON strings), so that one event is one line for every reader.
 _LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
+# One encoder for every append (json.dumps with these options would build a new one each call).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
 Decision = dict | list[dict] | None
 T = TypeVar("T")
 
@@ -63,8 +72,10 @@ def encode_events(events: Iterable[dict]) -> bytes:
         if not isinstance(event, dict) or not isinstance(event.get("type"), str) or not event["type"]:
             raise ValueError(f"event {index} is not a dict with a non-empty string 'type': {event!r:.200}")
         try:
-            text = json.dumps(event, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
-            lines.append(text.translate(_LINE_BREAKS).encode("utf-8") + b"\n")
+            text = _ENCODER.encode(event)
+            if "\x85" in text or "\u2028" in text or "\u2029" in text:  # rare; translate() is slow on CJK text
+                text = text.translate(_LINE_BREAKS)
+            lines.append(text.encode("utf-8") + b"\n")
         except (TypeError, ValueError) as exc:  # UnicodeEncodeError (lone surrogates) is a ValueError
             raise ValueError(f"event {index} ({event['type']}) cannot be stored as JSON: {exc}") from exc
     return b"".join(lines)
@@ -148,10 +159,50 @@ def write_atomically(dest: Path, lines: Iterable[bytes], *, private: bool = True
 # --- the log ----------------------------------------------------------------------------------------------------------
 
 
+class _Call:
+    """One `append` waiting for its group's commit: its decide, then either the stored events or the error.
+
+    A call that finds a leader at work parks on `wake` (a lock it holds); a leader releases it once the call's
+    outcome is settled, or to hand it the lead (`lead` set) for the calls that queued meanwhile.
+    """
+
+    __slots__ = ("decide", "wake", "lead", "settled", "stored", "error", "payload")
+
+    def __init__(self, decide: Callable[[State], Decision]) -> None:
+        self.decide = decide
+        self.wake: threading.Lock | None = None
+        self.lead = False
+        self.settled = False  # stored or error is final
+        self.stored: list[dict] = []
+        self.error: BaseException | None = None
+        self.payload = b""  # its events as lines, once decided
+
+    def fail(self, error: BaseException) -> None:
+        self.stored, self.error, self.settled = [], error, True
+
+
+class _Hold:
+    """`with log._hold():` takes the log's re-entrant mutex and records the holding thread (restored on exit)."""
+
+    __slots__ = ("log", "outer")
+
+    def __init__(self, log: EventLog) -> None:
+        self.log = log
+
+    def __enter__(self) -> None:
+        self.log._mutex.acquire()
+        self.outer, self.log._holder = self.log._holder, threading.get_ident()
+
+    def __exit__(self, *exc: object) -> None:
+        self.log._holder = self.outer
+        self.log._mutex.release()
+
+
 class EventLog:
     """The append-only log in `directory` (events.jsonl + events.lock), and the state folded from it.
 
-    One instance per process is enough; its methods are thread-safe. `fsync=False` is for tests and benchmarks only.
+    One instance per process is enough; its methods are thread-safe, and concurrent appends from its threads share
+    writes and fsyncs (group commit). `fsync=False` is for tests and benchmarks only.
     """
 
     def __init__(self, directory: Path, *, fsync: bool = True) -> None:
@@ -160,11 +211,17 @@ class EventLog:
         self.lock_path = self.directory / LOCK_NAME
         self.fsync = fsync
         self._mutex = threading.RLock()  # flock does not exclude threads sharing one process
+        self._holder: int | None = None  # the thread holding _mutex (through _hold)
         self._deciding: int | None = None  # the thread inside `decide`, which may call state()
         self._failure: str | None = None
         self._state = State()
         self._offset = 0  # bytes folded into _state: always the end of a complete line
         self._file_id: tuple[int, int] | None = None
+        # group commit: calls waiting for a leader, whether one is committing, and one-at-a-time after a failed write
+        self._calls = threading.Lock()
+        self._waiting: list[_Call] = []
+        self._leading = False
+        self._singly = False
         try:
             self._create()
         except OSError as exc:
@@ -201,6 +258,10 @@ class EventLog:
     def failure(self) -> str | None:
         return self._failure
 
+    def _hold(self) -> _Hold:
+        """This process's exclusive access to the state (re-entrant), remembering which thread holds it."""
+        return _Hold(self)
+
     @contextmanager
     def _locked(self, operation: int, data_flags: int) -> Iterator[int]:
         """Hold the sidecar flock (LOCK_SH or LOCK_EX) and yield a fresh descriptor of the data file.
@@ -225,6 +286,8 @@ class EventLog:
         file_id = (stat.st_dev, stat.st_ino)
         if file_id != self._file_id or stat.st_size < self._offset:  # first read, or the file was rewritten
             self._state, self._offset, self._file_id = State(), 0, file_id
+        elif stat.st_size == self._offset:  # nothing new (the usual case for a lone writer)
+            return stat.st_size
         for line, end in _complete_lines(fd, self._offset, stat.st_size):
             self._fold(line)
             self._offset = end
@@ -244,7 +307,7 @@ class EventLog:
         The State is live: this instance's next call updates it. Threads sharing an instance should read it through
         `query` instead. Inside `decide` this returns the state being decided on, without locking again.
         """
-        with self._mutex:
+        with self._hold():
             if self._deciding == threading.get_ident():
                 return self._state
             try:
@@ -255,50 +318,149 @@ class EventLog:
             return self._state
 
     def query(self, read: Callable[[State], T]) -> T:
-        """Run `read` on the caught-up state while no other thread of this process changes it."""
-        with self._mutex:
+        """Run `read` on the caught-up state while no other thread of this process changes it (`read` must not
+        append)."""
+        with self._hold():
             return read(self.state())
 
     def append(self, decide: Callable[[State], Decision]) -> list[dict]:
         """Append the events `decide(state)` returns (a dict, a list, or None/[] for nothing) durably.
 
-        `decide` runs under the exclusive lock against the state including every other process's appends, so the
-        checks it makes (workflow.check, duplicates, next_ref) hold when the events are written. It must not do I/O.
-        Returns the events as stored (parsed back from their lines). Raises QueueUnavailable when nothing was stored
-        (or, after a failed fsync, when it is unknown whether it was); exceptions from `decide` propagate, nothing
-        written.
+        `decide` runs under the exclusive lock against the state including every other process's appends and the
+        events decided before it in its group, so the checks it makes (workflow.check, duplicates, next_ref) hold
+        when the events are written. It must not do I/O, and may run in another thread of this process (the group's
+        leader). Returns the events as stored (parsed back from their lines) once they and the whole group before
+        them are fsynced. Raises QueueUnavailable when nothing was stored (or, after a failed fsync, when it is
+        unknown whether it was); exceptions from `decide` propagate, nothing of that call written.
         """
-        with self._mutex:
-            self._check_writable()
-            try:
-                with self._locked(fcntl.LOCK_EX, os.O_RDWR | os.O_APPEND) as fd:
-                    return self._append_locked(fd, decide)
-            except OSError as exc:  # opening, locking, reading; write and fsync errors are handled below
-                raise QueueUnavailable(f"cannot append to {self.path}: {exc}") from exc
+        if self._holder == threading.get_ident() and self._deciding != threading.get_ident():
+            raise RuntimeError("append must not be called from inside query, snapshot or rewrite")
+        self._check_writable()
+        call = _Call(decide)
+        with self._calls:
+            if self._leading:  # park until a leader has committed this call, or hands it the lead
+                call.wake = threading.Lock()
+                call.wake.acquire()
+                self._waiting.append(call)
+            else:
+                self._leading = call.lead = True
+        if call.wake is not None:
+            call.wake.acquire()
+        if call.lead:
+            self._lead(call)
+        if call.error is not None:
+            raise call.error
+        return call.stored
 
-    def _append_locked(self, fd: int, decide: Callable[[State], Decision]) -> list[dict]:
-        size = self._catch_up(fd)
-        if size > self._offset:  # a torn tail: a writer died mid-write (we hold the lock, nobody is writing)
-            self._write(fd, b"\n", size)
-            size = self._catch_up(fd)
-        self._deciding = threading.get_ident()
+    def _lead(self, call: _Call) -> None:
+        """Commit every queued call as one group (this one included), wake each, and pass the lead on to the first
+        call that queued meanwhile (or give it up). One wake-up per parked call, none for a call that found no
+        leader."""
+        with self._calls:
+            group = [call, *(member for member in self._waiting if member is not call)]
+            self._waiting = []
+        successor = None
         try:
-            decided = decide(self._state)
+            self._commit(group)
         finally:
-            self._deciding = None
-        events = [] if decided is None else [decided] if isinstance(decided, dict) else list(decided)
-        if not events:
-            return []
-        payload = encode_events(events)
-        self._write(fd, payload, size)
-        if self.fsync:
-            self._sync(fd)
+            with self._calls:
+                if self._waiting:
+                    successor = self._waiting[0]
+                    successor.lead = True
+                else:
+                    self._leading = False
+            for member in group:
+                if not member.settled:
+                    member.fail(QueueUnavailable(f"the append to {self.path} was interrupted"))
+                if member.wake is not None and member is not call:
+                    member.wake.release()
+            if successor is not None:
+                successor.wake.release()
+
+    def _commit(self, calls: list[_Call]) -> None:
+        """Lead one group: decide, write and fsync the queued calls under the exclusive lock; record each outcome."""
+        with self._hold():
+            try:
+                self._check_writable()
+                with self._locked(fcntl.LOCK_EX, os.O_RDWR | os.O_APPEND) as fd:
+                    size = self._catch_up(fd)
+                    if size > self._offset:  # a torn tail: a writer died mid-write (we hold the lock, nobody writes)
+                        self._write(fd, b"\n", size)
+                        size = self._catch_up(fd)
+                    for group in [[call] for call in calls] if self._singly else [calls]:
+                        size = self._commit_group(fd, group, size)
+            except (OSError, QueueUnavailable) as exc:  # opening, locking, reading, fencing, or a failed log
+                if not isinstance(exc, QueueUnavailable):
+                    exc = QueueUnavailable(f"cannot append to {self.path}: {exc}")
+                for call in calls:
+                    if not call.settled:
+                        call.fail(exc)
+
+    def _commit_group(self, fd: int, group: list[_Call], size: int) -> int:
+        """Decide each call in order, write the group in one os.write, fsync once; return the file's new size.
+
+        Every call but the last has its events folded before the next one decides ("ahead"); if the write or the
+        fsync then fails, the state is folded again from the file, which holds none of them (or, after a failed
+        fsync, all of them).
+        """
+        if self._failure is not None:
+            for call in group:
+                call.fail(QueueUnavailable(self._failure))
+            return size
+        members: list[_Call] = []
+        ahead = False
+        try:
+            for index, call in enumerate(group):
+                self._deciding = threading.get_ident()
+                try:
+                    decided = call.decide(self._state)
+                    events = [] if decided is None else [decided] if isinstance(decided, dict) else list(decided)
+                    call.payload = encode_events(events)
+                except Exception as exc:  # that call's own failure: the others go on
+                    call.fail(exc)
+                    continue
+                finally:
+                    self._deciding = None
+                members.append(call)
+                if call.payload and index < len(group) - 1:
+                    call.stored = self._fold_payload(call.payload)
+                    ahead = True
+            payload = b"".join(call.payload for call in members)
+            if not payload:
+                for call in members:
+                    call.settled = True
+                return size
+            try:
+                self._write(fd, payload, size)
+            except QueueUnavailable:
+                self._singly = True
+                raise
+            if self.fsync:
+                self._sync(fd)
+        except BaseException as exc:
+            if ahead:  # the state holds events the file does not (or holds without a successful fsync)
+                self._file_id = None
+                size = self._catch_up(fd)
+            error = exc if isinstance(exc, QueueUnavailable) else QueueUnavailable(f"cannot append to {self.path}")
+            for call in members:
+                call.fail(error)
+            if not isinstance(exc, QueueUnavailable):
+                raise
+            return size
+        self._singly = False
+        for call in members:
+            if call.payload and not call.stored:
+                call.stored = self._fold_payload(call.payload)
+            call.settled = True
+        self._offset = size + len(payload)
+        return self._offset
+
+    def _fold_payload(self, payload: bytes) -> list[dict]:
         stored = []
         for line in payload.split(b"\n")[:-1]:
             event = self._fold(line)
             assert event is not None, "encode_events wrote a line parse_line rejects"
             stored.append(event)
-        self._offset = size + len(payload)
         return stored
 
     def _write(self, fd: int, data: bytes, size: int) -> None:
@@ -355,7 +517,7 @@ class EventLog:
                 count += parse_line(line) is not None
                 yield line + b"\n"
 
-        with self._mutex, self._locked(fcntl.LOCK_SH, os.O_RDONLY) as fd:
+        with self._hold(), self._locked(fcntl.LOCK_SH, os.O_RDONLY) as fd:
             write_atomically(dest, lines(fd, os.fstat(fd).st_size))
         return count
 
@@ -365,7 +527,7 @@ class EventLog:
         Unparsable lines are dropped; a torn tail is kept if it is a whole record (as fencing would). Atomic: a crash
         leaves the old file or the new one. Every EventLog folds the new file from its start on its next read.
         """
-        with self._mutex:
+        with self._hold():
             self._check_writable()
             with self._locked(fcntl.LOCK_EX, os.O_RDONLY) as fd:
                 size = os.fstat(fd).st_size

@@ -29,6 +29,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any
 
 from forms_api import messages
@@ -355,6 +356,13 @@ def _digest(value: str) -> bytes:
     return hashlib.sha256(value.encode("utf-8", "surrogatepass")).digest()
 
 
+@lru_cache(maxsize=16)
+def _text_key(text: str) -> bytes:
+    """The duplicate-detection key of a text. Cached (a few entries): the API keys a text when it looks for a
+    duplicate and again when the new submission is folded."""
+    return _digest(normalise_text(text))
+
+
 class State:
     """All submissions and evaluations, folded from the log's events in order. Tolerant: a malformed event is
     counted, never fatal."""
@@ -389,7 +397,7 @@ class State:
         Pass `phone` to match only the same citizen: otherwise two people sending the same letter would share one
         tracking code, and each could read and rate the other's case.
         """
-        for ref in reversed(self._by_text.get((target, _digest(normalise_text(text))), ())):
+        for ref in reversed(self._by_text.get((target, _text_key(text)), ())):
             sub = self.submissions[ref]
             if sub.submitted_at >= now - window and (phone is None or sub.phone == phone):
                 return sub
@@ -431,7 +439,10 @@ def _reopen(sub: Submission, at: datetime) -> None:
 def _submitted(state: State, event: dict) -> bool:
     ref, code, at = event["ref"], event["code"], parse_at(event["at"])
     match = REF_RE.match(ref) if isinstance(ref, str) else None
-    if match is None or ref in state.submissions or not isinstance(code, str) or _digest(code) in state._by_code:
+    if match is None or ref in state.submissions or not isinstance(code, str):
+        return False
+    code_key = _digest(code)
+    if code_key in state._by_code:
         return False
     sub = Submission(
         ref=ref,
@@ -447,8 +458,8 @@ def _submitted(state: State, event: dict) -> bool:
     )
     sub.history.append(event)
     state.submissions[ref] = sub
-    state._by_code[_digest(code)] = ref
-    state._by_text.setdefault((sub.target, _digest(normalise_text(sub.text))), []).append(ref)
+    state._by_code[code_key] = ref
+    state._by_text.setdefault((sub.target, _text_key(sub.text)), []).append(ref)
     year, seq = int(match[1]), int(match[2])
     state._last_seq[year] = max(state._last_seq.get(year, 0), seq)
     return True

@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -302,6 +303,47 @@ def test_honeypot_looks_accepted_and_stores_nothing(app: Flask, client: FlaskCli
     assert client.get(f"/api/submissions/{fake['tracking_code']}").status_code == 404
 
 
+def test_concurrent_submissions_each_stored_once(tmp_path: Path) -> None:
+    """Threads posting at once share the queue's writes and fsyncs (group commit): every 201 is in the log, once, with
+    the code and reference it answered, the references gapless; a repeated text still gets 200 and its first code."""
+    app = make_app(tmp_path, QUEUE_FSYNC=True)
+    results: dict[int, list[tuple[int, dict]]] = {}
+
+    def post(worker: int) -> None:
+        client = app.test_client()
+        answers = []
+        for n in range(10):
+            response = submit(client, text=f"第 {worker} 位市民的第 {n} 条留言：路灯坏了。")
+            answers.append((response.status_code, response.json))
+        repeat = submit(client, text=f"第 {worker} 位市民的第 9 条留言：路灯坏了。")
+        answers.append((repeat.status_code, repeat.json))
+        results[worker] = answers
+
+    threads = [threading.Thread(target=post, args=(worker,)) for worker in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    created = [body for answers in results.values() for status, body in answers[:10] if status == 201]
+    assert len(created) == 80
+    for answers in results.values():
+        assert answers[10] == (200, answers[9][1])  # the repeat: the first copy's code and reference
+    stored = {event["code"]: event["ref"] for event in events(app) if event["type"] == "submitted"}
+    assert {body["tracking_code"]: body["reference"] for body in created} == stored
+    year = created[0]["reference"][:4]
+    assert sorted(stored.values()) == [f"{year}-{n:06d}" for n in range(1, 81)]
+
+
+def test_site_data_appearing_is_seen_at_once(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    shutil.rmtree(tmp_path / "site")
+    app.extensions["forms_api"].targets.clock = lambda: 1000.0  # no time passes: the files are still looked for
+    client = app.test_client()
+    assert submit(client).status_code == 503
+    write_site(tmp_path / "site")
+    assert submit(client).status_code == 201
+
+
 def test_same_text_same_target_same_code(app: Flask, client: FlaskClient) -> None:
     first = submit(client)
     again = submit(client, text=GOOD["text"] + "  ", name="李")
@@ -565,6 +607,9 @@ def test_site_data_missing_is_503(tmp_path: Path) -> None:
 
 def test_site_data_reloaded_when_changed(tmp_path: Path) -> None:
     app = make_app(tmp_path)
+    targets = app.extensions["forms_api"].targets
+    clock = [1000.0]
+    targets.clock = lambda: clock[0]
     client = app.test_client()
     assert submit(client, target="deputy:new-deputy").status_code == 400
     deputies = tmp_path / "site" / "data" / "deputies.json"
@@ -573,6 +618,9 @@ def test_site_data_reloaded_when_changed(tmp_path: Path) -> None:
     deputies.write_text(json.dumps(data), encoding="utf-8")
     stat = deputies.stat()
     os.utime(deputies, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    clock[0] += targets.recheck_seconds / 2
+    assert submit(client, target="deputy:new-deputy").status_code == 400  # the files are looked at once a second
+    clock[0] += targets.recheck_seconds / 2
     assert submit(client, target="deputy:new-deputy").status_code == 201
 
 

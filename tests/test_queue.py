@@ -305,6 +305,141 @@ def test_concurrent_processes(tmp_path):
     print(f"\n{len(events)} fsynced appends from 9 processes in {elapsed:.2f} s: {len(events) / elapsed:.0f} appends/s")
 
 
+# --- group commit: concurrent appends of one process share one write and one fsync -----------------------------------
+
+
+def _wait_for(condition, what: str) -> None:
+    deadline = time.monotonic() + 30
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.001)
+
+
+def in_one_group(log: EventLog, decides: list) -> list[tuple[str, object]]:
+    """Append each of `decides` from its own thread so that they form ONE group, queued in list order.
+
+    A first append holds the lead (its decide waits, then writes nothing) until every other call is queued; the next
+    leader then takes them all. Returns ("ok", stored events) or ("error", exception) per decide.
+    """
+    results: list[tuple[str, object]] = [("none", None)] * len(decides)
+    release = threading.Event()
+
+    def hold(state: State) -> None:
+        release.wait(30)
+
+    def run(index: int, decide) -> None:
+        try:
+            results[index] = ("ok", log.append(decide))
+        except Exception as error:  # noqa: BLE001 - reported to the test
+            results[index] = ("error", error)
+
+    holder = threading.Thread(target=lambda: log.append(hold))
+    holder.start()
+    _wait_for(lambda: log._leading, "the holder to lead")
+    threads = []
+    for index, decide in enumerate(decides):
+        threads.append(threading.Thread(target=run, args=(index, decide)))
+        threads[-1].start()
+        _wait_for(lambda n=index + 1: len(log._waiting) == n, f"call {index} to queue")
+    release.set()
+    for thread in [holder, *threads]:
+        thread.join(60)
+    return results
+
+
+@pytest.fixture
+def fsyncs(monkeypatch) -> list[int]:
+    """Count real fsyncs of the log file (the call goes through to the kernel)."""
+    calls: list[int] = []
+    real = os.fsync
+
+    def counting(fd: int) -> None:
+        calls.append(fd)
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", counting)
+    return calls
+
+
+def test_a_group_is_decided_in_order_written_once_and_fsynced_once(tmp_path, fsyncs):
+    log = EventLog(tmp_path)
+    log.append(submit(text="最早的一条"))
+    fsyncs.clear()
+
+    def refuse(state: State) -> dict:
+        raise WorkflowError("not_found")
+
+    seen = []
+    results = in_one_group(
+        log,
+        [
+            submit(text="一"),
+            lambda state: [submit(text="二")(state), action("2026-000001", "noted", note="备注")(state)],
+            refuse,
+            lambda state: seen.append(sorted(log.state().submissions)) or None,
+            submit(text="三"),
+        ],
+    )
+    assert [kind for kind, _ in results] == ["ok", "ok", "error", "ok", "ok"]
+    assert isinstance(results[2][1], WorkflowError)  # only that call failed
+    assert [[event["ref"] for event in stored] for _, stored in [results[0], results[1], results[4]]] == [
+        ["2026-000002"],
+        ["2026-000003", "2026-000001"],
+        ["2026-000004"],
+    ]
+    assert results[3] == ("ok", [])
+    assert seen == [["2026-000001", "2026-000002", "2026-000003"]]  # each decide sees the group's earlier events
+    assert len(fsyncs) == 1  # one fsync for the whole group
+    stored = [event for kind, events in results if kind == "ok" for event in events]
+    assert list(read_events(log.path))[1:] == stored  # in group order, as returned
+    fresh = EventLog(tmp_path).state()
+    assert sorted(fresh.submissions) == sorted(log.state().submissions) and fresh.events == log.state().events == 5
+
+
+def test_threads_share_fsyncs_and_every_acknowledged_record_is_stored(tmp_path, fsyncs):
+    log, acked, lock = EventLog(tmp_path), [], threading.Lock()
+
+    def writer(worker: int) -> None:
+        for n in range(50):
+            (event,) = log.append(submit(text=f"第 {worker} 号线程的第 {n} 条留言"))
+            with lock:
+                acked.append((event["ref"], event["code"]))
+
+    threads = [threading.Thread(target=writer, args=(worker,)) for worker in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    stored = {event["ref"]: event["code"] for event in read_events(log.path)}
+    assert sorted(stored) == [f"2026-{n:06d}" for n in range(1, 401)]
+    assert len(acked) == 400 and all(stored[ref] == code for ref, code in acked)
+    assert len(fsyncs) <= 400  # never more than one fsync an append (fewer whenever threads overlapped)
+    print(f"\n400 appends from 8 threads, {len(fsyncs)} fsyncs")
+
+
+def test_a_failed_write_fails_the_whole_group_and_refolds_the_state(small_tmpfs):
+    filler = small_tmpfs / "filler"
+    filler.write_bytes(b"\0" * 96 * 1024)
+    log = EventLog(small_tmpfs / "queue")
+    (first,) = log.append(submit())
+    # together far more than the ~150 KB left: the one write of the group fails, after two were folded ahead
+    results = in_one_group(log, [submit(text="满" * 20_000) for _ in range(3)])
+    assert [kind for kind, _ in results] == ["error"] * 3
+    assert all(isinstance(error, QueueUnavailable) for _, error in results)
+    assert log.writable and list(read_events(log.path)) == [first]
+    assert sorted(log.state().submissions) == ["2026-000001"]  # the folded-ahead events are gone from the state
+    # after a failed write the next group is committed one call at a time: the small ones get in, the big one not
+    results = in_one_group(log, [submit(text="小"), submit(text="满" * 60_000), submit(text="也小")])
+    assert [kind for kind, _ in results] == ["ok", "error", "ok"]
+    assert [event["ref"] for event in list(read_events(log.path))] == ["2026-000001", "2026-000002", "2026-000003"]
+    filler.unlink()
+    results = in_one_group(log, [submit(text="满" * 20_000) for _ in range(3)])
+    assert [kind for kind, _ in results] == ["ok"] * 3
+    state = EventLog(small_tmpfs / "queue").state()
+    assert sorted(state.submissions) == [f"2026-{n:06d}" for n in range(1, 7)] and state.skipped_lines == 0
+
+
 # --- SIGKILL at random moments ----------------------------------------------------------------------------------------
 
 
@@ -352,6 +487,49 @@ def test_sigkill_at_random_moments(tmp_path):
     assert refs == [f"2026-{n:06d}" for n in range(1, len(refs) + 1)]  # a killed writer leaves no gap
     assert state.skipped_lines <= torn_tails
     print(f"\n{len(acked)} acknowledged appends over 50 SIGKILLs, {torn_tails} torn tails fenced")
+
+
+def _threaded_crash_writer(directory: Path, out_fd: int, seed: int) -> None:
+    """In a forked child: 8 threads append forever through ONE EventLog (group commit), each printing what it got."""
+    out, lock, log = os.fdopen(out_fd, "w"), threading.Lock(), EventLog(directory)
+
+    def run(worker: int) -> None:
+        rng = random.Random(seed * 8 + worker)
+        while True:
+            (event,) = log.append(submit(text="路" * rng.choice([10, 10, 10, 10, 30_000])))
+            with lock:
+                print(event["ref"], event["code"], file=out, flush=True)
+
+    for worker in range(8):
+        threading.Thread(target=run, args=(worker,), daemon=True).start()
+    threading.Event().wait()
+
+
+def test_sigkill_during_group_commits(tmp_path):
+    rng, acked = random.Random(4), []
+    for round_ in range(30):
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child never returns
+            try:
+                os.close(read_fd)
+                _threaded_crash_writer(tmp_path, write_fd, round_)
+            finally:
+                os._exit(1)
+        os.close(write_fd)
+        time.sleep(rng.uniform(0.01, 0.08))
+        os.kill(pid, signal.SIGKILL)
+        assert os.waitpid(pid, 0)[1] == signal.SIGKILL
+        with os.fdopen(read_fd) as pipe:
+            acked += [line.split() for line in pipe.read().splitlines()]
+        stored = {event["ref"]: event["code"] for event in read_events(tmp_path / "events.jsonl")}
+        assert all(stored.get(ref) == code for ref, code in acked), f"round {round_}: an acknowledged record is missing"
+    state = EventLog(tmp_path).state()
+    assert len(acked) > 100, "the writers hardly ever got to append: the test is too quick"
+    assert len({ref for ref, _ in acked}) == len(acked)
+    refs = sorted(state.submissions)
+    assert refs == [f"2026-{n:06d}" for n in range(1, len(refs) + 1)]
+    print(f"\n{len(acked)} acknowledged appends from 8 threads over 30 SIGKILLs")
 
 
 # --- torn tails -------------------------------------------------------------------------------------------------------
@@ -534,6 +712,34 @@ def test_failed_fsync_stops_writes_until_restart(failing_disk):
     restarted = EventLog(mountpoint / "queue")
     (event,) = restarted.append(submit(text="重启之后"))
     assert list(read_events(restarted.path))[-1] == event
+
+
+def test_a_failed_fsync_fails_every_call_of_its_group(failing_disk):
+    mountpoint, backing = failing_disk
+    log = EventLog(mountpoint / "queue")
+    (first,) = log.append(submit())
+    with open(backing / "filler", "wb", buffering=0) as filler:
+        try:
+            while True:
+                filler.write(b"\0" * 65536)
+        except OSError:
+            pass
+    outcomes = []
+    for _ in range(20):
+        results = in_one_group(log, [submit(text="写" * 40_000) for _ in range(4)])
+        outcomes.append([kind for kind, _ in results])
+        if any(kind == "error" for kind, _ in results):
+            assert all(kind == "error" and "fsync" in str(error) for kind, error in results), outcomes
+            break
+    else:
+        pytest.fail("fsync never failed on a device without space")
+    assert all(kinds in (["ok"] * 4, ["error"] * 4) for kinds in outcomes), outcomes  # a group shares one fate
+    assert not log.writable
+    with pytest.raises(QueueUnavailable, match="fsync"):
+        log.append(submit())
+    (backing / "filler").unlink()
+    restarted = EventLog(mountpoint / "queue")
+    assert restarted.state().submissions[first["ref"]].code == first["code"]
 
 
 # --- the line format --------------------------------------------------------------------------------------------------
