@@ -321,16 +321,13 @@ def _record_toc(directory: Directory, years: list[tuple[DeputyYear, Points]]) ->
     return tuple(entries)
 
 
-def render_deputy(directory: Directory, deputy: Deputy, *, lead_only: bool = False) -> HtmlPage:
-    """A deputy's page as HTML with its table of contents; the same anchors a Markdown page would get.
-
-    `lead_only` renders just the top of the page (name and summary): what a search index holds of it.
-    """
+def render_deputy(directory: Directory, deputy: Deputy) -> HtmlPage:
+    """A deputy's page as HTML with its table of contents; the same anchors a Markdown page would get."""
     path = urls.deputy_page(deputy.id)
     current = directory.is_current(deputy)
     stations = [directory.content.stations[s] for s in deputy.stations if s in directory.content.stations]
     stations = stations if current else []
-    years = [] if lead_only else directory.record_years(deputy)
+    years = directory.record_years(deputy)
     record_toc = _record_toc(directory, years)
     used = {section for section, _ in _DEPUTY_SECTIONS} | {entry.id for entry in record_toc}
     h1 = unique(_slugify(deputy.name, "-"), used)
@@ -339,13 +336,12 @@ def render_deputy(directory: Directory, deputy: Deputy, *, lead_only: bool = Fal
     shown = {"bio": bool(deputy.bio), "stations": bool(stations), "sources": bool(deputy.sources)}
     shown["record"] = record_shown
     sections = []
-    for section, title in () if lead_only else _DEPUTY_SECTIONS:
+    for section, title in _DEPUTY_SECTIONS:
         if shown.get(section, True):
             children = zip(station_ids, stations, strict=True) if section == "stations" else ()
             entries = tuple(TocEntry(3, i, s.name) for i, s in children)
             sections.append(TocEntry(2, section, title, record_toc if section == "record" else entries))
-    template = "deputy_lead.html.j2" if lead_only else "deputy.html.j2"
-    body = _HTML_ENV.get_template(template).render(
+    body = _HTML_ENV.get_template("deputy.html.j2").render(
         d=directory,
         deputy=deputy,
         stations=stations,
