@@ -2,7 +2,8 @@
 fast, how citizens rated the answers, and the constituents' yearly evaluations of each deputy.
 
 `python -m forms_api stats --public [--out PATH]` writes them to one JSON file (default `var/public/stats.json` in the
-project folder; deploy/rebuild.sh writes it before every build) which the site generator reads when it is present.
+project folder; deploy/rebuild.sh writes it before every build), which the site generator reads when given it
+(`python -m generator build --stats FILE`, as deploy/rebuild.sh and scripts/run.sh do).
 The file holds no personal data: only ids, counts, medians and the date it was made. Format 1:
 
     {

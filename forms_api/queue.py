@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import gc
 import json
 import os
 import threading
@@ -203,13 +204,21 @@ class EventLog:
 
     One instance per process is enough; its methods are thread-safe, and concurrent appends from its threads share
     writes and fsyncs (group commit). `fsync=False` is for tests and benchmarks only.
+
+    `freeze_gc_every` is for a long-running process (the form service): every that many folded events, collect
+    garbage once and then `gc.freeze()`, so that Python's cycle collector stops rescanning the folded state. The
+    state of the whole log lives in memory, and each full collection would otherwise walk all of it while every
+    thread waits (up to 46 ms at 13,000 submissions here, growing with the log). The state holds no reference cycles:
+    frozen parts are still freed by reference counting when a rewrite replaces it.
     """
 
-    def __init__(self, directory: Path, *, fsync: bool = True) -> None:
+    def __init__(self, directory: Path, *, fsync: bool = True, freeze_gc_every: int = 0) -> None:
         self.directory = Path(directory)
         self.path = self.directory / LOG_NAME
         self.lock_path = self.directory / LOCK_NAME
         self.fsync = fsync
+        self.freeze_gc_every = freeze_gc_every
+        self._unfrozen = 0  # events folded since the last gc.freeze()
         self._mutex = threading.RLock()  # flock does not exclude threads sharing one process
         self._holder: int | None = None  # the thread holding _mutex (through _hold)
         self._deciding: int | None = None  # the thread inside `decide`, which may call state()
@@ -294,6 +303,7 @@ class EventLog:
         return stat.st_size
 
     def _fold(self, line: bytes) -> dict | None:
+        self._unfrozen += 1
         event = parse_line(line)
         if event is None:
             self._state.skipped_lines += 1
@@ -315,6 +325,7 @@ class EventLog:
                     self._catch_up(fd)
             except OSError as exc:
                 raise QueueUnavailable(f"cannot read {self.path}: {exc}") from exc
+            self._freeze_if_due()
             return self._state
 
     def query(self, read: Callable[[State], T]) -> T:
@@ -376,6 +387,14 @@ class EventLog:
                     member.wake.release()
             if successor is not None:
                 successor.wake.release()
+        self._freeze_if_due()
+
+    def _freeze_if_due(self) -> None:
+        """See `freeze_gc_every`. Called with no file lock held: the collection pauses this process only."""
+        if self.freeze_gc_every and self._unfrozen >= self.freeze_gc_every:
+            self._unfrozen = 0
+            gc.collect()  # what is garbage now is freed, not frozen
+            gc.freeze()
 
     def _commit(self, calls: list[_Call]) -> None:
         """Lead one group: decide, write and fsync the queued calls under the exclusive lock; record each outcome."""

@@ -6,6 +6,7 @@ Mount-based tests (a small tmpfs, a loop device) need root and skip with the rea
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -438,6 +439,26 @@ def test_a_failed_write_fails_the_whole_group_and_refolds_the_state(small_tmpfs)
     assert [kind for kind, _ in results] == ["ok"] * 3
     state = EventLog(small_tmpfs / "queue").state()
     assert sorted(state.submissions) == [f"2026-{n:06d}" for n in range(1, 7)] and state.skipped_lines == 0
+
+
+def test_the_folded_state_is_frozen_out_of_the_garbage_collectors_way(tmp_path):
+    before = gc.get_freeze_count()
+    try:
+        log = EventLog(tmp_path, fsync=False, freeze_gc_every=5)
+        for _ in range(4):
+            log.append(submit())
+        assert gc.get_freeze_count() == before  # not yet: 4 events folded
+        log.append(submit())
+        after_append = gc.get_freeze_count()
+        assert after_append > before
+        reader = EventLog(tmp_path, freeze_gc_every=5)
+        assert len(reader.state().submissions) == 5  # its first catch-up folds 5 events: frozen as well
+        assert gc.get_freeze_count() > after_append
+        frozen = gc.get_freeze_count()
+        assert EventLog(tmp_path).append(submit())[0]["ref"] == "2026-000006"
+        assert gc.get_freeze_count() == frozen  # off unless asked for
+    finally:
+        gc.unfreeze()
 
 
 # --- SIGKILL at random moments ----------------------------------------------------------------------------------------
