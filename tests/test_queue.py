@@ -461,6 +461,28 @@ def test_the_folded_state_is_frozen_out_of_the_garbage_collectors_way(tmp_path):
         gc.unfreeze()
 
 
+def test_the_folded_state_holds_no_reference_cycles(tmp_path):
+    """What gc.freeze() relies on: a state dropped after a rewrite is freed by reference counting alone."""
+    log = EventLog(tmp_path, fsync=False)
+    for n in range(1, 4):
+        ref = f"2026-{n:06d}"
+        log.append(submit(text=f"第{n}条：小区门口路灯坏了三个月，晚上出行很不安全。"))
+        log.append(action(ref, "assigned", to_kind="department", to="城管局", deadline="2026-12-05"))
+        log.append(action(ref, "replied", answer="已修复路灯。"))
+        log.append(action(ref, "closed", reason="已办结"))
+        log.append(action(ref, "rated", rating="满意", comment="谢谢"))
+        log.append(action(ref, "noted", note="回访"))
+    gc.collect()
+    gc.disable()
+    try:
+        state = EventLog(tmp_path).state()
+        assert len(state.submissions) == 3 and state.submissions["2026-000003"].rating == "满意"
+        del state
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+
+
 # --- SIGKILL at random moments ----------------------------------------------------------------------------------------
 
 
