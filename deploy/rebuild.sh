@@ -4,6 +4,10 @@
 #   deploy/rebuild.sh [--no-pull] [--force] [-- BUILD-OPTIONS...]   pull, build a new release, switch `current` to it
 #   deploy/rebuild.sh --rollback                                     switch `current` back to the previous release
 #
+# A rollback holds: while the checkout is at the commit it was at when rolling back, runs without --force (the
+# timer's) build nothing; a new commit (a fix, or a revert of the bad change) is built as usual. The file
+# MASHANG_SITE_ROOT/rollback-hold keeps that commit.
+#
 # Layout under MASHANG_SITE_ROOT (nginx's root is MASHANG_SITE_ROOT/current):
 #   releases/<UTC time>-<commit>/   one complete build each; the newest MASHANG_KEEP (default 3) are kept
 #   current -> releases/<...>       a relative symlink, replaced by rename(2): a request sees the old or the new site
@@ -61,13 +65,16 @@ switch_to() {
 
 serving="$(readlink "$site_root/current" 2>/dev/null || true)"
 serving="${serving#releases/}"
+hold="$site_root/rollback-hold"
 
 if [ "$rollback" -eq 1 ]; then
   previous="$(find "$site_root/releases" -mindepth 1 -maxdepth 1 -type d ! -name '.*' -printf '%f\n' | sort \
     | awk -v now="$serving" '$0 < now' | tail -n 1)"
   [ -n "$previous" ] || fail "no release older than ${serving:-none} to roll back to"
+  held="$(git -C "$repo" rev-parse --short=12 HEAD 2>/dev/null || echo nogit)"
+  echo "$held" >"$hold"
   switch_to "$previous"
-  say "rolled back from $serving to $previous"
+  say "rolled back from $serving to $previous; commit $held is not built again (a new one is, or --force)"
   exit 0
 fi
 
@@ -76,6 +83,13 @@ if [ "$pull" -eq 1 ]; then
   git pull --ff-only --quiet || fail "git pull failed"
 fi
 commit="$(git rev-parse --short=12 HEAD 2>/dev/null || echo nogit)"
+if [ -f "$hold" ]; then
+  if [ "$force" -eq 0 ] && [ "$(cat "$hold")" = "$commit" ]; then
+    say "rolled back: serving $serving; commit $commit is not built again (a new one is, or --force)"
+    exit 0
+  fi
+  rm -f "$hold"
+fi
 if [ "$force" -eq 0 ] && [ -n "$serving" ] && [ "${serving##*-}" = "$commit" ] && [ "$commit" != nogit ]; then
   say "up to date: serving $serving"
   exit 0
@@ -102,7 +116,8 @@ elif [ -n "$nginx_conf" ] && ! "$python" "$here/render_config.py" check-csp "$bu
   rm -rf "$site_root/releases/.rejected"
   mv -T "$building" "$site_root/releases/.rejected"
   fail "the new build has inline code the Content-Security-Policy in $nginx_conf does not allow (above).
-Render that file again from both builds (as root, with the options it was made with), reload nginx, rebuild:
+Render that file again from both builds (as root, with the options it was made with; with HTTPS then
+certbot --nginx --reinstall), reload nginx, rebuild (docs/DEPLOY.md, "Update"):
   python3 $here/render_config.py render --site $site_root/current --site $site_root/releases/.rejected ...
   nginx -t && systemctl reload nginx && systemctl start mashang-rebuild"
 fi

@@ -54,8 +54,12 @@ from forms_api import messages
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "FORMS_"
-# Read by deploy/gunicorn.conf.py, not by the app: not reported as unknown.
-DEPLOY_VARIABLES = {"FORMS_BIND", "FORMS_ACCESS_LOG", "FORMS_ERROR_LOG", "FORMS_THREADS", "FORMS_TIMEOUT"}
+# Read by deploy/gunicorn.conf.py (BIND to TIMEOUT) or by the staff tools (STAFF, HOLIDAYS), not by the app: not
+# reported as unknown, since one environment file holds them all (deploy/mashang.env.example).
+OTHER_VARIABLES = {
+    *("FORMS_BIND", "FORMS_ACCESS_LOG", "FORMS_ERROR_LOG", "FORMS_THREADS", "FORMS_TIMEOUT"),
+    *("FORMS_STAFF", "FORMS_HOLIDAYS"),
+}
 
 logger = logging.getLogger("forms_api")
 
@@ -214,7 +218,7 @@ def load(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] 
     unknown = sorted(
         name
         for name in environ
-        if name.startswith(ENV_PREFIX) and name[len(ENV_PREFIX) :] not in SETTINGS and name not in DEPLOY_VARIABLES
+        if name.startswith(ENV_PREFIX) and name[len(ENV_PREFIX) :] not in SETTINGS and name not in OTHER_VARIABLES
     )
     if unknown:
         logger.warning("ignoring unknown environment variables: %s", ", ".join(unknown))

@@ -15,11 +15,13 @@ import hashlib
 import http.client
 import importlib.util
 import json
+import logging
 import os
 import shutil
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -284,6 +286,9 @@ def test_response_headers(stack: Stack) -> None:
     too_large = b'{"text": "' + b"x" * 40000 + b'"}'
     status, _, _ = stack.get("/api/submissions", {"Content-Type": "application/json"}, "POST", too_large)
     assert status == 413
+    # nginx names the client in every request error it logs (the 403 and 413 above): the site's error log keeps none
+    errors = stack.logs / "mashang.error.log"
+    assert "client:" not in (errors.read_text() if errors.exists() else "")
 
 
 def post_from(address: str, port: int, body: dict, forwarded_for: str) -> int:
@@ -306,16 +311,25 @@ def test_spoofed_x_forwarded_for_does_not_bypass_the_rate_limit(stack: Stack) ->
         body |= {"phone": "13912345678", "consent": True}
         statuses.append(post_from("127.0.0.2", stack.port, body, f"203.0.113.{n}, 198.51.100.{n}"))
     assert statuses == [201] * 5 + [429] * 3, statuses
-    access = (stack.logs / "mashang.access.log").read_text() + (stack.logs / "forms-access.log").read_text()
-    assert '"POST /api/submissions" 429' in access
+    line = '"POST /api/submissions" 429'
+    access = logged(stack.logs / "mashang.access.log", line, 3) + logged(stack.logs / "forms-access.log", line, 3)
+    assert access.count(line) == 6
     for secret in ("127.0.0.2", "203.0.113.", "198.51.100.", "13912345678"):
         assert secret not in access
+
+
+def logged(log: Path, line: str, times: int = 1, timeout: float = 10) -> str:
+    """The log's text once it holds `line` `times` times: a server writes a request's line after the answer."""
+    deadline = time.monotonic() + timeout
+    while (text := log.read_text()).count(line) < times and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return text
 
 
 def test_logs_mask_tracking_codes(stack: Stack) -> None:
     secret = "Zm9yZ2VkLXRyYWNraW5nLWNvZGUtMTIz"
     assert stack.get(f"/api/submissions/{secret}")[0] == 404
-    nginx_log = (stack.logs / "mashang.access.log").read_text()
+    nginx_log = logged(stack.logs / "mashang.access.log", '"GET /api/submissions/{code}" 404')
     assert '"GET /api/submissions/{code}" 404' in nginx_log and secret not in nginx_log
     assert "127.0.0.1" not in nginx_log
     assert secret not in (stack.logs / "forms-access.log").read_text()
@@ -354,8 +368,17 @@ def test_a_failed_build_leaves_the_site_served_byte_for_byte(stack: Stack, make_
     assert len(list((stack.site_root / "releases").iterdir())) == 2
     up_to_date = rebuild(stack.site_root, *stack.build_args, env=env)
     assert up_to_date.stdout.startswith("rebuild: up to date")
+    # the first release as if built from an older commit: the checkout's commit now differs from the one served
+    older = serving.rsplit("-", 1)[0] + "-0123456789ab"
+    (stack.site_root / serving).rename(stack.site_root / older)
     back = rebuild(stack.site_root, "--rollback")
-    assert back.returncode == 0 and os.readlink(current) == serving and tree_digest(current.resolve()) == before
+    assert back.returncode == 0 and os.readlink(current) == older and tree_digest(current.resolve()) == before
+    # the timer's next run does not build the rolled-back commit again; --force does, and ends the hold
+    held = rebuild(stack.site_root, *stack.build_args, env=env)
+    assert held.returncode == 0 and "is not built again" in held.stdout and os.readlink(current) == older
+    forced = rebuild(stack.site_root, "--force", *stack.build_args, env=env)
+    assert forced.returncode == 0 and os.readlink(current) != older
+    assert not (stack.site_root / "rollback-hold").exists()
 
 
 def test_csp_check_refuses_a_build_the_policy_does_not_cover(stack: Stack, tmp_path: Path) -> None:
@@ -405,3 +428,56 @@ def test_logrotate_config(tmp_path: Path) -> None:
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert sorted(path.name for path in logs.iterdir()) == ["forms-access.log", "forms-access.log.1"]
+
+
+# --- the locked packages install on the server's Python ---------------------------------------------------------------
+SERVER_PYTHON = "3.11.2"  # Debian 12's python3, the one DEPLOY.md installs with
+
+
+def test_every_locked_package_installs_on_debian_12s_python():
+    """pip refuses a pin whose Requires-Python excludes the server's Python (pymdown-extensions 13.1.2 needs 3.11.5):
+    the install of DEPLOY.md would stop at ResolutionImpossible while this venv, on a newer 3.11, is fine."""
+    from importlib import metadata
+
+    from packaging.specifiers import SpecifierSet
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert SERVER_PYTHON in SpecifierSet(project["requires-python"])
+    pins = dict(
+        line.split("==") for line in (ROOT / "requirements.lock").read_text(encoding="utf-8").split() if "==" in line
+    )
+    excluded, checked = [], 0
+    for name, version in pins.items():
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            continue  # not installed here (an extra this venv does not use): nothing to read
+        assert dist.version == version, f"{name}: installed {dist.version}, locked {version}"
+        checked += 1
+        requires = dist.metadata.get("Requires-Python")
+        if requires and SERVER_PYTHON not in SpecifierSet(requires):
+            excluded.append(f"{name}=={version} (Requires-Python {requires})")
+    assert checked >= 40 and not excluded
+
+
+def test_the_environment_file_reads_in_sh_and_holds_no_variable_the_service_calls_unknown(tmp_path, caplog):
+    """deploy/mashang.env.example, its commented examples switched on, sourced by sh as DEPLOY.md's staff shell does:
+    sh accepts every line, and the form service takes every FORMS_* value without a warning (the staff tools' and
+    gunicorn's variables included)."""
+    from forms_api import config
+
+    lines = (DEPLOY / "mashang.env.example").read_text(encoding="utf-8").splitlines()
+    examples = [line.removeprefix("# ") if line.startswith("# FORMS_") else line for line in lines]
+    env_file = tmp_path / "mashang.env"
+    env_file.write_text("\n".join(examples) + "\n", encoding="utf-8")
+    shown = subprocess.run(
+        ["sh", "-c", 'set -a && . "$1" && env -0', "sh", str(env_file)], capture_output=True, env={}, check=False
+    )
+    assert shown.returncode == 0, shown.stderr.decode()
+    environ = dict(item.split("=", 1) for item in shown.stdout.decode().split("\0") if item.startswith("FORMS_"))
+    assert {"FORMS_RATE_LIMIT", "FORMS_HOLIDAYS", "FORMS_STAFF", "FORMS_QUEUE_DIR"} <= set(environ)
+    assert environ["FORMS_RATE_LIMIT"] == "10 per minute;100 per day"
+    caplog.set_level(logging.WARNING, logger="forms_api")
+    settings = config.load(environ=environ)
+    assert settings["RATE_LIMIT"] == "10 per minute;100 per day"
+    assert not [record.getMessage() for record in caplog.records]
