@@ -258,6 +258,26 @@ def station_deputies(site: Path, station: str) -> frozenset[str]:
         raise StaffError(m.STAFF_SITE_INVALID.format(path=path, reason=exc)) from exc
 
 
+def deputy_name(site: Path, target: str) -> str:
+    """The name citizens know the case's deputy by, from the built site's open data: what an assignment to the deputy
+    shows them. A StaffError asking for --name when the case is not to a deputy or the name cannot be found."""
+    if not target.startswith("deputy:"):
+        raise StaffError(m.STAFF_DEPUTY_NAME_REQUIRED)
+    deputy = target.removeprefix("deputy:")
+    path = site / "data" / "deputies.json"
+    if not path.is_file():
+        raise StaffError(m.STAFF_DEPUTY_NAME_NO_SITE.format(path=path, deputy=deputy))
+    try:
+        deputies = json.loads(path.read_text(encoding="utf-8"))["deputies"]
+        names = [d.get("name") for d in deputies if d.get("id") == deputy]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise StaffError(m.STAFF_SITE_INVALID.format(path=path, reason=exc)) from exc
+    name = names[0].strip() if names and isinstance(names[0], str) else ""
+    if not name or _CONTROL.search(name):
+        raise StaffError(m.STAFF_DEPUTY_NAME_UNKNOWN.format(path=path, deputy=deputy))
+    return name
+
+
 def staff_text(value: str | None, what: str, *, required: bool = True) -> str | None:
     """Text staff typed (an answer, a reason, a note): trimmed, not empty when required, no control characters."""
     text = (value or "").replace("\r\n", "\n").strip()
@@ -392,6 +412,13 @@ def show(staff: Staff, ref: str, personal: bool, today: date | None, holidays: P
 @click.option("--complex/--not-complex", "complex_case", default=None, help=H["assign.complex"])
 @click.option("--deadline", type=DATE, default=None, help=H["assign.deadline"])
 @click.option("--today", type=DATE, default=None, help=H["assign.today"])
+@click.option(
+    "--site",
+    envvar="FORMS_SITE_DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help=H["assign.site"],
+)
 @holidays_option
 @by_option
 @pass_staff
@@ -403,6 +430,7 @@ def assign(
     complex_case: bool | None,
     deadline: date | None,
     today: date | None,
+    site: Path | None,
     holidays: Path | None,
     by: str | None,
 ) -> None:
@@ -412,13 +440,13 @@ def assign(
     name = staff_text(name, "name", required=False)
     if deadline is not None and deadline < today:
         raise StaffError(m.STAFF_DEADLINE_PAST.format(deadline=deadline.isoformat(), today=today.isoformat()))
+    if name is None and to_kind == "deputy":  # the deputy's name, read here: `fields` runs under the lock, no I/O
+        case = staff.submission(ref)
+        check(case, "assigned")  # a case that cannot be assigned says so, rather than that a name is missing
+        name = deputy_name(site or config.SETTINGS["SITE_DIR"][0], case.target)  # a case's target never changes
 
     def fields(sub: Submission) -> dict:
         assignee = name
-        if assignee is None and to_kind == "deputy":
-            if not sub.target.startswith("deputy:"):
-                raise StaffError(m.STAFF_DEPUTY_NAME_REQUIRED)
-            assignee = sub.target.removeprefix("deputy:")
         if assignee is None:
             assignee = m.STAFF_HOTLINE_NUMBER
         is_complex = sub.complex if complex_case is None else complex_case

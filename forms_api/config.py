@@ -12,14 +12,14 @@ passed in a mapping may be text or already typed. Every bad value is reported at
 | `SITE_URL` | URL | empty | the site's root (`https://example.org/`) for links on the HTML pages; empty = same origin |
 | `ALLOWED_ORIGINS` | list | empty | other origins (`https://example.org`) that may POST and read answers (CORS) (2) |
 | `TRUSTED_PROXIES` | int | `0` | how many reverse proxies stand in front (nginx alone = 1) (3) |
-| `RATE_LIMIT` | limits | `5 per minute;50 per day` | per client IP: submissions; ratings; evaluations (apart) (4) |
+| `RATE_LIMIT` | limits | `5 per minute;50 per day` | per client IP: messages; ratings; evaluations (each apart) (4) |
 | `LOOKUP_RATE_LIMIT` | limits | `30 per minute;300 per day` | per client IP: status look-ups by tracking code |
 | `RATELIMIT_STORAGE_URI` | URI | `memory://` | where the counters live (4) |
 | `RATELIMIT_ENABLED` | bool | `true` | switch rate limiting off (tests only) |
 | `RETENTION_DAYS` | int | `365` | days after closing before the staff tools anonymise a submission's personal data |
 | `CATEGORIES` | list | `意见,建议,求助,其他` | the categories a citizen may choose |
 | `DUPLICATE_WINDOW_SECONDS` | int | `600` | same text, target and phone within it: the first code again |
-| `MIN_TEXT` / `MAX_TEXT` | int | `5` / `2000` | a message's length in characters (the minimum after trimming spaces) |
+| `MIN_TEXT` / `MAX_TEXT` | int | `5` / `2000` | a message's length in characters (6) |
 | `MAX_NAME` | int | `40` | longest name in characters |
 | `MAX_COMMENT` | int | `500` | longest comment on a rating or a yearly evaluation in characters |
 | `MAX_CONTENT_LENGTH` | int | `32768` | largest request body in bytes, larger gets 413 (5) |

@@ -148,6 +148,7 @@ PAGE_TEXTS = {
     "errors_title": "请修改后重新提交",
     "errors_lead": "以下内容需要修改：",
     "back_hint": "请使用浏览器的“后退”按钮返回表单修改，已填写的内容一般会保留。",
+    "back_keep_hint": "请使用浏览器的“后退”按钮返回表单，已填写的内容一般会保留。",
     "problem_title": "未能完成",
     "status_title": "办理进度",
     "status": "办理状态",
@@ -159,6 +160,7 @@ PAGE_TEXTS = {
     "answer": "答复",
     "replied_at": "答复时间",
     "no_answer_yet": "尚未答复，请耐心等待。",
+    "closed_without_answer": "该留言已办结，未作书面答复。",
     "closed_at": "办结时间",
     "rating": "您的评价",
     "timeline": "办理经过",
@@ -166,6 +168,7 @@ PAGE_TEXTS = {
     "rate_lead": "您对答复满意吗？",
     "comment": "评价意见（选填）",
     "rate_submit": "提交评价",
+    "reopens": "（将重新办理）",  # after the rating that reopens the case (RATING_REOPENS)
     "rated_thanks": "感谢您的评价！",
     "rated_reopened": "感谢您的评价！我们会重新办理您的留言。",
     "deputy": "代表",
@@ -194,7 +197,10 @@ STAFF_HELP = {
         "\b\n退出码：0 成功；1 操作被拒绝、找不到留言、队列或文件无法使用；2 命令用法错误。"
     ),
     "main.queue": "留言队列目录（默认：环境变量 FORMS_QUEUE_DIR，否则为项目目录下的 var/queue；与留言服务相同）。",
-    "main.debug": "出错时显示完整的 Python 调用栈。",
+    "main.debug": (
+        "排查用：办理操作被拒绝或留言队列无法使用时，显示完整的 Python 调用栈（程序意外出错时总会显示）；"
+        "找不到留言、参数或文件有误等错误仍只显示错误说明。"
+    ),
     "*.by": "办理人，记入办理经过（默认：环境变量 FORMS_STAFF，否则为当前登录名）。",
     "*.today": "按这一天计算逾期和期限（YYYY-MM-DD，默认今天），用于复现输出。",
     "*.holidays": (
@@ -226,7 +232,14 @@ STAFF_HELP = {
         "把留言交办给代表、职能部门或 12345 热线，并定下答复期限：默认从今天起 5 个工作日，复杂件 10 个工作日。"
     ),
     "assign.to": "交办给谁：deputy（人大代表）、department（职能部门）或 hotline（12345热线）。",
-    "assign.name": "承办者：交办给职能部门时必填；给代表时默认为留言对象的代表编号；给热线时默认为 12345。",
+    "assign.name": (
+        "承办者，群众凭查询码可以看到：交办给职能部门时必填；给代表时默认为留言对象代表的姓名（从已生成网站的 "
+        "data/deputies.json 查找，找不到时请用 --name 写明）；给热线时默认为 12345，群众看到“12345热线”。"
+    ),
+    "assign.site": (
+        "已生成的网站目录，从其中的 data/deputies.json 查代表姓名（默认：环境变量 FORMS_SITE_DIR，否则为项目目录下的 "
+        "site；与留言服务相同）。"
+    ),
     "assign.complex": "是否为复杂件（10 个工作日）；默认沿用留言原有的标记。",
     "assign.deadline": "直接指定答复期限（YYYY-MM-DD），不按工作日推算。",
     "assign.today": "从这一天起推算答复期限（YYYY-MM-DD，默认今天）。",
@@ -291,7 +304,11 @@ STAFF_HOLIDAYS_INVALID = "节假日文件 {path} 有误：{reason}"
 STAFF_HOLIDAYS_SHAPE = "应为日期列表，或含 holidays、workdays 两个日期列表的映射"
 STAFF_HOLIDAYS_DATE = "“{value}”不是日期（YYYY-MM-DD）"
 STAFF_NAME_REQUIRED = "交办给职能部门时，请用 --name 写明部门名称。"
-STAFF_DEPUTY_NAME_REQUIRED = "这条留言的对象不是代表，交办给代表时请用 --name 写明代表编号。"
+STAFF_DEPUTY_NAME_REQUIRED = "这条留言的对象不是代表，交办给代表时请用 --name 写明代表姓名。"
+STAFF_DEPUTY_NAME_NO_SITE = (
+    "找不到 {path}，查不到代表 {deputy} 的姓名：请用 --name 写明代表姓名，或用 --site 指定已生成的网站目录。"
+)
+STAFF_DEPUTY_NAME_UNKNOWN = "{path} 中没有代表 {deputy} 的姓名：请用 --name 写明代表姓名。"
 STAFF_DEADLINE_PAST = "答复期限 {deadline} 早于今天（{today}）。"
 STAFF_TEXT_EMPTY = "{what}不能为空。"
 STAFF_TEXT_CONTROL = "{what}含有控制字符，请删除后重试。"

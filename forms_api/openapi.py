@@ -50,7 +50,11 @@ def _errors(*statuses: int, html: bool = True) -> dict[str, Any]:
         409: ("Refused by the workflow (not answered yet, already rated, reopened; evaluated this year)", "Error"),
         413: ("Request body too large", "Error"),
         415: ("Neither JSON nor an urlencoded form", "Error"),
-        429: ("Too many requests from this address; see Retry-After", "Error"),
+        429: (
+            "Too many requests from this address; see Retry-After. Writes count only when answered on their merits "
+            "(2xx, 404, 409), never a 400, 413, 415 or 5xx",
+            "Error",
+        ),
         503: ("The queue cannot be written or the site's data read; nothing was stored", "Error"),
     }
     answers = {}
@@ -75,8 +79,9 @@ def _schemas(config: Mapping[str, Any]) -> dict[str, Any]:
                     minLength=config["MIN_TEXT"],
                     maxLength=config["MAX_TEXT"],
                     description=(
-                        f"the message; at least {config['MIN_TEXT']} characters after trimming; no control "
-                        "characters except newline and tab"
+                        f"the message; at least {config['MIN_TEXT']} visible characters (spaces and invisible "
+                        "format characters such as U+200B do not count); a line break counts once, also as CR LF; "
+                        "no control characters except newline and tab"
                     ),
                 ),
                 "name": {**nullable_text, "maxLength": config["MAX_NAME"], "description": "optional"},

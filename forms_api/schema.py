@@ -169,12 +169,24 @@ def _bool(data: Mapping[str, Any], name: str, *, form: bool) -> bool:
     raise _error(name, "wrong_type")
 
 
+def _length(raw: Any) -> int:
+    """A field's length as the form's maxlength counts it: a line break is one character, even sent as CR LF (the
+    browser's encoding of a textarea without JavaScript). 0 for a value that is no string (`_string` refuses it)."""
+    return len(raw) - raw.count("\r\n") if isinstance(raw, str) else 0
+
+
+def _visible(text: str) -> int:
+    """How many characters of `text` show: whitespace and invisible format characters (Unicode category Cf, e.g.
+    U+200B ZERO WIDTH SPACE) are not counted. They are kept in the text: a Cf at its end may belong to an emoji."""
+    return sum(1 for char in text if not char.isspace() and unicodedata.category(char) != "Cf")
+
+
 def _text(data: Mapping[str, Any], limits: Limits) -> str:
-    raw = data.get("text", "")
-    if isinstance(raw, str) and len(raw) > limits.max_text:  # bound the raw text, as the OpenAPI document says
-        raise _error("text", "text_long", max=limits.max_text, length=len(raw))
+    length = _length(data.get("text"))
+    if length > limits.max_text:  # bound the raw text (line breaks counted once), as the OpenAPI document says
+        raise _error("text", "text_long", max=limits.max_text, length=length)
     text = _string(data, "text", required="text_missing")
-    if len(text) < limits.min_text:
+    if _visible(text) < limits.min_text:
         raise _error("text", "text_short", min=limits.min_text)
     return text
 
@@ -235,8 +247,7 @@ def _rating(data: Mapping[str, Any]) -> str:
 
 
 def _comment(data: Mapping[str, Any], limits: Limits) -> str:
-    raw = data.get("comment", "")
-    if isinstance(raw, str) and len(raw) > limits.max_comment:
+    if _length(data.get("comment")) > limits.max_comment:
         raise _error("comment", "comment_long", max=limits.max_comment)
     return _string(data, "comment")
 
@@ -272,8 +283,7 @@ def check_submission(
         return value
 
     def name() -> str:
-        raw = data.get("name", "")
-        if isinstance(raw, str) and len(raw) > limits.max_name:
+        if _length(data.get("name")) > limits.max_name:
             raise _error("name", "name_long", max=limits.max_name)
         return _string(data, "name")
 

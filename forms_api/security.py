@@ -1,10 +1,11 @@
 """Abuse and safety: client IP from trusted proxies, rate limits, Origin allow-list, CORS, headers, log masking.
 
 Rate limits (flask-limiter) are per client IP and per bucket: `submit` (new submissions), `rating`, `evaluate` (yearly
-evaluations of deputies) and `lookup` (status by tracking code, path and body variants together). The counters live
-in RATELIMIT_STORAGE_URI; the default `memory://` is per process, so with several gunicorn workers each keeps its own
-count and a client gets N x the limit: ship one worker with threads (deploy/gunicorn.conf.py) or point the storage at
-Redis.
+evaluations of deputies) and `lookup` (status by tracking code, path and body variants together). In the first three
+a request the citizen must correct (400) or that we failed (5xx) uses up nothing (`counts_against_limit`). The counters
+live in RATELIMIT_STORAGE_URI; the default `memory://` is per process, so with several gunicorn workers each keeps its
+own count and a client gets N x the limit: ship one worker with threads (deploy/gunicorn.conf.py) or point the storage
+at Redis.
 """
 
 from __future__ import annotations
@@ -31,6 +32,20 @@ BUCKET_SETTING = {
     "evaluate": "RATE_LIMIT",
     "lookup": "LOOKUP_RATE_LIMIT",
 }
+
+
+# Buckets whose limit only requests answered on their merits use up: see `counts_against_limit`.
+CONDITIONAL_BUCKETS = frozenset({"submit", "rating", "evaluate"})
+# Refusals that still count: 404 tells whether a tracking code exists (rating a guessed code), 409 whether a phone
+# number has evaluated a deputy this year (or that a case was rated already); both must stay limited like a lookup.
+COUNTED_REFUSALS = frozenset({404, 409})
+
+
+def counts_against_limit(response: Response) -> bool:
+    """Whether a write request uses up its bucket's quota: yes when it was answered on its merits (2xx, the
+    honeypot's fake 201 included; 404 and 409), not for a body to correct (400, 413, 415) or our own failure (5xx),
+    so that a citizen fixing a form a few times is not locked out of sending it."""
+    return response.status_code < 400 or response.status_code in COUNTED_REFUSALS
 
 
 def rate_limited(bucket: str) -> Callable[[View], View]:
@@ -80,7 +95,8 @@ def init_limiter(app: Flask) -> Limiter:
     for endpoint, view in list(app.view_functions.items()):
         bucket = getattr(view, "rate_limit_bucket", None)
         if bucket and limiter.enabled:
-            limit = limiter.shared_limit(app.config[BUCKET_SETTING[bucket]], scope=bucket)
+            deduct_when = counts_against_limit if bucket in CONDITIONAL_BUCKETS else None
+            limit = limiter.shared_limit(app.config[BUCKET_SETTING[bucket]], scope=bucket, deduct_when=deduct_when)
             app.view_functions[endpoint] = limit(view)
     return limiter
 

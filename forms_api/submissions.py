@@ -252,6 +252,7 @@ def status_answer(view: dict[str, Any], *, rated: str | None = None) -> Response
             rated=rated,
             code=_code_for_form(),
             ratings=messages.RATINGS,
+            reopens=messages.RATING_REOPENS,
             max_comment=svc.limits.max_comment,
         )
     return jsonify(view)

@@ -252,19 +252,25 @@ class Submission:
         due = self.due(holidays, workdays)
         return due is not None and today > due
 
-    def public_view(self) -> dict:
+    def public_view(self, holidays: frozenset[date] = frozenset(), workdays: frozenset[date] = frozenset()) -> dict:
         """What the tracking code shows: status, dates and the public answer; never name, phone, the citizen's text,
-        the rating comment, internal notes or staff names."""
+        the rating comment, internal notes or staff names.
+
+        The deadline is the one staff see in `list`: when an answer is due (`due`, so also for a case not assigned yet
+        or reopened), else the one a replied or closed case had; pass the holidays calendar to count as staff do."""
 
         def iso(moment: datetime | date | None) -> str | None:
             return moment.isoformat() if moment is not None else None
 
         handled_by = None
         if self.assignee_kind is not None:
+            name = self.assignee
+            if self.assignee_kind == "hotline" and name == messages.STAFF_HOTLINE_NUMBER:
+                name = None  # "12345热线" says it all; not "12345热线：12345"
             handled_by = {
                 "kind": self.assignee_kind,
                 "kind_label": messages.ASSIGNEE_KIND_LABELS.get(self.assignee_kind, self.assignee_kind),
-                "name": self.assignee,
+                "name": name,
             }
         timeline = [
             {"at": event["at"], "type": event["type"], "label": messages.EVENT_LABELS[event["type"]]}
@@ -279,7 +285,7 @@ class Submission:
             "target": self.target,
             "submitted_at": iso(self.submitted_at),
             "handled_by": handled_by,
-            "deadline": iso(self.deadline),
+            "deadline": iso(self.due(holidays, workdays) or self.deadline),
             "answer": self.answer,
             "replied_at": iso(self.replied_at),
             "closed_at": iso(self.closed_at),

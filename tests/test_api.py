@@ -196,6 +196,9 @@ INVALID = [
     ({"text": " \n "}, "text", "请填写留言内容。"),
     ({"text": "  路灯坏  "}, "text", "留言内容太短，请至少写 5 个字。"),
     ({"text": TOO_LONG_TEXT}, "text", "留言内容太长，请不要超过 2000 个字（现在是 2001 个字）。"),
+    ({"text": "长" * 1999 + "\r\n长"}, "text", "留言内容太长，请不要超过 2000 个字（现在是 2001 个字）。"),
+    ({"text": "\u200b" * 6}, "text", "留言内容太短，请至少写 5 个字。"),  # only invisible characters
+    ({"text": "\ufeff路\u200b灯\u2060 坏 了\u200d"}, "text", "留言内容太短，请至少写 5 个字。"),
     ({"text": "路灯坏了\x00一个月"}, "text", "留言内容含有无法识别的字符（如控制字符），请删除后重试。"),
     ({"text": "路灯坏了\x1b[31m一个月"}, "text", "留言内容含有无法识别的字符（如控制字符），请删除后重试。"),
     ({"text": "路灯坏了\u202e一个月"}, "text", "留言内容含有无法识别的字符（如控制字符），请删除后重试。"),
@@ -250,6 +253,26 @@ def test_invalid_form_gets_a_chinese_page(app: Flask, client: FlaskClient) -> No
     assert "<strong>同意隐私说明</strong>：请阅读并同意隐私说明后再提交。" in page
     assert messages.PAGE_TEXTS["back_hint"] in page
     assert events(app) == []
+
+
+def test_form_line_breaks_count_once(app: Flask, client: FlaskClient) -> None:
+    # Without JavaScript a browser sends a textarea's line breaks as CR LF; its maxlength counted each as one.
+    text = ("路灯坏了" * 12 + "一\r\n") * 40  # 2000 characters with LF, 2040 as sent
+    response = client.post("/api/submissions", data={**GOOD, "consent": "on", "text": text})
+    assert response.status_code == 201
+    assert events(app)[0]["text"] == text.replace("\r\n", "\n").strip()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "路\u200b灯\u200b坏了吗",  # five visible characters, format characters between them
+        "路灯坏了\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",  # a flag ends in Cf
+    ],
+)
+def test_invisible_characters_are_kept_but_not_counted(app: Flask, client: FlaskClient, text: str) -> None:
+    assert submit(client, text=text).status_code == 201
+    assert events(app)[0]["text"] == text
 
 
 @pytest.mark.parametrize("value", ["on", "true", "1", "ON"])
@@ -439,6 +462,42 @@ def test_track_form_shows_answer_and_rating_form(app: Flask, client: FlaskClient
     assert "曹文杰（代表）" in page
     assert '<form method="post" action="/api/rating"' in page
     assert page.count('type="radio" name="rating"') == 3
+    assert 'value="不满意" required> 不满意（将重新办理）</label>' in page  # as the JS page says
+    assert 'value="满意" required> 满意</label>' in page
+
+
+def test_long_answer_words_wrap(app: Flask, client: FlaskClient) -> None:
+    # A long URL in an answer must break rather than widen the page beyond a phone's 390px.
+    code = submitted(client)
+    staff(app, code, "replied", answer="详见 https://example.org/" + "a" * 300)
+    page = client.post("/api/track", data={"code": code}).get_data(as_text=True)
+    assert '<dd class="answer">' in page
+    assert re.search(r"\.answer \{[^}]*overflow-wrap: anywhere;", page)
+
+
+def test_track_form_closed_without_answer(app: Flask, client: FlaskClient) -> None:
+    code = submitted(client)
+    staff(app, code, "closed")
+    page = client.post("/api/track", data={"code": code}).get_data(as_text=True)
+    assert f"<dd>{messages.PAGE_TEXTS['closed_without_answer']}</dd>" in page
+    assert messages.PAGE_TEXTS["no_answer_yet"] not in page
+    assert client.post("/api/track", json={"code": code}).json["answer"] is None  # what the site's page goes by
+
+
+def test_track_shows_the_deadline_before_assignment(app: Flask, client: FlaskClient) -> None:
+    code = submitted(client)
+    due = workflow.deadline_for(workflow.now().date())
+    assert client.post("/api/track", json={"code": code}).json["deadline"] == due.isoformat()
+    page = client.post("/api/track", data={"code": code}).get_data(as_text=True)
+    shown = messages.DATE_FORMAT.format(year=due.year, month=due.month, day=due.day)
+    assert f"<dt>{messages.PAGE_TEXTS['deadline']}</dt><dd>{shown}</dd>" in page
+
+
+def test_track_form_hotline_without_its_number(app: Flask, client: FlaskClient) -> None:
+    code = submitted(client)
+    staff(app, code, "assigned", to_kind="hotline", to=messages.STAFF_HOTLINE_NUMBER, deadline="2026-12-05")
+    page = client.post("/api/track", data={"code": code}).get_data(as_text=True)
+    assert "<dd>12345热线</dd>" in page
 
 
 def rate(client: FlaskClient, code: str, rating: str, *, by_body: bool, **extra: Any) -> Any:
@@ -491,6 +550,7 @@ def test_rating_form_without_javascript(app: Flask, client: FlaskClient) -> None
         ({"rating": "很好"}, {"rating": "请选择评价：满意、基本满意或不满意。"}),
         ({}, {"rating": "请选择评价：满意、基本满意或不满意。"}),
         ({"rating": "满意", "comment": "评" * 501}, {"comment": "评价意见不能超过 500 个字。"}),
+        ({"rating": "满意", "comment": "评" * 499 + "\r\n\r\n"}, {"comment": "评价意见不能超过 500 个字。"}),
         (
             {"rating": "满意", "comment": "好\x00"},
             {"comment": "评价意见含有无法识别的字符（如控制字符），请删除后重试。"},
@@ -505,6 +565,15 @@ def test_invalid_rating(app: Flask, client: FlaskClient, body: dict, errors: dic
     assert (response.status_code, response.json) == (400, {"errors": errors})
     by_body = client.post("/api/rating", json={"code": code, **body})
     assert (by_body.status_code, by_body.json) == (400, {"errors": errors})
+
+
+def test_rating_comment_line_breaks_count_once(app: Flask, client: FlaskClient) -> None:
+    code = submitted(client)
+    staff(app, code, "replied", answer="已修复。")
+    comment = "评" * 498 + "\r\n评"  # 500 characters as the form's maxlength counts them
+    response = client.post("/api/rating", data={"code": code, "rating": "满意", "comment": comment})
+    assert response.status_code == 200
+    assert events(app)[-1]["comment"] == comment.replace("\r\n", "\n")
 
 
 def test_rating_without_code(client: FlaskClient) -> None:

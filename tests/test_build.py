@@ -382,3 +382,60 @@ def test_every_relative_link_and_image_in_the_site_resolves(demo_site: Path) -> 
                 broken.append(f"{page.relative_to(demo_site)}: {url}")
     assert broken == []
     assert len(list(demo_site.rglob("*.html"))) > 100
+
+
+def page_text(page: Path) -> str:
+    """The readable text of a built page's article (tags dropped, so "<strong>" splits no phrase; entities decoded,
+    white space collapsed)."""
+    text = page.read_text(encoding="utf-8")
+    article = text[text.find("<article") : text.find("</article>")]
+    article = re.sub(r"<script.*?</script>", "", article, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", article)).split())
+
+
+def test_not_found_page_is_in_chinese_and_links_home_stations_and_track(demo_site: Path) -> None:
+    """404.html is served at any depth: its links are absolute (from site_url) and lead to real pages."""
+    page = demo_site / "404.html"
+    text = page_text(page)
+    assert "没有找到这个页面" in text and "Not found" not in page.read_text(encoding="utf-8")
+    links = re.findall(r'<a href="(/[^"]*)">([^<]*)</a>', page.read_text(encoding="utf-8").split("<article")[1])
+    assert [label for _, label in links] == ["回到首页找代表", "按联络站查找", "查询进度"]
+    for url, _ in links:
+        assert (demo_site / url.lstrip("/").removesuffix(".") / "index.html").is_file(), url
+
+
+def test_no_page_carries_the_generator_notice(demo_site: Path) -> None:
+    for page in [demo_site / "index.html", demo_site / "404.html", *demo_site.glob("*/index.html")]:
+        assert "Material for MkDocs" not in page.read_text(encoding="utf-8"), page
+
+
+def test_privacy_notice_covers_the_yearly_evaluation(demo_site: Path) -> None:
+    """The evaluation form asks consent to "the privacy notice": the notice says what the evaluation keeps."""
+    deputy = next(p for p in (demo_site / "deputies").glob("*/index.html") if "evaluation-form" in p.read_text())
+    consent = re.search(r'name="consent"[^>]*> (同意按.*?)（必选）', deputy.read_text(encoding="utf-8"))
+    assert consent and html.unescape(re.sub(r"<[^>]+>", "", consent.group(1))) == "同意按隐私说明处理本次评价"
+    privacy = page_text(demo_site / "privacy" / "index.html")
+    expected = ["年度满意度评价", "“同意按隐私说明处理本次评价”", "手机号码不会保存"]
+    expected += ["每个手机号码每年只能对同一位代表评价一次", "评价意见只供", "删除评价意见", "不足 5 人次"]
+    for words in expected:
+        assert words in privacy, words
+
+
+def test_texts_name_things_as_the_forms_do(demo_site: Path) -> None:
+    """One term for one thing across the site, quoted labels as on the form, the answer deadline as the service
+    sets it (5 working days, 10 for a complex case) and what a 不满意 rating does."""
+    pages = {p: page_text(p) for p in demo_site.rglob("*.html") if "deputies" not in p.parts[-3:-1]}
+    everything = " ".join(pages.values())
+    for old in ("受理编号", "进度查询", "查询办理进度页面", "“匿名”", "分派办理", "再次留言说明"):
+        assert old not in everything, old
+    deputy = next(p for p in (demo_site / "deputies").glob("*/index.html") if "message-form" in p.read_text())
+    anonymous = re.search(r'name="anonymous" value="true"> ([^<]+)</label>', deputy.read_text(encoding="utf-8"))
+    assert anonymous and f"勾选“{anonymous.group(1)}”" in pages[demo_site / "how-to" / "index.html"]
+    deadline = "5 个工作日内答复，情况复杂的在 10 个工作日内答复"
+    assert deadline in page_text(deputy)
+    assert deadline in pages[demo_site / "thanks" / "index.html"]
+    assert deadline in pages[demo_site / "how-to" / "index.html"]
+    assert "选择“不满意”的，留言会重新办理" in pages[demo_site / "how-to" / "index.html"]
+    track = demo_site / "track" / "index.html"
+    assert re.search(r"<h1>([^<]*)</h1>", track.read_text(encoding="utf-8")).group(1) == "查询进度"
+    assert "“查询进度”页面" in pages[demo_site / "how-to" / "index.html"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -44,7 +45,8 @@ class Service:
 
     def staff(self, *args: str) -> str:
         command = [sys.executable, "-m", "forms_api", "--queue", str(self.queue), *args]
-        result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+        env = {**os.environ, "FORMS_SITE_DIR": str(self.site)}  # as deployed: the staff tools read the built site
+        result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, check=False)
         assert result.returncode == 0, result.stderr
         return result.stdout
 
@@ -68,6 +70,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
         "FORMS_QUEUE_DIR": str(queue),
         "FORMS_SITE_DIR": str(site),
         "FORMS_ACCESS_LOG": "",
+        "FORMS_RATE_LIMIT": "30 per minute;300 per day",  # the default 5 a minute is fewer than this module sends
     }
     gunicorn = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")]
     server = subprocess.Popen([*gunicorn, f'forms_api.site:create_site_app("{site}")'], cwd=ROOT, env=env)
@@ -152,6 +155,22 @@ def test_citizen_with_javascript(service: Service, phone, chromium_browser, tmp_
     assert result.locator("[data-key=answer] img, [data-key=answer] script").count() == 0
     assert result.locator("[data-key=status_label]").text_content() == "已答复"
     assert code not in phone.url  # the fragment is dropped from the address bar
+
+    # what the no-JavaScript status page shows: target (by name, from the site's open data), handler, timeline
+    target = result.locator("[data-key=target]")
+    target.get_by_role("link", name="王秀兰").wait_for()
+    assert target.text_content() == "王秀兰（代表）"
+    assert target.get_by_role("link").get_attribute("href") == f"{service.base}deputies/{DEPUTY}/"
+    result.locator("[data-key=handled_by]", has_text="人大代表：王秀兰").wait_for()
+    assert result.locator("[data-key=closed_at]").is_hidden()  # not closed: no 办结时间 row
+    steps = result.locator("[data-key=timeline] li").all_text_contents()
+    assert [step.split(" ")[-1] for step in steps] == ["提交留言", "交办", "答复"]
+
+    # no rating is chosen for the citizen: a tap on 提交评价 alone makes the browser ask for one
+    ratings = phone.locator("#rating-form input[name=rating]")
+    assert ratings.evaluate_all("inputs => inputs.filter(i => i.checked).length") == 0
+    phone.get_by_role("button", name="提交评价").click()
+    assert phone.locator("#rating-form input[name=rating]:invalid").count() == 3
     phone.get_by_label("满意", exact=True).check()
     phone.get_by_role("button", name="提交评价").click()
     phone.locator(".rating-form__status", has_text="感谢您的评价").wait_for()
@@ -185,6 +204,42 @@ def test_citizen_without_javascript(service: Service, phone, chromium_browser, t
     assert "重新办理" in phone.content()
     statuses = service.staff("show", ref)
     assert "重新办理" in statuses and "不满意" in statuses
+
+
+def test_repeated_message_with_javascript_says_it_was_already_sent(service: Service, phone) -> None:
+    """The service answers a repeat with 200 and the first message's code; /thanks/ says so, as the receipt does."""
+    text = "石桥村东头的垃圾箱已经一周没人清运了，气味很大。"
+    shown = []
+    for _ in range(2):
+        phone.goto(f"{service.base}deputies/{DEPUTY}/")
+        fill_message(phone, text)
+        phone.wait_for_url("**/thanks/")
+        thanks = phone.locator("#thanks")
+        shown.append((thanks.locator("[data-key=code]").text_content(), thanks.inner_text()))
+    (first_code, first), (second_code, second) = shown
+    assert first_code == second_code
+    assert "您的留言已收到" in first and "只显示这一次" in first and "已经提交过" not in first
+    assert "您刚才已经提交过相同的留言，无需重复提交。" in second
+    assert "您的留言已收到" not in second and "只显示这一次" not in second
+    assert len([e for e in service.events() if e["type"] == "submitted" and e.get("text") == text]) == 1
+
+
+def test_case_closed_without_an_answer_is_not_shown_as_pending(service: Service, phone) -> None:
+    phone.goto(f"{service.base}deputies/{DEPUTY}/")
+    fill_message(phone, "禾城镇卫生院门口的减速带松动了，车过时声音很大。")
+    phone.wait_for_url("**/thanks/")
+    ref = phone.locator("#thanks [data-key=ref]").text_content()
+    service.staff("close", ref, "--reason", "已当面答复", "--by", STAFF)
+    phone.locator("#thanks").get_by_role("link", name="查询办理进度").click()
+    result = phone.locator("#track-result")
+    result.wait_for()
+    assert result.locator("[data-key=status_label]").text_content() == "已办结"
+    # not "尚未答复，请耐心等待", and in the words of the service's own status page
+    assert result.locator("[data-key=answer]").text_content() == "该留言已办结，未作书面答复。"
+    assert result.locator("[data-key=closed_at]").is_visible()
+    assert re.fullmatch(r"20\d\d年\d{1,2}月\d{1,2}日 \d\d:\d\d", result.locator("[data-key=closed_at]").text_content())
+    assert result.locator("[data-key=timeline] li").last.text_content().endswith(" 办结")
+    assert result.locator("#rating-form").is_hidden()
 
 
 def test_message_to_a_station(service: Service, phone) -> None:

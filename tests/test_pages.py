@@ -93,6 +93,9 @@ def test_a_former_deputy_is_kept_but_marked_and_left_out_of_lists(directory: Dir
     before, after = render_pages(directory), render_pages(Directory(content, TODAY))
     page = render_deputy(Directory(content, TODAY), content.deputies[deputy.id])
     assert "已离任" in page.body and page.message_target is None
+    # it sends the reader where the form service's refusal does: to a liaison station, naming the deputy's own
+    assert 'deputy-former">已离任，不再接收留言，请向所在地的<a href="../../stations/">代表联络站</a>留言' in page.body
+    assert f'（原联系的联络站：<a href="../../stations/{deputy.stations[0]}/">' in page.body
     assert render_deputy(directory, deputy).message_target == f"deputy:{deputy.id}"
     station_page = f"stations/{deputy.stations[0]}/index.md"
     assert f"deputies/{deputy.id}/" in before[station_page]

@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from test_api import GOOD, events, make_app, staff, submitted
 
+from forms_api import messages
 from forms_api.security import MaskingFilter, mask
 
 SUBMIT = ("POST", "/api/submissions", GOOD)
@@ -81,6 +82,58 @@ def test_rate_limit_counts_only_accepted_writes_once(tmp_path: Path) -> None:
     statuses = [call(client, *SUBMIT[:2], {**GOOD, "text": f"第 {n} 条不同的留言内容"}).status_code for n in range(4)]
     assert statuses == [201, 201, 429, 429]
     assert len(events(app)) == 2
+
+
+def test_invalid_submissions_do_not_use_up_the_limit(tmp_path: Path) -> None:
+    app = make_app(tmp_path, RATELIMIT_ENABLED=True, RATE_LIMIT="5 per minute")
+    client = app.test_client()
+    invalid = [call(client, *SUBMIT[:2], {**GOOD, "text": "短"}).status_code for _ in range(5)]
+    form = client.post("/api/submissions", data={**GOOD, "consent": "on", "phone": ""})  # the no-JS form too
+    assert invalid == [400] * 5 and form.status_code == 400
+    distinct = [call(client, *SUBMIT[:2], {**GOOD, "text": f"第 {n} 条不同的留言内容"}).status_code for n in range(6)]
+    assert distinct == [201] * 5 + [429]
+    assert len(events(app)) == 5
+
+
+def test_honeypot_uses_up_the_limit(tmp_path: Path) -> None:
+    client = make_app(tmp_path, RATELIMIT_ENABLED=True, RATE_LIMIT="2 per minute").test_client()
+    statuses = [call(client, *SUBMIT[:2], {**GOOD, "website": "http://spam.example"}).status_code for _ in range(3)]
+    assert statuses == [201, 201, 429]
+
+
+@pytest.mark.parametrize(
+    ("path", "bad", "good", "good_status"),
+    [
+        ("/api/rating", {"code": CODE, "rating": "很好"}, {"code": CODE, "rating": "满意"}, 404),
+        ("/api/evaluations", {**EVALUATION, "phone": "123"}, EVALUATION, 201),
+    ],
+    ids=["rating", "evaluation"],
+)
+def test_invalid_ratings_and_evaluations_do_not_use_up_the_limit(
+    tmp_path: Path, path: str, bad: dict, good: dict, good_status: int
+) -> None:
+    # Consistent with submissions: a 400 uses up nothing. A 404 (a guessed tracking code) and a 409 (evaluated
+    # twice) still count, so neither can be probed without limit.
+    client = make_app(tmp_path, RATELIMIT_ENABLED=True, RATE_LIMIT="2 per minute").test_client()
+    assert [call(client, "POST", path, bad).status_code for _ in range(3)] == [400] * 3
+    statuses = [call(client, "POST", path, good).status_code for _ in range(3)]
+    assert statuses == [good_status, 404 if good_status == 404 else 409, 429]
+
+
+def test_rate_limited_form_points_to_the_back_button(tmp_path: Path) -> None:
+    # Without JavaScript "返回首页" would lose the typed message: the page says how to get it back.
+    client = make_app(tmp_path, RATELIMIT_ENABLED=True, RATE_LIMIT="1 per minute").test_client()
+    form = {**GOOD, "consent": "on"}
+    invalid = client.post("/api/submissions", data={**form, "phone": ""}).get_data(as_text=True)
+    assert messages.PAGE_TEXTS["back_hint"] in invalid and messages.PAGE_TEXTS["back_keep_hint"] not in invalid
+    assert client.post("/api/submissions", data=form).status_code == 201
+    refused = client.post("/api/submissions", data={**form, "text": "又一条不同的留言内容"})
+    assert (refused.status_code, refused.mimetype) == (429, "text/html")
+    page = refused.get_data(as_text=True)
+    assert f'<p class="hint">{messages.PAGE_TEXTS["back_keep_hint"]}</p>' in page
+    assert messages.API_ERRORS[429] in page and messages.PAGE_TEXTS["home"] in page
+    lookup = client.post("/api/track", data={"code": CODE}).get_data(as_text=True)  # nothing typed to lose
+    assert messages.PAGE_TEXTS["back_keep_hint"] not in lookup
 
 
 def test_lookup_and_rating_buckets_are_separate(tmp_path: Path) -> None:

@@ -419,14 +419,39 @@ def test_site_search_loads_its_index_only_when_opened_and_then_finds_a_deputy(ph
     assert [url for url in requested if "search_index.json" in url]
 
 
-def test_former_deputy_page_has_no_message_form(phone: Phone) -> None:
+def test_former_deputy_page_has_no_message_form_and_points_to_a_station(phone: Phone) -> None:
     if not FORMER:
         pytest.skip("no former deputy in content/")
     person = FORMER[0]
     phone.open(f"deputies/{person.id}/")
     assert phone.page.text_content("article h1").strip() == person.name
     assert phone.page.locator("#message-form").count() == 0
+    assert phone.page.locator("#evaluation-form").count() == 0
+    # as the form service's refusal does: send the reader to a liaison station
+    former = phone.page.locator(".deputy-former")
+    assert "请向所在地的代表联络站留言" in former.text_content()
+    hrefs = former.locator("a").evaluate_all("links => links.map(a => a.href)")
+    expected = [phone.url("stations/")] + [phone.url(f"stations/{s}/") for s in person.stations if s in STATIONS]
+    assert hrefs == expected
     assert_qr_loaded(phone, f"qr/deputy-{person.id}.svg")
+
+
+def test_home_page_without_javascript_does_not_say_it_is_loading(chromium_browser, base_url: str) -> None:
+    """The finder needs JavaScript: without it the page offers the lists to browse, and never "正在加载……"."""
+    context = chromium_browser.new_context(**PHONE, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(base_url)
+        assert page.text_content("#finder-status") == ""
+        assert "加载" not in page.inner_text("article")
+        assert page.get_by_role("link", name="按联络站").is_visible()
+    finally:
+        context.close()
+
+
+def test_home_page_with_javascript_says_how_many_deputies_it_loaded(phone: Phone) -> None:
+    open_finder(phone)
+    phone.page.wait_for_function("document.getElementById('finder-status').textContent.includes('位在任代表')")
 
 
 def _busiest_station() -> str:
@@ -538,6 +563,8 @@ def _axe_pages() -> list[tuple[str, str]]:
         ("station", f"stations/{station}/"),
         ("area", f"areas/{AREAS[str(area)].get('parent') or area}/"),
         ("how-to", "how-to/"),
+        ("track", "track/"),
+        ("not-found", "404.html"),
     ]
 
 

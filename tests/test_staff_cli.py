@@ -129,6 +129,16 @@ def events(queue: Path) -> list[dict]:
     return list(read_events(queue / "events.jsonl"))
 
 
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A built site's open data: the deputies' ids and names (lin-xiaoyang's name is missing)."""
+    data = tmp_path / "site" / "data"
+    data.mkdir(parents=True)
+    deputies = [{"id": "zhang-san", "name": "张三", "stations": ["qingshi-zhan"]}, {"id": "lin-xiaoyang"}]
+    (data / "deputies.json").write_text(json.dumps({"deputies": deputies}), encoding="utf-8")
+    return tmp_path / "site"
+
+
 # --- list and show: exact output --------------------------------------------------------------------------------------
 
 LIST_OPEN = """\
@@ -346,8 +356,8 @@ def test_queue_unavailable(run, queue, monkeypatch):
         ),
         (
             ["assign", "2026-000004", "--to", "deputy", "--today", "2026-11-30"],
-            {"type": "assigned", "to_kind": "deputy", "to": "zhang-san", "deadline": "2026-12-07"},
-            "已交办 2026-000004：人大代表 zhang-san，答复期限 2026-12-07。\n",
+            {"type": "assigned", "to_kind": "deputy", "to": "张三", "deadline": "2026-12-07"},
+            "已交办 2026-000004：人大代表 张三，答复期限 2026-12-07。\n",
         ),
         (
             ["assign", "2026-000001", "--to", "hotline", "--deadline", "2026-12-31", "--today", "2026-11-30"],
@@ -377,9 +387,9 @@ def test_queue_unavailable(run, queue, monkeypatch):
         ),
     ],
 )
-def test_each_action_appends_one_event(run, queue, args, fields, says):
+def test_each_action_appends_one_event(run, queue, site, args, fields, says):
     before = events(queue)
-    result = run(*args, "--by", "李办事员")
+    result = run(*args, "--by", "李办事员", env={"FORMS_SITE_DIR": str(site)})
     assert result.exit_code == 0, result.output
     if says is not None:
         assert result.stdout == says
@@ -417,7 +427,7 @@ def test_by_defaults_to_environment_then_login(run, queue, monkeypatch):
         (["assign", "2026-000003", "--to", "hotline"], "该留言已办结，不能交办；如需继续办理，请先重新办理。"),
         (["reopen", "2026-000001", "--reason", "再办"], "该留言仍在办理中，无需重新办理。"),
         (["assign", "2026-000002", "--to", "department"], "交办给职能部门时，请用 --name 写明部门名称。"),
-        (["assign", "2026-000002", "--to", "deputy"], "这条留言的对象不是代表，交办给代表时请用 --name 写明代表编号。"),
+        (["assign", "2026-000002", "--to", "deputy"], "这条留言的对象不是代表，交办给代表时请用 --name 写明代表姓名。"),
         (
             ["assign", "2026-000002", "--to", "hotline", "--deadline", "2026-11-01", "--today", TODAY],
             "答复期限 2026-11-01 早于今天（2026-11-30）。",
@@ -469,6 +479,19 @@ def test_debug_shows_the_traceback(run):
     assert type(result.exception).__name__ == "WorkflowError"
 
 
+def test_debug_help_says_which_errors_show_a_traceback(run):
+    # A StaffError (here: no such case) is explained, never a traceback, with --debug too; the help says so.
+    result = run("--debug", "show", "2026-999999")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "错误：找不到编号为 2026-999999 的留言，请核对编号（形如 2026-000123）。\n",
+    )
+    assert isinstance(result.exception, SystemExit)
+    help_text = " ".join(run("--help").stdout.split())
+    assert "办理操作被拒绝或留言队列无法使用时，显示完整的 Python 调用栈" in help_text
+    assert "找不到留言、参数或文件有误等错误仍只显示错误说明" in help_text
+
+
 # --- deadlines --------------------------------------------------------------------------------------------------------
 
 
@@ -516,13 +539,46 @@ def test_bad_holidays_file(run, tmp_path):
     assert result.stderr == f"错误：节假日文件 {holidays} 有误：“2026-13-01”不是日期（YYYY-MM-DD）\n"
 
 
-def test_assign_complex_is_inherited(tmp_path):
+def test_assign_complex_is_inherited(tmp_path, site):
     directory = tmp_path / "q"
     log = EventLog(directory, fsync=False)
     submit(log, "2026-000001", at(27), "deputy:zhang-san", "求助", "一件复杂的事情。", complex=True)
     args = ["--queue", str(directory), "assign", "2026-000001", "--to", "deputy", "--today", "2026-11-27", "--by", "甲"]
+    args += ["--site", str(site)]
     assert CliRunner().invoke(main, args).exit_code == 0
     assert events(directory)[-1]["deadline"] == "2026-12-11"
+
+
+def test_assign_to_deputy_shows_citizens_the_name(run, queue, site):
+    assert run("assign", "2026-000004", "--to", "deputy", "--site", str(site), "--by", "甲").exit_code == 0
+    assert events(queue)[-1]["to"] == "张三"
+    view = EventLog(queue).state().submissions["2026-000004"].public_view()
+    assert view["handled_by"] == {"kind": "deputy", "kind_label": "人大代表", "name": "张三"}
+    named = run("assign", "2026-000004", "--to", "deputy", "--name", "张三代表", "--site", "nowhere", "--by", "甲")
+    assert named.exit_code == 0 and events(queue)[-1]["to"] == "张三代表"  # --name needs no site
+
+
+def test_assign_to_deputy_without_a_name_is_refused(run, queue, site, tmp_path):
+    before = events(queue)
+    missing = run("assign", "2026-000004", "--to", "deputy", "--site", str(tmp_path / "nowhere"), "--by", "甲")
+    path = tmp_path / "nowhere" / "data" / "deputies.json"
+    expected = (
+        f"找不到 {path}，查不到代表 zhang-san 的姓名：请用 --name 写明代表姓名，或用 --site 指定已生成的网站目录。"
+    )
+    assert (missing.exit_code, missing.stdout, missing.stderr) == (1, "", f"错误：{expected}\n")
+    assert events(queue) == before  # never the id in place of the name
+    assert run("reopen", "2026-000003", "--reason", "再办", "--by", "甲").exit_code == 0  # lin-xiaoyang's case
+    before = events(queue)
+    unknown = run("assign", "2026-000003", "--to", "deputy", "--by", "甲", env={"FORMS_SITE_DIR": str(site)})
+    path = site / "data" / "deputies.json"
+    assert unknown.exit_code == 1
+    assert unknown.stderr == f"错误：{path} 中没有代表 lin-xiaoyang 的姓名：请用 --name 写明代表姓名。\n"
+    assert events(queue) == before
+
+
+def test_assign_closed_case_to_deputy_says_it_is_closed(run, queue, tmp_path):
+    result = run("assign", "2026-000003", "--to", "deputy", "--site", str(tmp_path / "nowhere"), "--by", "甲")
+    assert (result.exit_code, result.stderr) == (1, "错误：该留言已办结，不能交办；如需继续办理，请先重新办理。\n")
 
 
 # --- hostile text -----------------------------------------------------------------------------------------------------

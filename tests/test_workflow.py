@@ -485,6 +485,35 @@ def test_public_view_content():
     }
 
 
+@pytest.mark.parametrize(
+    ("events", "deadline"),
+    [
+        ([submitted()], "2026-11-30"),  # not assigned yet: 5 working days after the submission
+        ([submitted(complex=True)], "2026-12-07"),
+        ([submitted(), assigned(), replied(), closed(), reopened(when=14)], "2026-12-14"),  # from the reopening
+        ([submitted(), assigned()], "2026-12-04"),  # the assigned deadline
+        ([submitted(), assigned(), replied(), closed()], "2026-12-04"),  # the one it had
+        ([submitted(), make_event("closed", "2026-000001", "张办事员", at(3))], None),  # no answer was ever due
+    ],
+    ids=["unassigned", "complex", "reopened", "assigned", "closed", "closed-unassigned"],
+)
+def test_public_view_deadline_is_the_due_date(events, deadline):
+    assert only(fold(*events)).public_view()["deadline"] == deadline
+
+
+def test_public_view_deadline_counts_holidays():
+    sub = only(fold(submitted()))
+    holidays = frozenset({date(2026, 11, 24), date(2026, 11, 25)})
+    assert sub.public_view(holidays)["deadline"] == "2026-12-02"
+    assert sub.public_view(holidays)["deadline"] == only(fold(submitted())).due(holidays).isoformat()
+
+
+@pytest.mark.parametrize(("to", "name"), [("12345", None), ("12345（城建专席）", "12345（城建专席）")])
+def test_public_view_hotline_without_its_number(to, name):
+    view = only(fold(submitted(), assigned(to_kind="hotline", to=to))).public_view()
+    assert view["handled_by"] == {"kind": "hotline", "kind_label": "12345热线", "name": name}
+
+
 def test_repr_holds_no_personal_data():
     text = repr(only(fold(submitted(), rated(), noted())))
     for secret in (NAME, PHONE, TEXT, COMMENT, NOTE, "code-2026"):

@@ -109,6 +109,7 @@
   });
   var initial = new URLSearchParams(location.search).get("q");
   if (initial) q.value = initial;
+  status.textContent = "正在加载代表名录……";  // set here, not in the page: without JavaScript nothing loads
   fetch(root.getAttribute("data-index"))
     .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
     .then(prepare)

@@ -72,6 +72,7 @@
         button.disabled = false;
         if (r.status === 200 || r.status === 201) {
           var fragment = "#code=" + encodeURIComponent(r.data.tracking_code) + "&ref=" + encodeURIComponent(r.data.reference);
+          if (r.status === 200) fragment += "&repeat=1";  // the same message again: the service answers with its code
           location.assign(message.getAttribute("data-thanks") + fragment);
         } else if (r.status === 400 && r.data.errors) {
           showErrors(message, r.data.errors);
@@ -118,7 +119,8 @@
     });
   }
 
-  // The thank-you page: code and reference arrive in the fragment, which is never sent to a server.
+  // The thank-you page: code and reference arrive in the fragment, which is never sent to a server; "repeat=1" when
+  // the message had already been sent (the service answered 200 with the first one's code instead of 201).
   var thanks = document.getElementById("thanks");
   if (thanks) {
     var params = new URLSearchParams(location.hash.slice(1));
@@ -126,6 +128,10 @@
       thanks.querySelector("[data-key=code]").textContent = params.get("code");
       thanks.querySelector("[data-key=ref]").textContent = params.get("ref") || "";
       thanks.querySelector(".thanks__track").href += "#code=" + encodeURIComponent(params.get("code"));
+      var repeat = params.get("repeat") === "1";
+      thanks.querySelectorAll("[data-repeat]").forEach(function (el) {
+        el.hidden = (el.getAttribute("data-repeat") === "true") !== repeat;
+      });
       thanks.hidden = false;
       history.replaceState(null, "", location.pathname);  // keep the code out of the address bar and history
     }
@@ -137,14 +143,97 @@
     var api = track.getAttribute("data-api");
     var result = document.getElementById("track-result");
     var rating = document.getElementById("rating-form");
+    var base = new URL(track.getAttribute("data-base") + "/", location.href);
+
+    var PAGES = { deputy: "deputies/", station: "stations/" };  // generator/urls.py: deputy_page, station_page
+    // Dates and times as the service's own status page writes them; the service stores China Standard Time.
+    var when = function (value) {
+      var m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?/.exec(String(value));
+      if (!m) return String(value);
+      return result.getAttribute(m[4] ? "data-datetime" : "data-date")
+        .replace("{year}", m[1]).replace("{month}", String(+m[2])).replace("{day}", String(+m[3]))
+        .replace("{hour}", m[4]).replace("{minute}", m[5]);
+    };
+    var getJSON = function (url) {
+      return fetch(url).then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
+    };
+
+    // Names of deputies and stations, from the site's own open data: the finder's small index (current deputies and
+    // every station) first, the full list of deputies only for a deputy who is no longer current.
+    var names = null;
+    var everyone = null;
+    var nameOf = function (target) {
+      if (!names) {
+        names = getJSON(track.getAttribute("data-finder")).then(function (index) {
+          var known = {};
+          index.d.forEach(function (row) { known["deputy:" + row[0]] = row[1]; });
+          index.stations.forEach(function (row) { known["station:" + row[0]] = row[1]; });
+          return known;
+        });
+      }
+      return names.then(function (known) {
+        if (known[target] || target.indexOf("deputy:") !== 0) return known[target];
+        if (!everyone) {
+          everyone = getJSON(track.getAttribute("data-deputies")).then(function (all) {
+            all.deputies.forEach(function (d) { known["deputy:" + d.id] = d.name; });
+          });
+        }
+        return everyone.then(function () { return known[target]; });
+      }).catch(function () { return undefined; });
+    };
+
+    // The target: its name linking to its page once known, its id until then (or if the open data lacks it).
+    var showTarget = function (el, target) {
+      el.textContent = target || TEXTS.none;
+      el.setAttribute("data-target", target || "");
+      var kind = String(target).split(":")[0];
+      var id = String(target).slice(kind.length + 1);
+      if (!target || !PAGES.hasOwnProperty(kind)) return;
+      nameOf(target).then(function (name) {
+        if (!name || el.getAttribute("data-target") !== target) return;
+        var a = document.createElement("a");
+        a.href = new URL(PAGES[kind] + encodeURIComponent(id) + "/", base).href;
+        a.textContent = name;
+        el.textContent = "";
+        el.appendChild(a);
+        el.appendChild(document.createTextNode(el.getAttribute("data-" + kind)));
+      });
+    };
+
+    // Who handles the case: cases assigned by older staff tools name a deputy by id; show the name the site knows.
+    var showHandler = function (el, handler) {
+      if (handler.kind !== "deputy" || !/^[a-z0-9-]+$/.test(handler.name || "")) return;
+      var text = handler.kind_label + "：" + handler.name;
+      nameOf("deputy:" + handler.name).then(function (name) {
+        if (name && el.textContent === text) el.textContent = handler.kind_label + "：" + name;
+      });
+    };
 
     var show = function (view, code) {
       result.querySelectorAll("[data-key]").forEach(function (el) {
         var key = el.getAttribute("data-key");
         var value = view[key];
-        if (value && /_at$/.test(key)) value = String(value).slice(0, 16).replace("T", " ");
-        el.textContent = value === undefined || value === null || value === "" ? TEXTS.none : String(value);
+        if (key === "target") return showTarget(el, value);
+        if (key === "timeline") return;
+        if (key === "handled_by" && value) {
+          showHandler(el, value);
+          value = value.kind_label + (value.name ? "：" + value.name : "");
+        }
+        if (key === "answer" && !value) value = el.getAttribute(view.status === "closed" ? "data-closed" : "data-pending");
+        if (value && /_at$|^deadline$/.test(key)) value = when(value);
+        var empty = value === undefined || value === null || value === "";
+        el.textContent = empty ? TEXTS.none : String(value);
+        var row = el.closest("[data-optional]");
+        if (row) row.hidden = empty;
       });
+      var steps = result.querySelector("[data-key=timeline]");
+      steps.textContent = "";
+      (view.timeline || []).forEach(function (step) {
+        var li = document.createElement("li");
+        li.textContent = when(step.at) + " " + step.label;
+        steps.appendChild(li);
+      });
+      document.getElementById("track-timeline").hidden = !steps.children.length;
       document.getElementById("track-rated").hidden = !view.rating;
       rating.elements.code.value = code;
       rating.hidden = !(view.can_rate !== undefined ? view.can_rate : view.status === "replied" && !view.rating);
