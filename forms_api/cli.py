@@ -23,11 +23,19 @@ from pathlib import Path
 from typing import Any
 
 import click
-import yaml
 
 from forms_api import backup, config, export, public_stats, retention
 from forms_api import messages as m
-from forms_api.export import Calendar, assignee_text, list_lines, one_line, plain, show_lines, shown_deadline
+from forms_api.export import (
+    Calendar,
+    assignee_text,
+    list_lines,
+    one_line,
+    parse_calendar,
+    plain,
+    show_lines,
+    shown_deadline,
+)
 from forms_api.queue import LOG_NAME, EventLog, QueueUnavailable, write_atomically
 from forms_api.workflow import (
     CITIZEN,
@@ -198,15 +206,6 @@ def filter_options(func: Callable) -> Callable:
 # --- reading files ----------------------------------------------------------------------------------------------------
 
 
-class _DatesAsText(yaml.SafeLoader):
-    """safe_load without YAML's own timestamps: a bad date reaches us as text, for a message naming it."""
-
-    yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-
-
 def read_text(path: Path) -> str:
     """A UTF-8 file staff named; a StaffError naming it when it cannot be read."""
     try:
@@ -216,34 +215,13 @@ def read_text(path: Path) -> str:
 
 
 def load_calendar(path: Path | None) -> Calendar:
-    """A holidays file: a list of dates (holidays), or a mapping with `holidays` and `workdays` lists."""
+    """The holidays file staff named (export.parse_calendar), or none; a StaffError naming the file."""
     if path is None:
         return Calendar()
-    text = read_text(path)
     try:
-        data = yaml.load(text, Loader=_DatesAsText)  # a SafeLoader
-    except yaml.YAMLError as exc:
-        raise StaffError(m.STAFF_HOLIDAYS_INVALID.format(path=path, reason=exc)) from exc
-    if isinstance(data, list):
-        data = {"holidays": data}
-    if not isinstance(data, dict) or not set(data) <= {"holidays", "workdays"}:
-        raise StaffError(m.STAFF_HOLIDAYS_INVALID.format(path=path, reason=m.STAFF_HOLIDAYS_SHAPE))
-
-    def dates(values: Any) -> frozenset[date]:
-        if not isinstance(values, list):
-            raise StaffError(m.STAFF_HOLIDAYS_INVALID.format(path=path, reason=m.STAFF_HOLIDAYS_SHAPE))
-        result = set()
-        for value in values:
-            try:
-                if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-                    raise ValueError(value)
-                result.add(date.fromisoformat(value))
-            except ValueError:
-                reason = m.STAFF_HOLIDAYS_DATE.format(value=value)
-                raise StaffError(m.STAFF_HOLIDAYS_INVALID.format(path=path, reason=reason)) from None
-        return frozenset(result)
-
-    return Calendar(dates(data.get("holidays", [])), dates(data.get("workdays", [])))
+        return parse_calendar(read_text(path))
+    except ValueError as exc:
+        raise StaffError(m.STAFF_HOLIDAYS_INVALID.format(path=path, reason=exc)) from None
 
 
 def station_deputies(site: Path, station: str) -> frozenset[str]:

@@ -17,6 +17,7 @@ passed in a mapping may be text or already typed. Every bad value is reported at
 | `RATELIMIT_STORAGE_URI` | URI | `memory://` | where the counters live (4) |
 | `RATELIMIT_ENABLED` | bool | `true` | switch rate limiting off (tests only) |
 | `RETENTION_DAYS` | int | `365` | days after closing before the staff tools anonymise a submission's personal data |
+| `HOLIDAYS` | path | empty | holidays file for the answer deadline a citizen sees, as the staff tools count it (7) |
 | `CATEGORIES` | list | `意见,建议,求助,其他` | the categories a citizen may choose |
 | `DUPLICATE_WINDOW_SECONDS` | int | `600` | same text, target and phone within it: the first code again |
 | `MIN_TEXT` / `MAX_TEXT` | int | `5` / `2000` | a message's length in characters (6) |
@@ -33,6 +34,10 @@ passed in a mapping may be text or already typed. Every bad value is reported at
    the limit. deploy/gunicorn.conf.py therefore runs ONE worker with threads; for several workers or hosts point this
    at Redis (`redis://localhost:6379`).
 5. Room for `MAX_TEXT` characters from the plain HTML form: a Chinese character takes 9 bytes once percent-encoded.
+6. A line break counts once (CR LF too); the minimum counts visible characters only (no spaces, no invisible
+   format characters such as U+200B). Of the rate limits (4), a request refused as invalid (400) does not count.
+7. A YAML list of YYYY-MM-DD dates, or `holidays:` and `workdays:` (weekend days worked, 调休) lists; read at start
+   (restart the service after changing it). The staff tools read the same variable (their `--holidays`).
 
 Lists are comma-separated in the environment (`FORMS_ALLOWED_ORIGINS=https://a.example,https://b.example`); limits
 use flask-limiter's notation, several separated by `;`; bools are `true/false`, `1/0`, `yes/no`, `on/off`. Relative
@@ -51,14 +56,15 @@ from urllib.parse import urlsplit
 from limits import parse_many
 
 from forms_api import messages
+from forms_api.export import NO_HOLIDAYS, Calendar, parse_calendar
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "FORMS_"
-# Read by deploy/gunicorn.conf.py (BIND to TIMEOUT) or by the staff tools (STAFF, HOLIDAYS), not by the app: not
+# Read by deploy/gunicorn.conf.py (BIND to TIMEOUT) or by the staff tools (STAFF), not by the app: not
 # reported as unknown, since one environment file holds them all (deploy/mashang.env.example).
 OTHER_VARIABLES = {
     *("FORMS_BIND", "FORMS_ACCESS_LOG", "FORMS_ERROR_LOG", "FORMS_THREADS", "FORMS_TIMEOUT"),
-    *("FORMS_STAFF", "FORMS_HOLIDAYS"),
+    "FORMS_STAFF",
 }
 
 logger = logging.getLogger("forms_api")
@@ -163,6 +169,20 @@ def _storage_uri(value: Any) -> str:
     return value.strip()
 
 
+def _holidays(value: Any) -> Calendar:
+    if isinstance(value, Calendar):
+        return value
+    if isinstance(value, str) and not value.strip():
+        return NO_HOLIDAYS
+    path = resolve_path(value)
+    try:
+        return parse_calendar(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"cannot read the holidays file {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    except ValueError as exc:
+        raise ValueError(f"{path} is no holidays file: {exc}") from None
+
+
 # key -> (default, parser)
 SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "QUEUE_DIR": (PROJECT_ROOT / DEFAULT_QUEUE_DIR, resolve_path),
@@ -176,6 +196,7 @@ SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "RATELIMIT_STORAGE_URI": ("memory://", _storage_uri),
     "RATELIMIT_ENABLED": (True, _bool),
     "RETENTION_DAYS": (365, _int(1)),
+    "HOLIDAYS": (NO_HOLIDAYS, _holidays),
     "CATEGORIES": (messages.DEFAULT_CATEGORIES, _categories),
     "DUPLICATE_WINDOW_SECONDS": (600, _int(0)),
     "MIN_TEXT": (5, _int(1)),

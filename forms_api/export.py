@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
 
+import yaml
+
 from forms_api import messages
 from forms_api.workflow import CITIZEN, RATINGS, STATUSES, TZ, Evaluation, Submission, deadline_for, parse_at
 
@@ -34,6 +36,43 @@ class Calendar(NamedTuple):
 
 
 NO_HOLIDAYS = Calendar()
+
+
+class _DatesAsText(yaml.SafeLoader):
+    """safe_load without YAML's own timestamps: a bad date reaches us as text, for a message naming it."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+
+def parse_calendar(text: str) -> Calendar:
+    """A holidays file (YAML or JSON): a list of dates (holidays), or a mapping with `holidays` and `workdays` lists
+    of YYYY-MM-DD dates. ValueError with the reason, in Chinese, when it is not one."""
+    try:
+        data = yaml.load(text, Loader=_DatesAsText)  # a SafeLoader
+    except yaml.YAMLError as exc:
+        raise ValueError(str(exc)) from None
+    if isinstance(data, list):
+        data = {"holidays": data}
+    if not isinstance(data, dict) or not set(data) <= {"holidays", "workdays"}:
+        raise ValueError(messages.STAFF_HOLIDAYS_SHAPE)
+
+    def dates(values: object) -> frozenset[date]:
+        if not isinstance(values, list):
+            raise ValueError(messages.STAFF_HOLIDAYS_SHAPE)
+        result = set()
+        for value in values:
+            try:
+                if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                    raise ValueError(value)
+                result.add(date.fromisoformat(value))
+            except ValueError:
+                raise ValueError(messages.STAFF_HOLIDAYS_DATE.format(value=value)) from None
+        return frozenset(result)
+
+    return Calendar(dates(data.get("holidays", [])), dates(data.get("workdays", [])))
 
 
 # --- text for a terminal ----------------------------------------------------------------------------------------------

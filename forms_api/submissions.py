@@ -25,6 +25,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, render_templ
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, UnsupportedMediaType
 
 from forms_api import evaluations, messages, workflow
+from forms_api.export import NO_HOLIDAYS, Calendar
 from forms_api.queue import EventLog, QueueUnavailable
 from forms_api.schema import (
     Limits,
@@ -56,6 +57,7 @@ class Service:
     limits: Limits
     duplicate_window: timedelta
     site_url: str
+    calendar: Calendar = NO_HOLIDAYS  # for the deadline a citizen sees, as the staff tools count it
     _log: EventLog | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -97,6 +99,7 @@ def init_app(app: Flask) -> None:
         limits=Limits.from_config(config),
         duplicate_window=timedelta(seconds=config["DUPLICATE_WINDOW_SECONDS"]),
         site_url=config["SITE_URL"],
+        calendar=config["HOLIDAYS"],
     )
     app.register_blueprint(bp)
     app.register_error_handler(HTTPException, http_error)
@@ -321,7 +324,8 @@ def submit() -> Response:
 
 
 def _lookup(code: str) -> Response:
-    view = service().log.query(lambda state: sub.public_view() if (sub := state.by_code(code)) else None)
+    svc = service()
+    view = svc.log.query(lambda state: sub.public_view(*svc.calendar) if (sub := state.by_code(code)) else None)
     return status_answer(view) if view is not None else code_not_found()
 
 
@@ -361,7 +365,7 @@ def _rate(code: str, rating: str, comment: str) -> Response:
             return code_not_found()
         return error_response(409, str(refusal))
     log.info("event %s %s", stored[0]["type"], stored[0]["ref"])
-    view = svc.log.query(lambda state: state.submissions[stored[0]["ref"]].public_view())
+    view = svc.log.query(lambda state: state.submissions[stored[0]["ref"]].public_view(*svc.calendar))
     return status_answer(view, rated=rating)
 
 

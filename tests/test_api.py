@@ -493,6 +493,31 @@ def test_track_shows_the_deadline_before_assignment(app: Flask, client: FlaskCli
     assert f"<dt>{messages.PAGE_TEXTS['deadline']}</dt><dd>{shown}</dd>" in page
 
 
+def test_track_deadline_counts_the_holidays_file(tmp_path: Path) -> None:
+    """FORMS_HOLIDAYS, as the staff tools read it: the next week's working days off, and the Saturday worked."""
+    today = workflow.now().date()
+    week = [today + timedelta(days=n) for n in range(1, 8)]
+    holidays = [day for day in week if day.weekday() < 5]
+    saturday = next(day for day in week if day.weekday() == 5)
+    calendar = tmp_path / "holidays.yaml"
+    lines = ["holidays:", *(f"  - '{day}'" for day in holidays), "workdays:", f"  - '{saturday}'"]
+    calendar.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    client = make_app(tmp_path, HOLIDAYS=str(calendar)).test_client()
+    code = submitted(client)
+    due = workflow.deadline_for(today, holidays=frozenset(holidays), workdays=frozenset({saturday}))
+    assert due > workflow.deadline_for(today) + timedelta(days=4)  # the week off moved it
+    assert client.post("/api/track", json={"code": code}).json["deadline"] == due.isoformat()
+
+
+def test_a_bad_holidays_file_stops_the_service_at_start(tmp_path: Path) -> None:
+    calendar = tmp_path / "holidays.yaml"
+    calendar.write_text("holidays: ['2026-13-01']\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"config\['HOLIDAYS'\]: .*holidays.yaml is no holidays file: .*2026-13-01"):
+        make_app(tmp_path, HOLIDAYS=str(calendar))
+    with pytest.raises(ConfigError, match=r"cannot read the holidays file"):
+        make_app(tmp_path, HOLIDAYS=str(tmp_path / "missing.yaml"))
+
+
 def test_track_form_hotline_without_its_number(app: Flask, client: FlaskClient) -> None:
     code = submitted(client)
     staff(app, code, "assigned", to_kind="hotline", to=messages.STAFF_HOTLINE_NUMBER, deadline="2026-12-05")

@@ -25,6 +25,7 @@ import tomllib
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -477,7 +478,11 @@ def test_the_environment_file_reads_in_sh_and_holds_no_variable_the_service_call
     environ = dict(item.split("=", 1) for item in shown.stdout.decode().split("\0") if item.startswith("FORMS_"))
     assert {"FORMS_RATE_LIMIT", "FORMS_HOLIDAYS", "FORMS_STAFF", "FORMS_QUEUE_DIR"} <= set(environ)
     assert environ["FORMS_RATE_LIMIT"] == "10 per minute;100 per day"
+    holidays = tmp_path / "holidays.yaml"  # the example's path, /etc/mashang/holidays.yaml, is not on this machine
+    holidays.write_text("- '2026-10-01'\n", encoding="utf-8")
+    environ["FORMS_HOLIDAYS"] = str(holidays)
     caplog.set_level(logging.WARNING, logger="forms_api")
     settings = config.load(environ=environ)
     assert settings["RATE_LIMIT"] == "10 per minute;100 per day"
+    assert settings["HOLIDAYS"].holidays == {date(2026, 10, 1)}
     assert not [record.getMessage() for record in caplog.records]
