@@ -242,6 +242,23 @@ def test_case_closed_without_an_answer_is_not_shown_as_pending(service: Service,
     assert result.locator("#rating-form").is_hidden()
 
 
+def test_a_dissatisfied_rating_reopens_the_case_and_says_so(service: Service, phone) -> None:
+    phone.goto(f"{service.base}deputies/{DEPUTY}/")
+    fill_message(phone, "禾城镇东街的下水道堵了一个多月，雨天积水到膝盖。")
+    phone.wait_for_url("**/thanks/")
+    ref = phone.locator("#thanks [data-key=ref]").text_content()
+    staff_answers(service, ref, "已通知镇政府处理。")
+    phone.locator("#thanks").get_by_role("link", name="查询办理进度").click()
+    result = phone.locator("#track-result")
+    result.locator("[data-key=answer]", has_text="已通知镇政府处理。").wait_for()
+    phone.get_by_label("不满意（将重新办理）").check()
+    phone.get_by_role("button", name="提交评价").click()
+    phone.locator(".rating-form__status", has_text="感谢您的评价！我们会重新办理您的留言。").wait_for()
+    result.locator("[data-key=status_label]", has_text="重新办理").wait_for()
+    rated = [(e["type"], e.get("rating")) for e in service.events() if e["ref"] == ref][-1]
+    assert rated == ("rated", "不满意")  # the rating itself reopens the case (workflow: RATING_REOPENS)
+
+
 def test_message_to_a_station(service: Service, phone) -> None:
     station = "hecheng-zhan"
     phone.goto(f"{service.base}stations/{station}/")

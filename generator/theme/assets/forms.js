@@ -14,6 +14,7 @@
     looking: "正在查询……",
     notFound: "没有找到这个查询码，请核对后再试（注意大小写）。",
     rated: "感谢您的评价！",
+    reopened: "感谢您的评价！我们会重新办理您的留言。",
     evaluated: "感谢您的评价！已记录您对这位代表 {year} 年的评价。",
     none: "暂无"
   };
@@ -257,7 +258,10 @@
       event.preventDefault();
       var status = result.querySelector(".rating-form__status");
       post(api + "/api/rating", fields(rating)).then(function (r) {
-        if (r.status === 200 || r.status === 201) { status.textContent = TEXTS.rated; lookup(rating.elements.code.value); }
+        if (r.status === 200 || r.status === 201) {
+          status.textContent = r.data.status === "reopened" ? TEXTS.reopened : TEXTS.rated;  // 不满意 reopens the case
+          lookup(rating.elements.code.value);
+        }
         else status.textContent = (r.data && r.data.error) || problem(r.status);
       }, function () { status.textContent = TEXTS.failed; });
     });
