@@ -7,16 +7,21 @@ lock against the state including everybody else's appends: two staff members clo
 `closed` event and one refusal. Citizens' text is printed through `export.plain`, so it cannot drive the terminal.
 
 Exit codes: 0 success; 1 a refused action, an unknown reference, an unusable queue or file; 2 wrong usage.
+
+click's own texts (usage, help headings, usage errors) are shown in Chinese, from messages.CLICK_TEXTS, while these
+tools run and only then: see "click's texts in Chinese" below.
 """
 
 from __future__ import annotations
 
 import getpass
+import gettext
 import json
 import os
 import re
 import sys
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -37,6 +42,7 @@ from forms_api.export import (
     shown_deadline,
 )
 from forms_api.queue import LOG_NAME, EventLog, QueueUnavailable, write_atomically
+from forms_api.schema import Targets
 from forms_api.workflow import (
     CITIZEN,
     REF_RE,
@@ -55,6 +61,7 @@ H = m.STAFF_HELP
 EXCERPT = 30  # characters of a case's text in `list`
 _STATION_RE = re.compile(r"^[a-z0-9-]{1,64}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+DEFAULT_SITE_DIR = config.SETTINGS["SITE_DIR"][0]  # the service's: <project>/site
 
 
 class StaffError(click.ClickException):
@@ -92,6 +99,55 @@ class Staff:
         return sub
 
 
+# --- click's texts in Chinese -----------------------------------------------------------------------------------------
+# click translates its texts with gettext, bound in each of its modules as module globals (`from gettext import
+# gettext as _`, `ngettext`) and looked up on every call. Those globals are replaced with functions that answer from
+# messages.CLICK_TEXTS while StaffGroup.main runs (a context variable: this thread or task only) and are gettext's
+# own otherwise, so other click programs in the same process and gettext's global domain are left as they were.
+
+_CHINESE: ContextVar[bool] = ContextVar("forms_api_staff_chinese", default=False)
+
+
+def _gettext(message: str) -> str:
+    if _CHINESE.get() and message in m.CLICK_TEXTS:
+        return m.CLICK_TEXTS[message]
+    return gettext.gettext(message)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    message = singular if n == 1 else plural
+    if _CHINESE.get() and message in m.CLICK_TEXTS:
+        return m.CLICK_TEXTS[message]
+    return gettext.ngettext(singular, plural, n)
+
+
+# The modules whose texts staff may see (all imported by `import click`); one a later click drops is skipped.
+CLICK_MODULES = [
+    sys.modules[name]
+    for name in ("click.core", "click.exceptions", "click.formatting", "click.parser", "click.types")
+    if name in sys.modules
+]
+for _module in CLICK_MODULES:
+    _module._ = _gettext  # type: ignore[attr-defined]
+    if hasattr(_module, "ngettext"):
+        _module.ngettext = _ngettext  # type: ignore[attr-defined]
+del _module
+
+
+class StaffFormatter(click.HelpFormatter):
+    """Help and usage lines in Chinese typography: "用法：python -m forms_api ...", "选项："."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, m.CLICK_USAGE if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}{m.CLICK_HEADING_COLON}\n")
+
+
+class StaffContext(click.Context):
+    formatter_class = StaffFormatter
+
+
 def _help_option(self: click.Command, ctx: click.Context) -> click.Option | None:
     """The --help option, explaining itself in Chinese too."""
     option = click.Command.get_help_option(self, ctx)
@@ -101,6 +157,7 @@ def _help_option(self: click.Command, ctx: click.Context) -> click.Option | None
 
 
 class StaffCommand(click.Command):
+    context_class = StaffContext
     get_help_option = _help_option
 
 
@@ -108,7 +165,16 @@ class StaffGroup(click.Group):
     """Turns the workflow's refusals and an unusable queue into StaffErrors (raw, with traceback, under --debug)."""
 
     command_class = StaffCommand
+    context_class = StaffContext
     get_help_option = _help_option
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """click's main (parse, run, report errors, exit) with click's own texts in Chinese."""
+        token = _CHINESE.set(True)
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            _CHINESE.reset(token)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -162,6 +228,18 @@ def _station(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     return value
 
 
+def _site(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """--site; else FORMS_SITE_DIR, relative to the project folder as the service reads it; else None, which means
+    DEFAULT_SITE_DIR (see site_dir): a site nobody named may be missing where one named must exist."""
+    if value is None and os.environ.get("FORMS_SITE_DIR", "").strip():
+        return config.resolve_path(os.environ["FORMS_SITE_DIR"])
+    return value
+
+
+def site_dir(site: Path | None) -> Path:
+    return DEFAULT_SITE_DIR if site is None else site
+
+
 def _ref(ctx: click.Context, param: click.Parameter, value: str) -> str:
     if not REF_RE.match(value):  # cannot exist: the same answer as for an unknown one, exit code 1
         raise StaffError(m.STAFF_NOT_FOUND.format(ref=plain(value)))
@@ -171,6 +249,9 @@ def _ref(ctx: click.Context, param: click.Parameter, value: str) -> str:
 ref_argument = click.argument("ref", callback=_ref)
 by_option = click.option("--by", envvar="FORMS_STAFF", default=None, metavar="NAME", help=H["*.by"])
 today_option = click.option("--today", type=DATE, default=None, help=H["*.today"])
+site_option = click.option(
+    "--site", type=click.Path(file_okay=False, path_type=Path), default=None, callback=_site, help=H["*.site"]
+)
 holidays_option = click.option(
     "--holidays",
     envvar="FORMS_HOLIDAYS",
@@ -186,13 +267,7 @@ def filter_options(func: Callable) -> Callable:
         click.option("--status", "statuses", multiple=True, callback=_statuses, metavar="S", help=H["*.status"]),
         click.option("--target", callback=_target, metavar="deputy:ID|station:ID", help=H["*.target"]),
         click.option("--station", callback=_station, metavar="ID", help=H["*.station"]),
-        click.option(
-            "--site",
-            envvar="FORMS_SITE_DIR",
-            type=click.Path(file_okay=False, path_type=Path),
-            default=None,
-            help=H["*.site"],
-        ),
+        site_option,
         click.option("--overdue", is_flag=True, help=H["*.overdue"]),
         click.option("--all", "include_all", is_flag=True, help=H["*.all"]),
         today_option,
@@ -234,6 +309,12 @@ def station_deputies(site: Path, station: str) -> frozenset[str]:
         return frozenset(str(d["id"]) for d in deputies if station in (d.get("stations") or ()))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise StaffError(m.STAFF_SITE_INVALID.format(path=path, reason=exc)) from exc
+
+
+def target_names(site: Path | None) -> export.TargetNames:
+    """The names of deputies and stations from the built site's open data, as the service's pages show them; "" for
+    every target when the data is missing or unreadable (staff then see ids)."""
+    return Targets(site_dir(site)).name
 
 
 def deputy_name(site: Path, target: str) -> str:
@@ -305,8 +386,8 @@ def select(
     station_targets: set[str] = set()
     if station is not None:
         station_targets.add(f"station:{station}")
-        if site is not None:
-            station_targets |= {f"deputy:{deputy}" for deputy in station_deputies(site, station)}
+        if site is not None or (DEFAULT_SITE_DIR / "data" / "deputies.json").is_file():
+            station_targets |= {f"deputy:{deputy}" for deputy in station_deputies(site_dir(site), station)}
     chosen = []
     for sub in state.submissions.values():
         if (sub.status not in statuses) if statuses else (not include_all and not sub.open):
@@ -365,19 +446,21 @@ pass_staff = click.make_pass_decorator(Staff)
 def list_cases(staff: Staff, today: date | None, holidays: Path | None, **filters: Any) -> None:
     cal, today = load_calendar(holidays), today or now().date()
     cases = select(staff.state(), today=today, cal=cal, **filters)
-    for line in list_lines(cases, today, cal, EXCERPT):
+    for line in list_lines(cases, today, cal, EXCERPT, target_names(filters["site"])):
         click.echo(line)
 
 
 @main.command(help=H["show"], short_help=m.STAFF_SHORT_HELP["show"])
 @ref_argument
 @click.option("--personal", is_flag=True, help=H["show.personal"])
+@site_option
 @today_option
 @holidays_option
 @pass_staff
-def show(staff: Staff, ref: str, personal: bool, today: date | None, holidays: Path | None) -> None:
+def show(staff: Staff, ref: str, personal: bool, site: Path | None, today: date | None, holidays: Path | None) -> None:
     cal, today = load_calendar(holidays), today or now().date()
-    for line in show_lines(staff.submission(ref), personal=personal, today=today, cal=cal):
+    names = target_names(site)
+    for line in show_lines(staff.submission(ref), personal=personal, today=today, cal=cal, names=names):
         click.echo(line)
 
 
@@ -390,13 +473,7 @@ def show(staff: Staff, ref: str, personal: bool, today: date | None, holidays: P
 @click.option("--complex/--not-complex", "complex_case", default=None, help=H["assign.complex"])
 @click.option("--deadline", type=DATE, default=None, help=H["assign.deadline"])
 @click.option("--today", type=DATE, default=None, help=H["assign.today"])
-@click.option(
-    "--site",
-    envvar="FORMS_SITE_DIR",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help=H["assign.site"],
-)
+@site_option
 @holidays_option
 @by_option
 @pass_staff
@@ -421,7 +498,7 @@ def assign(
     if name is None and to_kind == "deputy":  # the deputy's name, read here: `fields` runs under the lock, no I/O
         case = staff.submission(ref)
         check(case, "assigned")  # a case that cannot be assigned says so, rather than that a name is missing
-        name = deputy_name(site or config.SETTINGS["SITE_DIR"][0], case.target)  # a case's target never changes
+        name = deputy_name(site_dir(site), case.target)  # a case's target never changes
 
     def fields(sub: Submission) -> dict:
         assignee = name
@@ -516,7 +593,7 @@ def export_cases(
         raise StaffError(m.STAFF_XLSX_STDOUT)
     cal, today = load_calendar(holidays), today or now().date()
     cases = select(staff.state(), today=today, cal=cal, **filters)
-    header, rows = export.export_rows(cases, personal=personal, cal=cal)
+    header, rows = export.export_rows(cases, personal=personal, cal=cal, names=target_names(filters["site"]))
     if to_stdout:
         click.echo(export.csv_bytes(header, rows).decode("utf-8-sig"), nl=False)
         return

@@ -17,7 +17,7 @@ import re
 import statistics
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
@@ -145,13 +145,35 @@ def assignee_text(sub: Submission) -> str:
     return assignee_label(sub.assignee_kind, sub.assignee)
 
 
+# The name of a deputy or station by target ("deputy:wang-xiulan"), "" when unknown: schema.Targets.name.
+TargetNames = Callable[[str], str]
+
+
+def no_names(target: str) -> str:
+    return ""
+
+
+def target_label(target: str, name: str, *, with_id: bool = False) -> str:
+    """A case's target as the status page shows it, "王秀兰（代表）", with the id staff act on when `with_id`
+    ("王秀兰（代表，deputy:wang-xiulan）"); the id alone when the site's data has no name for it."""
+    name = name.strip()
+    if not name:
+        return target
+    kind = messages.PAGE_TEXTS["deputy" if target.startswith("deputy:") else "station"]
+    shape = messages.STAFF_TARGET_WITH_ID if with_id else messages.STAFF_TARGET
+    return shape.format(name=name, kind=kind, target=target)
+
+
 def export_rows(
-    subs: Iterable[Submission], *, personal: bool, cal: Calendar = NO_HOLIDAYS
+    subs: Iterable[Submission], *, personal: bool, cal: Calendar = NO_HOLIDAYS, names: TargetNames = no_names
 ) -> tuple[list[str], list[list[str]]]:
-    """The header and one row per case, every cell already made safe; name and phone only when `personal`."""
+    """The header and one row per case, every cell already made safe; name and phone only when `personal`.
+
+    The target's id comes last, so that every other column keeps its place with and without `personal`."""
     header = list(messages.STAFF_EXPORT_COLUMNS)
     if personal:
         header += list(messages.STAFF_EXPORT_PERSONAL_COLUMNS)
+    header.append(messages.STAFF_EXPORT_TARGET_ID)
     rows = []
     for sub in subs:
         deadline = shown_deadline(sub, cal)
@@ -159,7 +181,7 @@ def export_rows(
             sub.ref,
             sub.status_label,
             sub.category,
-            sub.target,
+            target_label(sub.target, names(sub.target)),
             moment_text(sub.submitted_at),
             deadline.isoformat() if deadline else "",
             assignee_text(sub),
@@ -168,7 +190,7 @@ def export_rows(
         ]
         if personal:
             row += [sub.name or "", sub.phone]
-        rows.append(row)
+        rows.append([*row, sub.target])
     return [safe_cell(column) for column in header], [[safe_cell(cell) for cell in row] for row in rows]
 
 
@@ -251,7 +273,9 @@ def _history_line(event: dict) -> str:
     return f"  {at}  {_who(event.get('by'))}  {messages.EVENT_LABELS.get(kind, one_line(kind))}{detail}"
 
 
-def show_lines(sub: Submission, *, personal: bool, today: date, cal: Calendar) -> list[str]:
+def show_lines(
+    sub: Submission, *, personal: bool, today: date, cal: Calendar, names: TargetNames = no_names
+) -> list[str]:
     """Everything about one case, for `show`; every value from the log made inert with `plain`."""
 
     def field(key: str, value: object) -> str:
@@ -270,7 +294,7 @@ def show_lines(sub: Submission, *, personal: bool, today: date, cal: Calendar) -
     lines = [
         messages.STAFF_SHOW_TITLE.format(ref=sub.ref),
         field("status", sub.status_label),
-        field("target", sub.target),
+        field("target", target_label(sub.target, names(sub.target), with_id=True)),
         field("category", sub.category),
         field("submitted", moment_text(sub.submitted_at)),
         field("name", (sub.name or messages.STAFF_NOT_GIVEN) if personal else messages.STAFF_HIDDEN),
@@ -302,7 +326,9 @@ def show_lines(sub: Submission, *, personal: bool, today: date, cal: Calendar) -
     return lines
 
 
-def list_lines(cases: list[Submission], today: date, cal: Calendar, excerpt: int = 30) -> list[str]:
+def list_lines(
+    cases: list[Submission], today: date, cal: Calendar, excerpt: int = 30, names: TargetNames = no_names
+) -> list[str]:
     """`list`: a header and one aligned line per case (no name or phone), then the count line."""
     lines = []
     if cases:
@@ -313,7 +339,7 @@ def list_lines(cases: list[Submission], today: date, cal: Calendar, excerpt: int
                     sub.ref,
                     sub.status_label,
                     one_line(sub.category),
-                    one_line(sub.target),
+                    one_line(target_label(sub.target, names(sub.target))),
                     deadline_text(sub, today, cal),
                     one_line(assignee_text(sub)),
                     one_line(sub.text, excerpt),

@@ -213,10 +213,14 @@ STAFF_HELP = {
     ),
     "*.target": "只要给这个对象的留言，如 deputy:zhang-san 或 station:qingshi-zhan。",
     "*.station": (
-        "只要给这个联络站的留言，以及给驻该站代表的留言。查驻站代表需要已生成的网站（--site 或环境变量 "
-        "FORMS_SITE_DIR）；没有网站时只匹配直接给联络站的留言。"
+        "只要给这个联络站的留言，以及给驻该站代表的留言。驻站代表从已生成的网站查（见 --site）；"
+        "没有指定网站、默认位置也没有网站时，只匹配直接给联络站的留言。"
     ),
-    "*.site": "已生成的网站目录，从其中的 data/deputies.json 查驻站代表（默认：环境变量 FORMS_SITE_DIR）。",
+    "*.site": (
+        "已生成的网站目录：从其中的 data/deputies.json 和 stations.json 查留言对象（代表、联络站）的名称、"
+        "驻站代表（--station）和代表姓名（assign）；查不到名称时显示编号（默认：环境变量 FORMS_SITE_DIR，"
+        "否则为项目目录下的 site；与留言服务相同）。"
+    ),
     "*.overdue": "只要逾期未答复的留言。",
     "*.all": "也包括已办结的留言（默认只要未办结的）。",
     "list": (
@@ -224,7 +228,7 @@ STAFF_HELP = {
         "逾期的排在最前，其余按答复期限和编号排序。默认只列未办结的留言；不显示姓名和电话。"
     ),
     "show": (
-        "显示一条留言的全部情况：状态、时间、对象、类别、内容、承办、期限、答复、评价、内部备注和办理经过。"
+        "显示一条留言的全部情况：状态、时间、对象（名称和编号）、类别、内容、承办、期限、答复、评价、内部备注和办理经过。"
         "姓名和电话只在加 --personal 时显示。"
     ),
     "show.personal": "显示留言人的姓名和电话。",
@@ -236,10 +240,6 @@ STAFF_HELP = {
         "承办者，群众凭查询码可以看到：交办给职能部门时必填；给代表时默认为留言对象代表的姓名（从已生成网站的 "
         "data/deputies.json 查找，找不到时请用 --name 写明）；给热线时默认为 12345，群众看到“12345热线”。"
     ),
-    "assign.site": (
-        "已生成的网站目录，从其中的 data/deputies.json 查代表姓名（默认：环境变量 FORMS_SITE_DIR，否则为项目目录下的 "
-        "site；与留言服务相同）。"
-    ),
     "assign.complex": "是否为复杂件（10 个工作日）；默认沿用留言原有的标记。",
     "assign.deadline": "直接指定答复期限（YYYY-MM-DD），不按工作日推算。",
     "assign.today": "从这一天起推算答复期限（YYYY-MM-DD，默认今天）。",
@@ -249,12 +249,13 @@ STAFF_HELP = {
     "close": "办结留言。",
     "close.reason": "办结说明（选填，仅内部可见）。",
     "reopen": "重新办理已答复或已办结的留言；答复期限从今天起重新计算。",
-    "reopen.reason": "重新办理的原因（必填）。",
+    "reopen.reason": "重新办理的原因。",
     "note": "给留言加一条内部备注（留言人看不到）。",
     "note.text": "备注内容。",
     "export": (
         "把留言导出为 CSV 或 XLSX，交给职能部门或 12345 热线。以 = + - @ 等开头的单元格前加单引号，"
         "不会被当作公式执行。默认只导出未办结的留言，不含姓名和电话。"
+        "“留言对象”列是名称（如 王秀兰（代表）），最后一列“留言对象编号”是编号（如 deputy:wang-xiulan）。"
     ),
     "export.format": "文件格式：csv（UTF-8，带 BOM，Excel 可直接打开）或 xlsx。",
     "export.out": "输出文件（整体写好后才替换）；写 - 则把 CSV 输出到屏幕（不能与 --personal 同用）。",
@@ -286,6 +287,46 @@ STAFF_SHORT_HELP = {
     "stats": "统计办理情况。",
 }
 STAFF_HELP_OPTION = "显示本帮助并退出。"
+
+# click's own texts, by click's English original (its gettext message ids; the staff tools answer them from here, see
+# forms_api/cli.py). Unused `{...}` of an original may be left out. A click upgrade that changes an original makes
+# tests/test_staff_cli.py fail rather than bring back the English.
+CLICK_USAGE = "用法："
+CLICK_HEADING_COLON = "："
+CLICK_TEXTS = {
+    "Options": "选项",
+    "Commands": "命令",
+    "Positional arguments": "参数",
+    "Try '{command} {option}' for help.": "查看帮助：{command} {option}",
+    "Error: {message}": "错误：{message}",
+    "Missing argument": "缺少参数",
+    "Missing option": "缺少选项",
+    "Missing parameter": "缺少参数",
+    "Missing command.": "缺少命令。",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的值无效：{message}",
+    "Invalid value: {message}": "值无效：{message}",
+    "{value!r} is not {choice}.": "不能是 {value!r}，只能是 {choice}。",
+    "{value!r} is not one of {choices}.": "不能是 {value!r}，可选：{choices}。",
+    "Choose from:\n\t{choices}": "可选：\n\t{choices}",
+    "No such command {name!r}.": "没有 {name!r} 这个命令。",
+    "No such option {name!r}.": "没有 {name!r} 这个选项。",
+    "Did you mean {possibility}?": "是不是要用 {possibility}？",
+    "(Did you mean one of: {possibilities}?)": "（是不是要用其中之一：{possibilities}？）",
+    "Got unexpected extra argument ({args})": "多余的参数：{args}",
+    "Got unexpected extra arguments ({args})": "多余的参数：{args}",
+    "Option {name!r} requires an argument.": "选项 {name!r} 后面要写一个值。",
+    "Option {name!r} requires {nargs} arguments.": "选项 {name!r} 后面要写 {nargs} 个值。",
+    "Option {name!r} does not take a value.": "选项 {name!r} 后面不能写值。",
+    "{value!r} is not a valid {number_type}.": "{value!r} 不是整数。",
+    "{value} is not in the range {range}.": "{value} 不在允许的范围（{range}）内。",
+    "{name} {filename!r} does not exist.": "{filename!r} 不存在。",
+    "{name} {filename!r} is a file.": "{filename!r} 是文件，这里要的是目录。",
+    "{name} {filename!r} is a directory.": "{filename!r} 是目录，这里要的是文件。",
+    "{name} {filename!r} is not readable.": "{filename!r} 不可读。",
+    "{name} {filename!r} is not writable.": "{filename!r} 不可写。",
+    "required": "必填",
+    "Aborted!": "已中止。",
+}
 
 # Errors; the command line prints them as STAFF_ERROR and exits with code 1.
 STAFF_ERROR = "错误：{message}"
@@ -339,6 +380,11 @@ STAFF_LIST_HEADER = ("编号", "状态", "类别", "留言对象", "答复期限
 STAFF_LIST_COUNT = "共 {count} 条，其中逾期 {overdue} 条。"
 STAFF_EXPORT_COLUMNS = ("编号", "状态", "类别", "留言对象", "提交时间", "答复期限", "承办", "留言内容", "答复")
 STAFF_EXPORT_PERSONAL_COLUMNS = ("姓名", "电话")
+STAFF_EXPORT_TARGET_ID = "留言对象编号"  # the last column, after the personal ones
+# A target by the name citizens know it by (from the built site's data; its id when the name is unknown), and the kind
+# as the status page shows it: PAGE_TEXTS["deputy"] or ["station"]. `show` adds the id staff act on.
+STAFF_TARGET = "{name}（{kind}）"
+STAFF_TARGET_WITH_ID = "{name}（{kind}，{target}）"
 STAFF_EXPORT_SHEET = "留言"
 
 # `show`: one "label：value" line each, then the text, the notes and the history as indented blocks.

@@ -61,3 +61,14 @@ def test_schema_writes_one_file_per_kind(tmp_path: Path) -> None:
 
 def test_usage_error_exits_2() -> None:
     assert run("build", "--no-such-option")[0] == 2
+
+
+def test_the_staff_tools_chinese_leaves_this_cli_alone() -> None:
+    """forms_api's CLI shows click's texts in Chinese only while it runs: this CLI keeps click's English."""
+    from forms_api.cli import main as staff_main
+
+    assert CliRunner().invoke(staff_main, ["no-such-command"]).stderr.startswith("用法：")
+    code, out, err = run("build", "--no-such-option")
+    assert code == 2
+    assert err.startswith("Usage: main build [OPTIONS]\nTry 'main build --help' for help.\n")
+    assert "Error: No such option '--no-such-option'." in err

@@ -5,10 +5,12 @@ The queue is a real EventLog in tmp_path, filled with events appended the way th
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import json
 import os
+import string
 import subprocess
 import sys
 from datetime import datetime
@@ -19,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from forms_api import messages
+from forms_api import cli, messages
 from forms_api.cli import main
 from forms_api.export import safe_cell
 from forms_api.queue import EventLog, QueueUnavailable, read_events
@@ -106,6 +108,12 @@ def fill(log: EventLog) -> None:
     add(log, "rated", "2026-000005", "citizen", at(27), rating="不满意", comment="没有清理干净")
 
 
+@pytest.fixture(autouse=True)
+def no_default_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The project's own site/ (after a `mkdocs build`) must not change what these tests see."""
+    monkeypatch.setattr(cli, "DEFAULT_SITE_DIR", tmp_path / "no-default-site", raising=False)
+
+
 @pytest.fixture
 def queue(tmp_path: Path) -> Path:
     directory = tmp_path / "queue"
@@ -131,11 +139,13 @@ def events(queue: Path) -> list[dict]:
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    """A built site's open data: the deputies' ids and names (lin-xiaoyang's name is missing)."""
+    """A built site's open data: the deputies' and stations' ids and names (lin-xiaoyang's name is missing)."""
     data = tmp_path / "site" / "data"
     data.mkdir(parents=True)
     deputies = [{"id": "zhang-san", "name": "张三", "stations": ["qingshi-zhan"]}, {"id": "lin-xiaoyang"}]
     (data / "deputies.json").write_text(json.dumps({"deputies": deputies}), encoding="utf-8")
+    stations = [{"id": "qingshi-zhan", "name": "青石联络站"}]
+    (data / "stations.json").write_text(json.dumps({"stations": stations}), encoding="utf-8")
     return tmp_path / "site"
 
 
@@ -214,6 +224,97 @@ def test_list_station_with_site_includes_its_deputies(run, tmp_path):
     assert missing.exit_code == 1
     path = tmp_path / "nowhere" / "data" / "deputies.json"
     assert missing.stderr == f"错误：找不到 {path}：请先生成网站，或用 --site 指定已生成的网站目录。\n"
+
+
+LIST_NAMED = """\
+编号         状态      类别  留言对象              答复期限              承办                内容
+2026-000004  待受理    其他  张三（代表）          2026-11-26 逾期 4 天  未交办              学校门口早高峰拥堵。
+2026-000001  办理中    求助  张三（代表）          2026-11-27 逾期 3 天  职能部门 县住建局   小区门口路灯坏了三个月，晚上出行很不安全，老人孩子经常摔倒，…
+2026-000003  已办结    意见  deputy:lin-xiaoyang   2026-11-24            12345热线           菜市场周边占道经营严重。
+2026-000002  待受理    建议  青石联络站（联络站）  2026-12-01            未交办              希望在青石街道增设一个公交站点。
+2026-000005  重新办理  求助  张三（代表）          2026-12-04            人大代表 zhang-san  楼道堆放杂物存在消防隐患。
+共 5 条，其中逾期 2 条。
+"""  # noqa: E501
+
+
+def test_list_shows_target_names_from_the_site(run, site, monkeypatch):
+    """Names with their kind, as the status page shows them; the id where the site's data has no name."""
+    result = run("list", "--today", TODAY, "--all", "--site", str(site))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == LIST_NAMED
+    assert run("list", "--today", TODAY, "--all", env={"FORMS_SITE_DIR": str(site)}).stdout == LIST_NAMED
+    monkeypatch.setattr(cli, "DEFAULT_SITE_DIR", site)  # the service's default, <project>/site
+    assert run("list", "--today", TODAY, "--all").stdout == LIST_NAMED
+
+
+@pytest.mark.parametrize("damage", ["missing", "stations-missing", "broken"])
+def test_target_names_fall_back_to_ids(run, site, damage):
+    """Without usable site data staff see ids, and the command still works."""
+    if damage == "missing":
+        site = site.parent / "nowhere"
+    elif damage == "stations-missing":
+        (site / "data" / "stations.json").unlink()
+    else:
+        (site / "data" / "stations.json").write_text("{not json", encoding="utf-8")
+    result = run("list", "--today", TODAY, "--site", str(site))
+    assert (result.exit_code, result.stdout) == (0, LIST_OPEN)
+    shown = run("show", "2026-000005", "--today", TODAY, "--site", str(site))
+    assert (shown.exit_code, shown.stdout) == (0, SHOW_5)
+
+
+def test_show_gives_the_target_name_and_id(run, site):
+    result = run("show", "2026-000005", "--today", TODAY, "--site", str(site))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == SHOW_5.replace("留言对象：deputy:zhang-san", "留言对象：张三（代表，deputy:zhang-san）")
+    station = run("show", "2026-000002", "--today", TODAY, env={"FORMS_SITE_DIR": str(site)})
+    assert "留言对象：青石联络站（联络站，station:qingshi-zhan）" in station.stdout.splitlines()
+    unnamed = run("show", "2026-000003", "--today", TODAY, "--site", str(site))
+    assert "留言对象：deputy:lin-xiaoyang" in unnamed.stdout.splitlines()
+
+
+def test_export_gives_target_names_and_ids_last(queue, site, tmp_path):
+    out, xlsx = tmp_path / "named.csv", tmp_path / "named.xlsx"
+    base = ["--queue", str(queue), "export", "--all", "--today", TODAY, "--site", str(site)]
+    assert CliRunner().invoke(main, [*base, "--out", str(out), "--personal"]).exit_code == 0
+    rows = _csv_rows(out)
+    assert rows[0][3] == "留言对象" and rows[0][9:] == ["姓名", "电话", "留言对象编号"]
+    assert [(row[0], row[3], row[-1]) for row in rows[1:]] == [
+        ("2026-000004", "张三（代表）", "deputy:zhang-san"),
+        ("2026-000001", "张三（代表）", "deputy:zhang-san"),
+        ("2026-000003", "deputy:lin-xiaoyang", "deputy:lin-xiaoyang"),
+        ("2026-000002", "青石联络站（联络站）", "station:qingshi-zhan"),
+        ("2026-000005", "张三（代表）", "deputy:zhang-san"),
+    ]
+    assert CliRunner().invoke(main, [*base, "--out", str(xlsx)]).exit_code == 0
+    sheet = [[cell.value for cell in row] for row in load_workbook(xlsx).active.iter_rows()]
+    assert sheet[0][-1] == "留言对象编号"
+    assert (sheet[4][3], sheet[4][-1]) == ("青石联络站（联络站）", "station:qingshi-zhan")
+
+
+def test_site_defaults_like_the_service(run, site, tmp_path, monkeypatch):
+    """--site, else FORMS_SITE_DIR (relative to the project folder, as the service reads it), else <project>/site;
+    one option, the same for every command that has it."""
+    from forms_api.config import PROJECT_ROOT
+
+    monkeypatch.undo()  # no_default_site's
+    assert cli.DEFAULT_SITE_DIR == PROJECT_ROOT / "site"
+    monkeypatch.setattr(cli, "DEFAULT_SITE_DIR", site)
+    default = run("list", "--today", TODAY, "--station", "qingshi-zhan")
+    assert [line[:11] for line in default.stdout.splitlines()[1:-1]] == [
+        "2026-000004",
+        "2026-000001",
+        "2026-000002",
+        "2026-000005",
+    ]
+    monkeypatch.chdir(tmp_path)
+    relative = run("list", "--station", "qingshi-zhan", env={"FORMS_SITE_DIR": "var/no-such-site"})
+    path = PROJECT_ROOT / "var" / "no-such-site" / "data" / "deputies.json"
+    assert relative.exit_code == 1
+    assert relative.stderr == f"错误：找不到 {path}：请先生成网站，或用 --site 指定已生成的网站目录。\n"
+    sites = {name: command.params for name, command in main.commands.items()}
+    sites = {name: [p for p in params if p.name == "site"] for name, params in sites.items()}
+    assert sorted(name for name, params in sites.items() if params) == ["assign", "export", "list", "show"]
+    assert {params[0].help for params in sites.values() if params} == {messages.STAFF_HELP["*.site"]}
 
 
 def test_list_bad_status_is_a_usage_error(run):
@@ -657,7 +758,11 @@ def test_csv_export_neutralises_formulas(hostile, tmp_path):
     result = CliRunner().invoke(main, ["--queue", str(hostile), "export", "--out", str(out), "--all", "--personal"])
     assert result.exit_code == 0, result.output
     rows = _csv_rows(out)
-    assert rows[0] == [*messages.STAFF_EXPORT_COLUMNS, *messages.STAFF_EXPORT_PERSONAL_COLUMNS]
+    assert rows[0] == [
+        *messages.STAFF_EXPORT_COLUMNS,
+        *messages.STAFF_EXPORT_PERSONAL_COLUMNS,
+        messages.STAFF_EXPORT_TARGET_ID,
+    ]
     assert [row[7] for row in rows[1:]] == NEUTRALISED  # text
     assert [row[8] for row in rows[1:]] == NEUTRALISED  # answer
     assert [row[9] for row in rows[1:]] == NEUTRALISED  # name
@@ -675,7 +780,7 @@ def test_xlsx_export_stores_no_formula(hostile, tmp_path):
     assert result.exit_code == 0, result.output
     sheet = load_workbook(out).active
     rows = [[cell for cell in row] for row in sheet.iter_rows()]
-    assert [cell.value for cell in rows[0]] == list(messages.STAFF_EXPORT_COLUMNS)
+    assert [cell.value for cell in rows[0]] == [*messages.STAFF_EXPORT_COLUMNS, messages.STAFF_EXPORT_TARGET_ID]
     assert [row[7].value for row in rows[1:]] == NEUTRALISED
     for row in rows:
         for cell in row:
@@ -715,6 +820,7 @@ def test_export_rows_and_filters(queue, tmp_path):
             "未交办",
             "学校门口早高峰拥堵。",
             "",
+            "deputy:zhang-san",
         ],
         [
             "2026-000001",
@@ -726,6 +832,7 @@ def test_export_rows_and_filters(queue, tmp_path):
             "职能部门 县住建局",
             "小区门口路灯坏了三个月，晚上出行很不安全，老人孩子经常摔倒，希望尽快修好。",
             "",
+            "deputy:zhang-san",
         ],
     ]
 
@@ -783,7 +890,7 @@ def test_every_command_and_option_has_help():
                 assert param.help, f"{name} {param.name}"
         result = runner.invoke(main, [name, "--help"])
         assert result.exit_code == 0, name
-        assert f"Usage: main {name}" in result.output and command.help.splitlines()[0][:20] in result.output
+        assert f"用法：main {name}" in result.output and command.help.splitlines()[0][:20] in result.output
     expected = ["assign", "backup", "close", "export", "list", "note", "purge", "reopen", "reply", "restore", "show"]
     assert sorted(main.commands) == [*expected, "stats"]
 
@@ -794,8 +901,64 @@ def test_module_help_in_a_real_process():
         [sys.executable, "-m", "forms_api", "--help"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Usage: python -m forms_api [OPTIONS] COMMAND [ARGS]...")
+    assert result.stdout.startswith("用法：python -m forms_api [OPTIONS] COMMAND [ARGS]...")
     assert "退出码" in result.stdout and "stats" in result.stdout
+    args = [sys.executable, "-m", "forms_api", "reopen", "2026-000001"]
+    wrong = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert (wrong.returncode, wrong.stdout) == (2, "")
+    assert wrong.stderr == (
+        "用法：python -m forms_api reopen [OPTIONS] REF\n查看帮助：python -m forms_api reopen --help\n\n"
+        "错误：缺少选项 '--reason'.\n"
+    )
+
+
+# click's own texts: usage, help headings and usage errors in Chinese, exit code 2 as before.
+@pytest.mark.parametrize(
+    ("args", "usage", "error"),
+    [
+        (["reopen", "2026-000005"], "main reopen [OPTIONS] REF", "缺少选项 '--reason'."),
+        (
+            ["assign", "2026-000002", "--to", "mayor"],
+            "main assign [OPTIONS] REF",
+            "'--to' 的值无效：不能是 'mayor'，可选：'deputy', 'department', 'hotline'。",
+        ),
+        (["lst"], "main [OPTIONS] COMMAND [ARGS]...", "没有 'lst' 这个命令。 是不是要用 'list'？"),
+        (["list", "--no-such"], "main list [OPTIONS]", "没有 '--no-such' 这个选项。"),
+        (["list", "extra"], "main list [OPTIONS]", "多余的参数：extra"),
+        (["purge", "--days", "0"], "main purge [OPTIONS]", "'--days' 的值无效：0 不在允许的范围（x>=1）内。"),
+        (["export", "--out", "."], "main export [OPTIONS]", "'--out' 的值无效：'.' 是目录，这里要的是文件。"),
+    ],
+    ids=["missing-option", "bad-choice", "unknown-command", "unknown-option", "extra-argument", "range", "directory"],
+)
+def test_usage_errors_in_chinese(run, args, usage, error):
+    result = run(*args)
+    assert (result.exit_code, result.stdout) == (2, "")
+    help_command = usage.split(" [")[0]
+    assert result.stderr == f"用法：{usage}\n查看帮助：{help_command} --help\n\n错误：{error}\n"
+
+
+def test_help_headings_in_chinese(run):
+    result = run("--help")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "用法：main [OPTIONS] COMMAND [ARGS]..."
+    assert "选项：" in lines and "命令：" in lines
+    for english in ("Usage:", "Options:", "Commands:", "Show this message"):
+        assert english not in result.stdout
+    reopen = run("reopen", "--help").stdout
+    assert "选项：" in reopen.splitlines() and "重新办理的原因。  [必填]" in reopen
+
+
+def test_click_texts_are_click_s_own():
+    """Every original is one of click's texts (a click upgrade that rewords one fails here), and every translation
+    fills in only what its original is given."""
+    sources = Path(click.__file__).parent.glob("*.py")
+    trees = [ast.parse(path.read_text(encoding="utf-8")) for path in sources]
+    texts = {node.value for tree in trees for node in ast.walk(tree) if isinstance(node, ast.Constant)}
+    assert set(messages.CLICK_TEXTS) - texts == set()
+    for original, translation in messages.CLICK_TEXTS.items():
+        fields = {name for _, name, _, _ in string.Formatter().parse(original) if name}
+        assert {name for _, name, _, _ in string.Formatter().parse(translation) if name} <= fields, original
 
 
 def test_queue_from_the_environment_is_found_like_the_service_finds_it(tmp_path, monkeypatch):
