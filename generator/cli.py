@@ -162,6 +162,8 @@ def build(
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
 
+    from .posters import is_local_url
+
     extra = {"site_url": site_url} if site_url else {}
     probe = _mkdocs_config(config_file, content_dir, out, strict, **extra)
     target = Path(probe.site_dir).resolve()
@@ -179,12 +181,25 @@ def build(
         shutil.rmtree(staging, ignore_errors=True)
         if ctx.obj["debug"]:
             raise
-        raise GeneratorError(m.CLI_BUILD_FAILED.format(reason=error, out=target)) from error
+        raise GeneratorError(m.CLI_BUILD_FAILED.format(reason=build_failure_reason(error), out=target)) from error
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _replace_dir(staging, target)
+    if is_local_url(config.site_url):
+        click.echo(m.CLI_LOCAL_SITE_URL.format(url=config.site_url), err=True)
     click.echo(m.CLI_BUILD_DONE.format(out=target))
+
+
+def build_failure_reason(error: Exception) -> str:
+    """Why MkDocs gave up, for editors: its "Aborted with a BuildError!" means only that the errors are listed above."""
+    from mkdocs.exceptions import Abort, BuildError
+
+    if isinstance(error, Abort) and isinstance(error.__context__, BuildError):
+        return m.CLI_BUILD_ERRORS_ABOVE
+    if isinstance(error, Abort) and str(error).endswith(" in strict mode!"):
+        return m.CLI_BUILD_STRICT.format(detail=error)
+    return str(error) or type(error).__name__
 
 
 def _replace_dir(new: Path, target: Path) -> None:

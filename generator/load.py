@@ -39,6 +39,11 @@ from generator.model import (
 from generator.yamlnodes import Document, Loc, parse
 
 ACTIVITY = TypeAdapter(Activity)
+_IMAGE_KINDS = {  # photo extension -> a test of the file's first bytes
+    "jpg": lambda head: head.startswith(b"\xff\xd8\xff"),
+    "png": lambda head: head.startswith(b"\x89PNG\r\n\x1a\n"),
+    "webp": lambda head: head[:4] == b"RIFF" and head[8:12] == b"WEBP",
+}
 
 
 @dataclass(eq=False)
@@ -84,7 +89,7 @@ def load_content(root: Path, today: dt.date | None = None) -> tuple[Content, lis
     loader.check_references(stations, deputies)
     loader.check_coverage(stations, deputies)
     by_year = loader.check_schemes(schemes)
-    loader.check_activities(year_files, by_year)
+    loader.check_activities(year_files, by_year, {d.key: d.record for d in deputies if d.record is not None})
     loader.check_years_scored(scoring, schemes, year_files, by_year)
     problems = sorted(loader.problems, key=lambda p: (p.path, p.line))
     content = _content(Path(root), areas, stations, deputies)
@@ -99,7 +104,7 @@ def reload_deputies(content: Content, files: list[Path], today: dt.date) -> tupl
     files (coverage, names twice in an area) are left to the full load the caller falls back to on any problem."""
     loader = _Loader(content.root, today)
     loader.station_ids = set(content.stations)
-    loader.area_sources = {code: _Source("", Document()) for code in content.areas}
+    loader.area_sources = {code: _Source("", Document(), record=area) for code, area in content.areas.items()}
     sources = [loader.read_record(file, Deputy) for file in files]
     loader.check_references([], sources)
     deputies = {src.record.id: src.record for src in sources if src.ok}
@@ -147,7 +152,8 @@ class _Loader:
         """A `.yaml` file; anything else in a content folder is reported, since it would never be read."""
         if file.suffix == ".yaml" and file.is_file():
             return True
-        hint = msg.YML_FILE_HINT.format(name=file.stem) if file.suffix == ".yml" else msg.NOT_YAML_FILE_HINT
+        named = file.suffix.lower() in (".yaml", ".yml")
+        hint = msg.YML_FILE_HINT.format(name=file.stem) if named else msg.NOT_YAML_FILE_HINT
         self._add(_Source(self.shown(file), Document()), (), msg.NOT_YAML_FILE, hint, 1)
         return False
 
@@ -242,7 +248,7 @@ class _Loader:
         deputy = file.parent.name
         year = int(file.stem) if re.fullmatch(YEAR_FILE_PATTERN, file.stem) else None
         if deputy not in deputy_ids:
-            matches = get_close_matches(deputy, sorted(deputy_ids), 1)
+            matches = get_close_matches(deputy, sorted(d for d in deputy_ids if id_is_valid(d)), 1)
             hint = (
                 msg.DID_YOU_MEAN.format(suggestion=msg.shown(matches[0]))
                 if matches
@@ -298,6 +304,9 @@ class _Loader:
             src.failed = True
             return
         name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "")
+        if kind == "missing" and loc == ("id",) and src.key and id_is_valid(src.key):
+            self.report(src, loc, msg.describe(kind, value, ctx, name)[0], msg.MISSING_ID_HINT.format(id=src.key))
+            return
         suggestion = None
         if kind == "literal_error" and not allowed:
             allowed = get_args(annotation)
@@ -344,7 +353,8 @@ class _Loader:
         if code in self.area_sources:
             return
         hint = msg.UNKNOWN_AREA_HINT
-        for match in get_close_matches(code, list(self.area_sources), 1, 0.75):
+        sound = [known for known, entry in self.area_sources.items() if entry.ok]
+        for match in get_close_matches(code, sound, 1, 0.75):
             known = self.area_sources[match].record
             hint = msg.DID_YOU_MEAN.format(suggestion=msg.shown(match) + (f"（{known.name}）" if known else ""))
         self.report(src, loc, msg.UNKNOWN_AREA.format(value=msg.shown(code)), hint)
@@ -355,8 +365,32 @@ class _Loader:
         if ".." in PurePosixPath(photo).parts:
             self.report(src, ("photo",), msg.PHOTO_OUTSIDE, msg.PHOTO_OUTSIDE_HINT)
         elif not (self.root / "photos" / photo).is_file():
-            hint = msg.PHOTO_MISSING_HINT.format(path=f"{self.root_name}/photos/{photo}")
+            parts = PurePosixPath(photo).parts
+            inner = "/".join(parts[1:]) if parts[0] == "photos" and len(parts) > 1 else ""  # photos/photos/x.png
+            if inner and (self.root / "photos" / inner).is_file():
+                hint = msg.PHOTO_PREFIX_HINT.format(name=inner)
+            elif inner:
+                hint = msg.PHOTO_PREFIX_MISSING_HINT.format(name=inner, path=f"{self.root_name}/photos/{inner}")
+            else:
+                hint = msg.PHOTO_MISSING_HINT.format(path=f"{self.root_name}/photos/{photo}")
             self.report(src, ("photo",), msg.PHOTO_MISSING.format(value=msg.shown(photo)), hint)
+        else:
+            self.check_image(src, photo)
+
+    def check_image(self, src: _Source, photo: str) -> None:
+        """The photo's first bytes are those of an image of its extension, so browsers show it."""
+        with open(self.root / "photos" / photo, "rb") as file:
+            head = file.read(12)
+        actual = next((kind for kind, test in _IMAGE_KINDS.items() if test(head)), None)
+        expected = PurePosixPath(photo).suffix.lower().lstrip(".").replace("jpeg", "jpg")
+        if actual == expected:
+            return
+        hint = (
+            msg.PHOTO_WRONG_EXTENSION_HINT.format(kind=actual.upper(), ext=actual)
+            if actual
+            else msg.PHOTO_NOT_IMAGE_HINT
+        )
+        self.report(src, ("photo",), msg.PHOTO_NOT_IMAGE.format(value=msg.shown(photo), kind=expected.upper()), hint)
 
     def check_references(self, stations: list[_Source], deputies: list[_Source]) -> None:
         """References of every record, also of those that failed the model, so one round of fixes is enough."""
@@ -396,6 +430,12 @@ class _Loader:
     def check_coverage(self, stations: list[_Source], deputies: list[_Source]) -> None:
         """Warnings: current deputies without a station, stations without a current deputy, likely duplicates."""
         current = [d for d in deputies if d.record is not None and d.record.current_memberships(self.today)]
+        for src in (d for d in deputies if d.record is not None):
+            for index, membership in enumerate(src.record.memberships):
+                if membership.since > self.today:
+                    text = msg.MEMBERSHIP_NOT_STARTED.format(date=membership.since)
+                    loc = ("memberships", index, "since")
+                    self.report(src, loc, text, msg.MEMBERSHIP_NOT_STARTED_HINT, warning=True)
         for src in current:
             if not src.record.stations:
                 self.report(
@@ -406,6 +446,8 @@ class _Loader:
             written = src.doc.value.get("stations")  # a broken deputy file still says where the deputy serves
             if isinstance(written, list):
                 staffed.update(s for s in written if isinstance(s, str))
+        if any(not d.doc.readable for d in deputies):  # an unreadable deputy file may staff any station
+            staffed.update(s.record.id for s in stations if s.record is not None)
         for src in (s for s in stations if s.record is not None and s.record.id not in staffed):
             hint = msg.STATION_WITHOUT_DEPUTY_HINT.format(id=src.record.id)
             self.report(src, (), msg.STATION_WITHOUT_DEPUTY, hint, warning=True)
@@ -433,9 +475,12 @@ class _Loader:
                     by_year[year] = (entry, index)
         return by_year
 
-    def check_activities(self, files: list[_YearFile], by_year: dict[int, tuple[_Source, int]]) -> None:
+    def check_activities(
+        self, files: list[_YearFile], by_year: dict[int, tuple[_Source, int]], deputies: dict[str, Deputy]
+    ) -> None:
         for file in files:
             first: dict[Activity, int] = {}  # an entry -> the line it was first written on
+            term = _term(deputies[file.deputy]) if file.deputy in deputies else None
             for index, activity in file.entries:
                 loc = ("activities", index)
                 if file.year is not None and activity.date.year != file.year:
@@ -445,6 +490,11 @@ class _Loader:
                 elif activity.date > self.today:
                     text = msg.FUTURE_DATE.format(date=activity.date)
                     self.report(file.src, (*loc, "date"), text, msg.FUTURE_DATE_HINT, warning=True)
+                elif term and not (term[0] <= activity.date and (term[1] is None or activity.date <= term[1])):
+                    since, until = term
+                    shown = msg.TERM.format(since=since, until=until) if until else msg.TERM_OPEN.format(since=since)
+                    text = msg.ACTIVITY_OUTSIDE_TERM.format(date=activity.date, term=shown)
+                    self.report(file.src, (*loc, "date"), text, msg.ACTIVITY_OUTSIDE_TERM_HINT, warning=True)
                 if activity.kind == "reception":
                     self.check_station(file.src, (*loc, "station"), activity.station, set())
                 if activity.kind == "other" and activity.points is not None and file.year in by_year:
@@ -526,6 +576,12 @@ def _references(src: _Source) -> _References:
     if text(raw.get("photo"), ("photo",)):
         refs.photo = raw["photo"]
     return refs
+
+
+def _term(deputy: Deputy) -> tuple[dt.date, dt.date | None]:
+    """From the first membership's start to the last one's end (None: still open)."""
+    ends = [m.until for m in deputy.memberships]
+    return min(m.since for m in deputy.memberships), None if None in ends else max(e for e in ends if e)
 
 
 def _content(root: Path, areas: list[_Source], stations: list[_Source], deputies: list[_Source]) -> Content:

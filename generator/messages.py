@@ -91,8 +91,20 @@ FILL_OR_DROP = "填写内容，或删去这一行"
 
 YAML_SYNTAX = "YAML 语法错误：{detail}"
 YAML_SYNTAX_HINT = "检查这一行和上一行的缩进、冒号和引号"
-YAML_SYNTAX_DETAILS = [  # (PyYAML's problem text contains, what it means, how to fix it)
+YAML_SYNTAX_DETAILS = [  # (PyYAML's problem or context text contains, what it means, how to fix it); first match
     ("found character '\\t'", "不能用 Tab 缩进", "请用空格缩进"),
+    (
+        "sequence entries are not allowed",
+        "“- ”列表项不能写在字段的同一行",
+        "把每个“- ”项另起一行，比字段多缩进两个空格",
+    ),
+    ("while scanning a tag", "“!”开头的值会被当作 YAML 标签", "给这个值加引号"),
+    ("while parsing a tag", "“!”开头的值会被当作 YAML 标签", "给这个值加引号"),
+    ("while scanning a block scalar", "“|”或“>”后面不能紧跟文字", "把文字写在下一行，比字段多缩进两个空格"),
+    ("while scanning a directive", "“%”开头的行会被当作 YAML 指令", "删去这一行，或给这个值加引号"),
+    ("expected <document start>", "文件在“...”或“---”之后还有内容", "一个文件只写一份内容，删去“...”或“---”行"),
+    ("expected '<document start>'", "文件在“...”或“---”之后还有内容", "一个文件只写一份内容，删去“...”或“---”行"),
+    ("while scanning a quoted scalar", "引号没有成对", "检查这个值的引号是否成对"),
     ("found a tab character", "不能用 Tab 缩进", "请用空格缩进"),
     ("mapping values are not allowed", "这里不能出现冒号", "冒号后要有空格；文字里含冒号时给整段文字加引号"),
     ("could not find expected ':'", "缺少冒号", "写成“字段: 值”，冒号后要有空格"),
@@ -108,11 +120,33 @@ YAML_SYNTAX_DETAILS = [  # (PyYAML's problem text contains, what it means, how t
     ("found character '@' that cannot start any token", "值不能以 @ 开头", "给这个值加引号"),
     ("found character '`' that cannot start any token", "值不能以 ` 开头", "给这个值加引号"),
     ("that cannot start any token", "值的第一个字符不合法", "给这个值加引号"),
-    ("while scanning a quoted scalar", "引号没有成对", "检查这个值的引号是否成对"),
     ("while scanning an alias", "“*”开头的值会被当作别名", "给这个值加引号"),
     ("while scanning an anchor", "“&”开头的值会被当作锚点", "给这个值加引号"),
 ]
 YAML_SYNTAX_OTHER = "无法解析（{problem}）"
+YAML_CULPRITS = {  # a character typed by mistake on the line of a syntax error: (what it is, how to fix it)
+    "fullwidth_colon": ("这一行用了中文冒号“：”", "请改成英文冒号“:”加空格"),
+    "fullwidth_space": ("这一行有全角空格", "请删去它，改用英文（半角）空格"),
+    "nbsp": ("这一行有不换行空格（U+00A0，常见于从网页复制的文字）", "请删去它，改用普通空格"),
+    "tab_indent": ("不能用 Tab 缩进", "请用空格缩进"),
+    "tab": ("这一行有 Tab 字符", "请改成空格"),
+    "dash": ("“-”后面缺少空格", "列表项写成“- 值”，“-”后要有空格"),
+    "block_not_indented": ("“|”或“>”下面的文字没有缩进", "多行文字的每一行都要比字段名多缩进两个空格"),
+}
+INVISIBLE_CHARACTERS = {  # characters an editor cannot see, named in messages about a value that contains one
+    "\u3000": "全角空格",
+    "\u00a0": "不换行空格（U+00A0）",
+    "\u200b": "零宽空格（U+200B）",
+    "\u200c": "零宽字符（U+200C）",
+    "\u200d": "零宽字符（U+200D）",
+    "\u2060": "零宽字符（U+2060）",
+    "\ufeff": "零宽字符（U+FEFF）",
+    "\t": "Tab 字符",
+}
+INVISIBLE_IN_VALUE = "{value} 含{name}，不是{what}"
+INVISIBLE_IN_VALUE_HINT = "删去{name}（看不见，可以删掉整个值重新输入）；{how}"
+INVISIBLE_IN_KEY = "字段名前后有{name}"
+INVISIBLE_IN_KEY_HINT = "删去{name}（看不见，可以删掉这一行的缩进和字段名重新输入）"
 NOT_UTF8 = "文件不是 UTF-8 编码"
 NOT_UTF8_HINT = "请用 UTF-8 编码保存文件"
 BAD_CHARACTER = "含有不允许的字符 {char}"
@@ -156,6 +190,18 @@ PHOTO_MISSING = "照片文件不存在：{value}"
 PHOTO_MISSING_HINT = "把照片放到 {path}，或删去 photo 这一行"
 PHOTO_OUTSIDE = "照片路径不能包含 .."
 PHOTO_OUTSIDE_HINT = "照片要放在 photos/ 目录里"
+PHOTO_PREFIX_HINT = "photo 只写 photos/ 下的文件名：photo: {name}"
+PHOTO_PREFIX_MISSING_HINT = "photo 只写 photos/ 下的文件名：写成 photo: {name}，并把照片放到 {path}"
+PHOTO_NOT_IMAGE = "照片文件 {value} 不是 {kind} 图片"
+PHOTO_WRONG_EXTENSION_HINT = "文件内容是 {kind} 图片：把文件的扩展名改为 .{ext}，photo 也跟着改"
+PHOTO_NOT_IMAGE_HINT = "文件已损坏或不是图片：请重新导出为 JPG、PNG 或 WebP"
+MISSING_ID_HINT = "请添加一行 id: {id}（与文件名相同）"
+MEMBERSHIP_NOT_STARTED = "开始日期 {date} 还没有到"
+MEMBERSHIP_NOT_STARTED_HINT = "任期开始前不算在任代表，网站上不会列出；检查日期"
+ACTIVITY_OUTSIDE_TERM = "日期 {date} 不在代表的任期内（{term}）"
+ACTIVITY_OUTSIDE_TERM_HINT = "检查日期，或代表文件 memberships 中的 since 和 until"
+TERM = "{since} 至 {until}"
+TERM_OPEN = "{since} 起"
 
 DEPUTY_WITHOUT_STATION = "在任代表没有关联任何联络站"
 DEPUTY_WITHOUT_STATION_HINT = "在 stations 中填写所在联络站的 id"
@@ -342,6 +388,9 @@ def describe(
     if kind == "union_tag_not_found":
         return "缺少必填字段", f"请添加一行 {name}: …，可选：" + choices(allowed)
     if kind == "extra_forbidden":
+        hidden = next((n for c, n in INVISIBLE_CHARACTERS.items() if c in name), None)
+        if hidden and name.strip("".join(INVISIBLE_CHARACTERS)) in allowed:
+            return INVISIBLE_IN_KEY.format(name=hidden), INVISIBLE_IN_KEY_HINT.format(name=hidden)
         if suggestion:
             return "未知字段", DID_YOU_MEAN.format(suggestion=suggestion)
         return "未知字段", "可用的字段：" + "、".join(allowed)
@@ -353,6 +402,11 @@ def describe(
         return f"太长（{len(str(value))} 字）", f"最多 {ctx['max_length']} 字"
     if kind == "string_pattern_mismatch":
         what, how = PATTERNS.get(ctx["pattern"], ("符合格式的值", ctx["pattern"]))
+        hidden = next((n for c, n in INVISIBLE_CHARACTERS.items() if isinstance(value, str) and c in value), None)
+        if hidden:
+            return INVISIBLE_IN_VALUE.format(value=v, name=hidden, what=what), INVISIBLE_IN_VALUE_HINT.format(
+                name=hidden, how=how
+            )
         return f"{v} 不是{what}", how
     if kind == "literal_error":
         return f"{v} 不是允许的值", "可选：" + choices(allowed)
@@ -443,6 +497,22 @@ PLUGIN_CONTENT_ERRORS = "content 中有 {errors} 处错误，网站未生成。"
 PLUGIN_QR_SUMMARY = "二维码：新生成 {generated} 个，复用缓存 {reused} 个"
 PLUGIN_ENTITY_PAGES = "代表、联络站、地区和层级页面：已生成 {count} 个"
 PLUGIN_REFRESHED = "只改了代表文件：已重新生成 {count} 个代表页面和开放数据"
+CLI_BUILD_ERRORS_ABOVE = "有错误，见上面列出的各条"
+CLI_BUILD_STRICT = "严格模式（--strict）下警告也算错误，见上面列出的警告（{detail}）"
+CLI_LOCAL_SITE_URL = (
+    "警告：网站地址 {url} 只能在本机或内部网络打开，手机扫海报上的二维码打不开，海报已标明“请勿打印张贴”。"
+    "正式发布前，把 mkdocs.yml 中的 site_url 改为网站的公开地址（或用 build --site-url）再生成。"
+)
+POSTER_LOCAL_SITE_URL = "测试地址（{url}），二维码不能在其他设备上打开，请勿打印张贴"
+# `python -m generator serve` (generator/serve.py): a failed rebuild keeps the last good site, errors shown over it
+SERVE_BUILD_FAILED = "网站未能重新生成：浏览器中仍是上次生成的网站，页面上方列出以上问题；改正并保存后页面自动刷新。"
+SERVE_ERRORS_TITLE = "网站未能重新生成，这里仍是上次生成的网站。改正下面的问题并保存，页面会自动刷新："
+SERVE_ERROR_LABEL = "错误："
+SERVE_WARNING_LABEL = "警告："
+SERVE_EMPTY_PAGE = (
+    '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+    "<title>网站未能生成</title></head><body></body></html>"
+)
 
 
 def problem_line(problem: model.Problem) -> str:

@@ -137,7 +137,8 @@ class Membership(Record):
         return self
 
     def current(self, today: dt.date) -> bool:
-        return self.until is None or self.until >= today
+        """Held on `today`: started (a seat from a future date is not held yet) and not ended."""
+        return self.since <= today and (self.until is None or self.until >= today)
 
 
 class Deputy(Record):

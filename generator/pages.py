@@ -139,6 +139,12 @@ class Directory:
     def is_current(self, deputy: Deputy) -> bool:
         return bool(deputy.current_memberships(self.today))
 
+    def takes_office(self, deputy: Deputy) -> dt.date | None:
+        """The day a deputy-elect takes office: set when no seat has started yet (every `since` after today)."""
+        if any(m.since <= self.today for m in deputy.memberships):
+            return None
+        return min(m.since for m in deputy.memberships)
+
     def levels_of(self, deputy: Deputy) -> list[str]:
         """The congress levels a deputy currently sits at, highest first."""
         held = {m.level for m in deputy.current_memberships(self.today)}

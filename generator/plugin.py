@@ -126,7 +126,7 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         self.snapshot = _snapshot(root)  # before reading: an edit during the build shows as a change afterwards
         content, problems = load_content(root, self.today)
         for problem in problems:
-            (log.warning if problem.warning else log.error)(messages.problem_line(problem))
+            (log.warning if problem.warning else log.error)(str(problem))  # the log line says WARNING already
         errors = sum(not p.warning for p in problems)
         if errors:
             raise PluginError(messages.PLUGIN_CONTENT_ERRORS.format(errors=errors))

@@ -8,6 +8,7 @@ costs nothing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,9 +137,8 @@ def parse(data: bytes, parser: str = DEFAULT_PARSER) -> Document:
     except _TooDeep as error:
         return _unreadable(doc, error.line, msg.TOO_DEEP, msg.TOO_DEEP_HINT.format(depth=MAX_DEPTH))
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        detail, hint = _syntax(error.problem or "")
-        return _unreadable(doc, mark.line + 1 if mark else 1, msg.YAML_SYNTAX.format(detail=detail), hint)
+        line, detail, hint = _syntax_error(error, text)
+        return _unreadable(doc, line, msg.YAML_SYNTAX.format(detail=detail), hint)
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1
         char = f"U+{error.character:04X}" if isinstance(error.character, int) else repr(error.character)
@@ -171,9 +171,54 @@ def _unreadable(doc: Document, line: int, message: str, hint: str) -> Document:
     return doc
 
 
-def _syntax(problem: str) -> tuple[str, str]:
+def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> tuple[int, str, str]:
+    """The line a syntax error is about, what is wrong and how to fix it: a character typed by mistake on that line
+    (a full-width colon or space, a tab, ...) is named, since PyYAML's own words point elsewhere."""
+    mark = error.problem_mark or error.context_mark
+    if error.context_mark and error.context in _STARTS_AT_CONTEXT:
+        mark = error.context_mark  # the key or quote that never ended, not where the scanner gave up
+    line = mark.line + 1 if mark else 1
+    lines = _LINE_BREAK.split(text)
+    culprit = _culprit(lines[line - 1] if line <= len(lines) else "", lines[: line - 1])
+    previous = next((at for at in range(line - 1, 0, -1) if lines[at - 1].strip()), None)
+    if culprit is None and previous is not None:  # a stray character often ends a value one line on
+        culprit = _culprit(lines[previous - 1], [])
+        culprit = None if culprit == "tab" else culprit  # a tab inside a value does not end it
+        line = previous if culprit else line
+    if culprit:
+        return line, *msg.YAML_CULPRITS[culprit]
+    return line, *_syntax(error.problem or "", error.context or "")
+
+
+_STARTS_AT_CONTEXT = frozenset({"while scanning a simple key", "while scanning a quoted scalar"})
+_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")  # PyYAML's line breaks, as its marks count them
+_FULLWIDTH_COLON_KEY = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*\s*：")  # a field name, then "："
+_SPACE_AT_SYNTAX = re.compile("^[ \t\u3000\xa0]*[\u3000\xa0]|[:-][\u3000\xa0]")  # indent, after ":" or "-"
+_DASH_WITHOUT_SPACE = re.compile(r"^\s*-[^\s-]")
+_BLOCK_SCALAR = re.compile(r":\s+[|>][-+0-9]*\s*(?:#.*)?$")
+
+
+def _culprit(row: str, before: list[str]) -> str | None:
+    """The key of `msg.YAML_CULPRITS` for a character typed by mistake on `row`, the line of a syntax error."""
+    if _FULLWIDTH_COLON_KEY.match(row):
+        return "fullwidth_colon"
+    space = _SPACE_AT_SYNTAX.search(row)
+    if space:
+        return "fullwidth_space" if "\u3000" in space.group() else "nbsp"
+    if "\t" in row:
+        return "tab_indent" if "\t" in row[: len(row) - len(row.lstrip(" \t"))] else "tab"
+    if _DASH_WITHOUT_SPACE.match(row):
+        return "dash"
+    previous = next((text for text in reversed(before) if text.strip()), "")
+    indent = len(row) - len(row.lstrip(" "))
+    if row.strip() and _BLOCK_SCALAR.search(previous) and indent <= len(previous) - len(previous.lstrip(" ")):
+        return "block_not_indented"
+    return None
+
+
+def _syntax(problem: str, context: str = "") -> tuple[str, str]:
     for needle, detail, hint in msg.YAML_SYNTAX_DETAILS:
-        if needle in problem:
+        if needle in problem or needle in context:
             return detail, hint
     return msg.YAML_SYNTAX_OTHER.format(problem=problem), msg.YAML_SYNTAX_HINT
 

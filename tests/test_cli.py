@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import CliRunner
 
+from generator import messages as m
 from generator.cli import main
 
 
@@ -72,3 +74,54 @@ def test_the_staff_tools_chinese_leaves_this_cli_alone() -> None:
     assert code == 2
     assert err.startswith("Usage: main build [OPTIONS]\nTry 'main build --help' for help.\n")
     assert "Error: No such option '--no-such-option'." in err
+
+
+ROOT = Path(__file__).resolve().parent.parent
+PUBLIC = "https://daibiao.example.gov.cn/"
+
+
+def build(content: Path, out: Path, *extra: str) -> tuple[int, str, str]:
+    return run("build", "-f", str(ROOT / "mkdocs.yml"), "--content", str(content), "--out", str(out), *extra)
+
+
+def test_build_warnings_say_warning_once(make_content: Callable[..., Path], tmp_path: Path) -> None:
+    """The log line starts with WARNING: the message does not say 警告 again."""
+    code, _, err = build(make_content("warnings"), tmp_path / "site", "--site-url", PUBLIC, "--today", "2026-11-28")
+    assert code == 0, err
+    ours = [line for line in err.splitlines() if "content/" in line]
+    assert len(ours) == 4 and all(re.match(r"WARNING +content/\S+:\d+: ", line) for line in ours), err
+    assert "警告" not in "".join(ours)
+
+
+def test_a_failed_build_says_why_in_chinese(make_content: Callable[..., Path], tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    code, _, err = build(make_content("unknown_station"), out, "--site-url", PUBLIC, "--today", "2026-11-28")
+    assert code == 1
+    reason = m.CLI_BUILD_FAILED.format(reason=m.CLI_BUILD_ERRORS_ABOVE, out=out.resolve())
+    assert err.endswith(m.CLI_ERROR.format(message=reason) + "\n"), err
+    assert "Aborted" not in err and "未知的联络站" in err
+
+
+def test_a_strict_build_says_the_warnings_count(make_content: Callable[..., Path], tmp_path: Path) -> None:
+    content = make_content("warnings")
+    code, _, err = build(content, tmp_path / "site", "--site-url", PUBLIC, "--today", "2026-11-28", "--strict")
+    assert code == 1
+    reason = m.CLI_BUILD_STRICT.format(detail="Aborted with 7 warnings in strict mode!")  # 4 ours, 3 MkDocs' (nav)
+    assert err.splitlines()[-1].endswith(reason)
+
+
+def test_a_build_for_a_test_address_warns_once_and_marks_the_posters(
+    make_content: Callable[..., Path], tmp_path: Path
+) -> None:
+    """mkdocs.yml's site_url is the demo's 127.0.0.1: the codes hold it, so the posters must not go on a wall."""
+    content, local = make_content(), "http://127.0.0.1:8000/"
+    code, out, err = build(content, tmp_path / "local", "--today", "2026-11-28")
+    assert code == 0, err
+    assert err.count(m.CLI_LOCAL_SITE_URL.format(url=local)) == 1
+    poster = next((tmp_path / "local" / "posters").glob("*.html")).read_text(encoding="utf-8")
+    assert m.POSTER_LOCAL_SITE_URL.format(url=local) in poster
+    code, out, err = build(content, tmp_path / "public", "--today", "2026-11-28", "--site-url", PUBLIC)
+    assert code == 0, err
+    assert "请勿打印" not in err
+    poster = next((tmp_path / "public" / "posters").glob("*.html")).read_text(encoding="utf-8")
+    assert "请勿打印" not in poster

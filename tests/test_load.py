@@ -20,6 +20,7 @@ from generator.yamlnodes import parse
 TODAY = dt.date(2026, 11, 28)
 D, S = "content/deputies", "content/stations"
 ADD = "每项单独一行，以“- ”开头"
+ID_HINT = "只能用小写字母 a-z、数字 0-9 和连字符 -，连字符不能在开头或结尾，例如 zhang-san"
 
 BAD_CASES = {
     "yaml_syntax": [
@@ -213,6 +214,80 @@ def test_yaml_issues(data: bytes, line: int, message: str) -> None:
     assert [(i.line, i.message) for i in issues] == [(line, message)]
 
 
+DEPUTY = 'id: zhang-xiaoyu\nname: 张晓雨\nmemberships:\n  - level: township\n    area: "990102001"\nstations:\n  - a\n'
+COLON = ("这一行用了中文冒号“：”", "请改成英文冒号“:”加空格")
+IDEOGRAPHIC = ("这一行有全角空格", "请删去它，改用英文（半角）空格")
+NBSP = ("这一行有不换行空格（U+00A0，常见于从网页复制的文字）", "请删去它，改用普通空格")
+TAB = ("不能用 Tab 缩进", "请用空格缩进")
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "line", "detail", "hint"),
+    [
+        ("name: ", "name：", 2, *COLON),  # typed with a Chinese input method
+        ("name: ", "name:\u3000", 2, *IDEOGRAPHIC),
+        ("name: ", "name:\u00a0", 2, *NBSP),
+        ("  - level", "\u00a0 - level", 4, *NBSP),
+        ("  - level", "\t- level", 4, *TAB),  # libyaml's message does not name the tab
+        ("  - level: township", "  -level: township", 4, "“-”后面缺少空格", "列表项写成“- 值”，“-”后要有空格"),
+        ("  - a\n", "  - a\n  -xikou-zhan\n", 8, "“-”后面缺少空格", "列表项写成“- 值”，“-”后要有空格"),
+        (
+            "name: 张晓雨",
+            "bio: |\n自幼在溪口长大\nname: 张晓雨",
+            3,
+            "“|”或“>”下面的文字没有缩进",
+            "多行文字的每一行都要比字段名多缩进两个空格",
+        ),
+        (
+            "stations:\n  - a",
+            "stations: - a",
+            6,
+            "“- ”列表项不能写在字段的同一行",
+            "把每个“- ”项另起一行，比字段多缩进两个空格",
+        ),
+        ("name: 张晓雨", "name: !张", 2, "“!”开头的值会被当作 YAML 标签", "给这个值加引号"),
+        ("name: 张晓雨", "name: |张晓雨", 2, "“|”或“>”后面不能紧跟文字", "把文字写在下一行，比字段多缩进两个空格"),
+        ("name: 张晓雨", "name: '张晓雨", 2, "引号没有成对", "检查这个值的引号是否成对"),
+        (
+            "name: 张晓雨",
+            "name: 张晓雨\n...\nx",
+            4,
+            "文件在“...”或“---”之后还有内容",
+            "一个文件只写一份内容，删去“...”或“---”行",
+        ),
+        (
+            "name: 张晓雨",
+            "name: 公司：工程师\n  x: 1",
+            3,
+            "这里不能出现冒号",
+            "冒号后要有空格；文字里含冒号时给整段文字加引号",
+        ),
+    ],
+)
+@pytest.mark.parametrize("parser", ["libyaml", "python"])
+def test_syntax_errors_name_the_line_and_the_culprit(
+    parser: str, before: str, after: str, line: int, detail: str, hint: str
+) -> None:
+    """Characters typed by mistake (a full-width colon or space, a NBSP, a tab, a dash without a space) are named."""
+    assert before in DEPUTY
+    issues = parse(DEPUTY.replace(before, after, 1).encode(), parser).issues
+    assert [(i.line, i.message, i.hint) for i in issues] == [(line, "YAML 语法错误：" + detail, hint)]
+
+
+@pytest.mark.parametrize(
+    ("char", "name"), [("\u3000", "全角空格"), ("\u00a0", "不换行空格（U+00A0）"), ("\u200b", "零宽空格（U+200B）")]
+)
+def test_invisible_characters_in_values_are_named(make_content: Callable[..., Path], char: str, name: str) -> None:
+    content = make_content()
+    deputy = content / "deputies" / "zhou-liming.yaml"
+    deputy.write_text(deputy.read_text(encoding="utf-8").replace("- yunshang-zhan", f"- yunshang-zhan{char}"), "utf-8")
+    _, problems = load_content(content, TODAY)
+    assert [str(p) for p in problems if not p.warning] == [
+        f'{D}/zhou-liming.yaml:11: stations[0]: "yunshang-zhan{char}" 含{name}，不是有效的 id'
+        f"（删去{name}（看不见，可以删掉整个值重新输入）；{ID_HINT}）"
+    ]
+
+
 def test_long_values_are_shortened(make_content: Callable[..., Path]) -> None:
     content = make_content()
     station = content / "stations" / "yunshang-zhan.yaml"
@@ -295,3 +370,107 @@ def test_libyaml_and_python_parsers_agree(fixtures_dir: Path) -> None:
     extra = [b"a: 1\n\tb: 2\n", b"a: 1\n~: 2\n", b"a: [\n", b"x: &a [1]\ny: *a\n", b"k: !!str 1\n", b"a: b: c\n"]
     for data in [p.read_bytes() for p in files] + extra:
         assert yamlnodes.parse(data, "python") == yamlnodes.parse(data, "libyaml"), data[:200]
+
+
+def test_invisible_characters_around_keys_are_named(make_content: Callable[..., Path]) -> None:
+    content = make_content()
+    deputy = content / "deputies" / "zhou-liming.yaml"
+    deputy.write_text(deputy.read_text(encoding="utf-8").replace("gender:", "\u00a0gender:"), encoding="utf-8")
+    _, problems = load_content(content, TODAY)
+    assert [str(p) for p in problems] == [
+        f"{D}/zhou-liming.yaml:3: \u00a0gender: 字段名前后有不换行空格（U+00A0）"
+        "（删去不换行空格（U+00A0）（看不见，可以删掉这一行的缩进和字段名重新输入））"
+    ]
+
+
+def _edit(file: Path, old: str, new: str) -> None:
+    text = file.read_text(encoding="utf-8")
+    assert old in text
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_areas_are_suggested_only_when_sound(make_content: Callable[..., Path]) -> None:
+    """A bad area code is one error, not a suggestion of itself in every file that names the area."""
+    content = make_content()
+    _edit(content / "areas.yaml", 'code: "990102"', 'code: "0990102"')
+    _, problems = load_content(content, TODAY)
+    assert not [p for p in problems if "0990102" in p.hint]
+    assert [p for p in problems if p.message == '未知的地区代码 "990102"']
+
+
+def test_missing_id_hint_uses_the_file_name(make_content: Callable[..., Path]) -> None:
+    content = make_content()
+    _edit(content / "deputies" / "zhou-liming.yaml", "id: zhou-liming\n", "")
+    _, problems = load_content(content, TODAY)
+    assert [str(p) for p in problems] == [
+        f"{D}/zhou-liming.yaml:1: id: 缺少必填字段（请添加一行 id: zhou-liming（与文件名相同））"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("photo", "hint"),
+    [
+        ("photos/lin-xiaoyang.png", "photo 只写 photos/ 下的文件名：photo: lin-xiaoyang.png"),
+        (
+            "photos/lin-xiao.png",
+            "photo 只写 photos/ 下的文件名：写成 photo: lin-xiao.png，并把照片放到 content/photos/lin-xiao.png",
+        ),
+    ],
+)
+def test_photo_with_the_folder_in_its_path(make_content: Callable[..., Path], photo: str, hint: str) -> None:
+    content = make_content()
+    _edit(content / "deputies" / "lin-xiaoyang.yaml", "photo: lin-xiaoyang.png", f"photo: {photo}")
+    _, problems = load_content(content, TODAY)
+    assert [str(p) for p in problems] == [f'{D}/lin-xiaoyang.yaml:6: photo: 照片文件不存在："{photo}"（{hint}）']
+
+
+@pytest.mark.parametrize(
+    ("data", "hint"),
+    [
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "文件内容是 JPG 图片：把文件的扩展名改为 .jpg，photo 也跟着改"),
+        (b"RIFF\x10\x00\x00\x00WEBPVP8 ", "文件内容是 WEBP 图片：把文件的扩展名改为 .webp，photo 也跟着改"),
+        (b"<html>not found</html>", "文件已损坏或不是图片：请重新导出为 JPG、PNG 或 WebP"),
+        (b"", "文件已损坏或不是图片：请重新导出为 JPG、PNG 或 WebP"),
+    ],
+)
+def test_photo_must_be_an_image_of_its_extension(make_content: Callable[..., Path], data: bytes, hint: str) -> None:
+    content = make_content()
+    (content / "photos" / "lin-xiaoyang.png").write_bytes(data)
+    _, problems = load_content(content, TODAY)
+    assert [str(p) for p in problems] == [
+        f'{D}/lin-xiaoyang.yaml:6: photo: 照片文件 "lin-xiaoyang.png" 不是 PNG 图片（{hint}）'
+    ]
+
+
+def test_upper_case_yaml_suffix_is_named(make_content: Callable[..., Path]) -> None:
+    content = make_content()
+    (content / "stations" / "kongbai-zhan.YAML").write_text("id: kongbai-zhan\n", encoding="utf-8")
+    _, problems = load_content(content, TODAY)
+    assert [str(p) for p in problems] == [
+        f"{S}/kongbai-zhan.YAML:1: 不是 .yaml 文件，不会被读取（改名为 kongbai-zhan.yaml）"
+    ]
+
+
+def test_membership_from_a_future_date_is_not_current(make_content: Callable[..., Path]) -> None:
+    content = make_content()
+    _edit(content / "deputies" / "zhou-liming.yaml", "since: 2022-01-15", "since: 2027-01-01")
+    loaded, problems = load_content(content, TODAY)
+    assert [str(p) for p in problems] == [
+        f"{D}/zhou-liming.yaml:9: memberships[0].since: 开始日期 2027-01-01 还没有到"
+        "（任期开始前不算在任代表，网站上不会列出；检查日期）",
+    ]
+    assert problems[0].warning
+    assert loaded.deputies["zhou-liming"].current_memberships(TODAY) == []
+    assert loaded.deputies["zhou-liming"].current_memberships(dt.date(2027, 1, 1))
+
+
+def test_unreadable_deputy_file_gives_no_station_warnings(make_content: Callable[..., Path]) -> None:
+    """The stations a deputy file names cannot be known when it cannot be parsed: no warnings that may be wrong."""
+    content = make_content()
+    for name in ("zhou-liming", "zhao-shishan"):
+        _edit(content / "deputies" / f"{name}.yaml", "name: ", "name：")
+    _, problems = load_content(content, TODAY)
+    assert [(p.path, p.line, p.message) for p in problems] == [
+        (f"{D}/zhao-shishan.yaml", 2, "YAML 语法错误：这一行用了中文冒号“：”"),
+        (f"{D}/zhou-liming.yaml", 2, "YAML 语法错误：这一行用了中文冒号“：”"),
+    ]

@@ -102,6 +102,19 @@ def test_a_former_deputy_is_kept_but_marked_and_left_out_of_lists(directory: Dir
     assert f"deputies/{deputy.id}/" not in after[station_page]
 
 
+def test_a_deputy_elect_is_not_shown_as_former(directory: Directory) -> None:
+    content = copy.copy(directory.content)
+    content.deputies = dict(content.deputies)
+    deputy = next(d for d in content.deputies.values() if d.stations)
+    later = TODAY + dt.timedelta(days=40)
+    elect = [m.model_copy(update={"since": later, "until": None}) for m in deputy.memberships]
+    content.deputies[deputy.id] = deputy.model_copy(update={"memberships": elect})
+    page = render_deputy(Directory(content, TODAY), content.deputies[deputy.id])
+    starts = f"{later.year}年{later.month}月{later.day}日"
+    assert "已离任" not in page.body and page.message_target is None
+    assert f'deputy-former">{starts}起任职，现在还不能给这位代表留言' in page.body
+
+
 @pytest.mark.parametrize(
     ("name", "reading"),
     [("王秀兰", "wang xiu lan"), ("单晓岚", "shan xiao lan"), ("解红梅", "xie hong mei"), ("曾建国", "zeng jian guo"),

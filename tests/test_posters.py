@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from generator import urls
+from generator.messages import POSTER_LOCAL_SITE_URL
 from generator.model import Deputy, Station
-from generator.posters import FIRST_PAGE_CARDS, PAGE_CARDS, pages_of, render_poster, station_qr_key
+from generator.posters import FIRST_PAGE_CARDS, PAGE_CARDS, is_local_url, pages_of, render_poster, station_qr_key
 from generator.qr import qr_svg
 
 SITE_URL = "https://example.gov.cn/"
@@ -241,3 +242,100 @@ def test_every_code_must_be_given(station, deputies):
 )
 def test_pages_of(cards, pages):
     assert [len(page) for page in pages_of(list(range(cards)))] == pages
+
+
+@pytest.mark.parametrize(
+    ("site_url", "local"),
+    [
+        ("http://127.0.0.1:8000/", True),
+        ("http://localhost:8000/", True),
+        ("http://192.168.1.20/daibiao/", True),
+        ("http://10.0.0.5/", True),
+        ("http://172.20.1.1/", True),
+        ("http://[::1]:8000/", True),
+        ("http://0.0.0.0:8000/", True),
+        ("http://daibiao.local/", True),
+        ("http://intranet/", True),
+        ("https://example.gov.cn/", False),
+        ("https://daibiao.example.gov.cn/haiyan/", False),
+        ("http://202.96.1.10/", False),
+    ],
+)
+def test_is_local_url(site_url: str, local: bool) -> None:
+    assert is_local_url(site_url) is local
+
+
+def test_a_poster_with_a_public_address_has_no_test_banner(station, deputies):
+    html = render_poster(station, deputies, site_url=SITE_URL, root="../", qr=codes_for(station, deputies), today=TODAY)
+    assert "test-address" not in html.split("</style>")[1] and "请勿打印" not in html
+
+
+@pytest.mark.browser
+def test_a_poster_with_a_test_address_is_marked_on_screen_and_on_every_printed_page(
+    chromium_browser, tmp_path, station, deputies
+):
+    """site_url 127.0.0.1 (the demo's): codes as they are, a banner on screen and at the foot of every printed page
+    that covers no code."""
+    local = "http://127.0.0.1:8000/"
+    codes = {d.id: qr_svg(urls.absolute(local, urls.deputy_page(d.id))) for d in deputies}
+    codes[station_qr_key(station.id)] = qr_svg(urls.absolute(local, urls.station_page(station.id)))
+    poster = tmp_path / "poster.html"
+    poster.write_text(render_poster(station, deputies, site_url=local, root="../", qr=codes, today=TODAY), "utf-8")
+    banner = POSTER_LOCAL_SITE_URL.format(url=local)
+    page = chromium_browser.new_page()
+    try:
+        page.goto(poster.as_uri())
+        assert page.locator(".test-address").text_content() == banner
+        assert page.locator(".test-address").is_visible()
+        pdf = tmp_path / "poster.pdf"
+        page.pdf(path=str(pdf), format="A4")
+    finally:
+        page.close()
+    assert pdf_pages(pdf.read_bytes()) == 2
+    for number in (1, 2):
+        text = subprocess.run(
+            ["pdftotext", "-f", str(number), "-l", str(number), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert banner in "".join(text.split()), f"page {number}: {text}"
+    subprocess.run(["pdftoppm", "-r", "150", "-gray", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    found = [code for image in sorted(tmp_path.glob("page-*.png")) for code in zbar(image)]
+    assert len(found) == len(NAMES) + 1 and all(code.startswith(local) for code in found)
+
+
+@pytest.mark.browser
+def test_a_tall_header_moves_cards_on_without_a_page_of_their_own(chromium_browser, tmp_path):
+    """A long name and address and six reception times leave room for one row of cards under the header: the second
+    row goes to page 2 and the next sheet's cards follow it there (not 3 pages of 3, 3 and 2 cards)."""
+    station = make_station(
+        name="武原街道新桥社区人大代表联络站（海盐县人大常委会武原街道工作委员会代表之家）",
+        address="海盐县武原街道新桥北路 88 号二楼，进门左转第三间，社区服务中心旁边，停车场入口对面",
+        reception=[
+            {"day": f"每月第{i}个周六", "time": "09:00-11:30", "note": "市、县人大代表轮值"} for i in range(1, 7)
+        ],
+    )
+    deputies = [make_deputy(i, f"代表{i}") for i in range(8)]
+    poster = tmp_path / "poster.html"
+    poster.write_text(
+        render_poster(station, deputies, site_url=SITE_URL, root="../", qr=codes_for(station, deputies), today=TODAY),
+        encoding="utf-8",
+    )
+    page = chromium_browser.new_page()
+    try:
+        page.goto(poster.as_uri())
+        header = page.eval_on_selector(".station", "e => e.getBoundingClientRect().height")
+        pdf = page.pdf(format="A4")
+    finally:
+        page.close()
+    assert header > 85 * CM / 10  # an A4 page holds 273 mm: 2 rows, their gap and the heading leave about 84 mm
+    assert pdf_pages(pdf) == 2
+    (tmp_path / "poster.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-gray", "-png", str(tmp_path / "poster.pdf"), str(tmp_path / "p")], check=True
+    )
+    found = [zbar(image) for image in sorted(tmp_path.glob("p-*.png"))]
+    assert sorted(code for codes in found for code in codes) == sorted(
+        [station_url(station.id)] + [deputy_url(d.id) for d in deputies]
+    )

@@ -23,6 +23,9 @@ TODAY = dt.date(2026, 11, 28)
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 R = "content/records"
+BEFORE_TERM = (
+    "日期 2022-05-10 不在代表的任期内（2023-01-16 起）（检查日期，或代表文件 memberships 中的 since 和 until）"
+)
 KINDS = (
     "reception（进站接待选民）、suggestion（代表建议）、motion（议案）、meeting（参加会议）、inspection（视察调研）、"
     "training（学习培训）、report（向选民述职）、other（其他履职）、absence（无故缺席）"
@@ -94,6 +97,7 @@ BAD_CASES = {
         "（把 points 改小，或把 max_per_entry 改大）",
     ],
     "year_without_scheme": [
+        f"{R}/zhao-shishan/2022.yaml:2: activities[0].date: {BEFORE_TERM}",
         "content/scoring.yaml:2: 2022 年有 2 份履职记录，但没有这一年的积分办法"
         "（这些记录不计分；需要计分，就添加一个 years 含 2022 的积分办法）",
         "content/scoring.yaml:2: 2023 年有 1 份履职记录，但没有这一年的积分办法"
@@ -167,7 +171,10 @@ def test_records_without_a_scoring_file_are_not_scored_and_not_warned(make_recor
     root = make_records("year_without_scheme")
     (root / "scoring.yaml").unlink()
     content, problems = load_content(root, TODAY)
-    assert (problems, content.schemes) == ([], {})
+    assert ([str(p) for p in problems], content.schemes) == (
+        [f"{R}/zhao-shishan/2022.yaml:2: activities[0].date: {BEFORE_TERM}"],
+        {},
+    )
     assert sorted(content.records["chen-moyin"]) == [2022, 2023]
 
 
@@ -278,3 +285,25 @@ def test_mistakes_fail_the_scoring_schema() -> None:
     assert not validator.is_valid([{**good, "rules": {"visit": {"points": 1}}}])
     assert not validator.is_valid([{**good, "rules": {"absence": {"points": 2}}}])
     assert not validator.is_valid([{**good, "rules": {"meeting": {"points": 1, "max_per_entry": 3}}}])
+
+
+def test_records_folder_is_suggested_only_valid_ids(make_records: Callable[..., Path]) -> None:
+    """A deputy file renamed to an invalid id is not offered as the folder's name."""
+    root = make_records()
+    (root / "deputies" / "zhou-liming.yaml").rename(root / "deputies" / "Zhou-Liming.yaml")
+    _, problems = load_content(root, TODAY)
+    unknown = [p for p in problems if p.message == '未知的代表 "zhou-liming"']
+    assert unknown and all("Zhou-Liming" not in p.hint for p in unknown)
+
+
+def test_records_outside_the_deputys_term_are_warned(make_records: Callable[..., Path]) -> None:
+    root = make_records()
+    deputy = root / "deputies" / "zhou-liming.yaml"
+    text = deputy.read_text(encoding="utf-8")
+    deputy.write_text(text.replace("since: 2022-01-15", "since: 2022-01-15\n    until: 2026-01-31"), encoding="utf-8")
+    _, problems = load_content(root, TODAY)
+    assert [str(p) for p in problems][:1] == [
+        f"{R}/zhou-liming/2026.yaml:2: activities[0].date: 日期 2026-02-11 不在代表的任期内（2022-01-15 至 2026-01-31）"
+        "（检查日期，或代表文件 memberships 中的 since 和 until）"
+    ]
+    assert all(p.warning for p in problems)
