@@ -9,10 +9,8 @@ import html
 import json
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from html.parser import HTMLParser
@@ -231,61 +229,6 @@ def test_every_command_has_help() -> None:
         assert result.exit_code == 0
         assert len(main.commands[command].help or "") > 10
     assert "退出码" in runner.invoke(main, ["--help"]).output
-
-
-def test_serve_rebuilds_when_content_changes(tmp_path: Path) -> None:
-    """`python -m generator serve` watches content/: an edit shows without a restart. An edit only of what a deputy's
-    own page shows takes the quick path (that page and the open data); a new name goes through a full build, since
-    station pages list it; an error is reported, and its fix served."""
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURES / "good", content)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    command = [sys.executable, "-m", "generator", "serve", "--content", str(content), "-a", f"127.0.0.1:{port}"]
-    log = tmp_path / "serve.log"
-    with open(log, "wb") as out:
-        server = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}/"
-
-    def wait_for(text: str, path: str = "deputies/zhou-liming/") -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(base + path, timeout=10) as response:
-                    if text in response.read().decode("utf-8"):
-                        return
-            except OSError:
-                pass
-            time.sleep(0.3)
-        raise AssertionError(f"{text!r} never appeared at {base + path}; log:\n{log.read_text(encoding='utf-8')}")
-
-    def full_builds() -> int:
-        return log.read_text(encoding="utf-8").count("Documentation built in")
-
-    deputy = content / "deputies" / "zhou-liming.yaml"
-    try:
-        wait_for("周例明")
-        assert full_builds() == 1
-        deputy.write_text(deputy.read_text(encoding="utf-8").replace("工程师", "高级工程师"), encoding="utf-8")
-        wait_for("高级工程师")
-        wait_for("高级工程师", "data/deputies.json")
-        assert "只改了代表文件：已重新生成 1 个代表页面和开放数据" in log.read_text(encoding="utf-8")
-        assert full_builds() == 1
-        deputy.write_text(deputy.read_text(encoding="utf-8").replace("周例明", "周改名"), encoding="utf-8")
-        wait_for("周改名")
-        wait_for("周改名", "stations/yunshang-zhan/")
-        assert full_builds() == 2
-        deputy.write_text(deputy.read_text(encoding="utf-8").replace("yunshang-zhan", "no-such-zhan"), encoding="utf-8")
-        deadline = time.monotonic() + 60
-        while "no-such-zhan" not in log.read_text(encoding="utf-8") and time.monotonic() < deadline:
-            time.sleep(0.3)
-        assert '未知的联络站 "no-such-zhan"' in log.read_text(encoding="utf-8")
-        deputy.write_text(deputy.read_text(encoding="utf-8").replace("no-such-zhan", "qingshi-zhan"), encoding="utf-8")
-        wait_for("青石街道人大代表联络站")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 @pytest.mark.slow

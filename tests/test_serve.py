@@ -99,6 +99,33 @@ def serve(tmp_path: Path) -> Iterator[Serve]:
             server.process.wait(timeout=30)
 
 
+def test_serve_rebuilds_when_content_changes(serve: Serve) -> None:
+    """`python -m generator serve` watches content/: an edit shows without a restart. An edit only of what a deputy's
+    own page shows takes the quick path (that page and the open data); a new name goes through a full build, since
+    station pages list it; an error is reported, and its fix served."""
+
+    def full_builds() -> int:
+        return serve.output().count("Documentation built in")
+
+    assert full_builds() == 1
+    serve.edit("deputies/zhou-liming.yaml", "工程师", "高级工程师")
+    serve.wait_for("高级工程师")
+    serve.wait_for("高级工程师", "data/deputies.json")
+    assert "只改了代表文件：已重新生成 1 个代表页面和开放数据" in serve.output()
+    assert full_builds() == 1
+    serve.edit("deputies/zhou-liming.yaml", "周例明", "周改名")
+    serve.wait_for("周改名")
+    serve.wait_for("周改名", "stations/yunshang-zhan/")
+    assert full_builds() == 2
+    serve.edit("deputies/zhou-liming.yaml", "yunshang-zhan", "no-such-zhan")
+    deadline = time.monotonic() + 60
+    while "no-such-zhan" not in serve.output() and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert UNKNOWN_STATION in serve.output()
+    serve.edit("deputies/zhou-liming.yaml", "no-such-zhan", "qingshi-zhan")
+    serve.wait_for("青石街道人大代表联络站")
+
+
 def test_a_failed_rebuild_keeps_the_last_site_served_with_the_errors_over_it(serve: Serve) -> None:
     serve.edit("deputies/zhou-liming.yaml", "yunshang-zhan", "no-such-zhan")
     page = serve.wait_for(BANNER)
