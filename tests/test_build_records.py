@@ -7,11 +7,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -19,6 +14,7 @@ from conftest import overlay_case
 from test_build import ROOT, TODAY, run_build, tree_digest
 from test_public_stats import fill
 from test_public_stats import stats as public_stats
+from test_serve import start_serve
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOOD_STATS = FIXTURES / "stats" / "good.json"
@@ -176,35 +172,14 @@ def test_ranking_switch_in_a_real_build(tmp_path: Path) -> None:
 
 
 def test_serve_rebuilds_when_records_or_the_scheme_change(tmp_path: Path) -> None:
-    content = records_tree(tmp_path)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    command = [sys.executable, "-m", "generator", "serve", "--content", str(content), "-a", f"127.0.0.1:{port}"]
-    log = tmp_path / "serve.log"
-    with open(log, "wb") as out:
-        server = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-
-    def wait_for(text: str, path: str = "deputies/zhou-liming/") -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=10) as response:
-                    if text in response.read().decode("utf-8"):
-                        return
-            except OSError:
-                pass
-            time.sleep(0.3)
-        raise AssertionError(f"{text!r} never appeared at {path}; log:\n{log.read_text(encoding='utf-8')}")
-
-    record = content / "records" / "zhou-liming" / "2026.yaml"
-    scoring = content / "scoring.yaml"
+    server = start_serve(tmp_path, records_tree(tmp_path))
     try:
-        wait_for("全年积分：<strong>2 分</strong>")
+        server.wait_for("全年积分：<strong>2 分</strong>")
+        record = server.content / "records" / "zhou-liming" / "2026.yaml"
         record.write_text(record.read_text(encoding="utf-8") + "    title: 云上集中接待\n", encoding="utf-8")
-        wait_for("云上集中接待")
-        scoring.write_text(scoring.read_text(encoding="utf-8").replace("{points: 2, cap: 5}", "{points: 3}"), "utf-8")
-        wait_for("全年积分：<strong>3 分</strong>")
+        server.wait_for("云上集中接待")
+        server.edit("scoring.yaml", "{points: 2, cap: 5}", "{points: 3}")
+        server.wait_for("全年积分：<strong>3 分</strong>")
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.process.terminate()
+        server.process.wait(timeout=30)
