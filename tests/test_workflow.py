@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from forms_api import messages
-from forms_api.workflow import (
+from forms_api.cases import (
     COMPLEX_DAYS,
     FIRST_ANSWER_DAYS,
     STATUSES,

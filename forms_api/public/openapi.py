@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from forms_api import messages, workflow
-from forms_api.schema import DEPUTY_PATTERN, TARGET_PATTERN
+from forms_api import cases, messages
+from forms_api.public.schema import DEPUTY_PATTERN, TARGET_PATTERN
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
@@ -101,8 +101,8 @@ def _schemas(config: Mapping[str, Any]) -> dict[str, Any]:
             "required": ["tracking_code", "reference", "status"],
             "properties": {
                 "tracking_code": text(minLength=22, description="secret: shows the status, allows rating"),
-                "reference": text(pattern=workflow.REF_RE.pattern, description="for phone calls"),
-                "status": {"type": "string", "enum": list(workflow.STATUSES)},
+                "reference": text(pattern=cases.REF_RE.pattern, description="for phone calls"),
+                "status": {"type": "string", "enum": list(cases.STATUSES)},
             },
         },
         "Lookup": {
@@ -183,8 +183,8 @@ def _schemas(config: Mapping[str, Any]) -> dict[str, Any]:
             ],
             "additionalProperties": False,
             "properties": {
-                "reference": text(pattern=workflow.REF_RE.pattern),
-                "status": {"type": "string", "enum": list(workflow.STATUSES)},
+                "reference": text(pattern=cases.REF_RE.pattern),
+                "status": {"type": "string", "enum": list(cases.STATUSES)},
                 "status_label": text(),
                 "category": text(),
                 "target": text(),
@@ -193,7 +193,7 @@ def _schemas(config: Mapping[str, Any]) -> dict[str, Any]:
                     "type": ["object", "null"],
                     "required": ["kind", "kind_label", "name"],
                     "properties": {
-                        "kind": {"type": "string", "enum": list(workflow.ASSIGNEE_KINDS)},
+                        "kind": {"type": "string", "enum": list(cases.ASSIGNEE_KINDS)},
                         "kind_label": text(),
                         "name": nullable_text,
                     },
@@ -212,7 +212,7 @@ def _schemas(config: Mapping[str, Any]) -> dict[str, Any]:
                         "required": ["at", "type", "label"],
                         "properties": {
                             "at": text(format="date-time"),
-                            "type": {"type": "string", "enum": list(workflow.EVENT_TYPES)},
+                            "type": {"type": "string", "enum": list(cases.EVENT_TYPES)},
                             "label": text(),
                         },
                     },
