@@ -18,6 +18,7 @@ FORM = "application/x-www-form-urlencoded"
 HTML = "text/html"
 EXAMPLE_CODE = "n3Zb0Xh2cQe8V1sYk5TqLwA9fJ4uGmRp"
 EXAMPLE_TARGET = "deputy:cao-wenjie"
+CLOSED = {"type": "object", "additionalProperties": False}  # as the service: an unknown field is refused
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -69,8 +70,7 @@ def _schemas(config: Mapping[str, Any]) -> dict[str, Any]:
     nullable_text = {"type": ["string", "null"]}
     return {
         "Submission": {
-            "type": "object",
-            "additionalProperties": False,
+            **CLOSED,
             "required": ["target", "category", "text", "phone", "consent"],
             "properties": {
                 "target": text(pattern=TARGET_PATTERN, description="deputy:<id> (a current deputy) or station:<id>"),
@@ -96,8 +96,7 @@ def _schemas(config: Mapping[str, Any]) -> dict[str, Any]:
             },
         },
         "Receipt": {
-            "type": "object",
-            "additionalProperties": False,
+            **CLOSED,
             "required": ["tracking_code", "reference", "status"],
             "properties": {
                 "tracking_code": text(minLength=22, description="secret: shows the status, allows rating"),
@@ -106,14 +105,12 @@ def _schemas(config: Mapping[str, Any]) -> dict[str, Any]:
             },
         },
         "Lookup": {
-            "type": "object",
-            "additionalProperties": False,
+            **CLOSED,
             "required": ["code"],
             "properties": {"code": text(minLength=1)},
         },
         "Rating": {
-            "type": "object",
-            "additionalProperties": False,
+            **CLOSED,
             "required": ["rating"],
             "properties": {
                 "rating": {"type": "string", "enum": list(messages.RATINGS), "description": "不满意 reopens"},
@@ -121,8 +118,7 @@ def _schemas(config: Mapping[str, Any]) -> dict[str, Any]:
             },
         },
         "RatingWithCode": {
-            "type": "object",
-            "additionalProperties": False,
+            **CLOSED,
             "required": ["code", "rating"],
             "properties": {
                 "code": text(minLength=1),
@@ -131,8 +127,7 @@ def _schemas(config: Mapping[str, Any]) -> dict[str, Any]:
             },
         },
         "Evaluation": {
-            "type": "object",
-            "additionalProperties": False,
+            **CLOSED,
             "required": ["target", "rating", "phone", "consent"],
             "properties": {
                 "target": text(pattern=DEPUTY_PATTERN, description="deputy:<id> of a current deputy"),
@@ -152,8 +147,7 @@ def _schemas(config: Mapping[str, Any]) -> dict[str, Any]:
             },
         },
         "EvaluationReceipt": {
-            "type": "object",
-            "additionalProperties": False,
+            **CLOSED,
             "required": ["target", "year", "rating"],
             "properties": {
                 "target": text(pattern=DEPUTY_PATTERN),
@@ -220,22 +214,19 @@ def _schemas(config: Mapping[str, Any]) -> dict[str, Any]:
             },
         },
         "Health": {
-            "type": "object",
-            "additionalProperties": False,
+            **CLOSED,
             "required": ["status"],
             "properties": {"status": {"type": "string", "enum": ["ok", "degraded"]}},
         },
         "Errors": {
-            "type": "object",
-            "additionalProperties": False,
+            **CLOSED,
             "required": ["errors"],
             "properties": {
                 "errors": {"type": "object", "additionalProperties": {"type": "string"}, "minProperties": 1}
             },
         },
         "Error": {
-            "type": "object",
-            "additionalProperties": False,
+            **CLOSED,
             "required": ["error"],
             "properties": {"error": text(minLength=1)},
         },

@@ -255,38 +255,30 @@ def reply(staff: Staff, ref: str, answer: str | None, answer_file: Path | None, 
     click.echo(m.STAFF_DONE["replied"].format(ref=ref))
 
 
-@click.command(cls=StaffCommand, help=H["close"], short_help=m.STAFF_SHORT_HELP["close"])
-@ref_argument
-@click.option("--reason", default=None, help=H["close.reason"])
-@by_option
-@pass_staff
-def close(staff: Staff, ref: str, reason: str | None, by: str | None) -> None:
-    by, text = actor(by), staff_text(reason, "reason", required=False)
-    act(staff, ref, "closed", by, lambda sub: {"reason": text} if text else {})
-    click.echo(m.STAFF_DONE["closed"].format(ref=ref))
+def one_text_command(
+    name: str, event_type: str, option: str, field: str, *, required: bool, with_deadline: bool = False
+) -> click.Command:
+    """`close`, `reopen`, `note`: ONE event carrying one text staff typed (checked by staff_text), then the done line;
+    `with_deadline`: --holidays too, and the line says when an answer is due again."""
+
+    def run(staff: Staff, ref: str, text: str | None, by: str | None, holidays: Path | None = None) -> None:
+        by, text = actor(by), staff_text(text, field, required=required)
+        cal = staff.calendar(holidays) if with_deadline else None
+        sub = act(staff, ref, event_type, by, lambda sub: {field: text} if text else {})
+        deadline = sub.due(*cal) if cal is not None else None
+        click.echo(m.STAFF_DONE[event_type].format(ref=ref, deadline=deadline))
+
+    text_option = click.option(option, "text", required=required, help=H[f"{name}.{option.removeprefix('--')}"])
+    params = [ref_argument, text_option, *([holidays_option] if with_deadline else []), by_option]
+    command = pass_staff(run)
+    for param in reversed(params):
+        command = param(command)
+    return click.command(name, cls=StaffCommand, help=H[name], short_help=m.STAFF_SHORT_HELP[name])(command)
 
 
-@click.command(cls=StaffCommand, help=H["reopen"], short_help=m.STAFF_SHORT_HELP["reopen"])
-@ref_argument
-@click.option("--reason", required=True, help=H["reopen.reason"])
-@holidays_option
-@by_option
-@pass_staff
-def reopen(staff: Staff, ref: str, reason: str, holidays: Path | None, by: str | None) -> None:
-    by, text, cal = actor(by), staff_text(reason, "reason"), staff.calendar(holidays)
-    sub = act(staff, ref, "reopened", by, lambda sub: {"reason": text})
-    click.echo(m.STAFF_DONE["reopened"].format(ref=ref, deadline=sub.due(*cal)))
-
-
-@click.command(cls=StaffCommand, help=H["note"], short_help=m.STAFF_SHORT_HELP["note"])
-@ref_argument
-@click.option("--text", required=True, help=H["note.text"])
-@by_option
-@pass_staff
-def note(staff: Staff, ref: str, text: str, by: str | None) -> None:
-    by, note_text = actor(by), staff_text(text, "note")
-    act(staff, ref, "noted", by, lambda sub: {"note": note_text})
-    click.echo(m.STAFF_DONE["noted"].format(ref=ref))
+close = one_text_command("close", "closed", "--reason", "reason", required=False)
+reopen = one_text_command("reopen", "reopened", "--reason", "reason", required=True, with_deadline=True)
+note = one_text_command("note", "noted", "--text", "note", required=True)
 
 
 COMMANDS = (list_cases, show, assign, reply, close, reopen, note)
