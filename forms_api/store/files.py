@@ -73,3 +73,28 @@ def has_room(directory: Path, min_free_bytes: int) -> bool:
         os.close(probe)
     disk = os.statvfs(directory)
     return disk.f_bavail * disk.f_frsize >= min_free_bytes
+
+
+def create_private(directory: Path, *paths: Path) -> None:
+    """Create `directory` (0700) and the empty files `paths` in it (0600) where missing, whatever the umask, and make
+    the new entries durable; files that exist are left alone."""
+    if not directory.is_dir():
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.mkdir(directory, 0o700)
+        except FileExistsError:
+            pass
+        else:
+            os.chmod(directory, 0o700)  # whatever the umask
+            fsync_dir(directory.parent)
+    created = False
+    for path in paths:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+        except FileExistsError:
+            continue
+        os.fchmod(fd, 0o600)
+        os.close(fd)
+        created = True
+    if created:
+        fsync_dir(directory)

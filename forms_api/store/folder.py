@@ -43,7 +43,7 @@ from forms_api.cases import State
 from forms_api.store import keys
 from forms_api.store.base import Decision, QueueMissing, QueueUnavailable, T
 from forms_api.store.commit import Call, Hold
-from forms_api.store.files import fsync_dir, has_room, locked, write_atomically
+from forms_api.store.files import create_private, has_room, locked, write_atomically
 from forms_api.store.lines import complete_lines, encode_events, parse_line, read_events
 
 LOG_NAME = "events.jsonl"
@@ -90,31 +90,9 @@ class EventLog:
                 raise QueueMissing(str(self.directory))
             return
         try:
-            self._create()
+            create_private(self.directory, self.lock_path, self.path)
         except OSError as exc:
             raise QueueUnavailable(f"cannot create the event log in {self.directory}: {exc}") from exc
-
-    def _create(self) -> None:
-        if not self.directory.is_dir():
-            self.directory.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.mkdir(self.directory, 0o700)
-            except FileExistsError:
-                pass
-            else:
-                os.chmod(self.directory, 0o700)  # whatever the umask
-                fsync_dir(self.directory.parent)
-        created = False
-        for path in (self.lock_path, self.path):
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
-            except FileExistsError:
-                continue
-            os.fchmod(fd, 0o600)
-            os.close(fd)
-            created = True
-        if created:
-            fsync_dir(self.directory)
 
     @property
     def writable(self) -> bool:
