@@ -20,6 +20,7 @@ from typing import Any
 
 import jsonschema_rs
 import pytest
+from conftest import events, make_app, write_site
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
@@ -29,17 +30,9 @@ from forms_api.settings import ConfigError
 from forms_api.store.folder import EventLog
 from forms_api.store.lines import read_events
 
+pytestmark = pytest.mark.usefixtures("no_forms_environment")
+
 ROOT = Path(__file__).resolve().parent.parent
-SITE_DATA = {
-    "deputies.json": {
-        "deputies": [
-            {"id": "cao-wenjie", "name": "曹文杰", "current": True},
-            {"id": "han-sumei", "name": "韩素梅", "current": True},
-            {"id": "li-former", "name": "李离任", "current": False},
-        ]
-    },
-    "stations.json": {"stations": [{"id": "dongxi-zhan", "name": "东溪代表联络站"}]},
-}
 GOOD = {
     "target": "deputy:cao-wenjie",
     "category": "意见",
@@ -52,31 +45,7 @@ CODE_RE = re.compile(r'id="tracking-code">([A-Za-z0-9_-]{32})<')
 REF_RE = re.compile(r'id="reference">(\d{4}-\d{6})<')
 
 
-# --- helpers shared with test_security.py and test_fuzz.py -----------------------------------------------------------
-def write_site(site: Path) -> Path:
-    """A built site's open data, as much of it as the service reads."""
-    (site / "data").mkdir(parents=True, exist_ok=True)
-    for name, data in SITE_DATA.items():
-        (site / "data" / name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    return site
-
-
-def make_app(tmp_path: Path, **config: Any) -> Flask:
-    """An app on tmp_path/queue and tmp_path/site, rate limits off unless `config` says otherwise."""
-    settings = {
-        "QUEUE_DIR": tmp_path / "queue",
-        "SITE_DIR": write_site(tmp_path / "site"),
-        "RATELIMIT_ENABLED": False,
-        "TESTING": True,
-    }
-    return create_app(settings | config)
-
-
-def events(app: Flask) -> list[dict]:
-    path = Path(app.config["QUEUE_DIR"]) / "events.jsonl"
-    return list(read_events(path)) if path.exists() else []
-
-
+# --- helpers shared with test_security.py ----------------------------------------------------------------------------
 def staff(app: Flask, code: str, event_type: str, **fields: Any) -> dict:
     """Append a staff event as the staff tools would: through the same EventLog, checked by the cases."""
     log = EventLog(Path(app.config["QUEUE_DIR"]))
@@ -91,24 +60,6 @@ def staff(app: Flask, code: str, event_type: str, **fields: Any) -> dict:
 
 
 # --- fixtures ---------------------------------------------------------------------------------------------------------
-@pytest.fixture(autouse=True)
-def no_forms_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The shell's FORMS_* variables must not leak into the tests."""
-    for name in list(os.environ):
-        if name.startswith("FORMS_"):
-            monkeypatch.delenv(name)
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> Flask:
-    return make_app(tmp_path)
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
 def submit(client: FlaskClient, **changes: Any) -> Any:
     body = {k: v for k, v in {**GOOD, **changes}.items() if v is not ...}  # ... drops a field
     return client.post("/api/submissions", data=json.dumps(body), content_type="application/json")

@@ -6,7 +6,6 @@ statistics.
 from __future__ import annotations
 
 import json
-import os
 import re
 import stat
 from datetime import datetime
@@ -15,15 +14,17 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from conftest import events, make_app
 from flask import Flask
 from flask.testing import FlaskClient
-from test_api import events, make_app
 
 from forms_api import cases, messages
 from forms_api.cases import TZ, State, make_evaluation
 from forms_api.staff.cli import main
 from forms_api.store import QueueUnavailable, keys
 from forms_api.store.folder import EventLog
+
+pytestmark = pytest.mark.usefixtures("no_forms_environment")
 
 PHONE = "13912345678"
 GOOD = {
@@ -34,22 +35,6 @@ GOOD = {
     "consent": True,
 }
 TWICE = messages.API_ERRORS["evaluated_twice"]
-
-
-@pytest.fixture(autouse=True)
-def no_forms_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in [name for name in os.environ if name.startswith("FORMS_")]:
-        monkeypatch.delenv(name)
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> Flask:
-    return make_app(tmp_path)
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def evaluate(client: FlaskClient, **changes: Any) -> Any:
