@@ -18,7 +18,7 @@ from forms_api.public.schema import Limits, Targets
 from forms_api.store import QueueUnavailable, Store, open_store
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-FREEZE_GC_EVERY = 1000  # folded events between two gc.freeze() (EventLog): full collections stay a few ms
+FREEZE_GC_EVERY = 1000  # folded events between two gc.freeze() (see the folder store): full collections stay a few ms
 
 
 @dataclass
