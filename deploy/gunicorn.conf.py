@@ -6,7 +6,7 @@ FORMS_RATELIMIT_STORAGE_URI=redis://... (the queue itself is safe with any numbe
 
 Environment: FORMS_BIND (default 127.0.0.1:8001: nginx in front, never exposed directly), FORMS_THREADS (8),
 FORMS_TIMEOUT (30 s), FORMS_ACCESS_LOG (`-` = stdout; empty = off), FORMS_ERROR_LOG (`-` = stderr), and every FORMS_*
-setting of forms_api/config.py.
+setting of forms_api/settings.py.
 
 The access log has no client address, no query string, no referrer or user agent, and tracking codes in paths are
 masked: `[28/Nov/2026:12:00:00 +0800] "POST /api/submissions" 201 71 12ms`.

@@ -1,5 +1,5 @@
-"""`python -m forms_api ...`: the staff tools (forms_api/cli.py)."""
+"""`python -m forms_api ...`: the staff tools (forms_api/staff/cli.py)."""
 
-from forms_api.cli import main
+from forms_api.staff.cli import main
 
 main(prog_name="python -m forms_api")

@@ -10,12 +10,12 @@ from typing import Any
 
 from flask import Flask
 
-from forms_api import config as settings
-from forms_api import security, submissions
+from forms_api import security, settings
+from forms_api.public import api
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """A configured form service; raises config.ConfigError naming every bad setting."""
+    """A configured form service; raises settings.ConfigError naming every bad setting."""
     app = Flask("forms_api", static_folder=None)
     app.config.from_mapping(settings.load(config))
     # Werkzeug applies this to urlencoded bodies too: keep it equal to the body limit, so both give the same 413.
@@ -23,6 +23,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]  # errors in form order
     app.add_template_global(security.csp_nonce, "csp_nonce")
-    submissions.init_app(app)
+    api.init_app(app)
     app.extensions["forms_api.limiter"] = security.init_app(app)  # the rate-limit wrappers hold it weakly
     return app

@@ -5,7 +5,7 @@ Each part of the service keeps its texts in its own section below; add a new sec
 
 from __future__ import annotations
 
-# --- Workflow: statuses, events, ratings and refused transitions (forms_api/workflow.py, forms_api/queue.py) ----------
+# --- Workflow: statuses, events, ratings and refused transitions (forms_api/cases/, forms_api/store/) ----------------
 
 # The five statuses of a submission, in the order of the closed loop.
 STATUS_LABELS = {
@@ -63,8 +63,8 @@ QUEUE_UNAVAILABLE = "系统暂时无法保存，请稍后再试。您的留言�
 # --- end of workflow --------------------------------------------------------------------------------------------------
 
 
-# --- Form service API: field errors, HTTP errors and the service's own HTML pages (forms_api/submissions.py, --------
-# --- forms_api/schema.py, forms_api/security.py, forms_api/templates/) ------------------------------------------------
+# --- Form service API: field errors, HTTP errors and the service's own HTML pages (forms_api/public/, ---------------
+# --- forms_api/security.py, forms_api/templates/) ---------------------------------------------------------------------
 
 # The categories a citizen may choose unless FORMS_CATEGORIES says otherwise; the site's form offers mkdocs.yml's
 # extra.categories, so keep the two the same.
@@ -86,7 +86,7 @@ FIELD_LABELS = {
     "body": "提交内容",
 }
 
-# One message per problem; `{label}` is the field's label, other `{...}` are filled in by forms_api/schema.py.
+# One message per problem; `{label}` is the field's label, other `{...}` are filled in by forms_api/public/schema.py.
 FIELD_ERRORS = {
     "unknown_field": "不支持这一项，请使用网页上的表单提交。",
     "duplicate_field": "{label}只能填写一次。",
@@ -187,7 +187,7 @@ DATE_FORMAT = "{year}年{month}月{day}日"
 # --- end of form service API ------------------------------------------------------------------------------------------
 
 
-# --- Staff tools: `python -m forms_api ...` (forms_api/cli.py, forms_api/export.py) -----------------------------------
+# --- Staff tools: `python -m forms_api ...` (forms_api/staff/) -------------------------------------------------------
 
 # Help texts, by command; options under "<command>.<option>" (or "*.<option>" for an option several commands share).
 STAFF_HELP = {
@@ -289,8 +289,8 @@ STAFF_SHORT_HELP = {
 STAFF_HELP_OPTION = "显示本帮助并退出。"
 
 # click's own texts, by click's English original (its gettext message ids; the staff tools answer them from here, see
-# forms_api/cli.py). Unused `{...}` of an original may be left out. A click upgrade that changes an original makes
-# tests/test_staff_cli.py fail rather than bring back the English.
+# forms_api/staff/group.py). Unused `{...}` of an original may be left out. A click upgrade that changes an original
+# makes tests/test_staff_cli.py fail rather than bring back the English.
 CLICK_USAGE = "用法："
 CLICK_HEADING_COLON = "："
 CLICK_TEXTS = {
@@ -333,6 +333,7 @@ STAFF_ERROR = "错误：{message}"
 STAFF_NOT_FOUND = "找不到编号为 {ref} 的留言，请核对编号（形如 2026-000123）。"
 STAFF_NO_QUEUE = "找不到留言队列 {path}：请用 --queue 或环境变量 FORMS_QUEUE_DIR 指定队列目录。"
 STAFF_QUEUE_UNAVAILABLE = "留言队列无法使用：{reason}"
+STAFF_BAD_SETTING = "设置有误：{reason}"
 STAFF_NO_ACTOR = "无法确定办理人，请用 --by 或环境变量 FORMS_STAFF 指定。"
 STAFF_BAD_ACTOR = "办理人“{by}”不可用：不能为空、不能含控制字符，也不能是 citizen。"
 STAFF_BAD_DATE = "“{value}”不是日期，应形如 2026-12-01。"
@@ -443,8 +444,8 @@ STAFF_LIST_SEPARATOR = "，"
 # --- end of staff tools -----------------------------------------------------------------------------------------------
 
 
-# --- Operations: retention, backup and restore (forms_api/retention.py, forms_api/backup.py; the commands `purge`, --
-# --- `backup` and `restore` in forms_api/cli.py) ----------------------------------------------------------------------
+# --- Operations: retention, backup and restore (forms_api/cases/retention.py, forms_api/store/backup.py; the --------
+# --- commands `purge`, `backup` and `restore` in forms_api/staff/operations.py) ---------------------------------------
 
 OPS_HELP = {
     "purge": (

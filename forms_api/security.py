@@ -22,6 +22,7 @@ from flask_limiter import Limiter
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forms_api import messages
+from forms_api.public.answers import error_response  # the answer's shape (JSON or HTML) is the public API's
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -126,8 +127,6 @@ def check_origin(app: Flask) -> Response | None:
     else:  # old browsers and non-browser clients send no Origin; a browser that says cross-site is refused anyway
         refused = request.headers.get("Sec-Fetch-Site", "").lower() == "cross-site"
     if refused:
-        from forms_api.submissions import error_response  # the answer's shape (JSON or HTML) lives with the endpoints
-
         return error_response(403, messages.API_ERRORS["forbidden_origin"])
     return None
 

@@ -15,6 +15,8 @@ from werkzeug.security import safe_join
 from werkzeug.wrappers import Request, Response
 from werkzeug.wsgi import wrap_file
 
+from forms_api.app import create_app
+
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 
 
@@ -61,8 +63,6 @@ class StaticSite:
 
 def create_site_app(site_dir: str = "site") -> WSGIApp:
     """`gunicorn 'forms_api.site:create_site_app("site")'`: the form service with the built site around it."""
-    from . import create_app
-
     site = Path(site_dir).resolve()
     app = create_app({"SITE_DIR": str(site)} if "FORMS_SITE_DIR" not in os.environ else None)
     return StaticSite(app, site)

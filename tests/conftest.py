@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from forms_api import create_app
+from forms_api.store.lines import read_events
 
 # --- chromium_browser: Debian's headless chromium through Playwright, for tests marked `browser` ----------------------
 # Playwright cannot download its own browsers here; scripts/setup.sh installs /usr/bin/chromium.
@@ -75,3 +83,62 @@ def make_content(tmp_path: Path) -> Callable[..., Path]:
 
 
 # --- end of fixtures_dir, make_content ----------------------------------------------------------------------------
+
+
+# --- the form service: no_forms_environment, app, client (as in Flask's tutorial), and the helpers behind them ------
+SITE_DATA = {
+    "deputies.json": {
+        "deputies": [
+            {"id": "cao-wenjie", "name": "曹文杰", "current": True},
+            {"id": "han-sumei", "name": "韩素梅", "current": True},
+            {"id": "li-former", "name": "李离任", "current": False},
+        ]
+    },
+    "stations.json": {"stations": [{"id": "dongxi-zhan", "name": "东溪代表联络站"}]},
+}
+
+
+def write_site(site: Path) -> Path:
+    """A built site's open data, as much of it as the service reads."""
+    (site / "data").mkdir(parents=True, exist_ok=True)
+    for name, data in SITE_DATA.items():
+        (site / "data" / name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return site
+
+
+def make_app(tmp_path: Path, **config: Any) -> Flask:
+    """An app on tmp_path/queue and tmp_path/site, rate limits off unless `config` says otherwise."""
+    settings = {
+        "QUEUE_DIR": tmp_path / "queue",
+        "SITE_DIR": write_site(tmp_path / "site"),
+        "RATELIMIT_ENABLED": False,
+        "TESTING": True,
+    }
+    return create_app(settings | config)
+
+
+def events(app: Flask) -> list[dict]:
+    """The events in an app's queue, in order."""
+    path = Path(app.config["QUEUE_DIR"]) / "events.jsonl"
+    return list(read_events(path)) if path.exists() else []
+
+
+@pytest.fixture
+def no_forms_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The shell's FORMS_* variables must not leak into the tests (modules of the form service use it throughout)."""
+    for name in [name for name in os.environ if name.startswith("FORMS_")]:
+        monkeypatch.delenv(name)
+    yield
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Flask:
+    return make_app(tmp_path)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+# --- end of the form service's fixtures -------------------------------------------------------------------------------

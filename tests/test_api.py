@@ -20,25 +20,19 @@ from typing import Any
 
 import jsonschema_rs
 import pytest
+from conftest import events, make_app, write_site
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
-from forms_api import create_app, messages, workflow
-from forms_api.config import ConfigError
-from forms_api.queue import EventLog, read_events
+from forms_api import cases, create_app, messages
+from forms_api.settings import ConfigError
+from forms_api.store.folder import EventLog
+from forms_api.store.lines import read_events
+
+pytestmark = pytest.mark.usefixtures("no_forms_environment")
 
 ROOT = Path(__file__).resolve().parent.parent
-SITE_DATA = {
-    "deputies.json": {
-        "deputies": [
-            {"id": "cao-wenjie", "name": "曹文杰", "current": True},
-            {"id": "han-sumei", "name": "韩素梅", "current": True},
-            {"id": "li-former", "name": "李离任", "current": False},
-        ]
-    },
-    "stations.json": {"stations": [{"id": "dongxi-zhan", "name": "东溪代表联络站"}]},
-}
 GOOD = {
     "target": "deputy:cao-wenjie",
     "category": "意见",
@@ -51,63 +45,21 @@ CODE_RE = re.compile(r'id="tracking-code">([A-Za-z0-9_-]{32})<')
 REF_RE = re.compile(r'id="reference">(\d{4}-\d{6})<')
 
 
-# --- helpers shared with test_security.py and test_fuzz.py -----------------------------------------------------------
-def write_site(site: Path) -> Path:
-    """A built site's open data, as much of it as the service reads."""
-    (site / "data").mkdir(parents=True, exist_ok=True)
-    for name, data in SITE_DATA.items():
-        (site / "data" / name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    return site
-
-
-def make_app(tmp_path: Path, **config: Any) -> Flask:
-    """An app on tmp_path/queue and tmp_path/site, rate limits off unless `config` says otherwise."""
-    settings = {
-        "QUEUE_DIR": tmp_path / "queue",
-        "SITE_DIR": write_site(tmp_path / "site"),
-        "RATELIMIT_ENABLED": False,
-        "TESTING": True,
-    }
-    return create_app(settings | config)
-
-
-def events(app: Flask) -> list[dict]:
-    path = Path(app.config["QUEUE_DIR"]) / "events.jsonl"
-    return list(read_events(path)) if path.exists() else []
-
-
+# --- helpers shared with test_security.py ----------------------------------------------------------------------------
 def staff(app: Flask, code: str, event_type: str, **fields: Any) -> dict:
-    """Append a staff event as the staff tools would: through the same EventLog, checked by the workflow."""
+    """Append a staff event as the staff tools would: through the same EventLog, checked by the cases."""
     log = EventLog(Path(app.config["QUEUE_DIR"]))
 
-    def decide(state: workflow.State) -> dict:
+    def decide(state: cases.State) -> dict:
         sub = state.by_code(code)
-        workflow.check(sub, event_type)
+        cases.check(sub, event_type)
         assert sub is not None
-        return workflow.make_event(event_type, sub.ref, "王科员", **fields)
+        return cases.make_event(event_type, sub.ref, "王科员", **fields)
 
     return log.append(decide)[0]
 
 
 # --- fixtures ---------------------------------------------------------------------------------------------------------
-@pytest.fixture(autouse=True)
-def no_forms_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The shell's FORMS_* variables must not leak into the tests."""
-    for name in list(os.environ):
-        if name.startswith("FORMS_"):
-            monkeypatch.delenv(name)
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> Flask:
-    return make_app(tmp_path)
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
 def submit(client: FlaskClient, **changes: Any) -> Any:
     body = {k: v for k, v in {**GOOD, **changes}.items() if v is not ...}  # ... drops a field
     return client.post("/api/submissions", data=json.dumps(body), content_type="application/json")
@@ -131,12 +83,12 @@ def test_submit_json(app: Flask, client: FlaskClient) -> None:
     assert body["status"] == "submitted"
     [event] = events(app)
     assert event["type"] == "submitted"
-    assert event["by"] == workflow.CITIZEN
+    assert event["by"] == cases.CITIZEN
     assert (event["code"], event["ref"]) == (body["tracking_code"], body["reference"])
     assert event["text"] == "路灯坏了一个多月。\n请尽快修好。"
     assert event["phone"] == "13800138000"
     assert (event["name"], event["anonymous"], event["complex"]) == ("李女士", True, False)
-    assert workflow.parse_at(event["at"]).tzinfo is not None
+    assert cases.parse_at(event["at"]).tzinfo is not None
     queue = Path(app.config["QUEUE_DIR"])
     assert (queue / "events.jsonl").stat().st_mode & 0o777 == 0o600
 
@@ -391,15 +343,15 @@ def test_different_submission_is_new(app: Flask, client: FlaskClient, changes: d
 
 
 def test_same_text_after_the_window_is_new(app: Flask, client: FlaskClient) -> None:
-    old = workflow.now() - timedelta(seconds=601)
+    old = cases.now() - timedelta(seconds=601)
     log = EventLog(Path(app.config["QUEUE_DIR"]))
     log.append(
-        lambda state: workflow.make_event(
+        lambda state: cases.make_event(
             "submitted",
             state.next_ref(old.year),
-            workflow.CITIZEN,
+            cases.CITIZEN,
             old,
-            code=workflow.new_code(),
+            code=cases.new_code(),
             target=GOOD["target"],
             category="意见",
             text=GOOD["text"],
@@ -486,7 +438,7 @@ def test_track_form_closed_without_answer(app: Flask, client: FlaskClient) -> No
 
 def test_track_shows_the_deadline_before_assignment(app: Flask, client: FlaskClient) -> None:
     code = submitted(client)
-    due = workflow.deadline_for(workflow.now().date())
+    due = cases.deadline_for(cases.now().date())
     assert client.post("/api/track", json={"code": code}).json["deadline"] == due.isoformat()
     page = client.post("/api/track", data={"code": code}).get_data(as_text=True)
     shown = messages.DATE_FORMAT.format(year=due.year, month=due.month, day=due.day)
@@ -495,7 +447,7 @@ def test_track_shows_the_deadline_before_assignment(app: Flask, client: FlaskCli
 
 def test_track_deadline_counts_the_holidays_file(tmp_path: Path) -> None:
     """FORMS_HOLIDAYS, as the staff tools read it: the next week's working days off, and the Saturday worked."""
-    today = workflow.now().date()
+    today = cases.now().date()
     week = [today + timedelta(days=n) for n in range(1, 8)]
     holidays = [day for day in week if day.weekday() < 5]
     saturday = next(day for day in week if day.weekday() == 5)
@@ -504,8 +456,8 @@ def test_track_deadline_counts_the_holidays_file(tmp_path: Path) -> None:
     calendar.write_text("\n".join(lines) + "\n", encoding="utf-8")
     client = make_app(tmp_path, HOLIDAYS=str(calendar)).test_client()
     code = submitted(client)
-    due = workflow.deadline_for(today, holidays=frozenset(holidays), workdays=frozenset({saturday}))
-    assert due > workflow.deadline_for(today) + timedelta(days=4)  # the week off moved it
+    due = cases.deadline_for(today, holidays=frozenset(holidays), workdays=frozenset({saturday}))
+    assert due > cases.deadline_for(today) + timedelta(days=4)  # the week off moved it
     assert client.post("/api/track", json={"code": code}).json["deadline"] == due.isoformat()
 
 
@@ -544,7 +496,7 @@ def test_rating_flow(app: Flask, client: FlaskClient, by_body: bool) -> None:
     twice = rate(client, code, "不满意", by_body=by_body)
     assert (twice.status_code, twice.json) == (409, {"error": "该答复已评价过，不能重复评价。"})
     rated = [e for e in events(app) if e["type"] == "rated"]
-    assert [(e["rating"], e["comment"], e["by"]) for e in rated] == [("满意", "很快，谢谢。", workflow.CITIZEN)]
+    assert [(e["rating"], e["comment"], e["by"]) for e in rated] == [("满意", "很快，谢谢。", cases.CITIZEN)]
 
 
 def test_unsatisfied_reopens_until_a_new_answer(app: Flask, client: FlaskClient) -> None:

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from forms_api.backup import load
-from forms_api.cli import main
-from forms_api.queue import EventLog
-from forms_api.workflow import make_event, new_code
+from forms_api.cases import make_event, new_code
+from forms_api.staff.cli import main
+from forms_api.store.backup import load
+from forms_api.store.folder import EventLog
 
 FORK = multiprocessing.get_context("fork")
 AT = "2026-11-28T10:00:00+08:00"

@@ -67,7 +67,7 @@ def test_usage_error_exits_2() -> None:
 
 def test_the_staff_tools_chinese_leaves_this_cli_alone() -> None:
     """forms_api's CLI shows click's texts in Chinese only while it runs: this CLI keeps click's English."""
-    from forms_api.cli import main as staff_main
+    from forms_api.staff.cli import main as staff_main
 
     assert CliRunner().invoke(staff_main, ["no-such-command"]).stderr.startswith("用法：")
     code, out, err = run("build", "--no-such-option")

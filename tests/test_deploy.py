@@ -465,7 +465,7 @@ def test_the_environment_file_reads_in_sh_and_holds_no_variable_the_service_call
     """deploy/mashang.env.example, its commented examples switched on, sourced by sh as DEPLOY.md's staff shell does:
     sh accepts every line, and the form service takes every FORMS_* value without a warning (the staff tools' and
     gunicorn's variables included)."""
-    from forms_api import config
+    from forms_api.settings import load
 
     lines = (DEPLOY / "mashang.env.example").read_text(encoding="utf-8").splitlines()
     examples = [line.removeprefix("# ") if line.startswith("# FORMS_") else line for line in lines]
@@ -482,7 +482,7 @@ def test_the_environment_file_reads_in_sh_and_holds_no_variable_the_service_call
     holidays.write_text("- '2026-10-01'\n", encoding="utf-8")
     environ["FORMS_HOLIDAYS"] = str(holidays)
     caplog.set_level(logging.WARNING, logger="forms_api")
-    settings = config.load(environ=environ)
+    settings = load(environ=environ)
     assert settings["RATE_LIMIT"] == "10 per minute;100 per day"
     assert settings["HOLIDAYS"].holidays == {date(2026, 10, 1)}
     assert not [record.getMessage() for record in caplog.records]

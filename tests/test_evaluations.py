@@ -6,7 +6,6 @@ statistics.
 from __future__ import annotations
 
 import json
-import os
 import re
 import stat
 from datetime import datetime
@@ -15,14 +14,17 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from conftest import events, make_app
 from flask import Flask
 from flask.testing import FlaskClient
-from test_api import events, make_app
 
-from forms_api import evaluations, messages, workflow
-from forms_api.cli import main
-from forms_api.queue import EventLog, QueueUnavailable
-from forms_api.workflow import TZ, State, make_evaluation
+from forms_api import cases, messages
+from forms_api.cases import TZ, State, make_evaluation
+from forms_api.staff.cli import main
+from forms_api.store import QueueUnavailable, keys
+from forms_api.store.folder import EventLog
+
+pytestmark = pytest.mark.usefixtures("no_forms_environment")
 
 PHONE = "13912345678"
 GOOD = {
@@ -33,22 +35,6 @@ GOOD = {
     "consent": True,
 }
 TWICE = messages.API_ERRORS["evaluated_twice"]
-
-
-@pytest.fixture(autouse=True)
-def no_forms_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in [name for name in os.environ if name.startswith("FORMS_")]:
-        monkeypatch.delenv(name)
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> Flask:
-    return make_app(tmp_path)
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def evaluate(client: FlaskClient, **changes: Any) -> Any:
@@ -65,7 +51,7 @@ def raw_queue(app: Flask) -> bytes:
 
 
 def this_year() -> int:
-    return workflow.now().year
+    return cases.now().year
 
 
 # --- the endpoint -----------------------------------------------------------------------------------------------------
@@ -76,10 +62,10 @@ def test_evaluate_json(app: Flask, client: FlaskClient) -> None:
     [event] = events(app)
     assert set(event) == {"type", "at", "by", "target", "year", "rating", "comment", "voter"}
     assert (event["type"], event["by"], event["target"]) == ("evaluated", "citizen", "deputy:cao-wenjie")
-    assert event["year"] == this_year() == workflow.parse_at(event["at"]).astimezone(TZ).year
+    assert event["year"] == this_year() == cases.parse_at(event["at"]).astimezone(TZ).year
     assert event["comment"] == GOOD["comment"]
-    key = evaluations.key(queue_dir(app))
-    assert event["voter"] == evaluations.voter(key, PHONE, "deputy:cao-wenjie", this_year())
+    key = keys.key(queue_dir(app))
+    assert event["voter"] == cases.voter(key, PHONE, "deputy:cao-wenjie", this_year())
     assert "ref" not in event
 
 
@@ -106,9 +92,9 @@ def test_last_years_evaluation_does_not_count_this_year(app: Flask, client: Flas
     year, stored the same way, closes it."""
     directory = queue_dir(app)
     EventLog(directory)
-    key = evaluations.key(directory)
+    key = keys.key(directory)
     last = this_year() - 1
-    voter = evaluations.voter(key, PHONE, "deputy:cao-wenjie", last)
+    voter = cases.voter(key, PHONE, "deputy:cao-wenjie", last)
     when = datetime(last, 6, 1, 10, 0, tzinfo=TZ)
     EventLog(directory).append(lambda state: make_evaluation("deputy:cao-wenjie", last, "不满意", voter, when))
 
@@ -131,9 +117,9 @@ def test_the_queue_never_holds_the_phone_number(app: Flask, client: FlaskClient)
 
 
 def test_key_file_is_private_and_made_once(app: Flask, client: FlaskClient) -> None:
-    assert not (queue_dir(app) / evaluations.KEY_NAME).exists()
+    assert not (queue_dir(app) / keys.KEY_NAME).exists()
     evaluate(client)
-    path = queue_dir(app) / evaluations.KEY_NAME
+    path = queue_dir(app) / keys.KEY_NAME
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     text = path.read_text()
     assert re.fullmatch(r"[0-9a-f]{64}\n", text)
@@ -144,13 +130,13 @@ def test_key_file_is_private_and_made_once(app: Flask, client: FlaskClient) -> N
 
 def test_damaged_key_is_503_never_replaced(app: Flask, client: FlaskClient) -> None:
     EventLog(queue_dir(app))
-    path = queue_dir(app) / evaluations.KEY_NAME
+    path = queue_dir(app) / keys.KEY_NAME
     path.write_text("not a key\n")
     response = evaluate(client)
     assert response.status_code == 503
     assert path.read_text() == "not a key\n" and events(app) == []
     with pytest.raises(QueueUnavailable):
-        evaluations.key(queue_dir(app))
+        keys.key(queue_dir(app))
 
 
 def test_form_post_without_javascript(app: Flask, client: FlaskClient) -> None:
@@ -215,7 +201,7 @@ def test_invalid_field(app: Flask, client: FlaskClient, changes: dict, field: st
     assert response.status_code == 400
     assert response.json == {"errors": {field: message}}
     assert events(app) == []
-    assert not (queue_dir(app) / evaluations.KEY_NAME).exists()
+    assert not (queue_dir(app) / keys.KEY_NAME).exists()
 
 
 def test_foreign_origin_refused(app: Flask, client: FlaskClient) -> None:
@@ -235,7 +221,7 @@ def test_rate_limited_in_a_bucket_of_its_own(tmp_path: Path) -> None:
 
 # --- the fold ---------------------------------------------------------------------------------------------------------
 def voter(n: int = 0) -> str:
-    return evaluations.voter(b"k" * 32, f"1390000000{n}", "deputy:zhang-san", 2026)
+    return cases.voter(b"k" * 32, f"1390000000{n}", "deputy:zhang-san", 2026)
 
 
 def test_fold_ignores_a_second_evaluation_by_the_same_voter_and_malformed_ones() -> None:
@@ -277,15 +263,15 @@ def test_make_evaluation_checks_its_fields(args: tuple, problem: str) -> None:
 
 def test_voter_depends_on_phone_deputy_year_and_key() -> None:
     key = b"k" * 32
-    base = evaluations.voter(key, PHONE, "deputy:a", 2026)
+    base = cases.voter(key, PHONE, "deputy:a", 2026)
     others = [
-        evaluations.voter(key, "13912345679", "deputy:a", 2026),
-        evaluations.voter(key, PHONE, "deputy:b", 2026),
-        evaluations.voter(key, PHONE, "deputy:a", 2027),
-        evaluations.voter(b"j" * 32, PHONE, "deputy:a", 2026),
+        cases.voter(key, "13912345679", "deputy:a", 2026),
+        cases.voter(key, PHONE, "deputy:b", 2026),
+        cases.voter(key, PHONE, "deputy:a", 2027),
+        cases.voter(b"j" * 32, PHONE, "deputy:a", 2026),
     ]
     assert re.fullmatch(r"[0-9a-f]{64}", base) and base not in others and len(set(others)) == 4
-    assert base == evaluations.voter(key, PHONE, "deputy:a", 2026)
+    assert base == cases.voter(key, PHONE, "deputy:a", 2026)
 
 
 # --- staff tools: list, export, stats, backup, restore, purge ---------------------------------------------------------
@@ -317,7 +303,7 @@ def test_staff_list_export_and_stats_with_evaluations(mixed: Path, tmp_path: Pat
 
 
 def test_backup_carries_the_key_and_restore_puts_it_back(mixed: Path, tmp_path: Path) -> None:
-    key_text = (mixed / evaluations.KEY_NAME).read_text()
+    key_text = (mixed / keys.KEY_NAME).read_text()
     copy = tmp_path / "backup.jsonl"
     result = cli("--queue", str(mixed), "backup", str(copy))
     assert result.exit_code == 0, result.output
@@ -331,8 +317,8 @@ def test_backup_carries_the_key_and_restore_puts_it_back(mixed: Path, tmp_path: 
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"已用 {copy} 恢复留言队列 {restored}：4 条记录（1 条留言）。\n")
     assert "不含年度评价的密钥" not in result.output
-    assert (restored / evaluations.KEY_NAME).read_text() == key_text
-    assert stat.S_IMODE((restored / evaluations.KEY_NAME).stat().st_mode) == 0o600
+    assert (restored / keys.KEY_NAME).read_text() == key_text
+    assert stat.S_IMODE((restored / keys.KEY_NAME).stat().st_mode) == 0o600
     assert b"evaluations_key" not in (restored / "events.jsonl").read_bytes()
     assert (restored / "events.jsonl").read_bytes() == b"".join(copy.read_bytes().splitlines(keepends=True)[1:])
 

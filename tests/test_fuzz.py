@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from conftest import events, make_app
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -20,7 +21,8 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from test_api import events, make_app
+
+pytestmark = pytest.mark.usefixtures("no_forms_environment")
 
 CHECKS = [
     not_a_server_error,
@@ -31,12 +33,6 @@ CHECKS = [
 ]
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "500"))  # ~6 s; FUZZ_EXAMPLES=10000 for the long run (check 10)
 HTML_CODE = re.compile(r'id="tracking-code">([A-Za-z0-9_-]+)<')
-
-
-@pytest.fixture(autouse=True)
-def no_forms_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in [name for name in os.environ if name.startswith("FORMS_")]:
-        monkeypatch.delenv(name)
 
 
 NEAR_VALID = st.fixed_dictionaries(

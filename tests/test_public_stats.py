@@ -16,11 +16,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from forms_api import evaluations, public_stats
-from forms_api.cli import main
-from forms_api.config import PROJECT_ROOT, resolve_path
-from forms_api.queue import EventLog
-from forms_api.workflow import TZ, check, make_evaluation, make_event, new_code
+from forms_api import cases
+from forms_api.cases import TZ, check, make_evaluation, make_event, new_code
+from forms_api.settings import PROJECT_ROOT, resolve_path
+from forms_api.staff import public_stats
+from forms_api.staff.cli import main
+from forms_api.store.folder import EventLog
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-30"
@@ -73,7 +74,7 @@ class Queue:
 
     def evaluate(self, deputy: str, year: int, when: str, rating: str, phone: str) -> None:
         target = f"deputy:{deputy}"
-        voter = evaluations.voter(KEY, phone, target, year)
+        voter = cases.voter(KEY, phone, target, year)
         comment = next(self.comments)
         self.log.append(lambda state: make_evaluation(target, year, rating, voter, when, comment=comment))
 

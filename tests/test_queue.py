@@ -22,8 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from forms_api.queue import EventLog, QueueUnavailable, encode_events, parse_line, read_events
-from forms_api.workflow import State, WorkflowError, check, make_event, new_code
+from forms_api.cases import State, WorkflowError, check, make_event, new_code
+from forms_api.store import QueueUnavailable
+from forms_api.store.folder import EventLog
+from forms_api.store.lines import encode_events, parse_line, read_events
 
 AT = "2026-11-28T12:00:00+08:00"
 FORK = multiprocessing.get_context("fork")

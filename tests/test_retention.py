@@ -15,10 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 from forms_api import messages
-from forms_api.cli import main
-from forms_api.queue import EventLog
-from forms_api.retention import mask_numbers, mask_text
-from forms_api.workflow import TZ, check, make_event, new_code
+from forms_api.cases import TZ, check, make_event, new_code
+from forms_api.cases.retention import mask_numbers, mask_text
+from forms_api.staff.cli import main
+from forms_api.store.folder import EventLog
 
 FORK = multiprocessing.get_context("fork")
 TODAY = "2026-11-28"

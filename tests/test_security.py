@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import events, make_app
 from flask import Flask
 from flask.testing import FlaskClient
-from test_api import GOOD, events, make_app, staff, submitted
+from test_api import GOOD, staff, submitted
 
 from forms_api import messages
 from forms_api.security import MaskingFilter, mask
+
+pytestmark = pytest.mark.usefixtures("no_forms_environment")
 
 SUBMIT = ("POST", "/api/submissions", GOOD)
 EVALUATION = {"target": "deputy:cao-wenjie", "rating": "满意", "phone": "13900139000", "consent": True}
@@ -28,20 +30,9 @@ SECURITY_HEADERS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def no_forms_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in [name for name in os.environ if name.startswith("FORMS_")]:
-        monkeypatch.delenv(name)
-
-
 @pytest.fixture
 def app(tmp_path: Path) -> Flask:
     return make_app(tmp_path, ALLOWED_ORIGINS="https://daibiao.example.org")
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def call(client: FlaskClient, method: str, path: str, body: dict | None, **kwargs: Any) -> Any:

@@ -21,11 +21,13 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from forms_api import cli, messages
-from forms_api.cli import main
-from forms_api.export import safe_cell
-from forms_api.queue import EventLog, QueueUnavailable, read_events
-from forms_api.workflow import TZ, check, make_event, new_code
+from forms_api import messages, settings
+from forms_api.cases import TZ, check, make_event, new_code
+from forms_api.staff.cli import main
+from forms_api.staff.sheets import safe_cell
+from forms_api.store import QueueUnavailable
+from forms_api.store.folder import EventLog
+from forms_api.store.lines import read_events
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-30"  # a Monday
@@ -108,10 +110,15 @@ def fill(log: EventLog) -> None:
     add(log, "rated", "2026-000005", "citizen", at(27), rating="不满意", comment="没有清理干净")
 
 
+def default_site(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    """Make `path` the default site folder of the settings, which the staff tools and the service share."""
+    monkeypatch.setitem(settings.SETTINGS, "SITE_DIR", (path, settings.resolve_path))
+
+
 @pytest.fixture(autouse=True)
 def no_default_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The project's own site/ (after a `mkdocs build`) must not change what these tests see."""
-    monkeypatch.setattr(cli, "DEFAULT_SITE_DIR", tmp_path / "no-default-site", raising=False)
+    default_site(monkeypatch, tmp_path / "no-default-site")
 
 
 @pytest.fixture
@@ -243,7 +250,7 @@ def test_list_shows_target_names_from_the_site(run, site, monkeypatch):
     assert result.exit_code == 0, result.output
     assert result.stdout == LIST_NAMED
     assert run("list", "--today", TODAY, "--all", env={"FORMS_SITE_DIR": str(site)}).stdout == LIST_NAMED
-    monkeypatch.setattr(cli, "DEFAULT_SITE_DIR", site)  # the service's default, <project>/site
+    default_site(monkeypatch, site)  # the service's default, <project>/site
     assert run("list", "--today", TODAY, "--all").stdout == LIST_NAMED
 
 
@@ -294,11 +301,11 @@ def test_export_gives_target_names_and_ids_last(queue, site, tmp_path):
 def test_site_defaults_like_the_service(run, site, tmp_path, monkeypatch):
     """--site, else FORMS_SITE_DIR (relative to the project folder, as the service reads it), else <project>/site;
     one option, the same for every command that has it."""
-    from forms_api.config import PROJECT_ROOT
+    from forms_api.settings import PROJECT_ROOT
 
     monkeypatch.undo()  # no_default_site's
-    assert cli.DEFAULT_SITE_DIR == PROJECT_ROOT / "site"
-    monkeypatch.setattr(cli, "DEFAULT_SITE_DIR", site)
+    assert settings.SETTINGS["SITE_DIR"][0] == PROJECT_ROOT / "site"  # the staff tools' default is the service's
+    default_site(monkeypatch, site)
     default = run("list", "--today", TODAY, "--station", "qingshi-zhan")
     assert [line[:11] for line in default.stdout.splitlines()[1:-1]] == [
         "2026-000004",
@@ -963,7 +970,7 @@ def test_click_texts_are_click_s_own():
 
 def test_queue_from_the_environment_is_found_like_the_service_finds_it(tmp_path, monkeypatch):
     """A relative FORMS_QUEUE_DIR means the same folder for the staff tools as for the service: the project's."""
-    from forms_api.config import PROJECT_ROOT
+    from forms_api.settings import PROJECT_ROOT
 
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["list"], env={"FORMS_QUEUE_DIR": "var/no-such-queue"})

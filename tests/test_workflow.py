@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from forms_api import messages
-from forms_api.workflow import (
+from forms_api.cases import (
     COMPLEX_DAYS,
     FIRST_ANSWER_DAYS,
     STATUSES,
@@ -294,7 +294,13 @@ def test_check_missing_existing_unknown(sub, event_type, message):
 
 
 def test_check_new_submission():
-    check(None, "submitted")
+    """A reference nobody holds yet may be submitted (the check passes quietly); one already taken is refused."""
+    assert check(None, "submitted") is None
+    state = State()
+    assert state.apply(submitted())
+    with pytest.raises(WorkflowError) as refused:
+        check(state.submissions["2026-000001"], "submitted")
+    assert refused.value.code == "exists"
 
 
 # --- deadlines --------------------------------------------------------------------------------------------------------

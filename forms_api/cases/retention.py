@@ -14,7 +14,7 @@ null, and so does `voter` (the keyed hash standing for the phone number) once th
 can no longer be needed to refuse a second evaluation. Target, year and rating stay: they are the public figures.
 
 The tracking code stays, so the citizen's code still shows status and answer (never personal data, as before).
-Everything else in the log stays byte for byte. The log is rewritten through `EventLog.rewrite` (exclusive lock,
+Everything else in the log stays byte for byte. The staff tools rewrite the log through `Store.rewrite` (exclusive lock,
 temporary file, fsync, os.replace, fsync of the folder), so appends that wait for the lock land in the new file.
 Running it again changes nothing and rewrites nothing. Backups are not touched: see docs/DEPLOY.md (they expire).
 """
@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from forms_api import messages
-from forms_api.queue import LOG_NAME, EventLog, read_events
-from forms_api.workflow import EVALUATED, TZ, State, parse_at
+from forms_api.cases.events import EVALUATED, TZ, parse_at
+from forms_api.cases.fold import State, fold
 
 FREE_TEXT_FIELDS = ("text", "comment", "answer", "note", "reason")
 MARKER = "anonymised"
@@ -115,9 +115,7 @@ def due_refs(state: State, cutoff: date, report: Report) -> set[str]:
 def anonymise(events: list[dict], *, days: int, today: date) -> tuple[list[dict], Report]:
     """The log's events with the personal data of every case closed `days` or more days before `today` removed."""
     report = Report(days=days, cutoff=today - timedelta(days=days))
-    state = State()
-    for event in events:
-        state.apply(event)
+    state = fold(events)
     due = due_refs(state, report.cutoff, report)
     names: dict[str, set[str]] = {}
     for event in events:
@@ -176,22 +174,3 @@ def scrub_evaluation(event: dict, cutoff: date, today: date) -> dict:
     if new.get("voter") is not None and isinstance(year, int) and year < today.year:
         new["voter"] = None
     return new
-
-
-def purge(log: EventLog, *, days: int, today: date, dry_run: bool = False) -> Report:
-    """Anonymise the due cases of `log` (see the module's docstring); with `dry_run` only count them.
-
-    A first lock-free pass decides whether anything is to be done, so that a purge with nothing to do never rewrites
-    the log; the rewrite itself decides again under the exclusive lock, against every append made meanwhile.
-    """
-    _, report = anonymise(list(read_events(log.directory / LOG_NAME)), days=days, today=today)
-    if dry_run or (report.anonymised == 0 and report.evaluations == 0):
-        return report
-
-    def transform(events: list[dict]) -> list[dict]:
-        nonlocal report
-        result, report = anonymise(events, days=days, today=today)
-        return result
-
-    log.rewrite(transform)
-    return report

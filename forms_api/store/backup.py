@@ -1,15 +1,15 @@
 """Backup and restore of the queue, the form service's only state, while the service runs.
 
-- A backup is `EventLog.snapshot`: the log's complete lines copied under the shared lock (so no append is half in it,
+- A backup is `Store.snapshot`: the log's complete lines copied under the shared lock (so no append is half in it,
   and every append acknowledged before it began is in it), written through a temporary file, fsynced, mode 0600.
   It is a JSON Lines file like the log itself: `mashang-queue-YYYYMMDDTHHMMSS.jsonl`.
-- A restore replaces the log with a backup through `EventLog.rewrite`: under the exclusive lock, atomically. It refuses
+- A restore replaces the log with a backup through `Store.rewrite`: under the exclusive lock, atomically. It refuses
   when the queue holds an event the backup does not (the queue is newer: restoring would lose those) unless forced.
   Events are compared by type, ref, time and actor, so a queue anonymised since the backup does not count as newer.
-- The key of the yearly evaluations (forms_api/evaluations.py, `evaluations.key` in the queue folder) travels in the
-  backup as its first line, `{"key": "<hex>", "type": "evaluations_key"}`, so that one file holds everything; a
-  restore puts it back in the queue folder (and never into the log). Without it, this year's evaluations restored from
-  the backup could not be told from new ones by the same phone.
+- The key of the yearly evaluations (`Store.evaluations_key`) travels in the backup as its first line,
+  `{"key": "<hex>", "type": "evaluations_key"}`, so that one file holds everything; a restore puts it back in the
+  store (and never into the log). Without it, this year's evaluations restored from the backup could not be told from
+  new ones by the same phone.
 """
 
 from __future__ import annotations
@@ -21,9 +21,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from forms_api import evaluations, messages
-from forms_api.queue import EventLog, QueueUnavailable, parse_line
-from forms_api.workflow import State
+from forms_api import messages
+from forms_api.cases import fold
+from forms_api.store.base import QueueUnavailable, Store
+from forms_api.store.keys import valid_key
+from forms_api.store.lines import parse_line
 
 PREFIX = "mashang-queue-"
 SUFFIX = ".jsonl"
@@ -47,9 +49,8 @@ class Contents:
 
 
 def contents(events: list[dict]) -> Contents:
-    state = State()
-    for event in events:
-        state.apply(event)
+    """What a list of events holds, for the staff's report of a backup or a restore."""
+    state = fold(events)
     return Contents(events=len(events), submissions=len(state.submissions), evaluations=len(state.evaluations))
 
 
@@ -64,7 +65,7 @@ def split_key(events: list[dict], path: Path) -> tuple[str | None, list[dict]]:
     for number, event in enumerate(events, start=1):
         if event.get("type") != KEY_TYPE:
             rest.append(event)
-        elif key is None and evaluations.valid_key(event.get("key")):
+        elif key is None and valid_key(event.get("key")):
             key = event["key"]
         else:
             raise BackupError(messages.BACKUP_DAMAGED.format(path=path, line=number))
@@ -84,15 +85,15 @@ def target_path(dest: Path, moment: datetime) -> Path:
     return path
 
 
-def backup(log: EventLog, dest: Path, moment: datetime) -> tuple[Path, Contents]:
-    """Snapshot `log` into `dest` (a file, or a folder for a time-stamped file); read it back to count and check it."""
+def backup(store: Store, dest: Path, moment: datetime) -> tuple[Path, Contents]:
+    """Snapshot `store` into `dest` (a file, or a folder for a time-stamped file); read it back to count, check it."""
     path = target_path(Path(dest), moment)
     try:
-        key = evaluations.read_key(log.directory)
+        key = store.evaluations_key(create=False)
     except QueueUnavailable as exc:
         raise BackupError(messages.BACKUP_KEY_UNREADABLE.format(reason=exc)) from exc
     try:
-        log.snapshot(path, prefix=[key_line(key)] if key is not None else [])
+        store.snapshot(path, prefix=[key_line(key)] if key is not None else [])
     except OSError as exc:
         raise BackupError(messages.BACKUP_WRITE_FAILED.format(path=path, reason=exc.strerror or exc)) from exc
     return path, contents(split_key(load(path), path)[1])
@@ -137,10 +138,9 @@ class Restored:
     key_missing: bool = False  # evaluations restored, but no key for them in the backup nor in the queue folder
 
 
-def restore(queue_dir: Path, path: Path, *, force: bool = False) -> Restored:
-    """Replace the queue in `queue_dir` (created if missing) by the backup at `path`; see the module's docstring."""
+def restore(store: Store, path: Path, *, force: bool = False) -> Restored:
+    """Replace the events of `store` by the backup at `path`; see the module's docstring."""
     key, events = split_key(load(path), Path(path))
-    log = EventLog(Path(queue_dir))
     result = Restored(path=Path(path), contents=contents(events), replaced=0, lost=0)
 
     def transform(current: list[dict]) -> list[dict]:
@@ -148,19 +148,19 @@ def restore(queue_dir: Path, path: Path, *, force: bool = False) -> Restored:
         result.replaced, result.lost = len(current), sum(newer.values())
         if newer and not force:
             latest = max((event.get("at") or "" for event in current if _identity(event) in newer), default="")
-            raise NewerQueue(messages.RESTORE_NEWER.format(count=result.lost, latest=latest, queue=queue_dir))
+            raise NewerQueue(messages.RESTORE_NEWER.format(count=result.lost, latest=latest, queue=store.location))
         if key is not None:  # under the log's lock, once the restore is sure to go ahead
             try:
-                evaluations.install_key(Path(queue_dir), key)
+                store.install_evaluations_key(key)
             except OSError as exc:
                 reason = exc.strerror or exc
-                raise BackupError(messages.BACKUP_WRITE_FAILED.format(path=queue_dir, reason=reason)) from exc
+                raise BackupError(messages.BACKUP_WRITE_FAILED.format(path=store.location, reason=reason)) from exc
         return events
 
-    log.rewrite(transform)
+    store.rewrite(transform)
     if key is None and result.contents.evaluations:
         try:
-            result.key_missing = evaluations.read_key(Path(queue_dir)) is None
+            result.key_missing = store.evaluations_key(create=False) is None
         except QueueUnavailable:
             result.key_missing = True
     return result

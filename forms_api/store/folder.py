@@ -1,4 +1,4 @@
-"""The durable event log of the closed loop: an append-only JSON Lines file shared by every process of the service.
+"""The folder store: the event log as an append-only JSON Lines file shared by every process of the service.
 
 Rules (see ../shared/research/reliability.md):
 
@@ -25,178 +25,32 @@ Rules (see ../shared/research/reliability.md):
 - Local file systems only: O_APPEND and flock are not reliable on NFS. Several hosts need another backend (DESIGN.md).
 - Rewrites (archiving, anonymising) go through a temporary file, fsync, `os.replace`, fsync of the folder; every
   EventLog notices the new inode and folds the new file from the start.
+- The key of the yearly evaluations lives beside the log (forms_api/store/keys.py) and travels with its backups.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import gc
-import json
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
 
-from forms_api.workflow import State
+from forms_api.cases import State
+from forms_api.store import keys
+from forms_api.store.base import Decision, QueueMissing, QueueUnavailable, T
+from forms_api.store.commit import Call, Hold
+from forms_api.store.files import create_private, has_room, locked, write_atomically
+from forms_api.store.lines import complete_lines, encode_events, parse_line, read_events
 
 LOG_NAME = "events.jsonl"
 LOCK_NAME = "events.lock"
-_CHUNK = 1 << 20
 # Write errors after which the file is still trustworthy: truncate back and accept writes again later.
 _RECOVERABLE_WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
-
-# JSON leaves these raw with ensure_ascii=False, but str.splitlines() and some tools break lines at them: escape them
-# too (they only ever occur inside JSON strings), so that one event is one line for every reader.
-_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
-
-# One encoder for every append (json.dumps with these options would build a new one each call).
-_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
-
-Decision = dict | list[dict] | None
-T = TypeVar("T")
-
-
-class QueueUnavailable(Exception):
-    """The log cannot be written (disk full, I/O error, failed fsync) or read: the API answers 503."""
-
-
-# --- lines ------------------------------------------------------------------------------------------------------------
-
-
-def encode_events(events: Iterable[dict]) -> bytes:
-    """One compact JSON line per event (UTF-8, sorted keys). ValueError if an event is no dict with a "type"."""
-    lines = []
-    for index, event in enumerate(events):
-        if not isinstance(event, dict) or not isinstance(event.get("type"), str) or not event["type"]:
-            raise ValueError(f"event {index} is not a dict with a non-empty string 'type': {event!r:.200}")
-        try:
-            text = _ENCODER.encode(event)
-            if "\x85" in text or "\u2028" in text or "\u2029" in text:  # rare; translate() is slow on CJK text
-                text = text.translate(_LINE_BREAKS)
-            lines.append(text.encode("utf-8") + b"\n")
-        except (TypeError, ValueError) as exc:  # UnicodeEncodeError (lone surrogates) is a ValueError
-            raise ValueError(f"event {index} ({event['type']}) cannot be stored as JSON: {exc}") from exc
-    return b"".join(lines)
-
-
-def parse_line(line: bytes) -> dict | None:
-    """The event on one line (without its "\\n"), or None if the line is not a JSON object with a string "type"."""
-    try:
-        event = json.loads(line)
-    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-        return None
-    if not isinstance(event, dict) or not isinstance(event.get("type"), str):
-        return None
-    return event
-
-
-def _complete_lines(fd: int, start: int, end: int) -> Iterator[tuple[bytes, int]]:
-    """Each complete line between byte offsets start and end, without its "\\n", with the offset just past it.
-
-    Bytes after the last "\\n" (a torn tail, or a write in progress) are not yielded.
-    """
-    position, line_start, carry = start, start, b""
-    while position < end:
-        chunk = os.pread(fd, min(_CHUNK, end - position), position)
-        if not chunk:
-            break
-        position += len(chunk)
-        *lines, carry = (carry + chunk).split(b"\n")
-        for line in lines:
-            line_start += len(line) + 1
-            yield line, line_start
-
-
-def read_events(path: Path) -> Iterator[dict]:
-    """Every event in a log file, lock-free and tolerant: unparsable lines and a torn last line are skipped.
-
-    Without the lock a reader may stop short of an append in progress; use EventLog.state() for a consistent view.
-    """
-    with open(path, "rb") as file:
-        for line in file:  # binary files split on b"\n" only (not on U+2028 or U+0085 inside a text)
-            if not line.endswith(b"\n"):
-                return
-            event = parse_line(line[:-1])
-            if event is not None:
-                yield event
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_atomically(dest: Path, lines: Iterable[bytes], *, private: bool = True) -> None:
-    """Write `lines` to dest through a temporary file in the same folder: fsync, os.replace, fsync the folder.
-
-    `private`: mode 0600 whatever the umask (an existing file is replaced, so its old permissions do not carry over).
-    """
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600 if private else 0o666)
-    try:
-        if private:
-            os.fchmod(fd, 0o600)
-        with open(fd, "wb", closefd=False) as file:
-            for line in lines:
-                file.write(line)
-        os.fsync(fd)
-        os.close(fd)
-        fd = -1
-        os.replace(tmp, dest)
-    except BaseException:
-        if fd >= 0:
-            os.close(fd)
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(dest.parent)
-
-
-# --- the log ----------------------------------------------------------------------------------------------------------
-
-
-class _Call:
-    """One `append` waiting for its group's commit: its decide, then either the stored events or the error.
-
-    A call that finds a leader at work parks on `wake` (a lock it holds); a leader releases it once the call's
-    outcome is settled, or to hand it the lead (`lead` set) for the calls that queued meanwhile.
-    """
-
-    __slots__ = ("decide", "wake", "lead", "settled", "stored", "error", "payload")
-
-    def __init__(self, decide: Callable[[State], Decision]) -> None:
-        self.decide = decide
-        self.wake: threading.Lock | None = None
-        self.lead = False
-        self.settled = False  # stored or error is final
-        self.stored: list[dict] = []
-        self.error: BaseException | None = None
-        self.payload = b""  # its events as lines, once decided
-
-    def fail(self, error: BaseException) -> None:
-        self.stored, self.error, self.settled = [], error, True
-
-
-class _Hold:
-    """`with log._hold():` takes the log's re-entrant mutex and records the holding thread (restored on exit)."""
-
-    __slots__ = ("log", "outer")
-
-    def __init__(self, log: EventLog) -> None:
-        self.log = log
-
-    def __enter__(self) -> None:
-        self.log._mutex.acquire()
-        self.outer, self.log._holder = self.log._holder, threading.get_ident()
-
-    def __exit__(self, *exc: object) -> None:
-        self.log._holder = self.outer
-        self.log._mutex.release()
+HEALTH_MIN_FREE_BYTES = 16 * 1024  # a submission of MAX_TEXT characters is at most ~9 KB on disk
 
 
 class EventLog:
@@ -212,7 +66,7 @@ class EventLog:
     frozen parts are still freed by reference counting when a rewrite replaces it.
     """
 
-    def __init__(self, directory: Path, *, fsync: bool = True, freeze_gc_every: int = 0) -> None:
+    def __init__(self, directory: Path, *, fsync: bool = True, freeze_gc_every: int = 0, create: bool = True) -> None:
         self.directory = Path(directory)
         self.path = self.directory / LOG_NAME
         self.lock_path = self.directory / LOCK_NAME
@@ -228,35 +82,17 @@ class EventLog:
         self._file_id: tuple[int, int] | None = None
         # group commit: calls waiting for a leader, whether one is committing, and one-at-a-time after a failed write
         self._calls = threading.Lock()
-        self._waiting: list[_Call] = []
+        self._waiting: list[Call] = []
         self._leading = False
         self._singly = False
+        if not create:
+            if not self.path.is_file():  # creating it would hide a mistyped folder behind an empty queue
+                raise QueueMissing(str(self.directory))
+            return
         try:
-            self._create()
+            create_private(self.directory, self.lock_path, self.path)
         except OSError as exc:
             raise QueueUnavailable(f"cannot create the event log in {self.directory}: {exc}") from exc
-
-    def _create(self) -> None:
-        if not self.directory.is_dir():
-            self.directory.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.mkdir(self.directory, 0o700)
-            except FileExistsError:
-                pass
-            else:
-                os.chmod(self.directory, 0o700)  # whatever the umask
-                _fsync_dir(self.directory.parent)
-        created = False
-        for path in (self.lock_path, self.path):
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
-            except FileExistsError:
-                continue
-            os.fchmod(fd, 0o600)
-            os.close(fd)
-            created = True
-        if created:
-            _fsync_dir(self.directory)
 
     @property
     def writable(self) -> bool:
@@ -267,27 +103,34 @@ class EventLog:
     def failure(self) -> str | None:
         return self._failure
 
-    def _hold(self) -> _Hold:
-        """This process's exclusive access to the state (re-entrant), remembering which thread holds it."""
-        return _Hold(self)
+    @property
+    def location(self) -> str:
+        return str(self.directory)
 
-    @contextmanager
-    def _locked(self, operation: int, data_flags: int) -> Iterator[int]:
-        """Hold the sidecar flock (LOCK_SH or LOCK_EX) and yield a fresh descriptor of the data file.
+    def scan(self) -> Iterator[dict]:
+        """Every event without taking the lock (the folder may sit on a read-only mount): complete lines only."""
+        return read_events(self.path)
 
-        Both are opened per call: a descriptor inherited through fork() would share its flock with the parent, and a
-        data descriptor kept open would miss a rewrite's new file.
-        """
-        lock_fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    def healthy(self) -> bool:
+        """Writable, the folder takes a probe file now, and there is room for one more of the largest records."""
         try:
-            fcntl.flock(lock_fd, operation)
-            fd = os.open(self.path, data_flags | os.O_CREAT | os.O_CLOEXEC, 0o600)
-            try:
-                yield fd
-            finally:
-                os.close(fd)
-        finally:
-            os.close(lock_fd)  # releases the flock
+            return self.writable and has_room(self.directory, HEALTH_MIN_FREE_BYTES)
+        except OSError:
+            return False
+
+    def evaluations_key(self, *, create: bool = True) -> str | None:
+        return keys.key(self.directory).hex() if create else keys.read_key(self.directory)
+
+    def install_evaluations_key(self, text: str) -> None:
+        keys.install_key(self.directory, text)
+
+    def _hold(self) -> Hold:
+        """This process's exclusive access to the state (re-entrant), remembering which thread holds it."""
+        return Hold(self)
+
+    def _locked(self, operation: int, data_flags: int) -> contextlib.AbstractContextManager[int]:
+        """The sidecar flock held and a fresh descriptor of the data file (files.locked)."""
+        return locked(self.lock_path, self.path, operation, data_flags)
 
     def _catch_up(self, fd: int) -> int:
         """Fold the complete lines appended since the last read; return the file's size."""
@@ -297,7 +140,7 @@ class EventLog:
             self._state, self._offset, self._file_id = State(), 0, file_id
         elif stat.st_size == self._offset:  # nothing new (the usual case for a lone writer)
             return stat.st_size
-        for line, end in _complete_lines(fd, self._offset, stat.st_size):
+        for line, end in complete_lines(fd, self._offset, stat.st_size):
             self._fold(line)
             self._offset = end
         return stat.st_size
@@ -347,7 +190,7 @@ class EventLog:
         if self._holder == threading.get_ident() and self._deciding != threading.get_ident():
             raise RuntimeError("append must not be called from inside query, snapshot or rewrite")
         self._check_writable()
-        call = _Call(decide)
+        call = Call(decide)
         with self._calls:
             if self._leading:  # park until a leader has committed this call, or hands it the lead
                 call.wake = threading.Lock()
@@ -363,7 +206,7 @@ class EventLog:
             raise call.error
         return call.stored
 
-    def _lead(self, call: _Call) -> None:
+    def _lead(self, call: Call) -> None:
         """Commit every queued call as one group (this one included), wake each, and pass the lead on to the first
         call that queued meanwhile (or give it up). One wake-up per parked call, none for a call that found no
         leader."""
@@ -396,7 +239,7 @@ class EventLog:
             gc.collect()  # what is garbage now is freed, not frozen
             gc.freeze()
 
-    def _commit(self, calls: list[_Call]) -> None:
+    def _commit(self, calls: list[Call]) -> None:
         """Lead one group: decide, write and fsync the queued calls under the exclusive lock; record each outcome."""
         with self._hold():
             try:
@@ -415,7 +258,7 @@ class EventLog:
                     if not call.settled:
                         call.fail(exc)
 
-    def _commit_group(self, fd: int, group: list[_Call], size: int) -> int:
+    def _commit_group(self, fd: int, group: list[Call], size: int) -> int:
         """Decide each call in order, write the group in one os.write, fsync once; return the file's new size.
 
         Every call but the last has its events folded before the next one decides ("ahead"); if the write or the
@@ -426,7 +269,7 @@ class EventLog:
             for call in group:
                 call.fail(QueueUnavailable(self._failure))
             return size
-        members: list[_Call] = []
+        members: list[Call] = []
         ahead = False
         try:
             for index, call in enumerate(group):
@@ -532,7 +375,7 @@ class EventLog:
         def lines(fd: int, size: int) -> Iterator[bytes]:
             nonlocal count
             yield from prefix
-            for line, _ in _complete_lines(fd, 0, size):
+            for line, _ in complete_lines(fd, 0, size):
                 count += parse_line(line) is not None
                 yield line + b"\n"
 
@@ -551,7 +394,7 @@ class EventLog:
             with self._locked(fcntl.LOCK_EX, os.O_RDONLY) as fd:
                 size = os.fstat(fd).st_size
                 events, whole = [], 0
-                for line, end in _complete_lines(fd, 0, size):
+                for line, end in complete_lines(fd, 0, size):
                     if (event := parse_line(line)) is not None:
                         events.append(event)
                     whole = end

@@ -10,14 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from forms_api import messages, workflow
-from forms_api.schema import DEPUTY_PATTERN, TARGET_PATTERN
+from forms_api import cases, messages
+from forms_api.public.schema import DEPUTY_PATTERN, TARGET_PATTERN
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 HTML = "text/html"
 EXAMPLE_CODE = "n3Zb0Xh2cQe8V1sYk5TqLwA9fJ4uGmRp"
 EXAMPLE_TARGET = "deputy:cao-wenjie"
+CLOSED = {"type": "object", "additionalProperties": False}  # as the service: an unknown field is refused
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -69,8 +70,7 @@ def _schemas(config: Mapping[str, Any]) -> dict[str, Any]:
     nullable_text = {"type": ["string", "null"]}
     return {
         "Submission": {
-            "type": "object",
-            "additionalProperties": False,
+            **CLOSED,
             "required": ["target", "category", "text", "phone", "consent"],
             "properties": {
                 "target": text(pattern=TARGET_PATTERN, description="deputy:<id> (a current deputy) or station:<id>"),
@@ -96,24 +96,21 @@ def _schemas(config: Mapping[str, Any]) -> dict[str, Any]:
             },
         },
         "Receipt": {
-            "type": "object",
-            "additionalProperties": False,
+            **CLOSED,
             "required": ["tracking_code", "reference", "status"],
             "properties": {
                 "tracking_code": text(minLength=22, description="secret: shows the status, allows rating"),
-                "reference": text(pattern=workflow.REF_RE.pattern, description="for phone calls"),
-                "status": {"type": "string", "enum": list(workflow.STATUSES)},
+                "reference": text(pattern=cases.REF_RE.pattern, description="for phone calls"),
+                "status": {"type": "string", "enum": list(cases.STATUSES)},
             },
         },
         "Lookup": {
-            "type": "object",
-            "additionalProperties": False,
+            **CLOSED,
             "required": ["code"],
             "properties": {"code": text(minLength=1)},
         },
         "Rating": {
-            "type": "object",
-            "additionalProperties": False,
+            **CLOSED,
             "required": ["rating"],
             "properties": {
                 "rating": {"type": "string", "enum": list(messages.RATINGS), "description": "不满意 reopens"},
@@ -121,8 +118,7 @@ def _schemas(config: Mapping[str, Any]) -> dict[str, Any]:
             },
         },
         "RatingWithCode": {
-            "type": "object",
-            "additionalProperties": False,
+            **CLOSED,
             "required": ["code", "rating"],
             "properties": {
                 "code": text(minLength=1),
@@ -131,8 +127,7 @@ def _schemas(config: Mapping[str, Any]) -> dict[str, Any]:
             },
         },
         "Evaluation": {
-            "type": "object",
-            "additionalProperties": False,
+            **CLOSED,
             "required": ["target", "rating", "phone", "consent"],
             "properties": {
                 "target": text(pattern=DEPUTY_PATTERN, description="deputy:<id> of a current deputy"),
@@ -152,8 +147,7 @@ def _schemas(config: Mapping[str, Any]) -> dict[str, Any]:
             },
         },
         "EvaluationReceipt": {
-            "type": "object",
-            "additionalProperties": False,
+            **CLOSED,
             "required": ["target", "year", "rating"],
             "properties": {
                 "target": text(pattern=DEPUTY_PATTERN),
@@ -183,8 +177,8 @@ def _schemas(config: Mapping[str, Any]) -> dict[str, Any]:
             ],
             "additionalProperties": False,
             "properties": {
-                "reference": text(pattern=workflow.REF_RE.pattern),
-                "status": {"type": "string", "enum": list(workflow.STATUSES)},
+                "reference": text(pattern=cases.REF_RE.pattern),
+                "status": {"type": "string", "enum": list(cases.STATUSES)},
                 "status_label": text(),
                 "category": text(),
                 "target": text(),
@@ -193,7 +187,7 @@ def _schemas(config: Mapping[str, Any]) -> dict[str, Any]:
                     "type": ["object", "null"],
                     "required": ["kind", "kind_label", "name"],
                     "properties": {
-                        "kind": {"type": "string", "enum": list(workflow.ASSIGNEE_KINDS)},
+                        "kind": {"type": "string", "enum": list(cases.ASSIGNEE_KINDS)},
                         "kind_label": text(),
                         "name": nullable_text,
                     },
@@ -212,7 +206,7 @@ def _schemas(config: Mapping[str, Any]) -> dict[str, Any]:
                         "required": ["at", "type", "label"],
                         "properties": {
                             "at": text(format="date-time"),
-                            "type": {"type": "string", "enum": list(workflow.EVENT_TYPES)},
+                            "type": {"type": "string", "enum": list(cases.EVENT_TYPES)},
                             "label": text(),
                         },
                     },
@@ -220,22 +214,19 @@ def _schemas(config: Mapping[str, Any]) -> dict[str, Any]:
             },
         },
         "Health": {
-            "type": "object",
-            "additionalProperties": False,
+            **CLOSED,
             "required": ["status"],
             "properties": {"status": {"type": "string", "enum": ["ok", "degraded"]}},
         },
         "Errors": {
-            "type": "object",
-            "additionalProperties": False,
+            **CLOSED,
             "required": ["errors"],
             "properties": {
                 "errors": {"type": "object", "additionalProperties": {"type": "string"}, "minProperties": 1}
             },
         },
         "Error": {
-            "type": "object",
-            "additionalProperties": False,
+            **CLOSED,
             "required": ["error"],
             "properties": {"error": text(minLength=1)},
         },

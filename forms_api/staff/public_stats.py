@@ -25,7 +25,7 @@ The file holds no personal data: only ids, counts, medians and the date it was m
 - Every deputy or station that received a message, and every deputy evaluated, is listed; ids in sorted order.
 - received: messages to that deputy or station (all of them, whatever their status, anonymised ones too).
 - answered: of those, the ones with at least one reply. answered_in_time: the first reply came on or before the
-  deadline in force at that moment (`export.first_answer`: the deadline set when assigned, else 5 working days, 10 for
+  deadline in force at that moment (`cases.first_answer`: the deadline set when assigned, else 5 working days, 10 for
   a complex case, from the message or its last reopening; working days with the holidays file's calendar).
 - median_days_to_answer: the median time from a message to its first reply, in calendar days (24 hours each, not
   working days, fractions kept: the staff's `stats` gives the same figure), rounded half up to one decimal; null when
@@ -50,22 +50,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from forms_api.export import NO_HOLIDAYS, Calendar, first_answer
-from forms_api.queue import read_events, write_atomically
-from forms_api.workflow import RATINGS, TARGET_RE, TZ, Evaluation, State, Submission
+from forms_api.cases import NO_HOLIDAYS, RATINGS, TARGET_RE, TZ, Calendar, Evaluation, State, Submission, first_answer
+from forms_api.store.files import write_atomically
 
 FORMAT = 1
 DEFAULT_PATH = "var/public/stats.json"
 MIN_SUBMISSIONS = 5
 RATING_KEYS = dict(zip(RATINGS, ("satisfied", "basically_satisfied", "dissatisfied"), strict=True))
-
-
-def read_state(log_path: Path) -> State:
-    """The log folded without taking its lock (the file may sit on a read-only mount): complete lines only."""
-    state = State()
-    for event in read_events(log_path):
-        state.apply(event)
-    return state
 
 
 def median_days(days: list[float]) -> float | None:

@@ -1,4 +1,5 @@
-"""The form service's configuration: defaults < `FORMS_*` environment variables < the mapping given to `create_app`.
+"""The settings of the form service and of every staff tool, through one loader: defaults < `FORMS_*` environment
+variables < the mapping given to `create_app` (or the staff tools' options).
 
 Every key below can be set as an environment variable with the prefix `FORMS_` (`FORMS_QUEUE_DIR=/srv/forms/queue`)
 or passed to `create_app({"QUEUE_DIR": ...})`. Values from the environment are text and are parsed by type; values
@@ -48,7 +49,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -56,7 +57,7 @@ from urllib.parse import urlsplit
 from limits import parse_many
 
 from forms_api import messages
-from forms_api.export import NO_HOLIDAYS, Calendar, parse_calendar
+from forms_api.cases.calendar import NO_HOLIDAYS, Calendar, parse_calendar
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "FORMS_"
@@ -71,7 +72,22 @@ logger = logging.getLogger("forms_api")
 
 
 class ConfigError(ValueError):
-    """One or more configuration values are wrong; the message lists each, one a line."""
+    """One or more configuration values are wrong; the message lists each, one a line.
+
+    `problems` maps each bad key to its error, for a tool that words it for its own users (the staff tools)."""
+
+    def __init__(self, message: str, problems: Mapping[str, ValueError]) -> None:
+        super().__init__(message)
+        self.problems = dict(problems)
+
+
+class HolidaysFileError(ValueError):
+    """The holidays file cannot be read (`unreadable`) or is not one; `reason` says why (in Chinese when it is the
+    file's content)."""
+
+    def __init__(self, message: str, path: Path, reason: object, *, unreadable: bool) -> None:
+        super().__init__(message)
+        self.path, self.reason, self.unreadable = path, reason, unreadable
 
 
 DEFAULT_QUEUE_DIR = "var/queue"
@@ -178,9 +194,12 @@ def _holidays(value: Any) -> Calendar:
     try:
         return parse_calendar(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise ValueError(f"cannot read the holidays file {path}: {getattr(exc, 'strerror', None) or exc}") from None
+        reason = getattr(exc, "strerror", None) or exc
+        raise HolidaysFileError(
+            f"cannot read the holidays file {path}: {reason}", path, reason, unreadable=True
+        ) from None
     except ValueError as exc:
-        raise ValueError(f"{path} is no holidays file: {exc}") from None
+        raise HolidaysFileError(f"{path} is no holidays file: {exc}", path, exc, unreadable=False) from None
 
 
 # key -> (default, parser)
@@ -211,15 +230,30 @@ FIXED = {
 }
 
 
-def load(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """The effective configuration; raises ConfigError naming every bad value (and where it came from)."""
+def load(
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    *,
+    keys: Collection[str] | None = None,
+    names: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The effective configuration; raises ConfigError naming every bad value (and where it came from).
+
+    `keys`: only these settings (a staff tool needs a few, and must not fail on the service's others), without the
+    warning about unknown variables, which is the service's. `names`: how to name an override in an error (a staff
+    tool's option, `--queue`), else `config['KEY']`.
+    """
     environ = os.environ if environ is None else environ
     overrides = dict(overrides or {})
-    config: dict[str, Any] = dict(FIXED)
+    names = names or {}
+    config: dict[str, Any] = dict(FIXED) if keys is None else {}
+    problems: dict[str, ValueError] = {}
     errors: list[str] = []
     for key, (default, parse) in SETTINGS.items():
+        if keys is not None and key not in keys:
+            continue
         if key in overrides:
-            source, raw = f"config[{key!r}]", overrides[key]
+            source, raw = names.get(key, f"config[{key!r}]"), overrides[key]
         elif ENV_PREFIX + key in environ:
             source, raw = ENV_PREFIX + key, environ[ENV_PREFIX + key]
         else:
@@ -228,11 +262,14 @@ def load(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] 
         try:
             config[key] = parse(raw)
         except ValueError as error:
+            problems[key] = error
             errors.append(f"{source}: {error} (got {raw!r})")
-    if not errors and config["MIN_TEXT"] > config["MAX_TEXT"]:
+    if not errors and keys is None and config["MIN_TEXT"] > config["MAX_TEXT"]:
         errors.append(f"MIN_TEXT ({config['MIN_TEXT']}) is larger than MAX_TEXT ({config['MAX_TEXT']})")
     if errors:
-        raise ConfigError("invalid form service configuration:\n" + "\n".join(errors))
+        raise ConfigError("invalid form service configuration:\n" + "\n".join(errors), problems)
+    if keys is not None:
+        return config
     for key, value in overrides.items():  # Flask's own keys (TESTING, ...) pass through untouched
         if key not in SETTINGS:
             config[key] = value
@@ -244,3 +281,9 @@ def load(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] 
     if unknown:
         logger.warning("ignoring unknown environment variables: %s", ", ".join(unknown))
     return config
+
+
+def given(key: str, overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> bool:
+    """Whether `key` was set (an override or its variable) rather than left at its default."""
+    environ = os.environ if environ is None else environ
+    return key in (overrides or {}) or ENV_PREFIX + key in environ

@@ -1,0 +1,150 @@
+"""A submission and a yearly evaluation as the fold of their events leaves them, and what a tracking code shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from forms_api import messages
+from forms_api.cases.calendar import deadline_for
+from forms_api.cases.events import AWAITING_ANSWER, TZ, parse_at
+
+
+@dataclass
+class Submission:
+    """The fold of one submission's events. Personal data (code, text, name, phone) stays out of repr()."""
+
+    ref: str
+    code: str = field(repr=False)
+    target: str
+    category: str
+    text: str = field(repr=False)
+    submitted_at: datetime
+    name: str | None = field(default=None, repr=False)
+    phone: str = field(default="", repr=False)
+    anonymous: bool = False
+    status: str = "submitted"
+    assignee_kind: str | None = None
+    assignee: str | None = None
+    deadline: date | None = None
+    complex: bool = False
+    answer: str | None = None
+    replied_at: datetime | None = None
+    closed_at: datetime | None = None
+    close_reason: str | None = None
+    reopened_at: datetime | None = None
+    rating: str | None = None
+    rating_comment: str | None = field(default=None, repr=False)
+    rated_at: datetime | None = None
+    notes: list[dict] = field(default_factory=list, repr=False)
+    history: list[dict] = field(default_factory=list, repr=False)
+
+    @property
+    def open(self) -> bool:
+        return self.status != "closed"
+
+    @property
+    def status_label(self) -> str:
+        return messages.STATUS_LABELS[self.status]
+
+    def due(self, holidays: frozenset[date] = frozenset(), workdays: frozenset[date] = frozenset()) -> date | None:
+        """When an answer is due: the assigned deadline, else 5 (10 if complex) working days after the submission or
+        the last reopening; None when no answer is awaited (replied or closed)."""
+        if self.status not in AWAITING_ANSWER:
+            return None
+        if self.deadline is not None:
+            return self.deadline
+        start = (self.reopened_at or self.submitted_at).date()
+        return deadline_for(start, complex=self.complex, holidays=holidays, workdays=workdays)
+
+    def overdue(
+        self, today: date, holidays: frozenset[date] = frozenset(), workdays: frozenset[date] = frozenset()
+    ) -> bool:
+        """Awaiting an answer and past its due day (an unassigned one counts from the first-answer deadline)."""
+        due = self.due(holidays, workdays)
+        return due is not None and today > due
+
+    def public_view(self, holidays: frozenset[date] = frozenset(), workdays: frozenset[date] = frozenset()) -> dict:
+        """What the tracking code shows: status, dates and the public answer; never name, phone, the citizen's text,
+        the rating comment, internal notes or staff names.
+
+        The deadline is the one staff see in `list`: when an answer is due (`due`, so also for a case not assigned yet
+        or reopened), else the one a replied or closed case had; pass the holidays calendar to count as staff do."""
+
+        def iso(moment: datetime | date | None) -> str | None:
+            return moment.isoformat() if moment is not None else None
+
+        handled_by = None
+        if self.assignee_kind is not None:
+            name = self.assignee
+            if self.assignee_kind == "hotline" and name == messages.STAFF_HOTLINE_NUMBER:
+                name = None  # "12345热线" says it all; not "12345热线：12345"
+            handled_by = {
+                "kind": self.assignee_kind,
+                "kind_label": messages.ASSIGNEE_KIND_LABELS.get(self.assignee_kind, self.assignee_kind),
+                "name": name,
+            }
+        timeline = [
+            {"at": event["at"], "type": event["type"], "label": messages.EVENT_LABELS[event["type"]]}
+            for event in self.history
+            if event["type"] != "noted"
+        ]
+        return {
+            "reference": self.ref,
+            "status": self.status,
+            "status_label": self.status_label,
+            "category": self.category,
+            "target": self.target,
+            "submitted_at": iso(self.submitted_at),
+            "handled_by": handled_by,
+            "deadline": iso(self.due(holidays, workdays) or self.deadline),
+            "answer": self.answer,
+            "replied_at": iso(self.replied_at),
+            "closed_at": iso(self.closed_at),
+            "rating": self.rating,
+            "rated_at": iso(self.rated_at),
+            "can_rate": rating_refusal(self) is None,
+            "timeline": timeline,
+        }
+
+
+@dataclass
+class Evaluation:
+    """One constituent's yearly evaluation of a deputy; the comment and the voter hash stay out of repr()."""
+
+    target: str
+    year: int
+    rating: str
+    at: datetime
+    comment: str | None = field(default=None, repr=False)
+    voter: str | None = field(default=None, repr=False)  # None once retention dropped it
+
+
+def rating_refusal(sub: Submission) -> str | None:
+    """Why `sub` cannot be rated now (a key of messages.WORKFLOW_ERRORS), or None: the status page and check agree."""
+    if sub.status == "reopened":
+        return "rate_reopened"
+    if sub.answer is None or sub.status not in ("replied", "closed"):
+        return "rate_no_answer"
+    if sub.rating is not None:
+        return "rate_twice"
+    return None
+
+
+def first_answer(
+    sub: Submission, holidays: frozenset[date] = frozenset(), workdays: frozenset[date] = frozenset()
+) -> tuple[datetime, date] | None:
+    """When a case was first answered and the deadline in force then, replayed from its history; None if never."""
+    start = sub.submitted_at.astimezone(TZ).date()
+    deadline: date | None = None
+    complex_case = bool(sub.history[0].get("complex", False)) if sub.history else False
+    for event in sub.history:
+        at = parse_at(event["at"])
+        if event["type"] == "assigned":
+            deadline, complex_case = date.fromisoformat(event["deadline"]), bool(event.get("complex", False))
+        elif event["type"] == "reopened" or (event["type"] == "rated" and event["rating"] == messages.RATING_REOPENS):
+            deadline, start = None, at.astimezone(TZ).date()
+        elif event["type"] == "replied":
+            due = deadline or deadline_for(start, complex=complex_case, holidays=holidays, workdays=workdays)
+            return at, due
+    return None

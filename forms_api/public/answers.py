@@ -1,0 +1,189 @@
+"""How the public API reads a request and answers it, for both kinds of client:
+
+- JSON (the site's JavaScript): JSON in, JSON out.
+- The plain HTML form, JavaScript off (`application/x-www-form-urlencoded`): the same checks, and the answer is a small
+  server-rendered HTML page instead of JSON: the receipt with the reference and tracking code (201), the status page
+  with a rating form (track and rating), or the list of what to correct (400). No redirect: a tracking code must not
+  travel in a URL (ASVS 14.2.1), and a reload of the receipt re-posts the same text, which the duplicate window
+  answers with the same code instead of a second record.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any, NamedTuple, TypeVar
+
+from flask import Response, current_app, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, UnsupportedMediaType
+
+from forms_api import messages
+from forms_api.public.schema import TargetsUnavailable
+from forms_api.public.service import service
+from forms_api.store import QueueUnavailable
+
+log = logging.getLogger("forms_api")
+FORM = "application/x-www-form-urlencoded"
+JSON = "application/json"
+Checked = TypeVar("Checked")
+
+
+# --- request bodies ---------------------------------------------------------------------------------------------------
+class Body(NamedTuple):
+    data: dict[str, Any]
+    form: bool
+    repeated: frozenset[str]
+
+
+class BodyInvalid(Exception):
+    """The body is not a JSON object (or not parseable at all): one 400 for the whole body."""
+
+
+def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def read_raw_body() -> bytes:
+    """The whole body, or 413. Werkzeug stops a body without Content-Length (chunked) at MAX_CONTENT_LENGTH
+    *silently*: a body that reaches the limit is refused here, rather than parsed cut short."""
+    raw = request.get_data(cache=True)  # raises 413 itself when Content-Length says too much
+    if request.content_length is None and len(raw) >= current_app.config["MAX_CONTENT_LENGTH"]:
+        raise RequestEntityTooLarge()
+    return raw
+
+
+def read_body() -> Body:
+    """The fields of a JSON object or of an urlencoded form; 415 for anything else, 413 when too large."""
+    if request.mimetype not in {JSON, FORM}:
+        raise UnsupportedMediaType()
+    raw = read_raw_body()
+    if request.mimetype == JSON:
+        try:
+            data = json.loads(raw, object_pairs_hook=_object_without_duplicates)
+        except (ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError, duplicate keys, huge ints
+            raise BodyInvalid() from None
+        if not isinstance(data, dict):
+            raise BodyInvalid()
+        return Body(data, False, frozenset())
+    form = request.form  # parsed from the cached body
+    repeated = frozenset(key for key, values in form.lists() if len(values) > 1)
+    return Body(form.to_dict(), True, repeated)
+
+
+def wants_html() -> bool:
+    """A plain HTML form post (JavaScript off) gets HTML pages, everything else JSON."""
+    return request.method == "POST" and request.mimetype == FORM
+
+
+def checked(check: Callable[[Body], tuple[Checked, dict[str, str]]]) -> Checked | Response:
+    """The opening every endpoint shares: the body read (400 when it is no object) and `check`ed (400 naming each
+    field); the checked fields, or the answer to give instead."""
+    try:
+        body = read_body()
+    except BodyInvalid:
+        return body_invalid()
+    fields, errors = check(body)
+    return invalid(errors) if errors else fields
+
+
+# --- answers ----------------------------------------------------------------------------------------------------------
+def page(template: str, status: int, **context: Any) -> Response:
+    response = current_app.make_response((render_template(template, texts=messages.PAGE_TEXTS, **context), status))
+    response.mimetype = "text/html"
+    return response
+
+
+def error_response(status: int, message: str, errors: dict[str, str] | None = None) -> Response:
+    """`{"error": message}` or `{"errors": {field: message}}`, or the same as an HTML page for a form post."""
+    if wants_html():
+        labelled = [(messages.FIELD_LABELS.get(name, name), text) for name, text in (errors or {}).items()]
+        title = messages.PAGE_TEXTS["errors_title" if errors else "problem_title"]
+        return page("error.html", status, title=title, message=message, errors=labelled)
+    body: dict[str, Any] = {"errors": errors} if errors else {"error": message}
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def invalid(errors: dict[str, str]) -> Response:
+    return error_response(400, messages.PAGE_TEXTS["errors_lead"], errors)
+
+
+def body_invalid() -> Response:
+    return invalid({"body": messages.FIELD_ERRORS["body_invalid"]})
+
+
+def code_not_found() -> Response:
+    """The one answer for every wrong tracking code, whatever its shape: nothing to tell codes apart by."""
+    return error_response(404, messages.API_ERRORS["code_not_found"])
+
+
+def http_error(error: HTTPException) -> Response:
+    status = error.code or 500
+    if status == 404 and request.path.startswith("/api/submissions/"):
+        return code_not_found()
+    message = messages.API_ERRORS.get(status) or messages.API_ERRORS[400 if status < 500 else 500]
+    response = error_response(status, message)
+    for name, value in error.get_headers():
+        if name.lower() not in {"content-type", "content-length"}:
+            response.headers[name] = value
+    return response
+
+
+def queue_unavailable(error: QueueUnavailable) -> Response:
+    log.error("queue unavailable: %s", error)
+    return error_response(503, messages.QUEUE_UNAVAILABLE)
+
+
+def targets_unavailable(error: TargetsUnavailable) -> Response:
+    log.error("site data unavailable in SITE_DIR: %s", error)
+    return error_response(503, messages.API_ERRORS["targets_unavailable"])
+
+
+def receipt(code: str, ref: str, status: str, *, created: bool) -> Response:
+    """201 for a new submission, 200 for a duplicate: JSON, or the receipt page for a form post."""
+    http_status = 201 if created else 200
+    if wants_html():
+        return page("receipt.html", http_status, code=code, reference=ref, duplicate=not created)
+    response = jsonify({"tracking_code": code, "reference": ref, "status": status})
+    response.status_code = http_status
+    return response
+
+
+def status_answer(view: dict[str, Any], *, rated: str | None = None) -> Response:
+    """A submission's public view as JSON, or the status page (with the rating form when it may be rated)."""
+    if wants_html():
+        svc = service()
+        return page(
+            "status.html",
+            200,
+            view=view,
+            target_name=svc.targets.name(view["target"]),
+            rated=rated,
+            code=_code_for_form(),
+            ratings=messages.RATINGS,
+            reopens=messages.RATING_REOPENS,
+            max_comment=svc.limits.max_comment,
+        )
+    return jsonify(view)
+
+
+def _code_for_form() -> str:
+    """The code the status page's rating form sends back: the one this form post carried."""
+    return request.form.get("code", "") if wants_html() else ""
+
+
+def evaluation_receipt(target: str, year: int, rating: str) -> Response:
+    """201 for a stored yearly evaluation: JSON, or a thank-you page for a form post."""
+    if wants_html():
+        name = service().targets.name(target)
+        return page("evaluated.html", 201, target=target, target_name=name, year=year, rating=rating)
+    response = jsonify({"target": target, "year": year, "rating": rating})
+    response.status_code = 201
+    return response

@@ -1,0 +1,43 @@
+"""The public API wired into an app: its service, its endpoints, its error answers, and the endpoints about the API
+itself (health, OpenAPI)."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, jsonify
+from werkzeug.exceptions import HTTPException
+
+from forms_api.public import submissions, tracking
+from forms_api.public.answers import http_error, queue_unavailable, targets_unavailable
+from forms_api.public.openapi import document
+from forms_api.public.schema import TargetsUnavailable
+from forms_api.public.service import Service, bp, local_time, page_link, service
+from forms_api.store import QueueUnavailable
+
+ENDPOINT_MODULES = (submissions, tracking)  # imported for their routes on `bp`
+
+
+@bp.get("/health")
+def health() -> Response:
+    """200 while a submission can be stored and the site's targets read, else 503 (for monitoring)."""
+    svc = service()
+    healthy = svc.healthy() and svc.targets.available()
+    response = jsonify({"status": "ok" if healthy else "degraded"})
+    response.status_code = 200 if healthy else 503
+    return response
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The API's description, from this app's settings."""
+    return jsonify(document(current_app.config))
+
+
+def init_app(app: Flask) -> None:
+    """Register the public API on `app`, with its Service built from the app's loaded settings."""
+    app.extensions["forms_api"] = Service.from_config(app.config)
+    app.register_blueprint(bp)
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(QueueUnavailable, queue_unavailable)
+    app.register_error_handler(TargetsUnavailable, targets_unavailable)
+    app.add_template_global(page_link, "page_link")
+    app.add_template_filter(local_time, "local_time")

@@ -1,0 +1,284 @@
+"""`list | show | assign | reply | close | reopen | note`: the staff's work on cases.
+
+Every action is ONE event appended through `Store.append`, with `cases.check` run inside `decide`, i.e. under the
+store's exclusive lock against the state including everybody else's appends: two staff members closing the same case
+at once get one `closed` event and one refusal. Citizens' text is printed through `text.plain`, so it cannot drive the
+terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import click
+
+from forms_api import messages as m
+from forms_api.cases import REF_RE, Calendar, State, Submission, check, deadline_for, make_event, now
+from forms_api.public.schema import Targets
+from forms_api.staff.group import (
+    CONTROL,
+    DATE,
+    H,
+    Staff,
+    StaffCommand,
+    StaffError,
+    actor,
+    by_option,
+    filter_options,
+    holidays_option,
+    pass_staff,
+    read_text,
+    ref_argument,
+    site_option,
+    staff_text,
+    today_option,
+)
+from forms_api.staff.text import TargetNames, assignee_text, list_lines, one_line, show_lines, shown_deadline
+
+EXCERPT = 30  # characters of a case's text in `list`
+
+
+class Chosen(NamedTuple):
+    cases: list[Submission]
+    today: date
+    cal: Calendar
+    names: TargetNames
+
+
+# --- the built site's open data ---------------------------------------------------------------------------------------
+
+
+def station_deputies(site: Path, station: str) -> frozenset[str]:
+    """The ids of the deputies (current or former) attached to `station`, from the built site's open data."""
+    path = site / "data" / "deputies.json"
+    if not path.is_file():
+        raise StaffError(m.STAFF_SITE_MISSING.format(path=path))
+    try:
+        deputies = json.loads(path.read_text(encoding="utf-8"))["deputies"]
+        return frozenset(str(d["id"]) for d in deputies if station in (d.get("stations") or ()))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise StaffError(m.STAFF_SITE_INVALID.format(path=path, reason=exc)) from exc
+
+
+def target_names(site: Path) -> TargetNames:
+    """The names of deputies and stations from the built site's open data, as the service's pages show them; "" for
+    every target when the data is missing or unreadable (staff then see ids)."""
+    return Targets(site).name
+
+
+def deputy_name(site: Path, target: str) -> str:
+    """The name citizens know the case's deputy by, from the built site's open data: what an assignment to the deputy
+    shows them. A StaffError asking for --name when the case is not to a deputy or the name cannot be found."""
+    if not target.startswith("deputy:"):
+        raise StaffError(m.STAFF_DEPUTY_NAME_REQUIRED)
+    deputy = target.removeprefix("deputy:")
+    path = site / "data" / "deputies.json"
+    if not path.is_file():
+        raise StaffError(m.STAFF_DEPUTY_NAME_NO_SITE.format(path=path, deputy=deputy))
+    try:
+        deputies = json.loads(path.read_text(encoding="utf-8"))["deputies"]
+        names = [d.get("name") for d in deputies if d.get("id") == deputy]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise StaffError(m.STAFF_SITE_INVALID.format(path=path, reason=exc)) from exc
+    name = names[0].strip() if names and isinstance(names[0], str) else ""
+    if not name or CONTROL.search(name):
+        raise StaffError(m.STAFF_DEPUTY_NAME_UNKNOWN.format(path=path, deputy=deputy))
+    return name
+
+
+# --- selecting -------------------------------------------------------------------------------------------------------
+
+
+def _ref_key(ref: str) -> tuple[int, int]:
+    match = REF_RE.match(ref)
+    return (int(match[1]), int(match[2])) if match else (0, 0)
+
+
+def select(
+    state: State,
+    *,
+    statuses: frozenset[str],
+    target: str | None,
+    station: str | None,
+    site: Path,
+    site_named: bool,
+    overdue: bool,
+    include_all: bool,
+    today: date,
+    cal: Calendar,
+) -> list[Submission]:
+    """The cases that pass the filters: overdue first, then by deadline (none last), then by reference. A station's
+    deputies come from the site's open data, which must exist when the site was named."""
+    station_targets: set[str] = set()
+    if station is not None:
+        station_targets.add(f"station:{station}")
+        if site_named or (site / "data" / "deputies.json").is_file():
+            station_targets |= {f"deputy:{deputy}" for deputy in station_deputies(site, station)}
+    chosen = []
+    for sub in state.submissions.values():
+        if (sub.status not in statuses) if statuses else (not include_all and not sub.open):
+            continue
+        if (target is not None and sub.target != target) or (station is not None and sub.target not in station_targets):
+            continue
+        if overdue and not sub.overdue(today, *cal):
+            continue
+        chosen.append(sub)
+    chosen.sort(key=lambda sub: (not sub.overdue(today, *cal), shown_deadline(sub, cal) or date.max, _ref_key(sub.ref)))
+    return chosen
+
+
+# --- acting ----------------------------------------------------------------------------------------------------------
+
+
+def act(staff: Staff, ref: str, event_type: str, by: str, fields: Callable[[Submission], dict]) -> Submission:
+    """Append ONE `event_type` event for `ref`, checked against the state under the log's exclusive lock.
+
+    `fields(sub)` gives the event's fields; it runs inside `decide`, after the check, and must not do I/O.
+    """
+
+    def decide(state: State) -> dict:
+        sub = state.submissions.get(ref)
+        if sub is None:
+            raise StaffError(m.STAFF_NOT_FOUND.format(ref=ref))
+        check(sub, event_type)
+        return make_event(event_type, ref, by, **fields(sub))
+
+    staff.store.append(decide)
+    return staff.submission(ref)
+
+
+def chosen(staff: Staff, today: date | None, holidays: Path | None, filters: dict[str, Any]) -> Chosen:
+    """What `list` and `export` share: the calendar, today, the cases that pass the filters, the targets' names."""
+    cal, today = staff.calendar(holidays), today or now().date()
+    state = staff.store.state()
+    site, named = staff.site(filters.pop("site"))
+    return Chosen(
+        select(state, today=today, cal=cal, site=site, site_named=named, **filters), today, cal, target_names(site)
+    )
+
+
+@click.command("list", cls=StaffCommand, help=H["list"], short_help=m.STAFF_SHORT_HELP["list"])
+@filter_options
+@pass_staff
+def list_cases(staff: Staff, today: date | None, holidays: Path | None, **filters: Any) -> None:
+    found = chosen(staff, today, holidays, filters)
+    for line in list_lines(found.cases, found.today, found.cal, EXCERPT, found.names):
+        click.echo(line)
+
+
+@click.command(cls=StaffCommand, help=H["show"], short_help=m.STAFF_SHORT_HELP["show"])
+@ref_argument
+@click.option("--personal", is_flag=True, help=H["show.personal"])
+@site_option
+@today_option
+@holidays_option
+@pass_staff
+def show(staff: Staff, ref: str, personal: bool, site: Path | None, today: date | None, holidays: Path | None) -> None:
+    cal, today = staff.calendar(holidays), today or now().date()
+    names = target_names(staff.site(site)[0])
+    for line in show_lines(staff.submission(ref), personal=personal, today=today, cal=cal, names=names):
+        click.echo(line)
+
+
+@click.command(cls=StaffCommand, help=H["assign"], short_help=m.STAFF_SHORT_HELP["assign"])
+@ref_argument
+@click.option(
+    "--to", "to_kind", type=click.Choice(["deputy", "department", "hotline"]), required=True, help=H["assign.to"]
+)
+@click.option("--name", default=None, help=H["assign.name"])
+@click.option("--complex/--not-complex", "complex_case", default=None, help=H["assign.complex"])
+@click.option("--deadline", type=DATE, default=None, help=H["assign.deadline"])
+@click.option("--today", type=DATE, default=None, help=H["assign.today"])
+@site_option
+@holidays_option
+@by_option
+@pass_staff
+def assign(
+    staff: Staff,
+    ref: str,
+    to_kind: str,
+    name: str | None,
+    complex_case: bool | None,
+    deadline: date | None,
+    today: date | None,
+    site: Path | None,
+    holidays: Path | None,
+    by: str | None,
+) -> None:
+    by, cal, today = actor(by), staff.calendar(holidays), today or now().date()
+    if to_kind == "department" and not (name or "").strip():
+        raise StaffError(m.STAFF_NAME_REQUIRED)
+    name = staff_text(name, "name", required=False)
+    if deadline is not None and deadline < today:
+        raise StaffError(m.STAFF_DEADLINE_PAST.format(deadline=deadline.isoformat(), today=today.isoformat()))
+    if name is None and to_kind == "deputy":  # the deputy's name, read here: `fields` runs under the lock, no I/O
+        case = staff.submission(ref)
+        check(case, "assigned")  # a case that cannot be assigned says so, rather than that a name is missing
+        name = deputy_name(staff.site(site)[0], case.target)  # a case's target never changes
+
+    def fields(sub: Submission) -> dict:
+        assignee = name
+        if assignee is None:
+            assignee = m.STAFF_HOTLINE_NUMBER
+        is_complex = sub.complex if complex_case is None else complex_case
+        due = deadline or deadline_for(today, complex=is_complex, holidays=cal.holidays, workdays=cal.workdays)
+        return {"to_kind": to_kind, "to": assignee, "deadline": due, "complex": is_complex}
+
+    sub = act(staff, ref, "assigned", by, fields)
+    done = m.STAFF_DONE["assigned"].format(ref=ref, assignee=one_line(assignee_text(sub)), deadline=sub.deadline)
+    click.echo(done)
+
+
+@click.command(cls=StaffCommand, help=H["reply"], short_help=m.STAFF_SHORT_HELP["reply"])
+@ref_argument
+@click.option("--answer", default=None, metavar="TEXT|-", help=H["reply.answer"])
+@click.option(
+    "--answer-file", type=click.Path(dir_okay=False, path_type=Path), default=None, help=H["reply.answer_file"]
+)
+@by_option
+@pass_staff
+def reply(staff: Staff, ref: str, answer: str | None, answer_file: Path | None, by: str | None) -> None:
+    by = actor(by)
+    if (answer is None) == (answer_file is None):
+        raise StaffError(m.STAFF_ANSWER_SOURCE)
+    if answer == "-":
+        answer = sys.stdin.read()
+    elif answer_file is not None:
+        answer = read_text(answer_file)
+    text = staff_text(answer, "answer")
+    act(staff, ref, "replied", by, lambda sub: {"answer": text})
+    click.echo(m.STAFF_DONE["replied"].format(ref=ref))
+
+
+def one_text_command(
+    name: str, event_type: str, option: str, field: str, *, required: bool, with_deadline: bool = False
+) -> click.Command:
+    """`close`, `reopen`, `note`: ONE event carrying one text staff typed (checked by staff_text), then the done line;
+    `with_deadline`: --holidays too, and the line says when an answer is due again."""
+
+    def run(staff: Staff, ref: str, text: str | None, by: str | None, holidays: Path | None = None) -> None:
+        by, text = actor(by), staff_text(text, field, required=required)
+        cal = staff.calendar(holidays) if with_deadline else None
+        sub = act(staff, ref, event_type, by, lambda sub: {field: text} if text else {})
+        deadline = sub.due(*cal) if cal is not None else None
+        click.echo(m.STAFF_DONE[event_type].format(ref=ref, deadline=deadline))
+
+    text_option = click.option(option, "text", required=required, help=H[f"{name}.{option.removeprefix('--')}"])
+    params = [ref_argument, text_option, *([holidays_option] if with_deadline else []), by_option]
+    command = pass_staff(run)
+    for param in reversed(params):
+        command = param(command)
+    return click.command(name, cls=StaffCommand, help=H[name], short_help=m.STAFF_SHORT_HELP[name])(command)
+
+
+close = one_text_command("close", "closed", "--reason", "reason", required=False)
+reopen = one_text_command("reopen", "reopened", "--reason", "reason", required=True, with_deadline=True)
+note = one_text_command("note", "noted", "--text", "note", required=True)
+
+
+COMMANDS = (list_cases, show, assign, reply, close, reopen, note)

@@ -1,0 +1,40 @@
+"""`python -m forms_api list | show | assign | reply | close | reopen | note | export | stats`: the staff tools;
+`stats --public`, `purge | backup | restore`: the operator's (public figures, retention, backups).
+
+A thin command line over the store (forms_api/store/) and the cases (forms_api/cases/): the commands live by group in
+cases.py, reports.py and operations.py. Every setting (the queue, the site, the holidays, the retention period) is
+read through the service's own loader (forms_api/settings.py), the options overriding it.
+
+Exit codes: 0 success; 1 a refused action, an unknown reference, an unusable queue or file; 2 wrong usage.
+
+click's own texts (usage, help headings, usage errors) are shown in Chinese, from messages.CLICK_TEXTS, while these
+tools run and only then (forms_api/staff/group.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from forms_api.staff import cases, operations, reports
+from forms_api.staff.group import H, Staff, StaffGroup
+
+
+@click.group(cls=StaffGroup, help=H["main"], context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--queue",
+    "queue_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help=H["main.queue"],
+)
+@click.option("--debug", is_flag=True, help=H["main.debug"])
+@click.pass_context
+def main(ctx: click.Context, queue_dir: Path | None, debug: bool) -> None:
+    # --queue relative to where staff typed it; else FORMS_QUEUE_DIR or the default, as the service reads them
+    ctx.obj = Staff(overrides={} if queue_dir is None else {"QUEUE_DIR": queue_dir.absolute()})
+
+
+for command in (*cases.COMMANDS, *reports.COMMANDS, *operations.COMMANDS):
+    main.add_command(command)

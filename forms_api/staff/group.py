@@ -1,0 +1,323 @@
+"""What every staff command shares: the group and its context (settings and store), errors, parameters and options,
+and click's own texts in Chinese while the staff tools run.
+
+Exit codes: 0 success; 1 a refused action, an unknown reference, an unusable queue or file; 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import getpass
+import gettext
+import re
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from forms_api import messages as m
+from forms_api import settings
+from forms_api.cases import CITIZEN, REF_RE, STATUSES, TARGET_RE, Calendar, Submission, WorkflowError
+from forms_api.staff.text import plain
+from forms_api.store import QueueMissing, QueueUnavailable, Store, open_store
+
+H = m.STAFF_HELP
+_STATION_RE = re.compile(r"^[a-z0-9-]{1,64}$")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# The options that override a setting, named as staff typed them in an error about one.
+OPTION_NAMES = {"QUEUE_DIR": "--queue", "SITE_DIR": "--site", "HOLIDAYS": "--holidays", "RETENTION_DAYS": "--days"}
+
+
+class StaffError(click.ClickException):
+    """A failure staff can act on: printed as "错误：..." without a traceback, exit code 1."""
+
+    exit_code = 1
+
+    def show(self, file: Any = None) -> None:
+        click.echo(m.STAFF_ERROR.format(message=self.format_message()), err=True)
+
+
+def setting_error(key: str, error: settings.ConfigError) -> StaffError:
+    """A bad setting in the staff's words: the holidays file's own messages, the retention period's, else the
+    loader's lines (each naming its source: an option or a FORMS_* variable)."""
+    problem = error.problems.get(key)
+    if isinstance(problem, settings.HolidaysFileError):
+        shape = m.STAFF_READ_FAILED if problem.unreadable else m.STAFF_HOLIDAYS_INVALID
+        return StaffError(shape.format(path=problem.path, reason=problem.reason))
+    if key == "RETENTION_DAYS":
+        return StaffError(m.PURGE_BAD_CONFIG.format(reason=error))
+    return StaffError(m.STAFF_BAD_SETTING.format(reason=error))
+
+
+@dataclass
+class Staff:
+    """What the group passes to its commands: its options, every setting through the service's loader (the
+    command's options override), and the store, opened on first use."""
+
+    overrides: dict[str, Any] = field(default_factory=dict)
+    _store: Store | None = None
+
+    def resolve(self, *keys: str, **options: Any) -> dict[str, Any]:
+        """The settings `keys`, from the options given (not None), else FORMS_* variables, else the defaults."""
+        given = {key: value for key, value in {**self.overrides, **options}.items() if value is not None}
+        try:
+            return settings.load(given, keys=keys, names=OPTION_NAMES)
+        except settings.ConfigError as exc:
+            raise setting_error(next(iter(exc.problems), ""), exc) from None
+
+    def setting(self, key: str, option: Any = None) -> Any:
+        """One setting; `option`, the command's option for it, when given."""
+        return self.resolve(key, **{key: option})[key]
+
+    def calendar(self, holidays: Path | None) -> Calendar:
+        """The working-day calendar: --holidays, else FORMS_HOLIDAYS, as the service reads it."""
+        return self.setting("HOLIDAYS", None if holidays is None else Path(holidays).absolute())
+
+    def site(self, site: Path | None) -> tuple[Path, bool]:
+        """The built site: --site, else FORMS_SITE_DIR, else the service's default; and whether one was named (a
+        site nobody named may be missing where one named must exist)."""
+        option = None if site is None else Path(site).absolute()
+        return self.setting("SITE_DIR", option), option is not None or settings.given("SITE_DIR")
+
+    def open(self, *, create: bool = False) -> Store:
+        """The store the settings name; a missing one is an error unless `create` (a restore)."""
+        config = self.resolve("QUEUE_DIR", "QUEUE_FSYNC")
+        try:
+            return open_store(config, create=create)
+        except QueueMissing as exc:  # a mistyped --queue must fail, not show an empty queue
+            raise StaffError(m.STAFF_NO_QUEUE.format(path=exc)) from exc
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = self.open()
+        return self._store
+
+    def submission(self, ref: str) -> Submission:
+        """The case `ref`, or a StaffError saying there is none."""
+        sub = self.store.state().submissions.get(ref)
+        if sub is None:
+            raise StaffError(m.STAFF_NOT_FOUND.format(ref=plain(ref)))
+        return sub
+
+
+# --- click's texts in Chinese -----------------------------------------------------------------------------------------
+# click translates its texts with gettext, bound in each of its modules as module globals (`from gettext import
+# gettext as _`, `ngettext`) and looked up on every call. While StaffGroup.main runs, those globals are replaced with
+# functions that answer from messages.CLICK_TEXTS for this thread or task only (a context variable) and as gettext
+# otherwise; the last run to end puts gettext's own back. Importing this module changes nothing.
+
+_CHINESE: ContextVar[bool] = ContextVar("forms_api_staff_chinese", default=False)
+_RUNS_LOCK = threading.Lock()
+_runs = 0
+_saved: list[tuple[Any, str, Any]] = []  # (module, name, click's own function) while patched
+
+
+def _gettext(message: str) -> str:
+    if _CHINESE.get() and message in m.CLICK_TEXTS:
+        return m.CLICK_TEXTS[message]
+    return gettext.gettext(message)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    message = singular if n == 1 else plural
+    if _CHINESE.get() and message in m.CLICK_TEXTS:
+        return m.CLICK_TEXTS[message]
+    return gettext.ngettext(singular, plural, n)
+
+
+# The modules whose texts staff may see (all imported by `import click`); one a later click drops is skipped.
+CLICK_MODULES = ("click.core", "click.exceptions", "click.formatting", "click.parser", "click.types")
+
+
+@contextmanager
+def chinese_click_texts() -> Iterator[None]:
+    """click's own texts in Chinese in this thread or task while the block runs (see above)."""
+    global _runs
+    with _RUNS_LOCK:
+        if _runs == 0:
+            for module in (sys.modules[name] for name in CLICK_MODULES if name in sys.modules):
+                for name, ours in (("_", _gettext), ("ngettext", _ngettext)):
+                    if hasattr(module, name):
+                        _saved.append((module, name, getattr(module, name)))
+                        setattr(module, name, ours)
+        _runs += 1
+    token = _CHINESE.set(True)
+    try:
+        yield
+    finally:
+        _CHINESE.reset(token)
+        with _RUNS_LOCK:
+            _runs -= 1
+            if _runs == 0:
+                for module, name, original in reversed(_saved):
+                    setattr(module, name, original)
+                _saved.clear()
+
+
+class StaffFormatter(click.HelpFormatter):
+    """Help and usage lines in Chinese typography: "用法：python -m forms_api ...", "选项："."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, m.CLICK_USAGE if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}{m.CLICK_HEADING_COLON}\n")
+
+
+class StaffContext(click.Context):
+    formatter_class = StaffFormatter
+
+
+def _help_option(self: click.Command, ctx: click.Context) -> click.Option | None:
+    """The --help option, explaining itself in Chinese too."""
+    option = click.Command.get_help_option(self, ctx)
+    if option is not None:
+        option.help = m.STAFF_HELP_OPTION
+    return option
+
+
+class StaffCommand(click.Command):
+    context_class = StaffContext
+    get_help_option = _help_option
+
+
+class StaffGroup(click.Group):
+    """Turns the workflow's refusals and an unusable queue into StaffErrors (raw, with traceback, under --debug)."""
+
+    command_class = StaffCommand
+    context_class = StaffContext
+    get_help_option = _help_option
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """click's main (parse, run, report errors, exit) with click's own texts in Chinese."""
+        with chinese_click_texts():
+            return super().main(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (WorkflowError, QueueUnavailable) as exc:
+            if ctx.params.get("debug"):
+                raise
+            if isinstance(exc, QueueUnavailable):
+                raise StaffError(m.STAFF_QUEUE_UNAVAILABLE.format(reason=exc)) from exc
+            raise StaffError(str(exc)) from exc
+
+
+# --- parameters -------------------------------------------------------------------------------------------------------
+
+
+class DateParam(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                return date.fromisoformat(value)
+        except ValueError:
+            pass
+        self.fail(m.STAFF_BAD_DATE.format(value=value), param, ctx)
+
+
+DATE = DateParam()
+_STATUS_KEYS = {key: key for key in STATUSES} | {m.STATUS_LABELS[key]: key for key in STATUSES}
+
+
+def _statuses(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> frozenset[str]:
+    choices = "、".join(f"{m.STATUS_LABELS[key]}（{key}）" for key in STATUSES)
+    for value in values:
+        if value not in _STATUS_KEYS:
+            raise click.BadParameter(m.STAFF_BAD_STATUS.format(value=value, choices=choices), ctx, param)
+    return frozenset(_STATUS_KEYS[value] for value in values)
+
+
+def _target(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not TARGET_RE.match(value):
+        raise click.BadParameter(m.STAFF_BAD_TARGET.format(value=value), ctx, param)
+    return value
+
+
+def _station(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not _STATION_RE.match(value):
+        raise click.BadParameter(m.STAFF_BAD_STATION.format(value=value), ctx, param)
+    return value
+
+
+def _ref(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not REF_RE.match(value):  # cannot exist: the same answer as for an unknown one, exit code 1
+        raise StaffError(m.STAFF_NOT_FOUND.format(ref=plain(value)))
+    return value
+
+
+ref_argument = click.argument("ref", callback=_ref)
+by_option = click.option("--by", envvar="FORMS_STAFF", default=None, metavar="NAME", help=H["*.by"])
+today_option = click.option("--today", type=DATE, default=None, help=H["*.today"])
+site_option = click.option("--site", type=click.Path(file_okay=False, path_type=Path), default=None, help=H["*.site"])
+holidays_option = click.option(
+    "--holidays", type=click.Path(dir_okay=False, path_type=Path), default=None, help=H["*.holidays"]
+)
+
+
+def filter_options(func: Callable) -> Callable:
+    """--status, --target, --station, --site, --overdue, --all: shared by `list` and `export`."""
+    options = [
+        click.option("--status", "statuses", multiple=True, callback=_statuses, metavar="S", help=H["*.status"]),
+        click.option("--target", callback=_target, metavar="deputy:ID|station:ID", help=H["*.target"]),
+        click.option("--station", callback=_station, metavar="ID", help=H["*.station"]),
+        site_option,
+        click.option("--overdue", is_flag=True, help=H["*.overdue"]),
+        click.option("--all", "include_all", is_flag=True, help=H["*.all"]),
+        today_option,
+        holidays_option,
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+# --- reading files ----------------------------------------------------------------------------------------------------
+
+
+def read_text(path: Path) -> str:
+    """A UTF-8 file staff named; a StaffError naming it when it cannot be read."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StaffError(m.STAFF_READ_FAILED.format(path=path, reason=getattr(exc, "strerror", None) or exc)) from exc
+
+
+def staff_text(value: str | None, what: str, *, required: bool = True) -> str | None:
+    """Text staff typed (an answer, a reason, a note): trimmed, not empty when required, no control characters."""
+    text = (value or "").replace("\r\n", "\n").strip()
+    if not text:
+        if required:
+            raise StaffError(m.STAFF_TEXT_EMPTY.format(what=m.STAFF_TEXT_WHAT[what]))
+        return None
+    if CONTROL.search(text):
+        raise StaffError(m.STAFF_TEXT_CONTROL.format(what=m.STAFF_TEXT_WHAT[what]))
+    return text
+
+
+def actor(by: str | None) -> str:
+    """Who acts: --by, else FORMS_STAFF (through click), else the login name."""
+    if by is None:
+        try:
+            by = getpass.getuser()
+        except (OSError, KeyError) as exc:
+            raise StaffError(m.STAFF_NO_ACTOR) from exc
+    name = by.strip()
+    if not name or name == CITIZEN or CONTROL.search(name) or "\n" in name:
+        raise StaffError(m.STAFF_BAD_ACTOR.format(by=plain(by)))
+    return name
+
+
+pass_staff = click.make_pass_decorator(Staff)

@@ -1,0 +1,87 @@
+"""Spreadsheet exports of cases (CSV, XLSX), every cell safe: a cell that starts with = + - @ tab, CR or NUL, also
+after leading whitespace, gets a leading single quote so no spreadsheet runs it as a formula (OWASP ASVS 1.2.10).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+
+from forms_api import messages
+from forms_api.cases import NO_HOLIDAYS, Calendar, Submission
+from forms_api.staff.text import TargetNames, assignee_text, moment_text, no_names, shown_deadline, target_label
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
+# Characters XML 1.0 (and so XLSX) cannot hold; CSV gets the same treatment so both exports carry the same values.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def safe_cell(value: object) -> str:
+    """`value` as a spreadsheet cell that is never a formula: always text, a quote before a dangerous start.
+
+    Line breaks become LF (XML, and so XLSX, would turn a CR into LF on reading anyway: both formats agree).
+    """
+    text = "" if value is None else str(value).replace("\r\n", "\n").replace("\r", "\n")
+    text = _XML_ILLEGAL.sub(lambda match: chr(0x2400 + ord(match[0])) if match[0] < " " else "\ufffd", text)
+    if text.startswith(FORMULA_STARTS) or text.lstrip().startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def export_rows(
+    subs: Iterable[Submission], *, personal: bool, cal: Calendar = NO_HOLIDAYS, names: TargetNames = no_names
+) -> tuple[list[str], list[list[str]]]:
+    """The header and one row per case, every cell already made safe; name and phone only when `personal`.
+
+    The target's id comes last, so that every other column keeps its place with and without `personal`."""
+    header = list(messages.STAFF_EXPORT_COLUMNS)
+    if personal:
+        header += list(messages.STAFF_EXPORT_PERSONAL_COLUMNS)
+    header.append(messages.STAFF_EXPORT_TARGET_ID)
+    rows = []
+    for sub in subs:
+        deadline = shown_deadline(sub, cal)
+        row = [
+            sub.ref,
+            sub.status_label,
+            sub.category,
+            target_label(sub.target, names(sub.target)),
+            moment_text(sub.submitted_at),
+            deadline.isoformat() if deadline else "",
+            assignee_text(sub),
+            sub.text,
+            sub.answer or "",
+        ]
+        if personal:
+            row += [sub.name or "", sub.phone]
+        rows.append([*row, sub.target])
+    return [safe_cell(column) for column in header], [[safe_cell(cell) for cell in row] for row in rows]
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
+    """RFC 4180 CSV (CRLF, quotes where needed) in UTF-8 with a BOM, so that Excel reads the Chinese right."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
+    """One worksheet, every cell stored as a string (data_type "s"): no value is ever kept as a formula."""
+    from openpyxl import Workbook  # here, not at the top: it takes ~0.2 s to import, and only this export needs it
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = messages.STAFF_EXPORT_SHEET
+    for row_index, row in enumerate([header, *rows], start=1):
+        for column_index, value in enumerate(row, start=1):
+            cell = sheet.cell(row=row_index, column=column_index)
+            cell.value = value
+            cell.data_type = "s"
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

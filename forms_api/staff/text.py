@@ -1,0 +1,208 @@
+"""Cases as staff read them in a terminal (`list`, `show`) and in a spreadsheet's cells, all pure.
+
+Everything a citizen typed is hostile until shown otherwise: `plain()` makes a text safe for a terminal: control
+characters (ESC starts the ANSI sequences that recolour, retitle or rewrite a staff member's terminal), C1 controls
+and bidirectional overrides become visible stand-ins.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+
+from forms_api import messages
+from forms_api.cases import CITIZEN, TZ, Calendar, Submission, parse_at
+
+_BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def _terminal_table() -> dict[int, str]:
+    table = {code: chr(0x2400 + code) for code in range(0x20)}  # C0 -> control pictures: ESC -> ␛
+    del table[ord("\n")]
+    table[ord("\t")] = " "
+    table[0x7F] = "\u2421"  # ␡
+    table.update({code: "\ufffd" for code in range(0x80, 0xA0)})  # C1, e.g. U+009B, the one-character CSI
+    table.update({ord(char): "\ufffd" for char in _BIDI_CONTROLS})  # no reordering of what follows on the line
+    return table
+
+
+_TERMINAL = _terminal_table()
+
+
+def plain(value: object) -> str:
+    """`value` as inert text for a terminal: only newline survives of the control characters; CR LF becomes LF."""
+    text = "" if value is None else str(value)
+    return text.replace("\r\n", "\n").translate(_TERMINAL)
+
+
+def one_line(value: object, limit: int | None = None) -> str:
+    """`plain(value)` on one line (line breaks become spaces), cut to `limit` characters with an ellipsis."""
+    text = " ".join(plain(value).split("\n"))
+    if limit is not None and len(text) > limit:
+        return text[:limit] + "…"
+    return text
+
+
+def moment_text(moment: datetime | None) -> str:
+    """A timestamp as staff read it: China Standard Time, YYYY-MM-DD HH:MM."""
+    return moment.astimezone(TZ).strftime("%Y-%m-%d %H:%M") if moment is not None else ""
+
+
+def assignee_label(kind: str | None, name: str | None) -> str:
+    """Who handles a case, e.g. "职能部门 县住建局"; "12345热线" alone for the hotline's own number."""
+    if kind is None:
+        return messages.STAFF_UNASSIGNED
+    label = messages.ASSIGNEE_KIND_LABELS.get(kind, kind)
+    if kind == "hotline" and name == messages.STAFF_HOTLINE_NUMBER:
+        return label
+    return f"{label} {name}"
+
+
+def assignee_text(sub: Submission) -> str:
+    return assignee_label(sub.assignee_kind, sub.assignee)
+
+
+# The name of a deputy or station by target ("deputy:wang-xiulan"), "" when unknown: schema.Targets.name.
+TargetNames = Callable[[str], str]
+
+
+def no_names(target: str) -> str:
+    return ""
+
+
+def target_label(target: str, name: str, *, with_id: bool = False) -> str:
+    """A case's target as the status page shows it, "王秀兰（代表）", with the id staff act on when `with_id`
+    ("王秀兰（代表，deputy:wang-xiulan）"); the id alone when the site's data has no name for it."""
+    name = name.strip()
+    if not name:
+        return target
+    kind = messages.PAGE_TEXTS["deputy" if target.startswith("deputy:") else "station"]
+    shape = messages.STAFF_TARGET_WITH_ID if with_id else messages.STAFF_TARGET
+    return shape.format(name=name, kind=kind, target=target)
+
+
+def shown_deadline(sub: Submission, cal: Calendar) -> date | None:
+    """The deadline of an open case; the one it had for a replied or closed case."""
+    return sub.due(*cal) or sub.deadline
+
+
+def deadline_text(sub: Submission, today: date, cal: Calendar) -> str:
+    deadline = shown_deadline(sub, cal)
+    if deadline is None:
+        return messages.STAFF_NO_DEADLINE
+    if sub.overdue(today, *cal):
+        return f"{deadline.isoformat()} {messages.STAFF_OVERDUE.format(days=(today - deadline).days)}"
+    return deadline.isoformat()
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def columns(rows: Iterable[list[str]]) -> list[str]:
+    """Rows of cells as aligned lines (wide characters count twice); the last column is not padded."""
+    rows = list(rows)
+    widths = [max(_width(row[index]) for row in rows) for index in range(len(rows[0]) - 1)]
+    lines = []
+    for row in rows:
+        cells = [cell + " " * (widths[index] - _width(cell)) for index, cell in enumerate(row[:-1])]
+        lines.append("  ".join([*cells, row[-1]]).rstrip())
+    return lines
+
+
+def _who(by: object) -> str:
+    return messages.CITIZEN_LABEL if by == CITIZEN else one_line(by)
+
+
+def _history_line(event: dict) -> str:
+    detail = ""
+    kind = event["type"]
+    if kind == "assigned":
+        assignee = one_line(assignee_label(event["to_kind"], event["to"]))
+        detail = messages.STAFF_HISTORY_ASSIGNED.format(assignee=assignee, deadline=one_line(event["deadline"]))
+        detail += messages.STAFF_HISTORY_COMPLEX if event.get("complex") else ""
+    elif kind in ("closed", "reopened") and event.get("reason"):
+        detail = messages.STAFF_HISTORY_DETAIL.format(detail=one_line(event["reason"]))
+    elif kind == "rated":
+        detail = messages.STAFF_HISTORY_DETAIL.format(detail=one_line(event["rating"]))
+        detail += messages.STAFF_HISTORY_REOPENS if event["rating"] == messages.RATING_REOPENS else ""
+    at = moment_text(parse_at(event["at"]))
+    return f"  {at}  {_who(event.get('by'))}  {messages.EVENT_LABELS.get(kind, one_line(kind))}{detail}"
+
+
+def show_lines(
+    sub: Submission, *, personal: bool, today: date, cal: Calendar, names: TargetNames = no_names
+) -> list[str]:
+    """Everything about one case, for `show`; every value from the log made inert with `plain`."""
+
+    def field(key: str, value: object) -> str:
+        return messages.STAFF_FIELD.format(label=messages.STAFF_SHOW_LABELS[key], value=one_line(value))
+
+    def block(key: str, text: str | None) -> list[str]:
+        if not text:
+            return [messages.STAFF_FIELD.format(label=messages.STAFF_SHOW_LABELS[key], value=messages.STAFF_NONE)]
+        return [messages.STAFF_FIELD.format(label=messages.STAFF_SHOW_LABELS[key], value="")] + [
+            f"  {line}" for line in plain(text).split("\n")
+        ]
+
+    def yes_no(value: bool) -> str:
+        return messages.STAFF_YES if value else messages.STAFF_NO
+
+    lines = [
+        messages.STAFF_SHOW_TITLE.format(ref=sub.ref),
+        field("status", sub.status_label),
+        field("target", target_label(sub.target, names(sub.target), with_id=True)),
+        field("category", sub.category),
+        field("submitted", moment_text(sub.submitted_at)),
+        field("name", (sub.name or messages.STAFF_NOT_GIVEN) if personal else messages.STAFF_HIDDEN),
+        field("phone", (sub.phone or messages.STAFF_NOT_GIVEN) if personal else messages.STAFF_HIDDEN),
+        field("anonymous", yes_no(sub.anonymous)),
+        field("complex", yes_no(sub.complex)),
+        field("assignee", assignee_text(sub)),
+        field("deadline", deadline_text(sub, today, cal)),
+        *block("text", sub.text),
+        *block("answer", sub.answer),
+    ]
+    if sub.replied_at is not None:
+        lines.append(field("replied", moment_text(sub.replied_at)))
+    if sub.closed_at is not None:
+        lines.append(field("closed", moment_text(sub.closed_at)))
+        if sub.close_reason:
+            lines.append(field("close_reason", sub.close_reason))
+    if sub.reopened_at is not None:
+        lines.append(field("reopened", moment_text(sub.reopened_at)))
+    lines.append(field("rating", sub.rating or messages.STAFF_NONE))
+    if sub.rating_comment:
+        lines.append(field("rating_comment", sub.rating_comment))
+    notes = "\n".join(
+        f"{moment_text(parse_at(note['at']))}  {_who(note.get('by'))}  {one_line(note['note'])}" for note in sub.notes
+    )
+    lines += block("notes", notes)
+    lines.append(messages.STAFF_FIELD.format(label=messages.STAFF_SHOW_LABELS["history"], value=""))
+    lines += [_history_line(event) for event in sub.history]
+    return lines
+
+
+def list_lines(
+    cases: list[Submission], today: date, cal: Calendar, excerpt: int = 30, names: TargetNames = no_names
+) -> list[str]:
+    """`list`: a header and one aligned line per case (no name or phone), then the count line."""
+    lines = []
+    if cases:
+        rows = [list(messages.STAFF_LIST_HEADER)]
+        for sub in cases:
+            rows.append(
+                [
+                    sub.ref,
+                    sub.status_label,
+                    one_line(sub.category),
+                    one_line(target_label(sub.target, names(sub.target))),
+                    deadline_text(sub, today, cal),
+                    one_line(assignee_text(sub)),
+                    one_line(sub.text, excerpt),
+                ]
+            )
+        lines = columns(rows)
+    overdue = sum(sub.overdue(today, *cal) for sub in cases)
+    return [*lines, messages.STAFF_LIST_COUNT.format(count=len(cases), overdue=overdue)]

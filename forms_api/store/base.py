@@ -1,0 +1,78 @@
+"""What every store of the event log promises (the folder log today, PostgreSQL next: issue 15), and its errors.
+
+Everything outside forms_api/store/ works through `Store` and opens one with `forms_api.store.open_store(settings)`;
+nothing else knows which store runs, nor where or how it keeps the events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Protocol, TypeVar
+
+from forms_api.cases import State
+
+Decision = dict | list[dict] | None
+T = TypeVar("T")
+
+
+class QueueUnavailable(Exception):
+    """The log cannot be written (disk full, I/O error, failed fsync) or read: the API answers 503."""
+
+
+class QueueMissing(QueueUnavailable):
+    """No log where the settings say (a mistyped --queue): the staff tools refuse rather than show an empty queue."""
+
+
+class Store(Protocol):
+    """The append-only event log of the closed loop and the state folded from it, shared by every process.
+
+    The invariants (unique references, the duplicate window, one evaluation per voter, checked transitions) hold
+    because `decide` runs against the current state under the store's exclusive lock, before anything is written.
+    """
+
+    @property
+    def location(self) -> str:
+        """Where the events live, as staff name it in messages (a folder, a database URL)."""
+        ...
+
+    @property
+    def writable(self) -> bool:
+        """False once the store refuses writes until a restart (for /api/health)."""
+        ...
+
+    def state(self) -> State:
+        """The folded state, caught up with every process's appends."""
+        ...
+
+    def query(self, read: Callable[[State], T]) -> T:
+        """Run `read` on the caught-up state while no other thread of this process changes it."""
+        ...
+
+    def append(self, decide: Callable[[State], Decision]) -> list[dict]:
+        """Durably append the events `decide(state)` returns, decided under the exclusive lock; the events stored."""
+        ...
+
+    def scan(self) -> Iterator[dict]:
+        """Every event, lock-free and tolerant (may stop short of an append in progress): for reports and previews."""
+        ...
+
+    def rewrite(self, transform: Callable[[list[dict]], Iterable[dict]]) -> int:
+        """Replace every event by `transform(events)` under the exclusive lock, atomically (retention, restore)."""
+        ...
+
+    def snapshot(self, dest: Path, prefix: Iterable[bytes] = ()) -> int:
+        """A consistent copy of the events as JSON lines in the file `dest`, after the lines `prefix` (a backup)."""
+        ...
+
+    def healthy(self) -> bool:
+        """The store can take one more of the largest submissions now."""
+        ...
+
+    def evaluations_key(self, *, create: bool = True) -> str | None:
+        """The secret (hex) behind the evaluations' voter hashes, kept beside the events; None if none yet."""
+        ...
+
+    def install_evaluations_key(self, text: str) -> None:
+        """Put a key from a backup in place of the store's own."""
+        ...
