@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from . import messages as m
+from . import urls
 
 
 class GeneratorError(click.ClickException):
@@ -162,8 +163,6 @@ def build(
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
 
-    from .posters import is_local_url
-
     extra = {"site_url": site_url} if site_url else {}
     probe = _mkdocs_config(config_file, content_dir, out, strict, **extra)
     target = Path(probe.site_dir).resolve()
@@ -186,7 +185,7 @@ def build(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _replace_dir(staging, target)
-    if is_local_url(config.site_url):
+    if urls.is_local_url(config.site_url):
         click.echo(m.CLI_LOCAL_SITE_URL.format(url=config.site_url), err=True)
     click.echo(m.CLI_BUILD_DONE.format(out=target))
 

@@ -8,10 +8,8 @@ page.
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import jinja2
 
@@ -44,17 +42,6 @@ def _environment() -> jinja2.Environment:
 def station_qr_key(station_id: str) -> str:
     """The key of a station's own code in `render_poster`'s `qr` mapping (deputies use their id)."""
     return f"station:{station_id}"
-
-
-def is_local_url(site_url: str) -> bool:
-    """Whether `site_url` opens only on this computer or inside a private network (loopback and private addresses,
-    localhost, .local, names without a dot): its QR codes do not open on a visitor's phone."""
-    host = (urlsplit(site_url).hostname or "").rstrip(".").lower()
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return "." not in host or host.endswith((".localhost", ".local"))
-    return address.is_private or address.is_loopback or address.is_link_local or address.is_unspecified
 
 
 def level_labels(deputy: Deputy, today: dt.date) -> list[str]:
@@ -109,7 +96,7 @@ def render_poster(
             station_qr=_code(qr, station_qr_key(station.id)),
             pages=pages_of(cards),
             t=POSTER_TEXTS,
-            not_for_print=POSTER_LOCAL_SITE_URL.format(url=site_url) if is_local_url(site_url) else None,
+            not_for_print=POSTER_LOCAL_SITE_URL.format(url=site_url) if urls.is_local_url(site_url) else None,
         )
     )
 

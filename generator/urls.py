@@ -6,7 +6,8 @@ Paths are relative to the site root and use MkDocs' directory URLs (`deputies/<i
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
+import ipaddress
+from urllib.parse import urljoin, urlsplit
 
 
 def deputy_page(deputy_id: str) -> str:
@@ -68,3 +69,14 @@ def source_of(page: str) -> str:
 def absolute(site_url: str, path: str) -> str:
     """The absolute URL of a site path; `site_url` comes from `mkdocs.yml`, never from content."""
     return urljoin(site_url.rstrip("/") + "/", path)
+
+
+def is_local_url(site_url: str) -> bool:
+    """Whether `site_url` opens only on this computer or inside a private network (loopback and private addresses,
+    localhost, .local, names without a dot): its QR codes do not open on a visitor's phone."""
+    host = (urlsplit(site_url).hostname or "").rstrip(".").lower()
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return "." not in host or host.endswith((".localhost", ".local"))
+    return address.is_private or address.is_loopback or address.is_link_local or address.is_unspecified
