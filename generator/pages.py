@@ -385,7 +385,7 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 
 ENTITY_SECTIONS = ("deputies", "stations", "areas", "levels")
 """Pages of one deputy, station, area or level (`<section>/<id>/`): thousands in a city, laid out by the renderer
-without a Markdown-to-site pass of its own (see plugin.py), so their links are site URLs, not Markdown sources."""
+without a Markdown-to-site pass of its own (see mkdocs_edge/), so their links are site URLs, not Markdown sources."""
 
 
 def is_entity_page(src: str) -> bool:
