@@ -27,7 +27,7 @@ from bench.common import ROOT, make_content, ours_build_cmd, ours_config, run_me
 
 # (label, path fragment of the function's file, function name); nesting shown by indentation in the label.
 STAGES = [
-    ("load content (YAML + validation)", "generator/load.py", "load_content"),
+    ("load content (YAML + validation)", "generator/load/__init__.py", "load_content"),
     ("plugin on_files (all generated files)", "generator/mkdocs_edge/plugin.py", "on_files"),
     ("  render_pages (model -> Markdown)", "generator/pages.py", "render_pages"),
     ("  data_files (open data, finder)", "generator/exports.py", "data_files"),
