@@ -32,10 +32,11 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
 from .. import messages, urls
+from ..directory import Directory
 from ..exports import DATA_FILES
 from ..load import load_content, reload_deputies
 from ..model import Content, Deputy, Station
-from ..pages import Directory, HtmlPage, TocEntry, is_entity_page, render_deputy, render_pages
+from ..pages import HtmlPage, TocEntry, is_entity_page, render_deputy, render_pages
 from ..posters import render_poster, station_qr_key
 from ..qr import QRCache
 from ..reports import render_report
