@@ -12,7 +12,9 @@ import datetime as dt
 import json
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -32,17 +34,22 @@ def _setup_logging(debug: bool) -> None:
     logger.propagate = False
 
 
-content_option = click.option(
+def _path_option(*decls: str, folder: bool = False, exists: bool = False, **kwargs: Any) -> Callable:
+    """An option naming a folder or a file, given to the command as a `Path`."""
+    kind = click.Path(file_okay=not folder, dir_okay=folder, exists=exists, path_type=Path)
+    return click.option(*decls, type=kind, **kwargs)
+
+
+content_option = _path_option(
     "--content",
     "content_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
+    folder=True,
     help="内容目录（默认：mkdocs.yml 中 docs_dir 的上级目录，即 content/）。",
 )
-config_option = click.option(
+config_option = _path_option(
     "-f",
     "--config-file",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    exists=True,
     default="mkdocs.yml",
     show_default=True,
     help="MkDocs 配置文件。",
@@ -99,27 +106,23 @@ def validate(content_dir: Path | None, strict: bool, today: dt.datetime | None) 
 @main.command()
 @config_option
 @content_option
-@click.option(
+@_path_option(
     "-o",
     "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
+    folder=True,
     help="输出目录（默认：mkdocs.yml 中的 site_dir，即 site/）。",
 )
-@click.option("--site-url", default=None, help="网站的公开地址（二维码所用），覆盖 mkdocs.yml 中的 site_url。")
+@click.option("--site-url", help="网站的公开地址（二维码所用），覆盖 mkdocs.yml 中的 site_url。")
 @strict_option
 @today_option
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
-    default=None,
     help="同时工作的进程数（生成代表页面和二维码），默认每个 CPU 核一个。",
 )
-@click.option(
+@_path_option(
     "--stats",
     "stats_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
     help="留言办理统计文件（python -m forms_api stats --public 生成的 JSON），在代表和联络站页面公布；默认不公布。",
 )
 @click.pass_context
@@ -166,10 +169,10 @@ def serve(config_file: Path, content_dir: Path | None, dev_addr: str, strict: bo
 
 
 @main.command()
-@click.option(
+@_path_option(
     "-o",
     "--out",
-    type=click.Path(file_okay=False, path_type=Path),
+    folder=True,
     default=Path("schemas"),
     show_default=True,
     help="写入 JSON Schema 的目录。",
