@@ -110,9 +110,9 @@ def naive_deputy_pages(directory) -> dict[str, str]:
     our generator used before it rendered deputy pages straight to HTML."""
     import jinja2
 
-    from generator import pages, urls
+    from generator import pages, templating, urls
 
-    env = pages._ENV.overlay(loader=jinja2.FileSystemLoader(Path(__file__).parent))
+    env = templating.ENV.overlay(loader=jinja2.FileSystemLoader(Path(__file__).parent))
     result = {}
     for deputy in directory.content.deputies.values():
         src = urls.source_of(urls.deputy_page(deputy.id))
@@ -128,8 +128,9 @@ def prepare_peers(content: Path, work: Path, cache_dir: Path) -> dict[str, Path]
     """Write the naive MkDocs project, the Hugo project and the naive-QR URL list from our own renderer."""
     sys.path.insert(0, str(ROOT))
     from generator import urls
+    from generator.directory import Directory
     from generator.load import load_content
-    from generator.pages import Directory, render_pages
+    from generator.pages import render_pages
     from generator.qr import QRCache
 
     loaded, problems = load_content(content, dt.date.fromisoformat(TODAY))

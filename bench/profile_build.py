@@ -27,16 +27,16 @@ from bench.common import ROOT, make_content, ours_build_cmd, ours_config, run_me
 
 # (label, path fragment of the function's file, function name); nesting shown by indentation in the label.
 STAGES = [
-    ("load content (YAML + validation)", "generator/load.py", "load_content"),
-    ("plugin on_files (all generated files)", "generator/plugin.py", "on_files"),
+    ("load content (YAML + validation)", "generator/load/__init__.py", "load_content"),
+    ("plugin on_files (all generated files)", "generator/mkdocs_edge/plugin.py", "on_files"),
     ("  render_pages (model -> Markdown)", "generator/pages.py", "render_pages"),
     ("  data_files (open data, finder)", "generator/exports.py", "data_files"),
     ("  QR: QRCache.path_for", "generator/qr.py", "path_for"),
     ("    QR: qr_svg (encoding)", "generator/qr.py", "qr_svg"),
     ("  posters", "generator/posters.py", "render_poster"),
-    ("entity pages: filled, written, indexed (plugin on_post_build)", "generator/plugin.py", "on_post_build"),
+    ("entity pages: filled, written, indexed (plugin on_post_build)", "mkdocs_edge/plugin.py", "on_post_build"),
     ("  render_deputy (model -> HTML)", "generator/pages.py", "render_deputy"),
-    ("  station, area, level pages: Markdown -> HTML", "generator/skeleton.py", "convert"),
+    ("  station, area, level pages: Markdown -> HTML", "generator/mkdocs_edge/skeleton.py", "convert"),
     ("MkDocs: Markdown -> HTML (_populate_page)", "mkdocs/commands/build.py", "_populate_page"),
     ("MkDocs: theme template + write (_build_page)", "mkdocs/commands/build.py", "_build_page"),
     ("  search: per-page indexing (on_page_context)", "plugins/search/plugin.py", "on_page_context"),
@@ -44,7 +44,7 @@ STAGES = [
     ("MkDocs: copy static + generated files (copy_file)", "mkdocs/structure/files.py", "copy_file"),
     ("search: write index (on_post_build)", "plugins/search/plugin.py", "on_post_build"),
     ("MkDocs: nav, files, config (get_files)", "mkdocs/structure/files.py", "get_files"),
-    ("swap into output (rmtree / rename)", "generator/cli.py", "_replace_dir"),
+    ("swap into output (rmtree / rename)", "generator/mkdocs_edge/build.py", "_replace_dir"),
 ]
 
 

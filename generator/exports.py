@@ -14,8 +14,8 @@ from collections.abc import Callable
 from pypinyin import Style, lazy_pinyin
 
 from . import urls
+from .directory import Directory
 from .model import CONGRESS_LEVELS, Deputy
-from .pages import Directory
 
 FINDER_VERSION = 1
 

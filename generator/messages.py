@@ -504,7 +504,7 @@ CLI_LOCAL_SITE_URL = (
     "正式发布前，把 mkdocs.yml 中的 site_url 改为网站的公开地址（或用 build --site-url）再生成。"
 )
 POSTER_LOCAL_SITE_URL = "测试地址（{url}），二维码不能在其他设备上打开，请勿打印张贴"
-# `python -m generator serve` (generator/serve.py): a failed rebuild keeps the last good site, errors shown over it
+# `python -m generator serve` (mkdocs_edge/serve.py): a failed rebuild keeps the last good site, errors shown over it
 SERVE_BUILD_FAILED = "网站未能重新生成：浏览器中仍是上次生成的网站，页面上方列出以上问题；改正并保存后页面自动刷新。"
 SERVE_ERRORS_TITLE = "网站未能重新生成，这里仍是上次生成的网站。改正下面的问题并保存，页面会自动刷新："
 SERVE_ERROR_LABEL = "错误："

@@ -1,7 +1,7 @@
 """The content model: one place for every field of areas, stations, deputies, their work on record and its points.
 
 Records are pydantic models that forbid unknown keys, so a misspelt key in `content/` is an error. Rules that span
-files (references, duplicates, photos on disk) live in `load.py`; this module knows nothing about files.
+files (references, duplicates, photos on disk) live in `load/checks.py`; this module knows nothing about files.
 """
 
 from __future__ import annotations

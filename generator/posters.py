@@ -8,16 +8,11 @@ page.
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
-from functools import lru_cache
-from pathlib import Path
-from urllib.parse import urlsplit
-
-import jinja2
 
 from . import urls
 from .messages import CONGRESS_LEVEL_LABELS, POSTER_LOCAL_SITE_URL, POSTER_TEXTS, STATION_KIND_LABELS
 from .model import CONGRESS_LEVELS, Deputy, Station
+from .templating import ENV
 
 FIRST_PAGE_CARDS = 6
 """Deputy cards on the first A4 sheet, under the station's header: 2 rows of 3. In print the sheets run on (rows never
@@ -26,35 +21,10 @@ split): under a taller header the second row goes to page 2 and the next sheet's
 PAGE_CARDS = 9
 """Deputy cards on every further A4 page: 3 rows of 3."""
 
-TEMPLATES = Path(__file__).parent / "templates"
-
-
-@lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
 
 def station_qr_key(station_id: str) -> str:
     """The key of a station's own code in `render_poster`'s `qr` mapping (deputies use their id)."""
     return f"station:{station_id}"
-
-
-def is_local_url(site_url: str) -> bool:
-    """Whether `site_url` opens only on this computer or inside a private network (loopback and private addresses,
-    localhost, .local, names without a dot): its QR codes do not open on a visitor's phone."""
-    host = (urlsplit(site_url).hostname or "").rstrip(".").lower()
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return "." not in host or host.endswith((".localhost", ".local"))
-    return address.is_private or address.is_loopback or address.is_link_local or address.is_unspecified
 
 
 def level_labels(deputy: Deputy, today: dt.date) -> list[str]:
@@ -99,18 +69,14 @@ def render_poster(
                 "qr": _code(qr, deputy.id),
             }
         )
-    return (
-        _environment()
-        .get_template("poster.html.j2")
-        .render(
-            station=station,
-            kind=STATION_KIND_LABELS[station.kind],
-            station_url=urls.absolute(site_url, urls.station_page(station.id)),
-            station_qr=_code(qr, station_qr_key(station.id)),
-            pages=pages_of(cards),
-            t=POSTER_TEXTS,
-            not_for_print=POSTER_LOCAL_SITE_URL.format(url=site_url) if is_local_url(site_url) else None,
-        )
+    return ENV.get_template("poster.html.j2").render(
+        station=station,
+        kind=STATION_KIND_LABELS[station.kind],
+        station_url=urls.absolute(site_url, urls.station_page(station.id)),
+        station_qr=_code(qr, station_qr_key(station.id)),
+        pages=pages_of(cards),
+        t=POSTER_TEXTS,
+        not_for_print=POSTER_LOCAL_SITE_URL.format(url=site_url) if urls.is_local_url(site_url) else None,
     )
 
 

@@ -6,9 +6,10 @@ outside the site; the caller writes it to `urls.deputy_report`. Pure.
 from __future__ import annotations
 
 from . import urls
+from .directory import Directory
 from .messages import CONGRESS_LEVEL_LABELS
 from .model import Deputy
-from .pages import Directory, html_template
+from .templating import ENV
 
 
 def render_report(directory: Directory, deputy: Deputy, year: int, *, site_url: str, root: str = "../") -> str:
@@ -18,7 +19,7 @@ def render_report(directory: Directory, deputy: Deputy, year: int, *, site_url: 
     stats = directory.stats
     figures = stats.deputies.get(deputy.id) if stats else None
     stations = [directory.content.stations[s] for s in deputy.stations if s in directory.content.stations]
-    return html_template("report.html.j2").render(
+    return ENV.get_template("report.html.j2").render(
         d=directory,
         deputy=deputy,
         levels=[CONGRESS_LEVEL_LABELS[level] for level in directory.levels_of(deputy)],

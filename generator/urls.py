@@ -6,23 +6,24 @@ Paths are relative to the site root and use MkDocs' directory URLs (`deputies/<i
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
+import ipaddress
+from collections.abc import Callable
+from urllib.parse import urljoin, urlsplit
 
 
-def deputy_page(deputy_id: str) -> str:
-    return f"deputies/{deputy_id}/"
+def _under(prefix: str, suffix: str) -> Callable[[str], str]:
+    """The path of one thing of a kind by its id (or file name): `prefix` + id + `suffix`."""
+
+    def path(key: str) -> str:
+        return f"{prefix}{key}{suffix}"
+
+    return path
 
 
-def station_page(station_id: str) -> str:
-    return f"stations/{station_id}/"
-
-
-def area_page(area_code: str) -> str:
-    return f"areas/{area_code}/"
-
-
-def level_page(level: str) -> str:
-    return f"levels/{level}/"
+deputy_page = _under("deputies/", "/")
+station_page = _under("stations/", "/")
+area_page = _under("areas/", "/")
+level_page = _under("levels/", "/")
 
 
 STATIONS_INDEX = "stations/"
@@ -39,25 +40,14 @@ THANKS = "thanks/"
 STATS = "stats/"
 RECORDS = "records/"
 
-
-def deputy_qr(deputy_id: str) -> str:
-    return f"qr/deputy-{deputy_id}.svg"
-
-
-def station_qr(station_id: str) -> str:
-    return f"qr/station-{station_id}.svg"
-
-
-def station_poster(station_id: str) -> str:
-    return f"posters/{station_id}.html"
+deputy_qr = _under("qr/deputy-", ".svg")
+station_qr = _under("qr/station-", ".svg")
+station_poster = _under("posters/", ".html")
+photo = _under("photos/", "")
 
 
 def deputy_report(deputy_id: str, year: int) -> str:
     return f"reports/{deputy_id}-{year}.html"
-
-
-def photo(photo_path: str) -> str:
-    return f"photos/{photo_path}"
 
 
 def source_of(page: str) -> str:
@@ -68,3 +58,14 @@ def source_of(page: str) -> str:
 def absolute(site_url: str, path: str) -> str:
     """The absolute URL of a site path; `site_url` comes from `mkdocs.yml`, never from content."""
     return urljoin(site_url.rstrip("/") + "/", path)
+
+
+def is_local_url(site_url: str) -> bool:
+    """Whether `site_url` opens only on this computer or inside a private network (loopback and private addresses,
+    localhost, .local, names without a dot): its QR codes do not open on a visitor's phone."""
+    host = (urlsplit(site_url).hostname or "").rstrip(".").lower()
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return "." not in host or host.endswith((".localhost", ".local"))
+    return address.is_private or address.is_loopback or address.is_link_local or address.is_unspecified

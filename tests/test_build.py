@@ -20,8 +20,9 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
+from generator.directory import Directory
 from generator.load import load_content
-from generator.pages import Directory, render_deputy
+from generator.pages import render_deputy
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -172,12 +171,11 @@ def test_content_keeps_only_sound_records_with_resolvable_references(make_conten
     assert sorted(content.deputies) == ["zhou-liming"]  # the others serve at the broken station
 
 
-def test_alias_bomb_is_rejected_fast_and_never_expanded(fixtures_dir: Path, make_content: Callable[..., Path]) -> None:
+def test_alias_bomb_is_rejected_and_never_expanded(fixtures_dir: Path, make_content: Callable[..., Path]) -> None:
+    """An expanded bomb would take minutes and gigabytes; the aliases standing for nothing is what keeps it quick."""
     bomb = (fixtures_dir / "bad" / "alias_bomb" / "deputies" / "zhou-liming.yaml").read_bytes()
-    started = time.perf_counter()
     doc = parse(bomb)
     content, problems = load_content(make_content("alias_bomb"), TODAY)
-    assert time.perf_counter() - started < 2
     assert doc.value["sources"][8] == [None] * 9  # aliases stand for nothing, they are not copies
     assert "zhou-liming" not in content.deputies
     assert len(problems) == 1

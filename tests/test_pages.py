@@ -18,9 +18,10 @@ import pytest
 from conftest import overlay_case
 
 from generator import urls
+from generator.directory import Directory
 from generator.exports import data_files, pinyin
 from generator.load import load_content
-from generator.pages import Directory, render_deputy, render_pages
+from generator.pages import render_deputy, render_pages
 from generator.reports import render_report
 from generator.stats import read_stats
 

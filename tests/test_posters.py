@@ -16,7 +16,7 @@ import pytest
 from generator import urls
 from generator.messages import POSTER_LOCAL_SITE_URL
 from generator.model import Deputy, Station
-from generator.posters import FIRST_PAGE_CARDS, PAGE_CARDS, is_local_url, pages_of, render_poster, station_qr_key
+from generator.posters import FIRST_PAGE_CARDS, PAGE_CARDS, pages_of, render_poster, station_qr_key
 from generator.qr import qr_svg
 
 SITE_URL = "https://example.gov.cn/"
@@ -262,7 +262,7 @@ def test_pages_of(cards, pages):
     ],
 )
 def test_is_local_url(site_url: str, local: bool) -> None:
-    assert is_local_url(site_url) is local
+    assert urls.is_local_url(site_url) is local
 
 
 def test_a_poster_with_a_public_address_has_no_test_banner(station, deputies):

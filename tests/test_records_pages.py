@@ -14,10 +14,11 @@ import pytest
 from conftest import overlay_case
 from test_scoring import LIN_2026_TOTAL
 
+from generator.directory import Directory
 from generator.figures import Bar, BarChart, one_decimal, percent, summarise
 from generator.load import load_content
 from generator.model import Content
-from generator.pages import Directory, render_deputy, render_pages
+from generator.pages import render_deputy, render_pages
 from generator.scoring import all_points
 from generator.stats import read_stats
 

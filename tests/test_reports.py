@@ -14,8 +14,8 @@ from conftest import overlay_case
 from test_posters import pdf_pages, zbar
 
 from generator import urls
+from generator.directory import Directory
 from generator.load import load_content
-from generator.pages import Directory
 from generator.qr import qr_svg
 from generator.reports import render_report
 from generator.stats import read_stats

@@ -59,26 +59,25 @@
     });
   }
 
-  // The message form on deputy and station pages.
-  var message = document.getElementById("message-form");
-  if (message) {
-    message.addEventListener("submit", function (event) {
+  // A form of the form service on deputy and station pages, sent as JSON: the service's field errors shown beside
+  // their fields; `accepted` lists the statuses that mean success, `done(r, status)` answers the citizen then.
+  function sendForm(form, accepted, done) {
+    if (!form) return;
+    form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var status = message.querySelector(".message-form__status");
-      var button = message.querySelector("button[type=submit]");
-      showErrors(message, {});
+      var status = form.querySelector(".message-form__status");
+      var button = form.querySelector("button[type=submit]");
+      showErrors(form, {});
       status.textContent = TEXTS.sending;
       button.disabled = true;
-      post(message.getAttribute("action"), fields(message)).then(function (r) {
+      post(form.getAttribute("action"), fields(form)).then(function (r) {
         button.disabled = false;
-        if (r.status === 200 || r.status === 201) {
-          var fragment = "#code=" + encodeURIComponent(r.data.tracking_code) + "&ref=" + encodeURIComponent(r.data.reference);
-          if (r.status === 200) fragment += "&repeat=1";  // the same message again: the service answers with its code
-          location.assign(message.getAttribute("data-thanks") + fragment);
+        if (accepted.indexOf(r.status) >= 0) {
+          done(r, status);
         } else if (r.status === 400 && r.data.errors) {
-          showErrors(message, r.data.errors);
+          showErrors(form, r.data.errors);
           status.textContent = TEXTS.fix;
-          var first = message.querySelector("[aria-invalid=true]");
+          var first = form.querySelector("[aria-invalid=true]");
           if (first) first.focus();
         } else {
           status.textContent = (r.data && r.data.error) || problem(r.status);
@@ -90,35 +89,20 @@
     });
   }
 
+  // The message form on deputy and station pages: on to the thank-you page with the tracking code.
+  var message = document.getElementById("message-form");
+  sendForm(message, [200, 201], function (r) {
+    var fragment = "#code=" + encodeURIComponent(r.data.tracking_code) + "&ref=" + encodeURIComponent(r.data.reference);
+    if (r.status === 200) fragment += "&repeat=1";  // the same message again: the service answers with its code
+    location.assign(message.getAttribute("data-thanks") + fragment);
+  });
+
   // The yearly evaluation form on current deputies' pages: the answer is shown in place of the form.
   var evaluation = document.getElementById("evaluation-form");
-  if (evaluation) {
-    evaluation.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var status = evaluation.querySelector(".message-form__status");
-      var button = evaluation.querySelector("button[type=submit]");
-      showErrors(evaluation, {});
-      status.textContent = TEXTS.sending;
-      button.disabled = true;
-      post(evaluation.getAttribute("action"), fields(evaluation)).then(function (r) {
-        button.disabled = false;
-        if (r.status === 201) {
-          evaluation.reset();
-          status.textContent = TEXTS.evaluated.replace("{year}", String(r.data.year || ""));
-        } else if (r.status === 400 && r.data.errors) {
-          showErrors(evaluation, r.data.errors);
-          status.textContent = TEXTS.fix;
-          var first = evaluation.querySelector("[aria-invalid=true]");
-          if (first) first.focus();
-        } else {
-          status.textContent = (r.data && r.data.error) || problem(r.status);
-        }
-      }, function () {
-        button.disabled = false;
-        status.textContent = TEXTS.failed;
-      });
-    });
-  }
+  sendForm(evaluation, [201], function (r, status) {
+    evaluation.reset();
+    status.textContent = TEXTS.evaluated.replace("{year}", String(r.data.year || ""));
+  });
 
   // The thank-you page: code and reference arrive in the fragment, which is never sent to a server; "repeat=1" when
   // the message had already been sent (the service answered 200 with the first one's code instead of 201).

@@ -27,8 +27,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, BuildError, MkDocsException
 from mkdocs.livereload import LiveReloadServer, _serve_url
 
-from . import messages as m
-from .cli import build_failure_reason
+from .. import messages as m
+from .errors import build_failure_reason
 
 log = logging.getLogger("mkdocs.plugins.mashang")
 
@@ -88,8 +88,11 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def serve(config_file: Path, **overrides: object) -> None:
-    """Build into a temporary folder, serve it with live reload, rebuild (quickly when possible) on every change."""
+def serve(config_file: Path, content_dir: Path | None, **overrides: object) -> None:
+    """Build into a temporary folder, serve it with live reload, rebuild (quickly when possible) on every change;
+    `content_dir` places MkDocs' docs_dir (its `pages/`)."""
+    if content_dir is not None:
+        overrides["docs_dir"] = str((content_dir / "pages").resolve())
     temp = Path(tempfile.mkdtemp(prefix="mashang-serve-"))
     sites = (str(temp / "a"), str(temp / "b"))
     # `kill` (SIGTERM) and a closed terminal (SIGHUP) stop the server as Ctrl-C does: the temporary folder goes too.

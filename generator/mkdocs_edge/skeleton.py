@@ -23,8 +23,8 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils.meta import get_data
 
-from . import urls
-from .pages import HtmlPage, TocEntry
+from .. import urls
+from ..pages import HtmlPage, TocEntry
 
 SLOT = "mashangslot-"
 """Slot tokens in the skeleton pages: `SLOT + name` for each slot; entity ids may not start with it."""

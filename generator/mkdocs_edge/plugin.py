@@ -1,4 +1,4 @@
-"""The only MkDocs-specific code: loads `content/`, registers the generated pages and files, watches content in `serve`.
+"""The mashang MkDocs plugin: loads `content/`, registers the generated pages and files, watches content in `serve`.
 
 `content/` is the parent of MkDocs' `docs_dir` (`content/pages`), so one setting in `mkdocs.yml` places both.
 Everything this module registers is made by pure functions in `pages`, `exports`, `posters`, `reports` and `qr`;
@@ -13,16 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import gzip
 import logging
-import multiprocessing
 import os
 import re
 import shutil
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import TypeVar
 
 import jinja2
 from mkdocs.config import base
@@ -35,14 +31,18 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
-from . import messages, urls
-from .exports import DATA_FILES
-from .load import load_content, reload_deputies
-from .model import Content, Deputy, Station
-from .pages import Directory, HtmlPage, TocEntry, is_entity_page, render_deputy, render_pages
-from .posters import render_poster, station_qr_key
-from .qr import QRCache
-from .reports import render_report
+from .. import messages, urls
+from ..directory import Directory
+from ..exports import DATA_FILES
+from ..load import load_content, reload_deputies
+from ..model import Content, Deputy, Station
+from ..pages import HtmlPage, TocEntry, is_entity_page, render_deputy, render_pages
+from ..posters import render_poster, station_qr_key
+from ..qr import QRCache
+from ..reports import render_report
+from ..stats import PublicStats, StatsError, read_stats
+from .parallel import in_parallel
+from .sitemap import add_pages_to_sitemap
 from .skeleton import (
     CONTENT,
     SLOT,
@@ -58,7 +58,6 @@ from .skeleton import (
     skeleton_source,
     variant_of,
 )
-from .stats import PublicStats, StatsError, read_stats
 
 log = logging.getLogger("mkdocs.plugins.mashang")
 
@@ -245,37 +244,15 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         skeleton_toc = self._toc_html(TOC.children)
         self.filled = {variant: Skeleton(html, skeleton_toc) for variant, html in self.skeletons.items()}
         paths = [urls.deputy_page(deputy_id) for deputy_id in self.content.deputies] + list(self.entity_sources)
-        for entries in self._in_parallel(self._write_pages, paths):
+        for entries in in_parallel(self._write_pages, paths, self._jobs(len(paths))):
             if self.search_index is not None:
                 self.search_index.entries.extend(entries)
         log.info(messages.PLUGIN_ENTITY_PAGES.format(count=len(paths)))
         shutil.rmtree(site / skeleton_path(VARIANTS[0]).split("/")[0])
-        self._add_pages_to_sitemap(site, config, paths)
-
-    def _in_parallel(self, work: Callable[[list[str]], T], items: list[str]) -> list[T]:
-        """`work` over `items`, split among forked processes (one a core) when it pays; results in order.
-
-        Forked children see this plugin as it is; `mkdocs serve` runs builds beside its server threads, so it never
-        forks and does the work here.
-        """
-        jobs = min(self._jobs(len(items)), len(items) // 500)
-        if jobs < 2:
-            return [work(items)]
-        # Several chunks a process: whoever is done first takes the next, so a run of heavy pages (areas) at the end
-        # does not leave one core idle. `map` keeps the results in the order of the items.
-        size = -(-len(items) // (jobs * 8))
-        chunks = [items[i : i + size] for i in range(0, len(items), size)]
-        global _PARALLEL_WORK
-        _PARALLEL_WORK = work
-        try:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-                return list(pool.map(_run_parallel_work, chunks))
-        finally:
-            _PARALLEL_WORK = None
+        add_pages_to_sitemap(site, config.site_url, paths)
 
     def _jobs(self, items: int) -> int:
-        """Processes for `items` pieces of work: `jobs` or one a core; one under `mkdocs serve` (see `_in_parallel`)."""
+        """Processes for `items` pieces of work: `jobs` or one a core; one under `mkdocs serve` (see `in_parallel`)."""
         return 1 if self.serving else min(self.config.jobs or os.cpu_count() or 1, max(items, 1))
 
     def _write_pages(self, paths: list[str]) -> list[dict]:
@@ -300,7 +277,7 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         return render_deputy(self.directory, self.content.deputies[path.split("/")[1]]), {}
 
     def refresh(self) -> bool:
-        """The quick path of `serve` (generator/serve.py) after a change under content/: when only deputy files
+        """The quick path of `serve` (mkdocs_edge/serve.py) after a change under content/: when only deputy files
         changed, and nothing that other pages show of them, write just their pages and the open data again.
         False when a full build is needed (anything else changed, an error, or no full build to start from)."""
         if not getattr(self, "filled", None):
@@ -339,32 +316,6 @@ class MashangPlugin(BasePlugin[MashangConfig]):
             self.toc_cache[entries] = "\n".join(self.toc_item.render(toc_item=anchor(e)) for e in entries)
         return self.toc_cache[entries]
 
-    def _add_pages_to_sitemap(self, site: Path, config: MkDocsConfig, paths: list[str]) -> None:
-        """MkDocs wrote the skeletons into the sitemap: in their place go the entries of the pages filled from them."""
-        sitemap = site / "sitemap.xml"
-        if not sitemap.exists():
-            return
-        text = sitemap.read_text(encoding="utf-8")
-        found = []
-        for variant in VARIANTS:
-            loc = urls.absolute(config.site_url, skeleton_path(variant))
-            match = re.search(r"[ \t]*<url>\s*<loc>" + re.escape(loc) + r"</loc>.*?</url>\n", text, re.S)
-            if match is None:
-                raise PluginError(f"mashang: {loc} is missing from sitemap.xml")
-            found.append((loc, match[0]))
-        at = text.index(found[0][1])
-        for _, block in found:
-            text = text.replace(block, "")
-        loc, block = found[0]
-        entries = "".join(block.replace(loc, urls.absolute(config.site_url, path)) for path in paths)
-        text = text[:at] + entries + text[at:]
-        sitemap.write_text(text, encoding="utf-8")
-        packed = sitemap.with_suffix(".xml.gz")
-        if packed.exists():
-            mtime = int.from_bytes(packed.read_bytes()[4:8], "little")  # keep MkDocs' reproducible timestamp
-            with gzip.GzipFile(packed, mode="wb", mtime=mtime) as out:
-                out.write(text.encode("utf-8"))
-
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
         root = Path(config.docs_dir).parent
         watched = [root / "areas.yaml", root / "deputies", root / "stations", root / "photos"]
@@ -396,12 +347,3 @@ def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
 def _shown_elsewhere(deputy: Deputy) -> dict:
     """What pages other than a deputy's own show of the deputy (lists, posters, search) or MkDocs was given (photo)."""
     return deputy.model_dump(include={"name", "memberships", "stations", "photo"})
-
-
-T = TypeVar("T")
-_PARALLEL_WORK: Callable[[list[str]], object] | None = None
-
-
-def _run_parallel_work(ids: list[str]) -> object:
-    assert _PARALLEL_WORK is not None, "set by MashangPlugin._in_parallel before it forks"
-    return _PARALLEL_WORK(ids)

@@ -1,0 +1,339 @@
+"""Reading one content file: YAML to a record of the model, every problem in it named by file, line and field.
+
+`Reader` keeps the problems of a whole load; the checks that span files (checks.py, records.py) report through it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import types
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from generator import messages as msg
+from generator.model import (
+    YEAR_FILE_PATTERN,
+    Activity,
+    ActivityFile,
+    Area,
+    Deputy,
+    Problem,
+    Scheme,
+    Station,
+    id_is_valid,
+)
+from generator.yamlnodes import Document, Loc, parse
+
+ACTIVITY = TypeAdapter(Activity)
+
+
+@dataclass(eq=False)
+class Source:
+    """One record as read: where it came from, its YAML lines, and the model if it validated."""
+
+    path: str
+    doc: Document
+    prefix: Loc = ()  # (index,) for an entry of areas.yaml
+    key: str | None = None  # the id (file name) or area code as written
+    record: Any = None
+    failed: bool = False  # an error was reported against it
+    reported: set[Loc] = field(default_factory=set)  # where errors were reported (relative to prefix)
+
+    def clean_at(self, loc: Loc) -> bool:
+        """No error was reported at `loc` or around it: a raw value there is worth checking further."""
+        return not any(loc[: i + 1] in self.reported for i in range(len(loc)))
+
+    @property
+    def ok(self) -> bool:
+        return self.record is not None and not self.failed
+
+
+@dataclass(eq=False)
+class YearFile:
+    """One `records/<deputy>/<year>.yaml`: its deputy and year as named, and its entries that are sound."""
+
+    src: Source
+    deputy: str
+    year: int | None  # None when the file name is not a year
+    entries: list[tuple[int, Activity]]  # (index in `activities`, entry)
+
+
+def field_path(loc: Loc) -> str:
+    """`('memberships', 0, 'until')` -> `memberships[0].until`."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+class Reader:
+    """Reads content files one at a time and keeps every problem found while loading, theirs and the checks'."""
+
+    def __init__(self, root: Path, today: dt.date) -> None:
+        self.root = root
+        self.today = today
+        self.root_name = Path(os.path.abspath(root)).name
+        self.problems: list[Problem] = []
+        self.area_sources: dict[str, Source] = {}  # every area code written, first occurrence
+        self.station_ids: set[str] = set()  # every station file, sound or not
+
+    def shown(self, file: Path) -> str:
+        return f"{self.root_name}/{file.relative_to(self.root).as_posix()}"
+
+    def report(self, src: Source, loc: Loc, message: str, hint: str = "", *, warning: bool = False) -> None:
+        self._add(src, loc, message, hint, src.doc.line_of(src.prefix + loc), warning)
+
+    def _add(self, src: Source, loc: Loc, message: str, hint: str, line: int, warning: bool = False) -> None:
+        self.problems.append(Problem(src.path, line, field_path(src.prefix + loc), message, hint, warning))
+        src.failed = src.failed or not warning
+        if not warning:
+            src.reported.add(loc)
+
+    def parse(self, file: Path) -> Source:
+        src = Source(self.shown(file), parse(file.read_bytes()))
+        for issue in src.doc.issues:
+            self._add(src, issue.loc, issue.message, issue.hint, issue.line)
+        return src
+
+    def is_yaml(self, file: Path) -> bool:
+        """A `.yaml` file; anything else in a content folder is reported, since it would never be read."""
+        if file.suffix == ".yaml" and file.is_file():
+            return True
+        named = file.suffix.lower() in (".yaml", ".yml")
+        hint = msg.YML_FILE_HINT.format(name=file.stem) if named else msg.NOT_YAML_FILE_HINT
+        self._add(Source(self.shown(file), Document()), (), msg.NOT_YAML_FILE, hint, 1)
+        return False
+
+    def read_list(self, file: Path, empty_hint: str) -> tuple[Source, list[Any]]:
+        """A file whose top level is a list (areas.yaml, scoring.yaml): its source and its items ([] if unusable)."""
+        src = self.parse(file)
+        value = src.doc.value
+        if not src.doc.readable:
+            return src, []
+        if value is None:
+            self.report(src, (), msg.EMPTY_FILE, empty_hint)
+            return src, []
+        if not isinstance(value, list):
+            self.report(src, (), *msg.describe("list_type", value, {}, file.name))
+            return src, []
+        return src, value
+
+    def read_areas(self) -> list[Source]:
+        file = self.root / "areas.yaml"
+        if not file.is_file():
+            self.report(Source(self.shown(file), Document()), (), msg.AREAS_MISSING, msg.AREAS_MISSING_HINT)
+            return []
+        src, value = self.read_list(file, msg.AREAS_EMPTY_HINT)
+        entries = []
+        for index, item in enumerate(value):
+            entry = Source(src.path, src.doc, (index,))
+            code = item.get("code") if isinstance(item, dict) else None
+            entry.key = code if isinstance(code, str) else None
+            entry.record = self.validate(entry, Area, item)
+            entry.failed |= any(loc[:1] == (index,) for loc in src.doc.tainted)
+            entries.append(entry)
+        return entries
+
+    def read_records(self, folder: str, model: type[Station] | type[Deputy]) -> list[Source]:
+        directory = self.root / folder
+        sources = []
+        for file in sorted(directory.iterdir()) if directory.is_dir() else ():
+            if file.name.startswith("."):
+                continue
+            if not self.is_yaml(file):
+                continue
+            sources.append(self.read_record(file, model))
+        if folder == "stations":
+            self.station_ids = {src.key for src in sources if src.key}
+        return sources
+
+    def read_record(self, file: Path, model: type[Station] | type[Deputy]) -> Source:
+        src = self.parse(file)
+        src.key = file.stem
+        if not id_is_valid(file.stem):
+            self._add(src, (), msg.FILE_NAME_NOT_ID.format(value=msg.shown(file.stem)), msg.FILE_NAME_NOT_ID_HINT, 1)
+        if src.doc.readable:
+            src.record = self.validate(src, model, src.doc.value)
+        if src.record is not None and id_is_valid(file.stem) and src.record.id != file.stem:
+            hint = msg.ID_NOT_FILE_NAME_HINT.format(stem=file.stem, id=src.record.id)
+            self.report(src, ("id",), msg.ID_NOT_FILE_NAME.format(value=msg.shown(src.record.id), stem=file.stem), hint)
+        return src
+
+    def read_scoring(self) -> tuple[Source | None, list[Source]]:
+        """`scoring.yaml`, if there is one: the file and each scheme in it."""
+        file = self.root / "scoring.yaml"
+        if not file.is_file():
+            return None, []
+        src, value = self.read_list(file, msg.SCORING_EMPTY_HINT)
+        schemes = []
+        for index, item in enumerate(value):
+            entry = Source(src.path, src.doc, (index,))
+            entry.record = self.validate(entry, Scheme, item)
+            entry.failed |= any(loc[:1] == (index,) for loc in src.doc.tainted)
+            schemes.append(entry)
+        return src, schemes
+
+    def read_activities(self, deputy_ids: set[str]) -> list[YearFile]:
+        """Every `records/<deputy>/<year>.yaml`; a folder must be named after a deputy (any deputy file)."""
+        directory = self.root / "records"
+        files = []
+        for folder in sorted(directory.iterdir()) if directory.is_dir() else ():
+            if folder.name.startswith(".") or folder.name == "README.md":
+                continue
+            if not folder.is_dir():
+                self._add(
+                    Source(self.shown(folder), Document()), (), msg.RECORDS_NOT_FOLDER, msg.RECORDS_NOT_FOLDER_HINT, 1
+                )
+                continue
+            for file in sorted(folder.iterdir()):
+                if not file.name.startswith(".") and self.is_yaml(file):
+                    files.append(self.read_year_file(file, deputy_ids))
+        return files
+
+    def read_year_file(self, file: Path, deputy_ids: set[str]) -> YearFile:
+        src = self.parse(file)
+        deputy = file.parent.name
+        year = int(file.stem) if re.fullmatch(YEAR_FILE_PATTERN, file.stem) else None
+        if deputy not in deputy_ids:
+            matches = get_close_matches(deputy, sorted(d for d in deputy_ids if id_is_valid(d)), 1)
+            hint = (
+                msg.DID_YOU_MEAN.format(suggestion=msg.shown(matches[0]))
+                if matches
+                else msg.UNKNOWN_DEPUTY_HINT.format(id=deputy)
+            )
+            self._add(src, (), msg.UNKNOWN_DEPUTY.format(value=msg.shown(deputy)), hint, 1)
+        if year is None:
+            self._add(
+                src, (), msg.FILE_NAME_NOT_YEAR.format(value=msg.shown(file.stem)), msg.FILE_NAME_NOT_YEAR_HINT, 1
+            )
+        value = src.doc.value
+        if not src.doc.readable:
+            return YearFile(src, deputy, year, [])
+        if value is None:
+            self.report(src, (), msg.EMPTY_FILE, msg.RECORDS_EMPTY_HINT)
+        elif isinstance(value, list):
+            self.report(src, (), msg.RECORDS_NOT_MAPPING, msg.RECORDS_EMPTY_HINT)
+        else:
+            src.record = self.validate(src, ActivityFile, value)
+        if src.record is not None:
+            return YearFile(src, deputy, year, list(enumerate(src.record.activities)))
+        return YearFile(src, deputy, year, sound_entries(src))
+
+    def validate(self, src: Source, model: type[BaseModel], value: Any) -> Any:
+        try:
+            return model.model_validate(value)
+        except ValidationError as error:
+            for detail in error.errors(include_url=False):
+                self.model_error(src, model, detail)
+            return None
+
+    def model_error(self, src: Source, model: type[BaseModel], detail: Any) -> None:
+        """Report one pydantic error in Chinese at the line of the key or value it is about."""
+        loc, annotation = _walk(model, tuple(detail["loc"]))
+        kind, value = detail["type"], detail["input"]
+        ctx = {**detail.get("ctx", {}), "msg": detail["msg"]}
+        allowed: tuple[str, ...] = ()
+        if kind == "fixed_station_address":
+            loc += ("address",)
+        elif kind == "until_before_since":
+            loc += ("until",)
+            value, ctx["since"] = value.get("until"), value.get("since")
+        elif kind in ("points_over_cap", "points_over_max"):
+            loc += ("points",)
+        elif kind == "max_over_cap":
+            loc += ("max_per_entry",)
+        elif kind in ("union_tag_invalid", "union_tag_not_found"):  # a tagged union: the tag is `kind`
+            loc += ("kind",)
+            allowed = tuple(_variants(annotation))
+            value = value.get("kind") if isinstance(value, dict) else value
+            kind = "literal_error" if kind == "union_tag_invalid" else kind
+        if src.doc.is_tainted(src.prefix + loc):
+            src.failed = True
+            return
+        name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "")
+        if kind == "missing" and loc == ("id",) and src.key and id_is_valid(src.key):
+            self.report(src, loc, msg.describe(kind, value, ctx, name)[0], msg.MISSING_ID_HINT.format(id=src.key))
+            return
+        suggestion = None
+        if kind == "literal_error" and not allowed:
+            allowed = get_args(annotation)
+        elif kind == "extra_forbidden":
+            raw = tuple(detail["loc"])
+            allowed = tuple(_walk(model, raw[:-1])[1].model_fields)
+            variants = _variants(_walk(model, raw[:-2])[1]) if len(raw) > 1 else {}
+            if variants and raw[-2] in variants and any(name in v.model_fields for v in variants.values()):
+                text = msg.FIELD_NOT_FOR_KIND.format(kind=msg.choices([str(raw[-2])]), name=name)
+                self.report(src, loc, text, msg.FIELD_NOT_FOR_KIND_HINT.format(fields="、".join(allowed)))
+                return
+            suggestion = next(iter(get_close_matches(name, allowed, 1)), None)
+        self.report(src, loc, *msg.describe(kind, value, ctx, name, allowed, suggestion))
+
+
+def sound_entries(src: Source) -> list[tuple[int, Activity]]:
+    """The entries of a year file that failed the model which have no error of their own, for the checks that span
+    files (dates, stations, points), so one round of fixes is enough."""
+    raw = src.doc.value.get("activities") if isinstance(src.doc.value, dict) else None
+    if not isinstance(raw, list) or ("activities",) in src.reported:
+        return []
+    entries = []
+    for index, item in enumerate(raw):
+        loc = ("activities", index)
+        if src.doc.is_tainted(loc) or any(r[:2] == loc for r in src.reported):
+            continue
+        try:
+            entries.append((index, ACTIVITY.validate_python(item)))
+        except ValidationError:
+            continue
+    return entries
+
+
+def _walk(model: type[BaseModel], loc: Loc) -> tuple[Loc, Any]:
+    """`loc` as written in the file, and the type there without Optional and Annotated (a model, a list, a Literal,
+    a tagged union, ...). pydantic puts the tag of a tagged union into its locations
+    (`activities, 0, "meeting", title`); the file has no such level, so it is dropped."""
+    annotation: Any = model
+    written: list[str | int] = []
+    for part in loc:
+        annotation = _bare(annotation)
+        variants = _variants(annotation)
+        if part in variants:
+            annotation = variants[str(part)]
+            continue
+        written.append(part)
+        if isinstance(part, int) and get_origin(annotation) is list:
+            annotation = get_args(annotation)[0]
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel) and part in annotation.model_fields:
+            annotation = annotation.model_fields[str(part)].annotation
+        else:
+            annotation = None
+    return tuple(written), _bare(annotation)
+
+
+def _variants(annotation: Any) -> dict[str, type[BaseModel]]:
+    """The models of a union told apart by `kind`, by each value of `kind` ({} for anything else)."""
+    if get_origin(annotation) not in (Union, types.UnionType):
+        return {}
+    variants = {}
+    for arg in get_args(annotation):
+        if isinstance(arg, type) and issubclass(arg, BaseModel) and "kind" in arg.model_fields:
+            variants.update(dict.fromkeys(get_args(arg.model_fields["kind"].annotation), arg))
+    return variants
+
+
+def _bare(annotation: Any) -> Any:
+    """Without Annotated, and without None in an Optional (a union of several types stays a union)."""
+    while True:
+        origin = get_origin(annotation)
+        args = [arg for arg in get_args(annotation) if arg is not type(None)]
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (Union, types.UnionType) and len(args) == 1:
+            annotation = args[0]
+        else:
+            return annotation

@@ -1,0 +1,85 @@
+"""One Jinja environment for every template in generator/templates/: pages, deputy pages, posters, yearly reports.
+
+The template's name decides how what it prints is escaped: `*.md.j2` (generated Markdown) escapes every value for
+Markdown (`markup.md_escape`) unless it is a `Markup` made by markup.py; any other template (HTML, CSS) is autoescaped
+as HTML. So a `<script>` or a `[link](javascript:...)` in a YAML field reaches the site as visible text.
+"""
+
+from __future__ import annotations
+
+import jinja2
+from markupsafe import Markup
+
+from . import messages, urls
+from .figures import Bar, BarChart, evaluation_totals, message_totals, one_decimal, percent
+from .markup import html_text, markdown_html, md_escape
+from .model import AREA_LEVELS, CONGRESS_LEVELS
+from .scoring import signed
+
+
+def _autoescape(name: str | None) -> bool:
+    """HTML escaping for every template but the Markdown ones, which `_finalize` escapes for Markdown instead."""
+    return not (name or "").endswith(".md.j2")
+
+
+@jinja2.pass_eval_context
+def _finalize(context: jinja2.nodes.EvalContext, value: object) -> object:
+    """Every `{{ value }}` of a Markdown template is literal text; autoescaped templates escape it themselves."""
+    return value if context.autoescape else md_escape(value)
+
+
+ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("generator", "templates"),
+    finalize=_finalize,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+    autoescape=_autoescape,
+    extensions=["jinja2.ext.do"],
+)
+
+
+def html_block(template: str, **context: object) -> Markup:
+    """An HTML partial (autoescaped) inside a Markdown page: figures, tables and charts shared with deputy pages."""
+    return Markup(ENV.get_template(template).render(urls=urls, **context).strip())
+
+
+def bar_chart(chart_id: str, title: str, headers: tuple[str, str], bars: list[tuple], *, table: bool = True) -> Markup:
+    """A bar chart and its table; `bars`: (label, value, the value as printed[, as the table prints it]).
+
+    `table=False` when a table right after the chart already holds its figures (the chart's text alternative).
+    """
+    chart = BarChart(chart_id, title, *headers, tuple(Bar(*bar) for bar in bars))
+    return html_block("bar_chart.html.j2", chart=chart, table=table)
+
+
+def share_bars(parts: list[tuple[str, int]], whole: int, unit: str) -> list[tuple[str, int, str, str]]:
+    """Bars of parts of a whole: each labelled with its count, and in the table with its share as well."""
+    share = messages.CHART_SHARE
+    return [
+        (label, value, f"{value} {unit}", share.format(value=value, unit=unit, share=percent(value, whole)))
+        for label, value in parts
+    ]
+
+
+ENV.filters.update(
+    markdown=markdown_html,
+    html=html_text,
+    date_zh=lambda day: messages.DATE_FORMAT.format(year=day.year, month=day.month, day=day.day),
+    congress_label=messages.CONGRESS_LEVEL_LABELS.__getitem__,
+    month_day=lambda day: messages.MONTH_DAY_FORMAT.format(month=day.month, day=day.day),
+    signed=signed,
+    one_decimal=one_decimal,
+)
+ENV.globals.update(
+    labels=messages,
+    AREA_LEVELS=AREA_LEVELS,
+    CONGRESS_LEVELS=CONGRESS_LEVELS,
+    percent=percent,
+    html_block=html_block,
+    bar_chart=bar_chart,
+    share_bars=share_bars,
+    message_totals=message_totals,
+    evaluation_totals=evaluation_totals,
+)
