@@ -7,6 +7,7 @@ Mount-based tests (a small tmpfs, a loop device) need root and skip with the rea
 from __future__ import annotations
 
 import gc
+import inspect
 import json
 import multiprocessing
 import os
@@ -23,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from forms_api.cases import State, WorkflowError, check, make_event, new_code
-from forms_api.store import QueueUnavailable
+from forms_api.store import QueueUnavailable, Store, open_store
 from forms_api.store.folder import EventLog
 from forms_api.store.lines import encode_events, parse_line, read_events
 
@@ -794,3 +795,17 @@ def test_parse_line():
     assert parse_line(b'{"type":"noted","ref":"2026-000001"}') == {"type": "noted", "ref": "2026-000001"}
     for bad in (b"", b"{", b"null", b'"type"', b'{"type":null}', b"\xc3", b"[" * 50_000):
         assert parse_line(bad) is None
+
+
+def test_the_folder_store_is_a_store(tmp_path: Path) -> None:
+    """Every method of the Store protocol, with the same parameters, on the folder store that open_store returns."""
+    store = open_store({"QUEUE_DIR": tmp_path / "queue", "QUEUE_FSYNC": False})
+    assert isinstance(store, EventLog)
+    members = [name for name in vars(Store) if not name.startswith("_")]
+    assert len(members) >= 10
+    for name in members:
+        ours = getattr(EventLog, name)
+        if isinstance(ours, property):
+            assert isinstance(vars(Store)[name], property), name
+            continue
+        assert list(inspect.signature(ours).parameters) == list(inspect.signature(vars(Store)[name]).parameters), name

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import gettext
 import io
 import json
 import os
@@ -17,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 import click
+import click.core
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
@@ -976,3 +978,33 @@ def test_queue_from_the_environment_is_found_like_the_service_finds_it(tmp_path,
     result = CliRunner().invoke(main, ["list"], env={"FORMS_QUEUE_DIR": "var/no-such-queue"})
     assert result.exit_code == 1
     assert str(PROJECT_ROOT / "var" / "no-such-queue") in result.output
+
+
+def test_importing_the_staff_tools_patches_nothing() -> None:
+    """click's modules keep gettext's own functions until the staff tools run, and get them back afterwards."""
+    code = (
+        "import gettext, click.core, click.exceptions, forms_api.staff.cli; "
+        "assert click.core._ is gettext.gettext and click.exceptions.ngettext is gettext.ngettext; print('ok')"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.stdout == "ok\n", result.stderr
+    assert CliRunner().invoke(main, ["no-such-command"]).stderr.startswith("用法：")
+    assert click.core._ is gettext.gettext
+
+
+def test_staff_tools_read_settings_through_the_service_loader(tmp_path: Path) -> None:
+    """A bad FORMS_* value is reported as the service reports it, naming its source; the option overrides it."""
+    EventLog(tmp_path / "queue", fsync=False)
+    env = {"FORMS_QUEUE_DIR": str(tmp_path / "queue"), "FORMS_QUEUE_FSYNC": "maybe", "FORMS_STAFF": None}
+    bad = CliRunner().invoke(main, ["list"], env=env)
+    assert bad.exit_code == 1
+    assert bad.stderr == (
+        "错误：设置有误：invalid form service configuration:\nFORMS_QUEUE_FSYNC: expected true or false (got 'maybe')\n"
+    )
+    env["FORMS_QUEUE_FSYNC"] = "off"
+    env["FORMS_QUEUE_DIR"] = ""
+    empty = CliRunner().invoke(main, ["list"], env=env)
+    assert empty.stderr == (
+        "错误：设置有误：invalid form service configuration:\nFORMS_QUEUE_DIR: expected a folder path (got '')\n"
+    )
+    assert CliRunner().invoke(main, ["--queue", str(tmp_path / "queue"), "list"], env=env).exit_code == 0

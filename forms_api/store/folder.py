@@ -180,13 +180,11 @@ class EventLog:
     def append(self, decide: Callable[[State], Decision]) -> list[dict]:
         """Append the events `decide(state)` returns (a dict, a list, or None/[] for nothing) durably.
 
-        `decide` runs under the exclusive lock against the state including every other process's appends and the
-        events decided before it in its group, so the checks it makes (workflow.check, duplicates, next_ref) hold
-        when the events are written. It must not do I/O, and may run in another thread of this process (the group's
-        leader). Returns the events as stored (parsed back from their lines) once they and the whole group before
-        them are fsynced. Raises QueueUnavailable when nothing was stored (or, after a failed fsync, when it is
-        unknown whether it was); exceptions from `decide` propagate, nothing of that call written.
-        """
+        `decide` runs under the exclusive lock against the state with every other process's appends and the events
+        decided before it in its group, so its checks (cases.check, duplicates, next_ref) hold when the events are
+        written; it must not do I/O and may run in the group leader's thread. Returns the events as stored once the
+        group is fsynced. QueueUnavailable: nothing stored (or, after a failed fsync, unknown); exceptions from
+        `decide` propagate, nothing of that call written."""
         if self._holder == threading.get_ident() and self._deciding != threading.get_ident():
             raise RuntimeError("append must not be called from inside query, snapshot or rewrite")
         self._check_writable()
@@ -318,11 +316,8 @@ class EventLog:
         return self._offset
 
     def _fold_payload(self, payload: bytes) -> list[dict]:
-        stored = []
-        for line in payload.split(b"\n")[:-1]:
-            event = self._fold(line)
-            assert event is not None, "encode_events wrote a line parse_line rejects"
-            stored.append(event)
+        stored = [self._fold(line) for line in payload.split(b"\n")[:-1]]
+        assert None not in stored, "encode_events wrote a line parse_line rejects"
         return stored
 
     def _write(self, fd: int, data: bytes, size: int) -> None:
