@@ -66,9 +66,6 @@ QUEUE_UNAVAILABLE = "系统暂时无法保存，请稍后再试。您的留言�
 # --- Form service API: field errors, HTTP errors and the service's own HTML pages (forms_api/public/, ---------------
 # --- forms_api/security.py, forms_api/templates/) ---------------------------------------------------------------------
 
-# The categories a citizen may choose unless FORMS_CATEGORIES says otherwise; the site's form offers mkdocs.yml's
-# extra.categories, so keep the two the same.
-DEFAULT_CATEGORIES = ["意见", "建议", "求助", "其他"]
 
 # How each field is called in messages and on the error page.
 FIELD_LABELS = {

@@ -19,15 +19,15 @@ passed in a mapping may be text or already typed. Every bad value is reported at
 | `RATELIMIT_ENABLED` | bool | `true` | switch rate limiting off (tests only) |
 | `RETENTION_DAYS` | int | `365` | days after closing before the staff tools anonymise a submission's personal data |
 | `HOLIDAYS` | path | empty | holidays file for the answer deadline a citizen sees, as the staff tools count it (7) |
-| `CATEGORIES` | list | `意见,建议,求助,其他` | the categories a citizen may choose |
 | `DUPLICATE_WINDOW_SECONDS` | int | `600` | same text, target and phone within it: the first code again |
 | `MIN_TEXT` / `MAX_TEXT` | int | `5` / `2000` | a message's length in characters (6) |
 | `MAX_NAME` | int | `40` | longest name in characters |
 | `MAX_COMMENT` | int | `500` | longest comment on a rating or a yearly evaluation in characters |
 | `MAX_CONTENT_LENGTH` | int | `32768` | largest request body in bytes, larger gets 413 (5) |
 
-1. `SITE_DIR/data/deputies.json` and `stations.json`, re-read when either changes (their mtimes are looked at once a
-   second); former deputies (`"current": false`) are not valid targets.
+1. `SITE_DIR/data/deputies.json`, `stations.json` and `form.json` (the categories the site's form offers), re-read
+   when one changes (their mtimes are looked at once a second); former deputies (`"current": false`) are not valid
+   targets.
 2. The service's own origin (scheme and Host of the request) is always allowed. Never a wildcard.
 3. The client IP is taken from that many `X-Forwarded-For` entries, counted from the right (and the scheme from
    `X-Forwarded-Proto`, for the same-origin check and HSTS); with 0 both headers are ignored and the peer counts.
@@ -56,7 +56,6 @@ from urllib.parse import urlsplit
 
 from limits import parse_many
 
-from forms_api import messages
 from forms_api.cases.calendar import NO_HOLIDAYS, Calendar, parse_calendar
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -66,6 +65,11 @@ ENV_PREFIX = "FORMS_"
 OTHER_VARIABLES = {
     *("FORMS_BIND", "FORMS_ACCESS_LOG", "FORMS_ERROR_LOG", "FORMS_THREADS", "FORMS_TIMEOUT"),
     "FORMS_STAFF",
+}
+
+# Variables an earlier version read, and where their value lives now.
+RETIRED_VARIABLES = {
+    "FORMS_CATEGORIES": "the categories are the site's (extra.categories in mkdocs.yml, published as data/form.json)",
 }
 
 logger = logging.getLogger("forms_api")
@@ -133,15 +137,6 @@ def _list(value: Any) -> list[str]:
     if isinstance(value, list | tuple | set | frozenset) and all(isinstance(item, str) for item in value):
         return [item.strip() for item in value if item.strip()]
     raise ValueError("expected a comma-separated list")
-
-
-def _categories(value: Any) -> list[str]:
-    categories = _list(value)
-    if not categories:
-        raise ValueError("expected at least one category")
-    if len(set(categories)) != len(categories):
-        raise ValueError("a category is listed twice")
-    return categories
 
 
 def _origin(text: str) -> str:
@@ -216,7 +211,6 @@ SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "RATELIMIT_ENABLED": (True, _bool),
     "RETENTION_DAYS": (365, _int(1)),
     "HOLIDAYS": (NO_HOLIDAYS, _holidays),
-    "CATEGORIES": (messages.DEFAULT_CATEGORIES, _categories),
     "DUPLICATE_WINDOW_SECONDS": (600, _int(0)),
     "MIN_TEXT": (5, _int(1)),
     "MAX_TEXT": (2000, _int(1)),
@@ -276,8 +270,13 @@ def load(
     unknown = sorted(
         name
         for name in environ
-        if name.startswith(ENV_PREFIX) and name[len(ENV_PREFIX) :] not in SETTINGS and name not in OTHER_VARIABLES
+        if name.startswith(ENV_PREFIX)
+        and name[len(ENV_PREFIX) :] not in SETTINGS
+        and name not in OTHER_VARIABLES
+        and name not in RETIRED_VARIABLES
     )
+    for name in sorted(RETIRED_VARIABLES.keys() & environ.keys()):
+        logger.warning("ignoring %s: %s", name, RETIRED_VARIABLES[name])
     if unknown:
         logger.warning("ignoring unknown environment variables: %s", ", ".join(unknown))
     return config

@@ -29,6 +29,8 @@ class Directory:
     """The form service's public figures, when the build was given them (`--stats`)."""
     ranking: bool = False
     """Publish rankings: area pages list their deputies by points. Off: no page orders named deputies by points."""
+    categories: tuple[str, ...] = ()
+    """The message categories the form offers (mkdocs.yml's extra.categories), published for the form service."""
 
     def __post_init__(self) -> None:
         for deputy in sorted(self.content.deputies.values(), key=lambda d: d.id):

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from pypinyin import Style, lazy_pinyin
 
-from . import urls
+from . import messages, urls
 from .directory import Directory
 from .model import CONGRESS_LEVELS, Deputy
 
@@ -116,6 +116,29 @@ def stations_json(directory: Directory) -> str:
     return json.dumps({"generated": directory.today.isoformat(), "stations": records}, ensure_ascii=False, indent=1)
 
 
+MOST_CATEGORIES = 12
+LONGEST_CATEGORY = 10
+
+
+def form_categories(value: object) -> tuple[str, ...]:
+    """The form's categories from the site's configuration; ValueError (the editor's message) unless they are 1 to
+    MOST_CATEGORIES distinct words of at most LONGEST_CATEGORY printable characters."""
+    if (
+        isinstance(value, list)
+        and 1 <= len(value) <= MOST_CATEGORIES
+        and all(isinstance(c, str) and 0 < len(c.strip()) <= LONGEST_CATEGORY and c.isprintable() for c in value)
+        and len({c.strip() for c in value}) == len(value)
+    ):
+        return tuple(c.strip() for c in value)
+    shown = json.dumps(value, ensure_ascii=False)
+    raise ValueError(messages.PLUGIN_BAD_CATEGORIES.format(most=MOST_CATEGORIES, longest=LONGEST_CATEGORY, value=shown))
+
+
+def form_json(directory: Directory) -> str:
+    """What the message form offers, for the form service to accept exactly that (categories defined once)."""
+    return json.dumps({"categories": list(directory.categories)}, ensure_ascii=False, indent=1)
+
+
 CSV_COLUMNS = (
     "id", "name", "gender", "ethnicity", "party", "occupation", "current", "levels", "congress", "constituency",
     "area", "area_name", "since", "stations", "url",
@@ -153,6 +176,7 @@ DATA_FILES: dict[str, Callable[[Directory], str]] = {
     urls.OPEN_DATA["deputies_json"]: deputies_json,
     urls.OPEN_DATA["stations_json"]: stations_json,
     urls.OPEN_DATA["deputies_csv"]: deputies_csv,
+    urls.OPEN_DATA["form_json"]: form_json,
 }
 """Every data file of the site: its path in the site and the function that writes it."""
 

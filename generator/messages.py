@@ -493,6 +493,10 @@ CLI_BUILD_FAILED = "网站生成失败，{out} 保持原样。原因：{reason}"
 CLI_BUILD_DONE = "网站已生成：{out}"
 CLI_ERROR = "错误：{message}"
 PLUGIN_NO_SITE_URL = "mkdocs.yml: site_url 未设置：二维码需要网站的完整地址，例如 https://daibiao.example.gov.cn/"
+PLUGIN_BAD_CATEGORIES = (
+    "mkdocs.yml: extra.categories 应是留言类别的列表：1 到 {most} 个互不相同的词，每个不超过 {longest} 个字，"
+    "例如 [意见, 建议, 求助, 其他]；现在是：{value}"
+)
 PLUGIN_CONTENT_ERRORS = "content 中有 {errors} 处错误，网站未生成。"
 PLUGIN_QR_SUMMARY = "二维码：新生成 {generated} 个，复用缓存 {reused} 个"
 PLUGIN_ENTITY_PAGES = "代表、联络站、地区和层级页面：已生成 {count} 个"

@@ -33,6 +33,7 @@ OPEN_DATA = {
     "deputies_json": "data/deputies.json",
     "stations_json": "data/stations.json",
     "deputies_csv": "data/deputies.csv",
+    "form_json": "data/form.json",
 }
 FINDER_INDEX = "data/finder.json"
 TRACK = "track/"

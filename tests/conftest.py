@@ -95,6 +95,7 @@ SITE_DATA = {
         ]
     },
     "stations.json": {"stations": [{"id": "dongxi-zhan", "name": "东溪代表联络站"}]},
+    "form.json": {"categories": ["意见", "建议", "求助", "其他"]},
 }
 
 

@@ -670,19 +670,48 @@ def test_site_data_reloaded_when_changed(tmp_path: Path) -> None:
     assert submit(client, target="deputy:new-deputy").status_code == 201
 
 
+def test_categories_are_the_sites_own(tmp_path: Path) -> None:
+    """The form offers mkdocs.yml's categories, published as data/form.json; the service accepts exactly those, says
+    so in its OpenAPI document, and notices a rebuilt site's new list."""
+    app = make_app(tmp_path)
+    client = app.test_client()
+    form = tmp_path / "site" / "data" / "form.json"
+    form.write_text(json.dumps({"categories": ["意见", "投诉"]}, ensure_ascii=False), encoding="utf-8")
+    assert submit(client, category="投诉").status_code == 201
+    refused = submit(client, category="求助", text="另一条留言：路口的红绿灯坏了。")
+    assert refused.status_code == 400
+    assert refused.json["errors"] == {"category": "请从以下类别中选择：意见、投诉。"}
+    schema = client.get("/api/openapi.json").json["components"]["schemas"]["Submission"]
+    assert schema["properties"]["category"]["enum"] == ["意见", "投诉"]
+    form.unlink()
+    app.extensions["forms_api"].targets.clock = lambda: 1e12  # look at the files again now
+    assert submit(client, text="第三条留言：公交站台的顶棚漏雨。").status_code == 503
+    assert client.get("/api/health").json == {"status": "degraded"}
+
+
+def test_the_retired_categories_variable_says_where_categories_live(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("FORMS_CATEGORIES", "意见,建议")
+    make_app(tmp_path)
+    assert "CATEGORIES" not in make_app(tmp_path).config
+    assert [r.getMessage() for r in caplog.records if "CATEGORIES" in r.getMessage()][0] == (
+        "ignoring FORMS_CATEGORIES: the categories are the site's (extra.categories in mkdocs.yml, published as "
+        "data/form.json)"
+    )
+
+
 # --- configuration ----------------------------------------------------------------------------------------------------
 def test_environment_then_mapping(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FORMS_QUEUE_DIR", str(tmp_path / "from-env"))
     monkeypatch.setenv("FORMS_ALLOWED_ORIGINS", "https://daibiao.example.org, https://m.example.org/")
     monkeypatch.setenv("FORMS_TRUSTED_PROXIES", "1")
-    monkeypatch.setenv("FORMS_CATEGORIES", "意见,建议")
     monkeypatch.setenv("FORMS_RATE_LIMIT", "2 per minute;10 per day")
     monkeypatch.setenv("FORMS_RATELIMIT_ENABLED", "off")
     app = create_app({"TRUSTED_PROXIES": 2})
     assert app.config["QUEUE_DIR"] == tmp_path / "from-env"
     assert app.config["ALLOWED_ORIGINS"] == ["https://daibiao.example.org", "https://m.example.org"]
     assert app.config["TRUSTED_PROXIES"] == 2
-    assert app.config["CATEGORIES"] == ["意见", "建议"]
     assert app.config["RATE_LIMIT"] == "2 per minute;10 per day"
     assert app.config["RATELIMIT_ENABLED"] is False
     assert app.config["SITE_DIR"] == ROOT / "site"  # the default: resolved from the project, not the cwd

@@ -63,7 +63,7 @@ def test_demo_site_has_every_page_and_file(demo_site: Path) -> None:
     for station in demo_ids("stations"):
         assert (demo_site / "stations" / station / "index.html").is_file()
         assert (demo_site / "posters" / f"{station}.html").is_file()
-    for name in ("deputies.json", "stations.json", "deputies.csv", "finder.json"):
+    for name in ("deputies.json", "stations.json", "deputies.csv", "finder.json", "form.json"):
         assert (demo_site / "data" / name).is_file()
     for page in ("stations", "areas", "levels", "how-to", "privacy", "about"):
         assert (demo_site / page / "index.html").is_file()
@@ -264,6 +264,42 @@ def test_form_service_on_another_origin(tmp_path: Path) -> None:
     track = (out / "track" / "index.html").read_text(encoding="utf-8")
     assert 'action="https://forms.example.gov.cn/api/track"' in track
     assert 'data-api="https://forms.example.gov.cn"' in track
+
+
+def test_categories_are_defined_once_for_the_form_and_the_service(demo_site: Path) -> None:
+    """mkdocs.yml's extra.categories are the radio buttons of every form and data/form.json, which the form service
+    reads (tests/test_api.py): nothing else lists them."""
+    line = re.search(r"^  categories: \[(.*)\]$", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
+    categories = line.group(1).split(", ")  # mkdocs.yml has Python tags a safe YAML loader refuses
+    published = json.loads((demo_site / "data" / "form.json").read_text(encoding="utf-8"))
+    assert published == {"categories": categories}
+    page = (demo_site / "deputies" / demo_ids("deputies")[0] / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'name="category" value="([^"]*)"', page) == categories
+
+
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    [
+        ("categories: []", "[]"),
+        ("categories: [意见, 意见]", '["意见", "意见"]'),
+        ("categories: 意见", '"意见"'),
+        ("categories: [意见, 一个超过十个字的很长的留言类别]", '["意见", "一个超过十个字的很长的留言类别"]'),
+        ("# no categories", "null"),
+    ],
+)
+def test_bad_categories_stop_the_build_with_the_reason(tmp_path: Path, line: str, shown: str) -> None:
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("categories: [意见, 建议, 求助, 其他]", line)
+    config = config.replace("custom_dir: generator/theme", f"custom_dir: {ROOT / 'generator' / 'theme'}")
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    out = tmp_path / "site"
+    args = ["build", "-f", str(tmp_path / "mkdocs.yml"), "--content", str(FIXTURES / "good"), "--out", str(out)]
+    result = CliRunner().invoke(main, [*args, "--today", TODAY])
+    assert result.exit_code == 1
+    assert (
+        "mkdocs.yml: extra.categories 应是留言类别的列表：1 到 12 个互不相同的词，每个不超过 10 个字，"
+        f"例如 [意见, 建议, 求助, 其他]；现在是：{shown}"
+    ) in result.output
+    assert not out.exists()
 
 
 def test_deputy_pages_fill_the_layout_for_each_deputy(tmp_path: Path) -> None:

@@ -28,8 +28,12 @@ def health() -> Response:
 
 @bp.get("/openapi.json")
 def openapi() -> Response:
-    """The API's description, from this app's settings."""
-    return jsonify(document(current_app.config))
+    """The API's description, from this app's settings and its site's categories."""
+    try:
+        categories = service().targets.categories()
+    except TargetsUnavailable:
+        categories = ()
+    return jsonify(document(current_app.config, categories))
 
 
 def init_app(app: Flask) -> None:

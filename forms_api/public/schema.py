@@ -43,7 +43,6 @@ class Invalid(Exception):
 
 @dataclass(frozen=True)
 class Limits:
-    categories: tuple[str, ...]
     min_text: int
     max_text: int
     max_name: int
@@ -52,7 +51,6 @@ class Limits:
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Limits:
         return cls(
-            tuple(config["CATEGORIES"]),
             config["MIN_TEXT"],
             config["MAX_TEXT"],
             config["MAX_NAME"],
@@ -67,7 +65,8 @@ class TargetsUnavailable(Exception):
 
 @dataclass
 class Targets:
-    """Current deputies and all stations from SITE_DIR/data/*.json, re-read when either file's mtime changes.
+    """Current deputies, all stations and the form's categories from the site's open data (SITE_DIR/data/), re-read
+    when a file's mtime changes: the service accepts what the site's form offers, defined once (mkdocs.yml).
 
     The mtimes are looked at once every `recheck_seconds` (a site rebuild is noticed within a second) rather than
     with two stat() calls on every request. Until the files have been read once, and while they cannot be read,
@@ -78,24 +77,25 @@ class Targets:
     recheck_seconds: float = 1.0
     clock: Callable[[], float] = time.monotonic
     _checked: float | None = None
-    _stamp: tuple[int, int] | None = None
+    _stamp: tuple[int, ...] | None = None
     _valid: frozenset[str] = frozenset()
     _former: frozenset[str] = frozenset()
     _names: dict[str, str] = field(default_factory=dict)
+    _categories: tuple[str, ...] = ()
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @cached_property
-    def files(self) -> tuple[Path, Path]:
+    def files(self) -> tuple[Path, Path, Path]:
         data = Path(self.site_dir) / "data"
-        return data / "deputies.json", data / "stations.json"
+        return data / "deputies.json", data / "stations.json", data / "form.json"
 
     def _refresh(self) -> None:
         now = self.clock()
         if self._checked is not None and now - self._checked < self.recheck_seconds:
             return
-        deputies_file, stations_file = self.files
+        deputies_file, stations_file, form_file = self.files
         try:
-            stamp = (os.stat(deputies_file).st_mtime_ns, os.stat(stations_file).st_mtime_ns)
+            stamp = tuple(os.stat(path).st_mtime_ns for path in self.files)
             if stamp == self._stamp:
                 self._checked = now
                 return
@@ -106,9 +106,13 @@ class Targets:
             valid |= {f"station:{s['id']}" for s in stations}
             names = {f"deputy:{d['id']}": str(d.get("name", "")) for d in deputies}
             names |= {f"station:{s['id']}": str(s.get("name", "")) for s in stations}
+            categories = tuple(json.loads(form_file.read_text(encoding="utf-8"))["categories"])
+            if not categories or not all(isinstance(c, str) and c for c in categories):
+                raise ValueError(f"{form_file}: no categories")
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise TargetsUnavailable(str(error)) from error
         self._valid, self._former, self._names, self._stamp = frozenset(valid), frozenset(former), names, stamp
+        self._categories = categories
         self._checked = now
 
     def check(self, target: str) -> str | None:
@@ -118,6 +122,12 @@ class Targets:
         if target in self._valid:
             return None
         return "target_former" if target in self._former else "target_unknown"
+
+    def categories(self) -> tuple[str, ...]:
+        """The categories the site's form offers, in its order; TargetsUnavailable if the data is missing."""
+        with self._lock:
+            self._refresh()
+        return self._categories
 
     def name(self, target: str) -> str:
         """The deputy's or station's name for the service's HTML pages ("" if unknown or the data is missing)."""
@@ -278,8 +288,8 @@ def check_submission(
 
     def category() -> str:
         value = _string(data, "category", required="category_missing")
-        if value not in limits.categories:
-            raise _error("category", "category_unknown", categories="、".join(limits.categories))
+        if value not in (categories := targets.categories()):
+            raise _error("category", "category_unknown", categories="、".join(categories))
         return value
 
     def name() -> str:

@@ -33,7 +33,7 @@ from mkdocs.structure.toc import TableOfContents
 
 from .. import messages, urls
 from ..directory import Directory
-from ..exports import DATA_FILES
+from ..exports import DATA_FILES, form_categories
 from ..load import load_content, reload_deputies
 from ..model import Content, Deputy, Station
 from ..pages import HtmlPage, TocEntry, is_entity_page, render_deputy, render_pages
@@ -119,6 +119,11 @@ class MashangPlugin(BasePlugin[MashangConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not config.site_url:
             raise PluginError(messages.PLUGIN_NO_SITE_URL)
+        try:
+            self.categories = form_categories(config.extra.get("categories"))
+        except ValueError as error:
+            raise PluginError(str(error)) from None
+        config.extra["categories"] = list(self.categories)  # the form offers exactly what data/form.json says
         logging.getLogger("jieba").setLevel(logging.WARNING)  # its "Building prefix dict" lines are noise here
         self.today = dt.date.fromisoformat(self.config.today) if self.config.today else dt.date.today()
         root = Path(config.docs_dir).parent
@@ -152,7 +157,9 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         return stats
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        directory = self.directory = Directory(self.content, self.today, stats=self.stats, ranking=self.config.ranking)
+        directory = self.directory = Directory(
+            self.content, self.today, stats=self.stats, ranking=self.config.ranking, categories=self.categories
+        )
         self.entity_sources: dict[str, str] = {}
         for src, markdown in render_pages(directory).items():
             if is_entity_page(src):
