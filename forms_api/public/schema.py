@@ -95,7 +95,7 @@ class Targets:
             return
         deputies_file, stations_file, form_file = self.files
         try:
-            stamp = tuple(os.stat(path).st_mtime_ns for path in self.files)
+            stamp = (os.stat(deputies_file).st_mtime_ns, os.stat(stations_file).st_mtime_ns, _mtime(form_file))
             if stamp == self._stamp:
                 self._checked = now
                 return
@@ -106,13 +106,10 @@ class Targets:
             valid |= {f"station:{s['id']}" for s in stations}
             names = {f"deputy:{d['id']}": str(d.get("name", "")) for d in deputies}
             names |= {f"station:{s['id']}": str(s.get("name", "")) for s in stations}
-            categories = tuple(json.loads(form_file.read_text(encoding="utf-8"))["categories"])
-            if not categories or not all(isinstance(c, str) and c for c in categories):
-                raise ValueError(f"{form_file}: no categories")
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise TargetsUnavailable(str(error)) from error
         self._valid, self._former, self._names, self._stamp = frozenset(valid), frozenset(former), names, stamp
-        self._categories = categories
+        self._categories = _categories(form_file)
         self._checked = now
 
     def check(self, target: str) -> str | None:
@@ -124,10 +121,13 @@ class Targets:
         return "target_former" if target in self._former else "target_unknown"
 
     def categories(self) -> tuple[str, ...]:
-        """The categories the site's form offers, in its order; TargetsUnavailable if the data is missing."""
+        """The categories the site's form offers, in its order; TargetsUnavailable if the site's data (or only its
+        form.json, from a build before the categories were published) is missing."""
         with self._lock:
             self._refresh()
-        return self._categories
+            if not self._categories:
+                raise TargetsUnavailable(f"{self.files[2]}: no categories")
+            return self._categories
 
     def name(self, target: str) -> str:
         """The deputy's or station's name for the service's HTML pages ("" if unknown or the data is missing)."""
@@ -139,12 +139,30 @@ class Targets:
         return self._names.get(target, "")
 
     def available(self) -> bool:
+        """Whether submissions can be checked: targets and categories read."""
         try:
-            with self._lock:
-                self._refresh()
+            self.categories()
         except TargetsUnavailable:
             return False
         return True
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except FileNotFoundError:
+        return -1
+
+
+def _categories(form_file: Path) -> tuple[str, ...]:
+    """The form's categories, () if they cannot be read: only submissions need them, names and targets do not."""
+    try:
+        categories = json.loads(form_file.read_text(encoding="utf-8"))["categories"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return ()
+    if not isinstance(categories, list) or not all(isinstance(c, str) and c for c in categories):
+        return ()
+    return tuple(categories)
 
 
 # --- Field checks -----------------------------------------------------------------------------------------------------
