@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -177,11 +178,24 @@ def list_cases(staff: Staff, today: date | None, holidays: Path | None, **filter
 @site_option
 @today_option
 @holidays_option
+@by_option
 @pass_staff
-def show(staff: Staff, ref: str, personal: bool, site: Path | None, today: date | None, holidays: Path | None) -> None:
+def show(
+    staff: Staff,
+    ref: str,
+    personal: bool,
+    site: Path | None,
+    today: date | None,
+    holidays: Path | None,
+    by: str | None,
+) -> None:
     cal, today = staff.calendar(holidays), today or now().date()
     names = target_names(staff.site(site)[0])
-    for line in show_lines(staff.submission(ref), personal=personal, today=today, cal=cal, names=names):
+    sub = staff.submission(ref)
+    if personal:  # the showing is an event before anything is shown; the case is printed as it was before it
+        sub = replace(sub, history=list(sub.history))
+        act(staff, ref, "viewed", actor(by), lambda current: {})
+    for line in show_lines(sub, personal=personal, today=today, cal=cal, names=names):
         click.echo(line)
 
 
