@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from forms_api import messages
 from forms_api.cases import CITIZEN, TZ, Calendar, Submission, parse_at
+from forms_api.cases.queue import shown_deadline
 
 _BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
@@ -80,11 +81,6 @@ def target_label(target: str, name: str, *, with_id: bool = False) -> str:
     kind = messages.PAGE_TEXTS["deputy" if target.startswith("deputy:") else "station"]
     shape = messages.STAFF_TARGET_WITH_ID if with_id else messages.STAFF_TARGET
     return shape.format(name=name, kind=kind, target=target)
-
-
-def shown_deadline(sub: Submission, cal: Calendar) -> date | None:
-    """The deadline of an open case; the one it had for a replied or closed case."""
-    return sub.due(*cal) or sub.deadline
 
 
 def deadline_text(sub: Submission, today: date, cal: Calendar) -> str:
