@@ -912,16 +912,20 @@ def test_stats_empty_queue(tmp_path):
 def test_every_command_and_option_has_help():
     runner = CliRunner()
     assert main.help
-    for name, command in main.commands.items():
-        assert command.help and command.short_help, name
+    commands = [((name,), command) for name, command in main.commands.items()]
+    commands += [(("users", name), command) for name, command in main.commands["users"].commands.items()]
+    for path, command in commands:
+        assert command.help and command.short_help, path
         for param in command.params:
             if isinstance(param, click.Option):
-                assert param.help, f"{name} {param.name}"
-        result = runner.invoke(main, [name, "--help"])
-        assert result.exit_code == 0, name
-        assert f"用法：main {name}" in result.output and command.help.splitlines()[0][:20] in result.output
+                assert param.help, f"{path} {param.name}"
+        result = runner.invoke(main, [*path, "--help"])
+        assert result.exit_code == 0, path
+        assert f"用法：main {' '.join(path)}" in result.output and command.help.splitlines()[0][:20] in result.output
+        assert "Options:" not in result.output and "选项：" in result.output, path
     expected = ["assign", "backup", "close", "export", "list", "note", "purge", "reopen", "reply", "restore", "show"]
-    assert sorted(main.commands) == [*expected, "stats"]
+    assert sorted(main.commands) == [*expected, "stats", "users"]
+    assert sorted(main.commands["users"].commands) == ["add", "disable", "list", "reset", "unlock"]
 
 
 def test_module_help_in_a_real_process():

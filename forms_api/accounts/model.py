@@ -15,6 +15,7 @@ STATES = ("invited", "active", "disabled")
 LOGIN_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 SCOPE_ID_RE = re.compile(r"^[a-z0-9-]{1,64}$")
 HANDLER_RE = re.compile(r"^[^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]{1,64}$")
+RESERVED_LOGINS = frozenset({"citizen"})  # the actor of a citizen's own events (cases.CITIZEN)
 LOCK_AFTER = 6  # the 6th wrong password in a row locks the account until it is unlocked
 
 
@@ -64,10 +65,15 @@ class Account:
             account = cls(**{**data, "scope": tuple(data.get("scope") or ())})
         except TypeError as exc:
             raise ValueError(str(exc)) from None
-        problem = scope_problem(account.role, account.scope) if LOGIN_RE.fullmatch(str(account.login)) else "login"
+        problem = scope_problem(account.role, account.scope) if valid_login(str(account.login)) else "login"
         if problem or account.state not in STATES:
             raise ValueError(f"account {account.login!r} is not valid ({problem or 'state'})")
         return account
+
+
+def valid_login(login: str) -> bool:
+    """2 to 32 lowercase letters, digits, dots, underscores or hyphens, never an actor name the log reserves."""
+    return bool(LOGIN_RE.fullmatch(login)) and login not in RESERVED_LOGINS
 
 
 def normalise_login(text: str) -> str:

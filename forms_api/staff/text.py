@@ -111,7 +111,8 @@ def _who(by: object) -> str:
     return messages.CITIZEN_LABEL if by == CITIZEN else one_line(by)
 
 
-def _history_line(event: dict) -> str:
+def history_entry(event: dict) -> tuple[str, str, str]:
+    """One event of a case's history as (when, who, what happened), for `show` and the console's timeline."""
     detail = ""
     kind = event["type"]
     if kind == "assigned":
@@ -123,8 +124,13 @@ def _history_line(event: dict) -> str:
     elif kind == "rated":
         detail = messages.STAFF_HISTORY_DETAIL.format(detail=one_line(event["rating"]))
         detail += messages.STAFF_HISTORY_REOPENS if event["rating"] == messages.RATING_REOPENS else ""
-    at = moment_text(parse_at(event["at"]))
-    return f"  {at}  {_who(event.get('by'))}  {messages.EVENT_LABELS.get(kind, one_line(kind))}{detail}"
+    what = f"{messages.EVENT_LABELS.get(kind, one_line(kind))}{detail}"
+    return moment_text(parse_at(event["at"])), _who(event.get("by")), what
+
+
+def _history_line(event: dict) -> str:
+    at, who, what = history_entry(event)
+    return f"  {at}  {who}  {what}"
 
 
 def show_lines(
