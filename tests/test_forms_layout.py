@@ -12,7 +12,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from forms_api.staff.cli import main
-from forms_api.store import Store, open_store
+from forms_api.store import Accounts, Store, open_accounts, open_store
+from forms_api.store.accounts import AccountFile
 from forms_api.store.folder import EventLog
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,3 +134,17 @@ def test_staff_tools_read_settings_through_the_service_loader(tmp_path: Path) ->
         "错误：设置有误：invalid form service configuration:\nFORMS_QUEUE_DIR: expected a folder path (got '')\n"
     )
     assert CliRunner().invoke(main, ["--queue", str(tmp_path / "queue"), "list"], env=env).exit_code == 0
+
+
+def test_the_folder_accounts_are_accounts(tmp_path: Path) -> None:
+    """Every method of the Accounts protocol, with the same parameters, on what open_accounts returns."""
+    accounts = open_accounts({"QUEUE_DIR": tmp_path / "queue"})
+    assert isinstance(accounts, AccountFile)
+    members = [name for name in vars(Accounts) if not name.startswith("_")]
+    assert len(members) >= 5
+    for name in members:
+        ours = getattr(AccountFile, name)
+        if isinstance(ours, property):
+            assert isinstance(vars(Accounts)[name], property), name
+            continue
+        assert list(inspect.signature(ours).parameters) == list(inspect.signature(vars(Accounts)[name]).parameters)
