@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask
 
-from forms_api import security, settings
+from forms_api import console, security, settings
 from forms_api.public import api
 
 
@@ -24,5 +24,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]  # errors in form order
     app.add_template_global(security.csp_nonce, "csp_nonce")
     api.init_app(app)
+    console.init_app(app)  # before security: its sign-in views get their rate limit there
     app.extensions["forms_api.limiter"] = security.init_app(app)  # the rate-limit wrappers hold it weakly
     return app

@@ -25,6 +25,7 @@ EVENT_LABELS = {
     "reopened": "重新办理",
     "rated": "评价",
     "noted": "内部备注",
+    "viewed": "查看姓名和电话",
 }
 
 # Who a submission is handed to.
@@ -228,7 +229,7 @@ STAFF_HELP = {
         "显示一条留言的全部情况：状态、时间、对象（名称和编号）、类别、内容、承办、期限、答复、评价、内部备注和办理经过。"
         "姓名和电话只在加 --personal 时显示。"
     ),
-    "show.personal": "显示留言人的姓名和电话。",
+    "show.personal": "显示留言人的姓名和电话；这次查看记入办理经过（谁、何时）。",
     "assign": (
         "把留言交办给代表、职能部门或 12345 热线，并定下答复期限：默认从今天起 5 个工作日，复杂件 10 个工作日。"
     ),
@@ -506,3 +507,162 @@ RESTORE_NEWER = (
 )
 
 # --- end of operations ------------------------------------------------------------------------------------------------
+
+
+# --- Back-office accounts: `python -m forms_api users ...` (forms_api/staff/users.py) ---------------------------------
+
+ROLE_LABELS = {"office": "代表工作机构", "station": "联络站工作人员", "deputy": "代表", "handler": "承办单位"}
+USERS_HELP = {
+    "users": (
+        "管理后台（/staff/）的账号：新建账号并生成邀请链接、列出、停用、重置密码、解锁。"
+        "账号保存在留言队列目录的 accounts.json 中（不进 git，权限 0600）。"
+    ),
+    "add": (
+        "新建账号并显示邀请链接：本人打开链接设置密码后即可登录。链接只能用一次，过期失效"
+        "（默认 72 小时，环境变量 FORMS_INVITATION_HOURS）。"
+    ),
+    "add.role": (
+        "角色：office（代表工作机构，看全部留言、管理账号）、station（联络站工作人员，看所属联络站及驻站代表的留言）、"
+        "deputy（代表，看给本人的留言）、handler（承办单位，看交办给本单位的留言）。"
+    ),
+    "add.station": "station 角色所属的联络站编号（可重复），如 qingshi-zhan。",
+    "add.deputy": "deputy 角色对应的代表编号，如 zhang-san。",
+    "add.handler": "handler 角色的单位名称，与交办时写的承办者相同，如 县住建局 或 12345。",
+    "*.base_url": "后台所在网站的地址，如 https://example.org/（默认：环境变量 FORMS_SITE_URL）。",
+    "list": "列出全部账号：登录名、角色、范围、状态（待设置密码、已启用、已停用，以及是否已锁定）。",
+    "disable": "停用账号：不能再登录，已登录的会话在下一次操作时立即失效。",
+    "reset": "重置密码：原密码和已登录的会话作废，显示新的邀请链接（停用的账号由此重新启用）。",
+    "unlock": "解锁因连续输错密码被锁定的账号。",
+}
+USERS_SHORT_HELP = {
+    "users": "管理后台账号。",
+    "add": "新建账号并生成邀请链接。",
+    "list": "列出账号。",
+    "disable": "停用账号。",
+    "reset": "重置密码（新的邀请链接）。",
+    "unlock": "解锁账号。",
+}
+USERS_ADDED = "已创建账号 {login}（{role}）。请把下面的邀请链接交给本人，用它设置密码；链接只能用一次，{until} 前有效："
+USERS_RESET = "已重置账号 {login} 的密码，原密码和已登录的会话作废。新的邀请链接只能用一次，{until} 前有效："
+USERS_DISABLED = "已停用账号 {login}，其已登录的会话立即失效。"
+USERS_UNLOCKED = "已解锁账号 {login}。"
+USERS_NOT_LOCKED = "账号 {login} 没有被锁定。"
+USERS_EXISTS = "账号 {login} 已存在；要重新生成邀请链接，请用 users reset {login}。"
+USERS_UNKNOWN = "没有账号 {login}。"
+USERS_BAD_LOGIN = "登录名“{login}”不可用：请用 2 至 32 个小写字母、数字、点、下划线或连字符，以字母或数字开头。"
+USERS_SCOPE_ERRORS = {
+    "office": "office 角色看全部留言，不能加 --station、--deputy 或 --handler。",
+    "station": "station 角色请用 --station 写明所属联络站编号（小写字母、数字和连字符，可写多个），不能加其他范围。",
+    "deputy": "deputy 角色请用 --deputy 写明一个代表编号（小写字母、数字和连字符），不能加其他范围。",
+    "handler": "handler 角色请用 --handler 写明单位名称（不含控制字符，64 字以内），不能加其他范围。",
+}
+USERS_NO_BASE_URL = "请用 --base-url 或环境变量 FORMS_SITE_URL 给出后台所在网站的地址（如 https://example.org/）。"
+USERS_LIST_HEADER = ("登录名", "角色", "范围", "状态")
+USERS_LIST_COUNT = "共 {count} 个账号。"
+USERS_SCOPE_LABELS = {"office": "全部留言", "station": "联络站 {items}", "deputy": "代表 {items}", "handler": "{items}"}
+USERS_STATE_LABELS = {"invited": "待设置密码（邀请 {until} 前有效）", "active": "已启用", "disabled": "已停用"}
+USERS_EXPIRED = "待设置密码（邀请已过期）"
+USERS_LOCKED = "，已锁定"
+
+# --- end of back-office accounts --------------------------------------------------------------------------------------
+
+
+# --- The back office in a browser (forms_api/console/, forms_api/templates/staff/) ------------------------------------
+
+CONSOLE_TEXTS = {
+    "title": "留言办理后台",
+    "signin": "登录",
+    "signin_title": "登录留言办理后台",
+    "login": "登录名",
+    "password": "密码",
+    "password_again": "再次输入密码",
+    "signout": "退出登录",
+    "signed_in_as": "当前账号：{login}（{role}）",
+    "signin_failed": (
+        "登录名或密码不正确，或账号已停用、已锁定。连续输错 6 次密码，账号将被锁定，需由代表工作机构解锁。"
+    ),
+    "signed_out": "已退出登录。",
+    "timed_out": "长时间没有操作，已自动退出，请重新登录。",
+    "signin_hint": "没有账号或忘记密码，请联系代表工作机构。",
+    "invite_title": "设置密码",
+    "invite_lead": "为账号 {login} 设置登录密码。",
+    "password_rules": "密码至少 {min} 个字符（最多 {max} 个），不能与登录名相同，也不能过于简单（如全是同一个字符）。",
+    "invite_submit": "设置密码并登录",
+    "invite_invalid": "邀请链接无效、已用过或已过期，请联系代表工作机构重新生成。",
+    "passwords_differ": "两次输入的密码不一致。",
+    "nav_dashboard": "概览",
+    "nav_cases": "留言",
+    "nav_accounts": "账号",
+    "nav_label": "后台导航",
+    "dashboard_title": "概览",
+    "dashboard_lead": "您可以查看的留言：",
+    "cases_title": "留言",
+    "filter": "筛选",
+    "filter_status": "状态",
+    "filter_open": "未办结（全部）",
+    "filter_any": "全部（含已办结）",
+    "filter_overdue": "只看逾期",
+    "filter_search": "搜索（编号、内容、类别、留言对象、承办）",
+    "apply": "筛选",
+    "count": "共 {count} 条，其中逾期 {overdue} 条。",
+    "none": "没有符合条件的留言。",
+    "page": "第 {page} / {pages} 页",
+    "previous": "上一页",
+    "next": "下一页",
+    "pagination": "翻页",
+    "case_title": "留言 {ref}",
+    "status": "状态",
+    "target": "留言对象",
+    "category": "类别",
+    "submitted": "提交时间",
+    "assignee": "承办",
+    "deadline": "答复期限",
+    "text": "留言内容",
+    "answer": "答复",
+    "no_answer": "尚未答复",
+    "anonymous": "公开时匿名",
+    "complex": "复杂件",
+    "yes": "是",
+    "no": "否",
+    "rating": "评价",
+    "notes": "内部备注",
+    "timeline": "办理经过",
+    "personal": "留言人",
+    "name": "姓名",
+    "phone": "电话",
+    "not_given": "（未填写）",
+    "personal_hidden": "姓名和电话已隐去。",
+    "personal_show": "查看姓名和电话",
+    "personal_logged": "每次查看都会记入办理经过（谁、何时）。",
+    "personal_not_allowed": "您的角色不能查看留言人的姓名和电话。",
+    "back_to_list": "返回留言列表",
+    "accounts_title": "账号",
+    "role": "角色",
+    "scope": "范围",
+    "state": "状态",
+    "unlock": "解锁",
+    "unlocked": "已解锁账号 {login}。",
+    "accounts_hint": "新建账号、停用和重置密码请在服务器上使用 python -m forms_api users。",
+    "error_title": "无法完成",
+    "forbidden": "您的账号没有权限查看这个页面。",
+    "not_found": "没有找到这个页面或这条留言。",
+    "csrf": "表单已过期或来源不明，请返回后刷新页面再试。",
+    "too_many": "操作太频繁，请稍后再试。",
+    "unavailable": "系统暂时无法使用，请稍后再试。",
+}
+DASHBOARD_LABELS = {
+    "submitted": "待受理",
+    "assigned": "办理中",
+    "overdue": "逾期",
+    "due_soon": "即将到期",
+    "replied": "已答复",
+    "closed": "已办结",
+    "reopened": "重新办理",
+}
+PASSWORD_ERRORS = {
+    "short": "密码太短：至少 {min} 个字符。",
+    "long": "密码太长：最多 {max} 个字符。",
+    "weak": "密码过于简单：不能与登录名相同，也不能只由很少几种字符组成。",
+}
+
+# --- end of the back office -------------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ View = TypeVar("View", bound=Callable[..., Any])
 
 # --- Rate limits ------------------------------------------------------------------------------------------------------
 BUCKET_SETTING = {
+    "signin": "SIGNIN_RATE_LIMIT",  # the back office's sign-in and invitation forms (every post counts)
     "submit": "RATE_LIMIT",
     "rating": "RATE_LIMIT",
     "evaluate": "RATE_LIMIT",
@@ -204,11 +205,12 @@ _IPV6 = re.compile(
     rf"(?<![\w:.])(?:(?:{_HEX}:){{7}}{_HEX}|(?:{_HEX}(?::{_HEX})*)?::(?:{_HEX}(?::{_HEX})*)?)(?:/[0-9]{{1,3}})?(?![\w:])"
 )
 _TRACKING_PATH = re.compile(r"(/api/submissions/)[^/?#\s\"']+")
+_INVITATION_PATH = re.compile(r"(/staff/invite/)[^/?#\s\"']+")
 
 
 def mask(text: str) -> str:
     """Hide phone numbers (mobiles and landlines, with or without separators), IP addresses (the rate limiter logs
-    its keys) and tracking codes in paths."""
+    its keys), tracking codes and invitation tokens in paths."""
     text = _PHONE.sub("[phone]", text)
     # Each pattern below needs what its test looks for: every log line pays for the cheap tests, few for the regexes.
     if text.count(".") >= 3:
@@ -217,6 +219,8 @@ def mask(text: str) -> str:
         text = _IPV6.sub("[ip]", text)
     if "/api/submissions/" in text:
         text = _TRACKING_PATH.sub(r"\1{code}", text)
+    if "/staff/invite/" in text:
+        text = _INVITATION_PATH.sub(r"\1{token}", text)
     return text
 
 

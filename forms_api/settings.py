@@ -24,6 +24,11 @@ passed in a mapping may be text or already typed. Every bad value is reported at
 | `MAX_NAME` | int | `40` | longest name in characters |
 | `MAX_COMMENT` | int | `500` | longest comment on a rating or a yearly evaluation in characters |
 | `MAX_CONTENT_LENGTH` | int | `32768` | largest request body in bytes, larger gets 413 (5) |
+| `SECRET_KEY` | text | empty | signs the back office's session cookies; empty = `console.key` in the queue folder (8) |
+| `STAFF_IDLE_MINUTES` | int | `30` | a back-office session ends after this many minutes without a request |
+| `STAFF_PERSONAL_ROLES` | list | `office,station` | roles that see a citizen's name and phone (each showing logged) |
+| `SIGNIN_RATE_LIMIT` | limits | `10 per minute;100 per day` | per client IP: sign-ins and invitation pages (4) |
+| `INVITATION_HOURS` | int | `72` | how long an invitation link (`users add`, `users reset`) can be used |
 
 1. `SITE_DIR/data/deputies.json`, `stations.json` and `form.json` (the categories the site's form offers), re-read
    when one changes (their mtimes are looked at once a second); former deputies (`"current": false`) are not valid
@@ -39,6 +44,8 @@ passed in a mapping may be text or already typed. Every bad value is reported at
    format characters such as U+200B). Of the rate limits (4), a request refused as invalid (400) does not count.
 7. A YAML list of YYYY-MM-DD dates, or `holidays:` and `workdays:` (weekend days worked, 调休) lists; read at start
    (restart the service after changing it). The staff tools read the same variable (their `--holidays`).
+8. At least 32 characters. The key file is made on first use (0600) and stays; with several hosts give every one the
+   same SECRET_KEY. Changing it signs everybody out.
 
 Lists are comma-separated in the environment (`FORMS_ALLOWED_ORIGINS=https://a.example,https://b.example`); limits
 use flask-limiter's notation, several separated by `;`; bools are `true/false`, `1/0`, `yes/no`, `on/off`. Relative
@@ -56,6 +63,8 @@ from urllib.parse import urlsplit
 
 from limits import parse_many
 
+from forms_api.accounts.access import DEFAULT_PERSONAL_ROLES
+from forms_api.accounts.model import ROLES
 from forms_api.cases.calendar import NO_HOLIDAYS, Calendar, parse_calendar
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -197,6 +206,20 @@ def _holidays(value: Any) -> Calendar:
         raise HolidaysFileError(f"{path} is no holidays file: {exc}", path, exc, unreadable=False) from None
 
 
+def _secret(value: Any) -> str:
+    if not isinstance(value, str) or (value.strip() and len(value.strip()) < 32):
+        raise ValueError("expected a secret of at least 32 characters (or nothing, for the key file)")
+    return value.strip()
+
+
+def _roles(value: Any) -> list[str]:
+    roles = _list(value)
+    unknown = [role for role in roles if role not in ROLES]
+    if unknown:
+        raise ValueError(f"unknown role {unknown[0]!r}, expected some of {', '.join(ROLES)}")
+    return roles
+
+
 # key -> (default, parser)
 SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "QUEUE_DIR": (PROJECT_ROOT / DEFAULT_QUEUE_DIR, resolve_path),
@@ -217,6 +240,11 @@ SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "MAX_NAME": (40, _int(1)),
     "MAX_COMMENT": (500, _int(1)),
     "MAX_CONTENT_LENGTH": (32 * 1024, _int(1024)),
+    "SECRET_KEY": ("", _secret),
+    "STAFF_IDLE_MINUTES": (30, _int(1)),
+    "STAFF_PERSONAL_ROLES": (list(DEFAULT_PERSONAL_ROLES), _roles),
+    "SIGNIN_RATE_LIMIT": ("10 per minute;100 per day", _limits),
+    "INVITATION_HOURS": (72, _int(1)),
 }
 # Werkzeug's own limits, not meant to be changed: multipart is refused anyway (415), so a handful of parts.
 FIXED = {

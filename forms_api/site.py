@@ -21,7 +21,8 @@ WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 
 
 class StaticSite:
-    """WSGI middleware: paths under /api go to the app, every other path to a file of the built site."""
+    """WSGI middleware: paths under /api and /staff (the back office) go to the app, every other path to a file of the
+    built site."""
 
     def __init__(self, app: WSGIApp, site_dir: Path) -> None:
         self.app = app
@@ -29,7 +30,7 @@ class StaticSite:
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "/")
-        if path == "/api" or path.startswith("/api/"):
+        if path in ("/api", "/staff") or path.startswith(("/api/", "/staff/")):
             return self.app(environ, start_response)
         request = Request(environ)
         if request.method not in ("GET", "HEAD"):

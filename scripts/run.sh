@@ -28,6 +28,8 @@ export FORMS_BIND="${FORMS_BIND:-127.0.0.1:8000}"
 server=$!
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null' EXIT INT TERM
 echo "run: http://$FORMS_BIND/ (Ctrl+C to stop)"
+echo "run: back office http://$FORMS_BIND/staff/ ; a demo account (prints its invitation link):"
+echo "run:   .venv/bin/python -m forms_api users add demo --role office --base-url http://$FORMS_BIND/"
 mkdir -p .cache && touch .cache/run-stamp
 while kill -0 "$server" 2>/dev/null; do
   sleep 2

@@ -24,7 +24,8 @@ from pathlib import Path
 import pytest
 
 from forms_api.cases import State, WorkflowError, check, make_event, new_code
-from forms_api.store import QueueUnavailable, Store, open_store
+from forms_api.store import Accounts, QueueUnavailable, Store, open_accounts, open_store
+from forms_api.store.accounts import AccountFile
 from forms_api.store.folder import EventLog
 from forms_api.store.lines import encode_events, parse_line, read_events
 
@@ -809,3 +810,17 @@ def test_the_folder_store_is_a_store(tmp_path: Path) -> None:
             assert isinstance(vars(Store)[name], property), name
             continue
         assert list(inspect.signature(ours).parameters) == list(inspect.signature(vars(Store)[name]).parameters), name
+
+
+def test_the_folder_accounts_are_accounts(tmp_path: Path) -> None:
+    """Every method of the Accounts protocol, with the same parameters, on what open_accounts returns."""
+    accounts = open_accounts({"QUEUE_DIR": tmp_path / "queue"})
+    assert isinstance(accounts, AccountFile)
+    members = [name for name in vars(Accounts) if not name.startswith("_")]
+    assert len(members) >= 5
+    for name in members:
+        ours = getattr(AccountFile, name)
+        if isinstance(ours, property):
+            assert isinstance(vars(Accounts)[name], property), name
+            continue
+        assert list(inspect.signature(ours).parameters) == list(inspect.signature(vars(Accounts)[name]).parameters)

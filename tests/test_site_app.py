@@ -38,6 +38,10 @@ def test_pages_files_and_api(client: Client) -> None:
     assert get(client, "/deputies/wang/").text == "王"
     assert get(client, "/api/health").json == {"api": True}
     assert client.post("/api/submissions").json == {"api": True}
+    for path in ("/staff", "/staff/", "/staff/cases/2026-000001"):  # the back office is the app's too
+        assert get(client, path).json == {"api": True}, path
+    assert client.post("/staff/signin").json == {"api": True}
+    assert get(client, "/staffing/").status_code == 404
 
 
 @pytest.mark.parametrize(

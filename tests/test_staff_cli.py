@@ -412,6 +412,28 @@ def test_show_personal(run):
     assert result.stdout == SHOW_3_PERSONAL
 
 
+def test_show_personal_is_an_event_naming_the_viewer(run, queue):
+    """Each showing of a name and phone appends `viewed` with who looked; the case is printed as before it, and the
+    next `show` lists the showing in the history, while the citizen's timeline never does."""
+    log = queue / "events.jsonl"
+    before = list(read_events(log))
+    assert run("show", "2026-000003", "--today", TODAY).exit_code == 0
+    assert list(read_events(log)) == before  # no personal data shown, nothing to record
+    result = run("show", "2026-000003", "--personal", "--by", "王科长", "--today", TODAY)
+    assert (result.exit_code, result.stdout) == (0, SHOW_3_PERSONAL)
+    after = list(read_events(log))
+    assert after[:-1] == before
+    assert {key: value for key, value in after[-1].items() if key != "at"} == {
+        "type": "viewed",
+        "ref": "2026-000003",
+        "by": "王科长",
+    }
+    again = run("show", "2026-000003", "--today", TODAY).stdout.splitlines()
+    assert again[-1].endswith("  王科长  查看姓名和电话")
+    timeline = EventLog(queue, fsync=False).state().submissions["2026-000003"].public_view()["timeline"]
+    assert "viewed" not in {step["type"] for step in timeline}
+
+
 def test_show_overdue_and_unassigned(run):
     result = run("show", "2026-000002", "--personal", "--today", "2026-12-02")
     lines = result.stdout.splitlines()
@@ -892,16 +914,20 @@ def test_stats_empty_queue(tmp_path):
 def test_every_command_and_option_has_help():
     runner = CliRunner()
     assert main.help
-    for name, command in main.commands.items():
-        assert command.help and command.short_help, name
+    commands = [((name,), command) for name, command in main.commands.items()]
+    commands += [(("users", name), command) for name, command in main.commands["users"].commands.items()]
+    for path, command in commands:
+        assert command.help and command.short_help, path
         for param in command.params:
             if isinstance(param, click.Option):
-                assert param.help, f"{name} {param.name}"
-        result = runner.invoke(main, [name, "--help"])
-        assert result.exit_code == 0, name
-        assert f"用法：main {name}" in result.output and command.help.splitlines()[0][:20] in result.output
+                assert param.help, f"{path} {param.name}"
+        result = runner.invoke(main, [*path, "--help"])
+        assert result.exit_code == 0, path
+        assert f"用法：main {' '.join(path)}" in result.output and command.help.splitlines()[0][:20] in result.output
+        assert "Options:" not in result.output and "选项：" in result.output, path
     expected = ["assign", "backup", "close", "export", "list", "note", "purge", "reopen", "reply", "restore", "show"]
-    assert sorted(main.commands) == [*expected, "stats"]
+    assert sorted(main.commands) == [*expected, "stats", "users"]
+    assert sorted(main.commands["users"].commands) == ["add", "disable", "list", "reset", "unlock"]
 
 
 def test_module_help_in_a_real_process():

@@ -6,6 +6,7 @@ Pure: no I/O. Events (one JSON object each; every one has `type`, `ref`, `at`, `
 - assigned: to_kind (deputy | department | hotline), to, deadline (YYYY-MM-DD), complex
 - replied: answer (public)        - closed: reason (optional)        - reopened: reason
 - rated: rating (满意 | 基本满意 | 不满意), comment (optional)        - noted: note (internal)
+- viewed: nothing more: `by` saw the citizen's name and phone (the console, `show --personal`); internal, like noted
 
 A 不满意 rating reopens the submission in the fold itself (forms_api/cases/fold.py): the API appends one `rated`
 event, never a second `reopened` one, so a rating and its consequence can never be split by a crash.
@@ -29,7 +30,9 @@ from typing import Any
 
 from forms_api import messages
 
-EVENT_TYPES = ("submitted", "assigned", "replied", "closed", "reopened", "rated", "noted")
+EVENT_TYPES = ("submitted", "assigned", "replied", "closed", "reopened", "rated", "noted", "viewed")
+# Events a citizen never sees on the tracking page: staff notes, and who looked at their name and phone.
+INTERNAL_EVENTS = frozenset({"noted", "viewed"})
 STATUSES = ("submitted", "assigned", "replied", "closed", "reopened")
 AWAITING_ANSWER = frozenset({"submitted", "assigned", "reopened"})
 ASSIGNEE_KINDS = ("deputy", "department", "hotline")
@@ -55,6 +58,7 @@ REQUIRED_FIELDS = {
     "reopened": ("reason",),
     "rated": ("rating",),
     "noted": ("note",),
+    "viewed": (),
 }
 
 

@@ -185,6 +185,10 @@ def _noted(sub: Submission, at: datetime, event: dict) -> None:
     sub.notes.append({"at": event["at"], "by": event.get("by"), "note": note})
 
 
+def _viewed(sub: Submission, at: datetime, event: dict) -> None:
+    """Nothing changes: the showing of personal data is kept in the history only, for the audit."""
+
+
 def _evaluated(state: State, event: dict) -> bool:
     target, year, rating, voter = event["target"], event["year"], event["rating"], event.get("voter")
     if not isinstance(target, str) or not TARGET_RE.fullmatch(target) or not target.startswith("deputy:"):
@@ -209,6 +213,7 @@ _HANDLERS: dict[str, Handler] = {
     "reopened": _on_submission(_reopened),
     "rated": _on_submission(_rated),
     "noted": _on_submission(_noted),
+    "viewed": _on_submission(_viewed),
     EVALUATED: _evaluated,
 }
 

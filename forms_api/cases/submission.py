@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from forms_api import messages
 from forms_api.cases.calendar import deadline_for
-from forms_api.cases.events import AWAITING_ANSWER, TZ, parse_at
+from forms_api.cases.events import AWAITING_ANSWER, INTERNAL_EVENTS, TZ, parse_at
 
 
 @dataclass
@@ -87,7 +87,7 @@ class Submission:
         timeline = [
             {"at": event["at"], "type": event["type"], "label": messages.EVENT_LABELS[event["type"]]}
             for event in self.history
-            if event["type"] != "noted"
+            if event["type"] not in INTERNAL_EVENTS
         ]
         return {
             "reference": self.ref,

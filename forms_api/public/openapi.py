@@ -18,6 +18,8 @@ FORM = "application/x-www-form-urlencoded"
 HTML = "text/html"
 EXAMPLE_CODE = "n3Zb0Xh2cQe8V1sYk5TqLwA9fJ4uGmRp"
 EXAMPLE_TARGET = "deputy:cao-wenjie"
+# The timeline shows these; noted and viewed are internal (cases.INTERNAL_EVENTS).
+PUBLIC_EVENT_TYPES = [kind for kind in cases.EVENT_TYPES if kind not in cases.INTERNAL_EVENTS]
 CLOSED = {"type": "object", "additionalProperties": False}  # as the service: an unknown field is refused
 
 
@@ -206,7 +208,7 @@ def _schemas(config: Mapping[str, Any], categories: Sequence[str]) -> dict[str, 
                         "required": ["at", "type", "label"],
                         "properties": {
                             "at": text(format="date-time"),
-                            "type": {"type": "string", "enum": list(cases.EVENT_TYPES)},
+                            "type": {"type": "string", "enum": PUBLIC_EVENT_TYPES},
                             "label": text(),
                         },
                     },

@@ -82,6 +82,7 @@ class Targets:
     _former: frozenset[str] = frozenset()
     _names: dict[str, str] = field(default_factory=dict)
     _categories: tuple[str, ...] = ()
+    _station_deputies: dict[str, frozenset[str]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @cached_property
@@ -106,10 +107,15 @@ class Targets:
             valid |= {f"station:{s['id']}" for s in stations}
             names = {f"deputy:{d['id']}": str(d.get("name", "")) for d in deputies}
             names |= {f"station:{s['id']}": str(s.get("name", "")) for s in stations}
+            attached: dict[str, set[str]] = {}
+            for deputy in deputies:
+                for station in deputy.get("stations") or ():
+                    attached.setdefault(str(station), set()).add(str(deputy["id"]))
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise TargetsUnavailable(str(error)) from error
         self._valid, self._former, self._names, self._stamp = frozenset(valid), frozenset(former), names, stamp
         self._categories = _categories(form_file)
+        self._station_deputies = {station: frozenset(ids) for station, ids in attached.items()}
         self._checked = now
 
     def check(self, target: str) -> str | None:
@@ -137,6 +143,16 @@ class Targets:
         except TargetsUnavailable:
             return ""
         return self._names.get(target, "")
+
+    def deputies_of(self, station: str) -> frozenset[str]:
+        """The ids of the deputies (current or former) attached to `station`; none while the data is missing (a
+        station account then sees only the cases addressed to the station itself)."""
+        try:
+            with self._lock:
+                self._refresh()
+        except TargetsUnavailable:
+            return frozenset()
+        return self._station_deputies.get(station, frozenset())
 
     def available(self) -> bool:
         """Whether submissions can be checked: targets and categories read."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -18,7 +19,8 @@ from typing import Any, NamedTuple
 import click
 
 from forms_api import messages as m
-from forms_api.cases import REF_RE, Calendar, State, Submission, check, deadline_for, make_event, now
+from forms_api.cases import Calendar, State, Submission, check, deadline_for, make_event, now
+from forms_api.cases.queue import queue_order
 from forms_api.public.schema import Targets
 from forms_api.staff.group import (
     CONTROL,
@@ -38,7 +40,7 @@ from forms_api.staff.group import (
     staff_text,
     today_option,
 )
-from forms_api.staff.text import TargetNames, assignee_text, list_lines, one_line, show_lines, shown_deadline
+from forms_api.staff.text import TargetNames, assignee_text, list_lines, one_line, show_lines
 
 EXCERPT = 30  # characters of a case's text in `list`
 
@@ -94,11 +96,6 @@ def deputy_name(site: Path, target: str) -> str:
 # --- selecting -------------------------------------------------------------------------------------------------------
 
 
-def _ref_key(ref: str) -> tuple[int, int]:
-    match = REF_RE.match(ref)
-    return (int(match[1]), int(match[2])) if match else (0, 0)
-
-
 def select(
     state: State,
     *,
@@ -128,7 +125,7 @@ def select(
         if overdue and not sub.overdue(today, *cal):
             continue
         chosen.append(sub)
-    chosen.sort(key=lambda sub: (not sub.overdue(today, *cal), shown_deadline(sub, cal) or date.max, _ref_key(sub.ref)))
+    chosen.sort(key=lambda sub: queue_order(sub, today, cal))
     return chosen
 
 
@@ -177,11 +174,24 @@ def list_cases(staff: Staff, today: date | None, holidays: Path | None, **filter
 @site_option
 @today_option
 @holidays_option
+@by_option
 @pass_staff
-def show(staff: Staff, ref: str, personal: bool, site: Path | None, today: date | None, holidays: Path | None) -> None:
+def show(
+    staff: Staff,
+    ref: str,
+    personal: bool,
+    site: Path | None,
+    today: date | None,
+    holidays: Path | None,
+    by: str | None,
+) -> None:
     cal, today = staff.calendar(holidays), today or now().date()
     names = target_names(staff.site(site)[0])
-    for line in show_lines(staff.submission(ref), personal=personal, today=today, cal=cal, names=names):
+    sub = staff.submission(ref)
+    if personal:  # the showing is an event before anything is shown; the case is printed as it was before it
+        sub = replace(sub, history=list(sub.history))
+        act(staff, ref, "viewed", actor(by), lambda current: {})
+    for line in show_lines(sub, personal=personal, today=today, cal=cal, names=names):
         click.echo(line)
 
 

@@ -25,13 +25,19 @@ from forms_api import messages as m
 from forms_api import settings
 from forms_api.cases import CITIZEN, REF_RE, STATUSES, TARGET_RE, Calendar, Submission, WorkflowError
 from forms_api.staff.text import plain
-from forms_api.store import QueueMissing, QueueUnavailable, Store, open_store
+from forms_api.store import Accounts, QueueMissing, QueueUnavailable, Store, open_accounts, open_store
 
 H = m.STAFF_HELP
 _STATION_RE = re.compile(r"^[a-z0-9-]{1,64}$")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # The options that override a setting, named as staff typed them in an error about one.
-OPTION_NAMES = {"QUEUE_DIR": "--queue", "SITE_DIR": "--site", "HOLIDAYS": "--holidays", "RETENTION_DAYS": "--days"}
+OPTION_NAMES = {
+    "QUEUE_DIR": "--queue",
+    "SITE_DIR": "--site",
+    "HOLIDAYS": "--holidays",
+    "RETENTION_DAYS": "--days",
+    "SITE_URL": "--base-url",
+}
 
 
 class StaffError(click.ClickException):
@@ -91,6 +97,13 @@ class Staff:
         try:
             return open_store(config, create=create)
         except QueueMissing as exc:  # a mistyped --queue must fail, not show an empty queue
+            raise StaffError(m.STAFF_NO_QUEUE.format(path=exc)) from exc
+
+    def accounts(self, *, create: bool = False) -> Accounts:
+        """The back office's accounts beside the queue; `create` for the first account of a new installation."""
+        try:
+            return open_accounts(self.resolve("QUEUE_DIR"), create=create)
+        except QueueMissing as exc:
             raise StaffError(m.STAFF_NO_QUEUE.format(path=exc)) from exc
 
     @property
@@ -184,6 +197,14 @@ def _help_option(self: click.Command, ctx: click.Context) -> click.Option | None
 
 
 class StaffCommand(click.Command):
+    context_class = StaffContext
+    get_help_option = _help_option
+
+
+class StaffSubgroup(click.Group):
+    """A group of commands under the staff tools (`users`): the same Chinese help; errors go up to StaffGroup."""
+
+    command_class = StaffCommand
     context_class = StaffContext
     get_help_option = _help_option
 

@@ -11,7 +11,8 @@ from collections.abc import Iterable, Sequence
 
 from forms_api import messages
 from forms_api.cases import NO_HOLIDAYS, Calendar, Submission
-from forms_api.staff.text import TargetNames, assignee_text, moment_text, no_names, shown_deadline, target_label
+from forms_api.cases.queue import shown_deadline
+from forms_api.staff.text import TargetNames, assignee_text, moment_text, no_names, target_label
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 # Characters XML 1.0 (and so XLSX) cannot hold; CSV gets the same treatment so both exports carry the same values.

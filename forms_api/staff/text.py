@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from forms_api import messages
 from forms_api.cases import CITIZEN, TZ, Calendar, Submission, parse_at
+from forms_api.cases.queue import shown_deadline
 
 _BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
@@ -82,11 +83,6 @@ def target_label(target: str, name: str, *, with_id: bool = False) -> str:
     return shape.format(name=name, kind=kind, target=target)
 
 
-def shown_deadline(sub: Submission, cal: Calendar) -> date | None:
-    """The deadline of an open case; the one it had for a replied or closed case."""
-    return sub.due(*cal) or sub.deadline
-
-
 def deadline_text(sub: Submission, today: date, cal: Calendar) -> str:
     deadline = shown_deadline(sub, cal)
     if deadline is None:
@@ -115,7 +111,8 @@ def _who(by: object) -> str:
     return messages.CITIZEN_LABEL if by == CITIZEN else one_line(by)
 
 
-def _history_line(event: dict) -> str:
+def history_entry(event: dict) -> tuple[str, str, str]:
+    """One event of a case's history as (when, who, what happened), for `show` and the console's timeline."""
     detail = ""
     kind = event["type"]
     if kind == "assigned":
@@ -127,8 +124,13 @@ def _history_line(event: dict) -> str:
     elif kind == "rated":
         detail = messages.STAFF_HISTORY_DETAIL.format(detail=one_line(event["rating"]))
         detail += messages.STAFF_HISTORY_REOPENS if event["rating"] == messages.RATING_REOPENS else ""
-    at = moment_text(parse_at(event["at"]))
-    return f"  {at}  {_who(event.get('by'))}  {messages.EVENT_LABELS.get(kind, one_line(kind))}{detail}"
+    what = f"{messages.EVENT_LABELS.get(kind, one_line(kind))}{detail}"
+    return moment_text(parse_at(event["at"])), _who(event.get("by")), what
+
+
+def _history_line(event: dict) -> str:
+    at, who, what = history_entry(event)
+    return f"  {at}  {who}  {what}"
 
 
 def show_lines(

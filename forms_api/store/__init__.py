@@ -1,5 +1,7 @@
 """The store of the event log: one interface (`Store`), one way to open it from the settings (`open_store`).
 
+The back office's accounts have their own interface beside it (`Accounts`, `open_accounts`), kept in the same place.
+
 Today's store is a folder (forms_api/store/folder.py); a second one (PostgreSQL, issue 15) implements the same
 `Store` and is chosen here, so that the service, the staff tools, statistics, retention and backups never change.
 """
@@ -10,10 +12,20 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from forms_api.store.base import Decision, QueueMissing, QueueUnavailable, Store
+from forms_api.store.accounts import AccountFile, AccountsUnavailable
+from forms_api.store.base import Accounts, Decision, QueueMissing, QueueUnavailable, Store
 from forms_api.store.folder import EventLog
 
-__all__ = ["Decision", "QueueMissing", "QueueUnavailable", "Store", "open_store"]
+__all__ = [
+    "Accounts",
+    "AccountsUnavailable",
+    "Decision",
+    "QueueMissing",
+    "QueueUnavailable",
+    "Store",
+    "open_accounts",
+    "open_store",
+]
 
 
 def open_store(settings: Mapping[str, Any], *, create: bool = True, freeze_gc_every: int = 0) -> Store:
@@ -25,3 +37,12 @@ def open_store(settings: Mapping[str, Any], *, create: bool = True, freeze_gc_ev
         freeze_gc_every=freeze_gc_every,
         create=create,
     )
+
+
+def open_accounts(settings: Mapping[str, Any], *, create: bool = True) -> Accounts:
+    """The accounts beside the store the settings name (QUEUE_DIR); `create=False` raises QueueMissing when there is
+    no queue there (a mistyped --queue)."""
+    directory = Path(settings["QUEUE_DIR"])
+    if not create and not directory.is_dir():
+        raise QueueMissing(str(directory))
+    return AccountFile(directory, create=True)

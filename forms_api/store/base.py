@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Protocol, TypeVar
 
+from forms_api.accounts.model import Account
 from forms_api.cases import State
 
 Decision = dict | list[dict] | None
@@ -75,4 +76,33 @@ class Store(Protocol):
 
     def install_evaluations_key(self, text: str) -> None:
         """Put a key from a backup in place of the store's own."""
+        ...
+
+
+class Accounts(Protocol):
+    """The back office's accounts, kept beside the event log (never in git), shared by every process.
+
+    A change is decided against the current record under the store's exclusive lock (`change`), as appends are.
+    """
+
+    @property
+    def location(self) -> str:
+        """Where the accounts live, as staff name it in messages."""
+        ...
+
+    def get(self, login: str) -> Account | None:
+        """The account `login` as stored now (read on every request: a disabled account stops at once)."""
+        ...
+
+    def all(self) -> list[Account]:
+        """Every account, by login."""
+        ...
+
+    def change(self, login: str, decide: Callable[[Account | None], Account | None]) -> Account | None:
+        """Store what `decide(current or None)` returns for `login` (None: leave it as it is), under the exclusive
+        lock; the account as stored. Exceptions from `decide` propagate, nothing written."""
+        ...
+
+    def secret_key(self) -> str:
+        """The secret (hex) that signs the console's session cookies, created on first use."""
         ...

@@ -1,4 +1,5 @@
-"""The folder store's key of the yearly evaluations (forms_api/cases/events.py `voter`): `evaluations.key`.
+"""The folder store's keys: of the yearly evaluations (forms_api/cases/events.py `voter`), `evaluations.key`; and of
+the back office's sessions, `console.key` (forms_api/store/accounts.py), made the same way.
 
 The key is 32 random bytes kept as hex in `evaluations.key` in the queue folder, mode 0600, created on first use
 (written to a temporary file, fsynced, then hard-linked into place, so two processes creating it at once agree on
@@ -18,6 +19,7 @@ from forms_api.store.base import QueueUnavailable
 from forms_api.store.files import fsync_dir, write_atomically
 
 KEY_NAME = "evaluations.key"
+CONSOLE_KEY_NAME = "console.key"
 _KEY_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -26,9 +28,9 @@ def valid_key(text: object) -> bool:
     return isinstance(text, str) and bool(_KEY_RE.fullmatch(text))
 
 
-def read_key(queue_dir: Path) -> str | None:
+def read_key(queue_dir: Path, name: str = KEY_NAME) -> str | None:
     """The key in hex, or None when the folder has none yet; QueueUnavailable if it exists but is unusable."""
-    path = Path(queue_dir) / KEY_NAME
+    path = Path(queue_dir) / name
     try:
         text = path.read_text(encoding="ascii").strip()
     except FileNotFoundError:
@@ -40,14 +42,14 @@ def read_key(queue_dir: Path) -> str | None:
     return text
 
 
-def key(queue_dir: Path) -> bytes:
-    """The queue folder's key, created on first use (the folder must exist); QueueUnavailable when unusable."""
+def key(queue_dir: Path, name: str = KEY_NAME) -> bytes:
+    """The queue folder's key `name`, created on first use (the folder must exist); QueueUnavailable when unusable."""
     queue_dir = Path(queue_dir)
-    text = read_key(queue_dir)
+    text = read_key(queue_dir, name)
     if text is not None:
         return bytes.fromhex(text)
-    path = queue_dir / KEY_NAME
-    tmp = queue_dir / f".{KEY_NAME}.{os.getpid()}.{threading.get_ident()}.tmp"
+    path = queue_dir / name
+    tmp = queue_dir / f".{name}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
         write_atomically(tmp, [secrets.token_hex(32).encode("ascii") + b"\n"])
         try:
@@ -59,7 +61,7 @@ def key(queue_dir: Path) -> bytes:
         fsync_dir(queue_dir)
     except OSError as exc:
         raise QueueUnavailable(f"cannot create {path}: {exc}") from exc
-    return bytes.fromhex(read_key(queue_dir) or "")
+    return bytes.fromhex(read_key(queue_dir, name) or "")
 
 
 def install_key(queue_dir: Path, text: str) -> None:

@@ -1,0 +1,66 @@
+"""Who may do what, as data: ONE permission table (action -> roles) and ONE scope rule (which cases an account sees).
+
+Every route of the console asks `allowed(action)` and filters every list through `may_see`; tests walk the table as a
+matrix (tests/test_console.py). Which roles see a citizen's name and phone is the setting STAFF_PERSONAL_ROLES: it
+fills the row "personal" of the table (`permissions`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Mapping
+
+from forms_api.accounts.model import ROLES, Account
+from forms_api.cases import Submission
+
+# action -> the roles that may take it. "queue": the dashboard, the list and a case's page (each case also within
+# the account's scope); "personal": see a citizen's name and phone (logged as a `viewed` event); "accounts": list
+# accounts and lift a lock.
+PERMISSIONS: Mapping[str, frozenset[str]] = {
+    "queue": frozenset(ROLES),
+    "personal": frozenset({"office", "station"}),  # the default of STAFF_PERSONAL_ROLES
+    "accounts": frozenset({"office"}),
+}
+ACTIONS = tuple(PERMISSIONS)
+DEFAULT_PERSONAL_ROLES = ("office", "station")
+
+# The deputies (ids) attached to a station (id), from the built site's open data.
+StationDeputies = Callable[[str], frozenset[str]]
+
+
+def permissions(personal_roles: Collection[str]) -> dict[str, frozenset[str]]:
+    """The table in force: PERMISSIONS with the row "personal" from the setting."""
+    return {**PERMISSIONS, "personal": frozenset(personal_roles)}
+
+
+def allowed(table: Mapping[str, frozenset[str]], account: Account, action: str) -> bool:
+    """Whether `account`'s role may take `action` (an unknown action: nobody)."""
+    return account.role in table.get(action, frozenset())
+
+
+def targets_of(account: Account, deputies_of: StationDeputies) -> frozenset[str] | None:
+    """The targets whose cases a station or deputy account sees; None for every target (office, handler: the rule
+    for those is not by target)."""
+    if account.role == "station":
+        targets = {f"station:{station}" for station in account.stations}
+        targets |= {f"deputy:{deputy}" for station in account.stations for deputy in deputies_of(station)}
+        return frozenset(targets)
+    if account.role == "deputy":
+        return frozenset({f"deputy:{account.deputy}"})
+    return None
+
+
+def may_see(account: Account, sub: Submission, targets: frozenset[str] | None) -> bool:
+    """The scope rule: office every case; station the cases to its stations and to their deputies; deputy the cases
+    addressed to them; handler the cases handed to them (by the name an assignment gives: 县住建局, 12345).
+    `targets`: `targets_of(account, ...)`, worked out once per request."""
+    if account.role == "office":
+        return True
+    if account.role == "handler":
+        return sub.assignee_kind in ("department", "hotline") and sub.assignee == account.handler
+    return targets is not None and sub.target in targets
+
+
+def visible(account: Account, subs: Iterable[Submission], deputies_of: StationDeputies) -> list[Submission]:
+    """The cases of `subs` that `account` may see."""
+    targets = targets_of(account, deputies_of)
+    return [sub for sub in subs if may_see(account, sub, targets)]

@@ -1,0 +1,53 @@
+"""The back office in a browser under /staff/: sign-in with accounts and roles, and the queue (read-only in this
+increment). Server-rendered, Chinese, usable on a phone and without JavaScript.
+
+`init_app` wires it into an app BEFORE forms_api.security (whose rate limits wrap the views marked at that moment):
+Flask-Login for the session (no "remember me"), Flask-WTF's CSRFProtect on every POST of the console (the public API
+is exempt: it has its Origin check and no session), and signed-cookie sessions for /staff only.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from forms_api.console import accounts, auth, queue
+from forms_api.console.service import PREFIX, Console, ConsoleSessions, bp, error_page, unavailable
+from forms_api.public.service import bp as public_bp
+from forms_api.store import QueueUnavailable
+
+VIEW_MODULES = (accounts, auth, queue)  # imported for their routes on `bp`
+
+
+def init_app(app: Flask) -> None:
+    """Register the console on `app`, from its loaded settings."""
+    console = Console.from_config(app.config)
+    app.extensions["forms_api.console"] = console
+    if app.config["SECRET_KEY"]:
+        app.secret_key = app.config["SECRET_KEY"]
+    app.session_interface = ConsoleSessions()
+    app.config.update(
+        SESSION_COOKIE_NAME="mashang_staff",
+        SESSION_COOKIE_PATH=PREFIX,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=app.config["STAFF_IDLE_MINUTES"]),
+        WTF_CSRF_TIME_LIMIT=None,  # a token lives as long as its session, which ends after STAFF_IDLE_MINUTES idle
+    )
+    login_manager = LoginManager(app)
+    login_manager.login_view = "staff.signin"
+    login_manager.login_message = None  # type: ignore[assignment]
+    login_manager.user_loader(auth.load_user)
+    csrf = CSRFProtect(app)
+    csrf.exempt(public_bp)
+    app.register_blueprint(bp)
+
+
+# The console's own error pages, for its requests only (the blueprint is set up once, for every app).
+bp.register_error_handler(HTTPException, error_page)
+bp.register_error_handler(CSRFError, error_page)
+bp.register_error_handler(QueueUnavailable, unavailable)

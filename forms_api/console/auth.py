@@ -1,0 +1,162 @@
+"""Signing in and out, the invitation page that sets a first password, and the checks every console request passes:
+the account re-read (a disabled one stops at once), and the idle timeout."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+from flask import Response, flash, redirect, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from forms_api import cases, messages
+from forms_api.accounts.model import Account, normalise_login, valid_login
+from forms_api.accounts.passwords import (
+    MAX_PASSWORD,
+    MIN_PASSWORD,
+    accept,
+    attempt,
+    invitation_valid,
+    password_problem,
+)
+from forms_api.console.service import KEY_FAILURE, ConsoleUser, bp, console, page
+from forms_api.security import rate_limited
+
+T = messages.CONSOLE_TEXTS
+
+
+def load_user(user_id: str) -> ConsoleUser | None:
+    """Flask-Login's loader, on every request: the account as stored NOW, active, and not signed out since."""
+    login, _, sessions = user_id.rpartition(":")
+    found = console().accounts.get(login)
+    if found is None or found.state != "active" or str(found.sessions) != sessions:
+        return None
+    return ConsoleUser(found)
+
+
+@bp.before_request
+def guard() -> Response | None:
+    """Fail without the session key (503); end a session idle longer than STAFF_IDLE_MINUTES."""
+    failure = request.environ.get(KEY_FAILURE)
+    if failure is not None:
+        raise failure
+    if not current_user.is_authenticated:
+        return None
+    now = time.time()
+    seen = session.get("seen")
+    if not isinstance(seen, int | float) or now - seen > console().idle.total_seconds():
+        logout_user()
+        session.clear()
+        flash(T["timed_out"])
+        return redirect(url_for("staff.signin"))
+    session["seen"] = int(now)
+    return None
+
+
+def _next_page() -> str:
+    """Where to go after signing in: a console page named by `next`, never another site."""
+    target = request.args.get("next", "")
+    if target.startswith("/staff/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("staff.dashboard")
+
+
+def _sign_in(account: Account) -> Response:
+    session.clear()  # a fresh session (and CSRF token) for the signed-in account
+    login_user(ConsoleUser(account), remember=False)
+    session.permanent = (
+        True  # the cookie and its signature expire after STAFF_IDLE_MINUTES (PERMANENT_SESSION_LIFETIME)
+    )
+    session["seen"] = int(time.time())
+    return redirect(_next_page())
+
+
+@bp.get("/signin")
+def signin() -> Response:
+    """The sign-in form (a signed-in account goes to the dashboard)."""
+    if current_user.is_authenticated:
+        return redirect(url_for("staff.dashboard"))
+    return page("staff/signin.html", login="", error=None)
+
+
+@bp.post("/signin")
+@rate_limited("signin")
+def signin_post() -> Response:
+    """One attempt: the same answer for an unknown login, a wrong password, a locked or a disabled account."""
+    login = normalise_login(request.form.get("login", ""))[:64]
+    password = request.form.get("password", "")[: MAX_PASSWORD + 1]
+    now = cases.now()
+    outcome: list[bool] = []
+
+    def decide(current: Account | None) -> Account | None:
+        new, ok = attempt(current, password, now)
+        outcome.append(ok)
+        return new
+
+    if valid_login(login):
+        found = console().accounts.change(login, decide)
+    else:
+        found = decide(None)
+    if outcome[0] and found is not None:
+        return _sign_in(found)
+    return page("staff/signin.html", 401, login=login, error=T["signin_failed"])
+
+
+@bp.post("/signout")
+def signout() -> Response:
+    """End this session and every other one of the account (its session counter moves on)."""
+    if current_user.is_authenticated:
+        login = current_user.account.login
+        console().accounts.change(login, lambda found: replace(found, sessions=found.sessions + 1) if found else None)
+        logout_user()
+    session.clear()
+    flash(T["signed_out"])
+    return redirect(url_for("staff.signin"))
+
+
+def _invited(token: str) -> Account | None:
+    now = cases.now()
+    return next((found for found in console().accounts.all() if invitation_valid(found, token, now)), None)
+
+
+def _invite_page(found: Account, status: int = 200, errors: tuple[str, ...] = ()) -> Response:
+    rules = T["password_rules"].format(min=MIN_PASSWORD, max=MAX_PASSWORD)
+    return page("staff/invite.html", status, account=found, rules=rules, errors=errors, min=MIN_PASSWORD)
+
+
+@bp.get("/invite/<token>")
+def invite(token: str) -> Response:
+    """The form that sets the first password; an unknown, used or expired link says so."""
+    found = _invited(token)
+    if found is None:
+        return page("staff/message.html", 404, title=T["invite_title"], message=T["invite_invalid"])
+    return _invite_page(found)
+
+
+@bp.post("/invite/<token>")
+@rate_limited("signin")
+def invite_post(token: str) -> Response:
+    """Set the password (the link is spent) and sign in."""
+    found = _invited(token)
+    if found is None:
+        return page("staff/message.html", 404, title=T["invite_title"], message=T["invite_invalid"])
+    password = request.form.get("password", "")
+    problem = password_problem(password, found.login)
+    if problem is not None:
+        message = messages.PASSWORD_ERRORS[problem].format(min=MIN_PASSWORD, max=MAX_PASSWORD)
+        return _invite_page(found, 400, (message,))
+    if password != request.form.get("password_again", ""):
+        return _invite_page(found, 400, (T["passwords_differ"],))
+    now = cases.now()
+    accepted: list[Account] = []
+
+    def decide(current: Account | None) -> Account | None:
+        if current is None or not invitation_valid(current, token, now):
+            return None  # spent meanwhile (another tab): nothing changes
+        accepted.append(accept(current, password, now))
+        return accepted[0]
+
+    console().accounts.change(found.login, decide)
+    if not accepted:
+        return page("staff/message.html", 404, title=T["invite_title"], message=T["invite_invalid"])
+    return _sign_in(accepted[0])

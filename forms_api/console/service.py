@@ -1,0 +1,152 @@
+"""What the console's views share: the blueprint, the accounts and the permission table of one app, the signed-in
+account, the permission check, the session cookie, and how a page is rendered."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Blueprint, Flask, Request, Response, abort, current_app, render_template, request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask_login import UserMixin, current_user
+from werkzeug.exceptions import HTTPException
+
+from forms_api import messages
+from forms_api.accounts.access import allowed, permissions
+from forms_api.accounts.model import Account
+from forms_api.store import Accounts, QueueUnavailable, open_accounts
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+View = TypeVar("View", bound=Callable[..., Any])
+PREFIX = "/staff"
+KEY_FAILURE = "forms_api.console_key_failure"  # request.environ: why the session key could not be had
+
+
+@dataclass
+class Console:
+    """One app's accounts (opened on first use), its permission table and its session settings."""
+
+    settings: Mapping[str, Any]
+    table: dict[str, frozenset[str]]
+    _accounts: Accounts | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Console:
+        return cls(settings=config, table=permissions(config["STAFF_PERSONAL_ROLES"]))
+
+    @property
+    def accounts(self) -> Accounts:
+        """The accounts beside the queue; QueueUnavailable (503) while they cannot be opened."""
+        with self._lock:
+            if self._accounts is None:
+                self._accounts = open_accounts(self.settings)
+            return self._accounts
+
+    @property
+    def idle(self) -> timedelta:
+        return timedelta(minutes=self.settings["STAFF_IDLE_MINUTES"])
+
+
+def console() -> Console:
+    """The current app's Console."""
+    return current_app.extensions["forms_api.console"]
+
+
+class ConsoleUser(UserMixin):
+    """The signed-in account for Flask-Login; its id carries the account's session counter, so a sign-out (or a
+    reset) ends every session signed in before it."""
+
+    def __init__(self, account: Account) -> None:
+        self.account = account
+
+    def get_id(self) -> str:
+        return f"{self.account.login}:{self.account.sessions}"
+
+
+def account() -> Account:
+    """The signed-in account (only inside views that `require` one)."""
+    return current_user.account
+
+
+def may(action: str) -> bool:
+    """Whether the signed-in account's role may take `action` (the permission table)."""
+    return bool(current_user.is_authenticated) and allowed(console().table, account(), action)
+
+
+def require(action: str) -> Callable[[View], View]:
+    """A view for signed-in accounts whose role may take `action`: others are sent to sign in, or get 403."""
+
+    def wrap(view: View) -> View:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+            if not may(action):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return guarded  # type: ignore[return-value]
+
+    return wrap
+
+
+def page(template: str, status: int = 200, **context: Any) -> Response:
+    """A console page: the texts, the signed-in account and what it may do go to every template."""
+    response = current_app.make_response(
+        (render_template(template, t=messages.CONSOLE_TEXTS, roles=messages.ROLE_LABELS, may=may, **context), status)
+    )
+    response.mimetype = "text/html"
+    return response
+
+
+def message_page(status: int, text: str) -> Response:
+    return page("staff/message.html", status, title=messages.CONSOLE_TEXTS["error_title"], message=text)
+
+
+def under_console(path: str) -> bool:
+    return path == PREFIX or path.startswith(PREFIX + "/")
+
+
+class ConsoleSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, for the console only: the public side keeps no session and never needs the key.
+
+    The key comes from SECRET_KEY or, on first use, from the accounts store (console.key beside the queue); a store
+    that cannot give it fails the request with 503, through the console's own error page. The cookie is Secure when
+    the request came over HTTPS (X-Forwarded-Proto counts only through TRUSTED_PROXIES), so the demo on
+    http://127.0.0.1 works and a deployment behind nginx with TLS gets Secure cookies.
+    """
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if not under_console(request.path):
+            return None  # Flask's null session: nothing may be stored
+        if not app.secret_key:
+            try:
+                app.secret_key = app.extensions["forms_api.console"].accounts.secret_key()
+            except QueueUnavailable as exc:
+                request.environ[KEY_FAILURE] = exc
+                return None
+        return super().open_session(app, request)
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return request.is_secure
+
+
+def error_page(error: HTTPException) -> Response:
+    """The console's answer to its own 400 (CSRF), 403, 404 and 429, as a page in the console's look."""
+    texts = messages.CONSOLE_TEXTS
+    text = {403: texts["forbidden"], 404: texts["not_found"], 429: texts["too_many"]}.get(error.code or 400)
+    response = message_page(error.code or 400, text or texts["csrf"])
+    for name, value in error.get_headers():
+        if name.lower() not in {"content-type", "content-length"}:
+            response.headers[name] = value
+    return response
+
+
+def unavailable(error: QueueUnavailable) -> Response:
+    current_app.logger.error("console: store unavailable: %s", error)
+    return message_page(503, messages.CONSOLE_TEXTS["unavailable"])

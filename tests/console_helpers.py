@@ -1,0 +1,107 @@
+"""Shared by the console's tests: a site whose stations have deputies, accounts made through the store, sign-in."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from forms_api.accounts.model import Account
+from forms_api.accounts.passwords import accept, invite
+from forms_api.cases import check, make_event, new_code, now
+from forms_api.store import open_accounts
+from forms_api.store.folder import EventLog
+
+PASSWORD = "richtig-pferd-7"
+SITE = {
+    "deputies.json": {
+        "deputies": [
+            {"id": "cao-wenjie", "name": "曹文杰", "current": True, "stations": ["dongxi-zhan"]},
+            {"id": "han-sumei", "name": "韩素梅", "current": True, "stations": ["nanshan-zhan"]},
+        ]
+    },
+    "stations.json": {
+        "stations": [{"id": "dongxi-zhan", "name": "东溪代表联络站"}, {"id": "nanshan-zhan", "name": "南山代表联络站"}]
+    },
+}
+# login -> (role, scope)
+ACCOUNTS = {
+    "boss": ("office", ()),
+    "zhan-a": ("station", ("dongxi-zhan",)),
+    "zhan-b": ("station", ("nanshan-zhan",)),
+    "cao": ("deputy", ("cao-wenjie",)),
+    "zhujian": ("handler", ("县住建局",)),
+}
+PHONES = {"2026-000001": "13912345678", "2026-000002": "13800001111", "2026-000003": "13700002222"}
+PHONES["2026-000004"] = "13600003333"
+# ref -> the accounts that may see it
+SCOPE = {
+    "2026-000001": {"boss", "zhan-a", "cao"},  # to deputy cao-wenjie, of station A
+    "2026-000002": {"boss", "zhan-a"},  # to station A
+    "2026-000003": {"boss", "zhan-b", "zhujian"},  # to station B, handed to 县住建局
+    "2026-000004": {"boss", "zhan-b"},  # to deputy han-sumei, of station B
+}
+
+
+def write_site(site: Path) -> None:
+    for name, data in SITE.items():
+        (site / "data" / name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def add_event(log: EventLog, kind: str, ref: str, by: str, **fields: object) -> None:
+    def decide(state):
+        check(state.submissions.get(ref), kind)
+        return make_event(kind, ref, by, **fields)
+
+    log.append(decide)
+
+
+def fill(app: Flask) -> None:
+    """Four cases, one per row of SCOPE; every text says 路灯 (for searches) and carries markup."""
+    write_site(Path(app.config["SITE_DIR"]))
+    log = EventLog(Path(app.config["QUEUE_DIR"]), fsync=False)
+    targets = ["deputy:cao-wenjie", "station:dongxi-zhan", "station:nanshan-zhan", "deputy:han-sumei"]
+    for number, target in enumerate(targets, start=1):
+        ref = f"2026-{number:06d}"
+        text = f"路灯坏了 <script>alert({number})</script><img src=x onerror=alert(1)> 第{number}件"
+        add_event(
+            log,
+            "submitted",
+            ref,
+            "citizen",
+            code=new_code(),
+            target=target,
+            category="求助",
+            text=text,
+            name=f"留言人{number}",
+            phone=PHONES[ref],
+            anonymous=False,
+        )
+    add_event(log, "assigned", "2026-000003", "李办事员", to_kind="department", to="县住建局", deadline="2099-01-01")
+
+
+def make_account(app: Flask, login: str, role: str, scope: tuple[str, ...], password: str = PASSWORD) -> Account:
+    """An active account with `password`, made the way an accepted invitation makes one."""
+    moment = now()
+
+    def decide(current: Account | None) -> Account:
+        invited, _ = invite(Account(login, role, scope, created="2026-01-01T00:00:00+08:00", changed=""), moment, 1)
+        return accept(invited, password, moment)
+
+    account = open_accounts(app.config).change(login, decide)
+    assert account is not None
+    return account
+
+
+def csrf_token(client: FlaskClient, path: str = "/staff/signin") -> str:
+    page = client.get(path, follow_redirects=True).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert match, page
+    return match[1]
+
+
+def sign_in(client: FlaskClient, login: str, password: str = PASSWORD):
+    return client.post("/staff/signin", data={"login": login, "password": password, "csrf_token": csrf_token(client)})
