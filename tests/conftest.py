@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 
 from forms_api import create_app
+from forms_api.accounts import passwords
 from forms_api.store.lines import read_events
 
 # --- chromium_browser: Debian's headless chromium through Playwright, for tests marked `browser` ----------------------
@@ -143,3 +145,11 @@ def client(app: Flask) -> FlaskClient:
 
 
 # --- end of the form service's fixtures -------------------------------------------------------------------------------
+
+
+# --- passwords: real argon2id at a test's cost -------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id with the least memory and time in this process (production's parameters cost 0.1-1 s a hash, and the
+    console tests hash hundreds of times); tests/test_users_cli.py checks production's parameters in a subprocess."""
+    monkeypatch.setattr(passwords, "_HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -155,3 +157,14 @@ def test_add_twice_and_without_an_address(users):
     bad = users("add", "other", "--role", "office", "--base-url", "ftp://x")
     assert bad.exit_code == 1 and "--base-url: 'ftp://x' is not a URL" in bad.stderr
     assert stored(users.queue, "other") is None
+
+
+def test_production_hashes_passwords_at_owasp_strength_or_more() -> None:
+    """The tests' cheap argon2 parameters (conftest.py) stay in the tests: the package's own hasher uses argon2id with
+    at least OWASP's minimum (19 MiB, 2 passes)."""
+    code = "from forms_api.accounts.passwords import hash_password; print(hash_password('a-long-password'))"
+    hashed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    found = re.fullmatch(r"\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$\S+\n", hashed)
+    assert found, hashed
+    memory_kib, passes, _ = map(int, found.groups())
+    assert memory_kib >= 19 * 1024 and passes >= 2
