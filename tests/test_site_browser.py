@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
@@ -491,6 +491,93 @@ def test_station_page_lists_its_deputies_and_its_poster_has_every_qr_code(phone:
     page.wait_for_url(phone.url(f"posters/{station_id}.html"))
     page.wait_for_load_state("load")
     assert page.locator(".qr svg").count() == len(expected) + 1
+
+
+def _station_with_location() -> str:
+    return max(sorted(s for s in STATIONS if STATIONS[s].get("location")), key=lambda s: len(STATIONS[s]["address"]))
+
+
+def test_station_page_lists_its_deputies_with_their_photos(phone: Phone) -> None:
+    station_id = _busiest_station()
+    photos = {
+        p["id"]: p["photo"]
+        for p in (yaml.safe_load(f.read_text(encoding="utf-8")) for f in (CONTENT / "deputies").glob("*.yaml"))
+        if p.get("photo")
+    }
+    members = [p for p in CURRENT if station_id in p.stations]
+    assert any(p.id in photos for p in members), "the busiest station should have a deputy with a photo"
+    phone.open(f"stations/{station_id}/")
+    for person in members:
+        link = phone.page.locator(f".station-deputies a[href$='deputies/{person.id}/']")
+        assert link.inner_text().strip().endswith(person.name)
+        image = link.locator("img")
+        if person.id in photos:
+            image.scroll_into_view_if_needed()
+            image.evaluate("img => img.decode()")
+            state = image.evaluate(QR_STATE)
+            assert state["src"] == phone.url(f"photos/{photos[person.id]}") and state["naturalWidth"] > 0, state
+        else:
+            assert image.count() == 0 and link.locator(".station-deputies__initial").inner_text() == person.name[0]
+
+
+def test_station_page_links_to_the_map_apps(phone: Phone) -> None:
+    station_id = _station_with_location()
+    station = STATIONS[station_id]
+    lat, lon = station["location"]["lat"], station["location"]["lon"]
+    phone.open(f"stations/{station_id}/")
+    links = dict(phone.page.locator(".station-maps a").evaluate_all("links => links.map(a => [a.textContent, a.href])"))
+    assert links["手机地图应用"].startswith(f"geo:{lat},{lon}?q={lat},{lon}(")
+    amap = urlsplit(links["高德地图"])
+    assert (amap.netloc, amap.path) == ("uri.amap.com", "/marker")
+    amap_query = parse_qs(amap.query)
+    assert amap_query["position"] == [f"{lon},{lat}"] and amap_query["name"] == [station["name"]]
+    assert amap_query["coordinate"] == ["wgs84"]
+    baidu = urlsplit(links["百度地图"])
+    assert (baidu.netloc, baidu.path) == ("api.map.baidu.com", "/marker")
+    baidu_query = parse_qs(baidu.query)
+    assert baidu_query["location"] == [f"{lat},{lon}"] and baidu_query["title"] == [station["name"]]
+    assert baidu_query["content"] == [station["address"]] and baidu_query["coord_type"] == ["wgs84"]
+    assert baidu_query["output"] == ["html"]
+    assert "腾讯地图" in links
+    for station_id in (s for s in STATIONS if not STATIONS[s].get("location")):
+        phone.page.wait_for_load_state("networkidle")  # the site search's worker, before leaving the page
+        phone.open(f"stations/{station_id}/")
+        assert phone.page.locator(".station-maps").count() == 0, station_id
+
+
+CHINA = dt.timezone(dt.timedelta(hours=8))
+
+
+@pytest.mark.parametrize(
+    ("when", "expected"),
+    [
+        ("2026-11-25 10:00", "现在开放中，12:00 结束。"),  # a Wednesday
+        ("2026-11-25 12:30", "现在未开放，下次开放：今天 14:30。"),
+        ("2026-11-27 18:00", "现在未开放，下次开放：周一 8:30。"),  # a Friday evening
+        ("2026-11-26 07:00", "现在未开放，下次开放：今天 8:30。"),
+        ("2026-11-26 23:59", "现在未开放，下次开放：明天 8:30。"),
+    ],
+)
+def test_station_page_says_whether_it_is_open_when_it_is_read(phone: Phone, when: str, expected: str) -> None:
+    """Worked out in the browser, in China's time, from the hours of hecheng-zhan (工作日 8:30-12:00，14:30-17:30)."""
+    assert STATIONS["hecheng-zhan"]["hours"] == "工作日 8:30-12:00，14:30-17:30"
+    phone.page.clock.set_fixed_time(dt.datetime.strptime(when, "%Y-%m-%d %H:%M").replace(tzinfo=CHINA))
+    phone.open("stations/hecheng-zhan/")
+    line = phone.page.locator("#station-open")
+    assert line.inner_text() == expected + "节假日以联络站通知为准。"
+    assert line.is_visible()
+
+
+def test_station_page_without_javascript_shows_the_hours_and_no_open_line(chromium_browser, base_url: str) -> None:
+    context = chromium_browser.new_context(**PHONE, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(base_url + "stations/hecheng-zhan/")
+        assert page.get_by_text("开放时间：工作日 8:30-12:00，14:30-17:30").is_visible()
+        assert not page.locator("#station-open").is_visible()
+        assert page.locator(".station-maps a").count() == 4
+    finally:
+        context.close()
 
 
 # --- work on record, points and the message figures -----------------------------------------------------------------
