@@ -640,6 +640,147 @@ def test_station_page_and_statistics_page_show_the_figures(phone: Phone) -> None
         assert chart.locator("table tbody tr").count() == chart.locator("svg rect").count()
 
 
+# --- 长辈模式 (MIIT 适老化: the elder version) ------------------------------------------------------------------------
+ELDER_PAGES = [
+    ("home", ""),
+    ("deputy", f"deputies/{CHOSEN.id}/"),
+    ("station", "stations/hecheng-zhan/"),
+    ("track", "track/"),
+]
+ELDER_IDS = [name for name, _ in ELDER_PAGES]
+# Whether <html> had the class when <body> was first inserted: before anything was drawn.
+AT_FIRST_BODY = """new MutationObserver((_, observer) => {
+    if (!document.body) return;
+    window.elderAtFirstBody = document.documentElement.classList.contains('elder');
+    observer.disconnect();
+}).observe(document, {childList: true, subtree: true});"""
+# Main tap targets (MIIT: at least 60 × 60 in the elder version): header buttons, buttons and form fields, the
+# finder's results, a station's deputies and map links; the labels of radio buttons and checkboxes.
+TAP_TARGETS = """() => {
+    const selector = ['.md-header__button', '#elder-toggle', '.md-content .md-button', '.md-content select',
+        '.md-content textarea', '.md-content input:not([type=radio]):not([type=checkbox]):not([type=hidden])',
+        '.md-content label:has(input[type=radio])', '.md-content label:has(input[type=checkbox])',
+        '.finder__results a', '.station-deputies a', '.station-maps a'].join(',');
+    return [...document.querySelectorAll(selector)]
+        .filter(el => el.offsetParent !== null && !el.closest('.message-form__trap, [hidden]'))
+        .map(el => { const r = el.getBoundingClientRect();
+            return {what: el.outerHTML.slice(0, 80), width: r.width, height: r.height}; });
+}"""
+# Every visible piece of text in the header and the page's content, with its element's font size and line height.
+TEXT_SIZES = """() => {
+    const out = [];
+    for (const root of document.querySelectorAll('.md-header, .md-content')) {
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const el = node.parentElement;
+            // the closed search dialog and the form's honeypot are not text anyone reads
+            if (!node.textContent.trim() || el.closest('svg, .md-search, .message-form__trap, [hidden]')) continue;
+            if (!el.getClientRects().length || el.offsetParent === null && el.tagName !== 'OPTION') continue;
+            const style = getComputedStyle(el);
+            if (style.visibility === 'hidden' || style.display === 'none') continue;
+            const size = parseFloat(style.fontSize);
+            const block = getComputedStyle(el.closest('p, li, dd, dt, td, th, label, figcaption') || el);
+            const line = block.lineHeight === 'normal' ? null
+                : parseFloat(block.lineHeight) / parseFloat(block.fontSize);
+            out.push({text: node.textContent.trim().slice(0, 30), tag: el.tagName, size, line});
+        }
+    }
+    return out;
+}"""
+
+
+def elder_mode(phone: Phone) -> None:
+    """Every page of this phone opens in 长辈模式, as after the switch was tapped once."""
+    phone.page.add_init_script("localStorage.setItem('mashang.elder', '1')")
+
+
+def open_page(phone: Phone, name: str, path: str) -> None:
+    if name == "home":
+        open_finder(phone)
+        assert search(phone, CHOSEN.name[0]), "the home page is checked with results showing"
+    else:
+        phone.open(path)
+    phone.page.wait_for_load_state("load")
+
+
+def test_elder_mode_switch_is_in_the_header_and_survives_a_reload(phone: Phone) -> None:
+    page = phone.page
+    page.add_init_script(AT_FIRST_BODY)
+    phone.open(f"deputies/{CHOSEN.id}/")
+    toggle = page.locator(".md-header #elder-toggle")
+    assert toggle.is_visible() and toggle.inner_text() == "长辈模式"
+    assert not page.evaluate("document.documentElement.classList.contains('elder')")
+    size = page.locator("article p").first.evaluate("p => parseFloat(getComputedStyle(p).fontSize)")
+    toggle.click()
+    assert page.evaluate("document.documentElement.classList.contains('elder')")
+    assert toggle.inner_text() == "标准模式"
+    assert page.locator("article p").first.evaluate("p => parseFloat(getComputedStyle(p).fontSize)") > size
+    for path in (f"deputies/{CHOSEN.id}/", "stations/hecheng-zhan/"):  # the reload, and another page
+        page.wait_for_load_state("networkidle")
+        phone.open(path)
+        assert page.evaluate("window.elderAtFirstBody") is True, f"{path}: not in 长辈模式 from the first paint"
+        assert page.locator("#elder-toggle").inner_text() == "标准模式"
+    page.locator("#elder-toggle").click()
+    page.wait_for_load_state("networkidle")
+    page.reload()
+    assert page.evaluate("window.elderAtFirstBody") is False
+    assert page.locator("#elder-toggle").inner_text() == "长辈模式"
+
+
+def test_elder_mode_switch_is_not_shown_without_javascript(chromium_browser, base_url: str) -> None:
+    context = chromium_browser.new_context(**PHONE, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(base_url + f"deputies/{CHOSEN.id}/")
+        assert page.locator("#elder-toggle").count() == 1 and not page.locator("#elder-toggle").is_visible()
+        # the standard pages are what a phone without JavaScript gets: main text 16 px at least
+        assert page.locator("article p").first.evaluate("p => parseFloat(getComputedStyle(p).fontSize)") >= 16
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("name", "path"), ELDER_PAGES, ids=ELDER_IDS)
+def test_elder_mode_text_is_large_and_tap_targets_are_60_px(phone: Phone, name: str, path: str) -> None:
+    elder_mode(phone)
+    open_page(phone, name, path)
+    texts = phone.page.evaluate(TEXT_SIZES)
+    assert len(texts) > 5
+    small = [t for t in texts if t["size"] < 18]
+    assert not small, f"text under 18 px: {small[:10]}"
+    tight = [t for t in texts if t["line"] is not None and round(t["line"], 3) < 1.3]
+    assert not tight, f"line height under 1.3: {tight[:10]}"
+    targets = phone.page.evaluate(TAP_TARGETS)
+    assert len(targets) >= 3
+    tiny = [t for t in targets if t["width"] < 60 or t["height"] < 60]
+    assert not tiny, f"tap targets under 60 × 60 px: {tiny[:10]}"
+
+
+@pytest.mark.parametrize("mode", ["standard", "elder"])
+@pytest.mark.parametrize(("name", "path"), ELDER_PAGES, ids=ELDER_IDS)
+def test_nothing_is_cut_off_at_200_percent_zoom(
+    chromium_browser, base_url: str, name: str, path: str, mode: str
+) -> None:
+    """200% zoom on a 390 px phone lays the page out in 195 CSS pixels: nothing may stick out sideways."""
+    context = chromium_browser.new_context(**{**PHONE, "viewport": {"width": 195, "height": 422}})
+    try:
+        page = context.new_page()
+        if mode == "elder":
+            page.add_init_script("localStorage.setItem('mashang.elder', '1')")
+        page.goto(base_url + path)
+        page.wait_for_load_state("networkidle")
+        wide = page.evaluate(
+            """() => [...document.querySelectorAll('.md-header *, .md-content *')]
+                .filter(el => el.getClientRects().length
+                    && !el.closest('table, pre, .md-search, svg, .message-form__trap'))
+                .filter(el => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+                              || el.getBoundingClientRect().left < -1)
+                .map(el => el.outerHTML.slice(0, 80))"""
+        )
+        assert not wide, f"{path or '/'} in {mode} mode: {wide[:5]}"
+    finally:
+        context.close()
+
+
 # --- accessibility: axe-core ----------------------------------------------------------------------------------------
 def _axe_pages() -> list[tuple[str, str]]:
     station = _busiest_station()
@@ -677,6 +818,18 @@ def test_axe_finds_no_wcag_a_or_aa_violations(phone: Phone, name: str, path: str
     else:
         phone.open(path)
     phone.page.wait_for_load_state("load")
+    assert_no_axe_violations(phone, path)
+
+
+@pytest.mark.parametrize(("name", "path"), ELDER_PAGES, ids=ELDER_IDS)
+def test_axe_finds_no_wcag_a_or_aa_violations_in_elder_mode(phone: Phone, name: str, path: str) -> None:
+    elder_mode(phone)
+    open_page(phone, name, path)
+    assert phone.page.evaluate("document.documentElement.classList.contains('elder')")
+    assert_no_axe_violations(phone, path)
+
+
+def assert_no_axe_violations(phone: Phone, path: str) -> None:
     phone.page.add_script_tag(path=str(AXE))
     report = phone.page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
