@@ -214,3 +214,17 @@ def render_pages(directory: Directory) -> dict[str, str]:
         meta = {"template": f"{name}.html"}
         add(path, "service.md.j2", title, m.INDEX_DESCRIPTION.format(title=title), meta, template_name=name)
     return pages
+
+
+def browse_lists(directory: Directory) -> list[tuple[str, list[tuple[int, str, str]]]]:
+    """What the home page offers without JavaScript instead of the finder: (heading, [(depth, label, site path)]) for
+    the levels, the areas (as a tree) and the stations (by area)."""
+    stations = [s for _, group in sorted(directory.area_stations.items()) for s in group]
+    return [
+        (
+            messages.BROWSE_BY_LEVEL,
+            [(0, messages.CONGRESS_LEVEL_LABELS[v], urls.level_page(v)) for v in CONGRESS_LEVELS],
+        ),
+        (messages.BROWSE_BY_AREA, [(depth, a.name, urls.area_page(a.code)) for depth, a in directory.area_tree()]),
+        (messages.BROWSE_BY_STATION, [(0, s.name, urls.station_page(s.id)) for s in stations]),
+    ]

@@ -23,7 +23,7 @@ import yaml
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.exports import pinyin
+from generator.exports import pinyin, place_pinyin
 from generator.messages import CONGRESS_LEVEL_LABELS
 from generator.model import CONGRESS_LEVELS
 
@@ -125,13 +125,20 @@ def _norm(text: str) -> str:
     return "".join(c for c in text.lower() if c not in " \t'·.-")
 
 
+def _spellings(syllables: list[str]) -> tuple[str, ...]:
+    full = "".join(syllables)
+    return (full, full.replace("v", "u"), "".join(s[0] for s in syllables))
+
+
 def _ascii_matches(query: str) -> set[str]:
-    """Names of the current deputies an ASCII query finds: pinyin (v or u), initials or id (areas are Chinese)."""
+    """Names of the current deputies an ASCII query finds: pinyin (v or u) or initials of the name or of an area the
+    deputy is filed under (or one it lies in), or the id."""
     q = _norm(query)
     return {
         p.name
         for p in CURRENT
-        if any(q in w for w in (p.full_pinyin, p.full_pinyin.replace("v", "u"), p.initials, _norm(p.id)))
+        if any(q in w for w in (*_spellings(p.syllables), _norm(p.id)))
+        or any(q in w for a in _within(p.area) for w in _spellings(place_pinyin(AREAS[a]["name"]).split()))
     }
 
 
@@ -348,8 +355,8 @@ def test_finder_never_shows_former_deputies(phone: Phone) -> None:
         phone.page.select_option("#finder-station", label=STATIONS[station_id]["name"])
         assert not former & shown(), station_id
     phone.page.select_option("#finder-station", value="")
-    for i, code in enumerate(sorted(AREAS)):  # the finder's area options are the areas in code order
-        phone.page.select_option("#finder-area", value=str(i))
+    for code in sorted(AREAS):  # the finder's area options are the areas by code
+        phone.page.select_option("#finder-area", value=code)
         assert not former & shown(), code
     phone.page.select_option("#finder-area", value="")
     status = phone.page.text_content("#finder-status")
@@ -370,6 +377,109 @@ def test_a_query_in_the_address_fills_the_finder(phone: Phone) -> None:
     phone.page.wait_for_selector("#finder-results li")
     assert phone.page.input_value("#finder-q") == CHOSEN.initials
     assert {r["name"] for r in results(phone)} == {CHOSEN.name}
+
+
+def _by_area(people: list[Person]) -> list[str]:
+    """Names in the finder's order before any input: by the area's code, then by pinyin."""
+    return [p.name for p in sorted(people, key=lambda p: (p.area or "\uffff", p.full_pinyin))]
+
+
+def test_finder_lists_deputies_by_area_before_any_input(phone: Phone) -> None:
+    open_finder(phone)
+    shown = results(phone)
+    assert [r["name"] for r in shown] == _by_area(CURRENT)[:MAX_RESULTS]
+    status = phone.page.text_content("#finder-status")
+    assert status.startswith(f"共 {len(CURRENT)} 位在任代表。")
+
+
+def test_finder_keeps_query_and_filters_in_the_address_and_back_restores_them(phone: Phone) -> None:
+    page = phone.page
+    open_finder(phone)
+    level = sorted(CHOSEN.levels, key=CONGRESS_LEVELS.index)[0]
+    station = CHOSEN.stations[0]
+    page.select_option("#finder-level", label=CONGRESS_LEVEL_LABELS[level])
+    page.select_option("#finder-station", label=STATIONS[station]["name"])
+    assert search(phone, CHOSEN.initials) == {CHOSEN.name}
+    query = dict(parse_qs(urlsplit(page.url).query))
+    assert query == {"q": [CHOSEN.initials], "level": [level], "station": [station]}
+    address = page.url
+
+    def assert_restored() -> None:
+        page.wait_for_function("document.querySelectorAll('#finder-results li').length > 0")
+        assert page.input_value("#finder-q") == CHOSEN.initials
+        assert page.input_value("#finder-level") == level and page.input_value("#finder-station") == station
+        assert page.input_value("#finder-area") == ""
+        assert {r["name"] for r in results(phone)} == {CHOSEN.name}
+
+    page.get_by_role("link", name=CHOSEN.name, exact=True).click()
+    page.wait_for_url(phone.url(f"deputies/{CHOSEN.id}/"))
+    page.wait_for_load_state("networkidle")
+    page.go_back()
+    assert page.url == address
+    assert_restored()
+    page.wait_for_load_state("networkidle")
+    page.goto("about:blank")  # a fresh load of the address (a reload, a shared link): no page kept by the browser
+    page.goto(address)
+    assert_restored()
+
+
+def test_finder_finds_deputies_by_the_pinyin_of_a_place(phone: Phone) -> None:
+    townships = [c for c, a in sorted(AREAS.items()) if a["level"] == "township"]
+    code = max(townships, key=lambda c: sum(c in _within(p.area) for p in CURRENT))
+    syllables = place_pinyin(AREAS[code]["name"]).split()
+    there = {p.name for p in CURRENT if code in _within(p.area)}
+    assert there, code
+    open_finder(phone)
+    for query in ("".join(syllables), "".join(s[0] for s in syllables), "".join(syllables[:-1])):
+        found = search(phone, query)
+        assert there <= found, f"{query!r} ({AREAS[code]['name']}) -> {sorted(found)}"
+        assert found == _ascii_matches(query), query
+
+
+def _one_off(query: str, name: str) -> bool:
+    return any(
+        sum(a != b for a, b in zip(query, name[i : i + len(query)], strict=True)) <= 1
+        for i in range(len(name) - len(query) + 1)
+    )
+
+
+def test_finder_forgives_one_wrong_character_and_ranks_exact_matches_first(phone: Phone) -> None:
+    open_finder(phone)
+    wrong = CHOSEN.name[:-1] + ("芝" if CHOSEN.name[-1] != "芝" else "兰")  # 王秀兰 typed 王秀芝
+    found = results(phone) if search(phone, wrong) else []
+    names = [r["name"] for r in found]
+    assert CHOSEN.name in names
+    assert set(names) == {p.name for p in CURRENT if _one_off(wrong, p.name)}
+    assert all(r["meta"] == "姓名相近" or "姓名相近" in r["meta"] for r in found if r["name"] != wrong)
+    # the name as it is: exact matches first, then the names one character off
+    search(phone, CHOSEN.name)
+    shown = phone.page.eval_on_selector_all(
+        "#finder-results li",
+        "items => items.map(li => [li.querySelector('a').textContent, !!li.querySelector('.finder__near')])",
+    )
+    exact = [name for name, near in shown if not near]
+    assert CHOSEN.name in exact and shown[: len(exact)] == [[n, False] for n in exact]
+    assert {name for name, near in shown if near} == {
+        p.name for p in CURRENT if _one_off(CHOSEN.name, p.name) and CHOSEN.name not in p.name
+    }
+    # two wrong characters are too many
+    assert CHOSEN.name not in search(phone, "丁" + CHOSEN.name[1:-1] + "芝")
+
+
+def test_finder_without_javascript_shows_the_lists_and_no_controls(chromium_browser, base_url: str) -> None:
+    context = chromium_browser.new_context(**PHONE, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(base_url)
+        assert not page.locator("#finder-form").is_visible()
+        hrefs = set(page.locator(".finder__browse a").evaluate_all("links => links.map(a => a.href)"))
+        expected = {base_url + f"levels/{level}/" for level in CONGRESS_LEVELS}
+        expected |= {base_url + f"areas/{code}/" for code, a in AREAS.items() if a["level"] != "village"}  # as areas/
+        expected |= {base_url + f"stations/{station}/" for station in STATIONS}
+        assert hrefs == expected
+        assert page.get_by_role("link", name=STATIONS[_busiest_station()]["name"]).is_visible()
+    finally:
+        context.close()
 
 
 # --- deputy and station pages ---------------------------------------------------------------------------------------
