@@ -46,10 +46,15 @@ def pinyin(name: str) -> str:
     return " ".join(s for s in lazy_pinyin(name, style=Style.NORMAL, errors="ignore") if s.isascii())
 
 
+def place_pinyin(name: str) -> str:
+    """Syllables of a place name ("石桥镇" -> "shi qiao zhen"), read as words, not as a surname."""
+    return " ".join(s for s in lazy_pinyin(name, style=Style.NORMAL, errors="ignore") if s.isascii())
+
+
 def finder_index(directory: Directory) -> str:
     """The "find a deputy" index: current deputies only, in as few bytes as a phone can afford.
 
-    Layout: {"v": 1, "levels": [...], "areas": [[code, name, parent_index]], "stations": [[id, name]],
+    Layout: {"v": 1, "levels": [...], "areas": [[code, name, parent_index, pinyin]], "stations": [[id, name]],
     "d": [[id, name, pinyin, area_index, [station_index...], level_bits]]}; level_bits has bit i set for
     CONGRESS_LEVELS[i].
     """
@@ -81,7 +86,7 @@ def finder_index(directory: Directory) -> str:
         {
             "v": FINDER_VERSION,
             "levels": list(CONGRESS_LEVELS),
-            "areas": [[a.code, a.name, area_index.get(a.parent or "", -1)] for a in areas],
+            "areas": [[a.code, a.name, area_index.get(a.parent or "", -1), place_pinyin(a.name)] for a in areas],
             "stations": [[s.id, s.name] for s in stations],
             "d": rows,
         }

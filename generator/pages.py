@@ -22,6 +22,7 @@ from pymdownx.slugs import slugify
 
 from . import messages, urls
 from .directory import Directory
+from .hours import timetable_json
 from .model import CONGRESS_LEVELS, Deputy, DeputyYear
 from .scoring import Points
 from .templating import ENV
@@ -183,7 +184,19 @@ def render_pages(directory: Directory) -> dict[str, str]:
     for station in content.stations.values():
         description = m.STATION_DESCRIPTION.format(name=station.name, kind=m.STATION_KIND_LABELS[station.kind])
         meta = {"message_target": f"station:{station.id}"}
-        add(urls.station_page(station.id), "station.md.j2", station.name, description, meta, station=station)
+        where = station.location
+        maps = urls.map_links(where.lat, where.lon, station.name, station.address) if where else []
+        hours = timetable_json(station.hours)
+        add(
+            urls.station_page(station.id),
+            "station.md.j2",
+            station.name,
+            description,
+            meta,
+            station=station,
+            maps=maps,
+            hours_json=hours,
+        )
     for area in content.areas.values():
         add(urls.area_page(area.code), "area.md.j2", area.name, m.AREA_DESCRIPTION.format(name=area.name), area=area)
     for level in CONGRESS_LEVELS:
@@ -201,3 +214,17 @@ def render_pages(directory: Directory) -> dict[str, str]:
         meta = {"template": f"{name}.html"}
         add(path, "service.md.j2", title, m.INDEX_DESCRIPTION.format(title=title), meta, template_name=name)
     return pages
+
+
+def browse_lists(directory: Directory) -> list[tuple[str, list[tuple[int, str, str]]]]:
+    """What the home page offers without JavaScript instead of the finder: (heading, [(depth, label, site path)]) for
+    the levels, the areas (as a tree) and the stations (by area)."""
+    stations = [s for _, group in sorted(directory.area_stations.items()) for s in group]
+    return [
+        (
+            messages.BROWSE_BY_LEVEL,
+            [(0, messages.CONGRESS_LEVEL_LABELS[v], urls.level_page(v)) for v in CONGRESS_LEVELS],
+        ),
+        (messages.BROWSE_BY_AREA, [(depth, a.name, urls.area_page(a.code)) for depth, a in directory.area_tree()]),
+        (messages.BROWSE_BY_STATION, [(0, s.name, urls.station_page(s.id)) for s in stations]),
+    ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 
 def _under(prefix: str, suffix: str) -> Callable[[str], str]:
@@ -70,3 +70,46 @@ def is_local_url(site_url: str) -> bool:
     except ValueError:
         return "." not in host or host.endswith((".localhost", ".local"))
     return address.is_private or address.is_loopback or address.is_link_local or address.is_unspecified
+
+
+MAP_SOURCE = "mashang"
+"""Who is asking, as the map services want it said (高德 `src`, 腾讯 `referer`, 百度 `src`: webapp.<company>.<app>)."""
+
+
+def _degrees(value: float) -> str:
+    """A coordinate as the map services read it: plain decimal degrees, at most 6 places (about 0.1 m)."""
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def map_links(lat: float, lon: float, name: str, address: str | None = None) -> list[tuple[str, str]]:
+    """Links that open a place in the phone's map apps, as (label, URL): the `geo:` URI (RFC 5870, which Android
+    hands to any installed map app) and the marker pages of 高德, 百度 and 腾讯, each told that the coordinates are
+    WGS84 (GPS), as content files give them, so that each converts them to its own datum (GCJ-02, BD-09).
+
+    `name` and `address` come from content: they are percent-encoded here, and the template escapes the URL for HTML.
+    """
+    la, lo = _degrees(lat), _degrees(lon)
+    label = quote(name, safe="")
+    amap = {"position": f"{lo},{la}", "name": name, "src": MAP_SOURCE, "coordinate": "wgs84", "callnative": "1"}
+    baidu = {
+        "location": f"{la},{lo}",
+        "title": name,
+        "content": address or name,
+        "output": "html",
+        "coord_type": "wgs84",
+        "src": f"webapp.{MAP_SOURCE}.site",
+    }
+    # 腾讯 packs the marker as key:value;key:value (and markers with |): those characters in content become full-width.
+    plain = str.maketrans({";": "；", "|": "｜", ":": "："})
+    qq_marker = f"coord:{la},{lo};title:{name.translate(plain)};addr:{(address or name).translate(plain)}"
+    qq = {"marker": qq_marker, "coord_type": "1", "referer": MAP_SOURCE}
+
+    def query(params: dict[str, str]) -> str:  # commas, colons and semicolons separate parts of values: kept as such
+        return urlencode(params, quote_via=quote, safe=",:;")
+
+    return [
+        ("手机地图应用", f"geo:{la},{lo}?q={la},{lo}({label})"),
+        ("高德地图", "https://uri.amap.com/marker?" + query(amap)),
+        ("百度地图", "https://api.map.baidu.com/marker?" + query(baidu)),
+        ("腾讯地图", "https://apis.map.qq.com/uri/v1/marker?" + query(qq)),
+    ]

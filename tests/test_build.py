@@ -353,7 +353,7 @@ def test_every_relative_link_and_image_in_the_site_resolves(demo_site: Path) -> 
     broken = []
     for page in demo_site.rglob("*.html"):
         for url in re.findall(r'(?:href|src)="([^"#?]*)', page.read_text(encoding="utf-8")):
-            if not url or url.startswith(("http:", "https:", "mailto:", "tel:", "data:", "/", "javascript:")):
+            if not url or url.startswith(("http:", "https:", "mailto:", "tel:", "geo:", "data:", "/", "javascript:")):
                 continue
             target = (page.parent / urllib.parse.unquote(url)).resolve()
             if url.endswith("/") or target.is_dir():

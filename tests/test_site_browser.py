@@ -16,14 +16,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.exports import pinyin
+from generator.exports import pinyin, place_pinyin
 from generator.messages import CONGRESS_LEVEL_LABELS
 from generator.model import CONGRESS_LEVELS
 
@@ -125,13 +125,20 @@ def _norm(text: str) -> str:
     return "".join(c for c in text.lower() if c not in " \t'·.-")
 
 
+def _spellings(syllables: list[str]) -> tuple[str, ...]:
+    full = "".join(syllables)
+    return (full, full.replace("v", "u"), "".join(s[0] for s in syllables))
+
+
 def _ascii_matches(query: str) -> set[str]:
-    """Names of the current deputies an ASCII query finds: pinyin (v or u), initials or id (areas are Chinese)."""
+    """Names of the current deputies an ASCII query finds: pinyin (v or u) or initials of the name or of an area the
+    deputy is filed under (or one it lies in), or the id."""
     q = _norm(query)
     return {
         p.name
         for p in CURRENT
-        if any(q in w for w in (p.full_pinyin, p.full_pinyin.replace("v", "u"), p.initials, _norm(p.id)))
+        if any(q in w for w in (*_spellings(p.syllables), _norm(p.id)))
+        or any(q in w for a in _within(p.area) for w in _spellings(place_pinyin(AREAS[a]["name"]).split()))
     }
 
 
@@ -348,8 +355,8 @@ def test_finder_never_shows_former_deputies(phone: Phone) -> None:
         phone.page.select_option("#finder-station", label=STATIONS[station_id]["name"])
         assert not former & shown(), station_id
     phone.page.select_option("#finder-station", value="")
-    for i, code in enumerate(sorted(AREAS)):  # the finder's area options are the areas in code order
-        phone.page.select_option("#finder-area", value=str(i))
+    for code in sorted(AREAS):  # the finder's area options are the areas by code
+        phone.page.select_option("#finder-area", value=code)
         assert not former & shown(), code
     phone.page.select_option("#finder-area", value="")
     status = phone.page.text_content("#finder-status")
@@ -370,6 +377,109 @@ def test_a_query_in_the_address_fills_the_finder(phone: Phone) -> None:
     phone.page.wait_for_selector("#finder-results li")
     assert phone.page.input_value("#finder-q") == CHOSEN.initials
     assert {r["name"] for r in results(phone)} == {CHOSEN.name}
+
+
+def _by_area(people: list[Person]) -> list[str]:
+    """Names in the finder's order before any input: by the area's code, then by pinyin."""
+    return [p.name for p in sorted(people, key=lambda p: (p.area or "\uffff", p.full_pinyin))]
+
+
+def test_finder_lists_deputies_by_area_before_any_input(phone: Phone) -> None:
+    open_finder(phone)
+    shown = results(phone)
+    assert [r["name"] for r in shown] == _by_area(CURRENT)[:MAX_RESULTS]
+    status = phone.page.text_content("#finder-status")
+    assert status.startswith(f"共 {len(CURRENT)} 位在任代表。")
+
+
+def test_finder_keeps_query_and_filters_in_the_address_and_back_restores_them(phone: Phone) -> None:
+    page = phone.page
+    open_finder(phone)
+    level = sorted(CHOSEN.levels, key=CONGRESS_LEVELS.index)[0]
+    station = CHOSEN.stations[0]
+    page.select_option("#finder-level", label=CONGRESS_LEVEL_LABELS[level])
+    page.select_option("#finder-station", label=STATIONS[station]["name"])
+    assert search(phone, CHOSEN.initials) == {CHOSEN.name}
+    query = dict(parse_qs(urlsplit(page.url).query))
+    assert query == {"q": [CHOSEN.initials], "level": [level], "station": [station]}
+    address = page.url
+
+    def assert_restored() -> None:
+        page.wait_for_function("document.querySelectorAll('#finder-results li').length > 0")
+        assert page.input_value("#finder-q") == CHOSEN.initials
+        assert page.input_value("#finder-level") == level and page.input_value("#finder-station") == station
+        assert page.input_value("#finder-area") == ""
+        assert {r["name"] for r in results(phone)} == {CHOSEN.name}
+
+    page.get_by_role("link", name=CHOSEN.name, exact=True).click()
+    page.wait_for_url(phone.url(f"deputies/{CHOSEN.id}/"))
+    page.wait_for_load_state("networkidle")
+    page.go_back()
+    assert page.url == address
+    assert_restored()
+    page.wait_for_load_state("networkidle")
+    page.goto("about:blank")  # a fresh load of the address (a reload, a shared link): no page kept by the browser
+    page.goto(address)
+    assert_restored()
+
+
+def test_finder_finds_deputies_by_the_pinyin_of_a_place(phone: Phone) -> None:
+    townships = [c for c, a in sorted(AREAS.items()) if a["level"] == "township"]
+    code = max(townships, key=lambda c: sum(c in _within(p.area) for p in CURRENT))
+    syllables = place_pinyin(AREAS[code]["name"]).split()
+    there = {p.name for p in CURRENT if code in _within(p.area)}
+    assert there, code
+    open_finder(phone)
+    for query in ("".join(syllables), "".join(s[0] for s in syllables), "".join(syllables[:-1])):
+        found = search(phone, query)
+        assert there <= found, f"{query!r} ({AREAS[code]['name']}) -> {sorted(found)}"
+        assert found == _ascii_matches(query), query
+
+
+def _one_off(query: str, name: str) -> bool:
+    return any(
+        sum(a != b for a, b in zip(query, name[i : i + len(query)], strict=True)) <= 1
+        for i in range(len(name) - len(query) + 1)
+    )
+
+
+def test_finder_forgives_one_wrong_character_and_ranks_exact_matches_first(phone: Phone) -> None:
+    open_finder(phone)
+    wrong = CHOSEN.name[:-1] + ("芝" if CHOSEN.name[-1] != "芝" else "兰")  # 王秀兰 typed 王秀芝
+    found = results(phone) if search(phone, wrong) else []
+    names = [r["name"] for r in found]
+    assert CHOSEN.name in names
+    assert set(names) == {p.name for p in CURRENT if _one_off(wrong, p.name)}
+    assert all(r["meta"] == "姓名相近" or "姓名相近" in r["meta"] for r in found if r["name"] != wrong)
+    # the name as it is: exact matches first, then the names one character off
+    search(phone, CHOSEN.name)
+    shown = phone.page.eval_on_selector_all(
+        "#finder-results li",
+        "items => items.map(li => [li.querySelector('a').textContent, !!li.querySelector('.finder__near')])",
+    )
+    exact = [name for name, near in shown if not near]
+    assert CHOSEN.name in exact and shown[: len(exact)] == [[n, False] for n in exact]
+    assert {name for name, near in shown if near} == {
+        p.name for p in CURRENT if _one_off(CHOSEN.name, p.name) and CHOSEN.name not in p.name
+    }
+    # two wrong characters are too many
+    assert CHOSEN.name not in search(phone, "丁" + CHOSEN.name[1:-1] + "芝")
+
+
+def test_finder_without_javascript_shows_the_lists_and_no_controls(chromium_browser, base_url: str) -> None:
+    context = chromium_browser.new_context(**PHONE, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(base_url)
+        assert not page.locator("#finder-form").is_visible()
+        hrefs = set(page.locator(".finder__browse a").evaluate_all("links => links.map(a => a.href)"))
+        expected = {base_url + f"levels/{level}/" for level in CONGRESS_LEVELS}
+        expected |= {base_url + f"areas/{code}/" for code, a in AREAS.items() if a["level"] != "village"}  # as areas/
+        expected |= {base_url + f"stations/{station}/" for station in STATIONS}
+        assert hrefs == expected
+        assert page.get_by_role("link", name=STATIONS[_busiest_station()]["name"]).is_visible()
+    finally:
+        context.close()
 
 
 # --- deputy and station pages ---------------------------------------------------------------------------------------
@@ -493,6 +603,93 @@ def test_station_page_lists_its_deputies_and_its_poster_has_every_qr_code(phone:
     assert page.locator(".qr svg").count() == len(expected) + 1
 
 
+def _station_with_location() -> str:
+    return max(sorted(s for s in STATIONS if STATIONS[s].get("location")), key=lambda s: len(STATIONS[s]["address"]))
+
+
+def test_station_page_lists_its_deputies_with_their_photos(phone: Phone) -> None:
+    station_id = _busiest_station()
+    photos = {
+        p["id"]: p["photo"]
+        for p in (yaml.safe_load(f.read_text(encoding="utf-8")) for f in (CONTENT / "deputies").glob("*.yaml"))
+        if p.get("photo")
+    }
+    members = [p for p in CURRENT if station_id in p.stations]
+    assert any(p.id in photos for p in members), "the busiest station should have a deputy with a photo"
+    phone.open(f"stations/{station_id}/")
+    for person in members:
+        link = phone.page.locator(f".station-deputies a[href$='deputies/{person.id}/']")
+        assert link.inner_text().strip().endswith(person.name)
+        image = link.locator("img")
+        if person.id in photos:
+            image.scroll_into_view_if_needed()
+            image.evaluate("img => img.decode()")
+            state = image.evaluate(QR_STATE)
+            assert state["src"] == phone.url(f"photos/{photos[person.id]}") and state["naturalWidth"] > 0, state
+        else:
+            assert image.count() == 0 and link.locator(".station-deputies__initial").inner_text() == person.name[0]
+
+
+def test_station_page_links_to_the_map_apps(phone: Phone) -> None:
+    station_id = _station_with_location()
+    station = STATIONS[station_id]
+    lat, lon = station["location"]["lat"], station["location"]["lon"]
+    phone.open(f"stations/{station_id}/")
+    links = dict(phone.page.locator(".station-maps a").evaluate_all("links => links.map(a => [a.textContent, a.href])"))
+    assert links["手机地图应用"].startswith(f"geo:{lat},{lon}?q={lat},{lon}(")
+    amap = urlsplit(links["高德地图"])
+    assert (amap.netloc, amap.path) == ("uri.amap.com", "/marker")
+    amap_query = parse_qs(amap.query)
+    assert amap_query["position"] == [f"{lon},{lat}"] and amap_query["name"] == [station["name"]]
+    assert amap_query["coordinate"] == ["wgs84"]
+    baidu = urlsplit(links["百度地图"])
+    assert (baidu.netloc, baidu.path) == ("api.map.baidu.com", "/marker")
+    baidu_query = parse_qs(baidu.query)
+    assert baidu_query["location"] == [f"{lat},{lon}"] and baidu_query["title"] == [station["name"]]
+    assert baidu_query["content"] == [station["address"]] and baidu_query["coord_type"] == ["wgs84"]
+    assert baidu_query["output"] == ["html"]
+    assert "腾讯地图" in links
+    for station_id in (s for s in STATIONS if not STATIONS[s].get("location")):
+        phone.page.wait_for_load_state("networkidle")  # the site search's worker, before leaving the page
+        phone.open(f"stations/{station_id}/")
+        assert phone.page.locator(".station-maps").count() == 0, station_id
+
+
+CHINA = dt.timezone(dt.timedelta(hours=8))
+
+
+@pytest.mark.parametrize(
+    ("when", "expected"),
+    [
+        ("2026-11-25 10:00", "现在开放中，12:00 结束。"),  # a Wednesday
+        ("2026-11-25 12:30", "现在未开放，下次开放：今天 14:30。"),
+        ("2026-11-27 18:00", "现在未开放，下次开放：周一 8:30。"),  # a Friday evening
+        ("2026-11-26 07:00", "现在未开放，下次开放：今天 8:30。"),
+        ("2026-11-26 23:59", "现在未开放，下次开放：明天 8:30。"),
+    ],
+)
+def test_station_page_says_whether_it_is_open_when_it_is_read(phone: Phone, when: str, expected: str) -> None:
+    """Worked out in the browser, in China's time, from the hours of hecheng-zhan (工作日 8:30-12:00，14:30-17:30)."""
+    assert STATIONS["hecheng-zhan"]["hours"] == "工作日 8:30-12:00，14:30-17:30"
+    phone.page.clock.set_fixed_time(dt.datetime.strptime(when, "%Y-%m-%d %H:%M").replace(tzinfo=CHINA))
+    phone.open("stations/hecheng-zhan/")
+    line = phone.page.locator("#station-open")
+    assert line.inner_text() == expected + "节假日以联络站通知为准。"
+    assert line.is_visible()
+
+
+def test_station_page_without_javascript_shows_the_hours_and_no_open_line(chromium_browser, base_url: str) -> None:
+    context = chromium_browser.new_context(**PHONE, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(base_url + "stations/hecheng-zhan/")
+        assert page.get_by_text("开放时间：工作日 8:30-12:00，14:30-17:30").is_visible()
+        assert not page.locator("#station-open").is_visible()
+        assert page.locator(".station-maps a").count() == 4
+    finally:
+        context.close()
+
+
 # --- work on record, points and the message figures -----------------------------------------------------------------
 ARCHIVED = "deng-xuemei"  # a deputy with records in 2025 and 2026 (content/records) and figures in STATS
 # 2026 under content/scoring.yaml, worked out by hand: reception 6 × 2 = 12 (at most 24), suggestion 3, motion 5,
@@ -553,6 +750,147 @@ def test_station_page_and_statistics_page_show_the_figures(phone: Phone) -> None
         assert chart.locator("table tbody tr").count() == chart.locator("svg rect").count()
 
 
+# --- 长辈模式 (MIIT 适老化: the elder version) ------------------------------------------------------------------------
+ELDER_PAGES = [
+    ("home", ""),
+    ("deputy", f"deputies/{CHOSEN.id}/"),
+    ("station", "stations/hecheng-zhan/"),
+    ("track", "track/"),
+]
+ELDER_IDS = [name for name, _ in ELDER_PAGES]
+# Whether <html> had the class when <body> was first inserted: before anything was drawn.
+AT_FIRST_BODY = """new MutationObserver((_, observer) => {
+    if (!document.body) return;
+    window.elderAtFirstBody = document.documentElement.classList.contains('elder');
+    observer.disconnect();
+}).observe(document, {childList: true, subtree: true});"""
+# Main tap targets (MIIT: at least 60 × 60 in the elder version): header buttons, buttons and form fields, the
+# finder's results, a station's deputies and map links; the labels of radio buttons and checkboxes.
+TAP_TARGETS = """() => {
+    const selector = ['.md-header__button', '#elder-toggle', '.md-content .md-button', '.md-content select',
+        '.md-content textarea', '.md-content input:not([type=radio]):not([type=checkbox]):not([type=hidden])',
+        '.md-content label:has(input[type=radio])', '.md-content label:has(input[type=checkbox])',
+        '.finder__results a', '.station-deputies a', '.station-maps a'].join(',');
+    return [...document.querySelectorAll(selector)]
+        .filter(el => el.offsetParent !== null && !el.closest('.message-form__trap, [hidden]'))
+        .map(el => { const r = el.getBoundingClientRect();
+            return {what: el.outerHTML.slice(0, 80), width: r.width, height: r.height}; });
+}"""
+# Every visible piece of text in the header and the page's content, with its element's font size and line height.
+TEXT_SIZES = """() => {
+    const out = [];
+    for (const root of document.querySelectorAll('.md-header, .md-content')) {
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const el = node.parentElement;
+            // the closed search dialog and the form's honeypot are not text anyone reads
+            if (!node.textContent.trim() || el.closest('svg, .md-search, .message-form__trap, [hidden]')) continue;
+            if (!el.getClientRects().length || el.offsetParent === null && el.tagName !== 'OPTION') continue;
+            const style = getComputedStyle(el);
+            if (style.visibility === 'hidden' || style.display === 'none') continue;
+            const size = parseFloat(style.fontSize);
+            const block = getComputedStyle(el.closest('p, li, dd, dt, td, th, label, figcaption') || el);
+            const line = block.lineHeight === 'normal' ? null
+                : parseFloat(block.lineHeight) / parseFloat(block.fontSize);
+            out.push({text: node.textContent.trim().slice(0, 30), tag: el.tagName, size, line});
+        }
+    }
+    return out;
+}"""
+
+
+def elder_mode(phone: Phone) -> None:
+    """Every page of this phone opens in 长辈模式, as after the switch was tapped once."""
+    phone.page.add_init_script("localStorage.setItem('mashang.elder', '1')")
+
+
+def open_page(phone: Phone, name: str, path: str) -> None:
+    if name == "home":
+        open_finder(phone)
+        assert search(phone, CHOSEN.name[0]), "the home page is checked with results showing"
+    else:
+        phone.open(path)
+    phone.page.wait_for_load_state("load")
+
+
+def test_elder_mode_switch_is_in_the_header_and_survives_a_reload(phone: Phone) -> None:
+    page = phone.page
+    page.add_init_script(AT_FIRST_BODY)
+    phone.open(f"deputies/{CHOSEN.id}/")
+    toggle = page.locator(".md-header #elder-toggle")
+    assert toggle.is_visible() and toggle.inner_text() == "长辈模式"
+    assert not page.evaluate("document.documentElement.classList.contains('elder')")
+    size = page.locator("article p").first.evaluate("p => parseFloat(getComputedStyle(p).fontSize)")
+    toggle.click()
+    assert page.evaluate("document.documentElement.classList.contains('elder')")
+    assert toggle.inner_text() == "标准模式"
+    assert page.locator("article p").first.evaluate("p => parseFloat(getComputedStyle(p).fontSize)") > size
+    for path in (f"deputies/{CHOSEN.id}/", "stations/hecheng-zhan/"):  # the reload, and another page
+        page.wait_for_load_state("networkidle")
+        phone.open(path)
+        assert page.evaluate("window.elderAtFirstBody") is True, f"{path}: not in 长辈模式 from the first paint"
+        assert page.locator("#elder-toggle").inner_text() == "标准模式"
+    page.locator("#elder-toggle").click()
+    page.wait_for_load_state("networkidle")
+    page.reload()
+    assert page.evaluate("window.elderAtFirstBody") is False
+    assert page.locator("#elder-toggle").inner_text() == "长辈模式"
+
+
+def test_elder_mode_switch_is_not_shown_without_javascript(chromium_browser, base_url: str) -> None:
+    context = chromium_browser.new_context(**PHONE, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(base_url + f"deputies/{CHOSEN.id}/")
+        assert page.locator("#elder-toggle").count() == 1 and not page.locator("#elder-toggle").is_visible()
+        # the standard pages are what a phone without JavaScript gets: main text 16 px at least
+        assert page.locator("article p").first.evaluate("p => parseFloat(getComputedStyle(p).fontSize)") >= 16
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("name", "path"), ELDER_PAGES, ids=ELDER_IDS)
+def test_elder_mode_text_is_large_and_tap_targets_are_60_px(phone: Phone, name: str, path: str) -> None:
+    elder_mode(phone)
+    open_page(phone, name, path)
+    texts = phone.page.evaluate(TEXT_SIZES)
+    assert len(texts) > 5
+    small = [t for t in texts if t["size"] < 18]
+    assert not small, f"text under 18 px: {small[:10]}"
+    tight = [t for t in texts if t["line"] is not None and round(t["line"], 3) < 1.3]
+    assert not tight, f"line height under 1.3: {tight[:10]}"
+    targets = phone.page.evaluate(TAP_TARGETS)
+    assert len(targets) >= 3
+    tiny = [t for t in targets if t["width"] < 60 or t["height"] < 60]
+    assert not tiny, f"tap targets under 60 × 60 px: {tiny[:10]}"
+
+
+@pytest.mark.parametrize("mode", ["standard", "elder"])
+@pytest.mark.parametrize(("name", "path"), ELDER_PAGES, ids=ELDER_IDS)
+def test_nothing_is_cut_off_at_200_percent_zoom(
+    chromium_browser, base_url: str, name: str, path: str, mode: str
+) -> None:
+    """200% zoom on a 390 px phone lays the page out in 195 CSS pixels: nothing may stick out sideways."""
+    context = chromium_browser.new_context(**{**PHONE, "viewport": {"width": 195, "height": 422}})
+    try:
+        page = context.new_page()
+        if mode == "elder":
+            page.add_init_script("localStorage.setItem('mashang.elder', '1')")
+        page.goto(base_url + path)
+        page.wait_for_load_state("networkidle")
+        wide = page.evaluate(
+            """() => [...document.querySelectorAll('.md-header *, .md-content *')]
+                .filter(el => el.getClientRects().length
+                    && !el.closest('table, pre, .md-search, svg, .message-form__trap'))
+                .filter(el => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+                              || el.getBoundingClientRect().left < -1)
+                .map(el => el.outerHTML.slice(0, 80))"""
+        )
+        assert not wide, f"{path or '/'} in {mode} mode: {wide[:5]}"
+    finally:
+        context.close()
+
+
 # --- accessibility: axe-core ----------------------------------------------------------------------------------------
 def _axe_pages() -> list[tuple[str, str]]:
     station = _busiest_station()
@@ -590,6 +928,18 @@ def test_axe_finds_no_wcag_a_or_aa_violations(phone: Phone, name: str, path: str
     else:
         phone.open(path)
     phone.page.wait_for_load_state("load")
+    assert_no_axe_violations(phone, path)
+
+
+@pytest.mark.parametrize(("name", "path"), ELDER_PAGES, ids=ELDER_IDS)
+def test_axe_finds_no_wcag_a_or_aa_violations_in_elder_mode(phone: Phone, name: str, path: str) -> None:
+    elder_mode(phone)
+    open_page(phone, name, path)
+    assert phone.page.evaluate("document.documentElement.classList.contains('elder')")
+    assert_no_axe_violations(phone, path)
+
+
+def assert_no_axe_violations(phone: Phone, path: str) -> None:
     phone.page.add_script_tag(path=str(AXE))
     report = phone.page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",

@@ -36,7 +36,7 @@ from ..directory import Directory
 from ..exports import DATA_FILES, form_categories
 from ..load import load_content, reload_deputies
 from ..model import Content, Deputy, Station
-from ..pages import HtmlPage, TocEntry, is_entity_page, render_deputy, render_pages
+from ..pages import HtmlPage, TocEntry, browse_lists, is_entity_page, render_deputy, render_pages
 from ..posters import render_poster, station_qr_key
 from ..qr import QRCache
 from ..reports import render_report
@@ -233,6 +233,7 @@ class MashangPlugin(BasePlugin[MashangConfig]):
 
     def on_env(self, env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         self.toc_item = env.get_template("partials/toc-item.html")
+        env.globals["browse"] = browse_lists(self.directory)  # the home page's lists for phones without JavaScript
         self.toc_cache: dict[tuple[TocEntry, ...], str] = {}
         search = config.plugins.get("material/search")
         self.search_index = search.search_index if search is not None and search.config.enabled else None
