@@ -461,6 +461,26 @@ def test_every_locked_package_installs_on_debian_12s_python():
     assert checked >= 40 and not excluded
 
 
+def test_setup_leaves_the_tracked_package_lock_untouched(tmp_path: Path) -> None:
+    """scripts/setup.sh's npm step, run in a checkout folder named otherwise (a worktree, a CI path): `npm install`
+    wrote the folder's name into package-lock.json, a change to a tracked file on every fresh machine."""
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.skip("npm is not installed (scripts/setup.sh installs it)")
+    step = next(
+        line.split("#")[0].split()
+        for line in (ROOT / "scripts" / "setup.sh").read_text().splitlines()
+        if line.strip().startswith("npm ")
+    )
+    checkout = tmp_path / "some-other-folder-name"
+    checkout.mkdir()
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy(ROOT / name, checkout / name)
+    subprocess.run([npm, *step[1:], "--prefer-offline"], cwd=checkout, check=True, capture_output=True, timeout=300)
+    assert (checkout / "node_modules" / "axe-core" / "axe.min.js").is_file()
+    assert (checkout / "package-lock.json").read_bytes() == (ROOT / "package-lock.json").read_bytes()
+
+
 def test_the_environment_file_reads_in_sh_and_holds_no_variable_the_service_calls_unknown(tmp_path, caplog):
     """deploy/mashang.env.example, its commented examples switched on, sourced by sh as DEPLOY.md's staff shell does:
     sh accepts every line, and the form service takes every FORMS_* value without a warning (the staff tools' and
