@@ -134,7 +134,9 @@ PAGE_TEXTS = {
     "site_title": "码上找代表",
     "receipt_title": "留言已提交",
     "receipt_lead": "感谢您的留言！我们会尽快办理并答复您。",
-    "duplicate_lead": "您刚才已经提交过相同的留言，无需重复提交。下面是那条留言的查询码。",
+    "duplicate_lead": (
+        "您刚才已经提交过相同的留言，我们已经收到，无需重复提交。请用第一次提交后显示的查询码查询办理进度。"
+    ),
     "reference": "留言编号",
     "reference_hint": "打电话咨询时，请提供留言编号。",
     "tracking_code": "查询码",
