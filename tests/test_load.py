@@ -286,6 +286,34 @@ def test_invisible_characters_in_values_are_named(make_content: Callable[..., Pa
     ]
 
 
+HIDDEN_HINT = "删去这个字符（看不见，常见于从网页或文档复制的文字；可以删掉整个值重新输入）"
+CONTROLS = [0x00, 0x01, 0x07, 0x08, 0x0B, 0x0C, 0x0D, 0x1B, 0x1F, 0x7F, 0x80, 0x85, 0x9B, 0x9F]
+BIDI = [0x061C, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069]
+
+
+@pytest.mark.parametrize(
+    ("code", "written"),
+    [(c, "escaped") for c in CONTROLS + BIDI] + [(c, "as is") for c in BIDI],  # YAML refuses raw controls itself
+)
+def test_control_and_direction_characters_are_refused(
+    make_content: Callable[..., Path], code: int, written: str
+) -> None:
+    """As the form service refuses them: a quoted escape gets any of them past YAML's reader."""
+    what = "含改变文字方向的字符" if code in BIDI else "含看不见的控制字符"
+    value = f'"周\\u{code:04x}例明"' if written == "escaped" else f"周{chr(code)}例明"
+    content = make_content()
+    _edit(content / "deputies" / "zhou-liming.yaml", "name: 周例明", f"name: {value}")
+    loaded, problems = load_content(content, TODAY)
+    assert [str(p) for p in problems if not p.warning] == [
+        f"{D}/zhou-liming.yaml:2: name: {what} U+{code:04X}（{HIDDEN_HINT}）"
+    ]
+    assert "zhou-liming" not in loaded.deputies
+
+
+def test_tabs_and_line_breaks_stay_text() -> None:
+    assert parse(b'bio: "a\\tb\\nc"\nnote: |\n  d\te\n  f\n').issues == []
+
+
 def test_long_values_are_shortened(make_content: Callable[..., Path]) -> None:
     content = make_content()
     station = content / "stations" / "yunshang-zhan.yaml"
