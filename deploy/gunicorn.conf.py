@@ -30,6 +30,15 @@ limit_request_line = 2048
 limit_request_fields = 50
 limit_request_field_size = 8190
 
+# Forwarding headers are the app's alone to believe: its ProxyFix, for as many proxies as FORMS_TRUSTED_PROXIES says.
+# gunicorn's defaults believe X-Forwarded-Proto (-Ssl, -Protocol) and SCRIPT_NAME from any loopback peer, whatever
+# that setting is; here it believes no header and no PROXY line from anyone.
+forwarded_allow_ips = ""
+secure_scheme_headers: dict[str, str] = {}
+forwarder_headers = ""
+proxy_protocol = "off"
+proxy_allow_ips = ""
+
 # No runtime control socket (gunicornc): one more thing listening, and its default path is shared by every instance.
 control_socket_disable = True
 

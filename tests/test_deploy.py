@@ -29,6 +29,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import write_site
 from test_e2e import DEPUTY, MESSAGE, PHONE, Service, fill_message, free_port, qr_url, staff_answers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -317,6 +318,63 @@ def test_spoofed_x_forwarded_for_does_not_bypass_the_rate_limit(stack: Stack) ->
     assert access.count(line) == 6
     for secret in ("127.0.0.2", "203.0.113.", "198.51.100.", "13912345678"):
         assert secret not in access
+
+
+@pytest.fixture(scope="module")
+def lone_gunicorn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]]:
+    """deploy/gunicorn.conf.py with no proxy in front (FORMS_TRUSTED_PROXIES=0), asked directly on loopback: its port
+    and its access log."""
+    work = tmp_path_factory.mktemp("lone-gunicorn")
+    write_site(work / "site")
+    port = free_port()
+    env = {
+        **os.environ,
+        "FORMS_BIND": f"127.0.0.1:{port}",
+        "FORMS_TRUSTED_PROXIES": "0",
+        "FORMS_QUEUE_DIR": str(work / "queue"),
+        "FORMS_SITE_DIR": str(work / "site"),
+        "FORMS_ACCESS_LOG": str(work / "access.log"),
+        "FORMS_ERROR_LOG": str(work / "error.log"),
+    }
+    env.pop("FORWARDED_ALLOW_IPS", None)
+    command = [sys.executable, "-m", "gunicorn", "-c", str(DEPLOY / "gunicorn.conf.py")]
+    gunicorn = subprocess.Popen(command, cwd=ROOT, env=env)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/api/health", gunicorn, "gunicorn")
+        yield port, work / "access.log"
+    finally:
+        gunicorn.terminate()
+        gunicorn.wait(timeout=30)
+
+
+def raw_request(port: int, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str]]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        return response.status, {name.lower(): value for name, value in response.getheaders()}
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ("X-Forwarded-Proto", "https"),
+        ("X-Forwarded-Ssl", "on"),
+        ("X-Forwarded-Protocol", "ssl"),
+        ("Forwarded", "proto=https"),
+    ],
+)
+def test_gunicorn_believes_no_forwarding_header_itself(
+    lone_gunicorn: tuple[int, Path], header: tuple[str, str]
+) -> None:
+    """With FORMS_TRUSTED_PROXIES=0 a client on loopback (a local process, anything nginx does not front) must not
+    make the service think the request came over HTTPS: gunicorn trusted loopback's headers whatever the setting."""
+    status, headers = raw_request(lone_gunicorn[0], "/api/health", dict([header]))
+    assert status == 200
+    assert "strict-transport-security" not in headers
 
 
 def logged(log: Path, line: str, times: int = 1, timeout: float = 10) -> str:
