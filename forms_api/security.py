@@ -220,15 +220,26 @@ def mask(text: str) -> str:
     return text
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape_controls(text: str) -> str:
+    """Control and text-direction characters written out (`\\u001b`, `\\u202e`): a request line or header with an
+    escape sequence must not repaint a terminal that shows the log, nor forge a second line."""
+    return _CONTROL.sub(lambda m: _NAMED.get(m.group()) or f"\\u{ord(m.group()):04x}", text)
+
+
 class MaskingFilter(logging.Filter):
-    """Rewrites every record so no phone number or tracking code reaches a log, and one event stays one line."""
+    """Rewrites every record so no phone number or tracking code reaches a log, one event stays one line, and no
+    control character reaches a terminal."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:  # a broken format string must not hide the record (nor crash the request)
             message = str(record.msg)
-        record.msg = mask(message).replace("\r", "\\r").replace("\n", "\\n")
+        record.msg = escape_controls(mask(message))
         record.args = None
         if record.exc_info and not record.exc_text:
             record.exc_text = mask(logging.Formatter().formatException(record.exc_info))

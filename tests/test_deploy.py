@@ -377,6 +377,15 @@ def test_gunicorn_believes_no_forwarding_header_itself(
     assert "strict-transport-security" not in headers
 
 
+def test_access_log_writes_control_characters_out(lone_gunicorn: tuple[int, Path]) -> None:
+    """An escape sequence in a request path must reach the log as text, not repaint the terminal that shows it."""
+    port, log = lone_gunicorn
+    raw_request(port, "/api/%1B%5B2J%1B%5B31mred%07%E2%80%AEfake%0D%0Aline", {})
+    text = logged(log, "fake")
+    assert "\\u001b[2J\\u001b[31mred\\u0007\\u202efake\\u000d\\u000aline" in text
+    assert not any(char in text for char in "\x1b\x07\r\u202e")
+
+
 def logged(log: Path, line: str, times: int = 1, timeout: float = 10) -> str:
     """The log's text once it holds `line` `times` times: a server writes a request's line after the answer."""
     deadline = time.monotonic() + timeout

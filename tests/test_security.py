@@ -374,6 +374,24 @@ def test_log_filter_masks_arguments_and_one_line_per_event() -> None:
     assert record.getMessage() == "got [phone]\\nforged: x"
 
 
+@pytest.mark.parametrize(
+    ("arg", "written"),
+    [
+        ("\x1b[2J", "\\u001b[2J"),
+        ("a\x00b\x07c\x7fd", "a\\u0000b\\u0007c\\u007fd"),
+        ("\x9b31m", "\\u009b31m"),
+        ("\r\n\t", "\\r\\n\\t"),
+        ("\u202egnp.exe", "\\u202egnp.exe"),
+        ("\u2066\u200f\u061c", "\\u2066\\u200f\\u061c"),
+    ],
+)
+def test_log_filter_writes_control_characters_out(arg: str, written: str) -> None:
+    """An escape sequence in a logged path or header must not repaint the terminal that shows the log."""
+    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, '"GET /%s HTTP/1.1" 404', (arg,), None)
+    assert MaskingFilter().filter(record)
+    assert record.getMessage() == f'"GET /{written} HTTP/1.1" 404'
+
+
 # --- no enumeration ---------------------------------------------------------------------------------------------------
 def test_wrong_codes_of_any_shape_look_alike(client: FlaskClient) -> None:
     submitted(client)
