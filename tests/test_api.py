@@ -253,6 +253,23 @@ def test_body_not_a_json_object(client: FlaskClient, body: bytes) -> None:
     assert response.json == {"errors": {"body": "提交的内容无法识别，请刷新页面后重试。"}}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [b"%FF%FE", b"%E5%B0", b"%C0%AF", b"%ED%A0%80", "路灯坏了".encode("gbk"), b"ok%E4%BDend"],
+    ids=["not-utf8", "cut-short", "overlong", "surrogate", "raw-gbk", "cut-inside"],
+)
+def test_form_body_with_invalid_utf8_is_refused_as_json_is(app: Flask, client: FlaskClient, text: bytes) -> None:
+    """Werkzeug reads such bytes as U+FFFD: the message would be stored changed, while a JSON body gets a 400."""
+    fields = b"&".join(f"{k}={v}".encode() for k, v in GOOD.items() if k not in ("text", "consent"))
+    body = fields + b"&consent=on&text=" + text + "小区门口的路灯坏了很久。".encode()
+    response = client.post("/api/submissions", data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert "提交的内容无法识别，请刷新页面后重试。" in response.get_data(as_text=True)
+    as_json = client.post("/api/submissions", data=b'{"text": "\xff"}', content_type="application/json")
+    assert as_json.status_code == 400 and as_json.json == {"errors": {"body": "提交的内容无法识别，请刷新页面后重试。"}}
+    assert events(app) == []
+
+
 @pytest.mark.parametrize("content_type", ["text/plain", "multipart/form-data; boundary=x", None])
 def test_unsupported_media_type(app: Flask, client: FlaskClient, content_type: str | None) -> None:
     response = client.post("/api/submissions", data=json.dumps(GOOD), content_type=content_type)

@@ -14,6 +14,7 @@ import json
 import logging
 from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
+from urllib.parse import parse_qsl
 
 from flask import Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, UnsupportedMediaType
@@ -71,6 +72,10 @@ def read_body() -> Body:
         if not isinstance(data, dict):
             raise BodyInvalid()
         return Body(data, False, frozenset())
+    try:  # Werkzeug reads bad percent-encoded UTF-8 as U+FFFD, and would store that in place of the text
+        parse_qsl(raw.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise BodyInvalid() from None
     form = request.form  # parsed from the cached body
     repeated = frozenset(key for key, values in form.lists() if len(values) > 1)
     return Body(form.to_dict(), True, repeated)
