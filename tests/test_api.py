@@ -742,6 +742,17 @@ def test_environment_then_mapping(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert app.config["SITE_DIR"] == ROOT / "site"  # the default: resolved from the project, not the cwd
 
 
+def test_redis_storage_uri_is_accepted_and_its_client_there(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's advice for several workers, FORMS_RATELIMIT_STORAGE_URI=redis://..., failed at start: the Redis
+    client was not installed. Making the storage connects to nothing, so no server is needed here."""
+    from limits.storage import RedisStorage, storage_from_string
+
+    monkeypatch.setenv("FORMS_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    app = make_app(tmp_path, RATELIMIT_ENABLED=True)  # flask-limiter makes its storage here
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
+    assert isinstance(storage_from_string(app.config["RATELIMIT_STORAGE_URI"]), RedisStorage)
+
+
 def test_bad_configuration_names_every_value(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FORMS_TRUSTED_PROXIES", "two")
     monkeypatch.setenv("FORMS_ALLOWED_ORIGINS", "*")
