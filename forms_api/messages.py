@@ -111,6 +111,11 @@ FIELD_ERRORS = {
 }
 
 # Answers that are not about one field. Keys are HTTP status codes or names.
+# How long a refused (429) client must wait, in the 429 message: seconds, minutes or hours, rounded up.
+WAIT_SECONDS = " {n} 秒"
+WAIT_MINUTES = " {n} 分钟"
+WAIT_HOURS = " {n} 小时"
+
 API_ERRORS = {
     400: "请求无法处理，请检查后重试。",
     403: "拒绝访问。",
@@ -121,6 +126,7 @@ API_ERRORS = {
     413: "提交的内容太长，请删减后重试。",
     415: "不支持这种提交格式，请使用网页上的表单提交。",
     429: "操作太频繁，请稍后再试。",
+    "rate_limited": "操作太频繁，请{wait}后再试。",
     500: "系统出现错误，请稍后再试。",
     503: "系统暂时无法使用，请稍后再试。",
     "targets_unavailable": "系统暂时无法核对留言对象，请稍后再试。您的留言尚未提交成功。",
