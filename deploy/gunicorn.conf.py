@@ -30,6 +30,15 @@ limit_request_line = 2048
 limit_request_fields = 50
 limit_request_field_size = 8190
 
+# Forwarding headers are the app's alone to believe: its ProxyFix, for as many proxies as FORMS_TRUSTED_PROXIES says.
+# gunicorn's defaults believe X-Forwarded-Proto (-Ssl, -Protocol) and SCRIPT_NAME from any loopback peer, whatever
+# that setting is; here it believes no header and no PROXY line from anyone.
+forwarded_allow_ips = ""
+secure_scheme_headers: dict[str, str] = {}
+forwarder_headers = ""
+proxy_protocol = "off"
+proxy_allow_ips = ""
+
 # No runtime control socket (gunicornc): one more thing listening, and its default path is shared by every instance.
 control_socket_disable = True
 
@@ -38,16 +47,29 @@ errorlog = os.environ.get("FORMS_ERROR_LOG", "-")
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 
 _TRACKING_PATH = re.compile(r"(/api/submissions/)[^/]+")
+# As forms_api.security.escape_controls (this file is read before the app is imported).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _utf8(wsgi: str) -> str:
+    """A WSGI path (UTF-8 bytes read as Latin-1) as the text it is, so that a direction mark in it is seen."""
+    try:
+        return wsgi.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return wsgi
 
 
 class MaskingLogger(Logger):
-    """Gunicorn's logger with tracking codes in paths replaced by {code} (a code is as good as a password)."""
+    """Gunicorn's logger with tracking codes in paths replaced by {code} (a code is as good as a password), and
+    control characters written out (`\\u001b`): a decoded path with an escape sequence must not reach a terminal."""
 
     def atoms(self, resp, req, environ, request_time):  # noqa: ANN001, ANN201 - gunicorn's signature
         atoms = super().atoms(resp, req, environ, request_time)
-        for key in ("U", "r"):
-            if isinstance(atoms.get(key), str):
-                atoms[key] = _TRACKING_PATH.sub(r"\1{code}", atoms[key])
+        for key, value in atoms.items():
+            if isinstance(value, str):
+                if key in ("U", "r"):
+                    value = _TRACKING_PATH.sub(r"\1{code}", _utf8(value))
+                atoms[key] = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
         return atoms
 
 

@@ -112,6 +112,11 @@ FIELD_ERRORS = {
 }
 
 # Answers that are not about one field. Keys are HTTP status codes or names.
+# How long a refused (429) client must wait, in the 429 message: seconds, minutes or hours, rounded up.
+WAIT_SECONDS = " {n} 秒"
+WAIT_MINUTES = " {n} 分钟"
+WAIT_HOURS = " {n} 小时"
+
 API_ERRORS = {
     400: "请求无法处理，请检查后重试。",
     403: "拒绝访问。",
@@ -122,6 +127,7 @@ API_ERRORS = {
     413: "提交的内容太长，请删减后重试。",
     415: "不支持这种提交格式，请使用网页上的表单提交。",
     429: "操作太频繁，请稍后再试。",
+    "rate_limited": "操作太频繁，请{wait}后再试。",
     500: "系统出现错误，请稍后再试。",
     503: "系统暂时无法使用，请稍后再试。",
     "targets_unavailable": "系统暂时无法核对留言对象，请稍后再试。您的留言尚未提交成功。",
@@ -135,7 +141,9 @@ PAGE_TEXTS = {
     "site_title": "码上找代表",
     "receipt_title": "留言已提交",
     "receipt_lead": "感谢您的留言！我们会尽快办理并答复您。",
-    "duplicate_lead": "您刚才已经提交过相同的留言，无需重复提交。下面是那条留言的查询码。",
+    "duplicate_lead": (
+        "您刚才已经提交过相同的留言，我们已经收到，无需重复提交。请用第一次提交后显示的查询码查询办理进度。"
+    ),
     "reference": "留言编号",
     "reference_hint": "打电话咨询时，请提供留言编号。",
     "tracking_code": "查询码",

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import math
 import re
 import secrets
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Flask, Response, g, request
-from flask_limiter import Limiter
+from flask_limiter import Limiter, RateLimitExceeded
+from limits import parse_many
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forms_api import messages
@@ -79,6 +82,33 @@ def client_key() -> str:
     return str(ip)
 
 
+def wait_text(seconds: int) -> str:
+    """`seconds` as a citizen reads a wait: "30 秒", "2 分钟", "5 小时" (rounded up, never "0")."""
+    if seconds < 60:
+        return messages.WAIT_SECONDS.format(n=max(1, seconds))
+    if seconds < 3600:
+        return messages.WAIT_MINUTES.format(n=math.ceil(seconds / 60))
+    return messages.WAIT_HOURS.format(n=math.ceil(seconds / 3600))
+
+
+def too_many_requests(limiter: Limiter, limits: str | None) -> Response:
+    """429 saying in Chinese how long to wait, with the same figure in `Retry-After`: until every used-up limit of the
+    bucket (`limits`, its setting) has room again. flask-limiter stops at the first limit hit, the shortest: with
+    "5 per minute;50 per day" used up, it alone would say a minute, and the citizen be refused again."""
+    current = limiter.current_limit
+    if current is None:
+        return error_response(429, messages.API_ERRORS[429])
+    resets = [current.reset_at]
+    for item in parse_many(limits) if limits else ():
+        reset, remaining = limiter.limiter.get_window_stats(item, *current.request_args)
+        if remaining == 0:
+            resets.append(int(reset + 1))
+    wait = max(1, int(max(resets) - time.time()))
+    response = error_response(429, messages.API_ERRORS["rate_limited"].format(wait=wait_text(wait)))
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
 def init_limiter(app: Flask) -> Limiter:
     """One Limiter per app (tests make many apps), applied to every view marked with `rate_limited`.
 
@@ -100,6 +130,13 @@ def init_limiter(app: Flask) -> Limiter:
             deduct_when = counts_against_limit if bucket in CONDITIONAL_BUCKETS else None
             limit = limiter.shared_limit(app.config[BUCKET_SETTING[bucket]], scope=bucket, deduct_when=deduct_when)
             app.view_functions[endpoint] = limit(view)
+    buckets = {endpoint: getattr(view, "rate_limit_bucket", None) for endpoint, view in app.view_functions.items()}
+
+    def refused(error: RateLimitExceeded) -> Response:
+        bucket = buckets.get(request.endpoint or "")
+        return too_many_requests(limiter, app.config[BUCKET_SETTING[bucket]] if bucket else None)
+
+    app.register_error_handler(RateLimitExceeded, refused)
     return limiter
 
 
@@ -224,15 +261,26 @@ def mask(text: str) -> str:
     return text
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape_controls(text: str) -> str:
+    """Control and text-direction characters written out (`\\u001b`, `\\u202e`): a request line or header with an
+    escape sequence must not repaint a terminal that shows the log, nor forge a second line."""
+    return _CONTROL.sub(lambda m: _NAMED.get(m.group()) or f"\\u{ord(m.group()):04x}", text)
+
+
 class MaskingFilter(logging.Filter):
-    """Rewrites every record so no phone number or tracking code reaches a log, and one event stays one line."""
+    """Rewrites every record so no phone number or tracking code reaches a log, one event stays one line, and no
+    control character reaches a terminal."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:  # a broken format string must not hide the record (nor crash the request)
             message = str(record.msg)
-        record.msg = mask(message).replace("\r", "\\r").replace("\n", "\\n")
+        record.msg = escape_controls(mask(message))
         record.args = None
         if record.exc_info and not record.exc_text:
             record.exc_text = mask(logging.Formatter().formatException(record.exc_info))

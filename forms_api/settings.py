@@ -19,7 +19,7 @@ passed in a mapping may be text or already typed. Every bad value is reported at
 | `RATELIMIT_ENABLED` | bool | `true` | switch rate limiting off (tests only) |
 | `RETENTION_DAYS` | int | `365` | days after closing before the staff tools anonymise a submission's personal data |
 | `HOLIDAYS` | path | empty | holidays file for the answer deadline a citizen sees, as the staff tools count it (7) |
-| `DUPLICATE_WINDOW_SECONDS` | int | `600` | same text, target and phone within it: the first code again |
+| `DUPLICATE_WINDOW_SECONDS` | int | `600` | same text, target and phone within it: "already received", no code |
 | `MIN_TEXT` / `MAX_TEXT` | int | `5` / `2000` | a message's length in characters (6) |
 | `MAX_NAME` | int | `40` | longest name in characters |
 | `MAX_COMMENT` | int | `500` | longest comment on a rating or a yearly evaluation in characters |

@@ -10,6 +10,7 @@ import mimetypes
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from urllib.parse import quote
 
 from werkzeug.security import safe_join
 from werkzeug.wrappers import Request, Response
@@ -37,14 +38,20 @@ class StaticSite:
             return Response("Method Not Allowed", 405, {"Allow": "GET, HEAD"})(environ, start_response)
         return self._file(path, environ)(environ, start_response)
 
+    def _folder_location(self, folder: str) -> str:
+        """The Location of a folder: from its normalised path under the site, percent-encoded, never from the
+        request's spelling. "/%09/host/../.." was answered "/<tab>/host/../../", "/%5Chost/.." "/<backslash>host/../":
+        browsers drop tabs and line breaks and read a backslash as a slash, so both went to "//host/", another site."""
+        relative = Path(folder).relative_to(self.site_dir).as_posix()
+        return "/" if relative == "." else "/" + quote(relative) + "/"
+
     def _file(self, path: str, environ: dict) -> Response:
         relative = path.lstrip("/")
         if relative == "" or relative.endswith("/"):
             relative += "index.html"
         resolved = safe_join(str(self.site_dir), relative)
         if resolved and os.path.isdir(resolved):
-            # a path-only Location built from the checked relative path: "//host" can never come out of it
-            return Response(status=301, headers={"Location": "/" + relative.strip("/") + "/"})
+            return Response(status=301, headers={"Location": self._folder_location(resolved)})
         status = 200
         if not resolved or not os.path.isfile(resolved):
             resolved, status = str(self.site_dir / "404.html"), 404

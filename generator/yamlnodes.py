@@ -23,6 +23,11 @@ Loc = tuple[str | int, ...]
 
 MAX_DEPTH = 20
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+# What the form service refuses too: control characters (a tab and a line break are text) and those that turn the
+# direction of text, which can make a page or a log line read otherwise than it is. YAML's reader refuses most
+# controls written as such, but a quoted "\x1b" or "\u202e" escape gets them through.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -233,6 +238,7 @@ def _convert(node: Node, loc: Loc, doc: Document, rejected: set[int]) -> Any:
     if id(node) in rejected:
         doc.tainted.add(loc)
     if isinstance(node, ScalarNode):
+        _check_characters(node, loc, doc)
         return None if _plain(node) and node.value in NULLS else node.value
     if isinstance(node, SequenceNode):
         items = []
@@ -245,6 +251,8 @@ def _convert(node: Node, loc: Loc, doc: Document, rejected: set[int]) -> Any:
     for key_node, value_node in node.value:
         line = key_node.start_mark.line + 1
         key = key_node.value if isinstance(key_node, ScalarNode) else None
+        if key is not None:
+            _check_characters(key_node, (*loc, key), doc)
         if key is None or (_plain(key_node) and key in NULLS):
             doc.issues.append(Issue(line, loc, msg.KEY_NOT_TEXT, msg.KEY_NOT_TEXT_HINT))
         elif key in mapping:
@@ -256,3 +264,16 @@ def _convert(node: Node, loc: Loc, doc: Document, rejected: set[int]) -> Any:
             doc.lines[(*loc, key)] = line
             mapping[key] = _convert(value_node, (*loc, key), doc, rejected)
     return mapping
+
+
+def _check_characters(node: ScalarNode, loc: Loc, doc: Document) -> None:
+    """A control or direction character in a key or value: named by its code point, on the line it stands."""
+    for pattern, message in ((CONTROL, msg.CONTROL_CHARACTER), (BIDI, msg.BIDI_CHARACTER)):
+        found = pattern.search(node.value)
+        if found:
+            line = node.start_mark.line + 1
+            if node.style == "|":  # a literal block: its text starts a line below the "|", line for line
+                line += 1 + node.value.count("\n", 0, found.start())
+            char = f"U+{ord(found.group()):04X}"
+            doc.issues.append(Issue(line, loc, message.format(char=char), msg.HIDDEN_CHARACTER_HINT))
+            return

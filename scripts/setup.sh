@@ -33,6 +33,6 @@ fi
 
 if [ ! -f node_modules/axe-core/axe.min.js ]; then
   echo "setup: installing axe-core from the npm registry"
-  npm install --no-audit --no-fund --silent
+  npm ci --no-audit --no-fund --silent  # from the lock as it is: never rewrites the tracked package-lock.json
 fi
 echo "setup: ready"

@@ -253,6 +253,23 @@ def test_body_not_a_json_object(client: FlaskClient, body: bytes) -> None:
     assert response.json == {"errors": {"body": "提交的内容无法识别，请刷新页面后重试。"}}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [b"%FF%FE", b"%E5%B0", b"%C0%AF", b"%ED%A0%80", "路灯坏了".encode("gbk"), b"ok%E4%BDend"],
+    ids=["not-utf8", "cut-short", "overlong", "surrogate", "raw-gbk", "cut-inside"],
+)
+def test_form_body_with_invalid_utf8_is_refused_as_json_is(app: Flask, client: FlaskClient, text: bytes) -> None:
+    """Werkzeug reads such bytes as U+FFFD: the message would be stored changed, while a JSON body gets a 400."""
+    fields = b"&".join(f"{k}={v}".encode() for k, v in GOOD.items() if k not in ("text", "consent"))
+    body = fields + b"&consent=on&text=" + text + "小区门口的路灯坏了很久。".encode()
+    response = client.post("/api/submissions", data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert "提交的内容无法识别，请刷新页面后重试。" in response.get_data(as_text=True)
+    as_json = client.post("/api/submissions", data=b'{"text": "\xff"}', content_type="application/json")
+    assert as_json.status_code == 400 and as_json.json == {"errors": {"body": "提交的内容无法识别，请刷新页面后重试。"}}
+    assert events(app) == []
+
+
 @pytest.mark.parametrize("content_type", ["text/plain", "multipart/form-data; boundary=x", None])
 def test_unsupported_media_type(app: Flask, client: FlaskClient, content_type: str | None) -> None:
     response = client.post("/api/submissions", data=json.dumps(GOOD), content_type=content_type)
@@ -280,7 +297,7 @@ def test_honeypot_looks_accepted_and_stores_nothing(app: Flask, client: FlaskCli
 
 def test_concurrent_submissions_each_stored_once(tmp_path: Path) -> None:
     """Threads posting at once share the queue's writes and fsyncs (group commit): every 201 is in the log, once, with
-    the code and reference it answered, the references gapless; a repeated text still gets 200 and its first code."""
+    the code and reference it answered, the references gapless; a repeated text still gets 200, and no code."""
     app = make_app(tmp_path, QUEUE_FSYNC=True)
     results: dict[int, list[tuple[int, dict]]] = {}
 
@@ -302,7 +319,7 @@ def test_concurrent_submissions_each_stored_once(tmp_path: Path) -> None:
     created = [body for answers in results.values() for status, body in answers[:10] if status == 201]
     assert len(created) == 80
     for answers in results.values():
-        assert answers[10] == (200, answers[9][1])  # the repeat: the first copy's code and reference
+        assert answers[10] == (200, REPEAT)  # the repeat: received, without the first copy's code or reference
     stored = {event["code"]: event["ref"] for event in events(app) if event["type"] == "submitted"}
     assert {body["tracking_code"]: body["reference"] for body in created} == stored
     year = created[0]["reference"][:4]
@@ -319,15 +336,23 @@ def test_site_data_appearing_is_seen_at_once(tmp_path: Path) -> None:
     assert submit(client).status_code == 201
 
 
-def test_same_text_same_target_same_code(app: Flask, client: FlaskClient) -> None:
+REPEAT = {"duplicate": True, "message": messages.PAGE_TEXTS["duplicate_lead"]}
+
+
+def test_same_text_same_target_is_received_once_and_its_code_never_given_again(app: Flask, client: FlaskClient) -> None:
+    """Whoever knows a phone number and the text must not get the first code (nor the reference, which with the
+    phone number finds the case): a repeat is told it was received, and nothing more."""
     first = submit(client)
     again = submit(client, text=GOOD["text"] + "  ", name="李")
     assert (first.status_code, again.status_code) == (201, 200)
-    assert again.json == first.json
+    assert again.json == REPEAT
     form = client.post("/api/submissions", data={**GOOD, "consent": "on"})  # a reload of the receipt page
     assert form.status_code == 200
-    assert CODE_RE.search(form.get_data(as_text=True))[1] == first.json["tracking_code"]
-    assert messages.PAGE_TEXTS["duplicate_lead"] in form.get_data(as_text=True)
+    page = form.get_data(as_text=True)
+    assert messages.PAGE_TEXTS["duplicate_lead"] in page
+    assert CODE_RE.search(page) is None
+    for secret in first.json["tracking_code"], first.json["reference"]:
+        assert secret not in again.get_data(as_text=True) and secret not in page
     assert len(events(app)) == 1
 
 
@@ -715,6 +740,17 @@ def test_environment_then_mapping(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert app.config["RATE_LIMIT"] == "2 per minute;10 per day"
     assert app.config["RATELIMIT_ENABLED"] is False
     assert app.config["SITE_DIR"] == ROOT / "site"  # the default: resolved from the project, not the cwd
+
+
+def test_redis_storage_uri_is_accepted_and_its_client_there(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's advice for several workers, FORMS_RATELIMIT_STORAGE_URI=redis://..., failed at start: the Redis
+    client was not installed. Making the storage connects to nothing, so no server is needed here."""
+    from limits.storage import RedisStorage, storage_from_string
+
+    monkeypatch.setenv("FORMS_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    app = make_app(tmp_path, RATELIMIT_ENABLED=True)  # flask-limiter makes its storage here
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
+    assert isinstance(storage_from_string(app.config["RATELIMIT_STORAGE_URI"]), RedisStorage)
 
 
 def test_bad_configuration_names_every_value(monkeypatch: pytest.MonkeyPatch) -> None:

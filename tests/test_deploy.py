@@ -29,6 +29,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import write_site
 from test_e2e import DEPUTY, MESSAGE, PHONE, Service, fill_message, free_port, qr_url, staff_answers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -319,6 +320,72 @@ def test_spoofed_x_forwarded_for_does_not_bypass_the_rate_limit(stack: Stack) ->
         assert secret not in access
 
 
+@pytest.fixture(scope="module")
+def lone_gunicorn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]]:
+    """deploy/gunicorn.conf.py with no proxy in front (FORMS_TRUSTED_PROXIES=0), asked directly on loopback: its port
+    and its access log."""
+    work = tmp_path_factory.mktemp("lone-gunicorn")
+    write_site(work / "site")
+    port = free_port()
+    env = {
+        **os.environ,
+        "FORMS_BIND": f"127.0.0.1:{port}",
+        "FORMS_TRUSTED_PROXIES": "0",
+        "FORMS_QUEUE_DIR": str(work / "queue"),
+        "FORMS_SITE_DIR": str(work / "site"),
+        "FORMS_ACCESS_LOG": str(work / "access.log"),
+        "FORMS_ERROR_LOG": str(work / "error.log"),
+    }
+    env.pop("FORWARDED_ALLOW_IPS", None)
+    command = [sys.executable, "-m", "gunicorn", "-c", str(DEPLOY / "gunicorn.conf.py")]
+    gunicorn = subprocess.Popen(command, cwd=ROOT, env=env)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/api/health", gunicorn, "gunicorn")
+        yield port, work / "access.log"
+    finally:
+        gunicorn.terminate()
+        gunicorn.wait(timeout=30)
+
+
+def raw_request(port: int, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str]]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        return response.status, {name.lower(): value for name, value in response.getheaders()}
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ("X-Forwarded-Proto", "https"),
+        ("X-Forwarded-Ssl", "on"),
+        ("X-Forwarded-Protocol", "ssl"),
+        ("Forwarded", "proto=https"),
+    ],
+)
+def test_gunicorn_believes_no_forwarding_header_itself(
+    lone_gunicorn: tuple[int, Path], header: tuple[str, str]
+) -> None:
+    """With FORMS_TRUSTED_PROXIES=0 a client on loopback (a local process, anything nginx does not front) must not
+    make the service think the request came over HTTPS: gunicorn trusted loopback's headers whatever the setting."""
+    status, headers = raw_request(lone_gunicorn[0], "/api/health", dict([header]))
+    assert status == 200
+    assert "strict-transport-security" not in headers
+
+
+def test_access_log_writes_control_characters_out(lone_gunicorn: tuple[int, Path]) -> None:
+    """An escape sequence in a request path must reach the log as text, not repaint the terminal that shows it."""
+    port, log = lone_gunicorn
+    raw_request(port, "/api/%1B%5B2J%1B%5B31mred%07%E2%80%AEfake%0D%0Aline", {})
+    text = logged(log, "fake")
+    assert "\\u001b[2J\\u001b[31mred\\u0007\\u202efake\\u000d\\u000aline" in text
+    assert not any(char in text for char in "\x1b\x07\r\u202e")
+
+
 def logged(log: Path, line: str, times: int = 1, timeout: float = 10) -> str:
     """The log's text once it holds `line` `times` times: a server writes a request's line after the answer."""
     deadline = time.monotonic() + timeout
@@ -459,6 +526,26 @@ def test_every_locked_package_installs_on_debian_12s_python():
         if requires and SERVER_PYTHON not in SpecifierSet(requires):
             excluded.append(f"{name}=={version} (Requires-Python {requires})")
     assert checked >= 40 and not excluded
+
+
+def test_setup_leaves_the_tracked_package_lock_untouched(tmp_path: Path) -> None:
+    """scripts/setup.sh's npm step, run in a checkout folder named otherwise (a worktree, a CI path): `npm install`
+    wrote the folder's name into package-lock.json, a change to a tracked file on every fresh machine."""
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.skip("npm is not installed (scripts/setup.sh installs it)")
+    step = next(
+        line.split("#")[0].split()
+        for line in (ROOT / "scripts" / "setup.sh").read_text().splitlines()
+        if line.strip().startswith("npm ")
+    )
+    checkout = tmp_path / "some-other-folder-name"
+    checkout.mkdir()
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy(ROOT / name, checkout / name)
+    subprocess.run([npm, *step[1:], "--prefer-offline"], cwd=checkout, check=True, capture_output=True, timeout=300)
+    assert (checkout / "node_modules" / "axe-core" / "axe.min.js").is_file()
+    assert (checkout / "package-lock.json").read_bytes() == (ROOT / "package-lock.json").read_bytes()
 
 
 def test_the_environment_file_reads_in_sh_and_holds_no_variable_the_service_calls_unknown(tmp_path, caplog):

@@ -286,6 +286,34 @@ def test_invisible_characters_in_values_are_named(make_content: Callable[..., Pa
     ]
 
 
+HIDDEN_HINT = "删去这个字符（看不见，常见于从网页或文档复制的文字；可以删掉整个值重新输入）"
+CONTROLS = [0x00, 0x01, 0x07, 0x08, 0x0B, 0x0C, 0x0D, 0x1B, 0x1F, 0x7F, 0x80, 0x85, 0x9B, 0x9F]
+BIDI = [0x061C, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069]
+
+
+@pytest.mark.parametrize(
+    ("code", "written"),
+    [(c, "escaped") for c in CONTROLS + BIDI] + [(c, "as is") for c in BIDI],  # YAML refuses raw controls itself
+)
+def test_control_and_direction_characters_are_refused(
+    make_content: Callable[..., Path], code: int, written: str
+) -> None:
+    """As the form service refuses them: a quoted escape gets any of them past YAML's reader."""
+    what = "含改变文字方向的字符" if code in BIDI else "含看不见的控制字符"
+    value = f'"周\\u{code:04x}例明"' if written == "escaped" else f"周{chr(code)}例明"
+    content = make_content()
+    _edit(content / "deputies" / "zhou-liming.yaml", "name: 周例明", f"name: {value}")
+    loaded, problems = load_content(content, TODAY)
+    assert [str(p) for p in problems if not p.warning] == [
+        f"{D}/zhou-liming.yaml:2: name: {what} U+{code:04X}（{HIDDEN_HINT}）"
+    ]
+    assert "zhou-liming" not in loaded.deputies
+
+
+def test_tabs_and_line_breaks_stay_text() -> None:
+    assert parse(b'bio: "a\\tb\\nc"\nnote: |\n  d\te\n  f\n').issues == []
+
+
 def test_long_values_are_shortened(make_content: Callable[..., Path]) -> None:
     content = make_content()
     station = content / "stations" / "yunshang-zhan.yaml"
@@ -438,6 +466,79 @@ def test_photo_must_be_an_image_of_its_extension(make_content: Callable[..., Pat
     assert [str(p) for p in problems] == [
         f'{D}/lin-xiaoyang.yaml:6: photo: 照片文件 "lin-xiaoyang.png" 不是 PNG 图片（{hint}）'
     ]
+
+
+LINKED = "把链接换成真正的文件或文件夹（复制到 content/ 里），内容目录以外的文件不会被发布"
+SECRET = "outside-secret-value"
+
+
+def _link_deputy(content: Path, outside: Path) -> str:
+    deputy = content / "deputies" / "zhou-liming.yaml"
+    (outside / "zhou-liming.yaml").write_text(deputy.read_text(encoding="utf-8") + f"bio: {SECRET}\n", "utf-8")
+    deputy.unlink()
+    deputy.symlink_to(outside / "zhou-liming.yaml")
+    return f"{D}/zhou-liming.yaml:1: 是符号链接（快捷方式），不会被读取（{LINKED}）"
+
+
+def _link_records(content: Path, outside: Path) -> str:
+    (outside / "records").mkdir()
+    (outside / "records" / "2026.yaml").write_text(f"activities:\n  - kind: {SECRET}\n", "utf-8")
+    (content / "records").mkdir()
+    (content / "records" / "zhou-liming").symlink_to(outside / "records", target_is_directory=True)
+    return f"content/records/zhou-liming:1: 是指向别处的文件夹链接（符号链接），里面的内容不会被读取（{LINKED}）"
+
+
+def _link_deputies_folder(content: Path, outside: Path) -> str:
+    shutil.move(content / "deputies", outside / "deputies")
+    (outside / "deputies" / "notes.txt").write_text(SECRET, "utf-8")
+    (content / "deputies").symlink_to(outside / "deputies", target_is_directory=True)
+    return f"{D}:1: 是指向别处的文件夹链接（符号链接），里面的内容不会被读取（{LINKED}）"
+
+
+def _link_photo(content: Path, outside: Path) -> str:
+    photo = content / "photos" / "lin-xiaoyang.png"
+    shutil.move(photo, outside / "photo.png")
+    photo.symlink_to(outside / "photo.png")
+    return f"content/photos/lin-xiaoyang.png:1: 是符号链接（快捷方式），不会被读取（{LINKED}）"
+
+
+def _link_page(content: Path, outside: Path) -> str:
+    (outside / "secret.md").write_text(SECRET, "utf-8")
+    (content / "pages" / "about.md").symlink_to(outside / "secret.md")
+    return f"content/pages/about.md:1: 是符号链接（快捷方式），不会被读取（{LINKED}）"
+
+
+def _link_pages_folder(content: Path, outside: Path) -> str:
+    (outside / "more").mkdir()
+    (outside / "more" / "index.md").write_text(SECRET, "utf-8")
+    (content / "pages" / "more").symlink_to(outside / "more", target_is_directory=True)
+    return f"content/pages/more:1: 是指向别处的文件夹链接（符号链接），里面的内容不会被读取（{LINKED}）"
+
+
+def _link_dangling(content: Path, outside: Path) -> str:
+    (content / "stations" / "kongbai-zhan.yaml").symlink_to(outside / "nowhere.yaml")
+    return f"{S}/kongbai-zhan.yaml:1: 是符号链接（快捷方式），不会被读取（{LINKED}）"
+
+
+@pytest.mark.parametrize(
+    "link",
+    [_link_deputy, _link_records, _link_deputies_folder, _link_photo, _link_page, _link_pages_folder, _link_dangling],
+)
+def test_symbolic_links_are_refused_never_followed(
+    make_content: Callable[..., Path], tmp_path: Path, link: Callable[[Path, Path], str]
+) -> None:
+    """A link in content/ would publish (or quote in an error) a file from anywhere on the machine. Made here, never
+    committed: git keeps links, and a checkout may carry one."""
+    content = make_content()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    expected = link(content, outside)
+    loaded, problems = load_content(content, TODAY)
+    assert str(problems[0]) == expected and sum(str(p) == expected for p in problems) == 1
+    assert not any(SECRET in str(p) for p in problems)
+    assert not any(SECRET in (d.bio or "") for d in loaded.deputies.values())
+    if link is _link_photo:
+        assert "lin-xiaoyang" not in loaded.deputies  # its photo would be published
 
 
 def test_upper_case_yaml_suffix_is_named(make_content: Callable[..., Path]) -> None:

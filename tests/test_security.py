@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from test_api import GOOD, staff, submitted
 
 from forms_api import messages
-from forms_api.security import MaskingFilter, mask
+from forms_api.security import MaskingFilter, mask, wait_text
 
 pytestmark = pytest.mark.usefixtures("no_forms_environment")
 
@@ -61,8 +61,8 @@ def test_rate_limit_per_address(tmp_path: Path, setting: str, request_: tuple) -
     assert 429 not in statuses[:3] and statuses[3] == 429
     refused = call(client, *request_)
     assert refused.status_code == 429
-    assert refused.json == {"error": "操作太频繁，请稍后再试。"}
-    assert int(refused.headers["Retry-After"]) > 0
+    assert refused.json == {"error": "操作太频繁，请 1 分钟后再试。"}
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
     other = call(client, *request_, environ_base={"REMOTE_ADDR": "198.51.100.7"})
     assert other.status_code != 429  # another address has its own count
 
@@ -122,9 +122,38 @@ def test_rate_limited_form_points_to_the_back_button(tmp_path: Path) -> None:
     assert (refused.status_code, refused.mimetype) == (429, "text/html")
     page = refused.get_data(as_text=True)
     assert f'<p class="hint">{messages.PAGE_TEXTS["back_keep_hint"]}</p>' in page
-    assert messages.API_ERRORS[429] in page and messages.PAGE_TEXTS["home"] in page
+    assert "操作太频繁，请 1 分钟后再试。" in page and messages.PAGE_TEXTS["home"] in page
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
     lookup = client.post("/api/track", data={"code": CODE}).get_data(as_text=True)  # nothing typed to lose
     assert messages.PAGE_TEXTS["back_keep_hint"] not in lookup
+
+
+@pytest.mark.parametrize("limits", ["1 per second;1 per day", "1 per hour;1 per day", "1 per day"])
+def test_429_says_how_long_to_wait(tmp_path: Path, limits: str) -> None:
+    """Until every used-up limit has room again: with "1 per second;1 per day" the day's, not the second's."""
+    client = make_app(tmp_path, RATELIMIT_ENABLED=True, LOOKUP_RATE_LIMIT=limits).test_client()
+    assert client.get(f"/api/submissions/{CODE}").status_code == 404
+    refused = client.get(f"/api/submissions/{CODE}")
+    assert refused.status_code == 429
+    assert refused.json == {"error": "操作太频繁，请 24 小时后再试。"}
+    assert 86400 - 5 <= int(refused.headers["Retry-After"]) <= 86400
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0, " 1 秒"),
+        (1, " 1 秒"),
+        (59, " 59 秒"),
+        (60, " 1 分钟"),
+        (61, " 2 分钟"),
+        (3599, " 60 分钟"),
+        (3600, " 1 小时"),
+        (86399, " 24 小时"),
+    ],
+)
+def test_wait_text(seconds: int, text: str) -> None:
+    assert wait_text(seconds) == text
 
 
 def test_lookup_and_rating_buckets_are_separate(tmp_path: Path) -> None:
@@ -372,6 +401,24 @@ def test_log_filter_masks_arguments_and_one_line_per_event() -> None:
     record = logging.LogRecord("forms_api", logging.INFO, __file__, 1, "got %s\nforged: %s", ("13912345678", "x"), None)
     assert MaskingFilter().filter(record)
     assert record.getMessage() == "got [phone]\\nforged: x"
+
+
+@pytest.mark.parametrize(
+    ("arg", "written"),
+    [
+        ("\x1b[2J", "\\u001b[2J"),
+        ("a\x00b\x07c\x7fd", "a\\u0000b\\u0007c\\u007fd"),
+        ("\x9b31m", "\\u009b31m"),
+        ("\r\n\t", "\\r\\n\\t"),
+        ("\u202egnp.exe", "\\u202egnp.exe"),
+        ("\u2066\u200f\u061c", "\\u2066\\u200f\\u061c"),
+    ],
+)
+def test_log_filter_writes_control_characters_out(arg: str, written: str) -> None:
+    """An escape sequence in a logged path or header must not repaint the terminal that shows the log."""
+    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, '"GET /%s HTTP/1.1" 404', (arg,), None)
+    assert MaskingFilter().filter(record)
+    assert record.getMessage() == f'"GET /{written} HTTP/1.1" 404'
 
 
 # --- no enumeration ---------------------------------------------------------------------------------------------------

@@ -62,5 +62,27 @@ def test_redirects_and_missing_files(client: Client, path: str, status: int, loc
         assert response.text == "没有这个页面"
 
 
+@pytest.mark.parametrize(
+    ("path", "location"),
+    [
+        ("/\t/evil.example/../..", "/"),  # /%09/evil.example/%2E%2E/%2E%2E: was "/<tab>/evil.example/../../"
+        ("/\n/evil.example/../..", "/"),  # /%0A/...
+        ("/\r/evil.example/../..", "/"),  # /%0D/...
+        ("/\t\n/evil.example/../..", "/"),
+        ("/\\evil.example/..", "/"),  # /%5Cevil.example/.. and a raw backslash
+        ("/\\/evil.example/../..", "/"),
+        ("/\t\\evil.example/..", "/"),
+        ("//evil.example/..", "/"),  # /%2F/evil.example/..
+        ("/\t/evil.example/../../deputies", "/deputies/"),
+        ("/\\evil.example/../deputies/wang", "/deputies/wang/"),
+    ],
+)
+def test_folder_redirects_never_leave_the_site(client: Client, path: str, location: str) -> None:
+    """Browsers drop tabs and line breaks from a Location and read a backslash as "/": "/<tab>/host/" is "//host/"."""
+    response = get(client, path)
+    assert response.status_code == 301
+    assert response.headers["Location"] == location
+
+
 def test_only_the_api_takes_posts(client: Client) -> None:
     assert client.post("/deputies/wang/", buffered=True).status_code == 405

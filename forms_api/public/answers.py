@@ -5,7 +5,7 @@
   server-rendered HTML page instead of JSON: the receipt with the reference and tracking code (201), the status page
   with a rating form (track and rating), or the list of what to correct (400). No redirect: a tracking code must not
   travel in a URL (ASVS 14.2.1), and a reload of the receipt re-posts the same text, which the duplicate window
-  answers with the same code instead of a second record.
+  answers with "already received" instead of a second record (never with the first code: see `already_received`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import json
 import logging
 from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
+from urllib.parse import parse_qsl
 
 from flask import Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, UnsupportedMediaType
@@ -71,6 +72,10 @@ def read_body() -> Body:
         if not isinstance(data, dict):
             raise BodyInvalid()
         return Body(data, False, frozenset())
+    try:  # Werkzeug reads bad percent-encoded UTF-8 as U+FFFD, and would store that in place of the text
+        parse_qsl(raw.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise BodyInvalid() from None
     form = request.form  # parsed from the cached body
     repeated = frozenset(key for key, values in form.lists() if len(values) > 1)
     return Body(form.to_dict(), True, repeated)
@@ -146,14 +151,22 @@ def targets_unavailable(error: TargetsUnavailable) -> Response:
     return error_response(503, messages.API_ERRORS["targets_unavailable"])
 
 
-def receipt(code: str, ref: str, status: str, *, created: bool) -> Response:
-    """201 for a new submission, 200 for a duplicate: JSON, or the receipt page for a form post."""
-    http_status = 201 if created else 200
+def receipt(code: str, ref: str, status: str) -> Response:
+    """201 for a new submission: JSON, or the receipt page for a form post."""
     if wants_html():
-        return page("receipt.html", http_status, code=code, reference=ref, duplicate=not created)
+        return page("receipt.html", 201, code=code, reference=ref, duplicate=False)
     response = jsonify({"tracking_code": code, "reference": ref, "status": status})
-    response.status_code = http_status
+    response.status_code = 201
     return response
+
+
+def already_received() -> Response:
+    """200 for a repeat within the duplicate window: it was received, and nothing more. The first code (or reference,
+    which with the phone number finds the case) would go to anyone who knows a phone number and the text; the citizen
+    who sent it was shown the code the first time."""
+    if wants_html():
+        return page("receipt.html", 200, code="", reference="", duplicate=True)
+    return jsonify({"duplicate": True, "message": messages.PAGE_TEXTS["duplicate_lead"]})
 
 
 def status_answer(view: dict[str, Any], *, rated: str | None = None) -> Response:

@@ -106,6 +106,11 @@ def _schemas(config: Mapping[str, Any], categories: Sequence[str]) -> dict[str, 
                 "status": {"type": "string", "enum": list(cases.STATUSES)},
             },
         },
+        "Duplicate": {
+            **CLOSED,
+            "required": ["duplicate", "message"],
+            "properties": {"duplicate": {"const": True}, "message": text(description="in Chinese, for the citizen")},
+        },
         "Lookup": {
             **CLOSED,
             "required": ["code"],
@@ -277,8 +282,8 @@ def document(config: Mapping[str, Any], categories: Sequence[str]) -> dict[str, 
                         "201": _answer("Stored (fsynced): the tracking code and reference", "Receipt", html=True),
                         "200": _answer(
                             "The same text to the same target from the same phone within the duplicate window: "
-                            "the first submission's code, nothing stored",
-                            "Receipt",
+                            "nothing stored, and neither the first one's code nor its reference is given",
+                            "Duplicate",
                             html=True,
                         ),
                         **_errors(400, 403, 413, 415, 429, 503),

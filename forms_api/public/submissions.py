@@ -12,7 +12,7 @@ from typing import Any
 from flask import Response
 
 from forms_api import cases, messages
-from forms_api.public.answers import checked, error_response, evaluation_receipt, log, receipt
+from forms_api.public.answers import already_received, checked, error_response, evaluation_receipt, log, receipt
 from forms_api.public.schema import check_evaluation, check_submission
 from forms_api.public.service import bp, service
 from forms_api.security import rate_limited
@@ -29,7 +29,8 @@ def _checked_form(check: Callable[..., tuple[dict[str, Any], dict[str, str]]]) -
 @bp.post("/submissions")
 @rate_limited("submit")
 def submit() -> Response:
-    """A citizen's message: stored once (a repeat within the duplicate window gets the first code again)."""
+    """A citizen's message: stored once. A repeat within the duplicate window is told it was received, without the
+    first one's code or reference: whoever knows a phone number and the text must not get the case."""
     fields = _checked_form(check_submission)
     if isinstance(fields, Response):
         return fields
@@ -37,7 +38,7 @@ def submit() -> Response:
     if fields["website"]:  # the honeypot: looks accepted, stores nothing
         log.info("honeypot filled: nothing stored")
         fake_ref = svc.store.query(lambda state: state.next_ref(cases.now().year))
-        return receipt(cases.new_code(), fake_ref, "submitted", created=True)
+        return receipt(cases.new_code(), fake_ref, "submitted")
 
     now = cases.now()
     code = cases.new_code()
@@ -69,12 +70,11 @@ def submit() -> Response:
 
     stored = svc.store.append(decide)
     if duplicates:
-        same = duplicates[0]
-        log.info("event duplicate %s", same.ref)
-        return receipt(same.code, same.ref, same.status, created=False)
+        log.info("event duplicate %s", duplicates[0].ref)
+        return already_received()
     event = stored[0]
     log.info("event %s %s", event["type"], event["ref"])
-    return receipt(event["code"], event["ref"], "submitted", created=True)
+    return receipt(event["code"], event["ref"], "submitted")
 
 
 @bp.post("/evaluations")

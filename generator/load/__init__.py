@@ -28,6 +28,7 @@ __all__ = ["field_path", "load_content", "reload_deputies"]
 def load_content(root: Path, today: dt.date | None = None) -> tuple[Content, list[Problem]]:
     """Read and check everything under `root`: the records that are sound, and every problem (errors and warnings)."""
     reader = Reader(Path(root), today or dt.date.today())
+    reader.refuse_links()
     areas = reader.read_areas()
     stations = reader.read_records("stations", Station)
     deputies = reader.read_records("deputies", Deputy)

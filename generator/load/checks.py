@@ -63,6 +63,8 @@ def check_photo(reader: Reader, src: Source, photo: str | None) -> None:
         return
     if ".." in PurePosixPath(photo).parts:
         reader.report(src, ("photo",), msg.PHOTO_OUTSIDE, msg.PHOTO_OUTSIDE_HINT)
+    elif reader.refuse_link(reader.root / "photos" / photo):
+        src.failed = True  # the link is reported where it is; the photo must not be published
     elif not (reader.root / "photos" / photo).is_file():
         parts = PurePosixPath(photo).parts
         inner = "/".join(parts[1:]) if parts[0] == "photos" and len(parts) > 1 else ""  # photos/photos/x.png

@@ -82,6 +82,7 @@ class Reader:
         self.problems: list[Problem] = []
         self.area_sources: dict[str, Source] = {}  # every area code written, first occurrence
         self.station_ids: set[str] = set()  # every station file, sound or not
+        self.links: set[Path] = set()  # symbolic links reported
 
     def shown(self, file: Path) -> str:
         return f"{self.root_name}/{file.relative_to(self.root).as_posix()}"
@@ -95,7 +96,31 @@ class Reader:
         if not warning:
             src.reported.add(loc)
 
+    def refuse_link(self, path: Path) -> bool:
+        """Whether `path`, or a folder on its way from the content root, is a symbolic link: reported (once), never
+        followed, since what it points at lies outside content/ and would be published or quoted in an error."""
+        parts = path.relative_to(self.root).parts
+        for at in (self.root.joinpath(*parts[: end + 1]) for end in range(len(parts))):
+            if at.is_symlink():
+                if at not in self.links:
+                    self.links.add(at)
+                    message = msg.LINKED_FOLDER if at.is_dir() else msg.LINKED_FILE
+                    self._add(Source(self.shown(at), Document()), (), message, msg.LINKED_HINT, 1)
+                return True
+        return False
+
+    def refuse_links(self) -> None:
+        """Every symbolic link in the content folder, also where no YAML is read (pages/, photos/): MkDocs would
+        publish what a link in pages/ points at."""
+        for folder, folders, files in os.walk(self.root):  # a linked folder is listed, never entered
+            folders[:] = sorted(name for name in folders if not name.startswith("."))
+            for name in sorted(folders + files):
+                if not name.startswith(".") and os.path.islink(os.path.join(folder, name)):
+                    self.refuse_link(Path(folder) / name)
+
     def parse(self, file: Path) -> Source:
+        if self.refuse_link(file):
+            return Source(self.shown(file), Document(readable=False), failed=True)
         src = Source(self.shown(file), parse(file.read_bytes()))
         for issue in src.doc.issues:
             self._add(src, issue.loc, issue.message, issue.hint, issue.line)
@@ -103,7 +128,7 @@ class Reader:
 
     def is_yaml(self, file: Path) -> bool:
         """A `.yaml` file; anything else in a content folder is reported, since it would never be read."""
-        if file.suffix == ".yaml" and file.is_file():
+        if file.suffix == ".yaml" and (file.is_file() or file.is_symlink()):  # a link: refused when parsed
             return True
         named = file.suffix.lower() in (".yaml", ".yml")
         hint = msg.YML_FILE_HINT.format(name=file.stem) if named else msg.NOT_YAML_FILE_HINT
@@ -126,7 +151,7 @@ class Reader:
 
     def read_areas(self) -> list[Source]:
         file = self.root / "areas.yaml"
-        if not file.is_file():
+        if not file.is_file() and not file.is_symlink():
             self.report(Source(self.shown(file), Document()), (), msg.AREAS_MISSING, msg.AREAS_MISSING_HINT)
             return []
         src, value = self.read_list(file, msg.AREAS_EMPTY_HINT)
@@ -143,7 +168,7 @@ class Reader:
     def read_records(self, folder: str, model: type[Station] | type[Deputy]) -> list[Source]:
         directory = self.root / folder
         sources = []
-        for file in sorted(directory.iterdir()) if directory.is_dir() else ():
+        for file in sorted(directory.iterdir()) if directory.is_dir() and not self.refuse_link(directory) else ():
             if file.name.startswith("."):
                 continue
             if not self.is_yaml(file):
@@ -168,7 +193,7 @@ class Reader:
     def read_scoring(self) -> tuple[Source | None, list[Source]]:
         """`scoring.yaml`, if there is one: the file and each scheme in it."""
         file = self.root / "scoring.yaml"
-        if not file.is_file():
+        if not file.is_file() and not file.is_symlink():
             return None, []
         src, value = self.read_list(file, msg.SCORING_EMPTY_HINT)
         schemes = []
@@ -183,8 +208,8 @@ class Reader:
         """Every `records/<deputy>/<year>.yaml`; a folder must be named after a deputy (any deputy file)."""
         directory = self.root / "records"
         files = []
-        for folder in sorted(directory.iterdir()) if directory.is_dir() else ():
-            if folder.name.startswith(".") or folder.name == "README.md":
+        for folder in sorted(directory.iterdir()) if directory.is_dir() and not self.refuse_link(directory) else ():
+            if folder.name.startswith(".") or folder.name == "README.md" or self.refuse_link(folder):
                 continue
             if not folder.is_dir():
                 self._add(

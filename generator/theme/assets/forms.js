@@ -92,8 +92,9 @@
   // The message form on deputy and station pages: on to the thank-you page with the tracking code.
   var message = document.getElementById("message-form");
   sendForm(message, [200, 201], function (r) {
-    var fragment = "#code=" + encodeURIComponent(r.data.tracking_code) + "&ref=" + encodeURIComponent(r.data.reference);
-    if (r.status === 200) fragment += "&repeat=1";  // the same message again: the service answers with its code
+    // 200: the same message again, received before; the service never gives its code (or reference) a second time
+    var fragment = r.status === 200 ? "#repeat=1"
+      : "#code=" + encodeURIComponent(r.data.tracking_code) + "&ref=" + encodeURIComponent(r.data.reference);
     location.assign(message.getAttribute("data-thanks") + fragment);
   });
 
@@ -104,16 +105,18 @@
     status.textContent = TEXTS.evaluated.replace("{year}", String(r.data.year || ""));
   });
 
-  // The thank-you page: code and reference arrive in the fragment, which is never sent to a server; "repeat=1" when
-  // the message had already been sent (the service answered 200 with the first one's code instead of 201).
+  // The thank-you page: code and reference arrive in the fragment, which is never sent to a server; only "repeat=1"
+  // when the message had already been sent (the service answered 200, without the first one's code).
   var thanks = document.getElementById("thanks");
   if (thanks) {
     var params = new URLSearchParams(location.hash.slice(1));
-    if (params.get("code")) {
-      thanks.querySelector("[data-key=code]").textContent = params.get("code");
-      thanks.querySelector("[data-key=ref]").textContent = params.get("ref") || "";
-      thanks.querySelector(".thanks__track").href += "#code=" + encodeURIComponent(params.get("code"));
-      var repeat = params.get("repeat") === "1";
+    var repeat = params.get("repeat") === "1";
+    if (params.get("code") || repeat) {
+      if (!repeat) {
+        thanks.querySelector("[data-key=code]").textContent = params.get("code");
+        thanks.querySelector("[data-key=ref]").textContent = params.get("ref") || "";
+        thanks.querySelector(".thanks__track").href += "#code=" + encodeURIComponent(params.get("code"));
+      }
       thanks.querySelectorAll("[data-repeat]").forEach(function (el) {
         el.hidden = (el.getAttribute("data-repeat") === "true") !== repeat;
       });
