@@ -82,6 +82,7 @@ FIELD_LABELS = {
     "rating": "评价",
     "comment": "评价意见",
     "body": "提交内容",
+    "request_id": "提交编号",
 }
 
 # One message per problem; `{label}` is the field's label, other `{...}` are filled in by forms_api/public/schema.py.
@@ -91,6 +92,7 @@ FIELD_ERRORS = {
     "wrong_type": "{label}格式不正确。",
     "bad_chars": "{label}含有无法识别的字符（如控制字符），请删除后重试。",
     "body_invalid": "提交的内容无法识别，请刷新页面后重试。",
+    "request_id_bad": "提交编号无法识别，请刷新页面后重新提交。",
     "target_missing": "请选择留言对象。",
     "target_unknown": "找不到这位代表或这个联络站，请从代表或联络站的页面留言。",
     "target_former": "这位代表已离任，不再接收留言，请向所在地的代表联络站留言。",

@@ -19,7 +19,7 @@ passed in a mapping may be text or already typed. Every bad value is reported at
 | `RATELIMIT_ENABLED` | bool | `true` | switch rate limiting off (tests only) |
 | `RETENTION_DAYS` | int | `365` | days after closing before the staff tools anonymise a submission's personal data |
 | `HOLIDAYS` | path | empty | holidays file for the answer deadline a citizen sees, as the staff tools count it (7) |
-| `DUPLICATE_WINDOW_SECONDS` | int | `600` | same text, target and phone within it: "already received", no code |
+| `DUPLICATE_WINDOW_SECONDS` | int | `600` | same text, target and phone within it: "already received", no code (9) |
 | `MIN_TEXT` / `MAX_TEXT` | int | `5` / `2000` | a message's length in characters (6) |
 | `MAX_NAME` | int | `40` | longest name in characters |
 | `MAX_COMMENT` | int | `500` | longest comment on a rating or a yearly evaluation in characters |
@@ -46,6 +46,9 @@ passed in a mapping may be text or already typed. Every bad value is reported at
    (restart the service after changing it). The staff tools read the same variable (their `--holidays`).
 8. At least 32 characters. The key file is made on first use (0600) and stays; with several hosts give every one the
    same SECRET_KEY. Changing it signs everybody out.
+9. Whoever knows a phone number and a message's text must not get its case. Only a retry of the same request gets the
+   first code again: the site's script sends a random `request_id` with every try of one form (kept as a hash), so a
+   citizen whose answer was lost on the network still gets their code. A repeat without it is only told it was received.
 
 Lists are comma-separated in the environment (`FORMS_ALLOWED_ORIGINS=https://a.example,https://b.example`); limits
 use flask-limiter's notation, several separated by `;`; bools are `true/false`, `1/0`, `yes/no`, `on/off`. Relative

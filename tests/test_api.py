@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import http.client
 import json
 import os
@@ -354,6 +355,31 @@ def test_same_text_same_target_is_received_once_and_its_code_never_given_again(a
     for secret in first.json["tracking_code"], first.json["reference"]:
         assert secret not in again.get_data(as_text=True) and secret not in page
     assert len(events(app)) == 1
+
+
+def test_a_retry_of_the_same_request_gets_its_first_answer_again(app: Flask, client: FlaskClient) -> None:
+    """The page's script sends one random key with every try of a form: when the first answer was lost on the
+    network, the retry gets the same code and reference; the key is kept only as its hash."""
+    key = "k3y-Of_the-page-0123456789"
+    first = submit(client, request_id=key)
+    retry = submit(client, request_id=key)
+    assert (first.status_code, retry.status_code) == (201, 201)
+    assert retry.json == first.json
+    other_page = submit(client, request_id="another-page-key-0123456789")  # same text and phone, not the same request
+    assert (other_page.status_code, other_page.json) == (200, REPEAT)
+    no_key = submit(client)
+    assert (no_key.status_code, no_key.json) == (200, REPEAT)
+    stored = events(app)
+    assert len(stored) == 1
+    assert stored[0]["request"] == hashlib.sha256(key.encode()).hexdigest()
+    assert key not in (Path(app.config["QUEUE_DIR"]) / "events.jsonl").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("key", ["short", "has spaces in it 0123456789", "中文的提交编号0123456789", "x" * 65])
+def test_a_bad_request_key_is_refused(client: FlaskClient, key: str) -> None:
+    response = submit(client, request_id=key)
+    assert response.status_code == 400
+    assert response.json["errors"] == {"request_id": "提交编号无法识别，请刷新页面后重新提交。"}
 
 
 @pytest.mark.parametrize(

@@ -20,8 +20,8 @@ from flask import Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, UnsupportedMediaType
 
 from forms_api import messages
-from forms_api.public.schema import TargetsUnavailable
 from forms_api.public.service import service
+from forms_api.public.sitedata import TargetsUnavailable
 from forms_api.store import QueueUnavailable
 
 log = logging.getLogger("forms_api")

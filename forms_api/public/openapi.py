@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from forms_api import cases, messages
-from forms_api.public.schema import DEPUTY_PATTERN, TARGET_PATTERN
+from forms_api.public.schema import DEPUTY_PATTERN, REQUEST_ID_PATTERN, TARGET_PATTERN
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
@@ -95,6 +95,12 @@ def _schemas(config: Mapping[str, Any], categories: Sequence[str]) -> dict[str, 
                 "consent": {"type": "boolean", "enum": [True], "description": "agreement to the privacy notice"},
                 "anonymous": {"type": "boolean", "default": False, "description": "keep the name out of public use"},
                 "website": text(description="leave empty (a field for robots)"),
+                "request_id": text(
+                    pattern=REQUEST_ID_PATTERN,
+                    description="optional: a random key made once per form and sent with every try of it; a repeat "
+                    "with the same key within the duplicate window gets the first answer (201) again, a repeat "
+                    "without it only {duplicate: true}",
+                ),
             },
         },
         "Receipt": {

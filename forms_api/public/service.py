@@ -14,7 +14,8 @@ from flask import Blueprint, current_app
 
 from forms_api import messages
 from forms_api.cases import NO_HOLIDAYS, TZ, Calendar, parse_at
-from forms_api.public.schema import Limits, Targets
+from forms_api.public.schema import Limits
+from forms_api.public.sitedata import Targets
 from forms_api.store import QueueUnavailable, Store, open_store
 
 bp = Blueprint("api", __name__, url_prefix="/api")

@@ -6,6 +6,7 @@ one event decided under the store's lock, so the duplicate window and the one-ev
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -30,7 +31,9 @@ def _checked_form(check: Callable[..., tuple[dict[str, Any], dict[str, str]]]) -
 @rate_limited("submit")
 def submit() -> Response:
     """A citizen's message: stored once. A repeat within the duplicate window is told it was received, without the
-    first one's code or reference: whoever knows a phone number and the text must not get the case."""
+    first one's code or reference: whoever knows a phone number and the text must not get the case. Only a retry of
+    the same request (its `request_id`, a random key the page's script made, kept as a hash) gets the first answer
+    again, so a citizen whose answer was lost on the network still gets their code."""
     fields = _checked_form(check_submission)
     if isinstance(fields, Response):
         return fields
@@ -42,6 +45,7 @@ def submit() -> Response:
 
     now = cases.now()
     code = cases.new_code()
+    request = hashlib.sha256(fields["request_id"].encode()).hexdigest() if fields["request_id"] else None
     duplicates: list[cases.Submission] = []
 
     def decide(state: cases.State) -> dict | None:
@@ -66,11 +70,15 @@ def submit() -> Response:
             name=fields["name"] or None,
             phone=fields["phone"],
             anonymous=fields["anonymous"],
+            **({"request": request} if request else {}),
         )
 
     stored = svc.store.append(decide)
     if duplicates:
-        log.info("event duplicate %s", duplicates[0].ref)
+        first = duplicates[0]
+        log.info("event duplicate %s", first.ref)
+        if request is not None and first.history[0].get("request") == request:  # the same request, sent again
+            return receipt(first.code, first.ref, first.status)
         return already_received()
     event = stored[0]
     log.info("event %s %s", event["type"], event["ref"])

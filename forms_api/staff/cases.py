@@ -21,7 +21,7 @@ import click
 from forms_api import messages as m
 from forms_api.cases import Calendar, State, Submission, check, deadline_for, make_event, now
 from forms_api.cases.queue import queue_order
-from forms_api.public.schema import Targets
+from forms_api.public.sitedata import Targets
 from forms_api.staff.group import (
     CONTROL,
     DATE,

@@ -89,8 +89,18 @@
     });
   }
 
-  // The message form on deputy and station pages: on to the thank-you page with the tracking code.
+  // The message form on deputy and station pages: on to the thank-you page with the tracking code. One random key a
+  // page, sent with every try: when an answer is lost on a weak network and the citizen sends again, the service
+  // recognises the same request and gives the same code (a repeat without the key is only told it was received).
   var message = document.getElementById("message-form");
+  if (message && window.crypto && crypto.getRandomValues) {
+    var key = document.createElement("input");
+    var bytes = crypto.getRandomValues(new Uint8Array(18));
+    key.type = "hidden";
+    key.name = "request_id";
+    key.value = btoa(String.fromCharCode.apply(null, bytes)).replace(/\+/g, "-").replace(/\//g, "_");
+    message.appendChild(key);
+  }
   sendForm(message, [200, 201], function (r) {
     // 200: the same message again, received before; the service never gives its code (or reference) a second time
     var fragment = r.status === 200 ? "#repeat=1"
