@@ -26,7 +26,10 @@ EVENT_LABELS = {
     "rated": "评价",
     "noted": "内部备注",
     "viewed": "查看姓名和电话",
+    "urged": "催办",
 }
+# A `noted` event marked as a handler's result (办理结果), in the staff's timeline.
+RESULT_LABEL = "办理结果"
 
 # Who a submission is handed to.
 ASSIGNEE_KIND_LABELS = {
@@ -56,6 +59,9 @@ WORKFLOW_ERRORS = {
     "rate_no_answer": "该留言尚未答复，暂不能评价。",
     "rate_reopened": "该留言正在重新办理，请在收到新的答复后再评价。",
     "rate_twice": "该答复已评价过，不能重复评价。",
+    "urge_answered": "该留言已答复或已办结，无需催办。",
+    "urge_not_overdue": "该留言尚未逾期，不能催办。",
+    "handover_unassigned": "该留言尚未交办，请先交办，再转办。",
 }
 
 # The log cannot be written (disk full, I/O error): the API answers 503 with this text.
