@@ -1,7 +1,6 @@
-"""The read-only queue: the dashboard's counts, the list with its filters, a case's page, and the showing of a
-citizen's name and phone (a POST: it appends a `viewed` event naming the account before anything is shown).
+"""The queue: the dashboard's counts and the list with its filters (a case's page: forms_api/console/case.py).
 
-Every case passes the scope rule (forms_api/accounts/access.py) before it is counted, listed or shown.
+Every case passes the scope rule (forms_api/accounts/access.py) before it is counted or listed.
 """
 
 from __future__ import annotations
@@ -9,15 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import Response, abort, request
+from flask import Response, request
 
 from forms_api import cases, messages
-from forms_api.accounts.access import may_see, targets_of, visible
-from forms_api.cases import REF_RE, STATUSES, Calendar, Submission
+from forms_api.accounts.access import visible
+from forms_api.cases import STATUSES, Calendar, Submission
 from forms_api.cases.queue import DASHBOARD, counts, due_soon, queue_order
 from forms_api.console.service import account, bp, page, require
 from forms_api.public.service import service
-from forms_api.staff.text import assignee_text, deadline_text, history_entry, moment_text, target_label
+from forms_api.staff.text import assignee_text, deadline_text, target_label
 
 PAGE_SIZE = 20
 T = messages.CONSOLE_TEXTS
@@ -62,19 +61,6 @@ def _visible_cases() -> list[Submission]:
     """Every case the signed-in account may see (a list of this moment's folded cases)."""
     svc = service()
     return svc.store.query(lambda state: visible(account(), list(state.submissions.values()), svc.targets.deputies_of))
-
-
-def _case(ref: str) -> Submission:
-    """The case `ref` if the account may see it: 404 when there is none, 403 when it is out of scope."""
-    if not REF_RE.fullmatch(ref):
-        abort(404)
-    svc = service()
-    sub = svc.store.query(lambda state: state.submissions.get(ref))
-    if sub is None:
-        abort(404)
-    if not may_see(account(), sub, targets_of(account(), svc.targets.deputies_of)):
-        abort(403)
-    return sub
 
 
 def _matches(sub: Submission, words: list[str], name: str) -> bool:
@@ -143,44 +129,3 @@ def case_list() -> Response:
         number=number,
         pages=pages,
     )
-
-
-def _case_page(sub: Submission, *, personal: bool) -> Response:
-    today, cal = _today_and_calendar()
-    names = service().targets.name
-    timeline = [history_entry(event) for event in sub.history]
-    notes = [(moment_text(cases.parse_at(note["at"])), note.get("by") or "", note["note"]) for note in sub.notes]
-    return page(
-        "staff/case.html",
-        sub=sub,
-        target=target_label(sub.target, names(sub.target), with_id=True),
-        submitted=moment_text(sub.submitted_at),
-        assignee=assignee_text(sub),
-        deadline=deadline_text(sub, today, cal),
-        overdue=sub.overdue(today, *cal),
-        timeline=timeline,
-        notes=notes,
-        personal=personal,
-    )
-
-
-@bp.get("/cases/<ref>")
-@require("queue")
-def case(ref: str) -> Response:
-    """One case: message, target, deadline, timeline; the name and phone only after the button below."""
-    return _case_page(_case(ref), personal=False)
-
-
-@bp.post("/cases/<ref>/personal")
-@require("personal")
-def personal(ref: str) -> Response:
-    """The case with the citizen's name and phone, once a `viewed` event naming the account is in the log."""
-    _case(ref)
-    by = account().login
-
-    def decide(state: cases.State) -> dict:
-        cases.check(state.submissions.get(ref), "viewed")
-        return cases.make_event("viewed", ref, by)
-
-    service().store.append(decide)
-    return _case_page(_case(ref), personal=True)
