@@ -294,3 +294,28 @@ def test_the_folder_templates_are_reply_templates(tmp_path: Path) -> None:
     assert isinstance(templates, TemplateFile)
     implements(TemplateFile, ReplyTemplates)
     assert (tmp_path / "queue" / "templates.json").stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize(
+    ("query", "login", "refs"),
+    [
+        ("station=dongxi-zhan", "boss", {"2026-000001", "2026-000002"}),  # the station's cases and its deputy's
+        ("station=nanshan-zhan", "zhan-a", set()),  # a filter never widens the scope
+        ("deputy=han-sumei", "boss", {"2026-000004"}),
+        ("category=求助", "boss", set(REFS)),
+        ("category=建议", "boss", set()),
+        ("since=2000-01-01&until=2099-12-31", "boss", set(REFS)),
+        ("until=2000-01-01", "boss", set()),
+    ],
+)
+def test_the_list_filters_by_station_deputy_category_and_dates(app, query, login, refs):
+    page = client_for(app, login).get(f"/staff/cases?status=all&{query}").get_data(as_text=True)
+    assert set(re.findall(r'href="/staff/cases/(2026-\d{6})"', page)) == refs
+
+
+def test_a_case_assigned_to_a_deputy_is_listed_under_that_deputy(app):
+    add_event(
+        log(app), "assigned", "2026-000002", "boss", to_kind="deputy", to="韩素梅", deadline=PAST, deputy="han-sumei"
+    )
+    page = client_for(app, "boss").get("/staff/cases?status=all&deputy=han-sumei").get_data(as_text=True)
+    assert set(re.findall(r'href="/staff/cases/(2026-\d{6})"', page)) == {"2026-000002", "2026-000004"}

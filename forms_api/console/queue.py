@@ -5,6 +5,8 @@ Every case passes the scope rule (forms_api/accounts/access.py) before it is cou
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,11 +27,16 @@ T = messages.CONSOLE_TEXTS
 @dataclass(frozen=True)
 class Filters:
     """The list's filters as the query string gives them: status ("" open, "all", or a status), due ("" / overdue /
-    soon), a text to search, the page."""
+    soon), a text to search, a station's and a deputy's id, a category, submitted between two dates, the page."""
 
     status: str = ""
     due: str = ""
     q: str = ""
+    station: str = ""
+    deputy: str = ""
+    category: str = ""
+    since: str = ""
+    until: str = ""
     page: int = 1
 
     @classmethod
@@ -44,13 +51,45 @@ class Filters:
             status=status if status in (*STATUSES, "all") else "",
             due=due if due in ("overdue", "soon") else "",
             q=request.args.get("q", "").strip()[:100],
+            station=_id(request.args.get("station", "")),
+            deputy=_id(request.args.get("deputy", "")),
+            category=request.args.get("category", "").strip()[:40],
+            since=_day(request.args.get("since", "")),
+            until=_day(request.args.get("until", "")),
             page=number,
         )
 
     def query(self, **changes: object) -> dict[str, object]:
         """These filters (with `changes`) as query arguments, for links."""
-        values = {"status": self.status, "due": self.due, "q": self.q, "page": self.page} | changes
+        values = {key: getattr(self, key) for key in self.__dataclass_fields__} | changes
         return {key: value for key, value in values.items() if value not in ("", 1)}
+
+    def keeps(self, sub: Submission, deputies_of: Callable[[str], frozenset[str]]) -> bool:
+        """Whether `sub` passes the station, deputy, category and date filters (a station: its own cases and its
+        deputies'; a deputy: the cases addressed or assigned to them)."""
+        targets = {f"deputy:{sub.assignee_deputy}", sub.target} if sub.assignee_deputy else {sub.target}
+        if self.station:
+            station_targets = {f"station:{self.station}"} | {f"deputy:{d}" for d in deputies_of(self.station)}
+            if not targets & station_targets:
+                return False
+        if self.deputy and f"deputy:{self.deputy}" not in targets:
+            return False
+        if self.category and sub.category != self.category:
+            return False
+        day = sub.submitted_at.astimezone(cases.TZ).date().isoformat()
+        return not (self.since and day < self.since or self.until and day > self.until)
+
+
+def _id(value: str) -> str:
+    value = value.strip().lower()
+    return value if re.fullmatch(r"[a-z0-9-]{1,64}", value) else ""
+
+
+def _day(value: str) -> str:
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        return ""
 
 
 def _today_and_calendar() -> tuple[date, Calendar]:
@@ -89,7 +128,8 @@ def case_list() -> Response:
     names = service().targets.name
     words = filters.q.casefold().split()
     chosen = []
-    for sub in _visible_cases():
+    visible_now = _visible_cases()
+    for sub in visible_now:
         if filters.status == "" and not sub.open or filters.status not in ("", "all") and sub.status != filters.status:
             continue
         if (
@@ -98,6 +138,8 @@ def case_list() -> Response:
             or filters.due == "soon"
             and not due_soon(sub, today, cal)
         ):
+            continue
+        if not filters.keeps(sub, service().targets.deputies_of):
             continue
         if words and not _matches(sub, words, names(sub.target)):
             continue
@@ -124,6 +166,8 @@ def case_list() -> Response:
         rows=rows,
         filters=filters,
         statuses=[(key, messages.STATUS_LABELS[key]) for key in STATUSES],
+        categories=sorted({sub.category for sub in visible_now}),
+        f=messages.FILTER_TEXTS,
         count=len(chosen),
         overdue=overdue,
         number=number,
