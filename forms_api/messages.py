@@ -26,7 +26,10 @@ EVENT_LABELS = {
     "rated": "评价",
     "noted": "内部备注",
     "viewed": "查看姓名和电话",
+    "urged": "催办",
 }
+# A `noted` event marked as a handler's result (办理结果), in the staff's timeline.
+RESULT_LABEL = "办理结果"
 
 # Who a submission is handed to.
 ASSIGNEE_KIND_LABELS = {
@@ -56,6 +59,9 @@ WORKFLOW_ERRORS = {
     "rate_no_answer": "该留言尚未答复，暂不能评价。",
     "rate_reopened": "该留言正在重新办理，请在收到新的答复后再评价。",
     "rate_twice": "该答复已评价过，不能重复评价。",
+    "urge_answered": "该留言已答复或已办结，无需催办。",
+    "urge_not_overdue": "该留言尚未逾期，不能催办。",
+    "handover_unassigned": "该留言尚未交办，请先交办，再转办。",
 }
 
 # The log cannot be written (disk full, I/O error): the API answers 503 with this text.
@@ -603,6 +609,7 @@ CONSOLE_TEXTS = {
     "nav_dashboard": "概览",
     "nav_cases": "留言",
     "nav_accounts": "账号",
+    "nav_templates": "答复模板",
     "nav_label": "后台导航",
     "dashboard_title": "概览",
     "dashboard_lead": "您可以查看的留言：",
@@ -668,6 +675,67 @@ DASHBOARD_LABELS = {
     "replied": "已答复",
     "closed": "已办结",
     "reopened": "重新办理",
+}
+# The case actions on a case's page (forms_api/console/actions.py, templates/staff/actions.html).
+ACTION_TEXTS = {
+    "actions": "办理",
+    "assign": "交办",
+    "handover": "转办",
+    "handover_hint": "转给其他承办者，答复期限不变。",
+    "answer": "答复",
+    "answer_hint": "答复会显示在群众的查询页面上。",
+    "close": "办结",
+    "reopen": "重新办理",
+    "note": "内部备注",
+    "note_hint": "内部备注只在后台显示，群众看不到。",
+    "urge": "催办",
+    "urge_hint": "该留言已逾期。催办会记入办理经过（谁、何时），群众看不到。",
+    "result": "办理结果",
+    "result_hint": "承办单位的办理结果只在后台显示；由代表工作机构或联络站据此答复群众。",
+    "to_kind": "交办给",
+    "to_deputy": "人大代表",
+    "to_department": "职能部门",
+    "to_hotline": "12345热线",
+    "deputy_id": "代表编号（如 zhang-san）",
+    "to_name": "部门名称（交办给 12345 热线时可不填）",
+    "complex": "复杂件（答复期限为 10 个工作日）",
+    "deadline": "答复期限（可不填，默认 5 个工作日，复杂件 10 个）",
+    "answer_text": "答复内容",
+    "reason": "原因",
+    "note_text": "备注内容",
+    "result_text": "办理结果",
+    "templates_pick": "答复模板",
+    "templates_fill": "填入答复框",
+    "templates_none": "（不用模板）",
+    "error": "未能完成：{message}",
+    "bad_to_kind": "请选择交办给人大代表、职能部门还是 12345 热线。",
+    "bad_deputy": "找不到编号为“{deputy}”的代表，请核对代表编号。",
+    "bad_deadline": "答复期限应为日期，形如 2026-12-01。",
+    "done_handover": "已转办 {ref}：{assignee}，答复期限 {deadline}。",
+    "done_urge": "已催办 {ref}。",
+    "done_result": "已为 {ref} 记录办理结果。",
+    "templates_title": "答复模板",
+    "templates_lead": "答复时可选用的模板。标题相同的模板会被替换。",
+    "template_title": "标题",
+    "template_text": "模板内容",
+    "template_add": "保存模板",
+    "template_delete": "删除模板",
+    "template_added": "已保存模板“{title}”。",
+    "template_deleted": "已删除模板“{title}”。",
+    "templates_empty": "还没有答复模板。",
+}
+TEMPLATE_ERRORS = {
+    "title": "模板标题不能为空，最多 40 个字符，不能换行或含控制字符。",
+    "text": "模板内容不能为空，最多 2000 个字符，不能含控制字符。",
+    "full": "答复模板最多 100 个，请先删除不用的模板。",
+}
+FILTER_TEXTS = {
+    "station": "联络站编号",
+    "deputy": "代表编号",
+    "category": "类别",
+    "any_category": "（全部类别）",
+    "since": "提交日期从",
+    "until": "至",
 }
 PASSWORD_ERRORS = {
     "short": "密码太短：至少 {min} 个字符。",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 from pathlib import Path
 
+from conftest import make_app
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -94,6 +96,28 @@ def make_account(app: Flask, login: str, role: str, scope: tuple[str, ...], pass
     account = open_accounts(app.config).change(login, decide)
     assert account is not None
     return account
+
+
+def console_app(tmp_path: Path) -> Flask:
+    """An app with the four cases of `fill` and an account for each row of ACCOUNTS."""
+    app = make_app(tmp_path)
+    fill(app)
+    for login, (role, scope) in ACCOUNTS.items():
+        make_account(app, login, role, scope)
+    return app
+
+
+def implements(ours: type, protocol: type) -> None:
+    """Every member of `protocol` on `ours`, a property as a property, each method with the same parameters: what
+    a second store (PostgreSQL, issue 15) must match too."""
+    members = [name for name in vars(protocol) if not name.startswith("_")]
+    assert len(members) >= 3
+    for name in members:
+        found = getattr(ours, name)
+        if isinstance(found, property):
+            assert isinstance(vars(protocol)[name], property), name
+            continue
+        assert list(inspect.signature(found).parameters) == list(inspect.signature(vars(protocol)[name]).parameters)
 
 
 def csrf_token(client: FlaskClient, path: str = "/staff/signin") -> str:

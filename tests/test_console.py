@@ -11,7 +11,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import events, make_app
-from console_helpers import ACCOUNTS, PASSWORD, PHONES, SCOPE, csrf_token, fill, make_account, sign_in
+from console_helpers import (
+    ACCOUNTS,
+    PASSWORD,
+    PHONES,
+    SCOPE,
+    console_app,
+    csrf_token,
+    fill,
+    make_account,
+    sign_in,
+)
 from flask import Flask
 
 from forms_api import messages
@@ -29,11 +39,7 @@ LINKED = r'href="/staff/cases/(2026-\d{6})"'
 
 @pytest.fixture
 def app(tmp_path: Path) -> Flask:
-    app = make_app(tmp_path)
-    fill(app)
-    for login, (role, scope) in ACCOUNTS.items():
-        make_account(app, login, role, scope)
-    return app
+    return console_app(tmp_path)
 
 
 def client_for(app: Flask, login: str | None):

@@ -12,13 +12,26 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from forms_api.accounts.model import ROLES, Account
 from forms_api.cases import Submission
 
-# action -> the roles that may take it. "queue": the dashboard, the list and a case's page (each case also within
-# the account's scope); "personal": see a citizen's name and phone (logged as a `viewed` event); "accounts": list
-# accounts and lift a lock.
+_OFFICE = frozenset({"office"})
+_WORKERS = frozenset({"office", "station"})
+
+# action -> the roles that may take it; every action on a case also needs the case within the account's scope.
+# "queue": the dashboard, the list and a case's page; "personal": see a citizen's name and phone (logged as a
+# `viewed` event); "accounts": list accounts and lift a lock; "templates": keep the reply templates. The case
+# actions, each ONE event: assign (交办), handover (转办), answer, close, reopen, note, urge (催办), result (办理结果).
 PERMISSIONS: Mapping[str, frozenset[str]] = {
     "queue": frozenset(ROLES),
-    "personal": frozenset({"office", "station"}),  # the default of STAFF_PERSONAL_ROLES
-    "accounts": frozenset({"office"}),
+    "personal": _WORKERS,  # the default of STAFF_PERSONAL_ROLES
+    "accounts": _OFFICE,
+    "templates": _OFFICE,
+    "assign": _WORKERS,
+    "handover": _WORKERS,
+    "answer": frozenset({"office", "station", "deputy"}),
+    "close": _WORKERS,
+    "reopen": _WORKERS,
+    "note": frozenset(ROLES),
+    "urge": _WORKERS,
+    "result": frozenset({"office", "handler"}),
 }
 ACTIONS = tuple(PERMISSIONS)
 DEFAULT_PERSONAL_ROLES = ("office", "station")
@@ -51,13 +64,16 @@ def targets_of(account: Account, deputies_of: StationDeputies) -> frozenset[str]
 
 def may_see(account: Account, sub: Submission, targets: frozenset[str] | None) -> bool:
     """The scope rule: office every case; station the cases to its stations and to their deputies; deputy the cases
-    addressed to them; handler the cases handed to them (by the name an assignment gives: 县住建局, 12345).
-    `targets`: `targets_of(account, ...)`, worked out once per request."""
+    addressed or assigned to them (by id); a station also those assigned to its deputies; handler the cases handed
+    to them (by the name an assignment gives: 县住建局, 12345). `targets`: `targets_of(account, ...)`, worked out once
+    per request."""
     if account.role == "office":
         return True
     if account.role == "handler":
         return sub.assignee_kind in ("department", "hotline") and sub.assignee == account.handler
-    return targets is not None and sub.target in targets
+    if targets is None:
+        return False
+    return sub.target in targets or (sub.assignee_deputy is not None and f"deputy:{sub.assignee_deputy}" in targets)
 
 
 def visible(account: Account, subs: Iterable[Submission], deputies_of: StationDeputies) -> list[Submission]:

@@ -40,6 +40,8 @@ def check(sub: Submission | None, event_type: str) -> None:
         refusal = "close_closed"
     elif event_type == "reopened" and sub.status in AWAITING_ANSWER:
         refusal = "reopen_open"
+    elif event_type == "urged" and sub.status not in AWAITING_ANSWER:
+        refusal = "urge_answered"
     elif event_type == "rated":
         refusal = rating_refusal(sub)
     if refusal is not None:

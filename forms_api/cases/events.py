@@ -5,8 +5,11 @@ Pure: no I/O. Events (one JSON object each; every one has `type`, `ref`, `at`, `
 - submitted: code, target, category, text, name (optional), phone, anonymous, complex (false)
 - assigned: to_kind (deputy | department | hotline), to, deadline (YYYY-MM-DD), complex
 - replied: answer (public)        - closed: reason (optional)        - reopened: reason
-- rated: rating (满意 | 基本满意 | 不满意), comment (optional)        - noted: note (internal)
+- assigned (to a deputy): also deputy, the deputy's id (optional: older events and names typed by hand lack it)
+- rated: rating (满意 | 基本满意 | 不满意), comment (optional)
+- noted: note (internal); result: true for a handler's 办理结果 (internal too: what the citizen reads is the answer)
 - viewed: nothing more: `by` saw the citizen's name and phone (the console, `show --personal`); internal, like noted
+- urged: deadline (optional): 催办, `by` urged a case overdue since that deadline; internal, like noted
 
 A 不满意 rating reopens the submission in the fold itself (forms_api/cases/fold.py): the API appends one `rated`
 event, never a second `reopened` one, so a rating and its consequence can never be split by a crash.
@@ -30,9 +33,9 @@ from typing import Any
 
 from forms_api import messages
 
-EVENT_TYPES = ("submitted", "assigned", "replied", "closed", "reopened", "rated", "noted", "viewed")
-# Events a citizen never sees on the tracking page: staff notes, and who looked at their name and phone.
-INTERNAL_EVENTS = frozenset({"noted", "viewed"})
+EVENT_TYPES = ("submitted", "assigned", "replied", "closed", "reopened", "rated", "noted", "viewed", "urged")
+# Events a citizen never sees on the tracking page: staff notes, who looked at their name and phone, and urges.
+INTERNAL_EVENTS = frozenset({"noted", "viewed", "urged"})
 STATUSES = ("submitted", "assigned", "replied", "closed", "reopened")
 AWAITING_ANSWER = frozenset({"submitted", "assigned", "reopened"})
 ASSIGNEE_KINDS = ("deputy", "department", "hotline")
@@ -59,6 +62,7 @@ REQUIRED_FIELDS = {
     "rated": ("rating",),
     "noted": ("note",),
     "viewed": (),
+    "urged": (),
 }
 
 
@@ -125,6 +129,9 @@ def make_event(event_type: str, ref: str, by: str, at: datetime | str | None = N
         if isinstance(fields["deadline"], date):
             fields["deadline"] = fields["deadline"].isoformat()
         date.fromisoformat(fields["deadline"])
+        deputy = fields.get("deputy")
+        if deputy is not None and (fields["to_kind"] != "deputy" or not TARGET_RE.fullmatch(f"deputy:{deputy}")):
+            raise ValueError(f"bad deputy id {fields['deputy']!r}")
     elif event_type == "rated" and fields["rating"] not in RATINGS:
         raise ValueError(f"rating must be one of {', '.join(RATINGS)}")
     event.update(fields)

@@ -153,6 +153,8 @@ def _assigned(sub: Submission, at: datetime, event: dict) -> None:
     deadline = date.fromisoformat(deadline) if deadline is not None else None
     sub.status = "assigned"
     sub.assignee_kind, sub.assignee = str(event["to_kind"]), str(event["to"])
+    deputy = event.get("deputy") if sub.assignee_kind == "deputy" else None
+    sub.assignee_deputy = str(deputy) if deputy else None
     sub.deadline = deadline
     sub.complex = bool(event.get("complex", False))
 
@@ -182,11 +184,16 @@ def _rated(sub: Submission, at: datetime, event: dict) -> None:
 
 def _noted(sub: Submission, at: datetime, event: dict) -> None:
     note = str(event["note"])
-    sub.notes.append({"at": event["at"], "by": event.get("by"), "note": note})
+    entry = {"at": event["at"], "by": event.get("by"), "note": note}
+    sub.notes.append(entry | {"result": True} if event.get("result") is True else entry)
 
 
 def _viewed(sub: Submission, at: datetime, event: dict) -> None:
     """Nothing changes: the showing of personal data is kept in the history only, for the audit."""
+
+
+def _urged(sub: Submission, at: datetime, event: dict) -> None:
+    """Nothing changes: an urge is kept in the history, for the staff's timeline and the audit."""
 
 
 def _evaluated(state: State, event: dict) -> bool:
@@ -214,6 +221,7 @@ _HANDLERS: dict[str, Handler] = {
     "rated": _on_submission(_rated),
     "noted": _on_submission(_noted),
     "viewed": _on_submission(_viewed),
+    "urged": _on_submission(_urged),
     EVALUATED: _evaluated,
 }
 

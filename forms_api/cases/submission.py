@@ -26,6 +26,7 @@ class Submission:
     status: str = "submitted"
     assignee_kind: str | None = None
     assignee: str | None = None
+    assignee_deputy: str | None = None  # the deputy's id, when assigned to a deputy by id
     deadline: date | None = None
     complex: bool = False
     answer: str | None = None

@@ -1,5 +1,5 @@
-"""The back office in a browser under /staff/: sign-in with accounts and roles, and the queue (read-only in this
-increment). Server-rendered, Chinese, usable on a phone and without JavaScript.
+"""The back office in a browser under /staff/: sign-in with accounts and roles, the queue, the
+case actions and the reply templates. Server-rendered, Chinese, usable on a phone and without JavaScript.
 
 `init_app` wires it into an app BEFORE forms_api.security (whose rate limits wrap the views marked at that moment):
 Flask-Login for the session (no "remember me"), Flask-WTF's CSRFProtect on every POST of the console (the public API
@@ -15,12 +15,12 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from forms_api.console import accounts, auth, queue
+from forms_api.console import accounts, actions, auth, case, queue, templates
 from forms_api.console.service import PREFIX, Console, ConsoleSessions, bp, error_page, unavailable
 from forms_api.public.service import bp as public_bp
 from forms_api.store import QueueUnavailable
 
-VIEW_MODULES = (accounts, auth, queue)  # imported for their routes on `bp`
+VIEW_MODULES = (accounts, actions, auth, case, queue, templates)  # imported for their routes on `bp`
 
 
 def init_app(app: Flask) -> None:

@@ -1,23 +1,24 @@
-"""The read-only queue: the dashboard's counts, the list with its filters, a case's page, and the showing of a
-citizen's name and phone (a POST: it appends a `viewed` event naming the account before anything is shown).
+"""The queue: the dashboard's counts and the list with its filters (a case's page: forms_api/console/case.py).
 
-Every case passes the scope rule (forms_api/accounts/access.py) before it is counted, listed or shown.
+Every case passes the scope rule (forms_api/accounts/access.py) before it is counted or listed.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from flask import Response, abort, request
+from flask import Response, request
 
 from forms_api import cases, messages
-from forms_api.accounts.access import may_see, targets_of, visible
-from forms_api.cases import REF_RE, STATUSES, Calendar, Submission
+from forms_api.accounts.access import visible
+from forms_api.cases import STATUSES, Calendar, Submission
 from forms_api.cases.queue import DASHBOARD, counts, due_soon, queue_order
 from forms_api.console.service import account, bp, page, require
 from forms_api.public.service import service
-from forms_api.staff.text import assignee_text, deadline_text, history_entry, moment_text, target_label
+from forms_api.staff.text import assignee_text, deadline_text, target_label
 
 PAGE_SIZE = 20
 T = messages.CONSOLE_TEXTS
@@ -26,11 +27,16 @@ T = messages.CONSOLE_TEXTS
 @dataclass(frozen=True)
 class Filters:
     """The list's filters as the query string gives them: status ("" open, "all", or a status), due ("" / overdue /
-    soon), a text to search, the page."""
+    soon), a text to search, a station's and a deputy's id, a category, submitted between two dates, the page."""
 
     status: str = ""
     due: str = ""
     q: str = ""
+    station: str = ""
+    deputy: str = ""
+    category: str = ""
+    since: str = ""
+    until: str = ""
     page: int = 1
 
     @classmethod
@@ -45,13 +51,45 @@ class Filters:
             status=status if status in (*STATUSES, "all") else "",
             due=due if due in ("overdue", "soon") else "",
             q=request.args.get("q", "").strip()[:100],
+            station=_id(request.args.get("station", "")),
+            deputy=_id(request.args.get("deputy", "")),
+            category=request.args.get("category", "").strip()[:40],
+            since=_day(request.args.get("since", "")),
+            until=_day(request.args.get("until", "")),
             page=number,
         )
 
     def query(self, **changes: object) -> dict[str, object]:
         """These filters (with `changes`) as query arguments, for links."""
-        values = {"status": self.status, "due": self.due, "q": self.q, "page": self.page} | changes
+        values = {key: getattr(self, key) for key in self.__dataclass_fields__} | changes
         return {key: value for key, value in values.items() if value not in ("", 1)}
+
+    def keeps(self, sub: Submission, deputies_of: Callable[[str], frozenset[str]]) -> bool:
+        """Whether `sub` passes the station, deputy, category and date filters (a station: its own cases and its
+        deputies'; a deputy: the cases addressed or assigned to them)."""
+        targets = {f"deputy:{sub.assignee_deputy}", sub.target} if sub.assignee_deputy else {sub.target}
+        if self.station:
+            station_targets = {f"station:{self.station}"} | {f"deputy:{d}" for d in deputies_of(self.station)}
+            if not targets & station_targets:
+                return False
+        if self.deputy and f"deputy:{self.deputy}" not in targets:
+            return False
+        if self.category and sub.category != self.category:
+            return False
+        day = sub.submitted_at.astimezone(cases.TZ).date().isoformat()
+        return not (self.since and day < self.since or self.until and day > self.until)
+
+
+def _id(value: str) -> str:
+    value = value.strip().lower()
+    return value if re.fullmatch(r"[a-z0-9-]{1,64}", value) else ""
+
+
+def _day(value: str) -> str:
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        return ""
 
 
 def _today_and_calendar() -> tuple[date, Calendar]:
@@ -62,19 +100,6 @@ def _visible_cases() -> list[Submission]:
     """Every case the signed-in account may see (a list of this moment's folded cases)."""
     svc = service()
     return svc.store.query(lambda state: visible(account(), list(state.submissions.values()), svc.targets.deputies_of))
-
-
-def _case(ref: str) -> Submission:
-    """The case `ref` if the account may see it: 404 when there is none, 403 when it is out of scope."""
-    if not REF_RE.fullmatch(ref):
-        abort(404)
-    svc = service()
-    sub = svc.store.query(lambda state: state.submissions.get(ref))
-    if sub is None:
-        abort(404)
-    if not may_see(account(), sub, targets_of(account(), svc.targets.deputies_of)):
-        abort(403)
-    return sub
 
 
 def _matches(sub: Submission, words: list[str], name: str) -> bool:
@@ -103,7 +128,8 @@ def case_list() -> Response:
     names = service().targets.name
     words = filters.q.casefold().split()
     chosen = []
-    for sub in _visible_cases():
+    visible_now = _visible_cases()
+    for sub in visible_now:
         if filters.status == "" and not sub.open or filters.status not in ("", "all") and sub.status != filters.status:
             continue
         if (
@@ -112,6 +138,8 @@ def case_list() -> Response:
             or filters.due == "soon"
             and not due_soon(sub, today, cal)
         ):
+            continue
+        if not filters.keeps(sub, service().targets.deputies_of):
             continue
         if words and not _matches(sub, words, names(sub.target)):
             continue
@@ -138,49 +166,10 @@ def case_list() -> Response:
         rows=rows,
         filters=filters,
         statuses=[(key, messages.STATUS_LABELS[key]) for key in STATUSES],
+        categories=sorted({sub.category for sub in visible_now}),
+        f=messages.FILTER_TEXTS,
         count=len(chosen),
         overdue=overdue,
         number=number,
         pages=pages,
     )
-
-
-def _case_page(sub: Submission, *, personal: bool) -> Response:
-    today, cal = _today_and_calendar()
-    names = service().targets.name
-    timeline = [history_entry(event) for event in sub.history]
-    notes = [(moment_text(cases.parse_at(note["at"])), note.get("by") or "", note["note"]) for note in sub.notes]
-    return page(
-        "staff/case.html",
-        sub=sub,
-        target=target_label(sub.target, names(sub.target), with_id=True),
-        submitted=moment_text(sub.submitted_at),
-        assignee=assignee_text(sub),
-        deadline=deadline_text(sub, today, cal),
-        overdue=sub.overdue(today, *cal),
-        timeline=timeline,
-        notes=notes,
-        personal=personal,
-    )
-
-
-@bp.get("/cases/<ref>")
-@require("queue")
-def case(ref: str) -> Response:
-    """One case: message, target, deadline, timeline; the name and phone only after the button below."""
-    return _case_page(_case(ref), personal=False)
-
-
-@bp.post("/cases/<ref>/personal")
-@require("personal")
-def personal(ref: str) -> Response:
-    """The case with the citizen's name and phone, once a `viewed` event naming the account is in the log."""
-    _case(ref)
-    by = account().login
-
-    def decide(state: cases.State) -> dict:
-        cases.check(state.submissions.get(ref), "viewed")
-        return cases.make_event("viewed", ref, by)
-
-    service().store.append(decide)
-    return _case_page(_case(ref), personal=True)

@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 from forms_api import messages
 from forms_api.accounts.access import allowed, permissions
 from forms_api.accounts.model import Account
-from forms_api.store import Accounts, QueueUnavailable, open_accounts
+from forms_api.store import Accounts, QueueUnavailable, ReplyTemplates, open_accounts, open_templates
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 View = TypeVar("View", bound=Callable[..., Any])
@@ -33,6 +33,7 @@ class Console:
     settings: Mapping[str, Any]
     table: dict[str, frozenset[str]]
     _accounts: Accounts | None = None
+    _templates: ReplyTemplates | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -46,6 +47,14 @@ class Console:
             if self._accounts is None:
                 self._accounts = open_accounts(self.settings)
             return self._accounts
+
+    @property
+    def templates(self) -> ReplyTemplates:
+        """The office's reply templates beside the accounts; QueueUnavailable (503) while they cannot be opened."""
+        with self._lock:
+            if self._templates is None:
+                self._templates = open_templates(self.settings)
+            return self._templates
 
     @property
     def idle(self) -> timedelta:

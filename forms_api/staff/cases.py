@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -19,11 +18,11 @@ from typing import Any, NamedTuple
 import click
 
 from forms_api import messages as m
-from forms_api.cases import Calendar, State, Submission, check, deadline_for, make_event, now
+from forms_api.cases import Calendar, State, Submission, check, now
+from forms_api.cases.actions import CONTROL, Fields, assignment, decision
 from forms_api.cases.queue import queue_order
 from forms_api.public.sitedata import Targets
 from forms_api.staff.group import (
-    CONTROL,
     DATE,
     H,
     Staff,
@@ -132,20 +131,17 @@ def select(
 # --- acting ----------------------------------------------------------------------------------------------------------
 
 
-def act(staff: Staff, ref: str, event_type: str, by: str, fields: Callable[[Submission], dict]) -> Submission:
-    """Append ONE `event_type` event for `ref`, checked against the state under the log's exclusive lock.
+def act(staff: Staff, ref: str, event_type: str, by: str, fields: Fields) -> Submission:
+    """Append ONE `event_type` event for `ref`, checked against the state under the log's exclusive lock (the
+    shared `decision`); an unknown reference in the staff tools' own words."""
+    decide = decision(ref, event_type, by, fields)
 
-    `fields(sub)` gives the event's fields; it runs inside `decide`, after the check, and must not do I/O.
-    """
-
-    def decide(state: State) -> dict:
-        sub = state.submissions.get(ref)
-        if sub is None:
+    def checked(state: State) -> dict:
+        if ref not in state.submissions:
             raise StaffError(m.STAFF_NOT_FOUND.format(ref=ref))
-        check(sub, event_type)
-        return make_event(event_type, ref, by, **fields(sub))
+        return decide(state)
 
-    staff.store.append(decide)
+    staff.store.append(checked)
     return staff.submission(ref)
 
 
@@ -226,19 +222,15 @@ def assign(
     name = staff_text(name, "name", required=False)
     if deadline is not None and deadline < today:
         raise StaffError(m.STAFF_DEADLINE_PAST.format(deadline=deadline.isoformat(), today=today.isoformat()))
+    deputy = None
     if name is None and to_kind == "deputy":  # the deputy's name, read here: `fields` runs under the lock, no I/O
         case = staff.submission(ref)
         check(case, "assigned")  # a case that cannot be assigned says so, rather than that a name is missing
         name = deputy_name(staff.site(site)[0], case.target)  # a case's target never changes
-
-    def fields(sub: Submission) -> dict:
-        assignee = name
-        if assignee is None:
-            assignee = m.STAFF_HOTLINE_NUMBER
-        is_complex = sub.complex if complex_case is None else complex_case
-        due = deadline or deadline_for(today, complex=is_complex, holidays=cal.holidays, workdays=cal.workdays)
-        return {"to_kind": to_kind, "to": assignee, "deadline": due, "complex": is_complex}
-
+        deputy = case.target.removeprefix("deputy:")
+    fields = assignment(
+        to_kind=to_kind, name=name, deputy=deputy, complex_case=complex_case, deadline=deadline, today=today, cal=cal
+    )
     sub = act(staff, ref, "assigned", by, fields)
     done = m.STAFF_DONE["assigned"].format(ref=ref, assignee=one_line(assignee_text(sub)), deadline=sub.deadline)
     click.echo(done)

@@ -24,12 +24,12 @@ import click
 from forms_api import messages as m
 from forms_api import settings
 from forms_api.cases import CITIZEN, REF_RE, STATUSES, TARGET_RE, Calendar, Submission, WorkflowError
+from forms_api.cases.actions import CONTROL, TextProblem, clean_text
 from forms_api.staff.text import plain
 from forms_api.store import Accounts, QueueMissing, QueueUnavailable, Store, open_accounts, open_store
 
 H = m.STAFF_HELP
 _STATION_RE = re.compile(r"^[a-z0-9-]{1,64}$")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # The options that override a setting, named as staff typed them in an error about one.
 OPTION_NAMES = {
     "QUEUE_DIR": "--queue",
@@ -317,15 +317,11 @@ def read_text(path: Path) -> str:
 
 
 def staff_text(value: str | None, what: str, *, required: bool = True) -> str | None:
-    """Text staff typed (an answer, a reason, a note): trimmed, not empty when required, no control characters."""
-    text = (value or "").replace("\r\n", "\n").strip()
-    if not text:
-        if required:
-            raise StaffError(m.STAFF_TEXT_EMPTY.format(what=m.STAFF_TEXT_WHAT[what]))
-        return None
-    if CONTROL.search(text):
-        raise StaffError(m.STAFF_TEXT_CONTROL.format(what=m.STAFF_TEXT_WHAT[what]))
-    return text
+    """Text staff typed (an answer, a reason, a note): the shared rule (cases.actions.clean_text), as a StaffError."""
+    try:
+        return clean_text(value, what, required=required)
+    except TextProblem as exc:
+        raise StaffError(str(exc)) from exc
 
 
 def actor(by: str | None) -> str:

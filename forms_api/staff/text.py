@@ -124,7 +124,8 @@ def history_entry(event: dict) -> tuple[str, str, str]:
     elif kind == "rated":
         detail = messages.STAFF_HISTORY_DETAIL.format(detail=one_line(event["rating"]))
         detail += messages.STAFF_HISTORY_REOPENS if event["rating"] == messages.RATING_REOPENS else ""
-    what = f"{messages.EVENT_LABELS.get(kind, one_line(kind))}{detail}"
+    label = messages.RESULT_LABEL if kind == "noted" and event.get("result") is True else None
+    what = f"{label or messages.EVENT_LABELS.get(kind, one_line(kind))}{detail}"
     return moment_text(parse_at(event["at"])), _who(event.get("by")), what
 
 

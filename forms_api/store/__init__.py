@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from forms_api.store.accounts import AccountFile, AccountsUnavailable
-from forms_api.store.base import Accounts, Decision, QueueMissing, QueueUnavailable, Store
+from forms_api.store.base import Accounts, Decision, QueueMissing, QueueUnavailable, ReplyTemplates, Store
 from forms_api.store.folder import EventLog
+from forms_api.store.templates import TemplateFile
 
 __all__ = [
     "Accounts",
@@ -22,9 +23,11 @@ __all__ = [
     "Decision",
     "QueueMissing",
     "QueueUnavailable",
+    "ReplyTemplates",
     "Store",
     "open_accounts",
     "open_store",
+    "open_templates",
 ]
 
 
@@ -45,4 +48,9 @@ def open_accounts(settings: Mapping[str, Any], *, create: bool = True) -> Accoun
     directory = Path(settings["QUEUE_DIR"])
     if not create and not directory.is_dir():
         raise QueueMissing(str(directory))
-    return AccountFile(directory, create=True)
+    return AccountFile(directory)
+
+
+def open_templates(settings: Mapping[str, Any]) -> ReplyTemplates:
+    """The office's reply templates beside the accounts (QUEUE_DIR)."""
+    return TemplateFile(Path(settings["QUEUE_DIR"]))

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from forms_api.accounts.model import Account
+from forms_api.accounts.templates import ReplyTemplate
 from forms_api.cases import State
 
 Decision = dict | list[dict] | None
@@ -105,4 +106,22 @@ class Accounts(Protocol):
 
     def secret_key(self) -> str:
         """The secret (hex) that signs the console's session cookies, created on first use."""
+        ...
+
+
+class ReplyTemplates(Protocol):
+    """The office's reply templates (答复模板), kept beside the accounts, shared by every process."""
+
+    @property
+    def location(self) -> str:
+        """Where the templates live, as staff name it in messages."""
+        ...
+
+    def all(self) -> list[ReplyTemplate]:
+        """Every template, in the office's order."""
+        ...
+
+    def change(self, decide: Callable[[list[ReplyTemplate]], list[ReplyTemplate] | None]) -> list[ReplyTemplate]:
+        """Store what `decide(current)` returns (None: leave them), under the exclusive lock; the list as stored.
+        Exceptions from `decide` propagate, nothing written."""
         ...

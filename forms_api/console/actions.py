@@ -1,0 +1,122 @@
+"""The case actions of the console: assign (交办), hand over (转办), answer, close, reopen, note, urge (催办) and a
+handler's result (办理结果), each a small POST form on the case's page.
+
+Every action is ONE event appended through `cases.actions.decision`, the same `decide` the staff tools use: the
+workflow's check runs under the log's exclusive lock, and so does the scope rule (a case handed elsewhere meanwhile
+is refused). A refusal re-renders the case's page with the workflow's Chinese message and writes nothing; success
+redirects back to it (303) with a confirmation.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, abort, flash, redirect, request, url_for
+
+from forms_api import cases, messages
+from forms_api.accounts.access import may_see, targets_of
+from forms_api.cases import Calendar, Submission, WorkflowError
+from forms_api.cases.actions import Fields, TextProblem, assignment, clean_text, decision, handover, urge
+from forms_api.console.case import EVENTS, case_page, find_case
+from forms_api.console.service import account, bp, require
+from forms_api.public.service import service
+from forms_api.staff.text import assignee_text
+
+A = messages.ACTION_TEXTS
+
+
+def _text(name: str, what: str, *, required: bool = True) -> str | None:
+    return clean_text(request.form.get(name), what, required=required)
+
+
+def _deadline(today: date) -> date | None:
+    value = request.form.get("deadline", "").strip()
+    if not value:
+        return None
+    try:
+        deadline = date.fromisoformat(value)
+    except ValueError:
+        raise TextProblem(A["bad_deadline"]) from None
+    if deadline < today:
+        raise TextProblem(messages.STAFF_DEADLINE_PAST.format(deadline=deadline.isoformat(), today=today.isoformat()))
+    return deadline
+
+
+def _assignee(sub: Submission) -> tuple[str, str | None, str | None]:
+    """(to_kind, name, deputy id) from the form; a deputy by id (the case's own by default), named from the site."""
+    to_kind = request.form.get("to_kind", "")
+    if to_kind not in cases.ASSIGNEE_KINDS:
+        raise TextProblem(A["bad_to_kind"])
+    if to_kind == "deputy":
+        default = sub.target.removeprefix("deputy:") if sub.target.startswith("deputy:") else ""
+        deputy = request.form.get("deputy", "").strip() or default
+        known = cases.TARGET_RE.fullmatch(f"deputy:{deputy}")
+        name = service().targets.name(f"deputy:{deputy}").strip() if known else ""
+        if not name:
+            raise TextProblem(A["bad_deputy"].format(deputy=deputy))
+        return to_kind, name, deputy
+    return to_kind, _text("name", "name", required=to_kind == "department"), None
+
+
+def _fields(action: str, sub: Submission, today: date, cal: Calendar) -> Fields:
+    """The event's fields from the posted form (TextProblem: a form staff must correct)."""
+    if action == "assign":
+        to_kind, name, deputy = _assignee(sub)
+        complex_case, deadline = request.form.get("complex") == "1", _deadline(today)
+        chosen = {"complex_case": complex_case, "deadline": deadline, "today": today, "cal": cal}
+        return assignment(to_kind=to_kind, name=name, deputy=deputy, **chosen)
+    if action == "handover":
+        to_kind, name, deputy = _assignee(sub)
+        return handover(to_kind=to_kind, name=name, deputy=deputy, cal=cal)
+    if action == "urge":
+        return urge(today, cal)
+    field, what, required = {
+        "answer": ("answer", "answer", True),
+        "close": ("reason", "reason", True),
+        "reopen": ("reason", "reason", True),
+        "note": ("note", "note", True),
+        "result": ("note", "result", True),
+    }[action]
+    text = _text(field, what, required=required)
+    extra = {"result": True} if action == "result" else {}
+    return lambda current: {field: text, **extra}
+
+
+def _in_scope(fields: Fields) -> Fields:
+    """`fields` after the scope rule, against the case as it is under the lock."""
+    who, targets = account(), targets_of(account(), service().targets.deputies_of)
+
+    def scoped(sub: Submission) -> dict:
+        if not may_see(who, sub, targets):
+            abort(403)
+        return fields(sub)
+
+    return scoped
+
+
+def _done(action: str, sub: Submission, cal: Calendar) -> str:
+    deadline = sub.due(*cal) or sub.deadline
+    values = {"ref": sub.ref, "assignee": assignee_text(sub), "deadline": deadline}
+    if action in ("handover", "urge", "result"):
+        return A[f"done_{action}"].format(**values)
+    return messages.STAFF_DONE[EVENTS[action]].format(**values)
+
+
+@bp.post("/cases/<ref>/<action>")
+def act(ref: str, action: str) -> Response:
+    """Take `action` on the case `ref`: the permission table, the scope rule, the workflow's check, ONE event."""
+    if action not in EVENTS:
+        abort(404)
+    refused = require(action)(lambda: None)()  # sign-in, then the permission table, for an action named by the URL
+    if refused is not None:
+        return refused
+    sub = find_case(ref)
+    today, cal = cases.now().date(), service().calendar
+    try:
+        fields = _fields(action, sub, today, cal)
+        service().store.append(decision(ref, EVENTS[action], account().login, _in_scope(fields)))
+    except (TextProblem, WorkflowError) as exc:
+        status = 409 if isinstance(exc, WorkflowError) else 400
+        return case_page(find_case(ref), status=status, error=str(exc), form=request.form)
+    flash(_done(action, find_case(ref), cal))
+    return redirect(url_for("staff.case", ref=ref), 303)

@@ -1,0 +1,122 @@
+"""A case's page: the citizen's message, the timeline of every event with who and when, the forms of the actions
+the account may take (forms_api/console/actions.py), and the showing of a citizen's name and phone (a POST: it
+appends a `viewed` event naming the account before anything is shown).
+
+Every case passes the scope rule (forms_api/accounts/access.py) before it is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from flask import Response, abort, request
+
+from forms_api import cases, messages
+from forms_api.accounts.access import may_see, targets_of
+from forms_api.cases import AWAITING_ANSWER, REF_RE, Calendar, Submission
+from forms_api.cases.actions import decision
+from forms_api.console.service import account, bp, console, may, page, require
+from forms_api.public.service import service
+from forms_api.staff.text import assignee_text, deadline_text, history_entry, moment_text, target_label
+
+# action -> the event it appends (the permission table names the same actions: forms_api/accounts/access.py)
+EVENTS = {
+    "assign": "assigned",
+    "handover": "assigned",
+    "answer": "replied",
+    "close": "closed",
+    "reopen": "reopened",
+    "note": "noted",
+    "urge": "urged",
+    "result": "noted",
+}
+
+
+def find_case(ref: str) -> Submission:
+    """The case `ref` if the account may see it: 404 when there is none, 403 when it is out of scope."""
+    if not REF_RE.fullmatch(ref):
+        abort(404)
+    svc = service()
+    sub = svc.store.query(lambda state: state.submissions.get(ref))
+    if sub is None:
+        abort(404)
+    if not may_see(account(), sub, targets_of(account(), svc.targets.deputies_of)):
+        abort(403)
+    return sub
+
+
+def offered(sub: Submission, today: date, cal: Calendar) -> list[str]:
+    """The actions whose forms the case's page shows: those the role may take that make sense in the case's state
+    (the workflow's check still decides, under the lock, when a form is posted)."""
+    fits = {
+        "assign": sub.status in AWAITING_ANSWER and sub.status != "assigned",
+        "handover": sub.status == "assigned",
+        "answer": sub.status in AWAITING_ANSWER,
+        "close": sub.status != "closed",
+        "reopen": sub.status in ("replied", "closed"),
+        "note": True,
+        "urge": sub.overdue(today, *cal),
+        "result": True,
+    }
+    return [action for action in EVENTS if fits[action] and may(action)]
+
+
+def case_page(
+    sub: Submission,
+    *,
+    personal: bool = False,
+    status: int = 200,
+    error: str | None = None,
+    form: Mapping[str, str] | None = None,
+) -> Response:
+    """The case's page; after a refused action, with the workflow's message and what was typed (`form`)."""
+    today, cal = cases.now().date(), service().calendar
+    names = service().targets.name
+    timeline = [history_entry(event) for event in sub.history]
+    notes = [
+        (moment_text(cases.parse_at(note["at"])), note.get("by") or "", note["note"], note.get("result", False))
+        for note in sub.notes
+    ]
+    actions = offered(sub, today, cal)
+    templates = console().templates.all() if "answer" in actions else []
+    form = dict(form or {})
+    chosen = request.args.get("template", "")
+    if "answer" not in form and chosen.isdigit() and int(chosen) < len(templates):
+        form["answer"] = templates[int(chosen)].text  # "填入答复框" without JavaScript: the page comes back filled
+    return page(
+        "staff/case.html",
+        status,
+        sub=sub,
+        target=target_label(sub.target, names(sub.target), with_id=True),
+        target_deputy=sub.target.removeprefix("deputy:") if sub.target.startswith("deputy:") else "",
+        submitted=moment_text(sub.submitted_at),
+        assignee=assignee_text(sub),
+        deadline=deadline_text(sub, today, cal),
+        overdue=sub.overdue(today, *cal),
+        timeline=timeline,
+        notes=notes,
+        personal=personal,
+        actions=actions,
+        templates=templates,
+        chosen=chosen,
+        error=error,
+        form=form,
+        a=messages.ACTION_TEXTS,
+    )
+
+
+@bp.get("/cases/<ref>")
+@require("queue")
+def case(ref: str) -> Response:
+    """One case: message, target, deadline, timeline, actions; the name and phone only after the button below."""
+    return case_page(find_case(ref))
+
+
+@bp.post("/cases/<ref>/personal")
+@require("personal")
+def personal(ref: str) -> Response:
+    """The case with the citizen's name and phone, once a `viewed` event naming the account is in the log."""
+    find_case(ref)
+    service().store.append(decision(ref, "viewed", account().login, lambda sub: {}))
+    return case_page(find_case(ref), personal=True)

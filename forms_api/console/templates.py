@@ -1,0 +1,52 @@
+"""The office's reply templates (答复模板): the list, adding (or replacing one by its title) and deleting, on an
+office-only page; the answer form offers them (forms_api/console/case.py)."""
+
+from __future__ import annotations
+
+from flask import Response, flash, redirect, request, url_for
+
+from forms_api import messages
+from forms_api.accounts.templates import ReplyTemplate, added, template_problem
+from forms_api.console.service import bp, console, page, require
+
+A = messages.ACTION_TEXTS
+
+
+def _page(status: int = 200, error: str | None = None, title: str = "", text: str = "") -> Response:
+    templates = console().templates.all()
+    return page("staff/templates.html", status, templates=templates, error=error, title=title, text=text, a=A)
+
+
+@bp.get("/templates")
+@require("templates")
+def templates() -> Response:
+    """Every template, a form to add one, a delete button each."""
+    return _page()
+
+
+@bp.post("/templates")
+@require("templates")
+def template_add() -> Response:
+    """Keep a template (one with the same title is replaced); a bad one says why and keeps what was typed."""
+    title = request.form.get("title", "").strip()
+    text = request.form.get("text", "").replace("\r\n", "\n").strip()
+    problem = template_problem(title, text)
+    if problem is None:
+        try:
+            console().templates.change(lambda current: added(current, ReplyTemplate(title, text)))
+        except ValueError as exc:
+            problem = str(exc)
+    if problem is not None:
+        return _page(400, messages.TEMPLATE_ERRORS[problem], title, text)
+    flash(A["template_added"].format(title=title))
+    return redirect(url_for("staff.templates"), 303)
+
+
+@bp.post("/templates/delete")
+@require("templates")
+def template_delete() -> Response:
+    """Delete the template with the posted title (none: nothing changes)."""
+    title = request.form.get("title", "")
+    console().templates.change(lambda current: [found for found in current if found.title != title])
+    flash(A["template_deleted"].format(title=title))
+    return redirect(url_for("staff.templates"), 303)
