@@ -95,6 +95,8 @@ class Calendar:
     by_month: dict[str, list[Occurrence]] = field(default_factory=lambda: defaultdict(list))
     events_in_window: dict[str, StationEvent] = field(default_factory=dict)
     """Events with an occurrence in the window: what the feeds carry (a rule once, as RRULE)."""
+    feeds: dict[tuple[str, str], list[StationEvent]] = field(default_factory=lambda: defaultdict(list))
+    """(station|area|deputy, id) -> the events its iCalendar feed carries; no events, no feed."""
 
     def upcoming(self, occurrences: list[Occurrence], limit: int) -> list[Occurrence]:
         """The next `limit` of `occurrences` (in time order) that end today or later."""
@@ -124,6 +126,9 @@ def make_calendar(events: dict[str, StationEvent], station_areas: dict[str, list
         found = [Occurrence(event, s, s + duration) for s in starts(event, since, before)]
         if found:
             calendar.events_in_window[event.id] = event
+            keys = [("station", event.station)] + [("area", a) for a in station_areas.get(event.station, [])]
+            for key in keys + [("deputy", d) for d in dict.fromkeys(event.deputies)]:
+                calendar.feeds[key].append(event)
         calendar.occurrences += found
     calendar.occurrences.sort(key=lambda o: (o.start, o.event.station, o.event.id))
     for occurrence in calendar.occurrences:

@@ -68,6 +68,15 @@ WEEKDAY_LABELS = {
 }
 REPEAT_EVERY_LABELS = {"week": "每周", "month": "每月"}
 
+WEEKDAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+NTH_LABELS = {1: "第一个", 2: "第二个", 3: "第三个", 4: "第四个", 5: "第五个", -1: "最后一个"}
+EVERY_INTERVAL = "每{n}周"
+EVERY_INTERVAL_MONTHS = "每{n}个月"
+EVENTS_INDEX_TITLE = "活动安排"
+EVENTS_MONTH_TITLE = "{year}年{month}月活动"
+EVENT_DESCRIPTION = "{station}{kind}：{topic}"
+FEED_NAME = "{name} · 活动日历"
+
 FORMER_DEPUTY = "已离任"
 
 
