@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from . import messages
+from .events import Calendar, make_calendar
 from .figures import PointsSummary, summarise
 from .model import CONGRESS_LEVELS, Area, Content, Deputy, DeputyYear, Scheme, Station
 from .scoring import Points, all_points
@@ -47,6 +48,12 @@ class Directory:
         for area in sorted(self.content.areas.values(), key=lambda a: a.code):
             if area.parent:
                 self.area_children[area.parent].append(area)
+
+    @cached_property
+    def calendar(self) -> Calendar:
+        """The events' occurrences around today, by station, area (the station's and its ancestors), deputy, month."""
+        areas = {s.id: [a.code for a in self.area_path(s.area)] for s in self.content.stations.values()}
+        return make_calendar(self.content.events, areas, self.today)  # type: ignore[arg-type]
 
     def is_current(self, deputy: Deputy) -> bool:
         return bool(deputy.current_memberships(self.today))

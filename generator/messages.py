@@ -49,6 +49,34 @@ PROPOSAL_STATUS_LABELS = {
     "closed": "已办结",
 }
 
+EVENT_KIND_LABELS = {  # events at stations (content/events/)
+    "reception": "接待日",
+    "mobile": "流动站",
+    "courtyard": "屋场恳谈会",
+    "report": "代表述职",
+    "inspection": "视察调研",
+    "other": "其他活动",
+}
+WEEKDAY_LABELS = {
+    "mon": "周一",
+    "tue": "周二",
+    "wed": "周三",
+    "thu": "周四",
+    "fri": "周五",
+    "sat": "周六",
+    "sun": "周日",
+}
+REPEAT_EVERY_LABELS = {"week": "每周", "month": "每月"}
+
+WEEKDAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+NTH_LABELS = {1: "第一个", 2: "第二个", 3: "第三个", 4: "第四个", 5: "第五个", -1: "最后一个"}
+EVERY_INTERVAL = "每{n}周"
+EVERY_INTERVAL_MONTHS = "每{n}个月"
+EVENTS_INDEX_TITLE = "活动安排"
+EVENTS_MONTH_TITLE = "{year}年{month}月活动"
+EVENT_DESCRIPTION = "{station}{kind}：{topic}"
+FEED_NAME = "{name} · 活动日历"
+
 FORMER_DEPUTY = "已离任"
 
 
@@ -249,12 +277,35 @@ DUPLICATE_YEAR_HINT = "第 {line} 行已经写过这一年；每年只能有一�
 YEAR_WITHOUT_SCHEME = "{year} 年有 {count} 份履职记录，但没有这一年的积分办法"
 YEAR_WITHOUT_SCHEME_HINT = "这些记录不计分；需要计分，就添加一个 years 含 {year} 的积分办法"
 
+# --- Events at stations (content/events/, generator/load/events.py) --------------------------------------------------
+DATETIME_HINT = "写成 2026-12-02 09:00，即年-月-日 时:分（北京时间）"
+END_BEFORE_START = "结束时间 {value} 不晚于开始时间 {start}"
+END_BEFORE_START_HINT = "检查 start 和 end"
+MOBILE_NEEDS_PLACE = "流动站活动必须写地点"
+MOBILE_NEEDS_PLACE_HINT = "添加 place，写明 name（地点名称）和 address（地址），可加 location（坐标）"
+OUTCOME_OF_RULE = "定期活动不能写 outcome"
+OUTCOME_OF_RULE_HINT = "某一次的接待情况请另写一个活动文件（不写 repeat），在那里写 outcome"
+NTH_NOT_MONTHLY = "nth 只能用于 every: month，且不能是 0"
+NTH_NOT_MONTHLY_HINT = "例如 every: month、days: [sat]、nth: 1 表示每月第一个周六；每周的活动删去 nth"
+RULE_NEVER_HAPPENS = "按这个规则，活动一次也不会举行"
+RULE_NEVER_HAPPENS_HINT = "检查 start、repeat 的 days、until 和 skip：第一次应在 start 当天或之后、until 之前"
+SKIP_NOT_A_DATE = "{date} 本来就不是活动日期，不用写在 skip 里"
+SKIP_NOT_A_DATE_HINT = "检查这个日期，或删去这一项"
+OUTCOME_IN_FUTURE = "活动在 {date} 举行，还没有到，不能写 outcome"
+OUTCOME_IN_FUTURE_HINT = "活动举行之后再填写接待情况"
+EVENT_UNKNOWN_DEPUTY_HINT = "deputies/ 下没有 {id}.yaml"
+DEPUTY_NOT_AT_STATION = "代表 {value} 不是联络站 {station} 的进站代表"
+DEPUTY_NOT_AT_STATION_HINT = "在代表文件的 stations 中加上 {station}；确是别站代表参加，可以忽略这条提示"
+DEPUTY_LISTED_TWICE = "代表 {value} 重复列出"
+DEPUTY_LISTED_TWICE_HINT = "删掉重复的一项"
+
 SCHEMA_TITLES = {  # JSON Schemas for editors' YAML editors (generator/schema.py)
     "deputy": ("人大代表", "content/deputies/<id>.yaml：一位代表一个文件，文件名就是 id"),
     "station": ("代表联络站", "content/stations/<id>.yaml：一个联络站一个文件，文件名就是 id"),
     "areas": ("行政区划", "content/areas.yaml：所有地区的列表"),
     "records": ("代表履职记录", "content/records/<代表 id>/<年份>.yaml：一位代表一年的履职活动"),
     "scoring": ("履职积分办法", "content/scoring.yaml：积分办法的列表，每个办法写明适用的年份"),
+    "event": ("联络站活动", "content/events/<id>.yaml：一个活动（或一条定期活动的规则）一个文件，文件名就是 id"),
 }
 RECORD_TITLES = {
     "Area": "地区",
@@ -271,6 +322,10 @@ RECORD_TITLES = {
     "Deduction": "扣分规则",
     "Rules": "各类活动的计分规则",
     "Scheme": "积分办法",
+    "StationEvent": "联络站活动",
+    "EventPlace": "活动地点",
+    "Repeat": "定期举行的规则",
+    "Outcome": "活动情况",
 }
 FIELD_TITLES = {
     "id": "编号（与文件名相同）",
@@ -318,6 +373,20 @@ FIELD_TITLES = {
     "max_per_entry": "单独给分时每条最多几分",
     "years": "适用年份",
     "rules": "计分规则",
+    "topic": "主题",
+    "start": "开始时间",
+    "end": "结束时间",
+    "repeat": "定期举行",
+    "deputies": "参加的代表（代表 id）",
+    "outcome": "活动情况（举行后填写）",
+    "every": "周期",
+    "interval": "间隔",
+    "days": "星期几",
+    "nth": "每月第几个",
+    "skip": "不举行的日期",
+    "received": "接待群众人次",
+    "opinions": "收集意见建议条数",
+    "summary": "简要情况",
     **{kind: label for kind, label in ACTIVITY_KIND_LABELS.items() if kind != "reception"},  # keys of a scheme's rules
 }
 
@@ -340,6 +409,11 @@ EXAMPLES = {  # what a missing field could look like
     "date": "2026-03-15",
     "points": "2",
     "years": "[2026]",
+    "topic": "…",
+    "start": "2026-12-02 09:00",
+    "end": "2026-12-02 11:30",
+    "every": "week",
+    "days": "[wed]",
 }
 
 
@@ -367,6 +441,9 @@ def choices(values: Iterable[str]) -> str:
         GENDER_LABELS,
         ACTIVITY_KIND_LABELS,
         PROPOSAL_STATUS_LABELS,
+        EVENT_KIND_LABELS,
+        WEEKDAY_LABELS,
+        REPEAT_EVERY_LABELS,
     )
     labels = next((d for d in known if set(values) <= d.keys()), {})
     return "、".join(f"{v}（{labels[v]}）" if v in labels else v for v in values)
@@ -381,6 +458,11 @@ PATTERNS = {  # model pattern -> (what the value is not, how to write it)
         "有效的照片文件名",
         "只用字母、数字和 _ - . /，以 .jpg、.jpeg、.png 或 .webp 结尾，例如 zhang-san.jpg",
     ),
+}
+EVENT_RULE_ERRORS = {
+    "mobile_needs_place": (MOBILE_NEEDS_PLACE, MOBILE_NEEDS_PLACE_HINT),
+    "outcome_of_rule": (OUTCOME_OF_RULE, OUTCOME_OF_RULE_HINT),
+    "nth_not_monthly": (NTH_NOT_MONTHLY, NTH_NOT_MONTHLY_HINT),
 }
 DATE_ERRORS = {"date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_format"}
 
@@ -420,6 +502,12 @@ def describe(
         return f"{v} 不是{what}", how
     if kind == "literal_error":
         return f"{v} 不是允许的值", "可选：" + choices(allowed)
+    if kind in ("datetime_format", "datetime_type", "datetime_parsing"):
+        return f"{v} 不是有效的时间", DATETIME_HINT
+    if kind == "end_before_start":
+        return END_BEFORE_START.format(value=v, start=shown(ctx["start"])), END_BEFORE_START_HINT
+    if kind in EVENT_RULE_ERRORS:
+        return EVENT_RULE_ERRORS[kind]
     if kind in DATE_ERRORS:
         return f"{v} 不是有效的日期", DATE_HINT
     if kind in ("float_parsing", "float_type", "finite_number"):

@@ -339,6 +339,9 @@ class Content:
     """Work on record: deputy id -> year -> activities; only deputies in `deputies` (no record: no key)."""
     schemes: dict[int, Scheme] = field(default_factory=dict)
     """Points schemes by year; one scheme may serve several years. A year without a scheme earns no points."""
+    events: dict[str, Record] = field(default_factory=dict)
+    """Events at stations by id (`event_model.StationEvent`, which builds on this module); only those whose station
+    and deputies are in the content."""
 
     @property
     def pages_dir(self) -> Path:

@@ -22,6 +22,7 @@ from pymdownx.slugs import slugify
 
 from . import messages, urls
 from .directory import Directory
+from .event_pages import event_pages, first_month, rule_text
 from .hours import timetable_json
 from .model import CONGRESS_LEVELS, Deputy, DeputyYear
 from .scoring import Points
@@ -76,7 +77,7 @@ class HtmlPage:
 
 _DEPUTY_SECTIONS = (
     ("info", "基本信息"), ("memberships", "代表职务"), ("bio", "简介"), ("stations", "联络站与接待时间"),
-    ("record", "履职档案"), ("sources", "资料来源"), ("qr", "二维码"),
+    ("events", "近期活动"), ("record", "履职档案"), ("sources", "资料来源"), ("qr", "二维码"),
 )  # fmt: skip
 _RECORD_IDS = ("record-earlier", "responsiveness", "evaluations")
 """Fixed heading ids under 履职档案, besides `record-<year>` and `points-<year>`."""
@@ -110,6 +111,10 @@ def render_deputy(directory: Directory, deputy: Deputy) -> HtmlPage:
     record_shown = bool(directory.content.records) or directory.stats is not None
     shown = {"bio": bool(deputy.bio), "stations": bool(stations), "sources": bool(deputy.sources)}
     shown["record"] = record_shown
+    calendar = directory.calendar
+    has_feed = ("deputy", deputy.id) in calendar.feeds
+    coming = calendar.upcoming(calendar.by_deputy.get(deputy.id, []), 5) if has_feed else []
+    shown["events"] = has_feed
     sections = []
     for section, title in _DEPUTY_SECTIONS:
         if shown.get(section, True):
@@ -122,6 +127,7 @@ def render_deputy(directory: Directory, deputy: Deputy) -> HtmlPage:
         stations=stations,
         ids={"h1": h1, "stations": station_ids},
         record_shown=record_shown,
+        events={"coming": coming} if has_feed else None,
         years=years,
         stats=directory.stats,
         figures=directory.stats.deputies.get(deputy.id) if directory.stats else None,
@@ -152,7 +158,7 @@ _BEFORE_HEADING = re.compile(r"\n+(?=#{1,6} )")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
-ENTITY_SECTIONS = ("deputies", "stations", "areas", "levels")
+ENTITY_SECTIONS = ("deputies", "stations", "areas", "levels", "events", "event")
 """Pages of one deputy, station, area or level (`<section>/<id>/`): thousands in a city, laid out by the renderer
 without a Markdown-to-site pass of its own (see mkdocs_edge/), so their links are site URLs, not Markdown sources."""
 
@@ -187,6 +193,7 @@ def render_pages(directory: Directory) -> dict[str, str]:
         where = station.location
         maps = urls.map_links(where.lat, where.lon, station.name, station.address) if where else []
         hours = timetable_json(station.hours)
+        events = {"events_link": first_month(directory, "station", station.id)}
         add(
             urls.station_page(station.id),
             "station.md.j2",
@@ -196,9 +203,14 @@ def render_pages(directory: Directory) -> dict[str, str]:
             station=station,
             maps=maps,
             hours_json=hours,
+            **events,
         )
     for area in content.areas.values():
-        add(urls.area_page(area.code), "area.md.j2", area.name, m.AREA_DESCRIPTION.format(name=area.name), area=area)
+        description = m.AREA_DESCRIPTION.format(name=area.name)
+        events = {"events_link": first_month(directory, "area", area.code)}
+        add(urls.area_page(area.code), "area.md.j2", area.name, description, area=area, **events)
+    for spec in event_pages(directory):
+        add(spec.path, spec.template, spec.title, spec.description, rule_text=rule_text, **spec.context)
     for level in CONGRESS_LEVELS:
         label = m.CONGRESS_LEVEL_LABELS[level]
         add(urls.level_page(level), "level.md.j2", label, m.INDEX_DESCRIPTION.format(title=label), level=level)

@@ -10,21 +10,22 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from generator import messages, model
+from generator import event_model, messages, model
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 NUMERIC_TEXT = {model.AREA_CODE_PATTERN, model.PHONE_PATTERN}
 
 
 def json_schemas() -> dict[str, dict[str, Any]]:
-    """`{"deputy": ..., "station": ..., "areas": ..., "records": ..., "scoring": ...}`, written by the CLI as
-    `<name>.schema.json`."""
+    """`{"deputy": ..., "station": ..., "areas": ..., "records": ..., "scoring": ..., "event": ...}`, written by the
+    CLI as `<name>.schema.json`."""
     schemas = {
         "deputy": _schema(model.Deputy),
         "station": _schema(model.Station),
         "areas": _list_of(model.Area),
         "records": _schema(model.ActivityFile),
         "scoring": _list_of(model.Scheme),
+        "event": _schema(event_model.StationEvent),
     }
     labelled = {}
     for name, schema in schemas.items():

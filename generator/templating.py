@@ -69,6 +69,8 @@ ENV.filters.update(
     date_zh=lambda day: messages.DATE_FORMAT.format(year=day.year, month=day.month, day=day.day),
     congress_label=messages.CONGRESS_LEVEL_LABELS.__getitem__,
     month_day=lambda day: messages.MONTH_DAY_FORMAT.format(month=day.month, day=day.day),
+    weekday_zh=lambda day: messages.WEEKDAY_NAMES[day.weekday()],
+    hm=lambda time: time.strftime("%H:%M"),
     signed=signed,
     one_decimal=one_decimal,
 )

@@ -24,11 +24,24 @@ deputy_page = _under("deputies/", "/")
 station_page = _under("stations/", "/")
 area_page = _under("areas/", "/")
 level_page = _under("levels/", "/")
+event_page = _under("event/", "/")
+
+
+def events_month(month: str, facet: str = "", key: str = "") -> str:
+    """The events of a month (`yyyy-mm`), all or only those of one area, station or kind (`facet`: area, station,
+    kind): one page each, so the filters are plain links and work without JavaScript."""
+    return f"events/{month}-{facet}-{key}/" if facet else f"events/{month}/"
+
+
+def feed(facet: str, key: str) -> str:
+    """The iCalendar feed (RFC 5545) of a station, an area or a deputy (`facet`), to subscribe to on a phone."""
+    return f"feeds/{facet}-{key}.ics"
 
 
 STATIONS_INDEX = "stations/"
 AREAS_INDEX = "areas/"
 LEVELS_INDEX = "levels/"
+EVENTS_INDEX = "events/"
 OPEN_DATA = {
     "deputies_json": "data/deputies.json",
     "stations_json": "data/stations.json",

@@ -54,7 +54,7 @@ def test_schema_writes_one_file_per_kind(tmp_path: Path) -> None:
     code, out, _ = run("schema", "--out", str(tmp_path))
     assert code == 0
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == [f"{n}.schema.json" for n in ("areas", "deputy", "records", "scoring", "station")]
+    assert names == [f"{n}.schema.json" for n in ("areas", "deputy", "event", "records", "scoring", "station")]
     deputy = json.loads((tmp_path / "deputy.schema.json").read_text(encoding="utf-8"))
     assert deputy["additionalProperties"] is False
     assert {"id", "name", "memberships"} <= set(deputy["required"])

@@ -331,7 +331,7 @@ def test_field_path() -> None:
 
 def test_schemas_are_json_with_the_model_fields() -> None:
     schemas = json.loads(json.dumps(json_schemas(), ensure_ascii=False))
-    assert sorted(schemas) == ["areas", "deputy", "records", "scoring", "station"]
+    assert sorted(schemas) == ["areas", "deputy", "event", "records", "scoring", "station"]
     deputy, station, areas = schemas["deputy"], schemas["station"], schemas["areas"]
     assert set(deputy["properties"]) == set(model.Deputy.model_fields)
     assert deputy["required"] == ["id", "name", "memberships"]

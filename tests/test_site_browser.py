@@ -482,6 +482,33 @@ def test_finder_without_javascript_shows_the_lists_and_no_controls(chromium_brow
         context.close()
 
 
+def test_events_filters_work_without_javascript(chromium_browser, base_url: str) -> None:
+    """The month's filters are links to pre-built pages: by kind, by area, then by station, all with JavaScript off."""
+    context = chromium_browser.new_context(**PHONE, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(base_url + "events/")
+        page.get_by_role("link", name="2026年12月", exact=False).first.click()
+        assert page.url == base_url + "events/2026-12/"
+        assert page.get_by_role("link", name="屋场恳谈会", exact=False).first.is_visible()
+        page.locator("#filter-kind").get_by_role("link", name="流动站").click()
+        assert page.url == base_url + "events/2026-12-kind-mobile/"
+        items = page.locator("article li").all_inner_texts()
+        assert items and all("流动站：" in item for item in items)
+        page.goto(base_url + "events/2026-12/")
+        page.locator("#filter-area").get_by_role("link", name="禾城镇").click()
+        assert page.url == base_url + "events/2026-12-area-990102001/"
+        page.locator("#filter-station").get_by_role("link", name="禾城镇人大代表联络站").click()
+        assert page.url == base_url + "events/2026-12-station-hecheng-zhan/"
+        days = page.locator("article h2").all_inner_texts()
+        assert days[:2] == ["2026年12月2日（周三）", "2026年12月9日（周三）"]
+        assert all("禾城镇人大代表联络站" in item for item in page.locator("article li").all_inner_texts())
+        page.get_by_role("link", name="下个月 ›").click()
+        assert page.url == base_url + "events/2027-01-station-hecheng-zhan/"
+    finally:
+        context.close()
+
+
 # --- deputy and station pages ---------------------------------------------------------------------------------------
 QR_STATE = """img => ({
     visible: !!(img.offsetWidth && img.offsetHeight),
@@ -907,6 +934,14 @@ def _axe_pages() -> list[tuple[str, str]]:
         ("how-to", "how-to/"),
         ("track", "track/"),
         ("not-found", "404.html"),
+        ("events", "events/"),
+        ("events-month", "events/2026-12/"),
+        ("events-station", "events/2026-12-station-hecheng-zhan/"),
+        ("event-rule", "event/hecheng-jiedairi/"),
+        ("event-mobile", "event/liuping-2026-12-xinglin/"),
+        ("event-past", "event/dongxi-2026-11-shuzhi/"),
+        ("station-events", "stations/hecheng-zhan/"),
+        ("deputy-events", "deputies/wang-xiulan/"),
     ]
 
 

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from generator import messages as msg
+from generator.event_model import EVENT_ERROR_FIELDS
 from generator.model import (
     YEAR_FILE_PATTERN,
     Activity,
@@ -266,6 +267,10 @@ class Reader:
         allowed: tuple[str, ...] = ()
         if kind == "fixed_station_address":
             loc += ("address",)
+        elif kind in EVENT_ERROR_FIELDS:  # checks of a whole event, said at the field to change
+            loc += (EVENT_ERROR_FIELDS[kind],)
+            if kind == "end_before_start":
+                value, ctx["start"] = value.get("end"), value.get("start")
         elif kind == "until_before_since":
             loc += ("until",)
             value, ctx["since"] = value.get("until"), value.get("since")

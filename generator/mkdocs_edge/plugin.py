@@ -34,6 +34,7 @@ from mkdocs.structure.toc import TableOfContents
 from .. import messages, urls
 from ..directory import Directory
 from ..exports import DATA_FILES, form_categories
+from ..feeds import render_feed
 from ..load import load_content, reload_deputies
 from ..model import Content, Deputy, Station
 from ..pages import HtmlPage, TocEntry, browse_lists, is_entity_page, render_deputy, render_pages
@@ -63,7 +64,15 @@ log = logging.getLogger("mkdocs.plugins.mashang")
 
 INDEX_PAGES = {
     urls.source_of(p)
-    for p in (urls.STATIONS_INDEX, urls.AREAS_INDEX, urls.LEVELS_INDEX, urls.TRACK, urls.STATS, urls.RECORDS)
+    for p in (
+        urls.STATIONS_INDEX,
+        urls.AREAS_INDEX,
+        urls.LEVELS_INDEX,
+        urls.EVENTS_INDEX,
+        urls.TRACK,
+        urls.STATS,
+        urls.RECORDS,
+    )
 }
 
 
@@ -184,6 +193,9 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         self._add_photos(files, config)
         self._add_qr_codes_and_posters(files, config, directory)
         self._add_reports(files, config, directory)
+        for facet, key in directory.calendar.feeds:  # made when written, like the reports
+            render = functools.partial(render_feed, directory, facet, key, config.site_url)
+            files.append(RenderedFile(config, urls.feed(facet, key), render))
         return files
 
     def _add_reports(self, files: Files, config: MkDocsConfig, directory: Directory) -> None:

@@ -1,0 +1,167 @@
+"""Model -> the events' pages: one a month (all events, and one a month for each area, station and kind that has
+events in it, so the filters are plain links and work without JavaScript), one an event (a rule's page lists its
+coming dates), and the events index. Pure; no page lists more than a month, at a city's scale a few thousand lines
+at most for the whole city and far fewer once filtered."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from . import messages, urls
+from .directory import Directory
+from .event_model import EVENT_KINDS, StationEvent
+from .events import Occurrence
+
+FACETS = ("area", "station", "kind")
+SHOWN_AREA_LEVELS = ("province", "city", "county", "township")
+"""Areas offered as month filters: villages are too many at a city's scale (their township's page covers them)."""
+COMING_DATES = 12
+"""How many coming dates a rule's page lists."""
+
+
+@dataclass
+class Month:
+    """One month's occurrences and how they split by area, station and kind: the filters the month's pages offer."""
+
+    key: str
+    occurrences: list[Occurrence]
+    by: dict[str, dict[str, list[Occurrence]]] = field(default_factory=lambda: {f: defaultdict(list) for f in FACETS})
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page to render: its site path, template, title, description and the template's context."""
+
+    path: str
+    template: str
+    title: str
+    description: str
+    context: dict
+
+
+def months(directory: Directory) -> list[Month]:
+    """Every month of the window with events, each split by facet."""
+    areas = {s.id: [a.code for a in directory.area_path(s.area)] for s in directory.content.stations.values()}
+    found = []
+    for key, occurrences in sorted(directory.calendar.by_month.items()):
+        month = Month(key, occurrences)
+        for occurrence in occurrences:
+            event = occurrence.event
+            month.by["station"][event.station].append(occurrence)
+            month.by["kind"][event.kind].append(occurrence)
+            for code in areas.get(event.station, []):
+                if directory.content.areas[code].level in SHOWN_AREA_LEVELS:
+                    month.by["area"][code].append(occurrence)
+        found.append(month)
+    return found
+
+
+def _station_choices(directory: Directory, month: Month, facet: str, key: str) -> list[str]:
+    """The stations offered as filters on a month's page of an area or a station: those of that area with events."""
+    if facet not in ("area", "station"):
+        return []
+    area = key if facet == "area" else directory.content.stations[key].area
+    stations = directory.content.stations
+    return [s for s in sorted(month.by["station"]) if area in {a.code for a in directory.area_path(stations[s].area)}]
+
+
+def facet_label(directory: Directory, facet: str, key: str) -> str:
+    if facet == "kind":
+        return messages.EVENT_KIND_LABELS[key]
+    if facet == "station":
+        return directory.content.stations[key].name
+    return directory.content.areas[key].name
+
+
+def event_pages(directory: Directory) -> list[PageSpec]:
+    """The month pages, the event pages and the events index."""
+    m = messages
+    all_months = months(directory)
+    pages = []
+    for index, month in enumerate(all_months):
+        year, number = month.key.split("-")
+        neighbours = (
+            all_months[index - 1] if index else None,
+            all_months[index + 1] if index + 1 < len(all_months) else None,
+        )
+        when = m.EVENTS_MONTH_TITLE.format(year=int(year), month=int(number))
+        views = [("", "", month.occurrences)]
+        views += [(facet, key, found) for facet in FACETS for key, found in sorted(month.by[facet].items())]
+        for facet, key, found in views:
+            label = facet_label(directory, facet, key) if facet else ""
+            title = f"{label} · {when}" if label else when
+            context = {"month": month, "facet": facet, "key": key, "found": found, "neighbours": neighbours}
+            context["days"] = [(day, list(group)) for day, group in groupby(found, key=lambda o: o.start.date())]
+            context |= {
+                "kinds": EVENT_KINDS,
+                "heading": title,
+                "label": label,
+                "stations": _station_choices(directory, month, facet, key),
+            }
+            pages.append(
+                PageSpec(
+                    urls.events_month(month.key, facet, key),
+                    "events_month.md.j2",
+                    title,
+                    m.INDEX_DESCRIPTION.format(title=title),
+                    context,
+                )
+            )
+    for event in directory.content.events.values():
+        pages.append(event_page(directory, event))
+    title = m.EVENTS_INDEX_TITLE
+    pages.append(
+        PageSpec(
+            urls.EVENTS_INDEX,
+            "events_index.md.j2",
+            title,
+            m.INDEX_DESCRIPTION.format(title=title),
+            {"months": all_months, "kinds": EVENT_KINDS},
+        )
+    )
+    return pages
+
+
+def event_page(directory: Directory, event: StationEvent) -> PageSpec:
+    station = directory.content.stations[event.station]
+    occurrences = [o for o in directory.calendar.by_station.get(event.station, []) if o.event is event]
+    coming = directory.calendar.upcoming(occurrences, COMING_DATES)
+    kind = messages.EVENT_KIND_LABELS[event.kind]
+    description = messages.EVENT_DESCRIPTION.format(kind=kind, station=station.name, topic=event.topic)
+    where = event.place.location if event.place else station.location
+    name = event.place.name if event.place else station.name
+    address = event.place.address if event.place else station.address
+    maps = urls.map_links(where.lat, where.lon, name, address) if where else []
+    context = {"event": event, "station": station, "coming": coming, "maps": maps, "occurrences": occurrences}
+    return PageSpec(urls.event_page(event.id), "event.md.j2", event.topic, description, context)
+
+
+def first_month(directory: Directory, facet: str, key: str) -> str | None:
+    """The page to open a station's or area's events on: this month's, else the next month with any, else the last."""
+    if facet == "area" and directory.content.areas[key].level not in SHOWN_AREA_LEVELS:
+        return None
+    index = directory.calendar.by_station if facet == "station" else directory.calendar.by_area
+    found = index.get(key, [])
+    if not found:
+        return None
+    this = directory.calendar.this_month
+    month = next((o.month for o in found if o.month >= this), found[-1].month)
+    return urls.events_month(month, facet, key)
+
+
+def rule_text(event: StationEvent) -> str:
+    """A rule in words: 每周三、周六, 每两周周二, 每月第一个周六."""
+    r = event.repeat
+    if r is None:
+        return ""
+    m = messages
+    if r.interval == 1:
+        every = m.REPEAT_EVERY_LABELS[r.every]
+    else:
+        every = (m.EVERY_INTERVAL if r.every == "week" else m.EVERY_INTERVAL_MONTHS).format(n=r.interval)
+    if r.every == "week":  # 每周三、六
+        return every + "、".join(m.WEEKDAY_LABELS[day].removeprefix("周") for day in r.days)
+    nth = m.NTH_LABELS.get(r.nth, "") if r.nth is not None else ""  # 每月第一个周六
+    return every + nth + "、".join(m.WEEKDAY_LABELS[day] for day in r.days)

@@ -1,0 +1,104 @@
+"""Events at stations (`events/<id>.yaml`): their station and deputies exist, a deputy present serves at that station
+(a warning: a deputy of another station may join a 恳谈会 or a 述职), a rule yields at least one date and skips only
+dates it has, and an outcome is written only once the event has happened; the sound events kept for the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from difflib import get_close_matches
+from typing import Any
+
+from generator import messages as msg
+from generator.event_model import StationEvent
+from generator.events import first_start, rule_of
+from generator.model import Content, id_is_valid
+
+from .checks import check_station
+from .read import Reader, Source
+
+
+def read_events(reader: Reader) -> list[Source]:
+    """Every `events/*.yaml` (beside the editors' README.md); none when there is no `events/` folder."""
+    folder = reader.root / "events"
+    files = sorted(folder.iterdir()) if folder.is_dir() else []
+    return [
+        reader.read_record(file, StationEvent)  # type: ignore[arg-type]
+        for file in files
+        if not file.name.startswith(".") and file.name != "README.md" and reader.is_yaml(file)
+    ]
+
+
+def check_events(reader: Reader, events: list[Source], deputies: list[Source]) -> None:
+    """References of every event, also of those that failed the model, and the dates of the sound ones."""
+    serves = {d.key: set(d.record.stations) for d in deputies if d.key and d.record is not None}
+    known = {d.key for d in deputies if d.key}
+    for src in events:
+        station, present = _references(src)
+        if station is not None:
+            check_station(reader, src, ("station",), station, set())
+        seen: set[str] = set()
+        for index, deputy in present:
+            loc = ("deputies", index)
+            if deputy in seen:
+                text = msg.DEPUTY_LISTED_TWICE.format(value=msg.shown(deputy))
+                reader.report(src, loc, text, msg.DEPUTY_LISTED_TWICE_HINT, warning=True)
+            elif deputy not in known:
+                matches = get_close_matches(deputy, sorted(k for k in known if id_is_valid(k)), 1)
+                hint = (
+                    msg.DID_YOU_MEAN.format(suggestion=msg.shown(matches[0]))
+                    if matches
+                    else msg.EVENT_UNKNOWN_DEPUTY_HINT.format(id=deputy)
+                )
+                reader.report(src, loc, msg.UNKNOWN_DEPUTY.format(value=msg.shown(deputy)), hint)
+            elif station in reader.station_ids and deputy in serves and station not in serves[deputy]:
+                text = msg.DEPUTY_NOT_AT_STATION.format(value=msg.shown(deputy), station=msg.shown(station))
+                reader.report(src, loc, text, msg.DEPUTY_NOT_AT_STATION_HINT.format(station=station), warning=True)
+            seen.add(deputy)
+        if src.record is not None:
+            _check_dates(reader, src, src.record)
+
+
+def _check_dates(reader: Reader, src: Source, event: StationEvent) -> None:
+    first = first_start(event)
+    if first is None:
+        reader.report(src, ("repeat",), msg.RULE_NEVER_HAPPENS, msg.RULE_NEVER_HAPPENS_HINT)
+        return
+    rule = rule_of(event)
+    if rule is not None and event.repeat is not None:
+        for index, day in enumerate(event.repeat.skip):
+            if not any(s.date() == day for s in rule.between(*_day_span(day), inc=True)):
+                text = msg.SKIP_NOT_A_DATE.format(date=day)
+                reader.report(src, ("repeat", "skip", index), text, msg.SKIP_NOT_A_DATE_HINT, warning=True)
+    if event.outcome is not None and event.start.date() > reader.today:
+        text = msg.OUTCOME_IN_FUTURE.format(date=event.start.date())
+        reader.report(src, ("outcome",), text, msg.OUTCOME_IN_FUTURE_HINT)
+
+
+def _day_span(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(day, dt.time())
+    return start, start + dt.timedelta(days=1)
+
+
+def _references(src: Source) -> tuple[str | None, list[tuple[int, str]]]:
+    """The station and the deputies an event names: from the record when it validated, else from the raw values
+    that are plain strings at places without an error of their own."""
+    if src.record is not None:
+        return src.record.station, list(enumerate(src.record.deputies))
+    raw = src.doc.value if src.doc.readable and isinstance(src.doc.value, dict) else {}
+
+    def text(value: Any, loc: tuple) -> bool:
+        return isinstance(value, str) and src.clean_at(loc) and not src.doc.is_tainted(loc)
+
+    station = raw.get("station") if text(raw.get("station"), ("station",)) else None
+    written = raw.get("deputies")
+    present = [(i, d) for i, d in enumerate(written if isinstance(written, list) else []) if text(d, ("deputies", i))]
+    return station, present
+
+
+def sound_events(content: Content, events: list[Source]) -> dict[str, StationEvent]:
+    """Sound events whose station and deputies are in `content`, by id."""
+    return {
+        src.record.id: src.record
+        for src in sorted(events, key=lambda s: s.key or "")
+        if src.ok and src.record.station in content.stations and all(d in content.deputies for d in src.record.deputies)
+    }

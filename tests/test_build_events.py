@@ -1,0 +1,155 @@
+"""Events on the built site (tests/fixtures/good with the events overlay, "today" fixed): the station page's next
+events, the deputy and area pages' links, and the iCalendar feeds read back by a small line parser of our own, so
+that the library that wrote them is not the one that checks them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import CliRunner
+from conftest import overlay_case
+
+from generator.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+UTC = dt.UTC
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("events")
+    content = base / "content"
+    overlay_case(content, FIXTURES / "good")
+    overlay_case(content, FIXTURES / "events" / "good")
+    args = ["build", "-f", str(ROOT / "mkdocs.yml"), "--content", str(content), "--out", str(base / "site")]
+    args += ["--today", "2026-11-28", "--site-url", "https://daibiao.example.org/"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    return base / "site"
+
+
+def text_of(page: Path, start: str, end: str) -> str:
+    """The visible text of a page between two heading ids."""
+    raw = page.read_text(encoding="utf-8")
+    part = raw[raw.index(f'id="{start}"') : raw.index(f'id="{end}"')]
+    return html.unescape(re.sub(r"<[^>]+>", "", part))
+
+
+def test_station_page_shows_its_next_events_first(site: Path) -> None:
+    """2026-12-02 is a skipped Wednesday: after the mobile stop on the 5th comes the reception day on the 9th."""
+    page = site / "stations" / "qingshi-zhan" / "index.html"
+    raw = page.read_text(encoding="utf-8")
+    assert raw.index('id="events"') < raw.index('id="info"')
+    lines = [line.strip() for line in text_of(page, "events", "info").splitlines() if "（周" in line]
+    assert lines[:3] == [
+        "2026年12月5日（周六）14:30-17:00 · 流动站：流动联络站进桥头村 · 桥头村文化礼堂",
+        "2026年12月9日（周三）09:00-11:30 · 接待日：代表接待日",
+        "2026年12月16日（周三）09:00-11:30 · 接待日：代表接待日",
+    ]
+    assert 'href="../../feeds/station-qingshi-zhan.ics"' in raw
+    assert 'href="../../events/2026-11-station-qingshi-zhan/"' in raw
+
+
+def test_deputy_and_area_pages_link_their_events_and_feeds(site: Path) -> None:
+    deputy = (site / "deputies" / "lin-xiaoyang" / "index.html").read_text(encoding="utf-8")
+    assert "近期活动" in deputy and 'href="../../feeds/deputy-lin-xiaoyang.ics"' in deputy
+    assert "2026年12月9日（周三）09:00-11:30" in deputy
+    without = (site / "deputies" / "chen-moyin" / "index.html").read_text(encoding="utf-8")
+    assert "feeds/deputy-chen-moyin.ics" in without  # present at the weekly reception day
+    area = (site / "areas" / "990102001" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../feeds/area-990102001.ics"' in area
+    assert (site / "feeds" / "deputy-zhao-shishan.ics").is_file()
+
+
+def unfolded(text: str) -> list[str]:
+    """RFC 5545 content lines: CRLF-separated, a line starting with a space or tab continues the previous one."""
+    assert "\r\n" in text
+    lines: list[str] = []
+    for line in text.split("\r\n"):
+        if line[:1] in (" ", "\t") and lines:
+            lines[-1] += line[1:]
+        elif line:
+            lines.append(line)
+    return lines
+
+
+def vevents(text: str) -> list[dict[str, str]]:
+    """Each VEVENT as {name (with parameters): value}; EXDATE lines joined with commas."""
+    found, current = [], None
+    for line in unfolded(text):
+        if line == "BEGIN:VEVENT":
+            current = {}
+        elif line == "END:VEVENT":
+            found.append(current)
+            current = None
+        elif current is not None:
+            name, value = line.split(":", 1)
+            current[name] = f"{current[name]},{value}" if name in current else value
+    return found
+
+
+def at(value: str, tzid: str) -> dt.datetime:
+    return dt.datetime.strptime(value, "%Y%m%dT%H%M%S").replace(tzinfo=ZoneInfo(tzid))
+
+
+def test_station_feed_holds_the_right_times_in_beijing(site: Path) -> None:
+    text = (site / "feeds" / "station-qingshi-zhan.ics").read_bytes().decode("utf-8")
+    lines = unfolded(text)
+    assert lines[0] == "BEGIN:VCALENDAR" and "VERSION:2.0" in lines and lines[-1] == "END:VCALENDAR"
+    assert "BEGIN:VTIMEZONE" in lines and "TZID:Asia/Shanghai" in lines
+    events = {e["UID"]: e for e in vevents(text)}
+    assert sorted(events) == [
+        "qingshi-2026-11-shuzhi@daibiao.example.org",
+        "qingshi-2026-12-qiaotou@daibiao.example.org",
+        "qingshi-jiedairi@daibiao.example.org",
+    ]
+    stop = events["qingshi-2026-12-qiaotou@daibiao.example.org"]
+    start = at(stop["DTSTART;TZID=Asia/Shanghai"], "Asia/Shanghai")
+    end = at(stop["DTEND;TZID=Asia/Shanghai"], "Asia/Shanghai")
+    assert start.astimezone(UTC) == dt.datetime(2026, 12, 5, 6, 30, tzinfo=UTC)  # 14:30 in Beijing
+    assert end - start == dt.timedelta(hours=2, minutes=30)
+    assert stop["SUMMARY"] == "流动站：流动联络站进桥头村"
+    assert stop["URL"] == "https://daibiao.example.org/event/qingshi-2026-12-qiaotou/"
+    weekly = events["qingshi-jiedairi@daibiao.example.org"]
+    assert weekly["DTSTART;TZID=Asia/Shanghai"] == "20260902T090000"
+    assert weekly["RRULE"] == "FREQ=WEEKLY;UNTIL=20270630T155959Z;BYDAY=WE"
+    assert weekly["EXDATE;TZID=Asia/Shanghai"] == "20261202T090000"
+
+
+def test_feed_offsets_say_beijing_is_eight_hours_ahead(site: Path) -> None:
+    """The VTIMEZONE's part in force today (China has kept +0800 since 1991) is what a phone applies."""
+    lines = unfolded((site / "feeds" / "area-990102.ics").read_bytes().decode("utf-8"))
+    timezone = lines[lines.index("BEGIN:VTIMEZONE") : lines.index("END:VTIMEZONE")]
+    standard = [i for i, line in enumerate(timezone) if line == "BEGIN:STANDARD"]
+    last = timezone[standard[-1] :]
+    assert "TZOFFSETTO:+0800" in last
+
+
+def test_feeds_are_the_same_across_builds_and_uids_are_stable(site: Path, tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    overlay_case(content, FIXTURES / "good")
+    overlay_case(content, FIXTURES / "events" / "good")
+    args = ["build", "-f", str(ROOT / "mkdocs.yml"), "--content", str(content), "--out", str(tmp_path / "site")]
+    args += ["--today", "2026-11-28", "--site-url", "https://daibiao.example.org/"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    for feed in sorted((site / "feeds").iterdir()):
+        assert (tmp_path / "site" / "feeds" / feed.name).read_bytes() == feed.read_bytes(), feed.name
+
+
+def test_month_pages_are_filtered(site: Path) -> None:
+    month = (site / "events" / "2026-12" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../2026-12-kind-mobile/"' in month and 'href="../2026-12-area-990102001/"' in month
+    mobile = (site / "events" / "2026-12-kind-mobile" / "index.html").read_text(encoding="utf-8")
+    assert "流动联络站进桥头村" in mobile and "代表接待日" not in mobile
+    rule = (site / "event" / "qingshi-jiedairi" / "index.html").read_text(encoding="utf-8")
+    assert "每周三 09:00-11:30" in rule and "不举行：2026年12月2日" in rule
+    past = (site / "event" / "qingshi-2026-11-shuzhi" / "index.html").read_text(encoding="utf-8")
+    assert "接待群众：38 人次" in past
+    monthly = (site / "event" / "yunshang-2027-01-yuedu" / "index.html").read_text(encoding="utf-8")
+    assert "每月第一个周三 07:00-08:00" in monthly

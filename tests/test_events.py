@@ -1,0 +1,155 @@
+"""Events at stations (content/events/<id>.yaml): every mistake paired with its exact line; the dates rules yield."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import overlay_case
+
+from generator import events
+from generator.event_model import StationEvent
+from generator.load import load_content
+
+TODAY = dt.date(2026, 11, 28)
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+E = "content/events"
+
+BAD_CASES = {
+    "bad_kind": [
+        f"{E}/qingshi-2026-12-qiaotou.yaml:1: topic: 缺少必填字段（请添加一行 topic: …）",
+        f'{E}/qingshi-2026-12-qiaotou.yaml:2: kind: "屋场恳谈会" 不是允许的值（可选：reception（接待日）、mobile（'
+        "流动站）、courtyard（屋场恳谈会）、report（代表述职）、inspection（视察调研）、other（其他活动））",
+        f"{E}/qingshi-2026-12-qiaotou.yaml:3: topc: 未知字段（是不是 topic？）",
+    ],
+    "bad_time": [
+        f'{E}/qingshi-2026-12-qiaotou.yaml:5: start: "2026-12-05T14:30" 不是有效的时间（写成 2026-12-02 09:00，'
+        "即年-月-日 时:分（北京时间））",
+        f'{E}/qingshi-2026-12-qiaotou.yaml:6: end: "2026-12-05 25:00" 不是有效的时间（写成 2026-12-02 09:00，'
+        "即年-月-日 时:分（北京时间））",
+    ],
+    "bad_weekday": [
+        f'{E}/qingshi-jiedairi.yaml:9: repeat.days[0]: "周三" 不是允许的值（可选：mon（周一）、tue（周二）、wed（'
+        "周三）、thu（周四）、fri（周五）、sat（周六）、sun（周日））",
+    ],
+    "end_before_start": [
+        f'{E}/qingshi-2026-12-qiaotou.yaml:6: end: 结束时间 "2026-12-05 11:00" 不晚于开始时间 "2026-12-05 14:30"（'
+        "检查 start 和 end）",
+    ],
+    "mobile_without_place": [
+        f"{E}/qingshi-2026-12-qiaotou.yaml:1: place: 流动站活动必须写地点（添加 place，写明 name（"
+        "地点名称）和 address（地址），可加 location（坐标））",
+    ],
+    "nth_weekly": [
+        f"{E}/qingshi-jiedairi.yaml:10: repeat.nth: nth 只能用于 every: month，且不能是 0（例如 every: month、"
+        "days: [sat]、nth: 1 表示每月第一个周六；每周的活动删去 nth）",
+    ],
+    "outcome_in_future": [
+        f"{E}/qingshi-2026-12-qiaotou.yaml:7: outcome: 活动在 2026-12-05 举行，还没有到，不能写 outcome（"
+        "活动举行之后再填写接待情况）",
+    ],
+    "outcome_of_rule": [
+        f"{E}/qingshi-jiedairi.yaml:11: outcome: 定期活动不能写 outcome（某一次的接待情况请另写一个活动文件（"
+        "不写 repeat），在那里写 outcome）",
+    ],
+    "rule_never_happens": [
+        f"{E}/qingshi-jiedairi.yaml:7: repeat: 按这个规则，活动一次也不会举行（检查 start、repeat 的 days、"
+        "until 和 skip：第一次应在 start 当天或之后、until 之前）",
+    ],
+    "unknown_deputy": [
+        f'{E}/qingshi-2026-12-qiaotou.yaml:8: deputies[0]: 未知的代表 "zhao-shisan"（是不是 "zhao-shishan"？）',
+        f'{E}/qingshi-2026-12-qiaotou.yaml:9: deputies[1]: 未知的代表 "wang-wu"（deputies/ 下没有 wang-wu.yaml）',
+    ],
+    "unknown_station": [
+        f'{E}/qingshi-2026-12-qiaotou.yaml:4: station: 未知的联络站 "qingshi-zahn"（是不是 "qingshi-zhan"？）',
+    ],
+    "warnings": [
+        f"{E}/qingshi-jiedairi.yaml:12: repeat.skip[0]: 2026-12-03 本来就不是活动日期，不用写在 skip 里（"
+        "检查这个日期，或删去这一项）",
+        f'{E}/qingshi-jiedairi.yaml:15: deputies[1]: 代表 "zhou-liming" 不是联络站 "qingshi-zhan" 的进站代表（'
+        "在代表文件的 stations 中加上 qingshi-zhan；确是别站代表参加，可以忽略这条提示）",
+        f'{E}/qingshi-jiedairi.yaml:16: deputies[2]: 代表 "chen-moyin" 重复列出（删掉重复的一项）',
+    ],
+}
+
+WARNING_CASES = {"warnings"}
+
+
+@pytest.fixture
+def make_events(tmp_path: Path) -> Callable[..., Path]:
+    """`make_events("end_before_start", ...)`: tests/fixtures/good, then events/good, then those events/bad cases."""
+
+    def make(*cases: str) -> Path:
+        content = tmp_path / "content"
+        overlay_case(content, FIXTURES / "good")
+        overlay_case(content, FIXTURES / "events" / "good")
+        for case in cases:
+            overlay_case(content, FIXTURES / "events" / "bad" / case)
+        return content
+
+    return make
+
+
+def test_every_bad_case_has_expected_lines() -> None:
+    assert sorted(p.name for p in (FIXTURES / "events" / "bad").iterdir()) == sorted(BAD_CASES)
+
+
+@pytest.mark.parametrize(("case", "expected"), BAD_CASES.items(), ids=list(BAD_CASES))
+def test_bad_case_reports_exact_lines(make_events: Callable[..., Path], case: str, expected: list[str]) -> None:
+    content, problems = load_content(make_events(case), TODAY)
+    assert [str(p) for p in problems] == expected
+    assert all(p.warning == (case in WARNING_CASES) for p in problems)
+    if case not in WARNING_CASES:  # the broken event is left out, the others stay
+        assert len(content.events) == 3
+
+
+def test_good_events_load_without_problems(make_events: Callable[..., Path]) -> None:
+    content, problems = load_content(make_events(), TODAY)
+    assert problems == []
+    assert sorted(content.events) == [
+        "qingshi-2026-11-shuzhi",
+        "qingshi-2026-12-qiaotou",
+        "qingshi-jiedairi",
+        "yunshang-2027-01-yuedu",
+    ]
+
+
+def test_events_are_optional(fixtures_dir: Path) -> None:
+    content, problems = load_content(fixtures_dir / "good", TODAY)
+    assert (problems, content.events) == ([], {})
+
+
+def test_a_rule_yields_its_dates_inside_the_window_only(make_events: Callable[..., Path]) -> None:
+    content, _ = load_content(make_events(), TODAY)
+    calendar = events.make_calendar(content.events, {"qingshi-zhan": ["990102001"]}, TODAY)
+    weekly = [o.start for o in calendar.by_station["qingshi-zhan"] if o.event.id == "qingshi-jiedairi"]
+    assert weekly[0] == dt.datetime(2026, 9, 2, 9, 0)  # within the past year
+    assert dt.datetime(2026, 12, 2, 9, 0) not in weekly  # skipped
+    assert weekly[-1] == dt.datetime(2027, 5, 26, 9, 0)  # the window ends about six months ahead
+    assert all(s.weekday() == 2 for s in weekly)
+    [next_one] = calendar.upcoming(calendar.by_station["qingshi-zhan"], 1)
+    assert (next_one.event.id, next_one.start) == ("qingshi-2026-12-qiaotou", dt.datetime(2026, 12, 5, 14, 30))
+    monthly = [o.start for o in calendar.by_station["yunshang-zhan"]]
+    assert monthly == [dt.datetime(2027, m, d, 7, 0) for m, d in ((1, 6), (2, 3), (3, 3), (4, 7))]
+
+
+def test_the_window_bounds_a_long_rule() -> None:
+    """A rule over a whole term expands only inside the window: a city's reception days stay tens of thousands."""
+    content_events = {
+        f"s{i}": StationEvent.model_validate(
+            {
+                "id": f"s{i}",
+                "kind": "reception",
+                "topic": "接待日",
+                "station": f"s{i}",
+                "start": "2022-01-05 09:00",
+                "end": "2022-01-05 11:30",
+                "repeat": {"every": "week", "days": ["wed", "sat"], "until": "2027-01-04"},
+            }
+        )
+        for i in range(300)
+    }
+    calendar = events.make_calendar(content_events, {}, TODAY)
+    assert len(calendar.occurrences) == 300 * 115  # Wednesdays and Saturdays from 2025-11-27 to 2027-01-04
