@@ -275,6 +275,11 @@ def test_response_headers(stack: Stack) -> None:
         and qr["content-type"] == ["image/svg+xml; charset=utf-8"]
     )
 
+    feed = next((stack.service.site / "feeds").glob("station-*.ics")).name
+    status, calendar, body = stack.get(f"/feeds/{feed}")
+    assert status == 200 and calendar["content-type"] == ["text/calendar; charset=utf-8"]
+    assert body.startswith(b"BEGIN:VCALENDAR") and calendar["x-content-type-options"] == ["nosniff"]
+
     status, api, body = stack.get("/api/health")
     assert status == 200 and json.loads(body) == {"status": "ok"}
     assert api["cache-control"] == ["no-store"] and api["x-content-type-options"] == ["nosniff"]
