@@ -24,6 +24,7 @@ INTAKE_TEXTS = {
         "登记群众在接待日、流动联络站、屋场恳谈会上当面反映，或通过电话、来信反映的意见，与网上留言一样进入办理流程。"
     ),
     "channel": "渠道",
+    "any_channel": "（全部渠道）",
     "station": "联络站",
     "deputy": "接待代表（可不填）",
     "no_deputy": "（无，由联络站受理）",
@@ -42,6 +43,8 @@ INTAKE_TEXTS = {
     "bad_date": "请填写反映日期（年-月-日）。",
     "future_date": "反映日期 {day} 晚于今天 {today}，请更正。",
     "bad_category": "请选择类别（{categories}）。",
+    "text_missing": "请填写反映内容。",
+    "text_control": "反映内容含有不能保存的控制字符，请删除后再登记。",
     "text_short": "反映内容至少需要 {min} 个字。",
     "text_long": "反映内容最多 {max} 个字（现在 {length} 个字）。",
     "name_long": "姓名最多 {max} 个字。",

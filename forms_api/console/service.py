@@ -15,7 +15,7 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_login import UserMixin, current_user
 from werkzeug.exceptions import HTTPException
 
-from forms_api import messages
+from forms_api import messages, messages_console
 from forms_api.accounts.access import allowed, permissions
 from forms_api.accounts.model import Account
 from forms_api.store import Accounts, QueueUnavailable, ReplyTemplates, open_accounts, open_templates
@@ -106,9 +106,8 @@ def require(action: str) -> Callable[[View], View]:
 
 def page(template: str, status: int = 200, **context: Any) -> Response:
     """A console page: the texts, the signed-in account and what it may do go to every template."""
-    response = current_app.make_response(
-        (render_template(template, t=messages.CONSOLE_TEXTS, roles=messages.ROLE_LABELS, may=may, **context), status)
-    )
+    texts = {"t": messages.CONSOLE_TEXTS, "it": messages_console.INTAKE_TEXTS, "roles": messages.ROLE_LABELS}
+    response = current_app.make_response((render_template(template, may=may, **texts, **context), status))
     response.mimetype = "text/html"
     return response
 
