@@ -14,8 +14,11 @@ CHANNEL_LABELS = {
     "letter": "来信",
 }
 
-CHANNEL_LABEL = "渠道"  # the label of the channel in `show`, `list`, the console and exports
+CHANNEL_LABEL = "渠道"  # the label of the channel in `show` and the column of `list`
+CHANNEL_SAID_ON = "{channel}（反映日期 {said_on}）"  # `show`, for a case registered offline
+EXPORT_CHANNEL = "渠道"  # the exports' last column, after the target's id: every older column keeps its place
 STATS_CHANNELS = "渠道：{items}"
+CHANNEL_OPTION_HELP = "只要这一渠道的留言：{choices}。"
 
 INTAKE_TEXTS = {
     "nav": "线下登记",

@@ -4,18 +4,22 @@ slip whose QR code a phone scans to the /track/ page. Real app, real store, no m
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import subprocess
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import events, make_app
 from console_helpers import ACCOUNTS, client_for, console_app, csrf_token, fill, make_account
 from flask import Flask
 
 from forms_api import messages_console
 from forms_api.cases import fold, make_event, new_code, now
+from forms_api.staff.cli import main
 
 I = messages_console.INTAKE_TEXTS  # noqa: E741
 SITE_URL = "https://example.org/"
@@ -220,3 +224,26 @@ def test_the_channel_is_shown_and_filtered_in_the_list(app):
     assert set(re.findall(r'href="/staff/cases/(\d{4}-\d{6})"', only)) == {ref}
     online = client.get("/staff/cases?status=all&channel=online").get_data(as_text=True)
     assert ref not in online and len(re.findall(r'href="/staff/cases/(\d{4}-\d{6})"', online)) == 4
+
+
+def test_the_staff_tools_read_show_list_export_and_count_the_channel(app, tmp_path):
+    client = client_for(app, "zhan-a")
+    ref, _ = slip_values(register(client, channel="phone").get_data(as_text=True))
+    base = ["--queue", str(app.config["QUEUE_DIR"])]
+    site = ["--site", str(app.config["SITE_DIR"])]
+    shown = CliRunner().invoke(main, [*base, "show", ref, *site])
+    assert shown.exit_code == 0, shown.output
+    assert f"渠道：电话（反映日期 {good()['said_on']}）" in shown.stdout and "zhan-a  提交留言" in shown.stdout
+    assert "曹文杰（代表，deputy:cao-wenjie）" in shown.stdout and "13912340000" not in shown.stdout
+    listed = CliRunner().invoke(main, [*base, "list", "--channel", "phone"])
+    assert listed.exit_code == 0, listed.output
+    assert [line[:11] for line in listed.stdout.splitlines()[1:-1]] == [ref]
+    assert "电话" in listed.stdout.splitlines()[1]
+    online = CliRunner().invoke(main, [*base, "list", "--channel", "online", "--all"]).stdout
+    assert ref not in online and online.splitlines()[-1].startswith("共 4 条")
+    assert CliRunner().invoke(main, [*base, "list", "--channel", "fax"]).exit_code == 2
+    exported = CliRunner().invoke(main, [*base, "export", "--out", "-", "--channel", "phone"])
+    header, row = list(csv.reader(io.StringIO(exported.stdout)))
+    assert header[-1] == "渠道" and row[0] == ref and row[-1] == "电话"
+    stats = CliRunner().invoke(main, [*base, "stats"]).stdout
+    assert "渠道：网上留言 4，接待日 0，流动联络站 0，屋场恳谈会 0，电话 1，来信 0" in stats
