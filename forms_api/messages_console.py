@@ -51,6 +51,8 @@ INTAKE_TEXTS = {
     "text_short": "反映内容至少需要 {min} 个字。",
     "text_long": "反映内容最多 {max} 个字（现在 {length} 个字）。",
     "name_long": "姓名最多 {max} 个字。",
+    "name_control": "姓名含有不能保存的控制字符，请删除后再登记。",
+    "site_unavailable": "暂时读不到网站数据（代表、联络站和类别），无法登记，请稍后再试或联系管理员。",
     "bad_phone": "电话号码格式不正确。",
     "no_consent": "填写了电话，须勾选“已征得本人同意”；未征得同意请不要填写电话。",
     "duplicate": "同一内容刚刚已经登记过（{minutes} 分钟内、同一对象、同一电话），本次未重复登记。",

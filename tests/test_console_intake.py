@@ -124,6 +124,7 @@ def test_without_a_deputy_the_station_receives_it(app):
         ({"text": "桥\x1b[2J坏了很久了"}, I["text_control"]),
         ({"consent": ""}, I["no_consent"]),
         ({"phone": "12ab"}, I["bad_phone"]),
+        ({"name": "赵\x1b]0;x\x07大爷"}, I["name_control"]),
         ({"station": "nowhere-zhan"}, I["bad_station"].format(station="nowhere-zhan")),
         ({"deputy": "han-sumei"}, I["bad_deputy"].format(deputy="han-sumei")),  # a deputy of station B
         ({"channel": "online"}, I["bad_channel"]),
@@ -209,7 +210,7 @@ def test_the_slip_qr_decodes_to_the_track_page_with_the_code_in_the_fragment(tmp
     decoded = subprocess.run(["zbarimg", "--raw", "-q", str(image)], capture_output=True, text=True, check=True)
     assert decoded.stdout.strip() == f"{SITE_URL}track/#code={code}"
     assert "?code" not in page and "track/?" not in page
-    assert I["slip_keep"] in page and "@page { size: A6" in page
+    assert I["slip_keep"] in page and "@page slip { size: A6" in page and '<body class="slip-page">' in page
     assert "<script" not in page and 'style="' not in page
     assert re.findall(r"<style[^>]*>", page) == [re.search(r'<style nonce="[^"]+">', page)[0]]
     assert client.get(f"/staff/cases/{ref}").get_data(as_text=True).count(code) == 0  # shown once, on the slip
@@ -247,3 +248,11 @@ def test_the_staff_tools_read_show_list_export_and_count_the_channel(app, tmp_pa
     assert header[-1] == "渠道" and row[0] == ref and row[-1] == "电话"
     stats = CliRunner().invoke(main, [*base, "stats"]).stdout
     assert "渠道：网上留言 4，接待日 0，流动联络站 0，屋场恳谈会 0，电话 1，来信 0" in stats
+
+
+def test_without_the_site_data_the_form_says_so(app):
+    (Path(app.config["SITE_DIR"]) / "data" / "form.json").unlink()  # a site built before categories were published
+    client = client_for(app, "zhan-a")
+    token = csrf_token(client, "/staff/")
+    for response in (client.get("/staff/intake"), client.post("/staff/intake", data=good() | {"csrf_token": token})):
+        assert response.status_code == 503 and I["site_unavailable"] in response.get_data(as_text=True)

@@ -91,8 +91,10 @@ def _text(form: Mapping[str, str]) -> str:
 def _person(form: Mapping[str, str]) -> tuple[str | None, str]:
     """(name, phone): both optional; a phone only with consent recorded."""
     name = " ".join(form.get("name", "").split()) or None
-    if name is not None and (len(name) > service().limits.max_name or CONTROL.search(name)):
+    if name is not None and len(name) > service().limits.max_name:
         raise TextProblem(I["name_long"].format(max=service().limits.max_name))
+    if name is not None and CONTROL.search(name):
+        raise TextProblem(I["name_control"])
     raw = form.get("phone", "").strip()
     if not raw:
         return name, ""

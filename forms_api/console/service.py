@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 from forms_api import messages, messages_console
 from forms_api.accounts.access import allowed, permissions
 from forms_api.accounts.model import Account
+from forms_api.public.sitedata import TargetsUnavailable
 from forms_api.store import Accounts, QueueUnavailable, ReplyTemplates, open_accounts, open_templates
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -158,3 +159,9 @@ def error_page(error: HTTPException) -> Response:
 def unavailable(error: QueueUnavailable) -> Response:
     current_app.logger.error("console: store unavailable: %s", error)
     return message_page(503, messages.CONSOLE_TEXTS["unavailable"])
+
+
+def site_unavailable(error: TargetsUnavailable) -> Response:
+    """The built site's open data cannot be read: no deputy, station or category to register a case against."""
+    current_app.logger.error("console: site data unavailable: %s", error)
+    return message_page(503, messages_console.INTAKE_TEXTS["site_unavailable"])
