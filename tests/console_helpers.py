@@ -129,3 +129,11 @@ def csrf_token(client: FlaskClient, path: str = "/staff/signin") -> str:
 
 def sign_in(client: FlaskClient, login: str, password: str = PASSWORD):
     return client.post("/staff/signin", data={"login": login, "password": password, "csrf_token": csrf_token(client)})
+
+
+def client_for(app: Flask, login: str | None) -> FlaskClient:
+    """A test client signed in as `login` (None: nobody)."""
+    client = app.test_client()
+    if login is not None:
+        assert sign_in(client, login).status_code == 302
+    return client

@@ -16,6 +16,7 @@ from console_helpers import (
     PASSWORD,
     PHONES,
     SCOPE,
+    client_for,
     console_app,
     csrf_token,
     fill,
@@ -40,13 +41,6 @@ LINKED = r'href="/staff/cases/(2026-\d{6})"'
 @pytest.fixture
 def app(tmp_path: Path) -> Flask:
     return console_app(tmp_path)
-
-
-def client_for(app: Flask, login: str | None):
-    client = app.test_client()
-    if login is not None:
-        assert sign_in(client, login).status_code == 302
-    return client
 
 
 def expected(login: str | None, route: str, ref: str | None) -> int:

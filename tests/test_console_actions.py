@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import events
-from console_helpers import ACCOUNTS, SCOPE, add_event, console_app, csrf_token, implements, sign_in
+from console_helpers import ACCOUNTS, SCOPE, add_event, client_for, console_app, csrf_token, implements
 from flask import Flask
 
 from forms_api import messages
@@ -58,13 +58,6 @@ def prepare(app: Flask, action: str) -> None:
     if action == "reopen":
         for ref in REFS:
             add_event(log(app), "closed", ref, "李办事员")
-
-
-def client_for(app: Flask, login: str | None):
-    client = app.test_client()
-    if login is not None:
-        assert sign_in(client, login).status_code == 302
-    return client
 
 
 def post(client, ref: str, action: str, data: dict, token: str | None):

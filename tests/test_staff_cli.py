@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from forms_api import messages, settings
+from forms_api import messages, messages_console, settings
 from forms_api.cases import TZ, check, make_event, new_code
 from forms_api.staff.cli import main
 from forms_api.staff.sheets import safe_cell
@@ -161,11 +161,11 @@ def site(tmp_path: Path) -> Path:
 # --- list and show: exact output --------------------------------------------------------------------------------------
 
 LIST_OPEN = """\
-编号         状态      类别  留言对象              答复期限              承办                内容
-2026-000004  待受理    其他  deputy:zhang-san      2026-11-26 逾期 4 天  未交办              学校门口早高峰拥堵。
-2026-000001  办理中    求助  deputy:zhang-san      2026-11-27 逾期 3 天  职能部门 县住建局   小区门口路灯坏了三个月，晚上出行很不安全，老人孩子经常摔倒，…
-2026-000002  待受理    建议  station:qingshi-zhan  2026-12-01            未交办              希望在青石街道增设一个公交站点。
-2026-000005  重新办理  求助  deputy:zhang-san      2026-12-04            人大代表 zhang-san  楼道堆放杂物存在消防隐患。
+编号         状态      类别  渠道      留言对象              答复期限              承办                内容
+2026-000004  待受理    其他  网上留言  deputy:zhang-san      2026-11-26 逾期 4 天  未交办              学校门口早高峰拥堵。
+2026-000001  办理中    求助  网上留言  deputy:zhang-san      2026-11-27 逾期 3 天  职能部门 县住建局   小区门口路灯坏了三个月，晚上出行很不安全，老人孩子经常摔倒，…
+2026-000002  待受理    建议  网上留言  station:qingshi-zhan  2026-12-01            未交办              希望在青石街道增设一个公交站点。
+2026-000005  重新办理  求助  网上留言  deputy:zhang-san      2026-12-04            人大代表 zhang-san  楼道堆放杂物存在消防隐患。
 共 4 条，其中逾期 2 条。
 """  # noqa: E501
 
@@ -190,7 +190,7 @@ def test_list_all_includes_closed(run):
         "2026-000005",
     ]
     assert lines[3] == (
-        "2026-000003  已办结    意见  deputy:lin-xiaoyang   2026-11-24            "
+        "2026-000003  已办结    意见  网上留言  deputy:lin-xiaoyang   2026-11-24            "
         "12345热线           菜市场周边占道经营严重。"
     )
     assert lines[-1] == "共 5 条，其中逾期 2 条。"
@@ -236,12 +236,12 @@ def test_list_station_with_site_includes_its_deputies(run, tmp_path):
 
 
 LIST_NAMED = """\
-编号         状态      类别  留言对象              答复期限              承办                内容
-2026-000004  待受理    其他  张三（代表）          2026-11-26 逾期 4 天  未交办              学校门口早高峰拥堵。
-2026-000001  办理中    求助  张三（代表）          2026-11-27 逾期 3 天  职能部门 县住建局   小区门口路灯坏了三个月，晚上出行很不安全，老人孩子经常摔倒，…
-2026-000003  已办结    意见  deputy:lin-xiaoyang   2026-11-24            12345热线           菜市场周边占道经营严重。
-2026-000002  待受理    建议  青石联络站（联络站）  2026-12-01            未交办              希望在青石街道增设一个公交站点。
-2026-000005  重新办理  求助  张三（代表）          2026-12-04            人大代表 zhang-san  楼道堆放杂物存在消防隐患。
+编号         状态      类别  渠道      留言对象              答复期限              承办                内容
+2026-000004  待受理    其他  网上留言  张三（代表）          2026-11-26 逾期 4 天  未交办              学校门口早高峰拥堵。
+2026-000001  办理中    求助  网上留言  张三（代表）          2026-11-27 逾期 3 天  职能部门 县住建局   小区门口路灯坏了三个月，晚上出行很不安全，老人孩子经常摔倒，…
+2026-000003  已办结    意见  网上留言  deputy:lin-xiaoyang   2026-11-24            12345热线           菜市场周边占道经营严重。
+2026-000002  待受理    建议  网上留言  青石联络站（联络站）  2026-12-01            未交办              希望在青石街道增设一个公交站点。
+2026-000005  重新办理  求助  网上留言  张三（代表）          2026-12-04            人大代表 zhang-san  楼道堆放杂物存在消防隐患。
 共 5 条，其中逾期 2 条。
 """  # noqa: E501
 
@@ -286,8 +286,8 @@ def test_export_gives_target_names_and_ids_last(queue, site, tmp_path):
     base = ["--queue", str(queue), "export", "--all", "--today", TODAY, "--site", str(site)]
     assert CliRunner().invoke(main, [*base, "--out", str(out), "--personal"]).exit_code == 0
     rows = _csv_rows(out)
-    assert rows[0][3] == "留言对象" and rows[0][9:] == ["姓名", "电话", "留言对象编号"]
-    assert [(row[0], row[3], row[-1]) for row in rows[1:]] == [
+    assert rows[0][3] == "留言对象" and rows[0][9:] == ["姓名", "电话", "留言对象编号", "渠道"]
+    assert [(row[0], row[3], row[-2]) for row in rows[1:]] == [
         ("2026-000004", "张三（代表）", "deputy:zhang-san"),
         ("2026-000001", "张三（代表）", "deputy:zhang-san"),
         ("2026-000003", "deputy:lin-xiaoyang", "deputy:lin-xiaoyang"),
@@ -296,8 +296,8 @@ def test_export_gives_target_names_and_ids_last(queue, site, tmp_path):
     ]
     assert CliRunner().invoke(main, [*base, "--out", str(xlsx)]).exit_code == 0
     sheet = [[cell.value for cell in row] for row in load_workbook(xlsx).active.iter_rows()]
-    assert sheet[0][-1] == "留言对象编号"
-    assert (sheet[4][3], sheet[4][-1]) == ("青石联络站（联络站）", "station:qingshi-zhan")
+    assert sheet[0][-2:] == ["留言对象编号", "渠道"]
+    assert (sheet[4][3], sheet[4][-2]) == ("青石联络站（联络站）", "station:qingshi-zhan")
 
 
 def test_site_defaults_like_the_service(run, site, tmp_path, monkeypatch):
@@ -344,6 +344,7 @@ SHOW_5 = """\
 留言对象：deputy:zhang-san
 类别：求助
 提交时间：2026-11-18 09:00
+渠道：网上留言
 姓名：（已隐去，加 --personal 显示）
 电话：（已隐去，加 --personal 显示）
 公开时匿名：否
@@ -374,6 +375,7 @@ SHOW_3_PERSONAL = """\
 留言对象：deputy:lin-xiaoyang
 类别：意见
 提交时间：2026-11-16 09:00
+渠道：网上留言
 姓名：赵六
 电话：13912345678
 公开时匿名：否
@@ -793,6 +795,7 @@ def test_csv_export_neutralises_formulas(hostile, tmp_path):
         *messages.STAFF_EXPORT_COLUMNS,
         *messages.STAFF_EXPORT_PERSONAL_COLUMNS,
         messages.STAFF_EXPORT_TARGET_ID,
+        messages_console.EXPORT_CHANNEL,
     ]
     assert [row[7] for row in rows[1:]] == NEUTRALISED  # text
     assert [row[8] for row in rows[1:]] == NEUTRALISED  # answer
@@ -811,7 +814,8 @@ def test_xlsx_export_stores_no_formula(hostile, tmp_path):
     assert result.exit_code == 0, result.output
     sheet = load_workbook(out).active
     rows = [[cell for cell in row] for row in sheet.iter_rows()]
-    assert [cell.value for cell in rows[0]] == [*messages.STAFF_EXPORT_COLUMNS, messages.STAFF_EXPORT_TARGET_ID]
+    header = [*messages.STAFF_EXPORT_COLUMNS, messages.STAFF_EXPORT_TARGET_ID, messages_console.EXPORT_CHANNEL]
+    assert [cell.value for cell in rows[0]] == header
     assert [row[7].value for row in rows[1:]] == NEUTRALISED
     for row in rows:
         for cell in row:
@@ -852,6 +856,7 @@ def test_export_rows_and_filters(queue, tmp_path):
             "学校门口早高峰拥堵。",
             "",
             "deputy:zhang-san",
+            "网上留言",
         ],
         [
             "2026-000001",
@@ -864,6 +869,7 @@ def test_export_rows_and_filters(queue, tmp_path):
             "小区门口路灯坏了三个月，晚上出行很不安全，老人孩子经常摔倒，希望尽快修好。",
             "",
             "deputy:zhang-san",
+            "网上留言",
         ],
     ]
 
@@ -886,6 +892,7 @@ STATS = """\
 按期答复率：50.0%（已答复 2 件，其中 1 件在期限内首次答复）
 首次答复用时中位数：6.5 天
 评价（共 2 次）：满意 1，基本满意 0，不满意 1
+渠道：网上留言 5，接待日 0，流动联络站 0，屋场恳谈会 0，电话 0，来信 0
 """
 
 

@@ -17,13 +17,15 @@ _WORKERS = frozenset({"office", "station"})
 
 # action -> the roles that may take it; every action on a case also needs the case within the account's scope.
 # "queue": the dashboard, the list and a case's page; "personal": see a citizen's name and phone (logged as a
-# `viewed` event); "accounts": list accounts and lift a lock; "templates": keep the reply templates. The case
+# `viewed` event); "accounts": list accounts and lift a lock; "templates": keep the reply templates; "intake":
+# register what a citizen said offline (线下登记), a station only for its own stations (`may_register`). The case
 # actions, each ONE event: assign (交办), handover (转办), answer, close, reopen, note, urge (催办), result (办理结果).
 PERMISSIONS: Mapping[str, frozenset[str]] = {
     "queue": frozenset(ROLES),
     "personal": _WORKERS,  # the default of STAFF_PERSONAL_ROLES
     "accounts": _OFFICE,
     "templates": _OFFICE,
+    "intake": _WORKERS,
     "assign": _WORKERS,
     "handover": _WORKERS,
     "answer": frozenset({"office", "station", "deputy"}),
@@ -48,6 +50,11 @@ def permissions(personal_roles: Collection[str]) -> dict[str, frozenset[str]]:
 def allowed(table: Mapping[str, frozenset[str]], account: Account, action: str) -> bool:
     """Whether `account`'s role may take `action` (an unknown action: nobody)."""
     return account.role in table.get(action, frozenset())
+
+
+def may_register(account: Account, station: str) -> bool:
+    """Whether `account` may register an offline case at `station`: office at any, a station worker at its own."""
+    return account.role == "office" or (account.role == "station" and station in account.stations)
 
 
 def targets_of(account: Account, deputies_of: StationDeputies) -> frozenset[str] | None:

@@ -18,10 +18,12 @@ from forms_api.cases.checks import WorkflowError, check
 from forms_api.cases.events import (
     ASSIGNEE_KINDS,
     AWAITING_ANSWER,
+    CHANNELS,
     CITIZEN,
     EVALUATED,
     EVENT_TYPES,
     INTERNAL_EVENTS,
+    ONLINE,
     RATINGS,
     REF_RE,
     REQUIRED_FIELDS,
@@ -42,6 +44,7 @@ from forms_api.cases.submission import Evaluation, Submission, first_answer
 __all__ = [
     "ASSIGNEE_KINDS",
     "AWAITING_ANSWER",
+    "CHANNELS",
     "CITIZEN",
     "COMPLEX_DAYS",
     "EVALUATED",
@@ -49,6 +52,7 @@ __all__ = [
     "INTERNAL_EVENTS",
     "FIRST_ANSWER_DAYS",
     "NO_HOLIDAYS",
+    "ONLINE",
     "RATINGS",
     "REF_RE",
     "REQUIRED_FIELDS",

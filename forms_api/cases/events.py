@@ -2,7 +2,9 @@
 
 Pure: no I/O. Events (one JSON object each; every one has `type`, `ref`, `at`, `by`):
 
-- submitted: code, target, category, text, name (optional), phone, anonymous, complex (false)
+- submitted: code, target, category, text, name (optional), phone, anonymous, complex (false); channel (optional:
+  online when absent, as in every event written before offline intake) and, for a case staff registered (线下登记),
+  said_on (YYYY-MM-DD, the day the citizen said it) and consent (true when a phone was given with consent recorded)
 - assigned: to_kind (deputy | department | hotline), to, deadline (YYYY-MM-DD), complex
 - replied: answer (public)        - closed: reason (optional)        - reopened: reason
 - assigned (to a deputy): also deputy, the deputy's id (optional: older events and names typed by hand lack it)
@@ -41,6 +43,8 @@ AWAITING_ANSWER = frozenset({"submitted", "assigned", "reopened"})
 ASSIGNEE_KINDS = ("deputy", "department", "hotline")
 RATINGS = messages.RATINGS
 CITIZEN = "citizen"
+ONLINE = "online"  # the site's own channel: every `submitted` event without `channel`
+CHANNELS = (ONLINE, "reception", "mobile", "meeting", "phone", "letter")  # labels: messages_console.CHANNEL_LABELS
 
 
 # Timestamps without an offset (never written by this code) are read as China Standard Time.
@@ -122,6 +126,8 @@ def make_event(event_type: str, ref: str, by: str, at: datetime | str | None = N
             raise ValueError(f"bad target {fields['target']!r}")
         if not isinstance(fields["anonymous"], bool):
             raise ValueError("anonymous must be a bool")
+        if fields.get("channel", ONLINE) not in CHANNELS:
+            raise ValueError(f"channel must be one of {', '.join(CHANNELS)}")
     elif event_type == "assigned":
         fields.setdefault("complex", False)
         if fields["to_kind"] not in ASSIGNEE_KINDS:

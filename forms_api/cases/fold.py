@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from forms_api import messages
-from forms_api.cases.events import EVALUATED, RATINGS, REF_RE, TARGET_RE, parse_at
+from forms_api.cases.events import CHANNELS, EVALUATED, ONLINE, RATINGS, REF_RE, TARGET_RE, parse_at
 from forms_api.cases.submission import Evaluation, Submission
 
 
@@ -127,6 +127,9 @@ def _submitted(state: State, event: dict) -> bool:
     code_key = _digest(code)
     if code_key in state._by_code:
         return False
+    channel = event.get("channel", ONLINE)  # events from before offline intake carry none: online
+    if channel not in CHANNELS:
+        return False
     sub = Submission(
         ref=ref,
         code=code,
@@ -138,6 +141,7 @@ def _submitted(state: State, event: dict) -> bool:
         phone=str(event.get("phone") or ""),
         anonymous=bool(event.get("anonymous", False)),
         complex=bool(event.get("complex", False)),
+        channel=channel,
     )
     sub.history.append(event)
     state.submissions[ref] = sub

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from forms_api import messages
+from forms_api import messages, messages_console
 from forms_api.cases.calendar import deadline_for
-from forms_api.cases.events import AWAITING_ANSWER, INTERNAL_EVENTS, TZ, parse_at
+from forms_api.cases.events import AWAITING_ANSWER, INTERNAL_EVENTS, ONLINE, TZ, parse_at
 
 
 @dataclass
@@ -23,6 +23,7 @@ class Submission:
     name: str | None = field(default=None, repr=False)
     phone: str = field(default="", repr=False)
     anonymous: bool = False
+    channel: str = ONLINE  # how it came in: the site, or one of the offline channels staff register (线下登记)
     status: str = "submitted"
     assignee_kind: str | None = None
     assignee: str | None = None
@@ -47,6 +48,10 @@ class Submission:
     @property
     def status_label(self) -> str:
         return messages.STATUS_LABELS[self.status]
+
+    @property
+    def channel_label(self) -> str:
+        return messages_console.CHANNEL_LABELS.get(self.channel, self.channel)
 
     def due(self, holidays: frozenset[date] = frozenset(), workdays: frozenset[date] = frozenset()) -> date | None:
         """When an answer is due: the assigned deadline, else 5 (10 if complex) working days after the submission or

@@ -14,9 +14,10 @@ from flask import Response, request
 
 from forms_api import cases, messages
 from forms_api.accounts.access import visible
-from forms_api.cases import STATUSES, Calendar, Submission
+from forms_api.cases import CHANNELS, STATUSES, Calendar, Submission
 from forms_api.cases.queue import DASHBOARD, counts, due_soon, queue_order
 from forms_api.console.service import account, bp, page, require
+from forms_api.messages_console import CHANNEL_LABELS
 from forms_api.public.service import service
 from forms_api.staff.text import assignee_text, deadline_text, target_label
 
@@ -27,7 +28,8 @@ T = messages.CONSOLE_TEXTS
 @dataclass(frozen=True)
 class Filters:
     """The list's filters as the query string gives them: status ("" open, "all", or a status), due ("" / overdue /
-    soon), a text to search, a station's and a deputy's id, a category, submitted between two dates, the page."""
+    soon), a text to search, a station's and a deputy's id, a category, a channel, submitted between two dates, the
+    page."""
 
     status: str = ""
     due: str = ""
@@ -35,6 +37,7 @@ class Filters:
     station: str = ""
     deputy: str = ""
     category: str = ""
+    channel: str = ""
     since: str = ""
     until: str = ""
     page: int = 1
@@ -54,6 +57,7 @@ class Filters:
             station=_id(request.args.get("station", "")),
             deputy=_id(request.args.get("deputy", "")),
             category=request.args.get("category", "").strip()[:40],
+            channel=channel if (channel := request.args.get("channel", "")) in CHANNELS else "",
             since=_day(request.args.get("since", "")),
             until=_day(request.args.get("until", "")),
             page=number,
@@ -74,7 +78,7 @@ class Filters:
                 return False
         if self.deputy and f"deputy:{self.deputy}" not in targets:
             return False
-        if self.category and sub.category != self.category:
+        if self.category and sub.category != self.category or self.channel and sub.channel != self.channel:
             return False
         day = sub.submitted_at.astimezone(cases.TZ).date().isoformat()
         return not (self.since and day < self.since or self.until and day > self.until)
@@ -152,6 +156,7 @@ def case_list() -> Response:
             "ref": sub.ref,
             "status": sub.status_label,
             "category": sub.category,
+            "channel": sub.channel_label,
             "target": target_label(sub.target, names(sub.target)),
             "deadline": deadline_text(sub, today, cal),
             "overdue": sub.overdue(today, *cal),
@@ -167,6 +172,7 @@ def case_list() -> Response:
         filters=filters,
         statuses=[(key, messages.STATUS_LABELS[key]) for key in STATUSES],
         categories=sorted({sub.category for sub in visible_now}),
+        channels=list(CHANNEL_LABELS.items()),
         f=messages.FILTER_TEXTS,
         count=len(chosen),
         overdue=overdue,

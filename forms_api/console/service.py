@@ -15,9 +15,10 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_login import UserMixin, current_user
 from werkzeug.exceptions import HTTPException
 
-from forms_api import messages
+from forms_api import messages, messages_console
 from forms_api.accounts.access import allowed, permissions
 from forms_api.accounts.model import Account
+from forms_api.public.sitedata import TargetsUnavailable
 from forms_api.store import Accounts, QueueUnavailable, ReplyTemplates, open_accounts, open_templates
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -106,9 +107,8 @@ def require(action: str) -> Callable[[View], View]:
 
 def page(template: str, status: int = 200, **context: Any) -> Response:
     """A console page: the texts, the signed-in account and what it may do go to every template."""
-    response = current_app.make_response(
-        (render_template(template, t=messages.CONSOLE_TEXTS, roles=messages.ROLE_LABELS, may=may, **context), status)
-    )
+    texts = {"t": messages.CONSOLE_TEXTS, "it": messages_console.INTAKE_TEXTS, "roles": messages.ROLE_LABELS}
+    response = current_app.make_response((render_template(template, may=may, **texts, **context), status))
     response.mimetype = "text/html"
     return response
 
@@ -159,3 +159,9 @@ def error_page(error: HTTPException) -> Response:
 def unavailable(error: QueueUnavailable) -> Response:
     current_app.logger.error("console: store unavailable: %s", error)
     return message_page(503, messages.CONSOLE_TEXTS["unavailable"])
+
+
+def site_unavailable(error: TargetsUnavailable) -> Response:
+    """The built site's open data cannot be read: no deputy, station or category to register a case against."""
+    current_app.logger.error("console: site data unavailable: %s", error)
+    return message_page(503, messages_console.INTAKE_TEXTS["site_unavailable"])

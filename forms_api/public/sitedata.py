@@ -98,6 +98,18 @@ class Targets:
             return ""
         return self._names.get(target, "")
 
+    def listed(self, kind: str) -> list[tuple[str, str]]:
+        """(id, name) of every target of `kind` ("station", "deputy") that may receive messages (current deputies),
+        by id; none while the data is missing."""
+        try:
+            with self._lock:
+                self._refresh()
+        except TargetsUnavailable:
+            return []
+        prefix = f"{kind}:"
+        found = sorted(target for target in self._valid if target.startswith(prefix))
+        return [(target.removeprefix(prefix), self._names.get(target, "")) for target in found]
+
     def deputies_of(self, station: str) -> frozenset[str]:
         """The ids of the deputies (current or former) attached to `station`; none while the data is missing (a
         station account then sees only the cases addressed to the station itself)."""

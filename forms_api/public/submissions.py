@@ -13,6 +13,7 @@ from typing import Any
 from flask import Response
 
 from forms_api import cases, messages
+from forms_api.cases.intake import NewCase, new_case
 from forms_api.public.answers import already_received, checked, error_response, evaluation_receipt, log, receipt
 from forms_api.public.schema import check_evaluation, check_submission
 from forms_api.public.service import bp, service
@@ -47,33 +48,16 @@ def submit() -> Response:
     code = cases.new_code()
     request = hashlib.sha256(fields["request_id"].encode()).hexdigest() if fields["request_id"] else None
     duplicates: list[cases.Submission] = []
-
-    def decide(state: cases.State) -> dict | None:
-        if svc.duplicate_window:
-            same = state.find_duplicate(
-                fields["target"], fields["text"], now, svc.duplicate_window, phone=fields["phone"]
-            )
-            if same is not None:
-                duplicates.append(same)
-                return None
-        ref = state.next_ref(now.year)
-        cases.check(state.submissions.get(ref), "submitted")
-        return cases.make_event(
-            "submitted",
-            ref,
-            cases.CITIZEN,
-            now,
-            code=code,
-            target=fields["target"],
-            category=fields["category"],
-            text=fields["text"],
-            name=fields["name"] or None,
-            phone=fields["phone"],
-            anonymous=fields["anonymous"],
-            **({"request": request} if request else {}),
-        )
-
-    stored = svc.store.append(decide)
+    case = NewCase(
+        target=fields["target"],
+        category=fields["category"],
+        text=fields["text"],
+        name=fields["name"] or None,
+        phone=fields["phone"],
+        anonymous=fields["anonymous"],
+        extra={"request": request} if request else {},
+    )
+    stored = svc.store.append(new_case(case, code, now, svc.duplicate_window, duplicates))
     if duplicates:
         first = duplicates[0]
         log.info("event duplicate %s", first.ref)

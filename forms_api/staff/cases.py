@@ -101,6 +101,7 @@ def select(
     statuses: frozenset[str],
     target: str | None,
     station: str | None,
+    channel: str | None,
     site: Path,
     site_named: bool,
     overdue: bool,
@@ -121,7 +122,7 @@ def select(
             continue
         if (target is not None and sub.target != target) or (station is not None and sub.target not in station_targets):
             continue
-        if overdue and not sub.overdue(today, *cal):
+        if overdue and not sub.overdue(today, *cal) or channel is not None and sub.channel != channel:
             continue
         chosen.append(sub)
     chosen.sort(key=lambda sub: queue_order(sub, today, cal))

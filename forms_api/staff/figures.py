@@ -5,11 +5,11 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
-from forms_api import messages
-from forms_api.cases import RATINGS, STATUSES, TZ, Evaluation, Submission, first_answer
+from forms_api import messages, messages_console
+from forms_api.cases import CHANNELS, RATINGS, STATUSES, TZ, Evaluation, Submission, first_answer
 
 
 @dataclass
@@ -23,6 +23,7 @@ class Stats:
     answered_in_time: int  # of those, answered on or before the deadline in force at that moment
     median_days_to_answer: float | None  # from submission to first answer, in days (fractional)
     ratings: dict[str, int]  # every rating given (a case answered twice may be rated twice)
+    by_channel: dict[str, int] = field(default_factory=dict)  # how the cases came in: online, or registered offline
 
     @property
     def in_time_percent(self) -> float | None:
@@ -37,11 +38,13 @@ def compute_stats(
 ) -> Stats:
     """Counts by status, overdue cases, first answers within their deadline, the median time to them, ratings."""
     by_status = dict.fromkeys(STATUSES, 0)
+    by_channel = dict.fromkeys(CHANNELS, 0)
     ratings = dict.fromkeys(RATINGS, 0)
     overdue = answered = in_time = 0
     durations = []
     for sub in subs:
         by_status[sub.status] = by_status.get(sub.status, 0) + 1
+        by_channel[sub.channel] = by_channel.get(sub.channel, 0) + 1
         overdue += sub.overdue(today, holidays, workdays)
         found = first_answer(sub, holidays, workdays)
         if found is not None:
@@ -60,11 +63,12 @@ def compute_stats(
         answered_in_time=in_time,
         median_days_to_answer=statistics.median(durations) if durations else None,
         ratings=ratings,
+        by_channel=by_channel,
     )
 
 
 def stats_lines(figures: Stats, today: date) -> list[str]:
-    """`stats` as text: statuses, overdue, answered in time, median time to a first answer, ratings."""
+    """`stats` as text: statuses, overdue, answered in time, median time to a first answer, ratings, channels."""
     sep = messages.STAFF_LIST_SEPARATOR
     statuses = sep.join(
         messages.STAFF_STATS_ITEM.format(label=messages.STATUS_LABELS[key], count=count)
@@ -72,6 +76,10 @@ def stats_lines(figures: Stats, today: date) -> list[str]:
     )
     ratings = sep.join(
         messages.STAFF_STATS_ITEM.format(label=key, count=count) for key, count in figures.ratings.items()
+    )
+    channels = sep.join(
+        messages.STAFF_STATS_ITEM.format(label=messages_console.CHANNEL_LABELS.get(key, key), count=count)
+        for key, count in figures.by_channel.items()
     )
     percent, median = figures.in_time_percent, figures.median_days_to_answer
     none = messages.STAFF_STATS_NONE
@@ -88,6 +96,7 @@ def stats_lines(figures: Stats, today: date) -> list[str]:
             days=none if median is None else messages.STAFF_STATS_DAYS.format(days=median)
         ),
         messages.STAFF_STATS_RATINGS.format(count=sum(figures.ratings.values()), items=ratings),
+        messages_console.STATS_CHANNELS.format(items=channels),
     ]
 
 

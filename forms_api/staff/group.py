@@ -22,13 +22,16 @@ from typing import Any
 import click
 
 from forms_api import messages as m
-from forms_api import settings
-from forms_api.cases import CITIZEN, REF_RE, STATUSES, TARGET_RE, Calendar, Submission, WorkflowError
+from forms_api import messages_console, settings
+from forms_api.cases import CHANNELS, CITIZEN, REF_RE, STATUSES, TARGET_RE, Calendar, Submission, WorkflowError
 from forms_api.cases.actions import CONTROL, TextProblem, clean_text
 from forms_api.staff.text import plain
 from forms_api.store import Accounts, QueueMissing, QueueUnavailable, Store, open_accounts, open_store
 
 H = m.STAFF_HELP
+_CHANNEL_HELP = messages_console.CHANNEL_OPTION_HELP.format(
+    choices="、".join(f"{label}（{key}）" for key, label in messages_console.CHANNEL_LABELS.items())
+)
 _STATION_RE = re.compile(r"^[a-z0-9-]{1,64}$")
 # The options that override a setting, named as staff typed them in an error about one.
 OPTION_NAMES = {
@@ -289,12 +292,13 @@ holidays_option = click.option(
 
 
 def filter_options(func: Callable) -> Callable:
-    """--status, --target, --station, --site, --overdue, --all: shared by `list` and `export`."""
+    """--status, --target, --station, --site, --channel, --overdue, --all: shared by `list` and `export`."""
     options = [
         click.option("--status", "statuses", multiple=True, callback=_statuses, metavar="S", help=H["*.status"]),
         click.option("--target", callback=_target, metavar="deputy:ID|station:ID", help=H["*.target"]),
         click.option("--station", callback=_station, metavar="ID", help=H["*.station"]),
         site_option,
+        click.option("--channel", type=click.Choice(CHANNELS), default=None, help=_CHANNEL_HELP),
         click.option("--overdue", is_flag=True, help=H["*.overdue"]),
         click.option("--all", "include_all", is_flag=True, help=H["*.all"]),
         today_option,

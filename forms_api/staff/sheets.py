@@ -9,7 +9,7 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 
-from forms_api import messages
+from forms_api import messages, messages_console
 from forms_api.cases import NO_HOLIDAYS, Calendar, Submission
 from forms_api.cases.queue import shown_deadline
 from forms_api.staff.text import TargetNames, assignee_text, moment_text, no_names, target_label
@@ -36,11 +36,12 @@ def export_rows(
 ) -> tuple[list[str], list[list[str]]]:
     """The header and one row per case, every cell already made safe; name and phone only when `personal`.
 
-    The target's id comes last, so that every other column keeps its place with and without `personal`."""
+    The target's id and the channel come last, so that every other column keeps its place with and without
+    `personal` (and as it was before the channel was added)."""
     header = list(messages.STAFF_EXPORT_COLUMNS)
     if personal:
         header += list(messages.STAFF_EXPORT_PERSONAL_COLUMNS)
-    header.append(messages.STAFF_EXPORT_TARGET_ID)
+    header += [messages.STAFF_EXPORT_TARGET_ID, messages_console.EXPORT_CHANNEL]
     rows = []
     for sub in subs:
         deadline = shown_deadline(sub, cal)
@@ -57,7 +58,7 @@ def export_rows(
         ]
         if personal:
             row += [sub.name or "", sub.phone]
-        rows.append([*row, sub.target])
+        rows.append([*row, sub.target, sub.channel_label])
     return [safe_cell(column) for column in header], [[safe_cell(cell) for cell in row] for row in rows]
 
 

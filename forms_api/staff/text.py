@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
-from forms_api import messages
+from forms_api import messages, messages_console
 from forms_api.cases import CITIZEN, TZ, Calendar, Submission, parse_at
 from forms_api.cases.queue import shown_deadline
 
@@ -134,6 +134,14 @@ def _history_line(event: dict) -> str:
     return f"  {at}  {who}  {what}"
 
 
+def channel_text(sub: Submission) -> str:
+    """How a case came in, with the day it was said for one registered offline: "接待日（反映日期 2026-12-01）"."""
+    said_on = sub.history[0].get("said_on") if sub.history else None
+    if not said_on:
+        return sub.channel_label
+    return messages_console.CHANNEL_SAID_ON.format(channel=sub.channel_label, said_on=said_on)
+
+
 def show_lines(
     sub: Submission, *, personal: bool, today: date, cal: Calendar, names: TargetNames = no_names
 ) -> list[str]:
@@ -158,6 +166,7 @@ def show_lines(
         field("target", target_label(sub.target, names(sub.target), with_id=True)),
         field("category", sub.category),
         field("submitted", moment_text(sub.submitted_at)),
+        messages.STAFF_FIELD.format(label=messages_console.CHANNEL_LABEL, value=one_line(channel_text(sub))),
         field("name", (sub.name or messages.STAFF_NOT_GIVEN) if personal else messages.STAFF_HIDDEN),
         field("phone", (sub.phone or messages.STAFF_NOT_GIVEN) if personal else messages.STAFF_HIDDEN),
         field("anonymous", yes_no(sub.anonymous)),
@@ -193,13 +202,15 @@ def list_lines(
     """`list`: a header and one aligned line per case (no name or phone), then the count line."""
     lines = []
     if cases:
-        rows = [list(messages.STAFF_LIST_HEADER)]
+        header = list(messages.STAFF_LIST_HEADER)
+        rows = [[*header[:3], messages_console.CHANNEL_LABEL, *header[3:]]]
         for sub in cases:
             rows.append(
                 [
                     sub.ref,
                     sub.status_label,
                     one_line(sub.category),
+                    sub.channel_label,
                     one_line(target_label(sub.target, names(sub.target))),
                     deadline_text(sub, today, cal),
                     one_line(assignee_text(sub)),

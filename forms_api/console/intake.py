@@ -1,0 +1,213 @@
+"""Offline intake (线下登记): office and station staff register what a citizen said at a reception day, a mobile
+station's visit, a 屋场恳谈会, by phone or by letter. It becomes a case like any other: the same `submitted` event
+through the same `decide` as the site's form (forms_api/cases/intake.py: duplicate window, next reference, tracking
+code), with its channel, the day it was said and `by` = the staff's login.
+
+The answer to a registration is the receipt slip (回执, A6, printable) with the reference, the tracking code and a
+QR code of the site's /track/ page carrying the code in the URL's fragment (never sent to a server, as the site's
+own /thanks/ page does). It is shown once, like the citizen's receipt: no redirect, nothing that shows it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+
+from flask import Response, request
+from markupsafe import Markup
+
+from forms_api import cases, messages_console
+from forms_api.accounts.access import may_register
+from forms_api.cases import CHANNELS, ONLINE
+from forms_api.cases.actions import CONTROL, TextProblem
+from forms_api.cases.intake import NewCase, new_case
+from forms_api.console.service import account, bp, page, require
+from forms_api.public.schema import normalise_phone
+from forms_api.public.service import service
+from forms_api.staff.text import moment_text
+from generator.qr import qr_svg
+
+I = messages_console.INTAKE_TEXTS  # noqa: E741
+OFFLINE = tuple(channel for channel in CHANNELS if channel != ONLINE)
+
+
+def stations() -> list[tuple[str, str]]:
+    """(id, name) of the stations the signed-in account may register for."""
+    return [found for found in service().targets.listed("station") if may_register(account(), found[0])]
+
+
+def deputies() -> list[tuple[str, str]]:
+    """(id, name) of the current deputies the form offers: every one for office, those of its stations for a station."""
+    current = service().targets.listed("deputy")
+    if account().role == "office":
+        return current
+    mine = {deputy for station in account().stations for deputy in service().targets.deputies_of(station)}
+    return [found for found in current if found[0] in mine]
+
+
+def _station(form: Mapping[str, str]) -> str:
+    station = form.get("station", "").strip()
+    if station not in {found[0] for found in stations()}:
+        raise TextProblem(I["bad_station"].format(station=station[:64]))
+    return station
+
+
+def _deputy(form: Mapping[str, str], station: str | None) -> str | None:
+    """The deputy who received it: a current one; for a station account, one of that station."""
+    deputy = form.get("deputy", "").strip()
+    if not deputy:
+        return None
+    targets = service().targets
+    known = cases.TARGET_RE.fullmatch(f"deputy:{deputy}") and targets.check(f"deputy:{deputy}") is None
+    if not known or account().role != "office" and (station is None or deputy not in targets.deputies_of(station)):
+        raise TextProblem(I["bad_deputy"].format(deputy=deputy[:64]))
+    return deputy
+
+
+def _said_on(form: Mapping[str, str], today: date) -> str:
+    try:
+        day = date.fromisoformat(form.get("said_on", "").strip())
+    except ValueError:
+        raise TextProblem(I["bad_date"]) from None
+    if day > today:
+        raise TextProblem(I["future_date"].format(day=day.isoformat(), today=today.isoformat()))
+    return day.isoformat()
+
+
+def _text(form: Mapping[str, str]) -> str:
+    limits = service().limits
+    text = form.get("text", "").replace("\r\n", "\n").strip()
+    if not text:
+        raise TextProblem(I["text_missing"])
+    if CONTROL.search(text):
+        raise TextProblem(I["text_control"])
+    if len(text) > limits.max_text:
+        raise TextProblem(I["text_long"].format(max=limits.max_text, length=len(text)))
+    if len("".join(text.split())) < limits.min_text:
+        raise TextProblem(I["text_short"].format(min=limits.min_text))
+    return text
+
+
+def _person(form: Mapping[str, str]) -> tuple[str | None, str]:
+    """(name, phone): both optional; a phone only with consent recorded."""
+    name = " ".join(form.get("name", "").split()) or None
+    if name is not None and len(name) > service().limits.max_name:
+        raise TextProblem(I["name_long"].format(max=service().limits.max_name))
+    if name is not None and CONTROL.search(name):
+        raise TextProblem(I["name_control"])
+    raw = form.get("phone", "").strip()
+    if not raw:
+        return name, ""
+    phone = normalise_phone(raw) if len(raw) <= 32 else None
+    if phone is None:
+        raise TextProblem(I["bad_phone"])
+    if form.get("consent") != "1":
+        raise TextProblem(I["no_consent"])
+    return name, phone
+
+
+def checked(form: Mapping[str, str], today: date) -> tuple[NewCase | None, list[str]]:
+    """The new case from the posted form, or every problem in Chinese (then nothing may be written)."""
+    errors: list[str] = []
+    values: dict[str, object] = {}
+
+    def run(key: str, check: Callable[[], object]) -> None:
+        try:
+            values[key] = check()
+        except TextProblem as exc:
+            errors.append(str(exc))
+
+    run("channel", lambda: _choice(form.get("channel", ""), OFFLINE, I["bad_channel"]))
+    run("station", lambda: _station(form))
+    run("deputy", lambda: _deputy(form, values.get("station")))  # type: ignore[arg-type]
+    run("said_on", lambda: _said_on(form, today))
+    categories = service().targets.categories()
+    bad_category = I["bad_category"].format(categories="、".join(categories))
+    run("category", lambda: _choice(form.get("category", ""), categories, bad_category))
+    run("text", lambda: _text(form))
+    run("person", lambda: _person(form))
+    if errors:
+        return None, errors
+    name, phone = values["person"]  # type: ignore[misc]
+    deputy = values["deputy"]
+    extra = {"channel": values["channel"], "said_on": values["said_on"]} | ({"consent": True} if phone else {})
+    return NewCase(
+        target=f"deputy:{deputy}" if deputy else f"station:{values['station']}",
+        category=str(values["category"]),
+        text=str(values["text"]),
+        name=name,
+        phone=phone,
+        by=account().login,
+        extra=extra,
+    ), []
+
+
+def _choice(value: str, choices: tuple[str, ...], problem: str) -> str:
+    if value not in choices:
+        raise TextProblem(problem)
+    return value
+
+
+def _form(status: int = 200, errors: list[str] | None = None, form: Mapping[str, str] | None = None) -> Response:
+    values = {"said_on": cases.now().date().isoformat(), "channel": "reception"} | dict(form or {})
+    labels = messages_console.CHANNEL_LABELS
+    return page(
+        "staff/intake.html",
+        status,
+        channels=[(key, labels[key]) for key in OFFLINE],
+        stations=stations(),
+        deputies=deputies(),
+        categories=service().targets.categories(),
+        errors=errors or [],
+        form=values,
+        today=cases.now().date().isoformat(),
+    )
+
+
+@bp.get("/intake")
+@require("intake")
+def intake() -> Response:
+    """The form: channel, station, the deputy who received it, date, category, text, name and phone."""
+    return _form()
+
+
+@bp.post("/intake")
+@require("intake")
+def intake_post() -> Response:
+    """Register: a bad form says why and writes nothing; a repeat within the duplicate window writes nothing; else
+    ONE `submitted` event, and the receipt slip, shown this once."""
+    now = cases.now()
+    case, errors = checked(request.form, now.date())
+    if case is None:
+        return _form(400, errors, request.form)
+    svc = service()
+    duplicates: list[cases.Submission] = []
+    stored = svc.store.append(new_case(case, cases.new_code(), now, svc.duplicate_window, duplicates))
+    if duplicates:
+        minutes = int(svc.duplicate_window.total_seconds() // 60)
+        return _form(409, [I["duplicate"].format(minutes=minutes)], request.form)
+    return slip(stored[0])
+
+
+def track_url(code: str) -> str:
+    """The site's /track/ page with the code in the fragment: a phone that scans it never sends the code anywhere."""
+    root = service().site_url or request.url_root
+    return f"{root.rstrip('/')}/track/#code={code}"
+
+
+def slip(event: dict) -> Response:
+    """The receipt slip of a new offline case (201)."""
+    target = event["target"]
+    url = track_url(event["code"])
+    return page(
+        "staff/slip.html",
+        201,
+        ref=event["ref"],
+        code=event["code"],
+        channel=messages_console.CHANNEL_LABELS[event["channel"]],
+        target=service().targets.name(target) or target,
+        said_on=event["said_on"],
+        registered=moment_text(cases.parse_at(event["at"])),
+        qr=Markup(qr_svg(url, I["slip_qr_title"])),  # noqa: S704 - our own SVG: paths of numbers, an escaped title
+        track=(service().site_url or request.url_root).rstrip("/") + "/track/",
+    )

@@ -1,0 +1,258 @@
+"""Offline intake (线下登记) in the back office: who may register where, what a bad form says (and that it writes
+nothing), the case it makes (read by the staff tools and by the public tracking API with its code), and the receipt
+slip whose QR code a phone scans to the /track/ page. Real app, real store, no mocks."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import subprocess
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import events, make_app
+from console_helpers import ACCOUNTS, client_for, console_app, csrf_token, fill, make_account
+from flask import Flask
+
+from forms_api import messages_console
+from forms_api.cases import fold, make_event, new_code, now
+from forms_api.staff.cli import main
+
+I = messages_console.INTAKE_TEXTS  # noqa: E741
+SITE_URL = "https://example.org/"
+ROLES = (*ACCOUNTS, None)  # None: anonymous
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Flask:
+    return console_app(tmp_path)
+
+
+def good(**changes: str) -> dict[str, str]:
+    """A registration station A's worker may make: a reception day at 东溪, received by its deputy 曹文杰."""
+    form = {
+        "channel": "reception",
+        "station": "dongxi-zhan",
+        "deputy": "cao-wenjie",
+        "said_on": (now().date() - timedelta(days=1)).isoformat(),
+        "category": "求助",
+        "text": "村口的桥栏杆松动了，老人孩子过桥很危险。",
+        "name": "赵大爷",
+        "phone": "13912340000",
+        "consent": "1",
+    }
+    return form | changes
+
+
+def register(client, **changes: str):
+    return client.post("/staff/intake", data=good(**changes) | {"csrf_token": csrf_token(client, "/staff/intake")})
+
+
+def submitted(app: Flask) -> list[dict]:
+    return [event for event in events(app) if event["type"] == "submitted"]
+
+
+def slip_values(page: str) -> tuple[str, str]:
+    ref = re.search(r'id="reference">([^<]+)<', page)
+    code = re.search(r'id="tracking-code">([^<]+)<', page)
+    assert ref and code, page
+    return ref[1], code[1]
+
+
+@pytest.mark.parametrize("login", ROLES, ids=[str(login) for login in ROLES])
+def test_permission_matrix(app, login):
+    """GET and POST /staff/intake × every role: office and station workers get the form; a station worker registers
+    only for its own station (station B posting for A's station is refused, nothing written); deputy and handler
+    403; nobody signed in goes to sign in."""
+    client = client_for(app, login)
+    before = len(submitted(app))
+    form = client.get("/staff/intake")
+    token = csrf_token(client, "/staff/signin" if login is None else "/staff/")
+    posted = client.post("/staff/intake", data=good() | {"csrf_token": token})
+    role = ACCOUNTS[login][0] if login else None
+    if role is None:
+        assert form.status_code == posted.status_code == 302
+        assert posted.headers["Location"].startswith("/staff/signin?next=")
+    elif role in ("deputy", "handler"):
+        assert form.status_code == posted.status_code == 403
+    elif login == "zhan-b":
+        assert form.status_code == 200 and "东溪" not in form.get_data(as_text=True)
+        assert posted.status_code == 400
+        assert I["bad_station"].format(station="dongxi-zhan") in posted.get_data(as_text=True)
+    else:
+        assert form.status_code == 200 and "东溪代表联络站" in form.get_data(as_text=True)
+        assert posted.status_code == 201, posted.get_data(as_text=True)
+    assert len(submitted(app)) == before + (posted.status_code == 201)
+    nav = client.get("/staff/").get_data(as_text=True)
+    assert ('href="/staff/intake"' in nav) == (role in ("office", "station"))
+
+
+def test_a_registered_case_is_a_case_like_any_other(app):
+    client = client_for(app, "zhan-a")
+    response = register(client)
+    assert response.status_code == 201
+    ref, code = slip_values(response.get_data(as_text=True))
+    assert ref.endswith(("-000005", "-000001"))  # the next reference of the year, after the four of `fill`
+    event = submitted(app)[-1]
+    assert event["ref"] == ref and event["code"] == code and event["by"] == "zhan-a"
+    assert event["channel"] == "reception" and event["target"] == "deputy:cao-wenjie"
+    assert event["said_on"] == good()["said_on"] and event["consent"] is True and event["phone"] == "13912340000"
+    tracked = app.test_client().post("/api/track", json={"code": code})
+    assert tracked.status_code == 200 and tracked.get_json()["reference"] == ref
+    case = client.get(f"/staff/cases/{ref}").get_data(as_text=True)
+    assert "接待日" in case and "村口的桥栏杆" in case
+
+
+def test_without_a_deputy_the_station_receives_it(app):
+    client = client_for(app, "boss")
+    response = register(client, deputy="", phone="", consent="", channel="letter")
+    assert response.status_code == 201
+    event = submitted(app)[-1]
+    assert event["target"] == "station:dongxi-zhan" and event["channel"] == "letter" and event["by"] == "boss"
+    assert event["phone"] == "" and "consent" not in event
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"said_on": (now().date() + timedelta(days=1)).isoformat()}, "晚于今天"),
+        ({"said_on": "昨天"}, I["bad_date"]),
+        ({"text": "   "}, I["text_missing"]),
+        ({"text": "桥\x1b[2J坏了很久了"}, I["text_control"]),
+        ({"consent": ""}, I["no_consent"]),
+        ({"phone": "12ab"}, I["bad_phone"]),
+        ({"name": "赵\x1b]0;x\x07大爷"}, I["name_control"]),
+        ({"station": "nowhere-zhan"}, I["bad_station"].format(station="nowhere-zhan")),
+        ({"deputy": "han-sumei"}, I["bad_deputy"].format(deputy="han-sumei")),  # a deputy of station B
+        ({"channel": "online"}, I["bad_channel"]),
+        ({"category": "闲聊"}, "请选择类别"),
+    ],
+)
+def test_bad_input_says_why_in_chinese_and_writes_nothing(app, changes, message):
+    client = client_for(app, "zhan-a")
+    before = events(app)
+    response = register(client, **changes)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert message in page and I["errors_lead"] in page
+    assert events(app) == before
+
+
+def test_office_may_name_any_current_deputy(app):
+    response = register(client_for(app, "boss"), deputy="han-sumei")
+    assert response.status_code == 201
+    assert submitted(app)[-1]["target"] == "deputy:han-sumei"
+
+
+def test_csrf_is_required(app):
+    client = client_for(app, "zhan-a")
+    before = events(app)
+    assert client.post("/staff/intake", data=good()).status_code == 400
+    assert client.post("/staff/intake", data=good() | {"csrf_token": "wrong"}).status_code == 400
+    assert events(app) == before
+
+
+def test_a_repeat_within_the_window_writes_nothing(app):
+    client = client_for(app, "zhan-a")
+    assert register(client).status_code == 201
+    before = events(app)
+    again = register(client)
+    assert again.status_code == 409 and "本次未重复登记" in again.get_data(as_text=True)
+    assert events(app) == before
+
+
+def test_old_events_without_a_channel_read_as_online():
+    old = {"type": "submitted", "ref": "2025-000001", "by": "citizen", "at": "2025-03-01T09:00:00+08:00"}
+    old |= {"code": new_code(), "target": "station:a", "category": "求助", "text": "老的留言", "phone": ""}
+    old |= {"anonymous": False}
+    odd = old | {"ref": "2025-000002", "code": new_code(), "channel": "fax"}
+    state = fold([old, odd])
+    assert state.submissions["2025-000001"].channel == "online"
+    assert state.submissions["2025-000001"].channel_label == "网上留言"
+    assert "2025-000002" not in state.submissions  # an unknown channel is a malformed event, as the fold counts them
+    fields = {key: value for key, value in odd.items() if key not in ("type", "ref", "by", "at")}
+    with pytest.raises(ValueError, match="channel"):
+        make_event("submitted", "2025-000002", "x", **fields)
+
+
+def _matrix(svg: str) -> list[list[bool]]:
+    """The QR code's modules from the slip's SVG: one stroke per horizontal run of dark modules (generator/qr.py)."""
+    size = int(re.search(r'viewBox="0 0 (\d+) \1"', svg)[1])
+    path = re.search(r' d="([^"]+)"', svg)[1]
+    grid = [[False] * size for _ in range(size)]
+    x = y = 0.0
+    for command, dx, dy, run in re.findall(r"([Mm])(-?[\d.]+) (-?[\d.]+)h(\d+)", path):
+        x, y = (float(dx), float(dy)) if command == "M" else (x + float(dx), y + float(dy))
+        for column in range(int(x), int(x) + int(run)):
+            grid[int(y)][column] = True
+        x += int(run)
+    return grid
+
+
+def test_the_slip_qr_decodes_to_the_track_page_with_the_code_in_the_fragment(tmp_path):
+    app = make_app(tmp_path, SITE_URL=SITE_URL)
+    fill(app)
+    make_account(app, "zhan-a", "station", ("dongxi-zhan",))
+    client = client_for(app, "zhan-a")
+    response = register(client)
+    page = response.get_data(as_text=True)
+    ref, code = slip_values(page)
+    svg = re.search(r"<svg.*?</svg>", page, re.S)[0]
+    scale = 8
+    rows = [[cell for cell in row for _ in range(scale)] for row in _matrix(svg) for _ in range(scale)]
+    image = tmp_path / "slip.pbm"
+    image.write_text(
+        f"P1\n{len(rows[0])} {len(rows)}\n" + "\n".join(" ".join("1" if c else "0" for c in row) for row in rows)
+    )
+    decoded = subprocess.run(["zbarimg", "--raw", "-q", str(image)], capture_output=True, text=True, check=True)
+    assert decoded.stdout.strip() == f"{SITE_URL}track/#code={code}"
+    assert "?code" not in page and "track/?" not in page
+    assert I["slip_keep"] in page and "@page slip { size: A6" in page and '<body class="slip-page">' in page
+    assert "<script" not in page and 'style="' not in page
+    assert re.findall(r"<style[^>]*>", page) == [re.search(r'<style nonce="[^"]+">', page)[0]]
+    assert client.get(f"/staff/cases/{ref}").get_data(as_text=True).count(code) == 0  # shown once, on the slip
+
+
+def test_the_channel_is_shown_and_filtered_in_the_list(app):
+    client = client_for(app, "boss")
+    ref, _ = slip_values(register(client, channel="meeting").get_data(as_text=True))
+    listed = client.get("/staff/cases?status=all").get_data(as_text=True)
+    assert f"{ref}</a> · 待受理 · 求助 · 屋场恳谈会" in listed and "· 网上留言" in listed
+    only = client.get("/staff/cases?status=all&channel=meeting").get_data(as_text=True)
+    assert set(re.findall(r'href="/staff/cases/(\d{4}-\d{6})"', only)) == {ref}
+    online = client.get("/staff/cases?status=all&channel=online").get_data(as_text=True)
+    assert ref not in online and len(re.findall(r'href="/staff/cases/(\d{4}-\d{6})"', online)) == 4
+
+
+def test_the_staff_tools_read_show_list_export_and_count_the_channel(app, tmp_path):
+    client = client_for(app, "zhan-a")
+    ref, _ = slip_values(register(client, channel="phone").get_data(as_text=True))
+    base = ["--queue", str(app.config["QUEUE_DIR"])]
+    site = ["--site", str(app.config["SITE_DIR"])]
+    shown = CliRunner().invoke(main, [*base, "show", ref, *site])
+    assert shown.exit_code == 0, shown.output
+    assert f"渠道：电话（反映日期 {good()['said_on']}）" in shown.stdout and "zhan-a  提交留言" in shown.stdout
+    assert "曹文杰（代表，deputy:cao-wenjie）" in shown.stdout and "13912340000" not in shown.stdout
+    listed = CliRunner().invoke(main, [*base, "list", "--channel", "phone"])
+    assert listed.exit_code == 0, listed.output
+    assert [line[:11] for line in listed.stdout.splitlines()[1:-1]] == [ref]
+    assert "电话" in listed.stdout.splitlines()[1]
+    online = CliRunner().invoke(main, [*base, "list", "--channel", "online", "--all"]).stdout
+    assert ref not in online and online.splitlines()[-1].startswith("共 4 条")
+    assert CliRunner().invoke(main, [*base, "list", "--channel", "fax"]).exit_code == 2
+    exported = CliRunner().invoke(main, [*base, "export", "--out", "-", "--channel", "phone"])
+    header, row = list(csv.reader(io.StringIO(exported.stdout)))
+    assert header[-1] == "渠道" and row[0] == ref and row[-1] == "电话"
+    stats = CliRunner().invoke(main, [*base, "stats"]).stdout
+    assert "渠道：网上留言 4，接待日 0，流动联络站 0，屋场恳谈会 0，电话 1，来信 0" in stats
+
+
+def test_without_the_site_data_the_form_says_so(app):
+    (Path(app.config["SITE_DIR"]) / "data" / "form.json").unlink()  # a site built before categories were published
+    client = client_for(app, "zhan-a")
+    token = csrf_token(client, "/staff/")
+    for response in (client.get("/staff/intake"), client.post("/staff/intake", data=good() | {"csrf_token": token})):
+        assert response.status_code == 503 and I["site_unavailable"] in response.get_data(as_text=True)
