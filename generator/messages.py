@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from difflib import get_close_matches
 from typing import Any
 
 from generator import model
@@ -415,6 +416,12 @@ EXAMPLES = {  # what a missing field could look like
     "every": "week",
     "days": "[wed]",
 }
+
+
+def suggestion(value: str, known: Iterable[str], otherwise: str) -> str:
+    """The hint for an unknown id: the closest valid one ("是不是…？"), else `otherwise`."""
+    matches = get_close_matches(value, sorted(known), 1)
+    return DID_YOU_MEAN.format(suggestion=shown(matches[0])) if matches else otherwise
 
 
 def shown(value: object, limit: int = 40) -> str:

@@ -120,12 +120,7 @@ def check_station(reader: Reader, src: Source, loc: Loc, station: str, seen: set
             warning=True,
         )
     elif station not in reader.station_ids:
-        matches = get_close_matches(station, sorted(reader.station_ids), 1)
-        hint = (
-            msg.DID_YOU_MEAN.format(suggestion=msg.shown(matches[0]))
-            if matches
-            else msg.UNKNOWN_STATION_HINT.format(id=station)
-        )
+        hint = msg.suggestion(station, reader.station_ids, msg.UNKNOWN_STATION_HINT.format(id=station))
         reader.report(src, loc, msg.UNKNOWN_STATION.format(value=msg.shown(station)), hint)
     seen.add(station)
 

@@ -5,7 +5,6 @@ dates it has, and an outcome is written only once the event has happened; the so
 from __future__ import annotations
 
 import datetime as dt
-from difflib import get_close_matches
 from typing import Any
 
 from generator import messages as msg
@@ -43,12 +42,8 @@ def check_events(reader: Reader, events: list[Source], deputies: list[Source]) -
                 text = msg.DEPUTY_LISTED_TWICE.format(value=msg.shown(deputy))
                 reader.report(src, loc, text, msg.DEPUTY_LISTED_TWICE_HINT, warning=True)
             elif deputy not in known:
-                matches = get_close_matches(deputy, sorted(k for k in known if id_is_valid(k)), 1)
-                hint = (
-                    msg.DID_YOU_MEAN.format(suggestion=msg.shown(matches[0]))
-                    if matches
-                    else msg.EVENT_UNKNOWN_DEPUTY_HINT.format(id=deputy)
-                )
+                valid = (k for k in known if id_is_valid(k))
+                hint = msg.suggestion(deputy, valid, msg.EVENT_UNKNOWN_DEPUTY_HINT.format(id=deputy))
                 reader.report(src, loc, msg.UNKNOWN_DEPUTY.format(value=msg.shown(deputy)), hint)
             elif station in reader.station_ids and deputy in serves and station not in serves[deputy]:
                 text = msg.DEPUTY_NOT_AT_STATION.format(value=msg.shown(deputy), station=msg.shown(station))

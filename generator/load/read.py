@@ -227,12 +227,8 @@ class Reader:
         deputy = file.parent.name
         year = int(file.stem) if re.fullmatch(YEAR_FILE_PATTERN, file.stem) else None
         if deputy not in deputy_ids:
-            matches = get_close_matches(deputy, sorted(d for d in deputy_ids if id_is_valid(d)), 1)
-            hint = (
-                msg.DID_YOU_MEAN.format(suggestion=msg.shown(matches[0]))
-                if matches
-                else msg.UNKNOWN_DEPUTY_HINT.format(id=deputy)
-            )
+            valid = (d for d in deputy_ids if id_is_valid(d))
+            hint = msg.suggestion(deputy, valid, msg.UNKNOWN_DEPUTY_HINT.format(id=deputy))
             self._add(src, (), msg.UNKNOWN_DEPUTY.format(value=msg.shown(deputy)), hint, 1)
         if year is None:
             self._add(
