@@ -141,9 +141,16 @@ def test_bad_input_says_why_in_chinese_and_writes_nothing(app, changes, message)
     assert events(app) == before
 
 
-def test_office_may_name_any_current_deputy(app):
-    response = register(client_for(app, "boss"), deputy="han-sumei")
-    assert response.status_code == 201
+def test_the_deputy_must_be_of_the_chosen_station_for_the_office_too(app):
+    """A deputy of another station would make the case the deputy's alone: the station where it was said would never
+    see it (found by a walk-through: the office's choice of station was silently dropped)."""
+    client = client_for(app, "boss")
+    before = events(app)
+    refused = register(client, deputy="han-sumei")
+    assert refused.status_code == 400
+    assert "接待代表“han-sumei”不是该联络站的现任代表。" in refused.get_data(as_text=True)
+    assert events(app) == before
+    assert register(client, station="nanshan-zhan", deputy="han-sumei").status_code == 201
     assert submitted(app)[-1]["target"] == "deputy:han-sumei"
 
 

@@ -53,13 +53,14 @@ def _station(form: Mapping[str, str]) -> str:
 
 
 def _deputy(form: Mapping[str, str], station: str | None) -> str | None:
-    """The deputy who received it: a current one; for a station account, one of that station."""
+    """The deputy who received it: a current deputy of the chosen station, for every role (else the case would be
+    the deputy's alone, and the station where it was said would never see it)."""
     deputy = form.get("deputy", "").strip()
     if not deputy:
         return None
     targets = service().targets
     known = cases.TARGET_RE.fullmatch(f"deputy:{deputy}") and targets.check(f"deputy:{deputy}") is None
-    if not known or account().role != "office" and (station is None or deputy not in targets.deputies_of(station)):
+    if not known or station is None or deputy not in targets.deputies_of(station):
         raise TextProblem(I["bad_deputy"].format(deputy=deputy[:64]))
     return deputy
 
