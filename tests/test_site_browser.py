@@ -892,6 +892,17 @@ def test_elder_mode_text_is_large_and_tap_targets_are_60_px(phone: Phone, name: 
     assert not tiny, f"tap targets under 60 × 60 px: {tiny[:10]}"
 
 
+def test_elder_mode_keeps_a_consent_line_one_sentence(phone: Phone) -> None:
+    """The privacy link flows in its sentence: laid out as flex items, 我已阅读并同意 | 隐私说明 | （必选） stood in
+    three narrow columns and the link broke over lines (found by a walk-through)."""
+    elder_mode(phone)
+    phone.open(f"deputies/{CHOSEN.id}/")
+    links = phone.page.locator(".message-form__checks label a").all()
+    assert len(links) >= 2
+    for link in links:
+        assert link.bounding_box()["height"] < 40, link.text_content()
+
+
 @pytest.mark.parametrize("mode", ["standard", "elder"])
 @pytest.mark.parametrize(("name", "path"), ELDER_PAGES, ids=ELDER_IDS)
 def test_nothing_is_cut_off_at_200_percent_zoom(
