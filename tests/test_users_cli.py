@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from forms_api.accounts.passwords import token_hash
+from forms_api.accounts.passwords import password_problem, token_hash
 from forms_api.cases import parse_at
 from forms_api.staff.cli import main
 from forms_api.staff.text import moment_text
@@ -168,3 +168,21 @@ def test_production_hashes_passwords_at_owasp_strength_or_more() -> None:
     assert found, hashed
     memory_kib, passes, _ = map(int, found.groups())
     assert memory_kib >= 19 * 1024 and passes >= 2
+
+
+@pytest.mark.parametrize(
+    ("password", "problem"),
+    [
+        ("1234567890", "weak"),  # accepted before a walk-through tried it
+        ("13800138000", "weak"),
+        ("abcdefghijkl", "weak"),
+        ("POIUYTREWQ", "weak"),
+        ("aaaabbbbaaaa", "weak"),
+        ("wang-office", "weak"),
+        ("short1", "short"),
+        ("青禾县人大2026年春", None),
+        ("correct-horse-7", None),
+    ],
+)
+def test_weak_passwords_are_refused(password: str, problem: str | None) -> None:
+    assert password_problem(password, "wang-office") == problem

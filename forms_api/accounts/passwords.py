@@ -44,9 +44,18 @@ def password_problem(password: str, login: str) -> str | None:
         return "short"
     if len(password) > MAX_PASSWORD:
         return "long"
-    if password.strip().lower() == login or len(set(password)) < 4:
+    lowered = password.strip().lower()
+    if lowered == login or len(set(password)) < 4 or password.isdigit() or _along_a_row(lowered):
         return "weak"
     return None
+
+
+_ROWS = ("0123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "asdfghjkl", "zxcvbnm")
+
+
+def _along_a_row(password: str) -> bool:
+    """Whether the password runs along the alphabet or a keyboard row, forwards or back ("abcdefghij", "poiuytrewq")."""
+    return any(password in row or password in row[::-1] for row in _ROWS)
 
 
 def token_hash(token: str) -> str:
