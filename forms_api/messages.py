@@ -27,7 +27,12 @@ EVENT_LABELS = {
     "noted": "内部备注",
     "viewed": "查看姓名和电话",
     "urged": "催办",
+    "followed_up": "回访",
+    "drafted": "代表答复待审核",
+    "returned": "答复退回修改",
 }
+# The line a case's timeline (the citizen's too) shows where a 不满意 put it under the office's supervision.
+SUPERVISED_LABEL = "转入督办"
 # A `noted` event marked as a handler's result (办理结果), in the staff's timeline.
 RESULT_LABEL = "办理结果"
 
@@ -50,7 +55,7 @@ WORKFLOW_ERRORS = {
     "not_found": "找不到该留言，请核对编号。",
     "exists": "留言编号 {ref} 已存在。",
     "unknown_event": "未知的操作：{event_type}。",
-    "assign_replied": "该留言已答复，不能再交办；如需继续办理，请先重新办理。",
+    "assign_replied": "该留言已答复，不能再交办；如需交给其他承办者继续办理，请转办，或先重新办理。",
     "assign_closed": "该留言已办结，不能交办；如需继续办理，请先重新办理。",
     "reply_replied": "该留言已答复；如需修改答复，请先重新办理。",
     "reply_closed": "该留言已办结，不能再答复；如需继续办理，请先重新办理。",
@@ -62,6 +67,14 @@ WORKFLOW_ERRORS = {
     "urge_answered": "该留言已答复或已办结，无需催办。",
     "urge_not_overdue": "该留言尚未逾期，不能催办。",
     "handover_unassigned": "该留言尚未交办，请先交办，再转办。",
+    "reply_unassigned": "该留言尚未交办，不能答复；请先交办（代表工作机构也可交办给自己），再答复。",
+    "close_rating_window": "答复后 {days} 天内群众可以评价，该留言自 {from} 起才能办结；如确需提前办结，请选择强制办结并写明理由。",
+    "close_force_reason": "强制办结须写明理由。",
+    "reopen_limit": "该留言已重新办理两次，不能再重新办理；请由代表工作机构督办。",
+    "followup_no_answer": "该留言尚未答复，暂不能记录回访。",
+    "assign_keeps_deadline": "该留言已在办理中，答复期限 {deadline} 不变；如需换承办者，请转办（期限和复杂件不变）。",
+    "draft_pending": "已有一份答复在等待审核，请等审核后再答复。",
+    "review_no_draft": "该留言没有等待审核的答复。",
 }
 
 # The log cannot be written (disk full, I/O error): the API answers 503 with this text.
