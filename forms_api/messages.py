@@ -68,7 +68,9 @@ WORKFLOW_ERRORS = {
     "urge_not_overdue": "该留言尚未逾期，不能催办。",
     "handover_unassigned": "该留言尚未交办，请先交办，再转办。",
     "reply_unassigned": "该留言尚未交办，不能答复；请先交办（代表工作机构也可交办给自己），再答复。",
-    "close_rating_window": "答复后 {days} 天内群众可以评价，该留言自 {from} 起才能办结；如确需提前办结，请选择强制办结并写明理由。",
+    "close_rating_window": (
+        "答复后 {days} 天内群众可以评价，该留言自 {from} 起才能办结；如确需提前办结，请选择强制办结并写明理由。"
+    ),
     "close_force_reason": "强制办结须写明理由。",
     "reopen_limit": "该留言已重新办理两次，不能再重新办理；请由代表工作机构督办。",
     "followup_no_answer": "该留言尚未答复，暂不能记录回访。",

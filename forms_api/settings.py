@@ -29,8 +29,8 @@ passed in a mapping may be text or already typed. Every bad value is reported at
 | `STAFF_PERSONAL_ROLES` | list | `office,station` | roles that see a citizen's name and phone (each showing logged) |
 | `SIGNIN_RATE_LIMIT` | limits | `10 per minute;100 per day` | per client IP: sign-ins and invitation pages (4) |
 | `INVITATION_HOURS` | int | `72` | how long an invitation link (`users add`, `users reset`) can be used |
-| `RATING_WINDOW_DAYS` | int | `7` | days after an answer in which the citizen may rate it before staff can close without force |
-| `STAFF_DEPUTY_REVIEW` | bool | `false` | a deputy's answer waits for an office account's review (审核) before the citizen sees it |
+| `RATING_WINDOW_DAYS` | int | `7` | days a citizen has to rate an answer; closing earlier needs force and a reason |
+| `STAFF_DEPUTY_REVIEW` | bool | `false` | a deputy's answer waits for the office's review (审核) until published |
 
 1. `SITE_DIR/data/deputies.json`, `stations.json` and `form.json` (the categories the site's form offers), re-read
    when one changes (their mtimes are looked at once a second); former deputies (`"current": false`) are not valid
