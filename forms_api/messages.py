@@ -275,8 +275,11 @@ STAFF_HELP = {
     "reply": "答复留言。答复是公开的：留言人凭查询码可以看到，并可以评价。",
     "reply.answer": "答复内容；写 - 则从标准输入读取。",
     "reply.answer_file": "从文件（UTF-8）读取答复内容。",
-    "close": "办结留言。",
-    "close.reason": "办结说明（选填，仅内部可见）。",
+    "close": (
+        "办结留言。已答复、群众尚未评价（也未回访）的，须等答复后的评价期（RATING_WINDOW_DAYS，默认 7 天）"
+        "过后才能办结。"
+    ),
+    "close.reason": "办结说明（仅内部可见；强制办结时必填）。",
     "reopen": "重新办理已答复或已办结的留言；答复期限从今天起重新计算。",
     "reopen.reason": "重新办理的原因。",
     "note": "给留言加一条内部备注（留言人看不到）。",
@@ -451,6 +454,10 @@ STAFF_HISTORY_ASSIGNED = "：{assignee}，答复期限 {deadline}"
 STAFF_HISTORY_COMPLEX = "（复杂件）"
 STAFF_HISTORY_DETAIL = "：{detail}"
 STAFF_HISTORY_REOPENS = "（重新办理）"
+STAFF_HISTORY_SUPERVISED = "（转入督办）"
+STAFF_HISTORY_FORCED = "（强制办结）"
+STAFF_HISTORY_HANDOVER = "转办"
+STAFF_HISTORY_APPROVED = "（审核通过 {by} 的答复）"
 
 # `stats`.
 STAFF_STATS_TITLE = "留言统计（截至 {today}）"
@@ -469,6 +476,42 @@ STAFF_PUBLIC_STATS_DONE = (
     "不含个人信息。"
 )
 STAFF_LIST_SEPARATOR = "，"
+
+# The workflow's further steps (forms_api/staff/workflow.py, `close --force`, `list --supervised`).
+STAFF_HELP |= {
+    "close.force": "强制办结：在评价期内提前办结，须用 --reason 写明理由。",
+    "*.supervised": "只要转入督办的留言（第二次“不满意”后由代表工作机构督办）。",
+    "handover": (
+        "转办：把留言转给其他承办者。办理中的留言答复期限和复杂件标记不变；已答复的留言（答复后继续转办）"
+        "从今天起重新计算答复期限。"
+    ),
+    "followup": "记录一次回访：电话或上门回访时群众对办理结果的满意程度。群众的查询页面只显示“回访”，不显示内容。",
+    "followup.satisfaction": "群众的满意程度：满意、基本满意或不满意。",
+    "followup.note": "回访情况（选填，仅内部可见）。",
+    "approve": "审核通过代表的答复：答复随即公开，留言人凭查询码可以看到（STAFF_DEPUTY_REVIEW 开启时）。",
+    "send-back": "把代表的答复退回修改（不公开），并写明意见。",
+    "send-back.note": "退回的意见（仅内部可见）。",
+}
+STAFF_SHORT_HELP |= {
+    "handover": "转办留言（答复后也可以）。",
+    "followup": "记录回访。",
+    "approve": "审核通过代表的答复。",
+    "send-back": "退回代表的答复。",
+}
+STAFF_DONE |= {
+    "handover": "已转办 {ref}：{assignee}，答复期限 {deadline}。",
+    "followed_up": "已记录 {ref} 的回访：{satisfaction}。",
+    "approved": "已审核通过 {ref} 的答复，群众现在可以看到。",
+    "returned": "已把 {ref} 的答复退回修改。",
+}
+# After a workflow refusal, how to do it with the staff tools (by WorkflowError.code).
+STAFF_WORKFLOW_HINTS = {
+    "close_rating_window": "（命令行：close --force --reason 理由）",
+    "assign_replied": "（命令行：handover）",
+    "assign_keeps_deadline": "（命令行：handover）",
+}
+STAFF_SHOW_SUPERVISED = "督办"
+STAFF_SHOW_DRAFT = "待审核的答复（{by}，{at}）"
 
 # --- end of staff tools -----------------------------------------------------------------------------------------------
 

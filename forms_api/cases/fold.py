@@ -190,6 +190,7 @@ def _rated(sub: Submission, at: datetime, event: dict) -> None:
         return
     sub.unsatisfied += 1
     if sub.unsatisfied == 1 and sub.reopens < MAX_REOPENS:
+        sub.reopening_steps.append(len(sub.history))
         _reopen(sub, at)
     elif not sub.supervised:  # the second 不满意, or one that would reopen it once too often: 督办
         sub.supervised, sub.supervised_step = True, len(sub.history)

@@ -43,6 +43,7 @@ class Submission:
     unsatisfied: int = 0  # how many 不满意 ratings it got
     supervised: bool = False  # 督办: the office supervises it (a second 不满意, or one past MAX_REOPENS)
     supervised_step: int | None = None  # the index in history of the rating that put it under 督办
+    reopening_steps: list[int] = field(default_factory=list, repr=False)  # indexes of the ratings that reopened it
     followed_up_at: datetime | None = None  # the last 回访 (a follow-up call staff recorded)
     draft: dict | None = field(default=None, repr=False)  # a deputy's answer awaiting review: answer, at, by
     notes: list[dict] = field(default_factory=list, repr=False)

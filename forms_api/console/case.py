@@ -18,7 +18,14 @@ from forms_api.cases import AWAITING_ANSWER, REF_RE, Calendar, Submission
 from forms_api.cases.actions import decision
 from forms_api.console.service import account, bp, console, may, page, require
 from forms_api.public.service import service
-from forms_api.staff.text import assignee_text, deadline_text, history_entry, moment_text, target_label
+from forms_api.staff.text import (
+    assignee_text,
+    deadline_text,
+    history_entry,
+    moment_text,
+    submitted_text,
+    target_label,
+)
 
 # action -> the event it appends (the permission table names the same actions: forms_api/accounts/access.py)
 EVENTS = {
@@ -73,7 +80,7 @@ def case_page(
     """The case's page; after a refused action, with the workflow's message and what was typed (`form`)."""
     today, cal = cases.now().date(), service().calendar
     names = service().targets.name
-    timeline = [history_entry(event) for event in sub.history]
+    timeline = [history_entry(event, sub, index) for index, event in enumerate(sub.history)]
     notes = [
         (moment_text(cases.parse_at(note["at"])), note.get("by") or "", note["note"], note.get("result", False))
         for note in sub.notes
@@ -90,7 +97,7 @@ def case_page(
         sub=sub,
         target=target_label(sub.target, names(sub.target), with_id=True),
         target_deputy=sub.target.removeprefix("deputy:") if sub.target.startswith("deputy:") else "",
-        submitted=moment_text(sub.submitted_at),
+        submitted=submitted_text(sub),
         assignee=assignee_text(sub),
         deadline=deadline_text(sub, today, cal),
         overdue=sub.overdue(today, *cal),

@@ -80,7 +80,7 @@ class Filters:
             return False
         if self.category and sub.category != self.category or self.channel and sub.channel != self.channel:
             return False
-        day = sub.submitted_at.astimezone(cases.TZ).date().isoformat()
+        day = sub.received_at.astimezone(cases.TZ).date().isoformat()
         return not (self.since and day < self.since or self.until and day > self.until)
 
 

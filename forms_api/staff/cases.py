@@ -19,7 +19,7 @@ import click
 
 from forms_api import messages as m
 from forms_api.cases import Calendar, State, Submission, check, now
-from forms_api.cases.actions import CONTROL, Fields, assignment, decision
+from forms_api.cases.actions import CONTROL, Fields, assignment, closing, decision
 from forms_api.cases.queue import queue_order
 from forms_api.public.sitedata import Targets
 from forms_api.staff.group import (
@@ -105,6 +105,7 @@ def select(
     site: Path,
     site_named: bool,
     overdue: bool,
+    supervised: bool = False,
     include_all: bool,
     today: date,
     cal: Calendar,
@@ -124,6 +125,8 @@ def select(
             continue
         if overdue and not sub.overdue(today, *cal) or channel is not None and sub.channel != channel:
             continue
+        if supervised and not sub.supervised:
+            continue
         chosen.append(sub)
     chosen.sort(key=lambda sub: queue_order(sub, today, cal))
     return chosen
@@ -135,7 +138,7 @@ def select(
 def act(staff: Staff, ref: str, event_type: str, by: str, fields: Fields) -> Submission:
     """Append ONE `event_type` event for `ref`, checked against the state under the log's exclusive lock (the
     shared `decision`); an unknown reference in the staff tools' own words."""
-    decide = decision(ref, event_type, by, fields)
+    decide = decision(ref, event_type, by, fields, rules=staff.rules())
 
     def checked(state: State) -> dict:
         if ref not in state.submissions:
@@ -279,7 +282,18 @@ def one_text_command(
     return click.command(name, cls=StaffCommand, help=H[name], short_help=m.STAFF_SHORT_HELP[name])(command)
 
 
-close = one_text_command("close", "closed", "--reason", "reason", required=False)
+@click.command(cls=StaffCommand, help=H["close"], short_help=m.STAFF_SHORT_HELP["close"])
+@ref_argument
+@click.option("--reason", default=None, help=H["close.reason"])
+@click.option("--force", is_flag=True, help=H["close.force"])
+@by_option
+@pass_staff
+def close(staff: Staff, ref: str, reason: str | None, force: bool, by: str | None) -> None:
+    by, text = actor(by), staff_text(reason, "reason", required=force)
+    act(staff, ref, "closed", by, closing(text, force=force))
+    click.echo(m.STAFF_DONE["closed"].format(ref=ref))
+
+
 reopen = one_text_command("reopen", "reopened", "--reason", "reason", required=True, with_deadline=True)
 note = one_text_command("note", "noted", "--text", "note", required=True)
 
