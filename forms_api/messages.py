@@ -741,7 +741,7 @@ ACTION_TEXTS = {
     "actions": "办理",
     "assign": "交办",
     "handover": "转办",
-    "handover_hint": "转给其他承办者，答复期限不变。",
+    "handover_hint": "转给其他承办者：办理中的答复期限不变；已答复的（答复后继续转办）从今天起重新计算答复期限。",
     "answer": "答复",
     "answer_hint": "答复会显示在群众的查询页面上。",
     "close": "办结",
@@ -802,5 +802,30 @@ PASSWORD_ERRORS = {
     "long": "密码太长：最多 {max} 个字符。",
     "weak": "密码过于简单：不能与登录名相同，不能只有数字，不能是键盘上连续的一排字母，也不能只由很少几种字符组成。",
 }
+
+# The workflow's further steps in the console (issue 13: 转办 after an answer, forced close, 回访, 督办; 12: 审核).
+ACTION_TEXTS |= {
+    "force": "强制办结（评价期内提前办结，须写明理由）",
+    "window_hint": "群众可在答复后评价；未评价、未回访的，{date} 起才能办结，之前办结须勾选强制办结。",
+    "followup": "回访",
+    "followup_hint": "记录电话或上门回访时群众对办理结果的满意程度；群众的查询页面只显示“回访”。",
+    "satisfaction": "群众的满意程度",
+    "followup_note": "回访情况（选填，仅内部可见）",
+    "bad_satisfaction": "请选择群众的满意程度。",
+    "answer_review_hint": "您的答复将先由代表工作机构审核，审核通过后群众才能看到。",
+    "draft_title": "待审核的答复",
+    "draft_by": "{by} 于 {at} 提交",
+    "approve": "审核通过并公开",
+    "send_back": "退回修改",
+    "send_back_text": "退回意见（仅内部可见）",
+    "done_followup": "已记录 {ref} 的回访。",
+    "done_approve": "已审核通过 {ref} 的答复，群众现在可以看到。",
+    "done_send_back": "已把 {ref} 的答复退回修改。",
+    "done_drafted": "已提交 {ref} 的答复，等待代表工作机构审核。",
+    "supervised": "督办",
+    "supervised_hint": "群众第二次表示不满意，该留言已转入督办，由代表工作机构督促办理。",
+}
+DASHBOARD_LABELS |= {"supervised": "督办", "review": "待审核"}
+FILTER_TEXTS |= {"supervised": "只看督办", "supervised_mark": "督办"}
 
 # --- end of the back office -------------------------------------------------------------------------------------------

@@ -28,8 +28,8 @@ T = messages.CONSOLE_TEXTS
 @dataclass(frozen=True)
 class Filters:
     """The list's filters as the query string gives them: status ("" open, "all", or a status), due ("" / overdue /
-    soon), a text to search, a station's and a deputy's id, a category, a channel, submitted between two dates, the
-    page."""
+    soon), a text to search, a station's and a deputy's id, a category, a channel, submitted between two dates, only
+    those under 督办 or awaiting review ("1"), the page."""
 
     status: str = ""
     due: str = ""
@@ -40,6 +40,8 @@ class Filters:
     channel: str = ""
     since: str = ""
     until: str = ""
+    supervised: str = ""
+    review: str = ""
     page: int = 1
 
     @classmethod
@@ -60,6 +62,8 @@ class Filters:
             channel=channel if (channel := request.args.get("channel", "")) in CHANNELS else "",
             since=_day(request.args.get("since", "")),
             until=_day(request.args.get("until", "")),
+            supervised="1" if request.args.get("supervised") == "1" else "",
+            review="1" if request.args.get("review") == "1" else "",
             page=number,
         )
 
@@ -76,7 +80,9 @@ class Filters:
             station_targets = {f"station:{self.station}"} | {f"deputy:{d}" for d in deputies_of(self.station)}
             if not targets & station_targets:
                 return False
-        if self.deputy and f"deputy:{self.deputy}" not in targets:
+        if self.deputy and f"deputy:{self.deputy}" not in targets or self.supervised and not sub.supervised:
+            return False
+        if self.review and sub.draft is None:
             return False
         if self.category and sub.category != self.category or self.channel and sub.channel != self.channel:
             return False
@@ -119,6 +125,7 @@ def dashboard() -> Response:
     today, cal = _today_and_calendar()
     numbers = counts(_visible_cases(), today, cal)
     links = {key: {"status": key} for key in STATUSES} | {"overdue": {"due": "overdue"}, "due_soon": {"due": "soon"}}
+    links |= {"supervised": {"supervised": "1"}, "review": {"review": "1"}}
     boxes = [(messages.DASHBOARD_LABELS[key], numbers[key], links[key]) for key in DASHBOARD]
     return page("staff/dashboard.html", boxes=boxes)
 
@@ -160,6 +167,7 @@ def case_list() -> Response:
             "target": target_label(sub.target, names(sub.target)),
             "deadline": deadline_text(sub, today, cal),
             "overdue": sub.overdue(today, *cal),
+            "supervised": sub.supervised,
             "assignee": assignee_text(sub),
             "excerpt": sub.text if len(sub.text) <= 60 else sub.text[:60] + "…",
         }
