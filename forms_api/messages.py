@@ -190,6 +190,7 @@ PAGE_TEXTS = {
     "replied_at": "答复时间",
     "no_answer_yet": "尚未答复，请耐心等待。",
     "closed_without_answer": "该留言已办结，未作书面答复。",
+    "supervised": "已转入督办",
     "closed_at": "办结时间",
     "rating": "您的评价",
     "timeline": "办理经过",

@@ -228,7 +228,7 @@
       steps.textContent = "";
       (view.timeline || []).forEach(function (step) {
         var li = document.createElement("li");
-        li.textContent = when(step.at) + " " + step.label;
+        li.textContent = when(step.at) + " " + step.label + (step.answer ? "：" + step.answer : "");
         steps.appendChild(li);
       });
       document.getElementById("track-timeline").hidden = !steps.children.length;
