@@ -172,14 +172,18 @@ def first_answer(
     sub: Submission, holidays: frozenset[date] = frozenset(), workdays: frozenset[date] = frozenset()
 ) -> tuple[datetime, date] | None:
     """When a case was first answered and its first deadline: the one its first assignment set (a later one, from a
-    reassignment, does not count), else 5 (10 if complex) working days after it was received; None if never."""
+    reassignment, does not count; nor one set when the case was already late), else 5 (10 if complex) working days
+    after it was received (or reopened); None if never."""
     start = sub.received_at.astimezone(TZ).date()
     deadline: date | None = None
     complex_case = bool(sub.history[0].get("complex", False)) if sub.history else False
     for event in sub.history:
         at = parse_at(event["at"])
         if event["type"] == "assigned" and deadline is None:  # the first deadline counts, not a reassignment's
+            unassigned_due = deadline_for(start, complex=complex_case, holidays=holidays, workdays=workdays)
             deadline, complex_case = date.fromisoformat(event["deadline"]), bool(event.get("complex", False))
+            if at.astimezone(TZ).date() > unassigned_due:  # assigned when already late: it stays late
+                deadline = unassigned_due
         elif event["type"] == "reopened" or (event["type"] == "rated" and event["rating"] == messages.RATING_REOPENS):
             deadline, start = None, at.astimezone(TZ).date()
         elif event["type"] == "replied":
