@@ -164,8 +164,9 @@ def test_citizen_with_javascript(service: Service, phone, chromium_browser, tmp_
     assert target.get_by_role("link").get_attribute("href") == f"{service.base}deputies/{DEPUTY}/"
     result.locator("[data-key=handled_by]", has_text="人大代表：王秀兰").wait_for()
     assert result.locator("[data-key=closed_at]").is_hidden()  # not closed: no 办结时间 row
-    steps = result.locator("[data-key=timeline] li").all_text_contents()
+    steps = result.locator("[data-key=timeline] li").evaluate_all("lis => lis.map(li => li.firstChild.textContent)")
     assert [step.split(" ")[-1] for step in steps] == ["提交留言", "交办", "答复"]
+    assert result.locator("[data-key=timeline] li .answer").all_text_contents() == [answer]  # every answer stays
 
     # no rating is chosen for the citizen: a tap on 提交评价 alone makes the browser ask for one
     ratings = phone.locator("#rating-form input[name=rating]")

@@ -185,7 +185,7 @@ def test_a_case_can_be_handed_on_after_an_answer_and_the_citizen_sees_both_answe
     answers = [(step["type"], step.get("answer")) for step in view["timeline"] if step["type"] == "replied"]
     assert answers == [("replied", "已转交县交通局办理。"), ("replied", "县交通局已于本周增设公交站牌。")]
     page = app.test_client().post("/api/track", data={"code": code_of(app)}).get_data(as_text=True)
-    assert page.count('<span class="answer">') == 2 and "已转交县交通局办理。" in page
+    assert page.count('<div class="answer">') == 2 and '<div class="answer">已转交县交通局办理。</div>' in page
 
 
 # --- 不满意 twice: 督办; a third reopen is refused --------------------------------------------------------------------
