@@ -512,6 +512,11 @@ STAFF_WORKFLOW_HINTS = {
     "assign_keeps_deadline": "（命令行：handover）",
 }
 STAFF_SHOW_SUPERVISED = "督办"
+STAFF_HELP |= {"*.yes": "不再询问，直接公开（用于脚本）；不加时先显示将公开的答复，确认后才公开。"}
+STAFF_PUBLISH_PREVIEW = "留言 {ref} 的答复将公开，留言人凭查询码可以看到："
+STAFF_PUBLISH_CONFIRM = "确认公开这条答复？"
+STAFF_NOT_PUBLISHED = "未公开：答复没有保存。"
+STAFF_STDIN_NEEDS_YES = "从标准输入读取答复时无法再询问确认，请加 --yes。"
 STAFF_SHOW_DRAFT = "待审核的答复（{by}，{at}）"
 
 # --- end of staff tools -----------------------------------------------------------------------------------------------

@@ -137,7 +137,7 @@ def test_the_events_are_the_ones_the_staff_tools_append(app):
             ("assign", "--to", "department", "--name", "县交通局"),
         ),
         ("note", {"note": "已电话联系"}, ("note", "--text", "已电话联系")),
-        ("answer", {"answer": "已修复。"}, ("reply", "--answer", "已修复。")),
+        ("answer", {"answer": "已修复。"}, ("reply", "--answer", "已修复。", "--yes")),
         ("close", {"reason": "已办结", "force": "1"}, ("close", "--reason", "已办结", "--force")),
         ("reopen", {"reason": "仍未修好"}, ("reopen", "--reason", "仍未修好")),
     ]

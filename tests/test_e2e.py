@@ -130,7 +130,7 @@ def fill_message(page, text: str) -> None:
 
 def staff_answers(service: Service, ref: str, answer: str) -> None:
     service.staff("assign", ref, "--to", "deputy", "--by", STAFF)
-    service.staff("reply", ref, "--answer", answer, "--by", STAFF)
+    service.staff("reply", ref, "--answer", answer, "--yes", "--by", STAFF)
 
 
 def test_citizen_with_javascript(service: Service, phone, chromium_browser, tmp_path: Path) -> None:

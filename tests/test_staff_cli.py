@@ -499,7 +499,7 @@ def test_queue_unavailable(run, queue, monkeypatch):
             "已交办 2026-000004：12345热线，答复期限 2026-12-31。\n",
         ),
         (
-            ["reply", "2026-000001", "--answer", "  路灯已修复。  "],
+            ["reply", "2026-000001", "--answer", "  路灯已修复。  ", "--yes"],
             {"type": "replied", "answer": "路灯已修复。"},
             "已答复 2026-000001。\n",
         ),
@@ -537,11 +537,12 @@ def test_each_action_appends_one_event(run, queue, site, args, fields, says):
 
 
 def test_reply_from_stdin_and_file(run, queue, tmp_path):
-    assert run("reply", "2026-000001", "--answer", "-", "--by", "甲", input="第一行\r\n第二行\n").exit_code == 0
+    piped = run("reply", "2026-000001", "--answer", "-", "--yes", "--by", "甲", input="第一行\r\n第二行\n")
+    assert piped.exit_code == 0
     assert events(queue)[-1]["answer"] == "第一行\n第二行"
     answer = tmp_path / "answer.txt"
     answer.write_text("已协调交通局。\n", encoding="utf-8")
-    assert run("reply", "2026-000005", "--answer-file", str(answer), "--by", "甲").exit_code == 0
+    assert run("reply", "2026-000005", "--answer-file", str(answer), "--yes", "--by", "甲").exit_code == 0
     assert events(queue)[-1]["answer"] == "已协调交通局。"
 
 

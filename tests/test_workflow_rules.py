@@ -54,9 +54,9 @@ def assign(app: Flask, ref: str = REF, days_ago: float = 0, deadline: str = "209
     append(app, "assigned", ref, days_ago=days_ago, to_kind="hotline", to="12345", deadline=deadline)
 
 
-def cli(app: Flask, *args: str, env: dict[str, str] | None = None):
+def cli(app: Flask, *args: str, env: dict[str, str] | None = None, input: str | None = None):
     base = ["--queue", str(app.config["QUEUE_DIR"])]
-    return CliRunner().invoke(main, [*base, *args], env=env)
+    return CliRunner().invoke(main, [*base, *args], env=env, input=input)
 
 
 def post(app: Flask, login: str, action: str, form: dict, ref: str = REF):
@@ -97,6 +97,21 @@ def test_an_unassigned_case_cannot_be_answered_by_any_door(app):
     assert 'id="answer"' in client_for(app, "boss").get(f"/staff/cases/{REF}").get_data(as_text=True)
     assert post(app, "boss", "answer", {"answer": "已修复。"}).status_code == 303
     assert track(app)["answer"] == "已修复。"
+
+
+def test_the_staff_tools_show_what_will_be_published_and_ask_first(app):
+    assign(app)
+    before = events(app)
+    declined = cli(app, "reply", REF, "--answer", "路灯已修复。\n谢谢。", "--by", "甲", input="n\n")
+    preview = f"{messages.STAFF_PUBLISH_PREVIEW.format(ref=REF)}\n  路灯已修复。\n  谢谢。\n"
+    assert declined.stdout == f"{preview}{messages.STAFF_PUBLISH_CONFIRM} [y/N]: n\n"
+    assert (declined.exit_code, declined.stderr) == (1, f"错误：{messages.STAFF_NOT_PUBLISHED}\n")
+    assert events(app) == before
+    piped = cli(app, "reply", REF, "--answer", "-", "--by", "甲", input="路灯已修复。\n")
+    assert (piped.exit_code, piped.stderr) == (1, f"错误：{messages.STAFF_STDIN_NEEDS_YES}\n")
+    accepted = cli(app, "reply", REF, "--answer", "路灯已修复。\n谢谢。", "--by", "甲", input="y\n")
+    assert accepted.exit_code == 0 and accepted.stdout.endswith(f"y\n已答复 {REF}。\n")
+    assert track(app)["answer"] == "路灯已修复。\n谢谢。"
 
 
 # --- closing waits for the rating window ------------------------------------------------------------------------------
@@ -347,7 +362,10 @@ def test_the_staff_tools_approve_or_send_back_a_draft(review):
     assert "待审核的答复（cao，" in cli(review, "show", ref).stdout
     assert cli(review, "send-back", ref, "--note", "请补充", "--by", "办公室").exit_code == 0
     assert post(review, "cao", "answer", {"answer": "草稿二"}, ref=ref).status_code == 303
-    assert cli(review, "approve", ref, "--by", "办公室").stdout == f"已审核通过 {ref} 的答复，群众现在可以看到。\n"
+    asked = cli(review, "approve", ref, "--by", "办公室", input="n\n")
+    assert asked.exit_code == 1 and "  草稿二\n" in asked.stdout and track(review, ref)["answer"] is None
+    approved = cli(review, "approve", ref, "--yes", "--by", "办公室")
+    assert approved.stdout == f"已审核通过 {ref} 的答复，群众现在可以看到。\n"
     assert track(review, ref)["answer"] == "草稿二"
     assert "答复（审核通过 cao 的答复）" in cli(review, "show", ref).stdout
 

@@ -38,8 +38,9 @@ from forms_api.staff.group import (
     site_option,
     staff_text,
     today_option,
+    yes_option,
 )
-from forms_api.staff.text import TargetNames, assignee_text, list_lines, one_line, show_lines
+from forms_api.staff.text import TargetNames, assignee_text, list_lines, one_line, plain, show_lines
 
 EXCERPT = 30  # characters of a case's text in `list`
 
@@ -246,19 +247,35 @@ def assign(
 @click.option(
     "--answer-file", type=click.Path(dir_okay=False, path_type=Path), default=None, help=H["reply.answer_file"]
 )
+@yes_option
 @by_option
 @pass_staff
-def reply(staff: Staff, ref: str, answer: str | None, answer_file: Path | None, by: str | None) -> None:
+def reply(staff: Staff, ref: str, answer: str | None, answer_file: Path | None, yes: bool, by: str | None) -> None:
     by = actor(by)
     if (answer is None) == (answer_file is None):
         raise StaffError(m.STAFF_ANSWER_SOURCE)
     if answer == "-":
+        if not yes:  # the answer took stdin: nothing left to answer the question with
+            raise StaffError(m.STAFF_STDIN_NEEDS_YES)
         answer = sys.stdin.read()
     elif answer_file is not None:
         answer = read_text(answer_file)
     text = staff_text(answer, "answer")
+    check(staff.submission(ref), "replied")  # a refusal before the question, not after it
+    confirm_publish(ref, text, yes)  # type: ignore[arg-type]
     act(staff, ref, "replied", by, lambda sub: {"answer": text})
     click.echo(m.STAFF_DONE["replied"].format(ref=ref))
+
+
+def confirm_publish(ref: str, answer: str, yes: bool) -> None:
+    """Show the answer as citizens will read it and ask before it is published (`--yes`: don't ask)."""
+    if yes:
+        return
+    click.echo(m.STAFF_PUBLISH_PREVIEW.format(ref=ref))
+    for line in plain(answer).split("\n"):
+        click.echo(f"  {line}")
+    if not click.confirm(m.STAFF_PUBLISH_CONFIRM, default=False):
+        raise StaffError(m.STAFF_NOT_PUBLISHED)
 
 
 def one_text_command(

@@ -290,6 +290,7 @@ def _ref(ctx: click.Context, param: click.Parameter, value: str) -> str:
 ref_argument = click.argument("ref", callback=_ref)
 by_option = click.option("--by", envvar="FORMS_STAFF", default=None, metavar="NAME", help=H["*.by"])
 today_option = click.option("--today", type=DATE, default=None, help=H["*.today"])
+yes_option = click.option("--yes", is_flag=True, help=H["*.yes"])
 site_option = click.option("--site", type=click.Path(file_okay=False, path_type=Path), default=None, help=H["*.site"])
 holidays_option = click.option(
     "--holidays", type=click.Path(dir_okay=False, path_type=Path), default=None, help=H["*.holidays"]

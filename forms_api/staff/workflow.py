@@ -11,9 +11,9 @@ from pathlib import Path
 import click
 
 from forms_api import messages as m
-from forms_api.cases import RATINGS, now
+from forms_api.cases import RATINGS, check, now
 from forms_api.cases.actions import approval, handover
-from forms_api.staff.cases import act, deputy_name
+from forms_api.staff.cases import act, confirm_publish, deputy_name
 from forms_api.staff.group import (
     H,
     Staff,
@@ -27,6 +27,7 @@ from forms_api.staff.group import (
     site_option,
     staff_text,
     today_option,
+    yes_option,
 )
 from forms_api.staff.text import assignee_text, one_line
 
@@ -80,10 +81,14 @@ def follow_up(staff: Staff, ref: str, satisfaction: str, note: str | None, by: s
 
 @click.command("approve", cls=StaffCommand, help=H["approve"], short_help=m.STAFF_SHORT_HELP["approve"])
 @ref_argument
+@yes_option
 @by_option
 @pass_staff
-def approve(staff: Staff, ref: str, by: str | None) -> None:
-    act(staff, ref, "replied", actor(by), approval)
+def approve(staff: Staff, ref: str, yes: bool, by: str | None) -> None:
+    by, sub = actor(by), staff.submission(ref)
+    check(sub, "replied")
+    confirm_publish(ref, approval(sub)["answer"], yes)
+    act(staff, ref, "replied", by, approval)
     click.echo(m.STAFF_DONE["approved"].format(ref=ref))
 
 
