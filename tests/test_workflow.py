@@ -22,6 +22,7 @@ from forms_api.cases import (
     add_working_days,
     check,
     deadline_for,
+    first_answer,
     is_working_day,
     make_event,
     new_code,
@@ -712,3 +713,65 @@ ClosedLoop.TestCase.settings = settings(
     max_examples=60, stateful_step_count=40, database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 test_closed_loop = ClosedLoop.TestCase
+
+
+# --- issue 13 point 2: supervision, the reopen limit, the first deadline, said_on, drafts --------------------------
+
+
+def test_only_the_first_unsatisfied_rating_reopens_the_second_puts_the_case_under_supervision():
+    unsatisfied = {"rating": "不满意"}
+    state = fold(submitted(), assigned(), replied(), rated(when=3, **unsatisfied), replied(when=4))
+    sub = only(state)
+    assert (sub.reopens, sub.unsatisfied, sub.supervised) == (1, 1, False)
+    state.apply(rated(when=5, **unsatisfied))
+    assert (sub.status, sub.reopens, sub.unsatisfied, sub.supervised) == ("replied", 1, 2, True)
+    assert sub.supervised_step == len(sub.history) - 1 and sub.reopening_steps == [3]
+    labels = [step["label"] for step in sub.public_view()["timeline"]]
+    assert labels[-2:] == ["评价", messages.SUPERVISED_LABEL] and labels.count(messages.SUPERVISED_LABEL) == 1
+
+
+def twice_reopened() -> list[dict]:
+    return [submitted(), assigned(), replied(), reopened(), replied(when=5), reopened(when=6), replied(when=7)]
+
+
+def test_a_third_reopening_is_refused():
+    sub = only(fold(*twice_reopened()))
+    assert (sub.status, sub.reopens) == ("replied", 2)
+    with pytest.raises(WorkflowError, match="重新办理两次"):
+        check(sub, "reopened")
+    check(only(fold(*twice_reopened()[:5])), "reopened")  # the second one is not
+
+
+def test_a_rating_past_the_reopen_limit_supervises():
+    state = fold(*twice_reopened())
+    state.apply(rated(when=8, rating="不满意"))
+    sub = only(state)
+    assert (sub.status, sub.reopens, sub.supervised) == ("replied", 2, True)
+
+
+def test_the_first_deadline_counts_for_the_figures():
+    events = [submitted(), assigned(deadline="2026-11-25"), assigned(when=1.5, deadline="2026-12-31")]
+    sub = only(fold(*events, replied(when=4)))
+    assert first_answer(sub) == (MONDAY + timedelta(days=4), date(2026, 11, 25))
+    late = only(fold(submitted(), assigned(when=9, deadline="2026-12-31"), replied(when=10)))
+    assert first_answer(late)[1] == date(2026, 11, 30)  # assigned when already late: the default deadline stays
+
+
+def test_an_offline_case_counts_from_the_day_it_was_said():
+    sub = only(fold(submitted(channel="reception", said_on="2026-11-16")))
+    assert sub.said_on == date(2026, 11, 16) and sub.received_at.date() == date(2026, 11, 16)
+    assert sub.due() == date(2026, 11, 23) and sub.public_view()["submitted_at"] == "2026-11-16"
+
+
+def test_a_draft_waits_is_sent_back_and_is_published_by_an_approval():
+    draft = make_event("drafted", "2026-000001", "cao", at(2), answer="草稿")
+    sub = only(fold(submitted(), assigned(), draft))
+    assert (sub.status, sub.answer, sub.draft["answer"]) == ("assigned", None, "草稿")
+    assert "草稿" not in str(sub.public_view())
+    with pytest.raises(WorkflowError, match="等待审核"):
+        check(sub, "drafted")
+    returned = make_event("returned", "2026-000001", "boss", at(3), note="请补充")
+    sub = only(fold(submitted(), assigned(), draft, returned))
+    assert sub.draft is None and sub.notes[-1]["note"] == "请补充"
+    with pytest.raises(WorkflowError, match="没有等待审核"):
+        check(sub, "returned")
