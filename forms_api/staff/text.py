@@ -232,7 +232,7 @@ def list_lines(
             rows.append(
                 [
                     sub.ref,
-                    sub.status_label,
+                    sub.status_label + (f"（{messages.STAFF_SHOW_SUPERVISED}）" if sub.supervised else ""),
                     one_line(sub.category),
                     sub.channel_label,
                     one_line(target_label(sub.target, names(sub.target))),
