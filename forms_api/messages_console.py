@@ -169,6 +169,8 @@ HANDOVER_TEXTS = {
     "result_pending": "有办理结果待处理",
     "urged": "已催办",
     "urged_times": "已催办 {count} 次",
+    "mark": "标记",
+    "any_mark": "（不限）",
 }
 HANDOVER_HISTORY_TICKET = "（工单号 {ticket}）"  # a handler's result imported with the handler's ticket number
 HANDOVER_DASHBOARD = {"result": "有办理结果待处理", "urged": "已催办"}
