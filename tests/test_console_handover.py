@@ -6,6 +6,7 @@ markers. Real app, real store, no mocks."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from pathlib import Path
@@ -246,10 +247,31 @@ def test_the_queue_marks_results_awaiting_an_answer_and_urged_cases(app):
     assert re.findall(
         r'href="/staff/cases/(2026-\d{6})"', office.get("/staff/cases?mark=urged").get_data(as_text=True)
     ) == [HANDED]
+    case_page = office.get(f"/staff/cases/{HANDED}").get_data(as_text=True)
+    assert X["result_pending"] in case_page and X["urged_times"].format(count=2) in case_page
     add_event(log, "replied", HANDED, "boss", answer="路灯已更换。")
     assert (boxes()["有办理结果待处理"], boxes()["已催办"]) == (0, 0)
+    assert X["result_pending"] not in office.get(f"/staff/cases/{HANDED}").get_data(as_text=True)
     station_a = client_for(app, "zhan-a")  # counts stay within scope
     add_event(log, "reopened", HANDED, "boss", reason="仍未修好")
     add_event(log, "noted", HANDED, "zhujian", note="再次更换", result=True)
     page = station_a.get("/staff/").get_data(as_text=True)
     assert re.search(r'<span class="number">0</span>有办理结果待处理', page)
+
+
+def test_a_results_file_larger_than_a_form_s_body_limit_is_read(app):
+    """The API's body limit (MAX_CONTENT_LENGTH, 32 KB) would refuse a month's results: the import reads more."""
+    office = client_for(app, "boss")
+    detail = [" ".join(hashlib.sha256(f"{n}-{k}".encode()).hexdigest() for k in range(4)) for n in range(400)]
+    rows = [
+        ROWS[0],
+        *([HANDED, f"ZJ-{n:04d}", f"第 {n} 次更换路灯：{detail[n]}", TODAY, "县住建局"] for n in range(400)),
+    ]
+    data = xlsx(rows)
+    assert len(data) > app.config["MAX_CONTENT_LENGTH"]
+    page = upload(office, data).get_data(as_text=True)
+    assert X["preview_counts"].format(rows=400, good=400, repeats=0, errors=0) in page
+    token = csrf_token(office, "/staff/handover")
+    before = len(events(app))
+    done = office.post("/staff/handover/import/apply", data={"csrf_token": token, "rows": signed_rows(page)})
+    assert done.status_code == 303 and len(events(app)) == before + 400

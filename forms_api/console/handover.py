@@ -18,7 +18,17 @@ from markupsafe import Markup
 from forms_api import cases, messages_console
 from forms_api.accounts.access import visible
 from forms_api.cases.actions import decision
-from forms_api.cases.handover import HANDLER_KINDS, Plan, Row, handed_between, handover_event, importing, plan
+from forms_api.cases.handover import (
+    HANDLER_KINDS,
+    Plan,
+    Row,
+    handed_between,
+    handover_event,
+    importing,
+    plan,
+    result_pending,
+    urges,
+)
 from forms_api.cases.handover import read_rows as table_rows
 from forms_api.console.case import find_case
 from forms_api.console.service import account, bp, may, message_page, page, require
@@ -46,6 +56,11 @@ def _upload_limit(endpoint: str | None, values: dict | None) -> None:
     if endpoint in IMPORT_ENDPOINTS:
         request.max_content_length = UPLOAD_LIMIT
         request.max_form_memory_size = UPLOAD_LIMIT
+
+
+# The queue's markers for the case's page (the list computes its own: forms_api/console/queue.py).
+bp.add_app_template_global(result_pending, "result_pending")
+bp.add_app_template_global(urges, "urges")
 
 
 # --- the 交办单 -------------------------------------------------------------------------------------------------------
