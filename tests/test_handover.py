@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,8 @@ from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
 from forms_api.cases import TZ, check, fold, make_event, new_code
-from forms_api.cases.handover import import_key, result_pending, urges
+from forms_api.cases.handover import import_key, plan, read_rows, result_pending, urges
+from forms_api.messages_console import HANDOVER_ROW_ERRORS
 from forms_api.staff.cli import main
 from forms_api.store.folder import EventLog
 from forms_api.store.lines import read_events
@@ -259,3 +260,41 @@ def test_the_markers_follow_the_case(queue):
     assert (result_pending(case([result, urge, reply])), urges(case([result, urge, reply]))) == (False, 0)
     reopen = make_event("reopened", "2026-000001", "boss", at(30), reason="未修好")
     assert result_pending(case([result, reply, reopen])) is False  # an old result belongs to the answered round
+
+
+# Every row error paired with a row that makes it and its exact line; a key of HANDOVER_ROW_ERRORS without one fails.
+ROW = {"ref": "2026-000001", "ticket": "GD-1", "result": "已修复", "day": "2026-11-28", "handler": "县住建局"}
+ROW_CASES = {
+    "no_rows": ([HEADER], "第 1 行：文件中没有数据行（第 1 行应为列名：留言编号、工单号、办理结果、日期、承办单位）。"),
+    "missing_columns": (
+        [HEADER[:3], ["2026-000001", "GD-1", "已修复"]],
+        "第 1 行：缺少列：日期、承办单位（第 1 行应为列名：留言编号、工单号、办理结果、日期、承办单位）。",
+    ),
+    "too_many_rows": ([HEADER, *[list(ROW.values())] * 2001], "第 1 行：文件超过 2000 行，请分批导入。"),
+    "empty": ({"handler": " "}, "第 2 行：“承办单位”为空。"),
+    "control": ({"ticket": "GD\x1b[31m"}, "第 2 行：“工单号”含有换行或控制字符。"),
+    "long": ({"result": "修" * 2001}, "第 2 行：“办理结果”超过 2000 个字。"),
+    "bad_ref": ({"ref": "2026-1"}, "第 2 行：留言编号“2026-1”格式不对，应形如 2026-000123。"),
+    "unknown_ref": ({"ref": "2026-000404"}, "第 2 行：找不到留言 2026-000404。"),
+    "bad_date": ({"day": "11月28日"}, "第 2 行：日期“11月28日”不是日期，应形如 2026-12-01。"),
+    "future_date": ({"day": "2026年12月1日"}, "第 2 行：日期 2026-12-01 晚于今天（2026-11-30）。"),
+    "closed": ({"ref": "2026-000003"}, "第 2 行：留言 2026-000003 已办结，不能再记录办理结果。"),
+    "not_handed": ({"handler": "县水务局"}, "第 2 行：留言 2026-000001 没有交办给“县水务局”（现在的承办：县住建局）。"),
+}
+
+
+@pytest.mark.parametrize(("key", "case"), ROW_CASES.items(), ids=list(ROW_CASES))
+def test_every_row_error_says_which_row_and_why(queue, key, case):
+    table, message = case
+    if isinstance(table, dict):
+        values = ROW | table
+        table = [HEADER, [values["ref"], values["ticket"], values["result"], values["day"], values["handler"]]]
+    rows, errors = read_rows(table)
+    state = fold(read_events(queue / "events.jsonl"))
+    found = plan(rows, state, date(2026, 11, 30), "boss")
+    assert [str(error) for error in [*errors, *found.errors]] == [message]
+    assert found.events == []
+
+
+def test_every_row_error_has_a_case():
+    assert set(ROW_CASES) == set(HANDOVER_ROW_ERRORS)

@@ -121,10 +121,10 @@ def _matches(sub: Submission, words: list[str], name: str) -> bool:
 def dashboard() -> Response:
     """The counts of what the account may see, each a link to the list."""
     today, cal = _today_and_calendar()
-    numbers = counts(_visible_cases(), today, cal)
+    subs = _visible_cases()
+    numbers = counts(subs, today, cal)
     links = {key: {"status": key} for key in STATUSES} | {"overdue": {"due": "overdue"}, "due_soon": {"due": "soon"}}
     boxes = [(messages.DASHBOARD_LABELS[key], numbers[key], links[key]) for key in DASHBOARD]
-    subs = _visible_cases()
     boxes += [(HANDOVER_DASHBOARD[key], sum(bool(MARKS[key](sub)) for sub in subs), {"mark": key}) for key in MARKS]
     return page("staff/dashboard.html", boxes=boxes)
 
