@@ -194,6 +194,17 @@ def _short(value: str, what: str, *, required: bool) -> str:
     return value
 
 
+def _holder(sub: Submission) -> str:
+    """Who holds a case, as a row error names it: 县住建局, 12345热线, 人大代表 王秀兰, 未交办."""
+    if sub.assignee_kind is None or sub.assignee is None:
+        return messages.STAFF_UNASSIGNED
+    if sub.assignee_kind == "hotline" and sub.assignee == messages.STAFF_HOTLINE_NUMBER:
+        return messages.ASSIGNEE_KIND_LABELS["hotline"]
+    if sub.assignee_kind == "deputy":
+        return f"{messages.ASSIGNEE_KIND_LABELS['deputy']} {sub.assignee}"
+    return sub.assignee
+
+
 def _checked(row: Row, state: State, today: date) -> tuple[Submission, dict]:
     """The case and the event fields of a row; ValueError with the reason of the first problem found."""
     if not REF_RE.fullmatch(row.ref):
@@ -213,10 +224,7 @@ def _checked(row: Row, state: State, today: date) -> tuple[Submission, dict]:
     if not sub.open:
         raise ValueError(E["closed"].format(ref=sub.ref))
     if not held_by(sub, handler):
-        current = sub.assignee if sub.assignee_kind in HANDLER_KINDS else messages.STAFF_UNASSIGNED
-        if sub.assignee_kind == "hotline" and current == messages.STAFF_HOTLINE_NUMBER:
-            current = messages.ASSIGNEE_KIND_LABELS["hotline"]
-        raise ValueError(E["not_handed"].format(ref=sub.ref, handler=handler, current=current))
+        raise ValueError(E["not_handed"].format(ref=sub.ref, handler=handler, current=_holder(sub)))
     try:
         check(sub, "noted")
     except WorkflowError as exc:
