@@ -220,6 +220,12 @@ def test_the_sheet_lists_a_handler_s_open_cases_in_the_range_and_comes_back_as_a
     back = run("handover", "import", str(out), "--today", TODAY, "--by", "boss")
     assert (back.exit_code, back.stdout) == (0, "已导入 1 条办理结果，此前已导入（跳过）0 行。\n")
     assert events(queue)[-1]["handler"] == "12345" and events(queue)[-1]["ticket"] == "RX-77"
+    log = EventLog(queue, fsync=False)
+    contact = {"category": "求助", "text": '=HYPERLINK("http://x")', "phone": "13912345678", "anonymous": False}
+    add(log, "submitted", "2026-000007", at(27), "citizen", code=new_code(), target="deputy:zhang-san", **contact)
+    add(log, "assigned", "2026-000007", at(27), to_kind="department", to="=县水务局", deadline="2026-12-04")
+    formula = run("handover", "sheet", "--handler", "=县水务局", "--since", "2026-11-01").stdout.splitlines()[1]
+    assert formula.startswith("2026-000007,'=县水务局,") and ',"\'=HYPERLINK(""http://x"")",' in formula
     xlsx_out = run("handover", "sheet", "--handler", "x", "--since", "2026-11-01", "--format", "xlsx")
     assert (xlsx_out.exit_code, xlsx_out.stderr) == (
         1,
