@@ -482,7 +482,7 @@ STAFF_LIST_SEPARATOR = "，"
 STAFF_HELP |= {
     "close.force": "强制办结：在评价期内提前办结，须用 --reason 写明理由。",
     "*.supervised": "只要转入督办的留言（第二次“不满意”后由代表工作机构督办）。",
-    "handover": (
+    "transfer": (
         "转办：把留言转给其他承办者。办理中的留言答复期限和复杂件标记不变；已答复的留言（答复后继续转办）"
         "从今天起重新计算答复期限。"
     ),
@@ -494,13 +494,13 @@ STAFF_HELP |= {
     "send-back.note": "退回的意见（仅内部可见）。",
 }
 STAFF_SHORT_HELP |= {
-    "handover": "转办留言（答复后也可以）。",
+    "transfer": "转办留言（答复后也可以）。",
     "followup": "记录回访。",
     "approve": "审核通过代表的答复。",
     "send-back": "退回代表的答复。",
 }
 STAFF_DONE |= {
-    "handover": "已转办 {ref}：{assignee}，答复期限 {deadline}。",
+    "transferred": "已转办 {ref}：{assignee}，答复期限 {deadline}。",
     "followed_up": "已记录 {ref} 的回访：{satisfaction}。",
     "approved": "已审核通过 {ref} 的答复，群众现在可以看到。",
     "returned": "已把 {ref} 的答复退回修改。",
@@ -508,8 +508,8 @@ STAFF_DONE |= {
 # After a workflow refusal, how to do it with the staff tools (by WorkflowError.code).
 STAFF_WORKFLOW_HINTS = {
     "close_rating_window": "（命令行：close --force --reason 理由）",
-    "assign_replied": "（命令行：handover）",
-    "assign_keeps_deadline": "（命令行：handover）",
+    "assign_replied": "（命令行：transfer）",
+    "assign_keeps_deadline": "（命令行：transfer）",
 }
 STAFF_SHOW_SUPERVISED = "督办"
 STAFF_HELP |= {"*.yes": "不再询问，直接公开（用于脚本）；不加时先显示将公开的答复，确认后才公开。"}

@@ -322,7 +322,7 @@ def test_site_defaults_like_the_service(run, site, tmp_path, monkeypatch):
     assert relative.stderr == f"错误：找不到 {path}：请先生成网站，或用 --site 指定已生成的网站目录。\n"
     sites = {name: command.params for name, command in main.commands.items()}
     sites = {name: [p for p in params if p.name == "site"] for name, params in sites.items()}
-    assert sorted(name for name, params in sites.items() if params) == ["assign", "export", "handover", "list", "show"]
+    assert sorted(name for name, params in sites.items() if params) == ["assign", "export", "list", "show", "transfer"]
     assert {params[0].help for params in sites.values() if params} == {messages.STAFF_HELP["*.site"]}
 
 
@@ -924,7 +924,8 @@ def test_every_command_and_option_has_help():
     runner = CliRunner()
     assert main.help
     commands = [((name,), command) for name, command in main.commands.items()]
-    commands += [(("users", name), command) for name, command in main.commands["users"].commands.items()]
+    for group in ("users", "handover"):
+        commands += [((group, name), command) for name, command in main.commands[group].commands.items()]
     for path, command in commands:
         assert command.help and command.short_help, path
         for param in command.params:
@@ -935,7 +936,9 @@ def test_every_command_and_option_has_help():
         assert f"用法：main {' '.join(path)}" in result.output and command.help.splitlines()[0][:20] in result.output
         assert "Options:" not in result.output and "选项：" in result.output, path
     expected = ["approve", "assign", "backup", "close", "export", "followup", "handover", "list", "note", "purge"]
-    assert sorted(main.commands) == [*expected, "reopen", "reply", "restore", "send-back", "show", "stats", "users"]
+    expected += ["reopen", "reply", "restore", "send-back", "show", "stats", "transfer", "urge", "users"]
+    assert sorted(main.commands) == expected
+    assert sorted(main.commands["handover"].commands) == ["import", "sheet"]
     assert sorted(main.commands["users"].commands) == ["add", "disable", "list", "reset", "unlock"]
 
 

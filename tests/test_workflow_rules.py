@@ -185,10 +185,10 @@ def test_a_case_can_be_handed_on_after_an_answer_and_the_citizen_sees_both_answe
     assign(app, days_ago=3, deadline=(cases.now().date() - timedelta(days=1)).isoformat())
     append(app, "replied", answer="已转交县交通局办理。", days_ago=2)
     plain = cli(app, "assign", REF, "--to", "department", "--name", "县交通局", "--by", "甲")
-    assert plain.stderr == f"错误：{W['assign_replied']}（命令行：handover）\n"
+    assert plain.stderr == f"错误：{W['assign_replied']}（命令行：transfer）\n"
     assert refused(post(app, "boss", "assign", {"to_kind": "department", "name": "县交通局"}), "assign_replied")
     if door == "cli":
-        result = cli(app, "handover", REF, "--to", "department", "--name", "县交通局", "--by", "甲")
+        result = cli(app, "transfer", REF, "--to", "department", "--name", "县交通局", "--by", "甲")
         assert result.exit_code == 0, result.output
     else:
         assert post(app, "zhan-a", "handover", {"to_kind": "department", "name": "县交通局"}).status_code == 303
@@ -281,7 +281,7 @@ def test_reassigning_keeps_the_first_deadline_and_stats_count_against_it(app):
     again = cli(app, "assign", REF, "--to", "department", "--name", "县交通局", "--today", "2026-11-20", "--by", "甲")
     assert again.exit_code == 0 and events(app)[-1]["deadline"] == first  # the overdue case stays overdue
     moved = cli(app, "assign", REF, "--to", "hotline", "--deadline", "2026-12-31", "--today", "2026-11-20")
-    assert moved.stderr == f"错误：{W['assign_keeps_deadline'].format(deadline=first)}（命令行：handover）\n"
+    assert moved.stderr == f"错误：{W['assign_keeps_deadline'].format(deadline=first)}（命令行：transfer）\n"
     assert post(app, "zhan-a", "handover", {"to_kind": "hotline"}).status_code == 303
     assert events(app)[-1]["deadline"] == first
     assert "该留言已在办理中" in post(app, "boss", "assign", {"to_kind": "hotline", "complex": "1"}).get_data(

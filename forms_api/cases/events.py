@@ -9,7 +9,9 @@ Pure: no I/O. Events (one JSON object each; every one has `type`, `ref`, `at`, `
 - replied: answer (public)        - closed: reason (optional)        - reopened: reason
 - assigned (to a deputy): also deputy, the deputy's id (optional: older events and names typed by hand lack it)
 - rated: rating (满意 | 基本满意 | 不满意), comment (optional)
-- noted: note (internal); result: true for a handler's 办理结果 (internal too: what the citizen reads is the answer)
+- noted: note (internal); result: true for a handler's 办理结果 (internal too: what the citizen reads is the answer);
+  one imported from a handler's results file also ticket (工单号), result_date, handler and import_key
+  (forms_api/cases/handover.py)
 - viewed: nothing more: `by` saw the citizen's name and phone (the console, `show --personal`); internal, like noted
 - urged: deadline (optional): 催办, `by` urged a case overdue since that deadline; internal, like noted
 - assigned: also handover (optional, true): 转办, handed on to another handler (also after an answer)

@@ -15,13 +15,15 @@ from flask import Response, request
 from forms_api import cases, messages
 from forms_api.accounts.access import visible
 from forms_api.cases import CHANNELS, STATUSES, Calendar, Submission
+from forms_api.cases.handover import result_pending, urges
 from forms_api.cases.queue import DASHBOARD, counts, due_soon, queue_order
 from forms_api.console.service import account, bp, page, require
-from forms_api.messages_console import CHANNEL_LABELS
+from forms_api.messages_console import CHANNEL_LABELS, HANDOVER_DASHBOARD
 from forms_api.public.service import service
 from forms_api.staff.text import assignee_text, deadline_text, target_label
 
 PAGE_SIZE = 20
+MARKS = {"result": result_pending, "urged": urges}  # the list's markers (forms_api/cases/handover.py)
 T = messages.CONSOLE_TEXTS
 
 
@@ -42,6 +44,7 @@ class Filters:
     until: str = ""
     supervised: str = ""
     review: str = ""
+    mark: str = ""  # "result": a handler's result awaits an answer; "urged": urged (催办) since last answered
     page: int = 1
 
     @classmethod
@@ -64,6 +67,7 @@ class Filters:
             until=_day(request.args.get("until", "")),
             supervised="1" if request.args.get("supervised") == "1" else "",
             review="1" if request.args.get("review") == "1" else "",
+            mark=mark if (mark := request.args.get("mark", "")) in MARKS else "",
             page=number,
         )
 
@@ -123,10 +127,12 @@ def _matches(sub: Submission, words: list[str], name: str) -> bool:
 def dashboard() -> Response:
     """The counts of what the account may see, each a link to the list."""
     today, cal = _today_and_calendar()
-    numbers = counts(_visible_cases(), today, cal)
+    subs = _visible_cases()
+    numbers = counts(subs, today, cal)
     links = {key: {"status": key} for key in STATUSES} | {"overdue": {"due": "overdue"}, "due_soon": {"due": "soon"}}
     links |= {"supervised": {"supervised": "1"}, "review": {"review": "1"}}
     boxes = [(messages.DASHBOARD_LABELS[key], numbers[key], links[key]) for key in DASHBOARD]
+    boxes += [(HANDOVER_DASHBOARD[key], sum(bool(MARKS[key](sub)) for sub in subs), {"mark": key}) for key in MARKS]
     return page("staff/dashboard.html", boxes=boxes)
 
 
@@ -150,7 +156,7 @@ def case_list() -> Response:
             and not due_soon(sub, today, cal)
         ):
             continue
-        if not filters.keeps(sub, service().targets.deputies_of):
+        if not filters.keeps(sub, service().targets.deputies_of) or filters.mark and not MARKS[filters.mark](sub):
             continue
         if words and not _matches(sub, words, names(sub.target)):
             continue
@@ -170,6 +176,8 @@ def case_list() -> Response:
             "supervised": sub.supervised,
             "assignee": assignee_text(sub),
             "excerpt": sub.text if len(sub.text) <= 60 else sub.text[:60] + "…",
+            "result_pending": result_pending(sub),
+            "urges": urges(sub),
         }
         for sub in chosen[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
     ]

@@ -1,4 +1,4 @@
-"""`python -m forms_api list | show | assign | reply | close | reopen | note | handover | followup | approve |
+"""`python -m forms_api list | show | assign | reply | close | reopen | note | transfer | followup | approve |
 send-back | export | stats`: the staff tools;
 `stats --public`, `purge | backup | restore`, `users ...`: the operator's (public figures, retention, backups, the back
 office's accounts).
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import click
 
-from forms_api.staff import cases, operations, reports, users, workflow
+from forms_api.staff import cases, followup, handover, operations, reports, users, workflow
 from forms_api.staff.group import H, Staff, StaffGroup
 
 
@@ -39,5 +39,13 @@ def main(ctx: click.Context, queue_dir: Path | None, debug: bool) -> None:
     ctx.obj = Staff(overrides={} if queue_dir is None else {"QUEUE_DIR": queue_dir.absolute()})
 
 
-for command in (*cases.COMMANDS, *workflow.COMMANDS, *reports.COMMANDS, *operations.COMMANDS, *users.COMMANDS):
+for command in (
+    *cases.COMMANDS,
+    *followup.COMMANDS,
+    *workflow.COMMANDS,
+    *handover.COMMANDS,
+    *reports.COMMANDS,
+    *operations.COMMANDS,
+    *users.COMMANDS,
+):
     main.add_command(command)

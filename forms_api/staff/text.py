@@ -145,6 +145,8 @@ def history_entry(event: dict, sub: Submission | None = None, index: int = -1) -
         detail = messages.STAFF_HISTORY_DETAIL.format(detail=one_line(event["note"]))
     elif kind == "replied" and event.get("approved"):
         detail = messages.STAFF_HISTORY_APPROVED.format(by=_who(event.get("drafted_by")))
+    elif kind == "noted" and event.get("result") is True and event.get("ticket"):
+        detail = messages_console.HANDOVER_HISTORY_TICKET.format(ticket=one_line(event["ticket"]))
     what = f"{label or messages.EVENT_LABELS.get(kind, one_line(kind))}{detail}"
     return moment_text(parse_at(event["at"])), _who(event.get("by")), what
 

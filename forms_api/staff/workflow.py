@@ -1,4 +1,4 @@
-"""`handover | followup | approve | send-back`: the steps of the workflow beyond answering (issue 13, issue 12's
+"""`transfer | followup | approve | send-back`: the steps of the workflow beyond answering (issue 13, issue 12's
 审核), each ONE event through the shared `decision` (forms_api/staff/cases.py `act`), so the console and the staff
 tools obey the same rules.
 """
@@ -32,7 +32,7 @@ from forms_api.staff.group import (
 from forms_api.staff.text import assignee_text, one_line
 
 
-@click.command("handover", cls=StaffCommand, help=H["handover"], short_help=m.STAFF_SHORT_HELP["handover"])
+@click.command("transfer", cls=StaffCommand, help=H["transfer"], short_help=m.STAFF_SHORT_HELP["transfer"])
 @ref_argument
 @click.option(
     "--to", "to_kind", type=click.Choice(["deputy", "department", "hotline"]), required=True, help=H["assign.to"]
@@ -43,7 +43,7 @@ from forms_api.staff.text import assignee_text, one_line
 @holidays_option
 @by_option
 @pass_staff
-def hand_over(
+def transfer(
     staff: Staff,
     ref: str,
     to_kind: str,
@@ -63,7 +63,8 @@ def hand_over(
         name = deputy_name(staff.site(site)[0], case.target)
         deputy = case.target.removeprefix("deputy:")
     sub = act(staff, ref, "assigned", by, handover(to_kind=to_kind, name=name, deputy=deputy, today=today, cal=cal))
-    click.echo(m.STAFF_DONE["handover"].format(ref=ref, assignee=one_line(assignee_text(sub)), deadline=sub.deadline))
+    done = m.STAFF_DONE["transferred"].format(ref=ref, assignee=one_line(assignee_text(sub)), deadline=sub.deadline)
+    click.echo(done)
 
 
 @click.command("followup", cls=StaffCommand, help=H["followup"], short_help=m.STAFF_SHORT_HELP["followup"])
@@ -103,4 +104,4 @@ def send_back(staff: Staff, ref: str, note: str, by: str | None) -> None:
     click.echo(m.STAFF_DONE["returned"].format(ref=ref))
 
 
-COMMANDS = (hand_over, follow_up, approve, send_back)
+COMMANDS = (transfer, follow_up, approve, send_back)
