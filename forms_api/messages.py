@@ -492,6 +492,7 @@ STAFF_HELP |= {
     "approve": "审核通过代表的答复：答复随即公开，留言人凭查询码可以看到（STAFF_DEPUTY_REVIEW 开启时）。",
     "send-back": "把代表的答复退回修改（不公开），并写明意见。",
     "send-back.note": "退回的意见（仅内部可见）。",
+    "*.yes": "不再询问，直接公开（用于脚本）；不加时先显示将公开的答复，确认后才公开。",
 }
 STAFF_SHORT_HELP |= {
     "transfer": "转办留言（答复后也可以）。",
@@ -512,7 +513,6 @@ STAFF_WORKFLOW_HINTS = {
     "assign_keeps_deadline": "（命令行：transfer）",
 }
 STAFF_SHOW_SUPERVISED = "督办"
-STAFF_HELP |= {"*.yes": "不再询问，直接公开（用于脚本）；不加时先显示将公开的答复，确认后才公开。"}
 STAFF_PUBLISH_PREVIEW = "留言 {ref} 的答复将公开，留言人凭查询码可以看到："
 STAFF_PUBLISH_CONFIRM = "确认公开这条答复？"
 STAFF_NOT_PUBLISHED = "未公开：答复没有保存。"
