@@ -71,10 +71,13 @@ def test_the_saved_picture_opens_the_case_and_the_phone_remembers_it_only_when_a
     phone.wait_for_url("**/thanks/")
     code = phone.locator("#thanks [data-key=code]").text_content()
     ref = phone.locator("#thanks [data-key=ref]").text_content()
+    assert code not in phone.url
+    phone.reload()  # the receipt again (kept in this tab's sessionStorage), not an empty page
+    assert phone.locator("#thanks [data-key=code]").text_content() == code
     picture = phone.locator("#receipt-picture img")
     picture.wait_for()
     assert ref in picture.get_attribute("alt") and code in picture.get_attribute("alt")
-    assert phone.evaluate("localStorage.length") == 0  # nothing remembered unless asked
+    assert phone.evaluate("localStorage.length") == 0  # nothing remembered on the phone unless asked
     assert_no_axe_violations(phone, "thanks")
     path, link = saved_picture(phone, tmp_path)
     assert path.name == f"留言回执-{ref}.png"

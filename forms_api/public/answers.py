@@ -2,10 +2,10 @@
 
 - JSON (the site's JavaScript): JSON in, JSON out.
 - The plain HTML form, JavaScript off (`application/x-www-form-urlencoded`): the same checks, and the answer is a small
-  server-rendered HTML page instead of JSON: the receipt with the reference and tracking code (201), the status page
-  with a rating form (track and rating), or the list of what to correct (400). No redirect: a tracking code must not
-  travel in a URL (ASVS 14.2.1), and a reload of the receipt re-posts the same text, which the duplicate window
-  answers with "already received" instead of a second record (never with the first code: see `already_received`).
+  server-rendered HTML page instead of JSON: the status page with a rating form (track and rating), or the list of
+  what to correct (400). A stored message is answered POST/redirect/GET (`redirect_to_receipt`): on to the receipt
+  page, the code in a short-lived cookie of that page's path, never in a URL (ASVS 14.2.1), so that a reload shows the
+  receipt again instead of posting the message a second time.
 """
 
 from __future__ import annotations

@@ -117,10 +117,17 @@
 
   // The thank-you page: code and reference arrive in the fragment, which is never sent to a server; only "repeat=1"
   // when the message had already been sent (the service answered 200, without the first one's code).
+  // A reload shows the receipt again: it is kept in this tab's sessionStorage, gone when the tab is closed.
   var thanks = document.getElementById("thanks");
   if (thanks) {
     var params = new URLSearchParams(location.hash.slice(1));
     var repeat = params.get("repeat") === "1";
+    var RECEIPT = "mashang.receipt";
+    try {
+      if (params.get("code")) sessionStorage.setItem(RECEIPT, location.hash.slice(1));
+      else if (repeat) sessionStorage.removeItem(RECEIPT);
+      else params = new URLSearchParams(sessionStorage.getItem(RECEIPT) || "");
+    } catch (e) { /* storage off: shown once, as before */ }
     if (params.get("code") || repeat) {
       if (!repeat) {
         thanks.querySelector("[data-key=code]").textContent = params.get("code");
