@@ -273,7 +273,8 @@
           result.hidden = true;
           var errors = r.data && r.data.errors;
           status.textContent = r.status === 404 ? TEXTS.notFound
-            : errors ? Object.keys(errors).map(function (k) { return errors[k]; }).join(" ") : problem(r.status);
+            : errors ? Object.keys(errors).map(function (k) { return errors[k]; }).join(" ")
+            : (r.data && r.data.error) || problem(r.status);  // a 429 says how long to wait
         }
       }, function () { status.textContent = TEXTS.failed; });
     };
