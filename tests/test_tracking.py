@@ -264,3 +264,15 @@ def test_the_picture_by_code_decodes_to_the_tracking_page(tmp_path: Path) -> Non
     link = decoded(response.data, tmp_path)
     assert link == f"https://daibiao.example.org/track/#code={receipt['tracking_code']}"
     assert client.post("/api/receipt-picture", json={"code": new_code()}).json == MISS
+
+
+def test_the_openapi_document_says_how_a_case_is_found_and_limited(client: FlaskClient) -> None:
+    document = client.get("/api/openapi.json").json
+    lookup = document["components"]["schemas"]["Lookup"]["oneOf"]
+    assert [sorted(option["required"]) for option in lookup] == [["code"], ["phone", "reference"]]
+    for path in ("/api/track", "/api/rating", "/api/receipt-picture"):
+        operation = document["paths"][path]["post"]
+        assert "REFERENCE_RATE_LIMIT" in operation["description"], path
+        assert "the one same answer" in operation["responses"]["404"]["description"], path
+    submit_answers = document["paths"]["/api/submissions"]["post"]["responses"]
+    assert "never in a URL" in submit_answers["303"]["description"]
