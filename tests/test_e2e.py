@@ -209,7 +209,7 @@ def test_citizen_without_javascript(service: Service, phone, chromium_browser, t
     service.staff("reply", ref, "--answer", "路灯已更换为新灯具。", "--yes", "--by", STAFF)  # answered twice
     phone.goto(service.base + "track/")
     phone.get_by_label("查询码").fill(code)
-    phone.get_by_role("button", name="查询").click()
+    phone.get_by_role("button", name="查询", exact=True).click()
     assert phone.locator("li .answer").all_text_contents() == [answer, "路灯已更换为新灯具。"]
 
 
@@ -295,7 +295,7 @@ def test_a_dissatisfied_rating_reopens_the_case_and_says_so(service: Service, ph
     # answered again: the timeline keeps both answers, each under its date
     service.staff("reply", ref, "--answer", "镇政府已疏通下水道。", "--yes", "--by", STAFF)
     phone.get_by_label("查询码").fill(code)
-    phone.get_by_role("button", name="查询").click()
+    phone.get_by_role("button", name="查询", exact=True).click()
     result.locator("[data-key=answer]", has_text="镇政府已疏通下水道。").wait_for()
     answers = result.locator("[data-key=timeline] li .answer").all_text_contents()
     assert answers == ["已通知镇政府处理。", "镇政府已疏通下水道。"]
