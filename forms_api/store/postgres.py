@@ -1,0 +1,182 @@
+"""The PostgreSQL store: the event log as a table shared by every instance of the service (DESIGN.md, Scale).
+
+Rules (the folder store's, forms_api/store/folder.py, kept by the database):
+
+- `events` holds one event a row, its JSON line exactly as the folder store writes it (lines.encode_events), in the
+  order of its identity column. The state is folded from it as the folder store folds its file (cases.State.apply)
+  and refreshed incrementally: every read folds the rows with an id above the last one folded.
+- `append` takes the log's transaction-level advisory lock, catches up with every instance's appends, lets `decide`
+  choose the events against that state, inserts them and commits (synchronous_commit: durable when COMMIT returns);
+  only then does it return, and the API answer 201. The lock is held until the commit, so appends commit in id
+  order and a reader never sees a later id before an earlier one: folding by id misses nothing.
+- A rewrite (retention, restore) runs in one transaction under the same lock: rows changed in place (same ids) when
+  the count is unchanged, else replaced; either way `log_generation` is bumped and every instance folds anew.
+- Any database error (an outage, a restart, a full disk) is `QueueUnavailable`: nothing stored, 503. The pool
+  replaces broken connections, so the service resumes by itself when the database is back.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+import psycopg
+
+from forms_api.cases import State
+from forms_api.store import pgshared
+from forms_api.store.base import Decision, T
+from forms_api.store.commit import Hold
+from forms_api.store.files import write_atomically
+from forms_api.store.lines import encode_events, parse_line
+from forms_api.store.pgdb import LOG_LOCK, database
+
+_LAST_ROWS = "SELECT id, line FROM events WHERE id > %s ORDER BY id"
+
+
+class PostgresLog:
+    """The event log in the database at `url`, and the state folded from it; thread-safe, one per process is enough.
+
+    `freeze_gc_every`: as the folder store's (EventLog)."""
+
+    def __init__(self, url: str, *, freeze_gc_every: int = 0) -> None:
+        self._db = database(url)
+        self._db.require_schema()
+        self.freeze_gc_every = freeze_gc_every
+        self._unfrozen = 0
+        self._mutex = threading.RLock()
+        self._holder: int | None = None
+        self._deciding: int | None = None
+        self._state = State()
+        self._last_id = 0
+        self._generation: int | None = None
+
+    @property
+    def location(self) -> str:
+        return self._db.location
+
+    @property
+    def writable(self) -> bool:
+        """Always: a failed commit leaves nothing behind to refuse writes for (the database keeps its own log)."""
+        return True
+
+    def _hold(self) -> Hold:
+        return Hold(self)
+
+    def _catch_up(self, conn: psycopg.Connection) -> None:
+        """Fold the rows committed since the last read (all of them again after a rewrite)."""
+        generation = conn.execute("SELECT generation FROM log_generation").fetchone()[0]
+        if generation != self._generation:
+            self._state, self._last_id, self._generation = State(), 0, generation
+        for row_id, line in conn.execute(_LAST_ROWS, (self._last_id,)):
+            self._fold(line)
+            self._last_id = row_id
+
+    def _fold(self, line: str) -> dict | None:
+        self._unfrozen += 1
+        event = parse_line(line.encode("utf-8"))
+        if event is None:
+            self._state.skipped_lines += 1
+        else:
+            self._state.apply(event)
+        return event
+
+    def _freeze_if_due(self) -> None:
+        if self.freeze_gc_every and self._unfrozen >= self.freeze_gc_every:
+            self._unfrozen = 0
+            gc.collect()
+            gc.freeze()
+
+    def _read(self) -> None:
+        """Catch up in a repeatable-read transaction (the generation and the rows from one snapshot)."""
+        with self._db.transaction() as conn:
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            self._catch_up(conn)
+
+    def state(self) -> State:
+        """The folded state, caught up; inside `decide`, the state being decided on."""
+        with self._hold():
+            if self._deciding == threading.get_ident():
+                return self._state
+            self._read()
+        self._freeze_if_due()
+        return self._state
+
+    def query(self, read: Callable[[State], T]) -> T:
+        with self._hold():
+            return read(self.state())
+
+    def append(self, decide: Callable[[State], Decision]) -> list[dict]:
+        """Append what `decide(state)` returns, decided under the log's advisory lock on the caught-up state; the
+        events stored, once committed. QueueUnavailable: nothing stored (or, if the connection broke during COMMIT,
+        unknown: the next read shows it); exceptions from `decide` propagate, nothing written."""
+        me = threading.get_ident()
+        if self._deciding == me:
+            raise RuntimeError("decide must return its events, not write to the log itself")
+        if self._holder == me:
+            raise RuntimeError("append must not be called from inside query, snapshot or rewrite")
+        with self._hold():
+            with self._db.transaction() as conn:
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOG_LOCK,))
+                self._catch_up(conn)
+                self._deciding = me
+                try:
+                    decided = decide(self._state)
+                finally:
+                    self._deciding = None
+                events = [] if decided is None else [decided] if isinstance(decided, dict) else list(decided)
+                lines = encode_events(events).decode("utf-8").split("\n")[:-1]
+                if not lines:
+                    return []
+                ids = pgshared.insert_lines(conn, lines)
+            stored = [self._fold(line) for line in lines]  # committed: no other append came between (the lock)
+            self._last_id = max(ids)
+        self._freeze_if_due()
+        return stored
+
+    def scan(self) -> Iterator[dict]:
+        """Every event in order, from one snapshot of the table."""
+        with self._db.transaction() as conn:
+            lines = [line for (line,) in conn.execute("SELECT line FROM events ORDER BY id")]
+        for line in lines:
+            event = parse_line(line.encode("utf-8"))
+            if event is not None:
+                yield event
+
+    def rewrite(self, transform: Callable[[list[dict]], Iterable[dict]]) -> int:
+        """Replace the events by `transform(events)` in one transaction under the log's lock; the count."""
+        with self._hold():
+            with self._db.transaction() as conn:
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOG_LOCK,))
+                rows = conn.execute("SELECT id, line FROM events ORDER BY id").fetchall()
+                parsed = [(row_id, parse_line(line.encode("utf-8"))) for row_id, line in rows]
+                kept = [(row_id, event) for row_id, event in parsed if event is not None]
+                new = encode_events(list(transform([event for _, event in kept]))).decode("utf-8").split("\n")[:-1]
+                pgshared.replace_lines(conn, rows, kept, new)
+                conn.execute("UPDATE log_generation SET generation = generation + 1")
+            return len(new)
+
+    def snapshot(self, dest: Path, prefix: Iterable[bytes] = ()) -> int:
+        """The events as JSON lines in `dest` (atomically, fsynced, 0600), from one snapshot: byte for byte what
+        the folder store writes for the same events."""
+        with self._db.transaction() as conn:
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            lines = [line.encode("utf-8") + b"\n" for (line,) in conn.execute("SELECT line FROM events ORDER BY id")]
+        write_atomically(Path(dest), [*prefix, *lines])
+        return sum(parse_line(line[:-1]) is not None for line in lines)
+
+    def healthy(self) -> bool:
+        """The database answers now."""
+        try:
+            with self._db.transaction() as conn:
+                conn.execute("SELECT 1")
+            return True
+        except pgshared.QueueUnavailable:
+            return False
+
+    def evaluations_key(self, *, create: bool = True) -> str | None:
+        return pgshared.store_key(self._db, pgshared.EVALUATIONS_KEY, create=create)
+
+    def install_evaluations_key(self, text: str) -> None:
+        pgshared.install_key(self._db, pgshared.EVALUATIONS_KEY, text)
