@@ -509,6 +509,14 @@ PURGE_BAD_CONFIG = "无法读取保存期限：{reason}"
 PURGE_EVALUATIONS = "已删除 {count} 条满 {days} 天的年度评价中的评价意见（评价年度已过的，也删除其去重标记）。"
 PURGE_EVALUATIONS_DRY_RUN = "将删除 {count} 条满 {days} 天的年度评价中的评价意见（评价年度已过的，也删除其去重标记）。"
 
+# gunicorn refuses to start (deploy/gunicorn.conf.py): the operator reads it in the service's log.
+WORKERS_NEED_SHARED_LIMITS = (
+    "FORMS_WORKERS={workers}：多个进程时，限流计数不能存在各进程的内存中（FORMS_RATELIMIT_STORAGE_URI=memory://），"
+    "否则每个进程都会重新放行同一地址。请设置 FORMS_RATELIMIT_STORAGE_URI=redis://主机:6379，或改回 FORMS_WORKERS=1。"
+    " / {workers} workers with the per-process memory:// rate-limit store would each grant the full limit: set "
+    "FORMS_RATELIMIT_STORAGE_URI=redis://host:6379, or FORMS_WORKERS=1."
+)
+
 # --- commands `store upgrade` and `store copy` in forms_api/staff/stores.py ------------------------------------------
 
 STORE_HELP = {

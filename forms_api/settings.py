@@ -71,6 +71,7 @@ from urllib.parse import urlsplit
 
 from limits import parse_many
 
+from forms_api import messages
 from forms_api.accounts.access import DEFAULT_PERSONAL_ROLES
 from forms_api.accounts.model import ROLES
 from forms_api.cases.calendar import NO_HOLIDAYS, Calendar, parse_calendar
@@ -80,7 +81,7 @@ ENV_PREFIX = "FORMS_"
 # Read by deploy/gunicorn.conf.py (BIND to TIMEOUT) or by the staff tools (STAFF), not by the app: not
 # reported as unknown, since one environment file holds them all (deploy/mashang.env.example).
 OTHER_VARIABLES = {
-    *("FORMS_BIND", "FORMS_ACCESS_LOG", "FORMS_ERROR_LOG", "FORMS_THREADS", "FORMS_TIMEOUT"),
+    *("FORMS_BIND", "FORMS_ACCESS_LOG", "FORMS_ERROR_LOG", "FORMS_THREADS", "FORMS_TIMEOUT", "FORMS_WORKERS"),
     "FORMS_STAFF",
 }
 
@@ -336,6 +337,18 @@ def load(
     if unknown:
         logger.warning("ignoring unknown environment variables: %s", ", ".join(unknown))
     return config
+
+
+def workers_problem(workers: int, environ: Mapping[str, str] | None = None) -> str | None:
+    """Why `workers` gunicorn processes must not start with these settings (a message in Chinese and English for
+    the log), or None: with several processes the rate limits' counters must be shared (Redis), or each process
+    would grant a client the whole limit again."""
+    if workers <= 1:
+        return None
+    config = load(environ=environ, keys=("RATELIMIT_STORAGE_URI", "RATELIMIT_ENABLED"))
+    if not config["RATELIMIT_ENABLED"] or not config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        return None
+    return messages.WORKERS_NEED_SHARED_LIMITS.format(workers=workers)
 
 
 def given(key: str, overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> bool:

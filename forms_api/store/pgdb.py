@@ -22,7 +22,7 @@ from forms_api.store.base import QueueUnavailable
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 SCHEMES = ("postgresql://", "postgres://")
-POOL_TIMEOUT = 5.0  # seconds a request waits for a connection before it gets a 503
+POOL_TIMEOUT = 3.0  # seconds a request waits for a connection before it gets a 503
 CONNECT_TIMEOUT = 3  # seconds for one connection attempt (libpq's connect_timeout)
 MAX_CONNECTIONS = 8  # per process and URL
 UPGRADE_LOCK = 0x6D73_0001  # advisory lock keys of this schema (pg_advisory_xact_lock): 'ms' + a number
