@@ -252,12 +252,12 @@ def in_one_group(log: EventLog, decides: list) -> list[tuple[str, object]]:
 
     holder = threading.Thread(target=lambda: log.append(hold))
     holder.start()
-    _wait_for(lambda: log._leading, "the holder to lead")
+    _wait_for(lambda: log._groups.leading, "the holder to lead")
     threads = []
     for index, decide in enumerate(decides):
         threads.append(threading.Thread(target=run, args=(index, decide)))
         threads[-1].start()
-        _wait_for(lambda n=index + 1: len(log._waiting) == n, f"call {index} to queue")
+        _wait_for(lambda n=index + 1: len(log._groups.waiting) == n, f"call {index} to queue")
     release.set()
     for thread in [holder, *threads]:
         thread.join(60)

@@ -9,6 +9,10 @@ Rules (the folder store's, forms_api/store/folder.py, kept by the database):
   choose the events against that state, inserts them and commits (synchronous_commit: durable when COMMIT returns);
   only then does it return, and the API answer 201. The lock is held until the commit, so appends commit in id
   order and a reader never sees a later id before an earlier one: folding by id misses nothing.
+- Group commit, as in the folder store (commit.Groups): threads of one process that append while another one
+  commits queue up, and the next leader decides them all in order (each seeing the events decided before it) in ONE
+  transaction, ONE commit. A failed commit fails every call of the group; an exception from one `decide` only that
+  call.
 - A rewrite (retention, restore) runs in one transaction under the same lock: rows changed in place (same ids) when
   the count is unchanged, else replaced; either way `log_generation` is bumped and every instance folds anew.
 - Any database error (an outage, a restart, a full disk) is `QueueUnavailable`: nothing stored, 503. The pool
@@ -26,8 +30,8 @@ import psycopg
 
 from forms_api.cases import State
 from forms_api.store import pgshared
-from forms_api.store.base import Decision, T
-from forms_api.store.commit import Hold
+from forms_api.store.base import Decision, QueueUnavailable, T
+from forms_api.store.commit import Call, Groups, Hold
 from forms_api.store.files import write_atomically
 from forms_api.store.lines import encode_events, parse_line
 from forms_api.store.pgdb import LOG_LOCK, database
@@ -51,6 +55,7 @@ class PostgresLog:
         self._state = State()
         self._last_id = 0
         self._generation: int | None = None
+        self._groups = Groups()
 
     @property
     def location(self) -> str:
@@ -70,17 +75,20 @@ class PostgresLog:
         if generation != self._generation:
             self._state, self._last_id, self._generation = State(), 0, generation
         for row_id, line in conn.execute(_LAST_ROWS, (self._last_id,)):
-            self._fold(line)
+            self._fold(line.encode("utf-8"))
             self._last_id = row_id
 
-    def _fold(self, line: str) -> dict | None:
+    def _fold(self, line: bytes) -> dict | None:
         self._unfrozen += 1
-        event = parse_line(line.encode("utf-8"))
+        event = parse_line(line)
         if event is None:
             self._state.skipped_lines += 1
         else:
             self._state.apply(event)
         return event
+
+    def _interrupted(self) -> QueueUnavailable:
+        return QueueUnavailable(f"the append to {self.location} was interrupted")
 
     def _freeze_if_due(self) -> None:
         if self.freeze_gc_every and self._unfrozen >= self.freeze_gc_every:
@@ -116,23 +124,65 @@ class PostgresLog:
             raise RuntimeError("decide must return its events, not write to the log itself")
         if self._holder == me:
             raise RuntimeError("append must not be called from inside query, snapshot or rewrite")
-        with self._hold():
-            with self._db.transaction() as conn:
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOG_LOCK,))
-                self._catch_up(conn)
-                self._deciding = me
-                try:
-                    decided = decide(self._state)
-                finally:
-                    self._deciding = None
-                events = [] if decided is None else [decided] if isinstance(decided, dict) else list(decided)
-                lines = encode_events(events).decode("utf-8").split("\n")[:-1]
-                if not lines:
-                    return []
-                ids = pgshared.insert_lines(conn, lines)
-            stored = [self._fold(line) for line in lines]  # committed: no other append came between (the lock)
-            self._last_id = max(ids)
+        stored = self._groups.run(Call(decide), self._commit, self._interrupted)
         self._freeze_if_due()
+        return stored
+
+    def _commit(self, calls: list[Call]) -> None:
+        """Lead one group: decide every call in order and insert their events in one transaction under the lock.
+
+        Every call but the last has its events folded before the next one decides ("ahead"); if the transaction then
+        fails, the state is folded anew from the table on the next read."""
+        ahead = False
+        with self._hold():
+            try:
+                with self._db.transaction() as conn:
+                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOG_LOCK,))
+                    self._catch_up(conn)
+                    members = self._decide(calls)
+                    ahead = any(call.stored for call in members)
+                    lines = b"".join(call.payload for call in members).decode("utf-8").split("\n")[:-1]
+                    ids = pgshared.insert_lines(conn, lines) if lines else []
+            except BaseException as exc:
+                if ahead:
+                    self._generation = None  # the state holds events the table does not: fold anew
+                error = exc if isinstance(exc, QueueUnavailable) else QueueUnavailable(f"cannot append: {exc!r}")
+                for call in calls:
+                    if not call.settled:
+                        call.fail(error)
+                if not isinstance(exc, Exception):
+                    raise
+                return
+            for call in members:  # committed: no other append came between (the lock)
+                if call.payload and not call.stored:
+                    call.stored = self._fold_payload(call.payload)
+                call.settled = True
+            if ids:
+                self._last_id = max(ids)
+
+    def _decide(self, calls: list[Call]) -> list[Call]:
+        """Run each call's decide in order on the state, folding each call's events before the next decides; the
+        calls that decided (a failing decide fails its call only)."""
+        members: list[Call] = []
+        for index, call in enumerate(calls):
+            self._deciding = threading.get_ident()
+            try:
+                decided = call.decide(self._state)
+                events = [] if decided is None else [decided] if isinstance(decided, dict) else list(decided)
+                call.payload = encode_events(events)
+            except Exception as exc:  # that call's own failure: the others go on
+                call.fail(exc)
+                continue
+            finally:
+                self._deciding = None
+            members.append(call)
+            if call.payload and index < len(calls) - 1:
+                call.stored = self._fold_payload(call.payload)
+        return members
+
+    def _fold_payload(self, payload: bytes) -> list[dict]:
+        stored = [self._fold(line) for line in payload.split(b"\n")[:-1]]
+        assert None not in stored, "encode_events wrote a line parse_line rejects"
         return stored
 
     def scan(self) -> Iterator[dict]:
