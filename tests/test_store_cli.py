@@ -124,6 +124,7 @@ STAFF_COMMANDS = [
     ("show", "2026-000001", "--today", TODAY),
     ("show", "2026-000005", "--today", TODAY),
     ("stats", "--today", TODAY),
+    ("purge", "--dry-run", "--days", "1", "--today", TODAY),
 ]
 
 
@@ -143,8 +144,20 @@ def test_staff_tools_and_stats_say_the_same_on_both_stores(pg_url: str, tmp_path
         outputs[name] = json.loads(out.read_text(encoding="utf-8"))
         export = tmp_path / f"{name}.csv"
         assert staff("--queue", where, "export", "--all", "--today", TODAY, "--out", str(export)).exit_code == 0
+        backup = tmp_path / f"{name}-backup.jsonl"
+        assert staff("--queue", where, "backup", str(backup)).exit_code == 0
     assert outputs["folder"] == outputs["pg"]
     assert (tmp_path / "folder.csv").read_bytes() == (tmp_path / "pg.csv").read_bytes()
+    assert (tmp_path / "folder-backup.jsonl").read_bytes() == (tmp_path / "pg-backup.jsonl").read_bytes()
+    # retention anonymises in place on both, with the same report and the same result
+    purged = [staff("--queue", where, "purge", "--days", "1", "--today", TODAY) for where in (str(folder), pg_url)]
+    assert purged[0].exit_code == purged[1].exit_code == 0 and purged[0].output == purged[1].output
+    assert "已匿名化 1 条" in purged[0].output
+    after = [
+        staff("--queue", where, "show", "2026-000003", "--personal", "--today", TODAY)
+        for where in (str(folder), pg_url)
+    ]
+    assert after[0].output == after[1].output
 
 
 def without_nonce(page: str) -> str:
