@@ -65,7 +65,12 @@ class SchemaOutdated(QueueUnavailable):
 
 
 class Database:
-    """One pool of connections to `url` for this process (see `database`); thread-safe."""
+    """One pool of connections to `url` for this process (see `database`); thread-safe.
+
+    Connections are in autocommit mode: a read is one statement (one snapshot, one round trip), a write an explicit
+    BEGIN ... COMMIT. A connection broken since its last use (a database restart) shows itself on the first
+    statement, before anything was decided or written: it is dropped and the statement run on another, so the
+    service resumes by itself once the database is back, without a round trip to check every connection."""
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -75,8 +80,12 @@ class Database:
             min_size=1,
             max_size=MAX_CONNECTIONS,
             timeout=POOL_TIMEOUT,
-            kwargs={"connect_timeout": CONNECT_TIMEOUT, "application_name": "mashang-forms"},
-            check=ConnectionPool.check_connection,  # a connection broken by a database restart is replaced, not used
+            kwargs={
+                "connect_timeout": CONNECT_TIMEOUT,
+                "application_name": "mashang-forms",
+                "autocommit": True,
+                "options": "-c jit=off",  # short statements: compiling one would cost more than running it
+            },
             reconnect_timeout=0,  # keep trying to reconnect for as long as the process runs (never give up)
             open=False,
             name="mashang-forms",
@@ -84,17 +93,55 @@ class Database:
         self.pool.open(wait=False)
         self._checked = False
 
-    @contextmanager
-    def transaction(self, error: type[QueueUnavailable] = QueueUnavailable) -> Iterator[psycopg.Connection]:
-        """A connection in a transaction, committed at the end of the block (rolled back on an exception); every
-        database error raises `error` (an exception of the block's own propagates as it is)."""
+    def _failed(self, exc: Exception, error: type[QueueUnavailable]) -> QueueUnavailable:
+        if isinstance(exc, PoolTimeout):
+            return error(f"cannot reach the database {self.location}: {exc}")
+        return error(f"database {self.location}: {type(exc).__name__}: {str(exc).strip()}")
+
+    def read(self, query: str, params: tuple = (), error: type[QueueUnavailable] = QueueUnavailable) -> list[tuple]:
+        """The rows of one statement (one snapshot); retried on another connection when the first was broken."""
         try:
-            with self.pool.connection() as conn:
-                yield conn
-        except PoolTimeout as exc:
-            raise error(f"cannot reach the database {self.location}: {exc}") from exc
-        except psycopg.Error as exc:
-            raise error(f"database {self.location}: {type(exc).__name__}: {str(exc).strip()}") from exc
+            for attempt in range(MAX_CONNECTIONS + 1):
+                with self.pool.connection() as conn:
+                    try:
+                        return conn.execute(query, params).fetchall()
+                    except psycopg.OperationalError:
+                        if not conn.broken or attempt == MAX_CONNECTIONS:
+                            raise
+            raise AssertionError("unreachable")
+        except (PoolTimeout, psycopg.Error) as exc:
+            raise self._failed(exc, error) from exc
+
+    @contextmanager
+    def transaction(
+        self, error: type[QueueUnavailable] = QueueUnavailable, *, lock: int | None = None
+    ) -> Iterator[psycopg.Connection]:
+        """A connection in a transaction (holding the advisory lock `lock` when given), committed at the end of the
+        block, rolled back on an exception; every database error raises `error` (an exception of the block's own
+        propagates as it is)."""
+        begin = "BEGIN" if lock is None else f"BEGIN; SELECT pg_advisory_xact_lock({int(lock)})"
+        try:
+            for attempt in range(MAX_CONNECTIONS + 1):
+                with self.pool.connection() as conn:
+                    try:
+                        conn.execute(begin)
+                    except psycopg.OperationalError:
+                        if conn.broken and attempt < MAX_CONNECTIONS:
+                            continue  # nothing ran yet: try another connection
+                        raise
+                    try:
+                        yield conn
+                    except BaseException:
+                        if not conn.broken:
+                            try:
+                                conn.execute("ROLLBACK")
+                            except psycopg.Error:
+                                pass
+                        raise
+                    conn.execute("COMMIT")
+                    return
+        except (PoolTimeout, psycopg.Error) as exc:
+            raise self._failed(exc, error) from exc
 
     def require_schema(self) -> None:
         """SchemaOutdated unless the database holds this program's schema (checked once per process)."""

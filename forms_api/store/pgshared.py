@@ -99,9 +99,8 @@ class PostgresAccounts:
             raise AccountsUnavailable(f"the account {login!r} in {self.location} is damaged ({exc})") from exc
 
     def get(self, login: str) -> Account | None:
-        with self._db.transaction(AccountsUnavailable) as conn:
-            row = conn.execute("SELECT record FROM accounts WHERE login = %s", (login,)).fetchone()
-        return None if row is None else self._load(row[0], login)
+        rows = self._db.read("SELECT record FROM accounts WHERE login = %s", (login,), AccountsUnavailable)
+        return self._load(rows[0][0], login) if rows else None
 
     def all(self) -> list[Account]:
         with self._db.transaction(AccountsUnavailable) as conn:
@@ -109,8 +108,7 @@ class PostgresAccounts:
         return sorted((self._load(record, login) for login, record in rows), key=lambda account: account.login)
 
     def change(self, login: str, decide: Callable[[Account | None], Account | None]) -> Account | None:
-        with self._db.transaction(AccountsUnavailable) as conn:
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (ACCOUNTS_LOCK,))
+        with self._db.transaction(AccountsUnavailable, lock=ACCOUNTS_LOCK) as conn:
             row = conn.execute("SELECT record FROM accounts WHERE login = %s", (login,)).fetchone()
             current = None if row is None else self._load(row[0], login)
             new = decide(current)
@@ -154,8 +152,7 @@ class PostgresTemplates:
             return self._read(conn)
 
     def change(self, decide: Callable[[list[ReplyTemplate]], list[ReplyTemplate] | None]) -> list[ReplyTemplate]:
-        with self._db.transaction(TemplatesUnavailable) as conn:
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (DOCUMENTS_LOCK,))
+        with self._db.transaction(TemplatesUnavailable, lock=DOCUMENTS_LOCK) as conn:
             current = self._read(conn)
             new = decide(list(current))
             if new is None or list(new) == current:

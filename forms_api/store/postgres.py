@@ -36,7 +36,8 @@ from forms_api.store.files import write_atomically
 from forms_api.store.lines import encode_events, parse_line
 from forms_api.store.pgdb import LOG_LOCK, database
 
-_LAST_ROWS = "SELECT id, line FROM events WHERE id > %s ORDER BY id"
+# The rows after an id, with the log's generation, in ONE statement (one snapshot): at least one row (NULLs for none).
+_CATCH_UP = "SELECT g.generation, e.id, e.line FROM log_generation g LEFT JOIN events e ON e.id > %s ORDER BY e.id"
 
 
 class PostgresLog:
@@ -69,14 +70,24 @@ class PostgresLog:
     def _hold(self) -> Hold:
         return Hold(self)
 
-    def _catch_up(self, conn: psycopg.Connection) -> None:
-        """Fold the rows committed since the last read (all of them again after a rewrite)."""
-        generation = conn.execute("SELECT generation FROM log_generation").fetchone()[0]
-        if generation != self._generation:
-            self._state, self._last_id, self._generation = State(), 0, generation
-        for row_id, line in conn.execute(_LAST_ROWS, (self._last_id,)):
-            self._fold(line.encode("utf-8"))
-            self._last_id = row_id
+    def _catch_up(self, conn: psycopg.Connection | None = None) -> None:
+        """Fold the rows committed since the last read (all of them again after a rewrite); on `conn` inside a
+        transaction, else as one statement of its own."""
+        for _ in range(2):
+            after = self._last_id if self._generation is not None else 0
+            if conn is None:
+                rows = self._db.read(_CATCH_UP, (after,))
+            else:
+                rows = conn.execute(_CATCH_UP, (after,)).fetchall()
+            if rows[0][0] == self._generation or after == 0:
+                break
+            self._generation = None  # rewritten since: fold anew from the first row
+        if rows[0][0] != self._generation:
+            self._state, self._last_id, self._generation = State(), 0, rows[0][0]
+        for _, row_id, line in rows:
+            if row_id is not None:
+                self._fold(line.encode("utf-8"))
+                self._last_id = row_id
 
     def _fold(self, line: bytes) -> dict | None:
         self._unfrozen += 1
@@ -96,18 +107,12 @@ class PostgresLog:
             gc.collect()
             gc.freeze()
 
-    def _read(self) -> None:
-        """Catch up in a repeatable-read transaction (the generation and the rows from one snapshot)."""
-        with self._db.transaction() as conn:
-            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            self._catch_up(conn)
-
     def state(self) -> State:
         """The folded state, caught up; inside `decide`, the state being decided on."""
         with self._hold():
             if self._deciding == threading.get_ident():
                 return self._state
-            self._read()
+            self._catch_up()
         self._freeze_if_due()
         return self._state
 
@@ -136,8 +141,7 @@ class PostgresLog:
         ahead = False
         with self._hold():
             try:
-                with self._db.transaction() as conn:
-                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOG_LOCK,))
+                with self._db.transaction(lock=LOG_LOCK) as conn:
                     self._catch_up(conn)
                     members = self._decide(calls)
                     ahead = any(call.stored for call in members)
@@ -187,9 +191,7 @@ class PostgresLog:
 
     def scan(self) -> Iterator[dict]:
         """Every event in order, from one snapshot of the table."""
-        with self._db.transaction() as conn:
-            lines = [line for (line,) in conn.execute("SELECT line FROM events ORDER BY id")]
-        for line in lines:
+        for (line,) in self._db.read("SELECT line FROM events ORDER BY id"):
             event = parse_line(line.encode("utf-8"))
             if event is not None:
                 yield event
@@ -197,8 +199,7 @@ class PostgresLog:
     def rewrite(self, transform: Callable[[list[dict]], Iterable[dict]]) -> int:
         """Replace the events by `transform(events)` in one transaction under the log's lock; the count."""
         with self._hold():
-            with self._db.transaction() as conn:
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOG_LOCK,))
+            with self._db.transaction(lock=LOG_LOCK) as conn:
                 rows = conn.execute("SELECT id, line FROM events ORDER BY id").fetchall()
                 parsed = [(row_id, parse_line(line.encode("utf-8"))) for row_id, line in rows]
                 kept = [(row_id, event) for row_id, event in parsed if event is not None]
@@ -210,19 +211,15 @@ class PostgresLog:
     def snapshot(self, dest: Path, prefix: Iterable[bytes] = ()) -> int:
         """The events as JSON lines in `dest` (atomically, fsynced, 0600), from one snapshot: byte for byte what
         the folder store writes for the same events."""
-        with self._db.transaction() as conn:
-            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            lines = [line.encode("utf-8") + b"\n" for (line,) in conn.execute("SELECT line FROM events ORDER BY id")]
+        lines = [line.encode("utf-8") + b"\n" for (line,) in self._db.read("SELECT line FROM events ORDER BY id")]
         write_atomically(Path(dest), [*prefix, *lines])
         return sum(parse_line(line[:-1]) is not None for line in lines)
 
     def healthy(self) -> bool:
         """The database answers now."""
         try:
-            with self._db.transaction() as conn:
-                conn.execute("SELECT 1")
-            return True
-        except pgshared.QueueUnavailable:
+            return self._db.read("SELECT 1") == [(1,)]
+        except QueueUnavailable:
             return False
 
     def evaluations_key(self, *, create: bool = True) -> str | None:
