@@ -182,3 +182,18 @@ def test_tracking_answers_the_same_on_both_stores(pg_url: str, tmp_path: Path) -
 def test_create_app_names_a_bad_queue_url(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"config\['QUEUE_URL'\]: redis:// is no store"):
         create_app({"QUEUE_URL": "redis://localhost", "SITE_DIR": tmp_path})
+
+
+def test_a_folder_backup_restores_into_postgresql_and_back(pg_url: str, tmp_path: Path) -> None:
+    """backup and restore work the same on both stores: the file from a folder restores into the database, and the
+    database's backup of it is the same file."""
+    folder = tmp_path / "queue"
+    fill(EventLog(folder, fsync=False))
+    EventLog(folder).evaluations_key()
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    assert staff("--queue", str(folder), "backup", str(first)).exit_code == 0
+    restored = staff("--queue", pg_url, "restore", str(first))
+    assert restored.exit_code == 0, restored.output
+    assert restored.output.startswith(f"已用 {first} 恢复留言队列 {pg_url}：")
+    assert staff("--queue", pg_url, "backup", str(second)).exit_code == 0
+    assert second.read_bytes() == first.read_bytes()
