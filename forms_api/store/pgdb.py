@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+from psycopg.pq import TransactionStatus
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from forms_api import messages
@@ -117,20 +118,35 @@ class Database:
         self, error: type[QueueUnavailable] = QueueUnavailable, *, lock: int | None = None
     ) -> Iterator[psycopg.Connection]:
         """A connection in a transaction (holding the advisory lock `lock` when given), committed at the end of the
-        block, rolled back on an exception; every database error raises `error` (an exception of the block's own
-        propagates as it is)."""
+        block (unless the block committed itself), rolled back on an exception; every database error raises `error`
+        (an exception of the block's own propagates as it is)."""
         begin = "BEGIN" if lock is None else f"BEGIN; SELECT pg_advisory_xact_lock({int(lock)})"
+        with self._begin(begin, error) as (conn, _):
+            yield conn
+
+    @contextmanager
+    def locked(self, lock: int, query: str) -> Iterator[tuple[psycopg.Connection, list[tuple]]]:
+        """`transaction(lock=lock)` whose first round trip also runs `query` (one statement, its values written in:
+        the simple protocol takes no parameters) once the lock is held; the connection and the query's rows."""
+        with self._begin(f"BEGIN; SELECT pg_advisory_xact_lock({int(lock)}); {query}", QueueUnavailable) as found:
+            yield found
+
+    @contextmanager
+    def _begin(self, begin: str, error: type[QueueUnavailable]) -> Iterator[tuple[psycopg.Connection, list[tuple]]]:
         try:
             for attempt in range(MAX_CONNECTIONS + 1):
                 with self.pool.connection() as conn:
                     try:
-                        conn.execute(begin)
+                        cursor = conn.execute(begin)
+                        while cursor.nextset():  # to the last statement's rows
+                            pass
+                        rows = cursor.fetchall() if cursor.description else []
                     except psycopg.OperationalError:
                         if conn.broken and attempt < MAX_CONNECTIONS:
                             continue  # nothing ran yet: try another connection
                         raise
                     try:
-                        yield conn
+                        yield conn, rows
                     except BaseException:
                         if not conn.broken:
                             try:
@@ -138,7 +154,8 @@ class Database:
                             except psycopg.Error:
                                 pass
                         raise
-                    conn.execute("COMMIT")
+                    if conn.info.transaction_status != TransactionStatus.IDLE:
+                        conn.execute("COMMIT")
                     return
         except (PoolTimeout, psycopg.Error) as exc:
             raise self._failed(exc, error) from exc

@@ -25,14 +25,24 @@ CONSOLE_KEY = "console"
 TEMPLATES_DOCUMENT = "templates"
 
 
+_INSERT = (
+    "INSERT INTO events (line) SELECT line FROM unnest(%s::text[]) WITH ORDINALITY AS t(line, n)"
+    " ORDER BY n RETURNING id"
+)
+
+
 def insert_lines(conn: psycopg.Connection, lines: list[str]) -> list[int]:
     """Insert event lines in their order; their ids."""
-    rows = conn.execute(
-        "INSERT INTO events (line) SELECT line FROM unnest(%s::text[]) WITH ORDINALITY AS t(line, n) ORDER BY n"
-        " RETURNING id",
-        (lines,),
-    ).fetchall()
+    rows = conn.execute(_INSERT, (lines,)).fetchall()
     return [row_id for (row_id,) in rows]
+
+
+def insert_and_commit(conn: psycopg.Connection, lines: list[str]) -> list[int]:
+    """Insert event lines and commit, in one round trip (a pipeline); their ids, once committed."""
+    with conn.pipeline():
+        cursor = conn.execute(_INSERT, (lines,))
+        conn.execute("COMMIT")
+    return [row_id for (row_id,) in cursor.fetchall()]
 
 
 def replace_lines(

@@ -12,7 +12,7 @@ Rules (the folder store's, forms_api/store/folder.py, kept by the database):
 - Group commit, as in the folder store (commit.Groups): threads of one process that append while another one
   commits queue up, and the next leader decides them all in order (each seeing the events decided before it) in ONE
   transaction, ONE commit. A failed commit fails every call of the group; an exception from one `decide` only that
-  call.
+  call. Two round trips a group: BEGIN, the lock and the catch-up in one; the INSERT and COMMIT pipelined in another.
 - A rewrite (retention, restore) runs in one transaction under the same lock: rows changed in place (same ids) when
   the count is unchanged, else replaced; either way `log_generation` is bumped and every instance folds anew.
 - Any database error (an outage, a restart, a full disk) is `QueueUnavailable`: nothing stored, 503. The pool
@@ -25,8 +25,6 @@ import gc
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-
-import psycopg
 
 from forms_api.cases import State
 from forms_api.store import pgshared
@@ -70,18 +68,18 @@ class PostgresLog:
     def _hold(self) -> Hold:
         return Hold(self)
 
-    def _catch_up(self, conn: psycopg.Connection | None = None) -> None:
-        """Fold the rows committed since the last read (all of them again after a rewrite); on `conn` inside a
-        transaction, else as one statement of its own."""
+    def _catch_up(self, rows: list[tuple] | None = None, after: int = 0) -> None:
+        """Fold the rows committed since the last read (all of them again after a rewrite): `rows`, the catch-up
+        query's answer for the rows after `after`, when the caller has them (read under the log's lock), else read
+        as one statement of its own."""
         for _ in range(2):
-            after = self._last_id if self._generation is not None else 0
-            if conn is None:
+            if rows is None:
+                after = self._last_id if self._generation is not None else 0
                 rows = self._db.read(_CATCH_UP, (after,))
-            else:
-                rows = conn.execute(_CATCH_UP, (after,)).fetchall()
             if rows[0][0] == self._generation or after == 0:
                 break
-            self._generation = None  # rewritten since: fold anew from the first row
+            self._generation, rows = None, None  # rewritten since: fold anew from the first row
+        assert rows is not None
         if rows[0][0] != self._generation:
             self._state, self._last_id, self._generation = State(), 0, rows[0][0]
         for _, row_id, line in rows:
@@ -141,12 +139,13 @@ class PostgresLog:
         ahead = False
         with self._hold():
             try:
-                with self._db.transaction(lock=LOG_LOCK) as conn:
-                    self._catch_up(conn)
+                after = self._last_id if self._generation is not None else 0
+                with self._db.locked(LOG_LOCK, _CATCH_UP.replace("%s", str(int(after)))) as (conn, rows):
+                    self._catch_up(rows, after)
                     members = self._decide(calls)
                     ahead = any(call.stored for call in members)
                     lines = b"".join(call.payload for call in members).decode("utf-8").split("\n")[:-1]
-                    ids = pgshared.insert_lines(conn, lines) if lines else []
+                    ids = pgshared.insert_and_commit(conn, lines) if lines else []
             except BaseException as exc:
                 if ahead:
                     self._generation = None  # the state holds events the table does not: fold anew
