@@ -55,6 +55,13 @@ class Postgres:
         self.root = Path(tempfile.mkdtemp(prefix="mashang-pg-"))
         self.data = self.root / "data"
         self.port = free_port()
+        try:
+            self._init()
+        except BaseException:
+            self.close()
+            raise
+
+    def _init(self) -> None:
         if os.geteuid() == 0:
             user = pwd.getpwnam("postgres")
             os.chown(self.root, user.pw_uid, user.pw_gid)

@@ -60,6 +60,14 @@ class Instance:
 def stack(tmp_path: Path, redis_server: Redis) -> Iterator[tuple[int, list[Instance], Postgres]]:
     """nginx on a free port in front of two instances on one PostgreSQL of this test's own (it is stopped)."""
     database = Postgres()
+    try:
+        yield from _stack(tmp_path, redis_server, database)
+    finally:
+        close_all()
+        database.close()
+
+
+def _stack(tmp_path: Path, redis_server: Redis, database: Postgres) -> Iterator[tuple[int, list[Instance], Postgres]]:
     upgrade(database.url())
     site = write_site(tmp_path / "site")
     (site / "index.html").write_text("<!doctype html><title>码上找代表</title>\n", encoding="utf-8")
@@ -106,8 +114,6 @@ def stack(tmp_path: Path, redis_server: Redis) -> Iterator[tuple[int, list[Insta
         nginx.wait(timeout=30)
         for instance in instances:
             instance.stop()
-        close_all()
-        database.close()
 
 
 def post(port: int, text: str) -> tuple[int, dict]:
