@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(chromium zbar-tools fonts-noto-cjk poppler-utils nginx logrotate hugo)
+# postgresql and redis-server: the tests start throw-away servers of their own (tests/servers.py), never the system ones.
+apt_packages=(chromium zbar-tools fonts-noto-cjk poppler-utils nginx logrotate hugo postgresql redis-server)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
