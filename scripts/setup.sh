@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up a fresh machine for running or testing the product: Debian packages, a virtualenv in .venv with the locked
-# Python packages, and axe-core for the accessibility tests. Safe to run again: every step is skipped when done.
+# Python packages, axe-core for the accessibility tests and Lighthouse for bench/lighthouse.py (npm, from
+# package-lock.json). Safe to run again: every step is skipped when done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,8 +33,8 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements.lock -
   touch "$stamp"
 fi
 
-if [ ! -f node_modules/axe-core/axe.min.js ]; then
-  echo "setup: installing axe-core from the npm registry"
+if [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -x node_modules/.bin/lighthouse ]; then
+  echo "setup: installing axe-core and lighthouse from the npm registry"
   npm ci --no-audit --no-fund --silent  # from the lock as it is: never rewrites the tracked package-lock.json
 fi
 echo "setup: ready"

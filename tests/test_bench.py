@@ -16,7 +16,7 @@ if str(ROOT) not in sys.path:
 
 from bench import build, forms, payload  # noqa: E402
 
-SCRIPTS = ["build.py", "payload.py", "serve_edit.py", "forms.py"]
+SCRIPTS = ["build.py", "payload.py", "serve_edit.py", "forms.py", "lighthouse.py"]
 BUILD_VARIANTS = ["ours-warm", "ours-cold", "naive", "naive-qr", "hugo", "naive + naive-qr"]
 
 
