@@ -73,3 +73,19 @@ INTAKE_TEXTS = {
     "slip_another": "继续登记",
     "slip_case": "查看案件",
 }
+
+# The console's texts added after its first version (the rest: messages.CONSOLE_TEXTS, ACTION_TEXTS), in templates as
+# `st`: choosing a deputy, the accounts page, a session that ended with a form half done.
+STAFF_TEXTS = {
+    # choosing a deputy (forms_api/console/deputies.py)
+    "deputy_pick": "代表",
+    "deputy_pick_none": "（请选择）",
+    "deputy_other": "或输入其他代表的姓名或编号",
+    "deputy_label": "{name}（{stations}）",
+    "deputy_label_id": "{label}，编号 {id}",
+    "no_station": "未加入联络站",
+    "deputy_unknown": "找不到现任代表“{name}”，请从列表中选择，或核对姓名（编号）。",
+    "deputy_missing": "请从列表中选择代表，或输入代表的姓名或编号。",
+    "to_form": "转到“{action}”表单更正",
+    "deputy_ambiguous": "有 {count} 位现任代表名叫“{name}”：{deputies}。请输入其中一位的编号。",
+}
