@@ -661,7 +661,6 @@ CONSOLE_TEXTS = {
     "state": "状态",
     "unlock": "解锁",
     "unlocked": "已解锁账号 {login}。",
-    "accounts_hint": "新建账号、停用和重置密码请在服务器上使用 python -m forms_api users。",
     "error_title": "无法完成",
     "forbidden": "您的账号没有权限查看这个页面。",
     "not_found": "没有找到这个页面或这条留言。",

@@ -89,3 +89,29 @@ STAFF_TEXTS = {
     "to_form": "转到“{action}”表单更正",
     "deputy_ambiguous": "有 {count} 位现任代表名叫“{name}”：{deputies}。请输入其中一位的编号。",
 }
+
+# The accounts page (forms_api/console/accounts.py, templates/staff/accounts.html), as `at` in templates.
+ACCOUNT_TEXTS = {
+    "lead": "新建账号后，把只显示一次的邀请链接交给本人，用它设置密码。停用立即生效；重置会作废原密码和已登录的会话。",
+    "add_title": "新建账号",
+    "login_hint": "2 至 32 个小写字母、数字、点、下划线或连字符，如 wang 或 dongxi.li",
+    "role": "角色",
+    "station": "所属联络站（联络站工作人员）",
+    "station_none": "（请选择）",
+    "deputy": "代表姓名或编号（代表）",
+    "handler": "单位名称，与交办时写的一致（承办单位，如 县住建局、12345）",
+    "add": "新建账号",
+    "invitation": "账号 {login} 的邀请链接（只显示这一次，{until} 前有效，只能用一次）：",
+    "invitation_keep": "请现在复制并交给本人；离开本页后无法再次查看，只能重置。",
+    "actions": "操作",
+    "disable": "停用",
+    "reset": "重置密码",
+    "errors_lead": "未能新建账号：",
+    "bad_role": "请选择角色。",
+    "bad_office": "代表工作机构的账号看全部留言，不需要范围。",
+    "bad_station": "请选择联络站工作人员所属的联络站。",
+    "bad_deputy": "请填写代表的姓名或编号。",
+    "bad_handler": "请填写承办单位名称（64 字以内，不含控制字符）。",
+    "exists": "账号 {login} 已存在；要重新生成邀请链接，请用“重置密码”。",
+    "not_yourself": "不能停用或重置当前登录的账号；请由另一个代表工作机构账号操作，或在服务器上使用 users 命令。",
+}

@@ -1,0 +1,133 @@
+"""The accounts page: an office account adds (the invitation link shown once), disables, resets and unlocks accounts
+in the console, as `users add|disable|reset|unlock` do on the server; every role and nobody against every route;
+CSRF on each form; scopes shown by name. Real app, real store, no mocks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from console_helpers import ACCOUNTS, PASSWORD, client_for, console_app, csrf_token, sign_in
+from flask import Flask
+
+from forms_api import messages
+from forms_api.messages_console import ACCOUNT_TEXTS, STAFF_TEXTS
+from forms_api.store import open_accounts
+
+T = messages.CONSOLE_TEXTS
+AT = ACCOUNT_TEXTS
+ROLES = (*ACCOUNTS, None)
+LINK = re.compile(r'<p class="code">(http://localhost/staff/invite/[A-Za-z0-9_-]+)</p>')
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Flask:
+    return console_app(tmp_path)
+
+
+def post(client, path: str, data: dict | None = None, *, token: bool = True):
+    form = dict(data or {}) | ({"csrf_token": csrf_token(client, "/staff/")} if token else {})
+    return client.post(path, data=form)
+
+
+ROUTES = {  # route -> (path, form, what the office gets)
+    "list": ("/staff/accounts", None, 200),
+    "add": ("/staff/accounts/add", {"login": "new.one", "role": "handler", "handler": "县水务局"}, 201),
+    "disable": ("/staff/accounts/zhujian/disable", {}, 303),
+    "reset": ("/staff/accounts/zhan-b/reset", {}, 200),
+    "unlock": ("/staff/accounts/cao/unlock", {}, 302),
+}
+
+
+@pytest.mark.parametrize("login", ROLES, ids=[str(login) for login in ROLES])
+def test_every_account_route_for_every_role(app, login):
+    client = client_for(app, login)
+    for route, (path, form, office) in ROUTES.items():
+        if form is None:
+            response = client.get(path)
+        else:
+            token = csrf_token(client, "/staff/signin" if login is None else "/staff/")
+            response = client.post(path, data=form | {"csrf_token": token})
+        want = 302 if login is None else office if ACCOUNTS[login][0] == "office" else 403
+        assert response.status_code == want, (login, route)
+        if login is None:
+            assert response.headers["Location"].startswith("/staff/signin?next=")
+    stored = {found.login: found for found in open_accounts(app.config).all()}
+    changed = login is not None and ACCOUNTS[login][0] == "office"
+    assert ("new.one" in stored) is changed and (stored["zhujian"].state == "disabled") is changed
+    assert (stored["zhan-b"].state == "invited") is changed
+
+
+def test_every_form_needs_its_csrf_token(app):
+    office = client_for(app, "boss")
+    for path, form, _ in ROUTES.values():
+        if form is not None:
+            refused = post(office, path, form, token=False)
+            assert refused.status_code == 400 and T["csrf"] in refused.get_data(as_text=True), path
+    assert "new.one" not in {found.login for found in open_accounts(app.config).all()}
+
+
+def test_an_added_account_gets_its_link_once_and_signs_in_with_it(app):
+    office = client_for(app, "boss")
+    added = post(office, "/staff/accounts/add", {"login": "Dongxi.Li", "role": "station", "station": "dongxi-zhan"})
+    page = added.get_data(as_text=True)
+    assert added.status_code == 201 and AT["invitation"].split("{")[0] in page
+    (link,) = LINK.findall(page)
+    listing = office.get("/staff/accounts").get_data(as_text=True)
+    assert link not in listing and link.rsplit("/", 1)[1] not in listing  # shown once
+    assert "联络站 东溪代表联络站" in listing and "代表 曹文杰" in listing  # scopes by name, not by id
+    assert "dongxi-zhan" not in re.sub(r"<select.*?</select>", "", listing, flags=re.S)
+
+    person = app.test_client()
+    path = link.removeprefix("http://localhost")
+    token = csrf_token(person, path)
+    done = person.post(path, data={"password": PASSWORD, "password_again": PASSWORD, "csrf_token": token})
+    assert done.status_code == 302 and person.get("/staff/cases").status_code == 200
+    assert open_accounts(app.config).get("dongxi.li").stations == ("dongxi-zhan",)
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"login": "x", "role": "office"}, messages.USERS_BAD_LOGIN.format(login="x")),
+        ({"login": "boss", "role": "office"}, AT["exists"].format(login="boss")),
+        ({"login": "wu", "role": ""}, AT["bad_role"]),
+        ({"login": "wu", "role": "station", "station": "no-such-zhan"}, AT["bad_station"]),
+        ({"login": "wu", "role": "deputy", "deputy": ""}, AT["bad_deputy"]),
+        ({"login": "wu", "role": "deputy", "deputy": "王五"}, STAFF_TEXTS["deputy_unknown"].format(name="王五")),
+        ({"login": "wu", "role": "handler", "handler": ""}, AT["bad_handler"]),
+    ],
+)
+def test_a_bad_new_account_is_refused_with_what_to_correct_and_the_form_kept(app, form, message):
+    office = client_for(app, "boss")
+    before = open_accounts(app.config).all()
+    refused = post(office, "/staff/accounts/add", form)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code in (400, 409) and message in page and 'role="alert"' in page
+    assert open_accounts(app.config).all() == before
+    if form["login"] == "wu":
+        assert 'id="new-login" name="login" value="wu"' in page
+
+
+def test_a_deputy_account_by_chinese_name_and_disable_and_reset_end_sessions(app):
+    office = client_for(app, "boss")
+    added = post(office, "/staff/accounts/add", {"login": "cao2", "role": "deputy", "deputy": "曹文杰"})
+    assert added.status_code == 201 and open_accounts(app.config).get("cao2").deputy == "cao-wenjie"
+
+    station = client_for(app, "zhan-a")
+    assert station.get("/staff/").status_code == 200
+    assert post(office, "/staff/accounts/zhan-a/disable").status_code == 303
+    assert station.get("/staff/").status_code == 302  # its open session stopped at once
+    assert sign_in(app.test_client(), "zhan-a").status_code == 401
+
+    deputy = client_for(app, "cao")
+    reset = post(office, "/staff/accounts/cao/reset")
+    assert reset.status_code == 200 and len(LINK.findall(reset.get_data(as_text=True))) == 1
+    assert deputy.get("/staff/").status_code == 302 and sign_in(app.test_client(), "cao").status_code == 401
+
+    for route in ("disable", "reset"):  # never the account that is signed in
+        refused = post(office, f"/staff/accounts/boss/{route}")
+        assert refused.status_code == 409 and AT["not_yourself"] in refused.get_data(as_text=True)
+    assert open_accounts(app.config).get("boss").state == "active"
+    assert post(office, "/staff/accounts/nobody/disable").status_code == 404
