@@ -4,19 +4,23 @@ Real app, real store, no mocks."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from conftest import events
-from console_helpers import client_for, console_app, csrf_token
+from console_helpers import PASSWORD, client_for, console_app, csrf_token
 from flask import Flask
 
 from forms_api import messages
+from forms_api.cases import now
 from forms_api.messages_console import STAFF_TEXTS
 
 A = messages.ACTION_TEXTS
+T = messages.CONSOLE_TEXTS
 S = STAFF_TEXTS
 # two namesakes at station A, a third at station B (besides cao-wenjie at A and han-sumei at B)
 NAMESAKES = [
@@ -117,3 +121,108 @@ def test_a_refusal_shows_at_the_top_and_keeps_what_was_typed(app):
     page = note.get_data(as_text=True)
     assert note.status_code == 400 and '<a href="#note">' in page
     assert 'name="complex" value="1" checked' not in page  # the assign form is as the case is, not as posted
+
+
+# --- a session that ends with a form half done --------------------------------------------------------------------
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
+
+
+def hidden(page: str) -> dict[str, str]:
+    return {name: html.unescape(value) for name, value in HIDDEN.findall(page)}
+
+
+def sign_in_from(client, page: str, login: str, password: str = PASSWORD):
+    """Post the sign-in form of `page` as a person would: its action, its hidden fields, login and password."""
+    action = html.unescape(re.search(r'<form method="post" action="([^"]*/signin[^"]*)"', page)[1])
+    return client.post(action, data=hidden(page) | {"login": login, "password": password})
+
+
+ANSWER = "您反映的路灯问题已转县住建局，\n本周内修复。<b>谢谢</b>"
+
+
+def test_an_answer_typed_as_the_session_expired_is_kept_through_signing_in(app):
+    browser = app.test_client()  # the session cookie has expired: the browser sends none
+    before = len(events(app))
+    expired = browser.post("/staff/cases/2026-000001/answer", data={"answer": ANSWER, "csrf_token": "old"})
+    page = expired.get_data(as_text=True)
+    assert expired.status_code == 400 and T["csrf"] in page and S["expired_signin"] in page
+    assert "来源不明" not in page and 'role="alert"' in page
+    fields = hidden(page)
+    assert fields["draft.answer"] == ANSWER and fields["draft_to"] == "/staff/cases/2026-000001/answer"
+    assert "csrf_token" in fields and "draft.csrf_token" not in fields
+    assert "next=/staff/cases/2026-000001" in page
+
+    wrong = sign_in_from(browser, page, "boss", "not-the-password")
+    assert wrong.status_code == 401 and hidden(wrong.get_data(as_text=True))["draft.answer"] == ANSWER  # kept
+    back = sign_in_from(browser, wrong.get_data(as_text=True), "boss")
+    page = back.get_data(as_text=True)
+    assert back.status_code == 200 and S["restored"] in page and len(events(app)) == before  # nothing taken
+    assert page.index(S["restored"]) < page.index('<div class="card">') and '<a href="#answer">' in page
+    textarea = re.search(r'<textarea id="answer-answer" name="answer"[^>]*>(.*?)</textarea>', page, re.S)[1]
+    assert html.unescape(textarea) == ANSWER
+    assert re.search(r'<textarea id="note-note" name="note"[^>]*></textarea>', page)  # only the form it came from
+
+    done = browser.post("/staff/cases/2026-000001/answer", data={"answer": ANSWER} | {"csrf_token": csrf(page)})
+    assert done.status_code == 303 and events(app)[-1]["answer"].replace("\r\n", "\n") == ANSWER
+
+
+def csrf(page: str) -> str:
+    return hidden(page)["csrf_token"]
+
+
+def test_a_post_from_another_site_carries_no_draft(app):
+    attacker = app.test_client()
+    refused = attacker.post(
+        "/staff/cases/2026-000001/answer",
+        data={"answer": "请拨打 400 电话领取补贴"},
+        headers={"Origin": "https://evil.example"},
+    )
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "draft.answer" not in page and "领取补贴" not in page
+
+
+def test_an_idle_session_keeps_the_typed_note_and_a_stale_tab_gets_its_form_back(app):
+    client = client_for(app, "zhan-a")
+    token = csrf_token(client, "/staff/cases/2026-000002")
+    with client.session_transaction("/staff/") as session:
+        session["seen"] = int((now() - timedelta(minutes=31)).timestamp())
+    ended = client.post("/staff/cases/2026-000002/note", data={"note": "已电话联系群众", "csrf_token": token})
+    page = ended.get_data(as_text=True)
+    assert ended.status_code == 401 and S["timed_out_post"] in page and hidden(page)["draft.note"] == "已电话联系群众"
+    back = sign_in_from(client, page, "zhan-a").get_data(as_text=True)
+    assert ">已电话联系群众</textarea>" in back and S["restored"] in back
+
+    stale = client_for(app, "boss")  # signed in, but the page's token is from an earlier session
+    refused = stale.post("/staff/cases/2026-000002/close", data={"reason": "重复留言", "csrf_token": "earlier"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and T["csrf"] + S["kept"] in page and ">重复留言</textarea>" in page
+
+
+def test_offline_intake_typed_as_the_session_expired_comes_back(app):
+    form = {"channel": "phone", "station": "dongxi-zhan", "said_on": "2026-01-05", "text": "村口的桥栏杆松动了"}
+    browser = app.test_client()
+    expired = browser.post("/staff/intake", data=form | {"csrf_token": "old"})
+    page = expired.get_data(as_text=True)
+    assert expired.status_code == 400 and "next=/staff/intake" in page
+    back = sign_in_from(browser, page, "zhan-a")
+    page = back.get_data(as_text=True)
+    assert back.status_code == 200 and ">村口的桥栏杆松动了</textarea>" in page and S["restored"] in page
+    assert '<option value="phone" selected>' in page
+
+
+@pytest.mark.parametrize(
+    ("target", "lands"),
+    [
+        ("/staff/cases?status=all", "/staff/cases?status=all"),
+        ("https://evil.example/staff/", "/staff/"),
+        ("//evil.example/staff/", "/staff/"),
+        ("/staff/\\evil", "/staff/"),
+        ("/elsewhere", "/staff/"),
+    ],
+)
+def test_signing_in_returns_to_a_console_page_only(app, target, lands):
+    client = app.test_client()
+    token = csrf_token(client)
+    form = {"login": "boss", "password": PASSWORD, "csrf_token": token}
+    done = client.post("/staff/signin", query_string={"next": target}, data=form)
+    assert done.status_code == 302 and done.headers["Location"] == lands
