@@ -20,7 +20,10 @@ from pathlib import Path
 import pytest
 from test_deploy import DEPLOY, Stack, find_nginx, load_render_config, wait_for
 from test_deploy import stack as stack  # noqa: F401  (the module-scoped deployment, started once here too)
-from test_e2e import free_port
+from test_e2e import DEPUTY, MESSAGE, fill_message, free_port
+from test_qr import zbar
+from test_site_browser import AXE, AXE_TAGS
+from test_site_browser import _describe as describe
 
 pytestmark = pytest.mark.browser
 
@@ -103,3 +106,165 @@ def test_without_a_list_staff_is_open_and_a_bad_network_is_refused(deployed: Sta
     with pytest.raises(SystemExit, match="not an address or network"):
         render_config.staff_networks(["10.0.0.0/8; include /etc/passwd"])
     assert render_config.staff_networks(["10.1.2.3/8 ::1", ""]) == ["10.0.0.0/8", "::1/128"]
+
+
+# --- the loop in chromium ---------------------------------------------------------------------------------------------
+
+WATCH_CSP = """document.addEventListener("securitypolicyviolation", (e) =>
+  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"}`));"""
+LOADED = "Failed to load resource: the server responded with a status of"  # an error page's status, checked apart
+STATION = "hecheng-zhan"  # 禾城镇人大代表联络站, where 王秀兰 receives people
+
+
+class Person:
+    """One person's browser (a phone, or the office's desktop) that records every console error and CSP violation,
+    and runs axe-core on the pages it is told to (through the DevTools protocol, which the CSP does not restrict)."""
+
+    def __init__(self, chromium, base: str, *, javascript: bool, phone: bool = True) -> None:
+        size = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
+        self.context = chromium.new_context(
+            viewport=size, is_mobile=phone, has_touch=phone, locale="zh-CN", java_script_enabled=javascript
+        )
+        self.context.add_init_script(WATCH_CSP)
+        self.page = self.context.new_page()
+        self.base, self.javascript, self.errors, self.checked = base, javascript, [], []
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("console", self._console)
+
+    def _console(self, message) -> None:
+        if message.type == "error" and not message.text.startswith(LOADED):
+            self.errors.append(message.text)
+
+    def open(self, path: str, status: int = 200):
+        if "#" in path:
+            self.page.goto("about:blank")  # a new load, not a change of the fragment on the same page
+        response = self.page.goto(path if path.startswith("http") else self.base + path.lstrip("/"))
+        assert response is not None and response.status == status, (path, response and response.status)
+        return response
+
+    def axe(self, name: str) -> None:
+        """No WCAG 2.1 A/AA violation on the page as it is now (with JavaScript only)."""
+        if not self.javascript:
+            return
+        if not self.page.evaluate("() => typeof axe !== 'undefined'"):
+            self.page.evaluate(AXE.read_text(encoding="utf-8"))
+        report = self.page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+        assert report["violations"] == [], f"{name}:\n{describe(report['violations'])}"
+        self.checked.append(name)
+
+    def accept_invitation(self, link: str) -> None:
+        self.open(link)
+        self.axe("invitation")
+        self.page.get_by_label("密码", exact=True).fill("a-good-Passwort-42")
+        self.page.get_by_label("再次输入密码").fill("a-good-Passwort-24")
+        self.page.get_by_role("button", name="设置密码并登录").click()
+        self.page.locator("[role=alert]", has_text="两次输入的密码不一致").wait_for()
+        self.axe("invitation, passwords differ")
+        self.page.get_by_label("密码", exact=True).fill("a-good-Passwort-42")
+        self.page.get_by_label("再次输入密码").fill("a-good-Passwort-42")
+        self.page.get_by_role("button", name="设置密码并登录").click()
+        self.page.get_by_role("heading", name="概览").wait_for()
+
+    def close(self) -> None:
+        self.context.close()
+        assert self.errors == []
+
+
+def invitation(stack: Stack, login: str, *scope: str) -> str:
+    """`users add` on the server, as DEPLOY.md says; the link it prints."""
+    return stack.service.staff("users", "add", login, *scope, "--base-url", stack.base).splitlines()[-1]
+
+
+@pytest.fixture
+def people(chromium_browser, deployed: Stack, javascript: bool):
+    """Make a Person (JavaScript as the test is parametrised); each is checked for errors at the end."""
+    made: list[Person] = []
+
+    def person(*, phone: bool = True) -> Person:
+        made.append(Person(chromium_browser, deployed.base, javascript=javascript, phone=phone))
+        return made[-1]
+
+    yield person
+    for one in made:
+        one.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_office_deputy_citizen_and_station_close_the_loop(deployed: Stack, people, javascript, tmp_path) -> None:
+    suffix = "js" if javascript else "nojs"
+    citizen, office, deputy, station = people(), people(phone=False), people(), people()
+
+    # the citizen writes to 王秀兰 through the site's form
+    citizen.open(f"deputies/{DEPUTY}/")
+    fill_message(citizen.page, MESSAGE + f"（{suffix}）")
+    if javascript:
+        citizen.page.wait_for_url("**/thanks/#code=*")
+        code = citizen.page.locator("#thanks [data-key=code]").text_content()
+        ref = citizen.page.locator("#thanks [data-key=ref]").text_content()
+    else:
+        code = citizen.page.locator("#tracking-code").text_content()
+        ref = citizen.page.locator("#reference").text_content()
+
+    # the office signs in (its invitation) and assigns the case to the deputy, picked by name
+    office.accept_invitation(invitation(deployed, f"office-{suffix}", "--role", "office"))
+    office.axe("dashboard")
+    office.page.get_by_role("link", name="留言", exact=True).click()
+    office.axe("list")
+    office.page.get_by_role("link", name=ref).click()
+    office.axe("case")
+    assign = office.page.locator("#assign")
+    picked = assign.locator("#assign-deputy option:checked").text_content()
+    assert picked == "王秀兰（禾城镇云上联络站、禾城镇人大代表联络站）"  # the case's own deputy, by name
+    assign.get_by_role("button", name="交办").click()
+    office.page.get_by_role("status").filter(has_text=f"已交办 {ref}：人大代表 王秀兰").wait_for()
+    office.axe("case, assigned")
+
+    # the deputy signs in on a phone and answers
+    deputy.accept_invitation(invitation(deployed, f"wang-{suffix}", "--role", "deputy", "--deputy", DEPUTY))
+    deputy.open(f"staff/cases/{ref}")
+    answer = f"已联系县住建局，路灯已修复。（{suffix}）"
+    deputy.page.get_by_label("答复内容").fill(answer)
+    deputy.page.get_by_role("button", name="答复", exact=True).click()
+    deputy.page.get_by_role("status").filter(has_text=f"已答复 {ref}").wait_for()
+    deputy.axe("case, answered, phone")
+
+    # the citizen reads it on /track/
+    if javascript:
+        citizen.open(f"track/#code={code}")
+        assert citizen.page.locator("#track-result [data-key=answer]").text_content() == answer
+    else:
+        citizen.open("track/")
+        citizen.page.get_by_label("查询码").fill(code)
+        citizen.page.get_by_role("button", name="查询").click()
+        assert citizen.page.locator("dd.answer").text_content() == answer
+
+    # a station worker registers what was said at a reception day; the slip's QR code leads to the track page
+    station.accept_invitation(invitation(deployed, f"zhan-{suffix}", "--role", "station", "--station", STATION))
+    station.page.get_by_role("link", name="线下登记").click()
+    station.axe("intake")
+    station.page.get_by_label("反映内容").fill(f"村口小桥的栏杆松动，老人孩子过桥危险。（{suffix}）")
+    station.page.get_by_role("button", name="登记").click()
+    station.page.get_by_role("heading", name="群众意见登记回执").wait_for()
+    station.axe("slip")
+    slip_code = station.page.locator("#tracking-code").text_content()
+    png = tmp_path / "slip.png"
+    station.page.locator(".slip-qr").screenshot(path=str(png))
+    assert zbar(png) == [f"{deployed.base}track/#code={slip_code}"]
+    if javascript:  # the citizen's phone follows the QR code
+        citizen.open(f"track/#code={slip_code}")
+        status = citizen.page.locator("#track-result [data-key=status_label]")
+    else:
+        citizen.open("track/")
+        citizen.page.get_by_label("查询码").fill(slip_code)
+        citizen.page.get_by_role("button", name="查询").click()
+        status = citizen.page.locator("dt:has-text('办理状态') + dd")
+    assert status.text_content() == "待受理"
+    if javascript:
+        assert set(office.checked + deputy.checked + station.checked) >= {
+            "invitation",
+            "dashboard",
+            "list",
+            "case",
+            "intake",
+            "slip",
+        }
