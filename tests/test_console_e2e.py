@@ -10,6 +10,7 @@ And nginx opens /staff/ only to the networks listed at rendering (--staff-allow)
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -268,3 +269,86 @@ def test_office_deputy_citizen_and_station_close_the_loop(deployed: Stack, peopl
             "intake",
             "slip",
         }
+
+
+def no_inline_allowed(response) -> None:
+    policy = response.headers["content-security-policy"]
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy and "default-src 'none'" in policy
+
+
+@pytest.mark.parametrize("javascript", [True])
+def test_every_console_page_passes_axe_and_a_typed_answer_survives_an_expired_session(deployed: Stack, people):
+    office, deputy = people(), people()
+    office.open("staff/signin")
+    office.axe("sign-in")
+    office.page.get_by_label("登录名").fill("nobody")
+    office.page.get_by_label("密码").fill("wrong-password-1")
+    office.page.get_by_role("button", name="登录").click()
+    office.page.get_by_role("alert").wait_for()
+    office.axe("sign-in, failed")
+    office.open("staff/invite/not-a-real-token", 404)
+    office.axe("invitation, invalid")
+
+    office.accept_invitation(invitation(deployed, "axe-office", "--role", "office"))
+    no_inline_allowed(office.open("staff/cases?status=all&channel=online&q=路灯"))
+    office.axe("list, filtered")
+    office.open("staff/cases/2099-999999", 404)
+    office.axe("not found")
+
+    office.open("staff/templates")
+    office.page.get_by_label("标题").fill("已转职能部门")
+    office.page.get_by_label("模板内容").fill("您反映的问题已转交职能部门办理，请耐心等候。")
+    office.page.get_by_role("button", name="保存模板").click()
+    office.page.get_by_role("status").wait_for()
+    office.axe("templates")
+
+    office.open("staff/accounts")
+    office.page.get_by_label("登录名", exact=True).fill("axe-zhan")
+    office.page.get_by_role("radio", name="联络站工作人员").check()
+    office.page.get_by_label("所属联络站").select_option(STATION)
+    office.page.get_by_role("button", name="新建账号").click()
+    office.page.locator("#invitation").wait_for()
+    office.axe("accounts, invitation shown")
+    link = office.page.locator("#invitation .code").text_content()
+    assert link.startswith(deployed.base + "staff/invite/")
+    assert "联络站 禾城镇人大代表联络站" in office.page.locator(".accounts").text_content()
+    office.page.get_by_label("登录名", exact=True).fill("X")
+    office.page.get_by_role("radio", name="代表工作机构").check()
+    office.page.get_by_role("button", name="新建账号").click()
+    office.page.get_by_role("alert").wait_for()
+    office.axe("accounts, refused")
+
+    office.open("staff/intake")
+    office.page.get_by_label("反映内容").fill("短")
+    office.page.get_by_role("button", name="登记").click()
+    office.page.get_by_role("alert").wait_for()
+    office.axe("intake, refused")
+
+    # a case's page with the name shown, then an answer typed as the session expires
+    body = {"target": f"deputy:{DEPUTY}", "category": "求助", "text": MESSAGE, "name": "李女士"}
+    body |= {"phone": "13912345678", "consent": True}
+    status, _, answer = deployed.get("/api/submissions", {"Content-Type": "application/json"}, "POST", json.dumps(body))
+    assert status == 201
+    ref = json.loads(answer)["reference"]
+    office.open(f"staff/cases/{ref}")
+    office.page.get_by_role("button", name="查看姓名和电话").click()
+    office.page.get_by_text("每次查看都会记入办理经过").first.wait_for()
+    office.axe("case, personal shown")
+    office.open(f"staff/cases/{ref}")
+    typed = "经核实，您反映的情况属实，已督促相关部门处理。"
+    office.context.clear_cookies()  # the session cookie expired meanwhile
+    office.page.locator("#answer-answer").fill(typed)
+    office.page.get_by_role("button", name="答复", exact=True).click()
+    office.page.get_by_role("alert").filter(has_text="页面已过期").wait_for()
+    office.axe("sign-in, session expired")
+    office.page.get_by_label("登录名").fill("axe-office")
+    office.page.get_by_label("密码").fill("a-good-Passwort-42")
+    office.page.get_by_role("button", name="登录").click()
+    office.page.get_by_role("alert").filter(has_text="已重新登录").wait_for()
+    assert office.page.locator("#answer-answer").input_value() == typed  # kept, not yet sent
+    office.axe("case, restored after signing in")
+
+    deputy.accept_invitation(invitation(deployed, "axe-wang", "--role", "deputy", "--deputy", DEPUTY))
+    deputy.open("staff/accounts", 403)
+    deputy.axe("forbidden")
+    assert set(office.checked) >= {"sign-in", "templates", "accounts, invitation shown", "not found"}
