@@ -151,6 +151,8 @@ class Person:
             self.page.evaluate(AXE.read_text(encoding="utf-8"))
         report = self.page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
         assert report["violations"] == [], f"{name}:\n{describe(report['violations'])}"
+        wide = self.page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert wide <= 0, f"{name}: {wide} px wider than the screen"  # a phone would zoom out to show it all
         self.checked.append(name)
 
     def accept_invitation(self, link: str) -> None:

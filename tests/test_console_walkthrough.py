@@ -119,7 +119,7 @@ def test_a_refusal_shows_at_the_top_and_keeps_what_was_typed(app):
     assert answer.status_code == 400
     note = post(office, "2026-000002", "note", {"note": "\x07"})
     page = note.get_data(as_text=True)
-    assert note.status_code == 400 and '<a href="#note">' in page
+    assert note.status_code == 400 and '<a href="#note">' + S["to_form"].format(action=A["note"]) in page
     assert 'name="complex" value="1" checked' not in page  # the assign form is as the case is, not as posted
 
 
@@ -226,3 +226,24 @@ def test_signing_in_returns_to_a_console_page_only(app, target, lands):
     form = {"login": "boss", "password": PASSWORD, "csrf_token": token}
     done = client.post("/staff/signin", query_string={"next": target}, data=form)
     assert done.status_code == 302 and done.headers["Location"] == lands
+
+
+def test_on_a_phone_the_list_comes_before_its_filters_and_a_case_names_its_forms_first(app):
+    station = client_for(app, "zhan-a")
+    plain = station.get("/staff/cases").get_data(as_text=True)
+    assert '<details class="card filters">' in plain and plain.index("<details") < plain.index("2026-000001")
+    assert re.findall(r'<select id="station" name="station">(.*?)</select>', plain, re.S) == [
+        f'\n<option value="">{S["any_station"]}</option>\n<option value="dongxi-zhan">东溪代表联络站</option>\n'
+    ]  # its own station, by name
+    filtered = station.get("/staff/cases?station=dongxi-zhan").get_data(as_text=True)
+    assert '<details class="card filters" open>' in filtered
+    assert '<option value="dongxi-zhan" selected>' in filtered
+    office = client_for(app, "boss").get("/staff/cases").get_data(as_text=True)
+    assert '<option value="nanshan-zhan">南山代表联络站</option>' in office
+
+    case = station.get("/staff/cases/2026-000002").get_data(as_text=True)
+    jump = re.search(r'<ul class="jump">(.*?)</ul>', case)[1]
+    assert re.findall(r'<a href="#(\w+)">', jump) == ["assign", "answer", "close", "note"]
+    assert case.index('<ul class="jump">') < case.index('<div class="card">')
+    for action in ("assign", "answer", "close", "note"):
+        assert f'id="{action}"' in case

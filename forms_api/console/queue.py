@@ -63,6 +63,11 @@ class Filters:
             page=number,
         )
 
+    @property
+    def active(self) -> bool:
+        """Whether any filter is set (the list's filter form then shows open)."""
+        return any(getattr(self, key) for key in self.__dataclass_fields__ if key != "page")
+
     def query(self, **changes: object) -> dict[str, object]:
         """These filters (with `changes`) as query arguments, for links."""
         values = {key: getattr(self, key) for key in self.__dataclass_fields__} | changes
@@ -94,6 +99,13 @@ def _day(value: str) -> str:
         return date.fromisoformat(value.strip()).isoformat()
     except ValueError:
         return ""
+
+
+def _station_choices() -> list[tuple[str, str]]:
+    """(id, name) of the stations the list's filter offers: a station worker's own, else every station."""
+    listed = service().targets.listed("station")
+    mine = account().stations
+    return [found for found in listed if found[0] in mine] if mine else listed
 
 
 def _today_and_calendar() -> tuple[date, Calendar]:
@@ -173,6 +185,7 @@ def case_list() -> Response:
         statuses=[(key, messages.STATUS_LABELS[key]) for key in STATUSES],
         categories=sorted({sub.category for sub in visible_now}),
         channels=list(CHANNEL_LABELS.items()),
+        station_choices=_station_choices(),
         f=messages.FILTER_TEXTS,
         count=len(chosen),
         overdue=overdue,
