@@ -127,3 +127,7 @@ ACCOUNT_TEXTS = {
     "exists": "账号 {login} 已存在；要重新生成邀请链接，请用“重置密码”。",
     "not_yourself": "不能停用或重置当前登录的账号；请由另一个代表工作机构账号操作，或在服务器上使用 users 命令。",
 }
+
+# `backup` and `restore` (forms_api/staff/operations.py): the back office's accounts and reply templates go along.
+BACKUP_CONSOLE = "另含后台账号 {accounts} 个、答复模板 {templates} 个（含密码散列）。"
+RESTORE_CONSOLE = "已恢复后台账号 {accounts} 个、答复模板 {templates} 个。"

@@ -131,3 +131,40 @@ def test_a_deputy_account_by_chinese_name_and_disable_and_reset_end_sessions(app
         assert refused.status_code == 409 and AT["not_yourself"] in refused.get_data(as_text=True)
     assert open_accounts(app.config).get("boss").state == "active"
     assert post(office, "/staff/accounts/nobody/disable").status_code == 404
+
+
+def test_backup_and_restore_carry_the_accounts_and_reply_templates(app, tmp_path):
+    """A move to a new server (docs/DEPLOY.md): `backup` on the old one, `restore` on the new: the staff sign in
+    with the passwords they had, and the office's templates are there."""
+    from click.testing import CliRunner
+
+    from forms_api.accounts.templates import ReplyTemplate
+    from forms_api.messages_console import BACKUP_CONSOLE, RESTORE_CONSOLE
+    from forms_api.staff.cli import main
+    from forms_api.store import open_templates
+
+    written = [ReplyTemplate("已转部门", "已转交职能部门办理。"), ReplyTemplate("已修复", "问题已解决，谢谢。")]
+    open_templates(app.config).change(lambda current: written)
+    queue = Path(app.config["QUEUE_DIR"])
+    made = CliRunner().invoke(main, ["--queue", str(queue), "backup", str(tmp_path / "backups")])
+    assert made.exit_code == 0, made.output
+    assert made.output.splitlines()[-1] == BACKUP_CONSOLE.format(accounts=len(ACCOUNTS), templates=2)
+    (copy,) = (tmp_path / "backups").iterdir()
+    assert copy.stat().st_mode & 0o777 == 0o600
+
+    new = tmp_path / "new-server" / "queue"
+    new.mkdir(parents=True)
+    moved = CliRunner().invoke(main, ["--queue", str(new), "restore", str(copy)])
+    assert moved.exit_code == 0, moved.output
+    assert RESTORE_CONSOLE.format(accounts=len(ACCOUNTS), templates=2) in moved.output
+    there = console_app_on(tmp_path, new)
+    assert sign_in(there.test_client(), "zhan-a").status_code == 302  # the password it had
+    assert open_templates(there.config).all() == written
+    again = CliRunner().invoke(main, ["--queue", str(new), "list"])
+    assert again.exit_code == 0 and "2026-000001" in again.output
+
+
+def console_app_on(tmp_path: Path, queue: Path) -> Flask:
+    from conftest import make_app
+
+    return make_app(tmp_path / "new-server", QUEUE_DIR=queue)
