@@ -94,9 +94,11 @@ STAFF_TEXTS = {
     "timed_out_post": "长时间没有操作，已自动退出，刚才的操作没有完成。请重新登录：您填写的内容会保留，检查后再提交。",
     "jump_label": "转到办理表单",
     # the list's filters
-    "filters_summary": "筛选（状态、逾期、类别、渠道、联络站、代表、日期、搜索）",
+    "filters_summary": "筛选（状态、逾期、类别、渠道、联络站、地区、代表、日期、搜索）",
     "filter_station": "联络站",
     "any_station": "（全部联络站）",
+    "filter_area": "地区（含下级）",
+    "any_area": "（全部地区）",
     "deputy_missing": "请从列表中选择代表，或输入代表的姓名或编号。",
     "to_form": "转到“{action}”表单更正",
     "deputy_ambiguous": "有 {count} 位现任代表名叫“{name}”：{deputies}。请输入其中一位的编号。",

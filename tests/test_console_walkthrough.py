@@ -247,3 +247,32 @@ def test_on_a_phone_the_list_comes_before_its_filters_and_a_case_names_its_forms
     assert case.index('<ul class="jump">') < case.index('<div class="card">')
     for action in ("assign", "answer", "close", "note"):
         assert f'id="{action}"' in case
+
+
+def test_the_list_filters_by_area_and_below(app):
+    data = Path(app.config["SITE_DIR"]) / "data"
+    stations = json.loads((data / "stations.json").read_text(encoding="utf-8"))
+    for found, area in zip(stations["stations"], ["990102001", "990102002"], strict=True):
+        found["area"] = area
+    (data / "stations.json").write_text(json.dumps(stations, ensure_ascii=False), encoding="utf-8")
+    areas = [["990102", "青禾县", -1, ""], ["990102001", "禾城镇", 0, ""], ["990102002", "东溪乡", 0, ""]]
+    areas.append(["990102003", "空乡", 0, ""])  # no station there: not offered
+    (data / "finder.json").write_text(json.dumps({"areas": areas}, ensure_ascii=False), encoding="utf-8")
+    office = client_for(app, "boss")
+
+    def listed(query: str) -> list[str]:
+        page = office.get(f"/staff/cases?status=all{query}").get_data(as_text=True)
+        return sorted(set(re.findall(r'href="/staff/cases/(2026-\d{6})"', page)))
+
+    page = office.get("/staff/cases").get_data(as_text=True)
+    assert re.findall(r'<option value="(\d+)">([^<]*)</option>', page) == [
+        ("990102", "青禾县"),
+        ("990102001", "\u3000禾城镇"),
+        ("990102002", "\u3000东溪乡"),
+    ]
+    assert listed("&area=990102001") == ["2026-000001", "2026-000002"]  # station A's case and its deputy's
+    assert listed("&area=990102002") == ["2026-000003", "2026-000004"]
+    assert listed("&area=990102") == ["2026-000001", "2026-000002", "2026-000003", "2026-000004"]  # and below
+    assert listed("&area=990102003") == [] and listed("&area=nonsense") == listed("")
+    assert post(office, "2026-000002", "assign", {"to_kind": "deputy", "deputy": "han-sumei"}).status_code == 303
+    assert listed("&area=990102002") == ["2026-000002", "2026-000003", "2026-000004"]  # assigned to B's deputy

@@ -16,6 +16,8 @@ from forms_api import cases, messages
 from forms_api.accounts.access import visible
 from forms_api.cases import CHANNELS, STATUSES, Calendar, Submission
 from forms_api.cases.queue import DASHBOARD, counts, due_soon, queue_order
+from forms_api.console.areas import AREA_RE, area_filter, areas
+from forms_api.console.areas import choices as area_choices
 from forms_api.console.service import account, bp, page, require
 from forms_api.messages_console import CHANNEL_LABELS
 from forms_api.public.service import service
@@ -28,13 +30,14 @@ T = messages.CONSOLE_TEXTS
 @dataclass(frozen=True)
 class Filters:
     """The list's filters as the query string gives them: status ("" open, "all", or a status), due ("" / overdue /
-    soon), a text to search, a station's and a deputy's id, a category, a channel, submitted between two dates, the
-    page."""
+    soon), a text to search, a station's id, an area's code (forms_api/console/areas.py), a deputy's id, a category,
+    a channel, submitted between two dates, the page."""
 
     status: str = ""
     due: str = ""
     q: str = ""
     station: str = ""
+    area: str = ""
     deputy: str = ""
     category: str = ""
     channel: str = ""
@@ -55,6 +58,7 @@ class Filters:
             due=due if due in ("overdue", "soon") else "",
             q=request.args.get("q", "").strip()[:100],
             station=_id(request.args.get("station", "")),
+            area=area if AREA_RE.fullmatch(area := request.args.get("area", "").strip()) else "",
             deputy=_id(request.args.get("deputy", "")),
             category=request.args.get("category", "").strip()[:40],
             channel=channel if (channel := request.args.get("channel", "")) in CHANNELS else "",
@@ -145,6 +149,8 @@ def case_list() -> Response:
     words = filters.q.casefold().split()
     chosen = []
     visible_now = _visible_cases()
+    known = areas()
+    in_area = area_filter(filters.area, known) if filters.area else None
     for sub in visible_now:
         if filters.status == "" and not sub.open or filters.status not in ("", "all") and sub.status != filters.status:
             continue
@@ -155,7 +161,7 @@ def case_list() -> Response:
             and not due_soon(sub, today, cal)
         ):
             continue
-        if not filters.keeps(sub, service().targets.deputies_of):
+        if not filters.keeps(sub, service().targets.deputies_of) or in_area is not None and not in_area(sub):
             continue
         if words and not _matches(sub, words, names(sub.target)):
             continue
@@ -186,6 +192,7 @@ def case_list() -> Response:
         categories=sorted({sub.category for sub in visible_now}),
         channels=list(CHANNEL_LABELS.items()),
         station_choices=_station_choices(),
+        area_choices=area_choices(known),
         f=messages.FILTER_TEXTS,
         count=len(chosen),
         overdue=overdue,
