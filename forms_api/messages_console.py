@@ -98,6 +98,7 @@ STAFF_TEXTS = {
     "filter_station": "联络站",
     "any_station": "（全部联络站）",
     "filter_area": "地区（含下级）",
+    "filter_deputy": "代表（姓名或编号）",
     "any_area": "（全部地区）",
     "deputy_missing": "请从列表中选择代表，或输入代表的姓名或编号。",
     "to_form": "转到“{action}”表单更正",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import events
-from console_helpers import PASSWORD, client_for, console_app, csrf_token
+from console_helpers import PASSWORD, SCOPE, client_for, console_app, csrf_token
 from flask import Flask
 
 from forms_api import messages
@@ -276,3 +276,18 @@ def test_the_list_filters_by_area_and_below(app):
     assert listed("&area=990102003") == [] and listed("&area=nonsense") == listed("")
     assert post(office, "2026-000002", "assign", {"to_kind": "deputy", "deputy": "han-sumei"}).status_code == 303
     assert listed("&area=990102002") == ["2026-000002", "2026-000003", "2026-000004"]  # assigned to B's deputy
+
+
+def test_the_list_filters_by_a_deputy_named_in_chinese(app):
+    office = client_for(app, "boss")
+
+    def listed(query: str) -> tuple[list[str], str]:
+        page = office.get(f"/staff/cases?status=all&deputy={query}").get_data(as_text=True)
+        return sorted(set(re.findall(r'href="/staff/cases/(2026-\d{6})"', page))), page
+
+    assert listed("曹文杰")[0] == ["2026-000001"] == listed("cao-wenjie")[0]
+    refs, page = listed("李明")
+    assert S["deputy_ambiguous"].split("“")[0].format(count=3) in page and 'role="alert"' in page
+    assert 'name="deputy" value="李明"' in page and refs == sorted(SCOPE)  # the name kept, no filter taken
+    refs, page = listed("王五")
+    assert S["deputy_unknown"].format(name="王五") in page

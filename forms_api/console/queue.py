@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from flask import Response, request
@@ -15,9 +15,11 @@ from flask import Response, request
 from forms_api import cases, messages
 from forms_api.accounts.access import visible
 from forms_api.cases import CHANNELS, STATUSES, Calendar, Submission
+from forms_api.cases.actions import TextProblem
 from forms_api.cases.queue import DASHBOARD, counts, due_soon, queue_order
 from forms_api.console.areas import AREA_RE, area_filter, areas
 from forms_api.console.areas import choices as area_choices
+from forms_api.console.deputies import resolve
 from forms_api.console.service import account, bp, page, require
 from forms_api.messages_console import CHANNEL_LABELS
 from forms_api.public.service import service
@@ -49,6 +51,7 @@ class Filters:
     def from_request(cls) -> Filters:
         status = request.args.get("status", "")
         due = request.args.get("due", "")
+        typed = request.args.get("deputy", "").strip()  # an id, or a name (resolved by the list)
         try:
             number = max(1, int(request.args.get("page", "1")))
         except ValueError:
@@ -59,7 +62,7 @@ class Filters:
             q=request.args.get("q", "").strip()[:100],
             station=_id(request.args.get("station", "")),
             area=area if AREA_RE.fullmatch(area := request.args.get("area", "").strip()) else "",
-            deputy=_id(request.args.get("deputy", "")),
+            deputy=_id(typed) or typed[:40],
             category=request.args.get("category", "").strip()[:40],
             channel=channel if (channel := request.args.get("channel", "")) in CHANNELS else "",
             since=_day(request.args.get("since", "")),
@@ -147,6 +150,12 @@ def case_list() -> Response:
     today, cal = _today_and_calendar()
     names = service().targets.name
     words = filters.q.casefold().split()
+    shown, deputy_problem = filters, None
+    if filters.deputy and not _id(filters.deputy):  # a deputy by name: the one current deputy of that name
+        try:
+            filters = replace(filters, deputy=resolve(filters.deputy)[0])
+        except TextProblem as problem:
+            filters, deputy_problem = replace(filters, deputy=""), str(problem)
     chosen = []
     visible_now = _visible_cases()
     known = areas()
@@ -187,7 +196,8 @@ def case_list() -> Response:
     return page(
         "staff/cases.html",
         rows=rows,
-        filters=filters,
+        filters=shown,
+        deputy_problem=deputy_problem,
         statuses=[(key, messages.STATUS_LABELS[key]) for key in STATUSES],
         categories=sorted({sub.category for sub in visible_now}),
         channels=list(CHANNEL_LABELS.items()),
