@@ -86,11 +86,10 @@ STAFF_TEXTS = {
     "no_station": "未加入联络站",
     "deputy_unknown": "找不到现任代表“{name}”，请从列表中选择，或核对姓名（编号）。",
     # a session that ended with a form half done (forms_api/console/drafts.py)
-    "expired_signin": (
-        "登录已过期（长时间没有操作，或已退出登录）。请重新登录：登录后回到原来的页面，您填写的内容会保留，检查后再提交。"
-    ),
-    "kept": "您填写的内容保留在下面的表单中，请检查后重新提交。",
-    "restored": "已重新登录。刚才的操作还没有完成：您填写的内容保留在下面的表单中，请检查后提交。",
+    "expired_signin": "请重新登录：登录后回到原来的页面，您填写的内容会保留，检查后再提交。",
+    "kept": "您填写的内容保留在表单中，请检查后重新提交。",
+    "restored": "已重新登录。刚才的操作还没有提交：您填写的内容保留在表单中，请检查后提交。",
+    "to_form_kept": "转到“{action}”表单",
     "timed_out_post": "长时间没有操作，已自动退出，刚才的操作没有完成。请重新登录：您填写的内容会保留，检查后再提交。",
     "jump_label": "转到办理表单",
     # the list's filters

@@ -234,7 +234,9 @@ def test_office_deputy_citizen_and_station_close_the_loop(deployed: Stack, peopl
     # the citizen reads it on /track/
     if javascript:
         citizen.open(f"track/#code={code}")
-        assert citizen.page.locator("#track-result [data-key=answer]").text_content() == answer
+        shown = citizen.page.locator("#track-result [data-key=answer]").filter(has_text=answer)
+        shown.wait_for()  # the page asks the service for it
+        assert shown.text_content() == answer
     else:
         citizen.open("track/")
         citizen.page.get_by_label("查询码").fill(code)
@@ -261,6 +263,7 @@ def test_office_deputy_citizen_and_station_close_the_loop(deployed: Stack, peopl
         citizen.page.get_by_label("查询码").fill(slip_code)
         citizen.page.get_by_role("button", name="查询").click()
         status = citizen.page.locator("dt:has-text('办理状态') + dd")
+    status.filter(has_text="待受理").wait_for()
     assert status.text_content() == "待受理"
     if javascript:
         assert set(office.checked + deputy.checked + station.checked) >= {
@@ -346,7 +349,7 @@ def test_every_console_page_passes_axe_and_a_typed_answer_survives_an_expired_se
     office.page.get_by_label("登录名").fill("axe-office")
     office.page.get_by_label("密码").fill("a-good-Passwort-42")
     office.page.get_by_role("button", name="登录").click()
-    office.page.get_by_role("alert").filter(has_text="已重新登录").wait_for()
+    office.page.get_by_role("status").filter(has_text="已重新登录").wait_for()
     assert office.page.locator("#answer-answer").input_value() == typed  # kept, not yet sent
     office.axe("case, restored after signing in")
 

@@ -157,7 +157,8 @@ def test_an_answer_typed_as_the_session_expired_is_kept_through_signing_in(app):
     back = sign_in_from(browser, wrong.get_data(as_text=True), "boss")
     page = back.get_data(as_text=True)
     assert back.status_code == 200 and S["restored"] in page and len(events(app)) == before  # nothing taken
-    assert page.index(S["restored"]) < page.index('<div class="card">') and '<a href="#answer">' in page
+    assert page.index(S["restored"]) < page.index('<div class="card">') and 'role="alert"' not in page
+    assert '<a href="#answer">' + S["to_form_kept"].format(action=A["answer"]) + "</a>" in page
     textarea = re.search(r'<textarea id="answer-answer" name="answer"[^>]*>(.*?)</textarea>', page, re.S)[1]
     assert html.unescape(textarea) == ANSWER
     assert re.search(r'<textarea id="note-note" name="note"[^>]*></textarea>', page)  # only the form it came from

@@ -71,9 +71,11 @@ def case_page(
     error: str | None = None,
     form: Mapping[str, str] | None = None,
     failed: str | None = None,
+    notice: str | None = None,
 ) -> Response:
     """The case's page; after a refused action (`failed`), with the workflow's message at the top and beside that
-    action's form, and what was typed (`form`) kept in that form."""
+    action's form, and what was typed (`form`) kept in that form; or a `notice` there (a form restored after the
+    session ended: forms_api/console/drafts.py)."""
     today, cal = cases.now().date(), service().calendar
     names = service().targets.name
     timeline = [history_entry(event) for event in sub.history]
@@ -106,6 +108,7 @@ def case_page(
         chosen=chosen,
         error=error,
         failed=failed,
+        notice=notice,
         form=form,
         a=messages.ACTION_TEXTS,
     )

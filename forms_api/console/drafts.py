@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from flask import Response, request
+from flask import Response, flash, request
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
@@ -85,9 +85,10 @@ def restored(target: str, fields: Mapping[str, str], message: str, status: int =
     form to fill (the caller then goes to the page itself)."""
     found = _CASE_ACTION.match(target)
     if found and found[2] in EVENTS and REF_RE.fullmatch(found[1]) and may("queue"):
-        return case_page(find_case(found[1]), status=status, error=message, form=fields, failed=found[2])
+        return case_page(find_case(found[1]), status=status, notice=message, form=fields, failed=found[2])
     if target == f"{PREFIX}/intake" and may("intake"):
-        return intake.form_page(status, [message], fields)
+        flash(message)  # shown at the top of the page rendered now
+        return intake.form_page(status, None, fields)
     return None
 
 
