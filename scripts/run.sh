@@ -25,11 +25,12 @@ build() {
 # The back office: on the first run (no account yet) an office account "demo" and its invitation link. Accounts live
 # in the queue folder (var/queue/accounts.json), never in git.
 demo_account() {
-  local staff=(.venv/bin/python -m forms_api users) link
+  local staff=(.venv/bin/python -m forms_api users) listed link
+  listed="$("${staff[@]}" list 2>/dev/null || true)"  # no queue folder yet: no account
   echo "run: back office http://$FORMS_BIND/staff/"
-  if "${staff[@]}" list 2>/dev/null | grep -q '^demo '; then
+  if grep -q '^demo ' <<<"$listed"; then
     echo "run:   sign in as demo; a new invitation link: ${staff[*]} reset demo --base-url http://$FORMS_BIND/"
-  elif [ "$("${staff[@]}" list 2>/dev/null | wc -l)" -le 1 ]; then
+  elif [ "$(grep -c . <<<"$listed")" -le 1 ]; then
     link="$("${staff[@]}" add demo --role office --base-url "http://$FORMS_BIND/" | tail -n 1)"
     echo "run:   a demo office account, demo: open $link to set its password"
   else

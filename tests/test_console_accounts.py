@@ -168,3 +168,31 @@ def console_app_on(tmp_path: Path, queue: Path) -> Flask:
     from conftest import make_app
 
     return make_app(tmp_path / "new-server", QUEUE_DIR=queue)
+
+
+def test_the_run_command_makes_a_demo_office_account_once_and_outside_git(tmp_path):
+    """scripts/run.sh's demo_account step (the README's run command), on a fresh data folder and again."""
+    import os
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    step = 'eval "$(sed -n "/^demo_account()/,/^}/p" scripts/run.sh)"; set -euo pipefail; demo_account'
+    queue = tmp_path / "queue"  # no queue yet: the first run, before any message
+    env = {**os.environ, "FORMS_QUEUE_DIR": str(queue), "FORMS_BIND": "127.0.0.1:8000"}
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True).stdout
+
+    def run() -> list[str]:
+        done = subprocess.run(["bash", "-c", step], cwd=root, env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0 and done.stderr == "", done.stderr
+        return done.stdout.splitlines()
+
+    first = run()
+    assert first[0] == "run: back office http://127.0.0.1:8000/staff/"
+    assert re.fullmatch(r"run:   .*demo.* http://127\.0\.0\.1:8000/staff/invite/[A-Za-z0-9_-]{40,} .*", first[1])
+    (account,) = open_accounts({"QUEUE_DIR": queue}).all()
+    assert (account.login, account.role, account.state) == ("demo", "office", "invited")
+    assert (queue / "accounts.json").stat().st_mode & 0o777 == 0o600
+    second = run()
+    assert "users reset demo" in second[1] and "invite/" not in second[1]  # no second account, no new link
+    assert len(open_accounts({"QUEUE_DIR": queue}).all()) == 1
+    assert subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True).stdout == status
