@@ -85,6 +85,7 @@ FIELD_LABELS = {
     "anonymous": "匿名",
     "website": "网址",
     "code": "查询码",
+    "reference": "留言编号",
     "rating": "评价",
     "comment": "评价意见",
     "body": "提交内容",
@@ -111,7 +112,11 @@ FIELD_ERRORS = {
     "phone_missing": "请留下手机号码或固定电话，以便答复您。",
     "phone_invalid": "电话号码格式不正确：手机号码是 11 位数字，固定电话请带区号，如 010-12345678。",
     "consent_missing": "请阅读并同意隐私说明后再提交。",
-    "code_missing": "请填写查询码。",
+    "code_missing": "请填写查询码，或者填写留言编号和留言时留的电话。",
+    "reference_missing": "请填写留言编号。",
+    "reference_invalid": "留言编号格式不正确，应为年份加六位数字，如 2026-000001。",
+    "lookup_phone_missing": "请填写留言时留的电话号码。",
+    "lookup_both": "请只填写查询码，或者只填写留言编号和电话，不要同时填写。",
     "rating_invalid": "请选择评价：满意、基本满意或不满意。",
     "comment_long": "评价意见不能超过 {max} 个字。",
     "target_not_deputy": "年度满意度评价只针对人大代表，请从代表的页面评价。",
@@ -130,7 +135,7 @@ API_ERRORS = {
     403: "拒绝访问。",
     "forbidden_origin": "请从本站的页面提交。",
     404: "没有找到这个地址。",
-    "code_not_found": "没有找到这个查询码对应的留言，请检查查询码是否完整、正确。",
+    "code_not_found": "没有找到对应的留言。请检查查询码，或者留言编号和电话号码是否完整、正确。",
     405: "不支持这种请求方式。",
     413: "提交的内容太长，请删减后重试。",
     415: "不支持这种提交格式，请使用网页上的表单提交。",
@@ -157,6 +162,18 @@ PAGE_TEXTS = {
     "tracking_code": "查询码",
     "tracking_code_hint": "凭查询码可以查看办理进度和答复，并对答复进行评价。请抄下或截图保存，不要告诉他人。",
     "check_now": "查看办理进度",
+    "picture_title": "保存回执图片",
+    "picture_lead": (
+        "下面这张图片上有留言编号、查询码和二维码。请保存到手机相册，以后用手机扫一扫图中的二维码就能查看办理进度。"
+    ),
+    "picture_alt": "留言回执图片：留言编号 {reference}，查询码 {code}，以及查询办理进度的二维码",
+    "picture_download": "保存图片到手机",
+    "receipt_gone_title": "回执已关闭",
+    "receipt_gone_lead": (
+        "为保护您的信息，回执页面只在提交后短时间内显示。"
+        "请在“查询进度”页面输入查询码，或者输入留言编号和留言时留的电话查看办理进度。"
+    ),
+    "track_by_reference_hint": "忘记查询码也没关系：在“查询进度”页面输入留言编号和留言时留的电话，同样可以查看。",
     "track_page": "以后随时可在“查询进度”页面输入查询码查看",
     "home": "返回首页",
     "errors_title": "请修改后重新提交",
@@ -194,6 +211,13 @@ PAGE_TEXTS = {
     "evaluated_year_value": "{year} 年",
     "evaluated_rating": "您的评价",
     "evaluated_hint": "每个手机号码每年只能对同一位代表评价一次。您的手机号码不会被保存，评价意见不会公开。",
+}
+# The receipt picture (forms_api/public/picture.py): what a citizen saves on the phone.
+PICTURE_TEXTS = {
+    "title": "码上找代表 · 留言回执",
+    "reference": "留言编号（打电话咨询时请提供）",
+    "code": "查询码（不要告诉他人）",
+    "footer": ("用手机扫一扫上面的二维码，", "就能查看办理进度和答复。"),
 }
 DATETIME_FORMAT = "{year}年{month}月{day}日 {hour:02d}:{minute:02d}"
 DATE_FORMAT = "{year}年{month}月{day}日"

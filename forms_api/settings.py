@@ -15,6 +15,7 @@ passed in a mapping may be text or already typed. Every bad value is reported at
 | `TRUSTED_PROXIES` | int | `0` | how many reverse proxies stand in front (nginx alone = 1) (3) |
 | `RATE_LIMIT` | limits | `5 per minute;50 per day` | per client IP: messages; ratings; evaluations (each apart) (4) |
 | `LOOKUP_RATE_LIMIT` | limits | `30 per minute;300 per day` | per client IP: status look-ups by tracking code |
+| `REFERENCE_RATE_LIMIT` | limits | `10 per hour;20 per day` | per reference, any IP: missed look-ups by reference |
 | `RATELIMIT_STORAGE_URI` | URI | `memory://` | where the counters live (4) |
 | `RATELIMIT_ENABLED` | bool | `true` | switch rate limiting off (tests only) |
 | `RETENTION_DAYS` | int | `365` | days after closing before the staff tools anonymise a submission's personal data |
@@ -233,6 +234,7 @@ SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "TRUSTED_PROXIES": (0, _int(0)),
     "RATE_LIMIT": ("5 per minute;50 per day", _limits),
     "LOOKUP_RATE_LIMIT": ("30 per minute;300 per day", _limits),
+    "REFERENCE_RATE_LIMIT": ("10 per hour;20 per day", _limits),
     "RATELIMIT_STORAGE_URI": ("memory://", _storage_uri),
     "RATELIMIT_ENABLED": (True, _bool),
     "RETENTION_DAYS": (365, _int(1)),

@@ -196,7 +196,7 @@ def test_citizen_without_javascript(service: Service, phone, chromium_browser, t
 
     phone.goto(service.base + "track/")
     phone.get_by_label("查询码").fill(code)
-    phone.get_by_role("button", name="查询").click()
+    phone.get_by_role("button", name="查询", exact=True).click()
     assert phone.locator("dd.answer").text_content() == answer
     phone.get_by_label("不满意").check()
     phone.get_by_label("评价意见").fill("路灯修了两天又坏了。")

@@ -922,7 +922,8 @@ def test_every_command_and_option_has_help():
     runner = CliRunner()
     assert main.help
     commands = [((name,), command) for name, command in main.commands.items()]
-    commands += [(("users", name), command) for name, command in main.commands["users"].commands.items()]
+    for group in ("users", "handover"):
+        commands += [((group, name), command) for name, command in main.commands[group].commands.items()]
     for path, command in commands:
         assert command.help and command.short_help, path
         for param in command.params:
@@ -932,8 +933,9 @@ def test_every_command_and_option_has_help():
         assert result.exit_code == 0, path
         assert f"用法：main {' '.join(path)}" in result.output and command.help.splitlines()[0][:20] in result.output
         assert "Options:" not in result.output and "选项：" in result.output, path
-    expected = ["assign", "backup", "close", "export", "list", "note", "purge", "reopen", "reply", "restore", "show"]
-    assert sorted(main.commands) == [*expected, "stats", "users"]
+    expected = ["assign", "backup", "close", "export", "handover", "list", "note", "purge", "reopen", "reply"]
+    assert sorted(main.commands) == [*expected, "restore", "show", "stats", "urge", "users"]
+    assert sorted(main.commands["handover"].commands) == ["import", "sheet"]
     assert sorted(main.commands["users"].commands) == ["add", "disable", "list", "reset", "unlock"]
 
 

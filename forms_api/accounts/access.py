@@ -34,6 +34,10 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "note": frozenset(ROLES),
     "urge": _WORKERS,
     "result": frozenset({"office", "handler"}),
+    # the hand-over round trip (交办与反馈): a case's printable 交办单, the hand-over sheet, the results import
+    "handover_slip": _WORKERS,
+    "handover_sheet": _WORKERS,
+    "handover_import": _OFFICE,
 }
 ACTIONS = tuple(PERMISSIONS)
 DEFAULT_PERSONAL_ROLES = ("office", "station")

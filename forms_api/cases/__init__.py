@@ -15,6 +15,7 @@ from forms_api.cases.calendar import (
     parse_calendar,
 )
 from forms_api.cases.checks import WorkflowError, check
+from forms_api.cases.codes import new_code
 from forms_api.cases.events import (
     ASSIGNEE_KINDS,
     AWAITING_ANSWER,
@@ -32,7 +33,6 @@ from forms_api.cases.events import (
     TZ,
     make_evaluation,
     make_event,
-    new_code,
     now,
     parse_at,
     timestamp,

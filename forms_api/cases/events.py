@@ -9,7 +9,9 @@ Pure: no I/O. Events (one JSON object each; every one has `type`, `ref`, `at`, `
 - replied: answer (public)        - closed: reason (optional)        - reopened: reason
 - assigned (to a deputy): also deputy, the deputy's id (optional: older events and names typed by hand lack it)
 - rated: rating (满意 | 基本满意 | 不满意), comment (optional)
-- noted: note (internal); result: true for a handler's 办理结果 (internal too: what the citizen reads is the answer)
+- noted: note (internal); result: true for a handler's 办理结果 (internal too: what the citizen reads is the answer);
+  one imported from a handler's results file also ticket (工单号), result_date, handler and import_key
+  (forms_api/cases/handover.py)
 - viewed: nothing more: `by` saw the citizen's name and phone (the console, `show --personal`); internal, like noted
 - urged: deadline (optional): 催办, `by` urged a case overdue since that deadline; internal, like noted
 
@@ -29,11 +31,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import secrets
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from forms_api import messages
+from forms_api.cases.codes import is_new_form
 
 EVENT_TYPES = ("submitted", "assigned", "replied", "closed", "reopened", "rated", "noted", "viewed", "urged")
 # Events a citizen never sees on the tracking page: staff notes, who looked at their name and phone, and urges.
@@ -54,7 +56,7 @@ REF_RE = re.compile(r"^(\d{4})-(\d{6,})$")
 TARGET_RE = re.compile(r"^(deputy|station):[a-z0-9-]{1,64}$")
 EVALUATED = "evaluated"  # a constituent's yearly evaluation of a deputy: an event of no submission
 VOTER_RE = re.compile(r"^[0-9a-f]{64}$")
-MIN_CODE_LENGTH = 22  # 22 URL-safe base64 characters carry 132 bits
+MIN_CODE_LENGTH = 22  # codes of the old form: 22 URL-safe base64 characters carry 132 bits
 
 # Fields each event type must carry besides type, ref, at and by (see make_event).
 REQUIRED_FIELDS = {
@@ -95,11 +97,6 @@ def parse_at(value: str) -> datetime:
 # --- making events ----------------------------------------------------------------------------------------------------
 
 
-def new_code() -> str:
-    """A tracking code: 24 random bytes from `secrets` (192 bits), URL-safe."""
-    return secrets.token_urlsafe(24)
-
-
 def make_event(event_type: str, ref: str, by: str, at: datetime | str | None = None, **fields: Any) -> dict:
     """Build one event with its required fields checked (ValueError names the problem, for programmers).
 
@@ -120,8 +117,9 @@ def make_event(event_type: str, ref: str, by: str, at: datetime | str | None = N
     if event_type == "submitted":
         fields.setdefault("name", None)
         fields.setdefault("complex", False)
-        if not isinstance(fields["code"], str) or len(fields["code"]) < MIN_CODE_LENGTH:
-            raise ValueError("the tracking code must be a string of at least 128 bits (e.g. new_code())")
+        code = fields["code"]
+        if not isinstance(code, str) or not (is_new_form(code) or len(code) >= MIN_CODE_LENGTH):
+            raise ValueError("the tracking code must be one new_code() made (or of the old form, 128 bits or more)")
         if not isinstance(fields["target"], str) or not TARGET_RE.match(fields["target"]):
             raise ValueError(f"bad target {fields['target']!r}")
         if not isinstance(fields["anonymous"], bool):

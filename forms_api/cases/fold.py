@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from forms_api import messages
+from forms_api.cases.codes import canonical
 from forms_api.cases.events import CHANNELS, EVALUATED, ONLINE, RATINGS, REF_RE, TARGET_RE, parse_at
 from forms_api.cases.submission import Evaluation, Submission
 
@@ -55,10 +56,15 @@ class State:
         return f"{year:04d}-{self._last_seq.get(year, 0) + 1:06d}"
 
     def by_code(self, code: object) -> Submission | None:
-        """Look a submission up by its tracking code (through its sha256, so no comparison leaks the code)."""
+        """Look a submission up by its tracking code as a person typed it (`codes.canonical`: any case and grouping,
+        look-alikes), or as issued in the old form; through its sha256, so no comparison leaks the code."""
         if not isinstance(code, str):
             return None
-        ref = self._by_code.get(_digest(code))
+        ref = None
+        if (typed := canonical(code)) is not None:
+            ref = self._by_code.get(_digest(typed))
+        if ref is None:
+            ref = self._by_code.get(_digest(code))
         return self.submissions.get(ref) if ref is not None else None
 
     def find_duplicate(

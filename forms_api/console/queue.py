@@ -16,16 +16,18 @@ from forms_api import cases, messages
 from forms_api.accounts.access import visible
 from forms_api.cases import CHANNELS, STATUSES, Calendar, Submission
 from forms_api.cases.actions import TextProblem
+from forms_api.cases.handover import result_pending, urges
 from forms_api.cases.queue import DASHBOARD, counts, due_soon, queue_order
 from forms_api.console.areas import AREA_RE, area_filter, areas
 from forms_api.console.areas import choices as area_choices
 from forms_api.console.deputies import resolve
 from forms_api.console.service import account, bp, page, require
-from forms_api.messages_console import CHANNEL_LABELS
+from forms_api.messages_console import CHANNEL_LABELS, HANDOVER_DASHBOARD
 from forms_api.public.service import service
 from forms_api.staff.text import assignee_text, deadline_text, target_label
 
 PAGE_SIZE = 20
+MARKS = {"result": result_pending, "urged": urges}  # the list's markers (forms_api/cases/handover.py)
 T = messages.CONSOLE_TEXTS
 
 
@@ -45,6 +47,7 @@ class Filters:
     channel: str = ""
     since: str = ""
     until: str = ""
+    mark: str = ""  # "result": a handler's result awaits an answer; "urged": urged (催办) since last answered
     page: int = 1
 
     @classmethod
@@ -67,6 +70,7 @@ class Filters:
             channel=channel if (channel := request.args.get("channel", "")) in CHANNELS else "",
             since=_day(request.args.get("since", "")),
             until=_day(request.args.get("until", "")),
+            mark=mark if (mark := request.args.get("mark", "")) in MARKS else "",
             page=number,
         )
 
@@ -136,9 +140,11 @@ def _matches(sub: Submission, words: list[str], name: str) -> bool:
 def dashboard() -> Response:
     """The counts of what the account may see, each a link to the list."""
     today, cal = _today_and_calendar()
-    numbers = counts(_visible_cases(), today, cal)
+    subs = _visible_cases()
+    numbers = counts(subs, today, cal)
     links = {key: {"status": key} for key in STATUSES} | {"overdue": {"due": "overdue"}, "due_soon": {"due": "soon"}}
     boxes = [(messages.DASHBOARD_LABELS[key], numbers[key], links[key]) for key in DASHBOARD]
+    boxes += [(HANDOVER_DASHBOARD[key], sum(bool(MARKS[key](sub)) for sub in subs), {"mark": key}) for key in MARKS]
     return page("staff/dashboard.html", boxes=boxes)
 
 
@@ -172,6 +178,8 @@ def case_list() -> Response:
             continue
         if not filters.keeps(sub, service().targets.deputies_of) or in_area is not None and not in_area(sub):
             continue
+        if filters.mark and not MARKS[filters.mark](sub):
+            continue
         if words and not _matches(sub, words, names(sub.target)):
             continue
         chosen.append(sub)
@@ -189,6 +197,8 @@ def case_list() -> Response:
             "overdue": sub.overdue(today, *cal),
             "assignee": assignee_text(sub),
             "excerpt": sub.text if len(sub.text) <= 60 else sub.text[:60] + "…",
+            "result_pending": result_pending(sub),
+            "urges": urges(sub),
         }
         for sub in chosen[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
     ]

@@ -1,4 +1,4 @@
-"""`list | show | assign | reply | close | reopen | note`: the staff's work on cases.
+"""`list | show | assign | reply | close | reopen`: the staff's work on cases (`note`, `urge`: followup.py).
 
 Every action is ONE event appended through `Store.append`, with `cases.check` run inside `decide`, i.e. under the
 store's exclusive lock against the state including everybody else's appends: two staff members closing the same case
@@ -281,7 +281,6 @@ def one_text_command(
 
 close = one_text_command("close", "closed", "--reason", "reason", required=False)
 reopen = one_text_command("reopen", "reopened", "--reason", "reason", required=True, with_deadline=True)
-note = one_text_command("note", "noted", "--text", "note", required=True)
 
 
-COMMANDS = (list_cases, show, assign, reply, close, reopen, note)
+COMMANDS = (list_cases, show, assign, reply, close, reopen)  # note: forms_api/staff/followup.py

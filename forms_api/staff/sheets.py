@@ -71,13 +71,14 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
-    """One worksheet, every cell stored as a string (data_type "s"): no value is ever kept as a formula."""
+def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[str]], title: str = messages.STAFF_EXPORT_SHEET) -> bytes:
+    """One worksheet named `title`, every cell stored as a string (data_type "s"): no value is ever kept as a
+    formula."""
     from openpyxl import Workbook  # here, not at the top: it takes ~0.2 s to import, and only this export needs it
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = messages.STAFF_EXPORT_SHEET
+    sheet.title = title
     for row_index, row in enumerate([header, *rows], start=1):
         for column_index, value in enumerate(row, start=1):
             cell = sheet.cell(row=row_index, column=column_index)

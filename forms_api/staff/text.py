@@ -124,6 +124,8 @@ def history_entry(event: dict) -> tuple[str, str, str]:
     elif kind == "rated":
         detail = messages.STAFF_HISTORY_DETAIL.format(detail=one_line(event["rating"]))
         detail += messages.STAFF_HISTORY_REOPENS if event["rating"] == messages.RATING_REOPENS else ""
+    elif kind == "noted" and event.get("result") is True and event.get("ticket"):
+        detail = messages_console.HANDOVER_HISTORY_TICKET.format(ticket=one_line(event["ticket"]))
     label = messages.RESULT_LABEL if kind == "noted" and event.get("result") is True else None
     what = f"{label or messages.EVENT_LABELS.get(kind, one_line(kind))}{detail}"
     return moment_text(parse_at(event["at"])), _who(event.get("by")), what
