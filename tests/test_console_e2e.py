@@ -240,7 +240,7 @@ def test_office_deputy_citizen_and_station_close_the_loop(deployed: Stack, peopl
     else:
         citizen.open("track/")
         citizen.page.get_by_label("查询码").fill(code)
-        citizen.page.get_by_role("button", name="查询").click()
+        citizen.page.get_by_role("button", name="查询", exact=True).click()
         assert citizen.page.locator("dd.answer").text_content() == answer
 
     # a station worker registers what was said at a reception day; the slip's QR code leads to the track page
@@ -261,7 +261,7 @@ def test_office_deputy_citizen_and_station_close_the_loop(deployed: Stack, peopl
     else:
         citizen.open("track/")
         citizen.page.get_by_label("查询码").fill(slip_code)
-        citizen.page.get_by_role("button", name="查询").click()
+        citizen.page.get_by_role("button", name="查询", exact=True).click()
         status = citizen.page.locator("dt:has-text('办理状态') + dd")
     status.filter(has_text="待受理").wait_for()
     assert status.text_content() == "待受理"
