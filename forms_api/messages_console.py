@@ -106,7 +106,10 @@ STAFF_TEXTS = {
 
 # The accounts page (forms_api/console/accounts.py, templates/staff/accounts.html), as `at` in templates.
 ACCOUNT_TEXTS = {
-    "lead": "新建账号后，把只显示一次的邀请链接交给本人，用它设置密码。停用立即生效；重置会作废原密码和已登录的会话。",
+    "lead": (
+        "新建账号后，把只显示一次的邀请链接交给本人，用它设置密码。停用立即生效；重置会作废原密码和已登录的会话，"
+        "停用的账号重置后凭新的邀请链接重新启用。"
+    ),
     "add_title": "新建账号",
     "login_hint": "2 至 32 个小写字母、数字、点、下划线或连字符，如 wang 或 dongxi.li",
     "role": "角色",

@@ -120,6 +120,8 @@ def test_a_deputy_account_by_chinese_name_and_disable_and_reset_end_sessions(app
     assert post(office, "/staff/accounts/zhan-a/disable").status_code == 303
     assert station.get("/staff/").status_code == 302  # its open session stopped at once
     assert sign_in(app.test_client(), "zhan-a").status_code == 401
+    again = post(office, "/staff/accounts/zhan-a/reset")  # a disabled account comes back through a new invitation
+    assert again.status_code == 200 and open_accounts(app.config).get("zhan-a").state == "invited"
 
     deputy = client_for(app, "cao")
     reset = post(office, "/staff/accounts/cao/reset")
