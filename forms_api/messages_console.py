@@ -101,7 +101,7 @@ STAFF_TEXTS = {
     "any_area": "（全部地区）",
     "deputy_missing": "请从列表中选择代表，或输入代表的姓名或编号。",
     "to_form": "转到“{action}”表单更正",
-    "deputy_ambiguous": "有 {count} 位现任代表名叫“{name}”：{deputies}。请输入其中一位的编号。",
+    "deputy_ambiguous": "有 {count} 位现任代表名叫“{name}”：{deputies}。请从列表中选择，或输入其中一位的编号。",
 }
 
 # The accounts page (forms_api/console/accounts.py, templates/staff/accounts.html), as `at` in templates.
