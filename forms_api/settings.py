@@ -30,6 +30,8 @@ passed in a mapping may be text or already typed. Every bad value is reported at
 | `STAFF_PERSONAL_ROLES` | list | `office,station` | roles that see a citizen's name and phone (each showing logged) |
 | `SIGNIN_RATE_LIMIT` | limits | `10 per minute;100 per day` | per client IP: sign-ins and invitation pages (4) |
 | `INVITATION_HOURS` | int | `72` | how long an invitation link (`users add`, `users reset`) can be used |
+| `RATING_WINDOW_DAYS` | int | `7` | days a citizen has to rate an answer; closing earlier needs force and a reason |
+| `STAFF_DEPUTY_REVIEW` | bool | `false` | a deputy's answer waits for the office's review (审核) until published |
 
 1. `SITE_DIR/data/deputies.json`, `stations.json` and `form.json` (the categories the site's form offers), re-read
    when one changes (their mtimes are looked at once a second); former deputies (`"current": false`) are not valid
@@ -70,6 +72,7 @@ from limits import parse_many
 from forms_api.accounts.access import DEFAULT_PERSONAL_ROLES
 from forms_api.accounts.model import ROLES
 from forms_api.cases.calendar import NO_HOLIDAYS, Calendar, parse_calendar
+from forms_api.cases.checks import RATING_WINDOW_DAYS, Rules
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "FORMS_"
@@ -250,6 +253,8 @@ SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "STAFF_PERSONAL_ROLES": (list(DEFAULT_PERSONAL_ROLES), _roles),
     "SIGNIN_RATE_LIMIT": ("10 per minute;100 per day", _limits),
     "INVITATION_HOURS": (72, _int(1)),
+    "RATING_WINDOW_DAYS": (RATING_WINDOW_DAYS, _int(0)),
+    "STAFF_DEPUTY_REVIEW": (False, _bool),
 }
 # Werkzeug's own limits, not meant to be changed: multipart is refused anyway (415), so a handful of parts.
 FIXED = {
@@ -313,6 +318,11 @@ def load(
     if unknown:
         logger.warning("ignoring unknown environment variables: %s", ", ".join(unknown))
     return config
+
+
+def rules(config: Mapping[str, Any]) -> Rules:
+    """The workflow's rules (forms_api/cases/checks.py) from loaded settings: the service's and the staff tools'."""
+    return Rules(config["RATING_WINDOW_DAYS"], config["STAFF_DEPUTY_REVIEW"])
 
 
 def given(key: str, overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> bool:

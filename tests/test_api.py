@@ -49,8 +49,11 @@ REF_RE = re.compile(r'id="reference">(\d{4}-\d{6})<')
 
 # --- helpers shared with test_security.py ----------------------------------------------------------------------------
 def staff(app: Flask, code: str, event_type: str, **fields: Any) -> dict:
-    """Append a staff event as the staff tools would: through the same EventLog, checked by the cases."""
+    """Append a staff event as the staff tools would: through the same EventLog, checked by the cases. An answer
+    needs an assignment: a reply to a case nobody handles yet is preceded by the office assigning it to itself."""
     log = EventLog(Path(app.config["QUEUE_DIR"]))
+    if event_type == "replied" and log.query(lambda state: state.by_code(code).assignee_kind is None):
+        staff(app, code, "assigned", to_kind="department", to="代表工作机构", deadline="2026-12-31")
 
     def decide(state: cases.State) -> dict:
         sub = state.by_code(code)

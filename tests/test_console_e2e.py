@@ -340,6 +340,8 @@ def test_every_console_page_passes_axe_and_a_typed_answer_survives_an_expired_se
     office.page.get_by_text("每次查看都会记入办理经过").first.wait_for()
     office.axe("case, personal shown")
     office.open(f"staff/cases/{ref}")
+    office.page.locator("#assign").get_by_role("button", name="交办").click()  # an answer follows an assignment
+    office.page.get_by_role("status").filter(has_text=f"已交办 {ref}").wait_for()
     typed = "经核实，您反映的情况属实，已督促相关部门处理。"
     office.context.clear_cookies()  # the session cookie expired meanwhile
     office.page.locator("#answer-answer").fill(typed)

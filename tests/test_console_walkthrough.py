@@ -141,16 +141,16 @@ ANSWER = "您反映的路灯问题已转县住建局，\n本周内修复。<b>�
 
 
 def test_an_answer_typed_as_the_session_expired_is_kept_through_signing_in(app):
-    browser = app.test_client()  # the session cookie has expired: the browser sends none
+    browser = app.test_client()  # the session cookie has expired: the browser sends none (case 3: handed to 县住建局)
     before = len(events(app))
-    expired = browser.post("/staff/cases/2026-000001/answer", data={"answer": ANSWER, "csrf_token": "old"})
+    expired = browser.post("/staff/cases/2026-000003/answer", data={"answer": ANSWER, "csrf_token": "old"})
     page = expired.get_data(as_text=True)
     assert expired.status_code == 400 and T["csrf"] in page and S["expired_signin"] in page
     assert "来源不明" not in page and 'role="alert"' in page
     fields = hidden(page)
-    assert fields["draft.answer"] == ANSWER and fields["draft_to"] == "/staff/cases/2026-000001/answer"
+    assert fields["draft.answer"] == ANSWER and fields["draft_to"] == "/staff/cases/2026-000003/answer"
     assert "csrf_token" in fields and "draft.csrf_token" not in fields
-    assert "next=/staff/cases/2026-000001" in page
+    assert "next=/staff/cases/2026-000003" in page
 
     wrong = sign_in_from(browser, page, "boss", "not-the-password")
     assert wrong.status_code == 401 and hidden(wrong.get_data(as_text=True))["draft.answer"] == ANSWER  # kept
@@ -163,7 +163,7 @@ def test_an_answer_typed_as_the_session_expired_is_kept_through_signing_in(app):
     assert html.unescape(textarea) == ANSWER
     assert re.search(r'<textarea id="note-note" name="note"[^>]*></textarea>', page)  # only the form it came from
 
-    done = browser.post("/staff/cases/2026-000001/answer", data={"answer": ANSWER} | {"csrf_token": csrf(page)})
+    done = browser.post("/staff/cases/2026-000003/answer", data={"answer": ANSWER} | {"csrf_token": csrf(page)})
     assert done.status_code == 303 and events(app)[-1]["answer"].replace("\r\n", "\n") == ANSWER
 
 
@@ -244,9 +244,9 @@ def test_on_a_phone_the_list_comes_before_its_filters_and_a_case_names_its_forms
 
     case = station.get("/staff/cases/2026-000002").get_data(as_text=True)
     jump = re.search(r'<ul class="jump">(.*?)</ul>', case)[1]
-    assert re.findall(r'<a href="#(\w+)">', jump) == ["assign", "answer", "close", "note"]
+    assert re.findall(r'<a href="#(\w+)">', jump) == ["assign", "close", "note"]  # an answer after the assignment
     assert case.index('<ul class="jump">') < case.index('<div class="card">')
-    for action in ("assign", "answer", "close", "note"):
+    for action in ("assign", "close", "note"):
         assert f'id="{action}"' in case
 
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from forms_api import messages
 from forms_api.cases.codes import canonical
-from forms_api.cases.events import CHANNELS, EVALUATED, ONLINE, RATINGS, REF_RE, TARGET_RE, parse_at
+from forms_api.cases.events import CHANNELS, EVALUATED, MAX_REOPENS, ONLINE, RATINGS, REF_RE, TARGET_RE, parse_at
 from forms_api.cases.submission import Evaluation, Submission
 
 
@@ -101,6 +101,7 @@ class State:
 
 def _reopen(sub: Submission, at: datetime) -> None:
     sub.status = "reopened"
+    sub.reopens += 1
     sub.reopened_at = at
     sub.deadline = None  # a new answer is due FIRST_ANSWER_DAYS after reopening, unless assigned with a deadline
     sub.closed_at = None
@@ -136,6 +137,7 @@ def _submitted(state: State, event: dict) -> bool:
     channel = event.get("channel", ONLINE)  # events from before offline intake carry none: online
     if channel not in CHANNELS:
         return False
+    said_on = date.fromisoformat(event["said_on"]) if event.get("said_on") else None
     sub = Submission(
         ref=ref,
         code=code,
@@ -148,6 +150,7 @@ def _submitted(state: State, event: dict) -> bool:
         anonymous=bool(event.get("anonymous", False)),
         complex=bool(event.get("complex", False)),
         channel=channel,
+        said_on=said_on,
     )
     sub.history.append(event)
     state.submissions[ref] = sub
@@ -173,6 +176,7 @@ def _replied(sub: Submission, at: datetime, event: dict) -> None:
     answer = event["answer"]
     sub.status = "replied"
     sub.answer, sub.replied_at = str(answer), at
+    sub.draft = None  # published (approved), or overtaken by the office's own answer
     sub.rating = sub.rating_comment = sub.rated_at = None  # a rating belongs to one answer
 
 
@@ -188,8 +192,14 @@ def _reopened(sub: Submission, at: datetime, event: dict) -> None:
 def _rated(sub: Submission, at: datetime, event: dict) -> None:
     rating = str(event["rating"])
     sub.rating, sub.rating_comment, sub.rated_at = rating, event.get("comment"), at
-    if rating == messages.RATING_REOPENS:
+    if rating != messages.RATING_REOPENS:
+        return
+    sub.unsatisfied += 1
+    if sub.unsatisfied == 1 and sub.reopens < MAX_REOPENS:
+        sub.reopening_steps.append(len(sub.history))
         _reopen(sub, at)
+    elif not sub.supervised:  # the second 不满意, or one that would reopen it once too often: 督办
+        sub.supervised, sub.supervised_step = True, len(sub.history)
 
 
 def _noted(sub: Submission, at: datetime, event: dict) -> None:
@@ -204,6 +214,22 @@ def _viewed(sub: Submission, at: datetime, event: dict) -> None:
 
 def _urged(sub: Submission, at: datetime, event: dict) -> None:
     """Nothing changes: an urge is kept in the history, for the staff's timeline and the audit."""
+
+
+def _followed_up(sub: Submission, at: datetime, event: dict) -> None:
+    if event["satisfaction"] not in RATINGS:
+        raise ValueError("satisfaction")
+    sub.followed_up_at = at
+
+
+def _drafted(sub: Submission, at: datetime, event: dict) -> None:
+    sub.draft = {"answer": str(event["answer"]), "at": event["at"], "by": event.get("by")}
+
+
+def _returned(sub: Submission, at: datetime, event: dict) -> None:
+    note = str(event["note"])
+    sub.draft = None
+    sub.notes.append({"at": event["at"], "by": event.get("by"), "note": note, "returned": True})
 
 
 def _evaluated(state: State, event: dict) -> bool:
@@ -232,6 +258,9 @@ _HANDLERS: dict[str, Handler] = {
     "noted": _on_submission(_noted),
     "viewed": _on_submission(_viewed),
     "urged": _on_submission(_urged),
+    "followed_up": _on_submission(_followed_up),
+    "drafted": _on_submission(_drafted),
+    "returned": _on_submission(_returned),
     EVALUATED: _evaluated,
 }
 

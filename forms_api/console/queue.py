@@ -34,8 +34,8 @@ T = messages.CONSOLE_TEXTS
 @dataclass(frozen=True)
 class Filters:
     """The list's filters as the query string gives them: status ("" open, "all", or a status), due ("" / overdue /
-    soon), a text to search, a station's id, an area's code (forms_api/console/areas.py), a deputy's id, a category,
-    a channel, submitted between two dates, the page."""
+    soon), a text to search, a station's id, an area's code (forms_api/console/areas.py), a deputy's id or name, a
+    category, a channel, submitted between two dates, only those under 督办 or awaiting review ("1"), the page."""
 
     status: str = ""
     due: str = ""
@@ -47,6 +47,8 @@ class Filters:
     channel: str = ""
     since: str = ""
     until: str = ""
+    supervised: str = ""
+    review: str = ""
     mark: str = ""  # "result": a handler's result awaits an answer; "urged": urged (催办) since last answered
     page: int = 1
 
@@ -70,6 +72,8 @@ class Filters:
             channel=channel if (channel := request.args.get("channel", "")) in CHANNELS else "",
             since=_day(request.args.get("since", "")),
             until=_day(request.args.get("until", "")),
+            supervised="1" if request.args.get("supervised") == "1" else "",
+            review="1" if request.args.get("review") == "1" else "",
             mark=mark if (mark := request.args.get("mark", "")) in MARKS else "",
             page=number,
         )
@@ -92,11 +96,13 @@ class Filters:
             station_targets = {f"station:{self.station}"} | {f"deputy:{d}" for d in deputies_of(self.station)}
             if not targets & station_targets:
                 return False
-        if self.deputy and f"deputy:{self.deputy}" not in targets:
+        if self.deputy and f"deputy:{self.deputy}" not in targets or self.supervised and not sub.supervised:
+            return False
+        if self.review and sub.draft is None:
             return False
         if self.category and sub.category != self.category or self.channel and sub.channel != self.channel:
             return False
-        day = sub.submitted_at.astimezone(cases.TZ).date().isoformat()
+        day = sub.received_at.astimezone(cases.TZ).date().isoformat()
         return not (self.since and day < self.since or self.until and day > self.until)
 
 
@@ -143,6 +149,7 @@ def dashboard() -> Response:
     subs = _visible_cases()
     numbers = counts(subs, today, cal)
     links = {key: {"status": key} for key in STATUSES} | {"overdue": {"due": "overdue"}, "due_soon": {"due": "soon"}}
+    links |= {"supervised": {"supervised": "1"}, "review": {"review": "1"}}
     boxes = [(messages.DASHBOARD_LABELS[key], numbers[key], links[key]) for key in DASHBOARD]
     boxes += [(HANDOVER_DASHBOARD[key], sum(bool(MARKS[key](sub)) for sub in subs), {"mark": key}) for key in MARKS]
     return page("staff/dashboard.html", boxes=boxes)
@@ -195,6 +202,7 @@ def case_list() -> Response:
             "target": target_label(sub.target, names(sub.target)),
             "deadline": deadline_text(sub, today, cal),
             "overdue": sub.overdue(today, *cal),
+            "supervised": sub.supervised,
             "assignee": assignee_text(sub),
             "excerpt": sub.text if len(sub.text) <= 60 else sub.text[:60] + "…",
             "result_pending": result_pending(sub),

@@ -19,8 +19,8 @@ JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 HTML = "text/html"
 EXAMPLE_TARGET = "deputy:cao-wenjie"
-# The timeline shows these; noted and viewed are internal (cases.INTERNAL_EVENTS).
-PUBLIC_EVENT_TYPES = [kind for kind in cases.EVENT_TYPES if kind not in cases.INTERNAL_EVENTS]
+# The timeline shows these (noted, viewed, ... are internal: cases.INTERNAL_EVENTS), and where a case went under 督办.
+PUBLIC_EVENT_TYPES = [kind for kind in cases.EVENT_TYPES if kind not in cases.INTERNAL_EVENTS] + ["supervised"]
 CLOSED = {"type": "object", "additionalProperties": False}  # as the service: an unknown field is refused
 
 
@@ -177,6 +177,7 @@ def _schemas(config: Mapping[str, Any], categories: Sequence[str]) -> dict[str, 
                 "rating",
                 "rated_at",
                 "can_rate",
+                "supervised",
                 "timeline",
             ],
             "additionalProperties": False,
@@ -186,7 +187,10 @@ def _schemas(config: Mapping[str, Any], categories: Sequence[str]) -> dict[str, 
                 "status_label": text(),
                 "category": text(),
                 "target": text(),
-                "submitted_at": text(format="date-time"),
+                "submitted_at": {  # a date for a case registered offline: the day the citizen said it
+                    "type": "string",
+                    "anyOf": [{"format": "date-time"}, {"format": "date"}],
+                },
                 "handled_by": {
                     "type": ["object", "null"],
                     "required": ["kind", "kind_label", "name"],
@@ -203,6 +207,7 @@ def _schemas(config: Mapping[str, Any], categories: Sequence[str]) -> dict[str, 
                 "rating": {"type": ["string", "null"], "enum": [*messages.RATINGS, None]},
                 "rated_at": {"type": ["string", "null"], "format": "date-time"},
                 "can_rate": {"type": "boolean"},
+                "supervised": {"type": "boolean"},
                 "timeline": {
                     "type": "array",
                     "items": {
@@ -212,6 +217,7 @@ def _schemas(config: Mapping[str, Any], categories: Sequence[str]) -> dict[str, 
                             "at": text(format="date-time"),
                             "type": {"type": "string", "enum": PUBLIC_EVENT_TYPES},
                             "label": text(),
+                            "answer": text(),  # every answer stays on the timeline
                         },
                     },
                 },

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from forms_api import messages, messages_console
 from forms_api.cases import NO_HOLIDAYS, Calendar, Submission
 from forms_api.cases.queue import shown_deadline
-from forms_api.staff.text import TargetNames, assignee_text, moment_text, no_names, target_label
+from forms_api.staff.text import TargetNames, assignee_text, no_names, submitted_text, target_label
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 # Characters XML 1.0 (and so XLSX) cannot hold; CSV gets the same treatment so both exports carry the same values.
@@ -50,7 +50,7 @@ def export_rows(
             sub.status_label,
             sub.category,
             target_label(sub.target, names(sub.target)),
-            moment_text(sub.submitted_at),
+            submitted_text(sub),
             deadline.isoformat() if deadline else "",
             assignee_text(sub),
             sub.text,

@@ -237,6 +237,12 @@
       (view.timeline || []).forEach(function (step) {
         var li = document.createElement("li");
         li.textContent = when(step.at) + " " + step.label;
+        if (step.answer) {  // every answer stays on the timeline, under its date
+          var answer = document.createElement("div");
+          answer.className = "answer";
+          answer.textContent = step.answer;
+          li.appendChild(answer);
+        }
         steps.appendChild(li);
       });
       document.getElementById("track-timeline").hidden = !steps.children.length;
