@@ -798,11 +798,10 @@ CONSOLE_TEXTS = {
     "state": "状态",
     "unlock": "解锁",
     "unlocked": "已解锁账号 {login}。",
-    "accounts_hint": "新建账号、停用和重置密码请在服务器上使用 python -m forms_api users。",
     "error_title": "无法完成",
     "forbidden": "您的账号没有权限查看这个页面。",
     "not_found": "没有找到这个页面或这条留言。",
-    "csrf": "表单已过期或来源不明，请返回后刷新页面再试。",
+    "csrf": "页面已过期，刚才的操作没有完成。",
     "too_many": "操作太频繁，请稍后再试。",
     "unavailable": "系统暂时无法使用，请稍后再试。",
 }
