@@ -109,6 +109,17 @@ def test_without_a_list_staff_is_open_and_a_bad_network_is_refused(deployed: Sta
     assert render_config.staff_networks(["10.1.2.3/8 ::1", ""]) == ["10.0.0.0/8", "::1/128"]
 
 
+def test_a_results_file_passes_nginx_where_other_staff_posts_keep_the_body_limit(deployed: Stack) -> None:
+    """A handler's results file may be larger than a form (the service reads up to 2 MB there): nginx lets it through
+    to the service on the two import routes only; every other post keeps the 32 KB limit."""
+    body, headers = b"x" * 100_000, {"Content-Type": "application/octet-stream"}
+    for path in ("/staff/handover/import", "/staff/handover/import/apply"):
+        status, _, _ = deployed.get(path, headers=headers, method="POST", body=body)
+        assert status != 413 and status < 500, (path, status)  # the service's answer: sign in first
+    status, _, _ = deployed.get("/staff/signin", headers=headers, method="POST", body=body)
+    assert status == 413
+
+
 # --- the loop in chromium ---------------------------------------------------------------------------------------------
 
 WATCH_CSP = """document.addEventListener("securitypolicyviolation", (e) =>
