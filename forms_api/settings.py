@@ -29,6 +29,7 @@ passed in a mapping may be text or already typed. Every bad value is reported at
 | `STAFF_PERSONAL_ROLES` | list | `office,station` | roles that see a citizen's name and phone (each showing logged) |
 | `SIGNIN_RATE_LIMIT` | limits | `10 per minute;100 per day` | per client IP: sign-ins and invitation pages (4) |
 | `INVITATION_HOURS` | int | `72` | how long an invitation link (`users add`, `users reset`) can be used |
+| `NOTIFY_*`, `SMS_*`, `SMTP_*` | | empty | notifications: the senders and their rules (forms_api/notify/config.py) |
 
 1. `SITE_DIR/data/deputies.json`, `stations.json` and `form.json` (the categories the site's form offers), re-read
    when one changes (their mtimes are looked at once a second); former deputies (`"current": false`) are not valid
@@ -69,6 +70,7 @@ from limits import parse_many
 from forms_api.accounts.access import DEFAULT_PERSONAL_ROLES
 from forms_api.accounts.model import ROLES
 from forms_api.cases.calendar import NO_HOLIDAYS, Calendar, parse_calendar
+from forms_api.notify import config as notify_config
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "FORMS_"
@@ -248,6 +250,7 @@ SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "STAFF_PERSONAL_ROLES": (list(DEFAULT_PERSONAL_ROLES), _roles),
     "SIGNIN_RATE_LIMIT": ("10 per minute;100 per day", _limits),
     "INVITATION_HOURS": (72, _int(1)),
+    **notify_config.NOTIFY_SETTINGS,
 }
 # Werkzeug's own limits, not meant to be changed: multipart is refused anyway (415), so a handful of parts.
 FIXED = {
@@ -291,6 +294,8 @@ def load(
             errors.append(f"{source}: {error} (got {raw!r})")
     if not errors and keys is None and config["MIN_TEXT"] > config["MAX_TEXT"]:
         errors.append(f"MIN_TEXT ({config['MIN_TEXT']}) is larger than MAX_TEXT ({config['MAX_TEXT']})")
+    if not errors and keys is None:
+        errors += notify_config.problems(config)
     if errors:
         raise ConfigError("invalid form service configuration:\n" + "\n".join(errors), problems)
     if keys is not None:

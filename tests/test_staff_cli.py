@@ -923,6 +923,7 @@ def test_every_command_and_option_has_help():
     assert main.help
     commands = [((name,), command) for name, command in main.commands.items()]
     commands += [(("users", name), command) for name, command in main.commands["users"].commands.items()]
+    commands += [(("notify", name), command) for name, command in main.commands["notify"].commands.items()]
     for path, command in commands:
         assert command.help and command.short_help, path
         for param in command.params:
@@ -933,8 +934,9 @@ def test_every_command_and_option_has_help():
         assert f"用法：main {' '.join(path)}" in result.output and command.help.splitlines()[0][:20] in result.output
         assert "Options:" not in result.output and "选项：" in result.output, path
     expected = ["assign", "backup", "close", "export", "list", "note", "purge", "reopen", "reply", "restore", "show"]
-    assert sorted(main.commands) == [*expected, "stats", "users"]
+    assert sorted(main.commands) == [*expected[:6], "notify", *expected[6:], "stats", "users"]
     assert sorted(main.commands["users"].commands) == ["add", "disable", "list", "reset", "unlock"]
+    assert sorted(main.commands["notify"].commands) == ["digest", "status"]
 
 
 def test_module_help_in_a_real_process():

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from forms_api import messages
 from forms_api.cases.events import CHANNELS, EVALUATED, ONLINE, RATINGS, REF_RE, TARGET_RE, parse_at
+from forms_api.cases.outbox import OUTBOX_EVENTS, Outbox
 from forms_api.cases.submission import Evaluation, Submission
 
 
@@ -49,6 +50,7 @@ class State:
         self._by_code: dict[bytes, str] = {}  # sha256(code) -> ref
         self._by_text: dict[tuple[str, bytes], list[str]] = {}  # (target, sha256(normalised text)) -> refs
         self._last_seq: dict[int, int] = {}
+        self.outbox = Outbox()  # notifications and their sending (forms_api/cases/outbox.py)
 
     def next_ref(self, year: int) -> str:
         """The next reference of `year`: 2026-000001, 2026-000002, ..."""
@@ -227,6 +229,7 @@ _HANDLERS: dict[str, Handler] = {
     "viewed": _on_submission(_viewed),
     "urged": _on_submission(_urged),
     EVALUATED: _evaluated,
+    **dict.fromkeys(OUTBOX_EVENTS, lambda state, event: state.outbox.apply(event)),
 }
 
 

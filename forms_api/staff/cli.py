@@ -18,6 +18,7 @@ from pathlib import Path
 
 import click
 
+from forms_api.notify import cli as notify_cli
 from forms_api.staff import cases, operations, reports, users
 from forms_api.staff.group import H, Staff, StaffGroup
 
@@ -37,5 +38,5 @@ def main(ctx: click.Context, queue_dir: Path | None, debug: bool) -> None:
     ctx.obj = Staff(overrides={} if queue_dir is None else {"QUEUE_DIR": queue_dir.absolute()})
 
 
-for command in (*cases.COMMANDS, *reports.COMMANDS, *operations.COMMANDS, *users.COMMANDS):
+for command in (*cases.COMMANDS, *reports.COMMANDS, *operations.COMMANDS, *users.COMMANDS, *notify_cli.COMMANDS):
     main.add_command(command)

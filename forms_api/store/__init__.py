@@ -12,9 +12,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from forms_api.notify.config import channels
 from forms_api.store.accounts import AccountFile, AccountsUnavailable
 from forms_api.store.base import Accounts, Decision, QueueMissing, QueueUnavailable, ReplyTemplates, Store
 from forms_api.store.folder import EventLog
+from forms_api.store.notifying import Notifying
 from forms_api.store.templates import TemplateFile
 
 __all__ = [
@@ -33,13 +35,16 @@ __all__ = [
 
 def open_store(settings: Mapping[str, Any], *, create: bool = True, freeze_gc_every: int = 0) -> Store:
     """The store the settings name (QUEUE_DIR, QUEUE_FSYNC); `create=False` raises QueueMissing rather than start an
-    empty one; `freeze_gc_every` is for the long-running service (see EventLog)."""
-    return EventLog(
+    empty one; `freeze_gc_every` is for the long-running service (see EventLog). With a sender configured
+    (NOTIFY_SMS, NOTIFY_EMAIL), every append also appends the notices its events cause."""
+    store: Store = EventLog(
         Path(settings["QUEUE_DIR"]),
         fsync=settings["QUEUE_FSYNC"],
         freeze_gc_every=freeze_gc_every,
         create=create,
     )
+    on = channels(settings)
+    return Notifying(store, on) if on.on else store  # type: ignore[return-value]
 
 
 def open_accounts(settings: Mapping[str, Any], *, create: bool = True) -> Accounts:
