@@ -49,6 +49,7 @@ NOTIFY_HELP = {
     "notify": "通知：发送待发的短信和邮件，并记录每一次的结果（--follow 持续运行，供 systemd 使用）。",
     "notify.follow": "持续运行：每秒查看一次待发通知（由 systemd 启动，见 deploy/systemd/mashang-notify.service）。",
     "notify.at": "把当前时间当作这个北京时间（YYYY-MM-DDTHH:MM），用于演练和测试免打扰时段。",
+    "notify.poll": "持续运行时每隔多少秒查看一次待发通知（默认 1）。",
     "status": "列出待发、发送失败和已跳过的通知（不显示手机号码和邮箱）。",
     "digest": "生成今天给联络站和人大常委会办公室的每日待办邮件（新留言、明天到期、已超期），每天一次。",
     "digest.today": "把这一天当作今天（YYYY-MM-DD）。",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ class Provider:
     url: str
     received: list[Received] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # provider error codes to answer with, one per request
+    delay: float = 0.0  # seconds between receiving an SMS and answering: a wider window for a kill mid-send
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def texts(self) -> list[Received]:
@@ -51,6 +53,7 @@ def _handler(provider: Provider) -> type[BaseHTTPRequestHandler]:
             else:
                 answer = self._aliyun({**parse_qs(urlsplit(self.path).query), **parse_qs(body.decode())}, error)
             data = json.dumps(answer).encode()
+            time.sleep(provider.delay)
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))

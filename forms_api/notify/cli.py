@@ -55,8 +55,9 @@ def _clock(at: datetime | None) -> w.Clock:
 )
 @click.option("--follow", is_flag=True, help=mn.NOTIFY_HELP["notify.follow"])
 @click.option("--at", type=AtParam(), default=None, help=mn.NOTIFY_HELP["notify.at"])
+@click.option("--poll", type=click.FloatRange(min=0.05), default=1.0, help=mn.NOTIFY_HELP["notify.poll"])
 @click.pass_context
-def notify(ctx: click.Context, follow: bool, at: datetime | None) -> None:
+def notify(ctx: click.Context, follow: bool, at: datetime | None, poll: float) -> None:
     if ctx.invoked_subcommand is not None:
         return
     staff: Staff = ctx.find_object(Staff)  # type: ignore[assignment]
@@ -76,7 +77,7 @@ def notify(ctx: click.Context, follow: bool, at: datetime | None) -> None:
         if lock is None:
             systime.sleep(1)
     if follow:
-        w.follow(worker)
+        w.follow(worker, poll=poll)
     counts = worker.run_once()
     click.echo(mn.NOTIFY_RAN.format(**{k: counts.get(k, 0) for k in ("sent", "retry", "failed", "skipped", "held")}))
 
