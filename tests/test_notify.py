@@ -274,6 +274,8 @@ def test_deputy_and_digest_mails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         assert make_worker(config, at("2026-12-07T22:00")).run_once() == {"sent": 1}  # e-mail knows no quiet hours
         env = {"FORMS_QUEUE_DIR": str(tmp_path / "queue"), "FORMS_SITE_DIR": str(tmp_path / "site")}
         env |= {f"FORMS_{k}": str(v) for k, v in mail.items()}
+        sunday = CliRunner().invoke(main, ["notify", "digest", "--today", "2026-12-20"], env=env)
+        assert sunday.output == "2026-12-20 不是工作日：不发每日待办邮件。\n"
         result = CliRunner().invoke(main, ["notify", "digest", "--today", "2026-12-21"], env=env)
         assert result.output == "已生成每日待办邮件 1 封（2026-12-21）。\n"
         again = CliRunner().invoke(main, ["notify", "digest", "--today", "2026-12-21"], env=env)

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from forms_api import messages_notify as mn
-from forms_api.cases import TZ, now
+from forms_api.cases import TZ, is_working_day, now
 from forms_api.cases.digest import digests
 from forms_api.notify import worker as w
 from forms_api.notify.config import NOTIFY_SETTINGS, channels
@@ -117,6 +117,9 @@ def status(staff: Staff) -> None:
 def digest(staff: Staff, today: date | None) -> None:
     config = _config(staff)
     day = today or now().date()
+    if not is_working_day(day, *config["HOLIDAYS"]):
+        click.echo(mn.DIGEST_DAY_OFF.format(day=day.isoformat()))
+        return
     targets = Targets(Path(config["SITE_DIR"]))
     stations = [station for station, _ in targets.listed("station")]
     stored = staff.store.append(lambda state: digests(state, day, config["HOLIDAYS"], stations, targets.deputies_of))
