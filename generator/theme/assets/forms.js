@@ -101,6 +101,18 @@
     key.value = btoa(String.fromCharCode.apply(null, bytes)).replace(/\+/g, "-").replace(/\//g, "_");
     message.appendChild(key);
   }
+  // SMS notifications: the checkbox is offered only when the form service says a sender is configured.
+  var notify = message && message.querySelector(".message-form__notify");
+  if (notify) {
+    fetch((message.getAttribute("data-api") || "") + "/api/features", { credentials: "omit" }).then(function (r) {
+      return r.ok ? r.json() : {};
+    }).then(function (features) {
+      if (!features.notify || features.notify.sms !== true) return;
+      notify.hidden = false;
+      notify.querySelector("input").disabled = false;
+      document.getElementById("message-notify-hint").hidden = false;
+    }, function () { /* no service, no offer */ });
+  }
   sendForm(message, [200, 201], function (r) {
     // 200: the same message again, received before; the service never gives its code (or reference) a second time
     var fragment = r.status === 200 ? "#repeat=1"
