@@ -63,6 +63,10 @@ STATUS_HEAD = (
 STATUS_LINE = "{state}  {id}  {ref}  {channel}/{template}  → {to}  第 {attempts} 次  {error}"
 STATE_LABELS = {"pending": "待发", "failed": "失败", "skipped": "跳过", "sent": "已发"}
 DIGEST_DONE = "已生成每日待办邮件 {count} 封（{day}）。"
+CONSOLE_FAILED = (
+    "有 {count} 条通知（短信或邮件）多次发送失败，未能送达："
+    "请在服务器上运行 python -m forms_api notify status 查看原因。"
+)
 DIGEST_DAY_OFF = "{day} 不是工作日：不发每日待办邮件。"
 DIGEST_NONE = "今天的每日待办邮件已经生成过，或者没有收件人。"
 SKIP_REASONS = {

@@ -18,6 +18,7 @@ from forms_api.cases import CHANNELS, STATUSES, Calendar, Submission
 from forms_api.cases.queue import DASHBOARD, counts, due_soon, queue_order
 from forms_api.console.service import account, bp, page, require
 from forms_api.messages_console import CHANNEL_LABELS
+from forms_api.messages_notify import CONSOLE_FAILED as NOTIFY_FAILED
 from forms_api.public.service import service
 from forms_api.staff.text import assignee_text, deadline_text, target_label
 
@@ -120,7 +121,10 @@ def dashboard() -> Response:
     numbers = counts(_visible_cases(), today, cal)
     links = {key: {"status": key} for key in STATUSES} | {"overdue": {"due": "overdue"}, "due_soon": {"due": "soon"}}
     boxes = [(messages.DASHBOARD_LABELS[key], numbers[key], links[key]) for key in DASHBOARD]
-    return page("staff/dashboard.html", boxes=boxes)
+    failed = 0  # notifications that failed for good: the office hears of them here (notify status has the details)
+    if account().role == "office":
+        failed = service().store.query(lambda state: len(state.outbox.by_state("failed")))
+    return page("staff/dashboard.html", boxes=boxes, failed_notices=failed, notify_failed=NOTIFY_FAILED)
 
 
 @bp.get("/cases")
