@@ -42,6 +42,7 @@ EMAIL_FOOTER = "\n（本邮件由码上找代表系统自动发送，不含留�
 UNSUBSCRIBE_KEYWORDS = frozenset({"TD", "T", "N", "退订", "取消", "UNSUBSCRIBE", "STOP"})
 UNSUBSCRIBE_DONE = "已退订：这个手机号码不会再收到本站的短信通知。您仍可凭查询码查看办理进度。"
 UNSUBSCRIBE_TITLE = "退订短信通知"
+UNSUBSCRIBE_LEAD = "不想再收到短信通知？"
 UNSUBSCRIBE_NO_MOBILE = "这件留言没有可接收短信的手机号码，无需退订。"
 
 # `python -m forms_api notify ...`

@@ -297,3 +297,22 @@ def test_notify_help_is_chinese() -> None:
     assert result.exit_code == 0 and "通知：发送待发的短信和邮件" in result.output
     assert sys.modules["forms_api.notify.worker"]
     assert outbox.TEMPLATES
+
+
+def test_unsubscribe_without_javascript(tmp_path: Path) -> None:
+    """The service's own status page (plain form post) offers 退订 with the code, when it sends SMS."""
+    app = make_app(tmp_path, **SMS_ON)
+    client = app.test_client()
+    code = submit(client, notify=True).json["tracking_code"]
+    page = client.post("/api/track", data={"code": code}).get_data(as_text=True)
+    assert 'action="/api/unsubscribe"' in page and f'name="code" value="{code}"' in page
+    done = client.post("/api/unsubscribe", data={"code": code})
+    assert done.status_code == 200 and done.mimetype == "text/html"
+    assert messages_notify.UNSUBSCRIBE_DONE in done.get_data(as_text=True)
+    assert [e["type"] for e in events(app)].count("optout") == 1
+    client.post("/api/unsubscribe", data={"code": code})
+    assert [e["type"] for e in events(app)].count("optout") == 1  # once is enough
+    assert client.post("/api/unsubscribe", json={"code": "no-such-code"}).status_code == 404
+    plain = make_app(tmp_path / "off").test_client()
+    other = submit(plain).json["tracking_code"]
+    assert "/api/unsubscribe" not in plain.post("/api/track", data={"code": other}).get_data(as_text=True)

@@ -85,9 +85,10 @@ def test_citizen_asks_for_sms_and_hears_of_the_answer(stack, chromium_browser) -
     try:
         page.goto(f"{base}deputies/{DEPUTY}/")
         box = page.get_by_label("有进展时短信通知我")
+        assert box.is_hidden()  # nothing asked of the service on a page view
+        page.get_by_label("内容（必填）").fill("东溪路口的路灯坏了，晚上过马路很危险，请尽快修复。")
         box.wait_for()  # shown once the service said SMS is on
         assert not box.is_checked()  # off by default
-        page.get_by_label("内容（必填）").fill("东溪路口的路灯坏了，晚上过马路很危险，请尽快修复。")
         page.get_by_label("联系电话").fill(PHONE)
         page.get_by_label("我已阅读并同意").check()
         box.check()
@@ -95,10 +96,24 @@ def test_citizen_asks_for_sms_and_hears_of_the_answer(stack, chromium_browser) -
         page.wait_for_url("**/thanks/#code=*")
         code = page.locator("#thanks [data-key=code]").text_content()
         ref = page.locator("#thanks [data-key=ref]").text_content()
+        staff_answer(env, ref, provider)
+        # 退订 from the tracking page: no SMS to this phone any more
+        page.locator("#thanks").get_by_role("link", name="查询办理进度").click()
+        page.locator("#track-result").wait_for()
+        page.get_by_role("button", name="退订短信通知").click()
+        page.locator(".unsubscribe-form__status", has_text="已退订").wait_for()
     finally:
         context.close()
     assert errors == []
+    run(env, "close", ref, "--by", STAFF)
+    assert "跳过 1 条" in run(env, "notify", "--at", "2026-12-07T10:05")
+    assert len(provider.texts()) == 2
+    assert all(code not in str(text.params) for text in provider.texts())
 
+
+def staff_answer(env: dict[str, str], ref: str, provider: Provider) -> None:
+    """Staff assign and answer (the staff tools); the worker sends both SMS, with the reference and /track/ link."""
+    base = env["FORMS_SITE_URL"]
     run(env, "assign", ref, "--to", "department", "--name", "县住建局", "--by", STAFF)
     run(env, "reply", ref, "--answer", "路灯已于本周修复。", "--by", STAFF)
     assert provider.texts() == []  # the requests never wait for a send: the worker sends
@@ -112,4 +127,3 @@ def test_citizen_asks_for_sms_and_hears_of_the_answer(stack, chromium_browser) -
     )
     assert replied.params == [ref, f"{base}track/"]
     assert assigned.template == "SMS_1001" and assigned.params[:2] == [ref, "县住建局"]
-    assert all(code not in str(text.params) for text in (assigned, replied))

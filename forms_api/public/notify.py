@@ -16,6 +16,13 @@ from forms_api.public.schema import check_lookup, normalise_phone
 from forms_api.public.service import bp, service
 from forms_api.security import rate_limited
 
+UNSUBSCRIBE_TEXTS = {"lead": messages_notify.UNSUBSCRIBE_LEAD, "button": messages_notify.UNSUBSCRIBE_TITLE}
+
+
+def sms_offered() -> bool:
+    """Whether this service sends SMS (the form's checkbox, the status page's 退订)."""
+    return service().limits.sms
+
 
 @bp.get("/features")
 def features() -> Response:
