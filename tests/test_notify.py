@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, time
 from pathlib import Path
 from typing import Any
 
@@ -316,3 +317,18 @@ def test_unsubscribe_without_javascript(tmp_path: Path) -> None:
     plain = make_app(tmp_path / "off").test_client()
     other = submit(plain).json["tracking_code"]
     assert "/api/unsubscribe" not in plain.post("/api/track", data={"code": other}).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("clock", "quiet"),
+    [("20:59", False), ("21:00", True), ("00:00", True), ("07:59", True), ("08:00", False), ("12:00", False)],
+)
+def test_quiet_hours_span_midnight(clock: str, quiet: bool) -> None:
+    moment = at(f"2026-12-07T{clock}")
+    assert outbox.quiet(moment, time(21), time(8)) is quiet
+    assert outbox.quiet(moment.astimezone(UTC), time(21), time(8)) is quiet  # any zone: Beijing time counts
+
+
+@pytest.mark.parametrize(("attempt", "seconds"), [(1, 60), (2, 120), (3, 240), (7, 3600), (20, 3600)])
+def test_backoff_doubles_up_to_an_hour(attempt: int, seconds: int) -> None:
+    assert outbox.backoff(attempt, 60).total_seconds() == seconds

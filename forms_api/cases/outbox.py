@@ -239,13 +239,6 @@ def quiet(moment: datetime, start: time, end: time) -> bool:
     return start <= local < end if start <= end else local >= start or local < end
 
 
-def quiet_until(moment: datetime, start: time, end: time) -> datetime:
-    """When the quiet hours around `moment` end (Beijing time)."""
-    local = moment.astimezone(TZ)
-    day = local.date() if local.time() < end else local.date() + timedelta(days=1)
-    return datetime.combine(day, end, TZ)
-
-
 def backoff(attempt: int, base_seconds: int) -> timedelta:
     """The wait before try `attempt + 1`: base, 2 x base, 4 x base ..., at most an hour (or base, when larger)."""
     return timedelta(seconds=min(base_seconds * 2 ** max(attempt - 1, 0), max(3600, base_seconds)))

@@ -155,8 +155,8 @@ class Worker:
         self._record(ob.ATTEMPT, notice, attempt=attempt)
         try:
             sender.send(message)
-        except SendError as exc:
-            error = mask_numbers(str(exc))[:300]
+        except Exception as exc:  # noqa: BLE001 - a sender's bug must not crash the worker into resending forever
+            error = mask_numbers(str(exc) if isinstance(exc, SendError) else f"{type(exc).__name__}")[:300]
             log.warning("notice %s try %d failed: %s", notice.id, attempt, error)
             if attempt >= self.rules.max_tries:
                 return self._record(ob.FAILED, notice, attempt=attempt, error=error)
