@@ -43,6 +43,11 @@ UNSUBSCRIBE_KEYWORDS = frozenset({"TD", "T", "N", "退订", "取消", "UNSUBSCRI
 UNSUBSCRIBE_DONE = "已退订：这个手机号码不会再收到本站的短信通知。您仍可凭查询码查看办理进度。"
 UNSUBSCRIBE_TITLE = "退订短信通知"
 UNSUBSCRIBE_LEAD = "不想再收到短信通知？"
+SUBSCRIBE_TITLE = "有进展时短信通知我"
+SUBSCRIBE_LEAD = (
+    "要在交办、答复、办结和重新办理时收到短信（只发到您留下的手机号码，晚 9 点到早 8 点不发，可随时退订）？"
+)
+SUBSCRIBED = "好的：这件留言有进展时，我们会发短信到您留下的手机号码。"
 UNSUBSCRIBE_NO_MOBILE = "这件留言没有可接收短信的手机号码，无需退订。"
 
 # `python -m forms_api notify ...`

@@ -4,6 +4,7 @@ through the real SDKs to a local provider endpoint and over SMTP to a local aios
 from __future__ import annotations
 
 import json
+import re
 import sys
 from datetime import UTC, time
 from pathlib import Path
@@ -332,3 +333,23 @@ def test_quiet_hours_span_midnight(clock: str, quiet: bool) -> None:
 @pytest.mark.parametrize(("attempt", "seconds"), [(1, 60), (2, 120), (3, 240), (7, 3600), (20, 3600)])
 def test_backoff_doubles_up_to_an_hour(attempt: int, seconds: int) -> None:
     assert outbox.backoff(attempt, 60).total_seconds() == seconds
+
+
+def test_sms_asked_for_on_the_receipt_without_javascript(tmp_path: Path) -> None:
+    """Without JavaScript the form cannot offer SMS; the service's receipt page does, and the case then tells."""
+    app = make_app(tmp_path, **SMS_ON)
+    client = app.test_client()
+    receipt = client.post("/api/submissions", data={**GOOD, "consent": "true"}).get_data(as_text=True)
+    assert 'action="/api/notify"' in receipt and messages_notify.SUBSCRIBE_TITLE in receipt
+    code = re.search(r'id="tracking-code">([^<]+)<', receipt)[1]
+    done = client.post("/api/notify", data={"code": code})
+    assert done.status_code == 200 and messages_notify.SUBSCRIBED in done.get_data(as_text=True)
+    client.post("/api/notify", json={"code": code})  # asked twice: one event
+    ref = events(app)[0]["ref"]
+    assert [e["type"] for e in events(app)] == ["submitted", "subscribed"]
+    assert [shape(e) for e in act(app, ref, "replied", answer="已修复。")][1] == ("notice", "citizen", "replied")
+    landline = submit(client, phone="010-12345678", text="固定电话留的言，不能发短信。").json["tracking_code"]
+    refused = client.post("/api/notify", json={"code": landline})
+    assert refused.status_code == 409 and refused.json == {"error": messages.FIELD_ERRORS["notify_mobile"]}
+    off = make_app(tmp_path / "off").test_client()
+    assert "/api/notify" not in off.post("/api/submissions", data={**GOOD, "consent": "true"}).get_data(as_text=True)

@@ -36,7 +36,8 @@ ATTEMPT, SENT, RETRY, FAILED, SKIPPED = (
     "notice_skipped",
 )
 OPTOUT = "optout"
-OUTBOX_EVENTS = (NOTICE, ATTEMPT, SENT, RETRY, FAILED, SKIPPED, OPTOUT)
+SUBSCRIBED = "subscribed"  # a citizen asked for SMS after sending (the receipt page without JavaScript): ref only
+OUTBOX_EVENTS = (NOTICE, ATTEMPT, SENT, RETRY, FAILED, SKIPPED, OPTOUT, SUBSCRIBED)
 SMS, EMAIL = "sms", "email"
 CITIZEN_TO = "citizen"
 WORKER = "notify"  # the `by` of the worker's events
@@ -87,6 +88,7 @@ class Outbox:
         self.notices: dict[str, Notice] = {}
         self.pending: dict[str, Notice] = {}  # insertion order: the order they were caused
         self.optouts: set[str] = set()
+        self.subscribed: set[str] = set()  # refs whose citizen asked for SMS after sending
 
     def due(self, now: datetime) -> list[Notice]:
         """The pending notices whose next try is now or earlier, oldest first."""
@@ -105,6 +107,9 @@ class Outbox:
             return True
         if kind == NOTICE:
             return self._notice(event)
+        if kind == SUBSCRIBED:
+            self.subscribed.add(str(event["ref"]))
+            return True
         notice = self.notices.get(event.get("id"))  # type: ignore[arg-type]
         if notice is None or notice.state != "pending":
             return False
@@ -193,7 +198,8 @@ def notices_for(state: Any, event: dict, channels: Channels) -> list[dict]:
     if sub is None:
         return result
     first = sub.history[0] if sub.history else {}
-    if channels.sms and kind in CITIZEN_TEMPLATES and first.get("notify") is True and MOBILE_RE.match(sub.phone):
+    asked = first.get("notify") is True or sub.ref in state.outbox.subscribed
+    if channels.sms and kind in CITIZEN_TEMPLATES and asked and MOBILE_RE.match(sub.phone):
         params: dict[str, Any] = {"ref": ref}
         if kind == "assigned":
             params |= {"handler": str(event["to"]), "deadline": str(event["deadline"])}

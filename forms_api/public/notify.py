@@ -9,14 +9,19 @@ from typing import Any
 
 from flask import Response, abort, jsonify, request
 
-from forms_api import cases, messages_notify
+from forms_api import cases, messages, messages_notify
 from forms_api.cases import outbox
-from forms_api.public.answers import checked, code_not_found, log, page, wants_html
+from forms_api.public.answers import checked, code_not_found, error_response, log, page, wants_html
 from forms_api.public.schema import check_lookup, normalise_phone
 from forms_api.public.service import bp, service
 from forms_api.security import rate_limited
 
-UNSUBSCRIBE_TEXTS = {"lead": messages_notify.UNSUBSCRIBE_LEAD, "button": messages_notify.UNSUBSCRIBE_TITLE}
+UNSUBSCRIBE_TEXTS = {
+    "lead": messages_notify.UNSUBSCRIBE_LEAD,
+    "button": messages_notify.UNSUBSCRIBE_TITLE,
+    "subscribe_lead": messages_notify.SUBSCRIBE_LEAD,
+    "subscribe": messages_notify.SUBSCRIBE_TITLE,
+}
 
 
 def sms_offered() -> bool:
@@ -61,6 +66,35 @@ def unsubscribe() -> Response:
     if wants_html():
         return page("unsubscribed.html", 200, title=messages_notify.UNSUBSCRIBE_TITLE, message=message)
     return jsonify({"unsubscribed": done, "message": message})
+
+
+@bp.post("/notify")
+@rate_limited("lookup")
+def subscribe() -> Response:
+    """有进展时短信通知我 after sending (the receipt page without JavaScript, where the form could not offer it)."""
+    code = checked(lambda body: check_lookup(body.data, body.repeated))
+    if isinstance(code, Response):
+        return code
+    svc = service()
+    if not svc.limits.sms:
+        return error_response(409, messages.FIELD_ERRORS["notify_off"])
+    found = svc.store.query(lambda state: (sub.ref, sub.phone) if (sub := state.by_code(code)) else None)
+    if found is None:
+        return code_not_found()
+    ref, phone = found
+    if not outbox.MOBILE_RE.match(phone):
+        return error_response(409, messages.FIELD_ERRORS["notify_mobile"])
+
+    def decide(state: cases.State) -> dict | None:
+        sub = state.submissions[ref]
+        if ref in state.outbox.subscribed or (sub.history and sub.history[0].get("notify") is True):
+            return None
+        return outbox.outbox_event(outbox.SUBSCRIBED, cases.CITIZEN, ref=ref)
+
+    svc.store.append(decide)
+    if wants_html():
+        return page("unsubscribed.html", 200, title=messages_notify.SUBSCRIBE_TITLE, message=messages_notify.SUBSCRIBED)
+    return jsonify({"notify": True, "message": messages_notify.SUBSCRIBED})
 
 
 def _replies(data: Any) -> list[tuple[str, str]]:

@@ -41,6 +41,12 @@ SCHEMAS: dict[str, Any] = {
         "required": ["unsubscribed", "message"],
         "properties": {"unsubscribed": {"type": "boolean"}, "message": {"type": "string"}},
     },
+    "Subscribed": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["notify", "message"],
+        "properties": {"notify": {"const": True}, "message": {"type": "string"}},
+    },
     "ReplyAck": {"type": "object"},
 }
 
@@ -66,6 +72,20 @@ def paths(errors: Any) -> dict[str, Any]:
                 "responses": {
                     "200": _json("Unsubscribed (or no mobile number to unsubscribe)", "Unsubscribed", html=True),
                     **errors(400, 403, 404, 413, 415, 429, 503),
+                },
+            }
+        },
+        "/api/notify": {
+            "post": {
+                "operationId": "subscribe",
+                "summary": "SMS on progress for the case with this tracking code, asked after sending (no JavaScript)",
+                "requestBody": {
+                    "required": True,
+                    "content": {JSON: {"schema": _ref("Lookup")}, FORM: {"schema": _ref("Lookup")}},
+                },
+                "responses": {
+                    "200": _json("From now on the citizen is told of progress", "Subscribed", html=True),
+                    **errors(400, 403, 404, 409, 413, 415, 429, 503),
                 },
             }
         },
