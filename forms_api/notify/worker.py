@@ -1,9 +1,10 @@
 """The worker: sends the outbox's due notices and records each try as an event (forms_api/cases/outbox.py).
 
-One notice at a time: `notice_attempt` is appended (fsynced) before the provider is called, the result after it. A
-worker that dies between the two leaves the notice in flight; the next run sends it again (at least once). So a
-notification is sent twice only if the worker died after its provider accepted it and before `notice_sent` was
-written: the window is one send (at most the SDK's timeout) and only the one notice then in flight.
+One notice at a time: `notice_attempt` is appended (fsynced) before the provider is called, the result after it
+(together with the next notice's attempt, one fsync a send, or at the end of the run). A worker that dies between the
+two leaves the notice in flight; the next run sends it again (at least once). So a notification is sent twice only if
+the worker died after its provider accepted it and before its result was written: the window is one send (at most the
+SDK's timeout) and the moment to the next append, and only the one notice then in flight.
 
 Rules: no SMS in the quiet hours (held until they end); at most NOTIFY_SMS_DAILY_CAP SMS to one phone a Beijing day
 (more wait for the next day); nothing to a phone that asked for no more (退订); NOTIFY_MAX_TRIES tries with backoff,
@@ -104,6 +105,9 @@ class Worker:
     ) -> None:
         self.store, self.senders, self.rules = store, dict(senders), rules
         self.site_url, self.contacts, self.clock = site_url or "/", contacts, clock
+        # Results not written yet: they go with the next attempt (one append, one fsync a send) or at the end of a run.
+        # A result lost with a dying worker is what the documented window already allows for: its attempt is written.
+        self._results: list[dict] = []
 
     def run_once(self) -> Counter[str]:
         """Send every notice due now; how many were sent, retried, failed, skipped and held."""
@@ -116,6 +120,7 @@ class Worker:
             if notice.channel == ob.SMS and sms_today is None:
                 sms_today = self._sms_sent(state, ob.beijing_day(at))
             counts[self._one(state, notice, at, secret, sms_today)] += 1
+        self._flush()
         return counts
 
     def _sms_sent(self, state: State, day: date) -> Counter[str]:
@@ -153,6 +158,7 @@ class Worker:
         message = self._message(notice, to)
         attempt = notice.attempts + 1
         self._record(ob.ATTEMPT, notice, attempt=attempt)
+        self._flush()  # the attempt is stored before the provider is called: the window starts here
         try:
             sender.send(message)
         except Exception as exc:  # noqa: BLE001 - a sender's bug must not crash the worker into resending forever
@@ -167,9 +173,13 @@ class Worker:
         return self._record(ob.SENT, notice, attempt=attempt)
 
     def _record(self, kind: str, notice: ob.Notice, **fields: Any) -> str:
-        event = ob.outbox_event(kind, ob.WORKER, self.clock(), id=notice.id, **fields)
-        self.store.append(lambda state: event)
+        self._results.append(ob.outbox_event(kind, ob.WORKER, self.clock(), id=notice.id, **fields))
         return {ob.SENT: "sent", ob.RETRY: "retry", ob.FAILED: "failed", ob.SKIPPED: "skipped"}.get(kind, kind)
+
+    def _flush(self) -> None:
+        events, self._results = self._results, []
+        if events:
+            self.store.append(lambda state: events)
 
     def _message(self, notice: ob.Notice, to: list[str]) -> Message:
         params = {key: str(value) for key, value in notice.params.items() if value is not None}
