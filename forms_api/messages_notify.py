@@ -50,6 +50,25 @@ SUBSCRIBE_LEAD = (
 SUBSCRIBED = "好的：这件留言有进展时，我们会发短信到您留下的手机号码。"
 UNSUBSCRIBE_NO_MOBILE = "这件留言没有可接收短信的手机号码，无需退订。"
 
+# The back office's case page: the case's notifications.
+CASE_NOTICES = {
+    "title": "通知",
+    "line": "{at} {channel}“{template}”→ {to}：{state}{tries}{error}",
+    "tries": "（已发 {n} 次）",
+    "error": "，最近一次失败：{error}",
+}
+CHANNEL_NAMES = {"sms": "短信", "email": "邮件"}
+TEMPLATE_NAMES = {
+    "assigned": "已交办",
+    "replied": "已答复",
+    "closed": "已办结",
+    "reopened": "重新办理",
+    "new_case": "新留言待办理",
+    "urged": "催办",
+    "digest": "每日待办",
+}
+CITIZEN_NAME = "留言人"
+
 # `python -m forms_api notify ...`
 NOTIFY_HELP = {
     "notify": "通知：发送待发的短信和邮件，并记录每一次的结果（--follow 持续运行，供 systemd 使用）。",

@@ -58,6 +58,17 @@ def test_intake_with_sms_then_assigned_tells_the_citizen(tmp_path: Path) -> None
     tail = events(app)[-2:]
     assert [e["type"] for e in tail] == ["assigned", "notice"]
     assert (tail[1]["to"], tail[1]["template"]) == ("citizen", "assigned")
+    page = client.get(f"/staff/cases/{ref}").get_data(as_text=True)
+    assert "<h2>通知</h2>" in page and "短信“已交办”→ 留言人：待发</li>" in page
+    assert "13912340000" not in page  # the phone only after the personal-data button, never in the notices
+    store = app.extensions["forms_api"].store
+    for attempt in (1, 2):
+        store.append(
+            lambda state, n=attempt: outbox.outbox_event(outbox.ATTEMPT, "notify", id=tail[1]["id"], attempt=n)
+        )
+    store.append(lambda state: outbox.outbox_event(outbox.FAILED, "notify", id=tail[1]["id"], error="aliyun: isv.X"))
+    page = client.get(f"/staff/cases/{ref}").get_data(as_text=True)
+    assert "短信“已交办”→ 留言人：失败（已发 2 次），最近一次失败：aliyun: isv.X</li>" in page
 
 
 def test_the_office_sees_failed_notifications(tmp_path: Path) -> None:

@@ -89,6 +89,7 @@ class Outbox:
         self.pending: dict[str, Notice] = {}  # insertion order: the order they were caused
         self.optouts: set[str] = set()
         self.subscribed: set[str] = set()  # refs whose citizen asked for SMS after sending
+        self.by_ref: dict[str, list[Notice]] = {}  # a case's notices, in order (the back office's case page)
 
     def due(self, now: datetime) -> list[Notice]:
         """The pending notices whose next try is now or earlier, oldest first."""
@@ -146,6 +147,8 @@ class Outbox:
             parse_at(event["at"]),
         )
         self.notices[ident] = self.pending[ident] = notice
+        if isinstance(ref, str):
+            self.by_ref.setdefault(ref, []).append(notice)
         return True
 
 
