@@ -27,7 +27,12 @@ EVENT_LABELS = {
     "noted": "内部备注",
     "viewed": "查看姓名和电话",
     "urged": "催办",
+    "followed_up": "回访",
+    "drafted": "代表答复待审核",
+    "returned": "答复退回修改",
 }
+# The line a case's timeline (the citizen's too) shows where a 不满意 put it under the office's supervision.
+SUPERVISED_LABEL = "转入督办"
 # A `noted` event marked as a handler's result (办理结果), in the staff's timeline.
 RESULT_LABEL = "办理结果"
 
@@ -50,7 +55,7 @@ WORKFLOW_ERRORS = {
     "not_found": "找不到该留言，请核对编号。",
     "exists": "留言编号 {ref} 已存在。",
     "unknown_event": "未知的操作：{event_type}。",
-    "assign_replied": "该留言已答复，不能再交办；如需继续办理，请先重新办理。",
+    "assign_replied": "该留言已答复，不能再交办；如需交给其他承办者继续办理，请转办，或先重新办理。",
     "assign_closed": "该留言已办结，不能交办；如需继续办理，请先重新办理。",
     "reply_replied": "该留言已答复；如需修改答复，请先重新办理。",
     "reply_closed": "该留言已办结，不能再答复；如需继续办理，请先重新办理。",
@@ -62,6 +67,16 @@ WORKFLOW_ERRORS = {
     "urge_answered": "该留言已答复或已办结，无需催办。",
     "urge_not_overdue": "该留言尚未逾期，不能催办。",
     "handover_unassigned": "该留言尚未交办，请先交办，再转办。",
+    "reply_unassigned": "该留言尚未交办，不能答复；请先交办（代表工作机构也可交办给自己），再答复。",
+    "close_rating_window": (
+        "答复后 {days} 天内群众可以评价，该留言自 {from} 起才能办结；如确需提前办结，请选择强制办结并写明理由。"
+    ),
+    "close_force_reason": "强制办结须写明理由。",
+    "reopen_limit": "该留言已重新办理两次，不能再重新办理；请由代表工作机构督办。",
+    "followup_no_answer": "该留言尚未答复，暂不能记录回访。",
+    "assign_keeps_deadline": "该留言已在办理中，答复期限 {deadline} 不变；如需换承办者，请转办（期限和复杂件不变）。",
+    "draft_pending": "已有一份答复在等待审核，请等审核后再答复。",
+    "review_no_draft": "该留言没有等待审核的答复。",
 }
 
 # The log cannot be written (disk full, I/O error): the API answers 503 with this text.
@@ -85,6 +100,7 @@ FIELD_LABELS = {
     "anonymous": "匿名",
     "website": "网址",
     "code": "查询码",
+    "reference": "留言编号",
     "rating": "评价",
     "comment": "评价意见",
     "body": "提交内容",
@@ -112,7 +128,11 @@ FIELD_ERRORS = {
     "phone_missing": "请留下手机号码或固定电话，以便答复您。",
     "phone_invalid": "电话号码格式不正确：手机号码是 11 位数字，固定电话请带区号，如 010-12345678。",
     "consent_missing": "请阅读并同意隐私说明后再提交。",
-    "code_missing": "请填写查询码。",
+    "code_missing": "请填写查询码，或者填写留言编号和留言时留的电话。",
+    "reference_missing": "请填写留言编号。",
+    "reference_invalid": "留言编号格式不正确，应为年份加六位数字，如 2026-000001。",
+    "lookup_phone_missing": "请填写留言时留的电话号码。",
+    "lookup_both": "请只填写查询码，或者只填写留言编号和电话，不要同时填写。",
     "rating_invalid": "请选择评价：满意、基本满意或不满意。",
     "comment_long": "评价意见不能超过 {max} 个字。",
     "target_not_deputy": "年度满意度评价只针对人大代表，请从代表的页面评价。",
@@ -133,7 +153,7 @@ API_ERRORS = {
     403: "拒绝访问。",
     "forbidden_origin": "请从本站的页面提交。",
     404: "没有找到这个地址。",
-    "code_not_found": "没有找到这个查询码对应的留言，请检查查询码是否完整、正确。",
+    "code_not_found": "没有找到对应的留言。请检查查询码，或者留言编号和电话号码是否完整、正确。",
     405: "不支持这种请求方式。",
     413: "提交的内容太长，请删减后重试。",
     415: "不支持这种提交格式，请使用网页上的表单提交。",
@@ -160,6 +180,18 @@ PAGE_TEXTS = {
     "tracking_code": "查询码",
     "tracking_code_hint": "凭查询码可以查看办理进度和答复，并对答复进行评价。请抄下或截图保存，不要告诉他人。",
     "check_now": "查看办理进度",
+    "picture_title": "保存回执图片",
+    "picture_lead": (
+        "下面这张图片上有留言编号、查询码和二维码。请保存到手机相册，以后用手机扫一扫图中的二维码就能查看办理进度。"
+    ),
+    "picture_alt": "留言回执图片：留言编号 {reference}，查询码 {code}，以及查询办理进度的二维码",
+    "picture_download": "保存图片到手机",
+    "receipt_gone_title": "回执已关闭",
+    "receipt_gone_lead": (
+        "为保护您的信息，回执页面只在提交后短时间内显示。"
+        "请在“查询进度”页面输入查询码，或者输入留言编号和留言时留的电话查看办理进度。"
+    ),
+    "track_by_reference_hint": "忘记查询码也没关系：在“查询进度”页面输入留言编号和留言时留的电话，同样可以查看。",
     "track_page": "以后随时可在“查询进度”页面输入查询码查看",
     "home": "返回首页",
     "errors_title": "请修改后重新提交",
@@ -178,6 +210,7 @@ PAGE_TEXTS = {
     "replied_at": "答复时间",
     "no_answer_yet": "尚未答复，请耐心等待。",
     "closed_without_answer": "该留言已办结，未作书面答复。",
+    "supervised": "已转入督办",
     "closed_at": "办结时间",
     "rating": "您的评价",
     "timeline": "办理经过",
@@ -197,6 +230,13 @@ PAGE_TEXTS = {
     "evaluated_year_value": "{year} 年",
     "evaluated_rating": "您的评价",
     "evaluated_hint": "每个手机号码每年只能对同一位代表评价一次。您的手机号码不会被保存，评价意见不会公开。",
+}
+# The receipt picture (forms_api/public/picture.py): what a citizen saves on the phone.
+PICTURE_TEXTS = {
+    "title": "码上找代表 · 留言回执",
+    "reference": "留言编号（打电话咨询时请提供）",
+    "code": "查询码（不要告诉他人）",
+    "footer": ("用手机扫一扫上面的二维码，", "就能查看办理进度和答复。"),
 }
 DATETIME_FORMAT = "{year}年{month}月{day}日 {hour:02d}:{minute:02d}"
 DATE_FORMAT = "{year}年{month}月{day}日"
@@ -263,8 +303,11 @@ STAFF_HELP = {
     "reply": "答复留言。答复是公开的：留言人凭查询码可以看到，并可以评价。",
     "reply.answer": "答复内容；写 - 则从标准输入读取。",
     "reply.answer_file": "从文件（UTF-8）读取答复内容。",
-    "close": "办结留言。",
-    "close.reason": "办结说明（选填，仅内部可见）。",
+    "close": (
+        "办结留言。已答复、群众尚未评价（也未回访）的，须等答复后的评价期（RATING_WINDOW_DAYS，默认 7 天）"
+        "过后才能办结。"
+    ),
+    "close.reason": "办结说明（仅内部可见；强制办结时必填）。",
     "reopen": "重新办理已答复或已办结的留言；答复期限从今天起重新计算。",
     "reopen.reason": "重新办理的原因。",
     "note": "给留言加一条内部备注（留言人看不到）。",
@@ -439,6 +482,10 @@ STAFF_HISTORY_ASSIGNED = "：{assignee}，答复期限 {deadline}"
 STAFF_HISTORY_COMPLEX = "（复杂件）"
 STAFF_HISTORY_DETAIL = "：{detail}"
 STAFF_HISTORY_REOPENS = "（重新办理）"
+STAFF_HISTORY_SUPERVISED = "（转入督办）"
+STAFF_HISTORY_FORCED = "（强制办结）"
+STAFF_HISTORY_HANDOVER = "转办"
+STAFF_HISTORY_APPROVED = "（审核通过 {by} 的答复）"
 
 # `stats`.
 STAFF_STATS_TITLE = "留言统计（截至 {today}）"
@@ -457,6 +504,47 @@ STAFF_PUBLIC_STATS_DONE = (
     "不含个人信息。"
 )
 STAFF_LIST_SEPARATOR = "，"
+
+# The workflow's further steps (forms_api/staff/workflow.py, `close --force`, `list --supervised`).
+STAFF_HELP |= {
+    "close.force": "强制办结：在评价期内提前办结，须用 --reason 写明理由。",
+    "*.supervised": "只要转入督办的留言（第二次“不满意”后由代表工作机构督办）。",
+    "transfer": (
+        "转办：把留言转给其他承办者。办理中的留言答复期限和复杂件标记不变；已答复的留言（答复后继续转办）"
+        "从今天起重新计算答复期限。"
+    ),
+    "followup": "记录一次回访：电话或上门回访时群众对办理结果的满意程度。群众的查询页面只显示“回访”，不显示内容。",
+    "followup.satisfaction": "群众的满意程度：满意、基本满意或不满意。",
+    "followup.note": "回访情况（选填，仅内部可见）。",
+    "approve": "审核通过代表的答复：答复随即公开，留言人凭查询码可以看到（STAFF_DEPUTY_REVIEW 开启时）。",
+    "send-back": "把代表的答复退回修改（不公开），并写明意见。",
+    "send-back.note": "退回的意见（仅内部可见）。",
+    "*.yes": "不再询问，直接公开（用于脚本）；不加时先显示将公开的答复，确认后才公开。",
+}
+STAFF_SHORT_HELP |= {
+    "transfer": "转办留言（答复后也可以）。",
+    "followup": "记录回访。",
+    "approve": "审核通过代表的答复。",
+    "send-back": "退回代表的答复。",
+}
+STAFF_DONE |= {
+    "transferred": "已转办 {ref}：{assignee}，答复期限 {deadline}。",
+    "followed_up": "已记录 {ref} 的回访：{satisfaction}。",
+    "approved": "已审核通过 {ref} 的答复，群众现在可以看到。",
+    "returned": "已把 {ref} 的答复退回修改。",
+}
+# After a workflow refusal, how to do it with the staff tools (by WorkflowError.code).
+STAFF_WORKFLOW_HINTS = {
+    "close_rating_window": "（命令行：close --force --reason 理由）",
+    "assign_replied": "（命令行：transfer）",
+    "assign_keeps_deadline": "（命令行：transfer）",
+}
+STAFF_SHOW_SUPERVISED = "督办"
+STAFF_PUBLISH_PREVIEW = "留言 {ref} 的答复将公开，留言人凭查询码可以看到："
+STAFF_PUBLISH_CONFIRM = "确认公开这条答复？"
+STAFF_NOT_PUBLISHED = "未公开：答复没有保存。"
+STAFF_STDIN_NEEDS_YES = "从标准输入读取答复时无法再询问确认，请加 --yes。"
+STAFF_SHOW_DRAFT = "待审核的答复（{by}，{at}）"
 
 # --- end of staff tools -----------------------------------------------------------------------------------------------
 
@@ -686,7 +774,7 @@ ACTION_TEXTS = {
     "actions": "办理",
     "assign": "交办",
     "handover": "转办",
-    "handover_hint": "转给其他承办者，答复期限不变。",
+    "handover_hint": "转给其他承办者：办理中的答复期限不变；已答复的（答复后继续转办）从今天起重新计算答复期限。",
     "answer": "答复",
     "answer_hint": "答复会显示在群众的查询页面上。",
     "close": "办结",
@@ -747,5 +835,30 @@ PASSWORD_ERRORS = {
     "long": "密码太长：最多 {max} 个字符。",
     "weak": "密码过于简单：不能与登录名相同，不能只有数字，不能是键盘上连续的一排字母，也不能只由很少几种字符组成。",
 }
+
+# The workflow's further steps in the console (issue 13: 转办 after an answer, forced close, 回访, 督办; 12: 审核).
+ACTION_TEXTS |= {
+    "force": "强制办结（评价期内提前办结，须写明理由）",
+    "window_hint": "群众可在答复后评价；未评价、未回访的，{date} 起才能办结，之前办结须勾选强制办结。",
+    "followup": "回访",
+    "followup_hint": "记录电话或上门回访时群众对办理结果的满意程度；群众的查询页面只显示“回访”。",
+    "satisfaction": "群众的满意程度",
+    "followup_note": "回访情况（选填，仅内部可见）",
+    "bad_satisfaction": "请选择群众的满意程度。",
+    "answer_review_hint": "您的答复将先由代表工作机构审核，审核通过后群众才能看到。",
+    "draft_title": "待审核的答复",
+    "draft_by": "{by} 于 {at} 提交",
+    "approve": "审核通过并公开",
+    "send_back": "退回修改",
+    "send_back_text": "退回意见（仅内部可见）",
+    "done_followup": "已记录 {ref} 的回访。",
+    "done_approve": "已审核通过 {ref} 的答复，群众现在可以看到。",
+    "done_send_back": "已把 {ref} 的答复退回修改。",
+    "done_drafted": "已提交 {ref} 的答复，等待代表工作机构审核。",
+    "supervised": "督办",
+    "supervised_hint": "群众第二次表示不满意，该留言已转入督办，由代表工作机构督促办理。",
+}
+DASHBOARD_LABELS |= {"supervised": "督办", "review": "待审核"}
+FILTER_TEXTS |= {"supervised": "只看督办", "supervised_mark": "督办"}
 
 # --- end of the back office -------------------------------------------------------------------------------------------

@@ -75,3 +75,144 @@ INTAKE_TEXTS = {
     "slip_another": "继续登记",
     "slip_case": "查看案件",
 }
+
+# --- The hand-over round trip (交办与反馈): the 交办单, the hand-over sheet, the results import ---------------------
+# (forms_api/cases/handover.py, forms_api/console/handover.py, forms_api/staff/handover.py)
+
+# key -> the header of the results file's column, as the hand-over sheet writes it and the import reads it.
+HANDOVER_RESULT_COLUMNS = {
+    "ref": "留言编号",
+    "ticket": "工单号",
+    "result": "办理结果",
+    "day": "日期",
+    "handler": "承办单位",
+}
+# The hand-over sheet: what we send, then the columns the handler fills in and sends back (the results file's).
+HANDOVER_SHEET_COLUMNS = ("留言编号", "承办单位", "交办日期", "答复期限", "类别", "留言对象", "留言内容")
+HANDOVER_SHEET_RETURN = ("工单号", "办理结果", "日期")
+HANDOVER_SHEET_TITLE = "交办清单"
+HANDOVER_ROW_ERROR = "第 {row} 行：{reason}"
+HANDOVER_ROW_ERRORS = {
+    "no_rows": "文件中没有数据行（第 1 行应为列名：留言编号、工单号、办理结果、日期、承办单位）。",
+    "missing_columns": "缺少列：{columns}（第 1 行应为列名：留言编号、工单号、办理结果、日期、承办单位）。",
+    "too_many_rows": "文件超过 {max} 行，请分批导入。",
+    "empty": "“{what}”为空。",
+    "control": "“{what}”含有换行或控制字符。",
+    "long": "“{what}”超过 {max} 个字。",
+    "bad_ref": "留言编号“{ref}”格式不对，应形如 2026-000123。",
+    "unknown_ref": "找不到留言 {ref}。",
+    "bad_date": "日期“{value}”不是日期，应形如 2026-12-01。",
+    "future_date": "日期 {day} 晚于今天（{today}）。",
+    "closed": "留言 {ref} 已办结，不能再记录办理结果。",
+    "not_handed": "留言 {ref} 没有交办给“{handler}”（现在的承办：{current}）。",
+}
+HANDOVER_FILE_ERRORS = {
+    "unreadable": "无法读取这个文件：请上传 XLSX 或 CSV（UTF-8 或 GBK 编码）文件。",
+    "empty": "请选择要导入的文件。",
+    "too_large": "文件太大（最多 {max} KB），请分批导入。",
+    "expired": "导入预览已过期或不完整，请重新上传文件。",
+}
+HANDOVER_TEXTS = {
+    "nav": "交办与反馈",
+    "title": "交办与反馈",
+    "sheet_title": "导出交办清单",
+    "sheet_lead": (
+        "交办给某一承办单位、在日期范围内交办且尚未办结的留言，每条一行；"
+        "承办单位填好工单号、办理结果和日期后交回，即可导入。"
+    ),
+    "handler": "承办单位（交办时写的名称，如 县住建局 或 12345）",
+    "since": "交办日期从",
+    "until": "至（可不填）",
+    "format": "格式",
+    "export": "导出",
+    "bad_handler": "请填写承办单位。",
+    "bad_since": "请填写交办日期（年-月-日）。",
+    "import_title": "导入办理结果",
+    "import_lead": (
+        "上传承办单位交回的办理结果（XLSX 或 CSV）。列名：留言编号、工单号、办理结果、日期、承办单位。"
+        "先预览，确认后导入；同一文件导入两次不会重复记录。"
+    ),
+    "file": "结果文件",
+    "preview": "预览",
+    "preview_title": "导入预览：{name}",
+    "preview_counts": "共 {rows} 行：可导入 {good} 行，此前已导入（跳过）{repeats} 行，有误 {errors} 行。",
+    "preview_errors": "以下各行有误，不会导入：",
+    "preview_blocked": "文件中有错误的行：不勾选下面一项则一行也不导入。",
+    "apply_good": "只导入无误的行",
+    "apply": "导入",
+    "nothing": "没有可导入的新行。",
+    "applied": "已导入 {count} 条办理结果，此前已导入（跳过）{repeats} 行。",
+    "refused": "文件中有 {errors} 行有误，未导入任何一行。",
+    "applied_some": "已导入 {count} 条办理结果；有误的 {errors} 行未导入。",
+    "back": "返回交办与反馈",
+    # the 交办单 (a case's page links to it)
+    "slip_link": "打印交办单",
+    "slip_title": "交办单 {ref}",
+    "slip_heading": "群众意见交办单",
+    "slip_reference": "留言编号",
+    "slip_date": "交办日期",
+    "slip_by": "交办人",
+    "slip_handler": "承办单位",
+    "slip_deadline": "办理期限",
+    "slip_category": "类别",
+    "slip_target": "留言对象",
+    "slip_channel": "渠道",
+    "slip_text": "群众反映内容",
+    "slip_name": "姓名",
+    "slip_phone": "电话",
+    "slip_personal_show": "在交办单上显示姓名和电话",
+    "slip_personal_hint": "显示会记入办理经过（谁、何时）。",
+    "slip_return": "请于办理期限前反馈办理结果，注明留言编号、工单号、办理结果、日期和承办单位。",
+    "slip_sign": "承办单位签收：＿＿＿＿＿＿＿＿　　签收日期：＿＿＿＿＿＿",
+    "slip_qr_title": "留言编号 {ref} 的后台链接",
+    "slip_print": "用浏览器的“打印”打印本页（A4）。",
+    "slip_not_handed": "这条留言没有交办给职能部门或 12345 热线，没有交办单。",
+    "slip_case": "返回留言",
+    # the queue's markers
+    "result_pending": "有办理结果待处理",
+    "urged": "已催办",
+    "urged_times": "已催办 {count} 次",
+    "mark": "标记",
+    "any_mark": "（不限）",
+}
+HANDOVER_HISTORY_TICKET = "（工单号 {ticket}）"  # a handler's result imported with the handler's ticket number
+HANDOVER_DASHBOARD = {"result": "有办理结果待处理", "urged": "已催办"}
+
+# The staff tools: `handover sheet | import`, `urge`, `note --result`.
+HANDOVER_HELP = {
+    "handover": "交办与反馈：导出交给承办单位的交办清单，导入承办单位交回的办理结果。",
+    "sheet": (
+        "导出交办清单（CSV 或 XLSX）：交办给 --handler、交办日期在 --since 与 --until 之间、尚未办结的留言，每条一行，"
+        "后三列（工单号、办理结果、日期）由承办单位填写后交回，用 handover import 导入。不含姓名和电话。"
+    ),
+    "sheet.handler": "承办单位，与交办时写的名称相同（如 县住建局；12345 热线写 12345）。",
+    "sheet.since": "交办日期从这一天起（YYYY-MM-DD）。",
+    "sheet.until": "交办日期到这一天止（YYYY-MM-DD，默认不限）。",
+    "sheet.format": "文件格式：csv（UTF-8，带 BOM）或 xlsx（默认按 --out 的扩展名）。",
+    "sheet.out": "输出文件（整体写好后才替换）；默认 -，把 CSV 输出到屏幕。",
+    "import": (
+        "导入承办单位交回的办理结果（XLSX 或 CSV，列名：留言编号、工单号、办理结果、日期、承办单位）。"
+        "每一行记入对应留言的办理经过（办理结果，群众看不到），保留工单号；同一行导入两次不会重复记录。"
+        "有误的行逐行列出（第几行、原因）；有误时一行也不导入，除非加 --apply-good。\n\n"
+        "\b\n退出码：0 每行都已导入（或此前已导入）；1 有误的行或文件无法读取；2 命令用法错误。"
+    ),
+    "import.today": "按这一天检查结果日期不晚于今天（YYYY-MM-DD，默认今天），用于复现输出。",
+    "import.apply_good": "文件中有错误的行时，仍导入无误的行（有误的行不导入，退出码仍为 1）。",
+    "urge": "催办一条逾期的留言（记入办理经过，群众看不到）。",
+    "note": "给留言加一条内部备注（留言人看不到）；加 --result 则记为承办单位的办理结果。",
+    "note.result": "记为承办单位的办理结果（办理结果），与后台“办理结果”相同。",
+}
+HANDOVER_SHORT_HELP = {
+    "handover": "导出交办清单、导入办理结果。",
+    "sheet": "导出交办清单。",
+    "import": "导入办理结果。",
+    "urge": "催办逾期留言。",
+}
+HANDOVER_DONE = {
+    "sheet": "已导出 {count} 条交办给 {handler} 的留言到 {path}。",
+    "imported": "已导入 {count} 条办理结果，此前已导入（跳过）{repeats} 行。",
+    "refused": "文件中有 {errors} 行有误，未导入任何一行。改正后重新导入，或加 --apply-good 只导入无误的行。",
+    "partly": "有 {errors} 行有误，未导入。",
+    "urged": "已催办 {ref}。",
+    "result": "已为 {ref} 记录办理结果。",
+}

@@ -1,11 +1,12 @@
 """Abuse and safety: client IP from trusted proxies, rate limits, Origin allow-list, CORS, headers, log masking.
 
 Rate limits (flask-limiter) are per client IP and per bucket: `submit` (new submissions), `rating`, `evaluate` (yearly
-evaluations of deputies) and `lookup` (status by tracking code, path and body variants together). In the first three
-a request the citizen must correct (400) or that we failed (5xx) uses up nothing (`counts_against_limit`). The counters
-live in RATELIMIT_STORAGE_URI; the default `memory://` is per process, so with several gunicorn workers each keeps its
-own count and a client gets N x the limit: ship one worker with threads (deploy/gunicorn.conf.py) or point the storage
-at Redis.
+evaluations of deputies) and `lookup` (status by tracking code, path and body variants together). Look-ups and
+ratings by reference + phone are limited per reference too (`reference_limited`: misses from every address). In the
+first three a request the citizen must correct (400) or that we failed (5xx) uses up nothing (`counts_against_limit`).
+The counters live in RATELIMIT_STORAGE_URI; the default `memory://` is per process, so with several gunicorn workers
+each keeps its own count and a client gets N x the limit: ship one worker with threads (deploy/gunicorn.conf.py) or
+point the storage at Redis.
 """
 
 from __future__ import annotations
@@ -25,7 +26,10 @@ from limits import parse_many
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forms_api import messages
-from forms_api.public.answers import error_response  # the answer's shape (JSON or HTML) is the public API's
+from forms_api.public.answers import (  # the answer's shape (JSON or HTML) is the public API's
+    error_response,
+    requested_reference,
+)
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -37,6 +41,7 @@ BUCKET_SETTING = {
     "evaluate": "RATE_LIMIT",
     "lookup": "LOOKUP_RATE_LIMIT",
 }
+REFERENCE_SCOPE = "reference"  # the per-reference limit (REFERENCE_RATE_LIMIT) of look-ups and ratings by reference
 
 
 # Buckets whose limit only requests answered on their merits use up: see `counts_against_limit`.
@@ -63,6 +68,17 @@ def rate_limited(bucket: str) -> Callable[[View], View]:
         return view
 
     return mark
+
+
+def reference_limited(view: View) -> View:
+    """Mark a view that finds a case by 留言编号 + phone for the per-reference limit too (REFERENCE_RATE_LIMIT):
+    misses on one reference are counted whatever address they come from, so its phone cannot be guessed by many."""
+    view.reference_limited = True  # type: ignore[attr-defined]
+    return view
+
+
+def reference_key() -> str:
+    return f"reference:{requested_reference()}"
 
 
 def client_key() -> str:
@@ -124,15 +140,26 @@ def init_limiter(app: Flask) -> Limiter:
         enabled=app.config["RATELIMIT_ENABLED"],
         key_prefix="forms_api",
     )
+    per_reference = limiter.shared_limit(
+        app.config["REFERENCE_RATE_LIMIT"],
+        scope=REFERENCE_SCOPE,
+        key_func=reference_key,
+        exempt_when=lambda: requested_reference() is None,
+        deduct_when=lambda response: response.status_code == 404,  # misses only: one answer for them all
+    )
     for endpoint, view in list(app.view_functions.items()):
         bucket = getattr(view, "rate_limit_bucket", None)
         if bucket and limiter.enabled:
             deduct_when = counts_against_limit if bucket in CONDITIONAL_BUCKETS else None
             limit = limiter.shared_limit(app.config[BUCKET_SETTING[bucket]], scope=bucket, deduct_when=deduct_when)
-            app.view_functions[endpoint] = limit(view)
+            wrapped = limit(view)
+            app.view_functions[endpoint] = per_reference(wrapped) if getattr(view, "reference_limited", 0) else wrapped
     buckets = {endpoint: getattr(view, "rate_limit_bucket", None) for endpoint, view in app.view_functions.items()}
 
     def refused(error: RateLimitExceeded) -> Response:
+        current = limiter.current_limit
+        if current is not None and REFERENCE_SCOPE in current.request_args:
+            return too_many_requests(limiter, app.config["REFERENCE_RATE_LIMIT"])
         bucket = buckets.get(request.endpoint or "")
         return too_many_requests(limiter, app.config[BUCKET_SETTING[bucket]] if bucket else None)
 

@@ -15,6 +15,7 @@ passed in a mapping may be text or already typed. Every bad value is reported at
 | `TRUSTED_PROXIES` | int | `0` | how many reverse proxies stand in front (nginx alone = 1) (3) |
 | `RATE_LIMIT` | limits | `5 per minute;50 per day` | per client IP: messages; ratings; evaluations (each apart) (4) |
 | `LOOKUP_RATE_LIMIT` | limits | `30 per minute;300 per day` | per client IP: status look-ups by tracking code |
+| `REFERENCE_RATE_LIMIT` | limits | `10 per hour;20 per day` | per reference, any IP: missed look-ups by reference |
 | `RATELIMIT_STORAGE_URI` | URI | `memory://` | where the counters live (4) |
 | `RATELIMIT_ENABLED` | bool | `true` | switch rate limiting off (tests only) |
 | `RETENTION_DAYS` | int | `365` | days after closing before the staff tools anonymise a submission's personal data |
@@ -29,6 +30,8 @@ passed in a mapping may be text or already typed. Every bad value is reported at
 | `STAFF_PERSONAL_ROLES` | list | `office,station` | roles that see a citizen's name and phone (each showing logged) |
 | `SIGNIN_RATE_LIMIT` | limits | `10 per minute;100 per day` | per client IP: sign-ins and invitation pages (4) |
 | `INVITATION_HOURS` | int | `72` | how long an invitation link (`users add`, `users reset`) can be used |
+| `RATING_WINDOW_DAYS` | int | `7` | days a citizen has to rate an answer; closing earlier needs force and a reason |
+| `STAFF_DEPUTY_REVIEW` | bool | `false` | a deputy's answer waits for the office's review (审核) until published |
 | `NOTIFY_*`, `SMS_*`, `SMTP_*` | | empty | notifications: the senders and their rules (forms_api/notify/config.py) |
 
 1. `SITE_DIR/data/deputies.json`, `stations.json` and `form.json` (the categories the site's form offers), re-read
@@ -70,6 +73,7 @@ from limits import parse_many
 from forms_api.accounts.access import DEFAULT_PERSONAL_ROLES
 from forms_api.accounts.model import ROLES
 from forms_api.cases.calendar import NO_HOLIDAYS, Calendar, parse_calendar
+from forms_api.cases.checks import RATING_WINDOW_DAYS, Rules
 from forms_api.notify import config as notify_config
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -235,6 +239,7 @@ SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "TRUSTED_PROXIES": (0, _int(0)),
     "RATE_LIMIT": ("5 per minute;50 per day", _limits),
     "LOOKUP_RATE_LIMIT": ("30 per minute;300 per day", _limits),
+    "REFERENCE_RATE_LIMIT": ("10 per hour;20 per day", _limits),
     "RATELIMIT_STORAGE_URI": ("memory://", _storage_uri),
     "RATELIMIT_ENABLED": (True, _bool),
     "RETENTION_DAYS": (365, _int(1)),
@@ -250,6 +255,8 @@ SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "STAFF_PERSONAL_ROLES": (list(DEFAULT_PERSONAL_ROLES), _roles),
     "SIGNIN_RATE_LIMIT": ("10 per minute;100 per day", _limits),
     "INVITATION_HOURS": (72, _int(1)),
+    "RATING_WINDOW_DAYS": (RATING_WINDOW_DAYS, _int(0)),
+    "STAFF_DEPUTY_REVIEW": (False, _bool),
     **notify_config.NOTIFY_SETTINGS,
 }
 # Werkzeug's own limits, not meant to be changed: multipart is refused anyway (415), so a handful of parts.
@@ -316,6 +323,11 @@ def load(
     if unknown:
         logger.warning("ignoring unknown environment variables: %s", ", ".join(unknown))
     return config
+
+
+def rules(config: Mapping[str, Any]) -> Rules:
+    """The workflow's rules (forms_api/cases/checks.py) from loaded settings: the service's and the staff tools'."""
+    return Rules(config["RATING_WINDOW_DAYS"], config["STAFF_DEPUTY_REVIEW"])
 
 
 def given(key: str, overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> bool:

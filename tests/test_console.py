@@ -50,13 +50,20 @@ def expected(login: str | None, route: str, ref: str | None) -> int:
         return 302
     role = ACCOUNTS[login][0]
     action = {"case": "queue", "personal": "personal", "accounts": "accounts", "unlock": "accounts"}.get(route, "queue")
+    action = HANDOVER_ROUTES.get(route, action)
     if role not in PERMISSIONS[action] or (ref is not None and login not in SCOPE[ref]):
         return 403
-    return 302 if route == "unlock" else 200
+    if route == "slip":  # a 交办单 only for the case handed to a department; 409 for the others
+        return 200 if ref == "2026-000003" else 409
+    return {"unlock": 302, "import": 400}.get(route, 200)  # an import without a file: 400
 
 
 ROUTES = [("dashboard", None), ("cases", None), ("accounts", None), ("unlock", None)]
 ROUTES += [(route, ref) for ref in REFS for route in ("case", "personal")]
+# the hand-over round trip (forms_api/console/handover.py; its own matrix also in tests/test_console_handover.py)
+HANDOVER_ROUTES = {"slip": "handover_slip", "handover": "handover_sheet", "sheet": "handover_sheet"}
+HANDOVER_ROUTES["import"] = "handover_import"
+ROUTES += [("handover", None), ("sheet", None), ("import", None), *(("slip", ref) for ref in REFS)]
 
 
 @pytest.mark.parametrize("login", ROLES, ids=[str(login) for login in ROLES])
@@ -71,8 +78,12 @@ def test_permission_matrix(app, login):
             "unlock": "/staff/accounts/boss/unlock",
             "case": f"/staff/cases/{ref}",
             "personal": f"/staff/cases/{ref}/personal",
+            "slip": f"/staff/cases/{ref}/slip",
+            "handover": "/staff/handover",
+            "sheet": "/staff/handover/sheet?handler=县住建局&since=2026-01-01",
+            "import": "/staff/handover/import",
         }[route]
-        if route in ("unlock", "personal"):
+        if route in ("unlock", "personal", "import"):
             response = client.post(path, data={"csrf_token": token})
         else:
             response = client.get(path)

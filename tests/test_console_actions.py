@@ -28,7 +28,7 @@ ROLES = (*ACCOUNTS, None)  # None: anonymous
 PAST = "2020-01-06"
 # action -> the form that takes it on any of the four cases
 FORMS = {
-    "assign": {"to_kind": "department", "name": "县交通局", "complex": "1"},
+    "assign": {"to_kind": "department", "name": "县交通局"},  # case 3 is assigned already: it keeps its deadline
     "handover": {"to_kind": "department", "name": "县水务局"},
     "answer": {"answer": "已修复路灯。"},
     "close": {"reason": "已处理完毕"},
@@ -36,6 +36,9 @@ FORMS = {
     "note": {"note": "已电话联系"},
     "urge": {},
     "result": {"note": "已派人维修"},
+    "followup": {"satisfaction": "基本满意", "note": "电话回访"},
+    "approve": {},
+    "send_back": {"note": "请写明维修日期"},
 }
 
 
@@ -49,15 +52,20 @@ def log(app: Flask) -> EventLog:
 
 
 def prepare(app: Flask, action: str) -> None:
-    """Every case in a state where `action` is allowed: handed over and overdue for a hand-over or an urge (case 3
-    stays with 县住建局, the others go to the hotline, out of the handler's scope), closed for a reopening."""
-    if action in ("handover", "urge"):
+    """Every case in a state where `action` is allowed: handed over and overdue for a hand-over, an urge or an
+    answer (case 3 stays with 县住建局, the others go to the hotline, out of the handler's scope), closed for a
+    reopening, answered for a follow-up call, with a deputy's draft answer for a review."""
+    if action in ("handover", "urge", "answer", "followup", "approve", "send_back"):
         for ref in REFS:
             name, kind = ("县住建局", "department") if ref == "2026-000003" else ("12345", "hotline")
             add_event(log(app), "assigned", ref, "李办事员", to_kind=kind, to=name, deadline=PAST)
-    if action == "reopen":
-        for ref in REFS:
+    for ref in REFS:
+        if action == "reopen":
             add_event(log(app), "closed", ref, "李办事员")
+        if action == "followup":
+            add_event(log(app), "replied", ref, "李办事员", answer="已修复。")
+        if action in ("approve", "send_back"):
+            add_event(log(app), "drafted", ref, "cao", answer="已修复。")
 
 
 def post(client, ref: str, action: str, data: dict, token: str | None):
@@ -129,8 +137,8 @@ def test_the_events_are_the_ones_the_staff_tools_append(app):
             ("assign", "--to", "department", "--name", "县交通局"),
         ),
         ("note", {"note": "已电话联系"}, ("note", "--text", "已电话联系")),
-        ("answer", {"answer": "已修复。"}, ("reply", "--answer", "已修复。")),
-        ("close", {"reason": "已办结"}, ("close", "--reason", "已办结")),
+        ("answer", {"answer": "已修复。"}, ("reply", "--answer", "已修复。", "--yes")),
+        ("close", {"reason": "已办结", "force": "1"}, ("close", "--reason", "已办结", "--force")),
         ("reopen", {"reason": "仍未修好"}, ("reopen", "--reason", "仍未修好")),
     ]
     for action, form, command in steps:
@@ -145,7 +153,7 @@ def test_the_events_are_the_ones_the_staff_tools_append(app):
         "交办：职能部门",
         "内部备注",
         "答复",
-        "办结：已办结",
+        "办结：已办结（强制办结）",
         "重新办理：仍未修好",
     ]
 
@@ -208,6 +216,7 @@ def test_a_refused_transition_says_why_and_writes_nothing(app, setup, action, fo
     if setup == "closed":
         add_event(log(app), "closed", "2026-000002", "李办事员")
     if setup == "replied":
+        add_event(log(app), "assigned", "2026-000002", "李办事员", to_kind="hotline", to="12345", deadline=PAST)
         add_event(log(app), "replied", "2026-000002", "李办事员", answer="已答复")
     client = client_for(app, "boss")
     before = events(app)
@@ -257,6 +266,7 @@ def test_html_in_a_note_or_an_answer_is_inert(app):
     client = client_for(app, "boss")
     token = csrf_token(client, "/staff/")
     markup = '<script>alert("x")</script><img src=x onerror=alert(2)>'
+    add_event(log(app), "assigned", "2026-000002", "李办事员", to_kind="hotline", to="12345", deadline=PAST)
     assert post(client, "2026-000002", "note", {"note": markup}, token).status_code == 303
     assert post(client, "2026-000002", "answer", {"answer": markup}, token).status_code == 303
     page = client.get("/staff/cases/2026-000002").get_data(as_text=True)
@@ -272,7 +282,8 @@ def test_reply_templates_fill_the_answer_box_without_javascript(app):
     bad = office.post("/staff/templates", data={"csrf_token": token, "title": "", "text": "x"})
     assert bad.status_code == 400 and messages.TEMPLATE_ERRORS["title"] in bad.get_data(as_text=True)
     assert [found.title for found in open_templates(app.config).all()] == ["路灯"]
-    deputy = client_for(app, "cao")  # a deputy answers too, and is offered the templates
+    add_event(log(app), "assigned", "2026-000001", "boss", to_kind="deputy", to="曹文杰", deadline=PAST)
+    deputy = client_for(app, "cao")  # a deputy answers a case assigned to them, and is offered the templates
     page = deputy.get("/staff/cases/2026-000001").get_data(as_text=True)
     assert '<option value="0">路灯</option>' in page and "&lt;b&gt;路灯" not in page
     filled = deputy.get("/staff/cases/2026-000001?template=0").get_data(as_text=True)

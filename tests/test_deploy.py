@@ -236,7 +236,7 @@ def test_citizen_flow_without_javascript_through_nginx(stack: Stack, phone) -> N
     staff_answers(stack.service, ref, "已转交乡政府修复。")
     phone.goto(stack.base + "track/")
     phone.get_by_label("查询码").fill(code)
-    phone.get_by_role("button", name="查询").click()
+    phone.get_by_role("button", name="查询", exact=True).click()
     assert phone.locator("dd.answer").text_content() == "已转交乡政府修复。"
 
 

@@ -130,7 +130,7 @@ def fill_message(page, text: str) -> None:
 
 def staff_answers(service: Service, ref: str, answer: str) -> None:
     service.staff("assign", ref, "--to", "deputy", "--by", STAFF)
-    service.staff("reply", ref, "--answer", answer, "--by", STAFF)
+    service.staff("reply", ref, "--answer", answer, "--yes", "--by", STAFF)
 
 
 def test_citizen_with_javascript(service: Service, phone, chromium_browser, tmp_path: Path) -> None:
@@ -164,8 +164,9 @@ def test_citizen_with_javascript(service: Service, phone, chromium_browser, tmp_
     assert target.get_by_role("link").get_attribute("href") == f"{service.base}deputies/{DEPUTY}/"
     result.locator("[data-key=handled_by]", has_text="人大代表：王秀兰").wait_for()
     assert result.locator("[data-key=closed_at]").is_hidden()  # not closed: no 办结时间 row
-    steps = result.locator("[data-key=timeline] li").all_text_contents()
+    steps = result.locator("[data-key=timeline] li").evaluate_all("lis => lis.map(li => li.firstChild.textContent)")
     assert [step.split(" ")[-1] for step in steps] == ["提交留言", "交办", "答复"]
+    assert result.locator("[data-key=timeline] li .answer").all_text_contents() == [answer]  # every answer stays
 
     # no rating is chosen for the citizen: a tap on 提交评价 alone makes the browser ask for one
     ratings = phone.locator("#rating-form input[name=rating]")
@@ -196,7 +197,7 @@ def test_citizen_without_javascript(service: Service, phone, chromium_browser, t
 
     phone.goto(service.base + "track/")
     phone.get_by_label("查询码").fill(code)
-    phone.get_by_role("button", name="查询").click()
+    phone.get_by_role("button", name="查询", exact=True).click()
     assert phone.locator("dd.answer").text_content() == answer
     phone.get_by_label("不满意").check()
     phone.get_by_label("评价意见").fill("路灯修了两天又坏了。")
@@ -205,6 +206,11 @@ def test_citizen_without_javascript(service: Service, phone, chromium_browser, t
     assert "重新办理" in phone.content()
     statuses = service.staff("show", ref)
     assert "重新办理" in statuses and "不满意" in statuses
+    service.staff("reply", ref, "--answer", "路灯已更换为新灯具。", "--yes", "--by", STAFF)  # answered twice
+    phone.goto(service.base + "track/")
+    phone.get_by_label("查询码").fill(code)
+    phone.get_by_role("button", name="查询", exact=True).click()
+    assert phone.locator("li .answer").all_text_contents() == [answer, "路灯已更换为新灯具。"]
 
 
 def test_repeated_message_with_javascript_says_it_was_already_sent(service: Service, phone) -> None:
@@ -275,6 +281,7 @@ def test_a_dissatisfied_rating_reopens_the_case_and_says_so(service: Service, ph
     fill_message(phone, "禾城镇东街的下水道堵了一个多月，雨天积水到膝盖。")
     phone.wait_for_url("**/thanks/")
     ref = phone.locator("#thanks [data-key=ref]").text_content()
+    code = phone.locator("#thanks [data-key=code]").text_content()
     staff_answers(service, ref, "已通知镇政府处理。")
     phone.locator("#thanks").get_by_role("link", name="查询办理进度").click()
     result = phone.locator("#track-result")
@@ -285,6 +292,13 @@ def test_a_dissatisfied_rating_reopens_the_case_and_says_so(service: Service, ph
     result.locator("[data-key=status_label]", has_text="重新办理").wait_for()
     rated = [(e["type"], e.get("rating")) for e in service.events() if e["ref"] == ref][-1]
     assert rated == ("rated", "不满意")  # the rating itself reopens the case (workflow: RATING_REOPENS)
+    # answered again: the timeline keeps both answers, each under its date
+    service.staff("reply", ref, "--answer", "镇政府已疏通下水道。", "--yes", "--by", STAFF)
+    phone.get_by_label("查询码").fill(code)
+    phone.get_by_role("button", name="查询", exact=True).click()
+    result.locator("[data-key=answer]", has_text="镇政府已疏通下水道。").wait_for()
+    answers = result.locator("[data-key=timeline] li .answer").all_text_contents()
+    assert answers == ["已通知镇政府处理。", "镇政府已疏通下水道。"]
 
 
 def test_message_to_a_station(service: Service, phone) -> None:

@@ -92,7 +92,7 @@ def test_notify_from_the_plain_form(tmp_path: Path) -> None:
     app = make_app(tmp_path, **SMS_ON)
     form = {**GOOD, "consent": "true", "notify": "on"}
     response = app.test_client().post("/api/submissions", data=form)
-    assert response.status_code == 201
+    assert response.status_code == 303  # on to the receipt page (POST/redirect/GET)
     assert events(app)[0]["notify"] is True
 
 
@@ -114,7 +114,8 @@ def test_notices_follow_their_cause_without_personal_data(tmp_path: Path) -> Non
         ("notice", "handler:县住建局", "new_case"),
     ]
     assert stored[1]["params"] == {"ref": ref, "handler": "县住建局", "deadline": "2026-12-11"}
-    for kind, fields in (("replied", {"answer": "已修复。"}), ("closed", {}), ("reopened", {"reason": "又坏了"})):
+    closing = {"forced": True, "reason": "群众来电确认已修好"}  # inside the rating window: a forced close
+    for kind, fields in (("replied", {"answer": "已修复。"}), ("closed", closing), ("reopened", {"reason": "又坏了"})):
         cause, note = act(app, ref, kind, **fields)
         assert (note["type"], note["to"], note["template"], note["params"]) == ("notice", "citizen", kind, {"ref": ref})
     other = next(e["ref"] for e in events(app) if e["type"] == "submitted" and e["ref"] != ref)
@@ -133,7 +134,10 @@ def test_staff_tools_append_notices_too(tmp_path: Path) -> None:
     ref = submit(app.test_client(), notify=True).json["reference"]
     env = {"FORMS_NOTIFY_SMS": "log", "FORMS_SITE_DIR": str(tmp_path / "site")}
     queue = ["--queue", str(tmp_path / "queue")]
-    result = CliRunner().invoke(main, [*queue, "reply", ref, "--answer", "已修复。", "--by", "王科员"], env=env)
+    assign(app, ref)  # an answer needs an assignment first
+    result = CliRunner().invoke(
+        main, [*queue, "reply", ref, "--answer", "已修复。", "--yes", "--by", "王科员"], env=env
+    )
     assert result.exit_code == 0, result.output
     assert [e["type"] for e in events(app)][-2:] == ["replied", "notice"]
 
@@ -197,7 +201,7 @@ def test_provider_errors_are_retried_then_reported(
 ) -> None:
     app = make_app(tmp_path, **SMS_ON)
     ref = submit(app.test_client(), notify=True).json["reference"]
-    act(app, ref, "replied", answer="已修复。")
+    assign(app, ref)
     provider.errors += errors
     config = notify_config(tmp_path, NOTIFY_SMS=kind, SMS_ENDPOINT=provider.url, NOTIFY_MAX_TRIES=3)
     counts = [make_worker(config, at(f"2026-12-07T10:0{i}")).run_once() for i in range(4)]
@@ -209,13 +213,13 @@ def test_provider_errors_are_retried_then_reported(
     head, line = result.output.splitlines()
     assert head == "待发 0 条（其中暂缓或等待重试 0 条），失败 1 条，跳过 0 条，已发送 0 条。"
     code = errors[-1].removeprefix("Error:")
-    assert line.startswith("失败  ") and f"{ref}  sms/replied  → citizen  第 3 次  {kind}: {code}" in line
+    assert line.startswith("失败  ") and f"{ref}  sms/assigned  → citizen  第 3 次  {kind}: {code}" in line
 
 
 def test_quiet_hours_hold_sms_until_morning(tmp_path: Path, provider: Provider) -> None:
     app = make_app(tmp_path, **SMS_ON)
     ref = submit(app.test_client(), notify=True).json["reference"]
-    act(app, ref, "replied", answer="已修复。")
+    assign(app, ref)
     config = notify_config(tmp_path, NOTIFY_SMS="aliyun", SMS_ENDPOINT=provider.url)
     for night in ("2026-12-07T21:00", "2026-12-07T23:59", "2026-12-08T03:00", "2026-12-08T07:59"):
         assert make_worker(config, at(night)).run_once() == {"held": 1}
@@ -228,7 +232,7 @@ def test_daily_cap_per_phone(tmp_path: Path, provider: Provider) -> None:
     client = app.test_client()
     refs = [submit(client, notify=True, text=f"第{i}条留言，路灯坏了。").json["reference"] for i in range(3)]
     for ref in refs:
-        act(app, ref, "replied", answer="已修复。")
+        assign(app, ref)
     config = notify_config(tmp_path, NOTIFY_SMS="aliyun", SMS_ENDPOINT=provider.url, NOTIFY_SMS_DAILY_CAP=2)
     assert make_worker(config, at("2026-12-07T10:00")).run_once() == {"sent": 2, "held": 1}
     assert make_worker(config, at("2026-12-07T20:00")).run_once() == {"held": 1}
@@ -244,7 +248,7 @@ def test_unsubscribe_stops_every_sms_to_the_phone(tmp_path: Path, provider: Prov
     first = submit(client, notify=True).json
     second = submit(client, notify=True, text="另一条留言，也要短信通知。").json
     config = notify_config(tmp_path, NOTIFY_SMS="aliyun", SMS_ENDPOINT=provider.url)
-    act(app, first["reference"], "replied", answer="已修复。")
+    assign(app, first["reference"])
     assert make_worker(config, at("2026-12-07T10:00")).run_once() == {"sent": 1}
     if how == "track":
         response = client.post("/api/unsubscribe", json={"code": first["tracking_code"]})
@@ -257,8 +261,8 @@ def test_unsubscribe_stops_every_sms_to_the_phone(tmp_path: Path, provider: Prov
             other = {"phone_number": "13900139000", "content": "谢谢", "sign_name": SIGN, "sequence_id": 1}
             reply = [other, {"phone_number": "13800138000", "content": "退订", "sign_name": SIGN, "sequence_id": 2}]
         assert client.post("/api/sms/replies/" + "t" * 32, json=reply).status_code == 200
-    act(app, first["reference"], "closed")
-    act(app, second["reference"], "replied", answer="好")
+    act(app, first["reference"], "replied", answer="已修复。")
+    assign(app, second["reference"])
     assert make_worker(config, at("2026-12-07T10:05")).run_once() == {"skipped": 2}
     assert len(provider.texts()) == 1
     [optout] = [e for e in events(app) if e["type"] == "optout"]  # one: "谢谢" from another phone stops nothing
@@ -343,7 +347,8 @@ def test_sms_asked_for_on_the_receipt_without_javascript(tmp_path: Path) -> None
     """Without JavaScript the form cannot offer SMS; the service's receipt page does, and the case then tells."""
     app = make_app(tmp_path, **SMS_ON)
     client = app.test_client()
-    receipt = client.post("/api/submissions", data={**GOOD, "consent": "true"}).get_data(as_text=True)
+    receipt = client.post("/api/submissions", data={**GOOD, "consent": "true"}, follow_redirects=True)
+    receipt = receipt.get_data(as_text=True)
     assert 'action="/api/notify"' in receipt and messages_notify.SUBSCRIBE_TITLE in receipt
     code = re.search(r'id="tracking-code">([^<]+)<', receipt)[1]
     done = client.post("/api/notify", data={"code": code})
@@ -351,9 +356,11 @@ def test_sms_asked_for_on_the_receipt_without_javascript(tmp_path: Path) -> None
     client.post("/api/notify", json={"code": code})  # asked twice: one event
     ref = events(app)[0]["ref"]
     assert [e["type"] for e in events(app)] == ["submitted", "subscribed"]
-    assert [shape(e) for e in act(app, ref, "replied", answer="已修复。")][1] == ("notice", "citizen", "replied")
+    assert [shape(e) for e in assign(app, ref)][1] == ("notice", "citizen", "assigned")
     landline = submit(client, phone="010-12345678", text="固定电话留的言，不能发短信。").json["tracking_code"]
     refused = client.post("/api/notify", json={"code": landline})
     assert refused.status_code == 409 and refused.json == {"error": messages.FIELD_ERRORS["notify_mobile"]}
     off = make_app(tmp_path / "off").test_client()
-    assert "/api/notify" not in off.post("/api/submissions", data={**GOOD, "consent": "true"}).get_data(as_text=True)
+    plain = off.post("/api/submissions", data={**GOOD, "consent": "true"}, follow_redirects=True)
+    assert plain.status_code == 200 and "tracking-code" in plain.get_data(as_text=True)
+    assert "/api/notify" not in plain.get_data(as_text=True)

@@ -105,7 +105,7 @@ def test_citizen_asks_for_sms_and_hears_of_the_answer(stack, chromium_browser) -
     finally:
         context.close()
     assert errors == []
-    run(env, "close", ref, "--by", STAFF)
+    run(env, "close", ref, "--force", "--reason", "群众来电确认已修好", "--by", STAFF)
     assert "跳过 1 条" in run(env, "notify", "--at", "2026-12-07T10:05")
     assert len(provider.texts()) == 2
     assert all(code not in str(text.params) for text in provider.texts())
@@ -115,7 +115,7 @@ def staff_answer(env: dict[str, str], ref: str, provider: Provider) -> None:
     """Staff assign and answer (the staff tools); the worker sends both SMS, with the reference and /track/ link."""
     base = env["FORMS_SITE_URL"]
     run(env, "assign", ref, "--to", "department", "--name", "县住建局", "--by", STAFF)
-    run(env, "reply", ref, "--answer", "路灯已于本周修复。", "--by", STAFF)
+    run(env, "reply", ref, "--answer", "路灯已于本周修复。", "--yes", "--by", STAFF)
     assert provider.texts() == []  # the requests never wait for a send: the worker sends
     assert "已发送 2 条" in run(env, "notify", "--at", "2026-12-07T10:00")
     assigned, replied = provider.texts()

@@ -34,7 +34,7 @@ KILLS = 30
 CHANGES = [
     ("assigned", {"to_kind": "department", "to": "县住建局", "deadline": "2026-12-14"}),
     ("replied", {"answer": "已修复。"}),
-    ("closed", {}),
+    ("closed", {"forced": True, "reason": "群众来电确认已修好"}),
     ("reopened", {"reason": "又坏了"}),
 ]
 

@@ -117,7 +117,7 @@ def test_rate_limited_form_points_to_the_back_button(tmp_path: Path) -> None:
     form = {**GOOD, "consent": "on"}
     invalid = client.post("/api/submissions", data={**form, "phone": ""}).get_data(as_text=True)
     assert messages.PAGE_TEXTS["back_hint"] in invalid and messages.PAGE_TEXTS["back_keep_hint"] not in invalid
-    assert client.post("/api/submissions", data=form).status_code == 201
+    assert client.post("/api/submissions", data=form).status_code == 303
     refused = client.post("/api/submissions", data={**form, "text": "又一条不同的留言内容"})
     assert (refused.status_code, refused.mimetype) == (429, "text/html")
     page = refused.get_data(as_text=True)
@@ -214,7 +214,7 @@ def test_oversized_body_is_413(app: Flask, client: FlaskClient, encoding: str) -
 def test_longest_text_fits_as_a_form(app: Flask, client: FlaskClient) -> None:
     """MAX_CONTENT_LENGTH leaves room for MAX_TEXT Chinese characters percent-encoded by a plain form."""
     response = client.post("/api/submissions", data={**GOOD, "consent": "on", "text": "长" * 2000, "name": "名" * 40})
-    assert response.status_code == 201
+    assert response.status_code == 303
 
 
 # --- Origin allow-list ------------------------------------------------------------------------------------------------
@@ -289,7 +289,8 @@ def responses(app: Flask, client: FlaskClient) -> dict[str, Any]:
         "200 openapi": client.get("/api/openapi.json"),
         "200 lookup": client.get(f"/api/submissions/{code}"),
         "201 json": client.post("/api/submissions", json=GOOD),
-        "201 html": client.post("/api/submissions", data={**GOOD, "consent": "on", "text": "另一条留言内容"}),
+        "303 html": client.post("/api/submissions", data={**GOOD, "consent": "on", "text": "另一条留言内容"}),
+        "200 receipt": client.get("/api/receipt"),
         "400": client.post("/api/submissions", json={}),
         "400 html": client.post("/api/submissions", data={"consent": ""}),
         "403": client.post("/api/submissions", json=GOOD, headers={"Origin": "https://evil.example"}),

@@ -322,7 +322,7 @@ def test_site_defaults_like_the_service(run, site, tmp_path, monkeypatch):
     assert relative.stderr == f"错误：找不到 {path}：请先生成网站，或用 --site 指定已生成的网站目录。\n"
     sites = {name: command.params for name, command in main.commands.items()}
     sites = {name: [p for p in params if p.name == "site"] for name, params in sites.items()}
-    assert sorted(name for name, params in sites.items() if params) == ["assign", "export", "list", "show"]
+    assert sorted(name for name, params in sites.items() if params) == ["assign", "export", "list", "show", "transfer"]
     assert {params[0].help for params in sites.values() if params} == {messages.STAFF_HELP["*.site"]}
 
 
@@ -494,12 +494,12 @@ def test_queue_unavailable(run, queue, monkeypatch):
             "已交办 2026-000004：人大代表 张三，答复期限 2026-12-07。\n",
         ),
         (
-            ["assign", "2026-000001", "--to", "hotline", "--deadline", "2026-12-31", "--today", "2026-11-30"],
+            ["assign", "2026-000004", "--to", "hotline", "--deadline", "2026-12-31", "--today", "2026-11-30"],
             {"type": "assigned", "to_kind": "hotline", "to": "12345", "deadline": "2026-12-31"},
-            "已交办 2026-000001：12345热线，答复期限 2026-12-31。\n",
+            "已交办 2026-000004：12345热线，答复期限 2026-12-31。\n",
         ),
         (
-            ["reply", "2026-000001", "--answer", "  路灯已修复。  "],
+            ["reply", "2026-000001", "--answer", "  路灯已修复。  ", "--yes"],
             {"type": "replied", "answer": "路灯已修复。"},
             "已答复 2026-000001。\n",
         ),
@@ -537,11 +537,12 @@ def test_each_action_appends_one_event(run, queue, site, args, fields, says):
 
 
 def test_reply_from_stdin_and_file(run, queue, tmp_path):
-    assert run("reply", "2026-000001", "--answer", "-", "--by", "甲", input="第一行\r\n第二行\n").exit_code == 0
+    piped = run("reply", "2026-000001", "--answer", "-", "--yes", "--by", "甲", input="第一行\r\n第二行\n")
+    assert piped.exit_code == 0
     assert events(queue)[-1]["answer"] == "第一行\n第二行"
     answer = tmp_path / "answer.txt"
     answer.write_text("已协调交通局。\n", encoding="utf-8")
-    assert run("reply", "2026-000002", "--answer-file", str(answer), "--by", "甲").exit_code == 0
+    assert run("reply", "2026-000005", "--answer-file", str(answer), "--yes", "--by", "甲").exit_code == 0
     assert events(queue)[-1]["answer"] == "已协调交通局。"
 
 
@@ -751,6 +752,7 @@ def hostile(tmp_path: Path) -> Path:
     for n, payload in enumerate(PAYLOADS, start=1):
         ref = f"2026-{n:06d}"
         submit(log, ref, at(27), "deputy:zhang-san", "意见", payload, name=payload, phone=f"1390000{n:04d}")
+        add(log, "assigned", ref, "甲", at(27, 9, 45), to_kind="hotline", to="12345", deadline="2026-12-04")
         add(log, "replied", ref, "甲", at(27, 10, 0), answer=payload)
     return directory
 
@@ -922,8 +924,8 @@ def test_every_command_and_option_has_help():
     runner = CliRunner()
     assert main.help
     commands = [((name,), command) for name, command in main.commands.items()]
-    commands += [(("users", name), command) for name, command in main.commands["users"].commands.items()]
-    commands += [(("notify", name), command) for name, command in main.commands["notify"].commands.items()]
+    for group in ("users", "handover", "notify"):
+        commands += [((group, name), command) for name, command in main.commands[group].commands.items()]
     for path, command in commands:
         assert command.help and command.short_help, path
         for param in command.params:
@@ -933,8 +935,23 @@ def test_every_command_and_option_has_help():
         assert result.exit_code == 0, path
         assert f"用法：main {' '.join(path)}" in result.output and command.help.splitlines()[0][:20] in result.output
         assert "Options:" not in result.output and "选项：" in result.output, path
-    expected = ["assign", "backup", "close", "export", "list", "note", "purge", "reopen", "reply", "restore", "show"]
-    assert sorted(main.commands) == [*expected[:6], "notify", *expected[6:], "stats", "users"]
+    expected = [
+        "approve",
+        "assign",
+        "backup",
+        "close",
+        "export",
+        "followup",
+        "handover",
+        "list",
+        "note",
+        "notify",
+        "purge",
+    ]
+    expected += ["reopen", "reply", "restore", "send-back", "show", "stats", "transfer", "urge", "users"]
+    assert sorted(main.commands) == expected
+    assert sorted(main.commands["handover"].commands) == ["import", "sheet"]
+    assert sorted(main.commands["notify"].commands) == ["digest", "status"]
     assert sorted(main.commands["users"].commands) == ["add", "disable", "list", "reset", "unlock"]
     assert sorted(main.commands["notify"].commands) == ["digest", "status"]
 

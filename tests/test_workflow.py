@@ -13,6 +13,7 @@ from forms_api import messages
 from forms_api.cases import (
     COMPLEX_DAYS,
     FIRST_ANSWER_DAYS,
+    MAX_REOPENS,
     STATUSES,
     TZ,
     State,
@@ -21,6 +22,7 @@ from forms_api.cases import (
     add_working_days,
     check,
     deadline_for,
+    first_answer,
     is_working_day,
     make_event,
     new_code,
@@ -30,6 +32,7 @@ from forms_api.cases import (
 MONDAY = datetime(2026, 11, 23, 9, 30, tzinfo=TZ)
 NAME, PHONE, TEXT = "王小明", "13912345678", "小区门口路灯坏了三个月，晚上出行很不安全。"
 COMMENT, NOTE = "希望尽快修好路灯", "已电话联系住建局李科长"
+ANSWER = "路灯已于本周修复，感谢您的反映。"
 
 
 def at(days: float = 0) -> str:
@@ -55,7 +58,7 @@ def assigned(ref: str = "2026-000001", when: float = 1, **fields) -> dict:
 
 
 def replied(ref: str = "2026-000001", when: float = 2) -> dict:
-    return make_event("replied", ref, "张办事员", at(when), answer="路灯已于本周修复，感谢您的反映。")
+    return make_event("replied", ref, "张办事员", at(when), answer=ANSWER)
 
 
 def closed(ref: str = "2026-000001", when: float = 3) -> dict:
@@ -235,8 +238,10 @@ PATHS = {
     "rated_closed": [submitted(), assigned(), replied(), closed(), rated(when=4)],
 }
 REFUSED = {
-    ("replied", "assigned"): "该留言已答复，不能再交办；如需继续办理，请先重新办理。",
-    ("rated", "assigned"): "该留言已答复，不能再交办；如需继续办理，请先重新办理。",
+    ("replied", "assigned"): "该留言已答复，不能再交办；如需交给其他承办者继续办理，请转办，或先重新办理。",
+    ("rated", "assigned"): "该留言已答复，不能再交办；如需交给其他承办者继续办理，请转办，或先重新办理。",
+    ("submitted", "replied"): "该留言尚未交办，不能答复；请先交办（代表工作机构也可交办给自己），再答复。",
+    ("closed_unanswered", "reopened"): None,
     ("closed", "assigned"): "该留言已办结，不能交办；如需继续办理，请先重新办理。",
     ("closed_unanswered", "assigned"): "该留言已办结，不能交办；如需继续办理，请先重新办理。",
     ("rated_closed", "assigned"): "该留言已办结，不能交办；如需继续办理，请先重新办理。",
@@ -260,7 +265,8 @@ REFUSED = {
     ("rated", "rated"): "该答复已评价过，不能重复评价。",
     ("rated_closed", "rated"): "该答复已评价过，不能重复评价。",
 }
-ACTIONS = ("assigned", "replied", "closed", "reopened", "rated", "noted")
+ACTIONS = {"assigned": assigned, "replied": replied, "closed": closed, "reopened": reopened, "rated": rated}
+ACTIONS["noted"] = noted
 
 
 @pytest.mark.parametrize(
@@ -268,12 +274,16 @@ ACTIONS = ("assigned", "replied", "closed", "reopened", "rated", "noted")
     [(path, action, REFUSED.get((path, action))) for path in PATHS for action in ACTIONS],
 )
 def test_transitions(path, event_type, message):
+    """Each action in each state, the event itself checked too (20 days on: past the rating window). A replied
+    case is refused a plain assignment by what the event says (a hand-over, 转办, is not refused)."""
     sub = only(fold(*PATHS[path]))
+    event = ACTIONS[event_type](when=20)
     if message is None:
-        check(sub, event_type)
+        check(sub, event_type, event)
     else:
         with pytest.raises(WorkflowError) as error:
             check(sub, event_type)
+            check(sub, event_type, event)
         assert str(error.value) == message
         assert messages.WORKFLOW_ERRORS[error.value.code] == message
 
@@ -431,7 +441,7 @@ def test_next_ref_per_year():
 
 def test_by_code():
     code = new_code()
-    assert len(code) >= 32
+    assert len(code.replace("-", "")) * 5 >= 100  # Crockford base32: 5 bits a symbol
     state = fold(submitted(code=code))
     assert state.by_code(code).ref == "2026-000001"
     assert state.by_code(code[:-1]) is None
@@ -483,10 +493,11 @@ def test_public_view_content():
         "rating": None,
         "rated_at": None,
         "can_rate": True,
+        "supervised": False,
         "timeline": [
             {"at": "2026-11-23T09:30:00+08:00", "type": "submitted", "label": "提交留言"},
             {"at": "2026-11-24T09:30:00+08:00", "type": "assigned", "label": "交办"},
-            {"at": "2026-11-25T09:30:00+08:00", "type": "replied", "label": "答复"},
+            {"at": "2026-11-25T09:30:00+08:00", "type": "replied", "label": "答复", "answer": ANSWER},
         ],
     }
 
@@ -598,9 +609,9 @@ class ClosedLoop(RuleBasedStateMachine):
             event_type, ref, "citizen" if event_type == "rated" else "张办事员", at(self.clock), **fields
         )
         try:
-            check(sub, event_type)
+            check(sub, event_type, event)
         except WorkflowError as error:
-            assert str(error) in messages.WORKFLOW_ERRORS.values()
+            assert error.code in messages.WORKFLOW_ERRORS
             return
         before = sub.status
         assert self.state.apply(event)
@@ -630,8 +641,18 @@ class ClosedLoop(RuleBasedStateMachine):
 
     @precondition(lambda self: self.state.submissions)
     @rule(index=st.integers(0, 50))
-    def close(self, index):
-        self.act(index, "closed")
+    def hand_over(self, index):
+        self.act(index, "assigned", to_kind="hotline", to="12345", deadline="2026-12-31", handover=True)
+
+    @precondition(lambda self: self.state.submissions)
+    @rule(index=st.integers(0, 50), forced=st.booleans())
+    def close(self, index, forced):
+        self.act(index, "closed", **({"forced": True, "reason": "群众来电表示满意"} if forced else {}))
+
+    @precondition(lambda self: self.state.submissions)
+    @rule(index=st.integers(0, 50), satisfaction=st.sampled_from(messages.RATINGS))
+    def follow_up(self, index, satisfaction):
+        self.act(index, "followed_up", satisfaction=satisfaction)
 
     @precondition(lambda self: self.state.submissions)
     @rule(index=st.integers(0, 50))
@@ -667,7 +688,13 @@ class ClosedLoop(RuleBasedStateMachine):
                 replied_at = [event["at"] for event in sub.history if event["type"] == "replied"][-1]
                 assert replied_at < rated_at
             if sub.rating == "不满意":
-                assert sub.status in ("reopened", "assigned", "closed")
+                assert sub.status in ("reopened", "assigned", "closed") or sub.supervised
+            assert sub.reopens <= MAX_REOPENS and sub.supervised == (sub.supervised_step is not None)
+            if sub.unsatisfied >= 2:
+                assert sub.supervised
+            if sub.status == "replied" and sub.rating is None and sub.followed_up_at is None:
+                with pytest.raises(WorkflowError, match="天内群众可以评价"):
+                    check(sub, "closed", make_event("closed", sub.ref, "张办事员", sub.replied_at))
             view = sub.public_view()
             assert not {sub.phone, sub.text} & set(_strings(view))
 
@@ -686,3 +713,65 @@ ClosedLoop.TestCase.settings = settings(
     max_examples=60, stateful_step_count=40, database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 test_closed_loop = ClosedLoop.TestCase
+
+
+# --- issue 13 point 2: supervision, the reopen limit, the first deadline, said_on, drafts --------------------------
+
+
+def test_only_the_first_unsatisfied_rating_reopens_the_second_puts_the_case_under_supervision():
+    unsatisfied = {"rating": "不满意"}
+    state = fold(submitted(), assigned(), replied(), rated(when=3, **unsatisfied), replied(when=4))
+    sub = only(state)
+    assert (sub.reopens, sub.unsatisfied, sub.supervised) == (1, 1, False)
+    state.apply(rated(when=5, **unsatisfied))
+    assert (sub.status, sub.reopens, sub.unsatisfied, sub.supervised) == ("replied", 1, 2, True)
+    assert sub.supervised_step == len(sub.history) - 1 and sub.reopening_steps == [3]
+    labels = [step["label"] for step in sub.public_view()["timeline"]]
+    assert labels[-2:] == ["评价", messages.SUPERVISED_LABEL] and labels.count(messages.SUPERVISED_LABEL) == 1
+
+
+def twice_reopened() -> list[dict]:
+    return [submitted(), assigned(), replied(), reopened(), replied(when=5), reopened(when=6), replied(when=7)]
+
+
+def test_a_third_reopening_is_refused():
+    sub = only(fold(*twice_reopened()))
+    assert (sub.status, sub.reopens) == ("replied", 2)
+    with pytest.raises(WorkflowError, match="重新办理两次"):
+        check(sub, "reopened")
+    check(only(fold(*twice_reopened()[:5])), "reopened")  # the second one is not
+
+
+def test_a_rating_past_the_reopen_limit_supervises():
+    state = fold(*twice_reopened())
+    state.apply(rated(when=8, rating="不满意"))
+    sub = only(state)
+    assert (sub.status, sub.reopens, sub.supervised) == ("replied", 2, True)
+
+
+def test_the_first_deadline_counts_for_the_figures():
+    events = [submitted(), assigned(deadline="2026-11-25"), assigned(when=1.5, deadline="2026-12-31")]
+    sub = only(fold(*events, replied(when=4)))
+    assert first_answer(sub) == (MONDAY + timedelta(days=4), date(2026, 11, 25))
+    late = only(fold(submitted(), assigned(when=9, deadline="2026-12-31"), replied(when=10)))
+    assert first_answer(late)[1] == date(2026, 11, 30)  # assigned when already late: the default deadline stays
+
+
+def test_an_offline_case_counts_from_the_day_it_was_said():
+    sub = only(fold(submitted(channel="reception", said_on="2026-11-16")))
+    assert sub.said_on == date(2026, 11, 16) and sub.received_at.date() == date(2026, 11, 16)
+    assert sub.due() == date(2026, 11, 23) and sub.public_view()["submitted_at"] == "2026-11-16"
+
+
+def test_a_draft_waits_is_sent_back_and_is_published_by_an_approval():
+    draft = make_event("drafted", "2026-000001", "cao", at(2), answer="草稿")
+    sub = only(fold(submitted(), assigned(), draft))
+    assert (sub.status, sub.answer, sub.draft["answer"]) == ("assigned", None, "草稿")
+    assert "草稿" not in str(sub.public_view())
+    with pytest.raises(WorkflowError, match="等待审核"):
+        check(sub, "drafted")
+    returned = make_event("returned", "2026-000001", "boss", at(3), note="请补充")
+    sub = only(fold(submitted(), assigned(), draft, returned))
+    assert sub.draft is None and sub.notes[-1]["note"] == "请补充"
+    with pytest.raises(WorkflowError, match="没有等待审核"):
+        check(sub, "returned")

@@ -19,7 +19,8 @@ _WORKERS = frozenset({"office", "station"})
 # "queue": the dashboard, the list and a case's page; "personal": see a citizen's name and phone (logged as a
 # `viewed` event); "accounts": list accounts and lift a lock; "templates": keep the reply templates; "intake":
 # register what a citizen said offline (线下登记), a station only for its own stations (`may_register`). The case
-# actions, each ONE event: assign (交办), handover (转办), answer, close, reopen, note, urge (催办), result (办理结果).
+# actions, each ONE event: assign (交办), handover (转办), answer, close, reopen, note, urge (催办), result (办理结果),
+# followup (回访), and the review of a deputy's answer (审核: approve, send_back) when STAFF_DEPUTY_REVIEW is on.
 PERMISSIONS: Mapping[str, frozenset[str]] = {
     "queue": frozenset(ROLES),
     "personal": _WORKERS,  # the default of STAFF_PERSONAL_ROLES
@@ -34,6 +35,13 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "note": frozenset(ROLES),
     "urge": _WORKERS,
     "result": frozenset({"office", "handler"}),
+    "followup": _WORKERS,
+    "approve": _OFFICE,
+    "send_back": _OFFICE,
+    # the hand-over round trip (交办与反馈): a case's printable 交办单, the hand-over sheet, the results import
+    "handover_slip": _WORKERS,
+    "handover_sheet": _WORKERS,
+    "handover_import": _OFFICE,
 }
 ACTIONS = tuple(PERMISSIONS)
 DEFAULT_PERSONAL_ROLES = ("office", "station")

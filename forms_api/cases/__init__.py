@@ -14,7 +14,8 @@ from forms_api.cases.calendar import (
     is_working_day,
     parse_calendar,
 )
-from forms_api.cases.checks import WorkflowError, check
+from forms_api.cases.checks import RATING_WINDOW_DAYS, RULES, Rules, WorkflowError, check
+from forms_api.cases.codes import new_code
 from forms_api.cases.events import (
     ASSIGNEE_KINDS,
     AWAITING_ANSWER,
@@ -23,6 +24,7 @@ from forms_api.cases.events import (
     EVALUATED,
     EVENT_TYPES,
     INTERNAL_EVENTS,
+    MAX_REOPENS,
     ONLINE,
     RATINGS,
     REF_RE,
@@ -32,7 +34,6 @@ from forms_api.cases.events import (
     TZ,
     make_evaluation,
     make_event,
-    new_code,
     now,
     parse_at,
     timestamp,
@@ -51,9 +52,12 @@ __all__ = [
     "EVENT_TYPES",
     "INTERNAL_EVENTS",
     "FIRST_ANSWER_DAYS",
+    "MAX_REOPENS",
     "NO_HOLIDAYS",
     "ONLINE",
     "RATINGS",
+    "RATING_WINDOW_DAYS",
+    "RULES",
     "REF_RE",
     "REQUIRED_FIELDS",
     "STATUSES",
@@ -61,6 +65,7 @@ __all__ = [
     "TZ",
     "Calendar",
     "Evaluation",
+    "Rules",
     "State",
     "Submission",
     "WorkflowError",

@@ -1,5 +1,6 @@
 """What the staff tools and the console share when staff act on a case, pure: the text staff typed, the fields of an
-assignment or a hand-over, the urge's own rule, and the `decide` that appends ONE checked event.
+assignment or a hand-over, the urge's own rule, a forced close, the review of a deputy's answer, and the `decide`
+that appends ONE checked event.
 
 Both clients call `decision(...)` inside their store's `append`, so every action runs `check` against the current
 state under the log's exclusive lock: one set of rules, many clients.
@@ -9,12 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
 from forms_api import messages
 from forms_api.cases.calendar import Calendar, deadline_for
-from forms_api.cases.checks import WorkflowError, check
-from forms_api.cases.events import make_event
+from forms_api.cases.checks import RULES, Rules, WorkflowError, check
+from forms_api.cases.events import AWAITING_ANSWER, make_event
 from forms_api.cases.fold import State
 from forms_api.cases.submission import Submission
 
@@ -39,17 +40,42 @@ def clean_text(value: str | None, what: str, *, required: bool = True) -> str | 
     return text
 
 
-def decision(ref: str, event_type: str, by: str, fields: Fields) -> Callable[[State], dict]:
+def decision(
+    ref: str, event_type: str, by: str, fields: Fields, *, rules: Rules = RULES, at: datetime | None = None
+) -> Callable[[State], dict]:
     """The `decide` of ONE `event_type` event for `ref`: `check` against the current state, then `fields(sub)` (which
-    runs under the lock, may refuse with a WorkflowError and must not do I/O), then the event."""
+    runs under the lock, may refuse with a WorkflowError and must not do I/O), then the event, checked itself under
+    the office's `rules` (`at`: its time, now by default)."""
 
     def decide(state: State) -> dict:
         sub = state.submissions.get(ref)
         check(sub, event_type)
         assert sub is not None  # check refuses a missing case
-        return make_event(event_type, ref, by, **fields(sub))
+        event = make_event(event_type, ref, by, at, **fields(sub))
+        check(sub, event_type, event, rules=rules)
+        return event
 
     return decide
+
+
+def answer_event(role: str | None, rules: Rules) -> str:
+    """The event an answer appends: a deputy's waits for the office's review when STAFF_DEPUTY_REVIEW is on."""
+    return "drafted" if role == "deputy" and rules.deputy_review else "replied"
+
+
+def approval(sub: Submission) -> dict:
+    """审核通过: the `replied` event that publishes the draft waiting for review (check refuses one without)."""
+    if sub.draft is None:
+        raise WorkflowError("review_no_draft")
+    return {"answer": sub.draft["answer"], "approved": True, "drafted_by": sub.draft["by"]}
+
+
+def closing(reason: str | None, *, force: bool) -> Fields:
+    """办结: the reason, and `forced` to close inside the rating window (a reason is then required)."""
+    if force and not reason:
+        raise WorkflowError("close_force_reason")
+    values = ({"reason": reason} if reason else {}) | ({"forced": True} if force else {})
+    return lambda sub: dict(values)
 
 
 def assignment(
@@ -64,30 +90,43 @@ def assignment(
 ) -> Fields:
     """The fields of an `assigned` event: the hotline's number when no name is given, the case's own complexity
     unless told, and the deadline given or counted from today (10 working days when complex, else 5). `deputy`: the
-    id of the deputy it goes to, so that the case enters that deputy's scope."""
+    id of the deputy it goes to, so that the case enters that deputy's scope.
+
+    A case already being handled keeps its deadline and complexity (re-assigning must not make a late case look on
+    time): another deadline or complexity for it is refused."""
 
     def fields(sub: Submission) -> dict:
+        if sub.status == "assigned" and sub.deadline is not None:
+            changed = deadline is not None and deadline != sub.deadline
+            if changed or complex_case is not None and complex_case != sub.complex:
+                raise WorkflowError("assign_keeps_deadline", deadline=sub.deadline.isoformat())
+            is_complex, due = sub.complex, sub.deadline
+            return _assignee(to_kind, name, deputy) | {"deadline": due, "complex": is_complex}
         is_complex = sub.complex if complex_case is None else complex_case
         due = deadline or deadline_for(today, complex=is_complex, holidays=cal.holidays, workdays=cal.workdays)
-        result = {"to_kind": to_kind, "to": name or messages.STAFF_HOTLINE_NUMBER, "deadline": due}
-        result["complex"] = is_complex
-        if to_kind == "deputy" and deputy:
-            result["deputy"] = deputy
-        return result
+        return _assignee(to_kind, name, deputy) | {"deadline": due, "complex": is_complex}
 
     return fields
 
 
-def handover(*, to_kind: str, name: str | None, deputy: str | None, cal: Calendar) -> Fields:
-    """转办: an `assigned` event to another handler that keeps the case's deadline and complexity; refused for a case
-    nobody handles yet (assign it first)."""
+def _assignee(to_kind: str, name: str | None, deputy: str | None) -> dict:
+    result = {"to_kind": to_kind, "to": name or messages.STAFF_HOTLINE_NUMBER}
+    return result | {"deputy": deputy} if to_kind == "deputy" and deputy else result
+
+
+def handover(*, to_kind: str, name: str | None, deputy: str | None, today: date, cal: Calendar) -> Fields:
+    """转办: an `assigned` event (marked `handover`) to another handler. A case awaiting an answer keeps its deadline
+    and complexity; an answered one (handed on after the answer) gets a new deadline from today, as a reopened case
+    would. Refused for a case nobody handles yet (assign it first)."""
 
     def fields(sub: Submission) -> dict:
-        due = sub.due(*cal)
-        if sub.assignee_kind is None or due is None:
+        if sub.assignee_kind is None:
             raise WorkflowError("handover_unassigned")
-        kept = {"complex_case": None, "deadline": due, "today": due, "cal": cal}
-        return assignment(to_kind=to_kind, name=name, deputy=deputy, **kept)(sub)
+        if sub.status in AWAITING_ANSWER:
+            due = sub.due(*cal)
+        else:  # replied (a closed case is refused by check)
+            due = deadline_for(today, complex=sub.complex, holidays=cal.holidays, workdays=cal.workdays)
+        return _assignee(to_kind, name, deputy) | {"deadline": due, "complex": sub.complex, "handover": True}
 
     return fields
 

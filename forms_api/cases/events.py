@@ -9,12 +9,23 @@ Pure: no I/O. Events (one JSON object each; every one has `type`, `ref`, `at`, `
 - replied: answer (public)        - closed: reason (optional)        - reopened: reason
 - assigned (to a deputy): also deputy, the deputy's id (optional: older events and names typed by hand lack it)
 - rated: rating (满意 | 基本满意 | 不满意), comment (optional)
-- noted: note (internal); result: true for a handler's 办理结果 (internal too: what the citizen reads is the answer)
+- noted: note (internal); result: true for a handler's 办理结果 (internal too: what the citizen reads is the answer);
+  one imported from a handler's results file also ticket (工单号), result_date, handler and import_key
+  (forms_api/cases/handover.py)
 - viewed: nothing more: `by` saw the citizen's name and phone (the console, `show --personal`); internal, like noted
 - urged: deadline (optional): 催办, `by` urged a case overdue since that deadline; internal, like noted
+- assigned: also handover (optional, true): 转办, handed on to another handler (also after an answer)
+- closed: also forced (optional, true): closed inside the rating window, with a reason (强制办结)
+- followed_up: satisfaction (满意 | 基本满意 | 不满意), note (optional, internal): 回访, the citizen's satisfaction
+  staff recorded on a follow-up call; the citizen's timeline shows that it happened, not what was said
+- drafted: answer: a deputy's answer waiting for the office's review (审核, setting STAFF_DEPUTY_REVIEW); internal
+  until approved, which appends a `replied` event with the draft's answer, approved: true and drafted_by
+- returned: note: the office sent a draft back to its author (internal)
 
 A 不满意 rating reopens the submission in the fold itself (forms_api/cases/fold.py): the API appends one `rated`
-event, never a second `reopened` one, so a rating and its consequence can never be split by a crash.
+event, never a second `reopened` one, so a rating and its consequence can never be split by a crash. Only the first
+不满意 reopens, and only while the case was reopened fewer than MAX_REOPENS times; any other puts the case under
+督办 (supervised by the office) instead.
 
 One more event type in the same log belongs to no submission (no `ref`; `by` is always citizen):
 
@@ -29,15 +40,20 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import secrets
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from forms_api import messages
+from forms_api.cases.codes import is_new_form
 
-EVENT_TYPES = ("submitted", "assigned", "replied", "closed", "reopened", "rated", "noted", "viewed", "urged")
-# Events a citizen never sees on the tracking page: staff notes, who looked at their name and phone, and urges.
-INTERNAL_EVENTS = frozenset({"noted", "viewed", "urged"})
+EVENT_TYPES = (
+    *("submitted", "assigned", "replied", "closed", "reopened", "rated", "noted", "viewed", "urged"),
+    *("followed_up", "drafted", "returned"),
+)
+# Events a citizen never sees on the tracking page: staff notes, who looked at their name and phone, urges, and a
+# deputy's draft answer with its review.
+INTERNAL_EVENTS = frozenset({"noted", "viewed", "urged", "drafted", "returned"})
+MAX_REOPENS = 2  # a case reopened this often is not reopened again: the office supervises it (督办)
 STATUSES = ("submitted", "assigned", "replied", "closed", "reopened")
 AWAITING_ANSWER = frozenset({"submitted", "assigned", "reopened"})
 ASSIGNEE_KINDS = ("deputy", "department", "hotline")
@@ -54,7 +70,7 @@ REF_RE = re.compile(r"^(\d{4})-(\d{6,})$")
 TARGET_RE = re.compile(r"^(deputy|station):[a-z0-9-]{1,64}$")
 EVALUATED = "evaluated"  # a constituent's yearly evaluation of a deputy: an event of no submission
 VOTER_RE = re.compile(r"^[0-9a-f]{64}$")
-MIN_CODE_LENGTH = 22  # 22 URL-safe base64 characters carry 132 bits
+MIN_CODE_LENGTH = 22  # codes of the old form: 22 URL-safe base64 characters carry 132 bits
 
 # Fields each event type must carry besides type, ref, at and by (see make_event).
 REQUIRED_FIELDS = {
@@ -67,6 +83,9 @@ REQUIRED_FIELDS = {
     "noted": ("note",),
     "viewed": (),
     "urged": (),
+    "followed_up": ("satisfaction",),
+    "drafted": ("answer",),
+    "returned": ("note",),
 }
 
 
@@ -95,11 +114,6 @@ def parse_at(value: str) -> datetime:
 # --- making events ----------------------------------------------------------------------------------------------------
 
 
-def new_code() -> str:
-    """A tracking code: 24 random bytes from `secrets` (192 bits), URL-safe."""
-    return secrets.token_urlsafe(24)
-
-
 def make_event(event_type: str, ref: str, by: str, at: datetime | str | None = None, **fields: Any) -> dict:
     """Build one event with its required fields checked (ValueError names the problem, for programmers).
 
@@ -120,8 +134,9 @@ def make_event(event_type: str, ref: str, by: str, at: datetime | str | None = N
     if event_type == "submitted":
         fields.setdefault("name", None)
         fields.setdefault("complex", False)
-        if not isinstance(fields["code"], str) or len(fields["code"]) < MIN_CODE_LENGTH:
-            raise ValueError("the tracking code must be a string of at least 128 bits (e.g. new_code())")
+        code = fields["code"]
+        if not isinstance(code, str) or not (is_new_form(code) or len(code) >= MIN_CODE_LENGTH):
+            raise ValueError("the tracking code must be one new_code() made (or of the old form, 128 bits or more)")
         if not isinstance(fields["target"], str) or not TARGET_RE.match(fields["target"]):
             raise ValueError(f"bad target {fields['target']!r}")
         if not isinstance(fields["anonymous"], bool):
@@ -140,6 +155,8 @@ def make_event(event_type: str, ref: str, by: str, at: datetime | str | None = N
             raise ValueError(f"bad deputy id {fields['deputy']!r}")
     elif event_type == "rated" and fields["rating"] not in RATINGS:
         raise ValueError(f"rating must be one of {', '.join(RATINGS)}")
+    elif event_type == "followed_up" and fields["satisfaction"] not in RATINGS:
+        raise ValueError(f"satisfaction must be one of {', '.join(RATINGS)}")
     event.update(fields)
     return event
 

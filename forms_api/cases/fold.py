@@ -14,7 +14,8 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from forms_api import messages
-from forms_api.cases.events import CHANNELS, EVALUATED, ONLINE, RATINGS, REF_RE, TARGET_RE, parse_at
+from forms_api.cases.codes import canonical
+from forms_api.cases.events import CHANNELS, EVALUATED, MAX_REOPENS, ONLINE, RATINGS, REF_RE, TARGET_RE, parse_at
 from forms_api.cases.outbox import OUTBOX_EVENTS, Outbox
 from forms_api.cases.submission import Evaluation, Submission
 
@@ -57,10 +58,15 @@ class State:
         return f"{year:04d}-{self._last_seq.get(year, 0) + 1:06d}"
 
     def by_code(self, code: object) -> Submission | None:
-        """Look a submission up by its tracking code (through its sha256, so no comparison leaks the code)."""
+        """Look a submission up by its tracking code as a person typed it (`codes.canonical`: any case and grouping,
+        look-alikes), or as issued in the old form; through its sha256, so no comparison leaks the code."""
         if not isinstance(code, str):
             return None
-        ref = self._by_code.get(_digest(code))
+        ref = None
+        if (typed := canonical(code)) is not None:
+            ref = self._by_code.get(_digest(typed))
+        if ref is None:
+            ref = self._by_code.get(_digest(code))
         return self.submissions.get(ref) if ref is not None else None
 
     def find_duplicate(
@@ -97,6 +103,7 @@ class State:
 
 def _reopen(sub: Submission, at: datetime) -> None:
     sub.status = "reopened"
+    sub.reopens += 1
     sub.reopened_at = at
     sub.deadline = None  # a new answer is due FIRST_ANSWER_DAYS after reopening, unless assigned with a deadline
     sub.closed_at = None
@@ -132,6 +139,7 @@ def _submitted(state: State, event: dict) -> bool:
     channel = event.get("channel", ONLINE)  # events from before offline intake carry none: online
     if channel not in CHANNELS:
         return False
+    said_on = date.fromisoformat(event["said_on"]) if event.get("said_on") else None
     sub = Submission(
         ref=ref,
         code=code,
@@ -144,6 +152,7 @@ def _submitted(state: State, event: dict) -> bool:
         anonymous=bool(event.get("anonymous", False)),
         complex=bool(event.get("complex", False)),
         channel=channel,
+        said_on=said_on,
     )
     sub.history.append(event)
     state.submissions[ref] = sub
@@ -169,6 +178,7 @@ def _replied(sub: Submission, at: datetime, event: dict) -> None:
     answer = event["answer"]
     sub.status = "replied"
     sub.answer, sub.replied_at = str(answer), at
+    sub.draft = None  # published (approved), or overtaken by the office's own answer
     sub.rating = sub.rating_comment = sub.rated_at = None  # a rating belongs to one answer
 
 
@@ -184,8 +194,14 @@ def _reopened(sub: Submission, at: datetime, event: dict) -> None:
 def _rated(sub: Submission, at: datetime, event: dict) -> None:
     rating = str(event["rating"])
     sub.rating, sub.rating_comment, sub.rated_at = rating, event.get("comment"), at
-    if rating == messages.RATING_REOPENS:
+    if rating != messages.RATING_REOPENS:
+        return
+    sub.unsatisfied += 1
+    if sub.unsatisfied == 1 and sub.reopens < MAX_REOPENS:
+        sub.reopening_steps.append(len(sub.history))
         _reopen(sub, at)
+    elif not sub.supervised:  # the second 不满意, or one that would reopen it once too often: 督办
+        sub.supervised, sub.supervised_step = True, len(sub.history)
 
 
 def _noted(sub: Submission, at: datetime, event: dict) -> None:
@@ -200,6 +216,22 @@ def _viewed(sub: Submission, at: datetime, event: dict) -> None:
 
 def _urged(sub: Submission, at: datetime, event: dict) -> None:
     """Nothing changes: an urge is kept in the history, for the staff's timeline and the audit."""
+
+
+def _followed_up(sub: Submission, at: datetime, event: dict) -> None:
+    if event["satisfaction"] not in RATINGS:
+        raise ValueError("satisfaction")
+    sub.followed_up_at = at
+
+
+def _drafted(sub: Submission, at: datetime, event: dict) -> None:
+    sub.draft = {"answer": str(event["answer"]), "at": event["at"], "by": event.get("by")}
+
+
+def _returned(sub: Submission, at: datetime, event: dict) -> None:
+    note = str(event["note"])
+    sub.draft = None
+    sub.notes.append({"at": event["at"], "by": event.get("by"), "note": note, "returned": True})
 
 
 def _evaluated(state: State, event: dict) -> bool:
@@ -228,6 +260,9 @@ _HANDLERS: dict[str, Handler] = {
     "noted": _on_submission(_noted),
     "viewed": _on_submission(_viewed),
     "urged": _on_submission(_urged),
+    "followed_up": _on_submission(_followed_up),
+    "drafted": _on_submission(_drafted),
+    "returned": _on_submission(_returned),
     EVALUATED: _evaluated,
     **dict.fromkeys(OUTBOX_EVENTS, lambda state, event: state.outbox.apply(event)),
 }

@@ -11,8 +11,9 @@ from forms_api.cases.events import REF_RE, STATUSES
 from forms_api.cases.submission import Submission
 
 DUE_SOON_DAYS = 2  # working days: a case due today or within them is "due soon" (即将到期)
-# The dashboard's counts, in the order shown: the five statuses, with overdue and due soon after the open ones.
-DASHBOARD = ("submitted", "assigned", "overdue", "due_soon", "replied", "closed", "reopened")
+# The dashboard's counts, in the order shown: the five statuses, with overdue and due soon after the open ones, then
+# the open cases under 督办 and the deputies' answers awaiting review (审核).
+DASHBOARD = ("submitted", "assigned", "overdue", "due_soon", "replied", "closed", "reopened", "supervised", "review")
 
 
 def shown_deadline(sub: Submission, cal: Calendar) -> date | None:
@@ -42,6 +43,8 @@ def counts(subs: Iterable[Submission], today: date, cal: Calendar) -> dict[str, 
     result = dict.fromkeys(DASHBOARD, 0)
     for sub in subs:
         result[sub.status] += 1
+        result["supervised"] += sub.supervised and sub.open
+        result["review"] += sub.draft is not None
         if sub.overdue(today, *cal):
             result["overdue"] += 1
         elif due_soon(sub, today, cal):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from forms_api import messages, messages_console
 from forms_api.cases.calendar import deadline_for
@@ -24,6 +24,7 @@ class Submission:
     phone: str = field(default="", repr=False)
     anonymous: bool = False
     channel: str = ONLINE  # how it came in: the site, or one of the offline channels staff register (线下登记)
+    said_on: date | None = None  # for a case registered offline: the day the citizen said it
     status: str = "submitted"
     assignee_kind: str | None = None
     assignee: str | None = None
@@ -38,6 +39,13 @@ class Submission:
     rating: str | None = None
     rating_comment: str | None = field(default=None, repr=False)
     rated_at: datetime | None = None
+    reopens: int = 0  # how often it was reopened (by staff or by a 不满意)
+    unsatisfied: int = 0  # how many 不满意 ratings it got
+    supervised: bool = False  # 督办: the office supervises it (a second 不满意, or one past MAX_REOPENS)
+    supervised_step: int | None = None  # the index in history of the rating that put it under 督办
+    reopening_steps: list[int] = field(default_factory=list, repr=False)  # indexes of the ratings that reopened it
+    followed_up_at: datetime | None = None  # the last 回访 (a follow-up call staff recorded)
+    draft: dict | None = field(default=None, repr=False)  # a deputy's answer awaiting review: answer, at, by
     notes: list[dict] = field(default_factory=list, repr=False)
     history: list[dict] = field(default_factory=list, repr=False)
 
@@ -53,6 +61,24 @@ class Submission:
     def channel_label(self) -> str:
         return messages_console.CHANNEL_LABELS.get(self.channel, self.channel)
 
+    @property
+    def received_at(self) -> datetime:
+        """When the citizen said it: the submission, or for a case registered offline the day they said it (at the
+        time of day it was registered)."""
+        if self.said_on is None:
+            return self.submitted_at
+        local = self.submitted_at.astimezone(TZ)
+        return local.replace(year=self.said_on.year, month=self.said_on.month, day=self.said_on.day)
+
+    def rating_window_ends(self, days: int) -> date | None:
+        """The first day a replied case that nobody rated (nor recorded a 回访 for) may be closed without force;
+        None when the citizen's say is in (rated, followed up) or no answer awaits it."""
+        if self.status != "replied" or self.replied_at is None or self.rating is not None:
+            return None
+        if self.followed_up_at is not None and self.followed_up_at >= self.replied_at:
+            return None
+        return self.replied_at.astimezone(TZ).date() + timedelta(days=days)
+
     def due(self, holidays: frozenset[date] = frozenset(), workdays: frozenset[date] = frozenset()) -> date | None:
         """When an answer is due: the assigned deadline, else 5 (10 if complex) working days after the submission or
         the last reopening; None when no answer is awaited (replied or closed)."""
@@ -60,7 +86,7 @@ class Submission:
             return None
         if self.deadline is not None:
             return self.deadline
-        start = (self.reopened_at or self.submitted_at).date()
+        start = self.reopened_at.date() if self.reopened_at else self.received_at.date()
         return deadline_for(start, complex=self.complex, holidays=holidays, workdays=workdays)
 
     def overdue(
@@ -90,18 +116,22 @@ class Submission:
                 "kind_label": messages.ASSIGNEE_KIND_LABELS.get(self.assignee_kind, self.assignee_kind),
                 "name": name,
             }
-        timeline = [
-            {"at": event["at"], "type": event["type"], "label": messages.EVENT_LABELS[event["type"]]}
-            for event in self.history
-            if event["type"] not in INTERNAL_EVENTS
-        ]
+        timeline = []
+        for index, event in enumerate(self.history):
+            if event["type"] not in INTERNAL_EVENTS:
+                step = {"at": event["at"], "type": event["type"], "label": messages.EVENT_LABELS[event["type"]]}
+                if event["type"] == "replied":
+                    step["answer"] = event["answer"]  # every answer stays on the timeline, with its date
+                timeline.append(step)
+            if index == self.supervised_step:
+                timeline.append({"at": event["at"], "type": "supervised", "label": messages.SUPERVISED_LABEL})
         return {
             "reference": self.ref,
             "status": self.status,
             "status_label": self.status_label,
             "category": self.category,
             "target": self.target,
-            "submitted_at": iso(self.submitted_at),
+            "submitted_at": iso(self.said_on or self.submitted_at),
             "handled_by": handled_by,
             "deadline": iso(self.due(holidays, workdays) or self.deadline),
             "answer": self.answer,
@@ -110,6 +140,7 @@ class Submission:
             "rating": self.rating,
             "rated_at": iso(self.rated_at),
             "can_rate": rating_refusal(self) is None,
+            "supervised": self.supervised,
             "timeline": timeline,
         }
 
@@ -140,14 +171,19 @@ def rating_refusal(sub: Submission) -> str | None:
 def first_answer(
     sub: Submission, holidays: frozenset[date] = frozenset(), workdays: frozenset[date] = frozenset()
 ) -> tuple[datetime, date] | None:
-    """When a case was first answered and the deadline in force then, replayed from its history; None if never."""
-    start = sub.submitted_at.astimezone(TZ).date()
+    """When a case was first answered and its first deadline: the one its first assignment set (a later one, from a
+    reassignment, does not count; nor one set when the case was already late), else 5 (10 if complex) working days
+    after it was received (or reopened); None if never."""
+    start = sub.received_at.astimezone(TZ).date()
     deadline: date | None = None
     complex_case = bool(sub.history[0].get("complex", False)) if sub.history else False
     for event in sub.history:
         at = parse_at(event["at"])
-        if event["type"] == "assigned":
+        if event["type"] == "assigned" and deadline is None:  # the first deadline counts, not a reassignment's
+            unassigned_due = deadline_for(start, complex=complex_case, holidays=holidays, workdays=workdays)
             deadline, complex_case = date.fromisoformat(event["deadline"]), bool(event.get("complex", False))
+            if at.astimezone(TZ).date() > unassigned_due:  # assigned when already late: it stays late
+                deadline = unassigned_due
         elif event["type"] == "reopened" or (event["type"] == "rated" and event["rating"] == messages.RATING_REOPENS):
             deadline, start = None, at.astimezone(TZ).date()
         elif event["type"] == "replied":

@@ -1,5 +1,6 @@
-"""The case actions of the console: assign (交办), hand over (转办), answer, close, reopen, note, urge (催办) and a
-handler's result (办理结果), each a small POST form on the case's page.
+"""The case actions of the console: assign (交办), hand over (转办), answer, close (forced inside the rating window),
+reopen, note, urge (催办), a handler's result (办理结果), a follow-up call (回访) and the review of a deputy's answer
+(审核: approve, send back), each a small POST form on the case's page.
 
 Every action is ONE event appended through `cases.actions.decision`, the same `decide` the staff tools use: the
 workflow's check runs under the log's exclusive lock, and so does the scope rule (a case handed elsewhere meanwhile
@@ -16,7 +17,18 @@ from flask import Response, abort, flash, redirect, request, url_for
 from forms_api import cases, messages
 from forms_api.accounts.access import may_see, targets_of
 from forms_api.cases import Calendar, Submission, WorkflowError
-from forms_api.cases.actions import Fields, TextProblem, assignment, clean_text, decision, handover, urge
+from forms_api.cases.actions import (
+    Fields,
+    TextProblem,
+    answer_event,
+    approval,
+    assignment,
+    clean_text,
+    closing,
+    decision,
+    handover,
+    urge,
+)
 from forms_api.console.case import EVENTS, case_page, find_case
 from forms_api.console.service import account, bp, require
 from forms_api.public.service import service
@@ -67,15 +79,25 @@ def _fields(action: str, sub: Submission, today: date, cal: Calendar) -> Fields:
         return assignment(to_kind=to_kind, name=name, deputy=deputy, **chosen)
     if action == "handover":
         to_kind, name, deputy = _assignee(sub)
-        return handover(to_kind=to_kind, name=name, deputy=deputy, cal=cal)
+        return handover(to_kind=to_kind, name=name, deputy=deputy, today=today, cal=cal)
     if action == "urge":
         return urge(today, cal)
+    if action == "approve":
+        return approval
+    if action == "close":
+        return closing(_text("reason", "reason"), force=request.form.get("force") == "1")
+    if action == "followup":
+        satisfaction = request.form.get("satisfaction", "")
+        if satisfaction not in cases.RATINGS:
+            raise TextProblem(A["bad_satisfaction"])
+        note = _text("note", "note", required=False)
+        return lambda current: {"satisfaction": satisfaction} | ({"note": note} if note else {})
     field, what, required = {
         "answer": ("answer", "answer", True),
-        "close": ("reason", "reason", True),
         "reopen": ("reason", "reason", True),
         "note": ("note", "note", True),
         "result": ("note", "result", True),
+        "send_back": ("note", "note", True),
     }[action]
     text = _text(field, what, required=required)
     extra = {"result": True} if action == "result" else {}
@@ -97,8 +119,10 @@ def _in_scope(fields: Fields) -> Fields:
 def _done(action: str, sub: Submission, cal: Calendar) -> str:
     deadline = sub.due(*cal) or sub.deadline
     values = {"ref": sub.ref, "assignee": assignee_text(sub), "deadline": deadline}
-    if action in ("handover", "urge", "result"):
+    if action in ("handover", "urge", "result", "followup", "approve", "send_back"):
         return A[f"done_{action}"].format(**values)
+    if action == "answer" and sub.draft is not None:
+        return A["done_drafted"].format(**values)
     return messages.STAFF_DONE[EVENTS[action]].format(**values)
 
 
@@ -111,10 +135,11 @@ def act(ref: str, action: str) -> Response:
     if refused is not None:
         return refused
     sub = find_case(ref)
-    today, cal = cases.now().date(), service().calendar
+    today, cal, rules = cases.now().date(), service().calendar, service().rules
+    event_type = answer_event(account().role, rules) if action == "answer" else EVENTS[action]
     try:
         fields = _fields(action, sub, today, cal)
-        service().store.append(decision(ref, EVENTS[action], account().login, _in_scope(fields)))
+        service().store.append(decision(ref, event_type, account().login, _in_scope(fields), rules=rules))
     except (TextProblem, WorkflowError) as exc:
         status = 409 if isinstance(exc, WorkflowError) else 400
         return case_page(find_case(ref), status=status, error=str(exc), form=request.form)

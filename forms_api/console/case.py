@@ -15,12 +15,19 @@ from flask import Response, abort, request
 from forms_api import cases, messages
 from forms_api import messages_notify as mn
 from forms_api.accounts.access import may_see, targets_of
-from forms_api.cases import AWAITING_ANSWER, REF_RE, Calendar, Submission
+from forms_api.cases import AWAITING_ANSWER, MAX_REOPENS, RATINGS, REF_RE, Calendar, Submission
 from forms_api.cases.actions import decision
 from forms_api.cases.outbox import CITIZEN_TO, Notice
 from forms_api.console.service import account, bp, console, may, page, require
 from forms_api.public.service import service
-from forms_api.staff.text import assignee_text, deadline_text, history_entry, moment_text, target_label
+from forms_api.staff.text import (
+    assignee_text,
+    deadline_text,
+    history_entry,
+    moment_text,
+    submitted_text,
+    target_label,
+)
 
 # action -> the event it appends (the permission table names the same actions: forms_api/accounts/access.py)
 EVENTS = {
@@ -32,6 +39,9 @@ EVENTS = {
     "note": "noted",
     "urge": "urged",
     "result": "noted",
+    "followup": "followed_up",
+    "approve": "replied",
+    "send_back": "returned",
 }
 
 
@@ -51,15 +61,19 @@ def find_case(ref: str) -> Submission:
 def offered(sub: Submission, today: date, cal: Calendar) -> list[str]:
     """The actions whose forms the case's page shows: those the role may take that make sense in the case's state
     (the workflow's check still decides, under the lock, when a form is posted)."""
+    handled = sub.assignee_kind is not None
     fits = {
         "assign": sub.status in AWAITING_ANSWER and sub.status != "assigned",
-        "handover": sub.status == "assigned",
-        "answer": sub.status in AWAITING_ANSWER,
+        "handover": handled and sub.status != "closed" and sub.status != "submitted",
+        "answer": sub.status in AWAITING_ANSWER and handled and sub.draft is None,
         "close": sub.status != "closed",
-        "reopen": sub.status in ("replied", "closed"),
+        "reopen": sub.status in ("replied", "closed") and sub.reopens < MAX_REOPENS,
         "note": True,
         "urge": sub.overdue(today, *cal),
         "result": True,
+        "followup": sub.answer is not None and sub.status in ("replied", "closed"),
+        "approve": sub.draft is not None,
+        "send_back": sub.draft is not None,
     }
     return [action for action in EVENTS if fits[action] and may(action)]
 
@@ -96,7 +110,7 @@ def case_page(
     """The case's page; after a refused action, with the workflow's message and what was typed (`form`)."""
     today, cal = cases.now().date(), service().calendar
     names = service().targets.name
-    timeline = [history_entry(event) for event in sub.history]
+    timeline = [history_entry(event, sub, index) for index, event in enumerate(sub.history)]
     notes = [
         (moment_text(cases.parse_at(note["at"])), note.get("by") or "", note["note"], note.get("result", False))
         for note in sub.notes
@@ -115,10 +129,14 @@ def case_page(
         sub=sub,
         target=target_label(sub.target, names(sub.target), with_id=True),
         target_deputy=sub.target.removeprefix("deputy:") if sub.target.startswith("deputy:") else "",
-        submitted=moment_text(sub.submitted_at),
+        submitted=submitted_text(sub),
         assignee=assignee_text(sub),
         deadline=deadline_text(sub, today, cal),
         overdue=sub.overdue(today, *cal),
+        window_ends=sub.rating_window_ends(service().rules.rating_window_days),
+        reviewed=account().role == "deputy" and service().rules.deputy_review,
+        draft_at=moment_text(cases.parse_at(sub.draft["at"])) if sub.draft else "",
+        ratings=RATINGS,
         timeline=timeline,
         notes=notes,
         personal=personal,
@@ -143,5 +161,5 @@ def case(ref: str) -> Response:
 def personal(ref: str) -> Response:
     """The case with the citizen's name and phone, once a `viewed` event naming the account is in the log."""
     find_case(ref)
-    service().store.append(decision(ref, "viewed", account().login, lambda sub: {}))
+    service().store.append(decision(ref, "viewed", account().login, lambda sub: {}, rules=service().rules))
     return case_page(find_case(ref), personal=True)

@@ -15,22 +15,24 @@ from flask import Response, request
 from forms_api import cases, messages
 from forms_api.accounts.access import visible
 from forms_api.cases import CHANNELS, STATUSES, Calendar, Submission
+from forms_api.cases.handover import result_pending, urges
 from forms_api.cases.queue import DASHBOARD, counts, due_soon, queue_order
 from forms_api.console.service import account, bp, page, require
-from forms_api.messages_console import CHANNEL_LABELS
+from forms_api.messages_console import CHANNEL_LABELS, HANDOVER_DASHBOARD
 from forms_api.messages_notify import CONSOLE_FAILED as NOTIFY_FAILED
 from forms_api.public.service import service
 from forms_api.staff.text import assignee_text, deadline_text, target_label
 
 PAGE_SIZE = 20
+MARKS = {"result": result_pending, "urged": urges}  # the list's markers (forms_api/cases/handover.py)
 T = messages.CONSOLE_TEXTS
 
 
 @dataclass(frozen=True)
 class Filters:
     """The list's filters as the query string gives them: status ("" open, "all", or a status), due ("" / overdue /
-    soon), a text to search, a station's and a deputy's id, a category, a channel, submitted between two dates, the
-    page."""
+    soon), a text to search, a station's and a deputy's id, a category, a channel, submitted between two dates, only
+    those under 督办 or awaiting review ("1"), the page."""
 
     status: str = ""
     due: str = ""
@@ -41,6 +43,9 @@ class Filters:
     channel: str = ""
     since: str = ""
     until: str = ""
+    supervised: str = ""
+    review: str = ""
+    mark: str = ""  # "result": a handler's result awaits an answer; "urged": urged (催办) since last answered
     page: int = 1
 
     @classmethod
@@ -61,6 +66,9 @@ class Filters:
             channel=channel if (channel := request.args.get("channel", "")) in CHANNELS else "",
             since=_day(request.args.get("since", "")),
             until=_day(request.args.get("until", "")),
+            supervised="1" if request.args.get("supervised") == "1" else "",
+            review="1" if request.args.get("review") == "1" else "",
+            mark=mark if (mark := request.args.get("mark", "")) in MARKS else "",
             page=number,
         )
 
@@ -77,11 +85,13 @@ class Filters:
             station_targets = {f"station:{self.station}"} | {f"deputy:{d}" for d in deputies_of(self.station)}
             if not targets & station_targets:
                 return False
-        if self.deputy and f"deputy:{self.deputy}" not in targets:
+        if self.deputy and f"deputy:{self.deputy}" not in targets or self.supervised and not sub.supervised:
+            return False
+        if self.review and sub.draft is None:
             return False
         if self.category and sub.category != self.category or self.channel and sub.channel != self.channel:
             return False
-        day = sub.submitted_at.astimezone(cases.TZ).date().isoformat()
+        day = sub.received_at.astimezone(cases.TZ).date().isoformat()
         return not (self.since and day < self.since or self.until and day > self.until)
 
 
@@ -118,9 +128,12 @@ def _matches(sub: Submission, words: list[str], name: str) -> bool:
 def dashboard() -> Response:
     """The counts of what the account may see, each a link to the list."""
     today, cal = _today_and_calendar()
-    numbers = counts(_visible_cases(), today, cal)
+    subs = _visible_cases()
+    numbers = counts(subs, today, cal)
     links = {key: {"status": key} for key in STATUSES} | {"overdue": {"due": "overdue"}, "due_soon": {"due": "soon"}}
+    links |= {"supervised": {"supervised": "1"}, "review": {"review": "1"}}
     boxes = [(messages.DASHBOARD_LABELS[key], numbers[key], links[key]) for key in DASHBOARD]
+    boxes += [(HANDOVER_DASHBOARD[key], sum(bool(MARKS[key](sub)) for sub in subs), {"mark": key}) for key in MARKS]
     failed = 0  # notifications that failed for good: the office hears of them here (notify status has the details)
     if account().role == "office":
         failed = service().store.query(lambda state: len(state.outbox.by_state("failed")))
@@ -147,7 +160,7 @@ def case_list() -> Response:
             and not due_soon(sub, today, cal)
         ):
             continue
-        if not filters.keeps(sub, service().targets.deputies_of):
+        if not filters.keeps(sub, service().targets.deputies_of) or filters.mark and not MARKS[filters.mark](sub):
             continue
         if words and not _matches(sub, words, names(sub.target)):
             continue
@@ -164,8 +177,11 @@ def case_list() -> Response:
             "target": target_label(sub.target, names(sub.target)),
             "deadline": deadline_text(sub, today, cal),
             "overdue": sub.overdue(today, *cal),
+            "supervised": sub.supervised,
             "assignee": assignee_text(sub),
             "excerpt": sub.text if len(sub.text) <= 60 else sub.text[:60] + "…",
+            "result_pending": result_pending(sub),
+            "urges": urges(sub),
         }
         for sub in chosen[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
     ]

@@ -2,24 +2,25 @@
 
 - JSON (the site's JavaScript): JSON in, JSON out.
 - The plain HTML form, JavaScript off (`application/x-www-form-urlencoded`): the same checks, and the answer is a small
-  server-rendered HTML page instead of JSON: the receipt with the reference and tracking code (201), the status page
-  with a rating form (track and rating), or the list of what to correct (400). No redirect: a tracking code must not
-  travel in a URL (ASVS 14.2.1), and a reload of the receipt re-posts the same text, which the duplicate window
-  answers with "already received" instead of a second record (never with the first code: see `already_received`).
+  server-rendered HTML page instead of JSON: the status page with a rating form (track and rating), or the list of
+  what to correct (400). A stored message is answered POST/redirect/GET (`redirect_to_receipt`): on to the receipt
+  page, the code in a short-lived cookie of that page's path, never in a URL (ASVS 14.2.1), so that a reload shows the
+  receipt again instead of posting the message a second time.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple, TypeVar
 from urllib.parse import parse_qsl
 
-from flask import Response, current_app, jsonify, render_template, request
+from flask import Response, current_app, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, UnsupportedMediaType
 
 from forms_api import messages
+from forms_api.public.schema import normalise_reference
 from forms_api.public.service import service
 from forms_api.public.sitedata import TargetsUnavailable
 from forms_api.store import QueueUnavailable
@@ -151,10 +152,35 @@ def targets_unavailable(error: TargetsUnavailable) -> Response:
     return error_response(503, messages.API_ERRORS["targets_unavailable"])
 
 
+RECEIPT_COOKIE = "receipt"
+RECEIPT_SECONDS = 30 * 60  # long enough to save the picture, short on a shared computer
+REPEAT = "repeat"  # the receipt cookie of "already received": no code, no reference
+
+
+def redirect_to_receipt(code: str, ref: str) -> Response:
+    """The answer to a form post that stored a message, or found it stored (`code` empty): 303 on to the receipt
+    page (forms_api/public/receipts.py), the code and reference (or only "repeat") in a cookie only it gets, so
+    that a reload shows the receipt instead of posting again and no URL the server logs carries the code."""
+    response = current_app.make_response(("", 303))
+    response.mimetype = "text/plain"  # no page: the API's headers, not the HTML pages'
+    target = url_for("api.receipt_page")
+    response.headers["Location"] = target
+    response.set_cookie(
+        RECEIPT_COOKIE,
+        f"{code}~{ref}" if code else REPEAT,
+        max_age=RECEIPT_SECONDS,
+        path=target,
+        secure=request.is_secure,
+        httponly=True,
+        samesite="Lax",  # sent on the redirect of a form posted from the site when the site has another origin
+    )
+    return response
+
+
 def receipt(code: str, ref: str, status: str) -> Response:
-    """201 for a new submission: JSON, or the receipt page for a form post."""
+    """201 for a new submission: JSON, or on to the receipt page for a form post."""
     if wants_html():
-        return page("receipt.html", 201, code=code, reference=ref, duplicate=False)
+        return redirect_to_receipt(code, ref)
     response = jsonify({"tracking_code": code, "reference": ref, "status": status})
     response.status_code = 201
     return response
@@ -165,12 +191,13 @@ def already_received() -> Response:
     which with the phone number finds the case) would go to anyone who knows a phone number and the text; the citizen
     who sent it was shown the code the first time."""
     if wants_html():
-        return page("receipt.html", 200, code="", reference="", duplicate=True)
+        return redirect_to_receipt("", "")
     return jsonify({"duplicate": True, "message": messages.PAGE_TEXTS["duplicate_lead"]})
 
 
-def status_answer(view: dict[str, Any], *, rated: str | None = None) -> Response:
-    """A submission's public view as JSON, or the status page (with the rating form when it may be rated)."""
+def status_answer(view: dict[str, Any], *, rated: str | None = None, case: Mapping[str, str] | None = None) -> Response:
+    """A submission's public view as JSON, or the status page (with the rating form when it may be rated, which
+    sends back `case`, what this form post found the case by: the code, or the reference and phone)."""
     if wants_html():
         svc = service()
         return page(
@@ -179,7 +206,7 @@ def status_answer(view: dict[str, Any], *, rated: str | None = None) -> Response
             view=view,
             target_name=svc.targets.name(view["target"]),
             rated=rated,
-            code=_code_for_form(),
+            case=case or {},
             ratings=messages.RATINGS,
             reopens=messages.RATING_REOPENS,
             max_comment=svc.limits.max_comment,
@@ -187,9 +214,15 @@ def status_answer(view: dict[str, Any], *, rated: str | None = None) -> Response
     return jsonify(view)
 
 
-def _code_for_form() -> str:
-    """The code the status page's rating form sends back: the one this form post carried."""
-    return request.form.get("code", "") if wants_html() else ""
+def requested_reference() -> str | None:
+    """The 留言编号 a look-up or rating names in its body (normalised), for the per-reference rate limit; None when
+    it names none (or the body cannot be read: the view answers that with a 400)."""
+    try:
+        body = read_body()
+    except (BodyInvalid, HTTPException):
+        return None
+    value = body.data.get("reference")
+    return normalise_reference(value) if isinstance(value, str) and value.strip() else None
 
 
 def evaluation_receipt(target: str, year: int, rating: str) -> Response:

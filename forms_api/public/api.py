@@ -6,14 +6,14 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, jsonify
 from werkzeug.exceptions import HTTPException
 
-from forms_api.public import notify, submissions, tracking
+from forms_api.public import notify, receipts, submissions, tracking
 from forms_api.public.answers import http_error, queue_unavailable, targets_unavailable
 from forms_api.public.openapi import document
 from forms_api.public.service import Service, bp, local_time, page_link, service
 from forms_api.public.sitedata import TargetsUnavailable
 from forms_api.store import QueueUnavailable
 
-ENDPOINT_MODULES = (submissions, tracking, notify)  # imported for their routes on `bp`
+ENDPOINT_MODULES = (submissions, tracking, receipts, notify)  # imported for their routes on `bp`
 
 
 @bp.get("/health")

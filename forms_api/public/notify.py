@@ -14,7 +14,8 @@ from forms_api.cases import outbox
 from forms_api.public.answers import checked, code_not_found, error_response, log, page, wants_html
 from forms_api.public.schema import check_lookup, normalise_phone
 from forms_api.public.service import bp, service
-from forms_api.security import rate_limited
+from forms_api.public.tracking import find
+from forms_api.security import rate_limited, reference_limited
 
 UNSUBSCRIBE_TEXTS = {
     "lead": messages_notify.UNSUBSCRIBE_LEAD,
@@ -49,13 +50,14 @@ def _unsubscribe_phone(phone: str) -> None:
 
 
 @bp.post("/unsubscribe")
+@reference_limited
 @rate_limited("lookup")
 def unsubscribe() -> Response:
     """退订 by tracking code: no more SMS to the case's phone, for any case."""
-    code = checked(lambda body: check_lookup(body.data, body.repeated))
-    if isinstance(code, Response):
-        return code
-    phone = service().store.query(lambda state: sub.phone if (sub := state.by_code(code)) else None)
+    case = checked(lambda body: check_lookup(body.data, body.repeated))
+    if isinstance(case, Response):
+        return case
+    phone = service().store.query(lambda state: sub.phone if (sub := find(state, case)) else None)
     if phone is None:
         return code_not_found()
     done = bool(outbox.MOBILE_RE.match(phone))
@@ -69,16 +71,17 @@ def unsubscribe() -> Response:
 
 
 @bp.post("/notify")
+@reference_limited
 @rate_limited("lookup")
 def subscribe() -> Response:
     """有进展时短信通知我 after sending (the receipt page without JavaScript, where the form could not offer it)."""
-    code = checked(lambda body: check_lookup(body.data, body.repeated))
-    if isinstance(code, Response):
-        return code
+    case = checked(lambda body: check_lookup(body.data, body.repeated))
+    if isinstance(case, Response):
+        return case
     svc = service()
     if not svc.limits.sms:
         return error_response(409, messages.FIELD_ERRORS["notify_off"])
-    found = svc.store.query(lambda state: (sub.ref, sub.phone) if (sub := state.by_code(code)) else None)
+    found = svc.store.query(lambda state: (sub.ref, sub.phone) if (sub := find(state, case)) else None)
     if found is None:
         return code_not_found()
     ref, phone = found

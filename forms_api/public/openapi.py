@@ -12,15 +12,16 @@ from typing import Any
 
 from forms_api import cases, messages
 from forms_api.public import openapi_notify
+from forms_api.public import openapi_tracking as tracking
+from forms_api.public.openapi_tracking import EXAMPLE_CODE
 from forms_api.public.schema import DEPUTY_PATTERN, REQUEST_ID_PATTERN, TARGET_PATTERN
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 HTML = "text/html"
-EXAMPLE_CODE = "n3Zb0Xh2cQe8V1sYk5TqLwA9fJ4uGmRp"
 EXAMPLE_TARGET = "deputy:cao-wenjie"
-# The timeline shows these; noted and viewed are internal (cases.INTERNAL_EVENTS).
-PUBLIC_EVENT_TYPES = [kind for kind in cases.EVENT_TYPES if kind not in cases.INTERNAL_EVENTS]
+# The timeline shows these (noted, viewed, ... are internal: cases.INTERNAL_EVENTS), and where a case went under 督办.
+PUBLIC_EVENT_TYPES = [kind for kind in cases.EVENT_TYPES if kind not in cases.INTERNAL_EVENTS] + ["supervised"]
 CLOSED = {"type": "object", "additionalProperties": False}  # as the service: an unknown field is refused
 
 
@@ -50,7 +51,7 @@ def _errors(*statuses: int, html: bool = True) -> dict[str, Any]:
     descriptions = {
         400: ("Invalid fields: each named with a Chinese message", "Errors"),
         403: ("Origin not allowed (another site), or a cross-site browser request", "Error"),
-        404: ("No submission has this tracking code (the same answer for any wrong code)", "Error"),
+        404: ("No submission found (the same answer for any wrong code, reference or phone)", "Error"),
         409: ("Refused by the workflow (not answered yet, already rated, reopened; evaluated this year)", "Error"),
         413: ("Request body too large", "Error"),
         415: ("Neither JSON nor an urlencoded form", "Error"),
@@ -114,7 +115,11 @@ def _schemas(config: Mapping[str, Any], categories: Sequence[str]) -> dict[str, 
             **CLOSED,
             "required": ["tracking_code", "reference", "status"],
             "properties": {
-                "tracking_code": text(minLength=22, description="secret: shows the status, allows rating"),
+                "tracking_code": text(
+                    minLength=22,
+                    description="secret: shows the status, allows rating; new codes "
+                    "are five groups of four Crockford base32 symbols (100 bits), 7K2M-9QXD-4HBT-R0VW-J3NE",
+                ),
                 "reference": text(pattern=cases.REF_RE.pattern, description="for phone calls"),
                 "status": {"type": "string", "enum": list(cases.STATUSES)},
             },
@@ -124,24 +129,10 @@ def _schemas(config: Mapping[str, Any], categories: Sequence[str]) -> dict[str, 
             "required": ["duplicate", "message"],
             "properties": {"duplicate": {"const": True}, "message": text(description="in Chinese, for the citizen")},
         },
-        "Lookup": {
-            **CLOSED,
-            "required": ["code"],
-            "properties": {"code": text(minLength=1)},
-        },
         "Rating": {
             **CLOSED,
             "required": ["rating"],
             "properties": {
-                "rating": {"type": "string", "enum": list(messages.RATINGS), "description": "不满意 reopens"},
-                "comment": {**nullable_text, "maxLength": config["MAX_COMMENT"]},
-            },
-        },
-        "RatingWithCode": {
-            **CLOSED,
-            "required": ["code", "rating"],
-            "properties": {
-                "code": text(minLength=1),
                 "rating": {"type": "string", "enum": list(messages.RATINGS), "description": "不满意 reopens"},
                 "comment": {**nullable_text, "maxLength": config["MAX_COMMENT"]},
             },
@@ -193,6 +184,7 @@ def _schemas(config: Mapping[str, Any], categories: Sequence[str]) -> dict[str, 
                 "rating",
                 "rated_at",
                 "can_rate",
+                "supervised",
                 "timeline",
             ],
             "additionalProperties": False,
@@ -202,7 +194,10 @@ def _schemas(config: Mapping[str, Any], categories: Sequence[str]) -> dict[str, 
                 "status_label": text(),
                 "category": text(),
                 "target": text(),
-                "submitted_at": text(format="date-time"),
+                "submitted_at": {  # a date for a case registered offline: the day the citizen said it
+                    "type": "string",
+                    "anyOf": [{"format": "date-time"}, {"format": "date"}],
+                },
                 "handled_by": {
                     "type": ["object", "null"],
                     "required": ["kind", "kind_label", "name"],
@@ -219,6 +214,7 @@ def _schemas(config: Mapping[str, Any], categories: Sequence[str]) -> dict[str, 
                 "rating": {"type": ["string", "null"], "enum": [*messages.RATINGS, None]},
                 "rated_at": {"type": ["string", "null"], "format": "date-time"},
                 "can_rate": {"type": "boolean"},
+                "supervised": {"type": "boolean"},
                 "timeline": {
                     "type": "array",
                     "items": {
@@ -228,6 +224,7 @@ def _schemas(config: Mapping[str, Any], categories: Sequence[str]) -> dict[str, 
                             "at": text(format="date-time"),
                             "type": {"type": "string", "enum": PUBLIC_EVENT_TYPES},
                             "label": text(),
+                            "answer": text(),  # every answer stays on the timeline
                         },
                     },
                 },
@@ -292,12 +289,12 @@ def document(config: Mapping[str, Any], categories: Sequence[str]) -> dict[str, 
                     "summary": "Leave a message for a deputy or a station",
                     "requestBody": _body("Submission", submission_example),
                     "responses": {
-                        "201": _answer("Stored (fsynced): the tracking code and reference", "Receipt", html=True),
+                        "201": _answer("Stored (fsynced): the tracking code and reference", "Receipt"),
+                        "303": {"description": tracking.RECEIPT_REDIRECT},
                         "200": _answer(
                             "The same text to the same target from the same phone within the duplicate window: "
                             "nothing stored, and neither the first one's code nor its reference is given",
                             "Duplicate",
-                            html=True,
                         ),
                         **_errors(400, 403, 413, 415, 429, 503),
                     },
@@ -314,14 +311,6 @@ def document(config: Mapping[str, Any], categories: Sequence[str]) -> dict[str, 
                     },
                 }
             },
-            "/api/track": {
-                "post": {
-                    "operationId": "track",
-                    "summary": "A submission's status by tracking code, the code in the body",
-                    "requestBody": _body("Lookup", {"code": EXAMPLE_CODE}),
-                    "responses": {"200": lookup_status, **_errors(400, 403, 404, 413, 415, 429, 503)},
-                }
-            },
             "/api/submissions/{code}/rating": {
                 "post": {
                     "operationId": "rate",
@@ -331,14 +320,7 @@ def document(config: Mapping[str, Any], categories: Sequence[str]) -> dict[str, 
                     "responses": {"200": lookup_status, **_errors(400, 403, 404, 409, 413, 415, 429, 503)},
                 }
             },
-            "/api/rating": {
-                "post": {
-                    "operationId": "rate_by_body",
-                    "summary": "Rate the answer once, the tracking code in the body (for the site's track page)",
-                    "requestBody": _body("RatingWithCode", {"code": EXAMPLE_CODE, "rating": "基本满意", "comment": ""}),
-                    "responses": {"200": lookup_status, **_errors(400, 403, 404, 409, 413, 415, 429, 503)},
-                }
-            },
+            **tracking.paths(_body, _errors, lookup_status),
             "/api/evaluations": {
                 "post": {
                     "operationId": "evaluate",
@@ -381,5 +363,5 @@ def document(config: Mapping[str, Any], categories: Sequence[str]) -> dict[str, 
                 }
             },
         },
-        "components": {"schemas": _schemas(config, categories) | openapi_notify.SCHEMAS},
+        "components": {"schemas": _schemas(config, categories) | tracking.schemas(config) | openapi_notify.SCHEMAS},
     }

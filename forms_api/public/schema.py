@@ -241,22 +241,16 @@ def _notify(data: Mapping[str, Any], form: bool, limits: Limits, phone: str | No
     return True
 
 
-def check_code(data: Mapping[str, Any], errors: dict[str, str]) -> str:
-    """The tracking code from a body (`code`), any string: an unknown code is a 404 later, never a 400 here."""
-    cleaned: dict[str, Any] = {}
-    _run(errors, cleaned, "code", lambda: _string(data, "code", required="code_missing"))
-    return cleaned.get("code", "")
-
-
 def check_rating(
     data: Mapping[str, Any], *, limits: Limits, with_code: bool, repeated: Collection[str] = ()
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """(cleaned rating, {field: message}); with_code when the tracking code travels in the body."""
-    allowed = (("code",) if with_code else ()) + RATING_FIELDS
+    """(cleaned rating, {field: message}); with_code when what finds the case travels in the body (`case`: the
+    code, or the reference and phone)."""
+    allowed = (LOOKUP_FIELDS if with_code else ()) + RATING_FIELDS
     errors = _collect(data, allowed, set(repeated))
     cleaned: dict[str, Any] = {}
     if with_code:
-        cleaned["code"] = check_code(data, errors)
+        cleaned["case"] = check_credentials(data, errors)
     _run(errors, cleaned, "rating", lambda: _rating(data))
     _run(errors, cleaned, "comment", lambda: _comment(data, limits))
     return cleaned, _ordered(errors, allowed)
@@ -277,10 +271,64 @@ def check_evaluation(
     return cleaned, _ordered(errors, EVALUATION_FIELDS)
 
 
-def check_lookup(data: Mapping[str, Any], repeated: Collection[str] = ()) -> tuple[str, dict[str, str]]:
-    errors = _collect(data, ("code",), set(repeated))
-    code = check_code(data, errors)
-    return code, errors
+LOOKUP_FIELDS = ("code", "reference", "phone")
+_REFERENCE = re.compile(r"([0-9]{4})-?([0-9]{6,9})")
+_REFERENCE_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―－]+")
+
+
+def normalise_reference(value: str) -> str | None:
+    """A 留言编号 as typed (full-width digits, spaces, any dash or none: "2026 000001") as the log writes it
+    ("2026-000001"); None when it cannot be one."""
+    typed = _REFERENCE_SEPARATORS.sub("-", unicodedata.normalize("NFKC", value).strip())
+    match = _REFERENCE.fullmatch(typed) if len(typed) <= 20 else None
+    return f"{match[1]}-{match[2]}" if match else None
+
+
+def check_credentials(data: Mapping[str, Any], errors: dict[str, str]) -> dict[str, str]:
+    """What finds a case: {"code"}, or {"reference", "phone"} (digits only). An unknown code or a reference with
+    another phone is a 404 later (one answer for every miss), never a 400 here; only a shape no case can have is."""
+    cleaned: dict[str, str] = {}
+    _run(errors, cleaned, "code", lambda: _string(data, "code"))
+    _run(errors, cleaned, "reference", lambda: _string(data, "reference"))
+    _run(errors, cleaned, "phone", lambda: _string(data, "phone"))
+    if errors:
+        return {}
+    if cleaned["code"]:
+        if cleaned["reference"] or cleaned["phone"]:
+            errors["code"] = messages.FIELD_ERRORS["lookup_both"]
+            return {}
+        return {"code": cleaned["code"]}
+    if not cleaned["reference"] and not cleaned["phone"]:
+        errors["code"] = messages.FIELD_ERRORS["code_missing"]
+        return {}
+
+    def reference() -> str:
+        if not cleaned["reference"]:
+            raise _error("reference", "reference_missing")
+        value = normalise_reference(cleaned["reference"])
+        if value is None:
+            raise _error("reference", "reference_invalid")
+        return value
+
+    def phone() -> str:
+        if not cleaned["phone"]:
+            raise _error("phone", "lookup_phone_missing")
+        value = normalise_phone(cleaned["phone"]) if len(cleaned["phone"]) <= 32 else None
+        if value is None:
+            raise _error("phone", "phone_invalid")
+        return value
+
+    found: dict[str, str] = {}
+    _run(errors, found, "reference", reference)
+    _run(errors, found, "phone", phone)
+    return {} if errors else found
+
+
+def check_lookup(data: Mapping[str, Any], repeated: Collection[str] = ()) -> tuple[dict[str, str], dict[str, str]]:
+    """(what finds the case: {"code"} or {"reference", "phone"}, {field: message})."""
+    errors = _collect(data, LOOKUP_FIELDS, set(repeated))
+    found = check_credentials(data, errors)
+    return found, _ordered(errors, LOOKUP_FIELDS)
 
 
 def _ordered(errors: dict[str, str], fields: tuple[str, ...]) -> dict[str, str]:

@@ -12,8 +12,8 @@ from typing import Any
 
 from flask import Blueprint, current_app
 
-from forms_api import messages
-from forms_api.cases import NO_HOLIDAYS, TZ, Calendar, parse_at
+from forms_api import messages, settings
+from forms_api.cases import NO_HOLIDAYS, RULES, TZ, Calendar, Rules, parse_at
 from forms_api.public.schema import Limits
 from forms_api.public.sitedata import Targets
 from forms_api.store import QueueUnavailable, Store, open_store
@@ -32,6 +32,7 @@ class Service:
     duplicate_window: timedelta
     site_url: str
     calendar: Calendar = NO_HOLIDAYS  # for the deadline a citizen sees, as the staff tools count it
+    rules: Rules = RULES  # the workflow's settings (rating window, review of deputies' answers)
     _store: Store | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -45,6 +46,7 @@ class Service:
             duplicate_window=timedelta(seconds=config["DUPLICATE_WINDOW_SECONDS"]),
             site_url=config["SITE_URL"],
             calendar=config["HOLIDAYS"],
+            rules=settings.rules(config),
         )
 
     @property

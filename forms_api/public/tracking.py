@@ -1,7 +1,16 @@
-"""A citizen's case by its tracking code: its status (`GET /api/submissions/<code>`, `POST /api/track`) and the
-rating of its answer (`POST /api/submissions/<code>/rating`, `POST /api/rating`)."""
+"""A citizen's case by its tracking code, or by its 留言编号 with the phone number given with it: its status
+(`GET /api/submissions/<code>`, `POST /api/track`) and the rating of its answer (`POST /api/submissions/<code>/rating`,
+`POST /api/rating`).
+
+Every miss gets the one same answer (`code_not_found`): a wrong code, an unknown reference and a known reference with
+another phone are not told apart. Look-ups by reference are limited per reference as well as per address
+(forms_api/security.py), so that no one can try phone numbers against one case from many addresses.
+"""
 
 from __future__ import annotations
+
+import hmac
+from collections.abc import Mapping
 
 from flask import Response
 
@@ -9,41 +18,55 @@ from forms_api import cases
 from forms_api.public.answers import checked, code_not_found, error_response, log, status_answer
 from forms_api.public.schema import check_lookup, check_rating
 from forms_api.public.service import bp, service
-from forms_api.security import rate_limited
+from forms_api.security import rate_limited, reference_limited
+
+_NO_PHONE = "\x00" * 11  # compared against when the reference is unknown: a miss takes as long as a wrong phone
 
 
-def _lookup(code: str) -> Response:
+def find(state: cases.State, case: Mapping[str, str]) -> cases.Submission | None:
+    """The case `case` names: {"code"} (as typed: any case or grouping), or {"reference", "phone"} (normalised),
+    the phone compared in constant time. None for every kind of miss."""
+    if "code" in case:
+        return state.by_code(case["code"])
+    sub = state.submissions.get(case["reference"])
+    kept = sub.phone if sub is not None and sub.phone else _NO_PHONE
+    same = hmac.compare_digest(kept.encode(), case["phone"].encode())
+    return sub if same and sub is not None and sub.phone else None
+
+
+def _lookup(case: Mapping[str, str]) -> Response:
     svc = service()
-    view = svc.store.query(lambda state: sub.public_view(*svc.calendar) if (sub := state.by_code(code)) else None)
-    return status_answer(view) if view is not None else code_not_found()
+    view = svc.store.query(lambda state: sub.public_view(*svc.calendar) if (sub := find(state, case)) else None)
+    return status_answer(view, case=case) if view is not None else code_not_found()
 
 
 @bp.get("/submissions/<code>")
 @rate_limited("lookup")
 def show(code: str) -> Response:
     """The status by a code in the path (the site's JavaScript)."""
-    return _lookup(code)
+    return _lookup({"code": code})
 
 
 @bp.post("/track")
+@reference_limited
 @rate_limited("lookup")
 def track() -> Response:
-    """The status by a code in the body (the plain form: the code never travels in a URL)."""
-    code = checked(lambda body: check_lookup(body.data, body.repeated))
-    return code if isinstance(code, Response) else _lookup(code)
+    """The status by a code, or a reference and a phone, in the body (never in a URL)."""
+    case = checked(lambda body: check_lookup(body.data, body.repeated))
+    return case if isinstance(case, Response) else _lookup(case)
 
 
-def _checked_rating(*, with_code: bool) -> dict[str, str] | Response:
+def _checked_rating(*, with_code: bool) -> dict | Response:
     limits = service().limits
     return checked(lambda body: check_rating(body.data, limits=limits, with_code=with_code, repeated=body.repeated))
 
 
-def _rate(code: str, rating: str, comment: str) -> Response:
+def _rate(case: Mapping[str, str], rating: str, comment: str) -> Response:
     now = cases.now()
     svc = service()
 
     def decide(state: cases.State) -> dict:
-        sub = state.by_code(code)
+        sub = find(state, case)
         cases.check(sub, "rated")
         assert sub is not None  # check() refused a missing one
         return cases.make_event("rated", sub.ref, cases.CITIZEN, now, rating=rating, comment=comment or None)
@@ -56,7 +79,7 @@ def _rate(code: str, rating: str, comment: str) -> Response:
         return error_response(409, str(refusal))
     log.info("event %s %s", stored[0]["type"], stored[0]["ref"])
     view = svc.store.query(lambda state: state.submissions[stored[0]["ref"]].public_view(*svc.calendar))
-    return status_answer(view, rated=rating)
+    return status_answer(view, rated=rating, case=case)
 
 
 @bp.post("/submissions/<code>/rating")
@@ -64,12 +87,13 @@ def _rate(code: str, rating: str, comment: str) -> Response:
 def rate(code: str) -> Response:
     """The rating of an answer, the code in the path."""
     fields = _checked_rating(with_code=False)
-    return fields if isinstance(fields, Response) else _rate(code, fields["rating"], fields["comment"])
+    return fields if isinstance(fields, Response) else _rate({"code": code}, fields["rating"], fields["comment"])
 
 
 @bp.post("/rating")
+@reference_limited
 @rate_limited("rating")
 def rate_by_body() -> Response:
-    """The rating of an answer, the code in the body (the status page's plain form)."""
+    """The rating of an answer, the code (or the reference and phone) in the body (the status page's plain form)."""
     fields = _checked_rating(with_code=True)
-    return fields if isinstance(fields, Response) else _rate(fields["code"], fields["rating"], fields["comment"])
+    return fields if isinstance(fields, Response) else _rate(fields["case"], fields["rating"], fields["comment"])

@@ -1,4 +1,4 @@
-"""`list | show | assign | reply | close | reopen | note`: the staff's work on cases.
+"""`list | show | assign | reply | close | reopen`: the staff's work on cases (`note`, `urge`: followup.py).
 
 Every action is ONE event appended through `Store.append`, with `cases.check` run inside `decide`, i.e. under the
 store's exclusive lock against the state including everybody else's appends: two staff members closing the same case
@@ -19,7 +19,7 @@ import click
 
 from forms_api import messages as m
 from forms_api.cases import Calendar, State, Submission, check, now
-from forms_api.cases.actions import CONTROL, Fields, assignment, decision
+from forms_api.cases.actions import CONTROL, Fields, assignment, closing, decision
 from forms_api.cases.queue import queue_order
 from forms_api.public.sitedata import Targets
 from forms_api.staff.group import (
@@ -38,8 +38,9 @@ from forms_api.staff.group import (
     site_option,
     staff_text,
     today_option,
+    yes_option,
 )
-from forms_api.staff.text import TargetNames, assignee_text, list_lines, one_line, show_lines
+from forms_api.staff.text import TargetNames, assignee_text, list_lines, one_line, plain, show_lines
 
 EXCERPT = 30  # characters of a case's text in `list`
 
@@ -105,6 +106,7 @@ def select(
     site: Path,
     site_named: bool,
     overdue: bool,
+    supervised: bool = False,
     include_all: bool,
     today: date,
     cal: Calendar,
@@ -124,6 +126,8 @@ def select(
             continue
         if overdue and not sub.overdue(today, *cal) or channel is not None and sub.channel != channel:
             continue
+        if supervised and not sub.supervised:
+            continue
         chosen.append(sub)
     chosen.sort(key=lambda sub: queue_order(sub, today, cal))
     return chosen
@@ -135,7 +139,7 @@ def select(
 def act(staff: Staff, ref: str, event_type: str, by: str, fields: Fields) -> Submission:
     """Append ONE `event_type` event for `ref`, checked against the state under the log's exclusive lock (the
     shared `decision`); an unknown reference in the staff tools' own words."""
-    decide = decision(ref, event_type, by, fields)
+    decide = decision(ref, event_type, by, fields, rules=staff.rules())
 
     def checked(state: State) -> dict:
         if ref not in state.submissions:
@@ -243,19 +247,35 @@ def assign(
 @click.option(
     "--answer-file", type=click.Path(dir_okay=False, path_type=Path), default=None, help=H["reply.answer_file"]
 )
+@yes_option
 @by_option
 @pass_staff
-def reply(staff: Staff, ref: str, answer: str | None, answer_file: Path | None, by: str | None) -> None:
+def reply(staff: Staff, ref: str, answer: str | None, answer_file: Path | None, yes: bool, by: str | None) -> None:
     by = actor(by)
     if (answer is None) == (answer_file is None):
         raise StaffError(m.STAFF_ANSWER_SOURCE)
     if answer == "-":
+        if not yes:  # the answer took stdin: nothing left to answer the question with
+            raise StaffError(m.STAFF_STDIN_NEEDS_YES)
         answer = sys.stdin.read()
     elif answer_file is not None:
         answer = read_text(answer_file)
     text = staff_text(answer, "answer")
+    check(staff.submission(ref), "replied")  # a refusal before the question, not after it
+    confirm_publish(ref, text, yes)  # type: ignore[arg-type]
     act(staff, ref, "replied", by, lambda sub: {"answer": text})
     click.echo(m.STAFF_DONE["replied"].format(ref=ref))
+
+
+def confirm_publish(ref: str, answer: str, yes: bool) -> None:
+    """Show the answer as citizens will read it and ask before it is published (`--yes`: don't ask)."""
+    if yes:
+        return
+    click.echo(m.STAFF_PUBLISH_PREVIEW.format(ref=ref))
+    for line in plain(answer).split("\n"):
+        click.echo(f"  {line}")
+    if not click.confirm(m.STAFF_PUBLISH_CONFIRM, default=False):
+        raise StaffError(m.STAFF_NOT_PUBLISHED)
 
 
 def one_text_command(
@@ -279,9 +299,19 @@ def one_text_command(
     return click.command(name, cls=StaffCommand, help=H[name], short_help=m.STAFF_SHORT_HELP[name])(command)
 
 
-close = one_text_command("close", "closed", "--reason", "reason", required=False)
+@click.command(cls=StaffCommand, help=H["close"], short_help=m.STAFF_SHORT_HELP["close"])
+@ref_argument
+@click.option("--reason", default=None, help=H["close.reason"])
+@click.option("--force", is_flag=True, help=H["close.force"])
+@by_option
+@pass_staff
+def close(staff: Staff, ref: str, reason: str | None, force: bool, by: str | None) -> None:
+    by, text = actor(by), staff_text(reason, "reason", required=force)
+    act(staff, ref, "closed", by, closing(text, force=force))
+    click.echo(m.STAFF_DONE["closed"].format(ref=ref))
+
+
 reopen = one_text_command("reopen", "reopened", "--reason", "reason", required=True, with_deadline=True)
-note = one_text_command("note", "noted", "--text", "note", required=True)
 
 
-COMMANDS = (list_cases, show, assign, reply, close, reopen, note)
+COMMANDS = (list_cases, show, assign, reply, close, reopen)  # note: forms_api/staff/followup.py

@@ -1,10 +1,12 @@
-"""`python -m forms_api list | show | assign | reply | close | reopen | note | export | stats`: the staff tools;
+"""`python -m forms_api list | show | assign | reply | close | reopen | note | transfer | followup | approve |
+send-back | export | stats`: the staff tools;
 `stats --public`, `purge | backup | restore`, `users ...`: the operator's (public figures, retention, backups, the back
 office's accounts).
 
 A thin command line over the store (forms_api/store/) and the cases (forms_api/cases/): the commands live by group in
-cases.py, reports.py, operations.py and users.py. Every setting (the queue, the site, the holidays, the retention
-period) is read through the service's own loader (forms_api/settings.py), the options overriding it.
+cases.py, workflow.py, reports.py, operations.py and users.py. Every setting (the queue, the site, the holidays, the
+retention period, the workflow's rules) is read through the service's own loader (forms_api/settings.py), the options
+overriding it.
 
 Exit codes: 0 success; 1 a refused action, an unknown reference, an unusable queue or file; 2 wrong usage.
 
@@ -19,7 +21,7 @@ from pathlib import Path
 import click
 
 from forms_api.notify import cli as notify_cli
-from forms_api.staff import cases, operations, reports, users
+from forms_api.staff import cases, followup, handover, operations, reports, users, workflow
 from forms_api.staff.group import H, Staff, StaffGroup
 
 
@@ -38,5 +40,14 @@ def main(ctx: click.Context, queue_dir: Path | None, debug: bool) -> None:
     ctx.obj = Staff(overrides={} if queue_dir is None else {"QUEUE_DIR": queue_dir.absolute()})
 
 
-for command in (*cases.COMMANDS, *reports.COMMANDS, *operations.COMMANDS, *users.COMMANDS, *notify_cli.COMMANDS):
+for command in (
+    *cases.COMMANDS,
+    *followup.COMMANDS,
+    *workflow.COMMANDS,
+    *handover.COMMANDS,
+    *reports.COMMANDS,
+    *operations.COMMANDS,
+    *users.COMMANDS,
+    *notify_cli.COMMANDS,
+):
     main.add_command(command)

@@ -51,7 +51,7 @@ def compute_stats(
             at, due = found
             answered += 1
             in_time += at.astimezone(TZ).date() <= due
-            durations.append((at - sub.submitted_at).total_seconds() / 86400)
+            durations.append((at - sub.received_at).total_seconds() / 86400)
         rated = Counter(event["rating"] for event in sub.history if event["type"] == "rated")
         for rating, count in rated.items():
             ratings[rating] = ratings.get(rating, 0) + count

@@ -23,7 +23,7 @@ import click
 
 from forms_api import messages as m
 from forms_api import messages_console, settings
-from forms_api.cases import CHANNELS, CITIZEN, REF_RE, STATUSES, TARGET_RE, Calendar, Submission, WorkflowError
+from forms_api.cases import CHANNELS, CITIZEN, REF_RE, STATUSES, TARGET_RE, Calendar, Rules, Submission, WorkflowError
 from forms_api.cases.actions import CONTROL, TextProblem, clean_text
 from forms_api.notify.config import CHANNEL_KEYS
 from forms_api.staff.text import plain
@@ -88,6 +88,10 @@ class Staff:
     def calendar(self, holidays: Path | None) -> Calendar:
         """The working-day calendar: --holidays, else FORMS_HOLIDAYS, as the service reads it."""
         return self.setting("HOLIDAYS", None if holidays is None else Path(holidays).absolute())
+
+    def rules(self) -> Rules:
+        """The workflow's rules (rating window, review of deputies' answers), as the service reads them."""
+        return settings.rules(self.resolve("RATING_WINDOW_DAYS", "STAFF_DEPUTY_REVIEW"))
 
     def site(self, site: Path | None) -> tuple[Path, bool]:
         """The built site: --site, else FORMS_SITE_DIR, else the service's default; and whether one was named (a
@@ -233,7 +237,8 @@ class StaffGroup(click.Group):
                 raise
             if isinstance(exc, QueueUnavailable):
                 raise StaffError(m.STAFF_QUEUE_UNAVAILABLE.format(reason=exc)) from exc
-            raise StaffError(str(exc)) from exc
+            hint = m.STAFF_WORKFLOW_HINTS.get(exc.code, "") if isinstance(exc, WorkflowError) else ""
+            raise StaffError(str(exc) + hint) from exc
 
 
 # --- parameters -------------------------------------------------------------------------------------------------------
@@ -286,6 +291,7 @@ def _ref(ctx: click.Context, param: click.Parameter, value: str) -> str:
 ref_argument = click.argument("ref", callback=_ref)
 by_option = click.option("--by", envvar="FORMS_STAFF", default=None, metavar="NAME", help=H["*.by"])
 today_option = click.option("--today", type=DATE, default=None, help=H["*.today"])
+yes_option = click.option("--yes", is_flag=True, help=H["*.yes"])
 site_option = click.option("--site", type=click.Path(file_okay=False, path_type=Path), default=None, help=H["*.site"])
 holidays_option = click.option(
     "--holidays", type=click.Path(dir_okay=False, path_type=Path), default=None, help=H["*.holidays"]
@@ -301,6 +307,7 @@ def filter_options(func: Callable) -> Callable:
         site_option,
         click.option("--channel", type=click.Choice(CHANNELS), default=None, help=_CHANNEL_HELP),
         click.option("--overdue", is_flag=True, help=H["*.overdue"]),
+        click.option("--supervised", is_flag=True, help=H["*.supervised"]),
         click.option("--all", "include_all", is_flag=True, help=H["*.all"]),
         today_option,
         holidays_option,

@@ -88,7 +88,7 @@ def target_figures(subs: list[Submission], cal: Calendar, min_submissions: int) 
             at, due = found
             answered += 1
             in_time += at.astimezone(TZ).date() <= due
-            durations.append((at - sub.submitted_at).total_seconds() / 86400)
+            durations.append((at - sub.received_at).total_seconds() / 86400)
         ratings += [event["rating"] for event in sub.history if event["type"] == "rated"]
     counts = rating_counts(ratings)
     return {

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from forms_api import messages, messages_console
 from forms_api.cases import NO_HOLIDAYS, Calendar, Submission
 from forms_api.cases.queue import shown_deadline
-from forms_api.staff.text import TargetNames, assignee_text, moment_text, no_names, target_label
+from forms_api.staff.text import TargetNames, assignee_text, no_names, submitted_text, target_label
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 # Characters XML 1.0 (and so XLSX) cannot hold; CSV gets the same treatment so both exports carry the same values.
@@ -50,7 +50,7 @@ def export_rows(
             sub.status_label,
             sub.category,
             target_label(sub.target, names(sub.target)),
-            moment_text(sub.submitted_at),
+            submitted_text(sub),
             deadline.isoformat() if deadline else "",
             assignee_text(sub),
             sub.text,
@@ -71,13 +71,14 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
-    """One worksheet, every cell stored as a string (data_type "s"): no value is ever kept as a formula."""
+def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[str]], title: str = messages.STAFF_EXPORT_SHEET) -> bytes:
+    """One worksheet named `title`, every cell stored as a string (data_type "s"): no value is ever kept as a
+    formula."""
     from openpyxl import Workbook  # here, not at the top: it takes ~0.2 s to import, and only this export needs it
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = messages.STAFF_EXPORT_SHEET
+    sheet.title = title
     for row_index, row in enumerate([header, *rows], start=1):
         for column_index, value in enumerate(row, start=1):
             cell = sheet.cell(row=row_index, column=column_index)

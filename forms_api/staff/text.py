@@ -83,6 +83,11 @@ def target_label(target: str, name: str, *, with_id: bool = False) -> str:
     return shape.format(name=name, kind=kind, target=target)
 
 
+def submitted_text(sub: Submission) -> str:
+    """When the citizen said it: the submission's time, or for a case registered offline the day they said it."""
+    return sub.said_on.isoformat() if sub.said_on is not None else moment_text(sub.submitted_at)
+
+
 def deadline_text(sub: Submission, today: date, cal: Calendar) -> str:
     deadline = shown_deadline(sub, cal)
     if deadline is None:
@@ -111,26 +116,43 @@ def _who(by: object) -> str:
     return messages.CITIZEN_LABEL if by == CITIZEN else one_line(by)
 
 
-def history_entry(event: dict) -> tuple[str, str, str]:
-    """One event of a case's history as (when, who, what happened), for `show` and the console's timeline."""
+def history_entry(event: dict, sub: Submission | None = None, index: int = -1) -> tuple[str, str, str]:
+    """One event of a case's history as (when, who, what happened), for `show` and the console's timeline; with
+    the case and the event's index in its history, what a 不满意 did (reopened it, or put it under 督办)."""
     detail = ""
     kind = event["type"]
+    label = messages.RESULT_LABEL if kind == "noted" and event.get("result") is True else None
     if kind == "assigned":
         assignee = one_line(assignee_label(event["to_kind"], event["to"]))
         detail = messages.STAFF_HISTORY_ASSIGNED.format(assignee=assignee, deadline=one_line(event["deadline"]))
         detail += messages.STAFF_HISTORY_COMPLEX if event.get("complex") else ""
+        label = messages.STAFF_HISTORY_HANDOVER if event.get("handover") else None
     elif kind in ("closed", "reopened") and event.get("reason"):
         detail = messages.STAFF_HISTORY_DETAIL.format(detail=one_line(event["reason"]))
+        detail += messages.STAFF_HISTORY_FORCED if event.get("forced") else ""
     elif kind == "rated":
         detail = messages.STAFF_HISTORY_DETAIL.format(detail=one_line(event["rating"]))
-        detail += messages.STAFF_HISTORY_REOPENS if event["rating"] == messages.RATING_REOPENS else ""
-    label = messages.RESULT_LABEL if kind == "noted" and event.get("result") is True else None
+        if sub is None:
+            detail += messages.STAFF_HISTORY_REOPENS if event["rating"] == messages.RATING_REOPENS else ""
+        elif index in sub.reopening_steps:
+            detail += messages.STAFF_HISTORY_REOPENS
+        elif index == sub.supervised_step:
+            detail += messages.STAFF_HISTORY_SUPERVISED
+    elif kind == "followed_up":
+        detail = messages.STAFF_HISTORY_DETAIL.format(detail=one_line(event["satisfaction"]))
+        detail += f"（{one_line(event['note'])}）" if event.get("note") else ""
+    elif kind == "returned":
+        detail = messages.STAFF_HISTORY_DETAIL.format(detail=one_line(event["note"]))
+    elif kind == "replied" and event.get("approved"):
+        detail = messages.STAFF_HISTORY_APPROVED.format(by=_who(event.get("drafted_by")))
+    elif kind == "noted" and event.get("result") is True and event.get("ticket"):
+        detail = messages_console.HANDOVER_HISTORY_TICKET.format(ticket=one_line(event["ticket"]))
     what = f"{label or messages.EVENT_LABELS.get(kind, one_line(kind))}{detail}"
     return moment_text(parse_at(event["at"])), _who(event.get("by")), what
 
 
-def _history_line(event: dict) -> str:
-    at, who, what = history_entry(event)
+def _history_line(sub: Submission, index: int, event: dict) -> str:
+    at, who, what = history_entry(event, sub, index)
     return f"  {at}  {who}  {what}"
 
 
@@ -162,10 +184,10 @@ def show_lines(
 
     lines = [
         messages.STAFF_SHOW_TITLE.format(ref=sub.ref),
-        field("status", sub.status_label),
+        field("status", sub.status_label + (f"（{messages.STAFF_SHOW_SUPERVISED}）" if sub.supervised else "")),
         field("target", target_label(sub.target, names(sub.target), with_id=True)),
         field("category", sub.category),
-        field("submitted", moment_text(sub.submitted_at)),
+        field("submitted", submitted_text(sub)),
         messages.STAFF_FIELD.format(label=messages_console.CHANNEL_LABEL, value=one_line(channel_text(sub))),
         field("name", (sub.name or messages.STAFF_NOT_GIVEN) if personal else messages.STAFF_HIDDEN),
         field("phone", (sub.phone or messages.STAFF_NOT_GIVEN) if personal else messages.STAFF_HIDDEN),
@@ -176,6 +198,10 @@ def show_lines(
         *block("text", sub.text),
         *block("answer", sub.answer),
     ]
+    if sub.draft is not None:
+        label = messages.STAFF_SHOW_DRAFT.format(by=_who(sub.draft["by"]), at=moment_text(parse_at(sub.draft["at"])))
+        lines += [messages.STAFF_FIELD.format(label=label, value="")]
+        lines += [f"  {line}" for line in plain(sub.draft["answer"]).split("\n")]
     if sub.replied_at is not None:
         lines.append(field("replied", moment_text(sub.replied_at)))
     if sub.closed_at is not None:
@@ -192,7 +218,7 @@ def show_lines(
     )
     lines += block("notes", notes)
     lines.append(messages.STAFF_FIELD.format(label=messages.STAFF_SHOW_LABELS["history"], value=""))
-    lines += [_history_line(event) for event in sub.history]
+    lines += [_history_line(sub, index, event) for index, event in enumerate(sub.history)]
     return lines
 
 
@@ -208,7 +234,7 @@ def list_lines(
             rows.append(
                 [
                     sub.ref,
-                    sub.status_label,
+                    sub.status_label + (f"（{messages.STAFF_SHOW_SUPERVISED}）" if sub.supervised else ""),
                     one_line(sub.category),
                     sub.channel_label,
                     one_line(target_label(sub.target, names(sub.target))),

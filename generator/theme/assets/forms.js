@@ -12,7 +12,7 @@
     failed: "提交失败，请检查网络后重试。",
     fix: "请按提示修改后再提交。",
     looking: "正在查询……",
-    notFound: "没有找到这个查询码，请核对后再试（注意大小写）。",
+    notFound: "没有找到对应的留言，请核对查询码，或者留言编号和电话后再试。",
     rated: "感谢您的评价！",
     reopened: "感谢您的评价！我们会重新办理您的留言。",
     evaluated: "感谢您的评价！已记录您对这位代表 {year} 年的评价。",
@@ -131,10 +131,17 @@
 
   // The thank-you page: code and reference arrive in the fragment, which is never sent to a server; only "repeat=1"
   // when the message had already been sent (the service answered 200, without the first one's code).
+  // A reload shows the receipt again: it is kept in this tab's sessionStorage, gone when the tab is closed.
   var thanks = document.getElementById("thanks");
   if (thanks) {
     var params = new URLSearchParams(location.hash.slice(1));
     var repeat = params.get("repeat") === "1";
+    var RECEIPT = "mashang.receipt";
+    try {
+      if (params.get("code")) sessionStorage.setItem(RECEIPT, location.hash.slice(1));
+      else if (repeat) sessionStorage.removeItem(RECEIPT);
+      else params = new URLSearchParams(sessionStorage.getItem(RECEIPT) || "");
+    } catch (e) { /* storage off: shown once, as before */ }
     if (params.get("code") || repeat) {
       if (!repeat) {
         thanks.querySelector("[data-key=code]").textContent = params.get("code");
@@ -149,7 +156,8 @@
     }
   }
 
-  // The tracking page: look up by code (sent in a POST body, never in a URL), then rate the answer.
+  // The tracking page: look up by code, or by reference and phone (sent in a POST body, never in a URL), then rate
+  // the answer. A case found tells assets/keep.js (the "remember on this phone" switch) by a "mashang:found" event.
   var track = document.getElementById("track-form");
   if (track) {
     var api = track.getAttribute("data-api");
@@ -221,7 +229,7 @@
       });
     };
 
-    var show = function (view, code) {
+    var show = function (view, found) {
       result.querySelectorAll("[data-key]").forEach(function (el) {
         var key = el.getAttribute("data-key");
         var value = view[key];
@@ -243,27 +251,62 @@
       (view.timeline || []).forEach(function (step) {
         var li = document.createElement("li");
         li.textContent = when(step.at) + " " + step.label;
+        if (step.answer) {  // every answer stays on the timeline, under its date
+          var answer = document.createElement("div");
+          answer.className = "answer";
+          answer.textContent = step.answer;
+          li.appendChild(answer);
+        }
         steps.appendChild(li);
       });
       document.getElementById("track-timeline").hidden = !steps.children.length;
       document.getElementById("track-rated").hidden = !view.rating;
-      rating.elements.code.value = code;
+      ["code", "reference", "phone"].forEach(function (name) {
+        rating.elements[name].value = found[name] || "";
+        rating.elements[name].disabled = !found[name];  // fields() sends only what found the case
+      });
       rating.hidden = !(view.can_rate !== undefined ? view.can_rate : view.status === "replied" && !view.rating);
       result.hidden = false;
     };
 
-    var lookup = function (code) {
-      var status = track.querySelector(".track-form__status");
+    var byReference = document.getElementById("track-form-reference");
+    var foundBy = function () {  // what found the case on show: the rating form's enabled hidden fields
+      var found = {};
+      ["code", "reference", "phone"].forEach(function (name) {
+        if (!rating.elements[name].disabled) found[name] = rating.elements[name].value;
+      });
+      return found;
+    };
+    var lookup = function (found, form) {
+      var status = (form || track).querySelector(".track-form__status");
+      document.querySelectorAll(".track-form__status").forEach(function (el) { el.textContent = ""; });
       status.textContent = TEXTS.looking;
-      post(api + "/api/track", { code: code }).then(function (r) {
-        if (r.status === 200) { status.textContent = ""; show(r.data, code); }
-        else { result.hidden = true; status.textContent = r.status === 404 ? TEXTS.notFound : problem(r.status); }
+      post(api + "/api/track", found).then(function (r) {
+        if (r.status === 200) {
+          status.textContent = "";
+          show(r.data, found);
+          document.getElementById("track-result-title").focus();  // below both forms: bring it into view
+          var detail = { code: found.code || "", reference: r.data.reference };
+          document.dispatchEvent(new CustomEvent("mashang:found", { detail: detail }));
+        }
+        else {
+          result.hidden = true;
+          var errors = r.data && r.data.errors;
+          status.textContent = r.status === 404 ? TEXTS.notFound
+            : errors ? Object.keys(errors).map(function (k) { return errors[k]; }).join(" ")
+            : (r.data && r.data.error) || problem(r.status);  // a 429 says how long to wait
+        }
       }, function () { status.textContent = TEXTS.failed; });
     };
 
     track.addEventListener("submit", function (event) {
       event.preventDefault();
-      lookup(track.elements.code.value.trim());
+      lookup({ code: track.elements.code.value.trim() }, track);
+    });
+    if (byReference) byReference.addEventListener("submit", function (event) {
+      event.preventDefault();
+      lookup({ reference: byReference.elements.reference.value.trim(), phone: byReference.elements.phone.value.trim() },
+        byReference);
     });
     rating.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -271,7 +314,7 @@
       post(api + "/api/rating", fields(rating)).then(function (r) {
         if (r.status === 200 || r.status === 201) {
           status.textContent = r.data.status === "reopened" ? TEXTS.reopened : TEXTS.rated;  // 不满意 reopens the case
-          lookup(rating.elements.code.value);
+          lookup(foundBy());
         }
         else status.textContent = (r.data && r.data.error) || problem(r.status);
       }, function () { status.textContent = TEXTS.failed; });
@@ -280,7 +323,7 @@
     if (fromThanks) {
       track.elements.code.value = fromThanks;
       history.replaceState(null, "", location.pathname);  // keep the code out of the history entry
-      lookup(fromThanks);
+      lookup({ code: fromThanks }, track);
     }
   }
   // 退订 on the tracking page: offered when the service sends SMS; it stops every SMS to the looked-up case's phone.

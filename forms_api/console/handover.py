@@ -1,0 +1,239 @@
+"""The hand-over round trip in the console (交办与反馈): a case's printable 交办单, the hand-over sheet (交办清单,
+XLSX or CSV) and the import of a handler's results file, previewed before anything is written.
+
+The preview lists every bad row with its row number and reason; the rows themselves travel to the apply step in a
+signed field of the preview's form (nothing is kept on the server between the two), where they are planned again
+against the state under the log's lock (forms_api/cases/handover.py): a file with a bad row appends nothing unless
+the office ticks 只导入无误的行, and a row already in the log adds nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, abort, current_app, flash, redirect, request, url_for
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from markupsafe import Markup
+
+from forms_api import cases, messages_console
+from forms_api.accounts.access import visible
+from forms_api.cases.actions import decision
+from forms_api.cases.handover import (
+    HANDLER_KINDS,
+    Plan,
+    Row,
+    handed_between,
+    handover_event,
+    importing,
+    plan,
+    result_pending,
+    urges,
+)
+from forms_api.cases.handover import read_rows as table_rows
+from forms_api.console.case import find_case
+from forms_api.console.service import account, bp, may, message_page, page, require
+from forms_api.public.service import service
+from forms_api.staff.handover_sheet import ResultsFileError, read_table, sheet_rows
+from forms_api.staff.sheets import csv_bytes, xlsx_bytes
+from forms_api.staff.text import assignee_text, deadline_text, moment_text, target_label
+from generator.qr import qr_svg
+
+X = messages_console.HANDOVER_TEXTS
+F = messages_console.HANDOVER_FILE_ERRORS
+UPLOAD_LIMIT = 2 * 1024 * 1024  # a results file (and the preview's signed rows): far above the API's body limit
+PREVIEW_SECONDS = 3600
+IMPORT_ENDPOINTS = frozenset({"staff.handover_import", "staff.handover_apply"})
+MEDIA = {
+    "csv": "text/csv",  # Flask adds the charset
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@bp.url_value_preprocessor
+def _upload_limit(endpoint: str | None, values: dict | None) -> None:
+    """A results file may be larger than a form's body: the two import views read up to UPLOAD_LIMIT (set before
+    the CSRF check reads the form)."""
+    if endpoint in IMPORT_ENDPOINTS:
+        request.max_content_length = UPLOAD_LIMIT
+        request.max_form_memory_size = UPLOAD_LIMIT
+
+
+# The queue's markers for the case's page (the list computes its own: forms_api/console/queue.py).
+bp.add_app_template_global(result_pending, "result_pending")
+bp.add_app_template_global(urges, "urges")
+
+
+# --- the 交办单 -------------------------------------------------------------------------------------------------------
+
+
+def _slip(ref: str, *, personal: bool) -> Response:
+    sub = find_case(ref)
+    event = handover_event(sub)
+    if event is None:
+        return message_page(409, X["slip_not_handed"])
+    today, cal = cases.now().date(), service().calendar
+    case_url = url_for("staff.case", ref=sub.ref, _external=True)
+    return page(
+        "staff/handover_slip.html",
+        sub=sub,
+        title=X["slip_title"].format(ref=sub.ref),
+        handed=moment_text(cases.parse_at(event["at"])),
+        handed_by=event.get("by") or "",
+        handler=assignee_text(sub),
+        deadline=deadline_text(sub, today, cal),
+        target=target_label(sub.target, service().targets.name(sub.target)),
+        personal=personal,
+        qr=Markup(qr_svg(case_url, X["slip_qr_title"].format(ref=sub.ref))) if case_url.isascii() else "",  # noqa: S704
+        x=X,
+    )
+
+
+@bp.get("/cases/<ref>/slip")
+@require("handover_slip")
+def handover_slip(ref: str) -> Response:
+    """The printable 交办单 of a case handed to a department or the hotline; no name or phone."""
+    return _slip(ref, personal=False)
+
+
+@bp.post("/cases/<ref>/slip")
+@require("handover_slip")
+def handover_slip_personal(ref: str) -> Response:
+    """The 交办单 with the citizen's name and phone, for the roles that may see them, once a `viewed` event naming
+    the account is in the log."""
+    if not may("personal"):
+        abort(403)
+    if handover_event(find_case(ref)) is None:
+        return message_page(409, X["slip_not_handed"])
+    service().store.append(decision(ref, "viewed", account().login, lambda sub: {}))
+    return _slip(ref, personal=True)
+
+
+# --- the hand-over page: the sheet and the import --------------------------------------------------------------
+
+
+def _handlers() -> list[str]:
+    """The departments and hotline names of the cases the account may see, for the sheet's form."""
+    subs = service().store.query(
+        lambda state: visible(account(), list(state.submissions.values()), service().targets.deputies_of)
+    )
+    return sorted({sub.assignee for sub in subs if sub.assignee_kind in HANDLER_KINDS and sub.assignee})
+
+
+def _page(status: int = 200, errors: list[str] | None = None, **context: object) -> Response:
+    form = {"since": (cases.now().date().replace(day=1)).isoformat(), "format": "xlsx"} | dict(request.args)
+    return page(
+        "staff/handover.html",
+        status,
+        title=X["title"],
+        handlers=_handlers(),
+        errors=errors or [],
+        form=form,
+        x=X,
+        **context,
+    )
+
+
+@bp.get("/handover")
+@require("handover_sheet")
+def handover_page() -> Response:
+    """The hand-over sheet's form, and for the office the results file's upload."""
+    return _page()
+
+
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+@bp.get("/handover/sheet")
+@require("handover_sheet")
+def handover_sheet() -> Response:
+    """The hand-over sheet of one handler's cases in a date range, among those the account may see."""
+    handler = request.args.get("handler", "").strip()[:64]
+    since, until_text = _day(request.args.get("since", "")), request.args.get("until", "").strip()
+    until = _day(until_text) if until_text else None
+    file_format = "csv" if request.args.get("format") == "csv" else "xlsx"
+    errors = [X["bad_handler"]] if not handler else []
+    errors += [X["bad_since"]] if since is None or (until_text and until is None) else []
+    if errors or since is None:
+        return _page(400, errors)
+    svc = service()
+    mine = svc.store.query(lambda state: visible(account(), list(state.submissions.values()), svc.targets.deputies_of))
+    header, rows = sheet_rows(handed_between(mine, handler, since, until), svc.calendar, svc.targets.name)
+    data = csv_bytes(header, rows) if file_format == "csv" else xlsx_bytes(header, rows, X["nav"])
+    response = current_app.response_class(data, mimetype=MEDIA[file_format])
+    name = f"handover-{since.isoformat()}.{file_format}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="forms_api.console.handover-import")  # type: ignore[arg-type]
+
+
+def _preview(
+    rows: list[Row], errors: list[str], name: str, *, status: int = 200, found: Plan | None = None, refused: str = ""
+) -> Response:
+    today = cases.now().date()
+    if found is None:
+        found = service().store.query(lambda state: plan(rows, state, today, account().login))
+    all_errors = [*errors, *(str(error) for error in found.errors)]
+    token = _signer().dumps({"by": account().login, "name": name, "rows": [list(vars(row).values()) for row in rows]})
+    counts = {"rows": len(rows), "good": len(found.events), "repeats": len(found.repeats), "errors": len(all_errors)}
+    return page(
+        "staff/handover_preview.html",
+        status,
+        title=X["preview_title"].format(name=name),
+        errors=all_errors,
+        counts=counts,
+        summary=X["preview_counts"].format(**counts),
+        token=token if rows else "",
+        refused=refused,
+        x=X,
+    )
+
+
+@bp.post("/handover/import")
+@require("handover_import")
+def handover_import() -> Response:
+    """The preview of an uploaded results file: its counts and every bad row; nothing is written."""
+    upload = request.files.get("file")
+    data = upload.read(UPLOAD_LIMIT + 1) if upload is not None else b""
+    if not data:
+        return _page(400, [F["empty"]])
+    try:
+        table = read_table(data)
+    except ResultsFileError as exc:
+        return _page(400, [str(exc)])
+    rows, errors = table_rows(table)
+    name = (upload.filename or "").strip()[:100] if upload is not None else ""
+    return _preview(rows, [str(error) for error in errors], name)
+
+
+@bp.post("/handover/import/apply")
+@require("handover_import")
+def handover_apply() -> Response:
+    """Import the previewed rows, planned again under the log's lock: nothing when a row is bad, unless ticked."""
+    try:
+        signed = _signer().loads(request.form.get("rows", ""), max_age=PREVIEW_SECONDS)
+        if signed["by"] != account().login:
+            raise BadSignature("another account's preview")
+        rows = [Row(*values) for values in signed["rows"]]
+        name = str(signed["name"])
+    except (BadSignature, KeyError, TypeError, ValueError):
+        return _page(400, [F["expired"]])
+    apply_good = request.form.get("apply_good") == "1"
+    plans: list[Plan] = []
+    stored = service().store.append(
+        importing(rows, cases.now().date(), account().login, apply_good=apply_good, plans=plans)
+    )
+    found = plans[-1]
+    if found.errors and not apply_good:
+        refused = X["refused"].format(errors=len(found.errors))
+        return _preview(rows, [], name, status=409, found=found, refused=refused)
+    done = X["applied_some"] if found.errors else X["applied"]
+    flash(done.format(count=len(stored), repeats=len(found.repeats), errors=len(found.errors)))
+    return redirect(url_for("staff.handover_page"), 303)

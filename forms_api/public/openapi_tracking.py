@@ -1,0 +1,112 @@
+"""The OpenAPI paths and schemas of finding a case (forms_api/public/tracking.py, receipts.py): by tracking code, or
+by 留言编号 with the phone number given with it; merged into the document by forms_api/public/openapi.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from forms_api import messages
+from forms_api.cases.codes import GROUPED_PATTERN
+
+EXAMPLE_CODE = "7K2M-9QXD-4HBT-R0VW-J3NE"
+CLOSED = {"type": "object", "additionalProperties": False}
+MISS = (
+    "Nothing found: the one same answer for a wrong code, an unknown reference and a known reference with another "
+    "phone, so that no answer tells whether a reference exists"
+)
+LIMITS = (
+    "Besides the per-address limit (LOOKUP_RATE_LIMIT; RATE_LIMIT for ratings), look-ups by reference are limited "
+    "per reference from all addresses together (REFERENCE_RATE_LIMIT, counting misses only); a 429 says how long to "
+    "wait (Retry-After)."
+)
+RECEIPT_REDIRECT = (
+    "A plain HTML form post (JavaScript off), stored or already received: on to GET /api/receipt (POST/redirect/GET), "
+    "the code and reference in a short-lived HttpOnly cookie of that path, never in a URL"
+)
+
+
+def _by_code(extra: Mapping[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
+    code = {
+        "type": "string",
+        "minLength": 1,
+        "description": f"the tracking code: {GROUPED_PATTERN} as issued, read in any case, with or without hyphens "
+        "or spaces, O for 0 and I or L for 1; codes of the old form (32 characters) exactly as issued",
+    }
+    return {**CLOSED, "required": ["code", *required], "properties": {"code": code, **extra}}
+
+
+def _by_reference(extra: Mapping[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
+    properties = {
+        "reference": {"type": "string", "maxLength": 20, "description": "留言编号, e.g. 2026-000001 (any dash)"},
+        "phone": {
+            "type": "string",
+            "maxLength": 32,
+            "description": "the phone number given with the message; spaces, hyphens and +86 are ignored, and it is "
+            "compared in constant time",
+        },
+    }
+    return {**CLOSED, "required": ["reference", "phone", *required], "properties": {**properties, **extra}}
+
+
+def schemas(config: Mapping[str, Any]) -> dict[str, Any]:
+    rating = {
+        "rating": {"type": "string", "enum": list(messages.RATINGS), "description": "不满意 reopens"},
+        "comment": {"type": ["string", "null"], "maxLength": config["MAX_COMMENT"]},
+    }
+    return {
+        "Lookup": {"oneOf": [_by_code({}), _by_reference({})]},
+        "RatingWithCode": {"oneOf": [_by_code(rating, ("rating",)), _by_reference(rating, ("rating",))]},
+    }
+
+
+def paths(
+    body: Callable[[str, dict[str, Any]], dict[str, Any]],
+    errors: Callable[..., dict[str, Any]],
+    status: dict[str, Any],
+) -> dict[str, Any]:
+    """The paths, given the document's helpers: a request body, the error answers, the status answer."""
+    miss = {"404": {**errors(404)["404"], "description": MISS}}
+    return {
+        "/api/track": {
+            "post": {
+                "operationId": "track",
+                "summary": "A submission's status by tracking code, or by reference and phone, in the body",
+                "description": LIMITS,
+                "requestBody": body("Lookup", {"code": EXAMPLE_CODE}),
+                "responses": {"200": status, **errors(400, 403, 413, 415, 429, 503), **miss},
+            }
+        },
+        "/api/rating": {
+            "post": {
+                "operationId": "rate_by_body",
+                "summary": "Rate the answer once, the code (or reference and phone) in the body (the track page)",
+                "description": LIMITS,
+                "requestBody": body("RatingWithCode", {"code": EXAMPLE_CODE, "rating": "基本满意", "comment": ""}),
+                "responses": {"200": status, **errors(400, 403, 409, 413, 415, 429, 503), **miss},
+            }
+        },
+        "/api/receipt": {
+            "get": {
+                "operationId": "receipt_page",
+                "summary": "The receipt page a plain form post of a message is sent on to (303): the code and "
+                "reference from a short-lived HttpOnly cookie of this path, never from the URL; with the receipt "
+                "picture as a data: image. Without the cookie: a page saying where to look instead",
+                "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}},
+            }
+        },
+        "/api/receipt-picture": {
+            "post": {
+                "operationId": "receipt_picture",
+                "summary": "The receipt picture (PNG: reference, code, QR code of /track/#code=…) of the case the "
+                "body finds",
+                "description": LIMITS,
+                "requestBody": body("Lookup", {"code": EXAMPLE_CODE}),
+                "responses": {
+                    "200": {"description": "PNG", "content": {"image/png": {"schema": {"type": "string"}}}},
+                    **errors(400, 403, 413, 415, 429, 503),
+                    **miss,
+                },
+            }
+        },
+    }

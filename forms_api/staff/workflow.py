@@ -1,0 +1,107 @@
+"""`transfer | followup | approve | send-back`: the steps of the workflow beyond answering (issue 13, issue 12's
+审核), each ONE event through the shared `decision` (forms_api/staff/cases.py `act`), so the console and the staff
+tools obey the same rules.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from forms_api import messages as m
+from forms_api.cases import RATINGS, check, now
+from forms_api.cases.actions import approval, handover
+from forms_api.staff.cases import act, confirm_publish, deputy_name
+from forms_api.staff.group import (
+    H,
+    Staff,
+    StaffCommand,
+    StaffError,
+    actor,
+    by_option,
+    holidays_option,
+    pass_staff,
+    ref_argument,
+    site_option,
+    staff_text,
+    today_option,
+    yes_option,
+)
+from forms_api.staff.text import assignee_text, one_line
+
+
+@click.command("transfer", cls=StaffCommand, help=H["transfer"], short_help=m.STAFF_SHORT_HELP["transfer"])
+@ref_argument
+@click.option(
+    "--to", "to_kind", type=click.Choice(["deputy", "department", "hotline"]), required=True, help=H["assign.to"]
+)
+@click.option("--name", default=None, help=H["assign.name"])
+@today_option
+@site_option
+@holidays_option
+@by_option
+@pass_staff
+def transfer(
+    staff: Staff,
+    ref: str,
+    to_kind: str,
+    name: str | None,
+    today: date | None,
+    site: Path | None,
+    holidays: Path | None,
+    by: str | None,
+) -> None:
+    by, cal, today = actor(by), staff.calendar(holidays), today or now().date()
+    if to_kind == "department" and not (name or "").strip():
+        raise StaffError(m.STAFF_NAME_REQUIRED)
+    name = staff_text(name, "name", required=False)
+    deputy = None
+    if name is None and to_kind == "deputy":
+        case = staff.submission(ref)
+        name = deputy_name(staff.site(site)[0], case.target)
+        deputy = case.target.removeprefix("deputy:")
+    sub = act(staff, ref, "assigned", by, handover(to_kind=to_kind, name=name, deputy=deputy, today=today, cal=cal))
+    done = m.STAFF_DONE["transferred"].format(ref=ref, assignee=one_line(assignee_text(sub)), deadline=sub.deadline)
+    click.echo(done)
+
+
+@click.command("followup", cls=StaffCommand, help=H["followup"], short_help=m.STAFF_SHORT_HELP["followup"])
+@ref_argument
+@click.option("--satisfaction", type=click.Choice(RATINGS), required=True, help=H["followup.satisfaction"])
+@click.option("--note", default=None, help=H["followup.note"])
+@by_option
+@pass_staff
+def follow_up(staff: Staff, ref: str, satisfaction: str, note: str | None, by: str | None) -> None:
+    by, text = actor(by), staff_text(note, "note", required=False)
+    fields = {"satisfaction": satisfaction} | ({"note": text} if text else {})
+    act(staff, ref, "followed_up", by, lambda sub: dict(fields))
+    click.echo(m.STAFF_DONE["followed_up"].format(ref=ref, satisfaction=satisfaction))
+
+
+@click.command("approve", cls=StaffCommand, help=H["approve"], short_help=m.STAFF_SHORT_HELP["approve"])
+@ref_argument
+@yes_option
+@by_option
+@pass_staff
+def approve(staff: Staff, ref: str, yes: bool, by: str | None) -> None:
+    by, sub = actor(by), staff.submission(ref)
+    check(sub, "replied")
+    confirm_publish(ref, approval(sub)["answer"], yes)
+    act(staff, ref, "replied", by, approval)
+    click.echo(m.STAFF_DONE["approved"].format(ref=ref))
+
+
+@click.command("send-back", cls=StaffCommand, help=H["send-back"], short_help=m.STAFF_SHORT_HELP["send-back"])
+@ref_argument
+@click.option("--note", required=True, help=H["send-back.note"])
+@by_option
+@pass_staff
+def send_back(staff: Staff, ref: str, note: str, by: str | None) -> None:
+    by, text = actor(by), staff_text(note, "note")
+    act(staff, ref, "returned", by, lambda sub: {"note": text})
+    click.echo(m.STAFF_DONE["returned"].format(ref=ref))
+
+
+COMMANDS = (transfer, follow_up, approve, send_back)

@@ -1,0 +1,277 @@
+"""The hand-over round trip in the console: the permission matrix of its routes × every role, the 交办单 (what it
+shows, and a logged showing of name and phone), the hand-over sheet within scope, the results import (preview with
+every bad row, nothing applied unless ticked, a second import adds nothing), CSRF on its forms, and the queue's
+markers. Real app, real store, no mocks."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from pathlib import Path
+
+import pytest
+from conftest import events
+from console_helpers import ACCOUNTS, PHONES, SCOPE, add_event, client_for, console_app, csrf_token
+from flask import Flask
+from openpyxl import Workbook
+
+from forms_api import messages_console
+from forms_api.accounts.access import PERMISSIONS
+from forms_api.cases import now
+from forms_api.store.folder import EventLog
+
+X = messages_console.HANDOVER_TEXTS
+REFS = sorted(SCOPE)
+ROLES = (*ACCOUNTS, None)  # None: anonymous
+HANDED = "2026-000003"  # the one case handed to a department (县住建局), of station B
+TODAY = now().date().isoformat()
+ROWS = [
+    ["留言编号", "工单号", "办理结果", "日期", "承办单位"],
+    [HANDED, "ZJ-0001", "已更换路灯。", TODAY, "县住建局"],
+    ["2026-000001", "ZJ-0002", "已处理", TODAY, "县住建局"],
+    [HANDED, "ZJ-0003", "", TODAY, "县住建局"],
+    ["2026-000404", "ZJ-0004", "已处理", TODAY, "县住建局"],
+]
+ROW_ERRORS = [
+    "第 3 行：留言 2026-000001 没有交办给“县住建局”（现在的承办：未交办）。",
+    "第 4 行：“办理结果”为空。",
+    "第 5 行：找不到留言 2026-000404。",
+]
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Flask:
+    return console_app(tmp_path)
+
+
+def xlsx(rows: list[list[str]]) -> bytes:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def upload(client, data: bytes, name: str = "results.xlsx", token: str | None = "fetch"):
+    form: dict = {"file": (io.BytesIO(data), name)}
+    if token == "fetch":
+        token = csrf_token(client, "/staff/handover")
+    if token is not None:
+        form["csrf_token"] = token
+    return client.post("/staff/handover/import", data=form, content_type="multipart/form-data")
+
+
+def signed_rows(page: str) -> str:
+    match = re.search(r'name="rows" value="([^"]+)"', page)
+    assert match, page
+    return match[1]
+
+
+def allowed(login: str | None, action: str, ref: str | None = None) -> int:
+    """302 to sign in for nobody; 403 outside the role's actions or the account's scope; else 0 (the route's own)."""
+    if login is None:
+        return 302
+    if ACCOUNTS[login][0] not in PERMISSIONS[action] or (ref is not None and login not in SCOPE[ref]):
+        return 403
+    return 0
+
+
+@pytest.mark.parametrize("login", ROLES, ids=[str(login) for login in ROLES])
+def test_permission_matrix(app, login):
+    client = client_for(app, login)
+    token = csrf_token(client, "/staff/signin" if login is None else "/staff/")
+    for ref in REFS:  # the 交办单: 200 for the case handed to a department, 409 (no 交办单) for the others
+        want = allowed(login, "handover_slip", ref) or (200 if ref == HANDED else 409)
+        assert client.get(f"/staff/cases/{ref}/slip").status_code == want, (login, ref)
+        personal = allowed(login, "handover_slip", ref) or allowed(login, "personal") or want
+        assert client.post(f"/staff/cases/{ref}/slip", data={"csrf_token": token}).status_code == personal, (login, ref)
+    for path in ("/staff/handover", f"/staff/handover/sheet?handler=县住建局&since={TODAY}&format=csv"):
+        assert client.get(path).status_code == (allowed(login, "handover_sheet") or 200), (login, path)
+    preview = upload(client, xlsx(ROWS), token=token)
+    assert preview.status_code == (allowed(login, "handover_import") or 200), login
+    apply = client.post("/staff/handover/import/apply", data={"csrf_token": token, "rows": "forged"})
+    assert apply.status_code == (allowed(login, "handover_import") or 400), login
+    if login is None:
+        assert preview.headers["Location"].startswith("/staff/signin?next=")
+
+
+def test_the_slip_shows_what_the_handler_needs_and_name_and_phone_only_after_a_logged_showing(app):
+    office = client_for(app, "boss")
+    before = events(app)
+    page = office.get(f"/staff/cases/{HANDED}/slip").get_data(as_text=True)
+    for shown in (X["slip_heading"], HANDED, "职能部门 县住建局", "2099-01-01", "求助", TODAY, "李办事员"):
+        assert shown in page, shown
+    assert "&lt;script&gt;alert(3)&lt;/script&gt;" in page and "<script>alert" not in page  # the citizen's text, inert
+    assert PHONES[HANDED] not in page and "留言人3" not in page and X["slip_personal_show"] in page
+    assert f"<title>{X['slip_qr_title'].format(ref=HANDED)}</title>" in page and "@page handover" in page
+    assert events(app) == before  # looking at the slip logs nothing
+    shown = office.post(f"/staff/cases/{HANDED}/slip", data={"csrf_token": csrf_token(office, "/staff/")})
+    text = shown.get_data(as_text=True)
+    assert shown.status_code == 200 and PHONES[HANDED] in text and "留言人3" in text
+    assert X["slip_personal_show"] not in text
+    last = events(app)[-1]
+    assert len(events(app)) == len(before) + 1
+    assert (last["type"], last["ref"], last["by"]) == ("viewed", HANDED, "boss")
+    case_page = office.get(f"/staff/cases/{HANDED}").get_data(as_text=True)
+    assert f'href="/staff/cases/{HANDED}/slip"' in case_page
+    assert 'href="/staff/cases/2026-000001/slip"' not in office.get("/staff/cases/2026-000001").get_data(as_text=True)
+
+
+def test_the_sheet_is_the_account_s_cases_in_the_range(app):
+    def sheet(login: str, query: str) -> list[list[str]]:
+        response = client_for(app, login).get(f"/staff/handover/sheet?{query}")
+        assert response.status_code == 200
+        return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+
+    rows = sheet("boss", f"handler=县住建局&since={TODAY}&format=csv")
+    assert rows[0] == [
+        "留言编号",
+        "承办单位",
+        "交办日期",
+        "答复期限",
+        "类别",
+        "留言对象",
+        "留言内容",
+        "工单号",
+        "办理结果",
+        "日期",
+    ]
+    assert [row[:4] for row in rows[1:]] == [[HANDED, "县住建局", TODAY, "2099-01-01"]]
+    assert sheet("zhan-b", f"handler=县住建局&since={TODAY}&format=csv")[1][0] == HANDED
+    assert sheet("zhan-a", f"handler=县住建局&since={TODAY}&format=csv")[1:] == []  # not station A's case
+    assert sheet("boss", "handler=县住建局&since=2000-01-01&until=2000-12-31&format=csv")[1:] == []
+    xlsx_sheet = client_for(app, "boss").get(f"/staff/handover/sheet?handler=县住建局&since={TODAY}")
+    assert xlsx_sheet.data.startswith(b"PK") and "attachment" in xlsx_sheet.headers["Content-Disposition"]
+    bad = client_for(app, "boss").get("/staff/handover/sheet?handler=&since=x")
+    assert bad.status_code == 400
+    assert X["bad_handler"] in bad.get_data(as_text=True) and X["bad_since"] in bad.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_import_previews_every_bad_row_and_applies_nothing_unless_ticked(app, kind):
+    office = client_for(app, "boss")
+    if kind == "xlsx":
+        data = xlsx(ROWS)
+    else:
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(ROWS)
+        data = buffer.getvalue().encode("gb18030")  # as Excel saves a CSV in China
+    before = events(app)
+    preview = upload(office, data, f"results.{kind}")
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200
+    assert re.findall(r"<li>(第 \d+ 行：.*?)</li>", page) == ROW_ERRORS
+    assert X["preview_counts"].format(rows=4, good=1, repeats=0, errors=3) in page
+    assert X["apply_good"] in page
+    assert events(app) == before  # a preview writes nothing
+    token = csrf_token(office, "/staff/handover")
+    refused = office.post("/staff/handover/import/apply", data={"csrf_token": token, "rows": signed_rows(page)})
+    assert refused.status_code == 409 and X["refused"].format(errors=3) in refused.get_data(as_text=True)
+    assert events(app) == before
+    done = office.post(
+        "/staff/handover/import/apply", data={"csrf_token": token, "rows": signed_rows(page), "apply_good": "1"}
+    )
+    assert done.status_code == 303
+    added = events(app)[len(before) :]
+    assert [(e["type"], e["ref"], e["by"], e["note"], e["result"], e["ticket"]) for e in added] == [
+        ("noted", HANDED, "boss", "已更换路灯。", True, "ZJ-0001")
+    ]
+    notice = office.get("/staff/handover").get_data(as_text=True)
+    assert X["applied_some"].format(count=1, errors=3) in notice
+    again = upload(office, data, f"results.{kind}").get_data(as_text=True)  # the same file again: nothing new
+    assert X["preview_counts"].format(rows=4, good=0, repeats=1, errors=3) in again
+    assert 'name="rows"' not in again and X["nothing"] in again
+    replay = {"csrf_token": token, "rows": signed_rows(page), "apply_good": "1"}  # the first preview, applied twice
+    assert office.post("/staff/handover/import/apply", data=replay).status_code == 303
+    assert events(app) == [*before, *added]
+    timeline = office.get(f"/staff/cases/{HANDED}").get_data(as_text=True)
+    assert "办理结果（工单号 ZJ-0001）" in timeline
+
+
+def test_a_clean_file_applies_without_the_tick_and_a_bad_file_says_why(app):
+    office = client_for(app, "boss")
+    page = upload(office, xlsx(ROWS[:2])).get_data(as_text=True)
+    assert X["apply_good"] not in page
+    token = csrf_token(office, "/staff/handover")
+    assert (
+        office.post("/staff/handover/import/apply", data={"csrf_token": token, "rows": signed_rows(page)}).status_code
+        == 303
+    )
+    assert events(app)[-1]["import_key"]
+    broken = upload(office, b"PK\x03\x04 broken")
+    assert broken.status_code == 400
+    assert messages_console.HANDOVER_FILE_ERRORS["unreadable"] in broken.get_data(as_text=True)
+    missing = upload(office, xlsx([["留言编号", "办理结果"], [HANDED, "x"]])).get_data(as_text=True)
+    assert "第 1 行：缺少列：工单号、日期、承办单位" in missing and 'name="rows"' not in missing
+    other = client_for(app, "boss")  # a preview is bound to the account that made it: a forged one is refused
+    forged = other.post(
+        "/staff/handover/import/apply", data={"csrf_token": csrf_token(other, "/staff/"), "rows": "x.y"}
+    )
+    assert forged.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "path", ["/staff/handover/import", "/staff/handover/import/apply", f"/staff/cases/{HANDED}/slip"]
+)
+@pytest.mark.parametrize("token", [None, "wrong"])
+def test_the_forms_need_the_csrf_token(app, path, token):
+    office = client_for(app, "boss")
+    before = events(app)
+    form: dict = {"file": (io.BytesIO(xlsx(ROWS[:2])), "r.xlsx")} if path.endswith("import") else {"rows": "x"}
+    if token is not None:
+        form["csrf_token"] = token
+    response = office.post(path, data=form, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert events(app) == before
+
+
+def test_the_queue_marks_results_awaiting_an_answer_and_urged_cases(app):
+    log = EventLog(Path(app.config["QUEUE_DIR"]), fsync=False)
+    office = client_for(app, "boss")
+
+    def boxes() -> dict[str, int]:
+        page = office.get("/staff/").get_data(as_text=True)
+        return {label: int(n) for n, label in re.findall(r'<span class="number">(\d+)</span>(.*?)</a>', page)}
+
+    assert (boxes()["有办理结果待处理"], boxes()["已催办"]) == (0, 0)
+    add_event(log, "noted", HANDED, "zhujian", note="已更换路灯", result=True)
+    add_event(log, "urged", HANDED, "boss", deadline="2026-11-27")
+    add_event(log, "urged", HANDED, "boss", deadline="2026-11-27")
+    assert (boxes()["有办理结果待处理"], boxes()["已催办"]) == (1, 1)
+    listed = office.get("/staff/cases?mark=result").get_data(as_text=True)
+    assert re.findall(r'href="/staff/cases/(2026-\d{6})"', listed) == [HANDED]
+    assert X["result_pending"] in listed and X["urged_times"].format(count=2) in listed
+    assert re.findall(
+        r'href="/staff/cases/(2026-\d{6})"', office.get("/staff/cases?mark=urged").get_data(as_text=True)
+    ) == [HANDED]
+    case_page = office.get(f"/staff/cases/{HANDED}").get_data(as_text=True)
+    assert X["result_pending"] in case_page and X["urged_times"].format(count=2) in case_page
+    add_event(log, "replied", HANDED, "boss", answer="路灯已更换。")
+    assert (boxes()["有办理结果待处理"], boxes()["已催办"]) == (0, 0)
+    assert X["result_pending"] not in office.get(f"/staff/cases/{HANDED}").get_data(as_text=True)
+    station_a = client_for(app, "zhan-a")  # counts stay within scope
+    add_event(log, "reopened", HANDED, "boss", reason="仍未修好")
+    add_event(log, "noted", HANDED, "zhujian", note="再次更换", result=True)
+    page = station_a.get("/staff/").get_data(as_text=True)
+    assert re.search(r'<span class="number">0</span>有办理结果待处理', page)
+
+
+def test_a_results_file_larger_than_a_form_s_body_limit_is_read(app):
+    """The API's body limit (MAX_CONTENT_LENGTH, 32 KB) would refuse a month's results: the import reads more."""
+    office = client_for(app, "boss")
+    detail = [" ".join(hashlib.sha256(f"{n}-{k}".encode()).hexdigest() for k in range(4)) for n in range(400)]
+    rows = [
+        ROWS[0],
+        *([HANDED, f"ZJ-{n:04d}", f"第 {n} 次更换路灯：{detail[n]}", TODAY, "县住建局"] for n in range(400)),
+    ]
+    data = xlsx(rows)
+    assert len(data) > app.config["MAX_CONTENT_LENGTH"]
+    page = upload(office, data).get_data(as_text=True)
+    assert X["preview_counts"].format(rows=400, good=400, repeats=0, errors=0) in page
+    token = csrf_token(office, "/staff/handover")
+    before = len(events(app))
+    done = office.post("/staff/handover/import/apply", data={"csrf_token": token, "rows": signed_rows(page)})
+    assert done.status_code == 303 and len(events(app)) == before + 400
