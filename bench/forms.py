@@ -10,6 +10,10 @@ posts a valid JSON submission whose text is unique (no duplicate short-circuit) 
 up to 8 requests in flight: queued, but their 201 never read). Then an exact check: 400 posts over 8 threads, every
 answer read, must give 400 201s and 400 new `submitted` events.
 
+With `--store postgresql` a third server runs the form service on a throw-away PostgreSQL 15 cluster (tests/servers.py:
+fsync and synchronous_commit on, every 201 durable) in the same run, interleaved with the other two; its target is
+≥ 0.8× the folder queue's req/s with p99 ≤ 20 ms.
+
 The machine is shared: "other load" is the CPU (in cores, median of the runs) busy during a run outside the server
 and wrk, from /proc/stat (other people's jobs, and kernel threads such as the file system's journal). Runs with
 other load near a core are not comparable with runs on an idle machine: the no-op gains more from a busy machine's
@@ -50,6 +54,8 @@ from bench.common import (  # noqa: E402
 )
 
 RATIO_TARGET, P99_TARGET_MS, CONNECTIONS, VERIFY_REQUESTS = 0.6, 20.0, 8, 400
+PG_RATIO_TARGET = 0.8  # PostgreSQL's req/s against the folder queue's
+FOLDER, POSTGRES, NOOP = "forms (fsync)", "forms (postgresql)", "no-op"
 SUBMISSION = {
     "category": "意见",
     "text": "小区门口的路灯坏了，晚上出行不便。",
@@ -176,7 +182,16 @@ def children_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def submitted(queue: Path) -> int:
+def submitted_in_database(url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return conn.execute('SELECT count(*) FROM events WHERE line LIKE \'%"type":"submitted"%\'').fetchone()[0]
+
+
+def submitted(queue: Path | str) -> int:
+    if isinstance(queue, str):
+        return submitted_in_database(queue)
     path = queue / "events.jsonl"
     if not path.exists():
         return 0
@@ -198,12 +213,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run (default 10, at most 60)")
     parser.add_argument("--reps", type=int, default=3, help="interleaved runs per server (default 3)")
+    parser.add_argument(
+        "--store", choices=("folder", "postgresql"), default="folder", help="postgresql: a third server"
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.duration <= 60 or not 1 <= args.reps <= 10:
         parser.error("--duration 1..60 and --reps 1..10")
     wrk = ensure_wrk()
     work = Path(tempfile.mkdtemp(prefix="bench-forms-"))
     procs: list[subprocess.Popen] = []
+    database = None
     try:
         site, target = small_site(work)
         queue = work / "queue"
@@ -211,9 +230,20 @@ def main(argv: list[str] | None = None) -> int:
         script.write_text(LUA, encoding="utf-8")
         env = {k: v for k, v in os.environ.items() if not k.startswith("FORMS_")}
         env.update(FORMS_QUEUE_DIR=str(queue), FORMS_SITE_DIR=str(site), FORMS_RATELIMIT_ENABLED="false")
-        ports = {"forms (fsync)": free_port(), "no-op": free_port()}
-        procs.append(start_gunicorn(None, ports["forms (fsync)"], env, work / "forms.log"))
-        procs.append(start_gunicorn("bench.noop_app:app", ports["no-op"], env, work / "noop.log"))
+        ports = {FOLDER: free_port(), NOOP: free_port()}
+        queues: dict[str, Path | str] = {FOLDER: queue, NOOP: queue}
+        procs.append(start_gunicorn(None, ports[FOLDER], env, work / "forms.log"))
+        procs.append(start_gunicorn("bench.noop_app:app", ports[NOOP], env, work / "noop.log"))
+        if args.store == "postgresql":
+            from forms_api.store.pgdb import upgrade
+            from tests.servers import Postgres
+
+            database = Postgres()
+            upgrade(database.url())
+            ports[POSTGRES], queues[POSTGRES] = free_port(), database.url()
+            procs.append(
+                start_gunicorn(None, ports[POSTGRES], env | {"FORMS_QUEUE_URL": database.url()}, work / "pg.log")
+            )
         for proc, port in zip(procs, ports.values(), strict=True):
             wait_listening(port, proc)
         results: dict[str, list[dict]] = {name: [] for name in ports}
@@ -221,20 +251,24 @@ def main(argv: list[str] | None = None) -> int:
             for name, port in ports.items():
                 run_wrk(wrk, port, script, 2, target, f"w{rep}{os.getpid()}")  # warm-up, not counted in the table
                 time.sleep(1)  # the warm-up's requests in flight are appended before the count starts
-                before = submitted(queue)
+                before = submitted(queues[name])
                 server = procs[list(ports).index(name)].pid
                 result = run_wrk(wrk, port, script, args.duration, target, f"r{rep}{os.getpid()}", server)
                 time.sleep(1)  # requests in flight when wrk stopped may still be appended: count them too
-                result["queued"] = submitted(queue) - before
+                result["queued"] = submitted(queues[name]) - before
                 results[name].append(result)
                 print(f"rep {rep + 1}/{args.reps} {name}: {result}", file=sys.stderr)
-        before = submitted(queue)
-        created = verify(ports["forms (fsync)"], target, VERIFY_REQUESTS)
-        exact = (created, submitted(queue) - before)
-        print(table(results, args.duration, exact))
+        exact = {}
+        for name in ports.keys() - {NOOP}:
+            before = submitted(queues[name])
+            created = verify(ports[name], target, VERIFY_REQUESTS)
+            exact[name] = (created, submitted(queues[name]) - before)
+        print(table(results, args.duration, exact[FOLDER], exact.get(POSTGRES)))
     finally:
         for proc in procs:
             stop_group(proc, timeout=30)
+        if database is not None:
+            database.close()
         shutil.rmtree(work, ignore_errors=True)
     return 0
 
@@ -262,8 +296,10 @@ def other_load(runs: list[dict]) -> str:
     return f"{statistics.median(loads):.2f}" if loads else "–"
 
 
-def table(results: dict[str, list[dict]], seconds: int, exact: tuple[int, int]) -> str:
-    noop = statistics.median(r["rps"] for r in results["no-op"])
+def table(
+    results: dict[str, list[dict]], seconds: int, exact: tuple[int, int], exact_pg: tuple[int, int] | None = None
+) -> str:
+    noop = statistics.median(r["rps"] for r in results[NOOP])
     lines = [
         f"wrk: {CONNECTIONS} connections, 2 threads, {seconds} s a run, loopback",
         "",
@@ -274,7 +310,7 @@ def table(results: dict[str, list[dict]], seconds: int, exact: tuple[int, int]) 
     for name, runs in results.items():
         rps = [r["rps"] for r in runs]
         p99 = [r["p99_us"] / 1000 for r in runs]
-        queued = [r["queued"] for r in runs] if name != "no-op" else ["–"] * len(runs)
+        queued = [r["queued"] for r in runs] if name != NOOP else ["–"] * len(runs)
         lines.append(
             f"| {name} | {len(runs)} | {statistics.median(rps):,.0f} ({min(rps):,.0f}–{max(rps):,.0f}) "
             f"| {statistics.median(rps) / noop:.2f} | {statistics.median(r['p50_us'] for r in runs) / 1000:.2f} "
@@ -282,7 +318,7 @@ def table(results: dict[str, list[dict]], seconds: int, exact: tuple[int, int]) 
             f"| {sum(r['errors'] for r in runs)} | {[r['created'] for r in runs]} | {queued} "
             f"| {other_load(runs)} |"
         )
-    forms = results["forms (fsync)"]
+    forms = results[FOLDER]
     ratio = statistics.median(r["rps"] for r in forms) / noop
     p99 = statistics.median(r["p99_us"] / 1000 for r in forms)
     extra = [r["queued"] - r["created"] for r in forms]
@@ -295,6 +331,17 @@ def table(results: dict[str, list[dict]], seconds: int, exact: tuple[int, int]) 
         f"- exact check, {VERIFY_REQUESTS} submissions over {CONNECTIONS} threads, every answer read: "
         f"{exact[0]} × 201, {exact[1]} submitted events queued — {verdict(exact[0] == exact[1] == VERIFY_REQUESTS)}",
     ]
+    if POSTGRES in results and exact_pg is not None:
+        pg = results[POSTGRES]
+        pg_ratio = statistics.median(r["rps"] for r in pg) / statistics.median(r["rps"] for r in forms)
+        pg_p99 = statistics.median(r["p99_us"] / 1000 for r in pg)
+        lines += [
+            f"- PostgreSQL req/s ≥ {PG_RATIO_TARGET}× the folder queue's: {pg_ratio:.2f}× — "
+            f"{verdict(pg_ratio >= PG_RATIO_TARGET)}",
+            f"- PostgreSQL p99 ≤ {P99_TARGET_MS:.0f} ms: {pg_p99:.2f} ms — {verdict(pg_p99 <= P99_TARGET_MS)}",
+            f"- PostgreSQL exact check: {exact_pg[0]} × 201, {exact_pg[1]} submitted events stored — "
+            f"{verdict(exact_pg[0] == exact_pg[1] == VERIFY_REQUESTS)}",
+        ]
     return "\n".join(lines)
 
 

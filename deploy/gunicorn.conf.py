@@ -1,12 +1,13 @@
 """gunicorn settings for the form service: `gunicorn -c deploy/gunicorn.conf.py` (from the project folder).
 
-ONE worker process with threads, on purpose: the rate limits' default store (`memory://`) lives in the process, so
-with N workers every client would get N times its limit. Raise `workers` only together with
-FORMS_RATELIMIT_STORAGE_URI=redis://... (the queue itself is safe with any number of processes: it uses flock).
+ONE worker process with threads by default: the rate limits' default store (`memory://`) lives in the process, so
+with N workers every client would get N times its limit. FORMS_WORKERS=N (N > 1) therefore needs
+FORMS_RATELIMIT_STORAGE_URI=redis://...; with the memory store gunicorn refuses to start and says so in its log (the
+queue itself is safe with any number of processes: the folder store uses flock, PostgreSQL its own locks).
 
-Environment: FORMS_BIND (default 127.0.0.1:8001: nginx in front, never exposed directly), FORMS_THREADS (8),
-FORMS_TIMEOUT (30 s), FORMS_ACCESS_LOG (`-` = stdout; empty = off), FORMS_ERROR_LOG (`-` = stderr), and every FORMS_*
-setting of forms_api/settings.py.
+Environment: FORMS_WORKERS (1), FORMS_BIND (default 127.0.0.1:8001: nginx in front, never exposed directly),
+FORMS_THREADS (8), FORMS_TIMEOUT (30 s), FORMS_ACCESS_LOG (`-` = stdout; empty = off), FORMS_ERROR_LOG (`-` =
+stderr), and every FORMS_* setting of forms_api/settings.py.
 
 The access log has no client address, no query string, no referrer or user agent, and tracking codes in paths are
 masked: `[28/Nov/2026:12:00:00 +0800] "POST /api/submissions" 201 71 12ms`.
@@ -19,7 +20,7 @@ from gunicorn.glogging import Logger
 
 wsgi_app = "forms_api:create_app()"
 bind = [os.environ.get("FORMS_BIND", "127.0.0.1:8001")]
-workers = 1
+workers = int(os.environ.get("FORMS_WORKERS", "1"))
 threads = int(os.environ.get("FORMS_THREADS", "8"))
 worker_class = "gthread"
 timeout = int(os.environ.get("FORMS_TIMEOUT", "30"))
@@ -74,3 +75,16 @@ class MaskingLogger(Logger):
 
 
 logger_class = MaskingLogger
+
+
+def on_starting(server):  # noqa: ANN001, ANN201 - gunicorn's hook
+    """Refuse several workers with per-process rate-limit counters (forms_api.settings.workers_problem)."""
+    from forms_api.settings import ConfigError, workers_problem
+
+    try:
+        problem = workers_problem(server.cfg.workers)
+    except ConfigError as exc:
+        problem = str(exc)
+    if problem:
+        server.log.error(problem)
+        raise SystemExit(1)

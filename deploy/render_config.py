@@ -6,6 +6,10 @@
         --out /etc/nginx/sites-available/mashang.conf
     python3 deploy/render_config.py check-csp SITE_DIR /etc/nginx/sites-available/mashang.conf
 
+`--staff-allow NETWORK` (repeatable; default: the space- or comma-separated MASHANG_STAFF_ALLOW) opens the back office
+(/staff/) to those networks only (nginx `allow` ... `deny all`: 403 for any other address); the site and /api/ stay
+open to everyone. Without it /staff/ is open like the rest, behind its own sign-in.
+
 The CSP allows inline <script> and <style> elements only by their sha256, read from the built site (`--site`, more
 than one to allow an old and a new release during an upgrade of Material). Inline event handlers, style attributes
 and javascript: URLs cannot be allowed by a hash: `render` and `check-csp` refuse a site that has any.
@@ -19,6 +23,7 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
+import ipaddress
 import os
 import re
 import sys
@@ -28,6 +33,7 @@ from pathlib import Path
 TEMPLATE = Path(__file__).resolve().parent / "nginx" / "mashang.conf"
 _PLACEHOLDER = re.compile(r"@([A-Z_]+)@")
 _SAFE_VALUE = re.compile(r"^[A-Za-z0-9_.:/\[\]*~ -]+$")  # no ; { } quotes $ or newline: nothing that ends a directive
+_REPEATED = ("LISTEN", "STAFF_ALLOW", "STAFF_DENY")  # a line holding one of these is written once per value (or not)
 
 
 class InlineCode(HTMLParser):
@@ -89,15 +95,17 @@ def inline_hashes(sites: list[Path]) -> tuple[list[str], list[str], list[str]]:
 
 
 def render(template: str, values: dict[str, list[str]]) -> str:
-    """Replace each @NAME@; a line with @LISTEN@ is repeated for each address. SystemExit on a missing or bad value."""
+    """Replace each @NAME@; a line with @LISTEN@ (or @STAFF_ALLOW@, @STAFF_DENY@) is repeated for each value, and left
+    out when there is none. SystemExit on a missing or bad value."""
     for name, items in values.items():
         for item in items:
             if name not in ("CSP_SCRIPT_HASHES", "CSP_STYLE_HASHES") and not _SAFE_VALUE.match(item):
                 raise SystemExit(f"render_config: {name.lower().replace('_', '-')} {item!r} has unsafe characters")
     lines = []
     for line in template.splitlines(keepends=True):
-        if "@LISTEN@" in line:
-            lines += [line.replace("@LISTEN@", address) for address in values["LISTEN"]]
+        repeated = next((name for name in _REPEATED if f"@{name}@" in line), None)
+        if repeated is not None:
+            lines += [line.replace(f"@{repeated}@", value) for value in values.get(repeated, [])]
         else:
             lines.append(line)
     text = "".join(lines)
@@ -107,6 +115,17 @@ def render(template: str, values: dict[str, list[str]]) -> str:
     if missing:
         raise SystemExit(f"render_config: no value for {', '.join(missing)}")
     return text
+
+
+def staff_networks(given: list[str]) -> list[str]:
+    """The networks of --staff-allow (each an address or CIDR block, IPv4 or IPv6) as nginx writes them."""
+    networks = []
+    for item in (part for value in given for part in value.replace(",", " ").split()):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise SystemExit(f"render_config: --staff-allow {item!r} is not an address or network") from None
+    return networks
 
 
 def configured_hashes(conf: str) -> tuple[set[str], set[str]]:
@@ -131,6 +150,13 @@ def main(argv: list[str] | None = None) -> int:
         "--max-body",
         default=os.environ.get("FORMS_MAX_CONTENT_LENGTH", "32768"),
         help="FORMS_MAX_CONTENT_LENGTH in bytes (default: that variable, else 32768)",
+    )
+    make.add_argument(
+        "--staff-allow",
+        action="append",
+        default=[],
+        metavar="NETWORK",
+        help="open /staff/ only to this network, e.g. 10.0.0.0/8 (repeatable; default: MASHANG_STAFF_ALLOW)",
     )
     make.add_argument("--log-dir", default="/var/log/nginx", help="nginx's log folder")
     make.add_argument("--template", type=Path, default=TEMPLATE)
@@ -159,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
         "API_UPSTREAM": [args.api_upstream],
         "MAX_BODY": [str(int(args.max_body))],
         "LOG_DIR": [args.log_dir.rstrip("/")],
+        "STAFF_ALLOW": (networks := staff_networks(args.staff_allow or [os.environ.get("MASHANG_STAFF_ALLOW", "")])),
+        "STAFF_DENY": ["all"] if networks else [],
         "CSP_SCRIPT_HASHES": scripts,
         "CSP_STYLE_HASHES": styles,
     }

@@ -10,14 +10,16 @@ from typing import Any
 
 from flask import Flask
 
-from forms_api import console, security, settings
+from forms_api import console, security, settings, store
 from forms_api.public import api
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """A configured form service; raises settings.ConfigError naming every bad setting."""
+    """A configured form service; raises settings.ConfigError naming every bad setting, and store.SchemaOutdated
+    (in Chinese, naming the command to run) when the store is a database with an older schema."""
     app = Flask("forms_api", static_folder=None)
     app.config.from_mapping(settings.load(config))
+    store.check_store(app.config)
     # Werkzeug applies this to urlencoded bodies too: keep it equal to the body limit, so both give the same 413.
     app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_CONTENT_LENGTH"]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]

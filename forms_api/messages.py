@@ -253,7 +253,10 @@ STAFF_HELP = {
         "每个办理操作都记入留言的办理经过（谁、何时、做了什么）。\n\n"
         "\b\n退出码：0 成功；1 操作被拒绝、找不到留言、队列或文件无法使用；2 命令用法错误。"
     ),
-    "main.queue": "留言队列目录（默认：环境变量 FORMS_QUEUE_DIR，否则为项目目录下的 var/queue；与留言服务相同）。",
+    "main.queue": (
+        "留言队列目录或 postgresql:// 数据库地址（默认：环境变量 FORMS_QUEUE_URL 或 FORMS_QUEUE_DIR，"
+        "否则为项目目录下的 var/queue；与留言服务相同）。"
+    ),
     "main.debug": (
         "排查用：办理操作被拒绝或留言队列无法使用时，显示完整的 Python 调用栈（程序意外出错时总会显示）；"
         "找不到留言、参数或文件有误等错误仍只显示错误说明。"
@@ -597,6 +600,52 @@ PURGE_BAD_CONFIG = "无法读取保存期限：{reason}"
 PURGE_EVALUATIONS = "已删除 {count} 条满 {days} 天的年度评价中的评价意见（评价年度已过的，也删除其去重标记）。"
 PURGE_EVALUATIONS_DRY_RUN = "将删除 {count} 条满 {days} 天的年度评价中的评价意见（评价年度已过的，也删除其去重标记）。"
 
+# gunicorn refuses to start (deploy/gunicorn.conf.py): the operator reads it in the service's log.
+WORKERS_NEED_SHARED_LIMITS = (
+    "FORMS_WORKERS={workers}：多个进程时，限流计数不能存在各进程的内存中（FORMS_RATELIMIT_STORAGE_URI=memory://），"
+    "否则每个进程都会重新放行同一地址。请设置 FORMS_RATELIMIT_STORAGE_URI=redis://主机:6379，或改回 FORMS_WORKERS=1。"
+    " / {workers} workers with the per-process memory:// rate-limit store would each grant the full limit: set "
+    "FORMS_RATELIMIT_STORAGE_URI=redis://host:6379, or FORMS_WORKERS=1."
+)
+
+# --- commands `store upgrade` and `store copy` in forms_api/staff/stores.py ------------------------------------------
+
+STORE_HELP = {
+    "store": "留言队列的存储：升级 PostgreSQL 数据库结构，在目录与数据库之间迁移留言队列。",
+    "upgrade": (
+        "创建或升级留言队列所在 PostgreSQL 数据库的结构（环境变量 FORMS_QUEUE_URL 或 --queue 指定）；"
+        "可重复运行，已是最新时不做任何修改。队列在目录中时无需升级。"
+    ),
+    "copy": (
+        "把留言队列（全部记录、年度评价的密钥、后台账号和答复模板）从 --from 复制到 --to，"
+        "两者各为队列目录或 postgresql:// 数据库地址；目标中已有记录时拒绝。"
+        "复制后核对记录条数和 SHA-256 摘要，不一致即报错。后台人员迁移后需重新登录。"
+    ),
+    "copy.from": "复制来源：队列目录或 postgresql://用户@主机/数据库。",
+    "copy.to": "复制目标：队列目录（不存在则新建）或已升级结构的 postgresql:// 数据库。",
+}
+STORE_SHORT_HELP = {
+    "store": "升级数据库结构、迁移留言队列。",
+    "upgrade": "创建或升级数据库结构。",
+    "copy": "在目录与数据库之间复制留言队列。",
+}
+STORE_UPGRADED = "数据库 {location} 的结构已从第 {before} 版升级到第 {after} 版。"
+STORE_UP_TO_DATE = "数据库 {location} 的结构已是最新（第 {after} 版），未做修改。"
+STORE_FOLDER_NO_UPGRADE = "留言队列 {location} 是目录，无需升级。"
+STORE_COPY_DONE = (
+    "已从 {source} 复制 {events} 条记录、{accounts} 个后台账号、{templates} 个答复模板到 {dest}；"
+    "核对一致（SHA-256 {digest}）。"
+)
+STORE_COPY_NO_SOURCE = "找不到要复制的留言队列 {source}。"
+STORE_COPY_NOT_EMPTY = "目标 {dest} 中已有留言记录：为免混淆，只能复制到空的队列。"
+STORE_COPY_MISMATCH = (
+    "复制到 {dest} 后核对不一致：来源 {count} 条记录，目标 {found} 条（或摘要不同）。请检查目标后重试。"
+)
+
+# The PostgreSQL store (forms_api/store/pgdb.py): the service refuses to start on an older schema, staff tools too.
+STORE_SCHEMA_OUTDATED = (
+    "数据库 {location} 的结构是第 {found} 版，本程序需要第 {needed} 版：请先运行 python -m forms_api store upgrade。"
+)
 BACKUP_DONE = "已备份 {events} 条记录（{submissions} 条留言）到 {path}（含个人信息，仅本人可读）。"
 BACKUP_PRUNED = "已删除 {count} 份较早的备份。"
 BACKUP_WRITE_FAILED = "无法写入备份 {path}：{reason}"
@@ -752,11 +801,10 @@ CONSOLE_TEXTS = {
     "state": "状态",
     "unlock": "解锁",
     "unlocked": "已解锁账号 {login}。",
-    "accounts_hint": "新建账号、停用和重置密码请在服务器上使用 python -m forms_api users。",
     "error_title": "无法完成",
     "forbidden": "您的账号没有权限查看这个页面。",
     "not_found": "没有找到这个页面或这条留言。",
-    "csrf": "表单已过期或来源不明，请返回后刷新页面再试。",
+    "csrf": "页面已过期，刚才的操作没有完成。",
     "too_many": "操作太频繁，请稍后再试。",
     "unavailable": "系统暂时无法使用，请稍后再试。",
 }

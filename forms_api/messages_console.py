@@ -76,6 +76,69 @@ INTAKE_TEXTS = {
     "slip_case": "查看案件",
 }
 
+# The console's texts added after its first version (the rest: messages.CONSOLE_TEXTS, ACTION_TEXTS), in templates as
+# `st`: choosing a deputy, the accounts page, a session that ended with a form half done.
+STAFF_TEXTS = {
+    # choosing a deputy (forms_api/console/deputies.py)
+    "deputy_pick": "代表",
+    "deputy_pick_none": "（请选择）",
+    "deputy_other": "或输入其他代表的姓名或编号",
+    "deputy_label": "{name}（{stations}）",
+    "deputy_label_id": "{label}，编号 {id}",
+    "no_station": "未加入联络站",
+    "deputy_unknown": "找不到现任代表“{name}”，请从列表中选择，或核对姓名（编号）。",
+    # a session that ended with a form half done (forms_api/console/drafts.py)
+    "expired_signin": "请重新登录：登录后回到原来的页面，您填写的内容会保留，检查后再提交。",
+    "kept": "您填写的内容保留在表单中，请检查后重新提交。",
+    "restored": "已重新登录。刚才的操作还没有提交：您填写的内容保留在表单中，请检查后提交。",
+    "to_form_kept": "转到“{action}”表单",
+    "timed_out_post": "长时间没有操作，已自动退出，刚才的操作没有完成。请重新登录：您填写的内容会保留，检查后再提交。",
+    "jump_label": "转到办理表单",
+    # the list's filters
+    "filters_summary": "筛选（状态、逾期、类别、渠道、联络站、地区、代表、日期、搜索）",
+    "filter_station": "联络站",
+    "any_station": "（全部联络站）",
+    "filter_area": "地区（含下级）",
+    "filter_deputy": "代表（姓名或编号）",
+    "any_area": "（全部地区）",
+    "deputy_missing": "请从列表中选择代表，或输入代表的姓名或编号。",
+    "to_form": "转到“{action}”表单更正",
+    "deputy_ambiguous": "有 {count} 位现任代表名叫“{name}”：{deputies}。请从列表中选择，或输入其中一位的编号。",
+}
+
+# The accounts page (forms_api/console/accounts.py, templates/staff/accounts.html), as `at` in templates.
+ACCOUNT_TEXTS = {
+    "lead": (
+        "新建账号后，把只显示一次的邀请链接交给本人，用它设置密码。停用立即生效；重置会作废原密码和已登录的会话，"
+        "停用的账号重置后凭新的邀请链接重新启用。"
+    ),
+    "add_title": "新建账号",
+    "login_hint": "2 至 32 个小写字母、数字、点、下划线或连字符，如 wang 或 dongxi.li",
+    "role": "角色",
+    "station": "所属联络站（联络站工作人员）",
+    "station_none": "（请选择）",
+    "deputy": "代表姓名或编号（代表）",
+    "handler": "单位名称，与交办时写的一致（承办单位，如 县住建局、12345）",
+    "add": "新建账号",
+    "invitation": "账号 {login} 的邀请链接（只显示这一次，{until} 前有效，只能用一次）：",
+    "invitation_keep": "请现在复制并交给本人；离开本页后无法再次查看，只能重置。",
+    "actions": "操作",
+    "disable": "停用",
+    "reset": "重置密码",
+    "errors_lead": "未能新建账号：",
+    "bad_role": "请选择角色。",
+    "bad_office": "代表工作机构的账号看全部留言，不需要范围。",
+    "bad_station": "请选择联络站工作人员所属的联络站。",
+    "bad_deputy": "请填写代表的姓名或编号。",
+    "bad_handler": "请填写承办单位名称（64 字以内，不含控制字符）。",
+    "exists": "账号 {login} 已存在；要重新生成邀请链接，请用“重置密码”。",
+    "not_yourself": "不能停用或重置当前登录的账号；请由另一个代表工作机构账号操作，或在服务器上使用 users 命令。",
+}
+
+# `backup` and `restore` (forms_api/staff/operations.py): the back office's accounts and reply templates go along.
+BACKUP_CONSOLE = "另含后台账号 {accounts} 个、答复模板 {templates} 个（含密码散列）。"
+RESTORE_CONSOLE = "已恢复后台账号 {accounts} 个、答复模板 {templates} 个。"
+
 # --- The hand-over round trip (交办与反馈): the 交办单, the hand-over sheet, the results import ---------------------
 # (forms_api/cases/handover.py, forms_api/console/handover.py, forms_api/staff/handover.py)
 

@@ -8,6 +8,7 @@ passed in a mapping may be text or already typed. Every bad value is reported at
 | key | type | default | what it does |
 |---|---|---|---|
 | `QUEUE_DIR` | path | `<project>/var/queue` | the queue folder (append-only event log); back it up |
+| `QUEUE_URL` | URL, path | empty | the store: `postgresql://user@host/db` or a folder; empty = `QUEUE_DIR` (10) |
 | `QUEUE_FSYNC` | bool | `true` | fsync each append before answering; off only in throw-away tests |
 | `SITE_DIR` | path | `<project>/site` | the built site, for checking targets against its open data (1) |
 | `SITE_URL` | URL | empty | the site's root (`https://example.org/`) for links on the HTML pages; empty = same origin |
@@ -54,6 +55,10 @@ passed in a mapping may be text or already typed. Every bad value is reported at
    first code again: the site's script sends a random `request_id` with every try of one form (kept as a hash), so a
    citizen whose answer was lost on the network still gets their code. A repeat without it is only told it was received.
 
+10. One setting chooses the store (forms_api/store/): a PostgreSQL URL shares the queue, the back office's accounts and
+   reply templates between every instance (create its schema first: `python -m forms_api store upgrade`); a folder
+   path is the folder store, as `QUEUE_DIR` is. The password in the URL is never shown in messages or logs.
+
 Lists are comma-separated in the environment (`FORMS_ALLOWED_ORIGINS=https://a.example,https://b.example`); limits
 use flask-limiter's notation, several separated by `;`; bools are `true/false`, `1/0`, `yes/no`, `on/off`. Relative
 paths are resolved against the project folder, not the current directory.
@@ -70,6 +75,7 @@ from urllib.parse import urlsplit
 
 from limits import parse_many
 
+from forms_api import messages
 from forms_api.accounts.access import DEFAULT_PERSONAL_ROLES
 from forms_api.accounts.model import ROLES
 from forms_api.cases.calendar import NO_HOLIDAYS, Calendar, parse_calendar
@@ -81,7 +87,7 @@ ENV_PREFIX = "FORMS_"
 # Read by deploy/gunicorn.conf.py (BIND to TIMEOUT) or by the staff tools (STAFF), not by the app: not
 # reported as unknown, since one environment file holds them all (deploy/mashang.env.example).
 OTHER_VARIABLES = {
-    *("FORMS_BIND", "FORMS_ACCESS_LOG", "FORMS_ERROR_LOG", "FORMS_THREADS", "FORMS_TIMEOUT"),
+    *("FORMS_BIND", "FORMS_ACCESS_LOG", "FORMS_ERROR_LOG", "FORMS_THREADS", "FORMS_TIMEOUT", "FORMS_WORKERS"),
     "FORMS_STAFF",
 }
 
@@ -192,6 +198,25 @@ def _limits(value: Any) -> str:
     return value.strip()
 
 
+def queue_url(value: Any) -> str:
+    """A store: a postgresql:// URL as it is, or a folder (resolved like every path); empty for none."""
+    if isinstance(value, os.PathLike):
+        return str(resolve_path(value))
+    if not isinstance(value, str):
+        raise ValueError("expected postgresql://user@host/database or a folder path")
+    value = value.strip()
+    if not value:
+        return ""
+    if "://" in value:
+        parts = urlsplit(value)
+        if parts.scheme not in {"postgresql", "postgres"} or not parts.path.strip("/"):
+            raise ValueError(
+                f"{parts.scheme}:// is no store: expected postgresql://user@host/database or a folder path"
+            )
+        return value
+    return str(resolve_path(value))
+
+
 def _storage_uri(value: Any) -> str:
     if not isinstance(value, str) or "://" not in value:
         raise ValueError("expected a storage URI like memory:// or redis://localhost:6379")
@@ -232,6 +257,7 @@ def _roles(value: Any) -> list[str]:
 # key -> (default, parser)
 SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "QUEUE_DIR": (PROJECT_ROOT / DEFAULT_QUEUE_DIR, resolve_path),
+    "QUEUE_URL": ("", queue_url),
     "QUEUE_FSYNC": (True, _bool),
     "SITE_DIR": (PROJECT_ROOT / "site", resolve_path),
     "SITE_URL": ("", _site_url),
@@ -328,6 +354,18 @@ def load(
 def rules(config: Mapping[str, Any]) -> Rules:
     """The workflow's rules (forms_api/cases/checks.py) from loaded settings: the service's and the staff tools'."""
     return Rules(config["RATING_WINDOW_DAYS"], config["STAFF_DEPUTY_REVIEW"])
+
+
+def workers_problem(workers: int, environ: Mapping[str, str] | None = None) -> str | None:
+    """Why `workers` gunicorn processes must not start with these settings (a message in Chinese and English for
+    the log), or None: with several processes the rate limits' counters must be shared (Redis), or each process
+    would grant a client the whole limit again."""
+    if workers <= 1:
+        return None
+    config = load(environ=environ, keys=("RATELIMIT_STORAGE_URI", "RATELIMIT_ENABLED"))
+    if not config["RATELIMIT_ENABLED"] or not config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        return None
+    return messages.WORKERS_NEED_SHARED_LIMITS.format(workers=workers)
 
 
 def given(key: str, overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> bool:

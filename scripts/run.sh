@@ -22,14 +22,28 @@ build() {
     .venv/bin/python -m generator build
   fi
 }
+# The back office: on the first run (no account yet) an office account "demo" and its invitation link. Accounts live
+# in the queue folder (var/queue/accounts.json), never in git.
+demo_account() {
+  local staff=(.venv/bin/python -m forms_api users) listed link
+  listed="$("${staff[@]}" list 2>/dev/null || true)"  # no queue folder yet: no account
+  echo "run: back office http://$FORMS_BIND/staff/"
+  if grep -q '^demo ' <<<"$listed"; then
+    echo "run:   sign in as demo; a new invitation link: ${staff[*]} reset demo --base-url http://$FORMS_BIND/"
+  elif [ "$(grep -c . <<<"$listed")" -le 1 ]; then
+    link="$("${staff[@]}" add demo --role office --base-url "http://$FORMS_BIND/" | tail -n 1)"
+    echo "run:   a demo office account, demo: open $link to set its password"
+  else
+    echo "run:   a demo account: ${staff[*]} add demo --role office --base-url http://$FORMS_BIND/"
+  fi
+}
 build
 export FORMS_BIND="${FORMS_BIND:-127.0.0.1:8000}"
 .venv/bin/gunicorn -c deploy/gunicorn.conf.py 'forms_api.site:create_site_app("site")' &
 server=$!
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null' EXIT INT TERM
 echo "run: http://$FORMS_BIND/ (Ctrl+C to stop)"
-echo "run: back office http://$FORMS_BIND/staff/ ; a demo account (prints its invitation link):"
-echo "run:   .venv/bin/python -m forms_api users add demo --role office --base-url http://$FORMS_BIND/"
+demo_account
 mkdir -p .cache && touch .cache/run-stamp
 while kill -0 "$server" 2>/dev/null; do
   sleep 2

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Set up a fresh machine for running or testing the product: Debian packages, a virtualenv in .venv with the locked
-# Python packages, and axe-core for the accessibility tests. Safe to run again: every step is skipped when done.
+# Python packages, axe-core for the accessibility tests and Lighthouse for bench/lighthouse.py (npm, from
+# package-lock.json). Safe to run again: every step is skipped when done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(chromium zbar-tools fonts-noto-cjk poppler-utils nginx logrotate hugo)
+# postgresql and redis-server: the tests start throw-away servers of their own (tests/servers.py), never the system ones.
+apt_packages=(chromium zbar-tools fonts-noto-cjk poppler-utils nginx logrotate hugo postgresql redis-server)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -31,8 +33,8 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements.lock -
   touch "$stamp"
 fi
 
-if [ ! -f node_modules/axe-core/axe.min.js ]; then
-  echo "setup: installing axe-core from the npm registry"
+if [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -x node_modules/.bin/lighthouse ]; then
+  echo "setup: installing axe-core and lighthouse from the npm registry"
   npm ci --no-audit --no-fund --silent  # from the lock as it is: never rewrites the tracked package-lock.json
 fi
 echo "setup: ready"

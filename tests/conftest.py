@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -9,14 +10,17 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
+from servers import Postgres, Redis
 
 from forms_api import create_app
 from forms_api.accounts import passwords
-from forms_api.store.lines import read_events
+from forms_api.store import QueueMissing, Store, open_store
+from forms_api.store.pgdb import close_all, upgrade
 
 # --- chromium_browser: Debian's headless chromium through Playwright, for tests marked `browser` ----------------------
 # Playwright cannot download its own browsers here; scripts/setup.sh installs /usr/bin/chromium.
@@ -110,7 +114,8 @@ def write_site(site: Path) -> Path:
 
 
 def make_app(tmp_path: Path, **config: Any) -> Flask:
-    """An app on tmp_path/queue and tmp_path/site, rate limits off unless `config` says otherwise."""
+    """An app on tmp_path/queue (or the store `QUEUE_URL=` names) and tmp_path/site, rate limits off unless `config`
+    says otherwise."""
     settings = {
         "QUEUE_DIR": tmp_path / "queue",
         "SITE_DIR": write_site(tmp_path / "site"),
@@ -121,9 +126,11 @@ def make_app(tmp_path: Path, **config: Any) -> Flask:
 
 
 def events(app: Flask) -> list[dict]:
-    """The events in an app's queue, in order."""
-    path = Path(app.config["QUEUE_DIR"]) / "events.jsonl"
-    return list(read_events(path)) if path.exists() else []
+    """The events in an app's store, in order."""
+    try:
+        return list(open_store(app.config, create=False).scan())
+    except QueueMissing:
+        return []
 
 
 @pytest.fixture
@@ -145,6 +152,69 @@ def client(app: Flask) -> FlaskClient:
 
 
 # --- end of the form service's fixtures -------------------------------------------------------------------------------
+
+
+# --- real servers: postgres_server, pg_url (a fresh database a test), redis_server, and `queue_url` on both stores --
+TEMPLATE_DATABASE = "mashang_template"
+_databases = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Postgres]:
+    """One throw-away PostgreSQL 15 for the session, with a template database holding the store's schema."""
+    server = Postgres()
+    try:
+        with psycopg.connect(server.url(), autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {TEMPLATE_DATABASE}")
+        upgrade(server.url(TEMPLATE_DATABASE))
+        yield server
+    finally:
+        close_all()
+        server.close()
+
+
+def new_database(server: Postgres, *, schema: bool = True) -> str:
+    """A new database on `server` (with the store's schema unless told), its URL."""
+    name = f"test_{next(_databases)}"
+    template = TEMPLATE_DATABASE if schema else "template0"
+    with psycopg.connect(server.url(), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+    return server.url(name)
+
+
+@pytest.fixture
+def pg_url(postgres_server: Postgres) -> Iterator[str]:
+    """A fresh database with the store's schema for one test: no test sees another's events."""
+    yield new_database(postgres_server)
+    close_all()  # this process's pools, so that the next test starts from no connection
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[Redis]:
+    server = Redis()
+    yield server
+    server.close()
+
+
+@pytest.fixture(params=["folder", "postgresql"])
+def queue_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The store a contract test runs on (QUEUE_URL): a fresh queue folder, then a fresh PostgreSQL database."""
+    if request.param == "folder":
+        return str(tmp_path / "queue")
+    return request.getfixturevalue("pg_url")
+
+
+def store_settings(queue_url: str, **more: Any) -> dict[str, Any]:
+    return {"QUEUE_URL": queue_url, "QUEUE_DIR": "/nonexistent", "QUEUE_FSYNC": True, **more}
+
+
+@pytest.fixture
+def store(queue_url: str) -> Store:
+    """One instance of the store `queue_url` names; `open_store(store_settings(queue_url))` opens another."""
+    return open_store(store_settings(queue_url))
+
+
+# --- end of the real servers ---------------------------------------------------------------------------------------
 
 
 # --- passwords: real argon2id at a test's cost -------------------------------------------------------------------

@@ -16,7 +16,7 @@ if str(ROOT) not in sys.path:
 
 from bench import build, forms, notify, payload  # noqa: E402
 
-SCRIPTS = ["build.py", "payload.py", "serve_edit.py", "forms.py", "notify.py"]
+SCRIPTS = ["build.py", "payload.py", "serve_edit.py", "forms.py", "lighthouse.py", "notify.py"]
 BUILD_VARIANTS = ["ours-warm", "ours-cold", "naive", "naive-qr", "hugo", "naive + naive-qr"]
 
 

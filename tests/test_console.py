@@ -300,7 +300,9 @@ def test_an_idle_session_ends(app):
     with client.session_transaction("/staff/") as session:
         session["seen"] = int((now() - timedelta(minutes=31)).timestamp())
     response = client.get("/staff/")
-    assert response.status_code == 302 and response.headers["Location"] == "/staff/signin"
+    assert (
+        response.status_code == 302 and response.headers["Location"] == "/staff/signin?next=/staff/"
+    )  # back where it was
     assert T["timed_out"] in client.get("/staff/signin").get_data(as_text=True)
     assert client.get("/staff/").status_code == 302
     assert app.permanent_session_lifetime == timedelta(minutes=30)  # the cookie's own expiry, STAFF_IDLE_MINUTES

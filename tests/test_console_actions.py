@@ -16,6 +16,7 @@ from flask import Flask
 from forms_api import messages
 from forms_api.accounts.access import PERMISSIONS
 from forms_api.console.case import EVENTS
+from forms_api.messages_console import STAFF_TEXTS
 from forms_api.staff.cli import main
 from forms_api.store import ReplyTemplates, open_templates
 from forms_api.store.folder import EventLog
@@ -169,7 +170,9 @@ def test_assigning_to_a_deputy_keeps_the_id_and_brings_the_case_into_scope(app):
     assert (last["to_kind"], last["to"], last["deputy"]) == ("deputy", "韩素梅", "han-sumei")
     assert station_b.get("/staff/cases/2026-000002").status_code == 200  # han-sumei is a deputy of station B
     unknown = post(office, "2026-000001", "assign", {"to_kind": "deputy", "deputy": "nobody"}, token)
-    assert unknown.status_code == 400 and A["bad_deputy"].format(deputy="nobody") in unknown.get_data(as_text=True)
+    assert unknown.status_code == 400 and STAFF_TEXTS["deputy_unknown"].format(name="nobody") in unknown.get_data(
+        as_text=True
+    )
     default = post(office, "2026-000001", "assign", {"to_kind": "deputy", "deputy": ""}, token)
     assert default.status_code == 303 and events(app)[-1]["deputy"] == "cao-wenjie"  # the case's own deputy
     page = office.get("/staff/cases/2026-000001").get_data(as_text=True)

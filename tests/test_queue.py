@@ -1,5 +1,5 @@
-"""The event log against real processes and real file systems: concurrency, SIGKILL, torn tails, a full disk, a failing
-fsync, permissions. Nothing here mocks the file system.
+"""The folder store against real processes and real file systems: concurrency, SIGKILL, torn tails, a full disk, a
+failing fsync, permissions. Nothing here mocks the file system.
 
 Mount-based tests (a small tmpfs, a loop device) need root and skip with the reason when the kernel refuses.
 """
@@ -21,11 +21,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from console_helpers import implements
 
 from forms_api.cases import State, WorkflowError, check, make_event, new_code
-from forms_api.store import Accounts, QueueUnavailable, Store, open_accounts, open_store
-from forms_api.store.accounts import AccountFile
+from forms_api.store import QueueUnavailable
 from forms_api.store.folder import EventLog
 from forms_api.store.lines import encode_events, parse_line, read_events
 
@@ -63,94 +61,7 @@ def run(*command: str) -> subprocess.CompletedProcess:
     return subprocess.run(command, capture_output=True, text=True, check=False)
 
 
-# --- basics -----------------------------------------------------------------------------------------------------------
-
-
-def test_append_state_and_reader(tmp_path):
-    log = EventLog(tmp_path / "queue")
-    (first,) = log.append(submit())
-    assert first["ref"] == "2026-000001" and first["type"] == "submitted"
-    stored = log.append(lambda state: [action("2026-000001", "noted", note="备注")(state), submit()(state)])
-    assert [(event["type"], event["ref"]) for event in stored] == [
-        ("noted", "2026-000001"),
-        ("submitted", "2026-000002"),
-    ]
-    assert log.append(lambda state: None) == [] and log.append(lambda state: []) == []
-    # all events of one append are decided against the state before it: a second submission would reuse the ref
-    twice = log.append(lambda state: [submit()(state), submit()(state)])
-    assert [event["ref"] for event in twice] == ["2026-000003", "2026-000003"]
-    state = log.state()
-    assert state.events == 4 and state.skipped_lines == 0 and state.ignored_events == 1  # the second 2026-000003
-    assert list(read_events(log.path)) == [first, *stored, *twice]
-    line = lines_of(log.path)[0]
-    assert line == json.dumps(first, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-    assert "路灯".encode() in line  # UTF-8, not \\u escapes
-
-
-def test_other_instances_catch_up(tmp_path):
-    one, two = EventLog(tmp_path), EventLog(tmp_path)
-    one.append(submit())
-    assert two.append(submit())[0]["ref"] == "2026-000002"
-    assert one.append(submit())[0]["ref"] == "2026-000003"
-    assert (
-        sorted(one.state().submissions)
-        == sorted(two.state().submissions)
-        == sorted(EventLog(tmp_path).state().submissions)
-    )
-
-
-def test_decide_errors_write_nothing_and_release_the_lock(tmp_path):
-    log = EventLog(tmp_path)
-    log.append(submit())
-    size = log.path.stat().st_size
-    with pytest.raises(WorkflowError, match="该留言尚未答复，暂不能评价。"):
-        log.append(action("2026-000001", "rated", rating="满意"))
-    with pytest.raises(ValueError, match="event 1 is not a dict"):
-        log.append(lambda state: [{"type": "noted"}, {"ref": "2026-000001"}])
-    with pytest.raises(ValueError, match="cannot be stored as JSON"):
-        log.append(lambda state: {"type": "noted", "note": float("nan")})
-    with pytest.raises(ValueError, match="cannot be stored as JSON"):
-        log.append(lambda state: {"type": "noted", "note": "\ud800"})
-    assert log.path.stat().st_size == size
-    assert EventLog(tmp_path).append(submit())[0]["ref"] == "2026-000002"  # the lock was released
-
-
-def test_decide_may_read_the_state(tmp_path):
-    log = EventLog(tmp_path)
-    log.append(submit())
-    seen = []
-    log.append(lambda state: seen.append(log.state() is state and log.query(len_submissions)) or None)
-    assert seen == [1]
-
-
-def test_decide_must_not_append(tmp_path):
-    log = EventLog(tmp_path)
-    with pytest.raises(RuntimeError, match="decide must return its events"):
-        log.append(lambda state: log.append(submit()))
-    assert log.append(submit())[0]["ref"] == "2026-000001"
-
-
-def len_submissions(state: State) -> int:
-    return len(state.submissions)
-
-
-def test_line_breaks_inside_texts_stay_inside_one_line(tmp_path):
-    text = "第一行\n第二行\r\n第三行\u2028第四行\u2029第五行\x85第六行\x1c\x00"
-    log = EventLog(tmp_path)
-    log.append(submit(text=text))
-    (line,) = lines_of(log.path)
-    assert len(line.decode().splitlines()) == 1
-    assert EventLog(tmp_path).state().submissions["2026-000001"].text == text
-
-
-def test_threads_share_one_instance(tmp_path):
-    log = EventLog(tmp_path, fsync=False)
-    threads = [threading.Thread(target=lambda: [log.append(submit()) for _ in range(100)]) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(EventLog(tmp_path).state().submissions) == [f"2026-{n:06d}" for n in range(1, 401)]
+# --- basics (the contract both stores keep: tests/test_store.py) ------------------------------------------------------
 
 
 def test_unparsable_lines_anywhere_are_skipped_and_counted(tmp_path):
@@ -341,12 +252,12 @@ def in_one_group(log: EventLog, decides: list) -> list[tuple[str, object]]:
 
     holder = threading.Thread(target=lambda: log.append(hold))
     holder.start()
-    _wait_for(lambda: log._leading, "the holder to lead")
+    _wait_for(lambda: log._groups.leading, "the holder to lead")
     threads = []
     for index, decide in enumerate(decides):
         threads.append(threading.Thread(target=run, args=(index, decide)))
         threads[-1].start()
-        _wait_for(lambda n=index + 1: len(log._waiting) == n, f"call {index} to queue")
+        _wait_for(lambda n=index + 1: len(log._groups.waiting) == n, f"call {index} to queue")
     release.set()
     for thread in [holder, *threads]:
         thread.join(60)
@@ -796,18 +707,3 @@ def test_parse_line():
     assert parse_line(b'{"type":"noted","ref":"2026-000001"}') == {"type": "noted", "ref": "2026-000001"}
     for bad in (b"", b"{", b"null", b'"type"', b'{"type":null}', b"\xc3", b"[" * 50_000):
         assert parse_line(bad) is None
-
-
-def test_the_folder_store_is_a_store(tmp_path: Path) -> None:
-    """Every method of the Store protocol, with the same parameters, on the folder store that open_store returns."""
-    store = open_store({"QUEUE_DIR": tmp_path / "queue", "QUEUE_FSYNC": False})
-    assert isinstance(store, EventLog)
-    assert len([name for name in vars(Store) if not name.startswith("_")]) >= 10
-    implements(EventLog, Store)
-
-
-def test_the_folder_accounts_are_accounts(tmp_path: Path) -> None:
-    """Every method of the Accounts protocol, with the same parameters, on what open_accounts returns."""
-    accounts = open_accounts({"QUEUE_DIR": tmp_path / "queue"})
-    assert isinstance(accounts, AccountFile)
-    implements(AccountFile, Accounts)

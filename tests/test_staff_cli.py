@@ -924,7 +924,7 @@ def test_every_command_and_option_has_help():
     runner = CliRunner()
     assert main.help
     commands = [((name,), command) for name, command in main.commands.items()]
-    for group in ("users", "handover", "notify"):
+    for group in ("users", "handover", "store", "notify"):
         commands += [((group, name), command) for name, command in main.commands[group].commands.items()]
     for path, command in commands:
         assert command.help and command.short_help, path
@@ -948,12 +948,13 @@ def test_every_command_and_option_has_help():
         "notify",
         "purge",
     ]
-    expected += ["reopen", "reply", "restore", "send-back", "show", "stats", "transfer", "urge", "users"]
+    expected += ["reopen", "reply", "restore", "send-back", "show", "stats", "store", "transfer", "urge", "users"]
     assert sorted(main.commands) == expected
     assert sorted(main.commands["handover"].commands) == ["import", "sheet"]
     assert sorted(main.commands["notify"].commands) == ["digest", "status"]
     assert sorted(main.commands["users"].commands) == ["add", "disable", "list", "reset", "unlock"]
     assert sorted(main.commands["notify"].commands) == ["digest", "status"]
+    assert sorted(main.commands["store"].commands) == ["copy", "upgrade"]
 
 
 def test_module_help_in_a_real_process():

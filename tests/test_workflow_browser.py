@@ -112,6 +112,7 @@ def test_review_force_followup_and_supervision_on_a_phone(chromium_browser, serv
         by = cases.CITIZEN if kind == "rated" else "李办事员"
         log.append(lambda state, kind=kind, fields=fields, by=by: make_event(kind, other, by, at, **fields))
     office.goto(f"{base}/staff/cases")
+    office.locator("details.filters summary").click()  # the filters fold away on a phone, under the cases
     office.get_by_label(messages.FILTER_TEXTS["supervised"]).check()
     office.get_by_role("button", name=messages.CONSOLE_TEXTS["apply"]).click()
     office.get_by_role("link", name=other).click()

@@ -15,7 +15,7 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from forms_api.console import accounts, actions, auth, case, handover, intake, queue, templates
+from forms_api.console import accounts, actions, auth, case, drafts, handover, intake, queue, templates
 from forms_api.console.service import PREFIX, Console, ConsoleSessions, bp, error_page, site_unavailable, unavailable
 from forms_api.public.service import bp as public_bp
 from forms_api.public.sitedata import TargetsUnavailable
@@ -50,6 +50,6 @@ def init_app(app: Flask) -> None:
 
 # The console's own error pages, for its requests only (the blueprint is set up once, for every app).
 bp.register_error_handler(HTTPException, error_page)
-bp.register_error_handler(CSRFError, error_page)
+bp.register_error_handler(CSRFError, drafts.csrf_failed)
 bp.register_error_handler(QueueUnavailable, unavailable)
 bp.register_error_handler(TargetsUnavailable, site_unavailable)

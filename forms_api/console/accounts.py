@@ -1,37 +1,164 @@
-"""The office's view of the accounts, and lifting a lock there (the same change as `users unlock`)."""
+"""The office's accounts page: every account with its scope by name; adding one (its invitation link shown once),
+disabling, resetting (a new link, the old password and sessions void) and unlocking, the same changes as
+`users add|disable|reset|unlock` (forms_api/staff/users.py), each decided under the accounts' lock."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
-from flask import Response, abort, flash, redirect, url_for
+from flask import Response, abort, flash, redirect, request, url_for
 
 from forms_api import cases, messages
-from forms_api.accounts.model import Account
-from forms_api.console.service import bp, console, page, require
-from forms_api.staff.users import scope_text, state_text
+from forms_api.accounts.model import ROLES, Account, normalise_login, scope_problem, valid_login
+from forms_api.accounts.passwords import invite
+from forms_api.cases.actions import TextProblem
+from forms_api.console.deputies import resolve
+from forms_api.console.service import account, bp, console, page, require
+from forms_api.messages_console import ACCOUNT_TEXTS
+from forms_api.public.service import service
+from forms_api.staff.text import moment_text
+from forms_api.staff.users import state_text
+
+T = ACCOUNT_TEXTS
+
+
+def scope_names(found: Account) -> str:
+    """An account's scope as staff know it: stations and deputies by name (the id where the site has none)."""
+    names = service().targets.name
+    if found.role == "station":
+        items = [names(f"station:{station}") or station for station in found.stations]
+    elif found.role == "deputy":
+        items = [names(f"deputy:{found.deputy}") or str(found.deputy)]
+    else:
+        items = list(found.scope)
+    return messages.USERS_SCOPE_LABELS[found.role].format(items="、".join(items))
+
+
+def _page(
+    status: int = 200, *, errors: tuple[str, ...] = (), form: Mapping[str, str] | None = None, **shown
+) -> Response:
+    rows = [(found, scope_names(found), state_text(found)) for found in console().accounts.all()]
+    stations = service().targets.listed("station")
+    return page("staff/accounts.html", status, rows=rows, errors=errors, form=form or {}, stations=stations, **shown)
+
+
+def _link(token: str) -> str:
+    root = service().site_url or request.url_root
+    return root.rstrip("/") + url_for("staff.invite", token=token)
+
+
+def _invited(found: Account, token: str, status: int = 200, **form: str) -> Response:
+    """The page with the new invitation link, shown this once (only its hash is kept)."""
+    assert found.invitation_expires is not None
+    until = moment_text(cases.parse_at(found.invitation_expires))
+    return _page(status, invitation=(found.login, _link(token), until), form=form)
 
 
 @bp.get("/accounts")
 @require("accounts")
 def accounts() -> Response:
-    """Every account with its role, scope and state; a locked one has an unlock button."""
-    rows = [(found, scope_text(found), state_text(found)) for found in console().accounts.all()]
-    return page("staff/accounts.html", rows=rows)
+    """Every account with its role, scope and state, and the forms that change them."""
+    return _page()
+
+
+def _scope(role: str, form: Mapping[str, str]) -> tuple[str, ...]:
+    """The scope the form gives for `role` (a deputy by name or id, resolved to one current deputy)."""
+    if role == "station":
+        station = form.get("station", "").strip()
+        if station not in {found for found, _ in service().targets.listed("station")}:
+            raise TextProblem(T["bad_station"])
+        return (station,)
+    if role == "deputy":
+        typed = form.get("deputy", "").strip()
+        if not typed:
+            raise TextProblem(T["bad_deputy"])
+        return (resolve(typed)[0],)
+    if role == "handler":
+        return (form.get("handler", "").strip(),)
+    return ()
+
+
+@bp.post("/accounts/add")
+@require("accounts")
+def add() -> Response:
+    """A new account waiting for its first password; the page shows its invitation link once."""
+    form = request.form
+    login, role = normalise_login(form.get("login", ""))[:64], form.get("role", "")
+    try:
+        if not valid_login(login):
+            raise TextProblem(messages.USERS_BAD_LOGIN.format(login=login))
+        if role not in ROLES:
+            raise TextProblem(T["bad_role"])
+        scope = _scope(role, form)
+        if scope_problem(role, scope) is not None:
+            raise TextProblem(T[f"bad_{role}"])
+    except TextProblem as problem:
+        return _page(400, errors=(str(problem),), form=form)
+    moment, tokens = cases.now(), []
+
+    def decide(current: Account | None) -> Account | None:
+        if current is not None:
+            return None
+        new = Account(login, role, scope, created=cases.timestamp(moment), changed=cases.timestamp(moment))
+        invited, token = invite(new, moment, console().settings["INVITATION_HOURS"])
+        tokens.append(token)
+        return replace(invited, sessions=0)
+
+    found = console().accounts.change(login, decide)
+    if not tokens or found is None:
+        return _page(409, errors=(T["exists"].format(login=login),), form=form)
+    return _invited(found, tokens[0], 201)
+
+
+def _change(login: str, decide) -> Account:
+    """Apply `decide` to the stored account `login` (404 when there is none)."""
+
+    def existing(current: Account | None) -> Account | None:
+        if current is None:
+            abort(404)
+        return decide(current)
+
+    found = console().accounts.change(login, existing)
+    assert found is not None
+    return found
+
+
+@bp.post("/accounts/<login>/disable")
+@require("accounts")
+def disable(login: str) -> Response:
+    """Disable an account: its open sessions stop at once (never the account that is signed in)."""
+    if login == account().login:
+        return _page(409, errors=(T["not_yourself"],))
+    moment = cases.timestamp(cases.now())
+    _change(login, lambda current: replace(current, state="disabled", changed=moment))
+    flash(messages.USERS_DISABLED.format(login=login))
+    return redirect(url_for("staff.accounts"), 303)
+
+
+@bp.post("/accounts/<login>/reset")
+@require("accounts")
+def reset(login: str) -> Response:
+    """A new invitation link (shown once); the old password and every open session of the account end."""
+    if login == account().login:
+        return _page(409, errors=(T["not_yourself"],))
+    moment, tokens = cases.now(), []
+
+    def decide(current: Account) -> Account:
+        invited, token = invite(current, moment, console().settings["INVITATION_HOURS"])
+        tokens.append(token)
+        return invited
+
+    return _invited(_change(login, decide), tokens[0])
 
 
 @bp.post("/accounts/<login>/unlock")
 @require("accounts")
 def unlock(login: str) -> Response:
     """Lift the lock after too many wrong passwords; the count of wrong ones starts again."""
-
-    def decide(current: Account | None) -> Account | None:
-        if current is None:
-            abort(404)
-        if not current.locked:
-            return None
-        return replace(current, locked=False, failed=0, changed=cases.timestamp())
-
-    console().accounts.change(login, decide)
+    changed = cases.timestamp()
+    _change(
+        login, lambda current: replace(current, locked=False, failed=0, changed=changed) if current.locked else None
+    )
     flash(messages.CONSOLE_TEXTS["unlocked"].format(login=login))
     return redirect(url_for("staff.accounts"))

@@ -30,7 +30,9 @@ from forms_api.cases.actions import (
     urge,
 )
 from forms_api.console.case import EVENTS, case_page, find_case
+from forms_api.console.deputies import resolve
 from forms_api.console.service import account, bp, require
+from forms_api.messages_console import STAFF_TEXTS
 from forms_api.public.service import service
 from forms_api.staff.text import assignee_text
 
@@ -55,17 +57,17 @@ def _deadline(today: date) -> date | None:
 
 
 def _assignee(sub: Submission) -> tuple[str, str | None, str | None]:
-    """(to_kind, name, deputy id) from the form; a deputy by id (the case's own by default), named from the site."""
+    """(to_kind, name, deputy id) from the form; a deputy typed by name or id wins over the one picked from the list,
+    which defaults to the case's own deputy; each resolved to one current deputy, named from the site."""
     to_kind = request.form.get("to_kind", "")
     if to_kind not in cases.ASSIGNEE_KINDS:
         raise TextProblem(A["bad_to_kind"])
     if to_kind == "deputy":
         default = sub.target.removeprefix("deputy:") if sub.target.startswith("deputy:") else ""
-        deputy = request.form.get("deputy", "").strip() or default
-        known = cases.TARGET_RE.fullmatch(f"deputy:{deputy}")
-        name = service().targets.name(f"deputy:{deputy}").strip() if known else ""
-        if not name:
-            raise TextProblem(A["bad_deputy"].format(deputy=deputy))
+        typed = request.form.get("deputy_other", "").strip() or request.form.get("deputy", "").strip() or default
+        if not typed:
+            raise TextProblem(STAFF_TEXTS["deputy_missing"])
+        deputy, name = resolve(typed)
         return to_kind, name, deputy
     return to_kind, _text("name", "name", required=to_kind == "department"), None
 
@@ -142,6 +144,6 @@ def act(ref: str, action: str) -> Response:
         service().store.append(decision(ref, event_type, account().login, _in_scope(fields), rules=rules))
     except (TextProblem, WorkflowError) as exc:
         status = 409 if isinstance(exc, WorkflowError) else 400
-        return case_page(find_case(ref), status=status, error=str(exc), form=request.form)
+        return case_page(find_case(ref), status=status, error=str(exc), form=request.form, failed=action)
     flash(_done(action, find_case(ref), cal))
     return redirect(url_for("staff.case", ref=ref), 303)

@@ -19,7 +19,9 @@ from forms_api.accounts.passwords import (
     invitation_valid,
     password_problem,
 )
+from forms_api.console import drafts
 from forms_api.console.service import KEY_FAILURE, ConsoleUser, bp, console, page
+from forms_api.messages_console import STAFF_TEXTS
 from forms_api.security import rate_limited
 
 T = messages.CONSOLE_TEXTS
@@ -47,18 +49,12 @@ def guard() -> Response | None:
     if not isinstance(seen, int | float) or now - seen > console().idle.total_seconds():
         logout_user()
         session.clear()
+        if request.method == "POST":  # what was typed comes along through the sign-in
+            return drafts.sign_in_again(401, STAFF_TEXTS["timed_out_post"])
         flash(T["timed_out"])
-        return redirect(url_for("staff.signin"))
+        return redirect(url_for("staff.signin", next=drafts.safe_next(request.full_path.rstrip("?"))))
     session["seen"] = int(now)
     return None
-
-
-def _next_page() -> str:
-    """Where to go after signing in: a console page named by `next`, never another site."""
-    target = request.args.get("next", "")
-    if target.startswith("/staff/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("staff.dashboard")
 
 
 def _sign_in(account: Account) -> Response:
@@ -68,7 +64,11 @@ def _sign_in(account: Account) -> Response:
         True  # the cookie and its signature expire after STAFF_IDLE_MINUTES (PERMANENT_SESSION_LIFETIME)
     )
     session["seen"] = int(time.time())
-    return redirect(_next_page())
+    target, fields = drafts.typed() if request.path == url_for("staff.signin_post") else ("", {})
+    shown = drafts.restored(target, fields, STAFF_TEXTS["restored"]) if target and fields else None
+    if shown is not None:  # the form the session ended on, filled in again: nothing is taken without a new post
+        return shown
+    return redirect(drafts.safe_next(request.args.get("next", "")) or url_for("staff.dashboard"))
 
 
 @bp.get("/signin")
@@ -99,7 +99,8 @@ def signin_post() -> Response:
         found = decide(None)
     if outcome[0] and found is not None:
         return _sign_in(found)
-    return page("staff/signin.html", 401, login=login, error=T["signin_failed"])
+    carried = {key: value for key, value in request.form.items() if key.startswith(drafts.DRAFT) or key == "draft_to"}
+    return page("staff/signin.html", 401, login=login, error=T["signin_failed"], draft=carried)
 
 
 @bp.post("/signout")

@@ -18,6 +18,7 @@ from forms_api.accounts.access import may_see, targets_of
 from forms_api.cases import AWAITING_ANSWER, MAX_REOPENS, RATINGS, REF_RE, Calendar, Submission
 from forms_api.cases.actions import decision
 from forms_api.cases.outbox import CITIZEN_TO, Notice
+from forms_api.console.deputies import choices
 from forms_api.console.service import account, bp, console, may, page, require
 from forms_api.public.service import service
 from forms_api.staff.text import (
@@ -106,8 +107,12 @@ def case_page(
     status: int = 200,
     error: str | None = None,
     form: Mapping[str, str] | None = None,
+    failed: str | None = None,
+    notice: str | None = None,
 ) -> Response:
-    """The case's page; after a refused action, with the workflow's message and what was typed (`form`)."""
+    """The case's page; after a refused action (`failed`), with the workflow's message at the top and beside that
+    action's form, and what was typed (`form`) kept in that form; or a `notice` there (a form restored after the
+    session ended: forms_api/console/drafts.py)."""
     today, cal = cases.now().date(), service().calendar
     names = service().targets.name
     timeline = [history_entry(event, sub, index) for index, event in enumerate(sub.history)]
@@ -127,7 +132,7 @@ def case_page(
         notices=service().store.query(lambda state: notice_lines(state.outbox.by_ref.get(sub.ref, []))),
         notices_title=mn.CASE_NOTICES["title"],
         sub=sub,
-        target=target_label(sub.target, names(sub.target), with_id=True),
+        target=target_label(sub.target, names(sub.target)),
         target_deputy=sub.target.removeprefix("deputy:") if sub.target.startswith("deputy:") else "",
         submitted=submitted_text(sub),
         assignee=assignee_text(sub),
@@ -142,8 +147,11 @@ def case_page(
         personal=personal,
         actions=actions,
         templates=templates,
+        deputy_choices=choices(sub, account()) if {"assign", "handover"} & set(actions) else [],
         chosen=chosen,
         error=error,
+        failed=failed,
+        notice=notice,
         form=form,
         a=messages.ACTION_TEXTS,
     )

@@ -179,6 +179,9 @@ def _form(status: int = 200, errors: list[str] | None = None, form: Mapping[str,
     )
 
 
+form_page = _form  # the form with given values and errors (forms_api/console/drafts.py restores one with it)
+
+
 @bp.get("/intake")
 @require("intake")
 def intake() -> Response:

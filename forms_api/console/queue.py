@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from flask import Response, request
@@ -15,8 +15,12 @@ from flask import Response, request
 from forms_api import cases, messages
 from forms_api.accounts.access import visible
 from forms_api.cases import CHANNELS, STATUSES, Calendar, Submission
+from forms_api.cases.actions import TextProblem
 from forms_api.cases.handover import result_pending, urges
 from forms_api.cases.queue import DASHBOARD, counts, due_soon, queue_order
+from forms_api.console.areas import AREA_RE, area_filter, areas
+from forms_api.console.areas import choices as area_choices
+from forms_api.console.deputies import resolve
 from forms_api.console.service import account, bp, page, require
 from forms_api.messages_console import CHANNEL_LABELS, HANDOVER_DASHBOARD
 from forms_api.messages_notify import CONSOLE_FAILED as NOTIFY_FAILED
@@ -31,13 +35,14 @@ T = messages.CONSOLE_TEXTS
 @dataclass(frozen=True)
 class Filters:
     """The list's filters as the query string gives them: status ("" open, "all", or a status), due ("" / overdue /
-    soon), a text to search, a station's and a deputy's id, a category, a channel, submitted between two dates, only
-    those under 督办 or awaiting review ("1"), the page."""
+    soon), a text to search, a station's id, an area's code (forms_api/console/areas.py), a deputy's id or name, a
+    category, a channel, submitted between two dates, only those under 督办 or awaiting review ("1"), the page."""
 
     status: str = ""
     due: str = ""
     q: str = ""
     station: str = ""
+    area: str = ""
     deputy: str = ""
     category: str = ""
     channel: str = ""
@@ -52,6 +57,7 @@ class Filters:
     def from_request(cls) -> Filters:
         status = request.args.get("status", "")
         due = request.args.get("due", "")
+        typed = request.args.get("deputy", "").strip()  # an id, or a name (resolved by the list)
         try:
             number = max(1, int(request.args.get("page", "1")))
         except ValueError:
@@ -61,7 +67,8 @@ class Filters:
             due=due if due in ("overdue", "soon") else "",
             q=request.args.get("q", "").strip()[:100],
             station=_id(request.args.get("station", "")),
-            deputy=_id(request.args.get("deputy", "")),
+            area=area if AREA_RE.fullmatch(area := request.args.get("area", "").strip()) else "",
+            deputy=_id(typed) or typed[:40],
             category=request.args.get("category", "").strip()[:40],
             channel=channel if (channel := request.args.get("channel", "")) in CHANNELS else "",
             since=_day(request.args.get("since", "")),
@@ -71,6 +78,11 @@ class Filters:
             mark=mark if (mark := request.args.get("mark", "")) in MARKS else "",
             page=number,
         )
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter is set (the list's filter form then shows open)."""
+        return any(getattr(self, key) for key in self.__dataclass_fields__ if key != "page")
 
     def query(self, **changes: object) -> dict[str, object]:
         """These filters (with `changes`) as query arguments, for links."""
@@ -105,6 +117,13 @@ def _day(value: str) -> str:
         return date.fromisoformat(value.strip()).isoformat()
     except ValueError:
         return ""
+
+
+def _station_choices() -> list[tuple[str, str]]:
+    """(id, name) of the stations the list's filter offers: a station worker's own, else every station."""
+    listed = service().targets.listed("station")
+    mine = account().stations
+    return [found for found in listed if found[0] in mine] if mine else listed
 
 
 def _today_and_calendar() -> tuple[date, Calendar]:
@@ -148,8 +167,16 @@ def case_list() -> Response:
     today, cal = _today_and_calendar()
     names = service().targets.name
     words = filters.q.casefold().split()
+    shown, deputy_problem = filters, None
+    if filters.deputy and not _id(filters.deputy):  # a deputy by name: the one current deputy of that name
+        try:
+            filters = replace(filters, deputy=resolve(filters.deputy)[0])
+        except TextProblem as problem:
+            filters, deputy_problem = replace(filters, deputy=""), str(problem)
     chosen = []
     visible_now = _visible_cases()
+    known = areas()
+    in_area = area_filter(filters.area, known) if filters.area else None
     for sub in visible_now:
         if filters.status == "" and not sub.open or filters.status not in ("", "all") and sub.status != filters.status:
             continue
@@ -160,7 +187,9 @@ def case_list() -> Response:
             and not due_soon(sub, today, cal)
         ):
             continue
-        if not filters.keeps(sub, service().targets.deputies_of) or filters.mark and not MARKS[filters.mark](sub):
+        if not filters.keeps(sub, service().targets.deputies_of) or in_area is not None and not in_area(sub):
+            continue
+        if filters.mark and not MARKS[filters.mark](sub):
             continue
         if words and not _matches(sub, words, names(sub.target)):
             continue
@@ -189,10 +218,13 @@ def case_list() -> Response:
     return page(
         "staff/cases.html",
         rows=rows,
-        filters=filters,
+        filters=shown,
+        deputy_problem=deputy_problem,
         statuses=[(key, messages.STATUS_LABELS[key]) for key in STATUSES],
         categories=sorted({sub.category for sub in visible_now}),
         channels=list(CHANNEL_LABELS.items()),
+        station_choices=_station_choices(),
+        area_choices=area_choices(known),
         f=messages.FILTER_TEXTS,
         count=len(chosen),
         overdue=overdue,

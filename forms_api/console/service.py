@@ -108,6 +108,7 @@ def require(action: str) -> Callable[[View], View]:
 def page(template: str, status: int = 200, **context: Any) -> Response:
     """A console page: the texts, the signed-in account and what it may do go to every template."""
     texts = {"t": messages.CONSOLE_TEXTS, "it": messages_console.INTAKE_TEXTS, "roles": messages.ROLE_LABELS}
+    texts |= {"st": messages_console.STAFF_TEXTS, "at": messages_console.ACCOUNT_TEXTS}
     texts["ho"] = messages_console.HANDOVER_TEXTS
     response = current_app.make_response((render_template(template, may=may, **texts, **context), status))
     response.mimetype = "text/html"

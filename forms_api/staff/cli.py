@@ -1,12 +1,12 @@
 """`python -m forms_api list | show | assign | reply | close | reopen | note | transfer | followup | approve |
 send-back | export | stats`: the staff tools;
-`stats --public`, `purge | backup | restore`, `users ...`: the operator's (public figures, retention, backups, the back
-office's accounts).
+`stats --public`, `purge | backup | restore`, `users ...`, `store ...`: the operator's (public figures, retention,
+backups, the back office's accounts, the store's schema and moves).
 
 A thin command line over the store (forms_api/store/) and the cases (forms_api/cases/): the commands live by group in
-cases.py, workflow.py, reports.py, operations.py and users.py. Every setting (the queue, the site, the holidays, the
-retention period, the workflow's rules) is read through the service's own loader (forms_api/settings.py), the options
-overriding it.
+cases.py, followup.py, workflow.py, handover.py, reports.py, operations.py, users.py and stores.py. Every setting (the
+queue, the site, the holidays, the retention period, the workflow's rules) is read through the service's own loader
+(forms_api/settings.py), the options overriding it.
 
 Exit codes: 0 success; 1 a refused action, an unknown reference, an unusable queue or file; 2 wrong usage.
 
@@ -16,12 +16,10 @@ tools run and only then (forms_api/staff/group.py).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from forms_api.notify import cli as notify_cli
-from forms_api.staff import cases, followup, handover, operations, reports, users, workflow
+from forms_api.staff import cases, followup, handover, operations, reports, stores, users, workflow
 from forms_api.staff.group import H, Staff, StaffGroup
 
 
@@ -29,15 +27,16 @@ from forms_api.staff.group import H, Staff, StaffGroup
 @click.option(
     "--queue",
     "queue_dir",
-    type=click.Path(file_okay=False, path_type=Path),
     default=None,
+    metavar="DIR|URL",
     help=H["main.queue"],
 )
 @click.option("--debug", is_flag=True, help=H["main.debug"])
 @click.pass_context
-def main(ctx: click.Context, queue_dir: Path | None, debug: bool) -> None:
-    # --queue relative to where staff typed it; else FORMS_QUEUE_DIR or the default, as the service reads them
-    ctx.obj = Staff(overrides={} if queue_dir is None else {"QUEUE_DIR": queue_dir.absolute()})
+def main(ctx: click.Context, queue_dir: str | None, debug: bool) -> None:
+    # --queue (a folder relative to where staff typed it, or a database URL); else FORMS_QUEUE_URL, FORMS_QUEUE_DIR
+    # or the default, as the service reads them
+    ctx.obj = Staff(overrides={} if queue_dir is None else {"QUEUE_URL": stores.store_location(queue_dir)})
 
 
 for command in (
@@ -48,6 +47,7 @@ for command in (
     *reports.COMMANDS,
     *operations.COMMANDS,
     *users.COMMANDS,
+    *stores.COMMANDS,
     *notify_cli.COMMANDS,
 ):
     main.add_command(command)

@@ -37,6 +37,7 @@ _STATION_RE = re.compile(r"^[a-z0-9-]{1,64}$")
 # The options that override a setting, named as staff typed them in an error about one.
 OPTION_NAMES = {
     "QUEUE_DIR": "--queue",
+    "QUEUE_URL": "--queue",
     "SITE_DIR": "--site",
     "HOLIDAYS": "--holidays",
     "RETENTION_DAYS": "--days",
@@ -99,9 +100,15 @@ class Staff:
         option = None if site is None else Path(site).absolute()
         return self.setting("SITE_DIR", option), option is not None or settings.given("SITE_DIR")
 
+    def queue(self, *keys: str) -> dict[str, Any]:
+        """The settings naming the store (--queue, else QUEUE_URL, else QUEUE_DIR) and `keys`; QUEUE_DIR is read
+        only when no URL is given, so that a bad FORMS_QUEUE_DIR never stops a command given --queue."""
+        config = self.resolve("QUEUE_URL", *keys)
+        return config if config["QUEUE_URL"] else config | self.resolve("QUEUE_DIR")
+
     def open(self, *, create: bool = False) -> Store:
         """The store the settings name; a missing one is an error unless `create` (a restore)."""
-        config = self.resolve("QUEUE_DIR", "QUEUE_FSYNC", *CHANNEL_KEYS)  # notices go with the events they follow
+        config = self.queue("QUEUE_FSYNC", *CHANNEL_KEYS)  # notices go with the events they follow
         try:
             return open_store(config, create=create)
         except QueueMissing as exc:  # a mistyped --queue must fail, not show an empty queue
@@ -110,7 +117,7 @@ class Staff:
     def accounts(self, *, create: bool = False) -> Accounts:
         """The back office's accounts beside the queue; `create` for the first account of a new installation."""
         try:
-            return open_accounts(self.resolve("QUEUE_DIR"), create=create)
+            return open_accounts(self.queue(), create=create)
         except QueueMissing as exc:
             raise StaffError(m.STAFF_NO_QUEUE.format(path=exc)) from exc
 

@@ -10,8 +10,9 @@ import click
 from forms_api import messages as m
 from forms_api.cases import now
 from forms_api.cases.retention import Report, anonymise
+from forms_api.messages_console import BACKUP_CONSOLE, RESTORE_CONSOLE
 from forms_api.staff.group import DATE, Staff, StaffCommand, StaffError, pass_staff
-from forms_api.store import Store, backup
+from forms_api.store import Store, backup, open_templates
 
 OPS = m.OPS_HELP
 
@@ -53,11 +54,14 @@ def purge_cases(staff: Staff, days: int | None, today: date | None, dry_run: boo
 @pass_staff
 def backup_queue(staff: Staff, dest: Path, keep: int | None) -> None:
     try:
-        path, contents = backup.backup(staff.store, dest, now())
+        documents = {"accounts": staff.accounts(), "templates": open_templates(staff.resolve("QUEUE_DIR"))}
+        path, contents = backup.backup(staff.store, dest, now(), **documents)
         pruned = backup.prune(path.parent, keep) if keep is not None and path.parent == dest else []
     except backup.BackupError as exc:
         raise StaffError(str(exc)) from exc
     click.echo(m.BACKUP_DONE.format(events=contents.events, submissions=contents.submissions, path=path))
+    if contents.accounts or contents.templates:
+        click.echo(BACKUP_CONSOLE.format(accounts=contents.accounts, templates=contents.templates))
     if pruned:
         click.echo(m.BACKUP_PRUNED.format(count=len(pruned)))
 
@@ -72,11 +76,14 @@ def restore_queue(staff: Staff, file: Path, force: bool) -> None:
     days = staff.setting("RETENTION_DAYS")
     store = staff.open(create=True)
     try:
-        restored = backup.restore(store, file, force=force)
+        documents = {"accounts": staff.accounts(create=True), "templates": open_templates(staff.resolve("QUEUE_DIR"))}
+        restored = backup.restore(store, file, force=force, **documents)
     except backup.BackupError as exc:
         raise StaffError(str(exc)) from exc
     counts = {"events": restored.contents.events, "submissions": restored.contents.submissions}
     click.echo(m.RESTORE_DONE.format(path=file, queue=store.location, **counts))
+    if restored.accounts or restored.templates:
+        click.echo(RESTORE_CONSOLE.format(accounts=restored.accounts, templates=restored.templates))
     if restored.lost:
         click.echo(m.RESTORE_FORCED.format(lost=restored.lost))
     if restored.key_missing:

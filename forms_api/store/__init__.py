@@ -2,8 +2,9 @@
 
 The back office's accounts have their own interface beside it (`Accounts`, `open_accounts`), kept in the same place.
 
-Today's store is a folder (forms_api/store/folder.py); a second one (PostgreSQL, issue 15) implements the same
-`Store` and is chosen here, so that the service, the staff tools, statistics, retention and backups never change.
+Two stores implement them: a folder (forms_api/store/folder.py, the default) and PostgreSQL
+(forms_api/store/postgres.py, pgshared.py), chosen here by ONE setting, `QUEUE_URL` (`postgresql://...` or a folder;
+empty: `QUEUE_DIR`), so that the service, the staff tools, statistics, retention and backups never know which runs.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from forms_api.store.accounts import AccountFile, AccountsUnavailable
 from forms_api.store.base import Accounts, Decision, QueueMissing, QueueUnavailable, ReplyTemplates, Store
 from forms_api.store.folder import EventLog
 from forms_api.store.notifying import Notifying
+from forms_api.store.pgdb import SchemaOutdated, database, is_database_url
+from forms_api.store.pgshared import PostgresAccounts, PostgresTemplates
+from forms_api.store.postgres import PostgresLog
 from forms_api.store.templates import TemplateFile
 
 __all__ = [
@@ -26,36 +30,62 @@ __all__ = [
     "QueueMissing",
     "QueueUnavailable",
     "ReplyTemplates",
+    "SchemaOutdated",
     "Store",
+    "check_store",
     "open_accounts",
     "open_store",
     "open_templates",
 ]
 
 
+def location(settings: Mapping[str, Any]) -> str:
+    """The store the settings name: QUEUE_URL when set (a database URL or a folder), else QUEUE_DIR."""
+    return str(settings.get("QUEUE_URL") or settings["QUEUE_DIR"])
+
+
 def open_store(settings: Mapping[str, Any], *, create: bool = True, freeze_gc_every: int = 0) -> Store:
-    """The store the settings name (QUEUE_DIR, QUEUE_FSYNC); `create=False` raises QueueMissing rather than start an
-    empty one; `freeze_gc_every` is for the long-running service (see EventLog). With a sender configured
+    """The store the settings name (QUEUE_URL or QUEUE_DIR, QUEUE_FSYNC); `create=False` raises QueueMissing rather
+    than start an empty folder; `freeze_gc_every` is for the long-running service (see EventLog). A database whose
+    schema is older than this program's raises SchemaOutdated (a QueueUnavailable). With a sender configured
     (NOTIFY_SMS, NOTIFY_EMAIL), every append also appends the notices its events cause."""
-    store: Store = EventLog(
-        Path(settings["QUEUE_DIR"]),
-        fsync=settings["QUEUE_FSYNC"],
-        freeze_gc_every=freeze_gc_every,
-        create=create,
-    )
+    where = location(settings)
+    store: Store
+    if is_database_url(where):
+        store = PostgresLog(where, freeze_gc_every=freeze_gc_every)
+    else:
+        store = EventLog(Path(where), fsync=settings["QUEUE_FSYNC"], freeze_gc_every=freeze_gc_every, create=create)
     on = channels(settings)
     return Notifying(store, on) if on.on else store  # type: ignore[return-value]
 
 
 def open_accounts(settings: Mapping[str, Any], *, create: bool = True) -> Accounts:
-    """The accounts beside the store the settings name (QUEUE_DIR); `create=False` raises QueueMissing when there is
-    no queue there (a mistyped --queue)."""
-    directory = Path(settings["QUEUE_DIR"])
+    """The accounts beside the store the settings name; `create=False` raises QueueMissing when there is no queue
+    folder there (a mistyped --queue)."""
+    where = location(settings)
+    if is_database_url(where):
+        return PostgresAccounts(where)
+    directory = Path(where)
     if not create and not directory.is_dir():
         raise QueueMissing(str(directory))
     return AccountFile(directory)
 
 
 def open_templates(settings: Mapping[str, Any]) -> ReplyTemplates:
-    """The office's reply templates beside the accounts (QUEUE_DIR)."""
-    return TemplateFile(Path(settings["QUEUE_DIR"]))
+    """The office's reply templates beside the accounts."""
+    where = location(settings)
+    return PostgresTemplates(where) if is_database_url(where) else TemplateFile(Path(where))
+
+
+def check_store(settings: Mapping[str, Any]) -> None:
+    """At the service's start: SchemaOutdated when the settings name a database with an older schema (the service
+    must not start); nothing when the database cannot be reached now (requests get 503 until it can)."""
+    where = location(settings)
+    if not is_database_url(where):
+        return
+    try:
+        database(where).require_schema()
+    except SchemaOutdated:
+        raise
+    except QueueUnavailable:
+        pass

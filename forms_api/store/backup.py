@@ -10,6 +10,9 @@
   `{"key": "<hex>", "type": "evaluations_key"}`, so that one file holds everything; a restore puts it back in the
   store (and never into the log). Without it, this year's evaluations restored from the backup could not be told from
   new ones by the same phone.
+- The back office's accounts and reply templates (beside the queue) travel the same way, when given: one line each,
+  `{"type": "accounts", "accounts": [...]}` and `{"type": "reply_templates", "templates": [...]}`. A restore puts
+  back every account of the backup (an account made since, under another login, stays) and the templates.
 """
 
 from __future__ import annotations
@@ -22,14 +25,17 @@ from datetime import datetime
 from pathlib import Path
 
 from forms_api import messages
+from forms_api.accounts.model import Account
+from forms_api.accounts.templates import ReplyTemplate
 from forms_api.cases import fold
-from forms_api.store.base import QueueUnavailable, Store
+from forms_api.store.base import Accounts, QueueUnavailable, ReplyTemplates, Store
 from forms_api.store.keys import valid_key
 from forms_api.store.lines import parse_line
 
 PREFIX = "mashang-queue-"
 SUFFIX = ".jsonl"
 KEY_TYPE = "evaluations_key"
+DOCUMENTS = {"accounts": "accounts", "reply_templates": "templates"}  # a document line's type -> its list's key
 _NAME_RE = re.compile(rf"^{re.escape(PREFIX)}\d{{8}}T\d{{6}}(?:-\d+)?{re.escape(SUFFIX)}$")
 
 
@@ -46,6 +52,8 @@ class Contents:
     events: int
     submissions: int
     evaluations: int = 0
+    accounts: int = 0
+    templates: int = 0
 
 
 def contents(events: list[dict]) -> Contents:
@@ -58,11 +66,31 @@ def key_line(key: str) -> bytes:
     return json.dumps({"key": key, "type": KEY_TYPE}, sort_keys=True, separators=(",", ":")).encode("ascii") + b"\n"
 
 
-def split_key(events: list[dict], path: Path) -> tuple[str | None, list[dict]]:
-    """The evaluations key a backup carries (None for none) and its events without it."""
-    key = None
+def document_line(kind: str, items: list[dict]) -> bytes:
+    line = json.dumps({DOCUMENTS[kind]: items, "type": kind}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return line.encode("utf-8") + b"\n"
+
+
+def split_documents(events: list[dict], path: Path) -> tuple[dict[str, list], list[dict]]:
+    """The accounts and templates a backup carries (by line type) and its lines without them."""
+    found: dict[str, list] = {}
     rest = []
     for number, event in enumerate(events, start=1):
+        kind = event.get("type")
+        if kind not in DOCUMENTS:
+            rest.append(event)
+        elif kind in found or not isinstance(event.get(DOCUMENTS[kind]), list):
+            raise BackupError(messages.BACKUP_DAMAGED.format(path=path, line=number))
+        else:
+            found[kind] = event[DOCUMENTS[kind]]
+    return found, rest
+
+
+def split_key(events: list[dict], path: Path) -> tuple[str | None, list[dict]]:
+    """The evaluations key a backup carries (None for none) and its events without it (and without documents)."""
+    key = None
+    rest = []
+    for number, event in enumerate(split_documents(events, path)[1], start=1):
         if event.get("type") != KEY_TYPE:
             rest.append(event)
         elif key is None and valid_key(event.get("key")):
@@ -85,18 +113,34 @@ def target_path(dest: Path, moment: datetime) -> Path:
     return path
 
 
-def backup(store: Store, dest: Path, moment: datetime) -> tuple[Path, Contents]:
-    """Snapshot `store` into `dest` (a file, or a folder for a time-stamped file); read it back to count, check it."""
+def backup(
+    store: Store,
+    dest: Path,
+    moment: datetime,
+    *,
+    accounts: Accounts | None = None,
+    templates: ReplyTemplates | None = None,
+) -> tuple[Path, Contents]:
+    """Snapshot `store` (with the accounts and templates given) into `dest` (a file, or a folder for a time-stamped
+    file); read it back to count, check it."""
     path = target_path(Path(dest), moment)
     try:
         key = store.evaluations_key(create=False)
+        prefix = [key_line(key)] if key is not None else []
+        if accounts is not None and (kept := [found.to_json() for found in accounts.all()]):
+            prefix.append(document_line("accounts", kept))
+        if templates is not None and (kept := [found.to_json() for found in templates.all()]):
+            prefix.append(document_line("reply_templates", kept))
     except QueueUnavailable as exc:
         raise BackupError(messages.BACKUP_KEY_UNREADABLE.format(reason=exc)) from exc
     try:
-        store.snapshot(path, prefix=[key_line(key)] if key is not None else [])
+        store.snapshot(path, prefix=prefix)
     except OSError as exc:
         raise BackupError(messages.BACKUP_WRITE_FAILED.format(path=path, reason=exc.strerror or exc)) from exc
-    return path, contents(split_key(load(path), path)[1])
+    lines = load(path)
+    found, documents = contents(split_key(lines, path)[1]), split_documents(lines, path)[0]
+    found.accounts, found.templates = len(documents.get("accounts", [])), len(documents.get("reply_templates", []))
+    return path, found
 
 
 def prune(folder: Path, keep: int) -> list[Path]:
@@ -136,11 +180,28 @@ class Restored:
     replaced: int  # events in the queue before
     lost: int  # of those, events the backup did not hold (only with force)
     key_missing: bool = False  # evaluations restored, but no key for them in the backup nor in the queue folder
+    accounts: int = 0  # back-office accounts put back
+    templates: int = 0  # reply templates put back
 
 
-def restore(store: Store, path: Path, *, force: bool = False) -> Restored:
-    """Replace the events of `store` by the backup at `path`; see the module's docstring."""
-    key, events = split_key(load(path), Path(path))
+def restore(
+    store: Store,
+    path: Path,
+    *,
+    force: bool = False,
+    accounts: Accounts | None = None,
+    templates: ReplyTemplates | None = None,
+) -> Restored:
+    """Replace the events of `store` by the backup at `path` (and put back the accounts and templates it holds into
+    those given); see the module's docstring."""
+    lines = load(path)
+    documents, _ = split_documents(lines, Path(path))
+    try:
+        kept = [Account.from_json(item) for item in documents.get("accounts", [])]
+        written = [ReplyTemplate.from_json(item) for item in documents.get("reply_templates", [])]
+    except ValueError as exc:
+        raise BackupError(messages.BACKUP_DAMAGED.format(path=path, line=1)) from exc
+    key, events = split_key(lines, Path(path))
     result = Restored(path=Path(path), contents=contents(events), replaced=0, lost=0)
 
     def transform(current: list[dict]) -> list[dict]:
@@ -158,6 +219,12 @@ def restore(store: Store, path: Path, *, force: bool = False) -> Restored:
         return events
 
     store.rewrite(transform)
+    for found in kept if accounts is not None else []:
+        accounts.change(found.login, lambda current, found=found: found)
+        result.accounts += 1
+    if templates is not None and written:
+        templates.change(lambda current: written)
+        result.templates = len(written)
     if key is None and result.contents.evaluations:
         try:
             result.key_missing = store.evaluations_key(create=False) is None

@@ -42,7 +42,7 @@ from pathlib import Path
 from forms_api.cases import State
 from forms_api.store import keys
 from forms_api.store.base import Decision, QueueMissing, QueueUnavailable, T
-from forms_api.store.commit import Call, Hold
+from forms_api.store.commit import Call, Groups, Hold
 from forms_api.store.files import create_private, has_room, locked, write_atomically
 from forms_api.store.lines import complete_lines, encode_events, parse_line, read_events
 
@@ -80,10 +80,8 @@ class EventLog:
         self._state = State()
         self._offset = 0  # bytes folded into _state: always the end of a complete line
         self._file_id: tuple[int, int] | None = None
-        # group commit: calls waiting for a leader, whether one is committing, and one-at-a-time after a failed write
-        self._calls = threading.Lock()
-        self._waiting: list[Call] = []
-        self._leading = False
+        # group commit (commit.Groups), and one call at a time after a failed write
+        self._groups = Groups()
         self._singly = False
         if not create:
             if not self.path.is_file():  # creating it would hide a mistyped folder behind an empty queue
@@ -188,47 +186,12 @@ class EventLog:
         if self._holder == threading.get_ident() and self._deciding != threading.get_ident():
             raise RuntimeError("append must not be called from inside query, snapshot or rewrite")
         self._check_writable()
-        call = Call(decide)
-        with self._calls:
-            if self._leading:  # park until a leader has committed this call, or hands it the lead
-                call.wake = threading.Lock()
-                call.wake.acquire()
-                self._waiting.append(call)
-            else:
-                self._leading = call.lead = True
-        if call.wake is not None:
-            call.wake.acquire()
-        if call.lead:
-            self._lead(call)
-        if call.error is not None:
-            raise call.error
-        return call.stored
-
-    def _lead(self, call: Call) -> None:
-        """Commit every queued call as one group (this one included), wake each, and pass the lead on to the first
-        call that queued meanwhile (or give it up). One wake-up per parked call, none for a call that found no
-        leader."""
-        with self._calls:
-            group = [call, *(member for member in self._waiting if member is not call)]
-            self._waiting = []
-        successor = None
-        try:
-            self._commit(group)
-        finally:
-            with self._calls:
-                if self._waiting:
-                    successor = self._waiting[0]
-                    successor.lead = True
-                else:
-                    self._leading = False
-            for member in group:
-                if not member.settled:
-                    member.fail(QueueUnavailable(f"the append to {self.path} was interrupted"))
-                if member.wake is not None and member is not call:
-                    member.wake.release()
-            if successor is not None:
-                successor.wake.release()
+        stored = self._groups.run(Call(decide), self._commit, self._interrupted)
         self._freeze_if_due()
+        return stored
+
+    def _interrupted(self) -> QueueUnavailable:
+        return QueueUnavailable(f"the append to {self.path} was interrupted")
 
     def _freeze_if_due(self) -> None:
         """See `freeze_gc_every`. Called with no file lock held: the collection pauses this process only."""

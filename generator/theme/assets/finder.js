@@ -71,6 +71,7 @@
     people.sort(function (a, b) { return a.order < b.order ? -1 : a.order > b.order ? 1 : 0; });  // by area
     if (location.search) restore();  // else keep what was typed while the index loaded
     update(false);
+    root.classList.add("finder--ready");  // the list now has its own height (mashang.css)
   }
 
   // The controls from the address: what Back, a reload or a shared link brings.
@@ -180,5 +181,8 @@
   fetch(root.getAttribute("data-index"))
     .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
     .then(prepare)
-    .catch(function () { status.textContent = "代表名录加载失败，请刷新页面重试。"; });
+    .catch(function () {
+      status.textContent = "代表名录加载失败，请刷新页面重试。";
+      root.classList.add("finder--ready");
+    });
 })();

@@ -1,0 +1,226 @@
+"""The PostgreSQL store's connection to its database: one psycopg_pool pool per URL and process, every database error
+turned into the store's own (`QueueUnavailable`: 503 for the API, a Chinese line for staff), and the schema's version.
+
+The schema is plain SQL files in forms_api/store/sql/ (`NNN_name.sql`), applied in order by `upgrade` (the staff tool
+`python -m forms_api store upgrade`), each in the transaction that records its number in `schema_version`.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from psycopg.pq import TransactionStatus
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from forms_api import messages
+from forms_api.store.base import QueueUnavailable
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+SCHEMES = ("postgresql://", "postgres://")
+POOL_TIMEOUT = 3.0  # seconds a request waits for a connection before it gets a 503
+CONNECT_TIMEOUT = 3  # seconds for one connection attempt (libpq's connect_timeout)
+MAX_CONNECTIONS = 8  # per process and URL
+UPGRADE_LOCK = 0x6D73_0001  # advisory lock keys of this schema (pg_advisory_xact_lock): 'ms' + a number
+LOG_LOCK = 0x6D73_0002
+ACCOUNTS_LOCK = 0x6D73_0003
+DOCUMENTS_LOCK = 0x6D73_0004
+
+
+def is_database_url(location: str) -> bool:
+    """Whether a store location names a PostgreSQL database rather than a folder."""
+    return location.startswith(SCHEMES)
+
+
+def public_url(url: str) -> str:
+    """The URL as staff may read it in messages and logs: without its password."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rpartition("@")
+    user = netloc[0].split(":", 1)[0]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[2]}"))
+
+
+def migrations() -> list[tuple[int, Path]]:
+    """The schema's SQL files by number."""
+    found = []
+    for path in sorted(SQL_DIR.glob("*.sql")):
+        number = path.name.split("_", 1)[0]
+        if number.isdigit():
+            found.append((int(number), path))
+    return found
+
+
+SCHEMA_VERSION = migrations()[-1][0]
+
+
+class SchemaOutdated(QueueUnavailable):
+    """The database's schema is older than this program's (or missing): `store upgrade` first. The message is the
+    Chinese line for staff and the service's log."""
+
+
+class Database:
+    """One pool of connections to `url` for this process (see `database`); thread-safe.
+
+    Connections are in autocommit mode: a read is one statement (one snapshot, one round trip), a write an explicit
+    BEGIN ... COMMIT. A connection broken since its last use (a database restart) shows itself on the first
+    statement, before anything was decided or written: it is dropped and the statement run on another, so the
+    service resumes by itself once the database is back, without a round trip to check every connection."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.location = public_url(url)
+        self.pool = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=MAX_CONNECTIONS,
+            timeout=POOL_TIMEOUT,
+            kwargs={
+                "connect_timeout": CONNECT_TIMEOUT,
+                "application_name": "mashang-forms",
+                "autocommit": True,
+                "options": "-c jit=off",  # short statements: compiling one would cost more than running it
+            },
+            reconnect_timeout=0,  # keep trying to reconnect for as long as the process runs (never give up)
+            open=False,
+            name="mashang-forms",
+        )
+        self.pool.open(wait=False)
+        self._checked = False
+
+    def _failed(self, exc: Exception, error: type[QueueUnavailable]) -> QueueUnavailable:
+        if isinstance(exc, PoolTimeout):
+            return error(f"cannot reach the database {self.location}: {exc}")
+        return error(f"database {self.location}: {type(exc).__name__}: {str(exc).strip()}")
+
+    def read(self, query: str, params: tuple = (), error: type[QueueUnavailable] = QueueUnavailable) -> list[tuple]:
+        """The rows of one statement (one snapshot); retried on another connection when the first was broken."""
+        try:
+            for attempt in range(MAX_CONNECTIONS + 1):
+                with self.pool.connection() as conn:
+                    try:
+                        return conn.execute(query, params).fetchall()
+                    except psycopg.OperationalError:
+                        if not conn.broken or attempt == MAX_CONNECTIONS:
+                            raise
+            raise AssertionError("unreachable")
+        except (PoolTimeout, psycopg.Error) as exc:
+            raise self._failed(exc, error) from exc
+
+    @contextmanager
+    def transaction(
+        self, error: type[QueueUnavailable] = QueueUnavailable, *, lock: int | None = None
+    ) -> Iterator[psycopg.Connection]:
+        """A connection in a transaction (holding the advisory lock `lock` when given), committed at the end of the
+        block (unless the block committed itself), rolled back on an exception; every database error raises `error`
+        (an exception of the block's own propagates as it is)."""
+        begin = "BEGIN" if lock is None else f"BEGIN; SELECT pg_advisory_xact_lock({int(lock)})"
+        with self._begin(begin, error) as (conn, _):
+            yield conn
+
+    @contextmanager
+    def locked(self, lock: int, query: str) -> Iterator[tuple[psycopg.Connection, list[tuple]]]:
+        """`transaction(lock=lock)` whose first round trip also runs `query` (one statement, its values written in:
+        the simple protocol takes no parameters) once the lock is held; the connection and the query's rows."""
+        with self._begin(f"BEGIN; SELECT pg_advisory_xact_lock({int(lock)}); {query}", QueueUnavailable) as found:
+            yield found
+
+    @contextmanager
+    def _begin(self, begin: str, error: type[QueueUnavailable]) -> Iterator[tuple[psycopg.Connection, list[tuple]]]:
+        try:
+            for attempt in range(MAX_CONNECTIONS + 1):
+                with self.pool.connection() as conn:
+                    try:
+                        cursor = conn.execute(begin)
+                        while cursor.nextset():  # to the last statement's rows
+                            pass
+                        rows = cursor.fetchall() if cursor.description else []
+                    except psycopg.OperationalError:
+                        if conn.broken and attempt < MAX_CONNECTIONS:
+                            continue  # nothing ran yet: try another connection
+                        raise
+                    try:
+                        yield conn, rows
+                    except BaseException:
+                        if not conn.broken:
+                            try:
+                                conn.execute("ROLLBACK")
+                            except psycopg.Error:
+                                pass
+                        raise
+                    if conn.info.transaction_status != TransactionStatus.IDLE:
+                        conn.execute("COMMIT")
+                    return
+        except (PoolTimeout, psycopg.Error) as exc:
+            raise self._failed(exc, error) from exc
+
+    def require_schema(self) -> None:
+        """SchemaOutdated unless the database holds this program's schema (checked once per process)."""
+        if self._checked:
+            return
+        with self.transaction() as conn:
+            found = schema_version(conn)
+        if found < SCHEMA_VERSION:
+            raise SchemaOutdated(outdated_message(self.location, found))
+        self._checked = True
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def outdated_message(location: str, found: int) -> str:
+    return messages.STORE_SCHEMA_OUTDATED.format(location=location, found=found, needed=SCHEMA_VERSION)
+
+
+_databases: dict[tuple[int, str], Database] = {}
+_databases_lock = threading.Lock()
+
+
+def database(url: str) -> Database:
+    """The pool of this process for `url` (a forked worker makes its own: connections never cross a fork)."""
+    key = (os.getpid(), url)
+    with _databases_lock:
+        if key not in _databases:
+            _databases[key] = Database(url)
+        return _databases[key]
+
+
+def close_all() -> None:
+    """Close every pool of this process (tests, and tools that open many databases)."""
+    with _databases_lock:
+        for db in _databases.values():
+            db.close()
+        _databases.clear()
+
+
+def schema_version(conn: psycopg.Connection) -> int:
+    """The schema version recorded in the database, 0 when it has none yet."""
+    if conn.execute("SELECT to_regclass('schema_version')").fetchone()[0] is None:
+        return 0
+    row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+    return row[0] or 0
+
+
+def upgrade(url: str) -> tuple[int, int]:
+    """Apply the SQL files the database lacks, in order, under an advisory lock (two upgrades at once take turns);
+    idempotent. The versions before and after."""
+    try:
+        with psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT) as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (UPGRADE_LOCK,))
+            with conn.transaction():
+                conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY)")
+            before = schema_version(conn)
+            for number, path in migrations():
+                if number > before:
+                    with conn.transaction():
+                        conn.execute(path.read_text(encoding="utf-8"))
+                        conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (number,))
+            return before, schema_version(conn)
+    except psycopg.Error as exc:
+        raise QueueUnavailable(f"database {public_url(url)}: {type(exc).__name__}: {str(exc).strip()}") from exc

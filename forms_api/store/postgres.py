@@ -1,0 +1,228 @@
+"""The PostgreSQL store: the event log as a table shared by every instance of the service (DESIGN.md, Scale).
+
+Rules (the folder store's, forms_api/store/folder.py, kept by the database):
+
+- `events` holds one event a row, its JSON line exactly as the folder store writes it (lines.encode_events), in the
+  order of its identity column. The state is folded from it as the folder store folds its file (cases.State.apply)
+  and refreshed incrementally: every read folds the rows with an id above the last one folded.
+- `append` takes the log's transaction-level advisory lock, catches up with every instance's appends, lets `decide`
+  choose the events against that state, inserts them and commits (synchronous_commit: durable when COMMIT returns);
+  only then does it return, and the API answer 201. The lock is held until the commit, so appends commit in id
+  order and a reader never sees a later id before an earlier one: folding by id misses nothing.
+- Group commit, as in the folder store (commit.Groups): threads of one process that append while another one
+  commits queue up, and the next leader decides them all in order (each seeing the events decided before it) in ONE
+  transaction, ONE commit. A failed commit fails every call of the group; an exception from one `decide` only that
+  call. Two round trips a group: BEGIN, the lock and the catch-up in one; the INSERT and COMMIT pipelined in another.
+- A rewrite (retention, restore) runs in one transaction under the same lock: rows changed in place (same ids) when
+  the count is unchanged, else replaced; either way `log_generation` is bumped and every instance folds anew.
+- Any database error (an outage, a restart, a full disk) is `QueueUnavailable`: nothing stored, 503. The pool
+  replaces broken connections, so the service resumes by itself when the database is back.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from forms_api.cases import State
+from forms_api.store import pgshared
+from forms_api.store.base import Decision, QueueUnavailable, T
+from forms_api.store.commit import Call, Groups, Hold
+from forms_api.store.files import write_atomically
+from forms_api.store.lines import encode_events, parse_line
+from forms_api.store.pgdb import LOG_LOCK, database
+
+# The rows after an id, with the log's generation, in ONE statement (one snapshot): at least one row (NULLs for none).
+_CATCH_UP = "SELECT g.generation, e.id, e.line FROM log_generation g LEFT JOIN events e ON e.id > %s ORDER BY e.id"
+
+
+class PostgresLog:
+    """The event log in the database at `url`, and the state folded from it; thread-safe, one per process is enough.
+
+    `freeze_gc_every`: as the folder store's (EventLog)."""
+
+    def __init__(self, url: str, *, freeze_gc_every: int = 0) -> None:
+        self._db = database(url)
+        self._db.require_schema()
+        self.freeze_gc_every = freeze_gc_every
+        self._unfrozen = 0
+        self._mutex = threading.RLock()
+        self._holder: int | None = None
+        self._deciding: int | None = None
+        self._state = State()
+        self._last_id = 0
+        self._generation: int | None = None
+        self._groups = Groups()
+
+    @property
+    def location(self) -> str:
+        return self._db.location
+
+    @property
+    def writable(self) -> bool:
+        """Always: a failed commit leaves nothing behind to refuse writes for (the database keeps its own log)."""
+        return True
+
+    def _hold(self) -> Hold:
+        return Hold(self)
+
+    def _catch_up(self, rows: list[tuple] | None = None, after: int = 0) -> None:
+        """Fold the rows committed since the last read (all of them again after a rewrite): `rows`, the catch-up
+        query's answer for the rows after `after`, when the caller has them (read under the log's lock), else read
+        as one statement of its own."""
+        for _ in range(2):
+            if rows is None:
+                after = self._last_id if self._generation is not None else 0
+                rows = self._db.read(_CATCH_UP, (after,))
+            if rows[0][0] == self._generation or after == 0:
+                break
+            self._generation, rows = None, None  # rewritten since: fold anew from the first row
+        assert rows is not None
+        if rows[0][0] != self._generation:
+            self._state, self._last_id, self._generation = State(), 0, rows[0][0]
+        for _, row_id, line in rows:
+            if row_id is not None:
+                self._fold(line.encode("utf-8"))
+                self._last_id = row_id
+
+    def _fold(self, line: bytes) -> dict | None:
+        self._unfrozen += 1
+        event = parse_line(line)
+        if event is None:
+            self._state.skipped_lines += 1
+        else:
+            self._state.apply(event)
+        return event
+
+    def _interrupted(self) -> QueueUnavailable:
+        return QueueUnavailable(f"the append to {self.location} was interrupted")
+
+    def _freeze_if_due(self) -> None:
+        if self.freeze_gc_every and self._unfrozen >= self.freeze_gc_every:
+            self._unfrozen = 0
+            gc.collect()
+            gc.freeze()
+
+    def state(self) -> State:
+        """The folded state, caught up; inside `decide`, the state being decided on."""
+        with self._hold():
+            if self._deciding == threading.get_ident():
+                return self._state
+            self._catch_up()
+        self._freeze_if_due()
+        return self._state
+
+    def query(self, read: Callable[[State], T]) -> T:
+        with self._hold():
+            return read(self.state())
+
+    def append(self, decide: Callable[[State], Decision]) -> list[dict]:
+        """Append what `decide(state)` returns, decided under the log's advisory lock on the caught-up state; the
+        events stored, once committed. QueueUnavailable: nothing stored (or, if the connection broke during COMMIT,
+        unknown: the next read shows it); exceptions from `decide` propagate, nothing written."""
+        me = threading.get_ident()
+        if self._deciding == me:
+            raise RuntimeError("decide must return its events, not write to the log itself")
+        if self._holder == me:
+            raise RuntimeError("append must not be called from inside query, snapshot or rewrite")
+        stored = self._groups.run(Call(decide), self._commit, self._interrupted)
+        self._freeze_if_due()
+        return stored
+
+    def _commit(self, calls: list[Call]) -> None:
+        """Lead one group: decide every call in order and insert their events in one transaction under the lock.
+
+        Every call but the last has its events folded before the next one decides ("ahead"); if the transaction then
+        fails, the state is folded anew from the table on the next read."""
+        ahead = False
+        with self._hold():
+            try:
+                after = self._last_id if self._generation is not None else 0
+                with self._db.locked(LOG_LOCK, _CATCH_UP.replace("%s", str(int(after)))) as (conn, rows):
+                    self._catch_up(rows, after)
+                    members = self._decide(calls)
+                    ahead = any(call.stored for call in members)
+                    lines = b"".join(call.payload for call in members).decode("utf-8").split("\n")[:-1]
+                    ids = pgshared.insert_and_commit(conn, lines) if lines else []
+            except BaseException as exc:
+                if ahead:
+                    self._generation = None  # the state holds events the table does not: fold anew
+                error = exc if isinstance(exc, QueueUnavailable) else QueueUnavailable(f"cannot append: {exc!r}")
+                for call in calls:
+                    if not call.settled:
+                        call.fail(error)
+                if not isinstance(exc, Exception):
+                    raise
+                return
+            for call in members:  # committed: no other append came between (the lock)
+                if call.payload and not call.stored:
+                    call.stored = self._fold_payload(call.payload)
+                call.settled = True
+            if ids:
+                self._last_id = max(ids)
+
+    def _decide(self, calls: list[Call]) -> list[Call]:
+        """Run each call's decide in order on the state, folding each call's events before the next decides; the
+        calls that decided (a failing decide fails its call only)."""
+        members: list[Call] = []
+        for index, call in enumerate(calls):
+            self._deciding = threading.get_ident()
+            try:
+                decided = call.decide(self._state)
+                events = [] if decided is None else [decided] if isinstance(decided, dict) else list(decided)
+                call.payload = encode_events(events)
+            except Exception as exc:  # that call's own failure: the others go on
+                call.fail(exc)
+                continue
+            finally:
+                self._deciding = None
+            members.append(call)
+            if call.payload and index < len(calls) - 1:
+                call.stored = self._fold_payload(call.payload)
+        return members
+
+    def _fold_payload(self, payload: bytes) -> list[dict]:
+        stored = [self._fold(line) for line in payload.split(b"\n")[:-1]]
+        assert None not in stored, "encode_events wrote a line parse_line rejects"
+        return stored
+
+    def scan(self) -> Iterator[dict]:
+        """Every event in order, from one snapshot of the table."""
+        for (line,) in self._db.read("SELECT line FROM events ORDER BY id"):
+            event = parse_line(line.encode("utf-8"))
+            if event is not None:
+                yield event
+
+    def rewrite(self, transform: Callable[[list[dict]], Iterable[dict]]) -> int:
+        """Replace the events by `transform(events)` in one transaction under the log's lock; the count."""
+        with self._hold():
+            with self._db.transaction(lock=LOG_LOCK) as conn:
+                rows = conn.execute("SELECT id, line FROM events ORDER BY id").fetchall()
+                parsed = [(row_id, parse_line(line.encode("utf-8"))) for row_id, line in rows]
+                kept = [(row_id, event) for row_id, event in parsed if event is not None]
+                new = encode_events(list(transform([event for _, event in kept]))).decode("utf-8").split("\n")[:-1]
+                pgshared.replace_lines(conn, rows, kept, new)
+                conn.execute("UPDATE log_generation SET generation = generation + 1")
+            return len(new)
+
+    def snapshot(self, dest: Path, prefix: Iterable[bytes] = ()) -> int:
+        """The events as JSON lines in `dest` (atomically, fsynced, 0600), from one snapshot: byte for byte what
+        the folder store writes for the same events."""
+        lines = [line.encode("utf-8") + b"\n" for (line,) in self._db.read("SELECT line FROM events ORDER BY id")]
+        write_atomically(Path(dest), [*prefix, *lines])
+        return sum(parse_line(line[:-1]) is not None for line in lines)
+
+    def healthy(self) -> bool:
+        """The database answers now."""
+        try:
+            return self._db.read("SELECT 1") == [(1,)]
+        except QueueUnavailable:
+            return False
+
+    def evaluations_key(self, *, create: bool = True) -> str | None:
+        return pgshared.store_key(self._db, pgshared.EVALUATIONS_KEY, create=create)
+
+    def install_evaluations_key(self, text: str) -> None:
+        pgshared.install_key(self._db, pgshared.EVALUATIONS_KEY, text)

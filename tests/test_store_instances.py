@@ -1,0 +1,102 @@
+"""Several instances on one PostgreSQL database (issue 15): what one instance writes, every other sees at once; the
+invariants hold across processes; a database outage is a 503 with the Chinese message, and the service heals by
+itself when the database is back. Real servers throughout (tests/servers.py)."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import make_app, store_settings
+from console_helpers import PASSWORD, client_for, make_account, sign_in
+from servers import Postgres
+from test_api import GOOD, submit
+from test_store import submit as submit_event
+
+from forms_api import messages
+from forms_api.staff.cli import main
+from forms_api.store import open_store
+from forms_api.store.pgdb import close_all, upgrade
+
+pytestmark = pytest.mark.usefixtures("no_forms_environment")
+FORK = multiprocessing.get_context("fork")
+PROCESSES, PER_PROCESS = 4, 50
+
+
+def _append_many(url: str, worker: int) -> None:
+    store = open_store(store_settings(url))
+    for n in range(PER_PROCESS):
+        store.append(submit_event(text=f"第 {worker} 号进程的第 {n} 条留言"))
+
+
+def test_references_stay_unique_and_gapless_across_processes(pg_url: str) -> None:
+    close_all()  # no pool of this process crosses the fork (each process makes its own)
+    workers = [FORK.Process(target=_append_many, args=(pg_url, worker)) for worker in range(PROCESSES)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+        assert worker.exitcode == 0
+    state = open_store(store_settings(pg_url)).state()
+    assert sorted(state.submissions) == [f"2026-{n:06d}" for n in range(1, PROCESSES * PER_PROCESS + 1)]
+    assert state.ignored_events == 0
+
+
+def test_a_duplicate_is_caught_whichever_instance_receives_it(pg_url: str, tmp_path: Path) -> None:
+    one, two = make_app(tmp_path / "one", QUEUE_URL=pg_url), make_app(tmp_path / "two", QUEUE_URL=pg_url)
+    first = submit(one.test_client())
+    again = submit(two.test_client())
+    assert first.status_code == 201 and again.status_code == 200 and "tracking_code" not in again.json
+    code = first.json["tracking_code"]
+    assert two.test_client().get(f"/api/submissions/{code}").json["reference"] == first.json["reference"]
+
+
+def test_a_disabled_or_locked_account_is_out_on_every_instance_at_once(pg_url: str, tmp_path: Path) -> None:
+    one, two = make_app(tmp_path / "one", QUEUE_URL=pg_url), make_app(tmp_path / "two", QUEUE_URL=pg_url)
+    make_account(one, "boss", "office", ())
+    make_account(one, "zhan-a", "station", ("dongxi-zhan",))
+    on_two = client_for(two, "zhan-a")  # made through one, signed in on two
+    assert on_two.get("/staff/").status_code == 200
+    env = {"FORMS_QUEUE_URL": pg_url, "FORMS_QUEUE_DIR": None}
+    disabled = CliRunner().invoke(main, ["users", "disable", "zhan-a"], env=env)
+    assert disabled.exit_code == 0, disabled.output
+    assert on_two.get("/staff/").status_code == 302  # its next request: signed out
+    assert sign_in(two.test_client(), "zhan-a").status_code != 302
+    # six wrong passwords on one lock the account on two
+    for _ in range(6):
+        assert sign_in(one.test_client(), "boss", password="falsch-falsch-1").status_code != 302
+    assert sign_in(two.test_client(), "boss", password=PASSWORD).status_code != 302
+
+
+@pytest.fixture
+def own_postgres() -> Iterator[Postgres]:
+    """A server of this test's own, to stop and start without disturbing the others."""
+    server = Postgres()
+    upgrade(server.url())
+    yield server
+    close_all()
+    server.close()
+
+
+def test_a_database_outage_is_503_in_chinese_and_heals_by_itself(own_postgres: Postgres, tmp_path: Path) -> None:
+    app = make_app(tmp_path, QUEUE_URL=own_postgres.url())
+    client = app.test_client()
+    before = submit(client)
+    assert before.status_code == 201
+    own_postgres.stop()
+    during = submit(client, text="停电期间提交的留言：路灯还是不亮。")
+    assert (during.status_code, during.json) == (503, {"error": messages.QUEUE_UNAVAILABLE})
+    lookup = client.get(f"/api/submissions/{before.json['tracking_code']}")
+    assert lookup.status_code == 503
+    assert client.get("/api/health").status_code == 503
+    own_postgres.start()
+    after = submit(client, text="恢复之后提交的留言：路灯还是不亮。")
+    assert after.status_code == 201, after.json
+    assert after.json["reference"][5:] == "000002"  # the refused one took no number
+    assert client.get(f"/api/submissions/{before.json['tracking_code']}").status_code == 200
+    assert client.get("/api/health").status_code == 200
+    assert len([event for event in open_store(store_settings(own_postgres.url())).scan()]) == 2
+    assert GOOD["text"] in {event.get("text") for event in open_store(store_settings(own_postgres.url())).scan()}
