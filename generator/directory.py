@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from . import messages
-from .events import Calendar, make_calendar
+from .events import Calendar, Occurrence, make_calendar
 from .figures import PointsSummary, summarise
 from .model import CONGRESS_LEVELS, Area, Content, Deputy, DeputyYear, Scheme, Station
 from .scoring import Points, all_points
@@ -54,6 +54,11 @@ class Directory:
         """The events' occurrences around today, by station, area (the station's and its ancestors), deputy, month."""
         areas = {s.id: [a.code for a in self.area_path(s.area)] for s in self.content.stations.values()}
         return make_calendar(self.content.events, areas, self.today)  # type: ignore[arg-type]
+
+    @cached_property
+    def next_occurrences(self) -> dict[str, Occurrence]:
+        """Each event's next occurrence (today or later), by event id: the events that get a printed notice."""
+        return self.calendar.next_of_each()
 
     def is_current(self, deputy: Deputy) -> bool:
         return bool(deputy.current_memberships(self.today))

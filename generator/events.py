@@ -109,6 +109,15 @@ class Calendar:
                     break
         return found
 
+    def next_of_each(self) -> dict[str, Occurrence]:
+        """Each event's next occurrence that ends today or later (what its printed notice announces), by event id."""
+        now = dt.datetime.combine(self.today, dt.time())
+        found: dict[str, Occurrence] = {}
+        for occurrence in self.occurrences:
+            if occurrence.end >= now:
+                found.setdefault(occurrence.event.id, occurrence)
+        return found
+
     def months(self) -> list[str]:
         return sorted(self.by_month)
 

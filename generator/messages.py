@@ -93,6 +93,20 @@ POSTER_TEXTS = {
     "scan_station": "扫码查看联络站，找代表、提建议",
     "print_hint": "用浏览器的“打印”功能（电脑上按 Ctrl+P）打印：A4 纸，缩放选“实际大小”（100%）。",
 }
+NOTICE_TEXTS = {  # an event's printable notice (notices.py)
+    "title": "活动预告",
+    "when": "时间",
+    "place": "地点",
+    "deputies": "参加代表",
+    "phone": "联系电话",
+    "rule": "定期举行",
+    "welcome": "欢迎群众前来反映情况、提出意见建议。",
+    "scan_event": "扫码查看活动详情",
+    "scan_form": "不能到场？扫码给联络站留言",
+    "scan_evaluation": "扫码对{name}的年度履职进行评价",
+    "print_hint": "用浏览器的“打印”功能（电脑上按 Ctrl+P）打印：A4 纸，缩放选“实际大小”（100%）。请在活动前两天张贴。",
+}
+EVENT_NOTICE_LINK = "打印活动预告（A4）"
 # --- end of station posters -------------------------------------------------------------------------------------------
 DEPUTY_DESCRIPTION = "{name}：{summary}"
 STATION_DESCRIPTION = "{name}（{kind}）"

@@ -57,6 +57,20 @@ RECORDS = "records/"
 deputy_qr = _under("qr/deputy-", ".svg")
 station_qr = _under("qr/station-", ".svg")
 station_poster = _under("posters/", ".html")
+event_notice = _under("notices/", ".html")
+"""The printable A4 notice of an event's next date (活动预告), like a station's poster."""
+
+
+def station_form(station_id: str) -> str:
+    """The message form on a station's page: the second code of an event's notice."""
+    return station_page(station_id) + "#message"
+
+
+def evaluation_form(deputy_id: str) -> str:
+    """The yearly evaluation form on a deputy's page (a 述职 notice's codes)."""
+    return deputy_page(deputy_id) + "#evaluation"
+
+
 photo = _under("photos/", "")
 
 

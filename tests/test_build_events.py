@@ -153,3 +153,13 @@ def test_month_pages_are_filtered(site: Path) -> None:
     assert "接待群众：38 人次" in past
     monthly = (site / "event" / "yunshang-2027-01-yuedu" / "index.html").read_text(encoding="utf-8")
     assert "每月第一个周三 07:00-08:00" in monthly
+
+
+def test_coming_events_have_a_printable_notice_linked_from_their_page(site: Path) -> None:
+    """The weekly reception day's notice announces its next date (2026-12-02 is skipped); a past event has none."""
+    page = (site / "event" / "qingshi-jiedairi" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../notices/qingshi-jiedairi.html"' in page and "打印活动预告（A4）" in page
+    notice = (site / "notices" / "qingshi-jiedairi.html").read_text(encoding="utf-8")
+    assert "2026年12月9日（周三）" in notice and "https://daibiao.example.org/stations/qingshi-zhan/#message" in notice
+    past = (site / "event" / "qingshi-2026-11-shuzhi" / "index.html").read_text(encoding="utf-8")
+    assert "notices/" not in past and not (site / "notices" / "qingshi-2026-11-shuzhi.html").exists()
