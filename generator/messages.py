@@ -311,6 +311,12 @@ OUTCOME_IN_FUTURE_HINT = "活动举行之后再填写接待情况"
 EVENT_UNKNOWN_DEPUTY_HINT = "deputies/ 下没有 {id}.yaml"
 DEPUTY_NOT_AT_STATION = "代表 {value} 不是联络站 {station} 的进站代表"
 DEPUTY_NOT_AT_STATION_HINT = "在代表文件的 stations 中加上 {station}；确是别站代表参加，可以忽略这条提示"
+POINTS_FROM_EVENTS = "其中 {count} 条据联络站活动"
+RECORD_FROM_EVENT = "据联络站活动记录："
+RECORD_DUPLICATES_EVENT = "{date} 的“{kind}”已由活动 {path}（第 {line} 行的参加代表）计入履职档案，这一条重复"
+RECORD_DUPLICATES_EVENT_HINT = (
+    "删去这一条：活动的参加代表自动计入履职档案和积分；代表没有到场的，从活动的 deputies 中删去该代表"
+)
 DEPUTY_LISTED_TWICE = "代表 {value} 重复列出"
 DEPUTY_LISTED_TWICE_HINT = "删掉重复的一项"
 
