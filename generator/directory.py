@@ -11,7 +11,8 @@ from functools import cached_property
 from . import messages
 from .events import Calendar, Occurrence, make_calendar
 from .figures import PointsSummary, summarise
-from .model import CONGRESS_LEVELS, Area, Content, Deputy, DeputyYear, Scheme, Station
+from .model import CONGRESS_LEVELS, Area, Content, Deputy, DeputyYear, Station
+from .scheme_model import Scheme
 from .scoring import Points, all_points
 from .stats import PublicStats
 

@@ -25,10 +25,10 @@ from generator.model import (
     Area,
     Deputy,
     Problem,
-    Scheme,
     Station,
     id_is_valid,
 )
+from generator.scheme_model import Scheme
 from generator.yamlnodes import Document, Loc, parse
 
 ACTIVITY = TypeAdapter(Activity)
