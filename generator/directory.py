@@ -15,6 +15,7 @@ from .model import CONGRESS_LEVELS, Area, Content, Deputy, DeputyYear, Station
 from .scheme_model import Scheme
 from .scoring import Points, all_points
 from .stats import PublicStats
+from .suggestions import Suggestion, collect
 
 
 @dataclass
@@ -55,6 +56,20 @@ class Directory:
         """The events' occurrences around today, by station, area (the station's and its ancestors), deputy, month."""
         areas = {s.id: [a.code for a in self.area_path(s.area)] for s in self.content.stations.values()}
         return make_calendar(self.content.events, areas, self.today)  # type: ignore[arg-type]
+
+    @cached_property
+    def suggestions(self) -> list[Suggestion]:
+        """Every suggestion and motion on record, newest year first (suggestions.collect)."""
+        return collect(self.content.records)
+
+    @cached_property
+    def _suggestion_of(self) -> dict[int, Suggestion]:
+        return {id(s.proposal): s for s in self.suggestions}
+
+    def suggestion_key(self, proposal: object) -> str | None:
+        """The page key of a suggestion or motion entry of the records (None for anything else)."""
+        found = self._suggestion_of.get(id(proposal))
+        return found.key if found else None
 
     @cached_property
     def next_occurrences(self) -> dict[str, Occurrence]:

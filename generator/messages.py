@@ -43,6 +43,22 @@ ACTIVITY_KIND_LABELS = {
     "other": "其他履职",
     "absence": "无故缺席",
 }
+# --- suggestions tracked to their answer (suggestion_pages.py, templates/suggestion*.md.j2)
+SUGGESTIONS_TITLE = "代表建议办理"
+SUGGESTIONS_LIST_TITLE = "代表建议 · {label}"
+SUGGESTION_DESCRIPTION = "{name}提出的{kind}：{title}。办理进展、承办单位答复和代表满意度。"
+YEAR_LABEL = "{year} 年"
+STAGE_LABELS = {"date": "提交", "assigned": "交办", "handling": "办理中", "answered": "答复", "rated": "代表满意度"}
+SATISFACTION_LABELS = {"satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意"}
+STAGE_FIELDS = {"date": "提交（date）", "assigned": "交办", "handling": "办理中", "answered": "答复", "rated": "满意度"}
+STAGE_ORDER = "{value} 早于前一环节{previous}的日期 {before}"
+STAGE_ORDER_HINT = (
+    "办理环节依次是 date（提交）、assigned（交办）、handling（办理中）、answered（答复）、rated（满意度），日期不能倒退"
+)
+SUPERVISOR_WITHOUT_KEY = "只有重点督办建议才写督办领导"
+SUPERVISOR_WITHOUT_KEY_HINT = "加上 key: true，或删去 supervisor"
+ANSWER_WITHOUT_DATE = "写了答复或满意度，但没有答复日期"
+ANSWER_WITHOUT_DATE_HINT = "在 stages 中写 answered: 答复日期"
 PROPOSAL_STATUS_LABELS = {
     "submitted": "已提交",
     "handling": "办理中",
@@ -468,6 +484,7 @@ def choices(values: Iterable[str]) -> str:
         GENDER_LABELS,
         ACTIVITY_KIND_LABELS,
         PROPOSAL_STATUS_LABELS,
+        SATISFACTION_LABELS,
         EVENT_KIND_LABELS,
         WEEKDAY_LABELS,
         REPEAT_EVERY_LABELS,
@@ -566,6 +583,13 @@ def describe(
         return "固定站必须填写地址", f"添加 address，或把 kind 改为 {kinds}"
     if kind == "until_before_since":
         return f"结束日期 {value} 早于开始日期 {ctx['since']}", "检查 since 和 until"
+    if kind == "stage_order":
+        previous = STAGE_FIELDS[ctx["previous"]]
+        return STAGE_ORDER.format(value=value, previous=previous, before=ctx["before"]), STAGE_ORDER_HINT
+    if kind == "supervisor_without_key":
+        return SUPERVISOR_WITHOUT_KEY, SUPERVISOR_WITHOUT_KEY_HINT
+    if kind == "answer_without_date":
+        return ANSWER_WITHOUT_DATE, ANSWER_WITHOUT_DATE_HINT
     if kind in ("points_over_cap", "max_over_cap"):
         return f"每条 {ctx['points']} 分，超过全年上限 {ctx['cap']} 分", f"把 {name} 改小，或把 cap 改大"
     if kind == "points_over_max":

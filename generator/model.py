@@ -57,6 +57,11 @@ ActivityKind = Literal[
     "reception", "suggestion", "motion", "meeting", "inspection", "training", "report", "other", "absence"
 ]
 ProposalStatus = Literal["submitted", "handling", "answered", "closed"]
+Satisfaction = Literal["satisfied", "basically_satisfied", "dissatisfied"]
+STAGES = ("assigned", "handling", "answered", "rated")
+"""A suggestion's stages after it was put forward (提交), in the order they come: 交办, 办理中, 答复, 代表满意度."""
+PROPOSAL_ERROR_FIELDS = {"supervisor_without_key": "supervisor"}
+"""The field each whole-record check of a suggestion is reported at (the others name theirs in the error)."""
 Year = Annotated[int, Field(ge=1949, le=2999)]
 
 AREA_LEVELS: tuple[str, ...] = AreaLevel.__args__  # type: ignore[attr-defined]
@@ -174,16 +179,66 @@ class ReceptionDay(Record):
     note: LongText | None = None
 
 
+class Stages(Record):
+    """The dates of a suggestion's handling after it was put forward (its `date`, 提交), in this order."""
+
+    assigned: Date | None = Field(default=None, description="交办日期")
+    handling: Date | None = Field(default=None, description="承办单位开始办理的日期")
+    answered: Date | None = Field(default=None, description="承办单位答复的日期")
+    rated: Date | None = Field(default=None, description="代表反馈满意度的日期")
+
+
 class Proposal(Record):
-    """A suggestion (代表建议) or a motion (议案) the deputy put forward, and how far its handling has come."""
+    """A suggestion (代表建议) or a motion (议案) the deputy put forward, and how far its handling has come: the
+    stages with dates, the department's answer and the deputy's satisfaction with it; a key one (重点建议) is
+    supervised (督办) by a named leader."""
 
     date: Date
     kind: Literal["suggestion", "motion"]
     title: Text
     number: Text | None = Field(default=None, description="编号，例如“第0123号”")
     department: Text | None = Field(default=None, description="承办单位")
-    status: ProposalStatus | None = None
+    status: ProposalStatus | None = Field(default=None, description="不写时按 stages 推断")
+    key: bool = Field(default=False, description="重点督办建议")
+    supervisor: Text | None = Field(default=None, description="督办领导（重点建议），例如“县人大常委会副主任 李明”")
+    deadline: Date | None = Field(default=None, description="办理期限；不写时为交办之日起三个月")
+    stages: Stages | None = Field(
+        default=None, description="办理过程：assigned 交办、handling 办理中、answered 答复、rated 满意度"
+    )
+    answer: LongText | None = Field(default=None, description="承办单位的答复")
+    satisfaction: Satisfaction | None = Field(default=None, description="代表对答复的满意度")
     note: LongText | None = None
+
+    @model_validator(mode="after")
+    def _handling_consistent(self) -> Proposal:
+        stages = self.stages or Stages()
+        before, previous = self.date, "date"
+        for name in STAGES:
+            day = getattr(stages, name)
+            if day is not None:
+                if day < before:
+                    raise PydanticCustomError(
+                        "stage_order",
+                        "stage before the one it follows",
+                        {"stage": name, "day": day, "previous": previous, "before": before},
+                    )
+                before, previous = day, name
+        if self.supervisor is not None and not self.key:
+            raise PydanticCustomError("supervisor_without_key", "a supervisor needs key: true")
+        if (self.answer is not None or self.satisfaction is not None) and stages.answered is None:
+            field_name = "answer" if self.answer is not None else "satisfaction"
+            raise PydanticCustomError("answer_without_date", "an answer needs stages.answered", {"field": field_name})
+        return self
+
+    @property
+    def current_status(self) -> str:
+        """The status as written, else as far as the stages have come."""
+        if self.status is not None:
+            return self.status
+        stages = self.stages or Stages()
+        if stages.answered or stages.rated:
+            return "answered"
+        return "handling" if stages.assigned or stages.handling else "submitted"
 
 
 class Event(Record):

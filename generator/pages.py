@@ -26,6 +26,7 @@ from .event_pages import event_pages, first_month, rule_text
 from .hours import timetable_json
 from .model import CONGRESS_LEVELS, Deputy, DeputyYear
 from .scoring import Points
+from .suggestion_pages import suggestion_pages
 from .templating import ENV
 
 _slugify = slugify(case="lower")  # the `toc` setting of mkdocs.yml, so deputy and Markdown pages name anchors alike
@@ -211,6 +212,8 @@ def render_pages(directory: Directory) -> dict[str, str]:
         add(urls.area_page(area.code), "area.md.j2", area.name, description, area=area, **events)
     for spec in event_pages(directory):
         add(spec.path, spec.template, spec.title, spec.description, rule_text=rule_text, **spec.context)
+    for spec in suggestion_pages(directory):
+        add(spec.path, spec.template, spec.title, spec.description, **spec.context)
     for level in CONGRESS_LEVELS:
         label = m.CONGRESS_LEVEL_LABELS[level]
         add(urls.level_page(level), "level.md.j2", label, m.INDEX_DESCRIPTION.format(title=label), level=level)

@@ -74,6 +74,7 @@ INDEX_PAGES = {
         urls.TRACK,
         urls.STATS,
         urls.RECORDS,
+        urls.SUGGESTIONS,
     )
 }
 
