@@ -72,6 +72,18 @@ class Directory:
         return found.key if found else None
 
     @cached_property
+    def feed_keys(self) -> list[tuple[str, str]]:
+        """Every iCalendar feed to publish: each station's and its areas' (with or without events, so that a phone
+        subscribed to one keeps a valid calendar when its events stop), and every deputy's named by an event."""
+        keys = set(self.calendar.feeds)
+        for station in self.content.stations.values():
+            keys.add(("station", station.id))
+            keys.update(("area", area.code) for area in self.area_path(station.area))
+        for event in self.content.events.values():
+            keys.update(("deputy", deputy) for deputy in event.deputies)  # type: ignore[attr-defined]
+        return sorted(keys)
+
+    @cached_property
     def next_occurrences(self) -> dict[str, Occurrence]:
         """Each event's next occurrence (today or later), by event id: the events that get a printed notice."""
         return self.calendar.next_of_each()

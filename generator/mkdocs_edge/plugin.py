@@ -196,7 +196,7 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         self._add_photos(files, config)
         self._add_qr_codes_and_posters(files, config, directory)
         self._add_reports(files, config, directory)
-        for facet, key in directory.calendar.feeds:  # made when written, like the reports
+        for facet, key in directory.feed_keys:  # made when written, like the reports
             render = functools.partial(render_feed, directory, facet, key, config.site_url)
             files.append(RenderedFile(config, urls.feed(facet, key), render))
         return files
