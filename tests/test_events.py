@@ -10,7 +10,9 @@ import pytest
 from conftest import overlay_case
 
 from generator import events
+from generator.directory import Directory
 from generator.event_model import StationEvent
+from generator.event_pages import event_pages
 from generator.load import load_content
 
 TODAY = dt.date(2026, 11, 28)
@@ -161,3 +163,18 @@ def test_the_window_bounds_a_long_rule() -> None:
     }
     calendar = events.make_calendar(content_events, {}, TODAY)
     assert len(calendar.occurrences) == 300 * 115  # Wednesdays and Saturdays from 2025-11-27 to 2027-01-04
+
+
+def test_month_filters_offer_the_way_down_and_the_next_level_only(make_events: Callable[..., Path]) -> None:
+    """The area filter of a month page is bounded by one area's children (a city has thousands of townships, and
+    every filter is a link on every page of the month): the all-events page goes down to the smallest area holding
+    every event and offers the areas just below; a township's page offers its way up and its own stations."""
+    content, _ = load_content(make_events(), TODAY)
+    specs = {spec.path: spec.context for spec in event_pages(Directory(content, TODAY))}
+    whole = specs["events/2026-12/"]
+    assert whole["areas"] == ["990000", "990100", "990102", "990102001"] and whole["stations"] == []
+    township = specs["events/2026-12-area-990102001/"]
+    assert township["areas"] == ["990000", "990100", "990102", "990102001"]
+    assert township["stations"] == ["qingshi-zhan"]
+    station = specs["events/2026-12-station-qingshi-zhan/"]
+    assert station["areas"] == ["990000", "990100", "990102", "990102001"] and station["stations"] == ["qingshi-zhan"]
