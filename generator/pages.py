@@ -159,9 +159,10 @@ _BEFORE_HEADING = re.compile(r"\n+(?=#{1,6} )")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
-ENTITY_SECTIONS = ("deputies", "stations", "areas", "levels", "events", "event")
-"""Pages of one deputy, station, area or level (`<section>/<id>/`): thousands in a city, laid out by the renderer
-without a Markdown-to-site pass of its own (see mkdocs_edge/), so their links are site URLs, not Markdown sources."""
+ENTITY_SECTIONS = ("deputies", "stations", "areas", "levels", "events", "event", "suggestion", "suggestions")
+"""Pages of one deputy, station, area, level, event or suggestion, and the month and list pages of events and
+suggestions (`<section>/<id>/`): thousands in a city, laid out by the renderer without a Markdown-to-site pass of their
+own (see mkdocs_edge/), so their links are site URLs, not Markdown sources."""
 
 
 def is_entity_page(src: str) -> bool:

@@ -94,7 +94,7 @@ def test_collect_numbers_each_deputys_year_in_date_order(pages: dict[str, str]) 
 
 def test_the_fixture_suggestion_shows_every_stage_with_its_date(pages: dict[str, str]) -> None:
     page = pages["suggestion/lin-xiaoyang-2026-1/index.md"]
-    stages = re.findall(r'stage__name">([^<]+)</span> <time datetime="([0-9-]+)">', page)
+    stages = re.findall(r'stage__name">([^<]+)</span>：<time datetime="([0-9-]+)">', page)
     assert stages == [
         ("提交", "2026-01-20"),
         ("交办", "2026-02-03"),
@@ -102,7 +102,7 @@ def test_the_fixture_suggestion_shows_every_stage_with_its_date(pages: dict[str,
         ("答复", "2026-05-20"),
         ("代表满意度", "2026-06-02"),
     ]
-    assert "- 重点督办建议，督办领导：区人大常委会副主任 李明" in page
+    assert "- 重点督办代表建议，督办领导：区人大常委会副主任 李明" in page
     assert "- 办理期限：2026年5月31日\n" in page and "，按期答复" in page
     assert "已在青石路与青石小学门口增设人行横道和信号灯。" in page and "林小样对答复：**满意**" in page
     waiting = pages["suggestion/lin-xiaoyang-2026-2/index.md"]
