@@ -95,6 +95,8 @@ def _references(src: Source) -> tuple[str | None, list[tuple[int, str]]]:
 def check_double_entry(reader: Reader, files: list[YearFile], events: list[Source]) -> None:
     """A record entry that an event already puts on record (same deputy, day and kind; for a reception, the same
     station) is an error at the entry's line: it would count twice in the 履职档案 and the points."""
+    if not files:
+        return
     held: dict[tuple[str, str, str | None, dt.date], Source] = {}
     for src in events:
         event = src.record
