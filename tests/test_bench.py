@@ -16,7 +16,7 @@ if str(ROOT) not in sys.path:
 
 from bench import build, forms, notify, payload  # noqa: E402
 
-SCRIPTS = ["build.py", "payload.py", "serve_edit.py", "forms.py", "lighthouse.py", "notify.py"]
+SCRIPTS = ["build.py", "payload.py", "serve_edit.py", "forms.py", "lighthouse.py", "notify.py", "events_build.py"]
 BUILD_VARIANTS = ["ours-warm", "ours-cold", "naive", "naive-qr", "hugo", "naive + naive-qr"]
 
 
@@ -107,3 +107,20 @@ def test_build_rejects_bad_counts() -> None:
     with pytest.raises(SystemExit) as exit_info:
         build.main(["--deputies", "0"])
     assert exit_info.value.code == 2
+
+
+def test_events_build_prints_both_variants_with_ratios(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "events_build.py"), "--deputies", "30", "--events", "40", "--reps", "1"]
+        + ["--work", str(tmp_path / "work")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = {line.split("|")[1].strip(): line for line in result.stdout.splitlines() if line.startswith("| ")}
+    assert [c.strip() for c in rows["without events"].split("|")[4:5]] == ["1.00"]
+    assert re.fullmatch(r"\d+\.\d\d", rows["with events"].split("|")[4].strip())
+    assert len(list((tmp_path / "work" / "with-events" / "events").glob("*.yaml"))) == 40
+    assert not (tmp_path / "work" / "without-events" / "events").exists()
