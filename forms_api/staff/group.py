@@ -27,7 +27,16 @@ from forms_api.cases import CHANNELS, CITIZEN, REF_RE, STATUSES, TARGET_RE, Cale
 from forms_api.cases.actions import CONTROL, TextProblem, clean_text
 from forms_api.notify.config import CHANNEL_KEYS
 from forms_api.staff.text import plain
-from forms_api.store import Accounts, QueueMissing, QueueUnavailable, Store, open_accounts, open_store
+from forms_api.store import (
+    Accounts,
+    QueueMissing,
+    QueueUnavailable,
+    ReplyTemplates,
+    Store,
+    open_accounts,
+    open_store,
+    open_templates,
+)
 
 H = m.STAFF_HELP
 _CHANNEL_HELP = messages_console.CHANNEL_OPTION_HELP.format(
@@ -120,6 +129,10 @@ class Staff:
             return open_accounts(self.queue(), create=create)
         except QueueMissing as exc:
             raise StaffError(m.STAFF_NO_QUEUE.format(path=exc)) from exc
+
+    def templates(self) -> ReplyTemplates:
+        """The office's reply templates beside the queue the settings (or --queue) name."""
+        return open_templates(self.queue())
 
     @property
     def store(self) -> Store:

@@ -12,7 +12,7 @@ from forms_api.cases import now
 from forms_api.cases.retention import Report, anonymise
 from forms_api.messages_console import BACKUP_CONSOLE, RESTORE_CONSOLE
 from forms_api.staff.group import DATE, Staff, StaffCommand, StaffError, pass_staff
-from forms_api.store import Store, backup, open_templates
+from forms_api.store import Store, backup
 
 OPS = m.OPS_HELP
 
@@ -54,7 +54,7 @@ def purge_cases(staff: Staff, days: int | None, today: date | None, dry_run: boo
 @pass_staff
 def backup_queue(staff: Staff, dest: Path, keep: int | None) -> None:
     try:
-        documents = {"accounts": staff.accounts(), "templates": open_templates(staff.resolve("QUEUE_DIR"))}
+        documents = {"accounts": staff.accounts(), "templates": staff.templates()}
         path, contents = backup.backup(staff.store, dest, now(), **documents)
         pruned = backup.prune(path.parent, keep) if keep is not None and path.parent == dest else []
     except backup.BackupError as exc:
@@ -76,7 +76,7 @@ def restore_queue(staff: Staff, file: Path, force: bool) -> None:
     days = staff.setting("RETENTION_DAYS")
     store = staff.open(create=True)
     try:
-        documents = {"accounts": staff.accounts(create=True), "templates": open_templates(staff.resolve("QUEUE_DIR"))}
+        documents = {"accounts": staff.accounts(create=True), "templates": staff.templates()}
         restored = backup.restore(store, file, force=force, **documents)
     except backup.BackupError as exc:
         raise StaffError(str(exc)) from exc
