@@ -667,7 +667,7 @@ RESTORE_NEWER = (
 ROLE_LABELS = {"office": "代表工作机构", "station": "联络站工作人员", "deputy": "代表", "handler": "承办单位"}
 USERS_HELP = {
     "users": (
-        "管理后台（/staff/）的账号：新建账号并生成邀请链接、列出、停用、重置密码、解锁。"
+        "管理后台（/staff/）的账号：新建账号并生成邀请链接、列出、停用、重置密码、解锁、清除二次验证。"
         "账号保存在留言队列目录的 accounts.json 中（不进 git，权限 0600）。"
     ),
     "add": (

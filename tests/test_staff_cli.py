@@ -939,7 +939,7 @@ def test_every_command_and_option_has_help():
     expected += ["reopen", "reply", "restore", "send-back", "show", "stats", "store", "transfer", "urge", "users"]
     assert sorted(main.commands) == expected
     assert sorted(main.commands["handover"].commands) == ["import", "sheet"]
-    assert sorted(main.commands["users"].commands) == ["add", "disable", "list", "reset", "unlock"]
+    assert sorted(main.commands["users"].commands) == ["add", "disable", "list", "reset", "reset-totp", "unlock"]
     assert sorted(main.commands["store"].commands) == ["copy", "upgrade"]
 
 
