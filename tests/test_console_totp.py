@@ -5,6 +5,7 @@ step of clock drift, STAFF_TOTP=office forcing office accounts to enrol, the off
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from dataclasses import replace
@@ -20,7 +21,7 @@ from flask import Flask
 from forms_api import messages
 from forms_api.accounts import totp
 from forms_api.accounts.model import LOCK_AFTER, Account
-from forms_api.messages_console import ACCOUNT_TEXTS, TOTP_TEXTS
+from forms_api.messages_console import ACCOUNT_TEXTS, STAFF_TEXTS, TOTP_TEXTS
 from forms_api.staff.cli import main
 from forms_api.store import open_accounts
 
@@ -249,3 +250,23 @@ def test_users_reset_totp(app):
     assert (result.exit_code, result.output) == (0, messages.USERS_NO_TOTP.format(login="zhan-a") + "\n")
     result = run("reset-totp", "nobody")
     assert result.exit_code != 0 and messages.USERS_UNKNOWN.format(login="nobody") in result.output
+
+
+def test_an_answer_typed_as_the_session_expired_survives_the_code_step(app):
+    """The expired-session return (forms_api/console/drafts.py) carries the typed text through both steps."""
+    from test_console_walkthrough import ANSWER, hidden, sign_in_from
+
+    enrol(app, "boss")
+    browser = app.test_client()
+    expired = browser.post("/staff/cases/2026-000003/answer", data={"answer": ANSWER, "csrf_token": "old"})
+    step = sign_in_from(browser, expired.get_data(as_text=True), "boss")
+    page = step.get_data(as_text=True)
+    assert step.status_code == 200 and TT["code_lead"] in page and hidden(page)["draft.answer"] == ANSWER
+    action = html.unescape(re.search(r'<form method="post" action="([^"]*/signin/code[^"]*)"', page)[1])
+    wrong = browser.post(action, data=hidden(page) | {"code": "12345"})  # too short: never right
+    assert wrong.status_code == 401 and hidden(wrong.get_data(as_text=True))["draft.answer"] == ANSWER
+    back = browser.post(action, data=hidden(wrong.get_data(as_text=True)) | {"code": code()})
+    restored = back.get_data(as_text=True)
+    assert back.status_code == 200 and STAFF_TEXTS["restored"] in restored
+    textarea = re.search(r'<textarea id="answer-answer" name="answer"[^>]*>(.*?)</textarea>', restored, re.S)[1]
+    assert html.unescape(textarea) == ANSWER
