@@ -124,7 +124,8 @@ def test_enrol_then_sign_in_with_a_second_step(app):
     assert done.status_code == 303 and done.headers["Location"] == "/staff/"
     found = stored(app, "zhan-a")
     assert found.totp_secret == secret and found.totp_pending is None and found.failed == 0
-    assert TT["enrolled"] in client.get("/staff/totp").get_data(as_text=True)
+    page = client.get("/staff/totp").get_data(as_text=True)
+    assert TT["enrolled"] in page and TT["rebind"] in page and TT["restart"] not in page
     assert secret not in client.get("/staff/totp").get_data(as_text=True)  # shown only while enrolling
 
     fresh = app.test_client()
