@@ -27,9 +27,10 @@ TT = TOTP_TEXTS
 COLLEAGUE = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
-@pytest.fixture
-def base(tmp_path: Path) -> Iterator[str]:
+@pytest.fixture(params=["optional"])
+def base(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
     app = console_app(tmp_path)
+    app.config["STAFF_TOTP"] = request.param
     open_accounts(app.config).change("zhan-a", lambda current: replace(current, totp_secret=COLLEAGUE))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -95,4 +96,19 @@ def test_enrol_sign_in_and_clear_on_a_phone(chromium_browser, base, axe):
     page.click(f"button:has-text('{ACCOUNT_TEXTS['totp_reset']} zhan-a')")
     assert ACCOUNT_TEXTS["totp_was_reset"].format(login="zhan-a") in page.inner_text("[role=status]")
     assert problems == []
+    context.close()
+
+
+@pytest.mark.parametrize("base", ["office"], indirect=True)
+def test_office_mode_sends_an_office_account_to_enrol_on_a_phone(chromium_browser, base):
+    context = chromium_browser.new_context(**PHONE, bypass_csp=True)
+    page = context.new_page()
+    sign_in_with_password(page, base, "boss")
+    assert page.url.endswith("/staff/totp") and TT["required"] in page.inner_text("[role=alert]")
+    page.click(f"nav >> text={CONSOLE_TEXTS['nav_cases']}")
+    assert page.url.endswith("/staff/totp")  # nothing else until it is bound
+    page.click(f"button:has-text('{TT['start']}')")
+    fits(page)
+    shot(page, "5-office-required")
+    no_axe_violations(page)
     context.close()
