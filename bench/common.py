@@ -28,6 +28,9 @@ class Run:
     wall: float
     rss_mb: float
     returncode: int
+    cpu: float = 0.0
+    """User + system CPU seconds of the child and the children it waited for: steadier than wall time when other
+    work shares the cores."""
 
 
 def run_measured(cmd: list[str], log: Path, cwd: Path = ROOT, env: dict | None = None, timeout: float = 3600) -> Run:
@@ -51,7 +54,7 @@ def run_measured(cmd: list[str], log: Path, cwd: Path = ROOT, env: dict | None =
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd[:6])} exited {proc.returncode}; see {log}")
-    return Run(wall, usage.ru_maxrss / 1024, proc.returncode)
+    return Run(wall, usage.ru_maxrss / 1024, proc.returncode, usage.ru_utime + usage.ru_stime)
 
 
 def make_content(deputies: int, out: Path, stations: int | None = None) -> Path:

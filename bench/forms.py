@@ -154,12 +154,15 @@ def process_seconds(pid: int) -> float:
     return total
 
 
-def run_wrk(wrk: str, port: int, script: Path, seconds: int, target: str, tag: str, server: int = 0) -> dict:
+def run_wrk(
+    wrk: str, port: int, script: Path, seconds: int, target: str, tag: str, server: int = 0, extra: list[str] = ()
+) -> dict:
     url = f"http://127.0.0.1:{port}/api/submissions"
     origin = f"http://127.0.0.1:{port}"
     cmd = [wrk, "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "5s", "-s", str(script), url, "--"]
     before = (time.perf_counter(), busy_seconds(), process_seconds(server) if server else 0.0, children_seconds())
-    out = subprocess.run([*cmd, target, origin, tag], capture_output=True, text=True, timeout=seconds + 60).stdout
+    args = [*cmd, target, origin, tag, *extra]
+    out = subprocess.run(args, capture_output=True, text=True, timeout=seconds + 60).stdout
     after = (time.perf_counter(), busy_seconds(), process_seconds(server) if server else 0.0, children_seconds())
     wall, busy, server_cpu, wrk_cpu = (end - start for start, end in zip(before, after, strict=True))
     fields = dict(re.findall(r"(\w+)=(\d+)", re.search(r"^BENCH .*$", out, re.M)[0]))

@@ -1,6 +1,6 @@
 """Synthetic content for benchmarks: a whole, valid `content/` tree for N deputies and M stations.
 
-    python bench/make_content.py --deputies 20000 --stations 400 --out /tmp/big
+    python bench/make_content.py --deputies 20000 --stations 400 --out /tmp/big [--events 50000]
 
 The output is a function of the arguments only (a seeded `random.Random`, no clock, no dict-order surprises), so two
 runs with the same arguments give byte-identical files. Areas (one province, one city, counties, townships, villages)
@@ -22,6 +22,11 @@ import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+if __package__:
+    from .make_events import make_events
+else:  # run as a script: python bench/make_content.py
+    from make_events import make_events
 
 # --- vocabulary -------------------------------------------------------------------------------------------------
 
@@ -604,8 +609,12 @@ def write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8", newline="\n")
 
 
-def generate(n_deputies: int, n_stations: int, out: Path, seed: int = 1, progress: bool = False) -> dict[str, int]:
-    """Write a content tree into `out` (created if needed; existing deputies/ and stations/ are replaced)."""
+def generate(
+    n_deputies: int, n_stations: int, out: Path, seed: int = 1, progress: bool = False, n_events: int = 0
+) -> dict[str, int]:
+    """Write a content tree into `out` (created if needed; existing deputies/, stations/ and events/ are replaced);
+    with `n_events`, events at the stations (bench/make_events.py) from a random stream of their own, so the rest of
+    the tree is the same as without them."""
     rng = random.Random(seed)
     province, city, counties, townships = make_areas(rng, n_deputies)
     people = make_deputies(rng, n_deputies, province, city, counties, townships)
@@ -613,10 +622,11 @@ def generate(n_deputies: int, n_stations: int, out: Path, seed: int = 1, progres
     attach(rng, people, stations)
 
     out.mkdir(parents=True, exist_ok=True)
-    for sub in ("deputies", "stations"):
+    for sub in ("deputies", "stations", "events"):
         if (out / sub).exists():
             shutil.rmtree(out / sub)
-        (out / sub).mkdir()
+        if sub != "events":
+            (out / sub).mkdir()
     (out / "pages").mkdir(exist_ok=True)
 
     areas = [province, city]
@@ -636,7 +646,15 @@ def generate(n_deputies: int, n_stations: int, out: Path, seed: int = 1, progres
             print(f"已写入 {i}/{len(people)} 名代表", file=sys.stderr)
     for name, text in PAGES.items():
         write(out / "pages" / name, text)
-    return {"areas": len(areas), "stations": len(stations), "deputies": len(people)}
+    events = 0
+    if n_events:
+        deputies_of: dict[str, list[str]] = {}
+        for p in people:
+            for sid in p.stations if p.current else []:
+                deputies_of.setdefault(sid, []).append(p.id)
+        posts = [(s.id, s.kind, str(s.text.get("address") or "")) for s in stations]
+        events = make_events(random.Random(seed + 1), n_events, posts, deputies_of, out)
+    return {"areas": len(areas), "stations": len(stations), "deputies": len(people), "events": events}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -650,8 +668,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stations", type=int, required=True, metavar="M", help="联络站数量")
     parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="输出目录，须为空目录或不存在")
     parser.add_argument("--seed", type=int, default=1, metavar="S", help="随机种子（默认 1）")
+    parser.add_argument("--events", type=int, default=0, metavar="E", help="联络站活动数量（默认 0，不生成 events/）")
     parser.add_argument(
-        "--force", action="store_true", help="允许写入非空目录：覆盖同名文件，并先删除其中的 deputies/ 和 stations/"
+        "--force",
+        action="store_true",
+        help="允许写入非空目录：覆盖同名文件，并先删除其中的 deputies/、stations/ 和 events/",
     )
     args = parser.parse_args(argv)
     if args.deputies < 1 or args.stations < 1:
@@ -661,9 +682,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.out.is_dir() and any(args.out.iterdir()) and not args.force:
         parser.error(f"{args.out} 不是空目录；确认要覆盖请加 --force")
     big = args.deputies >= 5000
-    counts = generate(args.deputies, args.stations, args.out, seed=args.seed, progress=big)
+    counts = generate(args.deputies, args.stations, args.out, seed=args.seed, progress=big, n_events=args.events)
     print(
-        f"已生成 {counts['deputies']} 名代表、{counts['stations']} 个联络站、{counts['areas']} 个行政区划：{args.out}",
+        f"已生成 {counts['deputies']} 名代表、{counts['stations']} 个联络站、{counts['areas']} 个行政区划、"
+        f"{counts['events']} 个活动：{args.out}",
         file=sys.stderr,
     )
     return 0

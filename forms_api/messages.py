@@ -105,6 +105,7 @@ FIELD_LABELS = {
     "comment": "评价意见",
     "body": "提交内容",
     "request_id": "提交编号",
+    "notify": "短信通知",
 }
 
 # One message per problem; `{label}` is the field's label, other `{...}` are filled in by forms_api/public/schema.py.
@@ -137,6 +138,8 @@ FIELD_ERRORS = {
     "target_not_deputy": "年度满意度评价只针对人大代表，请从代表的页面评价。",
     "mobile_missing": "请填写手机号码。",
     "mobile_invalid": "手机号码格式不正确：请填写 11 位手机号码。",
+    "notify_mobile": "短信通知只能发到手机：请填写 11 位手机号码，或不勾选“有进展时短信通知我”。",
+    "notify_off": "本站暂未开通短信通知，请不勾选“有进展时短信通知我”，凭查询码查看进度。",
 }
 
 # Answers that are not about one field. Keys are HTTP status codes or names.

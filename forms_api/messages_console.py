@@ -37,6 +37,7 @@ INTAKE_TEXTS = {
     "name": "姓名（可不填）",
     "phone": "电话（可不填）",
     "consent": "已告知并征得本人同意，记录其电话用于联系办理",
+    "notify": "本人要求有进展时短信通知（交办、答复、办结、重新办理；须填手机号码）",
     "submit": "登记",
     "errors_lead": "请更正以下内容：",
     # errors, each naming what to correct
@@ -54,6 +55,7 @@ INTAKE_TEXTS = {
     "name_control": "姓名含有不能保存的控制字符，请删除后再登记。",
     "site_unavailable": "暂时读不到网站数据（代表、联络站和类别），无法登记，请稍后再试或联系管理员。",
     "bad_phone": "电话号码格式不正确。",
+    "notify_mobile": "要短信通知，请填写本人的 11 位手机号码。",
     "no_consent": "填写了电话，须勾选“已征得本人同意”；未征得同意请不要填写电话。",
     "duplicate": "同一内容刚刚已经登记过（{minutes} 分钟内、同一对象、同一电话），本次未重复登记。",
     # the receipt slip (回执)

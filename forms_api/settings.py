@@ -34,6 +34,7 @@ passed in a mapping may be text or already typed. Every bad value is reported at
 | `RATING_WINDOW_DAYS` | int | `7` | days a citizen has to rate an answer; closing earlier needs force and a reason |
 | `STAFF_DEPUTY_REVIEW` | bool | `false` | a deputy's answer waits for the office's review (审核) until published |
 | `STAFF_TOTP` | text | `optional` | second factor (二次验证): `off`, `optional` (may enrol), `office` (office must) |
+| `NOTIFY_*`, `SMS_*`, `SMTP_*` | | empty | notifications: the senders and their rules (forms_api/notify/config.py) |
 
 1. `SITE_DIR/data/deputies.json`, `stations.json` and `form.json` (the categories the site's form offers), re-read
    when one changes (their mtimes are looked at once a second); former deputies (`"current": false`) are not valid
@@ -81,6 +82,7 @@ from forms_api.accounts.model import ROLES
 from forms_api.accounts.totp import MODES as TOTP_MODES
 from forms_api.cases.calendar import NO_HOLIDAYS, Calendar, parse_calendar
 from forms_api.cases.checks import RATING_WINDOW_DAYS, Rules
+from forms_api.notify import config as notify_config
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "FORMS_"
@@ -291,6 +293,7 @@ SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "RATING_WINDOW_DAYS": (RATING_WINDOW_DAYS, _int(0)),
     "STAFF_DEPUTY_REVIEW": (False, _bool),
     "STAFF_TOTP": ("optional", _totp_mode),
+    **notify_config.NOTIFY_SETTINGS,
 }
 # Werkzeug's own limits, not meant to be changed: multipart is refused anyway (415), so a handful of parts.
 FIXED = {
@@ -334,6 +337,8 @@ def load(
             errors.append(f"{source}: {error} (got {raw!r})")
     if not errors and keys is None and config["MIN_TEXT"] > config["MAX_TEXT"]:
         errors.append(f"MIN_TEXT ({config['MIN_TEXT']}) is larger than MAX_TEXT ({config['MAX_TEXT']})")
+    if not errors and keys is None:
+        errors += notify_config.problems(config)
     if errors:
         raise ConfigError("invalid form service configuration:\n" + "\n".join(errors), problems)
     if keys is not None:

@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from . import messages
-from .events import Calendar, make_calendar
+from .events import Calendar, Occurrence, make_calendar
 from .figures import PointsSummary, summarise
-from .model import CONGRESS_LEVELS, Area, Content, Deputy, DeputyYear, Scheme, Station
+from .model import CONGRESS_LEVELS, Area, Content, Deputy, DeputyYear, Station
+from .scheme_model import Scheme
 from .scoring import Points, all_points
 from .stats import PublicStats
+from .suggestions import Suggestion, collect
 
 
 @dataclass
@@ -54,6 +56,37 @@ class Directory:
         """The events' occurrences around today, by station, area (the station's and its ancestors), deputy, month."""
         areas = {s.id: [a.code for a in self.area_path(s.area)] for s in self.content.stations.values()}
         return make_calendar(self.content.events, areas, self.today)  # type: ignore[arg-type]
+
+    @cached_property
+    def suggestions(self) -> list[Suggestion]:
+        """Every suggestion and motion on record, newest year first (suggestions.collect)."""
+        return collect(self.content.records)
+
+    @cached_property
+    def _suggestion_of(self) -> dict[int, Suggestion]:
+        return {id(s.proposal): s for s in self.suggestions}
+
+    def suggestion_key(self, proposal: object) -> str | None:
+        """The page key of a suggestion or motion entry of the records (None for anything else)."""
+        found = self._suggestion_of.get(id(proposal))
+        return found.key if found else None
+
+    @cached_property
+    def feed_keys(self) -> list[tuple[str, str]]:
+        """Every iCalendar feed to publish: each station's and its areas' (with or without events, so that a phone
+        subscribed to one keeps a valid calendar when its events stop), and every deputy's named by an event."""
+        keys = set(self.calendar.feeds)
+        for station in self.content.stations.values():
+            keys.add(("station", station.id))
+            keys.update(("area", area.code) for area in self.area_path(station.area))
+        for event in self.content.events.values():
+            keys.update(("deputy", deputy) for deputy in event.deputies)  # type: ignore[attr-defined]
+        return sorted(keys)
+
+    @cached_property
+    def next_occurrences(self) -> dict[str, Occurrence]:
+        """Each event's next occurrence (today or later), by event id: the events that get a printed notice."""
+        return self.calendar.next_of_each()
 
     def is_current(self, deputy: Deputy) -> bool:
         return bool(deputy.current_memberships(self.today))

@@ -19,6 +19,9 @@ SHOWN_AREA_LEVELS = ("province", "city", "county", "township")
 """Areas offered as month filters: villages are too many at a city's scale (their township's page covers them)."""
 COMING_DATES = 12
 """How many coming dates a rule's page lists."""
+MAX_STATION_CHOICES = 30
+"""A month page of an area offers its stations as filters only up to this many (a township's, not a county's):
+every filter is a link on every page of the month, so their number must not grow with the city."""
 
 
 @dataclass
@@ -28,6 +31,8 @@ class Month:
     key: str
     occurrences: list[Occurrence]
     by: dict[str, dict[str, list[Occurrence]]] = field(default_factory=lambda: {f: defaultdict(list) for f in FACETS})
+    stations_in: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    """Each area (shown as a filter) -> the stations in it with events this month."""
 
 
 @dataclass(frozen=True)
@@ -54,17 +59,37 @@ def months(directory: Directory) -> list[Month]:
             for code in areas.get(event.station, []):
                 if directory.content.areas[code].level in SHOWN_AREA_LEVELS:
                     month.by["area"][code].append(occurrence)
+                    month.stations_in[code].add(event.station)
         found.append(month)
     return found
 
 
 def _station_choices(directory: Directory, month: Month, facet: str, key: str) -> list[str]:
-    """The stations offered as filters on a month's page of an area or a station: those of that area with events."""
+    """The stations offered as filters on a month's page of an area or a station: those of that area (a station's:
+    of its own area) with events, when they are few enough to list."""
     if facet not in ("area", "station"):
         return []
     area = key if facet == "area" else directory.content.stations[key].area
-    stations = directory.content.stations
-    return [s for s in sorted(month.by["station"]) if area in {a.code for a in directory.area_path(stations[s].area)}]
+    found = month.stations_in.get(area, set())
+    return sorted(found) if len(found) <= MAX_STATION_CHOICES else []
+
+
+def _area_choices(directory: Directory, month: Month, facet: str, key: str) -> list[str]:
+    """The areas offered as filters on a month's page: the way down from the top to the page's area (an area's page:
+    itself; a station's: its area; else the smallest area holding all the month's events), then the areas just below
+    it with events. Bounded by one area's children, not by the city's townships."""
+    if facet == "area":
+        here = key
+    elif facet == "station":
+        here = directory.content.stations[key].area
+    else:
+        whole = [code for code, found in month.by["area"].items() if len(found) == len(month.occurrences)]
+        here = max(whole, key=lambda code: len(directory.area_path(code)), default="")
+    path = [a.code for a in directory.area_path(here) if a.code in month.by["area"]] if here else []
+    below = [a.code for a in directory.area_children.get(here, []) if a.code in month.by["area"]] if here else []
+    if not path:  # events in areas with no common shown ancestor: the top ones
+        below = sorted(c for c in month.by["area"] if directory.content.areas[c].parent not in month.by["area"])
+    return path + below
 
 
 def facet_label(directory: Directory, facet: str, key: str) -> str:
@@ -99,6 +124,7 @@ def event_pages(directory: Directory) -> list[PageSpec]:
                 "heading": title,
                 "label": label,
                 "stations": _station_choices(directory, month, facet, key),
+                "areas": _area_choices(directory, month, facet, key),
             }
             pages.append(
                 PageSpec(

@@ -109,6 +109,27 @@ class Calendar:
                     break
         return found
 
+    def past(self, occurrences: list[Occurrence], limit: int) -> list[Occurrence]:
+        """The latest time each event of `occurrences` (in time order) happened before today, newest first, for at
+        most `limit` events: a weekly reception day shows once, beside the one-off events."""
+        now = dt.datetime.combine(self.today, dt.time())
+        found: dict[str, Occurrence] = {}
+        for occurrence in reversed(occurrences):
+            if occurrence.start < now:
+                found.setdefault(occurrence.event.id, occurrence)
+                if len(found) == limit:
+                    break
+        return list(found.values())
+
+    def next_of_each(self) -> dict[str, Occurrence]:
+        """Each event's next occurrence that ends today or later (what its printed notice announces), by event id."""
+        now = dt.datetime.combine(self.today, dt.time())
+        found: dict[str, Occurrence] = {}
+        for occurrence in self.occurrences:
+            if occurrence.end >= now:
+                found.setdefault(occurrence.event.id, occurrence)
+        return found
+
     def months(self) -> list[str]:
         return sorted(self.by_month)
 

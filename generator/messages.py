@@ -43,6 +43,22 @@ ACTIVITY_KIND_LABELS = {
     "other": "其他履职",
     "absence": "无故缺席",
 }
+# --- suggestions tracked to their answer (suggestion_pages.py, templates/suggestion*.md.j2)
+SUGGESTIONS_TITLE = "代表建议办理"
+SUGGESTIONS_LIST_TITLE = "代表建议 · {label}"
+SUGGESTION_DESCRIPTION = "{name}提出的{kind}：{title}。办理进展、承办单位答复和代表满意度。"
+YEAR_LABEL = "{year} 年"
+STAGE_LABELS = {"date": "提交", "assigned": "交办", "handling": "办理中", "answered": "答复", "rated": "代表满意度"}
+SATISFACTION_LABELS = {"satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意"}
+STAGE_FIELDS = {"date": "提交（date）", "assigned": "交办", "handling": "办理中", "answered": "答复", "rated": "满意度"}
+STAGE_ORDER = "{value} 早于前一环节{previous}的日期 {before}"
+STAGE_ORDER_HINT = (
+    "办理环节依次是 date（提交）、assigned（交办）、handling（办理中）、answered（答复）、rated（满意度），日期不能倒退"
+)
+SUPERVISOR_WITHOUT_KEY = "只有重点督办建议才写督办领导"
+SUPERVISOR_WITHOUT_KEY_HINT = "加上 key: true，或删去 supervisor"
+ANSWER_WITHOUT_DATE = "写了答复或满意度，但没有答复日期"
+ANSWER_WITHOUT_DATE_HINT = "在 stages 中写 answered: 答复日期"
 PROPOSAL_STATUS_LABELS = {
     "submitted": "已提交",
     "handling": "办理中",
@@ -93,6 +109,20 @@ POSTER_TEXTS = {
     "scan_station": "扫码查看联络站，找代表、提建议",
     "print_hint": "用浏览器的“打印”功能（电脑上按 Ctrl+P）打印：A4 纸，缩放选“实际大小”（100%）。",
 }
+NOTICE_TEXTS = {  # an event's printable notice (notices.py)
+    "title": "活动预告",
+    "when": "时间",
+    "place": "地点",
+    "deputies": "参加代表",
+    "phone": "联系电话",
+    "rule": "定期举行",
+    "welcome": "欢迎群众前来反映情况、提出意见建议。",
+    "scan_event": "扫码查看活动详情",
+    "scan_form": "不能到场？扫码给联络站留言",
+    "scan_evaluation": "扫码对{name}的年度履职进行评价",
+    "print_hint": "用浏览器的“打印”功能（电脑上按 Ctrl+P）打印：A4 纸，缩放选“实际大小”（100%）。请在活动前两天张贴。",
+}
+EVENT_NOTICE_LINK = "打印活动预告（A4）"
 # --- end of station posters -------------------------------------------------------------------------------------------
 DEPUTY_DESCRIPTION = "{name}：{summary}"
 STATION_DESCRIPTION = "{name}（{kind}）"
@@ -297,6 +327,12 @@ OUTCOME_IN_FUTURE_HINT = "活动举行之后再填写接待情况"
 EVENT_UNKNOWN_DEPUTY_HINT = "deputies/ 下没有 {id}.yaml"
 DEPUTY_NOT_AT_STATION = "代表 {value} 不是联络站 {station} 的进站代表"
 DEPUTY_NOT_AT_STATION_HINT = "在代表文件的 stations 中加上 {station}；确是别站代表参加，可以忽略这条提示"
+POINTS_FROM_EVENTS = "其中 {count} 条据联络站活动"
+RECORD_FROM_EVENT = "据联络站活动记录："
+RECORD_DUPLICATES_EVENT = "{date} 的“{kind}”已由活动 {path}（第 {line} 行的参加代表）计入履职档案，这一条重复"
+RECORD_DUPLICATES_EVENT_HINT = (
+    "删去这一条：活动的参加代表自动计入履职档案和积分；代表没有到场的，从活动的 deputies 中删去该代表"
+)
 DEPUTY_LISTED_TWICE = "代表 {value} 重复列出"
 DEPUTY_LISTED_TWICE_HINT = "删掉重复的一项"
 
@@ -448,6 +484,7 @@ def choices(values: Iterable[str]) -> str:
         GENDER_LABELS,
         ACTIVITY_KIND_LABELS,
         PROPOSAL_STATUS_LABELS,
+        SATISFACTION_LABELS,
         EVENT_KIND_LABELS,
         WEEKDAY_LABELS,
         REPEAT_EVERY_LABELS,
@@ -546,6 +583,13 @@ def describe(
         return "固定站必须填写地址", f"添加 address，或把 kind 改为 {kinds}"
     if kind == "until_before_since":
         return f"结束日期 {value} 早于开始日期 {ctx['since']}", "检查 since 和 until"
+    if kind == "stage_order":
+        previous = STAGE_FIELDS[ctx["previous"]]
+        return STAGE_ORDER.format(value=value, previous=previous, before=ctx["before"]), STAGE_ORDER_HINT
+    if kind == "supervisor_without_key":
+        return SUPERVISOR_WITHOUT_KEY, SUPERVISOR_WITHOUT_KEY_HINT
+    if kind == "answer_without_date":
+        return ANSWER_WITHOUT_DATE, ANSWER_WITHOUT_DATE_HINT
     if kind in ("points_over_cap", "max_over_cap"):
         return f"每条 {ctx['points']} 分，超过全年上限 {ctx['cap']} 分", f"把 {name} 改小，或把 cap 改大"
     if kind == "points_over_max":

@@ -57,6 +57,11 @@ ActivityKind = Literal[
     "reception", "suggestion", "motion", "meeting", "inspection", "training", "report", "other", "absence"
 ]
 ProposalStatus = Literal["submitted", "handling", "answered", "closed"]
+Satisfaction = Literal["satisfied", "basically_satisfied", "dissatisfied"]
+STAGES = ("assigned", "handling", "answered", "rated")
+"""A suggestion's stages after it was put forward (提交), in the order they come: 交办, 办理中, 答复, 代表满意度."""
+PROPOSAL_ERROR_FIELDS = {"supervisor_without_key": "supervisor"}
+"""The field each whole-record check of a suggestion is reported at (the others name theirs in the error)."""
 Year = Annotated[int, Field(ge=1949, le=2999)]
 
 AREA_LEVELS: tuple[str, ...] = AreaLevel.__args__  # type: ignore[attr-defined]
@@ -174,16 +179,66 @@ class ReceptionDay(Record):
     note: LongText | None = None
 
 
+class Stages(Record):
+    """The dates of a suggestion's handling after it was put forward (its `date`, 提交), in this order."""
+
+    assigned: Date | None = Field(default=None, description="交办日期")
+    handling: Date | None = Field(default=None, description="承办单位开始办理的日期")
+    answered: Date | None = Field(default=None, description="承办单位答复的日期")
+    rated: Date | None = Field(default=None, description="代表反馈满意度的日期")
+
+
 class Proposal(Record):
-    """A suggestion (代表建议) or a motion (议案) the deputy put forward, and how far its handling has come."""
+    """A suggestion (代表建议) or a motion (议案) the deputy put forward, and how far its handling has come: the
+    stages with dates, the department's answer and the deputy's satisfaction with it; a key one (重点建议) is
+    supervised (督办) by a named leader."""
 
     date: Date
     kind: Literal["suggestion", "motion"]
     title: Text
     number: Text | None = Field(default=None, description="编号，例如“第0123号”")
     department: Text | None = Field(default=None, description="承办单位")
-    status: ProposalStatus | None = None
+    status: ProposalStatus | None = Field(default=None, description="不写时按 stages 推断")
+    key: bool = Field(default=False, description="重点督办建议")
+    supervisor: Text | None = Field(default=None, description="督办领导（重点建议），例如“县人大常委会副主任 李明”")
+    deadline: Date | None = Field(default=None, description="办理期限；不写时为交办之日起三个月")
+    stages: Stages | None = Field(
+        default=None, description="办理过程：assigned 交办、handling 办理中、answered 答复、rated 满意度"
+    )
+    answer: LongText | None = Field(default=None, description="承办单位的答复")
+    satisfaction: Satisfaction | None = Field(default=None, description="代表对答复的满意度")
     note: LongText | None = None
+
+    @model_validator(mode="after")
+    def _handling_consistent(self) -> Proposal:
+        stages = self.stages or Stages()
+        before, previous = self.date, "date"
+        for name in STAGES:
+            day = getattr(stages, name)
+            if day is not None:
+                if day < before:
+                    raise PydanticCustomError(
+                        "stage_order",
+                        "stage before the one it follows",
+                        {"stage": name, "day": day, "previous": previous, "before": before},
+                    )
+                before, previous = day, name
+        if self.supervisor is not None and not self.key:
+            raise PydanticCustomError("supervisor_without_key", "a supervisor needs key: true")
+        if (self.answer is not None or self.satisfaction is not None) and stages.answered is None:
+            field_name = "answer" if self.answer is not None else "satisfaction"
+            raise PydanticCustomError("answer_without_date", "an answer needs stages.answered", {"field": field_name})
+        return self
+
+    @property
+    def current_status(self) -> str:
+        """The status as written, else as far as the stages have come."""
+        if self.status is not None:
+            return self.status
+        stages = self.stages or Stages()
+        if stages.answered or stages.rated:
+            return "answered"
+        return "handling" if stages.assigned or stages.handling else "submitted"
 
 
 class Event(Record):
@@ -226,78 +281,6 @@ class ActivityFile(Record):
     activities: list[Activity]
 
 
-class Rule(Record):
-    """Points a kind of activity earns: `points` each, at most `cap` in a year."""
-
-    points: int = Field(ge=0, description="每条得分")
-    cap: int | None = Field(default=None, ge=1, description="全年最多得分")
-
-    @model_validator(mode="after")
-    def _points_within_cap(self) -> Rule:
-        if self.cap is not None and self.points > self.cap:
-            raise PydanticCustomError(
-                "points_over_cap", "points over the cap", {"points": self.points, "cap": self.cap}
-            )
-        return self
-
-
-class OtherRule(Rule):
-    """The rule of `other`: with `max_per_entry`, an entry may carry its own `points`, up to that many."""
-
-    max_per_entry: int | None = Field(default=None, ge=1, description="记录中单独给分时每条最多几分")
-
-    @model_validator(mode="after")
-    def _max_within_cap(self) -> OtherRule:
-        if self.max_per_entry is not None and self.cap is not None and self.max_per_entry > self.cap:
-            ctx = {"points": self.max_per_entry, "cap": self.cap}
-            raise PydanticCustomError("max_over_cap", "max_per_entry over the cap", ctx)
-        if self.max_per_entry is not None and self.points > self.max_per_entry:
-            ctx = {"points": self.points, "max": self.max_per_entry}
-            raise PydanticCustomError("points_over_max", "points over max_per_entry", ctx)
-        return self
-
-
-class Deduction(Record):
-    """Points a kind of activity takes off: `points` (negative) each, at most `cap` off in a year."""
-
-    points: int = Field(le=-1, description="每次扣分，写负数，例如 -2")
-    cap: int | None = Field(default=None, ge=1, description="全年最多扣几分（写正数）")
-
-    @model_validator(mode="after")
-    def _points_within_cap(self) -> Deduction:
-        if self.cap is not None and -self.points > self.cap:
-            raise PydanticCustomError(
-                "points_over_cap", "points over the cap", {"points": -self.points, "cap": self.cap}
-            )
-        return self
-
-
-class Rules(Record):
-    """A rule for each kind of activity that counts; a kind left out earns nothing."""
-
-    reception: Rule | None = None
-    suggestion: Rule | None = None
-    motion: Rule | None = None
-    meeting: Rule | None = None
-    inspection: Rule | None = None
-    training: Rule | None = None
-    report: Rule | None = None
-    other: OtherRule | None = None
-    absence: Deduction | None = None
-
-    def of(self, kind: str) -> Rule | Deduction | None:
-        return getattr(self, kind)
-
-
-class Scheme(Record):
-    """A points scheme (履职积分办法) and the years it applies to: each year keeps the rules it had."""
-
-    years: list[Year] = Field(min_length=1)
-    title: Text
-    note: LongText | None = None
-    rules: Rules
-
-
 @dataclass(frozen=True)
 class DeputyYear:
     """One deputy's work on record in one year, in date order (entries of a day in the order written)."""
@@ -337,8 +320,9 @@ class Content:
     deputies: dict[str, Deputy] = field(default_factory=dict)
     records: dict[str, dict[int, DeputyYear]] = field(default_factory=dict)
     """Work on record: deputy id -> year -> activities; only deputies in `deputies` (no record: no key)."""
-    schemes: dict[int, Scheme] = field(default_factory=dict)
-    """Points schemes by year; one scheme may serve several years. A year without a scheme earns no points."""
+    schemes: dict[int, Record] = field(default_factory=dict)
+    """Points schemes by year (`scheme_model.Scheme`, which builds on this module); one scheme may serve several
+    years. A year without a scheme earns no points."""
     events: dict[str, Record] = field(default_factory=dict)
     """Events at stations by id (`event_model.StationEvent`, which builds on this module); only those whose station
     and deputies are in the content."""

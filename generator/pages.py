@@ -26,6 +26,7 @@ from .event_pages import event_pages, first_month, rule_text
 from .hours import timetable_json
 from .model import CONGRESS_LEVELS, Deputy, DeputyYear
 from .scoring import Points
+from .suggestion_pages import suggestion_pages
 from .templating import ENV
 
 _slugify = slugify(case="lower")  # the `toc` setting of mkdocs.yml, so deputy and Markdown pages name anchors alike
@@ -158,9 +159,10 @@ _BEFORE_HEADING = re.compile(r"\n+(?=#{1,6} )")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
-ENTITY_SECTIONS = ("deputies", "stations", "areas", "levels", "events", "event")
-"""Pages of one deputy, station, area or level (`<section>/<id>/`): thousands in a city, laid out by the renderer
-without a Markdown-to-site pass of its own (see mkdocs_edge/), so their links are site URLs, not Markdown sources."""
+ENTITY_SECTIONS = ("deputies", "stations", "areas", "levels", "events", "event", "suggestion", "suggestions")
+"""Pages of one deputy, station, area, level, event or suggestion, and the month and list pages of events and
+suggestions (`<section>/<id>/`): thousands in a city, laid out by the renderer without a Markdown-to-site pass of their
+own (see mkdocs_edge/), so their links are site URLs, not Markdown sources."""
 
 
 def is_entity_page(src: str) -> bool:
@@ -211,6 +213,8 @@ def render_pages(directory: Directory) -> dict[str, str]:
         add(urls.area_page(area.code), "area.md.j2", area.name, description, area=area, **events)
     for spec in event_pages(directory):
         add(spec.path, spec.template, spec.title, spec.description, rule_text=rule_text, **spec.context)
+    for spec in suggestion_pages(directory):
+        add(spec.path, spec.template, spec.title, spec.description, **spec.context)
     for level in CONGRESS_LEVELS:
         label = m.CONGRESS_LEVEL_LABELS[level]
         add(urls.level_page(level), "level.md.j2", label, m.INDEX_DESCRIPTION.format(title=label), level=level)

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from generator import event_model, messages, model
+from generator import event_model, messages, model, scheme_model
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 NUMERIC_TEXT = {model.AREA_CODE_PATTERN, model.PHONE_PATTERN}
@@ -24,7 +24,7 @@ def json_schemas() -> dict[str, dict[str, Any]]:
         "station": _schema(model.Station),
         "areas": _list_of(model.Area),
         "records": _schema(model.ActivityFile),
-        "scoring": _list_of(model.Scheme),
+        "scoring": _list_of(scheme_model.Scheme),
         "event": _schema(event_model.StationEvent),
     }
     labelled = {}

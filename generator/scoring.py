@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from generator.messages import ACTIVITY_KIND_LABELS
-from generator.model import ACTIVITY_KINDS, DEDUCTION_KINDS, Activity, Deduction, DeputyYear, Rule, Scheme
+from generator.model import ACTIVITY_KINDS, DEDUCTION_KINDS, Activity, DeputyYear
+from generator.scheme_model import Deduction, Rule, Scheme
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,7 @@ ENV.filters.update(
     weekday_zh=lambda day: messages.WEEKDAY_NAMES[day.weekday()],
     hm=lambda time: time.strftime("%H:%M"),
     signed=signed,
+    on_time_bar=lambda f: (f.name, f.in_time / f.due * 100, percent(f.in_time, f.due)),
     one_decimal=one_decimal,
 )
 ENV.globals.update(

@@ -25,6 +25,14 @@ station_page = _under("stations/", "/")
 area_page = _under("areas/", "/")
 level_page = _under("levels/", "/")
 event_page = _under("event/", "/")
+suggestion_page = _under("suggestion/", "/")
+"""A deputy's suggestion or motion with its handling: `<deputy>-<year>-<n>` (suggestions.Suggestion.key)."""
+
+
+def suggestions_list(facet: str, key: str) -> str:
+    """The suggestions of a year, a status or a department (`facet`: year, status, department; a department by
+    `suggestions.department_slug`): plain pages, so the lists work without JavaScript."""
+    return f"suggestions/{key}/" if facet == "year" else f"suggestions/{facet}-{key}/"
 
 
 def events_month(month: str, facet: str = "", key: str = "") -> str:
@@ -53,10 +61,25 @@ TRACK = "track/"
 THANKS = "thanks/"
 STATS = "stats/"
 RECORDS = "records/"
+SUGGESTIONS = "suggestions/"
 
 deputy_qr = _under("qr/deputy-", ".svg")
 station_qr = _under("qr/station-", ".svg")
 station_poster = _under("posters/", ".html")
+event_notice = _under("notices/", ".html")
+"""The printable A4 notice of an event's next date (活动预告), like a station's poster."""
+
+
+def station_form(station_id: str) -> str:
+    """The message form on a station's page: the second code of an event's notice."""
+    return station_page(station_id) + "#message"
+
+
+def evaluation_form(deputy_id: str) -> str:
+    """The yearly evaluation form on a deputy's page (a 述职 notice's codes)."""
+    return deputy_page(deputy_id) + "#evaluation"
+
+
 photo = _under("photos/", "")
 
 

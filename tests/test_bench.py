@@ -14,9 +14,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import build, forms, payload  # noqa: E402
+from bench import build, forms, notify, payload  # noqa: E402
 
-SCRIPTS = ["build.py", "payload.py", "serve_edit.py", "forms.py", "lighthouse.py"]
+SCRIPTS = ["build.py", "payload.py", "serve_edit.py", "forms.py", "lighthouse.py", "notify.py", "events_build.py"]
 BUILD_VARIANTS = ["ours-warm", "ours-cold", "naive", "naive-qr", "hugo", "naive + naive-qr"]
 
 
@@ -94,7 +94,33 @@ def test_forms_table_reports_ratio_p99_and_queue_checks() -> None:
     assert "400 × 201, 400 submitted events queued — met" in text
 
 
+def test_notify_table_reports_ratios_side_by_side() -> None:
+    run = {"rps": 1000.0, "p50_us": 2000, "p99_us": 9000, "other_load": 0.1}
+    results = {"notifications off": [run, run], "notifications on": [{**run, "rps": 950.0}, {**run, "rps": 850.0}]}
+    text = notify.table(results, 5, 4000, 3990)
+    assert "| notifications on | 2 | 900 (850–950) | 9.00 | 0.10 |" in text
+    assert "on / off, per rep: 0.95, 0.85; of the medians: 0.90 — met (target ≥ 0.9)" in text
+    assert "4000 submissions, 3990 notices sent by the worker meanwhile" in text
+
+
 def test_build_rejects_bad_counts() -> None:
     with pytest.raises(SystemExit) as exit_info:
         build.main(["--deputies", "0"])
     assert exit_info.value.code == 2
+
+
+def test_events_build_prints_both_variants_with_ratios(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "events_build.py"), "--deputies", "30", "--events", "40", "--reps", "1"]
+        + ["--work", str(tmp_path / "work")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = {line.split("|")[1].strip(): line for line in result.stdout.splitlines() if line.startswith("| ")}
+    assert [c.strip() for c in rows["without events"].split("|")[4:5]] == ["1.00"]
+    assert re.fullmatch(r"\d+\.\d\d", rows["with events"].split("|")[4].strip())
+    assert len(list((tmp_path / "work" / "with-events" / "events").glob("*.yaml"))) == 40
+    assert not (tmp_path / "work" / "without-events" / "events").exists()

@@ -153,3 +153,48 @@ def test_month_pages_are_filtered(site: Path) -> None:
     assert "接待群众：38 人次" in past
     monthly = (site / "event" / "yunshang-2027-01-yuedu" / "index.html").read_text(encoding="utf-8")
     assert "每月第一个周三 07:00-08:00" in monthly
+
+
+def test_coming_events_have_a_printable_notice_linked_from_their_page(site: Path) -> None:
+    """The weekly reception day's notice announces its next date (2026-12-02 is skipped); a past event has none."""
+    page = (site / "event" / "qingshi-jiedairi" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../notices/qingshi-jiedairi.html"' in page and "打印活动预告（A4）" in page
+    notice = (site / "notices" / "qingshi-jiedairi.html").read_text(encoding="utf-8")
+    assert "2026年12月9日（周三）" in notice and "https://daibiao.example.org/stations/qingshi-zhan/#message" in notice
+    past = (site / "event" / "qingshi-2026-11-shuzhi" / "index.html").read_text(encoding="utf-8")
+    assert "notices/" not in past and not (site / "notices" / "qingshi-2026-11-shuzhi.html").exists()
+
+
+def test_feeds_stay_when_their_events_stop(site: Path, tmp_path: Path) -> None:
+    """Built in 2029, when every fixture event is past the site's window: each feed a phone may have subscribed to
+    is still there, a valid calendar with no event in it, rather than a 404 that some calendar apps drop silently."""
+    content = tmp_path / "content"
+    overlay_case(content, FIXTURES / "good")
+    overlay_case(content, FIXTURES / "events" / "good")
+    args = ["build", "-f", str(ROOT / "mkdocs.yml"), "--content", str(content), "--out", str(tmp_path / "site")]
+    args += ["--today", "2029-01-01", "--site-url", "https://daibiao.example.org/"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    later = sorted(feed.name for feed in (tmp_path / "site" / "feeds").iterdir())
+    assert set(later) >= {feed.name for feed in (site / "feeds").iterdir()}
+    assert "station-yunshang-zhan.ics" in later and "deputy-lin-xiaoyang.ics" in later
+    lines = unfolded((tmp_path / "site" / "feeds" / "station-qingshi-zhan.ics").read_bytes().decode("utf-8"))
+    assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR"
+    assert "BEGIN:VEVENT" not in lines
+
+
+def test_station_page_keeps_its_past_events_each_once(site: Path) -> None:
+    page = site / "stations" / "qingshi-zhan" / "index.html"
+    lines = [line.strip() for line in text_of(page, "past-events", "qr").splitlines() if "（周" in line]
+    assert lines == [
+        "2026年11月25日（周三）09:00-11:30 · 接待日：代表接待日",
+        "2026年11月20日（周五）19:00-21:00 · 代表述职：区人大代表向选民述职 · 接待群众 38 人次 · 收集意见建议 6 条",
+    ]
+
+
+def test_a_report_to_voters_links_the_yearly_report_and_the_evaluation_form(site: Path) -> None:
+    """lin-xiaoyang has no records/ file here: the reception days and the 述职 attended make the 2026 report."""
+    page = (site / "event" / "qingshi-2026-11-shuzhi" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../reports/lin-xiaoyang-2026.html">2026 年度履职情况（A4）</a>' in page
+    assert 'href="../../deputies/lin-xiaoyang/#evaluation">对林小样进行年度评价</a>' in page
+    assert (site / "reports" / "lin-xiaoyang-2026.html").is_file()

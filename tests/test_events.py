@@ -10,7 +10,9 @@ import pytest
 from conftest import overlay_case
 
 from generator import events
+from generator.directory import Directory
 from generator.event_model import StationEvent
+from generator.event_pages import event_pages
 from generator.load import load_content
 
 TODAY = dt.date(2026, 11, 28)
@@ -58,6 +60,14 @@ BAD_CASES = {
         f"{E}/qingshi-jiedairi.yaml:7: repeat: 按这个规则，活动一次也不会举行（检查 start、repeat 的 days、"
         "until 和 skip：第一次应在 start 当天或之后、until 之前）",
     ],
+    "record_duplicates_event": [
+        "content/records/lin-xiaoyang/2026.yaml:3: activities[0]: 2026-09-09 的“进站接待选民”已由活动 "
+        f"{E}/qingshi-jiedairi.yaml（第 13 行的参加代表）计入履职档案，这一条重复（删去这一条：活动的参加代表自动计入"
+        "履职档案和积分；代表没有到场的，从活动的 deputies 中删去该代表）",
+        "content/records/lin-xiaoyang/2026.yaml:12: activities[3]: 2026-11-20 的“向选民述职”已由活动 "
+        f"{E}/qingshi-2026-11-shuzhi.yaml（第 7 行的参加代表）计入履职档案，这一条重复（删去这一条：活动的参加代表"
+        "自动计入履职档案和积分；代表没有到场的，从活动的 deputies 中删去该代表）",
+    ],
     "unknown_deputy": [
         f'{E}/qingshi-2026-12-qiaotou.yaml:8: deputies[0]: 未知的代表 "zhao-shisan"（是不是 "zhao-shishan"？）',
         f'{E}/qingshi-2026-12-qiaotou.yaml:9: deputies[1]: 未知的代表 "wang-wu"（deputies/ 下没有 wang-wu.yaml）',
@@ -101,7 +111,7 @@ def test_bad_case_reports_exact_lines(make_events: Callable[..., Path], case: st
     content, problems = load_content(make_events(case), TODAY)
     assert [str(p) for p in problems] == expected
     assert all(p.warning == (case in WARNING_CASES) for p in problems)
-    if case not in WARNING_CASES:  # the broken event is left out, the others stay
+    if case not in WARNING_CASES | {"record_duplicates_event"}:  # the broken event is left out, the others stay
         assert len(content.events) == 3
 
 
@@ -153,3 +163,18 @@ def test_the_window_bounds_a_long_rule() -> None:
     }
     calendar = events.make_calendar(content_events, {}, TODAY)
     assert len(calendar.occurrences) == 300 * 115  # Wednesdays and Saturdays from 2025-11-27 to 2027-01-04
+
+
+def test_month_filters_offer_the_way_down_and_the_next_level_only(make_events: Callable[..., Path]) -> None:
+    """The area filter of a month page is bounded by one area's children (a city has thousands of townships, and
+    every filter is a link on every page of the month): the all-events page goes down to the smallest area holding
+    every event and offers the areas just below; a township's page offers its way up and its own stations."""
+    content, _ = load_content(make_events(), TODAY)
+    specs = {spec.path: spec.context for spec in event_pages(Directory(content, TODAY))}
+    whole = specs["events/2026-12/"]
+    assert whole["areas"] == ["990000", "990100", "990102", "990102001"] and whole["stations"] == []
+    township = specs["events/2026-12-area-990102001/"]
+    assert township["areas"] == ["990000", "990100", "990102", "990102001"]
+    assert township["stations"] == ["qingshi-zhan"]
+    station = specs["events/2026-12-station-qingshi-zhan/"]
+    assert station["areas"] == ["990000", "990100", "990102", "990102001"] and station["stations"] == ["qingshi-zhan"]

@@ -112,3 +112,21 @@ def test_command_line_help() -> None:
     script = ROOT / "bench" / "make_content.py"
     result = subprocess.run([sys.executable, str(script), "--help"], capture_output=True, text=True, check=True)
     assert "--deputies" in result.stdout and "--force" in result.stdout
+
+
+def test_events_validate_and_leave_the_rest_as_it_was(out: Path, tmp_path: Path) -> None:
+    """--events adds events/ (rules and one-off events at the stations, with their own deputies) and changes nothing
+    else, so a build with events compares with one without."""
+    with_events = tmp_path / "events"
+    args = ["--deputies", str(N), "--stations", str(M), "--out", str(with_events), "--events", "60"]
+    assert make_content.main(args) == 0
+    files = tree(with_events)
+    assert {k: v for k, v in files.items() if not k.startswith("events/")} == tree(out)
+    assert len([k for k in files if k.startswith("events/")]) == 60
+    from generator.load import load_content
+
+    content, problems = load_content(with_events, dt.date(2026, 1, 1))
+    assert [str(p) for p in problems] == []
+    assert len(content.events) == 60
+    kinds = {e.kind for e in content.events.values()}
+    assert "reception" in kinds and any(e.repeat for e in content.events.values())

@@ -32,6 +32,9 @@ KINDS = (
 )
 EMPTY_HINT = "第一行写 activities:，下面每条活动以“- ”开头"
 
+ORDER = (
+    "办理环节依次是 date（提交）、assigned（交办）、handling（办理中）、answered（答复）、rated（满意度），日期不能倒退"
+)
 BAD_CASES = {
     "unknown_deputy": [
         f'{R}/lin-xiaoyan/2026.yaml:1: 未知的代表 "lin-xiaoyan"（是不是 "lin-xiaoyang"？）',
@@ -68,7 +71,8 @@ BAD_CASES = {
         f"{R}/zhou-liming/2026.yaml:9: activities[1].number: reception（进站接待选民）没有 number 这一项"
         "（可用的字段：date、kind、station、title、note）",
         f"{R}/zhou-liming/2026.yaml:13: activities[2].points: suggestion（代表建议）没有 points 这一项"
-        "（可用的字段：date、kind、title、number、department、status、note）",
+        "（可用的字段：date、kind、title、number、department、status、key、supervisor、deadline、stages、answer、"
+        "satisfaction、note）",
         f'{R}/zhou-liming/2026.yaml:14: activities[2].status: "done" 不是允许的值'
         "（可选：submitted（已提交）、handling（办理中）、answered（已答复）、closed（已办结））",
         f"{R}/zhou-liming/2026.yaml:15: activities[3].title: 缺少必填字段（请添加一行 title: …）",
@@ -102,6 +106,18 @@ BAD_CASES = {
         "（这些记录不计分；需要计分，就添加一个 years 含 2022 的积分办法）",
         "content/scoring.yaml:2: 2023 年有 1 份履职记录，但没有这一年的积分办法"
         "（这些记录不计分；需要计分，就添加一个 years 含 2023 的积分办法）",
+    ],
+    "suggestion_handling": [
+        f"{R}/zhou-liming/2026.yaml:7: activities[0].stages.answered: 2026-02-20 早于前一环节交办的日期 2026-03-01"
+        f"（{ORDER}）",
+        f"{R}/zhou-liming/2026.yaml:11: activities[1].supervisor: 只有重点督办建议才写督办领导"
+        "（加上 key: true，或删去 supervisor）",
+        f"{R}/zhou-liming/2026.yaml:17: activities[2].answer: 写了答复或满意度，但没有答复日期"
+        "（在 stages 中写 answered: 答复日期）",
+        f'{R}/zhou-liming/2026.yaml:23: activities[3].satisfaction: "很满意" 不是允许的值'
+        "（可选：satisfied（满意）、basically_satisfied（基本满意）、dissatisfied（不满意））",
+        f"{R}/zhou-liming/2026.yaml:28: activities[4].stages.assigned: 2026-01-05 早于前一环节提交（date）的日期"
+        f" 2026-02-11（{ORDER}）",
     ],
     "warnings": [
         f"{R}/zhou-liming/2026.yaml:5: activities[1].date: 日期 2026-12-05 还没有到"

@@ -13,7 +13,8 @@ from conftest import overlay_case
 from pydantic import TypeAdapter
 
 from generator.load import load_content
-from generator.model import Activity, Content, DeputyYear, Scheme
+from generator.model import Activity, Content, DeputyYear
+from generator.scheme_model import Scheme
 from generator.scoring import Points, all_points, points_for, signed
 
 TODAY = dt.date(2026, 11, 28)

@@ -26,6 +26,7 @@ from generator.cli import main
 from generator.exports import pinyin, place_pinyin
 from generator.messages import CONGRESS_LEVEL_LABELS
 from generator.model import CONGRESS_LEVELS
+from generator.suggestions import department_slug
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -953,6 +954,10 @@ def _axe_pages() -> list[tuple[str, str]]:
         ("event-past", "event/dongxi-2026-11-shuzhi/"),
         ("station-events", "stations/hecheng-zhan/"),
         ("deputy-events", "deputies/wang-xiulan/"),
+        ("suggestions", "suggestions/"),
+        ("suggestions-department", f"suggestions/department-{department_slug('县交通运输局')}/"),
+        ("suggestion", "suggestion/deng-xuemei-2026-1/"),
+        ("suggestion-key", "suggestion/deng-xuemei-2026-2/"),
     ]
 
 

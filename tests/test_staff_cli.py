@@ -924,7 +924,7 @@ def test_every_command_and_option_has_help():
     runner = CliRunner()
     assert main.help
     commands = [((name,), command) for name, command in main.commands.items()]
-    for group in ("users", "handover", "store"):
+    for group in ("users", "handover", "store", "notify"):
         commands += [((group, name), command) for name, command in main.commands[group].commands.items()]
     for path, command in commands:
         assert command.help and command.short_help, path
@@ -935,11 +935,25 @@ def test_every_command_and_option_has_help():
         assert result.exit_code == 0, path
         assert f"用法：main {' '.join(path)}" in result.output and command.help.splitlines()[0][:20] in result.output
         assert "Options:" not in result.output and "选项：" in result.output, path
-    expected = ["approve", "assign", "backup", "close", "export", "followup", "handover", "list", "note", "purge"]
+    expected = [
+        "approve",
+        "assign",
+        "backup",
+        "close",
+        "export",
+        "followup",
+        "handover",
+        "list",
+        "note",
+        "notify",
+        "purge",
+    ]
     expected += ["reopen", "reply", "restore", "send-back", "show", "stats", "store", "transfer", "urge", "users"]
     assert sorted(main.commands) == expected
     assert sorted(main.commands["handover"].commands) == ["import", "sheet"]
+    assert sorted(main.commands["notify"].commands) == ["digest", "status"]
     assert sorted(main.commands["users"].commands) == ["add", "disable", "list", "reset", "reset-totp", "unlock"]
+    assert sorted(main.commands["notify"].commands) == ["digest", "status"]
     assert sorted(main.commands["store"].commands) == ["copy", "upgrade"]
 
 

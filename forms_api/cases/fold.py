@@ -16,6 +16,7 @@ from functools import lru_cache
 from forms_api import messages
 from forms_api.cases.codes import canonical
 from forms_api.cases.events import CHANNELS, EVALUATED, MAX_REOPENS, ONLINE, RATINGS, REF_RE, TARGET_RE, parse_at
+from forms_api.cases.outbox import OUTBOX_EVENTS, Outbox
 from forms_api.cases.submission import Evaluation, Submission
 
 
@@ -50,6 +51,7 @@ class State:
         self._by_code: dict[bytes, str] = {}  # sha256(code) -> ref
         self._by_text: dict[tuple[str, bytes], list[str]] = {}  # (target, sha256(normalised text)) -> refs
         self._last_seq: dict[int, int] = {}
+        self.outbox = Outbox()  # notifications and their sending (forms_api/cases/outbox.py)
 
     def next_ref(self, year: int) -> str:
         """The next reference of `year`: 2026-000001, 2026-000002, ..."""
@@ -262,6 +264,7 @@ _HANDLERS: dict[str, Handler] = {
     "drafted": _on_submission(_drafted),
     "returned": _on_submission(_returned),
     EVALUATED: _evaluated,
+    **dict.fromkeys(OUTBOX_EVENTS, lambda state, event: state.outbox.apply(event)),
 }
 
 

@@ -13,9 +13,11 @@ from datetime import date
 from flask import Response, abort, request
 
 from forms_api import cases, messages
+from forms_api import messages_notify as mn
 from forms_api.accounts.access import may_see, targets_of
 from forms_api.cases import AWAITING_ANSWER, MAX_REOPENS, RATINGS, REF_RE, Calendar, Submission
 from forms_api.cases.actions import decision
+from forms_api.cases.outbox import CITIZEN_TO, Notice
 from forms_api.console.deputies import choices
 from forms_api.console.service import account, bp, console, may, page, require
 from forms_api.public.service import service
@@ -77,6 +79,27 @@ def offered(sub: Submission, today: date, cal: Calendar) -> list[str]:
     return [action for action in EVENTS if fits[action] and may(action)]
 
 
+def notice_lines(notices: list[Notice]) -> list[str]:
+    """A case's notifications as staff read them: when, how, what, to whom, and how it went (no phone, no address)."""
+    texts = mn.CASE_NOTICES
+    lines = []
+    for n in notices:
+        tries = texts["tries"].format(n=n.attempts) if n.attempts > 1 else ""
+        error = texts["error"].format(error=n.error) if n.error and n.state != "sent" else ""
+        to = mn.CITIZEN_NAME if n.to == CITIZEN_TO else n.to
+        line = texts["line"].format(
+            at=moment_text(n.created),
+            channel=mn.CHANNEL_NAMES[n.channel],
+            template=mn.TEMPLATE_NAMES[n.template],
+            to=to,
+            state=mn.STATE_LABELS[n.state],
+            tries=tries,
+            error=error,
+        )
+        lines.append(line)
+    return lines
+
+
 def case_page(
     sub: Submission,
     *,
@@ -106,6 +129,8 @@ def case_page(
     return page(
         "staff/case.html",
         status,
+        notices=service().store.query(lambda state: notice_lines(state.outbox.by_ref.get(sub.ref, []))),
+        notices_title=mn.CASE_NOTICES["title"],
         sub=sub,
         target=target_label(sub.target, names(sub.target)),
         target_deputy=sub.target.removeprefix("deputy:") if sub.target.startswith("deputy:") else "",

@@ -21,6 +21,7 @@ from forms_api.accounts.access import may_register
 from forms_api.cases import CHANNELS, ONLINE
 from forms_api.cases.actions import CONTROL, TextProblem
 from forms_api.cases.intake import NewCase, new_case
+from forms_api.cases.outbox import MOBILE_RE
 from forms_api.console.service import account, bp, page, require
 from forms_api.public.schema import normalise_phone
 from forms_api.public.service import service
@@ -107,6 +108,15 @@ def _person(form: Mapping[str, str]) -> tuple[str | None, str]:
     return name, phone
 
 
+def _notify(form: Mapping[str, str], phone: str | None) -> bool:
+    """The citizen asked to be told of progress by SMS (offered only with an SMS sender): a mobile number needed."""
+    if form.get("notify") != "1" or not service().limits.sms:
+        return False
+    if phone is not None and not MOBILE_RE.match(phone):
+        raise TextProblem(I["notify_mobile"])
+    return True
+
+
 def checked(form: Mapping[str, str], today: date) -> tuple[NewCase | None, list[str]]:
     """The new case from the posted form, or every problem in Chinese (then nothing may be written)."""
     errors: list[str] = []
@@ -127,11 +137,14 @@ def checked(form: Mapping[str, str], today: date) -> tuple[NewCase | None, list[
     run("category", lambda: _choice(form.get("category", ""), categories, bad_category))
     run("text", lambda: _text(form))
     run("person", lambda: _person(form))
+    person = values.get("person")
+    run("notify", lambda: _notify(form, person[1] if isinstance(person, tuple) else None))  # type: ignore[index]
     if errors:
         return None, errors
     name, phone = values["person"]  # type: ignore[misc]
     deputy = values["deputy"]
     extra = {"channel": values["channel"], "said_on": values["said_on"]} | ({"consent": True} if phone else {})
+    extra |= {"notify": True} if values["notify"] else {}
     return NewCase(
         target=f"deputy:{deputy}" if deputy else f"station:{values['station']}",
         category=str(values["category"]),
@@ -162,6 +175,7 @@ def _form(status: int = 200, errors: list[str] | None = None, form: Mapping[str,
         errors=errors or [],
         form=values,
         today=cases.now().date().isoformat(),
+        sms=service().limits.sms,
     )
 
 

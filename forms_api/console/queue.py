@@ -23,6 +23,7 @@ from forms_api.console.areas import choices as area_choices
 from forms_api.console.deputies import resolve
 from forms_api.console.service import account, bp, page, require
 from forms_api.messages_console import CHANNEL_LABELS, HANDOVER_DASHBOARD
+from forms_api.messages_notify import CONSOLE_FAILED as NOTIFY_FAILED
 from forms_api.public.service import service
 from forms_api.staff.text import assignee_text, deadline_text, target_label
 
@@ -152,7 +153,10 @@ def dashboard() -> Response:
     links |= {"supervised": {"supervised": "1"}, "review": {"review": "1"}}
     boxes = [(messages.DASHBOARD_LABELS[key], numbers[key], links[key]) for key in DASHBOARD]
     boxes += [(HANDOVER_DASHBOARD[key], sum(bool(MARKS[key](sub)) for sub in subs), {"mark": key}) for key in MARKS]
-    return page("staff/dashboard.html", boxes=boxes)
+    failed = 0  # notifications that failed for good: the office hears of them here (notify status has the details)
+    if account().role == "office":
+        failed = service().store.query(lambda state: len(state.outbox.by_state("failed")))
+    return page("staff/dashboard.html", boxes=boxes, failed_notices=failed, notify_failed=NOTIFY_FAILED)
 
 
 @bp.get("/cases")

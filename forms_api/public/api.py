@@ -6,14 +6,14 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, jsonify
 from werkzeug.exceptions import HTTPException
 
-from forms_api.public import receipts, submissions, tracking
+from forms_api.public import notify, receipts, submissions, tracking
 from forms_api.public.answers import http_error, queue_unavailable, targets_unavailable
 from forms_api.public.openapi import document
 from forms_api.public.service import Service, bp, local_time, page_link, service
 from forms_api.public.sitedata import TargetsUnavailable
 from forms_api.store import QueueUnavailable
 
-ENDPOINT_MODULES = (submissions, tracking, receipts)  # imported for their routes on `bp`
+ENDPOINT_MODULES = (submissions, tracking, receipts, notify)  # imported for their routes on `bp`
 
 
 @bp.get("/health")
@@ -45,3 +45,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(TargetsUnavailable, targets_unavailable)
     app.add_template_global(page_link, "page_link")
     app.add_template_filter(local_time, "local_time")
+    app.add_template_global(notify.sms_offered, "sms_offered")
+    app.add_template_global(notify.UNSUBSCRIBE_TEXTS, "unsubscribe_texts")

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from forms_api import cases, messages
+from forms_api.public import openapi_notify
 from forms_api.public import openapi_tracking as tracking
 from forms_api.public.openapi_tracking import EXAMPLE_CODE
 from forms_api.public.schema import DEPUTY_PATTERN, REQUEST_ID_PATTERN, TARGET_PATTERN
@@ -96,6 +97,12 @@ def _schemas(config: Mapping[str, Any], categories: Sequence[str]) -> dict[str, 
                 "consent": {"type": "boolean", "enum": [True], "description": "agreement to the privacy notice"},
                 "anonymous": {"type": "boolean", "default": False, "description": "keep the name out of public use"},
                 "website": text(description="leave empty (a field for robots)"),
+                "notify": {
+                    "type": "boolean",
+                    "default": False,
+                    "description": "tell the citizen of progress by SMS (a mobile number; only when GET "
+                    "/api/features says notify.sms)",
+                },
                 "request_id": text(
                     pattern=REQUEST_ID_PATTERN,
                     description="optional: a random key made once per form and sent with every try of it; a repeat "
@@ -335,6 +342,7 @@ def document(config: Mapping[str, Any], categories: Sequence[str]) -> dict[str, 
                     },
                 }
             },
+            **openapi_notify.paths(_errors),
             "/api/health": {
                 "get": {
                     "operationId": "health",
@@ -355,5 +363,5 @@ def document(config: Mapping[str, Any], categories: Sequence[str]) -> dict[str, 
                 }
             },
         },
-        "components": {"schemas": _schemas(config, categories) | tracking.schemas(config)},
+        "components": {"schemas": _schemas(config, categories) | tracking.schemas(config) | openapi_notify.SCHEMAS},
     }

@@ -16,7 +16,10 @@ from typing import Any
 from forms_api import messages
 from forms_api.public.sitedata import Targets
 
-SUBMISSION_FIELDS = ("target", "category", "text", "name", "phone", "consent", "anonymous", "website", "request_id")
+SUBMISSION_FIELDS = (
+    *("target", "category", "text", "name", "phone", "consent", "anonymous", "website", "request_id"),
+    "notify",
+)
 REQUEST_ID_PATTERN = r"^[A-Za-z0-9_-]{16,64}$"  # a random key the site's script makes once a form (forms.js)
 _REQUEST_ID = re.compile(REQUEST_ID_PATTERN)
 RATING_FIELDS = ("rating", "comment")
@@ -44,6 +47,7 @@ class Limits:
     max_text: int
     max_name: int
     max_comment: int
+    sms: bool = False  # an SMS sender is configured: a citizen may ask to be told of progress (notify)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Limits:
@@ -52,6 +56,7 @@ class Limits:
             config["MAX_TEXT"],
             config["MAX_NAME"],
             config["MAX_COMMENT"],
+            bool(config.get("NOTIFY_SMS")),
         )
 
 
@@ -221,7 +226,19 @@ def check_submission(
     _run(errors, cleaned, "anonymous", lambda: _bool(data, "anonymous", form=form))
     _run(errors, cleaned, "website", lambda: _string(data, "website", strip=False))
     _run(errors, cleaned, "request_id", lambda: _request_id(data))
+    _run(errors, cleaned, "notify", lambda: _notify(data, form, limits, cleaned.get("phone")))
     return cleaned, _ordered(errors, SUBMISSION_FIELDS)
+
+
+def _notify(data: Mapping[str, Any], form: bool, limits: Limits, phone: str | None) -> bool:
+    """Whether the citizen asked to be told of progress by SMS: only with a sender configured, only to a mobile."""
+    if not _bool(data, "notify", form=form):
+        return False
+    if not limits.sms:
+        raise _error("notify", "notify_off")
+    if phone is not None and not _MOBILE.fullmatch(phone):
+        raise _error("notify", "notify_mobile")
+    return True
 
 
 def check_rating(

@@ -55,7 +55,7 @@ def submit() -> Response:
         name=fields["name"] or None,
         phone=fields["phone"],
         anonymous=fields["anonymous"],
-        extra={"request": request} if request else {},
+        extra=({"request": request} if request else {}) | ({"notify": True} if fields["notify"] else {}),
     )
     stored = svc.store.append(new_case(case, code, now, svc.duplicate_window, duplicates))
     if duplicates:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import click
 
+from forms_api.notify import cli as notify_cli
 from forms_api.staff import cases, followup, handover, operations, reports, stores, users, workflow
 from forms_api.staff.group import H, Staff, StaffGroup
 
@@ -47,5 +48,6 @@ for command in (
     *operations.COMMANDS,
     *users.COMMANDS,
     *stores.COMMANDS,
+    *notify_cli.COMMANDS,
 ):
     main.add_command(command)

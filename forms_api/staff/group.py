@@ -25,6 +25,7 @@ from forms_api import messages as m
 from forms_api import messages_console, settings
 from forms_api.cases import CHANNELS, CITIZEN, REF_RE, STATUSES, TARGET_RE, Calendar, Rules, Submission, WorkflowError
 from forms_api.cases.actions import CONTROL, TextProblem, clean_text
+from forms_api.notify.config import CHANNEL_KEYS
 from forms_api.staff.text import plain
 from forms_api.store import Accounts, QueueMissing, QueueUnavailable, Store, open_accounts, open_store
 
@@ -107,7 +108,7 @@ class Staff:
 
     def open(self, *, create: bool = False) -> Store:
         """The store the settings name; a missing one is an error unless `create` (a restore)."""
-        config = self.queue("QUEUE_FSYNC")
+        config = self.queue("QUEUE_FSYNC", *CHANNEL_KEYS)  # notices go with the events they follow
         try:
             return open_store(config, create=create)
         except QueueMissing as exc:  # a mistyped --queue must fail, not show an empty queue

@@ -13,9 +13,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from forms_api.notify.config import channels
 from forms_api.store.accounts import AccountFile, AccountsUnavailable
 from forms_api.store.base import Accounts, Decision, QueueMissing, QueueUnavailable, ReplyTemplates, Store
 from forms_api.store.folder import EventLog
+from forms_api.store.notifying import Notifying
 from forms_api.store.pgdb import SchemaOutdated, database, is_database_url
 from forms_api.store.pgshared import PostgresAccounts, PostgresTemplates
 from forms_api.store.postgres import PostgresLog
@@ -45,11 +47,16 @@ def location(settings: Mapping[str, Any]) -> str:
 def open_store(settings: Mapping[str, Any], *, create: bool = True, freeze_gc_every: int = 0) -> Store:
     """The store the settings name (QUEUE_URL or QUEUE_DIR, QUEUE_FSYNC); `create=False` raises QueueMissing rather
     than start an empty folder; `freeze_gc_every` is for the long-running service (see EventLog). A database whose
-    schema is older than this program's raises SchemaOutdated (a QueueUnavailable)."""
+    schema is older than this program's raises SchemaOutdated (a QueueUnavailable). With a sender configured
+    (NOTIFY_SMS, NOTIFY_EMAIL), every append also appends the notices its events cause."""
     where = location(settings)
+    store: Store
     if is_database_url(where):
-        return PostgresLog(where, freeze_gc_every=freeze_gc_every)
-    return EventLog(Path(where), fsync=settings["QUEUE_FSYNC"], freeze_gc_every=freeze_gc_every, create=create)
+        store = PostgresLog(where, freeze_gc_every=freeze_gc_every)
+    else:
+        store = EventLog(Path(where), fsync=settings["QUEUE_FSYNC"], freeze_gc_every=freeze_gc_every, create=create)
+    on = channels(settings)
+    return Notifying(store, on) if on.on else store  # type: ignore[return-value]
 
 
 def open_accounts(settings: Mapping[str, Any], *, create: bool = True) -> Accounts:

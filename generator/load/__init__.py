@@ -8,6 +8,8 @@ a whole batch in one go. Problem paths are the content root's folder name plus t
 Optional, for deputies' work on record (records.py): `records/<deputy-id>/<year>.yaml` and `scoring.yaml` (shapes in
 `content/records/README.md`). A record's folder must name a deputy, its file a year its dates fall in, a reception
 a station; an `other` entry's own `points` must be allowed by that year's scheme and within its `max_per_entry`.
+A deputy present at a past event has it on record without a line in `records/` (attendance.py); a line that repeats
+such an event is an error.
 
 Optional, events at stations (events.py): `events/<id>.yaml`, shapes in `content/events/README.md`.
 """
@@ -17,11 +19,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from generator.attendance import with_attendance
 from generator.model import Content, Deputy, Problem, Station
 from generator.yamlnodes import Document
 
 from .checks import check_areas, check_coverage, check_references, sound_content
-from .events import check_events, read_events, sound_events
+from .events import check_double_entry, check_events, read_events, sound_events
 from .read import Reader, Source, field_path
 from .records import check_activities, check_schemes, check_years_scored, sound_records
 
@@ -45,11 +48,14 @@ def load_content(root: Path, today: dt.date | None = None) -> tuple[Content, lis
     check_activities(reader, year_files, by_year, {d.key: d.record for d in deputies if d.record is not None})
     check_years_scored(reader, scoring, schemes, year_files, by_year)
     check_events(reader, events, deputies)
+    check_double_entry(reader, year_files, events)
     problems = sorted(reader.problems, key=lambda p: (p.path, p.line))
     content = sound_content(Path(root), areas, stations, deputies)
     content.schemes = {year: entry.record for year, (entry, _) in sorted(by_year.items()) if entry.ok}
     content.records = sound_records(content, year_files)
     content.events = sound_events(content, events)
+    names = {station.id: station.name for station in content.stations.values()}
+    content.records = with_attendance(content.records, content.events.values(), names, reader.today)  # type: ignore[arg-type]
     return content, problems
 
 

@@ -1,6 +1,7 @@
 """Events at stations (`events/<id>.yaml`): their station and deputies exist, a deputy present serves at that station
 (a warning: a deputy of another station may join a 恳谈会 or a 述职), a rule yields at least one date and skips only
-dates it has, and an outcome is written only once the event has happened; the sound events kept for the pages."""
+dates it has, an outcome is written only once the event has happened, and no records line repeats an event (its
+deputies have it on record already); the sound events kept for the pages."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ import datetime as dt
 from typing import Any
 
 from generator import messages as msg
+from generator.attendance import EVENT_ACTIVITY_KINDS, held_days
 from generator.event_model import StationEvent
 from generator.events import first_start, rule_of
 from generator.model import Content, id_is_valid
 
 from .checks import check_station
-from .read import Reader, Source
+from .read import Reader, Source, YearFile
 
 
 def read_events(reader: Reader) -> list[Source]:
@@ -88,6 +90,37 @@ def _references(src: Source) -> tuple[str | None, list[tuple[int, str]]]:
     written = raw.get("deputies")
     present = [(i, d) for i, d in enumerate(written if isinstance(written, list) else []) if text(d, ("deputies", i))]
     return station, present
+
+
+def check_double_entry(reader: Reader, files: list[YearFile], events: list[Source]) -> None:
+    """A record entry that an event already puts on record (same deputy, day and kind; for a reception, the same
+    station) is an error at the entry's line: it would count twice in the 履职档案 and the points."""
+    if not files:
+        return
+    held: dict[tuple[str, str, str | None, dt.date], Source] = {}
+    for src in events:
+        event = src.record
+        if event is None or event.kind not in EVENT_ACTIVITY_KINDS:
+            continue
+        kind = EVENT_ACTIVITY_KINDS[event.kind]
+        station = event.station if kind == "reception" else None
+        days = held_days(event, reader.today) if event.deputies else []
+        for deputy in event.deputies:
+            for day in days:
+                held.setdefault((deputy, kind, station, day), src)
+    if not held:
+        return
+    for file in files:
+        for index, activity in file.entries:
+            station = getattr(activity, "station", None)
+            src = held.get((file.deputy, activity.kind, station, activity.date))
+            if src is None:
+                continue
+            line = src.doc.line_of(src.prefix + ("deputies",))
+            text = msg.RECORD_DUPLICATES_EVENT.format(
+                date=activity.date, kind=msg.ACTIVITY_KIND_LABELS[activity.kind], path=src.path, line=line
+            )
+            reader.report(file.src, ("activities", index), text, msg.RECORD_DUPLICATES_EVENT_HINT)
 
 
 def sound_events(content: Content, events: list[Source]) -> dict[str, StationEvent]:

@@ -19,16 +19,17 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from generator import messages as msg
 from generator.event_model import EVENT_ERROR_FIELDS
 from generator.model import (
+    PROPOSAL_ERROR_FIELDS,
     YEAR_FILE_PATTERN,
     Activity,
     ActivityFile,
     Area,
     Deputy,
     Problem,
-    Scheme,
     Station,
     id_is_valid,
 )
+from generator.scheme_model import Scheme
 from generator.yamlnodes import Document, Loc, parse
 
 ACTIVITY = TypeAdapter(Activity)
@@ -267,6 +268,13 @@ class Reader:
             loc += (EVENT_ERROR_FIELDS[kind],)
             if kind == "end_before_start":
                 value, ctx["start"] = value.get("end"), value.get("start")
+        elif kind == "stage_order":  # a suggestion's stage dated before the one it follows
+            loc += ("stages", ctx["stage"])
+            value = ctx["day"]
+        elif kind == "answer_without_date":
+            loc += (ctx["field"],)
+        elif kind in PROPOSAL_ERROR_FIELDS:
+            loc += (PROPOSAL_ERROR_FIELDS[kind],)
         elif kind == "until_before_since":
             loc += ("until",)
             value, ctx["since"] = value.get("until"), value.get("since")

@@ -33,10 +33,12 @@ from mkdocs.structure.toc import TableOfContents
 
 from .. import messages, urls
 from ..directory import Directory
+from ..events import Occurrence
 from ..exports import DATA_FILES, form_categories
 from ..feeds import render_feed
 from ..load import load_content, reload_deputies
 from ..model import Content, Deputy, Station
+from ..notices import notice_codes, render_notice
 from ..pages import HtmlPage, TocEntry, browse_lists, is_entity_page, render_deputy, render_pages
 from ..posters import render_poster, station_qr_key
 from ..qr import QRCache
@@ -72,6 +74,7 @@ INDEX_PAGES = {
         urls.TRACK,
         urls.STATS,
         urls.RECORDS,
+        urls.SUGGESTIONS,
     )
 }
 
@@ -193,7 +196,7 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         self._add_photos(files, config)
         self._add_qr_codes_and_posters(files, config, directory)
         self._add_reports(files, config, directory)
-        for facet, key in directory.calendar.feeds:  # made when written, like the reports
+        for facet, key in directory.feed_keys:  # made when written, like the reports
             render = functools.partial(render_feed, directory, facet, key, config.site_url)
             files.append(RenderedFile(config, urls.feed(facet, key), render))
         return files
@@ -229,6 +232,30 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         for station in self.content.stations.values():
             render = functools.partial(self._poster, station, codes, config.site_url)
             files.append(RenderedFile(config, urls.station_poster(station.id), render))
+        self._add_notices(files, config, cache)
+
+    def _add_notices(self, files: Files, config: MkDocsConfig, cache: QRCache) -> None:
+        """The printable notice of each event's next date (`notices/<id>.html`), with its QR codes, like the posters."""
+        coming = self.directory.next_occurrences
+        wanted = {event_id: notice_codes(o.event, config.site_url) for event_id, o in coming.items()}
+        urls_needed = sorted({url for codes in wanted.values() for url in codes.values()})
+        paths = dict(
+            zip(
+                urls_needed,
+                cache.paths_for([(u, None) for u in urls_needed], jobs=self._jobs(len(urls_needed))),
+                strict=True,
+            )
+        )
+        for event_id, occurrence in coming.items():
+            svgs = {role: paths[url] for role, url in wanted[event_id].items()}
+            render = functools.partial(self._notice, occurrence, svgs, config.site_url)
+            files.append(RenderedFile(config, urls.event_notice(event_id), render))
+
+    def _notice(self, occurrence: Occurrence, svgs: dict[str, Path], site_url: str) -> str:
+        event, content = occurrence.event, self.content
+        qr = {role: path.read_text(encoding="utf-8") for role, path in svgs.items()}
+        deputies = [content.deputies[d] for d in dict.fromkeys(event.deputies)]
+        return render_notice(occurrence, content.stations[event.station], deputies, site_url=site_url, qr=qr)
 
     def _poster(self, station: Station, codes: dict[str, str], site_url: str) -> str:
         """A station's poster, made when MkDocs writes it (each carries its deputies' codes: a city's are 70 MB)."""

@@ -101,6 +101,20 @@
     key.value = btoa(String.fromCharCode.apply(null, bytes)).replace(/\+/g, "-").replace(/\//g, "_");
     message.appendChild(key);
   }
+  // SMS notifications: the checkbox is offered only when the form service says a sender is configured. Asked once
+  // the citizen starts on the form, not on every page view (a site may be served without the service next to it).
+  var notify = message && message.querySelector(".message-form__notify");
+  if (notify) message.addEventListener("focusin", function ask() {
+    message.removeEventListener("focusin", ask);
+    fetch((message.getAttribute("data-api") || "") + "/api/features", { credentials: "omit" }).then(function (r) {
+      return r.ok ? r.json() : {};
+    }).then(function (features) {
+      if (!features.notify || features.notify.sms !== true) return;
+      notify.hidden = false;
+      notify.querySelector("input").disabled = false;
+      document.getElementById("message-notify-hint").hidden = false;
+    }, function () { /* no service, no offer */ });
+  });
   sendForm(message, [200, 201], function (r) {
     // 200: the same message again, received before; the service never gives its code (or reference) a second time
     var fragment = r.status === 200 ? "#repeat=1"
@@ -311,5 +325,30 @@
       history.replaceState(null, "", location.pathname);  // keep the code out of the history entry
       lookup({ code: fromThanks }, track);
     }
+  }
+  // 退订 on the tracking page: offered when the service sends SMS; it stops every SMS to the looked-up case's phone.
+  var unsubscribe = document.getElementById("unsubscribe-form");
+  var lookedUp = document.getElementById("rating-form");  // holds the code of the case shown
+  if (unsubscribe && lookedUp) {
+    var unsubscribeApi = document.getElementById("track-form").getAttribute("data-api") || "";
+    var shown = document.getElementById("track-result");
+    // asked once a case is shown (a look-up needs the service anyway), not on every view of the page
+    var watch = new MutationObserver(function () {
+      if (shown.hidden) return;
+      watch.disconnect();
+      fetch(unsubscribeApi + "/api/features", { credentials: "omit" }).then(function (r) {
+        return r.ok ? r.json() : {};
+      }).then(function (features) {
+        unsubscribe.hidden = !(features.notify && features.notify.sms === true);
+      }, function () { /* no service, no offer */ });
+    });
+    watch.observe(shown, { attributes: true, attributeFilter: ["hidden"] });
+    unsubscribe.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var status = unsubscribe.querySelector(".unsubscribe-form__status");
+      post(unsubscribeApi + "/api/unsubscribe", { code: lookedUp.elements.code.value }).then(function (r) {
+        status.textContent = (r.data && (r.data.message || r.data.error)) || problem(r.status);
+      }, function () { status.textContent = TEXTS.failed; });
+    });
   }
 })();

@@ -1,0 +1,205 @@
+"""Notifications on vs off: the form service's throughput with every submission asking for notifications (a notice
+appended with it, and the worker `notify --follow` sending and recording each one against the same queue) side by
+side with the same service without a sender (issue 14: within 10%; the 201 never waits for a send).
+
+    .venv/bin/python bench/notify.py --duration 5 --reps 3
+
+Two gunicorn servers as bench/forms.py starts them (deploy/gunicorn.conf.py, fsync on, rate limits off), each on its
+own queue; wrk alternates between them, 8 connections, each run after a 2 s warm-up. With notifications on, the
+service has the `log` senders for SMS and e-mail, the deputy an address in the contacts file, and every post asks for
+SMS: each submission appends its notice, and the worker appends an attempt and a result for it while wrk runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import PYTHON, ROOT, stop_group, verdict  # noqa: E402
+from bench.forms import (  # noqa: E402
+    ensure_wrk,
+    free_port,
+    run_wrk,
+    small_site,
+    start_gunicorn,
+    submitted,
+    wait_listening,
+)
+
+LUA = r"""
+local threads = {}
+function setup(thread)
+  thread:set("tid", #threads)
+  table.insert(threads, thread)
+end
+function init(args)
+  target, origin, tag, notify = args[1], args[2], args[3], args[4]
+  created, sent = 0, 0
+end
+function request()
+  sent = sent + 1
+  local body = string.format(
+    '{"target":"%s","category":"意见","text":"小区门口的路灯坏了，晚上出行不便。编号 %s-%d-%d",' ..
+    '"name":"李女士","phone":"138 0013 8000","consent":true%s}', target, tag, tid, sent, notify)
+  return wrk.format("POST", "/api/submissions",
+    {["Content-Type"] = "application/json", ["Origin"] = origin}, body)
+end
+function response(status, headers, body)
+  if status == 201 then created = created + 1 end
+end
+function done(summary, latency, requests)
+  local total = 0
+  for _, t in ipairs(threads) do total = total + t:get("created") end
+  io.write(string.format("BENCH created=%d requests=%d p50_us=%d p99_us=%d errors=%d\n", total,
+    summary.requests, latency:percentile(50), latency:percentile(99),
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+"""
+TARGET = 0.9  # with notifications, at least 90% of the throughput without
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run (default 5, at most 60)")
+    parser.add_argument("--reps", type=int, default=3, help="interleaved runs per server (default 3)")
+    parser.add_argument("--no-worker", action="store_true", help="notices appended, but no worker sending them")
+    parser.add_argument("--cpu", type=int, default=0, metavar="N", help="instead: CPU time per request, N posts")
+    args = parser.parse_args(argv)
+    if args.cpu:
+        print(cpu_table(args.cpu, args.reps))
+        return 0
+    if not 1 <= args.duration <= 60 or not 1 <= args.reps <= 10:
+        parser.error("--duration 1..60 and --reps 1..10")
+    wrk = ensure_wrk()
+    work = Path(tempfile.mkdtemp(prefix="bench-notify-"))
+    procs: list[subprocess.Popen] = []
+    try:
+        site, target = small_site(work)
+        script = work / "post.lua"
+        script.write_text(LUA, encoding="utf-8")
+        contacts = work / "contacts.yaml"
+        contacts.write_text(f"{target}: deputy@example.org\n", encoding="utf-8")
+        base = {k: v for k, v in os.environ.items() if not k.startswith("FORMS_")}
+        base |= {"FORMS_SITE_DIR": str(site), "FORMS_RATELIMIT_ENABLED": "false"}
+        envs = {
+            "notifications off": base | {"FORMS_QUEUE_DIR": str(work / "off")},
+            "notifications on": base
+            | {
+                "FORMS_QUEUE_DIR": str(work / "on"),
+                "FORMS_NOTIFY_SMS": "log",
+                "FORMS_NOTIFY_EMAIL": "log",
+                "FORMS_NOTIFY_CONTACTS": str(contacts),
+            },
+        }
+        ports = {name: free_port() for name in envs}
+        for name, env in envs.items():
+            procs.append(start_gunicorn(None, ports[name], env, work / f"{name}.log"))
+            wait_listening(ports[name], procs[-1])
+        worker = ["nice", "-n", "10", PYTHON, "-m", "forms_api", "notify", "--follow", "--poll", "0.2"]  # as deployed
+        results: dict[str, list[dict]] = {name: [] for name in envs}
+        for rep in range(args.reps):
+            for name, port in ports.items():
+                flag = ',"notify":true' if name == "notifications on" else ""
+                tag = f"r{rep}{os.getpid()}"
+                run_wrk(wrk, port, script, 2, target, "w" + tag, extra=[flag])
+                # the queue exists now: the worker follows it from here on
+                if flag and len(procs) == len(envs) and not args.no_worker:
+                    procs.append(subprocess.Popen(worker, cwd=ROOT, env=envs[name], start_new_session=True))
+                time.sleep(1)
+                result = run_wrk(wrk, port, script, args.duration, target, tag, extra=[flag])
+                results[name].append(result)
+                print(f"rep {rep + 1}/{args.reps} {name}: {result}", file=sys.stderr)
+        time.sleep(2)
+        events = (work / "on" / "events.jsonl").read_text(encoding="utf-8")
+        print(table(results, args.duration, submitted(work / "on"), events.count('"type":"notice_sent"')))
+    finally:
+        for proc in procs:
+            stop_group(proc, timeout=30)
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+CPU_CONFIGS = {
+    "notifications off": {},
+    "SMS only (the form's notify)": {"NOTIFY_SMS": "log"},
+    "SMS and e-mail (a notice a submission)": {"NOTIFY_SMS": "log", "NOTIFY_EMAIL": "log"},
+}
+
+
+def cpu_per_request(config: dict[str, str], posts: int, work: Path) -> float:
+    """The service's CPU time (process_time: not the machine's other load) per 201, in-process through its WSGI app,
+    fsync off (its wait is not CPU), after 200 posts of warm-up."""
+    from forms_api import create_app  # noqa: PLC0415 - the bench's other mode runs the service in gunicorn instead
+
+    site, target = small_site(work) if not (work / "site").exists() else (work / "site", (work / "target").read_text())
+    (work / "target").write_text(target, encoding="utf-8")
+    queue = Path(tempfile.mkdtemp(dir=work))
+    app = create_app({"QUEUE_DIR": queue, "QUEUE_FSYNC": False, "SITE_DIR": site, "RATELIMIT_ENABLED": False} | config)
+    client = app.test_client()
+    body = {"target": target, "category": "意见", "name": "李女士", "phone": "138 0013 8000", "consent": True}
+    body |= {"notify": True} if config.get("NOTIFY_SMS") else {}
+    for i in range(200 + posts):
+        if i == 200:
+            start = time.process_time()
+        answer = client.post("/api/submissions", json=body | {"text": f"小区门口的路灯坏了，晚上出行不便。{i}"})
+        assert answer.status_code == 201
+    return (time.process_time() - start) / posts * 1e6
+
+
+def cpu_table(posts: int, reps: int) -> str:
+    work = Path(tempfile.mkdtemp(prefix="bench-notify-cpu-"))
+    try:
+        found: dict[str, list[float]] = {name: [] for name in CPU_CONFIGS}
+        for _ in range(reps):
+            for name, config in CPU_CONFIGS.items():
+                found[name].append(cpu_per_request(config, posts, work))
+        off = statistics.median(found["notifications off"])
+        lines = [f"CPU per request, in-process, {posts} posts a run, {reps} runs alternating", ""]
+        lines += ["| configuration | µs CPU per 201, median (min–max) | × off |", "|---|---|---|"]
+        for name, values in found.items():
+            median = statistics.median(values)
+            lines.append(f"| {name} | {median:.0f} ({min(values):.0f}–{max(values):.0f}) | {median / off:.2f} |")
+        return "\n".join(lines)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def table(results: dict[str, list[dict]], seconds: int, cases: int, sent: int) -> str:
+    off = [r["rps"] for r in results["notifications off"]]
+    on = [r["rps"] for r in results["notifications on"]]
+    ratios = [b / a for a, b in zip(off, on, strict=True)]  # each rep's pair, measured one after the other
+    lines = [
+        f"wrk: 8 connections, 2 threads, {seconds} s a run, loopback, the two servers alternating",
+        "",
+        "| server | reps | req/s median (min–max) | p99 ms median | other load (cores) |",
+        "|---|---|---|---|---|",
+    ]
+    for name, runs in results.items():
+        rps = [r["rps"] for r in runs]
+        loads = [r.get("other_load", 0.0) for r in runs]
+        lines.append(
+            f"| {name} | {len(runs)} | {statistics.median(rps):,.0f} ({min(rps):,.0f}–{max(rps):,.0f}) "
+            f"| {statistics.median(r['p99_us'] for r in runs) / 1000:.2f} | {statistics.median(loads):.2f} |"
+        )
+    ratio = statistics.median(on) / statistics.median(off)
+    lines += [
+        "",
+        f"- on / off, per rep: {', '.join(f'{r:.2f}' for r in ratios)}; of the medians: {ratio:.2f} "
+        f"— {verdict(ratio >= TARGET)} (target ≥ {TARGET})",
+        f"- with notifications: {cases} submissions, {sent} notices sent by the worker meanwhile",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,231 @@
+"""The worker: sends the outbox's due notices and records each try as an event (forms_api/cases/outbox.py).
+
+One notice at a time: `notice_attempt` is appended (fsynced) before the provider is called, the result after it
+(together with the next notice's attempt, one fsync a send, or at the end of the run). A worker that dies between the
+two leaves the notice in flight; the next run sends it again (at least once). So a notification is sent twice only if
+the worker died after its provider accepted it and before its result was written: the window is one send (at most the
+SDK's timeout) and the moment to the next append, and only the one notice then in flight.
+
+Rules: no SMS in the quiet hours (held until they end); at most NOTIFY_SMS_DAILY_CAP SMS to one phone a Beijing day
+(more wait for the next day); nothing to a phone that asked for no more (退订); NOTIFY_MAX_TRIES tries with backoff,
+then `notice_failed`. Only one worker runs per queue (a lock file beside the log).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import time as systime
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from forms_api import messages_notify as mn
+from forms_api.cases import State, now
+from forms_api.cases import outbox as ob
+from forms_api.cases.retention import mask_numbers
+from forms_api.notify.senders import LogSender, Message, Sender, SendError, SmtpSender
+from forms_api.notify.sms import AliyunSender, TencentSender
+from forms_api.store import Store
+
+log = logging.getLogger("forms_api.notify")
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class Rules:
+    quiet: tuple[time, time]
+    cap: int
+    max_tries: int
+    retry_seconds: int
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Rules:
+        return cls(
+            config["NOTIFY_QUIET_HOURS"],
+            config["NOTIFY_SMS_DAILY_CAP"],
+            config["NOTIFY_MAX_TRIES"],
+            config["NOTIFY_RETRY_SECONDS"],
+        )
+
+
+def senders(config: Mapping[str, Any]) -> dict[str, Sender]:
+    """The configured sender of each channel."""
+    sms = {"log": LogSender, "aliyun": AliyunSender, "tencent": TencentSender}
+    result: dict[str, Sender] = {}
+    if config.get("NOTIFY_SMS"):
+        kind = sms[config["NOTIFY_SMS"]]
+        result[ob.SMS] = kind() if kind is LogSender else kind(config)  # type: ignore[call-arg]
+    if config.get("NOTIFY_EMAIL"):
+        result[ob.EMAIL] = LogSender() if config["NOTIFY_EMAIL"] == "log" else SmtpSender(config)
+    return result
+
+
+class Contacts:
+    """Staff e-mail addresses by address (`office`, `station:<id>`, `deputy:<id>`, `handler:<name>`) from the YAML
+    file NOTIFY_CONTACTS (never in git), re-read when it changes."""
+
+    def __init__(self, path: str) -> None:
+        self.path = Path(path) if path else None
+        self._stamp: int | None = None
+        self._data: dict[str, list[str]] = {}
+
+    def __call__(self, address: str) -> list[str]:
+        if self.path is None:
+            return []
+        try:
+            stamp = self.path.stat().st_mtime_ns
+            if stamp != self._stamp:
+                data = yaml.safe_load(self.path.read_text(encoding="utf-8")) or {}
+                self._data = {str(k): [v] if isinstance(v, str) else list(v or []) for k, v in data.items()}
+                self._stamp = stamp
+        except (OSError, ValueError, yaml.YAMLError, AttributeError) as exc:
+            log.error("contacts file %s unusable: %s", self.path, type(exc).__name__)
+        return [str(item) for item in self._data.get(address, [])]
+
+
+class Worker:
+    """Sends what is due in `store`'s outbox with `senders`, under `rules`, at `clock`'s time."""
+
+    def __init__(
+        self,
+        store: Store,
+        senders: Mapping[str, Sender],
+        rules: Rules,
+        *,
+        site_url: str = "",
+        contacts: Callable[[str], list[str]] = lambda address: [],
+        clock: Clock = now,
+    ) -> None:
+        self.store, self.senders, self.rules = store, dict(senders), rules
+        self.site_url, self.contacts, self.clock = site_url or "/", contacts, clock
+        # Results not written yet: they go with the next attempt (one append, one fsync a send) or at the end of a run.
+        # A result lost with a dying worker is what the documented window already allows for: its attempt is written.
+        self._results: list[dict] = []
+
+    def run_once(self) -> Counter[str]:
+        """Send every notice due now; how many were sent, retried, failed, skipped and held."""
+        state = self.store.state()
+        at = self.clock()
+        counts: Counter[str] = Counter()
+        secret = bytes.fromhex(self.store.evaluations_key() or "")
+        sms_today: Counter[str] | None = None
+        for notice in state.outbox.due(at):
+            if notice.channel == ob.SMS and sms_today is None:
+                sms_today = self._sms_sent(state, ob.beijing_day(at))
+            counts[self._one(state, notice, at, secret, sms_today)] += 1
+        self._flush()
+        return counts
+
+    def _sms_sent(self, state: State, day: date) -> Counter[str]:
+        """SMS sent to each phone on `day` (Beijing)."""
+        sent: Counter[str] = Counter()
+        for notice in state.outbox.by_state("sent"):
+            if notice.channel == ob.SMS and notice.sent_at and ob.beijing_day(notice.sent_at) == day:
+                sub = state.submissions.get(notice.ref or "")
+                if sub is not None:
+                    sent[sub.phone] += 1
+        return sent
+
+    def _one(self, state: State, notice: ob.Notice, at: datetime, secret: bytes, sms_today: Counter | None) -> str:
+        sender = self.senders.get(notice.channel)
+        if sender is None:
+            return "held"  # the channel was switched off: kept until it is on again
+        if notice.to == ob.CITIZEN_TO:
+            sub = state.submissions.get(notice.ref or "")
+            phone = sub.phone if sub is not None else ""
+            if not ob.MOBILE_RE.match(phone):
+                return self._record(ob.SKIPPED, notice, reason="no_phone")
+            if ob.optout_key(secret, phone) in state.outbox.optouts:
+                return self._record(ob.SKIPPED, notice, reason="unsubscribed")
+            to = [phone]
+        else:
+            to = self.contacts(notice.to)
+            if not to:
+                return self._record(ob.SKIPPED, notice, reason="no_contact")
+        if notice.channel == ob.SMS:
+            if ob.quiet(at, *self.rules.quiet):
+                return "held"
+            assert sms_today is not None
+            if sms_today[to[0]] >= self.rules.cap:
+                return "held"
+        message = self._message(notice, to)
+        attempt = notice.attempts + 1
+        self._record(ob.ATTEMPT, notice, attempt=attempt)
+        self._flush()  # the attempt is stored before the provider is called: the window starts here
+        try:
+            sender.send(message)
+        except Exception as exc:  # noqa: BLE001 - a sender's bug must not crash the worker into resending forever
+            error = mask_numbers(str(exc) if isinstance(exc, SendError) else f"{type(exc).__name__}")[:300]
+            log.warning("notice %s try %d failed: %s", notice.id, attempt, error)
+            if attempt >= self.rules.max_tries:
+                return self._record(ob.FAILED, notice, attempt=attempt, error=error)
+            later = at + ob.backoff(attempt, self.rules.retry_seconds)
+            return self._record(ob.RETRY, notice, attempt=attempt, error=error, next_at=later.isoformat())
+        if notice.channel == ob.SMS and sms_today is not None:
+            sms_today[to[0]] += 1
+        return self._record(ob.SENT, notice, attempt=attempt)
+
+    def _record(self, kind: str, notice: ob.Notice, **fields: Any) -> str:
+        self._results.append(ob.outbox_event(kind, ob.WORKER, self.clock(), id=notice.id, **fields))
+        return {ob.SENT: "sent", ob.RETRY: "retry", ob.FAILED: "failed", ob.SKIPPED: "skipped"}.get(kind, kind)
+
+    def _flush(self) -> None:
+        events, self._results = self._results, []
+        if events:
+            self.store.append(lambda state: events)
+
+    def _message(self, notice: ob.Notice, to: list[str]) -> Message:
+        params = {key: str(value) for key, value in notice.params.items() if value is not None}
+        if notice.channel == ob.SMS:
+            params["link"] = self.site_url + "track/"
+            text = mn.SMS_TEXTS[notice.template].format(**params)
+            return Message(notice.channel, notice.template, params, to, notice.to, text)
+        if notice.template == "digest":
+            for key in ("new", "due_tomorrow", "overdue"):
+                refs = list(notice.params.get(key) or [])
+                params[key] = str(len(refs))
+                params[key.replace("_tomorrow", "") + "_refs"] = (
+                    mn.REFS_LINE.format(refs="、".join(refs[:50])) if refs else ""
+                )
+        params.setdefault("ref", "")
+        params["link"] = self.site_url + f"staff/cases/{params['ref']}"
+        params["console"] = self.site_url + "staff/"
+        deadline = params.get("deadline")
+        params["deadline_line"] = mn.DEADLINE_LINE.format(deadline=deadline) if deadline else ""
+        subject, body = mn.EMAIL_TEXTS[notice.template]
+        return Message(
+            notice.channel,
+            notice.template,
+            params,
+            to,
+            notice.to,
+            body.format(**params) + mn.EMAIL_FOOTER,
+            subject.format(**params),
+        )
+
+
+def hold_lock(queue_dir: Path) -> int | None:
+    """The worker's lock beside the log (one worker per queue); None while another worker holds it."""
+    fd = os.open(queue_dir / "notify.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def follow(worker: Worker, *, poll: float = 1.0, stop: Callable[[], bool] = lambda: False) -> None:
+    """Run `worker` every `poll` seconds until `stop()`."""
+    while not stop():
+        counts = worker.run_once()
+        if counts.get("sent") or counts.get("failed"):
+            log.info("notify: %s", dict(counts))
+        systime.sleep(poll)

@@ -1,0 +1,129 @@
+"""What the site's form may offer (`GET /api/features`: SMS notifications only when a sender is configured) and
+退订 (`POST /api/unsubscribe` with a tracking code, from the tracking page; `POST /api/sms/replies/<token>`, where the
+SMS provider reports a citizen's reply such as "TD"). Both keep only a keyed hash of the phone (cases.outbox)."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from flask import Response, abort, jsonify, request
+
+from forms_api import cases, messages, messages_notify
+from forms_api.cases import outbox
+from forms_api.public.answers import checked, code_not_found, error_response, log, page, wants_html
+from forms_api.public.schema import check_lookup, normalise_phone
+from forms_api.public.service import bp, service
+from forms_api.public.tracking import find
+from forms_api.security import rate_limited, reference_limited
+
+UNSUBSCRIBE_TEXTS = {
+    "lead": messages_notify.UNSUBSCRIBE_LEAD,
+    "button": messages_notify.UNSUBSCRIBE_TITLE,
+    "subscribe_lead": messages_notify.SUBSCRIBE_LEAD,
+    "subscribe": messages_notify.SUBSCRIBE_TITLE,
+}
+
+
+def sms_offered() -> bool:
+    """Whether this service sends SMS (the form's checkbox, the status page's 退订)."""
+    return service().limits.sms
+
+
+@bp.get("/features")
+def features() -> Response:
+    """What the form offers beyond the message: SMS notifications when an SMS sender is configured."""
+    return jsonify({"notify": {"sms": service().limits.sms}})
+
+
+def _unsubscribe_phone(phone: str) -> None:
+    """Append an `optout` for `phone` unless one is there (decided under the lock)."""
+    store = service().store
+    key = outbox.optout_key(bytes.fromhex(store.evaluations_key() or ""), phone)
+
+    def decide(state: cases.State) -> dict | None:
+        if key in state.outbox.optouts:
+            return None
+        return outbox.outbox_event(outbox.OPTOUT, cases.CITIZEN, key=key)
+
+    store.append(decide)
+
+
+@bp.post("/unsubscribe")
+@reference_limited
+@rate_limited("lookup")
+def unsubscribe() -> Response:
+    """退订 by tracking code: no more SMS to the case's phone, for any case."""
+    case = checked(lambda body: check_lookup(body.data, body.repeated))
+    if isinstance(case, Response):
+        return case
+    phone = service().store.query(lambda state: sub.phone if (sub := find(state, case)) else None)
+    if phone is None:
+        return code_not_found()
+    done = bool(outbox.MOBILE_RE.match(phone))
+    if done:
+        _unsubscribe_phone(phone)
+        log.info("event %s", outbox.OPTOUT)
+    message = messages_notify.UNSUBSCRIBE_DONE if done else messages_notify.UNSUBSCRIBE_NO_MOBILE
+    if wants_html():
+        return page("unsubscribed.html", 200, title=messages_notify.UNSUBSCRIBE_TITLE, message=message)
+    return jsonify({"unsubscribed": done, "message": message})
+
+
+@bp.post("/notify")
+@reference_limited
+@rate_limited("lookup")
+def subscribe() -> Response:
+    """有进展时短信通知我 after sending (the receipt page without JavaScript, where the form could not offer it)."""
+    case = checked(lambda body: check_lookup(body.data, body.repeated))
+    if isinstance(case, Response):
+        return case
+    svc = service()
+    if not svc.limits.sms:
+        return error_response(409, messages.FIELD_ERRORS["notify_off"])
+    found = svc.store.query(lambda state: (sub.ref, sub.phone) if (sub := find(state, case)) else None)
+    if found is None:
+        return code_not_found()
+    ref, phone = found
+    if not outbox.MOBILE_RE.match(phone):
+        return error_response(409, messages.FIELD_ERRORS["notify_mobile"])
+
+    def decide(state: cases.State) -> dict | None:
+        sub = state.submissions[ref]
+        if ref in state.outbox.subscribed or (sub.history and sub.history[0].get("notify") is True):
+            return None
+        return outbox.outbox_event(outbox.SUBSCRIBED, cases.CITIZEN, ref=ref)
+
+    svc.store.append(decide)
+    if wants_html():
+        return page("unsubscribed.html", 200, title=messages_notify.SUBSCRIBE_TITLE, message=messages_notify.SUBSCRIBED)
+    return jsonify({"notify": True, "message": messages_notify.SUBSCRIBED})
+
+
+def _replies(data: Any) -> list[tuple[str, str]]:
+    """(phone, text) pairs from a provider's report of replies: Tencent's one object (mobile, text) or Alibaba's
+    list of objects (phone_number, content)."""
+    items = data if isinstance(data, list) else [data]
+    pairs = []
+    for item in items:
+        if isinstance(item, dict):
+            phone, text = item.get("mobile") or item.get("phone_number"), item.get("text") or item.get("content")
+            if isinstance(phone, str) and isinstance(text, str):
+                pairs.append((phone, text))
+    return pairs
+
+
+@bp.post("/sms/replies/<token>")
+def sms_replies(token: str) -> Response:
+    """The provider's report of citizens' replies: an unsubscribe keyword (TD, 退订 ...) stops SMS to that phone."""
+    secret = service().settings.get("NOTIFY_REPLY_TOKEN") or ""
+    if not secret or not hmac.compare_digest(token.encode(), secret.encode()):
+        abort(404)
+    count = 0
+    for phone, text in _replies(request.get_json(silent=True)):
+        number = normalise_phone(phone)
+        if number and outbox.MOBILE_RE.match(number) and text.strip().upper() in messages_notify.UNSUBSCRIBE_KEYWORDS:
+            _unsubscribe_phone(number)
+            count += 1
+    log.info("sms replies: %d unsubscribed", count)
+    return jsonify({"result": 0, "errmsg": "OK", "code": 0, "msg": "成功"})

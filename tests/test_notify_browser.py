@@ -1,0 +1,129 @@
+"""SMS notifications end to end in a real chromium (issue 14): the built demo site and the form service under real
+gunicorn with the Tencent Cloud SDK pointed at a local endpoint; a citizen ticks 有进展时短信通知我, staff assign and
+answer with the staff tools, the worker sends, and the endpoint receives the reference and the /track/ link."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from notify_helpers import SIGN, SMS_TEMPLATES
+from sms_provider import Provider, sms_provider
+from test_e2e import DEPUTY, PHONE, STAFF, free_port
+
+from generator.cli import main as generator_main
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str], Provider]]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    work = tmp_path_factory.mktemp("notify-e2e")
+    site, queue = work / "site", work / "queue"
+    args = ["build", "-f", str(ROOT / "mkdocs.yml"), "--out", str(site), "--site-url", base, "--today", "2026-11-28"]
+    result = CliRunner().invoke(generator_main, args)
+    assert result.exit_code == 0, result.output
+    with sms_provider() as provider:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("FORMS_")}
+        env |= {
+            "FORMS_BIND": f"127.0.0.1:{port}",
+            "FORMS_QUEUE_DIR": str(queue),
+            "FORMS_SITE_DIR": str(site),
+            "FORMS_SITE_URL": base,
+            "FORMS_ACCESS_LOG": "",
+            "FORMS_NOTIFY_SMS": "tencent",
+            "FORMS_SMS_ENDPOINT": provider.url,
+            "FORMS_SMS_SIGN_NAME": SIGN,
+            "FORMS_SMS_TEMPLATES": ",".join(f"{k}={v}" for k, v in SMS_TEMPLATES.items()),
+            "FORMS_SMS_ACCESS_KEY_ID": "test-id",
+            "FORMS_SMS_ACCESS_KEY_SECRET": "test-secret",
+            "FORMS_SMS_APP_ID": "1400000001",
+        }
+        gunicorn = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")]
+        server = subprocess.Popen([*gunicorn, f'forms_api.site:create_site_app("{site}")'], cwd=ROOT, env=env)
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(base + "api/health", timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    if time.monotonic() > deadline or server.poll() is not None:
+                        raise
+                    time.sleep(0.2)
+            yield base, env, provider
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def run(env: dict[str, str], *args: str) -> str:
+    command = [sys.executable, "-m", "forms_api", *args]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, check=False)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_citizen_asks_for_sms_and_hears_of_the_answer(stack, chromium_browser) -> None:
+    base, env, provider = stack
+    context = chromium_browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
+        page.goto(f"{base}deputies/{DEPUTY}/")
+        box = page.get_by_label("有进展时短信通知我")
+        assert box.is_hidden()  # nothing asked of the service on a page view
+        page.get_by_label("内容（必填）").fill("东溪路口的路灯坏了，晚上过马路很危险，请尽快修复。")
+        box.wait_for()  # shown once the service said SMS is on
+        assert not box.is_checked()  # off by default
+        page.get_by_label("联系电话").fill(PHONE)
+        page.get_by_label("我已阅读并同意").check()
+        box.check()
+        page.get_by_role("button", name="提交留言").click()
+        page.wait_for_url("**/thanks/#code=*")
+        code = page.locator("#thanks [data-key=code]").text_content()
+        ref = page.locator("#thanks [data-key=ref]").text_content()
+        staff_answer(env, ref, provider)
+        # 退订 from the tracking page: no SMS to this phone any more
+        page.locator("#thanks").get_by_role("link", name="查询办理进度").click()
+        page.locator("#track-result").wait_for()
+        page.get_by_role("button", name="退订短信通知").click()
+        page.locator(".unsubscribe-form__status", has_text="已退订").wait_for()
+    finally:
+        context.close()
+    assert errors == []
+    run(env, "close", ref, "--force", "--reason", "群众来电确认已修好", "--by", STAFF)
+    assert "跳过 1 条" in run(env, "notify", "--at", "2026-12-07T10:05")
+    assert len(provider.texts()) == 2
+    assert all(code not in str(text.params) for text in provider.texts())
+
+
+def staff_answer(env: dict[str, str], ref: str, provider: Provider) -> None:
+    """Staff assign and answer (the staff tools); the worker sends both SMS, with the reference and /track/ link."""
+    base = env["FORMS_SITE_URL"]
+    run(env, "assign", ref, "--to", "department", "--name", "县住建局", "--by", STAFF)
+    run(env, "reply", ref, "--answer", "路灯已于本周修复。", "--yes", "--by", STAFF)
+    assert provider.texts() == []  # the requests never wait for a send: the worker sends
+    assert "已发送 2 条" in run(env, "notify", "--at", "2026-12-07T10:00")
+    assigned, replied = provider.texts()
+    assert (replied.phone, replied.sign, replied.template, replied.app_id) == (
+        "+86" + PHONE,
+        SIGN,
+        "SMS_1002",
+        "1400000001",
+    )
+    assert replied.params == [ref, f"{base}track/"]
+    assert assigned.template == "SMS_1001" and assigned.params[:2] == [ref, "县住建局"]
