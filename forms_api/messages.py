@@ -670,7 +670,7 @@ RESTORE_NEWER = (
 ROLE_LABELS = {"office": "代表工作机构", "station": "联络站工作人员", "deputy": "代表", "handler": "承办单位"}
 USERS_HELP = {
     "users": (
-        "管理后台（/staff/）的账号：新建账号并生成邀请链接、列出、停用、重置密码、解锁。"
+        "管理后台（/staff/）的账号：新建账号并生成邀请链接、列出、停用、重置密码、解锁、清除二次验证。"
         "账号保存在留言队列目录的 accounts.json 中（不进 git，权限 0600）。"
     ),
     "add": (
@@ -689,6 +689,7 @@ USERS_HELP = {
     "disable": "停用账号：不能再登录，已登录的会话在下一次操作时立即失效。",
     "reset": "重置密码：原密码和已登录的会话作废，显示新的邀请链接（停用的账号由此重新启用）。",
     "unlock": "解锁因连续输错密码被锁定的账号。",
+    "reset-totp": "清除账号的二次验证（本人手机丢失或换机）：本人用密码登录后重新绑定验证器；已登录的会话作废。",
 }
 USERS_SHORT_HELP = {
     "users": "管理后台账号。",
@@ -697,12 +698,15 @@ USERS_SHORT_HELP = {
     "disable": "停用账号。",
     "reset": "重置密码（新的邀请链接）。",
     "unlock": "解锁账号。",
+    "reset-totp": "清除二次验证（手机丢失时）。",
 }
 USERS_ADDED = "已创建账号 {login}（{role}）。请把下面的邀请链接交给本人，用它设置密码；链接只能用一次，{until} 前有效："
 USERS_RESET = "已重置账号 {login} 的密码，原密码和已登录的会话作废。新的邀请链接只能用一次，{until} 前有效："
 USERS_DISABLED = "已停用账号 {login}，其已登录的会话立即失效。"
 USERS_UNLOCKED = "已解锁账号 {login}。"
 USERS_NOT_LOCKED = "账号 {login} 没有被锁定。"
+USERS_TOTP_RESET = "已清除账号 {login} 的二次验证，已登录的会话作废；本人用密码登录后重新绑定验证器。"
+USERS_NO_TOTP = "账号 {login} 没有绑定二次验证，未作改动。"
 USERS_EXISTS = "账号 {login} 已存在；要重新生成邀请链接，请用 users reset {login}。"
 USERS_UNKNOWN = "没有账号 {login}。"
 USERS_BAD_LOGIN = "登录名“{login}”不可用：请用 2 至 32 个小写字母、数字、点、下划线或连字符，以字母或数字开头。"

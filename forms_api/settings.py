@@ -33,6 +33,7 @@ passed in a mapping may be text or already typed. Every bad value is reported at
 | `INVITATION_HOURS` | int | `72` | how long an invitation link (`users add`, `users reset`) can be used |
 | `RATING_WINDOW_DAYS` | int | `7` | days a citizen has to rate an answer; closing earlier needs force and a reason |
 | `STAFF_DEPUTY_REVIEW` | bool | `false` | a deputy's answer waits for the office's review (审核) until published |
+| `STAFF_TOTP` | text | `optional` | second factor (二次验证): `off`, `optional` (may enrol), `office` (office must) |
 | `NOTIFY_*`, `SMS_*`, `SMTP_*` | | empty | notifications: the senders and their rules (forms_api/notify/config.py) |
 
 1. `SITE_DIR/data/deputies.json`, `stations.json` and `form.json` (the categories the site's form offers), re-read
@@ -78,6 +79,7 @@ from limits import parse_many
 from forms_api import messages
 from forms_api.accounts.access import DEFAULT_PERSONAL_ROLES
 from forms_api.accounts.model import ROLES
+from forms_api.accounts.totp import MODES as TOTP_MODES
 from forms_api.cases.calendar import NO_HOLIDAYS, Calendar, parse_calendar
 from forms_api.cases.checks import RATING_WINDOW_DAYS, Rules
 from forms_api.notify import config as notify_config
@@ -246,6 +248,13 @@ def _secret(value: Any) -> str:
     return value.strip()
 
 
+def _totp_mode(value: Any) -> str:
+    mode = str(value).strip().lower()
+    if mode not in TOTP_MODES:
+        raise ValueError(f"expected one of {', '.join(TOTP_MODES)}, not {value!r}")
+    return mode
+
+
 def _roles(value: Any) -> list[str]:
     roles = _list(value)
     unknown = [role for role in roles if role not in ROLES]
@@ -283,6 +292,7 @@ SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "INVITATION_HOURS": (72, _int(1)),
     "RATING_WINDOW_DAYS": (RATING_WINDOW_DAYS, _int(0)),
     "STAFF_DEPUTY_REVIEW": (False, _bool),
+    "STAFF_TOTP": ("optional", _totp_mode),
     **notify_config.NOTIFY_SETTINGS,
 }
 # Werkzeug's own limits, not meant to be changed: multipart is refused anyway (415), so a handful of parts.

@@ -50,12 +50,13 @@ def expected(login: str | None, route: str, ref: str | None) -> int:
         return 302
     role = ACCOUNTS[login][0]
     action = {"case": "queue", "personal": "personal", "accounts": "accounts", "unlock": "accounts"}.get(route, "queue")
-    action = HANDOVER_ROUTES.get(route, action)
+    action = HANDOVER_ROUTES.get(route, TOTP_ROUTES.get(route, action))
     if role not in PERMISSIONS[action] or (ref is not None and login not in SCOPE[ref]):
         return 403
     if route == "slip":  # a 交办单 only for the case handed to a department; 409 for the others
         return 200 if ref == "2026-000003" else 409
-    return {"unlock": 302, "import": 400}.get(route, 200)  # an import without a file: 400
+    # an import without a file, a confirmation without a code: 400
+    return {"unlock": 302, "import": 400, "totp_start": 303, "totp_confirm": 400, "totp_reset": 303}.get(route, 200)
 
 
 ROUTES = [("dashboard", None), ("cases", None), ("accounts", None), ("unlock", None)]
@@ -64,6 +65,10 @@ ROUTES += [(route, ref) for ref in REFS for route in ("case", "personal")]
 HANDOVER_ROUTES = {"slip": "handover_slip", "handover": "handover_sheet", "sheet": "handover_sheet"}
 HANDOVER_ROUTES["import"] = "handover_import"
 ROUTES += [("handover", None), ("sheet", None), ("import", None), *(("slip", ref) for ref in REFS)]
+# the second factor (forms_api/console/totp.py): one's own enrolment, and the office clearing another's
+TOTP_ROUTES = {"totp": "totp", "totp_start": "totp", "totp_confirm": "totp", "totp_reset": "totp_reset"}
+ROUTES += [(route, None) for route in TOTP_ROUTES]
+POSTS = ("unlock", "personal", "import", "totp_start", "totp_confirm", "totp_reset")
 
 
 @pytest.mark.parametrize("login", ROLES, ids=[str(login) for login in ROLES])
@@ -82,8 +87,12 @@ def test_permission_matrix(app, login):
             "handover": "/staff/handover",
             "sheet": "/staff/handover/sheet?handler=县住建局&since=2026-01-01",
             "import": "/staff/handover/import",
+            "totp": "/staff/totp",
+            "totp_start": "/staff/totp/start",
+            "totp_confirm": "/staff/totp/confirm",
+            "totp_reset": "/staff/accounts/zhan-b/reset-totp",
         }[route]
-        if route in ("unlock", "personal", "import"):
+        if route in POSTS:
             response = client.post(path, data={"csrf_token": token})
         else:
             response = client.get(path)

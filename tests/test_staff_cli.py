@@ -952,7 +952,7 @@ def test_every_command_and_option_has_help():
     assert sorted(main.commands) == expected
     assert sorted(main.commands["handover"].commands) == ["import", "sheet"]
     assert sorted(main.commands["notify"].commands) == ["digest", "status"]
-    assert sorted(main.commands["users"].commands) == ["add", "disable", "list", "reset", "unlock"]
+    assert sorted(main.commands["users"].commands) == ["add", "disable", "list", "reset", "reset-totp", "unlock"]
     assert sorted(main.commands["notify"].commands) == ["digest", "status"]
     assert sorted(main.commands["store"].commands) == ["copy", "upgrade"]
 

@@ -213,3 +213,31 @@ def test_templates_on_every_instance(queue_url: str) -> None:
     assert two.all() == [template]
     assert two.change(lambda current: None) == [template]
     assert two.change(lambda current: []) == [] and one.all() == []
+
+
+def test_a_second_factor_round_trips_through_every_store(queue_url: str, tmp_path: Path) -> None:
+    """The TOTP fields (forms_api/accounts/totp.py) are kept like the password hash: stored, read back by another
+    instance, and carried by a backup."""
+    from datetime import UTC, datetime
+
+    from forms_api.store.backup import backup
+
+    one, two = open_accounts(store_settings(queue_url)), open_accounts(store_settings(queue_url))
+    account = Account(login="boss", role="office", scope=(), created=AT, changed=AT, state="active")
+    secret, pending = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"
+    enrolled = replace(account, totp_secret=secret, totp_pending=pending, totp_step=59_000_000)
+    one.change("boss", lambda current: enrolled)
+    found = two.get("boss")
+    assert found == enrolled and (found.totp_secret, found.totp_pending, found.totp_step) == (
+        secret,
+        pending,
+        59_000_000,
+    )
+    assert secret not in repr(found) and pending not in repr(found)
+    two.change("boss", lambda current: replace(current, totp_secret=None, totp_pending=None, totp_step=0))
+    assert one.get("boss") == account
+    one.change("boss", lambda current: enrolled)
+    dest = tmp_path / "backup.jsonl"
+    path, _ = backup(open_store(store_settings(queue_url), create=True), dest, datetime.now(UTC), accounts=one)
+    carried = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if '"accounts"' in line]
+    assert carried[0]["accounts"][0]["totp_secret"] == secret

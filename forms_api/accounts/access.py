@@ -25,6 +25,8 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "queue": frozenset(ROLES),
     "personal": _WORKERS,  # the default of STAFF_PERSONAL_ROLES
     "accounts": _OFFICE,
+    "totp": frozenset(ROLES),  # enrol one's own second factor (二次验证); nobody when STAFF_TOTP is off
+    "totp_reset": _OFFICE,  # clear another account's second factor (a lost phone)
     "templates": _OFFICE,
     "intake": _WORKERS,
     "assign": _WORKERS,
@@ -50,9 +52,11 @@ DEFAULT_PERSONAL_ROLES = ("office", "station")
 StationDeputies = Callable[[str], frozenset[str]]
 
 
-def permissions(personal_roles: Collection[str]) -> dict[str, frozenset[str]]:
-    """The table in force: PERMISSIONS with the row "personal" from the setting."""
-    return {**PERMISSIONS, "personal": frozenset(personal_roles)}
+def permissions(personal_roles: Collection[str], second_factor: bool = True) -> dict[str, frozenset[str]]:
+    """The table in force: PERMISSIONS with the row "personal" from the setting, and without a second factor to
+    enrol when STAFF_TOTP is off."""
+    table = {**PERMISSIONS, "personal": frozenset(personal_roles)}
+    return table if second_factor else {**table, "totp": frozenset()}
 
 
 def allowed(table: Mapping[str, frozenset[str]], account: Account, action: str) -> bool:

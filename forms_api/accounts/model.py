@@ -1,4 +1,4 @@
-"""An account of the back office: login, role, scope, state, password hash, failed sign-ins, invitation.
+"""An account of the back office: login, role, scope, state, password hash, failed sign-ins, invitation, TOTP.
 
 Pure: records in, records out. An account never changes in place (frozen); a change is a new record written by the
 accounts store under its lock (forms_api/store/accounts.py).
@@ -35,6 +35,9 @@ class Account:
     invitation_hash: str | None = field(default=None, repr=False)
     invitation_expires: str | None = None
     sessions: int = 0  # raised on sign-out: every session signed in before it ends
+    totp_secret: str | None = field(default=None, repr=False)  # the enrolled second factor (二次验证), base32
+    totp_pending: str | None = field(default=None, repr=False)  # shown for enrolment, kept once a code matches
+    totp_step: int = 0  # the last time step whose code was accepted: a code is used once
 
     @property
     def stations(self) -> tuple[str, ...]:

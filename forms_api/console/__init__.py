@@ -15,13 +15,14 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from forms_api.console import accounts, actions, auth, case, drafts, handover, intake, queue, templates
+from forms_api.console import accounts, actions, auth, case, drafts, handover, intake, queue, templates, totp
 from forms_api.console.service import PREFIX, Console, ConsoleSessions, bp, error_page, site_unavailable, unavailable
 from forms_api.public.service import bp as public_bp
 from forms_api.public.sitedata import TargetsUnavailable
 from forms_api.store import QueueUnavailable
 
-VIEW_MODULES = (accounts, actions, auth, case, handover, intake, queue, templates)  # imported for their routes on `bp`
+# imported for their routes on `bp`
+VIEW_MODULES = (accounts, actions, auth, case, handover, intake, queue, templates, totp)
 
 
 def init_app(app: Flask) -> None:

@@ -1,15 +1,17 @@
 """The office's accounts page: every account with its scope by name; adding one (its invitation link shown once),
-disabling, resetting (a new link, the old password and sessions void) and unlocking, the same changes as
-`users add|disable|reset|unlock` (forms_api/staff/users.py), each decided under the accounts' lock."""
+disabling, resetting (a new link, the old password and sessions void), unlocking and clearing a second factor (a
+lost phone), the same changes as `users add|disable|reset|unlock|reset-totp` (forms_api/staff/users.py), each
+decided under the accounts' lock."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import Response, abort, current_app, flash, redirect, request, url_for
 
 from forms_api import cases, messages
+from forms_api.accounts import totp
 from forms_api.accounts.model import ROLES, Account, normalise_login, scope_problem, valid_login
 from forms_api.accounts.passwords import invite
 from forms_api.cases.actions import TextProblem
@@ -162,3 +164,17 @@ def unlock(login: str) -> Response:
     )
     flash(messages.CONSOLE_TEXTS["unlocked"].format(login=login))
     return redirect(url_for("staff.accounts"))
+
+
+@bp.post("/accounts/<login>/reset-totp")
+@require("totp_reset")
+def reset_totp(login: str) -> Response:
+    """Clear an account's second factor (a lost phone): it signs in with its password and enrols again; its open
+    sessions end. Logged with who did it (never the secret)."""
+    if login == account().login:
+        return _page(409, errors=(T["not_yourself"],))
+    moment = cases.now()
+    _change(login, lambda current: totp.reset(current, moment) if current.totp_secret or current.totp_pending else None)
+    current_app.logger.info("console: %s cleared the second factor of %s", account().login, login)
+    flash(T["totp_was_reset"].format(login=login))
+    return redirect(url_for("staff.accounts"), 303)

@@ -10,6 +10,7 @@ from flask import Response, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from forms_api import cases, messages
+from forms_api.accounts import totp
 from forms_api.accounts.model import Account, normalise_login, valid_login
 from forms_api.accounts.passwords import (
     MAX_PASSWORD,
@@ -21,7 +22,8 @@ from forms_api.accounts.passwords import (
 )
 from forms_api.console import drafts
 from forms_api.console.service import KEY_FAILURE, ConsoleUser, bp, console, page
-from forms_api.messages_console import STAFF_TEXTS
+from forms_api.console.totp import PENDING, ask_code, code_page, enrol_first, mode, pending
+from forms_api.messages_console import STAFF_TEXTS, TOTP_TEXTS
 from forms_api.security import rate_limited
 
 T = messages.CONSOLE_TEXTS
@@ -54,17 +56,18 @@ def guard() -> Response | None:
         flash(T["timed_out"])
         return redirect(url_for("staff.signin", next=drafts.safe_next(request.full_path.rstrip("?"))))
     session["seen"] = int(now)
-    return None
+    return enrol_first()
 
 
-def _sign_in(account: Account) -> Response:
+def sign_in(account: Account) -> Response:
     session.clear()  # a fresh session (and CSRF token) for the signed-in account
     login_user(ConsoleUser(account), remember=False)
     session.permanent = (
         True  # the cookie and its signature expire after STAFF_IDLE_MINUTES (PERMANENT_SESSION_LIFETIME)
     )
     session["seen"] = int(time.time())
-    target, fields = drafts.typed() if request.path == url_for("staff.signin_post") else ("", {})
+    steps = (url_for("staff.signin_post"), url_for("staff.signin_code_post"))
+    target, fields = drafts.typed() if request.path in steps else ("", {})
     shown = drafts.restored(target, fields, STAFF_TEXTS["restored"]) if target and fields else None
     if shown is not None:  # the form the session ended on, filled in again: nothing is taken without a new post
         return shown
@@ -91,16 +94,54 @@ def signin_post() -> Response:
     def decide(current: Account | None) -> Account | None:
         new, ok = attempt(current, password, now)
         outcome.append(ok)
+        if ok and current is not None and new is not None and totp.enabled(mode(), current):
+            return replace(new, failed=current.failed)  # only the code clears the count: no guessing between
         return new
 
     if valid_login(login):
         found = console().accounts.change(login, decide)
     else:
         found = decide(None)
-    if outcome[0] and found is not None:
-        return _sign_in(found)
     carried = {key: value for key, value in request.form.items() if key.startswith(drafts.DRAFT) or key == "draft_to"}
+    if outcome[0] and found is not None:
+        return ask_code(found, carried) if totp.enabled(mode(), found) else sign_in(found)
     return page("staff/signin.html", 401, login=login, error=T["signin_failed"], draft=carried)
+
+
+@bp.get("/signin/code")
+def signin_code() -> Response:
+    """The code form again (a reload); without a pending sign-in, back to the password."""
+    if pending() is None:
+        return redirect(url_for("staff.signin"))
+    return code_page(200, None, {})
+
+
+@bp.post("/signin/code")
+@rate_limited("signin")
+def signin_code_post() -> Response:
+    """The second step: a wrong or replayed code counts toward the lockout; the right one signs in."""
+    held = pending()
+    carried = {key: value for key, value in request.form.items() if key.startswith(drafts.DRAFT) or key == "draft_to"}
+    if held is None:
+        session.pop(PENDING, None)
+        flash(TOTP_TEXTS["step_expired"])
+        return redirect(url_for("staff.signin", next=request.args.get("next")))
+    code, now, outcome = request.form.get("code", "")[:16], cases.now(), []
+
+    def decide(current: Account | None) -> Account | None:
+        if current is None or current.sessions != held["sessions"] or not totp.enabled(mode(), current):
+            outcome.append(False)
+            return None
+        new, ok = totp.attempt(current, code, now)
+        outcome.append(ok)
+        return new
+
+    found = console().accounts.change(str(held["login"]), decide)
+    if outcome[0] and found is not None:
+        return sign_in(found)
+    if found is None or found.locked or found.sessions != held["sessions"]:
+        session.pop(PENDING, None)  # locked meanwhile, or signed out everywhere: start again with the password
+    return code_page(401, TOTP_TEXTS["code_failed"], carried)
 
 
 @bp.post("/signout")
@@ -160,4 +201,4 @@ def invite_post(token: str) -> Response:
     console().accounts.change(found.login, decide)
     if not accepted:
         return page("staff/message.html", 404, title=T["invite_title"], message=T["invite_invalid"])
-    return _sign_in(accepted[0])
+    return sign_in(accepted[0])

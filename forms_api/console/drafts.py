@@ -56,7 +56,7 @@ def typed() -> tuple[str, dict[str, str]]:
     """(where the post is going, its typed fields) of this request: a post carrying a draft through sign-in names
     both itself; any other post is the draft (the fields of a same-origin post, no secret)."""
     form = request.form
-    if request.path == f"{PREFIX}/signin":
+    if request.path in (f"{PREFIX}/signin", f"{PREFIX}/signin/code"):  # the password, then the second factor
         fields = {key.removeprefix(DRAFT): value for key, value in form.items() if key.startswith(DRAFT)}
         return safe_next(form.get("draft_to", "")) or "", fields
     if not _same_origin():

@@ -39,7 +39,8 @@ class Console:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Console:
-        return cls(settings=config, table=permissions(config["STAFF_PERSONAL_ROLES"]))
+        table = permissions(config["STAFF_PERSONAL_ROLES"], config.get("STAFF_TOTP", "optional") != "off")
+        return cls(settings=config, table=table)
 
     @property
     def accounts(self) -> Accounts:
@@ -109,7 +110,7 @@ def page(template: str, status: int = 200, **context: Any) -> Response:
     """A console page: the texts, the signed-in account and what it may do go to every template."""
     texts = {"t": messages.CONSOLE_TEXTS, "it": messages_console.INTAKE_TEXTS, "roles": messages.ROLE_LABELS}
     texts |= {"st": messages_console.STAFF_TEXTS, "at": messages_console.ACCOUNT_TEXTS}
-    texts["ho"] = messages_console.HANDOVER_TEXTS
+    texts |= {"ho": messages_console.HANDOVER_TEXTS, "tt": messages_console.TOTP_TEXTS}
     response = current_app.make_response((render_template(template, may=may, **texts, **context), status))
     response.mimetype = "text/html"
     return response

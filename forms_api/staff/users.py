@@ -1,4 +1,5 @@
-"""`users add | list | disable | reset | unlock`: the back office's accounts, for the operator on the server.
+"""`users add | list | disable | reset | unlock | reset-totp`: the back office's accounts, for the operator on the
+server.
 
 Every change goes through `Accounts.change`, decided against the stored account under the accounts' lock. An
 invitation link is printed once and only its hash is kept (forms_api/accounts/passwords.py).
@@ -11,6 +12,7 @@ from dataclasses import replace
 import click
 
 from forms_api import messages as m
+from forms_api.accounts import totp
 from forms_api.accounts.model import ROLES, Account, normalise_login, scope_problem, valid_login
 from forms_api.accounts.passwords import invite
 from forms_api.cases import now, parse_at, timestamp
@@ -162,6 +164,21 @@ def unlock(staff: Staff, login: str) -> None:
 
     staff.accounts().change(login, decide)
     click.echo((m.USERS_UNLOCKED if was[0] else m.USERS_NOT_LOCKED).format(login=login))
+
+
+@users.command("reset-totp", help=H["reset-totp"], short_help=m.USERS_SHORT_HELP["reset-totp"])
+@login_argument
+@pass_staff
+def reset_totp(staff: Staff, login: str) -> None:
+    had: list[bool] = []
+
+    def decide(current: Account | None) -> Account:
+        account = _existing(current, login)
+        had.append(account.totp_secret is not None or account.totp_pending is not None)
+        return totp.reset(account, now()) if had[0] else account
+
+    staff.accounts().change(login, decide)
+    click.echo((m.USERS_TOTP_RESET if had[0] else m.USERS_NO_TOTP).format(login=login))
 
 
 COMMANDS = (users,)
