@@ -649,11 +649,20 @@ BACKUP_WRITE_FAILED = "无法写入备份 {path}：{reason}"
 BACKUP_READ_FAILED = "无法读取备份 {path}：{reason}"
 BACKUP_DAMAGED = "备份 {path} 已损坏：第 {line} 行不是完整的记录。请换用其他备份。"
 BACKUP_MISSING = "找不到备份文件 {path}。"
-BACKUP_KEY_UNREADABLE = "无法备份年度评价的密钥：{reason}"
+BACKUP_KEY_UNREADABLE = "无法备份账号或答复模板：{reason}"
 
 RESTORE_DONE = "已用 {path} 恢复留言队列 {queue}：{events} 条记录（{submissions} 条留言）。"
 RESTORE_FORCED = "注意：队列中原有的 {lost} 条记录不在备份中，已被覆盖。"
-RESTORE_NO_KEY = "注意：这份备份含 {count} 条年度评价，但不含年度评价的密钥：同一手机号码今年可能再次评价同一位代表。"
+RESTORE_NO_KEY = (
+    "注意：这份备份含 {count} 条年度评价，而年度评价的密钥文件 {key_file} 不在这台机器上（密钥从不随备份，"
+    "以免拿到备份的人反推出评价人的手机号码）。请在启动服务前，把原服务器上的这个文件单独复制到 {key_file}"
+    "（属主为服务的用户，权限 0600）。找不到原文件时服务会生成新密钥：往年的评价不受影响，"
+    "但今年已评价过的手机号码将能再评价同一位代表一次。"
+)
+RESTORE_KEY_FROM_BACKUP = (
+    "注意：这份备份是旧版本做的，含有年度评价的密钥，已放到 {key_file}。新的备份不再含密钥："
+    "请现在做一份新备份，再销毁含密钥的旧备份。"
+)
 RESTORE_NEWER = (
     "拒绝恢复：留言队列 {queue} 中有 {count} 条记录不在这份备份中（最近一条在 {latest}），队列比备份新，"
     "恢复会丢失这些记录。请换用更新的备份；确要覆盖，请先用 backup 备份当前队列，再加 --force。"

@@ -86,8 +86,11 @@ def restore_queue(staff: Staff, file: Path, force: bool) -> None:
         click.echo(RESTORE_CONSOLE.format(accounts=restored.accounts, templates=restored.templates))
     if restored.lost:
         click.echo(m.RESTORE_FORCED.format(lost=restored.lost))
+    key_file = store.evaluations_key_file
+    if restored.key_from_backup:
+        click.echo(m.RESTORE_KEY_FROM_BACKUP.format(key_file=key_file))
     if restored.key_missing:
-        click.echo(m.RESTORE_NO_KEY.format(count=restored.contents.evaluations))
+        click.echo(m.RESTORE_NO_KEY.format(count=restored.contents.evaluations, key_file=key_file))
     for line in purge(store, days=days, today=now().date()).lines():
         click.echo(line)
 

@@ -6,10 +6,11 @@
 - A restore replaces the log with a backup through `Store.rewrite`: under the exclusive lock, atomically. It refuses
   when the queue holds an event the backup does not (the queue is newer: restoring would lose those) unless forced.
   Events are compared by type, ref, time and actor, so a queue anonymised since the backup does not count as newer.
-- The key of the yearly evaluations (`Store.evaluations_key`) travels in the backup as its first line,
-  `{"key": "<hex>", "type": "evaluations_key"}`, so that one file holds everything; a restore puts it back in the
-  store (and never into the log). Without it, this year's evaluations restored from the backup could not be told from
-  new ones by the same phone.
+- The key of the yearly evaluations (`Store.evaluations_key`) is NEVER in a backup (issue 13): it stays in its own file
+  (`Store.evaluations_key_file`, forms_api/store/keys.py), which the operator copies apart. A restore says whether that
+  file is in place: without it, this year's evaluations restored could not be told from new ones by the same phone.
+  A backup made by an earlier version carries the key as its first line, `{"key": "<hex>", "type": "evaluations_key"}`;
+  a restore of it still puts the key into the key file (and never into the log), and says the old backup should go.
 - The back office's accounts and reply templates (beside the queue) travel the same way, when given: one line each,
   `{"type": "accounts", "accounts": [...]}` and `{"type": "reply_templates", "templates": [...]}`. A restore puts
   back every account of the backup (an account made since, under another login, stays) and the templates.
@@ -60,10 +61,6 @@ def contents(events: list[dict]) -> Contents:
     """What a list of events holds, for the staff's report of a backup or a restore."""
     state = fold(events)
     return Contents(events=len(events), submissions=len(state.submissions), evaluations=len(state.evaluations))
-
-
-def key_line(key: str) -> bytes:
-    return json.dumps({"key": key, "type": KEY_TYPE}, sort_keys=True, separators=(",", ":")).encode("ascii") + b"\n"
 
 
 def document_line(kind: str, items: list[dict]) -> bytes:
@@ -125,8 +122,7 @@ def backup(
     file); read it back to count, check it."""
     path = target_path(Path(dest), moment)
     try:
-        key = store.evaluations_key(create=False)
-        prefix = [key_line(key)] if key is not None else []
+        prefix = []
         if accounts is not None and (kept := [found.to_json() for found in accounts.all()]):
             prefix.append(document_line("accounts", kept))
         if templates is not None and (kept := [found.to_json() for found in templates.all()]):
@@ -179,7 +175,8 @@ class Restored:
     contents: Contents
     replaced: int  # events in the queue before
     lost: int  # of those, events the backup did not hold (only with force)
-    key_missing: bool = False  # evaluations restored, but no key for them in the backup nor in the queue folder
+    key_missing: bool = False  # evaluations restored, but no key file for them (store.evaluations_key_file)
+    key_from_backup: bool = False  # an earlier version's backup carried the key: put into the key file
     accounts: int = 0  # back-office accounts put back
     templates: int = 0  # reply templates put back
 
@@ -213,6 +210,7 @@ def restore(
         if key is not None:  # under the log's lock, once the restore is sure to go ahead
             try:
                 store.install_evaluations_key(key)
+                result.key_from_backup = True
             except OSError as exc:
                 reason = exc.strerror or exc
                 raise BackupError(messages.BACKUP_WRITE_FAILED.format(path=store.location, reason=reason)) from exc

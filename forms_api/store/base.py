@@ -71,12 +71,18 @@ class Store(Protocol):
         """The store can take one more of the largest submissions now."""
         ...
 
+    @property
+    def evaluations_key_file(self) -> Path | None:
+        """The file holding the evaluations' key, outside the store (forms_api/store/keys.py)."""
+        ...
+
     def evaluations_key(self, *, create: bool = True) -> str | None:
-        """The secret (hex) behind the evaluations' voter hashes, kept beside the events; None if none yet."""
+        """The secret (hex) behind the evaluations' voter hashes, kept in `evaluations_key_file`, never with the
+        events; None if none yet."""
         ...
 
     def install_evaluations_key(self, text: str) -> None:
-        """Put a key from a backup in place of the store's own."""
+        """Put a key (from an earlier version's backup, which carried it) into `evaluations_key_file`."""
         ...
 
 

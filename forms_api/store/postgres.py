@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from forms_api.cases import State
-from forms_api.store import pgshared
+from forms_api.store import keys, pgshared
 from forms_api.store.base import Decision, QueueUnavailable, T
 from forms_api.store.commit import Call, Groups, Hold
 from forms_api.store.files import write_atomically
@@ -43,9 +43,15 @@ class PostgresLog:
 
     `freeze_gc_every`: as the folder store's (EventLog)."""
 
-    def __init__(self, url: str, *, freeze_gc_every: int = 0) -> None:
+    def __init__(self, url: str, *, freeze_gc_every: int = 0, key_file: Path | None = None) -> None:
         self._db = database(url)
         self._db.require_schema()
+        self._key = keys.EvaluationsKey(  # outside the database: a pg_dump never holds it (keys.py)
+            key_file,
+            f"{self._db.location} (store_keys)",
+            lambda: pgshared.store_key(self._db, pgshared.EVALUATIONS_KEY, create=False),
+            lambda: pgshared.drop_key(self._db, pgshared.EVALUATIONS_KEY),
+        )
         self.freeze_gc_every = freeze_gc_every
         self._unfrozen = 0
         self._mutex = threading.RLock()
@@ -221,8 +227,12 @@ class PostgresLog:
         except QueueUnavailable:
             return False
 
+    @property
+    def evaluations_key_file(self) -> Path | None:
+        return self._key.path
+
     def evaluations_key(self, *, create: bool = True) -> str | None:
-        return pgshared.store_key(self._db, pgshared.EVALUATIONS_KEY, create=create)
+        return self._key.get(create=create)
 
     def install_evaluations_key(self, text: str) -> None:
-        pgshared.install_key(self._db, pgshared.EVALUATIONS_KEY, text)
+        self._key.install(text)
