@@ -11,6 +11,7 @@ passed in a mapping may be text or already typed. Every bad value is reported at
 | `QUEUE_URL` | URL, path | empty | the store: `postgresql://user@host/db` or a folder; empty = `QUEUE_DIR` (10) |
 | `QUEUE_FSYNC` | bool | `true` | fsync each append before answering; off only in throw-away tests |
 | `EVALUATIONS_KEY_FILE` | path | empty | the evaluations' key, never in backups; empty = beside the queue folder (11) |
+| `PG_BIN_DIR` | path | empty | pg_dump and pg_restore for backups; empty = `/usr/lib/postgresql/<server's>/bin` |
 | `SITE_DIR` | path | `<project>/site` | the built site, for checking targets against its open data (1) |
 | `SITE_URL` | URL | empty | the site's root (`https://example.org/`) for links on the HTML pages; empty = same origin |
 | `ALLOWED_ORIGINS` | list | empty | other origins (`https://example.org`) that may POST and read answers (CORS) (2) |
@@ -269,6 +270,7 @@ SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "QUEUE_URL": ("", queue_url),
     "QUEUE_FSYNC": (True, _bool),
     "EVALUATIONS_KEY_FILE": ("", _optional_path),
+    "PG_BIN_DIR": ("", _optional_path),
     "SITE_DIR": (PROJECT_ROOT / "site", resolve_path),
     "SITE_URL": ("", _site_url),
     "ALLOWED_ORIGINS": ([], _origins),

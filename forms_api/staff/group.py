@@ -107,7 +107,7 @@ class Staff:
 
     def open(self, *, create: bool = False) -> Store:
         """The store the settings name; a missing one is an error unless `create` (a restore)."""
-        config = self.queue("QUEUE_FSYNC", "EVALUATIONS_KEY_FILE")
+        config = self.queue("QUEUE_FSYNC", "EVALUATIONS_KEY_FILE", "PG_BIN_DIR")
         if "://" in config["QUEUE_URL"] and not config["EVALUATIONS_KEY_FILE"]:  # the key beside QUEUE_DIR
             config |= self.resolve("QUEUE_DIR")
         try:

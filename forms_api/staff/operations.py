@@ -12,7 +12,7 @@ from forms_api.cases import now
 from forms_api.cases.retention import Report, anonymise
 from forms_api.messages_console import BACKUP_CONSOLE, RESTORE_CONSOLE
 from forms_api.staff.group import DATE, Staff, StaffCommand, StaffError, pass_staff
-from forms_api.store import Store, backup, open_templates
+from forms_api.store import Store, backup, location, open_templates
 
 OPS = m.OPS_HELP
 
@@ -60,6 +60,8 @@ def backup_queue(staff: Staff, dest: Path, keep: int | None) -> None:
     except backup.BackupError as exc:
         raise StaffError(str(exc)) from exc
     click.echo(m.BACKUP_DONE.format(events=contents.events, submissions=contents.submissions, path=path))
+    if contents.dump is not None:
+        click.echo(m.BACKUP_DUMP_DONE.format(path=contents.dump))
     if contents.accounts or contents.templates:
         click.echo(BACKUP_CONSOLE.format(accounts=contents.accounts, templates=contents.templates))
     if pruned:
@@ -74,12 +76,17 @@ def restore_queue(staff: Staff, file: Path, force: bool) -> None:
     if not file.is_file():
         raise StaffError(m.BACKUP_MISSING.format(path=file))
     days = staff.setting("RETENTION_DAYS")
-    store = staff.open(create=True)
-    try:
-        documents = {"accounts": staff.accounts(create=True), "templates": open_templates(staff.resolve("QUEUE_DIR"))}
-        restored = backup.restore(store, file, force=force, **documents)
-    except backup.BackupError as exc:
-        raise StaffError(str(exc)) from exc
+    if backup.is_dump(file):
+        restored = _restore_dump(staff, file, force)
+        store = staff.open()
+    else:
+        store = staff.open(create=True)
+        try:
+            queue = staff.resolve("QUEUE_DIR")
+            documents = {"accounts": staff.accounts(create=True), "templates": open_templates(queue)}
+            restored = backup.restore(store, file, force=force, **documents)
+        except backup.BackupError as exc:
+            raise StaffError(str(exc)) from exc
     counts = {"events": restored.contents.events, "submissions": restored.contents.submissions}
     click.echo(m.RESTORE_DONE.format(path=file, queue=store.location, **counts))
     if restored.accounts or restored.templates:
@@ -93,6 +100,15 @@ def restore_queue(staff: Staff, file: Path, force: bool) -> None:
         click.echo(m.RESTORE_NO_KEY.format(count=restored.contents.evaluations, key_file=key_file))
     for line in purge(store, days=days, today=now().date()).lines():
         click.echo(line)
+
+
+def _restore_dump(staff: Staff, file: Path, force: bool) -> backup.Restored:
+    """`restore FILE.pgdump`: the whole database back with pg_restore (backup.restore_dump)."""
+    bin_dir = staff.setting("PG_BIN_DIR") or None
+    try:
+        return backup.restore_dump(location(staff.queue()), file, force=force, bin_dir=bin_dir)
+    except backup.BackupError as exc:
+        raise StaffError(str(exc)) from exc
 
 
 COMMANDS = (purge_cases, backup_queue, restore_queue)

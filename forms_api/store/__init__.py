@@ -60,7 +60,8 @@ def open_store(settings: Mapping[str, Any], *, create: bool = True, freeze_gc_ev
     where = location(settings)
     key_file = evaluations_key_file(settings)
     if is_database_url(where):
-        return PostgresLog(where, freeze_gc_every=freeze_gc_every, key_file=key_file)
+        bin_dir = Path(settings["PG_BIN_DIR"]) if settings.get("PG_BIN_DIR") else None
+        return PostgresLog(where, freeze_gc_every=freeze_gc_every, key_file=key_file, pg_bin_dir=bin_dir)
     fsync = settings["QUEUE_FSYNC"]
     return EventLog(Path(where), fsync=fsync, freeze_gc_every=freeze_gc_every, create=create, key_file=key_file)
 

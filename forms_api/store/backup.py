@@ -25,13 +25,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import psycopg
+
 from forms_api import messages
 from forms_api.accounts.model import Account
 from forms_api.accounts.templates import ReplyTemplate
 from forms_api.cases import fold
+from forms_api.store import pgdump
 from forms_api.store.base import Accounts, QueueUnavailable, ReplyTemplates, Store
 from forms_api.store.keys import valid_key
-from forms_api.store.lines import parse_line
+from forms_api.store.lines import encode_events, parse_line
+from forms_api.store.pgdb import is_database_url, public_url
 
 PREFIX = "mashang-queue-"
 SUFFIX = ".jsonl"
@@ -55,6 +59,7 @@ class Contents:
     evaluations: int = 0
     accounts: int = 0
     templates: int = 0
+    dump: Path | None = None  # the PostgreSQL store's pg_dump beside the JSON lines (pgdump.py)
 
 
 def contents(events: list[dict]) -> Contents:
@@ -121,6 +126,10 @@ def backup(
     """Snapshot `store` (with the accounts and templates given) into `dest` (a file, or a folder for a time-stamped
     file); read it back to count, check it."""
     path = target_path(Path(dest), moment)
+    try:  # an earlier version's key, still inside the store, leaves it before any dump (keys.py)
+        store.evaluations_key(create=False)
+    except QueueUnavailable:
+        pass  # left where it is: the JSON lines never hold it; the service's log says why it cannot move
     try:
         prefix = []
         if accounts is not None and (kept := [found.to_json() for found in accounts.all()]):
@@ -130,12 +139,17 @@ def backup(
     except QueueUnavailable as exc:
         raise BackupError(messages.BACKUP_KEY_UNREADABLE.format(reason=exc)) from exc
     try:
-        store.snapshot(path, prefix=prefix)
+        store.snapshot(path, prefix=prefix, dump=True)
     except OSError as exc:
         raise BackupError(messages.BACKUP_WRITE_FAILED.format(path=path, reason=exc.strerror or exc)) from exc
+    except pgdump.ToolMissing as exc:
+        raise BackupError(messages.PG_TOOL_MISSING.format(tool=exc.tool, major=exc.major)) from exc
+    except QueueUnavailable as exc:
+        raise BackupError(messages.BACKUP_DUMP_FAILED.format(reason=exc)) from exc
     lines = load(path)
     found, documents = contents(split_key(lines, path)[1]), split_documents(lines, path)[0]
     found.accounts, found.templates = len(documents.get("accounts", [])), len(documents.get("reply_templates", []))
+    found.dump = pgdump.dump_path(path) if pgdump.dump_path(path).is_file() else None
     return path, found
 
 
@@ -145,6 +159,7 @@ def prune(folder: Path, keep: int) -> list[Path]:
     old = backups[: max(len(backups) - keep, 0)]
     for path in old:
         path.unlink()
+        pgdump.dump_path(path).unlink(missing_ok=True)
     return old
 
 
@@ -229,3 +244,48 @@ def restore(
         except QueueUnavailable:
             result.key_missing = True
     return result
+
+
+def is_dump(path: Path) -> bool:
+    """Whether a backup file is the PostgreSQL store's pg_dump (restored by `restore_dump`)."""
+    return Path(path).suffix == pgdump.SUFFIX
+
+
+def _current_events(url: str) -> list[dict]:
+    """The events in the database at `url`, none when it has no store schema yet (a new database)."""
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            if conn.execute("SELECT to_regclass('events')").fetchone() == (None,):
+                return []
+            rows = conn.execute("SELECT line FROM events ORDER BY id").fetchall()
+    except psycopg.Error as exc:
+        raise QueueUnavailable(str(exc)) from exc
+    return [event for (line,) in rows if (event := parse_line(line.encode("utf-8"))) is not None]
+
+
+def restore_dump(url: str, path: Path, *, force: bool = False, bin_dir: Path | None = None) -> Restored:
+    """Replace the database at `url` (schema, events, accounts, templates) by the pg_dump at `path`, then check the
+    restored events against the JSON lines of the same backup beside it, byte for byte. As `restore`, refuses when
+    the database holds events that backup lacks (or any event, when the JSON lines are missing) unless forced."""
+    path = Path(path)
+    if not is_database_url(url):
+        raise BackupError(messages.RESTORE_DUMP_NEEDS_DATABASE.format(path=path))
+    beside = path.with_suffix(SUFFIX)
+    lines = load(beside) if beside.is_file() else None
+    expected = None if lines is None else split_key(lines, beside)[1]
+    current = _current_events(url)
+    newer = Counter(map(_identity, current)) - Counter(map(_identity, expected or []))
+    lost = sum(newer.values())
+    if lost and not force:
+        latest = max((event.get("at") or "" for event in current if _identity(event) in newer), default="")
+        raise NewerQueue(messages.RESTORE_NEWER.format(count=lost, latest=latest, queue=public_url(url)))
+    try:
+        pgdump.restore(url, path, bin_dir=bin_dir)
+    except pgdump.ToolMissing as exc:
+        raise BackupError(messages.PG_TOOL_MISSING.format(tool=exc.tool, major=exc.major)) from exc
+    except QueueUnavailable as exc:
+        raise BackupError(messages.RESTORE_DUMP_FAILED.format(path=path, reason=exc)) from exc
+    restored = _current_events(url)
+    if expected is not None and encode_events(restored) != encode_events(expected):
+        raise BackupError(messages.RESTORE_DUMP_MISMATCH.format(path=path, beside=beside))
+    return Restored(path=path, contents=contents(restored), replaced=len(current), lost=lost)

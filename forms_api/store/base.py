@@ -63,8 +63,10 @@ class Store(Protocol):
         """Replace every event by `transform(events)` under the exclusive lock, atomically (retention, restore)."""
         ...
 
-    def snapshot(self, dest: Path, prefix: Iterable[bytes] = ()) -> int:
-        """A consistent copy of the events as JSON lines in the file `dest`, after the lines `prefix` (a backup)."""
+    def snapshot(self, dest: Path, prefix: Iterable[bytes] = (), *, dump: bool = False) -> int:
+        """A consistent copy of the events as JSON lines in the file `dest`, after the lines `prefix` (a backup);
+        with `dump`, a store with a native dump writes it beside `dest` from the same snapshot (PostgreSQL:
+        pg_dump's custom format in `dest` with the suffix `.pgdump`, forms_api/store/pgdump.py)."""
         ...
 
     def healthy(self) -> bool:

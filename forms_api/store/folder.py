@@ -350,11 +350,12 @@ class EventLog:
         if self._failure is None:
             self._failure = reason
 
-    def snapshot(self, dest: Path, prefix: Iterable[bytes] = ()) -> int:
+    def snapshot(self, dest: Path, prefix: Iterable[bytes] = (), *, dump: bool = False) -> int:
         """Copy the log's complete lines to `dest` (atomically, fsynced) under a shared lock; return its events.
 
         For backups and deploys: the copy is a state the log really had, with no append half in it. `prefix`: whole
-        lines written before the log's (not counted), e.g. the backup's copy of the evaluations key.
+        lines written before the log's (not counted), e.g. the backup's accounts. `dump`: the folder has no other
+        form to dump than these lines (the PostgreSQL store writes pg_dump's beside them).
         """
         dest = Path(dest)
         count = 0
