@@ -76,12 +76,15 @@ def test_restoring_a_dump_over_newer_events_is_refused_unless_forced(pg_url: str
     later = make_event("noted", "2026-000001", "李办事员", "2026-12-01T09:00:00+08:00", note="备份之后的备注")
     open_store(store_settings(pg_url)).append(lambda state: later)  # an event after the backup
     before = list(open_store(store_settings(pg_url)).scan())
+    running = open_store(store_settings(pg_url))  # an instance that has folded the log up to the later event
+    assert running.state().events == len(before)
     refused = staff("--queue", pg_url, "restore", str(tmp_path / "b.pgdump"))
     assert refused.exit_code == 1 and "拒绝恢复" in refused.output
     assert list(open_store(store_settings(pg_url)).scan()) == before
     forced = staff("--queue", pg_url, "restore", "--force", str(tmp_path / "b.pgdump"))
     assert forced.exit_code == 0, forced.output
     assert list(open_store(store_settings(pg_url)).scan()) == before[:-1]
+    assert running.state().events == len(before) - 1  # it folds the restored log anew (log_generation moved on)
 
 
 def test_a_dump_restores_only_into_a_database(pg_url: str, tmp_path: Path) -> None:
