@@ -54,7 +54,7 @@ def purge_cases(staff: Staff, days: int | None, today: date | None, dry_run: boo
 @pass_staff
 def backup_queue(staff: Staff, dest: Path, keep: int | None) -> None:
     try:
-        documents = {"accounts": staff.accounts(), "templates": open_templates(staff.resolve("QUEUE_DIR"))}
+        documents = {"accounts": staff.accounts(), "templates": open_templates(staff.queue())}  # beside --queue
         path, contents = backup.backup(staff.store, dest, now(), **documents)
         pruned = backup.prune(path.parent, keep) if keep is not None and path.parent == dest else []
     except backup.BackupError as exc:
@@ -82,8 +82,7 @@ def restore_queue(staff: Staff, file: Path, force: bool) -> None:
     else:
         store = staff.open(create=True)
         try:
-            queue = staff.resolve("QUEUE_DIR")
-            documents = {"accounts": staff.accounts(create=True), "templates": open_templates(queue)}
+            documents = {"accounts": staff.accounts(create=True), "templates": open_templates(staff.queue())}
             restored = backup.restore(store, file, force=force, **documents)
         except backup.BackupError as exc:
             raise StaffError(str(exc)) from exc
