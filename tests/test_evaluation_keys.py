@@ -174,3 +174,18 @@ def test_an_earlier_versions_backup_puts_its_key_into_the_key_file(tmp_path: Pat
     assert key_file.read_text() == "ab" * 32 + "\n"
     assert f"注意：这份备份是旧版本做的，含有年度评价的密钥，已放到 {key_file}。" in result.output
     assert b"evaluations_key" not in (new / "events.jsonl").read_bytes()
+
+
+def test_copying_an_old_database_to_a_folder_moves_its_key_into_the_key_file_not_the_copy(
+    pg_url: str, tmp_path: Path
+) -> None:
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO store_keys (name, value) VALUES ('evaluations', %s)", ("ef" * 32,))
+    key_file = tmp_path / "etc" / keys.KEY_NAME
+    folder = tmp_path / "back" / "queue"
+    result = cli("store", "copy", "--from", pg_url, "--to", str(folder), key_file=key_file)
+    assert result.exit_code == 0, result.output
+    assert key_file.read_text() == "ef" * 32 + "\n"
+    assert not (folder / keys.KEY_NAME).exists() and not (folder.parent / keys.KEY_NAME).exists()
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("SELECT name FROM store_keys").fetchall() == []

@@ -46,9 +46,9 @@ class Upgraded:
     after: int
 
 
-def _store(location: str, *, create: bool) -> Store:
+def _store(location: str, *, create: bool, key_file: Path | None = None) -> Store:
     if is_database_url(location):
-        return PostgresLog(location)
+        return PostgresLog(location, key_file=key_file)
     return EventLog(Path(location), create=create)
 
 
@@ -75,10 +75,11 @@ def digest(store: Store) -> tuple[int, str, bytes]:
     return len(events), hashlib.sha256(payload).hexdigest(), payload
 
 
-def copy(source: str, dest: str) -> Copied:
-    """Copy the queue at `source` to `dest` (each a folder or a postgresql:// URL); see the module's docstring."""
+def copy(source: str, dest: str, *, key_file: Path | None = None) -> Copied:
+    """Copy the queue at `source` to `dest` (each a folder or a postgresql:// URL); see the module's docstring.
+    `key_file`: the evaluations' key file of a database source (a folder's is beside it)."""
     try:
-        origin = _store(source, create=False)
+        origin = _store(source, create=False, key_file=key_file)
     except QueueMissing as exc:
         raise CopyError(messages.STORE_COPY_NO_SOURCE.format(source=shown(source))) from exc
     target = _store(dest, create=True)
@@ -86,10 +87,10 @@ def copy(source: str, dest: str) -> Copied:
         raise CopyError(messages.STORE_COPY_NOT_EMPTY.format(dest=shown(dest)))
     count, sha, payload = digest(origin)
     events = [parse_line(line) for line in payload.split(b"\n")[:-1]]
-    try:  # moves an earlier version's key out of a source folder, beside it; never into `dest`
+    try:  # moves an earlier version's key out of the source into its key file; never into `dest`
         origin.evaluations_key(create=False)
     except QueueUnavailable:
-        pass  # left where it is (a database has no key file here): nothing lost, and nothing copied
+        pass  # left where it is (no key file, or another key in it): nothing lost, and nothing copied
     target.rewrite(lambda current: events)
     accounts = _accounts(source).all()
     into = _accounts(dest)
