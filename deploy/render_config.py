@@ -6,6 +6,11 @@
         --out /etc/nginx/sites-available/mashang.conf
     python3 deploy/render_config.py check-csp SITE_DIR /etc/nginx/sites-available/mashang.conf
 
+`--api-upstream ADDRESS` given more than once (or several addresses in one, separated by spaces or commas): the form
+service runs as several instances (docs/DEPLOY.md, "Several servers"), and the configuration gets an `upstream
+mashang_api` block with every one and keepalive connections; a dead instance is skipped for 5 s. With one address,
+proxy_pass names it directly, as before.
+
 `--staff-allow NETWORK` (repeatable; default: the space- or comma-separated MASHANG_STAFF_ALLOW) opens the back office
 (/staff/) to those networks only (nginx `allow` ... `deny all`: 403 for any other address); the site and /api/ stay
 open to everyone. Without it /staff/ is open like the rest, behind its own sign-in.
@@ -33,7 +38,15 @@ from pathlib import Path
 TEMPLATE = Path(__file__).resolve().parent / "nginx" / "mashang.conf"
 _PLACEHOLDER = re.compile(r"@([A-Z_]+)@")
 _SAFE_VALUE = re.compile(r"^[A-Za-z0-9_.:/\[\]*~ -]+$")  # no ; { } quotes $ or newline: nothing that ends a directive
-_REPEATED = ("LISTEN", "STAFF_ALLOW", "STAFF_DENY")  # a line holding one of these is written once per value (or not)
+_REPEATED = ("LISTEN", "STAFF_ALLOW", "STAFF_DENY", "UPSTREAM_BLOCK")  # a line with one: once per value (or not)
+_GENERATED = ("CSP_SCRIPT_HASHES", "CSP_STYLE_HASHES", "UPSTREAM_BLOCK")  # made here from checked parts
+_ADDRESS = re.compile(r"^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):[0-9]{1,5}$|^unix:/[A-Za-z0-9_./-]+$")
+UPSTREAM_NAME = "mashang_api"
+# Several instances: a dead one (connection refused or timed out) is skipped for a few seconds, its requests go to the
+# next (proxy_next_upstream error timeout, nginx's default; a POST only when nothing was sent); keepalive connections
+# spare a TCP handshake per request (the locations already speak HTTP/1.1 without "Connection: close").
+UPSTREAM_SERVER = "    server {address} max_fails=1 fail_timeout=5s;\n"
+UPSTREAM_KEEPALIVE = 16
 
 
 class InlineCode(HTMLParser):
@@ -99,7 +112,7 @@ def render(template: str, values: dict[str, list[str]]) -> str:
     out when there is none. SystemExit on a missing or bad value."""
     for name, items in values.items():
         for item in items:
-            if name not in ("CSP_SCRIPT_HASHES", "CSP_STYLE_HASHES") and not _SAFE_VALUE.match(item):
+            if name not in _GENERATED and not _SAFE_VALUE.match(item):
                 raise SystemExit(f"render_config: {name.lower().replace('_', '-')} {item!r} has unsafe characters")
     lines = []
     for line in template.splitlines(keepends=True):
@@ -115,6 +128,21 @@ def render(template: str, values: dict[str, list[str]]) -> str:
     if missing:
         raise SystemExit(f"render_config: no value for {', '.join(missing)}")
     return text
+
+
+def upstream(given: list[str]) -> tuple[str, list[str]]:
+    """What proxy_pass names and the upstream block (none for one address) for --api-upstream's addresses (each
+    host:port or unix:/path; several in one value separated by spaces or commas)."""
+    addresses = [part for value in given for part in value.replace(",", " ").split()]
+    for address in addresses:
+        if not _ADDRESS.match(address):
+            raise SystemExit(f"render_config: --api-upstream {address!r} is not host:port or unix:/path")
+    if not addresses:
+        raise SystemExit("render_config: --api-upstream needs an address")
+    if len(addresses) == 1:
+        return addresses[0], []
+    servers = "".join(UPSTREAM_SERVER.format(address=address) for address in addresses)
+    return UPSTREAM_NAME, [f"upstream {UPSTREAM_NAME} {{\n{servers}    keepalive {UPSTREAM_KEEPALIVE};\n}}\n"]
 
 
 def staff_networks(given: list[str]) -> list[str]:
@@ -145,7 +173,13 @@ def main(argv: list[str] | None = None) -> int:
     make.add_argument("--server-name", required=True, help="host name(s), e.g. daibiao.example.org")
     make.add_argument("--listen", action="append", required=True, help="address:port or port (repeatable)")
     make.add_argument("--site-root", required=True, help="the folder with the `current` symlink")
-    make.add_argument("--api-upstream", default="127.0.0.1:8001", help="gunicorn's FORMS_BIND")
+    make.add_argument(
+        "--api-upstream",
+        action="append",
+        default=[],
+        metavar="ADDRESS",
+        help="gunicorn's FORMS_BIND (default 127.0.0.1:8001); repeatable: several instances, an upstream block",
+    )
     make.add_argument(
         "--max-body",
         default=os.environ.get("FORMS_MAX_CONTENT_LENGTH", "32768"),
@@ -182,7 +216,8 @@ def main(argv: list[str] | None = None) -> int:
         "SERVER_NAME": [args.server_name],
         "LISTEN": args.listen,
         "SITE_ROOT": [args.site_root.rstrip("/")],
-        "API_UPSTREAM": [args.api_upstream],
+        "API_UPSTREAM": [(api := upstream(args.api_upstream or ["127.0.0.1:8001"]))[0]],
+        "UPSTREAM_BLOCK": api[1],
         "MAX_BODY": [str(int(args.max_body))],
         "LOG_DIR": [args.log_dir.rstrip("/")],
         "STAFF_ALLOW": (networks := staff_networks(args.staff_allow or [os.environ.get("MASHANG_STAFF_ALLOW", "")])),

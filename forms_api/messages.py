@@ -569,12 +569,15 @@ OPS_HELP = {
         "备份留言队列：服务运行时也能得到一致的副本（不含写了一半的记录）。"
         "DEST 是目录或没有扩展名时，在这个目录（不存在则新建）中新建带时间的文件 "
         "mashang-queue-YYYYMMDDTHHMMSS.jsonl；否则（如 backup.jsonl）写入 DEST 这个文件。"
-        "备份含个人信息，文件权限为 0600。"
+        "备份含个人信息，文件权限为 0600。队列在 PostgreSQL 时，同名的 .pgdump 文件是同一时刻的 pg_dump 转储"
+        "（自定义格式），两者一起保管。年度评价的密钥从不进备份，请另行保管。"
     ),
     "backup.keep": "备份到目录时，只保留最新的这么多份，更早的删除（默认全部保留）。",
     "restore": (
         "用备份文件恢复留言队列（整体替换，服务运行时也安全）。队列中有备份里没有的记录（即队列比备份新）时拒绝恢复，"
         "除非加 --force。恢复后立即按保存期限匿名化，与每天的 purge 相同。"
+        "FILE 是 .pgdump 时，用 pg_restore 整体恢复 PostgreSQL 数据库（表结构、记录、后台账号、答复模板），"
+        "再与同名的 .jsonl 逐字节核对；这时请先停止服务。"
     ),
     "restore.force": "即使队列比备份新也覆盖（队列中备份里没有的记录将丢失；请先用 backup 备份当前队列）。",
 }
@@ -648,15 +651,35 @@ STORE_SCHEMA_OUTDATED = (
 )
 BACKUP_DONE = "已备份 {events} 条记录（{submissions} 条留言）到 {path}（含个人信息，仅本人可读）。"
 BACKUP_PRUNED = "已删除 {count} 份较早的备份。"
+BACKUP_DUMP_DONE = "另有同一时刻的数据库转储 {path}（pg_dump 自定义格式，仅本人可读），与上面的文件一起保管。"
+BACKUP_DUMP_FAILED = "无法转储数据库：{reason}"
+PG_TOOL_MISSING = (
+    "找不到 PostgreSQL {major} 版的 {tool}：请安装 postgresql-client-{major}（Debian），"
+    "或用 FORMS_PG_BIN_DIR 指明它所在的目录。"
+)
+RESTORE_DUMP_FAILED = "无法用 {path} 恢复数据库，数据库未改动：{reason}"
+RESTORE_DUMP_MISMATCH = "恢复后的记录与 {beside} 不一致：{path} 可能损坏或不是同一次备份。请换用其他备份。"
+RESTORE_DUMP_NEEDS_DATABASE = (
+    "{path} 是 PostgreSQL 数据库的转储，只能恢复到 postgresql:// 的队列（用 --queue 或 FORMS_QUEUE_URL 指明）。"
+)
 BACKUP_WRITE_FAILED = "无法写入备份 {path}：{reason}"
 BACKUP_READ_FAILED = "无法读取备份 {path}：{reason}"
 BACKUP_DAMAGED = "备份 {path} 已损坏：第 {line} 行不是完整的记录。请换用其他备份。"
 BACKUP_MISSING = "找不到备份文件 {path}。"
-BACKUP_KEY_UNREADABLE = "无法备份年度评价的密钥：{reason}"
+BACKUP_KEY_UNREADABLE = "无法备份账号或答复模板：{reason}"
 
 RESTORE_DONE = "已用 {path} 恢复留言队列 {queue}：{events} 条记录（{submissions} 条留言）。"
 RESTORE_FORCED = "注意：队列中原有的 {lost} 条记录不在备份中，已被覆盖。"
-RESTORE_NO_KEY = "注意：这份备份含 {count} 条年度评价，但不含年度评价的密钥：同一手机号码今年可能再次评价同一位代表。"
+RESTORE_NO_KEY = (
+    "注意：这份备份含 {count} 条年度评价，而年度评价的密钥文件 {key_file} 不在这台机器上（密钥从不随备份，"
+    "以免拿到备份的人反推出评价人的手机号码）。请在启动服务前，把原服务器上的这个文件单独复制到 {key_file}"
+    "（属主为服务的用户，权限 0600）。找不到原文件时服务会生成新密钥：往年的评价不受影响，"
+    "但今年已评价过的手机号码将能再评价同一位代表一次。"
+)
+RESTORE_KEY_FROM_BACKUP = (
+    "注意：这份备份是旧版本做的，含有年度评价的密钥，已放到 {key_file}。新的备份不再含密钥："
+    "请现在做一份新备份，再销毁含密钥的旧备份。"
+)
 RESTORE_NEWER = (
     "拒绝恢复：留言队列 {queue} 中有 {count} 条记录不在这份备份中（最近一条在 {latest}），队列比备份新，"
     "恢复会丢失这些记录。请换用更新的备份；确要覆盖，请先用 backup 备份当前队列，再加 --force。"

@@ -10,6 +10,8 @@ passed in a mapping may be text or already typed. Every bad value is reported at
 | `QUEUE_DIR` | path | `<project>/var/queue` | the queue folder (append-only event log); back it up |
 | `QUEUE_URL` | URL, path | empty | the store: `postgresql://user@host/db` or a folder; empty = `QUEUE_DIR` (10) |
 | `QUEUE_FSYNC` | bool | `true` | fsync each append before answering; off only in throw-away tests |
+| `EVALUATIONS_KEY_FILE` | path | empty | the evaluations' key, never in backups; empty = beside the queue folder (11) |
+| `PG_BIN_DIR` | path | empty | pg_dump and pg_restore for backups; empty = `/usr/lib/postgresql/<server's>/bin` |
 | `SITE_DIR` | path | `<project>/site` | the built site, for checking targets against its open data (1) |
 | `SITE_URL` | URL | empty | the site's root (`https://example.org/`) for links on the HTML pages; empty = same origin |
 | `ALLOWED_ORIGINS` | list | empty | other origins (`https://example.org`) that may POST and read answers (CORS) (2) |
@@ -59,6 +61,11 @@ passed in a mapping may be text or already typed. Every bad value is reported at
 10. One setting chooses the store (forms_api/store/): a PostgreSQL URL shares the queue, the back office's accounts and
    reply templates between every instance (create its schema first: `python -m forms_api store upgrade`); a folder
    path is the folder store, as `QUEUE_DIR` is. The password in the URL is never shown in messages or logs.
+
+11. The secret behind the yearly evaluations' voter hashes (one evaluation per phone, deputy and year, no number kept),
+   made on first use (0600). Never in a backup nor in the database: with it and a backup, the phone numbers could be
+   found by trying every number. With several hosts, every one needs the same file; keep a copy of it apart from the
+   backups (docs/DEPLOY.md).
 
 Lists are comma-separated in the environment (`FORMS_ALLOWED_ORIGINS=https://a.example,https://b.example`); limits
 use flask-limiter's notation, several separated by `;`; bools are `true/false`, `1/0`, `yes/no`, `on/off`. Relative
@@ -129,6 +136,11 @@ def resolve_path(value: Any) -> Path:
         raise ValueError("expected a folder path")
     path = Path(value).expanduser()
     return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def _optional_path(value: Any) -> Path | str:
+    """A configured file, or empty for the default."""
+    return "" if value is None or isinstance(value, str) and not value.strip() else resolve_path(value)
 
 
 def _int(minimum: int) -> Callable[[Any], int]:
@@ -268,6 +280,8 @@ SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "QUEUE_DIR": (PROJECT_ROOT / DEFAULT_QUEUE_DIR, resolve_path),
     "QUEUE_URL": ("", queue_url),
     "QUEUE_FSYNC": (True, _bool),
+    "EVALUATIONS_KEY_FILE": ("", _optional_path),
+    "PG_BIN_DIR": ("", _optional_path),
     "SITE_DIR": (PROJECT_ROOT / "site", resolve_path),
     "SITE_URL": ("", _site_url),
     "ALLOWED_ORIGINS": ([], _origins),

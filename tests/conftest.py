@@ -6,6 +6,7 @@ import itertools
 import json
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -204,8 +205,17 @@ def queue_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return request.getfixturevalue("pg_url")
 
 
+_KEY_FILES: list[Path] = []  # one folder for the session's evaluations key files of databases
+
+
 def store_settings(queue_url: str, **more: Any) -> dict[str, Any]:
-    return {"QUEUE_URL": queue_url, "QUEUE_DIR": "/nonexistent", "QUEUE_FSYNC": True, **more}
+    """Settings naming the store `queue_url`; a database's evaluations key file is its own (a folder's: beside it)."""
+    settings = {"QUEUE_URL": queue_url, "QUEUE_DIR": "/nonexistent", "QUEUE_FSYNC": True}
+    if "://" in queue_url:
+        if not _KEY_FILES:
+            _KEY_FILES.append(Path(tempfile.mkdtemp(prefix="mashang-keys-")))
+        settings["EVALUATIONS_KEY_FILE"] = _KEY_FILES[0] / f"{queue_url.rsplit('/', 1)[-1]}.key"
+    return settings | more
 
 
 @pytest.fixture

@@ -473,6 +473,34 @@ def test_csp_check_refuses_a_build_the_policy_does_not_cover(stack: Stack, tmp_p
         render_config.render("listen @LISTEN@;", {"LISTEN": ["80; include /etc/passwd"]})
 
 
+def test_several_api_addresses_render_one_upstream_block_with_keepalive(tmp_path: Path) -> None:
+    """--api-upstream given twice (or two addresses in one): an `upstream` block nginx balances over, keepalive on,
+    every proxy_pass naming it; one address: proxy_pass names it as before, no block. tests/test_two_instances.py
+    runs the rendered block through the real nginx."""
+    render_config = load_render_config()
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<!doctype html><title>t</title>\n", encoding="utf-8")
+    base = ["render", "--site", str(site), "--server-name", "x", "--listen", "80", "--site-root", "/srv"]
+    several, one = tmp_path / "several.conf", tmp_path / "one.conf"
+    args = ["--api-upstream", "10.0.0.1:8001", "--api-upstream", "10.0.0.2:8001,[2001:db8::2]:8001"]
+    assert render_config.main([*base, *args, "--out", str(several)]) == 0
+    text = several.read_text(encoding="utf-8")
+    assert (
+        "\nupstream mashang_api {\n"
+        "    server 10.0.0.1:8001 max_fails=1 fail_timeout=5s;\n"
+        "    server 10.0.0.2:8001 max_fails=1 fail_timeout=5s;\n"
+        "    server [2001:db8::2]:8001 max_fails=1 fail_timeout=5s;\n"
+        "    keepalive 16;\n}\n"
+    ) in text
+    assert text.count("proxy_pass http://mashang_api;") == 3 and "10.0.0.1:8001;" not in text.split("}", 1)[1]
+    assert render_config.main([*base, "--api-upstream", "127.0.0.1:8001", "--out", str(one)]) == 0
+    text = one.read_text(encoding="utf-8")
+    assert "\nupstream " not in text and text.count("proxy_pass http://127.0.0.1:8001;") == 3
+    with pytest.raises(SystemExit, match="is not host:port"):
+        render_config.main([*base, "--api-upstream", "10.0.0.1:8001", "--api-upstream", "a; include x"])
+
+
 # --- systemd units and logrotate --------------------------------------------------------------------------------------
 
 

@@ -46,6 +46,11 @@ def queue_dir(app: Flask) -> Path:
     return Path(app.config["QUEUE_DIR"])
 
 
+def key_path(app: Flask) -> Path:
+    """The evaluations key file by default: beside the queue folder, never in it."""
+    return queue_dir(app).parent / keys.KEY_NAME
+
+
 def raw_queue(app: Flask) -> bytes:
     return b"".join(path.read_bytes() for path in queue_dir(app).iterdir() if path.is_file())
 
@@ -64,7 +69,7 @@ def test_evaluate_json(app: Flask, client: FlaskClient) -> None:
     assert (event["type"], event["by"], event["target"]) == ("evaluated", "citizen", "deputy:cao-wenjie")
     assert event["year"] == this_year() == cases.parse_at(event["at"]).astimezone(TZ).year
     assert event["comment"] == GOOD["comment"]
-    key = keys.key(queue_dir(app))
+    key = bytes.fromhex(keys.read_key_file(key_path(app)) or "")
     assert event["voter"] == cases.voter(key, PHONE, "deputy:cao-wenjie", this_year())
     assert "ref" not in event
 
@@ -91,8 +96,7 @@ def test_last_years_evaluation_does_not_count_this_year(app: Flask, client: Flas
     """An evaluation from last year by the same phone (hashed with the real key) leaves this year open; one from this
     year, stored the same way, closes it."""
     directory = queue_dir(app)
-    EventLog(directory)
-    key = keys.key(directory)
+    key = bytes.fromhex(EventLog(directory).evaluations_key() or "")
     last = this_year() - 1
     voter = cases.voter(key, PHONE, "deputy:cao-wenjie", last)
     when = datetime(last, 6, 1, 10, 0, tzinfo=TZ)
@@ -117,9 +121,10 @@ def test_the_queue_never_holds_the_phone_number(app: Flask, client: FlaskClient)
 
 
 def test_key_file_is_private_and_made_once(app: Flask, client: FlaskClient) -> None:
-    assert not (queue_dir(app) / keys.KEY_NAME).exists()
+    assert not key_path(app).exists()
     evaluate(client)
-    path = queue_dir(app) / keys.KEY_NAME
+    assert not (queue_dir(app) / keys.KEY_NAME).exists()  # outside the queue folder (issue 13)
+    path = key_path(app)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     text = path.read_text()
     assert re.fullmatch(r"[0-9a-f]{64}\n", text)
@@ -130,13 +135,13 @@ def test_key_file_is_private_and_made_once(app: Flask, client: FlaskClient) -> N
 
 def test_damaged_key_is_503_never_replaced(app: Flask, client: FlaskClient) -> None:
     EventLog(queue_dir(app))
-    path = queue_dir(app) / keys.KEY_NAME
+    path = key_path(app)
     path.write_text("not a key\n")
     response = evaluate(client)
     assert response.status_code == 503
     assert path.read_text() == "not a key\n" and events(app) == []
     with pytest.raises(QueueUnavailable):
-        keys.key(queue_dir(app))
+        keys.key_file(path)
 
 
 def test_form_post_without_javascript(app: Flask, client: FlaskClient) -> None:
@@ -201,7 +206,7 @@ def test_invalid_field(app: Flask, client: FlaskClient, changes: dict, field: st
     assert response.status_code == 400
     assert response.json == {"errors": {field: message}}
     assert events(app) == []
-    assert not (queue_dir(app) / keys.KEY_NAME).exists()
+    assert not key_path(app).exists()
 
 
 def test_foreign_origin_refused(app: Flask, client: FlaskClient) -> None:
@@ -302,40 +307,37 @@ def test_staff_list_export_and_stats_with_evaluations(mixed: Path, tmp_path: Pat
     assert lines[-1] == f"{this_year()} 年代表年度评价（共 3 次）：满意 2，基本满意 1，不满意 0"
 
 
-def test_backup_carries_the_key_and_restore_puts_it_back(mixed: Path, tmp_path: Path) -> None:
-    key_text = (mixed / keys.KEY_NAME).read_text()
+def test_backup_never_carries_the_key_and_restore_beside_the_key_file_works(mixed: Path, tmp_path: Path) -> None:
+    key_text = (mixed.parent / keys.KEY_NAME).read_text()
     copy = tmp_path / "backup.jsonl"
     result = cli("--queue", str(mixed), "backup", str(copy))
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"已备份 4 条记录（1 条留言）到 {copy}")  # the key line is no record
-    first = json.loads(copy.read_bytes().splitlines()[0])
-    assert first == {"key": key_text.strip(), "type": "evaluations_key"}
+    assert result.output.startswith(f"已备份 4 条记录（1 条留言）到 {copy}")
+    assert key_text.strip().encode() not in copy.read_bytes() and b"evaluations_key" not in copy.read_bytes()
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
 
-    restored = tmp_path / "restored"
+    restored = tmp_path / "restored"  # beside the same key file (the default: evaluations.key in tmp_path)
     result = cli("--queue", str(restored), "restore", str(copy))
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"已用 {copy} 恢复留言队列 {restored}：4 条记录（1 条留言）。\n")
-    assert "不含年度评价的密钥" not in result.output
-    assert (restored / keys.KEY_NAME).read_text() == key_text
-    assert stat.S_IMODE((restored / keys.KEY_NAME).stat().st_mode) == 0o600
-    assert b"evaluations_key" not in (restored / "events.jsonl").read_bytes()
-    assert (restored / "events.jsonl").read_bytes() == b"".join(copy.read_bytes().splitlines(keepends=True)[1:])
+    assert "密钥" not in result.output
+    assert (restored / "events.jsonl").read_bytes() == copy.read_bytes()
 
     # the restored queue still refuses this year's second evaluation by the same phone
-    app = make_app(tmp_path / "other", QUEUE_DIR=restored)
+    app = make_app(tmp_path / "other", QUEUE_DIR=restored, EVALUATIONS_KEY_FILE=mixed.parent / keys.KEY_NAME)
     assert evaluate(app.test_client(), phone="13900000000").status_code == 409
     assert evaluate(app.test_client(), phone="13900000009").status_code == 201
 
 
-def test_restore_without_key_warns(mixed: Path, tmp_path: Path) -> None:
+def test_restore_without_the_key_file_says_what_to_do(mixed: Path, tmp_path: Path) -> None:
     copy = tmp_path / "backup.jsonl"
     cli("--queue", str(mixed), "backup", str(copy))
-    keyless = tmp_path / "keyless.jsonl"
-    keyless.write_bytes(b"".join(copy.read_bytes().splitlines(keepends=True)[1:]))
-    result = cli("--queue", str(tmp_path / "new"), "restore", str(keyless))
+    new = tmp_path / "new-server" / "queue"
+    result = cli("--queue", str(new), "restore", str(copy))
     assert result.exit_code == 0
-    assert "注意：这份备份含 3 条年度评价，但不含年度评价的密钥" in result.output
+    key_file = new.parent / keys.KEY_NAME
+    assert f"注意：这份备份含 3 条年度评价，而年度评价的密钥文件 {key_file} 不在这台机器上" in result.output
+    assert f"请在启动服务前，把原服务器上的这个文件单独复制到 {key_file}" in result.output
 
 
 def test_a_damaged_key_line_is_refused(mixed: Path, tmp_path: Path) -> None:

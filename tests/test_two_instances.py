@@ -27,7 +27,6 @@ from forms_api.store import open_store
 from forms_api.store.pgdb import close_all, upgrade
 
 CLIENTS, PER_CLIENT, KILLS = 8, 500, 10
-UPSTREAM = "mashang_forms"
 
 
 class Instance:
@@ -76,8 +75,7 @@ def _stack(tmp_path: Path, redis_server: Redis, database: Postgres) -> Iterator[
     port = free_port()
     conf = tmp_path / "mashang.conf"
     render = [sys.executable, str(DEPLOY / "render_config.py"), "render", "--site", str(site), "--server-name"]
-    render += ["127.0.0.1", "--listen", f"127.0.0.1:{port}", "--site-root", str(tmp_path), "--api-upstream", UPSTREAM]
-    subprocess.run([*render, "--log-dir", str(logs), "--out", str(conf)], check=True, timeout=60)
+    render += ["127.0.0.1", "--listen", f"127.0.0.1:{port}", "--site-root", str(tmp_path)]
     env = {key: value for key, value in os.environ.items() if not key.startswith("FORMS_")} | {
         "FORMS_QUEUE_URL": database.url(),
         "FORMS_SITE_DIR": str(site),
@@ -90,7 +88,11 @@ def _stack(tmp_path: Path, redis_server: Redis, database: Postgres) -> Iterator[
         "FORMS_ERROR_LOG": "-",
     }
     instances = [Instance(free_port(), env, logs / f"forms-{n}.log") for n in (1, 2)]
-    servers = " ".join(f"server 127.0.0.1:{instance.port} max_fails=0;" for instance in instances)
+    for instance in instances:  # the upstream block comes from the rendered configuration, as on a server
+        render += ["--api-upstream", f"127.0.0.1:{instance.port}"]
+    subprocess.run([*render, "--log-dir", str(logs), "--out", str(conf)], check=True, timeout=60)
+    text = conf.read_text(encoding="utf-8")
+    assert "upstream mashang_api {" in text and "keepalive 16;" in text and "proxy_pass http://mashang_api;" in text
     temp = tmp_path / "nginx-temp"
     temp.mkdir()
     wrapper = tmp_path / "nginx.conf"
@@ -101,7 +103,7 @@ def _stack(tmp_path: Path, redis_server: Redis, database: Postgres) -> Iterator[
         + "".join(
             f"  {kind}_temp_path {temp}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
         )
-        + f"  upstream {UPSTREAM} {{ {servers} keepalive 16; }}\n  include {conf};\n}}\n"
+        + f"  include {conf};\n}}\n"
     )
     nginx = subprocess.Popen([find_nginx(), "-p", str(tmp_path), "-c", str(wrapper), "-e", str(logs / "error.log")])
     try:

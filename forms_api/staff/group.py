@@ -117,7 +117,9 @@ class Staff:
 
     def open(self, *, create: bool = False) -> Store:
         """The store the settings name; a missing one is an error unless `create` (a restore)."""
-        config = self.queue("QUEUE_FSYNC", *CHANNEL_KEYS)  # notices go with the events they follow
+        config = self.queue("QUEUE_FSYNC", "EVALUATIONS_KEY_FILE", "PG_BIN_DIR", *CHANNEL_KEYS)  # notices go too
+        if "://" in config["QUEUE_URL"] and not config["EVALUATIONS_KEY_FILE"]:  # the key beside QUEUE_DIR
+            config |= self.resolve("QUEUE_DIR")
         try:
             return open_store(config, create=create)
         except QueueMissing as exc:  # a mistyped --queue must fail, not show an empty queue

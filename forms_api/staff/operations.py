@@ -12,7 +12,7 @@ from forms_api.cases import now
 from forms_api.cases.retention import Report, anonymise
 from forms_api.messages_console import BACKUP_CONSOLE, RESTORE_CONSOLE
 from forms_api.staff.group import DATE, Staff, StaffCommand, StaffError, pass_staff
-from forms_api.store import Store, backup
+from forms_api.store import Store, backup, location
 
 OPS = m.OPS_HELP
 
@@ -60,6 +60,8 @@ def backup_queue(staff: Staff, dest: Path, keep: int | None) -> None:
     except backup.BackupError as exc:
         raise StaffError(str(exc)) from exc
     click.echo(m.BACKUP_DONE.format(events=contents.events, submissions=contents.submissions, path=path))
+    if contents.dump is not None:
+        click.echo(m.BACKUP_DUMP_DONE.format(path=contents.dump))
     if contents.accounts or contents.templates:
         click.echo(BACKUP_CONSOLE.format(accounts=contents.accounts, templates=contents.templates))
     if pruned:
@@ -74,22 +76,38 @@ def restore_queue(staff: Staff, file: Path, force: bool) -> None:
     if not file.is_file():
         raise StaffError(m.BACKUP_MISSING.format(path=file))
     days = staff.setting("RETENTION_DAYS")
-    store = staff.open(create=True)
-    try:
-        documents = {"accounts": staff.accounts(create=True), "templates": staff.templates()}
-        restored = backup.restore(store, file, force=force, **documents)
-    except backup.BackupError as exc:
-        raise StaffError(str(exc)) from exc
+    if backup.is_dump(file):
+        restored = _restore_dump(staff, file, force)
+        store = staff.open()
+    else:
+        store = staff.open(create=True)
+        try:
+            documents = {"accounts": staff.accounts(create=True), "templates": staff.templates()}
+            restored = backup.restore(store, file, force=force, **documents)
+        except backup.BackupError as exc:
+            raise StaffError(str(exc)) from exc
     counts = {"events": restored.contents.events, "submissions": restored.contents.submissions}
     click.echo(m.RESTORE_DONE.format(path=file, queue=store.location, **counts))
     if restored.accounts or restored.templates:
         click.echo(RESTORE_CONSOLE.format(accounts=restored.accounts, templates=restored.templates))
     if restored.lost:
         click.echo(m.RESTORE_FORCED.format(lost=restored.lost))
+    key_file = store.evaluations_key_file
+    if restored.key_from_backup:
+        click.echo(m.RESTORE_KEY_FROM_BACKUP.format(key_file=key_file))
     if restored.key_missing:
-        click.echo(m.RESTORE_NO_KEY.format(count=restored.contents.evaluations))
+        click.echo(m.RESTORE_NO_KEY.format(count=restored.contents.evaluations, key_file=key_file))
     for line in purge(store, days=days, today=now().date()).lines():
         click.echo(line)
+
+
+def _restore_dump(staff: Staff, file: Path, force: bool) -> backup.Restored:
+    """`restore FILE.pgdump`: the whole database back with pg_restore (backup.restore_dump)."""
+    bin_dir = staff.setting("PG_BIN_DIR") or None
+    try:
+        return backup.restore_dump(location(staff.queue()), file, force=force, bin_dir=bin_dir)
+    except backup.BackupError as exc:
+        raise StaffError(str(exc)) from exc
 
 
 COMMANDS = (purge_cases, backup_queue, restore_queue)

@@ -9,7 +9,7 @@ import click
 
 from forms_api import messages as m
 from forms_api.staff.group import Staff, StaffError, StaffSubgroup, pass_staff
-from forms_api.store import location
+from forms_api.store import evaluations_key_file, location
 from forms_api.store.copy import CopyError, copy, upgrade_store
 
 H = m.STORE_HELP
@@ -40,9 +40,12 @@ def upgrade(staff: Staff) -> None:
 @store.command("copy", help=H["copy"], short_help=m.STORE_SHORT_HELP["copy"])
 @click.option("--from", "source", required=True, metavar="SRC", help=H["copy.from"])
 @click.option("--to", "dest", required=True, metavar="DST", help=H["copy.to"])
-def copy_store(source: str, dest: str) -> None:
+@pass_staff
+def copy_store(staff: Staff, source: str, dest: str) -> None:
+    origin = store_location(source)
+    settings = {"QUEUE_URL": origin} | staff.resolve("EVALUATIONS_KEY_FILE", "QUEUE_DIR")
     try:
-        done = copy(store_location(source), store_location(dest))
+        done = copy(origin, store_location(dest), key_file=evaluations_key_file(settings))
     except CopyError as exc:
         raise StaffError(str(exc)) from exc
     counts = {"events": done.events, "accounts": done.accounts, "templates": done.templates}

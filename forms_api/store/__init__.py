@@ -16,7 +16,7 @@ from typing import Any
 from forms_api.notify.config import channels
 from forms_api.store.accounts import AccountFile, AccountsUnavailable
 from forms_api.store.base import Accounts, Decision, QueueMissing, QueueUnavailable, ReplyTemplates, Store
-from forms_api.store.folder import EventLog
+from forms_api.store.folder import EventLog, default_key_file
 from forms_api.store.notifying import Notifying
 from forms_api.store.pgdb import SchemaOutdated, database, is_database_url
 from forms_api.store.pgshared import PostgresAccounts, PostgresTemplates
@@ -33,6 +33,7 @@ __all__ = [
     "SchemaOutdated",
     "Store",
     "check_store",
+    "evaluations_key_file",
     "open_accounts",
     "open_store",
     "open_templates",
@@ -44,17 +45,30 @@ def location(settings: Mapping[str, Any]) -> str:
     return str(settings.get("QUEUE_URL") or settings["QUEUE_DIR"])
 
 
-def open_store(settings: Mapping[str, Any], *, create: bool = True, freeze_gc_every: int = 0) -> Store:
-    """The store the settings name (QUEUE_URL or QUEUE_DIR, QUEUE_FSYNC); `create=False` raises QueueMissing rather
-    than start an empty folder; `freeze_gc_every` is for the long-running service (see EventLog). A database whose
-    schema is older than this program's raises SchemaOutdated (a QueueUnavailable). With a sender configured
-    (NOTIFY_SMS, NOTIFY_EMAIL), every append also appends the notices its events cause."""
+def evaluations_key_file(settings: Mapping[str, Any]) -> Path | None:
+    """The file of the evaluations' key (forms_api/store/keys.py): EVALUATIONS_KEY_FILE when set, else
+    `evaluations.key` beside the queue folder (QUEUE_DIR's for a database), never inside it."""
+    if settings.get("EVALUATIONS_KEY_FILE"):
+        return Path(settings["EVALUATIONS_KEY_FILE"])
     where = location(settings)
+    folder = settings.get("QUEUE_DIR") if is_database_url(where) else where
+    return None if not folder else default_key_file(Path(folder))
+
+
+def open_store(settings: Mapping[str, Any], *, create: bool = True, freeze_gc_every: int = 0) -> Store:
+    """The store the settings name (QUEUE_URL or QUEUE_DIR, QUEUE_FSYNC, EVALUATIONS_KEY_FILE); `create=False`
+    raises QueueMissing rather than start an empty folder; `freeze_gc_every` is for the long-running service (see
+    EventLog). A database whose schema is older than this program's raises SchemaOutdated (a QueueUnavailable). With
+    a sender configured (NOTIFY_SMS, NOTIFY_EMAIL), every append also appends the notices its events cause."""
+    where = location(settings)
+    key_file = evaluations_key_file(settings)
     store: Store
     if is_database_url(where):
-        store = PostgresLog(where, freeze_gc_every=freeze_gc_every)
+        bin_dir = Path(settings["PG_BIN_DIR"]) if settings.get("PG_BIN_DIR") else None
+        store = PostgresLog(where, freeze_gc_every=freeze_gc_every, key_file=key_file, pg_bin_dir=bin_dir)
     else:
-        store = EventLog(Path(where), fsync=settings["QUEUE_FSYNC"], freeze_gc_every=freeze_gc_every, create=create)
+        fsync = settings["QUEUE_FSYNC"]
+        store = EventLog(Path(where), fsync=fsync, freeze_gc_every=freeze_gc_every, create=create, key_file=key_file)
     on = channels(settings)
     return Notifying(store, on) if on.on else store  # type: ignore[return-value]
 

@@ -6,10 +6,11 @@
 - A restore replaces the log with a backup through `Store.rewrite`: under the exclusive lock, atomically. It refuses
   when the queue holds an event the backup does not (the queue is newer: restoring would lose those) unless forced.
   Events are compared by type, ref, time and actor, so a queue anonymised since the backup does not count as newer.
-- The key of the yearly evaluations (`Store.evaluations_key`) travels in the backup as its first line,
-  `{"key": "<hex>", "type": "evaluations_key"}`, so that one file holds everything; a restore puts it back in the
-  store (and never into the log). Without it, this year's evaluations restored from the backup could not be told from
-  new ones by the same phone.
+- The key of the yearly evaluations (`Store.evaluations_key`) is NEVER in a backup (issue 13): it stays in its own file
+  (`Store.evaluations_key_file`, forms_api/store/keys.py), which the operator copies apart. A restore says whether that
+  file is in place: without it, this year's evaluations restored could not be told from new ones by the same phone.
+  A backup made by an earlier version carries the key as its first line, `{"key": "<hex>", "type": "evaluations_key"}`;
+  a restore of it still puts the key into the key file (and never into the log), and says the old backup should go.
 - The back office's accounts and reply templates (beside the queue) travel the same way, when given: one line each,
   `{"type": "accounts", "accounts": [...]}` and `{"type": "reply_templates", "templates": [...]}`. A restore puts
   back every account of the backup (an account made since, under another login, stays) and the templates.
@@ -24,13 +25,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import psycopg
+
 from forms_api import messages
 from forms_api.accounts.model import Account
 from forms_api.accounts.templates import ReplyTemplate
 from forms_api.cases import fold
+from forms_api.store import pgdump
 from forms_api.store.base import Accounts, QueueUnavailable, ReplyTemplates, Store
 from forms_api.store.keys import valid_key
-from forms_api.store.lines import parse_line
+from forms_api.store.lines import encode_events, parse_line
+from forms_api.store.pgdb import is_database_url, public_url
 
 PREFIX = "mashang-queue-"
 SUFFIX = ".jsonl"
@@ -54,16 +59,13 @@ class Contents:
     evaluations: int = 0
     accounts: int = 0
     templates: int = 0
+    dump: Path | None = None  # the PostgreSQL store's pg_dump beside the JSON lines (pgdump.py)
 
 
 def contents(events: list[dict]) -> Contents:
     """What a list of events holds, for the staff's report of a backup or a restore."""
     state = fold(events)
     return Contents(events=len(events), submissions=len(state.submissions), evaluations=len(state.evaluations))
-
-
-def key_line(key: str) -> bytes:
-    return json.dumps({"key": key, "type": KEY_TYPE}, sort_keys=True, separators=(",", ":")).encode("ascii") + b"\n"
 
 
 def document_line(kind: str, items: list[dict]) -> bytes:
@@ -124,9 +126,12 @@ def backup(
     """Snapshot `store` (with the accounts and templates given) into `dest` (a file, or a folder for a time-stamped
     file); read it back to count, check it."""
     path = target_path(Path(dest), moment)
+    try:  # an earlier version's key, still inside the store, leaves it before any dump (keys.py)
+        store.evaluations_key(create=False)
+    except QueueUnavailable:
+        pass  # left where it is: the JSON lines never hold it; the service's log says why it cannot move
     try:
-        key = store.evaluations_key(create=False)
-        prefix = [key_line(key)] if key is not None else []
+        prefix = []
         if accounts is not None and (kept := [found.to_json() for found in accounts.all()]):
             prefix.append(document_line("accounts", kept))
         if templates is not None and (kept := [found.to_json() for found in templates.all()]):
@@ -134,12 +139,17 @@ def backup(
     except QueueUnavailable as exc:
         raise BackupError(messages.BACKUP_KEY_UNREADABLE.format(reason=exc)) from exc
     try:
-        store.snapshot(path, prefix=prefix)
+        store.snapshot(path, prefix=prefix, dump=True)
     except OSError as exc:
         raise BackupError(messages.BACKUP_WRITE_FAILED.format(path=path, reason=exc.strerror or exc)) from exc
+    except pgdump.ToolMissing as exc:
+        raise BackupError(messages.PG_TOOL_MISSING.format(tool=exc.tool, major=exc.major)) from exc
+    except QueueUnavailable as exc:
+        raise BackupError(messages.BACKUP_DUMP_FAILED.format(reason=exc)) from exc
     lines = load(path)
     found, documents = contents(split_key(lines, path)[1]), split_documents(lines, path)[0]
     found.accounts, found.templates = len(documents.get("accounts", [])), len(documents.get("reply_templates", []))
+    found.dump = pgdump.dump_path(path) if pgdump.dump_path(path).is_file() else None
     return path, found
 
 
@@ -149,6 +159,7 @@ def prune(folder: Path, keep: int) -> list[Path]:
     old = backups[: max(len(backups) - keep, 0)]
     for path in old:
         path.unlink()
+        pgdump.dump_path(path).unlink(missing_ok=True)
     return old
 
 
@@ -179,7 +190,8 @@ class Restored:
     contents: Contents
     replaced: int  # events in the queue before
     lost: int  # of those, events the backup did not hold (only with force)
-    key_missing: bool = False  # evaluations restored, but no key for them in the backup nor in the queue folder
+    key_missing: bool = False  # evaluations restored, but no key file for them (store.evaluations_key_file)
+    key_from_backup: bool = False  # an earlier version's backup carried the key: put into the key file
     accounts: int = 0  # back-office accounts put back
     templates: int = 0  # reply templates put back
 
@@ -213,6 +225,7 @@ def restore(
         if key is not None:  # under the log's lock, once the restore is sure to go ahead
             try:
                 store.install_evaluations_key(key)
+                result.key_from_backup = True
             except OSError as exc:
                 reason = exc.strerror or exc
                 raise BackupError(messages.BACKUP_WRITE_FAILED.format(path=store.location, reason=reason)) from exc
@@ -231,3 +244,48 @@ def restore(
         except QueueUnavailable:
             result.key_missing = True
     return result
+
+
+def is_dump(path: Path) -> bool:
+    """Whether a backup file is the PostgreSQL store's pg_dump (restored by `restore_dump`)."""
+    return Path(path).suffix == pgdump.SUFFIX
+
+
+def _current_events(url: str) -> list[dict]:
+    """The events in the database at `url`, none when it has no store schema yet (a new database)."""
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            if conn.execute("SELECT to_regclass('events')").fetchone() == (None,):
+                return []
+            rows = conn.execute("SELECT line FROM events ORDER BY id").fetchall()
+    except psycopg.Error as exc:
+        raise QueueUnavailable(str(exc)) from exc
+    return [event for (line,) in rows if (event := parse_line(line.encode("utf-8"))) is not None]
+
+
+def restore_dump(url: str, path: Path, *, force: bool = False, bin_dir: Path | None = None) -> Restored:
+    """Replace the database at `url` (schema, events, accounts, templates) by the pg_dump at `path`, then check the
+    restored events against the JSON lines of the same backup beside it, byte for byte. As `restore`, refuses when
+    the database holds events that backup lacks (or any event, when the JSON lines are missing) unless forced."""
+    path = Path(path)
+    if not is_database_url(url):
+        raise BackupError(messages.RESTORE_DUMP_NEEDS_DATABASE.format(path=path))
+    beside = path.with_suffix(SUFFIX)
+    lines = load(beside) if beside.is_file() else None
+    expected = None if lines is None else split_key(lines, beside)[1]
+    current = _current_events(url)
+    newer = Counter(map(_identity, current)) - Counter(map(_identity, expected or []))
+    lost = sum(newer.values())
+    if lost and not force:
+        latest = max((event.get("at") or "" for event in current if _identity(event) in newer), default="")
+        raise NewerQueue(messages.RESTORE_NEWER.format(count=lost, latest=latest, queue=public_url(url)))
+    try:
+        pgdump.restore(url, path, bin_dir=bin_dir)
+    except pgdump.ToolMissing as exc:
+        raise BackupError(messages.PG_TOOL_MISSING.format(tool=exc.tool, major=exc.major)) from exc
+    except QueueUnavailable as exc:
+        raise BackupError(messages.RESTORE_DUMP_FAILED.format(path=path, reason=exc)) from exc
+    restored = _current_events(url)
+    if expected is not None and encode_events(restored) != encode_events(expected):
+        raise BackupError(messages.RESTORE_DUMP_MISMATCH.format(path=path, beside=beside))
+    return Restored(path=path, contents=contents(restored), replaced=len(current), lost=lost)

@@ -63,20 +63,28 @@ class Store(Protocol):
         """Replace every event by `transform(events)` under the exclusive lock, atomically (retention, restore)."""
         ...
 
-    def snapshot(self, dest: Path, prefix: Iterable[bytes] = ()) -> int:
-        """A consistent copy of the events as JSON lines in the file `dest`, after the lines `prefix` (a backup)."""
+    def snapshot(self, dest: Path, prefix: Iterable[bytes] = (), *, dump: bool = False) -> int:
+        """A consistent copy of the events as JSON lines in the file `dest`, after the lines `prefix` (a backup);
+        with `dump`, a store with a native dump writes it beside `dest` from the same snapshot (PostgreSQL:
+        pg_dump's custom format in `dest` with the suffix `.pgdump`, forms_api/store/pgdump.py)."""
         ...
 
     def healthy(self) -> bool:
         """The store can take one more of the largest submissions now."""
         ...
 
+    @property
+    def evaluations_key_file(self) -> Path | None:
+        """The file holding the evaluations' key, outside the store (forms_api/store/keys.py)."""
+        ...
+
     def evaluations_key(self, *, create: bool = True) -> str | None:
-        """The secret (hex) behind the evaluations' voter hashes, kept beside the events; None if none yet."""
+        """The secret (hex) behind the evaluations' voter hashes, kept in `evaluations_key_file`, never with the
+        events; None if none yet."""
         ...
 
     def install_evaluations_key(self, text: str) -> None:
-        """Put a key from a backup in place of the store's own."""
+        """Put a key (from an earlier version's backup, which carried it) into `evaluations_key_file`."""
         ...
 
 

@@ -2,9 +2,11 @@
 upgrading a store's schema: `python -m forms_api store copy | upgrade` (forms_api/staff/stores.py).
 
 A copy takes a consistent snapshot of the source (Store.snapshot), refuses a destination that already holds events,
-writes the events through the destination's atomic rewrite, together with the evaluations key, the accounts and the
-reply templates, and then reads the destination back: the same number of events and the same SHA-256 of their JSON
-lines, or it fails. The console's session key is not copied (staff sign in again after a move).
+writes the events through the destination's atomic rewrite, together with the accounts and the reply templates, and
+then reads the destination back: the same number of events and the same SHA-256 of their JSON lines, or it fails.
+The console's session key is not copied (staff sign in again after a move). The evaluations' key is in neither
+store: it stays in its file (EVALUATIONS_KEY_FILE, forms_api/store/keys.py), which both stores use; a key an
+earlier version kept inside the source is first moved out into the file beside it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 
 from forms_api import messages
 from forms_api.store.accounts import AccountFile
-from forms_api.store.base import Accounts, QueueMissing, ReplyTemplates, Store
+from forms_api.store.base import Accounts, QueueMissing, QueueUnavailable, ReplyTemplates, Store
 from forms_api.store.folder import EventLog
 from forms_api.store.lines import encode_events, parse_line
 from forms_api.store.pgdb import SCHEMA_VERSION, is_database_url, public_url, upgrade
@@ -44,9 +46,9 @@ class Upgraded:
     after: int
 
 
-def _store(location: str, *, create: bool) -> Store:
+def _store(location: str, *, create: bool, key_file: Path | None = None) -> Store:
     if is_database_url(location):
-        return PostgresLog(location)
+        return PostgresLog(location, key_file=key_file)
     return EventLog(Path(location), create=create)
 
 
@@ -73,10 +75,11 @@ def digest(store: Store) -> tuple[int, str, bytes]:
     return len(events), hashlib.sha256(payload).hexdigest(), payload
 
 
-def copy(source: str, dest: str) -> Copied:
-    """Copy the queue at `source` to `dest` (each a folder or a postgresql:// URL); see the module's docstring."""
+def copy(source: str, dest: str, *, key_file: Path | None = None) -> Copied:
+    """Copy the queue at `source` to `dest` (each a folder or a postgresql:// URL); see the module's docstring.
+    `key_file`: the evaluations' key file of a database source (a folder's is beside it)."""
     try:
-        origin = _store(source, create=False)
+        origin = _store(source, create=False, key_file=key_file)
     except QueueMissing as exc:
         raise CopyError(messages.STORE_COPY_NO_SOURCE.format(source=shown(source))) from exc
     target = _store(dest, create=True)
@@ -84,9 +87,10 @@ def copy(source: str, dest: str) -> Copied:
         raise CopyError(messages.STORE_COPY_NOT_EMPTY.format(dest=shown(dest)))
     count, sha, payload = digest(origin)
     events = [parse_line(line) for line in payload.split(b"\n")[:-1]]
-    key = origin.evaluations_key(create=False)
-    if key is not None:
-        target.install_evaluations_key(key)
+    try:  # moves an earlier version's key out of the source into its key file; never into `dest`
+        origin.evaluations_key(create=False)
+    except QueueUnavailable:
+        pass  # left where it is (no key file, or another key in it): nothing lost, and nothing copied
     target.rewrite(lambda current: events)
     accounts = _accounts(source).all()
     into = _accounts(dest)

@@ -25,7 +25,7 @@ Rules (see ../shared/research/reliability.md):
 - Local file systems only: O_APPEND and flock are not reliable on NFS. Several hosts need another backend (DESIGN.md).
 - Rewrites (archiving, anonymising) go through a temporary file, fsync, `os.replace`, fsync of the folder; every
   EventLog notices the new inode and folds the new file from the start.
-- The key of the yearly evaluations lives beside the log (forms_api/store/keys.py) and travels with its backups.
+- The key of the yearly evaluations lives in a file OUTSIDE the folder (forms_api/store/keys.py), never in a backup.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from forms_api.cases import State
 from forms_api.store import keys
 from forms_api.store.base import Decision, QueueMissing, QueueUnavailable, T
 from forms_api.store.commit import Call, Groups, Hold
-from forms_api.store.files import create_private, has_room, locked, write_atomically
+from forms_api.store.files import create_private, fsync_dir, has_room, locked, write_atomically
 from forms_api.store.lines import complete_lines, encode_events, parse_line, read_events
 
 LOG_NAME = "events.jsonl"
@@ -51,6 +51,16 @@ LOCK_NAME = "events.lock"
 # Write errors after which the file is still trustworthy: truncate back and accept writes again later.
 _RECOVERABLE_WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 HEALTH_MIN_FREE_BYTES = 16 * 1024  # a submission of MAX_TEXT characters is at most ~9 KB on disk
+
+
+def default_key_file(directory: Path) -> Path:
+    """Where the evaluations' key of the queue folder `directory` lives unless a setting says: beside it, not in it."""
+    return Path(directory).absolute().parent / keys.KEY_NAME
+
+
+def _unlink_durably(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    fsync_dir(path.parent)
 
 
 class EventLog:
@@ -66,8 +76,23 @@ class EventLog:
     frozen parts are still freed by reference counting when a rewrite replaces it.
     """
 
-    def __init__(self, directory: Path, *, fsync: bool = True, freeze_gc_every: int = 0, create: bool = True) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        fsync: bool = True,
+        freeze_gc_every: int = 0,
+        create: bool = True,
+        key_file: Path | None = None,
+    ) -> None:
         self.directory = Path(directory)
+        old_key = self.directory / keys.KEY_NAME  # where an earlier version kept it
+        self._key = keys.EvaluationsKey(
+            key_file or default_key_file(self.directory),
+            str(old_key),
+            lambda: keys.read_key_file(old_key),
+            lambda: _unlink_durably(old_key),
+        )
         self.path = self.directory / LOG_NAME
         self.lock_path = self.directory / LOCK_NAME
         self.fsync = fsync
@@ -116,11 +141,15 @@ class EventLog:
         except OSError:
             return False
 
+    @property
+    def evaluations_key_file(self) -> Path | None:
+        return self._key.path
+
     def evaluations_key(self, *, create: bool = True) -> str | None:
-        return keys.key(self.directory).hex() if create else keys.read_key(self.directory)
+        return self._key.get(create=create)
 
     def install_evaluations_key(self, text: str) -> None:
-        keys.install_key(self.directory, text)
+        self._key.install(text)
 
     def _hold(self) -> Hold:
         """This process's exclusive access to the state (re-entrant), remembering which thread holds it."""
@@ -321,11 +350,12 @@ class EventLog:
         if self._failure is None:
             self._failure = reason
 
-    def snapshot(self, dest: Path, prefix: Iterable[bytes] = ()) -> int:
+    def snapshot(self, dest: Path, prefix: Iterable[bytes] = (), *, dump: bool = False) -> int:
         """Copy the log's complete lines to `dest` (atomically, fsynced) under a shared lock; return its events.
 
         For backups and deploys: the copy is a state the log really had, with no append half in it. `prefix`: whole
-        lines written before the log's (not counted), e.g. the backup's copy of the evaluations key.
+        lines written before the log's (not counted), e.g. the backup's accounts. `dump`: the folder has no other
+        form to dump than these lines (the PostgreSQL store writes pg_dump's beside them).
         """
         dest = Path(dest)
         count = 0

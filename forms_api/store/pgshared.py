@@ -14,7 +14,6 @@ from forms_api.accounts.model import Account
 from forms_api.accounts.templates import ReplyTemplate
 from forms_api.store.accounts import AccountsUnavailable
 from forms_api.store.base import QueueUnavailable
-from forms_api.store.keys import valid_key
 from forms_api.store.pgdb import ACCOUNTS_LOCK, DOCUMENTS_LOCK, Database, database
 from forms_api.store.templates import TemplatesUnavailable
 
@@ -80,15 +79,10 @@ def store_key(
     return None if row is None else row[0]
 
 
-def install_key(db: Database, name: str, text: str) -> None:
-    """Put a key from a backup in place of the database's own."""
-    if not valid_key(text):
-        raise ValueError("not an evaluations key")
+def drop_key(db: Database, name: str) -> None:
+    """Delete the key `name` (an earlier version's evaluations key, once moved out of the database: keys.py)."""
     with db.transaction() as conn:
-        conn.execute(
-            "INSERT INTO store_keys (name, value) VALUES (%s, %s) ON CONFLICT (name) DO UPDATE SET value = %s",
-            (name, text, text),
-        )
+        conn.execute("DELETE FROM store_keys WHERE name = %s", (name,))
 
 
 class PostgresAccounts:

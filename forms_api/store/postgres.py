@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from forms_api.cases import State
-from forms_api.store import pgshared
+from forms_api.store import keys, pgdump, pgshared
 from forms_api.store.base import Decision, QueueUnavailable, T
 from forms_api.store.commit import Call, Groups, Hold
 from forms_api.store.files import write_atomically
@@ -43,9 +43,19 @@ class PostgresLog:
 
     `freeze_gc_every`: as the folder store's (EventLog)."""
 
-    def __init__(self, url: str, *, freeze_gc_every: int = 0) -> None:
+    def __init__(
+        self, url: str, *, freeze_gc_every: int = 0, key_file: Path | None = None, pg_bin_dir: Path | None = None
+    ) -> None:
+        self._url = url
+        self.pg_bin_dir = pg_bin_dir  # pg_dump's folder (pgdump.tool), for backups
         self._db = database(url)
         self._db.require_schema()
+        self._key = keys.EvaluationsKey(  # outside the database: a pg_dump never holds it (keys.py)
+            key_file,
+            f"{self._db.location} (store_keys)",
+            lambda: pgshared.store_key(self._db, pgshared.EVALUATIONS_KEY, create=False),
+            lambda: pgshared.drop_key(self._db, pgshared.EVALUATIONS_KEY),
+        )
         self.freeze_gc_every = freeze_gc_every
         self._unfrozen = 0
         self._mutex = threading.RLock()
@@ -207,11 +217,14 @@ class PostgresLog:
                 conn.execute("UPDATE log_generation SET generation = generation + 1")
             return len(new)
 
-    def snapshot(self, dest: Path, prefix: Iterable[bytes] = ()) -> int:
+    def snapshot(self, dest: Path, prefix: Iterable[bytes] = (), *, dump: bool = False) -> int:
         """The events as JSON lines in `dest` (atomically, fsynced, 0600), from one snapshot: byte for byte what
-        the folder store writes for the same events."""
-        lines = [line.encode("utf-8") + b"\n" for (line,) in self._db.read("SELECT line FROM events ORDER BY id")]
-        write_atomically(Path(dest), [*prefix, *lines])
+        the folder store writes for the same events; with `dump`, pg_dump's beside it from the same snapshot."""
+        if dump:
+            lines = pgdump.snapshot(self._url, Path(dest), list(prefix), dump=True, bin_dir=self.pg_bin_dir)
+        else:
+            lines = [line.encode("utf-8") + b"\n" for (line,) in self._db.read("SELECT line FROM events ORDER BY id")]
+            write_atomically(Path(dest), [*prefix, *lines])
         return sum(parse_line(line[:-1]) is not None for line in lines)
 
     def healthy(self) -> bool:
@@ -221,8 +234,12 @@ class PostgresLog:
         except QueueUnavailable:
             return False
 
+    @property
+    def evaluations_key_file(self) -> Path | None:
+        return self._key.path
+
     def evaluations_key(self, *, create: bool = True) -> str | None:
-        return pgshared.store_key(self._db, pgshared.EVALUATIONS_KEY, create=create)
+        return self._key.get(create=create)
 
     def install_evaluations_key(self, text: str) -> None:
-        pgshared.install_key(self._db, pgshared.EVALUATIONS_KEY, text)
+        self._key.install(text)
