@@ -102,6 +102,9 @@ STAFF_TEXTS = {
     "deputy_missing": "请从列表中选择代表，或输入代表的姓名或编号。",
     "to_form": "转到“{action}”表单更正",
     "deputy_ambiguous": "有 {count} 位现任代表名叫“{name}”：{deputies}。请从列表中选择，或输入其中一位的编号。",
+    # the same, for the staff tools' --name (forms_api/public/deputies.py)
+    "deputy_ambiguous_cli": "有 {count} 位现任代表名叫“{name}”：{deputies}。请用 --name 输入其中一位的编号。",
+    "deputy_unknown_cli": "找不到现任代表“{name}”：--name 请写代表的编号或完整姓名。",
 }
 
 # The accounts page (forms_api/console/accounts.py, templates/staff/accounts.html), as `at` in templates.

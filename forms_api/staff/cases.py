@@ -19,8 +19,9 @@ import click
 
 from forms_api import messages as m
 from forms_api.cases import Calendar, State, Submission, check, now
-from forms_api.cases.actions import CONTROL, Fields, assignment, closing, decision
+from forms_api.cases.actions import CONTROL, Fields, TextProblem, assignment, closing, decision
 from forms_api.cases.queue import queue_order
+from forms_api.public.deputies import resolve as resolve_deputy
 from forms_api.public.sitedata import Targets
 from forms_api.staff.group import (
     DATE,
@@ -91,6 +92,29 @@ def deputy_name(site: Path, target: str) -> str:
     if not name or CONTROL.search(name):
         raise StaffError(m.STAFF_DEPUTY_NAME_UNKNOWN.format(path=path, deputy=deputy))
     return name
+
+
+def named_deputy(site: Path, text: str) -> tuple[str, str]:
+    """(id, name) of the ONE current deputy --name names, by id or exact name, through the resolver the console's
+    deputy picker uses; a StaffError listing the namesakes (station, id), or saying none is known."""
+    path = site / "data" / "deputies.json"
+    if not path.is_file():
+        raise StaffError(m.STAFF_SITE_MISSING.format(path=path))
+    try:
+        return resolve_deputy(Targets(site), text, tool="cli")
+    except TextProblem as exc:
+        raise StaffError(str(exc)) from exc
+
+
+def deputy_assignee(staff: Staff, ref: str, name: str | None, site: Path | None) -> tuple[str, str]:
+    """(name, deputy id) of an assignment or hand-over to a deputy: the one --name names, else the case's own."""
+    if name is not None:
+        deputy, name = named_deputy(staff.site(site)[0], name)
+        return name, deputy
+    case = staff.submission(ref)
+    check(case, "assigned")  # a case that cannot be assigned says so, rather than that a name is missing
+    name = deputy_name(staff.site(site)[0], case.target)  # a case's target never changes
+    return name, case.target.removeprefix("deputy:")
 
 
 # --- selecting -------------------------------------------------------------------------------------------------------
@@ -228,11 +252,8 @@ def assign(
     if deadline is not None and deadline < today:
         raise StaffError(m.STAFF_DEADLINE_PAST.format(deadline=deadline.isoformat(), today=today.isoformat()))
     deputy = None
-    if name is None and to_kind == "deputy":  # the deputy's name, read here: `fields` runs under the lock, no I/O
-        case = staff.submission(ref)
-        check(case, "assigned")  # a case that cannot be assigned says so, rather than that a name is missing
-        name = deputy_name(staff.site(site)[0], case.target)  # a case's target never changes
-        deputy = case.target.removeprefix("deputy:")
+    if to_kind == "deputy":  # the deputy, resolved here: `fields` runs under the lock, no I/O
+        name, deputy = deputy_assignee(staff, ref, name, site)
     fields = assignment(
         to_kind=to_kind, name=name, deputy=deputy, complex_case=complex_case, deadline=deadline, today=today, cal=cal
     )
