@@ -15,7 +15,7 @@ from flask import Response, abort, request
 from forms_api import cases, messages
 from forms_api.accounts.access import may_see, targets_of
 from forms_api.cases import AWAITING_ANSWER, MAX_REOPENS, RATINGS, REF_RE, Calendar, Submission
-from forms_api.cases.actions import decision
+from forms_api.cases.actions import decision, takes_on
 from forms_api.console.deputies import choices
 from forms_api.console.service import account, bp, console, may, page, require
 from forms_api.public.service import service
@@ -61,10 +61,11 @@ def offered(sub: Submission, today: date, cal: Calendar) -> list[str]:
     """The actions whose forms the case's page shows: those the role may take that make sense in the case's state
     (the workflow's check still decides, under the lock, when a form is posted)."""
     handled = sub.assignee_kind is not None
+    answerable = handled or takes_on(sub, account().deputy if account().role == "deputy" else None)
     fits = {
         "assign": sub.status in AWAITING_ANSWER and sub.status != "assigned",
         "handover": handled and sub.status != "closed" and sub.status != "submitted",
-        "answer": sub.status in AWAITING_ANSWER and handled and sub.draft is None,
+        "answer": sub.status in AWAITING_ANSWER and answerable and sub.draft is None,
         "close": sub.status != "closed",
         "reopen": sub.status in ("replied", "closed") and sub.reopens < MAX_REOPENS,
         "note": True,
@@ -75,6 +76,15 @@ def offered(sub: Submission, today: date, cal: Calendar) -> list[str]:
         "send_back": sub.draft is not None,
     }
     return [action for action in EVENTS if fits[action] and may(action)]
+
+
+def no_answer_reason(sub: Submission, actions: list[str]) -> str:
+    """Why the page shows no answer form to an account that may answer, while the case awaits one ("" otherwise)."""
+    if "answer" in actions or not may("answer") or sub.status not in AWAITING_ANSWER:
+        return ""
+    if sub.draft is not None:
+        return messages.WORKFLOW_ERRORS["draft_pending"]
+    return messages.ACTION_TEXTS["answer_needs_assignment" if may("assign") else "answer_not_yours"]
 
 
 def case_page(
@@ -122,6 +132,7 @@ def case_page(
         personal=personal,
         actions=actions,
         templates=templates,
+        no_answer=no_answer_reason(sub, actions),
         deputy_choices=choices(sub, account()) if {"assign", "handover"} & set(actions) else [],
         chosen=chosen,
         error=error,
