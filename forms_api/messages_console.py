@@ -105,6 +105,10 @@ STAFF_TEXTS = {
     # the same, for the staff tools' --name (forms_api/public/deputies.py)
     "deputy_ambiguous_cli": "有 {count} 位现任代表名叫“{name}”：{deputies}。请用 --name 输入其中一位的编号。",
     "deputy_unknown_cli": "找不到现任代表“{name}”：--name 请写代表的编号或完整姓名。",
+    # `users add --station/--deputy` checked against the site's data (forms_api/public/deputies.py `unknown_ids`)
+    "unknown_station": "网站上没有编号为 {id} 的联络站{hint}。请写网站上联络站的编号。",
+    "unknown_deputy": "网站上没有编号为 {id} 的现任代表{hint}。请写网站上现任代表的编号。",
+    "did_you_mean": "（您要找的是不是 {ids}？）",
 }
 
 # The accounts page (forms_api/console/accounts.py, templates/staff/accounts.html), as `at` in templates.

@@ -4,6 +4,8 @@ name. One resolver for the console's deputy picker and the staff tools' `--name`
 
 from __future__ import annotations
 
+import difflib
+
 from forms_api import cases
 from forms_api.cases.actions import TextProblem
 from forms_api.messages_console import STAFF_TEXTS
@@ -52,3 +54,18 @@ def resolve(targets: Targets, text: str, *, tool: str = "console") -> tuple[str,
         message = STAFF_TEXTS[f"deputy_ambiguous{suffix}"]
         raise TextProblem(message.format(name=text, count=len(same), deputies=named))
     raise TextProblem(STAFF_TEXTS[f"deputy_unknown{suffix}"].format(name=text[:40]))
+
+
+def unknown_ids(targets: Targets, kind: str, ids: tuple[str, ...]) -> str | None:
+    """The Chinese message for the first of `ids` (stations or deputies, `kind`) the site does not list as able to
+    receive messages (a former deputy, a typo), with the id meant where one is close (by id or by name); or None."""
+    listed = targets.listed(kind)
+    known = {found for found, _ in listed}
+    for given in ids:
+        if given in known:
+            continue
+        by_name = [found for found, name in listed if name and name == given]
+        close = by_name or difflib.get_close_matches(given, sorted(known), n=3, cutoff=0.6)
+        hint = STAFF_TEXTS["did_you_mean"].format(ids="、".join(close)) if close else ""
+        return STAFF_TEXTS[f"unknown_{kind}"].format(id=given[:40], hint=hint)
+    return None
