@@ -194,6 +194,8 @@ HANDOVER_TEXTS = {
     "format": "格式",
     "export": "导出",
     "bad_handler": "请填写承办单位。",
+    "none_handed": "没有交给“{handler}”的留言（在所选日期内交办、尚未办结、您可查看的）。请核对承办单位名称和日期。",
+    "file_name": "交办清单-{handler}-{since}至{until}",
     "bad_since": "请填写交办日期（年-月-日）。",
     "import_title": "导入办理结果",
     "import_lead": (
