@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import subprocess
 from datetime import timedelta
@@ -263,3 +264,18 @@ def test_without_the_site_data_the_form_says_so(app):
     token = csrf_token(client, "/staff/")
     for response in (client.get("/staff/intake"), client.post("/staff/intake", data=good() | {"csrf_token": token})):
         assert response.status_code == 503 and I["site_unavailable"] in response.get_data(as_text=True)
+
+
+def test_namesakes_in_the_receiving_deputy_list_are_told_apart(app):
+    """Two current deputies named 李明远: the 接待代表 list names each with their station and id, as the picker does."""
+    data = Path(app.config["SITE_DIR"]) / "data" / "deputies.json"
+    site = json.loads(data.read_text(encoding="utf-8"))
+    site["deputies"] += [
+        {"id": "li-mingyuan", "name": "李明远", "current": True, "stations": ["dongxi-zhan"]},
+        {"id": "li-mingyuan-2", "name": "李明远", "current": True, "stations": ["dongxi-zhan"]},
+    ]
+    data.write_text(json.dumps(site, ensure_ascii=False), encoding="utf-8")
+    page = client_for(app, "boss").get("/staff/intake").get_data(as_text=True)
+    assert '<option value="cao-wenjie">曹文杰（东溪代表联络站）</option>' in page
+    assert '<option value="li-mingyuan">李明远（东溪代表联络站），编号 li-mingyuan</option>' in page
+    assert '<option value="li-mingyuan-2">李明远（东溪代表联络站），编号 li-mingyuan-2</option>' in page

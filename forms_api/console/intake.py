@@ -22,6 +22,7 @@ from forms_api.cases import CHANNELS, ONLINE
 from forms_api.cases.actions import CONTROL, TextProblem
 from forms_api.cases.intake import NewCase, new_case
 from forms_api.console.service import account, bp, page, require
+from forms_api.public.deputies import labelled
 from forms_api.public.schema import normalise_phone
 from forms_api.public.service import service
 from forms_api.staff.text import moment_text
@@ -37,12 +38,14 @@ def stations() -> list[tuple[str, str]]:
 
 
 def deputies() -> list[tuple[str, str]]:
-    """(id, name) of the current deputies the form offers: every one for office, those of its stations for a station."""
-    current = service().targets.listed("deputy")
-    if account().role == "office":
-        return current
-    mine = {deputy for station in account().stations for deputy in service().targets.deputies_of(station)}
-    return [found for found in current if found[0] in mine]
+    """(id, label) of the current deputies the form offers: every one for office, those of its stations for a
+    station; each labelled with their stations (and the id where two labels match), as the deputy picker does."""
+    targets = service().targets
+    current = [deputy for deputy, _ in targets.listed("deputy")]
+    if account().role != "office":
+        mine = {deputy for station in account().stations for deputy in targets.deputies_of(station)}
+        current = [deputy for deputy in current if deputy in mine]
+    return labelled(targets, current)
 
 
 def _station(form: Mapping[str, str]) -> str:
