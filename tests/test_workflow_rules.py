@@ -209,7 +209,9 @@ def test_a_case_can_be_handed_on_after_an_answer_and_the_citizen_sees_both_answe
 def test_the_second_unsatisfied_rating_puts_the_case_under_supervision(app):
     assign(app)
     append(app, "replied", answer="已转交相关部门。")
-    assert rate(app, "不满意").get_json()["status"] == "reopened"  # the first reopens, as before
+    first = rate(app, "不满意").get_json()
+    assert first["status"] == "reopened"  # the first reopens, as before, and the citizen's timeline says so
+    assert [step["label"] for step in first["timeline"]][-2:] == ["评价", "重新办理"]
     append(app, "replied", answer="已协调，仍在办理。")
     second = rate(app, "不满意").get_json()
     assert (second["status"], second["supervised"], second["can_rate"]) == ("replied", True, False)
