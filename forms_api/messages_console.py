@@ -15,6 +15,7 @@ CHANNEL_LABELS = {
 }
 
 CHANNEL_LABEL = "渠道"  # the label of the channel in `show` and the column of `list`
+OFFLINE_SUBMITTED = "线下登记（{channel}）"  # a case's first event in the timeline when staff registered it
 CHANNEL_SAID_ON = "{channel}（反映日期 {said_on}）"  # `show`, for a case registered offline
 EXPORT_CHANNEL = "渠道"  # the exports' last column, after the target's id: every older column keeps its place
 STATS_CHANNELS = "渠道：{items}"
@@ -109,6 +110,8 @@ STAFF_TEXTS = {
     "unknown_station": "网站上没有编号为 {id} 的联络站{hint}。请写网站上联络站的编号。",
     "unknown_deputy": "网站上没有编号为 {id} 的现任代表{hint}。请写网站上现任代表的编号。",
     "did_you_mean": "（您要找的是不是 {ids}？）",
+    # who acted, in the case's timeline and the 交办单 (forms_api/console/people.py)
+    "actor": "{login}（{role}{scope}）",
 }
 
 # The accounts page (forms_api/console/accounts.py, templates/staff/accounts.html), as `at` in templates.

@@ -17,6 +17,7 @@ from forms_api.accounts.access import may_see, targets_of
 from forms_api.cases import AWAITING_ANSWER, MAX_REOPENS, RATINGS, REF_RE, Calendar, Submission
 from forms_api.cases.actions import decision, takes_on
 from forms_api.console.deputies import choices
+from forms_api.console.people import actor_label
 from forms_api.console.service import account, bp, console, may, page, require
 from forms_api.public.service import service
 from forms_api.staff.text import (
@@ -87,6 +88,12 @@ def no_answer_reason(sub: Submission, actions: list[str]) -> str:
     return messages.ACTION_TEXTS["answer_needs_assignment" if may("assign") else "answer_not_yours"]
 
 
+def who_acted(entry: tuple[str, str, str], event: dict) -> tuple[str, str, str]:
+    """A timeline entry with an account's login shown as its role and scope (forms_api/console/people.py)."""
+    at, who, what = entry
+    return at, who if event.get("by") == cases.CITIZEN else actor_label(event.get("by") or ""), what
+
+
 def case_page(
     sub: Submission,
     *,
@@ -102,9 +109,9 @@ def case_page(
     session ended: forms_api/console/drafts.py)."""
     today, cal = cases.now().date(), service().calendar
     names = service().targets.name
-    timeline = [history_entry(event, sub, index) for index, event in enumerate(sub.history)]
+    timeline = [who_acted(history_entry(event, sub, index), event) for index, event in enumerate(sub.history)]
     notes = [
-        (moment_text(cases.parse_at(note["at"])), note.get("by") or "", note["note"], note.get("result", False))
+        (moment_text(cases.parse_at(note["at"])), actor_label(note.get("by") or ""), note["note"], note.get("result"))
         for note in sub.notes
     ]
     actions = offered(sub, today, cal)

@@ -32,6 +32,7 @@ from forms_api.cases.handover import (
 )
 from forms_api.cases.handover import read_rows as table_rows
 from forms_api.console.case import find_case
+from forms_api.console.people import actor_label
 from forms_api.console.service import account, bp, may, message_page, page, require
 from forms_api.public.service import service
 from forms_api.staff.handover_sheet import ResultsFileError, read_table, sheet_rows
@@ -79,7 +80,7 @@ def _slip(ref: str, *, personal: bool) -> Response:
         sub=sub,
         title=X["slip_title"].format(ref=sub.ref),
         handed=moment_text(cases.parse_at(event["at"])),
-        handed_by=event.get("by") or "",
+        handed_by=actor_label(event.get("by") or ""),
         handler=assignee_text(sub),
         deadline=deadline_text(sub, today, cal),
         target=target_label(sub.target, service().targets.name(sub.target)),
