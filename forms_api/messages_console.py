@@ -176,7 +176,9 @@ HANDOVER_ROW_ERRORS = {
     "future_date": "日期 {day} 晚于今天（{today}）。",
     "closed": "留言 {ref} 已办结，不能再记录办理结果。",
     "not_handed": "留言 {ref} 没有交办给“{handler}”（现在的承办：{current}）。",
+    "before_handover": "日期 {day} 早于交办日期（{handed}）。",
 }
+HANDOVER_ROW_JOIN = ""  # a row's several problems, one after another (each ends with "。")
 HANDOVER_FILE_ERRORS = {
     "unreadable": "无法读取这个文件：请上传 XLSX 或 CSV（UTF-8 或 GBK 编码）文件。",
     "empty": "请选择要导入的文件。",
