@@ -32,7 +32,7 @@ def test_an_unknown_staff_page_is_the_console_s_chinese_404(app, login):
 def test_an_offline_case_s_timeline_names_the_registration_and_who_made_it(app):
     worker = client_for(app, "zhan-a")
     token = csrf_token(worker, "/staff/intake")
-    assert worker.post("/staff/intake", data=good() | {"csrf_token": token}).status_code == 201
+    assert worker.post("/staff/intake", data=good() | {"csrf_token": token}).status_code == 303
     ref = events(app)[-1]["ref"]
     page = client_for(app, "boss").get(f"/staff/cases/{ref}").get_data(as_text=True)
     assert "zhan-a（联络站工作人员：东溪代表联络站） 线下登记（接待日）" in page

@@ -307,7 +307,9 @@ def test_an_offline_case_counts_from_the_day_the_citizen_said_it(app):
     form = {"channel": "reception", "station": "dongxi-zhan", "deputy": "cao-wenjie", "said_on": said_on.isoformat()}
     form |= {"category": "求助", "text": "村口的桥栏杆松动了，老人孩子过桥很危险。", "name": "", "phone": ""}
     client = client_for(app, "zhan-a")
-    page = client.post("/staff/intake", data=form | {"csrf_token": csrf_token(client, "/staff/intake")})
+    page = client.post(
+        "/staff/intake", data=form | {"csrf_token": csrf_token(client, "/staff/intake")}, follow_redirects=True
+    )
     ref = re.search(r'id="reference">([^<]+)<', page.get_data(as_text=True))[1]
     view = track(app, ref)
     due = cases.deadline_for(said_on)
