@@ -322,7 +322,14 @@ def test_site_defaults_like_the_service(run, site, tmp_path, monkeypatch):
     assert relative.stderr == f"错误：找不到 {path}：请先生成网站，或用 --site 指定已生成的网站目录。\n"
     sites = {name: command.params for name, command in main.commands.items()}
     sites = {name: [p for p in params if p.name == "site"] for name, params in sites.items()}
-    assert sorted(name for name, params in sites.items() if params) == ["assign", "export", "list", "show", "transfer"]
+    assert sorted(name for name, params in sites.items() if params) == [
+        "assign",
+        "export",
+        "list",
+        "reply",
+        "show",
+        "transfer",
+    ]
     assert {params[0].help for params in sites.values() if params} == {messages.STAFF_HELP["*.site"]}
 
 
@@ -1101,3 +1108,27 @@ def test_staff_tools_read_settings_through_the_service_loader(tmp_path: Path) ->
         "错误：设置有误：invalid form service configuration:\nFORMS_QUEUE_DIR: expected a folder path (got '')\n"
     )
     assert CliRunner().invoke(main, ["--queue", str(tmp_path / "queue"), "list"], env=env).exit_code == 0
+
+
+def test_reply_as_the_addressed_deputy_takes_the_case_on(run, queue, tmp_path):
+    """`reply --deputy`: the deputy a case is addressed to answers it unassigned, as in the console: an `assigned`
+    event to them and the answer in one append; another deputy is refused, as the office is."""
+    site = namesakes_site(tmp_path)
+    deputies = json.loads((site / "data" / "deputies.json").read_text(encoding="utf-8"))
+    deputies["deputies"].append({"id": "zhang-san", "name": "张三", "current": True, "stations": ["qingshi-zhan"]})
+    (site / "data" / "deputies.json").write_text(json.dumps(deputies), encoding="utf-8")
+    before = events(queue)
+    other = run("reply", "2026-000004", "--answer", "已答复。", "--yes", "--deputy", "李明远", "--site", str(site))
+    assert (other.exit_code, other.stderr) == (1, f"错误：{messages.WORKFLOW_ERRORS['reply_unassigned']}\n")
+    assert events(queue) == before
+    args = ["reply", "2026-000004", "--answer", "已答复。", "--yes", "--deputy", "张三", "--site", str(site)]
+    result = run(*args, "--by", "张三")
+    assert (result.exit_code, result.stdout) == (0, "已答复 2026-000004。\n")
+    assigned, replied = events(queue)[len(before) :]
+    assert (assigned["type"], assigned["to_kind"], assigned["to"], assigned["deputy"]) == (
+        "assigned",
+        "deputy",
+        "张三",
+        "zhang-san",
+    )
+    assert (replied["type"], replied["answer"], replied["by"]) == ("replied", "已答复。", "张三")

@@ -19,7 +19,17 @@ import click
 
 from forms_api import messages as m
 from forms_api.cases import Calendar, State, Submission, check, now
-from forms_api.cases.actions import CONTROL, Fields, TextProblem, assignment, closing, decision
+from forms_api.cases.actions import (
+    CONTROL,
+    Fields,
+    TextProblem,
+    answer_event,
+    answering,
+    assignment,
+    closing,
+    decision,
+    takes_on,
+)
 from forms_api.cases.queue import queue_order
 from forms_api.public.deputies import resolve as resolve_deputy
 from forms_api.public.sitedata import Targets
@@ -268,10 +278,23 @@ def assign(
 @click.option(
     "--answer-file", type=click.Path(dir_okay=False, path_type=Path), default=None, help=H["reply.answer_file"]
 )
+@click.option("--deputy", "as_deputy", default=None, metavar="ID|NAME", help=H["reply.deputy"])
+@site_option
+@holidays_option
 @yes_option
 @by_option
 @pass_staff
-def reply(staff: Staff, ref: str, answer: str | None, answer_file: Path | None, yes: bool, by: str | None) -> None:
+def reply(
+    staff: Staff,
+    ref: str,
+    answer: str | None,
+    answer_file: Path | None,
+    as_deputy: str | None,
+    site: Path | None,
+    holidays: Path | None,
+    yes: bool,
+    by: str | None,
+) -> None:
     by = actor(by)
     if (answer is None) == (answer_file is None):
         raise StaffError(m.STAFF_ANSWER_SOURCE)
@@ -282,9 +305,21 @@ def reply(staff: Staff, ref: str, answer: str | None, answer_file: Path | None, 
     elif answer_file is not None:
         answer = read_text(answer_file)
     text = staff_text(answer, "answer")
-    check(staff.submission(ref), "replied")  # a refusal before the question, not after it
+    deputy, name = named_deputy(staff.site(site)[0], as_deputy) if as_deputy is not None else (None, "")
+    case = staff.submission(ref)
+    if not takes_on(case, deputy):
+        check(case, "replied")  # a refusal before the question, not after it
     confirm_publish(ref, text, yes)  # type: ignore[arg-type]
-    act(staff, ref, "replied", by, lambda sub: {"answer": text})
+    if deputy is None:
+        act(staff, ref, "replied", by, lambda sub: {"answer": text})
+    else:  # the deputy the case is addressed to takes it on, as in the console (forms_api/cases/actions.py)
+        cal, today, rules = staff.calendar(holidays), now().date(), staff.rules()
+        take_on = assignment(
+            to_kind="deputy", name=name, deputy=deputy, complex_case=None, deadline=None, today=today, cal=cal
+        )
+        event_type = answer_event("deputy", rules)
+        fields: Fields = lambda sub: {"answer": text}  # noqa: E731
+        staff.store.append(answering(ref, event_type, by, fields, deputy=deputy, take_on=take_on, rules=rules))
     click.echo(m.STAFF_DONE["replied"].format(ref=ref))
 
 
