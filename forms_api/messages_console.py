@@ -15,6 +15,7 @@ CHANNEL_LABELS = {
 }
 
 CHANNEL_LABEL = "渠道"  # the label of the channel in `show` and the column of `list`
+OFFLINE_SUBMITTED = "线下登记（{channel}）"  # a case's first event in the timeline when staff registered it
 CHANNEL_SAID_ON = "{channel}（反映日期 {said_on}）"  # `show`, for a case registered offline
 EXPORT_CHANNEL = "渠道"  # the exports' last column, after the target's id: every older column keeps its place
 STATS_CHANNELS = "渠道：{items}"
@@ -60,7 +61,13 @@ INTAKE_TEXTS = {
     "duplicate": "同一内容刚刚已经登记过（{minutes} 分钟内、同一对象、同一电话），本次未重复登记。",
     # the receipt slip (回执)
     "slip_title": "线下登记回执",
-    "slip_done": "已登记为 {ref}。请打印或抄下这张回执交给群众；回执只显示这一次。",
+    "slip_done": "已登记为 {ref}。请打印或抄下这张回执交给群众；查询码只在 {minutes} 分钟内、只在本次登录中显示。",
+    "slip_reprint": "补打回执 {ref}：查询码不再显示。",
+    "slip_no_code": (
+        "查询码只在登记时显示，不能再次显示。请打开 {url}（或扫描二维码），"
+        "用留言编号 {ref} 和登记时留的电话号码查询办理进度。"
+    ),
+    "slip_reprint_link": "补打回执",
     "slip_heading": "群众意见登记回执",
     "slip_keep": "请妥善保管本回执：凭查询码可查看办理进度和答复，查询码不会再次显示。",
     "slip_scan": "用手机扫描二维码查看办理进度",
@@ -104,6 +111,15 @@ STAFF_TEXTS = {
     "deputy_missing": "请从列表中选择代表，或输入代表的姓名或编号。",
     "to_form": "转到“{action}”表单更正",
     "deputy_ambiguous": "有 {count} 位现任代表名叫“{name}”：{deputies}。请从列表中选择，或输入其中一位的编号。",
+    # the same, for the staff tools' --name (forms_api/public/deputies.py)
+    "deputy_ambiguous_cli": "有 {count} 位现任代表名叫“{name}”：{deputies}。请用 --name 输入其中一位的编号。",
+    "deputy_unknown_cli": "找不到现任代表“{name}”：--name 请写代表的编号或完整姓名。",
+    # `users add --station/--deputy` checked against the site's data (forms_api/public/deputies.py `unknown_ids`)
+    "unknown_station": "网站上没有编号为 {id} 的联络站{hint}。请写网站上联络站的编号。",
+    "unknown_deputy": "网站上没有编号为 {id} 的现任代表{hint}。请写网站上现任代表的编号。",
+    "did_you_mean": "（您要找的是不是 {ids}？）",
+    # who acted, in the case's timeline and the 交办单 (forms_api/console/people.py)
+    "actor": "{login}（{role}{scope}）",
 }
 
 # The accounts page (forms_api/console/accounts.py, templates/staff/accounts.html), as `at` in templates.
@@ -171,7 +187,9 @@ HANDOVER_ROW_ERRORS = {
     "future_date": "日期 {day} 晚于今天（{today}）。",
     "closed": "留言 {ref} 已办结，不能再记录办理结果。",
     "not_handed": "留言 {ref} 没有交办给“{handler}”（现在的承办：{current}）。",
+    "before_handover": "日期 {day} 早于交办日期（{handed}）。",
 }
+HANDOVER_ROW_JOIN = ""  # a row's several problems, one after another (each ends with "。")
 HANDOVER_FILE_ERRORS = {
     "unreadable": "无法读取这个文件：请上传 XLSX 或 CSV（UTF-8 或 GBK 编码）文件。",
     "empty": "请选择要导入的文件。",
@@ -192,6 +210,8 @@ HANDOVER_TEXTS = {
     "format": "格式",
     "export": "导出",
     "bad_handler": "请填写承办单位。",
+    "none_handed": "没有交给“{handler}”的留言（在所选日期内交办、尚未办结、您可查看的）。请核对承办单位名称和日期。",
+    "file_name": "交办清单-{handler}-{since}至{until}",
     "bad_since": "请填写交办日期（年-月-日）。",
     "import_title": "导入办理结果",
     "import_lead": (

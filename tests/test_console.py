@@ -159,7 +159,7 @@ def test_every_showing_of_personal_data_is_an_event_with_the_viewer(app):
     assert len(events(app)) == len(before) + 2
     timeline = office.get("/staff/cases/2026-000001").get_data(as_text=True)
     entries = re.findall(r"<li>\d{4}-\d{2}-\d{2} \d{2}:\d{2} (\S+) 查看姓名和电话</li>", timeline)
-    assert entries == ["boss", "zhan-a"]  # in the staff's timeline, with who and when
+    assert entries == ["boss（代表工作机构）", "zhan-a（联络站工作人员：东溪代表联络站）"]  # with who (role) and when
     public = app.extensions["forms_api"].store.state().submissions["2026-000001"].public_view()
     assert {step["type"] for step in public["timeline"]} == {"submitted"}
     deputy = client_for(app, "cao")  # a role the setting leaves out never sees them, and no event is added

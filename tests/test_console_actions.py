@@ -196,7 +196,8 @@ def test_the_answer_is_public_and_notes_urges_and_results_never_are(app):
     for secret in ("内部的话", "已派人维修完毕", "催办", "urged", "noted", "zhujian", "boss"):
         assert secret not in tracked
     page = office.get("/staff/cases/2026-000003").get_data(as_text=True)
-    assert re.search(r"\d{2}:\d{2} boss 催办</li>", page) and re.search(r"\d{2}:\d{2} zhujian 办理结果</li>", page)
+    assert re.search(r"\d{2}:\d{2} boss（代表工作机构） 催办</li>", page)
+    assert re.search(r"\d{2}:\d{2} zhujian（承办单位：县住建局） 办理结果</li>", page)
     assert post(office, "2026-000003", "answer", {"answer": "路灯已于今日修复。"}, token).status_code == 303
     tracked = api.post("/api/track", json={"code": code_of(app, "2026-000003")}).get_json()
     assert tracked["answer"] == "路灯已于今日修复。" and tracked["status"] == "replied"

@@ -10,6 +10,7 @@ import hashlib
 import io
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from conftest import events
@@ -141,10 +142,30 @@ def test_the_sheet_is_the_account_s_cases_in_the_range(app):
     ]
     assert [row[:4] for row in rows[1:]] == [[HANDED, "县住建局", TODAY, "2099-01-01"]]
     assert sheet("zhan-b", f"handler=县住建局&since={TODAY}&format=csv")[1][0] == HANDED
-    assert sheet("zhan-a", f"handler=县住建局&since={TODAY}&format=csv")[1:] == []  # not station A's case
-    assert sheet("boss", "handler=县住建局&since=2000-01-01&until=2000-12-31&format=csv")[1:] == []
-    xlsx_sheet = client_for(app, "boss").get(f"/staff/handover/sheet?handler=县住建局&since={TODAY}")
-    assert xlsx_sheet.data.startswith(b"PK") and "attachment" in xlsx_sheet.headers["Content-Disposition"]
+    xlsx_sheet = client_for(app, "boss").get(f"/staff/handover/sheet?handler=县住建局&since={TODAY}&until=2099-01-01")
+    assert xlsx_sheet.data.startswith(b"PK")
+    assert xlsx_sheet.headers["Content-Disposition"] == (
+        f'attachment; filename="handover-{TODAY}-2099-01-01.xlsx"; '
+        f"filename*=UTF-8''{quote(f'交办清单-县住建局-{TODAY}至2099-01-01.xlsx', safe='')}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("login", "query"),
+    [
+        ("zhan-a", f"handler=县住建局&since={TODAY}&format=csv"),  # not station A's case
+        ("boss", "handler=县住建局&since=2000-01-01&until=2000-12-31&format=csv"),
+        ("boss", f"handler=住建局&since={TODAY}"),  # no such handler: never an empty file without a word
+    ],
+)
+def test_a_sheet_with_no_case_says_so_on_the_page(app, login, query):
+    response = client_for(app, login).get(f"/staff/handover/sheet?{query}")
+    handler = query.split("&")[0].removeprefix("handler=")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert X["none_handed"].format(handler=handler) in response.get_data(as_text=True)
+
+
+def test_a_bad_sheet_request_is_refused(app):
     bad = client_for(app, "boss").get("/staff/handover/sheet?handler=&since=x")
     assert bad.status_code == 400
     assert X["bad_handler"] in bad.get_data(as_text=True) and X["bad_since"] in bad.get_data(as_text=True)

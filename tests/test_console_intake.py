@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import subprocess
 from datetime import timedelta
@@ -48,7 +49,9 @@ def good(**changes: str) -> dict[str, str]:
 
 
 def register(client, **changes: str):
-    return client.post("/staff/intake", data=good(**changes) | {"csrf_token": csrf_token(client, "/staff/intake")})
+    """Post the form and follow its redirect to the slip (200), as a browser does."""
+    data = good(**changes) | {"csrf_token": csrf_token(client, "/staff/intake")}
+    return client.post("/staff/intake", data=data, follow_redirects=True)
 
 
 def submitted(app: Flask) -> list[dict]:
@@ -84,8 +87,8 @@ def test_permission_matrix(app, login):
         assert I["bad_station"].format(station="dongxi-zhan") in posted.get_data(as_text=True)
     else:
         assert form.status_code == 200 and "东溪代表联络站" in form.get_data(as_text=True)
-        assert posted.status_code == 201, posted.get_data(as_text=True)
-    assert len(submitted(app)) == before + (posted.status_code == 201)
+        assert posted.status_code == 303 and "/slip" in posted.headers["Location"], posted.get_data(as_text=True)
+    assert len(submitted(app)) == before + (posted.status_code == 303)
     nav = client.get("/staff/").get_data(as_text=True)
     assert ('href="/staff/intake"' in nav) == (role in ("office", "station"))
 
@@ -93,7 +96,7 @@ def test_permission_matrix(app, login):
 def test_a_registered_case_is_a_case_like_any_other(app):
     client = client_for(app, "zhan-a")
     response = register(client)
-    assert response.status_code == 201
+    assert response.status_code == 200
     ref, code = slip_values(response.get_data(as_text=True))
     assert ref.endswith(("-000005", "-000001"))  # the next reference of the year, after the four of `fill`
     event = submitted(app)[-1]
@@ -109,7 +112,7 @@ def test_a_registered_case_is_a_case_like_any_other(app):
 def test_without_a_deputy_the_station_receives_it(app):
     client = client_for(app, "boss")
     response = register(client, deputy="", phone="", consent="", channel="letter")
-    assert response.status_code == 201
+    assert response.status_code == 200
     event = submitted(app)[-1]
     assert event["target"] == "station:dongxi-zhan" and event["channel"] == "letter" and event["by"] == "boss"
     assert event["phone"] == "" and "consent" not in event
@@ -150,7 +153,7 @@ def test_the_deputy_must_be_of_the_chosen_station_for_the_office_too(app):
     assert refused.status_code == 400
     assert "接待代表“han-sumei”不是该联络站的现任代表。" in refused.get_data(as_text=True)
     assert events(app) == before
-    assert register(client, station="nanshan-zhan", deputy="han-sumei").status_code == 201
+    assert register(client, station="nanshan-zhan", deputy="han-sumei").status_code == 200
     assert submitted(app)[-1]["target"] == "deputy:han-sumei"
 
 
@@ -164,7 +167,7 @@ def test_csrf_is_required(app):
 
 def test_a_repeat_within_the_window_writes_nothing(app):
     client = client_for(app, "zhan-a")
-    assert register(client).status_code == 201
+    assert register(client).status_code == 200
     before = events(app)
     again = register(client)
     assert again.status_code == 409 and "本次未重复登记" in again.get_data(as_text=True)
@@ -241,7 +244,7 @@ def test_the_staff_tools_read_show_list_export_and_count_the_channel(app, tmp_pa
     site = ["--site", str(app.config["SITE_DIR"])]
     shown = CliRunner().invoke(main, [*base, "show", ref, *site])
     assert shown.exit_code == 0, shown.output
-    assert f"渠道：电话（反映日期 {good()['said_on']}）" in shown.stdout and "zhan-a  提交留言" in shown.stdout
+    assert f"渠道：电话（反映日期 {good()['said_on']}）" in shown.stdout and "zhan-a  线下登记（电话）" in shown.stdout
     assert "曹文杰（代表，deputy:cao-wenjie）" in shown.stdout and "13912340000" not in shown.stdout
     listed = CliRunner().invoke(main, [*base, "list", "--channel", "phone"])
     assert listed.exit_code == 0, listed.output
@@ -263,3 +266,41 @@ def test_without_the_site_data_the_form_says_so(app):
     token = csrf_token(client, "/staff/")
     for response in (client.get("/staff/intake"), client.post("/staff/intake", data=good() | {"csrf_token": token})):
         assert response.status_code == 503 and I["site_unavailable"] in response.get_data(as_text=True)
+
+
+def test_namesakes_in_the_receiving_deputy_list_are_told_apart(app):
+    """Two current deputies named 李明远: the 接待代表 list names each with their station and id, as the picker does."""
+    data = Path(app.config["SITE_DIR"]) / "data" / "deputies.json"
+    site = json.loads(data.read_text(encoding="utf-8"))
+    site["deputies"] += [
+        {"id": "li-mingyuan", "name": "李明远", "current": True, "stations": ["dongxi-zhan"]},
+        {"id": "li-mingyuan-2", "name": "李明远", "current": True, "stations": ["dongxi-zhan"]},
+    ]
+    data.write_text(json.dumps(site, ensure_ascii=False), encoding="utf-8")
+    page = client_for(app, "boss").get("/staff/intake").get_data(as_text=True)
+    assert '<option value="cao-wenjie">曹文杰（东溪代表联络站）</option>' in page
+    assert '<option value="li-mingyuan">李明远（东溪代表联络站），编号 li-mingyuan</option>' in page
+    assert '<option value="li-mingyuan-2">李明远（东溪代表联络站），编号 li-mingyuan-2</option>' in page
+
+
+def test_the_slip_survives_a_reload_and_a_reprint_never_shows_the_code_again(app):
+    """POST, redirect, GET: reloading the slip shows the same code and writes nothing; the code is in no URL; the
+    slip printed again from another session (later, another device) says the code cannot be shown and how to look
+    the case up; an online case has no slip."""
+    client = client_for(app, "zhan-a")
+    posted = client.post("/staff/intake", data=good() | {"csrf_token": csrf_token(client, "/staff/intake")})
+    assert posted.status_code == 303
+    location = posted.headers["Location"]
+    ref, code = slip_values(client.get(location).get_data(as_text=True))
+    assert location == f"/staff/intake/{ref}/slip" and code not in location
+    count = len(events(app))
+    reloaded = client.get(location)
+    assert reloaded.status_code == 200 and slip_values(reloaded.get_data(as_text=True)) == (ref, code)
+    assert len(events(app)) == count  # a reload never re-posts
+    case_page = client.get(f"/staff/cases/{ref}").get_data(as_text=True)
+    assert f'href="/staff/intake/{ref}/slip">{I["slip_reprint_link"]}</a>' in case_page
+    later = client_for(app, "boss").get(location).get_data(as_text=True)
+    assert code not in later and 'id="tracking-code"' not in later and f'id="reference">{ref}<' in later
+    assert I["slip_no_code"].format(url="http://localhost/track/", ref=ref) in later
+    assert client_for(app, "boss").get("/staff/intake/2026-000001/slip").status_code == 404  # sent online
+    assert client_for(app, "cao").get(location).status_code == 403

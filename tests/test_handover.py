@@ -288,6 +288,7 @@ ROW_CASES = {
     "future_date": ({"day": "2026年12月1日"}, "第 2 行：日期 2026-12-01 晚于今天（2026-11-30）。"),
     "closed": ({"ref": "2026-000003"}, "第 2 行：留言 2026-000003 已办结，不能再记录办理结果。"),
     "not_handed": ({"handler": "县水务局"}, "第 2 行：留言 2026-000001 没有交办给“县水务局”（现在的承办：县住建局）。"),
+    "before_handover": ({"day": "2026-11-22"}, "第 2 行：日期 2026-11-22 早于交办日期（2026-11-23）。"),
 }
 NOT_HANDED = [
     ({"ref": "2026-000006"}, "第 2 行：留言 2026-000006 没有交办给“县住建局”（现在的承办：人大代表 张三）。"),
@@ -313,6 +314,17 @@ def test_every_row_error_says_which_row_and_why(queue, key, case):
     found = plan(rows, state, date(2026, 11, 30), "boss")
     assert [str(error) for error in [*errors, *found.errors]] == ([message] if message else [])
     assert len(found.events) == (0 if message else 1)
+
+
+def test_a_bad_row_lists_every_one_of_its_problems(queue):
+    """A handler corrects a row once: every problem of it on the one line, not only the first."""
+    values = ROW | {"ticket": "GD\x1b", "result": "", "day": "2026-11-20"}
+    rows, _ = read_rows([HEADER, list(values.values())])
+    found = plan(rows, fold(read_events(queue / "events.jsonl")), date(2026, 11, 30), "boss")
+    assert [str(error) for error in found.errors] == [
+        "第 2 行：“工单号”含有换行或控制字符。“办理结果”为空。日期 2026-11-20 早于交办日期（2026-11-23）。"
+    ]
+    assert found.events == []
 
 
 def test_every_row_error_has_a_case():

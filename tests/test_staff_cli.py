@@ -322,7 +322,14 @@ def test_site_defaults_like_the_service(run, site, tmp_path, monkeypatch):
     assert relative.stderr == f"错误：找不到 {path}：请先生成网站，或用 --site 指定已生成的网站目录。\n"
     sites = {name: command.params for name, command in main.commands.items()}
     sites = {name: [p for p in params if p.name == "site"] for name, params in sites.items()}
-    assert sorted(name for name, params in sites.items() if params) == ["assign", "export", "list", "show", "transfer"]
+    assert sorted(name for name, params in sites.items() if params) == [
+        "assign",
+        "export",
+        "list",
+        "reply",
+        "show",
+        "transfer",
+    ]
     assert {params[0].help for params in sites.values() if params} == {messages.STAFF_HELP["*.site"]}
 
 
@@ -689,8 +696,62 @@ def test_assign_to_deputy_shows_citizens_the_name(run, queue, site):
     assert events(queue)[-1]["to"] == "张三"
     view = EventLog(queue).state().submissions["2026-000004"].public_view()
     assert view["handled_by"] == {"kind": "deputy", "kind_label": "人大代表", "name": "张三"}
-    named = run("assign", "2026-000004", "--to", "deputy", "--name", "张三代表", "--site", "nowhere", "--by", "甲")
-    assert named.exit_code == 0 and events(queue)[-1]["to"] == "张三代表"  # --name needs no site
+    before = events(queue)
+    named = run("assign", "2026-000004", "--to", "deputy", "--name", "张三代表", "--site", str(site), "--by", "甲")
+    refused = "错误：找不到现任代表“张三代表”：--name 请写代表的编号或完整姓名。\n"
+    assert (named.exit_code, named.stderr) == (1, refused) and events(queue) == before  # never a name nobody has
+
+
+def namesakes_site(tmp_path: Path) -> Path:
+    """Two current deputies named 王秀兰 at two stations, one 李明远, and a former deputy."""
+    data = tmp_path / "namesakes" / "data"
+    data.mkdir(parents=True)
+    deputies = [
+        {"id": "wang-xiulan", "name": "王秀兰", "current": True, "stations": ["qingshi-zhan"]},
+        {"id": "wang-xiulan-2", "name": "王秀兰", "current": True, "stations": ["dongxi-zhan"]},
+        {"id": "li-mingyuan", "name": "李明远", "current": True, "stations": ["qingshi-zhan"]},
+        {"id": "zhao-former", "name": "赵离任", "current": False},
+    ]
+    (data / "deputies.json").write_text(json.dumps({"deputies": deputies}), encoding="utf-8")
+    stations = [{"id": "qingshi-zhan", "name": "青石联络站"}, {"id": "dongxi-zhan", "name": "东溪联络站"}]
+    (data / "stations.json").write_text(json.dumps({"stations": stations}), encoding="utf-8")
+    return tmp_path / "namesakes"
+
+
+@pytest.mark.parametrize("command", ["assign", "transfer"])
+@pytest.mark.parametrize("name", ["李明远", "li-mingyuan"])
+def test_assign_to_a_deputy_named_or_by_id_stores_the_deputy(run, queue, tmp_path, command, name):
+    """The deputy --name names (exact name or id) is the one whose account then sees the case: the event carries the
+    id, the name citizens see is the site's."""
+    ref = "2026-000002" if command == "assign" else "2026-000001"
+    site = namesakes_site(tmp_path)
+    result = run(command, ref, "--to", "deputy", "--name", name, "--site", str(site), "--by", "甲")
+    assert result.exit_code == 0, result.output
+    event = events(queue)[-1]
+    assert (event["to_kind"], event["to"], event["deputy"]) == ("deputy", "李明远", "li-mingyuan")
+    assert EventLog(queue).state().submissions[ref].assignee_deputy == "li-mingyuan"
+
+
+@pytest.mark.parametrize("command", ["assign", "transfer"])
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        (
+            "王秀兰",
+            "有 2 位现任代表名叫“王秀兰”：王秀兰（青石联络站），编号 wang-xiulan；"
+            "王秀兰（东溪联络站），编号 wang-xiulan-2。请用 --name 输入其中一位的编号。",
+        ),
+        ("王秀", "找不到现任代表“王秀”：--name 请写代表的编号或完整姓名。"),
+        ("赵离任", "找不到现任代表“赵离任”：--name 请写代表的编号或完整姓名。"),
+        ("zhao-former", "找不到现任代表“zhao-former”：--name 请写代表的编号或完整姓名。"),
+    ],
+)
+def test_assign_to_an_ambiguous_or_unknown_deputy_is_refused(run, queue, tmp_path, command, name, says):
+    ref = "2026-000002" if command == "assign" else "2026-000001"
+    before = events(queue)
+    result = run(command, ref, "--to", "deputy", "--name", name, "--site", str(namesakes_site(tmp_path)), "--by", "甲")
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", f"错误：{says}\n")
+    assert events(queue) == before
 
 
 def test_assign_to_deputy_without_a_name_is_refused(run, queue, site, tmp_path):
@@ -1061,3 +1122,27 @@ def test_staff_tools_read_settings_through_the_service_loader(tmp_path: Path) ->
         "错误：设置有误：invalid form service configuration:\nFORMS_QUEUE_DIR: expected a folder path (got '')\n"
     )
     assert CliRunner().invoke(main, ["--queue", str(tmp_path / "queue"), "list"], env=env).exit_code == 0
+
+
+def test_reply_as_the_addressed_deputy_takes_the_case_on(run, queue, tmp_path):
+    """`reply --deputy`: the deputy a case is addressed to answers it unassigned, as in the console: an `assigned`
+    event to them and the answer in one append; another deputy is refused, as the office is."""
+    site = namesakes_site(tmp_path)
+    deputies = json.loads((site / "data" / "deputies.json").read_text(encoding="utf-8"))
+    deputies["deputies"].append({"id": "zhang-san", "name": "张三", "current": True, "stations": ["qingshi-zhan"]})
+    (site / "data" / "deputies.json").write_text(json.dumps(deputies), encoding="utf-8")
+    before = events(queue)
+    other = run("reply", "2026-000004", "--answer", "已答复。", "--yes", "--deputy", "李明远", "--site", str(site))
+    assert (other.exit_code, other.stderr) == (1, f"错误：{messages.WORKFLOW_ERRORS['reply_unassigned']}\n")
+    assert events(queue) == before
+    args = ["reply", "2026-000004", "--answer", "已答复。", "--yes", "--deputy", "张三", "--site", str(site)]
+    result = run(*args, "--by", "张三")
+    assert (result.exit_code, result.stdout) == (0, "已答复 2026-000004。\n")
+    assigned, replied = events(queue)[len(before) :]
+    assert (assigned["type"], assigned["to_kind"], assigned["to"], assigned["deputy"]) == (
+        "assigned",
+        "deputy",
+        "张三",
+        "zhang-san",
+    )
+    assert (replied["type"], replied["answer"], replied["by"]) == ("replied", "已答复。", "张三")

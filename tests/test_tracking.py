@@ -276,3 +276,11 @@ def test_the_openapi_document_says_how_a_case_is_found_and_limited(client: Flask
         assert "the one same answer" in operation["responses"]["404"]["description"], path
     submit_answers = document["paths"]["/api/submissions"]["post"]["responses"]
     assert "never in a URL" in submit_answers["303"]["description"]
+
+
+def test_a_miss_without_javascript_links_back_to_the_track_page(client: FlaskClient) -> None:
+    """The no-JS page of a miss offers a new lookup (查询进度), not only 返回首页."""
+    page = client.post("/api/track", data={"code": "ABCD-EFGH-JKMN-PQRS-TVWX"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 404 and messages.API_ERRORS["code_not_found"] in text
+    assert f'<a href="/track/">{messages.PAGE_TEXTS["track_again"]}</a>' in text

@@ -22,10 +22,27 @@ BASE = "https://example.org/"
 LINK = re.compile(r"^https://example\.org/staff/invite/([A-Za-z0-9_-]{43})$")
 
 
+SITE = {
+    "deputies.json": {
+        "deputies": [
+            {"id": "cao-wenjie", "name": "曹文杰", "current": True, "stations": ["dongxi-zhan"]},
+            {"id": "li-former", "name": "李离任", "current": False},
+        ]
+    },
+    "stations.json": {
+        "stations": [{"id": "dongxi-zhan", "name": "东溪代表联络站"}, {"id": "nanshan-zhan", "name": "南山代表联络站"}]
+    },
+}
+
+
 @pytest.fixture
 def users(tmp_path: Path):
     queue = tmp_path / "queue"
+    (tmp_path / "site" / "data").mkdir(parents=True)
+    for name, data in SITE.items():
+        (tmp_path / "site" / "data" / name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     clean = {name: None for name in ("FORMS_QUEUE_DIR", "FORMS_SITE_URL", "FORMS_INVITATION_HOURS")}
+    clean["FORMS_SITE_DIR"] = str(tmp_path / "site")
 
     def invoke(*args: str, env: dict | None = None):
         return CliRunner().invoke(main, ["--queue", str(queue), "users", *args], env=clean | (env or {}))
@@ -129,6 +146,22 @@ def test_list_disable_reset_unlock(users):
         (
             ["add", "zj", "--role", "handler"],
             "handler 角色请用 --handler 写明单位名称（不含控制字符，64 字以内），不能加其他范围。",
+        ),
+        (
+            ["add", "bad", "--role", "station", "--station", "hecheng", "--base-url", BASE],
+            "网站上没有编号为 hecheng 的联络站。请写网站上联络站的编号。",
+        ),
+        (
+            ["add", "bad", "--role", "station", "--station", "dongxi-zhan", "--station", "dongxi", "--base-url", BASE],
+            "网站上没有编号为 dongxi 的联络站（您要找的是不是 dongxi-zhan？）。请写网站上联络站的编号。",
+        ),
+        (
+            ["add", "bad", "--role", "deputy", "--deputy", "cao-wenjei", "--base-url", BASE],
+            "网站上没有编号为 cao-wenjei 的现任代表（您要找的是不是 cao-wenjie？）。请写网站上现任代表的编号。",
+        ),
+        (
+            ["add", "bad", "--role", "deputy", "--deputy", "li-former", "--base-url", BASE],
+            "网站上没有编号为 li-former 的现任代表。请写网站上现任代表的编号。",
         ),
         (["disable", "nobody"], "没有账号 nobody。"),
         (["reset", "nobody", "--base-url", BASE], "没有账号 nobody。"),

@@ -209,7 +209,9 @@ def test_a_case_can_be_handed_on_after_an_answer_and_the_citizen_sees_both_answe
 def test_the_second_unsatisfied_rating_puts_the_case_under_supervision(app):
     assign(app)
     append(app, "replied", answer="已转交相关部门。")
-    assert rate(app, "不满意").get_json()["status"] == "reopened"  # the first reopens, as before
+    first = rate(app, "不满意").get_json()
+    assert first["status"] == "reopened"  # the first reopens, as before, and the citizen's timeline says so
+    assert [step["label"] for step in first["timeline"]][-2:] == ["评价", "重新办理"]
     append(app, "replied", answer="已协调，仍在办理。")
     second = rate(app, "不满意").get_json()
     assert (second["status"], second["supervised"], second["can_rate"]) == ("replied", True, False)
@@ -305,7 +307,9 @@ def test_an_offline_case_counts_from_the_day_the_citizen_said_it(app):
     form = {"channel": "reception", "station": "dongxi-zhan", "deputy": "cao-wenjie", "said_on": said_on.isoformat()}
     form |= {"category": "求助", "text": "村口的桥栏杆松动了，老人孩子过桥很危险。", "name": "", "phone": ""}
     client = client_for(app, "zhan-a")
-    page = client.post("/staff/intake", data=form | {"csrf_token": csrf_token(client, "/staff/intake")})
+    page = client.post(
+        "/staff/intake", data=form | {"csrf_token": csrf_token(client, "/staff/intake")}, follow_redirects=True
+    )
     ref = re.search(r'id="reference">([^<]+)<', page.get_data(as_text=True))[1]
     view = track(app, ref)
     due = cases.deadline_for(said_on)

@@ -8,6 +8,7 @@ state under the log's exclusive lock: one set of rules, many clients.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from datetime import date, datetime
@@ -54,6 +55,42 @@ def decision(
         event = make_event(event_type, ref, by, at, **fields(sub))
         check(sub, event_type, event, rules=rules)
         return event
+
+    return decide
+
+
+def takes_on(sub: Submission, deputy: str | None) -> bool:
+    """Whether the deputy `deputy` (an account's id; None: not a deputy) answering `sub` takes it on first: a case
+    addressed to them that nobody handles yet. The office and a station still assign first (they may: 交办)."""
+    return deputy is not None and sub.assignee_kind is None and sub.target == f"deputy:{deputy}"
+
+
+def answering(
+    ref: str,
+    event_type: str,
+    by: str,
+    fields: Fields,
+    *,
+    deputy: str | None,
+    take_on: Fields,
+    rules: Rules = RULES,
+    at: datetime | None = None,
+) -> Callable[[State], list[dict]]:
+    """The `decide` of an answer (`event_type`: replied or drafted). When the deputy `deputy` answers a case addressed
+    to them that nobody handles yet (`takes_on`), an `assigned` event to them (`take_on(sub)`: its fields, the
+    deadline counted as an assignment's) comes first in the SAME append, each checked against the state it meets:
+    every answered case has an assignment, and the citizen's deputy needs nobody to assign it to them."""
+    answer = decision(ref, event_type, by, fields, rules=rules, at=at)
+
+    def decide(state: State) -> list[dict]:
+        sub = state.submissions.get(ref)
+        if sub is None or not takes_on(sub, deputy):
+            return [answer(state)]
+        assigned = decision(ref, "assigned", by, take_on, rules=rules, at=at)(state)
+        after = State()  # the case as the answer will meet it, the assignment folded into a copy
+        after.submissions[ref] = copy.deepcopy(sub)
+        after.apply(assigned)
+        return [assigned, answer(after)]
 
     return decide
 

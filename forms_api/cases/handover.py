@@ -206,31 +206,65 @@ def _holder(sub: Submission) -> str:
 
 
 def _checked(row: Row, state: State, today: date) -> tuple[Submission, dict]:
-    """The case and the event fields of a row; ValueError with the reason of the first problem found."""
+    """The case and the event fields of a row; ValueError with the reasons of EVERY problem found in it, so that a
+    handler corrects a row once."""
+    problems: list[str] = []
+
+    def attempt(check_one: Callable[[], str]) -> str:
+        try:
+            return check_one()
+        except ValueError as exc:
+            problems.append(str(exc))
+            return ""
+
+    ref = attempt(lambda: _case(row, state))
+    sub = state.submissions[ref] if ref else None
+    ticket = attempt(lambda: _short(row.ticket, COLUMNS["ticket"], required=False))
+    handler = attempt(lambda: _short(row.handler, COLUMNS["handler"], required=True))
+    attempt(lambda: _result(row.result))
+    day = attempt(lambda: _day(row.day, today))
+    if sub is not None:
+        attempt(lambda: _state(sub, handler, day))
+    if problems or sub is None:
+        raise ValueError(messages_console.HANDOVER_ROW_JOIN.join(problems))
+    fields = {"note": row.result, "result": True, "ticket": ticket, "result_date": day, "handler": handler}
+    return sub, fields | {"import_key": import_key(sub.ref, ticket, row.result)}
+
+
+def _case(row: Row, state: State) -> str:
     if not REF_RE.fullmatch(row.ref):
         raise ValueError(E["bad_ref"].format(ref=row.ref[:40]) if row.ref else E["empty"].format(what=COLUMNS["ref"]))
-    sub = state.submissions.get(row.ref)
-    if sub is None:
+    if row.ref not in state.submissions:
         raise ValueError(E["unknown_ref"].format(ref=row.ref))
-    ticket = _short(row.ticket, COLUMNS["ticket"], required=False)
-    handler = _short(row.handler, COLUMNS["handler"], required=True)
-    if not row.result:
+    return row.ref
+
+
+def _result(text: str) -> str:
+    if not text:
         raise ValueError(E["empty"].format(what=COLUMNS["result"]))
-    if CONTROL.search(row.result):
+    if CONTROL.search(text):
         raise ValueError(E["control"].format(what=COLUMNS["result"]))
-    if len(row.result) > MAX_RESULT:
+    if len(text) > MAX_RESULT:
         raise ValueError(E["long"].format(what=COLUMNS["result"], max=MAX_RESULT))
-    day = _day(row.day, today)
+    return text
+
+
+def _state(sub: Submission, handler: str, day: str) -> str:
+    """The case's own refusals: closed, held by another handler (a handler left empty is named already), or a result
+    dated before the hand-over."""
     if not sub.open:
         raise ValueError(E["closed"].format(ref=sub.ref))
-    if not held_by(sub, handler):
+    if handler and not held_by(sub, handler):
         raise ValueError(E["not_handed"].format(ref=sub.ref, handler=handler, current=_holder(sub)))
     try:
         check(sub, "noted")
     except WorkflowError as exc:
         raise ValueError(str(exc)) from exc
-    fields = {"note": row.result, "result": True, "ticket": ticket, "result_date": day, "handler": handler}
-    return sub, fields | {"import_key": import_key(sub.ref, ticket, row.result)}
+    event = handover_event(sub)
+    handed = parse_at(event["at"]).astimezone(TZ).date().isoformat() if event is not None else ""
+    if day and handed and day < handed:
+        raise ValueError(E["before_handover"].format(day=day, handed=handed))
+    return sub.ref
 
 
 def plan(rows: Iterable[Row], state: State, today: date, by: str) -> Plan:

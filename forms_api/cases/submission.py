@@ -123,6 +123,8 @@ class Submission:
                 if event["type"] == "replied":
                     step["answer"] = event["answer"]  # every answer stays on the timeline, with its date
                 timeline.append(step)
+            if index in self.reopening_steps:  # a first 不满意 reopened it: the citizen sees it is being redone
+                timeline.append({"at": event["at"], "type": "reopened", "label": messages.EVENT_LABELS["reopened"]})
             if index == self.supervised_step:
                 timeline.append({"at": event["at"], "type": "supervised", "label": messages.SUPERVISED_LABEL})
         return {

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask
+from flask import Flask, Response, request
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from forms_api.console import accounts, actions, auth, case, drafts, handover, intake, queue, templates, totp
 from forms_api.console.service import PREFIX, Console, ConsoleSessions, bp, error_page, site_unavailable, unavailable
+from forms_api.public.answers import http_error
 from forms_api.public.service import bp as public_bp
 from forms_api.public.sitedata import TargetsUnavailable
 from forms_api.store import QueueUnavailable
@@ -47,6 +48,15 @@ def init_app(app: Flask) -> None:
     csrf = CSRFProtect(app)
     csrf.exempt(public_bp)
     app.register_blueprint(bp)
+    app.register_error_handler(404, _not_found)
+
+
+def _not_found(error: HTTPException) -> Response:
+    """A 404 under /staff/ that no route of the console matched (so the blueprint's handler never saw it): the
+    console's Chinese page in its layout, never the API's JSON; elsewhere the public answer as before."""
+    if request.path == PREFIX or request.path.startswith(f"{PREFIX}/"):
+        return error_page(error)
+    return http_error(error)
 
 
 # The console's own error pages, for its requests only (the blueprint is set up once, for every app).

@@ -10,17 +10,19 @@ redirects back to it (303) with a confirmation.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from flask import Response, abort, flash, redirect, request, url_for
 
 from forms_api import cases, messages
 from forms_api.accounts.access import may_see, targets_of
-from forms_api.cases import Calendar, Submission, WorkflowError
+from forms_api.cases import Calendar, State, Submission, WorkflowError
 from forms_api.cases.actions import (
     Fields,
     TextProblem,
     answer_event,
+    answering,
     approval,
     assignment,
     clean_text,
@@ -37,6 +39,7 @@ from forms_api.public.service import service
 from forms_api.staff.text import assignee_text
 
 A = messages.ACTION_TEXTS
+Decide = Callable[[State], list[dict]]
 
 
 def _text(name: str, what: str, *, required: bool = True) -> str | None:
@@ -118,6 +121,18 @@ def _in_scope(fields: Fields) -> Fields:
     return scoped
 
 
+def _answering(ref: str, event_type: str, fields: Fields, today: date, cal: Calendar) -> Decide:
+    """A deputy's answer: on a case addressed to them that nobody handles yet, they take it on (an `assigned` event
+    to themselves, the deadline counted from today as any assignment's) in the same append."""
+    deputy = account().deputy
+    name = service().targets.name(f"deputy:{deputy}") or deputy
+    take_on = assignment(
+        to_kind="deputy", name=name, deputy=deputy, complex_case=None, deadline=None, today=today, cal=cal
+    )
+    rules = service().rules
+    return answering(ref, event_type, account().login, fields, deputy=deputy, take_on=_in_scope(take_on), rules=rules)
+
+
 def _done(action: str, sub: Submission, cal: Calendar) -> str:
     deadline = sub.due(*cal) or sub.deadline
     values = {"ref": sub.ref, "assignee": assignee_text(sub), "deadline": deadline}
@@ -140,8 +155,11 @@ def act(ref: str, action: str) -> Response:
     today, cal, rules = cases.now().date(), service().calendar, service().rules
     event_type = answer_event(account().role, rules) if action == "answer" else EVENTS[action]
     try:
-        fields = _fields(action, sub, today, cal)
-        service().store.append(decision(ref, event_type, account().login, _in_scope(fields), rules=rules))
+        fields = _in_scope(_fields(action, sub, today, cal))
+        if action == "answer" and account().role == "deputy":
+            service().store.append(_answering(ref, event_type, fields, today, cal))
+        else:
+            service().store.append(decision(ref, event_type, account().login, fields, rules=rules))
     except (TextProblem, WorkflowError) as exc:
         status = 409 if isinstance(exc, WorkflowError) else 400
         return case_page(find_case(ref), status=status, error=str(exc), form=request.form, failed=action)

@@ -16,9 +16,10 @@ from forms_api import cases, messages
 from forms_api import messages_notify as mn
 from forms_api.accounts.access import may_see, targets_of
 from forms_api.cases import AWAITING_ANSWER, MAX_REOPENS, RATINGS, REF_RE, Calendar, Submission
-from forms_api.cases.actions import decision
+from forms_api.cases.actions import decision, takes_on
 from forms_api.cases.outbox import CITIZEN_TO, Notice
 from forms_api.console.deputies import choices
+from forms_api.console.people import actor_label
 from forms_api.console.service import account, bp, console, may, page, require
 from forms_api.public.service import service
 from forms_api.staff.text import (
@@ -63,10 +64,11 @@ def offered(sub: Submission, today: date, cal: Calendar) -> list[str]:
     """The actions whose forms the case's page shows: those the role may take that make sense in the case's state
     (the workflow's check still decides, under the lock, when a form is posted)."""
     handled = sub.assignee_kind is not None
+    answerable = handled or takes_on(sub, account().deputy if account().role == "deputy" else None)
     fits = {
         "assign": sub.status in AWAITING_ANSWER and sub.status != "assigned",
         "handover": handled and sub.status != "closed" and sub.status != "submitted",
-        "answer": sub.status in AWAITING_ANSWER and handled and sub.draft is None,
+        "answer": sub.status in AWAITING_ANSWER and answerable and sub.draft is None,
         "close": sub.status != "closed",
         "reopen": sub.status in ("replied", "closed") and sub.reopens < MAX_REOPENS,
         "note": True,
@@ -100,6 +102,21 @@ def notice_lines(notices: list[Notice]) -> list[str]:
     return lines
 
 
+def no_answer_reason(sub: Submission, actions: list[str]) -> str:
+    """Why the page shows no answer form to an account that may answer, while the case awaits one ("" otherwise)."""
+    if "answer" in actions or not may("answer") or sub.status not in AWAITING_ANSWER:
+        return ""
+    if sub.draft is not None:
+        return messages.WORKFLOW_ERRORS["draft_pending"]
+    return messages.ACTION_TEXTS["answer_needs_assignment" if may("assign") else "answer_not_yours"]
+
+
+def who_acted(entry: tuple[str, str, str], event: dict) -> tuple[str, str, str]:
+    """A timeline entry with an account's login shown as its role and scope (forms_api/console/people.py)."""
+    at, who, what = entry
+    return at, who if event.get("by") == cases.CITIZEN else actor_label(event.get("by") or ""), what
+
+
 def case_page(
     sub: Submission,
     *,
@@ -115,9 +132,9 @@ def case_page(
     session ended: forms_api/console/drafts.py)."""
     today, cal = cases.now().date(), service().calendar
     names = service().targets.name
-    timeline = [history_entry(event, sub, index) for index, event in enumerate(sub.history)]
+    timeline = [who_acted(history_entry(event, sub, index), event) for index, event in enumerate(sub.history)]
     notes = [
-        (moment_text(cases.parse_at(note["at"])), note.get("by") or "", note["note"], note.get("result", False))
+        (moment_text(cases.parse_at(note["at"])), actor_label(note.get("by") or ""), note["note"], note.get("result"))
         for note in sub.notes
     ]
     actions = offered(sub, today, cal)
@@ -147,6 +164,7 @@ def case_page(
         personal=personal,
         actions=actions,
         templates=templates,
+        no_answer=no_answer_reason(sub, actions),
         deputy_choices=choices(sub, account()) if {"assign", "handover"} & set(actions) else [],
         chosen=chosen,
         error=error,

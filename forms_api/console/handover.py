@@ -10,6 +10,7 @@ the office ticks 只导入无误的行, and a row already in the log adds nothin
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import quote
 
 from flask import Response, abort, current_app, flash, redirect, request, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -31,6 +32,7 @@ from forms_api.cases.handover import (
 )
 from forms_api.cases.handover import read_rows as table_rows
 from forms_api.console.case import find_case
+from forms_api.console.people import actor_label
 from forms_api.console.service import account, bp, may, message_page, page, require
 from forms_api.public.service import service
 from forms_api.staff.handover_sheet import ResultsFileError, read_table, sheet_rows
@@ -78,7 +80,7 @@ def _slip(ref: str, *, personal: bool) -> Response:
         sub=sub,
         title=X["slip_title"].format(ref=sub.ref),
         handed=moment_text(cases.parse_at(event["at"])),
-        handed_by=event.get("by") or "",
+        handed_by=actor_label(event.get("by") or ""),
         handler=assignee_text(sub),
         deadline=deadline_text(sub, today, cal),
         target=target_label(sub.target, service().targets.name(sub.target)),
@@ -147,6 +149,14 @@ def _day(value: str) -> date | None:
         return None
 
 
+def _attachment(handler: str, since: date, until: date, file_format: str) -> str:
+    """Content-Disposition naming the handler and the dates in Chinese (RFC 6266 filename*, UTF-8), with an ASCII
+    filename for the clients that read no filename*."""
+    name = X["file_name"].format(handler=handler, since=since.isoformat(), until=until.isoformat())
+    ascii_name = f"handover-{since.isoformat()}-{until.isoformat()}.{file_format}"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(f'{name}.{file_format}', safe='')}"
+
+
 @bp.get("/handover/sheet")
 @require("handover_sheet")
 def handover_sheet() -> Response:
@@ -161,11 +171,13 @@ def handover_sheet() -> Response:
         return _page(400, errors)
     svc = service()
     mine = svc.store.query(lambda state: visible(account(), list(state.submissions.values()), svc.targets.deputies_of))
-    header, rows = sheet_rows(handed_between(mine, handler, since, until), svc.calendar, svc.targets.name)
+    found = handed_between(mine, handler, since, until)
+    if not found:  # never an empty file downloaded without a word: say so on the page
+        return _page(200, [X["none_handed"].format(handler=handler)])
+    header, rows = sheet_rows(found, svc.calendar, svc.targets.name)
     data = csv_bytes(header, rows) if file_format == "csv" else xlsx_bytes(header, rows, X["nav"])
     response = current_app.response_class(data, mimetype=MEDIA[file_format])
-    name = f"handover-{since.isoformat()}.{file_format}"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Content-Disposition"] = _attachment(handler, since, until or cases.now().date(), file_format)
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -5,15 +5,17 @@ code), with its channel, the day it was said and `by` = the staff's login.
 
 The answer to a registration is the receipt slip (回执, A6, printable) with the reference, the tracking code and a
 QR code of the site's /track/ page carrying the code in the URL's fragment (never sent to a server, as the site's
-own /thanks/ page does). It is shown once, like the citizen's receipt: no redirect, nothing that shows it again.
+own /thanks/ page does). The POST redirects to the slip's own page (a reload never re-posts), which shows the code
+for a short while in the registering account's session only; later (补打回执) the slip says the code cannot be shown
+again and how to look the case up by its reference and phone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import date, datetime, timedelta
 
-from flask import Response, request
+from flask import Response, abort, redirect, request, session, url_for
 from markupsafe import Markup
 
 from forms_api import cases, messages_console
@@ -22,7 +24,9 @@ from forms_api.cases import CHANNELS, ONLINE
 from forms_api.cases.actions import CONTROL, TextProblem
 from forms_api.cases.intake import NewCase, new_case
 from forms_api.cases.outbox import MOBILE_RE
+from forms_api.console.case import find_case
 from forms_api.console.service import account, bp, page, require
+from forms_api.public.deputies import labelled
 from forms_api.public.schema import normalise_phone
 from forms_api.public.service import service
 from forms_api.staff.text import moment_text
@@ -30,6 +34,8 @@ from generator.qr import qr_svg
 
 I = messages_console.INTAKE_TEXTS  # noqa: E741
 OFFLINE = tuple(channel for channel in CHANNELS if channel != ONLINE)
+SLIP_MINUTES = 15  # how long the slip of a case just registered shows its tracking code in the registering session
+SLIP_KEY = "intake_slips"  # the session's ref -> [code, until (POSIX time)]
 
 
 def stations() -> list[tuple[str, str]]:
@@ -38,12 +44,14 @@ def stations() -> list[tuple[str, str]]:
 
 
 def deputies() -> list[tuple[str, str]]:
-    """(id, name) of the current deputies the form offers: every one for office, those of its stations for a station."""
-    current = service().targets.listed("deputy")
-    if account().role == "office":
-        return current
-    mine = {deputy for station in account().stations for deputy in service().targets.deputies_of(station)}
-    return [found for found in current if found[0] in mine]
+    """(id, label) of the current deputies the form offers: every one for office, those of its stations for a
+    station; each labelled with their stations (and the id where two labels match), as the deputy picker does."""
+    targets = service().targets
+    current = [deputy for deputy, _ in targets.listed("deputy")]
+    if account().role != "office":
+        mine = {deputy for station in account().stations for deputy in targets.deputies_of(station)}
+        current = [deputy for deputy in current if deputy in mine]
+    return labelled(targets, current)
 
 
 def _station(form: Mapping[str, str]) -> str:
@@ -204,7 +212,33 @@ def intake_post() -> Response:
     if duplicates:
         minutes = int(svc.duplicate_window.total_seconds() // 60)
         return _form(409, [I["duplicate"].format(minutes=minutes)], request.form)
-    return slip(stored[0])
+    event = stored[0]
+    _keep_code(event["ref"], event["code"], now)
+    return redirect(url_for("staff.intake_slip", ref=event["ref"]), 303)  # a reload shows the slip, never re-posts
+
+
+def _keep_code(ref: str, code: str, moment: datetime) -> None:
+    """The tracking code of a case just registered, kept in this account's signed session for SLIP_MINUTES (never
+    in a URL or a log), so that the slip can be reloaded or printed again meanwhile; older ones are dropped."""
+    until = (moment + timedelta(minutes=SLIP_MINUTES)).timestamp()
+    kept = {key: value for key, value in session.get(SLIP_KEY, {}).items() if value[1] > moment.timestamp()}
+    session[SLIP_KEY] = dict(list(kept.items())[-4:]) | {ref: [code, until]}
+
+
+def _kept_code(ref: str) -> str | None:
+    found = session.get(SLIP_KEY, {}).get(ref)
+    return found[0] if found and found[1] > cases.now().timestamp() else None
+
+
+@bp.get("/intake/<ref>/slip")
+@require("intake")
+def intake_slip(ref: str) -> Response:
+    """The receipt slip of an offline case (回执, 补打回执): with its tracking code for SLIP_MINUTES after it was
+    registered in this session; later without it (it is never shown again), saying how to look the case up."""
+    sub = find_case(ref)
+    if sub.channel == ONLINE or not sub.history:
+        abort(404)
+    return slip(sub.history[0], _kept_code(ref))
 
 
 def track_url(code: str) -> str:
@@ -213,19 +247,22 @@ def track_url(code: str) -> str:
     return f"{root.rstrip('/')}/track/#code={code}"
 
 
-def slip(event: dict) -> Response:
-    """The receipt slip of a new offline case (201)."""
+def slip(event: dict, code: str | None) -> Response:
+    """The receipt slip of an offline case from its `submitted` event; without the `code`, a QR of the /track/ page
+    and the way to look the case up by its reference and phone."""
     target = event["target"]
-    url = track_url(event["code"])
+    track = (service().site_url or request.url_root).rstrip("/") + "/track/"
+    url = track_url(code) if code else track
     return page(
         "staff/slip.html",
-        201,
+        200,
         ref=event["ref"],
-        code=event["code"],
+        code=code,
+        minutes=SLIP_MINUTES,
         channel=messages_console.CHANNEL_LABELS[event["channel"]],
         target=service().targets.name(target) or target,
         said_on=event["said_on"],
         registered=moment_text(cases.parse_at(event["at"])),
         qr=Markup(qr_svg(url, I["slip_qr_title"])),  # noqa: S704 - our own SVG: paths of numbers, an escaped title
-        track=(service().site_url or request.url_root).rstrip("/") + "/track/",
+        track=track,
     )

@@ -105,12 +105,15 @@ def page(template: str, status: int, **context: Any) -> Response:
     return response
 
 
-def error_response(status: int, message: str, errors: dict[str, str] | None = None) -> Response:
-    """`{"error": message}` or `{"errors": {field: message}}`, or the same as an HTML page for a form post."""
+def error_response(
+    status: int, message: str, errors: dict[str, str] | None = None, *, retry_track: bool = False
+) -> Response:
+    """`{"error": message}` or `{"errors": {field: message}}`, or the same as an HTML page for a form post
+    (`retry_track`: with a link back to the site's 查询进度 page, to try another code)."""
     if wants_html():
         labelled = [(messages.FIELD_LABELS.get(name, name), text) for name, text in (errors or {}).items()]
         title = messages.PAGE_TEXTS["errors_title" if errors else "problem_title"]
-        return page("error.html", status, title=title, message=message, errors=labelled)
+        return page("error.html", status, title=title, message=message, errors=labelled, retry_track=retry_track)
     body: dict[str, Any] = {"errors": errors} if errors else {"error": message}
     response = jsonify(body)
     response.status_code = status
@@ -127,7 +130,7 @@ def body_invalid() -> Response:
 
 def code_not_found() -> Response:
     """The one answer for every wrong tracking code, whatever its shape: nothing to tell codes apart by."""
-    return error_response(404, messages.API_ERRORS["code_not_found"])
+    return error_response(404, messages.API_ERRORS["code_not_found"], retry_track=True)
 
 
 def http_error(error: HTTPException) -> Response:

@@ -19,8 +19,19 @@ import click
 
 from forms_api import messages as m
 from forms_api.cases import Calendar, State, Submission, check, now
-from forms_api.cases.actions import CONTROL, Fields, assignment, closing, decision
+from forms_api.cases.actions import (
+    CONTROL,
+    Fields,
+    TextProblem,
+    answer_event,
+    answering,
+    assignment,
+    closing,
+    decision,
+    takes_on,
+)
 from forms_api.cases.queue import queue_order
+from forms_api.public.deputies import resolve as resolve_deputy
 from forms_api.public.sitedata import Targets
 from forms_api.staff.group import (
     DATE,
@@ -91,6 +102,29 @@ def deputy_name(site: Path, target: str) -> str:
     if not name or CONTROL.search(name):
         raise StaffError(m.STAFF_DEPUTY_NAME_UNKNOWN.format(path=path, deputy=deputy))
     return name
+
+
+def named_deputy(site: Path, text: str) -> tuple[str, str]:
+    """(id, name) of the ONE current deputy --name names, by id or exact name, through the resolver the console's
+    deputy picker uses; a StaffError listing the namesakes (station, id), or saying none is known."""
+    path = site / "data" / "deputies.json"
+    if not path.is_file():
+        raise StaffError(m.STAFF_SITE_MISSING.format(path=path))
+    try:
+        return resolve_deputy(Targets(site), text, tool="cli")
+    except TextProblem as exc:
+        raise StaffError(str(exc)) from exc
+
+
+def deputy_assignee(staff: Staff, ref: str, name: str | None, site: Path | None) -> tuple[str, str]:
+    """(name, deputy id) of an assignment or hand-over to a deputy: the one --name names, else the case's own."""
+    if name is not None:
+        deputy, name = named_deputy(staff.site(site)[0], name)
+        return name, deputy
+    case = staff.submission(ref)
+    check(case, "assigned")  # a case that cannot be assigned says so, rather than that a name is missing
+    name = deputy_name(staff.site(site)[0], case.target)  # a case's target never changes
+    return name, case.target.removeprefix("deputy:")
 
 
 # --- selecting -------------------------------------------------------------------------------------------------------
@@ -228,11 +262,8 @@ def assign(
     if deadline is not None and deadline < today:
         raise StaffError(m.STAFF_DEADLINE_PAST.format(deadline=deadline.isoformat(), today=today.isoformat()))
     deputy = None
-    if name is None and to_kind == "deputy":  # the deputy's name, read here: `fields` runs under the lock, no I/O
-        case = staff.submission(ref)
-        check(case, "assigned")  # a case that cannot be assigned says so, rather than that a name is missing
-        name = deputy_name(staff.site(site)[0], case.target)  # a case's target never changes
-        deputy = case.target.removeprefix("deputy:")
+    if to_kind == "deputy":  # the deputy, resolved here: `fields` runs under the lock, no I/O
+        name, deputy = deputy_assignee(staff, ref, name, site)
     fields = assignment(
         to_kind=to_kind, name=name, deputy=deputy, complex_case=complex_case, deadline=deadline, today=today, cal=cal
     )
@@ -247,10 +278,23 @@ def assign(
 @click.option(
     "--answer-file", type=click.Path(dir_okay=False, path_type=Path), default=None, help=H["reply.answer_file"]
 )
+@click.option("--deputy", "as_deputy", default=None, metavar="ID|NAME", help=H["reply.deputy"])
+@site_option
+@holidays_option
 @yes_option
 @by_option
 @pass_staff
-def reply(staff: Staff, ref: str, answer: str | None, answer_file: Path | None, yes: bool, by: str | None) -> None:
+def reply(
+    staff: Staff,
+    ref: str,
+    answer: str | None,
+    answer_file: Path | None,
+    as_deputy: str | None,
+    site: Path | None,
+    holidays: Path | None,
+    yes: bool,
+    by: str | None,
+) -> None:
     by = actor(by)
     if (answer is None) == (answer_file is None):
         raise StaffError(m.STAFF_ANSWER_SOURCE)
@@ -261,9 +305,21 @@ def reply(staff: Staff, ref: str, answer: str | None, answer_file: Path | None, 
     elif answer_file is not None:
         answer = read_text(answer_file)
     text = staff_text(answer, "answer")
-    check(staff.submission(ref), "replied")  # a refusal before the question, not after it
+    deputy, name = named_deputy(staff.site(site)[0], as_deputy) if as_deputy is not None else (None, "")
+    case = staff.submission(ref)
+    if not takes_on(case, deputy):
+        check(case, "replied")  # a refusal before the question, not after it
     confirm_publish(ref, text, yes)  # type: ignore[arg-type]
-    act(staff, ref, "replied", by, lambda sub: {"answer": text})
+    if deputy is None:
+        act(staff, ref, "replied", by, lambda sub: {"answer": text})
+    else:  # the deputy the case is addressed to takes it on, as in the console (forms_api/cases/actions.py)
+        cal, today, rules = staff.calendar(holidays), now().date(), staff.rules()
+        take_on = assignment(
+            to_kind="deputy", name=name, deputy=deputy, complex_case=None, deadline=None, today=today, cal=cal
+        )
+        event_type = answer_event("deputy", rules)
+        fields: Fields = lambda sub: {"answer": text}  # noqa: E731
+        staff.store.append(answering(ref, event_type, by, fields, deputy=deputy, take_on=take_on, rules=rules))
     click.echo(m.STAFF_DONE["replied"].format(ref=ref))
 
 

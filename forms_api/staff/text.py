@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
 from forms_api import messages, messages_console
-from forms_api.cases import CITIZEN, TZ, Calendar, Submission, parse_at
+from forms_api.cases import CITIZEN, ONLINE, TZ, Calendar, Submission, parse_at
 from forms_api.cases.queue import shown_deadline
 
 _BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -122,7 +122,10 @@ def history_entry(event: dict, sub: Submission | None = None, index: int = -1) -
     detail = ""
     kind = event["type"]
     label = messages.RESULT_LABEL if kind == "noted" and event.get("result") is True else None
-    if kind == "assigned":
+    if kind == "submitted" and event.get("channel", ONLINE) != ONLINE:  # registered by staff, not sent by a citizen
+        channel = messages_console.CHANNEL_LABELS.get(event["channel"], one_line(event["channel"]))
+        label = messages_console.OFFLINE_SUBMITTED.format(channel=channel)
+    elif kind == "assigned":
         assignee = one_line(assignee_label(event["to_kind"], event["to"]))
         detail = messages.STAFF_HISTORY_ASSIGNED.format(assignee=assignee, deadline=one_line(event["deadline"]))
         detail += messages.STAFF_HISTORY_COMPLEX if event.get("complex") else ""

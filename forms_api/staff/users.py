@@ -8,6 +8,7 @@ invitation link is printed once and only its hash is kept (forms_api/accounts/pa
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import click
 
@@ -16,7 +17,9 @@ from forms_api.accounts import totp
 from forms_api.accounts.model import ROLES, Account, normalise_login, scope_problem, valid_login
 from forms_api.accounts.passwords import invite
 from forms_api.cases import now, parse_at, timestamp
-from forms_api.staff.group import Staff, StaffError, StaffSubgroup, pass_staff
+from forms_api.public.deputies import unknown_ids
+from forms_api.public.sitedata import Targets
+from forms_api.staff.group import Staff, StaffError, StaffSubgroup, pass_staff, site_option
 from forms_api.staff.text import columns, moment_text, one_line
 
 H = m.USERS_HELP
@@ -42,6 +45,16 @@ def invitation_link(staff: Staff, base_url: str | None) -> str:
     return base + INVITE_PATH
 
 
+def _check_ids(site: Path, kind: str, ids: tuple[str, ...]) -> None:
+    """Refuse a station or deputy the built site does not list (a typo, a former deputy), with a did-you-mean."""
+    path = site / "data" / ("stations.json" if kind == "station" else "deputies.json")
+    if not path.is_file():
+        raise StaffError(m.STAFF_SITE_MISSING.format(path=path))
+    problem = unknown_ids(Targets(site), kind, ids)
+    if problem is not None:
+        raise StaffError(problem)
+
+
 def _existing(account: Account | None, login: str) -> Account:
     if account is None:
         raise StaffError(m.USERS_UNKNOWN.format(login=login))
@@ -60,6 +73,7 @@ def users() -> None:
 @click.option("--deputy", default=None, metavar="ID", help=H["add.deputy"])
 @click.option("--handler", default=None, metavar="NAME", help=H["add.handler"])
 @base_url_option
+@site_option
 @pass_staff
 def add(
     staff: Staff,
@@ -69,6 +83,7 @@ def add(
     deputy: str | None,
     handler: str | None,
     base_url: str | None,
+    site: Path | None,
 ) -> None:
     scope = (*stations, *([deputy] if deputy is not None else []), *([handler] if handler is not None else []))
     given = {"station": bool(stations), "deputy": deputy is not None, "handler": handler is not None}
@@ -77,6 +92,8 @@ def add(
         problem = role
     if problem is not None:
         raise StaffError(m.USERS_SCOPE_ERRORS[problem])
+    if role in ("station", "deputy"):
+        _check_ids(staff.site(site)[0], role, scope)
     link, hours, moment = invitation_link(staff, base_url), staff.setting("INVITATION_HOURS"), now()
     tokens: list[str] = []
 

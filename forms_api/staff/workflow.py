@@ -13,7 +13,7 @@ import click
 from forms_api import messages as m
 from forms_api.cases import RATINGS, check, now
 from forms_api.cases.actions import approval, handover
-from forms_api.staff.cases import act, confirm_publish, deputy_name
+from forms_api.staff.cases import act, confirm_publish, deputy_assignee
 from forms_api.staff.group import (
     H,
     Staff,
@@ -58,10 +58,8 @@ def transfer(
         raise StaffError(m.STAFF_NAME_REQUIRED)
     name = staff_text(name, "name", required=False)
     deputy = None
-    if name is None and to_kind == "deputy":
-        case = staff.submission(ref)
-        name = deputy_name(staff.site(site)[0], case.target)
-        deputy = case.target.removeprefix("deputy:")
+    if to_kind == "deputy":
+        name, deputy = deputy_assignee(staff, ref, name, site)
     sub = act(staff, ref, "assigned", by, handover(to_kind=to_kind, name=name, deputy=deputy, today=today, cal=cal))
     done = m.STAFF_DONE["transferred"].format(ref=ref, assignee=one_line(assignee_text(sub)), deadline=sub.deadline)
     click.echo(done)

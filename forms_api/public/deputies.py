@@ -1,0 +1,71 @@
+"""Deputies by name, from the built site's open data: each labelled with their stations (to tell a namesake apart),
+and what staff typed (a name or an id) resolved to exactly ONE current deputy, never silently dropped or stored as a
+name. One resolver for the console's deputy picker and the staff tools' `--name`, so both accept the same text."""
+
+from __future__ import annotations
+
+import difflib
+
+from forms_api import cases
+from forms_api.cases.actions import TextProblem
+from forms_api.messages_console import STAFF_TEXTS
+from forms_api.public.sitedata import Targets
+
+
+def stations_by_deputy(targets: Targets) -> dict[str, list[str]]:
+    """deputy id -> the names of the stations they belong to (from the site's data)."""
+    found: dict[str, list[str]] = {}
+    for station, name in targets.listed("station"):
+        for deputy in targets.deputies_of(station):
+            found.setdefault(deputy, []).append(name or station)
+    return found
+
+
+def labelled(targets: Targets, ids: list[str], *, with_id: bool = False) -> list[tuple[str, str]]:
+    """(id, "曹文杰（东溪代表联络站）") for each id, by id; the id too where two labels match (or always)."""
+    names, stations = dict(targets.listed("deputy")), stations_by_deputy(targets)
+    labels = {
+        deputy: STAFF_TEXTS["deputy_label"].format(
+            name=names.get(deputy) or deputy, stations="、".join(stations.get(deputy, ())) or STAFF_TEXTS["no_station"]
+        )
+        for deputy in ids
+    }
+    twice = {label for label in labels.values() if with_id or list(labels.values()).count(label) > 1}
+    for deputy, label in labels.items():
+        if label in twice:
+            labels[deputy] = STAFF_TEXTS["deputy_label_id"].format(label=label, id=deputy)
+    return sorted(labels.items())  # by id: the ids are pinyin, so this is the order of a Chinese name list
+
+
+def resolve(targets: Targets, text: str, *, tool: str = "console") -> tuple[str, str]:
+    """(id, name) of the ONE current deputy `text` names, by id or by exact name; TextProblem (shown to staff) when
+    there is none, or several of that name (listed with their stations and ids, to choose one). `tool`: "console"
+    (the picker's wording) or "cli" (the staff tools' --name)."""
+    text = text.strip()
+    listed = targets.listed("deputy")
+    if cases.TARGET_RE.fullmatch(f"deputy:{text}") and targets.check(f"deputy:{text}") is None:
+        return text, dict(listed).get(text) or text
+    same = [deputy for deputy, name in listed if name == text]
+    if len(same) == 1:
+        return same[0], text
+    suffix = "" if tool == "console" else "_cli"
+    if same:
+        named = "；".join(label for _, label in labelled(targets, same, with_id=True))
+        message = STAFF_TEXTS[f"deputy_ambiguous{suffix}"]
+        raise TextProblem(message.format(name=text, count=len(same), deputies=named))
+    raise TextProblem(STAFF_TEXTS[f"deputy_unknown{suffix}"].format(name=text[:40]))
+
+
+def unknown_ids(targets: Targets, kind: str, ids: tuple[str, ...]) -> str | None:
+    """The Chinese message for the first of `ids` (stations or deputies, `kind`) the site does not list as able to
+    receive messages (a former deputy, a typo), with the id meant where one is close (by id or by name); or None."""
+    listed = targets.listed(kind)
+    known = {found for found, _ in listed}
+    for given in ids:
+        if given in known:
+            continue
+        by_name = [found for found, name in listed if name and name == given]
+        close = by_name or difflib.get_close_matches(given, sorted(known), n=3, cutoff=0.6)
+        hint = STAFF_TEXTS["did_you_mean"].format(ids="、".join(close)) if close else ""
+        return STAFF_TEXTS[f"unknown_{kind}"].format(id=given[:40], hint=hint)
+    return None
