@@ -42,6 +42,14 @@ def test_a_new_code_is_five_groups_of_four_crockford_symbols() -> None:
     assert not set(symbols) & set("ILOU")
 
 
+def test_every_symbol_of_a_new_code_takes_every_value() -> None:
+    """Each of the 20 places is 5 random bits of its own: over 2,000 codes every place shows all 32 symbols (about
+    62 times each; a place stuck on some values, as from shifting the random bits wrong, would miss most)."""
+    codes = [new_code().replace("-", "") for _ in range(2000)]
+    for place in range(20):
+        assert {code[place] for code in codes} == set(ALPHABET), place
+
+
 @pytest.mark.parametrize(
     "typed",
     [
