@@ -116,6 +116,17 @@ def named_deputy(site: Path, text: str) -> tuple[str, str]:
         raise StaffError(str(exc)) from exc
 
 
+def assignee(
+    staff: Staff, ref: str, to_kind: str, name: str | None, site: Path | None
+) -> tuple[str | None, str | None]:
+    """(name, deputy id or None) of an assignment or hand-over (assign, transfer): a department needs --name; a
+    deputy is resolved here, before the lock (the decision runs under it, without I/O)."""
+    if to_kind == "department" and not (name or "").strip():
+        raise StaffError(m.STAFF_NAME_REQUIRED)
+    name = staff_text(name, "name", required=False)
+    return deputy_assignee(staff, ref, name, site) if to_kind == "deputy" else (name, None)
+
+
 def deputy_assignee(staff: Staff, ref: str, name: str | None, site: Path | None) -> tuple[str, str]:
     """(name, deputy id) of an assignment or hand-over to a deputy: the one --name names, else the case's own."""
     if name is not None:
@@ -256,14 +267,9 @@ def assign(
     by: str | None,
 ) -> None:
     by, cal, today = actor(by), staff.calendar(holidays), today or now().date()
-    if to_kind == "department" and not (name or "").strip():
-        raise StaffError(m.STAFF_NAME_REQUIRED)
-    name = staff_text(name, "name", required=False)
     if deadline is not None and deadline < today:
         raise StaffError(m.STAFF_DEADLINE_PAST.format(deadline=deadline.isoformat(), today=today.isoformat()))
-    deputy = None
-    if to_kind == "deputy":  # the deputy, resolved here: `fields` runs under the lock, no I/O
-        name, deputy = deputy_assignee(staff, ref, name, site)
+    name, deputy = assignee(staff, ref, to_kind, name, site)
     fields = assignment(
         to_kind=to_kind, name=name, deputy=deputy, complex_case=complex_case, deadline=deadline, today=today, cal=cal
     )

@@ -13,12 +13,11 @@ import click
 from forms_api import messages as m
 from forms_api.cases import RATINGS, check, now
 from forms_api.cases.actions import approval, handover
-from forms_api.staff.cases import act, confirm_publish, deputy_assignee
+from forms_api.staff.cases import act, assignee, confirm_publish
 from forms_api.staff.group import (
     H,
     Staff,
     StaffCommand,
-    StaffError,
     actor,
     by_option,
     holidays_option,
@@ -54,12 +53,7 @@ def transfer(
     by: str | None,
 ) -> None:
     by, cal, today = actor(by), staff.calendar(holidays), today or now().date()
-    if to_kind == "department" and not (name or "").strip():
-        raise StaffError(m.STAFF_NAME_REQUIRED)
-    name = staff_text(name, "name", required=False)
-    deputy = None
-    if to_kind == "deputy":
-        name, deputy = deputy_assignee(staff, ref, name, site)
+    name, deputy = assignee(staff, ref, to_kind, name, site)
     sub = act(staff, ref, "assigned", by, handover(to_kind=to_kind, name=name, deputy=deputy, today=today, cal=cal))
     done = m.STAFF_DONE["transferred"].format(ref=ref, assignee=one_line(assignee_text(sub)), deadline=sub.deadline)
     click.echo(done)
