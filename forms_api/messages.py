@@ -178,7 +178,10 @@ PAGE_TEXTS = {
     "reference": "留言编号",
     "reference_hint": "打电话咨询时，请提供留言编号。",
     "tracking_code": "查询码",
-    "tracking_code_hint": "凭查询码可以查看办理进度和答复，并对答复进行评价。请抄下或截图保存，不要告诉他人。",
+    "tracking_code_hint": (
+        "凭查询码（留了电话的，也可以凭留言编号和电话）可以查看办理进度和答复，并对答复进行评价。"
+        "请抄下或截图保存，不要告诉他人。"
+    ),
     "check_now": "查看办理进度",
     "picture_title": "保存回执图片",
     "picture_lead": (
@@ -361,6 +364,12 @@ STAFF_HELP_OPTION = "显示本帮助并退出。"
 # makes tests/test_staff_cli.py fail rather than bring back the English.
 CLICK_USAGE = "用法："
 CLICK_HEADING_COLON = "："
+# The receipt picture (forms_api/public/picture.py) without its font: said in the service's log, to the operator.
+RECEIPT_NO_FONT = (
+    "回执图片缺少中文字体 {name}（在 {folders} 中没有找到）：图片上的中文会显示成方框。"
+    "请安装字体：apt-get install -y fonts-noto-cjk，然后重启服务。"
+)
+
 CLICK_TEXTS = {
     "Options": "选项",
     "Commands": "命令",

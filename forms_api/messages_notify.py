@@ -8,10 +8,12 @@ from __future__ import annotations
 
 # SMS to the citizen, by template; `{link}` is the site's tracking page (SITE_URL + "track/").
 SMS_TEXTS = {
-    "assigned": "您的留言（编号{ref}）已交{handler}办理，答复期限{deadline}。凭查询码查看进度：{link} 回复TD退订",
-    "replied": "您的留言（编号{ref}）已答复，请凭查询码查看答复并评价：{link} 回复TD退订",
-    "closed": "您的留言（编号{ref}）已办结，凭查询码可查看办理情况：{link} 回复TD退订",
-    "reopened": "您的留言（编号{ref}）已重新办理，凭查询码查看进度：{link} 回复TD退订",
+    "assigned": (
+        "您的留言（编号{ref}）已交{handler}办理，答复期限{deadline}。凭编号和本手机号查看进度：{link} 回复TD退订"
+    ),
+    "replied": "您的留言（编号{ref}）已答复，请凭编号和本手机号查看答复并评价：{link} 回复TD退订",
+    "closed": "您的留言（编号{ref}）已办结，凭编号和本手机号可查看办理情况：{link} 回复TD退订",
+    "reopened": "您的留言（编号{ref}）已重新办理，凭编号和本手机号查看进度：{link} 回复TD退订",
 }
 # The variables each SMS template takes at the provider, in order (Tencent's TemplateParamSet is a list).
 SMS_PARAMS = {
@@ -40,7 +42,7 @@ EMAIL_FOOTER = "\n（本邮件由码上找代表系统自动发送，不含留�
 
 # 退订 (the tracking page and the service's own page); and what the provider's reply keyword is matched against.
 UNSUBSCRIBE_KEYWORDS = frozenset({"TD", "T", "N", "退订", "取消", "UNSUBSCRIBE", "STOP"})
-UNSUBSCRIBE_DONE = "已退订：这个手机号码不会再收到本站的短信通知。您仍可凭查询码查看办理进度。"
+UNSUBSCRIBE_DONE = "已退订：这个手机号码不会再收到本站的短信通知。您仍可凭留言编号和手机号码（或查询码）查看办理进度。"
 UNSUBSCRIBE_TITLE = "退订短信通知"
 UNSUBSCRIBE_LEAD = "不想再收到短信通知？"
 SUBSCRIBE_TITLE = "有进展时短信通知我"

@@ -9,17 +9,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 stats=var/public/stats.json
+# The site's address is the one served here (FORMS_BIND), so its QR codes open on this machine whatever the port.
 build() {
-  local said
-  if said="$(.venv/bin/python -m forms_api stats --public --out "$stats" 2>&1)"; then
+  local said site=(.venv/bin/python -m generator build --site-url "http://$FORMS_BIND/")
+  if [ ! -e "${FORMS_QUEUE_DIR:-var/queue}" ]; then
+    echo "run: 还没有留言，网站暂不公布留言办理统计"
+  elif said="$(.venv/bin/python -m forms_api stats --public --out "$stats" 2>&1)"; then
     echo "run: $said"
   else
-    echo "run: no message statistics yet ($said)"
+    echo "run: 留言办理统计没有更新（$said）"
   fi
   if [ -f "$stats" ]; then
-    .venv/bin/python -m generator build --stats "$stats"
+    "${site[@]}" --stats "$stats"
   else
-    .venv/bin/python -m generator build
+    "${site[@]}"
   fi
 }
 # The back office: on the first run (no account yet) an office account "demo" and its invitation link. Accounts live
@@ -27,28 +30,28 @@ build() {
 demo_account() {
   local staff=(.venv/bin/python -m forms_api users) listed link
   listed="$("${staff[@]}" list 2>/dev/null || true)"  # no queue folder yet: no account
-  echo "run: back office http://$FORMS_BIND/staff/"
+  echo "run: 后台 http://$FORMS_BIND/staff/"
   if grep -q '^demo ' <<<"$listed"; then
-    echo "run:   sign in as demo; a new invitation link: ${staff[*]} reset demo --base-url http://$FORMS_BIND/"
+    echo "run:   用 demo 账号登录；要新的邀请链接：${staff[*]} reset demo --base-url http://$FORMS_BIND/"
   elif [ "$(grep -c . <<<"$listed")" -le 1 ]; then
     link="$("${staff[@]}" add demo --role office --base-url "http://$FORMS_BIND/" | tail -n 1)"
-    echo "run:   a demo office account, demo: open $link to set its password"
+    echo "run:   已建演示用的办公室账号 demo：打开 $link 设置密码"
   else
-    echo "run:   a demo account: ${staff[*]} add demo --role office --base-url http://$FORMS_BIND/"
+    echo "run:   要演示账号：${staff[*]} add demo --role office --base-url http://$FORMS_BIND/"
   fi
 }
-build
 export FORMS_BIND="${FORMS_BIND:-127.0.0.1:8000}"
+build
 .venv/bin/gunicorn -c deploy/gunicorn.conf.py 'forms_api.site:create_site_app("site")' &
 server=$!
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null' EXIT INT TERM
-echo "run: http://$FORMS_BIND/ (Ctrl+C to stop)"
+echo "run: 网站 http://$FORMS_BIND/（按 Ctrl+C 停止）"
 demo_account
 mkdir -p .cache && touch .cache/run-stamp
 while kill -0 "$server" 2>/dev/null; do
   sleep 2
   if [ -n "$(find content mkdocs.yml -newer .cache/run-stamp -print -quit)" ]; then
     touch .cache/run-stamp
-    build || echo "run: the content has errors (above); the previous site is still served"
+    build || echo "run: 内容有错误（见上）：仍在提供上一次生成的网站"
   fi
 done

@@ -189,7 +189,7 @@ def test_the_run_command_makes_a_demo_office_account_once_and_outside_git(tmp_pa
         return done.stdout.splitlines()
 
     first = run()
-    assert first[0] == "run: back office http://127.0.0.1:8000/staff/"
+    assert first[0] == "run: 后台 http://127.0.0.1:8000/staff/"
     assert re.fullmatch(r"run:   .*demo.* http://127\.0\.0\.1:8000/staff/invite/[A-Za-z0-9_-]{40,} .*", first[1])
     (account,) = open_accounts({"QUEUE_DIR": queue}).all()
     assert (account.login, account.role, account.state) == ("demo", "office", "invited")
@@ -198,3 +198,27 @@ def test_the_run_command_makes_a_demo_office_account_once_and_outside_git(tmp_pa
     assert "users reset demo" in second[1] and "invite/" not in second[1]  # no second account, no new link
     assert len(open_accounts({"QUEUE_DIR": queue}).all()) == 1
     assert subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True).stdout == status
+
+
+def test_the_run_command_builds_the_site_for_the_address_it_serves(tmp_path):
+    """With FORMS_BIND on another port, the demo's QR codes and links point at that port, not at mkdocs.yml's."""
+    import os
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    for name in (".venv", "content", "generator", "forms_api", "mkdocs.yml"):
+        (tmp_path / name).symlink_to(root / name)
+    step = 'eval "$(sed -n "/^build()/,/^}/p" scripts/run.sh)"; set -euo pipefail; stats=var/public/stats.json; build'
+    env = {**os.environ, "FORMS_QUEUE_DIR": str(tmp_path / "queue"), "FORMS_BIND": "127.0.0.1:8123"}
+    script = f"cd {tmp_path} && bash -c '{step}'"
+    done = subprocess.run(
+        ["bash", "-c", script.replace("scripts/run.sh", str(root / "scripts/run.sh"))],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "run: 还没有留言" in done.stdout and "错误" not in done.stdout
+    sitemap = (tmp_path / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>http://127.0.0.1:8123/" in sitemap and ":8000/" not in sitemap

@@ -129,6 +129,22 @@ def test_notices_follow_their_cause_without_personal_data(tmp_path: Path) -> Non
             assert not any(value in json.dumps(event, ensure_ascii=False) for value in PERSONAL)
 
 
+def test_a_deputy_told_of_a_new_case_is_not_told_again_when_it_is_assigned_to_them(tmp_path: Path) -> None:
+    app = make_app(tmp_path, **SMS_ON, NOTIFY_EMAIL="log")
+    ref = submit(app.test_client()).json["reference"]
+    assert [shape(e) for e in events(app)] == [("submitted", None, None), ("notice", "deputy:cao-wenjie", "new_case")]
+    to_them = act(app, ref, "assigned", to_kind="deputy", to="曹文杰", deputy="cao-wenjie", deadline="2026-12-11")
+    assert [e["type"] for e in to_them] == ["assigned"]  # one "新留言待办理" is enough
+    onward = act(app, ref, "assigned", to_kind="department", to="县住建局", deadline="2026-12-11")
+    elsewhere = act(app, ref, "assigned", to_kind="deputy", to="曹文杰", deputy="cao-wenjie", deadline="2026-12-11")
+    assert [shape(e) for e in onward + elsewhere] == [
+        ("assigned", None, None),
+        ("notice", "handler:县住建局", "new_case"),
+        ("assigned", None, None),
+        ("notice", "deputy:cao-wenjie", "new_case"),  # handed back to them later: news again
+    ]
+
+
 def test_staff_tools_append_notices_too(tmp_path: Path) -> None:
     app = make_app(tmp_path, **SMS_ON)
     ref = submit(app.test_client(), notify=True).json["reference"]
@@ -364,3 +380,9 @@ def test_sms_asked_for_on_the_receipt_without_javascript(tmp_path: Path) -> None
     plain = off.post("/api/submissions", data={**GOOD, "consent": "true"}, follow_redirects=True)
     assert plain.status_code == 200 and "tracking-code" in plain.get_data(as_text=True)
     assert "/api/notify" not in plain.get_data(as_text=True)
+
+
+def test_every_sms_says_how_to_look_the_case_up_without_the_code() -> None:
+    """An SMS reaches the phone the citizen gave: the reference and that phone open the case, no code needed."""
+    for template, text in messages_notify.SMS_TEXTS.items():
+        assert "编号{ref}" in text and "本手机号" in text and "查询码" not in text, template

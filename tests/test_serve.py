@@ -16,6 +16,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -124,6 +125,21 @@ def test_serve_rebuilds_when_content_changes(serve: Serve) -> None:
     assert UNKNOWN_STATION in serve.output()
     serve.edit("deputies/zhou-liming.yaml", "no-such-zhan", "qingshi-zhan")
     serve.wait_for("青石街道人大代表联络站")
+
+
+def test_serve_watches_every_content_folder_even_one_made_while_it_runs(serve: Serve) -> None:
+    """The fixture has no events/: an editor who writes the first event while serve runs sees its page."""
+    day = date.today() + timedelta(days=3)
+    event = serve.content / "events" / "qingshi-shiyan.yaml"
+    event.parent.mkdir()
+    event.write_text(
+        f"id: qingshi-shiyan\nkind: reception\ntopic: 试验接待日\nstation: qingshi-zhan\n"
+        f"start: {day} 09:00\nend: {day} 11:00\n",
+        encoding="utf-8",
+    )
+    serve.wait_for("试验接待日", "event/qingshi-shiyan/")
+    serve.edit("events/qingshi-shiyan.yaml", "试验接待日", "改过的接待日")
+    serve.wait_for("改过的接待日", "event/qingshi-shiyan/")
 
 
 def test_a_failed_rebuild_keeps_the_last_site_served_with_the_errors_over_it(serve: Serve) -> None:

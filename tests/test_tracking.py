@@ -17,6 +17,7 @@ from test_api import GOOD, NEW_CODE, form_receipt, staff, submit
 
 from forms_api import cases, messages
 from forms_api.cases.codes import ALPHABET, canonical, new_code
+from forms_api.public import picture
 from forms_api.store.folder import EventLog
 
 pytestmark = pytest.mark.usefixtures("no_forms_environment")
@@ -292,3 +293,19 @@ def test_a_miss_without_javascript_links_back_to_the_track_page(client: FlaskCli
     text = page.get_data(as_text=True)
     assert page.status_code == 404 and messages.API_ERRORS["code_not_found"] in text
     assert f'<a href="/track/">{messages.PAGE_TEXTS["track_again"]}</a>' in text
+
+
+def test_a_server_without_the_chinese_font_says_so_in_its_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """DEPLOY.md installs fonts-noto-cjk; without it the picture's Chinese are boxes, and the operator is told how."""
+    monkeypatch.setattr(picture, "FONT_DIRS", (tmp_path / "no-fonts",))
+    picture._font.cache_clear()
+    try:
+        client = make_app(tmp_path).test_client()
+        response = client.post("/api/receipt-picture", json={"code": case(client)["tracking_code"]})
+        assert response.status_code == 200
+    finally:
+        picture._font.cache_clear()
+    assert "fonts-noto-cjk" in caplog.text and "回执图片缺少中文字体" in caplog.text
+    assert "fonts-noto-cjk" in (Path(__file__).resolve().parent.parent / "docs" / "DEPLOY.md").read_text()

@@ -43,6 +43,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, EventLog]]:
 
 def checked(page, javascript: bool) -> None:
     """Nothing wider than the phone, and (axe-core runs in the page: with JavaScript) no axe-core violation."""
+    page.wait_for_load_state()  # a page still being replaced after a click has no document to measure
     if javascript:
         page.add_script_tag(path=str(AXE))
         found = page.evaluate(
@@ -87,6 +88,7 @@ def test_review_force_followup_and_supervision_on_a_phone(chromium_browser, serv
     assert review.inner_text().split() == ["1", "待审核"]
     review.click()
     office.get_by_role("link", name=ref).click()
+    office.wait_for_url(f"{base}/staff/cases/{ref}")
     checked(office, javascript)
     office.locator("#approve").get_by_role("button").click()
     office.get_by_text(A["done_approve"].format(ref=ref)).wait_for()

@@ -211,7 +211,8 @@ def notices_for(state: Any, event: dict, channels: Channels) -> list[dict]:
         to = f"deputy:{event['deputy']}" if event.get("deputy") else None
         if event["to_kind"] in ("department", "hotline"):
             to = f"handler:{event['to']}"
-        if to is not None:
+        told = sub.assignee_kind is None and to == sub.target  # the addressee had "new case" when it came in
+        if to is not None and not told:
             result.append(notice(ref, to, EMAIL, "new_case", {"ref": ref, "deadline": str(event["deadline"])}, by, at))
     if channels.email and kind == "urged":
         to = handler_of(sub)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+import logging
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from PIL import Image, ImageDraw, ImageFont
 from forms_api import messages
 from generator.qr import ERROR_CORRECTION, QUIET_ZONE, check_url
 
+log = logging.getLogger("forms_api")
 FONT_DIRS = (Path("/usr/share/fonts/opentype/noto"), Path("/usr/share/fonts/noto-cjk"))
 WIDTH = 760
 MARGIN = 48
@@ -33,7 +35,8 @@ def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.I
     for folder in FONT_DIRS:
         if (folder / name).is_file():
             return ImageFont.truetype(str(folder / name), size, index=2)  # index 2: Simplified Chinese (SC)
-    return ImageFont.load_default(size)  # no Chinese glyphs: install fonts-noto-cjk (scripts/setup.sh)
+    log.warning(messages.RECEIPT_NO_FONT.format(name=name, folders=", ".join(map(str, FONT_DIRS))))
+    return ImageFont.load_default(size)  # no Chinese glyphs: the receipt picture shows boxes for them
 
 
 def track_link(site_root: str, code: str) -> str:

@@ -364,10 +364,8 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         return self.toc_cache[entries]
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
-        root = Path(config.docs_dir).parent
-        watched = [root / "areas.yaml", root / "deputies", root / "stations", root / "photos"]
-        watched += [root / "records", root / "scoring.yaml", self._stats_path(config)]
-        for path in watched:
+        # the whole content folder (events, records, photos ... and a folder made while serve runs), pages included
+        for path in (Path(config.docs_dir).parent, self._stats_path(config)):
             if path is not None and path.exists():
                 server.watch(str(path))
         return server
