@@ -223,13 +223,16 @@ HANDOVER_TEXTS = {
     "file": "结果文件",
     "preview": "预览",
     "preview_title": "导入预览：{name}",
-    "preview_counts": "共 {rows} 行：可导入 {good} 行，此前已导入（跳过）{repeats} 行，有误 {errors} 行。",
+    "preview_counts": (
+        "共 {rows} 行：可导入 {good} 行，此前已导入（跳过）{repeats} 行，尚无办理结果（跳过）{pending} 行，"
+        "有误 {errors} 行。"
+    ),
     "preview_errors": "以下各行有误，不会导入：",
     "preview_blocked": "文件中有错误的行：不勾选下面一项则一行也不导入。",
     "apply_good": "只导入无误的行",
     "apply": "导入",
     "nothing": "没有可导入的新行。",
-    "applied": "已导入 {count} 条办理结果，此前已导入（跳过）{repeats} 行。",
+    "applied": "已导入 {count} 条办理结果；跳过此前已导入的 {repeats} 行、尚无办理结果的 {pending} 行。",
     "refused": "文件中有 {errors} 行有误，未导入任何一行。",
     "applied_some": "已导入 {count} 条办理结果；有误的 {errors} 行未导入。",
     "back": "返回交办与反馈",
@@ -298,9 +301,9 @@ HANDOVER_SHORT_HELP = {
 }
 HANDOVER_DONE = {
     "sheet": "已导出 {count} 条交办给 {handler} 的留言到 {path}。",
-    "imported": "已导入 {count} 条办理结果，此前已导入（跳过）{repeats} 行。",
+    "imported": "已导入 {count} 条办理结果；跳过此前已导入的 {repeats} 行、尚无办理结果的 {pending} 行。",
     "refused": "文件中有 {errors} 行有误，未导入任何一行。改正后重新导入，或加 --apply-good 只导入无误的行。",
-    "partly": "有 {errors} 行有误，未导入。",
+    "partly": "有误的 {errors} 行（见上）未导入。",
     "urged": "已催办 {ref}。",
     "result": "已为 {ref} 记录办理结果。",
 }

@@ -185,7 +185,7 @@ def test_import_previews_every_bad_row_and_applies_nothing_unless_ticked(app, ki
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200
     assert re.findall(r"<li>(第 \d+ 行：.*?)</li>", page) == ROW_ERRORS
-    assert X["preview_counts"].format(rows=4, good=1, repeats=0, errors=3) in page
+    assert X["preview_counts"].format(rows=4, good=1, repeats=0, pending=0, errors=3) in page
     assert X["apply_good"] in page
     assert events(app) == before  # a preview writes nothing
     token = csrf_token(office, "/staff/handover")
@@ -203,7 +203,7 @@ def test_import_previews_every_bad_row_and_applies_nothing_unless_ticked(app, ki
     notice = office.get("/staff/handover").get_data(as_text=True)
     assert X["applied_some"].format(count=1, errors=3) in notice
     again = upload(office, data, f"results.{kind}").get_data(as_text=True)  # the same file again: nothing new
-    assert X["preview_counts"].format(rows=4, good=0, repeats=1, errors=3) in again
+    assert X["preview_counts"].format(rows=4, good=0, repeats=1, pending=0, errors=3) in again
     assert 'name="rows"' not in again and X["nothing"] in again
     replay = {"csrf_token": token, "rows": signed_rows(page), "apply_good": "1"}  # the first preview, applied twice
     assert office.post("/staff/handover/import/apply", data=replay).status_code == 303
@@ -291,7 +291,7 @@ def test_a_results_file_larger_than_a_form_s_body_limit_is_read(app):
     data = xlsx(rows)
     assert len(data) > app.config["MAX_CONTENT_LENGTH"]
     page = upload(office, data).get_data(as_text=True)
-    assert X["preview_counts"].format(rows=400, good=400, repeats=0, errors=0) in page
+    assert X["preview_counts"].format(rows=400, good=400, repeats=0, pending=0, errors=0) in page
     token = csrf_token(office, "/staff/handover")
     before = len(events(app))
     done = office.post("/staff/handover/import/apply", data={"csrf_token": token, "rows": signed_rows(page)})

@@ -37,6 +37,7 @@ BAD = [
     ["2026-000002", "GD-5", "结果", "2026-11-28", "县住建局"],
     ["2026-000001", "GD-001", "已派人修复路灯。", "2026-11-28", "县住建局"],  # the first row again: a repeat
     ["2026-000001", "GD-006", "结果", "2026-12-01", "县住建局"],
+    ["2026-000001", "GD-007", "", "", "县住建局"],  # neither result nor date: not done yet, skipped, not an error
 ]
 ERRORS = [
     "第 4 行：找不到留言 2026-000099。",
@@ -129,9 +130,11 @@ def test_apply_good_imports_the_good_rows_once(run, queue, tmp_path, kind):
     path = results_file(tmp_path, kind, GOOD + BAD)
     before = events(queue)
     first = run("handover", "import", str(path), "--apply-good", "--today", TODAY, "--by", "boss")
-    assert first.exit_code == 1  # a bad row is an error even when the good ones went in
-    assert first.stdout == "已导入 2 条办理结果，此前已导入（跳过）1 行。\n"
-    assert first.stderr.splitlines() == [*ERRORS, "错误：有 7 行有误，未导入。"]
+    assert first.exit_code == 0  # asked for: the good rows went in, and the bad ones are listed above
+    assert (
+        first.stdout == "已导入 2 条办理结果；跳过此前已导入的 1 行、尚无办理结果的 1 行。有误的 7 行（见上）未导入。\n"
+    )
+    assert first.stderr.splitlines() == ERRORS
     added = events(queue)[len(before) :]
     assert [(e["type"], e["ref"], e["by"], e["note"], e["result"]) for e in added] == [
         ("noted", "2026-000001", "boss", "已派人修复路灯。", True),
@@ -143,7 +146,9 @@ def test_apply_good_imports_the_good_rows_once(run, queue, tmp_path, kind):
     ]
     assert added[0]["import_key"] == import_key("2026-000001", "GD-001", "已派人修复路灯。")
     again = run("handover", "import", str(path), "--apply-good", "--today", TODAY, "--by", "boss")
-    assert again.stdout == "已导入 0 条办理结果，此前已导入（跳过）3 行。\n"
+    assert (
+        again.stdout == "已导入 0 条办理结果；跳过此前已导入的 3 行、尚无办理结果的 1 行。有误的 7 行（见上）未导入。\n"
+    )
     assert events(queue) == [*before, *added]
     # the same rows in the other format, re-spaced, are the same rows: still nothing new
     other = results_file(
@@ -151,7 +156,7 @@ def test_apply_good_imports_the_good_rows_once(run, queue, tmp_path, kind):
     )
     assert (
         run("handover", "import", str(other), "--today", TODAY).stdout
-        == "已导入 0 条办理结果，此前已导入（跳过）1 行。\n"
+        == "已导入 0 条办理结果；跳过此前已导入的 1 行、尚无办理结果的 0 行。\n"
     )
     assert events(queue) == [*before, *added]
 
@@ -160,7 +165,7 @@ def test_a_clean_file_imports_with_exit_code_0_and_shows_in_the_history(run, que
     result = run("handover", "import", str(results_file(tmp_path, "csv", GOOD)), "--today", TODAY, "--by", "boss")
     assert (result.exit_code, result.stdout, result.stderr) == (
         0,
-        "已导入 2 条办理结果，此前已导入（跳过）0 行。\n",
+        "已导入 2 条办理结果；跳过此前已导入的 0 行、尚无办理结果的 0 行。\n",
         "",
     )
     shown = run("show", "2026-000001", "--today", TODAY).stdout
@@ -215,10 +220,16 @@ def test_the_sheet_lists_a_handler_s_open_cases_in_the_range_and_comes_back_as_a
     workbook = load_workbook(out)
     sheet = workbook.active
     assert sheet.title == "交办清单"
+    workbook.save(out)
+    unfilled = run("handover", "import", str(out), "--today", TODAY, "--by", "boss")  # sent back before any result
+    assert (unfilled.exit_code, unfilled.stdout) == (
+        0,
+        "已导入 0 条办理结果；跳过此前已导入的 0 行、尚无办理结果的 1 行。\n",
+    )
     sheet["H2"], sheet["I2"], sheet["J2"] = "RX-77", "已处理", "2026-11-29"  # what the hotline fills in
     workbook.save(out)
     back = run("handover", "import", str(out), "--today", TODAY, "--by", "boss")
-    assert (back.exit_code, back.stdout) == (0, "已导入 1 条办理结果，此前已导入（跳过）0 行。\n")
+    assert (back.exit_code, back.stdout) == (0, "已导入 1 条办理结果；跳过此前已导入的 0 行、尚无办理结果的 0 行。\n")
     assert events(queue)[-1]["handler"] == "12345" and events(queue)[-1]["ticket"] == "RX-77"
     log = EventLog(queue, fsync=False)
     contact = {"category": "求助", "text": '=HYPERLINK("http://x")', "phone": "13912345678", "anonymous": False}

@@ -122,10 +122,12 @@ class RowError:
 @dataclass
 class Plan:
     """What importing the rows would do now: the events of the good rows, the rows already in (or repeated in the
-    file), and every bad row with its reason."""
+    file), the rows not done yet (neither a result nor a date: a department sends back the whole sheet), and every
+    bad row with its reason."""
 
     events: list[dict] = field(default_factory=list)
     repeats: list[int] = field(default_factory=list)
+    pending: list[int] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
 
 
@@ -269,10 +271,14 @@ def _state(sub: Submission, handler: str, day: str) -> str:
 
 def plan(rows: Iterable[Row], state: State, today: date, by: str) -> Plan:
     """Check every row against `state` (call it inside `decide`, under the lock, to apply): each bad row with its
-    reason; a row whose key is in the case's history, or in an earlier row, is a repeat and adds nothing."""
+    reason; a row whose key is in the case's history, or in an earlier row, is a repeat and adds nothing; a row
+    without a result and a date is not done yet and adds nothing either."""
     result = Plan()
     keys: dict[str, set[str]] = {}
     for row in rows:
+        if not row.result and not row.day:
+            result.pending.append(row.number)
+            continue
         try:
             sub, fields = _checked(row, state, today)
         except ValueError as exc:

@@ -195,6 +195,7 @@ def _preview(
     all_errors = [*errors, *(str(error) for error in found.errors)]
     token = _signer().dumps({"by": account().login, "name": name, "rows": [list(vars(row).values()) for row in rows]})
     counts = {"rows": len(rows), "good": len(found.events), "repeats": len(found.repeats), "errors": len(all_errors)}
+    counts["pending"] = len(found.pending)
     return page(
         "staff/handover_preview.html",
         status,
@@ -247,5 +248,7 @@ def handover_apply() -> Response:
         refused = X["refused"].format(errors=len(found.errors))
         return _preview(rows, [], name, status=409, found=found, refused=refused)
     done = X["applied_some"] if found.errors else X["applied"]
-    flash(done.format(count=len(stored), repeats=len(found.repeats), errors=len(found.errors)))
+    flash(
+        done.format(count=len(stored), repeats=len(found.repeats), pending=len(found.pending), errors=len(found.errors))
+    )
     return redirect(url_for("staff.handover_page"), 303)

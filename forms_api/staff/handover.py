@@ -112,9 +112,8 @@ def import_results(staff: Staff, file: Path, apply_good: bool, today: date | Non
         click.echo(one_line(str(error)), err=True)
     if errors and not apply_good:
         raise StaffError(D["refused"].format(errors=len(errors)))
-    click.echo(D["imported"].format(count=len(stored), repeats=len(found.repeats)))
-    if errors:
-        raise StaffError(D["partly"].format(errors=len(errors)))
+    counts = {"count": len(stored), "repeats": len(found.repeats), "pending": len(found.pending)}
+    click.echo(D["imported"].format(**counts) + (D["partly"].format(errors=len(errors)) if errors else ""))
 
 
 COMMANDS = (handover,)
