@@ -18,8 +18,15 @@ CHANNEL_LABEL = "渠道"  # the label of the channel in `show` and the column of
 OFFLINE_SUBMITTED = "线下登记（{channel}）"  # a case's first event in the timeline when staff registered it
 CHANNEL_SAID_ON = "{channel}（反映日期 {said_on}）"  # `show`, for a case registered offline
 EXPORT_CHANNEL = "渠道"  # the exports' last column, after the target's id: every older column keeps its place
+# After the channel, in the same way: the citizen's rating of the latest answer (满意/基本满意/不满意, empty when none)
+# and how often the case was reopened (by staff, or by a 不满意); the hand-over sheet has them too.
+EXPORT_LOOP_COLUMNS = ("满意度", "重办次数")
 STATS_CHANNELS = "渠道：{items}"
 CHANNEL_OPTION_HELP = "只要这一渠道的留言：{choices}。"
+HANDLER_OPTION_HELP = (
+    "只要现由这个承办者办理的留言：职能部门或 12345 热线按交办时的名称（如 县住建局、12345热线），"
+    "代表按姓名或编号。用于给一个承办单位导出只含其留言的文件。"
+)
 
 INTAKE_TEXTS = {
     "nav": "线下登记",
@@ -170,7 +177,16 @@ HANDOVER_RESULT_COLUMNS = {
     "handler": "承办单位",
 }
 # The hand-over sheet: what we send, then the columns the handler fills in and sends back (the results file's).
-HANDOVER_SHEET_COLUMNS = ("留言编号", "承办单位", "交办日期", "答复期限", "类别", "留言对象", "留言内容")
+HANDOVER_SHEET_COLUMNS = (
+    "留言编号",
+    "承办单位",
+    "交办日期",
+    "答复期限",
+    "类别",
+    "留言对象",
+    "留言内容",
+    *EXPORT_LOOP_COLUMNS,
+)
 HANDOVER_SHEET_RETURN = ("工单号", "办理结果", "日期")
 HANDOVER_SHEET_TITLE = "交办清单"
 HANDOVER_ROW_ERROR = "第 {row} 行：{reason}"

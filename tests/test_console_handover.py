@@ -136,6 +136,8 @@ def test_the_sheet_is_the_account_s_cases_in_the_range(app):
         "类别",
         "留言对象",
         "留言内容",
+        "满意度",
+        "重办次数",
         "工单号",
         "办理结果",
         "日期",
