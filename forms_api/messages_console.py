@@ -159,6 +159,13 @@ ACCOUNT_TEXTS = {
     "totp_reset": "清除二次验证",
     "totp_was_reset": "已清除账号 {login} 的二次验证，其已登录的会话作废；本人用密码登录后重新绑定验证器。",
     "not_yourself": "不能停用或重置当前登录的账号；请由另一个代表工作机构账号操作，或在服务器上使用 users 命令。",
+    # The confirmation step of disable, reset and clearing the second factor: each a disclosure with what it does
+    # and a second button (no JavaScript needed); a post without it changes nothing.
+    "consequence_disable": "停用后，{login} 已登录的会话立即结束，不能再登录；重置密码可重新启用。",
+    "consequence_reset": "重置后，{login} 的原密码和已登录的会话作废，本人须凭新的邀请链接重新设置密码。",
+    "consequence_reset_totp": "清除后，{login} 已登录的会话作废，本人用密码登录后须重新绑定验证器。",
+    "confirm": "确认{action} {login}",
+    "not_confirmed": "账号 {login} 未作更改：请先展开“{action}”，看清后果，再按“确认{action}”。",
 }
 
 # `backup` and `restore` (forms_api/staff/operations.py): the back office's accounts and reply templates go along.

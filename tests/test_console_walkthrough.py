@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import events
-from console_helpers import PASSWORD, SCOPE, client_for, console_app, csrf_token
+from console_helpers import PASSWORD, SCOPE, after_refusal, client_for, console_app, csrf_token
 from flask import Flask
 
 from forms_api import messages
@@ -80,8 +80,8 @@ def test_a_deputy_typed_by_chinese_name_is_found_and_namesakes_are_asked_for(app
 
     before = len(events(app))
     several = post(office, "2026-000001", "assign", {"to_kind": "deputy", "deputy_other": "李明"})
-    page = several.get_data(as_text=True)
-    assert several.status_code == 400 and len(events(app)) == before  # nothing written
+    page = after_refusal(office, several)
+    assert len(events(app)) == before  # nothing written
     message = S["deputy_ambiguous"].format(
         name="李明",
         count=3,
@@ -96,7 +96,7 @@ def test_a_deputy_typed_by_chinese_name_is_found_and_namesakes_are_asked_for(app
     assert message in page
     for unknown in ("王五", "周兰", "zhou-lan"):  # nobody of that name; a former deputy by name and by id
         refused = post(office, "2026-000001", "assign", {"to_kind": "deputy", "deputy_other": unknown})
-        assert refused.status_code == 400 and S["deputy_unknown"].format(name=unknown) in refused.get_data(as_text=True)
+        assert S["deputy_unknown"].format(name=unknown) in after_refusal(office, refused)
     assert len(events(app)) == before
     chosen = post(office, "2026-000001", "assign", {"to_kind": "deputy", "deputy_other": "li-ming-nanshan"})
     assert chosen.status_code == 303 and events(app)[-1]["deputy"] == "li-ming-nanshan"
@@ -105,9 +105,7 @@ def test_a_deputy_typed_by_chinese_name_is_found_and_namesakes_are_asked_for(app
 def test_a_refusal_shows_at_the_top_and_keeps_what_was_typed(app):
     office = client_for(app, "boss")
     form = {"to_kind": "department", "name": "", "complex": "1", "deadline": "2099-03-01"}  # a department needs a name
-    refused = post(office, "2026-000002", "assign", form)
-    page = refused.get_data(as_text=True)
-    assert refused.status_code == 400
+    page = after_refusal(office, post(office, "2026-000002", "assign", form))
     top = page.index('role="alert"')
     assert top < page.index('<div class="card">') < page.index('id="assign"')  # above the case, not 1000 px down
     assert '<a href="#assign">' + S["to_form"].format(action=A["assign"]) + "</a>" in page[top:]
@@ -116,11 +114,25 @@ def test_a_refusal_shows_at_the_top_and_keeps_what_was_typed(app):
     assert 'value="department" checked' in assign and 'class="alert"' in assign  # the message beside the form too
 
     answer = post(office, "2026-000002", "answer", {"answer": "   "})
-    assert answer.status_code == 400
+    assert messages.STAFF_TEXT_EMPTY.format(what="答复内容") in after_refusal(office, answer)
     note = post(office, "2026-000002", "note", {"note": "\x07"})
-    page = note.get_data(as_text=True)
-    assert note.status_code == 400 and '<a href="#note">' + S["to_form"].format(action=A["note"]) in page
+    page = after_refusal(office, note)
+    assert '<a href="#note">' + S["to_form"].format(action=A["note"]) in page
     assert 'name="complex" value="1" checked' not in page  # the assign form is as the case is, not as posted
+
+
+def test_a_refused_text_too_long_for_the_session_cookie_is_answered_at_once_and_kept(app):
+    """What was typed travels in the signed session cookie; a text that would not fit is not lost: the refusal is
+    answered at once, the old way, with the text in its form."""
+    office = client_for(app, "boss")
+    long_note = "".join(chr(0x4E00 + number * 7919 % 20000) for number in range(1500)) + "\x07"  # no repeats
+    refused = post(office, "2026-000002", "note", {"note": long_note})
+    assert refused.status_code == 400
+    page = html.unescape(refused.get_data(as_text=True))
+    assert messages.STAFF_TEXT_CONTROL.format(what="备注内容") in page and long_note in page
+    assert all(len(value) < 4000 for value in refused.headers.getlist("Set-Cookie"))
+    short = post(office, "2026-000002", "note", {"note": "路灯\x07"})
+    assert "路灯\x07" in html.unescape(after_refusal(office, short))
 
 
 # --- a session that ends with a form half done --------------------------------------------------------------------

@@ -20,6 +20,7 @@ from forms_api.cases.actions import decision, takes_on
 from forms_api.cases.outbox import CITIZEN_TO, Notice
 from forms_api.console.deputies import choices
 from forms_api.console.people import actor_label
+from forms_api.console.refusals import taken
 from forms_api.console.service import account, bp, console, may, page, require
 from forms_api.public.service import service
 from forms_api.staff.text import (
@@ -178,7 +179,11 @@ def case_page(
 @bp.get("/cases/<ref>")
 @require("queue")
 def case(ref: str) -> Response:
-    """One case: message, target, deadline, timeline, actions; the name and phone only after the button below."""
+    """One case: message, target, deadline, timeline, actions; the name and phone only after the button below; after
+    a refused action, its message at the top and what was typed kept."""
+    kept = taken()
+    if kept is not None:
+        return case_page(find_case(ref), error=kept["error"], form=kept["form"], failed=kept["failed"])
     return case_page(find_case(ref))
 
 
