@@ -305,3 +305,23 @@ def test_the_list_filters_by_a_deputy_named_in_chinese(app):
     assert 'name="deputy" value="李明"' in page and refs == sorted(SCOPE)  # the name kept, no filter taken
     refs, page = listed("王五")
     assert S["deputy_unknown"].format(name="王五") in page
+
+
+def test_the_category_filter_offers_every_category_of_the_site_s_form(app, tmp_path):
+    """In the form's order (data/form.json, as the service reads it), though every case here is 求助; then a category
+    a case has that the form no longer offers; only those while the form's data is missing."""
+
+    def offered(app: Flask) -> list[str]:
+        page = client_for(app, "boss").get("/staff/cases").get_data(as_text=True)
+        block = re.search(r'<select id="category" name="category">(.*?)</select>', page, re.S)
+        assert block, page
+        return re.findall(r"<option(?: selected)?>([^<]*)</option>", block[1])
+
+    assert offered(app) == ["意见", "建议", "求助", "其他"]
+    changed = console_app(tmp_path / "changed")
+    form = Path(changed.config["SITE_DIR"]) / "data" / "form.json"
+    form.write_text(json.dumps({"categories": ["建议", "咨询"]}, ensure_ascii=False), encoding="utf-8")
+    assert offered(changed) == ["建议", "咨询", "求助"]
+    missing = console_app(tmp_path / "missing")
+    (Path(missing.config["SITE_DIR"]) / "data" / "form.json").unlink()
+    assert offered(missing) == ["求助"]
