@@ -273,7 +273,12 @@ HANDOVER_TEXTS = {
     "slip_personal_hint": "显示会记入办理经过（谁、何时）。",
     "slip_return": "请于办理期限前反馈办理结果，注明留言编号、工单号、办理结果、日期和承办单位。",
     "slip_sign": "承办单位签收：＿＿＿＿＿＿＿＿　　签收日期：＿＿＿＿＿＿",
-    "slip_qr_title": "留言编号 {ref} 的后台链接",
+    "slip_qr_title": "留言编号 {ref} 的二维码",
+    # What the slip's QR code carries: the reference itself, not a link a department without an account cannot open.
+    "slip_qr_caption": (
+        "扫码得到留言编号 {ref}（不是网址，不需要账号），反馈办理结果时填入“留言编号”一列；"
+        "开通了后台账号的承办单位也可登录后台按编号查看。"
+    ),
     "slip_print": "用浏览器的“打印”打印本页（A4）。",
     "slip_not_handed": "这条留言没有交办给职能部门或 12345 热线，没有交办单。",
     "slip_case": "返回留言",
