@@ -93,6 +93,7 @@ INTAKE_TEXTS = {
 # The console's texts added after its first version (the rest: messages.CONSOLE_TEXTS, ACTION_TEXTS), in templates as
 # `st`: choosing a deputy, the accounts page, a session that ended with a form half done.
 STAFF_TEXTS = {
+    "reopens": "重办次数",  # a case's page, when it was reopened (the exports' column of the same name)
     # choosing a deputy (forms_api/console/deputies.py)
     "deputy_pick": "代表",
     "deputy_pick_none": "（请选择）",

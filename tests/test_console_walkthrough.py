@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 from conftest import events
-from console_helpers import PASSWORD, SCOPE, after_refusal, client_for, console_app, csrf_token
+from console_helpers import PASSWORD, SCOPE, add_event, after_refusal, client_for, console_app, csrf_token
 from flask import Flask
 
 from forms_api import messages
 from forms_api.cases import now
 from forms_api.messages_console import STAFF_TEXTS
+from forms_api.store.folder import EventLog
 
 A = messages.ACTION_TEXTS
 T = messages.CONSOLE_TEXTS
@@ -325,3 +326,13 @@ def test_the_category_filter_offers_every_category_of_the_site_s_form(app, tmp_p
     missing = console_app(tmp_path / "missing")
     (Path(missing.config["SITE_DIR"]) / "data" / "form.json").unlink()
     assert offered(missing) == ["求助"]
+
+
+def test_a_case_s_page_says_how_often_it_was_reopened(app):
+    office = client_for(app, "boss")
+    assert S["reopens"] not in office.get("/staff/cases/2026-000003").get_data(as_text=True)
+    log = EventLog(Path(app.config["QUEUE_DIR"]), fsync=False)
+    add_event(log, "replied", "2026-000003", "boss", answer="已修复。")
+    add_event(log, "rated", "2026-000003", "citizen", rating="不满意")
+    page = office.get("/staff/cases/2026-000003").get_data(as_text=True)
+    assert f"<dt>{S['reopens']}</dt><dd>1</dd>" in page and "<dd>不满意</dd>" in page

@@ -1,6 +1,7 @@
-"""Back after a refused form, in a real chromium at phone size, with and without JavaScript: a refusal is
-POST/redirect/GET like a success (forms_api/console/refusals.py), so the page it shows is a GET that Back can show
-again, never Chromium's ERR_CACHE_MISS ("confirm form resubmission")."""
+"""The back office in a real chromium at phone size (390 px), as a walk through it found it: Back after a refused
+form, with and without JavaScript (a refusal is POST/redirect/GET like a success, forms_api/console/refusals.py, so
+the page it shows is a GET that Back can show again, never Chromium's ERR_CACHE_MISS), and links that stand alone
+big enough for a finger."""
 
 from __future__ import annotations
 
@@ -45,14 +46,19 @@ def shows_a_page(page, path: str) -> None:
     assert page.locator("main").count() == 1, page.content()[:500]
 
 
-@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_back_after_a_refused_action_shows_a_page(chromium_browser, app, base, javascript):
+def signed_in(chromium_browser, base: str, login: str, *, javascript: bool = True):
     context = chromium_browser.new_context(**PHONE, java_script_enabled=javascript)
     page = context.new_page()
     page.goto(f"{base}/staff/signin")
-    page.fill("#login", "boss")
+    page.fill("#login", login)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
+    return context, page
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_back_after_a_refused_action_shows_a_page(chromium_browser, app, base, javascript):
+    context, page = signed_in(chromium_browser, base, "boss", javascript=javascript)
     case = "/staff/cases/2026-000002"
     page.goto(base + case)
     before = events(app)
@@ -86,4 +92,20 @@ def test_back_after_a_refused_action_shows_a_page(chromium_browser, app, base, j
     page.goto(f"{base}/staff/")
     page.go_back()
     shows_a_page(page, "/staff/accounts")
+    context.close()
+
+
+def test_a_station_worker_s_standalone_links_are_finger_sized(chromium_browser, base):
+    """A case's reference in the list and the links alone on their line ("返回留言列表", "打印交办单") were 19 px
+    tall: at least 44 px now; no page scrolls sideways."""
+    context, page = signed_in(chromium_browser, base, "zhan-b")
+    for path, link in [
+        ("/staff/cases", ".cases li > a:first-child"),
+        ("/staff/cases/2026-000003", "main p > a:only-child"),
+        ("/staff/cases/2026-000003/slip", "main p > a:only-child"),
+    ]:
+        page.goto(base + path)
+        heights = page.eval_on_selector_all(link, "links => links.map(a => a.getBoundingClientRect().height)")
+        assert heights and min(heights) >= 44, (path, heights)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
     context.close()
