@@ -109,3 +109,19 @@ def test_a_station_worker_s_standalone_links_are_finger_sized(chromium_browser, 
         assert heights and min(heights) >= 44, (path, heights)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
     context.close()
+
+
+def test_back_after_showing_name_and_phone_shows_the_case_without_them(chromium_browser, app, base):
+    """The showing is POST/redirect/GET too: its page comes back on Back, and shows them no more (one showing, one
+    `viewed` event)."""
+    context, page = signed_in(chromium_browser, base, "boss")
+    case = "/staff/cases/2026-000001"
+    page.goto(base + case)
+    page.click(f"button:has-text('{T['personal_show']}')")
+    shows_a_page(page, case)
+    assert "13912345678" in page.content() and events(app)[-1]["type"] == "viewed"
+    page.click(f"text={T['back_to_list']}")
+    page.go_back()
+    shows_a_page(page, case)
+    assert "13912345678" not in page.content()
+    context.close()

@@ -17,7 +17,6 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from forms_api import cases, messages_console
 from forms_api.accounts.access import visible
-from forms_api.cases.actions import decision
 from forms_api.cases.handover import (
     HANDLER_KINDS,
     Plan,
@@ -30,7 +29,7 @@ from forms_api.cases.handover import (
     urges,
 )
 from forms_api.cases.handover import read_rows as table_rows
-from forms_api.console.case import find_case
+from forms_api.console.case import find_case, personal_shown, show_personal_once
 from forms_api.console.people import actor_label
 from forms_api.console.service import account, bp, may, message_page, page, require
 from forms_api.console.totp import qr_svg
@@ -91,8 +90,9 @@ def _slip(ref: str, *, personal: bool) -> Response:
 @bp.get("/cases/<ref>/slip")
 @require("handover_slip")
 def handover_slip(ref: str) -> Response:
-    """The printable 交办单 of a case handed to a department or the hotline; no name or phone."""
-    return _slip(ref, personal=False)
+    """The printable 交办单 of a case handed to a department or the hotline; the name and phone only once after the
+    button below (for the roles that may see them)."""
+    return _slip(ref, personal=may("personal") and personal_shown())
 
 
 @bp.post("/cases/<ref>/slip")
@@ -104,8 +104,7 @@ def handover_slip_personal(ref: str) -> Response:
         abort(403)
     if handover_event(find_case(ref)) is None:
         return message_page(409, X["slip_not_handed"])
-    service().store.append(decision(ref, "viewed", account().login, lambda sub: {}))
-    return _slip(ref, personal=True)
+    return show_personal_once(ref, url_for("staff.handover_slip", ref=ref))
 
 
 # --- the hand-over page: the sheet and the import --------------------------------------------------------------
