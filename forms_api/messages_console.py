@@ -18,8 +18,15 @@ CHANNEL_LABEL = "渠道"  # the label of the channel in `show` and the column of
 OFFLINE_SUBMITTED = "线下登记（{channel}）"  # a case's first event in the timeline when staff registered it
 CHANNEL_SAID_ON = "{channel}（反映日期 {said_on}）"  # `show`, for a case registered offline
 EXPORT_CHANNEL = "渠道"  # the exports' last column, after the target's id: every older column keeps its place
+# After the channel, in the same way: the citizen's rating of the latest answer (满意/基本满意/不满意, empty when none)
+# and how often the case was reopened (by staff, or by a 不满意); the hand-over sheet has them too.
+EXPORT_LOOP_COLUMNS = ("满意度", "重办次数")
 STATS_CHANNELS = "渠道：{items}"
 CHANNEL_OPTION_HELP = "只要这一渠道的留言：{choices}。"
+HANDLER_OPTION_HELP = (
+    "只要现由这个承办者办理的留言：职能部门或 12345 热线按交办时的名称（如 县住建局、12345热线），"
+    "代表按姓名或编号。用于给一个承办单位导出只含其留言的文件。"
+)
 
 INTAKE_TEXTS = {
     "nav": "线下登记",
@@ -88,6 +95,7 @@ INTAKE_TEXTS = {
 # The console's texts added after its first version (the rest: messages.CONSOLE_TEXTS, ACTION_TEXTS), in templates as
 # `st`: choosing a deputy, the accounts page, a session that ended with a form half done.
 STAFF_TEXTS = {
+    "reopens": "重办次数",  # a case's page, when it was reopened (the exports' column of the same name)
     # choosing a deputy (forms_api/console/deputies.py)
     "deputy_pick": "代表",
     "deputy_pick_none": "（请选择）",
@@ -154,6 +162,13 @@ ACCOUNT_TEXTS = {
     "totp_reset": "清除二次验证",
     "totp_was_reset": "已清除账号 {login} 的二次验证，其已登录的会话作废；本人用密码登录后重新绑定验证器。",
     "not_yourself": "不能停用或重置当前登录的账号；请由另一个代表工作机构账号操作，或在服务器上使用 users 命令。",
+    # The confirmation step of disable, reset and clearing the second factor: each a disclosure with what it does
+    # and a second button (no JavaScript needed); a post without it changes nothing.
+    "consequence_disable": "停用后，{login} 已登录的会话立即结束，不能再登录；重置密码可重新启用。",
+    "consequence_reset": "重置后，{login} 的原密码和已登录的会话作废，本人须凭新的邀请链接重新设置密码。",
+    "consequence_reset_totp": "清除后，{login} 已登录的会话作废，本人用密码登录后须重新绑定验证器。",
+    "confirm": "确认{action} {login}",
+    "not_confirmed": "账号 {login} 未作更改：请先展开“{action}”，看清后果，再按“确认{action}”。",
 }
 
 # `backup` and `restore` (forms_api/staff/operations.py): the back office's accounts and reply templates go along.
@@ -172,7 +187,16 @@ HANDOVER_RESULT_COLUMNS = {
     "handler": "承办单位",
 }
 # The hand-over sheet: what we send, then the columns the handler fills in and sends back (the results file's).
-HANDOVER_SHEET_COLUMNS = ("留言编号", "承办单位", "交办日期", "答复期限", "类别", "留言对象", "留言内容")
+HANDOVER_SHEET_COLUMNS = (
+    "留言编号",
+    "承办单位",
+    "交办日期",
+    "答复期限",
+    "类别",
+    "留言对象",
+    "留言内容",
+    *EXPORT_LOOP_COLUMNS,
+)
 HANDOVER_SHEET_RETURN = ("工单号", "办理结果", "日期")
 HANDOVER_SHEET_TITLE = "交办清单"
 HANDOVER_ROW_ERROR = "第 {row} 行：{reason}"
@@ -255,7 +279,12 @@ HANDOVER_TEXTS = {
     "slip_personal_hint": "显示会记入办理经过（谁、何时）。",
     "slip_return": "请于办理期限前反馈办理结果，注明留言编号、工单号、办理结果、日期和承办单位。",
     "slip_sign": "承办单位签收：＿＿＿＿＿＿＿＿　　签收日期：＿＿＿＿＿＿",
-    "slip_qr_title": "留言编号 {ref} 的后台链接",
+    "slip_qr_title": "留言编号 {ref} 的二维码",
+    # What the slip's QR code carries: the reference itself, not a link a department without an account cannot open.
+    "slip_qr_caption": (
+        "扫码得到留言编号 {ref}（不是网址，不需要账号），反馈办理结果时填入“留言编号”一列；"
+        "开通了后台账号的承办单位也可登录后台按编号查看。"
+    ),
     "slip_print": "用浏览器的“打印”打印本页（A4）。",
     "slip_not_handed": "这条留言没有交办给职能部门或 12345 热线，没有交办单。",
     "slip_case": "返回留言",

@@ -137,3 +137,12 @@ def client_for(app: Flask, login: str | None) -> FlaskClient:
     if login is not None:
         assert sign_in(client, login).status_code == 302
     return client
+
+
+def after_refusal(client: FlaskClient, response) -> str:
+    """The page a refused form leads to (POST/redirect/GET, forms_api/console/refusals.py): the post answered 303,
+    the page it goes back to shows the refusal."""
+    assert response.status_code == 303, (response.status_code, response.get_data(as_text=True)[:2000])
+    shown = client.get(response.headers["Location"])
+    assert shown.status_code == 200
+    return shown.get_data(as_text=True)

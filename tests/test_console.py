@@ -45,7 +45,8 @@ def app(tmp_path: Path) -> Flask:
 
 def expected(login: str | None, route: str, ref: str | None) -> int:
     """The matrix: 302 to sign in for nobody; 403 outside the role's actions or the account's scope; else 200
-    (302 for the unlock, which goes back to the accounts page)."""
+    (302 for the unlock, which goes back to the accounts page; 303 for the showing of name and phone, to the case's
+    page that shows them)."""
     if login is None:
         return 302
     role = ACCOUNTS[login][0]
@@ -56,7 +57,8 @@ def expected(login: str | None, route: str, ref: str | None) -> int:
     if route == "slip":  # a 交办单 only for the case handed to a department; 409 for the others
         return 200 if ref == "2026-000003" else 409
     # an import without a file, a confirmation without a code: 400
-    return {"unlock": 302, "import": 400, "totp_start": 303, "totp_confirm": 400, "totp_reset": 303}.get(route, 200)
+    answers = {"unlock": 302, "personal": 303, "import": 400, "totp_start": 303, "totp_confirm": 400}
+    return (answers | {"totp_reset": 303}).get(route, 200)
 
 
 ROUTES = [("dashboard", None), ("cases", None), ("accounts", None), ("unlock", None)]
@@ -134,7 +136,7 @@ def test_personal_roles_are_a_setting(tmp_path):
     deputy, station = client_for(app, "cao"), client_for(app, "zhan-a")
     assert (
         deputy.post("/staff/cases/2026-000001/personal", data={"csrf_token": csrf_token(deputy, "/staff/")}).status_code
-        == 200
+        == 303
     )
     assert (
         station.post(
@@ -151,11 +153,14 @@ def test_every_showing_of_personal_data_is_an_event_with_the_viewer(app):
         assert PHONES["2026-000001"] not in page and "留言人1" not in page and T["personal_show"] in page
     before = events(app)
     for login, client in (("boss", office), ("zhan-a", station)):
-        page = client.post("/staff/cases/2026-000001/personal", data={"csrf_token": csrf_token(client, "/staff/")})
-        assert page.status_code == 200
-        assert PHONES["2026-000001"] in page.get_data(as_text=True) and "留言人1" in page.get_data(as_text=True)
-        last = events(app)[-1]
+        shown = client.post("/staff/cases/2026-000001/personal", data={"csrf_token": csrf_token(client, "/staff/")})
+        assert (shown.status_code, shown.headers["Location"]) == (303, "/staff/cases/2026-000001")
+        last = events(app)[-1]  # logged before anything is shown
         assert (last["type"], last["ref"], last["by"]) == ("viewed", "2026-000001", login)
+        page = client.get("/staff/cases/2026-000001").get_data(as_text=True)  # POST/redirect/GET: Back works
+        assert PHONES["2026-000001"] in page and "留言人1" in page
+        again = client.get("/staff/cases/2026-000001").get_data(as_text=True)  # one showing per event: once
+        assert PHONES["2026-000001"] not in again and "留言人1" not in again
     assert len(events(app)) == len(before) + 2
     timeline = office.get("/staff/cases/2026-000001").get_data(as_text=True)
     entries = re.findall(r"<li>\d{4}-\d{2}-\d{2} \d{2}:\d{2} (\S+) 查看姓名和电话</li>", timeline)

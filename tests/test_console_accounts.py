@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from console_helpers import ACCOUNTS, PASSWORD, client_for, console_app, csrf_token, sign_in
+from console_helpers import ACCOUNTS, PASSWORD, after_refusal, client_for, console_app, csrf_token, sign_in
 from flask import Flask
 
 from forms_api import messages
@@ -34,8 +34,8 @@ def post(client, path: str, data: dict | None = None, *, token: bool = True):
 ROUTES = {  # route -> (path, form, what the office gets)
     "list": ("/staff/accounts", None, 200),
     "add": ("/staff/accounts/add", {"login": "new.one", "role": "handler", "handler": "县水务局"}, 201),
-    "disable": ("/staff/accounts/zhujian/disable", {}, 303),
-    "reset": ("/staff/accounts/zhan-b/reset", {}, 200),
+    "disable": ("/staff/accounts/zhujian/disable", {"confirm": "1"}, 303),
+    "reset": ("/staff/accounts/zhan-b/reset", {"confirm": "1"}, 200),
     "unlock": ("/staff/accounts/cao/unlock", {}, 302),
 }
 
@@ -102,9 +102,8 @@ def test_an_added_account_gets_its_link_once_and_signs_in_with_it(app):
 def test_a_bad_new_account_is_refused_with_what_to_correct_and_the_form_kept(app, form, message):
     office = client_for(app, "boss")
     before = open_accounts(app.config).all()
-    refused = post(office, "/staff/accounts/add", form)
-    page = refused.get_data(as_text=True)
-    assert refused.status_code in (400, 409) and message in page and 'role="alert"' in page
+    page = after_refusal(office, post(office, "/staff/accounts/add", form))
+    assert message in page and 'role="alert"' in page and AT["errors_lead"] in page
     assert open_accounts(app.config).all() == before
     if form["login"] == "wu":
         assert 'id="new-login" name="login" value="wu"' in page
@@ -117,22 +116,42 @@ def test_a_deputy_account_by_chinese_name_and_disable_and_reset_end_sessions(app
 
     station = client_for(app, "zhan-a")
     assert station.get("/staff/").status_code == 200
-    assert post(office, "/staff/accounts/zhan-a/disable").status_code == 303
+    assert post(office, "/staff/accounts/zhan-a/disable", {"confirm": "1"}).status_code == 303
     assert station.get("/staff/").status_code == 302  # its open session stopped at once
     assert sign_in(app.test_client(), "zhan-a").status_code == 401
-    again = post(office, "/staff/accounts/zhan-a/reset")  # a disabled account comes back through a new invitation
+    # a disabled account comes back through a new invitation
+    again = post(office, "/staff/accounts/zhan-a/reset", {"confirm": "1"})
     assert again.status_code == 200 and open_accounts(app.config).get("zhan-a").state == "invited"
 
     deputy = client_for(app, "cao")
-    reset = post(office, "/staff/accounts/cao/reset")
+    reset = post(office, "/staff/accounts/cao/reset", {"confirm": "1"})
     assert reset.status_code == 200 and len(LINK.findall(reset.get_data(as_text=True))) == 1
     assert deputy.get("/staff/").status_code == 302 and sign_in(app.test_client(), "cao").status_code == 401
 
     for route in ("disable", "reset"):  # never the account that is signed in
-        refused = post(office, f"/staff/accounts/boss/{route}")
-        assert refused.status_code == 409 and AT["not_yourself"] in refused.get_data(as_text=True)
+        page = after_refusal(office, post(office, f"/staff/accounts/boss/{route}", {"confirm": "1"}))
+        assert AT["not_yourself"] in page and AT["errors_lead"] not in page
     assert open_accounts(app.config).get("boss").state == "active"
-    assert post(office, "/staff/accounts/nobody/disable").status_code == 404
+    assert post(office, "/staff/accounts/nobody/disable", {"confirm": "1"}).status_code == 404
+
+
+@pytest.mark.parametrize(("route", "label", "confirm"), [("disable", "停用", None), ("reset", "重置密码", "0")])
+def test_disable_and_reset_change_nothing_until_confirmed(app, route, label, confirm):
+    """Each is a disclosure with what it does and a second button: a post without its confirmation is refused (and
+    goes back to the page, POST/redirect/GET) with the account as it was, its sessions alive."""
+    office, station = client_for(app, "boss"), client_for(app, "zhan-a")
+    before = open_accounts(app.config).all()
+    page = office.get("/staff/accounts").get_data(as_text=True)
+    summary = f"<summary>{label} zhan-a</summary>"
+    assert summary in page
+    disclosed = page[page.index(summary) : page.index("</details>", page.index(summary))]
+    assert f'action="/staff/accounts/zhan-a/{route}"' in disclosed and 'name="confirm" value="1"' in disclosed
+    assert AT["confirm"].format(action=label, login="zhan-a") in disclosed
+    form = {} if confirm is None else {"confirm": confirm}
+    shown = after_refusal(office, post(office, f"/staff/accounts/zhan-a/{route}", form))
+    assert AT["not_confirmed"].format(login="zhan-a", action=label) in shown
+    assert open_accounts(app.config).all() == before
+    assert station.get("/staff/").status_code == 200
 
 
 def test_backup_and_restore_carry_the_accounts_and_reply_templates(app, tmp_path):

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyotp
 import pytest
 from click.testing import CliRunner
-from console_helpers import PASSWORD, client_for, console_app, csrf_token, sign_in
+from console_helpers import PASSWORD, after_refusal, client_for, console_app, csrf_token, sign_in
 from flask import Flask
 
 from forms_api import messages
@@ -214,15 +214,21 @@ def test_the_office_clears_a_lost_phone_s_second_factor(app, caplog):
     page = office.get("/staff/accounts").get_data(as_text=True)
     assert ACCOUNT_TEXTS["totp_on"] in page and f"{ACCOUNT_TEXTS['totp_reset']} zhan-a" in page
     token = csrf_token(office, "/staff/accounts")
+    unconfirmed = office.post("/staff/accounts/zhan-a/reset-totp", data={"csrf_token": token})
+    assert ACCOUNT_TEXTS["not_confirmed"].format(login="zhan-a", action="清除二次验证") in after_refusal(
+        office, unconfirmed
+    )
+    assert stored(app, "zhan-a") == before
     with caplog.at_level(logging.INFO):
-        done = office.post("/staff/accounts/zhan-a/reset-totp", data={"csrf_token": token})
+        done = office.post("/staff/accounts/zhan-a/reset-totp", data={"csrf_token": token, "confirm": "1"})
     assert done.status_code == 303
     found = stored(app, "zhan-a")
     assert found.totp_secret is None and found.sessions == before.sessions + 1
     assert "boss cleared the second factor of zhan-a" in caplog.text and SECRET not in caplog.text
     page = office.get("/staff/accounts").get_data(as_text=True)
     assert ACCOUNT_TEXTS["totp_was_reset"].format(login="zhan-a") in page
-    assert office.post("/staff/accounts/boss/reset-totp", data={"csrf_token": token}).status_code == 409
+    yourself = office.post("/staff/accounts/boss/reset-totp", data={"csrf_token": token, "confirm": "1"})
+    assert ACCOUNT_TEXTS["not_yourself"] in after_refusal(office, yourself)
     assert sign_in(app.test_client(), "zhan-a").status_code == 302  # the password alone again, to enrol anew
 
 

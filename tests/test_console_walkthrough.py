@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 from conftest import events
-from console_helpers import PASSWORD, SCOPE, client_for, console_app, csrf_token
+from console_helpers import PASSWORD, SCOPE, add_event, after_refusal, client_for, console_app, csrf_token
 from flask import Flask
 
 from forms_api import messages
 from forms_api.cases import now
 from forms_api.messages_console import STAFF_TEXTS
+from forms_api.store.folder import EventLog
 
 A = messages.ACTION_TEXTS
 T = messages.CONSOLE_TEXTS
@@ -80,8 +81,8 @@ def test_a_deputy_typed_by_chinese_name_is_found_and_namesakes_are_asked_for(app
 
     before = len(events(app))
     several = post(office, "2026-000001", "assign", {"to_kind": "deputy", "deputy_other": "李明"})
-    page = several.get_data(as_text=True)
-    assert several.status_code == 400 and len(events(app)) == before  # nothing written
+    page = after_refusal(office, several)
+    assert len(events(app)) == before  # nothing written
     message = S["deputy_ambiguous"].format(
         name="李明",
         count=3,
@@ -96,7 +97,7 @@ def test_a_deputy_typed_by_chinese_name_is_found_and_namesakes_are_asked_for(app
     assert message in page
     for unknown in ("王五", "周兰", "zhou-lan"):  # nobody of that name; a former deputy by name and by id
         refused = post(office, "2026-000001", "assign", {"to_kind": "deputy", "deputy_other": unknown})
-        assert refused.status_code == 400 and S["deputy_unknown"].format(name=unknown) in refused.get_data(as_text=True)
+        assert S["deputy_unknown"].format(name=unknown) in after_refusal(office, refused)
     assert len(events(app)) == before
     chosen = post(office, "2026-000001", "assign", {"to_kind": "deputy", "deputy_other": "li-ming-nanshan"})
     assert chosen.status_code == 303 and events(app)[-1]["deputy"] == "li-ming-nanshan"
@@ -105,9 +106,7 @@ def test_a_deputy_typed_by_chinese_name_is_found_and_namesakes_are_asked_for(app
 def test_a_refusal_shows_at_the_top_and_keeps_what_was_typed(app):
     office = client_for(app, "boss")
     form = {"to_kind": "department", "name": "", "complex": "1", "deadline": "2099-03-01"}  # a department needs a name
-    refused = post(office, "2026-000002", "assign", form)
-    page = refused.get_data(as_text=True)
-    assert refused.status_code == 400
+    page = after_refusal(office, post(office, "2026-000002", "assign", form))
     top = page.index('role="alert"')
     assert top < page.index('<div class="card">') < page.index('id="assign"')  # above the case, not 1000 px down
     assert '<a href="#assign">' + S["to_form"].format(action=A["assign"]) + "</a>" in page[top:]
@@ -116,11 +115,25 @@ def test_a_refusal_shows_at_the_top_and_keeps_what_was_typed(app):
     assert 'value="department" checked' in assign and 'class="alert"' in assign  # the message beside the form too
 
     answer = post(office, "2026-000002", "answer", {"answer": "   "})
-    assert answer.status_code == 400
+    assert messages.STAFF_TEXT_EMPTY.format(what="答复内容") in after_refusal(office, answer)
     note = post(office, "2026-000002", "note", {"note": "\x07"})
-    page = note.get_data(as_text=True)
-    assert note.status_code == 400 and '<a href="#note">' + S["to_form"].format(action=A["note"]) in page
+    page = after_refusal(office, note)
+    assert '<a href="#note">' + S["to_form"].format(action=A["note"]) in page
     assert 'name="complex" value="1" checked' not in page  # the assign form is as the case is, not as posted
+
+
+def test_a_refused_text_too_long_for_the_session_cookie_is_answered_at_once_and_kept(app):
+    """What was typed travels in the signed session cookie; a text that would not fit is not lost: the refusal is
+    answered at once, the old way, with the text in its form."""
+    office = client_for(app, "boss")
+    long_note = "".join(chr(0x4E00 + number * 7919 % 20000) for number in range(1500)) + "\x07"  # no repeats
+    refused = post(office, "2026-000002", "note", {"note": long_note})
+    assert refused.status_code == 400
+    page = html.unescape(refused.get_data(as_text=True))
+    assert messages.STAFF_TEXT_CONTROL.format(what="备注内容") in page and long_note in page
+    assert all(len(value) < 4000 for value in refused.headers.getlist("Set-Cookie"))
+    short = post(office, "2026-000002", "note", {"note": "路灯\x07"})
+    assert "路灯\x07" in html.unescape(after_refusal(office, short))
 
 
 # --- a session that ends with a form half done --------------------------------------------------------------------
@@ -293,3 +306,33 @@ def test_the_list_filters_by_a_deputy_named_in_chinese(app):
     assert 'name="deputy" value="李明"' in page and refs == sorted(SCOPE)  # the name kept, no filter taken
     refs, page = listed("王五")
     assert S["deputy_unknown"].format(name="王五") in page
+
+
+def test_the_category_filter_offers_every_category_of_the_site_s_form(app, tmp_path):
+    """In the form's order (data/form.json, as the service reads it), though every case here is 求助; then a category
+    a case has that the form no longer offers; only those while the form's data is missing."""
+
+    def offered(app: Flask) -> list[str]:
+        page = client_for(app, "boss").get("/staff/cases").get_data(as_text=True)
+        block = re.search(r'<select id="category" name="category">(.*?)</select>', page, re.S)
+        assert block, page
+        return re.findall(r"<option(?: selected)?>([^<]*)</option>", block[1])
+
+    assert offered(app) == ["意见", "建议", "求助", "其他"]
+    changed = console_app(tmp_path / "changed")
+    form = Path(changed.config["SITE_DIR"]) / "data" / "form.json"
+    form.write_text(json.dumps({"categories": ["建议", "咨询"]}, ensure_ascii=False), encoding="utf-8")
+    assert offered(changed) == ["建议", "咨询", "求助"]
+    missing = console_app(tmp_path / "missing")
+    (Path(missing.config["SITE_DIR"]) / "data" / "form.json").unlink()
+    assert offered(missing) == ["求助"]
+
+
+def test_a_case_s_page_says_how_often_it_was_reopened(app):
+    office = client_for(app, "boss")
+    assert S["reopens"] not in office.get("/staff/cases/2026-000003").get_data(as_text=True)
+    log = EventLog(Path(app.config["QUEUE_DIR"]), fsync=False)
+    add_event(log, "replied", "2026-000003", "boss", answer="已修复。")
+    add_event(log, "rated", "2026-000003", "citizen", rating="不满意")
+    page = office.get("/staff/cases/2026-000003").get_data(as_text=True)
+    assert f"<dt>{S['reopens']}</dt><dd>1</dd>" in page and "<dd>不满意</dd>" in page

@@ -209,8 +209,8 @@ def test_the_sheet_lists_a_handler_s_open_cases_in_the_range_and_comes_back_as_a
     result = run("handover", "sheet", "--handler", "县住建局", "--since", "2026-11-01")
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
-        "留言编号,承办单位,交办日期,答复期限,类别,留言对象,留言内容,工单号,办理结果,日期",
-        "2026-000001,县住建局,2026-11-23,2026-11-27,求助,deputy:zhang-san,路灯坏了 2026-000001,,,",
+        "留言编号,承办单位,交办日期,答复期限,类别,留言对象,留言内容,满意度,重办次数,工单号,办理结果,日期",
+        "2026-000001,县住建局,2026-11-23,2026-11-27,求助,deputy:zhang-san,路灯坏了 2026-000001,,0,,,",
     ]
     october = run("handover", "sheet", "--handler", "县住建局", "--since", "2026-10-01", "--until", "2026-10-31")
     assert [line.split(",")[0] for line in october.stdout.splitlines()[1:]] == ["2026-000005"]
@@ -226,7 +226,7 @@ def test_the_sheet_lists_a_handler_s_open_cases_in_the_range_and_comes_back_as_a
         0,
         "已导入 0 条办理结果；跳过此前已导入的 0 行、尚无办理结果的 1 行。\n",
     )
-    sheet["H2"], sheet["I2"], sheet["J2"] = "RX-77", "已处理", "2026-11-29"  # what the hotline fills in
+    sheet["J2"], sheet["K2"], sheet["L2"] = "RX-77", "已处理", "2026-11-29"  # what the hotline fills in
     workbook.save(out)
     back = run("handover", "import", str(out), "--today", TODAY, "--by", "boss")
     assert (back.exit_code, back.stdout) == (0, "已导入 1 条办理结果；跳过此前已导入的 0 行、尚无办理结果的 0 行。\n")

@@ -286,8 +286,8 @@ def test_export_gives_target_names_and_ids_last(queue, site, tmp_path):
     base = ["--queue", str(queue), "export", "--all", "--today", TODAY, "--site", str(site)]
     assert CliRunner().invoke(main, [*base, "--out", str(out), "--personal"]).exit_code == 0
     rows = _csv_rows(out)
-    assert rows[0][3] == "留言对象" and rows[0][9:] == ["姓名", "电话", "留言对象编号", "渠道"]
-    assert [(row[0], row[3], row[-2]) for row in rows[1:]] == [
+    assert rows[0][3] == "留言对象" and rows[0][9:] == ["姓名", "电话", "留言对象编号", "渠道", "满意度", "重办次数"]
+    assert [(row[0], row[3], row[-4]) for row in rows[1:]] == [
         ("2026-000004", "张三（代表）", "deputy:zhang-san"),
         ("2026-000001", "张三（代表）", "deputy:zhang-san"),
         ("2026-000003", "deputy:lin-xiaoyang", "deputy:lin-xiaoyang"),
@@ -296,8 +296,8 @@ def test_export_gives_target_names_and_ids_last(queue, site, tmp_path):
     ]
     assert CliRunner().invoke(main, [*base, "--out", str(xlsx)]).exit_code == 0
     sheet = [[cell.value for cell in row] for row in load_workbook(xlsx).active.iter_rows()]
-    assert sheet[0][-2:] == ["留言对象编号", "渠道"]
-    assert (sheet[4][3], sheet[4][-2]) == ("青石联络站（联络站）", "station:qingshi-zhan")
+    assert sheet[0][-4:] == ["留言对象编号", "渠道", "满意度", "重办次数"]
+    assert (sheet[4][3], sheet[4][-4]) == ("青石联络站（联络站）", "station:qingshi-zhan")
 
 
 def test_site_defaults_like_the_service(run, site, tmp_path, monkeypatch):
@@ -859,6 +859,7 @@ def test_csv_export_neutralises_formulas(hostile, tmp_path):
         *messages.STAFF_EXPORT_PERSONAL_COLUMNS,
         messages.STAFF_EXPORT_TARGET_ID,
         messages_console.EXPORT_CHANNEL,
+        *messages_console.EXPORT_LOOP_COLUMNS,
     ]
     assert [row[7] for row in rows[1:]] == NEUTRALISED  # text
     assert [row[8] for row in rows[1:]] == NEUTRALISED  # answer
@@ -877,7 +878,12 @@ def test_xlsx_export_stores_no_formula(hostile, tmp_path):
     assert result.exit_code == 0, result.output
     sheet = load_workbook(out).active
     rows = [[cell for cell in row] for row in sheet.iter_rows()]
-    header = [*messages.STAFF_EXPORT_COLUMNS, messages.STAFF_EXPORT_TARGET_ID, messages_console.EXPORT_CHANNEL]
+    header = [
+        *messages.STAFF_EXPORT_COLUMNS,
+        messages.STAFF_EXPORT_TARGET_ID,
+        messages_console.EXPORT_CHANNEL,
+        *messages_console.EXPORT_LOOP_COLUMNS,
+    ]
     assert [cell.value for cell in rows[0]] == header
     assert [row[7].value for row in rows[1:]] == NEUTRALISED
     for row in rows:
@@ -920,6 +926,8 @@ def test_export_rows_and_filters(queue, tmp_path):
             "",
             "deputy:zhang-san",
             "网上留言",
+            "",
+            "0",
         ],
         [
             "2026-000001",
@@ -933,6 +941,8 @@ def test_export_rows_and_filters(queue, tmp_path):
             "",
             "deputy:zhang-san",
             "网上留言",
+            "",
+            "0",
         ],
     ]
 

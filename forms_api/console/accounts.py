@@ -16,6 +16,7 @@ from forms_api.accounts.model import ROLES, Account, normalise_login, scope_prob
 from forms_api.accounts.passwords import invite
 from forms_api.cases.actions import TextProblem
 from forms_api.console.deputies import resolve
+from forms_api.console.refusals import refused, taken
 from forms_api.console.service import account, bp, console, page, require
 from forms_api.messages_console import ACCOUNT_TEXTS
 from forms_api.public.service import service
@@ -60,8 +61,32 @@ def _invited(found: Account, token: str, status: int = 200, **form: str) -> Resp
 @bp.get("/accounts")
 @require("accounts")
 def accounts() -> Response:
-    """Every account with its role, scope and state, and the forms that change them."""
+    """Every account with its role, scope and state, and the forms that change them; after a refused change, why
+    (and for a new account, what was typed)."""
+    kept = taken()
+    if kept is not None:
+        return _page(errors=(kept["error"],), form=kept["form"], failed=kept["failed"])
     return _page()
+
+
+def _refused(status: int, error: str, failed: str, form: Mapping[str, str] | None = None) -> Response:
+    """Back to the accounts page (303) with `error` at its top; at once when it does not fit the session."""
+    return refused(
+        url_for("staff.accounts"),
+        error,
+        failed=failed,
+        answer=lambda: _page(status, errors=(error,), form=form, failed=failed),
+    )
+
+
+def _unconfirmed(login: str, action: str) -> Response | None:
+    """The refusal of a change to `login` posted without its confirmation, or of one to the signed-in account."""
+    if login == account().login:
+        return _refused(409, T["not_yourself"], action)
+    if request.form.get("confirm") != "1":
+        label = T["totp_reset"] if action == "reset_totp" else T[action]
+        return _refused(400, T["not_confirmed"].format(login=login, action=label), action)
+    return None
 
 
 def _scope(role: str, form: Mapping[str, str]) -> tuple[str, ...]:
@@ -96,7 +121,7 @@ def add() -> Response:
         if scope_problem(role, scope) is not None:
             raise TextProblem(T[f"bad_{role}"])
     except TextProblem as problem:
-        return _page(400, errors=(str(problem),), form=form)
+        return _refused(400, str(problem), "add", form)
     moment, tokens = cases.now(), []
 
     def decide(current: Account | None) -> Account | None:
@@ -109,7 +134,7 @@ def add() -> Response:
 
     found = console().accounts.change(login, decide)
     if not tokens or found is None:
-        return _page(409, errors=(T["exists"].format(login=login),), form=form)
+        return _refused(409, T["exists"].format(login=login), "add", form)
     return _invited(found, tokens[0], 201)
 
 
@@ -129,9 +154,9 @@ def _change(login: str, decide) -> Account:
 @bp.post("/accounts/<login>/disable")
 @require("accounts")
 def disable(login: str) -> Response:
-    """Disable an account: its open sessions stop at once (never the account that is signed in)."""
-    if login == account().login:
-        return _page(409, errors=(T["not_yourself"],))
+    """Disable an account once confirmed: its open sessions stop at once (never the account that is signed in)."""
+    if (refusal := _unconfirmed(login, "disable")) is not None:
+        return refusal
     moment = cases.timestamp(cases.now())
     _change(login, lambda current: replace(current, state="disabled", changed=moment))
     flash(messages.USERS_DISABLED.format(login=login))
@@ -141,9 +166,10 @@ def disable(login: str) -> Response:
 @bp.post("/accounts/<login>/reset")
 @require("accounts")
 def reset(login: str) -> Response:
-    """A new invitation link (shown once); the old password and every open session of the account end."""
-    if login == account().login:
-        return _page(409, errors=(T["not_yourself"],))
+    """Once confirmed, a new invitation link (shown once); the old password and every open session of the account
+    end."""
+    if (refusal := _unconfirmed(login, "reset")) is not None:
+        return refusal
     moment, tokens = cases.now(), []
 
     def decide(current: Account) -> Account:
@@ -170,9 +196,9 @@ def unlock(login: str) -> Response:
 @require("totp_reset")
 def reset_totp(login: str) -> Response:
     """Clear an account's second factor (a lost phone): it signs in with its password and enrols again; its open
-    sessions end. Logged with who did it (never the secret)."""
-    if login == account().login:
-        return _page(409, errors=(T["not_yourself"],))
+    sessions end, once confirmed. Logged with who did it (never the secret)."""
+    if (refusal := _unconfirmed(login, "reset_totp")) is not None:
+        return refusal
     moment = cases.now()
     _change(login, lambda current: totp.reset(current, moment) if current.totp_secret or current.totp_pending else None)
     current_app.logger.info("console: %s cleared the second factor of %s", account().login, login)

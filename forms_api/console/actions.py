@@ -4,8 +4,8 @@ reopen, note, urge (催办), a handler's result (办理结果), a follow-up call
 
 Every action is ONE event appended through `cases.actions.decision`, the same `decide` the staff tools use: the
 workflow's check runs under the log's exclusive lock, and so does the scope rule (a case handed elsewhere meanwhile
-is refused). A refusal re-renders the case's page with the workflow's Chinese message and writes nothing; success
-redirects back to it (303) with a confirmation.
+is refused). A refusal writes nothing and redirects back to the case's page (303), which shows the workflow's Chinese
+message with what was typed (forms_api/console/refusals.py); success redirects back to it with a confirmation.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from forms_api.cases.actions import (
 )
 from forms_api.console.case import EVENTS, case_page, find_case
 from forms_api.console.deputies import resolve
+from forms_api.console.refusals import refused
 from forms_api.console.service import account, bp, require
 from forms_api.messages_console import STAFF_TEXTS
 from forms_api.public.service import service
@@ -148,9 +149,9 @@ def act(ref: str, action: str) -> Response:
     """Take `action` on the case `ref`: the permission table, the scope rule, the workflow's check, ONE event."""
     if action not in EVENTS:
         abort(404)
-    refused = require(action)(lambda: None)()  # sign-in, then the permission table, for an action named by the URL
-    if refused is not None:
-        return refused
+    denied = require(action)(lambda: None)()  # sign-in, then the permission table, for an action named by the URL
+    if denied is not None:
+        return denied
     sub = find_case(ref)
     today, cal, rules = cases.now().date(), service().calendar, service().rules
     event_type = answer_event(account().role, rules) if action == "answer" else EVENTS[action]
@@ -161,7 +162,11 @@ def act(ref: str, action: str) -> Response:
         else:
             service().store.append(decision(ref, event_type, account().login, fields, rules=rules))
     except (TextProblem, WorkflowError) as exc:
-        status = 409 if isinstance(exc, WorkflowError) else 400
-        return case_page(find_case(ref), status=status, error=str(exc), form=request.form, failed=action)
+        status, error = 409 if isinstance(exc, WorkflowError) else 400, str(exc)
+
+        def answer() -> Response:
+            return case_page(find_case(ref), status=status, error=error, form=request.form, failed=action)
+
+        return refused(url_for("staff.case", ref=ref), error, failed=action, answer=answer)
     flash(_done(action, find_case(ref), cal))
     return redirect(url_for("staff.case", ref=ref), 303)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from flask import Response, abort, request
+from flask import Response, abort, redirect, request, session, url_for
 
 from forms_api import cases, messages
 from forms_api import messages_notify as mn
@@ -20,6 +20,7 @@ from forms_api.cases.actions import decision, takes_on
 from forms_api.cases.outbox import CITIZEN_TO, Notice
 from forms_api.console.deputies import choices
 from forms_api.console.people import actor_label
+from forms_api.console.refusals import taken
 from forms_api.console.service import account, bp, console, may, page, require
 from forms_api.public.service import service
 from forms_api.staff.text import (
@@ -31,6 +32,7 @@ from forms_api.staff.text import (
     target_label,
 )
 
+SHOWN = "personal_shown"  # session: the page whose next GET shows a citizen's name and phone (show_personal_once)
 # action -> the event it appends (the permission table names the same actions: forms_api/accounts/access.py)
 EVENTS = {
     "assign": "assigned",
@@ -175,11 +177,30 @@ def case_page(
     )
 
 
+def show_personal_once(ref: str, page_path: str) -> Response:
+    """Append the `viewed` event naming the account, then send the browser (303) to `page_path`, whose next GET (and
+    only that one) shows the citizen's name and phone: a showing is one event, and no page is a POST's answer that
+    Back would have to post again."""
+    service().store.append(decision(ref, "viewed", account().login, lambda sub: {}, rules=service().rules))
+    session[SHOWN] = page_path
+    return redirect(page_path, 303)
+
+
+def personal_shown() -> bool:
+    """Whether this GET is the one that shows the name and phone (`show_personal_once`); from now on it is not."""
+    return session.get(SHOWN) == request.path and session.pop(SHOWN) == request.path
+
+
 @bp.get("/cases/<ref>")
 @require("queue")
 def case(ref: str) -> Response:
-    """One case: message, target, deadline, timeline, actions; the name and phone only after the button below."""
-    return case_page(find_case(ref))
+    """One case: message, target, deadline, timeline, actions; the name and phone only after the button below; after
+    a refused action, its message at the top and what was typed kept."""
+    kept = taken()
+    if kept is not None:
+        return case_page(find_case(ref), error=kept["error"], form=kept["form"], failed=kept["failed"])
+    sub = find_case(ref)
+    return case_page(sub, personal=may("personal") and personal_shown())
 
 
 @bp.post("/cases/<ref>/personal")
@@ -187,5 +208,4 @@ def case(ref: str) -> Response:
 def personal(ref: str) -> Response:
     """The case with the citizen's name and phone, once a `viewed` event naming the account is in the log."""
     find_case(ref)
-    service().store.append(decision(ref, "viewed", account().login, lambda sub: {}, rules=service().rules))
-    return case_page(find_case(ref), personal=True)
+    return show_personal_once(ref, url_for("staff.case", ref=ref))

@@ -14,11 +14,9 @@ from urllib.parse import quote
 
 from flask import Response, abort, current_app, flash, redirect, request, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from markupsafe import Markup
 
 from forms_api import cases, messages_console
 from forms_api.accounts.access import visible
-from forms_api.cases.actions import decision
 from forms_api.cases.handover import (
     HANDLER_KINDS,
     Plan,
@@ -31,14 +29,14 @@ from forms_api.cases.handover import (
     urges,
 )
 from forms_api.cases.handover import read_rows as table_rows
-from forms_api.console.case import find_case
+from forms_api.console.case import find_case, personal_shown, show_personal_once
 from forms_api.console.people import actor_label
 from forms_api.console.service import account, bp, may, message_page, page, require
+from forms_api.console.totp import qr_svg
 from forms_api.public.service import service
 from forms_api.staff.handover_sheet import ResultsFileError, read_table, sheet_rows
 from forms_api.staff.sheets import csv_bytes, xlsx_bytes
 from forms_api.staff.text import assignee_text, deadline_text, moment_text, target_label
-from generator.qr import qr_svg
 
 X = messages_console.HANDOVER_TEXTS
 F = messages_console.HANDOVER_FILE_ERRORS
@@ -74,7 +72,6 @@ def _slip(ref: str, *, personal: bool) -> Response:
     if event is None:
         return message_page(409, X["slip_not_handed"])
     today, cal = cases.now().date(), service().calendar
-    case_url = url_for("staff.case", ref=sub.ref, _external=True)
     return page(
         "staff/handover_slip.html",
         sub=sub,
@@ -85,7 +82,7 @@ def _slip(ref: str, *, personal: bool) -> Response:
         deadline=deadline_text(sub, today, cal),
         target=target_label(sub.target, service().targets.name(sub.target)),
         personal=personal,
-        qr=Markup(qr_svg(case_url, X["slip_qr_title"].format(ref=sub.ref))) if case_url.isascii() else "",  # noqa: S704
+        qr=qr_svg(sub.ref, X["slip_qr_title"].format(ref=sub.ref)),
         x=X,
     )
 
@@ -93,8 +90,9 @@ def _slip(ref: str, *, personal: bool) -> Response:
 @bp.get("/cases/<ref>/slip")
 @require("handover_slip")
 def handover_slip(ref: str) -> Response:
-    """The printable 交办单 of a case handed to a department or the hotline; no name or phone."""
-    return _slip(ref, personal=False)
+    """The printable 交办单 of a case handed to a department or the hotline; the name and phone only once after the
+    button below (for the roles that may see them)."""
+    return _slip(ref, personal=may("personal") and personal_shown())
 
 
 @bp.post("/cases/<ref>/slip")
@@ -106,8 +104,7 @@ def handover_slip_personal(ref: str) -> Response:
         abort(403)
     if handover_event(find_case(ref)) is None:
         return message_page(409, X["slip_not_handed"])
-    service().store.append(decision(ref, "viewed", account().login, lambda sub: {}))
-    return _slip(ref, personal=True)
+    return show_personal_once(ref, url_for("staff.handover_slip", ref=ref))
 
 
 # --- the hand-over page: the sheet and the import --------------------------------------------------------------

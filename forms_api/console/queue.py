@@ -6,7 +6,7 @@ Every case passes the scope rule (forms_api/accounts/access.py) before it is cou
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -25,6 +25,7 @@ from forms_api.console.service import account, bp, page, require
 from forms_api.messages_console import CHANNEL_LABELS, HANDOVER_DASHBOARD
 from forms_api.messages_notify import CONSOLE_FAILED as NOTIFY_FAILED
 from forms_api.public.service import service
+from forms_api.public.sitedata import TargetsUnavailable
 from forms_api.staff.text import assignee_text, deadline_text, target_label
 
 PAGE_SIZE = 20
@@ -126,6 +127,16 @@ def _station_choices() -> list[tuple[str, str]]:
     return [found for found in listed if found[0] in mine] if mine else listed
 
 
+def _categories(present: Iterable[str]) -> list[str]:
+    """Every category the site's form offers (data/form.json, as the service reads it), in its order, then any other
+    a case has (one the form no longer offers); only the latter while the site's data cannot be read."""
+    try:
+        configured = list(service().targets.categories())
+    except TargetsUnavailable:
+        configured = []
+    return configured + sorted(set(present) - set(configured))
+
+
 def _today_and_calendar() -> tuple[date, Calendar]:
     return cases.now().date(), service().calendar
 
@@ -221,7 +232,7 @@ def case_list() -> Response:
         filters=shown,
         deputy_problem=deputy_problem,
         statuses=[(key, messages.STATUS_LABELS[key]) for key in STATUSES],
-        categories=sorted({sub.category for sub in visible_now}),
+        categories=_categories(sub.category for sub in visible_now),
         channels=list(CHANNEL_LABELS.items()),
         station_choices=_station_choices(),
         area_choices=area_choices(known),

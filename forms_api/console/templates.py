@@ -7,6 +7,7 @@ from flask import Response, flash, redirect, request, url_for
 
 from forms_api import messages
 from forms_api.accounts.templates import ReplyTemplate, added, template_problem
+from forms_api.console.refusals import refused, taken
 from forms_api.console.service import bp, console, page, require
 
 A = messages.ACTION_TEXTS
@@ -20,7 +21,10 @@ def _page(status: int = 200, error: str | None = None, title: str = "", text: st
 @bp.get("/templates")
 @require("templates")
 def templates() -> Response:
-    """Every template, a form to add one, a delete button each."""
+    """Every template, a form to add one, a delete button each (after a refused one, why, and what was typed)."""
+    kept = taken()
+    if kept is not None:
+        return _page(200, kept["error"], kept["form"].get("title", ""), kept["form"].get("text", ""))
     return _page()
 
 
@@ -37,7 +41,8 @@ def template_add() -> Response:
         except ValueError as exc:
             problem = str(exc)
     if problem is not None:
-        return _page(400, messages.TEMPLATE_ERRORS[problem], title, text)
+        error = messages.TEMPLATE_ERRORS[problem]
+        return refused(url_for("staff.templates"), error, answer=lambda: _page(400, error, title, text))
     flash(A["template_added"].format(title=title))
     return redirect(url_for("staff.templates"), 303)
 

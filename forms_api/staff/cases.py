@@ -30,6 +30,7 @@ from forms_api.cases.actions import (
     decision,
     takes_on,
 )
+from forms_api.cases.handover import held_by
 from forms_api.cases.queue import queue_order
 from forms_api.public.deputies import resolve as resolve_deputy
 from forms_api.public.sitedata import Targets
@@ -141,6 +142,14 @@ def deputy_assignee(staff: Staff, ref: str, name: str | None, site: Path | None)
 # --- selecting -------------------------------------------------------------------------------------------------------
 
 
+def handled_by(sub: Submission, handler: str) -> bool:
+    """Whether `handler` handles `sub` now: the department or hotline it is handed to, by the name of the hand-over
+    (forms_api/cases/handover.py), or the deputy it is assigned to, by name or id."""
+    if sub.assignee_kind == "deputy":
+        return handler in (sub.assignee, sub.assignee_deputy)
+    return held_by(sub, handler)
+
+
 def select(
     state: State,
     *,
@@ -148,6 +157,7 @@ def select(
     target: str | None,
     station: str | None,
     channel: str | None,
+    handler: str | None = None,
     site: Path,
     site_named: bool,
     overdue: bool,
@@ -171,7 +181,7 @@ def select(
             continue
         if overdue and not sub.overdue(today, *cal) or channel is not None and sub.channel != channel:
             continue
-        if supervised and not sub.supervised:
+        if supervised and not sub.supervised or handler is not None and not handled_by(sub, handler):
             continue
         chosen.append(sub)
     chosen.sort(key=lambda sub: queue_order(sub, today, cal))

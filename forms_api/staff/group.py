@@ -304,6 +304,10 @@ def _station(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     return value
 
 
+def _handler(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    return value.strip() if value is not None else None
+
+
 def _ref(ctx: click.Context, param: click.Parameter, value: str) -> str:
     if not REF_RE.match(value):  # cannot exist: the same answer as for an unknown one, exit code 1
         raise StaffError(m.STAFF_NOT_FOUND.format(ref=plain(value)))
@@ -321,13 +325,15 @@ holidays_option = click.option(
 
 
 def filter_options(func: Callable) -> Callable:
-    """--status, --target, --station, --site, --channel, --overdue, --all: shared by `list` and `export`."""
+    """--status, --target, --station, --site, --channel, --handler, --overdue, --supervised, --all: shared by `list`
+    and `export`."""
     options = [
         click.option("--status", "statuses", multiple=True, callback=_statuses, metavar="S", help=H["*.status"]),
         click.option("--target", callback=_target, metavar="deputy:ID|station:ID", help=H["*.target"]),
         click.option("--station", callback=_station, metavar="ID", help=H["*.station"]),
         site_option,
         click.option("--channel", type=click.Choice(CHANNELS), default=None, help=_CHANNEL_HELP),
+        click.option("--handler", callback=_handler, metavar="NAME", help=messages_console.HANDLER_OPTION_HELP),
         click.option("--overdue", is_flag=True, help=H["*.overdue"]),
         click.option("--supervised", is_flag=True, help=H["*.supervised"]),
         click.option("--all", "include_all", is_flag=True, help=H["*.all"]),

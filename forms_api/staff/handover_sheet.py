@@ -14,7 +14,7 @@ from forms_api import messages_console as mc
 from forms_api.cases import TZ, Calendar, Submission, parse_at
 from forms_api.cases.handover import MAX_ROWS, handover_event
 from forms_api.cases.queue import shown_deadline
-from forms_api.staff.sheets import safe_cell
+from forms_api.staff.sheets import loop_cells, safe_cell
 from forms_api.staff.text import TargetNames, no_names, target_label
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -44,6 +44,7 @@ def sheet_rows(
             sub.category,
             target_label(sub.target, names(sub.target)),
             sub.text,
+            *loop_cells(sub),
         ]
         rows.append([*row, "", "", ""])
     return [safe_cell(cell) for cell in header], [[safe_cell(cell) for cell in row] for row in rows]

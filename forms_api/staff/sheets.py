@@ -31,17 +31,22 @@ def safe_cell(value: object) -> str:
     return text
 
 
+def loop_cells(sub: Submission) -> list[str]:
+    """The rating of the latest answer ("" when none) and how often the case was reopened: EXPORT_LOOP_COLUMNS."""
+    return [sub.rating or "", str(sub.reopens)]
+
+
 def export_rows(
     subs: Iterable[Submission], *, personal: bool, cal: Calendar = NO_HOLIDAYS, names: TargetNames = no_names
 ) -> tuple[list[str], list[list[str]]]:
     """The header and one row per case, every cell already made safe; name and phone only when `personal`.
 
-    The target's id and the channel come last, so that every other column keeps its place with and without
-    `personal` (and as it was before the channel was added)."""
+    The target's id, the channel, the rating and the reopens come last, so that every other column keeps its place
+    with and without `personal` (and as it was before each of them was added)."""
     header = list(messages.STAFF_EXPORT_COLUMNS)
     if personal:
         header += list(messages.STAFF_EXPORT_PERSONAL_COLUMNS)
-    header += [messages.STAFF_EXPORT_TARGET_ID, messages_console.EXPORT_CHANNEL]
+    header += [messages.STAFF_EXPORT_TARGET_ID, messages_console.EXPORT_CHANNEL, *messages_console.EXPORT_LOOP_COLUMNS]
     rows = []
     for sub in subs:
         deadline = shown_deadline(sub, cal)
@@ -58,7 +63,7 @@ def export_rows(
         ]
         if personal:
             row += [sub.name or "", sub.phone]
-        rows.append([*row, sub.target, sub.channel_label])
+        rows.append([*row, sub.target, sub.channel_label, *loop_cells(sub)])
     return [safe_cell(column) for column in header], [[safe_cell(cell) for cell in row] for row in rows]
 
 

@@ -1,0 +1,127 @@
+"""The back office in a real chromium at phone size (390 px), as a walk through it found it: Back after a refused
+form, with and without JavaScript (a refusal is POST/redirect/GET like a success, forms_api/console/refusals.py, so
+the page it shows is a GET that Back can show again, never Chromium's ERR_CACHE_MISS), and links that stand alone
+big enough for a finger."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import events
+from console_helpers import PASSWORD, console_app
+from flask import Flask
+from werkzeug.serving import make_server
+
+from forms_api import messages
+from forms_api.messages_console import ACCOUNT_TEXTS
+
+pytestmark = pytest.mark.browser
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "locale": "zh-CN"}
+T, A = messages.CONSOLE_TEXTS, messages.ACTION_TEXTS
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Flask:
+    return console_app(tmp_path)
+
+
+@pytest.fixture
+def base(app: Flask) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+def shows_a_page(page, path: str) -> None:
+    """The tab shows the console's page at `path`, not a browser error."""
+    assert page.url.endswith(path) and not page.url.startswith("chrome-error:"), page.url
+    assert page.locator("main").count() == 1, page.content()[:500]
+
+
+def signed_in(chromium_browser, base: str, login: str, *, javascript: bool = True):
+    context = chromium_browser.new_context(**PHONE, java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(f"{base}/staff/signin")
+    page.fill("#login", login)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    return context, page
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_back_after_a_refused_action_shows_a_page(chromium_browser, app, base, javascript):
+    context, page = signed_in(chromium_browser, base, "boss", javascript=javascript)
+    case = "/staff/cases/2026-000002"
+    page.goto(base + case)
+    before = events(app)
+    page.check("#assign input[name=complex]")
+    page.fill("#assign-deadline", "2099-03-01")
+    page.click("#assign button[type=submit]")  # a department without its name: refused
+    shows_a_page(page, case)  # the refusal is a GET of the case's page
+    empty = messages.STAFF_TEXT_EMPTY.format(what="承办者名称")
+    assert empty in page.inner_text("[role=alert]")
+    assert page.is_checked("#assign input[name=complex]") and page.input_value("#assign-deadline") == "2099-03-01"
+    page.click(f"text={T['back_to_list']}")
+    shows_a_page(page, "/staff/cases")
+    page.go_back()
+    shows_a_page(page, case)
+    page.reload()
+    shows_a_page(page, case)
+    assert empty not in page.content()  # shown once
+    assert events(app) == before
+
+    page.goto(f"{base}/staff/accounts")
+    page.click("summary:has-text('停用 zhan-a')")
+    page.click(f"button:has-text('{ACCOUNT_TEXTS['confirm'].format(action='停用', login='zhan-a')}')")
+    shows_a_page(page, "/staff/accounts")
+    assert messages.USERS_DISABLED.format(login="zhan-a") in page.content()
+    page.goto(f"{base}/staff/accounts")
+    page.fill("#new-login", "x")  # too short: refused, the form kept
+    page.check("input[name=role][value=office]")
+    page.click(f"button:has-text('{ACCOUNT_TEXTS['add']}') >> nth=-1")
+    shows_a_page(page, "/staff/accounts")
+    assert page.input_value("#new-login") == "x" and ACCOUNT_TEXTS["errors_lead"] in page.inner_text("[role=alert]")
+    page.goto(f"{base}/staff/")
+    page.go_back()
+    shows_a_page(page, "/staff/accounts")
+    context.close()
+
+
+def test_a_station_worker_s_standalone_links_are_finger_sized(chromium_browser, base):
+    """A case's reference in the list and the links alone on their line ("返回留言列表", "打印交办单") were 19 px
+    tall: at least 44 px now; no page scrolls sideways."""
+    context, page = signed_in(chromium_browser, base, "zhan-b")
+    for path, link in [
+        ("/staff/cases", ".cases li > a:first-child"),
+        ("/staff/cases/2026-000003", "main p > a:only-child"),
+        ("/staff/cases/2026-000003/slip", "main p > a:only-child"),
+    ]:
+        page.goto(base + path)
+        heights = page.eval_on_selector_all(link, "links => links.map(a => a.getBoundingClientRect().height)")
+        assert heights and min(heights) >= 44, (path, heights)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    context.close()
+
+
+def test_back_after_showing_name_and_phone_shows_the_case_without_them(chromium_browser, app, base):
+    """The showing is POST/redirect/GET too: its page comes back on Back, and shows them no more (one showing, one
+    `viewed` event)."""
+    context, page = signed_in(chromium_browser, base, "boss")
+    case = "/staff/cases/2026-000001"
+    page.goto(base + case)
+    page.click(f"button:has-text('{T['personal_show']}')")
+    shows_a_page(page, case)
+    assert "13912345678" in page.content() and events(app)[-1]["type"] == "viewed"
+    page.click(f"text={T['back_to_list']}")
+    page.go_back()
+    shows_a_page(page, case)
+    assert "13912345678" not in page.content()
+    context.close()
