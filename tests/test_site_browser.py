@@ -867,6 +867,19 @@ def test_elder_mode_switch_is_in_the_header_and_survives_a_reload(phone: Phone) 
     assert not box.is_checked()
 
 
+def test_elder_mode_switch_works_from_the_keyboard_and_shows_its_focus(phone: Phone) -> None:
+    phone.open(f"deputies/{CHOSEN.id}/")
+    for _ in range(10):
+        phone.page.keyboard.press("Tab")
+        if phone.page.evaluate("document.activeElement.id") == "elder-mode":
+            break
+    focused = phone.page.locator("#elder-mode")
+    assert focused.evaluate("el => el === document.activeElement"), "Tab never reaches the switch"
+    assert focused.evaluate("el => getComputedStyle(el).outlineStyle") != "none"  # Material's inputs have none
+    phone.page.keyboard.press("Space")
+    assert focused.is_checked() and phone.page.evaluate("document.documentElement.classList.contains('elder')")
+
+
 # Without JavaScript timers never fire, and axe-core waits on them: run its callbacks as microtasks instead.
 NO_TIMERS = "window.setTimeout = (f, ms, ...args) => { Promise.resolve().then(() => f(...args)); return 0; }"
 
