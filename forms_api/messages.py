@@ -201,6 +201,8 @@ PAGE_TEXTS = {
     "back_keep_hint": "请使用浏览器的“后退”按钮返回表单，已填写的内容一般会保留。",
     "problem_title": "未能完成",
     "status_title": "办理进度",
+    "status_gone_title": "查询结果已关闭",
+    "status_gone_lead": "为保护您的信息，查询结果只在查询后短时间内显示。请重新查询。",
     "status": "办理状态",
     "category": "留言类别",
     "target": "留言对象",

@@ -317,7 +317,11 @@ def document(config: Mapping[str, Any], categories: Sequence[str]) -> dict[str, 
                     "summary": "Rate the answer once (不满意 reopens the submission)",
                     "parameters": [code_in_path],
                     "requestBody": _body("Rating", {"rating": "满意", "comment": "答复及时，问题已解决。"}),
-                    "responses": {"200": lookup_status, **_errors(400, 403, 404, 409, 413, 415, 429, 503)},
+                    "responses": {
+                        "200": lookup_status,
+                        "303": {"description": tracking.STATUS_REDIRECT},
+                        **_errors(400, 403, 404, 409, 413, 415, 429, 503),
+                    },
                 }
             },
             **tracking.paths(_body, _errors, lookup_status),
