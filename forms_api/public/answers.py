@@ -187,6 +187,7 @@ def redirect_to_receipt(code: str, ref: str) -> Response:
     return see_other("api.receipt_page", RECEIPT_COOKIE, f"{code}~{ref}" if code else REPEAT, RECEIPT_SECONDS)
 
 
+VERIFY_COOKIE = "verify"  # the receipt page's, after a 短信验证码 was sent from it: "sent" asks for the code
 STATUS_COOKIE = "case"
 RATED = "rated"  # in the status cookie after a rating: the page thanks the citizen
 

@@ -103,6 +103,10 @@ def _schemas(config: Mapping[str, Any], categories: Sequence[str]) -> dict[str, 
                     "description": "tell the citizen of progress by SMS (a mobile number; only when GET "
                     "/api/features says notify.sms)",
                 },
+                "verify_code": text(
+                    description="the 短信验证码 POST /api/verify sent to this phone: required with notify when GET "
+                    "/api/features says notify.verify (400 without a valid one; 6 digits, valid 5 minutes, a few tries)"
+                ),
                 "request_id": text(
                     pattern=REQUEST_ID_PATTERN,
                     description="optional: a random key made once per form and sent with every try of it; a repeat "
