@@ -23,6 +23,7 @@ from sms_provider import Provider, sms_provider
 from test_notify import GOOD, SMS_ON, submit
 
 from forms_api import messages
+from forms_api.cases.codes import new_code
 from forms_api.security import wait_text
 from forms_api.settings import ConfigError
 
@@ -175,6 +176,9 @@ def test_without_javascript_the_receipt_page_sends_the_code_and_takes_it(tmp_pat
     unverified = client.post("/api/notify", data={"code": case["code"]})
     assert unverified.status_code == 400 and ERRORS["verify_code_missing"] in unverified.get_data(as_text=True)
 
+    assert client.post("/api/verify", json={"code": new_code()}).json == {
+        "error": messages.API_ERRORS["code_not_found"]
+    }
     sent = client.post("/api/verify", data={"code": case["code"]})
     assert (sent.status_code, sent.headers["Location"]) == (303, "/api/receipt")
     assert "Path=/api/receipt" in sent.headers["Set-Cookie"] and "HttpOnly" in sent.headers["Set-Cookie"]

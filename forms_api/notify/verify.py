@@ -34,6 +34,11 @@ SENDERS = {"aliyun": AliyunSender, "tencent": TencentSender}
 WRONG, LOCKED = "verify_code_wrong", "verify_code_locked"  # why a code is refused (messages.FIELD_ERRORS)
 
 
+def phone_key(secret: bytes, phone: str) -> str:
+    """What stands for the phone in the counters."""
+    return hmac.new(secret, "\x1f".join(("verify-phone", phone)).encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def code_for(secret: bytes, phone: str, minute: int) -> str:
     """The code for `phone` sent in `minute` (Unix time // 60): six digits from a keyed hash."""
     digest = hmac.new(secret, "\x1f".join(("verify", phone, str(minute))).encode(), hashlib.sha256).digest()
@@ -44,26 +49,17 @@ class Verifier:
     """Sends codes and checks them, with the per-phone limits; `secret` gives the evaluations' key (read on use)."""
 
     def __init__(
-        self,
-        config: Mapping[str, Any],
-        secret: Callable[[], bytes],
-        *,
-        sender: Sender | None = None,
-        clock: Callable[[], float] = time.time,
+        self, config: Mapping[str, Any], secret: Callable[[], bytes], *, clock: Callable[[], float] = time.time
     ) -> None:
         self.secret, self.clock = secret, clock
-        self.sender = sender or SENDERS[config["NOTIFY_SMS"]](config)
+        self.sender: Sender = SENDERS[config["NOTIFY_SMS"]](config)
         self.limiter = MovingWindowRateLimiter(storage_from_string(config["RATELIMIT_STORAGE_URI"]))
-
-    def _key(self, secret: bytes, phone: str) -> str:
-        """What stands for the phone in the counters."""
-        return hmac.new(secret, "\x1f".join(("verify-phone", phone)).encode(), hashlib.sha256).hexdigest()[:32]
 
     def send(self, phone: str) -> int:
         """Send a code to `phone` (a mainland mobile): 0, or the seconds to wait when the phone had enough codes.
         Raises SendError when the provider refused it."""
         secret = self.secret()
-        key = self._key(secret, phone)
+        key = phone_key(secret, phone)
         full = [item for item in SEND_LIMITS if not self.limiter.test(item, "verify-send", key)]
         if full:
             resets = [self.limiter.get_window_stats(item, "verify-send", key).reset_time for item in full]
@@ -78,7 +74,7 @@ class Verifier:
     def check(self, phone: str, code: str) -> str | None:
         """None when `code` is one sent to `phone` in the last minutes, else why not (WRONG or LOCKED)."""
         secret = self.secret()
-        key = self._key(secret, phone)
+        key = phone_key(secret, phone)
         if not self.limiter.test(TRIES, "verify-try", key):
             return LOCKED
         minute = int(self.clock() // 60)

@@ -355,8 +355,8 @@ def check_verify(data: Mapping[str, Any], repeated: Collection[str] = ()) -> tup
     it goes to (the receipt page), {field: message})."""
     errors = _collect(data, VERIFY_FIELDS, set(repeated))
     cleaned: dict[str, str] = {}
-    if not errors and isinstance(data.get("code"), str) and data["code"].strip() and "phone" not in data:
-        _run(errors, cleaned, "code", lambda: _string(data, "code"))
+    if "code" in data and "phone" not in data:
+        _run(errors, cleaned, "code", lambda: _string(data, "code", required="code_missing"))
     else:
         _run(errors, cleaned, "phone", lambda: _mobile(data))
     return cleaned, _ordered(errors, VERIFY_FIELDS)
