@@ -1,6 +1,7 @@
 """A citizen's case by its tracking code, or by its 留言编号 with the phone number given with it: its status
 (`GET /api/submissions/<code>`, `POST /api/track`) and the rating of its answer (`POST /api/submissions/<code>/rating`,
-`POST /api/rating`).
+`POST /api/rating`). Without JavaScript both posts are answered POST/redirect/GET: on to `GET /api/status`, the page
+of the case a short-lived cookie names (forms_api/public/answers.py `redirect_to_status`).
 
 Every miss gets the one same answer (`code_not_found`): a wrong code, an unknown reference and a known reference with
 another phone are not told apart. Look-ups by reference are limited per reference as well as per address
