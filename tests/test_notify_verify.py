@@ -25,7 +25,7 @@ from test_notify import GOOD, SMS_ON, submit
 from forms_api import messages
 from forms_api.cases.codes import new_code
 from forms_api.security import wait_text
-from forms_api.settings import ConfigError
+from forms_api.settings import ConfigError, workers_problem
 
 pytestmark = pytest.mark.usefixtures("no_forms_environment")
 VERIFY_ON = SMS_ON | {"NOTIFY_SMS_VERIFY": "on", "SMS_TEMPLATES": SMS_TEMPLATES | {"verify": "SMS_1005"}}
@@ -191,6 +191,17 @@ def test_without_javascript_the_receipt_page_sends_the_code_and_takes_it(tmp_pat
     subscribed = client.post("/api/notify", data={"code": case["code"], "verify_code": code})
     assert subscribed.status_code == 200
     assert [e["type"] for e in events(app)] == ["submitted", "subscribed"]
+
+
+def test_several_workers_need_shared_counters_for_the_codes() -> None:
+    """The per-phone counts live where the rate limits' do: several workers must share them even with limits off."""
+    off = {"FORMS_RATELIMIT_ENABLED": "false"}
+    assert workers_problem(2, off) is None
+    assert workers_problem(2, off | {"FORMS_NOTIFY_SMS_VERIFY": "on"}) == messages.WORKERS_NEED_SHARED_LIMITS.format(
+        workers=2
+    )
+    shared = {"FORMS_NOTIFY_SMS_VERIFY": "on", "FORMS_RATELIMIT_STORAGE_URI": "redis://localhost:6379"}
+    assert workers_problem(2, off | shared) is None
 
 
 # --- several instances, either store ----------------------------------------------------------------------------------
