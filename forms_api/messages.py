@@ -106,6 +106,7 @@ FIELD_LABELS = {
     "body": "提交内容",
     "request_id": "提交编号",
     "notify": "短信通知",
+    "verify_code": "短信验证码",
 }
 
 # One message per problem; `{label}` is the field's label, other `{...}` are filled in by forms_api/public/schema.py.
@@ -140,6 +141,13 @@ FIELD_ERRORS = {
     "mobile_invalid": "手机号码格式不正确：请填写 11 位手机号码。",
     "notify_mobile": "短信通知只能发到手机：请填写 11 位手机号码，或不勾选“有进展时短信通知我”。",
     "notify_off": "本站暂未开通短信通知，请不勾选“有进展时短信通知我”，凭查询码查看进度。",
+    "verify_code_missing": "要开通短信通知，请先点“获取验证码”，再填写手机收到的 6 位验证码。",
+    "verify_code_invalid": "验证码是手机短信里的 6 位数字，请核对后重新填写。",
+    "verify_code_wrong": "验证码不正确或已过期（5 分钟内有效），请核对，或重新获取验证码。",
+    "verify_code_locked": "验证码输错次数太多，请 10 分钟后重新获取验证码。",
+    "verify_off": "本站没有开启短信验证码，无需获取。",
+    "verify_too_often": "这个手机号码获取验证码太频繁，请{wait}后再试。",
+    "verify_not_sent": "验证码短信暂时发送不出去，请稍后再试，或不勾选短信通知直接提交。",
 }
 
 # Answers that are not about one field. Keys are HTTP status codes or names.
@@ -204,6 +212,8 @@ PAGE_TEXTS = {
     "back_keep_hint": "请使用浏览器的“后退”按钮返回表单，已填写的内容一般会保留。",
     "problem_title": "未能完成",
     "status_title": "办理进度",
+    "status_gone_title": "查询结果已关闭",
+    "status_gone_lead": "为保护您的信息，查询结果只在查询后短时间内显示。请重新查询。",
     "status": "办理状态",
     "category": "留言类别",
     "target": "留言对象",
