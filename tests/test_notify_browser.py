@@ -105,7 +105,16 @@ def test_citizen_asks_for_sms_and_hears_of_the_answer(stack, chromium_browser) -
         code = page.locator("#thanks [data-key=code]").text_content()
         ref = page.locator("#thanks [data-key=ref]").text_content()
         staff_answer(env, ref, provider)
-        # 退订 from the tracking page: no SMS to this phone any more
+        # 退订 from the tracking page, the case looked up by reference and phone (no code kept): no SMS any more
+        page.goto(f"{base}track/")
+        page.locator("#track-reference").fill(ref)
+        page.locator("#track-phone").fill(PHONE)
+        page.locator("#track-form-reference").get_by_role("button").click()
+        page.locator("#track-result").wait_for()
+        page.get_by_role("button", name="退订短信通知").click()
+        page.locator(".unsubscribe-form__status", has_text="已退订").wait_for()
+        # and with the code, as the receipt's link opens it
+        page.goto(f"{base}thanks/#code={code}")
         page.locator("#thanks").get_by_role("link", name="查询办理进度").click()
         page.locator("#track-result").wait_for()
         page.get_by_role("button", name="退订短信通知").click()

@@ -52,6 +52,15 @@
     return data;
   }
 
+  // What found the case on show (the code, or the reference and phone): the rating form's enabled hidden fields.
+  function foundBy(form) {
+    var found = {};
+    ["code", "reference", "phone"].forEach(function (name) {
+      if (!form.elements[name].disabled) found[name] = form.elements[name].value;
+    });
+    return found;
+  }
+
   function showErrors(form, errors) {
     form.querySelectorAll("[data-field]").forEach(function (el) {
       var message = errors[el.getAttribute("data-field")] || "";
@@ -307,13 +316,6 @@
     };
 
     var byReference = document.getElementById("track-form-reference");
-    var foundBy = function () {  // what found the case on show: the rating form's enabled hidden fields
-      var found = {};
-      ["code", "reference", "phone"].forEach(function (name) {
-        if (!rating.elements[name].disabled) found[name] = rating.elements[name].value;
-      });
-      return found;
-    };
     var lookup = function (found, form) {
       var status = (form || track).querySelector(".track-form__status");
       document.querySelectorAll(".track-form__status").forEach(function (el) { el.textContent = ""; });
@@ -351,7 +353,7 @@
       post(api + "/api/rating", fields(rating)).then(function (r) {
         if (r.status === 200 || r.status === 201) {
           status.textContent = r.data.status === "reopened" ? TEXTS.reopened : TEXTS.rated;  // 不满意 reopens the case
-          lookup(foundBy());
+          lookup(foundBy(rating));
         }
         else status.textContent = (r.data && r.data.error) || problem(r.status);
       }, function () { status.textContent = TEXTS.failed; });
@@ -365,7 +367,7 @@
   }
   // 退订 on the tracking page: offered when the service sends SMS; it stops every SMS to the looked-up case's phone.
   var unsubscribe = document.getElementById("unsubscribe-form");
-  var lookedUp = document.getElementById("rating-form");  // holds the code of the case shown
+  var lookedUp = document.getElementById("rating-form");  // holds what found the case shown
   if (unsubscribe && lookedUp) {
     var unsubscribeApi = document.getElementById("track-form").getAttribute("data-api") || "";
     var shown = document.getElementById("track-result");
@@ -383,7 +385,7 @@
     unsubscribe.addEventListener("submit", function (event) {
       event.preventDefault();
       var status = unsubscribe.querySelector(".unsubscribe-form__status");
-      post(unsubscribeApi + "/api/unsubscribe", { code: lookedUp.elements.code.value }).then(function (r) {
+      post(unsubscribeApi + "/api/unsubscribe", foundBy(lookedUp)).then(function (r) {
         status.textContent = (r.data && (r.data.message || r.data.error)) || problem(r.status);
       }, function () { status.textContent = TEXTS.failed; });
     });
