@@ -639,6 +639,7 @@ CLI_VALIDATE_SUMMARY = (
     "检查完成：{deputies} 位代表，{stations} 个联络站，{areas} 个地区；{errors} 个错误，{warnings} 个警告。"
 )
 CLI_BUILD_FAILED = "网站生成失败，{out} 保持原样。原因：{reason}"
+CLI_BUILD_FAILED_NEW = "网站生成失败，没有创建 {out}。原因：{reason}"  # there was no site there before
 CLI_BUILD_DONE = "网站已生成：{out}"
 CLI_ERROR = "错误：{message}"
 

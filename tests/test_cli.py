@@ -121,12 +121,18 @@ def test_build_warnings_say_warning_once(make_content: Callable[..., Path], tmp_
 
 
 def test_a_failed_build_says_why_in_chinese(make_content: Callable[..., Path], tmp_path: Path) -> None:
-    out = tmp_path / "site"
-    code, _, err = build(make_content("unknown_station"), out, "--site-url", PUBLIC, "--today", "2026-11-28")
+    """It says the old site was kept only where there was one: into a new folder, that none was made."""
+    content, out = make_content("unknown_station"), tmp_path / "site"
+    code, _, err = build(content, out, "--site-url", PUBLIC, "--today", "2026-11-28")
     assert code == 1
-    reason = m.CLI_BUILD_FAILED.format(reason=m.CLI_BUILD_ERRORS_ABOVE, out=out.resolve())
-    assert err.endswith(m.CLI_ERROR.format(message=reason) + "\n"), err
-    assert "Aborted" not in err and "未知的联络站" in err
+    assert err.endswith(f"错误：网站生成失败，没有创建 {out.resolve()}。原因：有错误，见上面列出的各条\n"), err
+    assert "Aborted" not in err and "未知的联络站" in err and not out.exists()
+    (out / "index.html").parent.mkdir()
+    (out / "index.html").write_text("old", encoding="utf-8")
+    code, _, err = build(content, out, "--site-url", PUBLIC, "--today", "2026-11-28")
+    assert code == 1
+    assert err.endswith(f"错误：网站生成失败，{out.resolve()} 保持原样。原因：有错误，见上面列出的各条\n"), err
+    assert [p.name for p in out.iterdir()] == ["index.html"]
 
 
 def test_a_strict_build_says_the_warnings_count(make_content: Callable[..., Path], tmp_path: Path) -> None:
