@@ -432,6 +432,7 @@ STAFF_SHOW_LABELS = {
     "submitted": "提交时间",
     "name": "姓名",
     "phone": "电话",
+    "sms": "短信通知办理进展",
     "anonymous": "公开时匿名",
     "complex": "复杂件",
     "assignee": "承办",
