@@ -61,6 +61,7 @@ strict_option = click.option("--strict", is_flag=True, help="严格模式：警�
 today_option = click.option(
     "--today",
     type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
     default=None,
     help="按指定日期判断代表是否在任（YYYY-MM-DD，默认今天），用于复现构建。",
 )
