@@ -367,53 +367,11 @@ STAFF_SHORT_HELP = {
     "export": "导出为 CSV 或 XLSX。",
     "stats": "统计办理情况。",
 }
-STAFF_HELP_OPTION = "显示本帮助并退出。"
-
-# click's own texts, by click's English original (its gettext message ids; the staff tools answer them from here, see
-# forms_api/staff/group.py). Unused `{...}` of an original may be left out. A click upgrade that changes an original
-# makes tests/test_staff_cli.py fail rather than bring back the English.
-CLICK_USAGE = "用法："
-CLICK_HEADING_COLON = "："
 # The receipt picture (forms_api/public/picture.py) without its font: said in the service's log, to the operator.
 RECEIPT_NO_FONT = (
     "回执图片缺少中文字体 {name}（在 {folders} 中没有找到）：图片上的中文会显示成方框。"
     "请安装字体：apt-get install -y fonts-noto-cjk，然后重启服务。"
 )
-
-CLICK_TEXTS = {
-    "Options": "选项",
-    "Commands": "命令",
-    "Positional arguments": "参数",
-    "Try '{command} {option}' for help.": "查看帮助：{command} {option}",
-    "Error: {message}": "错误：{message}",
-    "Missing argument": "缺少参数",
-    "Missing option": "缺少选项",
-    "Missing parameter": "缺少参数",
-    "Missing command.": "缺少命令。",
-    "Invalid value for {param_hint}: {message}": "{param_hint} 的值无效：{message}",
-    "Invalid value: {message}": "值无效：{message}",
-    "{value!r} is not {choice}.": "不能是 {value!r}，只能是 {choice}。",
-    "{value!r} is not one of {choices}.": "不能是 {value!r}，可选：{choices}。",
-    "Choose from:\n\t{choices}": "可选：\n\t{choices}",
-    "No such command {name!r}.": "没有 {name!r} 这个命令。",
-    "No such option {name!r}.": "没有 {name!r} 这个选项。",
-    "Did you mean {possibility}?": "是不是要用 {possibility}？",
-    "(Did you mean one of: {possibilities}?)": "（是不是要用其中之一：{possibilities}？）",
-    "Got unexpected extra argument ({args})": "多余的参数：{args}",
-    "Got unexpected extra arguments ({args})": "多余的参数：{args}",
-    "Option {name!r} requires an argument.": "选项 {name!r} 后面要写一个值。",
-    "Option {name!r} requires {nargs} arguments.": "选项 {name!r} 后面要写 {nargs} 个值。",
-    "Option {name!r} does not take a value.": "选项 {name!r} 后面不能写值。",
-    "{value!r} is not a valid {number_type}.": "{value!r} 不是整数。",
-    "{value} is not in the range {range}.": "{value} 不在允许的范围（{range}）内。",
-    "{name} {filename!r} does not exist.": "{filename!r} 不存在。",
-    "{name} {filename!r} is a file.": "{filename!r} 是文件，这里要的是目录。",
-    "{name} {filename!r} is a directory.": "{filename!r} 是目录，这里要的是文件。",
-    "{name} {filename!r} is not readable.": "{filename!r} 不可读。",
-    "{name} {filename!r} is not writable.": "{filename!r} 不可写。",
-    "required": "必填",
-    "Aborted!": "已中止。",
-}
 
 # Errors; the command line prints them as STAFF_ERROR and exits with code 1.
 STAFF_ERROR = "错误：{message}"
@@ -484,6 +442,7 @@ STAFF_SHOW_LABELS = {
     "submitted": "提交时间",
     "name": "姓名",
     "phone": "电话",
+    "sms": "短信通知办理进展",
     "anonymous": "公开时匿名",
     "complex": "复杂件",
     "assignee": "承办",
@@ -732,7 +691,10 @@ USERS_HELP = {
     "add.deputy": "deputy 角色对应的代表编号，如 zhang-san。",
     "add.handler": "handler 角色的单位名称，与交办时写的承办者相同，如 县住建局 或 12345。",
     "*.base_url": "后台所在网站的地址，如 https://example.org/（默认：环境变量 FORMS_SITE_URL）。",
-    "list": "列出全部账号：登录名、角色、范围、状态（待设置密码、已启用、已停用，以及是否已锁定）。",
+    "list": (
+        "列出全部账号：登录名、角色、范围（联络站和代表按网站数据显示名称，没有网站数据时显示编号）、"
+        "状态（待设置密码、已启用、已停用，以及是否已锁定）。"
+    ),
     "disable": "停用账号：不能再登录，已登录的会话在下一次操作时立即失效。",
     "reset": "重置密码：原密码和已登录的会话作废，显示新的邀请链接（停用的账号由此重新启用）。",
     "unlock": "解锁因连续输错密码被锁定的账号。",

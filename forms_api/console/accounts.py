@@ -21,27 +21,15 @@ from forms_api.console.service import account, bp, console, page, require
 from forms_api.messages_console import ACCOUNT_TEXTS
 from forms_api.public.service import service
 from forms_api.staff.text import moment_text
-from forms_api.staff.users import state_text
+from forms_api.staff.users import scope_text, state_text
 
 T = ACCOUNT_TEXTS
-
-
-def scope_names(found: Account) -> str:
-    """An account's scope as staff know it: stations and deputies by name (the id where the site has none)."""
-    names = service().targets.name
-    if found.role == "station":
-        items = [names(f"station:{station}") or station for station in found.stations]
-    elif found.role == "deputy":
-        items = [names(f"deputy:{found.deputy}") or str(found.deputy)]
-    else:
-        items = list(found.scope)
-    return messages.USERS_SCOPE_LABELS[found.role].format(items="、".join(items))
 
 
 def _page(
     status: int = 200, *, errors: tuple[str, ...] = (), form: Mapping[str, str] | None = None, **shown
 ) -> Response:
-    rows = [(found, scope_names(found), state_text(found)) for found in console().accounts.all()]
+    rows = [(found, scope_text(found, service().targets), state_text(found)) for found in console().accounts.all()]
     stations = service().targets.listed("station")
     return page("staff/accounts.html", status, rows=rows, errors=errors, form=form or {}, stations=stations, **shown)
 
