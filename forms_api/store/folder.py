@@ -43,11 +43,12 @@ from forms_api.cases import State
 from forms_api.store import keys
 from forms_api.store.base import Decision, QueueMissing, QueueUnavailable, T
 from forms_api.store.commit import Call, Groups, Hold
-from forms_api.store.files import create_private, fsync_dir, has_room, locked, write_atomically
+from forms_api.store.files import create_private, fsync_dir, has_room, held, locked, write_atomically
 from forms_api.store.lines import complete_lines, encode_events, parse_line, read_events
 
 LOG_NAME = "events.jsonl"
 LOCK_NAME = "events.lock"
+CLAIMS_NAME = "notify.lock"  # the notification worker's: one run at a time per queue
 # Write errors after which the file is still trustworthy: truncate back and accept writes again later.
 _RECOVERABLE_WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 HEALTH_MIN_FREE_BYTES = 16 * 1024  # a submission of MAX_TEXT characters is at most ~9 KB on disk
@@ -140,6 +141,12 @@ class EventLog:
             return self.writable and has_room(self.directory, HEALTH_MIN_FREE_BYTES)
         except OSError:
             return False
+
+    @contextlib.contextmanager
+    def claims(self) -> Iterator[Callable[[str], bool]]:
+        """One worker's run at a time (a second one waits for the first's to end): every notice is this run's."""
+        with held(self.directory / CLAIMS_NAME):
+            yield lambda notice_id: True
 
     @property
     def evaluations_key_file(self) -> Path | None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -30,6 +30,7 @@ UPGRADE_LOCK = 0x6D73_0001  # advisory lock keys of this schema (pg_advisory_xac
 LOG_LOCK = 0x6D73_0002
 ACCOUNTS_LOCK = 0x6D73_0003
 DOCUMENTS_LOCK = 0x6D73_0004
+NOTICE_LOCKS = 0x6D73_0005  # with hashtext(notice id): pg_try_advisory_lock(int, int), a key space of its own
 
 
 def is_database_url(location: str) -> bool:
@@ -159,6 +160,35 @@ class Database:
                     return
         except (PoolTimeout, psycopg.Error) as exc:
             raise self._failed(exc, error) from exc
+
+    @contextmanager
+    def claims(self) -> Iterator[Callable[[str], bool]]:
+        """Session advisory locks by name for the block (`claim(name)`: taken now, or False while another session
+        holds it), on one connection taken at the first claim; released together at the end, or by the database when
+        the connection dies with its process."""
+        with ExitStack() as stack:
+            conns: list[psycopg.Connection] = []
+
+            def claim(name: str) -> bool:
+                try:
+                    if not conns:
+                        conns.append(stack.enter_context(self.pool.connection()))
+                        stack.callback(self._unlock_all, conns[0])
+                    query = "SELECT pg_try_advisory_lock(%s, hashtext(%s))"
+                    return bool(conns[0].execute(query, (NOTICE_LOCKS, name)).fetchone()[0])
+                except (PoolTimeout, psycopg.Error) as exc:
+                    raise self._failed(exc, QueueUnavailable) from exc
+
+            yield claim
+
+    @staticmethod
+    def _unlock_all(conn: psycopg.Connection) -> None:
+        """Before the connection goes back to the pool: no lock of this session may outlive the block."""
+        if not conn.broken:
+            try:
+                conn.execute("SELECT pg_advisory_unlock_all()")
+            except psycopg.Error:
+                conn.close()  # the pool drops a closed connection, and the database its locks
 
     def require_schema(self) -> None:
         """SchemaOutdated unless the database holds this program's schema (checked once per process)."""

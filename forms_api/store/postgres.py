@@ -21,6 +21,7 @@ Rules (the folder store's, forms_api/store/folder.py, kept by the database):
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -226,6 +227,10 @@ class PostgresLog:
             lines = [line.encode("utf-8") + b"\n" for (line,) in self._db.read("SELECT line FROM events ORDER BY id")]
             write_atomically(Path(dest), [*prefix, *lines])
         return sum(parse_line(line[:-1]) is not None for line in lines)
+
+    def claims(self) -> contextlib.AbstractContextManager[Callable[[str], bool]]:
+        """An advisory lock per notice (pgdb.NOTICE_LOCKS), held until the block ends: workers on any server."""
+        return self._db.claims()
 
     def healthy(self) -> bool:
         """The database answers now."""
