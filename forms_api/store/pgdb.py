@@ -126,19 +126,23 @@ class Database:
             yield conn
 
     @contextmanager
-    def locked(self, lock: int, query: str) -> Iterator[tuple[psycopg.Connection, list[tuple]]]:
-        """`transaction(lock=lock)` whose first round trip also runs `query` (one statement, its values written in:
-        the simple protocol takes no parameters) once the lock is held; the connection and the query's rows."""
-        with self._begin(f"BEGIN; SELECT pg_advisory_xact_lock({int(lock)}); {query}", QueueUnavailable) as found:
+    def locked(self, lock: int, query: str, params: tuple) -> Iterator[tuple[psycopg.Connection, list[tuple]]]:
+        """`transaction(lock=lock)` whose first round trip also runs `query` (one statement) with `params` once the
+        lock is held; the connection and the query's rows. One simple query: psycopg's client-side cursor binds the
+        values, and the text stays the same from call to call, so psycopg parses it once (its cache is by text)."""
+        begin = "BEGIN; SELECT pg_advisory_xact_lock(%s); " + query
+        with self._begin(begin, QueueUnavailable, (lock, *params)) as found:
             yield found
 
     @contextmanager
-    def _begin(self, begin: str, error: type[QueueUnavailable]) -> Iterator[tuple[psycopg.Connection, list[tuple]]]:
+    def _begin(
+        self, begin: str, error: type[QueueUnavailable], params: tuple | None = None
+    ) -> Iterator[tuple[psycopg.Connection, list[tuple]]]:
         try:
             for attempt in range(MAX_CONNECTIONS + 1):
                 with self.pool.connection() as conn:
                     try:
-                        cursor = conn.execute(begin)
+                        cursor = psycopg.ClientCursor(conn).execute(begin, params)
                         while cursor.nextset():  # to the last statement's rows
                             pass
                         rows = cursor.fetchall() if cursor.description else []

@@ -12,7 +12,9 @@ Rules (the folder store's, forms_api/store/folder.py, kept by the database):
 - Group commit, as in the folder store (commit.Groups): threads of one process that append while another one
   commits queue up, and the next leader decides them all in order (each seeing the events decided before it) in ONE
   transaction, ONE commit. A failed commit fails every call of the group; an exception from one `decide` only that
-  call. Two round trips a group: BEGIN, the lock and the catch-up in one; the INSERT and COMMIT pipelined in another.
+  call. Two round trips a group: BEGIN, the lock and the catch-up in one; the INSERT and COMMIT in another, each one
+  simple query with its values bound by psycopg's client-side cursor (three waits for the socket a group, where a
+  pipeline took six: each wait gives up the GIL, and a busy service's request threads then hold the leader up).
 - A rewrite (retention, restore) runs in one transaction under the same lock: rows changed in place (same ids) when
   the count is unchanged, else replaced; either way `log_generation` is bumped and every instance folds anew.
 - Any database error (an outage, a restart, a full disk) is `QueueUnavailable`: nothing stored, 503. The pool
@@ -121,11 +123,11 @@ class PostgresLog(FoldedLog):
         with self._hold():
             try:
                 after = self._last_id if self._generation is not None else 0
-                with self._db.locked(LOG_LOCK, _CATCH_UP.replace("%s", str(int(after)))) as (conn, rows):
+                with self._db.locked(LOG_LOCK, _CATCH_UP, (after,)) as (conn, rows):
                     self._catch_up(rows, after)
                     members = self._decide(calls)
-                    lines = b"".join(call.payload for call in members).decode("utf-8").split("\n")[:-1]
-                    ids = pgshared.insert_and_commit(conn, lines) if lines else []
+                    payload = b"".join(call.payload for call in members).decode("utf-8")
+                    ids = pgshared.insert_and_commit(conn, payload[:-1]) if payload else []
             except BaseException as exc:
                 if any(call.stored for call in calls):
                     self._generation = None  # folded ahead: the state holds events the table does not, fold anew
