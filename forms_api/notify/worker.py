@@ -19,6 +19,7 @@ sent again by whichever worker comes next.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time as systime
 from collections import Counter
@@ -124,11 +125,10 @@ class Worker:
             secret = bytes.fromhex(self.store.evaluations_key() or "")
             sms_today: Counter[str] | None = None
             for notice in state.outbox.due(at):
-                if not claim(notice.id):
-                    continue  # another worker's
                 if notice.channel == ob.SMS and sms_today is None:
                     sms_today = self._sms_sent(state, ob.beijing_day(at))
-                counts[self._one(state, notice, at, secret, sms_today)] += 1
+                mine = functools.partial(claim, notice.id)  # claimed before anything is written of it, not to hold it
+                counts[self._one(state, notice, at, secret, sms_today, mine)] += 1
             self._flush()
         return counts
 
@@ -142,7 +142,16 @@ class Worker:
                     sent[sub.phone] += 1
         return sent
 
-    def _one(self, state: State, notice: ob.Notice, at: datetime, secret: bytes, sms_today: Counter | None) -> str:
+    def _one(
+        self,
+        state: State,
+        notice: ob.Notice,
+        at: datetime,
+        secret: bytes,
+        sms_today: Counter | None,
+        mine: Callable[[], bool],
+    ) -> str:
+        """Skip, hold or send `notice`; what was done ("taken": another worker holds or has done it)."""
         sender = self.senders.get(notice.channel)
         if sender is None:
             return "held"  # the channel was switched off: kept until it is on again
@@ -150,14 +159,14 @@ class Worker:
             sub = state.submissions.get(notice.ref or "")
             phone = sub.phone if sub is not None else ""
             if not ob.MOBILE_RE.match(phone):
-                return self._record(ob.SKIPPED, notice, reason="no_phone")
+                return self._record(ob.SKIPPED, notice, reason="no_phone") if mine() else "taken"
             if ob.optout_key(secret, phone) in state.outbox.optouts:
-                return self._record(ob.SKIPPED, notice, reason="unsubscribed")
+                return self._record(ob.SKIPPED, notice, reason="unsubscribed") if mine() else "taken"
             to = [phone]
         else:
             to = self.contacts(notice.to)
             if not to:
-                return self._record(ob.SKIPPED, notice, reason="no_contact")
+                return self._record(ob.SKIPPED, notice, reason="no_contact") if mine() else "taken"
         if notice.channel == ob.SMS:
             if ob.quiet(at, *self.rules.quiet):
                 return "held"
@@ -166,7 +175,8 @@ class Worker:
                 return "held"
         message = self._message(notice, to)
         attempt = notice.attempts + 1
-        if not self._flush(notice, ob.outbox_event(ob.ATTEMPT, ob.WORKER, self.clock(), id=notice.id, attempt=attempt)):
+        event = ob.outbox_event(ob.ATTEMPT, ob.WORKER, self.clock(), id=notice.id, attempt=attempt)
+        if not mine() or not self._flush(notice, event):
             return "taken"
         # the attempt is stored before the provider is called: the window starts here
         try:
