@@ -7,9 +7,11 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from forms_api.cases import State
+from forms_api.store import keys
 from forms_api.store.base import Decision, T
 from forms_api.store.lines import encode_events, parse_line
 
@@ -111,8 +113,9 @@ class Groups:
 
 class FoldedLog:
     """The state folded from a log in this process, the mutex that guards it, and the group leader's decide step:
-    what the folder store (folder.EventLog) and PostgreSQL (postgres.PostgresLog) share. Each store reads its own
-    medium into `_fold` and commits a group its own way around `_decide` and `_settle`.
+    what the folder store (folder.EventLog) and PostgreSQL (postgres.PostgresLog) share, with the evaluations' key
+    file each names (`_key`, keys.py). Each store reads its own medium into `_fold` and commits a group its own way
+    around `_decide` and `_settle`.
 
     `freeze_gc_every` is for a long-running process (the form service): every that many folded events, collect
     garbage once and then `gc.freeze()`, so that Python's cycle collector stops rescanning the folded state. The
@@ -129,6 +132,18 @@ class FoldedLog:
         self._deciding: int | None = None  # the thread inside `decide`, which may call state()
         self._state = State()
         self._groups = Groups()
+
+    _key: keys.EvaluationsKey
+
+    @property
+    def evaluations_key_file(self) -> Path | None:
+        return self._key.path
+
+    def evaluations_key(self, *, create: bool = True) -> str | None:
+        return self._key.get(create=create)
+
+    def install_evaluations_key(self, text: str) -> None:
+        self._key.install(text)
 
     def _hold(self) -> Hold:
         """This process's exclusive access to the state (re-entrant), remembering which thread holds it."""

@@ -135,16 +135,6 @@ class EventLog(FoldedLog):
         with held(self.directory / CLAIMS_NAME):
             yield lambda notice_id: True
 
-    @property
-    def evaluations_key_file(self) -> Path | None:
-        return self._key.path
-
-    def evaluations_key(self, *, create: bool = True) -> str | None:
-        return self._key.get(create=create)
-
-    def install_evaluations_key(self, text: str) -> None:
-        self._key.install(text)
-
     def _locked(self, operation: int, data_flags: int) -> contextlib.AbstractContextManager[int]:
         """The sidecar flock held and a fresh descriptor of the data file (files.locked)."""
         return locked(self.lock_path, self.path, operation, data_flags)

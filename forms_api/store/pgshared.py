@@ -87,8 +87,8 @@ def drop_key(db: Database, name: str) -> None:
         conn.execute("DELETE FROM store_keys WHERE name = %s", (name,))
 
 
-class PostgresAccounts:
-    """The accounts in the database at `url`: one row each, read on every request (no cache)."""
+class _InDatabase:
+    """Kept in the database at `url`, whose schema is checked (once a process) before anything is read."""
 
     def __init__(self, url: str) -> None:
         self._db = database(url)
@@ -97,6 +97,10 @@ class PostgresAccounts:
     @property
     def location(self) -> str:
         return self._db.location
+
+
+class PostgresAccounts(_InDatabase):
+    """The accounts in the database at `url`: one row each, read on every request (no cache)."""
 
     def _load(self, record: object, login: str) -> Account:
         try:
@@ -135,16 +139,8 @@ class PostgresAccounts:
         return key
 
 
-class PostgresTemplates:
+class PostgresTemplates(_InDatabase):
     """The office's reply templates in the database at `url`, kept whole as one document."""
-
-    def __init__(self, url: str) -> None:
-        self._db = database(url)
-        self._db.require_schema()
-
-    @property
-    def location(self) -> str:
-        return self._db.location
 
     def _read(self, conn: psycopg.Connection) -> list[ReplyTemplate]:
         row = conn.execute("SELECT body FROM documents WHERE name = %s", (TEMPLATES_DOCUMENT,)).fetchone()

@@ -181,13 +181,3 @@ class PostgresLog(FoldedLog):
             return self._db.read("SELECT 1") == [(1,)]
         except QueueUnavailable:
             return False
-
-    @property
-    def evaluations_key_file(self) -> Path | None:
-        return self._key.path
-
-    def evaluations_key(self, *, create: bool = True) -> str | None:
-        return self._key.get(create=create)
-
-    def install_evaluations_key(self, text: str) -> None:
-        self._key.install(text)
