@@ -28,6 +28,7 @@ from forms_api.store import open_store
 pytestmark = pytest.mark.usefixtures("no_forms_environment")
 ROOT = Path(__file__).resolve().parent.parent
 CASES = 10
+WORKER = [sys.executable, "-m", "forms_api", "notify", "--at", "2026-12-08T09:00", "--follow", "--poll", "0.05"]
 CHANGES = [
     ("assigned", {"to_kind": "department", "to": "县住建局", "deadline": "2026-12-14"}),
     ("replied", {"answer": "已修复。"}),
@@ -61,20 +62,9 @@ def test_two_workers_send_every_notice_once(pg_url: str, tmp_path: Path) -> None
         env |= {f"FORMS_{key}": str(value) for key, value in config.items()}
         workers = []
         for server in ("one", "two"):  # each its own QUEUE_DIR, as on two servers: no lock file is shared
-            args = [
-                sys.executable,
-                "-m",
-                "forms_api",
-                "notify",
-                "--at",
-                "2026-12-08T09:00",
-                "--follow",
-                "--poll",
-                "0.05",
-            ]
             (tmp_path / server).mkdir()
             worker_env = env | {"FORMS_QUEUE_DIR": str(tmp_path / server)}
-            workers.append(subprocess.Popen(args, cwd=ROOT, env=worker_env, stderr=subprocess.PIPE))
+            workers.append(subprocess.Popen(WORKER, cwd=ROOT, env=worker_env, stderr=subprocess.PIPE))
         try:
             for kind, fields in CHANGES:
                 for ref in refs:
