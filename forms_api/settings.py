@@ -28,7 +28,7 @@ passed in a mapping may be text or already typed. Every bad value is reported at
 | `MAX_NAME` | int | `40` | longest name in characters |
 | `MAX_COMMENT` | int | `500` | longest comment on a rating or a yearly evaluation in characters |
 | `MAX_CONTENT_LENGTH` | int | `32768` | largest request body in bytes, larger gets 413 (5) |
-| `SECRET_KEY` | text | empty | signs the back office's session cookies; empty = `console.key` in the queue folder (8) |
+| `SECRET_KEY` | text | empty | signs the back office's session cookies; empty = a key kept with the queue (8) |
 | `STAFF_IDLE_MINUTES` | int | `30` | a back-office session ends after this many minutes without a request |
 | `STAFF_PERSONAL_ROLES` | list | `office,station` | roles that see a citizen's name and phone (each showing logged) |
 | `SIGNIN_RATE_LIMIT` | limits | `10 per minute;100 per day` | per client IP: sign-ins and invitation pages (4) |
@@ -52,8 +52,9 @@ passed in a mapping may be text or already typed. Every bad value is reported at
    format characters such as U+200B). Of the rate limits (4), a request refused as invalid (400) does not count.
 7. A YAML list of YYYY-MM-DD dates, or `holidays:` and `workdays:` (weekend days worked, 调休) lists; read at start
    (restart the service after changing it). The staff tools read the same variable (their `--holidays`).
-8. At least 32 characters. The key file is made on first use (0600) and stays; with several hosts give every one the
-   same SECRET_KEY. Changing it signs everybody out.
+8. At least 32 characters. Empty: a key made on first use, `console.key` (0600) in the queue folder or, with PostgreSQL,
+   in the database (every instance finds the same one); never in a backup (a restore makes a new one). Set it on every
+   instance or on none: different keys sign each other's sessions out. Changing it signs everybody out.
 9. Whoever knows a phone number and a message's text must not get its case. Only a retry of the same request gets the
    first code again: the site's script sends a random `request_id` with every try of one form (kept as a hash), so a
    citizen whose answer was lost on the network still gets their code. A repeat without it is only told it was received.

@@ -2,7 +2,8 @@
 (`python -m forms_api notify --follow`, a real process sending through the Alibaba Cloud SDK to a local endpoint) is
 killed at random moments 30 times. Every notification is sent at least once; a notification is sent again only if the
 worker died inside the documented window (after its `notice_attempt`, before its result); none is sent while the
-worker's clock (set by the test with --at) is in the quiet hours."""
+worker's clock (set by the test with --at) is in the quiet hours. On both stores: with PostgreSQL the worker's claims
+are advisory locks that die with it."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import write_site
+from conftest import store_settings, write_site
 from notify_helpers import SIGN, SMS_TEMPLATES
 from sms_provider import sms_provider
 
@@ -25,7 +26,6 @@ from forms_api.cases import outbox
 from forms_api.cases.actions import decision
 from forms_api.cases.intake import NewCase, new_case
 from forms_api.store import open_store
-from forms_api.store.lines import read_events
 
 pytestmark = [pytest.mark.usefixtures("no_forms_environment"), pytest.mark.slow]
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,11 +45,11 @@ def worker(env: dict[str, str], at: str, *, follow: bool = True) -> subprocess.P
     return subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
-def test_sigkill_during_a_burst(tmp_path: Path) -> None:
+def test_sigkill_during_a_burst(tmp_path: Path, queue_url: str) -> None:
     rng = random.Random(int.from_bytes(os.urandom(4)))
     with sms_provider() as provider:
         provider.delay = 0.05  # the provider has the SMS before it answers: a kill then makes a repeat
-        config = {
+        config = store_settings(queue_url) | {
             "QUEUE_DIR": str(tmp_path / "queue"),
             "QUEUE_FSYNC": "false",
             "SITE_DIR": str(write_site(tmp_path / "site")),
@@ -63,7 +63,7 @@ def test_sigkill_during_a_burst(tmp_path: Path) -> None:
             "NOTIFY_SMS_DAILY_CAP": "10",
         }
         env = {k: v for k, v in os.environ.items() if not k.startswith("FORMS_")}
-        env |= {f"FORMS_{key}": value for key, value in config.items()}
+        env |= {f"FORMS_{key}": str(value) for key, value in config.items()}
         store = open_store(settings.load(config, environ={}))
         refs = []
         for i in range(CASES):
@@ -104,7 +104,7 @@ def test_sigkill_during_a_burst(tmp_path: Path) -> None:
         drain.stderr.close()
     assert kills == KILLS
 
-    events = list(read_events(tmp_path / "queue" / "events.jsonl"))
+    events = list(store.scan())
     notices = {e["id"]: e for e in events if e["type"] == outbox.NOTICE}
     assert len(notices) == 200
     phone_of = {e["ref"]: e["phone"] for e in events if e["type"] == "submitted"}

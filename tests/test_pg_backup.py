@@ -29,13 +29,15 @@ def staff(*args: str, key_file: Path | None = None):
 
 
 def filled(url: str) -> None:
-    """Cases with every kind of staff action, an evaluation (so a key exists), an account and a template."""
+    """Cases with every kind of staff action, an evaluation (so a key exists), an account and a template, and the
+    console's session key (in the database: FORMS_SECRET_KEY unset)."""
     settings = store_settings(url)
     store = open_store(settings)
     fill(store)
     assert store.evaluations_key() is not None
     open_accounts(settings).change("li", lambda current: _account("li"))
     open_templates(settings).change(lambda current: [_template()])
+    assert len(open_accounts(settings).secret_key()) == 64
 
 
 def test_backup_writes_pg_dump_and_json_lines_and_restores_into_a_new_database(
@@ -51,9 +53,12 @@ def test_backup_writes_pg_dump_and_json_lines_and_restores_into_a_new_database(
         f"另有同一时刻的数据库转储 {dump}（pg_dump 自定义格式，仅本人可读），与上面的文件一起保管。"
     )
     assert dump.read_bytes().startswith(b"PGDMP") and dump.stat().st_mode & 0o077 == 0
-    # the dump holds neither the evaluations key nor a password (pg_restore prints it as SQL)
+    # the dump holds neither the evaluations key, nor the key that signs the console's sessions (whoever has a
+    # backup must not be able to sign a session), nor a password (pg_restore prints it as SQL)
     sql = subprocess.run([str(PG_BIN / "pg_restore"), "-f", "-", str(dump)], capture_output=True, check=True).stdout
     assert key_file.read_text().strip().encode() not in sql and b"store_keys" in sql
+    session_key = open_accounts(store_settings(pg_url)).secret_key()
+    assert session_key.encode() not in sql
 
     # a new database, without even the schema: restore the dump, then the same events and accounts
     new = new_database(postgres_server, schema=False)
@@ -68,6 +73,7 @@ def test_backup_writes_pg_dump_and_json_lines_and_restores_into_a_new_database(
     assert again.read_bytes() == jsonl.read_bytes()  # byte-identical JSON lines, accounts and templates included
     assert open_accounts(store_settings(new)).all() == open_accounts(store_settings(pg_url)).all()
     assert open_templates(store_settings(new)).all() == [_template()]
+    assert open_accounts(store_settings(new)).secret_key() != session_key  # a new one: staff sign in again
 
 
 def test_restoring_a_dump_over_newer_events_is_refused_unless_forced(pg_url: str, tmp_path: Path) -> None:

@@ -241,3 +241,25 @@ def test_a_second_factor_round_trips_through_every_store(queue_url: str, tmp_pat
     path, _ = backup(open_store(store_settings(queue_url), create=True), dest, datetime.now(UTC), accounts=one)
     carried = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if '"accounts"' in line]
     assert carried[0]["accounts"][0]["totp_secret"] == secret
+
+
+def test_a_notice_is_claimed_by_one_run_at_a_time(queue_url: str) -> None:
+    """The notification worker's claims (Store.claims): while one run holds a notice, another instance's run cannot
+    have it (the folder makes it wait for the run to end, PostgreSQL says no at once); it can once the run ended."""
+    one, two = open_store(store_settings(queue_url)), open_store(store_settings(queue_url))
+    seen: list[bool] = []
+
+    def other_run() -> None:
+        with two.claims() as claim:
+            seen.append(claim("notice-1"))
+
+    with one.claims() as claim:
+        assert claim("notice-1") and claim("notice-2")
+        thread = threading.Thread(target=other_run)
+        thread.start()
+        thread.join(1)
+        during = list(seen)
+    thread.join()
+    assert during in ([], [False])
+    with two.claims() as claim:
+        assert claim("notice-1")

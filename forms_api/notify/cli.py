@@ -71,11 +71,6 @@ def notify(ctx: click.Context, follow: bool, at: datetime | None, poll: float) -
         contacts=w.Contacts(config["NOTIFY_CONTACTS"]),
         clock=_clock(at),
     )
-    lock = None
-    while lock is None:  # one worker per queue: a second one waits for the first to end
-        lock = w.hold_lock(Path(config["QUEUE_DIR"]))
-        if lock is None:
-            systime.sleep(1)
     if follow:
         w.follow(worker, poll=poll)
     counts = worker.run_once()

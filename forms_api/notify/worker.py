@@ -8,14 +8,19 @@ SDK's timeout) and the moment to the next append, and only the one notice then i
 
 Rules: no SMS in the quiet hours (held until they end); at most NOTIFY_SMS_DAILY_CAP SMS to one phone a Beijing day
 (more wait for the next day); nothing to a phone that asked for no more (退订); NOTIFY_MAX_TRIES tries with backoff,
-then `notice_failed`. Only one worker runs per queue (a lock file beside the log).
+then `notice_failed`.
+
+Several workers may run (one a server): each run claims a notice through the store before it sends it
+(`Store.claims`: the folder lets one run at a time, PostgreSQL locks each notice), keeps the claim until the notice's
+result is stored, and appends its attempt only if the notice is still where the run found it (no other worker tried it
+meanwhile). So no two live workers send one notice; a dead worker's claim ends with it, and the in-flight notice is
+sent again by whichever worker comes next.
 """
 
 from __future__ import annotations
 
-import fcntl
+import functools
 import logging
-import os
 import time as systime
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -110,17 +115,21 @@ class Worker:
         self._results: list[dict] = []
 
     def run_once(self) -> Counter[str]:
-        """Send every notice due now; how many were sent, retried, failed, skipped and held."""
-        state = self.store.state()
-        at = self.clock()
-        counts: Counter[str] = Counter()
-        secret = bytes.fromhex(self.store.evaluations_key() or "")
-        sms_today: Counter[str] | None = None
-        for notice in state.outbox.due(at):
-            if notice.channel == ob.SMS and sms_today is None:
-                sms_today = self._sms_sent(state, ob.beijing_day(at))
-            counts[self._one(state, notice, at, secret, sms_today)] += 1
-        self._flush()
+        """Send every notice due now that no other worker holds; how many were sent, retried, failed, skipped and
+        held (and taken: found sent or tried by another worker meanwhile). The run's claims end with it, once every
+        result is stored."""
+        with self.store.claims() as claim:
+            state = self.store.state()
+            at = self.clock()
+            counts: Counter[str] = Counter()
+            secret = bytes.fromhex(self.store.evaluations_key() or "")
+            sms_today: Counter[str] | None = None
+            for notice in state.outbox.due(at):
+                if notice.channel == ob.SMS and sms_today is None:
+                    sms_today = self._sms_sent(state, ob.beijing_day(at))
+                mine = functools.partial(claim, notice.id)  # claimed before anything is written of it, not to hold it
+                counts[self._one(state, notice, at, secret, sms_today, mine)] += 1
+            self._flush()
         return counts
 
     def _sms_sent(self, state: State, day: date) -> Counter[str]:
@@ -133,7 +142,16 @@ class Worker:
                     sent[sub.phone] += 1
         return sent
 
-    def _one(self, state: State, notice: ob.Notice, at: datetime, secret: bytes, sms_today: Counter | None) -> str:
+    def _one(
+        self,
+        state: State,
+        notice: ob.Notice,
+        at: datetime,
+        secret: bytes,
+        sms_today: Counter | None,
+        mine: Callable[[], bool],
+    ) -> str:
+        """Skip, hold or send `notice`; what was done ("taken": another worker holds or has done it)."""
         sender = self.senders.get(notice.channel)
         if sender is None:
             return "held"  # the channel was switched off: kept until it is on again
@@ -141,14 +159,14 @@ class Worker:
             sub = state.submissions.get(notice.ref or "")
             phone = sub.phone if sub is not None else ""
             if not ob.MOBILE_RE.match(phone):
-                return self._record(ob.SKIPPED, notice, reason="no_phone")
+                return self._record(ob.SKIPPED, notice, reason="no_phone") if mine() else "taken"
             if ob.optout_key(secret, phone) in state.outbox.optouts:
-                return self._record(ob.SKIPPED, notice, reason="unsubscribed")
+                return self._record(ob.SKIPPED, notice, reason="unsubscribed") if mine() else "taken"
             to = [phone]
         else:
             to = self.contacts(notice.to)
             if not to:
-                return self._record(ob.SKIPPED, notice, reason="no_contact")
+                return self._record(ob.SKIPPED, notice, reason="no_contact") if mine() else "taken"
         if notice.channel == ob.SMS:
             if ob.quiet(at, *self.rules.quiet):
                 return "held"
@@ -157,8 +175,10 @@ class Worker:
                 return "held"
         message = self._message(notice, to)
         attempt = notice.attempts + 1
-        self._record(ob.ATTEMPT, notice, attempt=attempt)
-        self._flush()  # the attempt is stored before the provider is called: the window starts here
+        event = ob.outbox_event(ob.ATTEMPT, ob.WORKER, self.clock(), id=notice.id, attempt=attempt)
+        if not mine() or not self._flush(notice, event):
+            return "taken"
+        # the attempt is stored before the provider is called: the window starts here
         try:
             sender.send(message)
         except Exception as exc:  # noqa: BLE001 - a sender's bug must not crash the worker into resending forever
@@ -176,10 +196,22 @@ class Worker:
         self._results.append(ob.outbox_event(kind, ob.WORKER, self.clock(), id=notice.id, **fields))
         return {ob.SENT: "sent", ob.RETRY: "retry", ob.FAILED: "failed", ob.SKIPPED: "skipped"}.get(kind, kind)
 
-    def _flush(self) -> None:
+    def _flush(self, notice: ob.Notice | None = None, attempt: dict | None = None) -> bool:
+        """Store the results not written yet and, if given, `notice`'s `attempt`, unless another worker tried or
+        settled that notice since this run read it; whether the attempt was stored."""
         events, self._results = self._results, []
-        if events:
-            self.store.append(lambda state: events)
+
+        def decide(state: State) -> list[dict]:
+            if notice is None or attempt is None:
+                return events
+            current = state.outbox.pending.get(notice.id)
+            if current is None or current.attempts != notice.attempts:
+                return events  # tried or settled by another worker since this run read it
+            return [*events, attempt]
+
+        if not events and attempt is None:
+            return False
+        return len(self.store.append(decide)) > len(events)
 
     def _message(self, notice: ob.Notice, to: list[str]) -> Message:
         params = {key: str(value) for key, value in notice.params.items() if value is not None}
@@ -209,17 +241,6 @@ class Worker:
             body.format(**params) + mn.EMAIL_FOOTER,
             subject.format(**params),
         )
-
-
-def hold_lock(queue_dir: Path) -> int | None:
-    """The worker's lock beside the log (one worker per queue); None while another worker holds it."""
-    fd = os.open(queue_dir / "notify.lock", os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        os.close(fd)
-        return None
-    return fd
 
 
 def follow(worker: Worker, *, poll: float = 1.0, stop: Callable[[], bool] = lambda: False) -> None:

@@ -7,6 +7,7 @@ nothing else knows which store runs, nor where or how it keeps the events.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol, TypeVar
 
@@ -71,6 +72,14 @@ class Store(Protocol):
 
     def healthy(self) -> bool:
         """The store can take one more of the largest submissions now."""
+        ...
+
+    def claims(self) -> AbstractContextManager[Callable[[str], bool]]:
+        """The notification worker's claims for one run: `claim(notice_id)` is True when this run may send the
+        notice, False while another worker holds it; a claim lasts until the block ends or its worker dies, so two
+        workers never send one notice at once (forms_api/notify/worker.py). The folder: one run at a time per queue
+        (a lock file beside the log); PostgreSQL: an advisory lock per notice, so workers on several servers share
+        the outbox."""
         ...
 
     @property

@@ -63,6 +63,17 @@ def locked(lock_path: Path, data_path: Path, operation: int, data_flags: int) ->
         os.close(lock_fd)  # releases the flock
 
 
+@contextmanager
+def held(lock_path: Path) -> Iterator[None]:
+    """An exclusive flock on `lock_path` for the block, waiting while another process holds it."""
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the flock
+
+
 def has_room(directory: Path, min_free_bytes: int) -> bool:
     """The folder is writable now (a probe file, rewritten in place so that it never grows) and has at least
     `min_free_bytes` free; OSError when it cannot be probed."""

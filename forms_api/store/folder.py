@@ -33,7 +33,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import gc
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -41,13 +40,14 @@ from pathlib import Path
 
 from forms_api.cases import State
 from forms_api.store import keys
-from forms_api.store.base import Decision, QueueMissing, QueueUnavailable, T
-from forms_api.store.commit import Call, Groups, Hold
-from forms_api.store.files import create_private, fsync_dir, has_room, locked, write_atomically
+from forms_api.store.base import Decision, QueueMissing, QueueUnavailable
+from forms_api.store.commit import Call, FoldedLog
+from forms_api.store.files import create_private, fsync_dir, has_room, held, locked, write_atomically
 from forms_api.store.lines import complete_lines, encode_events, parse_line, read_events
 
 LOG_NAME = "events.jsonl"
 LOCK_NAME = "events.lock"
+CLAIMS_NAME = "notify.lock"  # the notification worker's: one run at a time per queue
 # Write errors after which the file is still trustworthy: truncate back and accept writes again later.
 _RECOVERABLE_WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 HEALTH_MIN_FREE_BYTES = 16 * 1024  # a submission of MAX_TEXT characters is at most ~9 KB on disk
@@ -63,17 +63,12 @@ def _unlink_durably(path: Path) -> None:
     fsync_dir(path.parent)
 
 
-class EventLog:
+class EventLog(FoldedLog):
     """The append-only log in `directory` (events.jsonl + events.lock), and the state folded from it.
 
     One instance per process is enough; its methods are thread-safe, and concurrent appends from its threads share
-    writes and fsyncs (group commit). `fsync=False` is for tests and benchmarks only.
-
-    `freeze_gc_every` is for a long-running process (the form service): every that many folded events, collect
-    garbage once and then `gc.freeze()`, so that Python's cycle collector stops rescanning the folded state. The
-    state of the whole log lives in memory, and each full collection would otherwise walk all of it while every
-    thread waits (up to 46 ms at 13,000 submissions here, growing with the log). The state holds no reference cycles:
-    frozen parts are still freed by reference counting when a rewrite replaces it.
+    writes and fsyncs (group commit). `fsync=False` is for tests and benchmarks only; `freeze_gc_every`: see
+    commit.FoldedLog.
     """
 
     def __init__(
@@ -85,6 +80,7 @@ class EventLog:
         create: bool = True,
         key_file: Path | None = None,
     ) -> None:
+        super().__init__(freeze_gc_every)
         self.directory = Path(directory)
         old_key = self.directory / keys.KEY_NAME  # where an earlier version kept it
         self._key = keys.EvaluationsKey(
@@ -96,18 +92,10 @@ class EventLog:
         self.path = self.directory / LOG_NAME
         self.lock_path = self.directory / LOCK_NAME
         self.fsync = fsync
-        self.freeze_gc_every = freeze_gc_every
-        self._unfrozen = 0  # events folded since the last gc.freeze()
-        self._mutex = threading.RLock()  # flock does not exclude threads sharing one process
-        self._holder: int | None = None  # the thread holding _mutex (through _hold)
-        self._deciding: int | None = None  # the thread inside `decide`, which may call state()
         self._failure: str | None = None
-        self._state = State()
         self._offset = 0  # bytes folded into _state: always the end of a complete line
         self._file_id: tuple[int, int] | None = None
-        # group commit (commit.Groups), and one call at a time after a failed write
-        self._groups = Groups()
-        self._singly = False
+        self._singly = False  # group commit one call at a time, after a failed write
         if not create:
             if not self.path.is_file():  # creating it would hide a mistyped folder behind an empty queue
                 raise QueueMissing(str(self.directory))
@@ -141,19 +129,11 @@ class EventLog:
         except OSError:
             return False
 
-    @property
-    def evaluations_key_file(self) -> Path | None:
-        return self._key.path
-
-    def evaluations_key(self, *, create: bool = True) -> str | None:
-        return self._key.get(create=create)
-
-    def install_evaluations_key(self, text: str) -> None:
-        self._key.install(text)
-
-    def _hold(self) -> Hold:
-        """This process's exclusive access to the state (re-entrant), remembering which thread holds it."""
-        return Hold(self)
+    @contextlib.contextmanager
+    def claims(self) -> Iterator[Callable[[str], bool]]:
+        """One worker's run at a time (a second one waits for the first's to end): every notice is this run's."""
+        with held(self.directory / CLAIMS_NAME):
+            yield lambda notice_id: True
 
     def _locked(self, operation: int, data_flags: int) -> contextlib.AbstractContextManager[int]:
         """The sidecar flock held and a fresh descriptor of the data file (files.locked)."""
@@ -172,15 +152,6 @@ class EventLog:
             self._offset = end
         return stat.st_size
 
-    def _fold(self, line: bytes) -> dict | None:
-        self._unfrozen += 1
-        event = parse_line(line)
-        if event is None:
-            self._state.skipped_lines += 1
-        else:
-            self._state.apply(event)
-        return event
-
     def state(self) -> State:
         """Catch up under a shared flock and return the folded state.
 
@@ -197,12 +168,6 @@ class EventLog:
                 raise QueueUnavailable(f"cannot read {self.path}: {exc}") from exc
             self._freeze_if_due()
             return self._state
-
-    def query(self, read: Callable[[State], T]) -> T:
-        """Run `read` on the caught-up state while no other thread of this process changes it (`read` must not
-        append)."""
-        with self._hold():
-            return read(self.state())
 
     def append(self, decide: Callable[[State], Decision]) -> list[dict]:
         """Append the events `decide(state)` returns (a dict, a list, or None/[] for nothing) durably.
@@ -221,13 +186,6 @@ class EventLog:
 
     def _interrupted(self) -> QueueUnavailable:
         return QueueUnavailable(f"the append to {self.path} was interrupted")
-
-    def _freeze_if_due(self) -> None:
-        """See `freeze_gc_every`. Called with no file lock held: the collection pauses this process only."""
-        if self.freeze_gc_every and self._unfrozen >= self.freeze_gc_every:
-            self._unfrozen = 0
-            gc.collect()  # what is garbage now is freed, not frozen
-            gc.freeze()
 
     def _commit(self, calls: list[Call]) -> None:
         """Lead one group: decide, write and fsync the queued calls under the exclusive lock; record each outcome."""
@@ -259,28 +217,11 @@ class EventLog:
             for call in group:
                 call.fail(QueueUnavailable(self._failure))
             return size
-        members: list[Call] = []
-        ahead = False
         try:
-            for index, call in enumerate(group):
-                self._deciding = threading.get_ident()
-                try:
-                    decided = call.decide(self._state)
-                    events = [] if decided is None else [decided] if isinstance(decided, dict) else list(decided)
-                    call.payload = encode_events(events)
-                except Exception as exc:  # that call's own failure: the others go on
-                    call.fail(exc)
-                    continue
-                finally:
-                    self._deciding = None
-                members.append(call)
-                if call.payload and index < len(group) - 1:
-                    call.stored = self._fold_payload(call.payload)
-                    ahead = True
+            members = self._decide(group)
             payload = b"".join(call.payload for call in members)
             if not payload:
-                for call in members:
-                    call.settled = True
+                self._settle(members)
                 return size
             try:
                 self._write(fd, payload, size)
@@ -290,27 +231,20 @@ class EventLog:
             if self.fsync:
                 self._sync(fd)
         except BaseException as exc:
-            if ahead:  # the state holds events the file does not (or holds without a successful fsync)
+            if any(call.stored for call in group):  # folded ahead: the file lacks them (or has them without fsync)
                 self._file_id = None
                 size = self._catch_up(fd)
             error = exc if isinstance(exc, QueueUnavailable) else QueueUnavailable(f"cannot append to {self.path}")
-            for call in members:
-                call.fail(error)
+            for call in group:
+                if not call.settled:
+                    call.fail(error)
             if not isinstance(exc, QueueUnavailable):
                 raise
             return size
         self._singly = False
-        for call in members:
-            if call.payload and not call.stored:
-                call.stored = self._fold_payload(call.payload)
-            call.settled = True
+        self._settle(members)
         self._offset = size + len(payload)
         return self._offset
-
-    def _fold_payload(self, payload: bytes) -> list[dict]:
-        stored = [self._fold(line) for line in payload.split(b"\n")[:-1]]
-        assert None not in stored, "encode_events wrote a line parse_line rejects"
-        return stored
 
     def _write(self, fd: int, data: bytes, size: int) -> None:
         """One os.write of `data` at the end of a file of `size` bytes; on failure truncate back and raise."""

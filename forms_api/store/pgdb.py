@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -30,6 +30,7 @@ UPGRADE_LOCK = 0x6D73_0001  # advisory lock keys of this schema (pg_advisory_xac
 LOG_LOCK = 0x6D73_0002
 ACCOUNTS_LOCK = 0x6D73_0003
 DOCUMENTS_LOCK = 0x6D73_0004
+NOTICE_LOCKS = 0x6D73_0005  # with hashtext(notice id): pg_try_advisory_lock(int, int), a key space of its own
 
 
 def is_database_url(location: str) -> bool:
@@ -125,19 +126,23 @@ class Database:
             yield conn
 
     @contextmanager
-    def locked(self, lock: int, query: str) -> Iterator[tuple[psycopg.Connection, list[tuple]]]:
-        """`transaction(lock=lock)` whose first round trip also runs `query` (one statement, its values written in:
-        the simple protocol takes no parameters) once the lock is held; the connection and the query's rows."""
-        with self._begin(f"BEGIN; SELECT pg_advisory_xact_lock({int(lock)}); {query}", QueueUnavailable) as found:
+    def locked(self, lock: int, query: str, params: tuple) -> Iterator[tuple[psycopg.Connection, list[tuple]]]:
+        """`transaction(lock=lock)` whose first round trip also runs `query` (one statement) with `params` once the
+        lock is held; the connection and the query's rows. One simple query: psycopg's client-side cursor binds the
+        values, and the text stays the same from call to call, so psycopg parses it once (its cache is by text)."""
+        begin = "BEGIN; SELECT pg_advisory_xact_lock(%s); " + query
+        with self._begin(begin, QueueUnavailable, (lock, *params)) as found:
             yield found
 
     @contextmanager
-    def _begin(self, begin: str, error: type[QueueUnavailable]) -> Iterator[tuple[psycopg.Connection, list[tuple]]]:
+    def _begin(
+        self, begin: str, error: type[QueueUnavailable], params: tuple | None = None
+    ) -> Iterator[tuple[psycopg.Connection, list[tuple]]]:
         try:
             for attempt in range(MAX_CONNECTIONS + 1):
                 with self.pool.connection() as conn:
                     try:
-                        cursor = conn.execute(begin)
+                        cursor = psycopg.ClientCursor(conn).execute(begin, params)
                         while cursor.nextset():  # to the last statement's rows
                             pass
                         rows = cursor.fetchall() if cursor.description else []
@@ -159,6 +164,35 @@ class Database:
                     return
         except (PoolTimeout, psycopg.Error) as exc:
             raise self._failed(exc, error) from exc
+
+    @contextmanager
+    def claims(self) -> Iterator[Callable[[str], bool]]:
+        """Session advisory locks by name for the block (`claim(name)`: taken now, or False while another session
+        holds it), on one connection taken at the first claim; released together at the end, or by the database when
+        the connection dies with its process."""
+        with ExitStack() as stack:
+            conns: list[psycopg.Connection] = []
+
+            def claim(name: str) -> bool:
+                try:
+                    if not conns:
+                        conns.append(stack.enter_context(self.pool.connection()))
+                        stack.callback(self._unlock_all, conns[0])
+                    query = "SELECT pg_try_advisory_lock(%s, hashtext(%s))"
+                    return bool(conns[0].execute(query, (NOTICE_LOCKS, name)).fetchone()[0])
+                except (PoolTimeout, psycopg.Error) as exc:
+                    raise self._failed(exc, QueueUnavailable) from exc
+
+            yield claim
+
+    @staticmethod
+    def _unlock_all(conn: psycopg.Connection) -> None:
+        """Before the connection goes back to the pool: no lock of this session may outlive the block."""
+        if not conn.broken:
+            try:
+                conn.execute("SELECT pg_advisory_unlock_all()")
+            except psycopg.Error:
+                conn.close()  # the pool drops a closed connection, and the database its locks
 
     def require_schema(self) -> None:
         """SchemaOutdated unless the database holds this program's schema (checked once per process)."""

@@ -8,7 +8,10 @@ the folder store writes, both from ONE snapshot of the database, and its restore
   `/usr/lib/postgresql/<major>/bin` (as tests/servers.py finds them), else the PATH. A pg_dump older than the server
   refuses to dump it; a newer one would work, but the dump then needs that newer pg_restore.
 - The password of the URL never goes on a command line (where `ps` shows it): it is passed as PGPASSWORD.
-- The evaluations' key is not in the database (forms_api/store/keys.py), so it is not in the dump either.
+- The evaluations' key is not in the database (forms_api/store/keys.py), so it is not in the dump either. Nor is the
+  key that signs the console's sessions when FORMS_SECRET_KEY is unset (`store_keys`: the table's data is left out):
+  whoever holds a backup must not be able to sign a session. A restored database makes a new one: staff sign in
+  again, as after a restore of the JSON lines or a `store copy`.
 - A restore runs `pg_restore --clean --if-exists --single-transaction` into the database: the tables are replaced
   whole, accounts and templates included, or nothing changes. `log_generation` then moves past every value an
   instance may have seen, so that running instances fold the restored log anew.
@@ -99,6 +102,7 @@ def _dump(url: str, major: int, snapshot_name: str, target: Path, bin_dir: Path 
     conninfo, env = _command_line(url)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     command = [tool("pg_dump", major, bin_dir), "--format=custom", f"--snapshot={snapshot_name}", f"--file={tmp}"]
+    command.append("--exclude-table-data=store_keys")  # the session key (see the module's docstring)
     try:
         tmp.touch(mode=0o600)
         os.chmod(tmp, 0o600)

@@ -12,7 +12,9 @@ Rules (the folder store's, forms_api/store/folder.py, kept by the database):
 - Group commit, as in the folder store (commit.Groups): threads of one process that append while another one
   commits queue up, and the next leader decides them all in order (each seeing the events decided before it) in ONE
   transaction, ONE commit. A failed commit fails every call of the group; an exception from one `decide` only that
-  call. Two round trips a group: BEGIN, the lock and the catch-up in one; the INSERT and COMMIT pipelined in another.
+  call. Two round trips a group: BEGIN, the lock and the catch-up in one; the INSERT and COMMIT in another, each one
+  simple query with its values bound by psycopg's client-side cursor (three waits for the socket a group, where a
+  pipeline took six: each wait gives up the GIL, and a busy service's request threads then hold the leader up).
 - A rewrite (retention, restore) runs in one transaction under the same lock: rows changed in place (same ids) when
   the count is unchanged, else replaced; either way `log_generation` is bumped and every instance folds anew.
 - Any database error (an outage, a restart, a full disk) is `QueueUnavailable`: nothing stored, 503. The pool
@@ -21,15 +23,15 @@ Rules (the folder store's, forms_api/store/folder.py, kept by the database):
 
 from __future__ import annotations
 
-import gc
+import contextlib
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from forms_api.cases import State
 from forms_api.store import keys, pgdump, pgshared
-from forms_api.store.base import Decision, QueueUnavailable, T
-from forms_api.store.commit import Call, Groups, Hold
+from forms_api.store.base import Decision, QueueUnavailable
+from forms_api.store.commit import Call, FoldedLog
 from forms_api.store.files import write_atomically
 from forms_api.store.lines import encode_events, parse_line
 from forms_api.store.pgdb import LOG_LOCK, database
@@ -38,14 +40,15 @@ from forms_api.store.pgdb import LOG_LOCK, database
 _CATCH_UP = "SELECT g.generation, e.id, e.line FROM log_generation g LEFT JOIN events e ON e.id > %s ORDER BY e.id"
 
 
-class PostgresLog:
+class PostgresLog(FoldedLog):
     """The event log in the database at `url`, and the state folded from it; thread-safe, one per process is enough.
 
-    `freeze_gc_every`: as the folder store's (EventLog)."""
+    `freeze_gc_every`: see commit.FoldedLog."""
 
     def __init__(
         self, url: str, *, freeze_gc_every: int = 0, key_file: Path | None = None, pg_bin_dir: Path | None = None
     ) -> None:
+        super().__init__(freeze_gc_every)
         self._url = url
         self.pg_bin_dir = pg_bin_dir  # pg_dump's folder (pgdump.tool), for backups
         self._db = database(url)
@@ -56,15 +59,8 @@ class PostgresLog:
             lambda: pgshared.store_key(self._db, pgshared.EVALUATIONS_KEY, create=False),
             lambda: pgshared.drop_key(self._db, pgshared.EVALUATIONS_KEY),
         )
-        self.freeze_gc_every = freeze_gc_every
-        self._unfrozen = 0
-        self._mutex = threading.RLock()
-        self._holder: int | None = None
-        self._deciding: int | None = None
-        self._state = State()
         self._last_id = 0
         self._generation: int | None = None
-        self._groups = Groups()
 
     @property
     def location(self) -> str:
@@ -74,9 +70,6 @@ class PostgresLog:
     def writable(self) -> bool:
         """Always: a failed commit leaves nothing behind to refuse writes for (the database keeps its own log)."""
         return True
-
-    def _hold(self) -> Hold:
-        return Hold(self)
 
     def _catch_up(self, rows: list[tuple] | None = None, after: int = 0) -> None:
         """Fold the rows committed since the last read (all of them again after a rewrite): `rows`, the catch-up
@@ -97,23 +90,8 @@ class PostgresLog:
                 self._fold(line.encode("utf-8"))
                 self._last_id = row_id
 
-    def _fold(self, line: bytes) -> dict | None:
-        self._unfrozen += 1
-        event = parse_line(line)
-        if event is None:
-            self._state.skipped_lines += 1
-        else:
-            self._state.apply(event)
-        return event
-
     def _interrupted(self) -> QueueUnavailable:
         return QueueUnavailable(f"the append to {self.location} was interrupted")
-
-    def _freeze_if_due(self) -> None:
-        if self.freeze_gc_every and self._unfrozen >= self.freeze_gc_every:
-            self._unfrozen = 0
-            gc.collect()
-            gc.freeze()
 
     def state(self) -> State:
         """The folded state, caught up; inside `decide`, the state being decided on."""
@@ -123,10 +101,6 @@ class PostgresLog:
             self._catch_up()
         self._freeze_if_due()
         return self._state
-
-    def query(self, read: Callable[[State], T]) -> T:
-        with self._hold():
-            return read(self.state())
 
     def append(self, decide: Callable[[State], Decision]) -> list[dict]:
         """Append what `decide(state)` returns, decided under the log's advisory lock on the caught-up state; the
@@ -146,19 +120,17 @@ class PostgresLog:
 
         Every call but the last has its events folded before the next one decides ("ahead"); if the transaction then
         fails, the state is folded anew from the table on the next read."""
-        ahead = False
         with self._hold():
             try:
                 after = self._last_id if self._generation is not None else 0
-                with self._db.locked(LOG_LOCK, _CATCH_UP.replace("%s", str(int(after)))) as (conn, rows):
+                with self._db.locked(LOG_LOCK, _CATCH_UP, (after,)) as (conn, rows):
                     self._catch_up(rows, after)
                     members = self._decide(calls)
-                    ahead = any(call.stored for call in members)
-                    lines = b"".join(call.payload for call in members).decode("utf-8").split("\n")[:-1]
-                    ids = pgshared.insert_and_commit(conn, lines) if lines else []
+                    payload = b"".join(call.payload for call in members).decode("utf-8")
+                    ids = pgshared.insert_and_commit(conn, payload[:-1]) if payload else []
             except BaseException as exc:
-                if ahead:
-                    self._generation = None  # the state holds events the table does not: fold anew
+                if any(call.stored for call in calls):
+                    self._generation = None  # folded ahead: the state holds events the table does not, fold anew
                 error = exc if isinstance(exc, QueueUnavailable) else QueueUnavailable(f"cannot append: {exc!r}")
                 for call in calls:
                     if not call.settled:
@@ -166,37 +138,9 @@ class PostgresLog:
                 if not isinstance(exc, Exception):
                     raise
                 return
-            for call in members:  # committed: no other append came between (the lock)
-                if call.payload and not call.stored:
-                    call.stored = self._fold_payload(call.payload)
-                call.settled = True
+            self._settle(members)  # committed: no other append came between (the lock)
             if ids:
                 self._last_id = max(ids)
-
-    def _decide(self, calls: list[Call]) -> list[Call]:
-        """Run each call's decide in order on the state, folding each call's events before the next decides; the
-        calls that decided (a failing decide fails its call only)."""
-        members: list[Call] = []
-        for index, call in enumerate(calls):
-            self._deciding = threading.get_ident()
-            try:
-                decided = call.decide(self._state)
-                events = [] if decided is None else [decided] if isinstance(decided, dict) else list(decided)
-                call.payload = encode_events(events)
-            except Exception as exc:  # that call's own failure: the others go on
-                call.fail(exc)
-                continue
-            finally:
-                self._deciding = None
-            members.append(call)
-            if call.payload and index < len(calls) - 1:
-                call.stored = self._fold_payload(call.payload)
-        return members
-
-    def _fold_payload(self, payload: bytes) -> list[dict]:
-        stored = [self._fold(line) for line in payload.split(b"\n")[:-1]]
-        assert None not in stored, "encode_events wrote a line parse_line rejects"
-        return stored
 
     def scan(self) -> Iterator[dict]:
         """Every event in order, from one snapshot of the table."""
@@ -227,19 +171,13 @@ class PostgresLog:
             write_atomically(Path(dest), [*prefix, *lines])
         return sum(parse_line(line[:-1]) is not None for line in lines)
 
+    def claims(self) -> contextlib.AbstractContextManager[Callable[[str], bool]]:
+        """An advisory lock per notice (pgdb.NOTICE_LOCKS), held until the block ends: workers on any server."""
+        return self._db.claims()
+
     def healthy(self) -> bool:
         """The database answers now."""
         try:
             return self._db.read("SELECT 1") == [(1,)]
         except QueueUnavailable:
             return False
-
-    @property
-    def evaluations_key_file(self) -> Path | None:
-        return self._key.path
-
-    def evaluations_key(self, *, create: bool = True) -> str | None:
-        return self._key.get(create=create)
-
-    def install_evaluations_key(self, text: str) -> None:
-        self._key.install(text)
