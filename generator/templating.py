@@ -11,6 +11,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import messages, urls
+from .events import FEED_AREA_LEVELS
 from .figures import Bar, BarChart, evaluation_totals, message_totals, one_decimal, percent
 from .markup import html_text, markdown_html, md_escape
 from .model import AREA_LEVELS, CONGRESS_LEVELS
@@ -79,6 +80,7 @@ ENV.globals.update(
     labels=messages,
     AREA_LEVELS=AREA_LEVELS,
     CONGRESS_LEVELS=CONGRESS_LEVELS,
+    FEED_AREA_LEVELS=FEED_AREA_LEVELS,
     percent=percent,
     html_block=html_block,
     bar_chart=bar_chart,

@@ -67,6 +67,18 @@ def test_deputy_and_area_pages_link_their_events_and_feeds(site: Path) -> None:
     assert (site / "feeds" / "deputy-zhao-shishan.ics").is_file()
 
 
+def test_only_counties_and_townships_have_area_feeds(site: Path) -> None:
+    """A city's or a province's feed would carry every event of the city: no phone's calendar wants 50,000 events."""
+    feeds = sorted(feed.name for feed in (site / "feeds").iterdir() if feed.name.startswith("area-"))
+    assert feeds == ["area-990102.ics", "area-990102001.ics"]
+    city = (site / "areas" / "990100" / "index.html").read_text(encoding="utf-8")
+    assert "本地区活动安排" in city and "feeds/" not in city
+    month = (site / "events" / "2026-12-area-990100" / "index.html").read_text(encoding="utf-8")
+    assert "feeds/" not in month
+    township = (site / "events" / "2026-12-area-990102001" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../feeds/area-990102001.ics"' in township
+
+
 def unfolded(text: str) -> list[str]:
     """RFC 5545 content lines: CRLF-separated, a line starting with a space or tab continues the previous one."""
     assert "\r\n" in text

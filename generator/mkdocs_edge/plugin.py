@@ -35,7 +35,7 @@ from .. import messages, urls
 from ..directory import Directory
 from ..events import Occurrence
 from ..exports import DATA_FILES, form_categories
-from ..feeds import render_feed
+from ..feeds import Feeds
 from ..load import load_content, reload_deputies
 from ..model import Content, Deputy, Station
 from ..notices import notice_codes, render_notice
@@ -196,9 +196,9 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         self._add_photos(files, config)
         self._add_qr_codes_and_posters(files, config, directory)
         self._add_reports(files, config, directory)
+        feeds = Feeds(directory, config.site_url)
         for facet, key in directory.feed_keys:  # made when written, like the reports
-            render = functools.partial(render_feed, directory, facet, key, config.site_url)
-            files.append(RenderedFile(config, urls.feed(facet, key), render))
+            files.append(RenderedFile(config, urls.feed(facet, key), functools.partial(feeds.render, facet, key)))
         return files
 
     def _add_reports(self, files: Files, config: MkDocsConfig, directory: Directory) -> None:
