@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from . import messages
-from .events import FEED_AREA_LEVELS, Calendar, Occurrence, make_calendar
+from .events import FEED_AREA_LEVELS, SHOWN_AREA_LEVELS, Calendar, Occurrence, make_calendar
 from .figures import PointsSummary, summarise
 from .model import CONGRESS_LEVELS, Area, Content, Deputy, DeputyYear, Station
 from .scheme_model import Scheme
@@ -57,6 +57,14 @@ class Directory:
         areas = {s.id: [a.code for a in self.area_path(s.area)] for s in self.content.stations.values()}
         feed_areas = {s.id: [a.code for a in self.feed_areas(s.area)] for s in self.content.stations.values()}
         return make_calendar(self.content.events, areas, self.today, feed_areas)  # type: ignore[arg-type]
+
+    @cached_property
+    def shown_areas(self) -> dict[str, list[str]]:
+        """Each station's areas that month pages offer as filters (events.SHOWN_AREA_LEVELS), top first."""
+        return {
+            s.id: [a.code for a in self.area_path(s.area) if a.level in SHOWN_AREA_LEVELS]
+            for s in self.content.stations.values()
+        }
 
     def feed_areas(self, code: str) -> list[Area]:
         """The areas of `code`'s path that have an iCalendar feed (events.FEED_AREA_LEVELS)."""

@@ -9,14 +9,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from markupsafe import Markup
+
 from . import messages, urls
 from .directory import Directory
 from .event_model import EVENT_KINDS, StationEvent
-from .events import Occurrence
+from .events import SHOWN_AREA_LEVELS, Occurrence
+from .templating import ENV, html_linker
 
 FACETS = ("area", "station", "kind")
-SHOWN_AREA_LEVELS = ("province", "city", "county", "township")
-"""Areas offered as month filters: villages are too many at a city's scale (their township's page covers them)."""
 COMING_DATES = 12
 """How many coming dates a rule's page lists."""
 MAX_STATION_CHOICES = 30
@@ -48,20 +49,22 @@ class PageSpec:
 
 def months(directory: Directory) -> list[Month]:
     """Every month of the window with events, each split by facet."""
-    areas = {s.id: [a.code for a in directory.area_path(s.area)] for s in directory.content.stations.values()}
-    found = []
-    for key, occurrences in sorted(directory.calendar.by_month.items()):
-        month = Month(key, occurrences)
-        for occurrence in occurrences:
-            event = occurrence.event
-            month.by["station"][event.station].append(occurrence)
-            month.by["kind"][event.kind].append(occurrence)
-            for code in areas.get(event.station, []):
-                if directory.content.areas[code].level in SHOWN_AREA_LEVELS:
-                    month.by["area"][code].append(occurrence)
-                    month.stations_in[code].add(event.station)
-        found.append(month)
-    return found
+    return [split_month(directory, key, found) for key, found in sorted(directory.calendar.by_month.items())]
+
+
+def split_month(directory: Directory, key: str, occurrences: list[Occurrence]) -> Month:
+    """A month's occurrences split by area, station and kind."""
+    areas = directory.shown_areas
+    month = Month(key, occurrences)
+    by_station, by_kind, by_area = month.by["station"], month.by["kind"], month.by["area"]
+    for occurrence in occurrences:
+        event = occurrence.event
+        by_station[event.station].append(occurrence)
+        by_kind[event.kind].append(occurrence)
+        for code in areas.get(event.station, ()):
+            by_area[code].append(occurrence)
+            month.stations_in[code].add(event.station)
+    return month
 
 
 def _station_choices(directory: Directory, month: Month, facet: str, key: str) -> list[str]:
@@ -101,9 +104,10 @@ def facet_label(directory: Directory, facet: str, key: str) -> str:
 
 
 def event_pages(directory: Directory) -> list[PageSpec]:
-    """The month pages, the event pages and the events index."""
+    """The month pages and the event pages: HTML straight from their templates (`pages.render_html`)."""
     m = messages
     all_months = months(directory)
+    line = EventLines(directory)
     pages = []
     for index, month in enumerate(all_months):
         year, number = month.key.split("-")
@@ -118,36 +122,54 @@ def event_pages(directory: Directory) -> list[PageSpec]:
             label = facet_label(directory, facet, key) if facet else ""
             title = f"{label} · {when}" if label else when
             context = {"month": month, "facet": facet, "key": key, "found": found, "neighbours": neighbours}
-            context["days"] = [(day, list(group)) for day, group in groupby(found, key=lambda o: o.start.date())]
             context |= {
+                "days": [(day, list(group)) for day, group in groupby(found, key=lambda o: o.start.date())],
                 "kinds": EVENT_KINDS,
                 "heading": title,
                 "label": label,
+                "line": line,
                 "stations": _station_choices(directory, month, facet, key),
                 "areas": _area_choices(directory, month, facet, key),
             }
-            pages.append(
-                PageSpec(
-                    urls.events_month(month.key, facet, key),
-                    "events_month.md.j2",
-                    title,
-                    m.INDEX_DESCRIPTION.format(title=title),
-                    context,
-                )
-            )
+            path, description = urls.events_month(month.key, facet, key), m.INDEX_DESCRIPTION.format(title=title)
+            pages.append(PageSpec(path, "events_month.html.j2", title, description, context))
     for event in directory.content.events.values():
         pages.append(event_page(directory, event))
-    title = m.EVENTS_INDEX_TITLE
-    pages.append(
-        PageSpec(
-            urls.EVENTS_INDEX,
-            "events_index.md.j2",
-            title,
-            m.INDEX_DESCRIPTION.format(title=title),
-            {"months": all_months, "kinds": EVENT_KINDS},
-        )
-    )
     return pages
+
+
+def events_index(directory: Directory) -> PageSpec:
+    """The events index: every month with its count, and this month (or the next with events) by kind and area."""
+    found = sorted(directory.calendar.by_month.items())
+    this = directory.calendar.this_month
+    current = next(((k, o) for k, o in found if k >= this), found[-1]) if found else None
+    context = {
+        "months": [(key, len(occurrences)) for key, occurrences in found],
+        "current": split_month(directory, *current) if current else None,
+        "kinds": EVENT_KINDS,
+    }
+    title = messages.EVENTS_INDEX_TITLE
+    return PageSpec(
+        urls.EVENTS_INDEX, "events_index.md.j2", title, messages.INDEX_DESCRIPTION.format(title=title), context
+    )
+
+
+class EventLines:
+    """Each occurrence's line on the month pages, made once: an occurrence is listed on about seven pages (the
+    month's, its kind's, its station's and its areas'), which all sit at the same depth, so the links hold for all."""
+
+    def __init__(self, directory: Directory) -> None:
+        self.directory = directory
+        self.template = ENV.get_template("event_line.html.j2")
+        self.made: dict[int, Markup] = {}
+
+    def __call__(self, occurrence: Occurrence) -> Markup:
+        found = self.made.get(id(occurrence))
+        if found is None:
+            page = urls.events_month("0000-00")
+            text = self.template.render(o=occurrence, d=self.directory, link=html_linker(page), urls=urls)
+            found = self.made[id(occurrence)] = Markup(text.strip())
+        return found
 
 
 def event_page(directory: Directory, event: StationEvent) -> PageSpec:
@@ -161,7 +183,8 @@ def event_page(directory: Directory, event: StationEvent) -> PageSpec:
     address = event.place.address if event.place else station.address
     maps = urls.map_links(where.lat, where.lon, name, address) if where else []
     context = {"event": event, "station": station, "coming": coming, "maps": maps, "occurrences": occurrences}
-    return PageSpec(urls.event_page(event.id), "event.md.j2", event.topic, description, context)
+    context["rule_text"] = rule_text
+    return PageSpec(urls.event_page(event.id), "event.html.j2", event.topic, description, context)
 
 
 def first_month(directory: Directory, facet: str, key: str) -> str | None:

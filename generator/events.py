@@ -18,6 +18,8 @@ PAST_DAYS = 366
 """How far back the calendar reaches: a station's events of the past year stay on the site as its record."""
 AHEAD_DAYS = 184
 """How far ahead: about six months of coming events."""
+SHOWN_AREA_LEVELS = ("province", "city", "county", "township")
+"""Areas offered as month filters: villages are too many at a city's scale (their township's page covers them)."""
 FEED_AREA_LEVELS = ("county", "township")
 """Areas with an iCalendar feed; a city's or a province's would carry every event of the city (50,000 a year)."""
 _DAYS = (rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA, rrule.SU)

@@ -7,6 +7,9 @@ as HTML. So a `<script>` or a `[link](javascript:...)` in a YAML field reaches t
 
 from __future__ import annotations
 
+import posixpath
+from collections.abc import Callable
+
 import jinja2
 from markupsafe import Markup
 
@@ -39,6 +42,16 @@ ENV = jinja2.Environment(
     autoescape=_autoescape,
     extensions=["jinja2.ext.do"],
 )
+
+
+def html_linker(page: str) -> Callable[[str], Markup]:
+    """A function giving the relative URL from directory page `page` to a site path (a directory URL or a file)."""
+
+    def link(path: str) -> Markup:
+        relative = posixpath.relpath(path, page)
+        return Markup(relative + "/" if path.endswith("/") else relative)
+
+    return link
 
 
 def html_block(template: str, **context: object) -> Markup:
