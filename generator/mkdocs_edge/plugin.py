@@ -108,7 +108,7 @@ class RenderedFile(File):
 
 class MashangConfig(base.Config):
     cache_dir = c.Type(str, default=".cache")
-    """QR codes are cached here between builds (relative to mkdocs.yml)."""
+    """QR codes and parsed event files are cached here between builds (relative to mkdocs.yml)."""
     today = c.Optional(c.Type(str))
     """Fix "today" (YYYY-MM-DD) for reproducible builds; by default the build date decides who is a current deputy."""
     jobs = c.Optional(c.Type(int))
@@ -141,14 +141,14 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         self.today = dt.date.fromisoformat(self.config.today) if self.config.today else dt.date.today()
         root = Path(config.docs_dir).parent
         self.snapshot = _snapshot(root)  # before reading: an edit during the build shows as a change afterwards
-        content, problems = load_content(root, self.today)
+        self.cache_dir = Path(config.config_file_path or ".").parent / self.config.cache_dir
+        content, problems = load_content(root, self.today, self.cache_dir / "parsed")
         for problem in problems:
             (log.warning if problem.warning else log.error)(str(problem))  # the log line says WARNING already
         errors = sum(not p.warning for p in problems)
         if errors:
             raise PluginError(messages.PLUGIN_CONTENT_ERRORS.format(errors=errors))
         self.content = content
-        self.cache_dir = Path(config.config_file_path or ".").parent / self.config.cache_dir
         self.stats = self._read_stats(config)
         return config
 
