@@ -7,7 +7,6 @@ as HTML. So a `<script>` or a `[link](javascript:...)` in a YAML field reaches t
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Callable
 
 import jinja2
@@ -45,10 +44,20 @@ ENV = jinja2.Environment(
 
 
 def html_linker(page: str) -> Callable[[str], Markup]:
-    """A function giving the relative URL from directory page `page` to a site path (a directory URL or a file)."""
+    """A function giving the relative URL from directory page `page` to a site path (a directory URL or a file).
+
+    Site paths are relative, normalised and `/`-separated (urls.py), so this is `posixpath.relpath` without its
+    `abspath` and `getcwd` calls, which made a tenth of a build with events (a page has dozens of links)."""
+    here = page.strip("/").split("/") if page.strip("/") else []
 
     def link(path: str) -> Markup:
-        relative = posixpath.relpath(path, page)
+        there = path.strip("/").split("/") if path.strip("/") else []
+        same = 0
+        for a, b in zip(here, there, strict=False):
+            if a != b:
+                break
+            same += 1
+        relative = "/".join([".."] * (len(here) - same) + there[same:]) or "."
         return Markup(relative + "/" if path.endswith("/") else relative)
 
     return link
