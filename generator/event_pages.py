@@ -1,10 +1,12 @@
-"""Model -> the events' pages: one a month (all events, and one a month for each area, station and kind that has
-events in it, so the filters are plain links and work without JavaScript), one an event (a rule's page lists its
-coming dates), and the events index. Pure; no page lists more than a month, at a city's scale a few thousand lines
-at most for the whole city and far fewer once filtered."""
+"""Model -> the events' pages: one a month (all events, and one a month for each area and kind that has events in
+it, so the filters are plain links and work without JavaScript), one a station with all its events of the window
+(its filter on a month page links to the month there: a city's 1,000 stations made 18,000 month pages), one an event
+(a rule's page lists its coming dates), and the events index. Pure; no page lists more than a month, at a city's
+scale a few thousand lines at most for the whole city and far fewer once filtered, but a station's page."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -17,7 +19,7 @@ from .event_model import EVENT_KINDS, StationEvent
 from .events import SHOWN_AREA_LEVELS, Occurrence
 from .templating import ENV, html_linker
 
-FACETS = ("area", "station", "kind")
+FACETS = ("area", "kind")
 COMING_DATES = 12
 """How many coming dates a rule's page lists."""
 MAX_STATION_CHOICES = 30
@@ -27,7 +29,7 @@ every filter is a link on every page of the month, so their number must not grow
 
 @dataclass
 class Month:
-    """One month's occurrences and how they split by area, station and kind: the filters the month's pages offer."""
+    """One month's occurrences and how they split by area and kind: the filters the month's pages offer."""
 
     key: str
     occurrences: list[Occurrence]
@@ -45,6 +47,8 @@ class PageSpec:
     title: str
     description: str
     context: dict
+    sections: bool = True
+    """Whether the page's h2s are its table of contents (a month's days are not: dozens, and never the same)."""
 
 
 def months(directory: Directory) -> list[Month]:
@@ -53,13 +57,12 @@ def months(directory: Directory) -> list[Month]:
 
 
 def split_month(directory: Directory, key: str, occurrences: list[Occurrence]) -> Month:
-    """A month's occurrences split by area, station and kind."""
+    """A month's occurrences split by area and kind."""
     areas = directory.shown_areas
     month = Month(key, occurrences)
-    by_station, by_kind, by_area = month.by["station"], month.by["kind"], month.by["area"]
+    by_kind, by_area = month.by["kind"], month.by["area"]
     for occurrence in occurrences:
         event = occurrence.event
-        by_station[event.station].append(occurrence)
         by_kind[event.kind].append(occurrence)
         for code in areas.get(event.station, ()):
             by_area[code].append(occurrence)
@@ -68,23 +71,20 @@ def split_month(directory: Directory, key: str, occurrences: list[Occurrence]) -
 
 
 def _station_choices(directory: Directory, month: Month, facet: str, key: str) -> list[str]:
-    """The stations offered as filters on a month's page of an area or a station: those of that area (a station's:
-    of its own area) with events, when they are few enough to list."""
-    if facet not in ("area", "station"):
+    """The stations offered as filters on a month's page of an area: those of that area with events, when they are
+    few enough to list."""
+    if facet != "area":
         return []
-    area = key if facet == "area" else directory.content.stations[key].area
-    found = month.stations_in.get(area, set())
+    found = month.stations_in.get(key, set())
     return sorted(found) if len(found) <= MAX_STATION_CHOICES else []
 
 
 def _area_choices(directory: Directory, month: Month, facet: str, key: str) -> list[str]:
     """The areas offered as filters on a month's page: the way down from the top to the page's area (an area's page:
-    itself; a station's: its area; else the smallest area holding all the month's events), then the areas just below
-    it with events. Bounded by one area's children, not by the city's townships."""
+    itself; else the smallest area holding all the month's events), then the areas just below it with events.
+    Bounded by one area's children, not by the city's townships."""
     if facet == "area":
         here = key
-    elif facet == "station":
-        here = directory.content.stations[key].area
     else:
         whole = [code for code, found in month.by["area"].items() if len(found) == len(month.occurrences)]
         here = max(whole, key=lambda code: len(directory.area_path(code)), default="")
@@ -98,16 +98,14 @@ def _area_choices(directory: Directory, month: Month, facet: str, key: str) -> l
 def facet_label(directory: Directory, facet: str, key: str) -> str:
     if facet == "kind":
         return messages.EVENT_KIND_LABELS[key]
-    if facet == "station":
-        return directory.content.stations[key].name
     return directory.content.areas[key].name
 
 
 def event_pages(directory: Directory) -> list[PageSpec]:
-    """The month pages and the event pages: HTML straight from their templates (`pages.render_html`)."""
+    """The month pages, the stations' and the events' pages: HTML straight from templates (`pages.render_html`)."""
     m = messages
     all_months = months(directory)
-    line = EventLines(directory)
+    parts = Parts(directory)
     pages = []
     for index, month in enumerate(all_months):
         year, number = month.key.split("-")
@@ -123,19 +121,34 @@ def event_pages(directory: Directory) -> list[PageSpec]:
             title = f"{label} · {when}" if label else when
             context = {"month": month, "facet": facet, "key": key, "found": found, "neighbours": neighbours}
             context |= {
-                "days": [(day, list(group)) for day, group in groupby(found, key=lambda o: o.start.date())],
+                "days": _days(found),
                 "kinds": EVENT_KINDS,
                 "heading": title,
                 "label": label,
-                "line": line,
+                "parts": parts,
                 "stations": _station_choices(directory, month, facet, key),
                 "areas": _area_choices(directory, month, facet, key),
             }
             path, description = urls.events_month(month.key, facet, key), m.INDEX_DESCRIPTION.format(title=title)
-            pages.append(PageSpec(path, "events_month.html.j2", title, description, context))
+            pages.append(PageSpec(path, "events_month.html.j2", title, description, context, sections=False))
+    for station_id, found in directory.calendar.by_station.items():
+        station = directory.content.stations[station_id]
+        title = m.STATION_EVENTS_TITLE.format(name=station.name)
+        by_month = [(key, list(group)) for key, group in groupby(found, key=lambda o: o.month)]
+        context = {"station": station, "heading": title, "parts": parts}
+        context["months"] = [(key, _days(group)) for key, group in by_month]
+        path, description = urls.station_events(station_id), m.INDEX_DESCRIPTION.format(title=title)
+        pages.append(PageSpec(path, "station_events.html.j2", title, description, context, sections=False))
+    by_event: dict[str, list[Occurrence]] = defaultdict(list)
+    for occurrence in directory.calendar.occurrences:
+        by_event[occurrence.event.id].append(occurrence)
     for event in directory.content.events.values():
-        pages.append(event_page(directory, event))
+        pages.append(event_page(directory, event, by_event.get(event.id, [])))
     return pages
+
+
+def _days(found: list[Occurrence]) -> list[tuple[dt.date, list[Occurrence]]]:
+    return [(day, list(group)) for day, group in groupby(found, key=lambda o: o.start.date())]
 
 
 def events_index(directory: Directory) -> PageSpec:
@@ -154,27 +167,44 @@ def events_index(directory: Directory) -> PageSpec:
     )
 
 
-class EventLines:
-    """Each occurrence's line on the month pages, made once: an occurrence is listed on about seven pages (the
-    month's, its kind's, its station's and its areas'), which all sit at the same depth, so the links hold for all."""
+class Parts:
+    """What month and station pages repeat, made once: an occurrence is listed on about six pages (the month's, its
+    kind's, its areas', its station's), a filter link on every page of its month. Those pages all sit at the same
+    depth (`events/<x>/`), so the links hold for all."""
 
     def __init__(self, directory: Directory) -> None:
         self.directory = directory
-        self.template = ENV.get_template("event_line.html.j2")
-        self.made: dict[int, Markup] = {}
+        self.link = html_linker(urls.events_month("0000-00"))
+        self.made: dict[object, Markup] = {}
 
-    def __call__(self, occurrence: Occurrence) -> Markup:
-        found = self.made.get(id(occurrence))
-        if found is None:
-            page = urls.events_month("0000-00")
-            text = self.template.render(o=occurrence, d=self.directory, link=html_linker(page), urls=urls)
-            found = self.made[id(occurrence)] = Markup(text.strip())
-        return found
+    def line(self, occurrence: Occurrence) -> Markup:
+        """An occurrence's line: its times, kind, event, station and place."""
+        key = id(occurrence)
+        if key not in self.made:
+            self.made[key] = self._render("event_line.html.j2", o=occurrence)
+        return self.made[key]
+
+    def day(self, day: dt.date) -> Markup:
+        """A day's heading."""
+        if day not in self.made:
+            self.made[day] = self._render("events_day.html.j2", day=day)
+        return self.made[day]
+
+    def choice(self, text: str, path: str, current: bool) -> Markup:
+        """A filter: a link to its page, or the page's own name marked as the current one."""
+        key = (path, current)
+        if key not in self.made:
+            self.made[key] = self._render("events_choice.html.j2", text=text, path=path, current=current)
+        return self.made[key]
+
+    def _render(self, template: str, **context: object) -> Markup:
+        text = ENV.get_template(template).render(d=self.directory, link=self.link, urls=urls, **context)
+        return Markup(text.strip())
 
 
-def event_page(directory: Directory, event: StationEvent) -> PageSpec:
+def event_page(directory: Directory, event: StationEvent, occurrences: list[Occurrence]) -> PageSpec:
+    """An event's page; `occurrences`: its dates in the window, in time order."""
     station = directory.content.stations[event.station]
-    occurrences = [o for o in directory.calendar.by_station.get(event.station, []) if o.event is event]
     coming = directory.calendar.upcoming(occurrences, COMING_DATES)
     kind = messages.EVENT_KIND_LABELS[event.kind]
     description = messages.EVENT_DESCRIPTION.format(kind=kind, station=station.name, topic=event.topic)
@@ -188,13 +218,16 @@ def event_page(directory: Directory, event: StationEvent) -> PageSpec:
 
 
 def first_month(directory: Directory, facet: str, key: str) -> str | None:
-    """The page to open a station's or area's events on: this month's, else the next month with any, else the last."""
+    """The page to open a station's or area's events on: a station's own, an area's this month's, else the next month
+    with any, else the last."""
     if facet == "area" and directory.content.areas[key].level not in SHOWN_AREA_LEVELS:
         return None
     index = directory.calendar.by_station if facet == "station" else directory.calendar.by_area
     found = index.get(key, [])
     if not found:
         return None
+    if facet == "station":
+        return urls.station_events(key)
     this = directory.calendar.this_month
     month = next((o.month for o in found if o.month >= this), found[-1].month)
     return urls.events_month(month, facet, key)

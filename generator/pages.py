@@ -142,15 +142,15 @@ _TAG = re.compile(r"<[^>]+>")
 
 def render_html(directory: Directory, spec: PageSpec) -> HtmlPage:
     """A page of an HTML template (events and months: tens of thousands in a city) with its table of contents read
-    from its headings: one h1 first, the h2s under it. The h1's id is its title's slug, as Markdown would make it."""
+    from its headings: one h1 first, the h2s under it (none when `spec.sections` says so). The h1's id is its title's
+    slug, as Markdown would make it."""
     used = {"when", "dates", "report", "outcome", "filter-kind", "filter-area", "filter-station"}
     h1 = unique(_slugify(spec.title, "-"), used)
     link = html_linker(spec.path)
     body = ENV.get_template(spec.template).render(d=directory, link=link, urls=urls, h1=h1, **spec.context)
+    headings = _HEADING.findall(body) if spec.sections else []
     sections = tuple(
-        TocEntry(2, anchor, html.unescape(_TAG.sub("", text)))
-        for level, anchor, text in _HEADING.findall(body)
-        if level == "2"
+        TocEntry(2, anchor, html.unescape(_TAG.sub("", text))) for level, anchor, text in headings if level == "2"
     )
     return HtmlPage(spec.path, spec.title, spec.description, None, body, TocEntry(1, h1, spec.title, sections))
 
