@@ -114,6 +114,7 @@ def event_pages(directory: Directory) -> list[PageSpec]:
             all_months[index + 1] if index + 1 < len(all_months) else None,
         )
         when = m.EVENTS_MONTH_TITLE.format(year=int(year), month=int(number))
+        parts.offer(_choices(directory, month))
         views = [("", "", month.occurrences)]
         views += [(facet, key, found) for facet in FACETS for key, found in sorted(month.by[facet].items())]
         for facet, key, found in views:
@@ -147,6 +148,16 @@ def event_pages(directory: Directory) -> list[PageSpec]:
     return pages
 
 
+def _choices(directory: Directory, month: Month) -> list[tuple[str, str]]:
+    """Every filter a page of `month` may offer: all, each kind, area and station with events."""
+    found = [("全部", urls.events_month(month.key))]
+    found += [(messages.EVENT_KIND_LABELS[k], urls.events_month(month.key, "kind", k)) for k in month.by["kind"]]
+    found += [(facet_label(directory, "area", a), urls.events_month(month.key, "area", a)) for a in month.by["area"]]
+    stations = sorted({s for found in month.stations_in.values() for s in found})
+    names = directory.content.stations
+    return found + [(names[s].name, urls.station_events(s) + "#month-" + month.key) for s in stations]
+
+
 def _days(found: list[Occurrence]) -> list[tuple[dt.date, list[Occurrence]]]:
     return [(day, list(group)) for day, group in groupby(found, key=lambda o: o.start.date())]
 
@@ -170,36 +181,42 @@ def events_index(directory: Directory) -> PageSpec:
 class Parts:
     """What month and station pages repeat, made once: an occurrence is listed on about six pages (the month's, its
     kind's, its areas', its station's), a filter link on every page of its month. Those pages all sit at the same
-    depth (`events/<x>/`), so the links hold for all."""
+    depth (`events/<x>/`), so the links hold for all. Lines and filters are each made by one render of a template
+    that lists them all (a render of a small template per line cost more than the line)."""
+
+    SEP = "\x00"
+    """Between the parts a template lists: content never holds it (yamlnodes refuses control characters)."""
 
     def __init__(self, directory: Directory) -> None:
         self.directory = directory
         self.link = html_linker(urls.events_month("0000-00"))
-        self.made: dict[object, Markup] = {}
+        found = directory.calendar.occurrences
+        self.lines = dict(zip(map(id, found), self._render("event_lines.html.j2", occurrences=found), strict=True))
+        self.days: dict[dt.date, Markup] = {}
+        self.choices: dict[str, tuple[Markup, Markup]] = {}
 
     def line(self, occurrence: Occurrence) -> Markup:
         """An occurrence's line: its times, kind, event, station and place."""
-        key = id(occurrence)
-        if key not in self.made:
-            self.made[key] = self._render("event_line.html.j2", o=occurrence)
-        return self.made[key]
+        return self.lines[id(occurrence)]
 
     def day(self, day: dt.date) -> Markup:
         """A day's heading."""
-        if day not in self.made:
-            self.made[day] = self._render("events_day.html.j2", day=day)
-        return self.made[day]
+        if day not in self.days:
+            self.days[day] = Markup(ENV.get_template("events_day.html.j2").render(day=day).strip())
+        return self.days[day]
 
-    def choice(self, text: str, path: str, current: bool) -> Markup:
+    def offer(self, choices: list[tuple[str, str]]) -> None:
+        """Make the filters (label, site path) that the pages of a month offer."""
+        made = self._render("events_choices.html.j2", choices=choices)
+        self.choices |= {path: (made[2 * i], made[2 * i + 1]) for i, (_, path) in enumerate(choices)}
+
+    def choice(self, path: str, current: bool) -> Markup:
         """A filter: a link to its page, or the page's own name marked as the current one."""
-        key = (path, current)
-        if key not in self.made:
-            self.made[key] = self._render("events_choice.html.j2", text=text, path=path, current=current)
-        return self.made[key]
+        return self.choices[path][current]
 
-    def _render(self, template: str, **context: object) -> Markup:
-        text = ENV.get_template(template).render(d=self.directory, link=self.link, urls=urls, **context)
-        return Markup(text.strip())
+    def _render(self, template: str, **context: object) -> list[Markup]:
+        text = ENV.get_template(template).render(d=self.directory, link=self.link, urls=urls, sep=self.SEP, **context)
+        return [Markup(part.strip()) for part in text.split(self.SEP)[:-1]]
 
 
 def event_page(directory: Directory, event: StationEvent, occurrences: list[Occurrence]) -> PageSpec:

@@ -40,6 +40,7 @@ ENV = jinja2.Environment(
     keep_trailing_newline=True,
     autoescape=_autoescape,
     extensions=["jinja2.ext.do"],
+    auto_reload=False,  # the templates are part of the code: no stat of the file on every get_template
 )
 
 
