@@ -7,6 +7,7 @@ scale a few thousand lines at most for the whole city and far fewer once filtere
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -228,10 +229,14 @@ def event_page(directory: Directory, event: StationEvent, occurrences: list[Occu
     where = event.place.location if event.place else station.location
     name = event.place.name if event.place else station.name
     address = event.place.address if event.place else station.address
-    maps = urls.map_links(where.lat, where.lon, name, address) if where else []
+    maps = _map_links(where.lat, where.lon, name, address) if where else []
     context = {"event": event, "station": station, "coming": coming, "maps": maps, "occurrences": occurrences}
     context["rule_text"] = rule_text
     return PageSpec(urls.event_page(event.id), "event.html.j2", event.topic, description, context)
+
+
+_map_links = functools.lru_cache(maxsize=4096)(urls.map_links)
+"""The map links of a place: a station's events at the station share them."""
 
 
 def first_month(directory: Directory, facet: str, key: str) -> str | None:

@@ -87,12 +87,29 @@ def share_bars(parts: list[tuple[str, int]], whole: int, unit: str) -> list[tupl
     ]
 
 
+def _date_zh(day: object) -> str:
+    return messages.DATE_FORMAT.format(year=day.year, month=day.month, day=day.day)  # type: ignore[attr-defined]
+
+
+def _month_day(day: object) -> str:
+    return messages.MONTH_DAY_FORMAT.format(month=day.month, day=day.day)  # type: ignore[attr-defined]
+
+
+def when_zh(occurrence: object) -> str:
+    """An occurrence (or a one-off event) in a list line: date, weekday and times; an event over several days names
+    its last day. A filter, not an included template: deputy pages list five each (20,000 pages)."""
+    start, end = occurrence.start, occurrence.end  # type: ignore[attr-defined]
+    last = _month_day(end) + " " if end.date() != start.date() else ""
+    return f"{_date_zh(start)}（{messages.WEEKDAY_NAMES[start.weekday()]}）{start:%H:%M}-{last}{end:%H:%M}"
+
+
 ENV.filters.update(
     markdown=markdown_html,
     html=html_text,
-    date_zh=lambda day: messages.DATE_FORMAT.format(year=day.year, month=day.month, day=day.day),
+    date_zh=_date_zh,
+    when_zh=when_zh,
     congress_label=messages.CONGRESS_LEVEL_LABELS.__getitem__,
-    month_day=lambda day: messages.MONTH_DAY_FORMAT.format(month=day.month, day=day.day),
+    month_day=_month_day,
     weekday_zh=lambda day: messages.WEEKDAY_NAMES[day.weekday()],
     hm=lambda time: time.strftime("%H:%M"),
     signed=signed,
