@@ -77,3 +77,15 @@ def test_a_check_across_files_names_the_line_in_a_cached_file(content: Path, tmp
     assert [str(p) for p in problems] == [str(p) for p in expected]
     line = "content/events/qingshi-2026-12-qiaotou.yaml:14: deputies[0]"
     assert any(str(p).startswith(line) for p in problems)
+
+
+def test_two_trees_share_a_cache_folder(content: Path, tmp_path: Path) -> None:
+    """A build of a tree without events (the benchmark's other half) keeps the other tree's files cached."""
+    load_content(content, TODAY, tmp_path / "cache")
+    bare = tmp_path / "bare"
+    overlay_case(bare, FIXTURES / "good")
+    load_content(bare, TODAY, tmp_path / "cache")
+    file = content / "events" / "qingshi-2026-12-qiaotou.yaml"
+    rewrite_keeping_size_and_time(file, "流动联络站进桥头村", "流动联络站到桥头村")
+    again, _ = load_content(content, TODAY, tmp_path / "cache")
+    assert again.events["qingshi-2026-12-qiaotou"].topic == "流动联络站进桥头村"  # still the cached record

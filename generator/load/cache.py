@@ -55,6 +55,7 @@ class ParseCache:
         self.version = code_version()
         self.kept: dict[str, tuple[int, int, Any]] = {}
         self.found: dict[str, tuple[int, int, Any]] = {}
+        self.folders: set[str] = set()
         try:
             with open(path, "rb") as file:
                 version, kept = pickle.load(file)
@@ -77,12 +78,20 @@ class ParseCache:
         if time.time_ns() - stat.st_mtime_ns > RACY_NS:
             self.found[name] = (stat.st_size, stat.st_mtime_ns, record)
 
+    def scanned(self, folder: str) -> None:
+        """Note that `folder` (absolute) was read whole: its files not found again are dropped when saving."""
+        self.folders.add(folder)
+
     def save(self) -> None:
-        """Keep what this load found (files gone are dropped); written to a new file, then renamed over the old."""
-        if self.found.keys() == self.kept.keys() and all(self.found[k] is self.kept[k] for k in self.found):
+        """Keep what this load found, and the files of other content trees that still exist (builds of two trees
+        share a cache folder); written to a new file, then renamed over the old."""
+        others = {name: entry for name, entry in self.kept.items() if os.path.dirname(name) not in self.folders}
+        alive = {folder: os.path.isdir(folder) for folder in {os.path.dirname(name) for name in others}}
+        kept = {name: entry for name, entry in others.items() if alive[os.path.dirname(name)]} | self.found
+        if kept.keys() == self.kept.keys() and all(kept[k] is self.kept[k] for k in kept):
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         new = self.path.with_name(f"{self.path.name}.{os.getpid()}.new")
         with open(new, "wb") as file:
-            pickle.dump((self.version, self.found), file, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((self.version, kept), file, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(new, self.path)

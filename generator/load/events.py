@@ -31,6 +31,8 @@ def read_events(reader: Reader, cache: ParseCache | None = None) -> list[Source]
     with os.scandir(folder) as found:
         entries = sorted(found, key=lambda entry: entry.name)
     where = os.path.abspath(folder)  # the cache's keys: trees with the same file names never mix
+    if cache is not None:
+        cache.scanned(where)
     sources = []
     for entry in entries:
         name, file, stat = entry.name, folder / entry.name, None
