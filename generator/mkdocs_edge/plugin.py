@@ -140,7 +140,8 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         logging.getLogger("jieba").setLevel(logging.WARNING)  # its "Building prefix dict" lines are noise here
         self.today = dt.date.fromisoformat(self.config.today) if self.config.today else dt.date.today()
         root = Path(config.docs_dir).parent
-        self.snapshot = _snapshot(root)  # before reading: an edit during the build shows as a change afterwards
+        # Before reading: an edit during the build shows as a change afterwards. Only `serve` compares (refresh).
+        self.snapshot = _snapshot(root) if self.serving else {}
         self.cache_dir = Path(config.config_file_path or ".").parent / self.config.cache_dir
         content, problems = load_content(root, self.today, self.cache_dir / "parsed")
         for problem in problems:
@@ -329,7 +330,7 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         """The quick path of `serve` (mkdocs_edge/serve.py) after a change under content/: when only deputy files
         changed, and nothing that other pages show of them, write just their pages and the open data again.
         False when a full build is needed (anything else changed, an error, or no full build to start from)."""
-        if not getattr(self, "filled", None):
+        if not getattr(self, "filled", None) or not self.snapshot:
             return False
         now = _snapshot(self.content.root)
         changed = sorted(path for path in now.keys() | self.snapshot.keys() if now.get(path) != self.snapshot.get(path))
