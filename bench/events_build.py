@@ -1,5 +1,7 @@
 """The warm build with and without events: the same synthetic deputies and stations, once bare and once with E events
-(bench/make_content.py --events), each built once untimed (QR codes cached), then warm builds round-robin.
+(bench/make_content.py --events), each built once untimed, then warm builds round-robin. "Warm" means the build's
+cache folder is warm: QR codes (the notices' too) and parsed event files (generator/load/cache.py), both kept
+between builds in the cache folder that a server keeps as well.
 
     python bench/events_build.py --deputies 20000 --events 50000 --reps 2 --work /tmp/bench-events
 
@@ -76,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
             counts = generate(args.deputies, stations, contents[variant], n_events=events)
             print(f"{variant}: {counts}", file=sys.stderr)
         config = ours_config(work, work / "cache", "mkdocs-events.yml")
-        for variant in VARIANTS:  # untimed: QR codes (the notices' too) made once
+        for variant in VARIANTS:  # untimed: QR codes (the notices' too) made once, event files parsed once
             run_measured(ours_build_cmd(config, contents[variant], work / "site"), log, timeout=args.timeout)
         walls: dict[str, list[float]] = {v: [] for v in VARIANTS}
         cpus: dict[str, list[float]] = {v: [] for v in VARIANTS}

@@ -44,6 +44,12 @@ STAGES = [
     ("MkDocs: copy static + generated files (copy_file)", "mkdocs/structure/files.py", "copy_file"),
     ("search: write index (on_post_build)", "plugins/search/plugin.py", "on_post_build"),
     ("MkDocs: nav, files, config (get_files)", "mkdocs/structure/files.py", "get_files"),
+    ("events: read event files", "generator/load/events.py", "read_events"),
+    ("events: attendance into records", "generator/attendance.py", "with_attendance"),
+    ("events: calendar", "generator/events.py", "make_calendar"),
+    ("events: page specs", "generator/event_pages.py", "event_pages"),
+    ("events: iCalendar feeds", "generator/feeds.py", "render_feed"),
+    ("events: notices", "generator/notices.py", "render_notice"),
     ("swap into output (rmtree / rename)", "generator/mkdocs_edge/build.py", "_replace_dir"),
 ]
 
@@ -64,11 +70,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cold", action="store_true", help="profile with an empty QR cache")
     parser.add_argument("--content", type=Path, help="reuse this content folder instead of generating one")
     parser.add_argument("--top", type=int, default=25, help="also print the top functions by own time")
+    parser.add_argument("--jobs", type=int, help="processes for entity pages (1: all of them profiled here)")
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="bench-profile-"))
     try:
         content = args.content or make_content(args.deputies, work)
         config = ours_config(work, work / "cache")
+        if args.jobs:
+            text = config.read_text(encoding="utf-8").replace(
+                "      cache_dir:", f"      jobs: {args.jobs}\n      cache_dir:"
+            )
+            config.write_text(text, encoding="utf-8")
         if not args.cold:
             run_measured(ours_build_cmd(config, content, work / "warm-site"), work / "build.log")
         sys.path.insert(0, str(ROOT))

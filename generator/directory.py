@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from . import messages
-from .events import Calendar, Occurrence, make_calendar
+from .events import FEED_AREA_LEVELS, SHOWN_AREA_LEVELS, Calendar, Occurrence, make_calendar
 from .figures import PointsSummary, summarise
 from .model import CONGRESS_LEVELS, Area, Content, Deputy, DeputyYear, Station
 from .scheme_model import Scheme
@@ -55,7 +55,20 @@ class Directory:
     def calendar(self) -> Calendar:
         """The events' occurrences around today, by station, area (the station's and its ancestors), deputy, month."""
         areas = {s.id: [a.code for a in self.area_path(s.area)] for s in self.content.stations.values()}
-        return make_calendar(self.content.events, areas, self.today)  # type: ignore[arg-type]
+        feed_areas = {s.id: [a.code for a in self.feed_areas(s.area)] for s in self.content.stations.values()}
+        return make_calendar(self.content.events, areas, self.today, feed_areas)  # type: ignore[arg-type]
+
+    @cached_property
+    def shown_areas(self) -> dict[str, list[str]]:
+        """Each station's areas that month pages offer as filters (events.SHOWN_AREA_LEVELS), top first."""
+        return {
+            s.id: [a.code for a in self.area_path(s.area) if a.level in SHOWN_AREA_LEVELS]
+            for s in self.content.stations.values()
+        }
+
+    def feed_areas(self, code: str) -> list[Area]:
+        """The areas of `code`'s path that have an iCalendar feed (events.FEED_AREA_LEVELS)."""
+        return [area for area in self.area_path(code) if area.level in FEED_AREA_LEVELS]
 
     @cached_property
     def suggestions(self) -> list[Suggestion]:
@@ -78,7 +91,7 @@ class Directory:
         keys = set(self.calendar.feeds)
         for station in self.content.stations.values():
             keys.add(("station", station.id))
-            keys.update(("area", area.code) for area in self.area_path(station.area))
+            keys.update(("area", area.code) for area in self.feed_areas(station.area))
         for event in self.content.events.values():
             keys.update(("deputy", deputy) for deputy in event.deputies)  # type: ignore[attr-defined]
         return sorted(keys)

@@ -18,6 +18,10 @@ PAST_DAYS = 366
 """How far back the calendar reaches: a station's events of the past year stay on the site as its record."""
 AHEAD_DAYS = 184
 """How far ahead: about six months of coming events."""
+SHOWN_AREA_LEVELS = ("province", "city", "county", "township")
+"""Areas offered as month filters: villages are too many at a city's scale (their township's page covers them)."""
+FEED_AREA_LEVELS = ("county", "township")
+"""Areas with an iCalendar feed; a city's or a province's would carry every event of the city (50,000 a year)."""
 _DAYS = (rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA, rrule.SU)
 
 
@@ -138,16 +142,23 @@ class Calendar:
         return f"{self.today.year:04d}-{self.today.month:02d}"
 
 
-def make_calendar(events: dict[str, StationEvent], station_areas: dict[str, list[str]], today: dt.date) -> Calendar:
-    """The calendar of `events` around `today`; `station_areas` gives each station's area and its ancestors."""
+def make_calendar(
+    events: dict[str, StationEvent],
+    station_areas: dict[str, list[str]],
+    today: dt.date,
+    feed_areas: dict[str, list[str]] | None = None,
+) -> Calendar:
+    """The calendar of `events` around `today`; `station_areas` gives each station's area and its ancestors,
+    `feed_areas` those of them with a feed (by default all)."""
     calendar = Calendar(today)
+    feed_areas = station_areas if feed_areas is None else feed_areas
     since, before = window(today)
     for event in sorted(events.values(), key=lambda e: e.id):
         duration = event.end - event.start
         found = [Occurrence(event, s, s + duration) for s in starts(event, since, before)]
         if found:
             calendar.events_in_window[event.id] = event
-            keys = [("station", event.station)] + [("area", a) for a in station_areas.get(event.station, [])]
+            keys = [("station", event.station)] + [("area", a) for a in feed_areas.get(event.station, [])]
             for key in keys + [("deputy", d) for d in dict.fromkeys(event.deputies)]:
                 calendar.feeds[key].append(event)
         calendar.occurrences += found

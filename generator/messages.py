@@ -91,6 +91,8 @@ EVERY_INTERVAL = "每{n}周"
 EVERY_INTERVAL_MONTHS = "每{n}个月"
 EVENTS_INDEX_TITLE = "活动安排"
 EVENTS_MONTH_TITLE = "{year}年{month}月活动"
+STATION_EVENTS_TITLE = "{name}的活动"
+MONTH_TITLE = "{year}年{month}月"
 EVENT_DESCRIPTION = "{station}{kind}：{topic}"
 FEED_NAME = "{name} · 活动日历"
 

@@ -22,12 +22,12 @@ from pymdownx.slugs import slugify
 
 from . import messages, urls
 from .directory import Directory
-from .event_pages import event_pages, first_month, rule_text
+from .event_pages import PageSpec, events_index, first_month
 from .hours import timetable_json
 from .model import CONGRESS_LEVELS, Deputy, DeputyYear
 from .scoring import Points
 from .suggestion_pages import suggestion_pages
-from .templating import ENV
+from .templating import ENV, html_linker
 
 _slugify = slugify(case="lower")  # the `toc` setting of mkdocs.yml, so deputy and Markdown pages name anchors alike
 
@@ -39,16 +39,6 @@ def _linker(src: str) -> Callable[[str], Markup]:
     def link(path: str) -> Markup:
         target = urls.source_of(path) if path.endswith("/") else path
         return Markup(posixpath.relpath(target, base or "."))
-
-    return link
-
-
-def _html_linker(page: str) -> Callable[[str], Markup]:
-    """A function giving the relative URL from directory page `page` to a site path (a directory URL or a file)."""
-
-    def link(path: str) -> Markup:
-        relative = posixpath.relpath(path, page)
-        return Markup(relative + "/" if path.endswith("/") else relative)
 
     return link
 
@@ -132,7 +122,7 @@ def render_deputy(directory: Directory, deputy: Deputy) -> HtmlPage:
         years=years,
         stats=directory.stats,
         figures=directory.stats.deputies.get(deputy.id) if directory.stats else None,
-        link=_html_linker(path),
+        link=html_linker(path),
         urls=urls,
     )
     summary = directory.summary(deputy) or messages.FORMER_DEPUTY
@@ -144,6 +134,25 @@ def render_deputy(directory: Directory, deputy: Deputy) -> HtmlPage:
         body=body,
         toc=TocEntry(1, h1, deputy.name, tuple(sections)),
     )
+
+
+_HEADING = re.compile(r'<h([1-6])\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def render_html(directory: Directory, spec: PageSpec) -> HtmlPage:
+    """A page of an HTML template (events and months: tens of thousands in a city) with its table of contents read
+    from its headings: one h1 first, the h2s under it (none when `spec.sections` says so). The h1's id is its title's
+    slug, as Markdown would make it."""
+    used = {"when", "dates", "report", "outcome", "filter-kind", "filter-area", "filter-station"}
+    h1 = unique(_slugify(spec.title, "-"), used)
+    link = html_linker(spec.path)
+    body = ENV.get_template(spec.template).render(d=directory, link=link, urls=urls, h1=h1, **spec.context)
+    headings = _HEADING.findall(body) if spec.sections else []
+    sections = tuple(
+        TocEntry(2, anchor, html.unescape(_TAG.sub("", text))) for level, anchor, text in headings if level == "2"
+    )
+    return HtmlPage(spec.path, spec.title, spec.description, None, body, TocEntry(1, h1, spec.title, sections))
 
 
 def _front_matter(title: str, description: str, **meta: str) -> str:
@@ -171,7 +180,7 @@ def is_entity_page(src: str) -> bool:
 
 
 def _render(template: str, src: str, directory: Directory, **context: object) -> str:
-    linker = _html_linker(src.removesuffix("index.md")) if is_entity_page(src) else _linker(src)
+    linker = html_linker(src.removesuffix("index.md")) if is_entity_page(src) else _linker(src)
     text = ENV.get_template(template).render(d=directory, link=linker, urls=urls, **context)
     # Templates stay readable; the output gets exactly one blank line before each heading and between blocks.
     return _BLANK_LINES.sub("\n\n", _BEFORE_HEADING.sub("\n\n", text)).strip() + "\n"
@@ -211,9 +220,7 @@ def render_pages(directory: Directory) -> dict[str, str]:
         description = m.AREA_DESCRIPTION.format(name=area.name)
         events = {"events_link": first_month(directory, "area", area.code)}
         add(urls.area_page(area.code), "area.md.j2", area.name, description, area=area, **events)
-    for spec in event_pages(directory):
-        add(spec.path, spec.template, spec.title, spec.description, rule_text=rule_text, **spec.context)
-    for spec in suggestion_pages(directory):
+    for spec in [events_index(directory), *suggestion_pages(directory)]:
         add(spec.path, spec.template, spec.title, spec.description, **spec.context)
     for level in CONGRESS_LEVELS:
         label = m.CONGRESS_LEVEL_LABELS[level]

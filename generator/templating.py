@@ -7,10 +7,13 @@ as HTML. So a `<script>` or a `[link](javascript:...)` in a YAML field reaches t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import jinja2
 from markupsafe import Markup
 
 from . import messages, urls
+from .events import FEED_AREA_LEVELS
 from .figures import Bar, BarChart, evaluation_totals, message_totals, one_decimal, percent
 from .markup import html_text, markdown_html, md_escape
 from .model import AREA_LEVELS, CONGRESS_LEVELS
@@ -37,7 +40,28 @@ ENV = jinja2.Environment(
     keep_trailing_newline=True,
     autoescape=_autoescape,
     extensions=["jinja2.ext.do"],
+    auto_reload=False,  # the templates are part of the code: no stat of the file on every get_template
 )
+
+
+def html_linker(page: str) -> Callable[[str], Markup]:
+    """A function giving the relative URL from directory page `page` to a site path (a directory URL or a file).
+
+    Site paths are relative, normalised and `/`-separated (urls.py), so this is `posixpath.relpath` without its
+    `abspath` and `getcwd` calls, which made a tenth of a build with events (a page has dozens of links)."""
+    here = page.strip("/").split("/") if page.strip("/") else []
+
+    def link(path: str) -> Markup:
+        there = path.strip("/").split("/") if path.strip("/") else []
+        same = 0
+        for a, b in zip(here, there, strict=False):
+            if a != b:
+                break
+            same += 1
+        relative = "/".join([".."] * (len(here) - same) + there[same:]) or "."
+        return Markup(relative + "/" if path.endswith("/") else relative)
+
+    return link
 
 
 def html_block(template: str, **context: object) -> Markup:
@@ -63,12 +87,29 @@ def share_bars(parts: list[tuple[str, int]], whole: int, unit: str) -> list[tupl
     ]
 
 
+def _date_zh(day: object) -> str:
+    return messages.DATE_FORMAT.format(year=day.year, month=day.month, day=day.day)  # type: ignore[attr-defined]
+
+
+def _month_day(day: object) -> str:
+    return messages.MONTH_DAY_FORMAT.format(month=day.month, day=day.day)  # type: ignore[attr-defined]
+
+
+def when_zh(occurrence: object) -> str:
+    """An occurrence (or a one-off event) in a list line: date, weekday and times; an event over several days names
+    its last day. A filter, not an included template: deputy pages list five each (20,000 pages)."""
+    start, end = occurrence.start, occurrence.end  # type: ignore[attr-defined]
+    last = _month_day(end) + " " if end.date() != start.date() else ""
+    return f"{_date_zh(start)}（{messages.WEEKDAY_NAMES[start.weekday()]}）{start:%H:%M}-{last}{end:%H:%M}"
+
+
 ENV.filters.update(
     markdown=markdown_html,
     html=html_text,
-    date_zh=lambda day: messages.DATE_FORMAT.format(year=day.year, month=day.month, day=day.day),
+    date_zh=_date_zh,
+    when_zh=when_zh,
     congress_label=messages.CONGRESS_LEVEL_LABELS.__getitem__,
-    month_day=lambda day: messages.MONTH_DAY_FORMAT.format(month=day.month, day=day.day),
+    month_day=_month_day,
     weekday_zh=lambda day: messages.WEEKDAY_NAMES[day.weekday()],
     hm=lambda time: time.strftime("%H:%M"),
     signed=signed,
@@ -79,6 +120,7 @@ ENV.globals.update(
     labels=messages,
     AREA_LEVELS=AREA_LEVELS,
     CONGRESS_LEVELS=CONGRESS_LEVELS,
+    FEED_AREA_LEVELS=FEED_AREA_LEVELS,
     percent=percent,
     html_block=html_block,
     bar_chart=bar_chart,

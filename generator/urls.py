@@ -36,9 +36,14 @@ def suggestions_list(facet: str, key: str) -> str:
 
 
 def events_month(month: str, facet: str = "", key: str = "") -> str:
-    """The events of a month (`yyyy-mm`), all or only those of one area, station or kind (`facet`: area, station,
-    kind): one page each, so the filters are plain links and work without JavaScript."""
+    """The events of a month (`yyyy-mm`), all or only those of one area or kind (`facet`: area, kind): one page
+    each, so the filters are plain links and work without JavaScript."""
     return f"events/{month}-{facet}-{key}/" if facet else f"events/{month}/"
+
+
+def station_events(station_id: str) -> str:
+    """A station's events of the site's window by month: where its filter on a month page leads (`#month-yyyy-mm`)."""
+    return f"events/station-{station_id}/"
 
 
 def feed(facet: str, key: str) -> str:

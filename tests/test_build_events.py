@@ -53,7 +53,7 @@ def test_station_page_shows_its_next_events_first(site: Path) -> None:
         "2026年12月16日（周三）09:00-11:30 · 接待日：代表接待日",
     ]
     assert 'href="../../feeds/station-qingshi-zhan.ics"' in raw
-    assert 'href="../../events/2026-11-station-qingshi-zhan/"' in raw
+    assert 'href="../../events/station-qingshi-zhan/"' in raw
 
 
 def test_deputy_and_area_pages_link_their_events_and_feeds(site: Path) -> None:
@@ -65,6 +65,18 @@ def test_deputy_and_area_pages_link_their_events_and_feeds(site: Path) -> None:
     area = (site / "areas" / "990102001" / "index.html").read_text(encoding="utf-8")
     assert 'href="../../feeds/area-990102001.ics"' in area
     assert (site / "feeds" / "deputy-zhao-shishan.ics").is_file()
+
+
+def test_only_counties_and_townships_have_area_feeds(site: Path) -> None:
+    """A city's or a province's feed would carry every event of the city: no phone's calendar wants 50,000 events."""
+    feeds = sorted(feed.name for feed in (site / "feeds").iterdir() if feed.name.startswith("area-"))
+    assert feeds == ["area-990102.ics", "area-990102001.ics"]
+    city = (site / "areas" / "990100" / "index.html").read_text(encoding="utf-8")
+    assert "本地区活动安排" in city and "feeds/" not in city
+    month = (site / "events" / "2026-12-area-990100" / "index.html").read_text(encoding="utf-8")
+    assert "feeds/" not in month
+    township = (site / "events" / "2026-12-area-990102001" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../feeds/area-990102001.ics"' in township
 
 
 def unfolded(text: str) -> list[str]:

@@ -176,5 +176,8 @@ def test_month_filters_offer_the_way_down_and_the_next_level_only(make_events: C
     township = specs["events/2026-12-area-990102001/"]
     assert township["areas"] == ["990000", "990100", "990102", "990102001"]
     assert township["stations"] == ["qingshi-zhan"]
-    station = specs["events/2026-12-station-qingshi-zhan/"]
-    assert station["areas"] == ["990000", "990100", "990102", "990102001"] and station["stations"] == ["qingshi-zhan"]
+    assert not any("-station-" in path for path in specs)  # a station's filter leads to its own page of events
+    months = dict(specs["events/station-qingshi-zhan/"]["months"])
+    assert [key for key in months] == [f"2026-{m:02d}" for m in range(9, 13)] + [f"2027-0{m}" for m in range(1, 6)]
+    [(day, [stop])] = months["2026-12"][:1]
+    assert (day, stop.event.id) == (dt.date(2026, 12, 5), "qingshi-2026-12-qiaotou")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import os
+import posixpath
 import shutil
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from generator.load import load_content
 from generator.pages import render_deputy, render_pages
 from generator.reports import render_report
 from generator.stats import read_stats
+from generator.templating import html_linker
 
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden"
@@ -124,3 +126,13 @@ def test_a_deputy_elect_is_not_shown_as_former(directory: Directory) -> None:
 )  # fmt: skip
 def test_pinyin_reads_surnames_as_surnames(name: str, reading: str) -> None:
     assert pinyin(name) == reading
+
+
+@pytest.mark.parametrize("page", ["deputies/a/", "events/2026-12/", "stations/", "a/b/c/"])
+def test_links_between_site_paths_are_what_relpath_gives(page: str) -> None:
+    """html_linker is posixpath.relpath for site paths (without its abspath, a tenth of a build with events)."""
+    paths = ["deputies/a/", "deputies/b/", "events/2026-11/", "events/2026-12-kind-x/", "feeds/station-x.ics"]
+    paths += ["stations/", "stations/s/", "a/b/", "a/b/c/d.svg", "reports/a-2026.html"]
+    for path in paths:
+        expected = posixpath.relpath(path, page) + ("/" if path.endswith("/") else "")
+        assert html_linker(page)(path) == expected, path

@@ -23,6 +23,7 @@ from generator.attendance import with_attendance
 from generator.model import Content, Deputy, Problem, Station
 from generator.yamlnodes import Document
 
+from .cache import ParseCache
 from .checks import check_areas, check_coverage, check_references, sound_content
 from .events import check_double_entry, check_events, read_events, sound_events
 from .read import Reader, Source, field_path
@@ -31,8 +32,11 @@ from .records import check_activities, check_schemes, check_years_scored, sound_
 __all__ = ["field_path", "load_content", "reload_deputies"]
 
 
-def load_content(root: Path, today: dt.date | None = None) -> tuple[Content, list[Problem]]:
-    """Read and check everything under `root`: the records that are sound, and every problem (errors and warnings)."""
+def load_content(
+    root: Path, today: dt.date | None = None, cache_dir: Path | None = None
+) -> tuple[Content, list[Problem]]:
+    """Read and check everything under `root`: the records that are sound, and every problem (errors and warnings).
+    With `cache_dir`, sound event files are kept parsed there between loads (cache.py)."""
     reader = Reader(Path(root), today or dt.date.today())
     reader.refuse_links()
     areas = reader.read_areas()
@@ -40,7 +44,8 @@ def load_content(root: Path, today: dt.date | None = None) -> tuple[Content, lis
     deputies = reader.read_records("deputies", Deputy)
     scoring, schemes = reader.read_scoring()
     year_files = reader.read_activities({d.key for d in deputies if d.key})
-    events = read_events(reader)
+    cache = ParseCache(cache_dir / "events.pickle") if cache_dir is not None else None
+    events = read_events(reader, cache)
     check_areas(reader, areas)
     check_references(reader, stations, deputies)
     check_coverage(reader, stations, deputies)
@@ -50,6 +55,8 @@ def load_content(root: Path, today: dt.date | None = None) -> tuple[Content, lis
     check_events(reader, events, deputies)
     check_double_entry(reader, year_files, events)
     problems = sorted(reader.problems, key=lambda p: (p.path, p.line))
+    if cache is not None:
+        cache.save()
     content = sound_content(Path(root), areas, stations, deputies)
     content.schemes = {year: entry.record for year, (entry, _) in sorted(by_year.items()) if entry.ok}
     content.records = sound_records(content, year_files)

@@ -6,6 +6,7 @@ deputies have it on record already); the sound events kept for the pages."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import Any
 
 from generator import messages as msg
@@ -14,19 +15,43 @@ from generator.event_model import StationEvent
 from generator.events import first_start, rule_of
 from generator.model import Content, id_is_valid
 
+from .cache import LaterDocument, ParseCache
 from .checks import check_station
 from .read import Reader, Source, YearFile
 
 
-def read_events(reader: Reader) -> list[Source]:
-    """Every `events/*.yaml` (beside the editors' README.md); none when there is no `events/` folder."""
+def read_events(reader: Reader, cache: ParseCache | None = None) -> list[Source]:
+    """Every `events/*.yaml` (beside the editors' README.md); none when there is no `events/` folder. With `cache`,
+    an unchanged file that was sound when last read is not read again (cache.py)."""
     folder = reader.root / "events"
-    files = sorted(folder.iterdir()) if folder.is_dir() else []
-    return [
-        reader.read_record(file, StationEvent)  # type: ignore[arg-type]
-        for file in files
-        if not file.name.startswith(".") and file.name != "README.md" and reader.is_yaml(file)
-    ]
+    if not folder.is_dir():
+        return []
+    if folder.is_symlink():
+        cache = None  # refused file by file, as a linked folder always is
+    with os.scandir(folder) as found:
+        entries = sorted(found, key=lambda entry: entry.name)
+    where = os.path.abspath(folder)  # the cache's keys: trees with the same file names never mix
+    if cache is not None:
+        cache.scanned(where)
+    sources = []
+    for entry in entries:
+        name, file, stat = entry.name, folder / entry.name, None
+        if name.startswith(".") or name == "README.md":
+            continue
+        if cache is not None and name.endswith(".yaml") and entry.is_file(follow_symlinks=False):
+            stat = entry.stat(follow_symlinks=False)
+            record = cache.get(os.path.join(where, name), stat)
+            if record is not None:
+                sources.append(Source(reader.shown(file), LaterDocument(file), key=file.stem, record=record))
+                continue
+        if not reader.is_yaml(file):
+            continue
+        before = len(reader.problems)
+        src = reader.read_record(file, StationEvent)  # type: ignore[arg-type]
+        if cache is not None and stat is not None and src.ok and len(reader.problems) == before:
+            cache.put(os.path.join(where, name), stat, src.record)
+        sources.append(src)
+    return sources
 
 
 def check_events(reader: Reader, events: list[Source], deputies: list[Source]) -> None:

@@ -33,13 +33,14 @@ from mkdocs.structure.toc import TableOfContents
 
 from .. import messages, urls
 from ..directory import Directory
+from ..event_pages import event_pages
 from ..events import Occurrence
 from ..exports import DATA_FILES, form_categories
-from ..feeds import render_feed
+from ..feeds import Feeds
 from ..load import load_content, reload_deputies
 from ..model import Content, Deputy, Station
 from ..notices import notice_codes, render_notice
-from ..pages import HtmlPage, TocEntry, browse_lists, is_entity_page, render_deputy, render_pages
+from ..pages import HtmlPage, TocEntry, browse_lists, is_entity_page, render_deputy, render_html, render_pages
 from ..posters import render_poster, station_qr_key
 from ..qr import QRCache
 from ..reports import render_report
@@ -108,7 +109,7 @@ class RenderedFile(File):
 
 class MashangConfig(base.Config):
     cache_dir = c.Type(str, default=".cache")
-    """QR codes are cached here between builds (relative to mkdocs.yml)."""
+    """QR codes and parsed event files are cached here between builds (relative to mkdocs.yml)."""
     today = c.Optional(c.Type(str))
     """Fix "today" (YYYY-MM-DD) for reproducible builds; by default the build date decides who is a current deputy."""
     jobs = c.Optional(c.Type(int))
@@ -140,15 +141,16 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         logging.getLogger("jieba").setLevel(logging.WARNING)  # its "Building prefix dict" lines are noise here
         self.today = dt.date.fromisoformat(self.config.today) if self.config.today else dt.date.today()
         root = Path(config.docs_dir).parent
-        self.snapshot = _snapshot(root)  # before reading: an edit during the build shows as a change afterwards
-        content, problems = load_content(root, self.today)
+        # Before reading: an edit during the build shows as a change afterwards. Only `serve` compares (refresh).
+        self.snapshot = _snapshot(root) if self.serving else {}
+        self.cache_dir = Path(config.config_file_path or ".").parent / self.config.cache_dir
+        content, problems = load_content(root, self.today, self.cache_dir / "parsed")
         for problem in problems:
             (log.warning if problem.warning else log.error)(str(problem))  # the log line says WARNING already
         errors = sum(not p.warning for p in problems)
         if errors:
             raise PluginError(messages.PLUGIN_CONTENT_ERRORS.format(errors=errors))
         self.content = content
-        self.cache_dir = Path(config.config_file_path or ".").parent / self.config.cache_dir
         self.stats = self._read_stats(config)
         return config
 
@@ -186,6 +188,9 @@ class MashangPlugin(BasePlugin[MashangConfig]):
                 raise PluginError(f"mashang: ids may not start with {SLOT!r}: {record_id}")
         for deputy_id in self.content.deputies:
             files.append(StandInFile(config, urls.deputy_page(deputy_id)))
+        self.html_specs = {spec.path: spec for spec in event_pages(directory)}
+        for path in self.html_specs:
+            files.append(StandInFile(config, path))
         for variant in VARIANTS:
             src = urls.source_of(skeleton_path(variant))
             files.append(
@@ -197,9 +202,9 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         self._add_photos(files, config)
         self._add_qr_codes_and_posters(files, config, directory)
         self._add_reports(files, config, directory)
+        feeds = Feeds(directory, config.site_url)
         for facet, key in directory.feed_keys:  # made when written, like the reports
-            render = functools.partial(render_feed, directory, facet, key, config.site_url)
-            files.append(RenderedFile(config, urls.feed(facet, key), render))
+            files.append(RenderedFile(config, urls.feed(facet, key), functools.partial(feeds.render, facet, key)))
         minify_theme_assets(files, config)
         return files
 
@@ -240,14 +245,9 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         """The printable notice of each event's next date (`notices/<id>.html`), with its QR codes, like the posters."""
         coming = self.directory.next_occurrences
         wanted = {event_id: notice_codes(o.event, config.site_url) for event_id, o in coming.items()}
-        urls_needed = sorted({url for codes in wanted.values() for url in codes.values()})
-        paths = dict(
-            zip(
-                urls_needed,
-                cache.paths_for([(u, None) for u in urls_needed], jobs=self._jobs(len(urls_needed))),
-                strict=True,
-            )
-        )
+        needed = sorted({url for codes in wanted.values() for url in codes.values()})
+        made = cache.paths_for([(url, None) for url in needed], jobs=self._jobs(len(needed)))
+        paths = dict(zip(needed, made, strict=True))
         for event_id, occurrence in coming.items():
             svgs = {role: paths[url] for role, url in wanted[event_id].items()}
             render = functools.partial(self._notice, occurrence, svgs, config.site_url)
@@ -293,6 +293,7 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         skeleton_toc = self._toc_html(TOC.children)
         self.filled = {variant: Skeleton(html, skeleton_toc) for variant, html in self.skeletons.items()}
         paths = [urls.deputy_page(deputy_id) for deputy_id in self.content.deputies] + list(self.entity_sources)
+        paths += self.html_specs
         for entries in in_parallel(self._write_pages, paths, self._jobs(len(paths))):
             if self.search_index is not None:
                 self.search_index.entries.extend(entries)
@@ -316,20 +317,22 @@ class MashangPlugin(BasePlugin[MashangConfig]):
             target = self.site / path / "index.html"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(self.filled[variant_of(page)].fill(page, self._toc_html(page.toc.children)), "utf-8")
-            if index is not None:
+            if index is not None and path not in self.html_specs:  # events: not searched, 50,000 in a city
                 index.add_entry_from_context(SearchablePage(page, searched_part(page), meta))
         return index.entries if index is not None else []
 
     def _entity_page(self, path: str) -> tuple[HtmlPage, dict]:
         if path in self.entity_sources:
             return self.markdown_pages.convert(path, self.entity_sources[path])
+        if path in self.html_specs:
+            return render_html(self.directory, self.html_specs[path]), {}
         return render_deputy(self.directory, self.content.deputies[path.split("/")[1]]), {}
 
     def refresh(self) -> bool:
         """The quick path of `serve` (mkdocs_edge/serve.py) after a change under content/: when only deputy files
         changed, and nothing that other pages show of them, write just their pages and the open data again.
         False when a full build is needed (anything else changed, an error, or no full build to start from)."""
-        if not getattr(self, "filled", None):
+        if not getattr(self, "filled", None) or not self.snapshot:
             return False
         now = _snapshot(self.content.root)
         changed = sorted(path for path in now.keys() | self.snapshot.keys() if now.get(path) != self.snapshot.get(path))
