@@ -19,6 +19,7 @@ from forms_api.console.deputies import resolve
 from forms_api.console.refusals import refused, taken
 from forms_api.console.service import account, bp, console, page, require
 from forms_api.messages_console import ACCOUNT_TEXTS
+from forms_api.public.deputies import told_apart
 from forms_api.public.service import service
 from forms_api.staff.text import moment_text
 from forms_api.staff.users import state_text
@@ -27,12 +28,13 @@ T = ACCOUNT_TEXTS
 
 
 def scope_names(found: Account) -> str:
-    """An account's scope as staff know it: stations and deputies by name (the id where the site has none)."""
+    """An account's scope as staff know it: stations and deputies by name (the id where the site has none; a deputy
+    with a namesake told apart)."""
     names = service().targets.name
     if found.role == "station":
         items = [names(f"station:{station}") or station for station in found.stations]
     elif found.role == "deputy":
-        items = [names(f"deputy:{found.deputy}") or str(found.deputy)]
+        items = list(told_apart(service().targets, [str(found.deputy)]).values())
     else:
         items = list(found.scope)
     return messages.USERS_SCOPE_LABELS[found.role].format(items="、".join(items))
@@ -100,7 +102,7 @@ def _scope(role: str, form: Mapping[str, str]) -> tuple[str, ...]:
         typed = form.get("deputy", "").strip()
         if not typed:
             raise TextProblem(T["bad_deputy"])
-        return (resolve(typed)[0],)
+        return (resolve(typed, tool="typed")[0],)
     if role == "handler":
         return (form.get("handler", "").strip(),)
     return ()
