@@ -79,6 +79,11 @@ INTAKE_TEXTS = {
         "查询码只在登记时显示，不能再次显示。请打开 {url}（或扫描二维码），"
         "用留言编号 {ref} 和登记时留的电话号码查询办理进度。"
     ),
+    "slip_no_code_no_phone": (  # a case registered without a phone: the reference and a phone cannot open it
+        "这条意见登记时没有留电话，只能凭登记时回执上的查询码在网上查询，查询码不能再次显示。"
+        "群众遗失回执的，请告诉其留言编号 {ref}，凭编号向联络站询问办理进度。"
+    ),
+    "slip_keep_no_phone": "请妥善保管本回执：没有留电话，只能凭查询码查看办理进度和答复，查询码不会再次显示。",
     "slip_reprint_link": "补打回执",
     "slip_heading": "群众意见登记回执",
     "slip_keep": (

@@ -161,3 +161,13 @@ def test_a_skipped_notice_says_why_in_chinese(app):
     reason = messages_notify.SKIP_REASONS["no_contact"]
     assert f"：跳过（{reason}）</li>" in page
     assert "no_contact" not in page and "失败" not in page
+
+
+def test_the_reprint_of_a_case_without_a_phone_does_not_offer_reference_and_phone(app):
+    client = client_for(app, "zhan-a")
+    posted = post(client, "/staff/intake", good(name="", phone="", consent=""))
+    first = text_of(client.get(posted.headers["Location"]))
+    assert I["slip_keep_no_phone"] in first and I["slip_keep"] not in first
+    ref = posted.headers["Location"].split("/")[-2]
+    later = text_of(client_for(app, "boss").get(posted.headers["Location"]))
+    assert I["slip_no_code_no_phone"].format(ref=ref) in later and "电话号码查询" not in later

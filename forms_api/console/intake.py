@@ -256,7 +256,7 @@ def track_url(code: str) -> str:
 
 def slip(event: dict, code: str | None) -> Response:
     """The receipt slip of an offline case from its `submitted` event; without the `code`, a QR of the /track/ page
-    and the way to look the case up by its reference and phone."""
+    and the way to look the case up: by its reference and phone, or (no phone given) by asking the station."""
     target = event["target"]
     track = (service().site_url or request.url_root).rstrip("/") + "/track/"
     url = track_url(code) if code else track
@@ -272,4 +272,5 @@ def slip(event: dict, code: str | None) -> Response:
         registered=moment_text(cases.parse_at(event["at"])),
         qr=Markup(qr_svg(url, I["slip_qr_title"])),  # noqa: S704 - our own SVG: paths of numbers, an escaped title
         track=track,
+        phone=bool(event.get("phone")),  # else only the code opens it: the slip must not offer reference + phone
     )
