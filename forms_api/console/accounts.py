@@ -27,14 +27,14 @@ from forms_api.staff.users import state_text
 T = ACCOUNT_TEXTS
 
 
-def scope_names(found: Account) -> str:
+def scope_names(found: Account, deputies: Mapping[str, str]) -> str:
     """An account's scope as staff know it: stations and deputies by name (the id where the site has none; a deputy
-    with a namesake told apart)."""
+    with a namesake told apart: `deputies`, from `told_apart`)."""
     names = service().targets.name
     if found.role == "station":
         items = [names(f"station:{station}") or station for station in found.stations]
     elif found.role == "deputy":
-        items = list(told_apart(service().targets, [str(found.deputy)]).values())
+        items = [deputies.get(str(found.deputy)) or str(found.deputy)]
     else:
         items = list(found.scope)
     return messages.USERS_SCOPE_LABELS[found.role].format(items="、".join(items))
@@ -43,7 +43,9 @@ def scope_names(found: Account) -> str:
 def _page(
     status: int = 200, *, errors: tuple[str, ...] = (), form: Mapping[str, str] | None = None, **shown
 ) -> Response:
-    rows = [(found, scope_names(found), state_text(found)) for found in console().accounts.all()]
+    every = console().accounts.all()
+    deputies = told_apart(service().targets, [str(found.deputy) for found in every if found.role == "deputy"])
+    rows = [(found, scope_names(found, deputies), state_text(found)) for found in every]
     stations = service().targets.listed("station")
     return page("staff/accounts.html", status, rows=rows, errors=errors, form=form or {}, stations=stations, **shown)
 

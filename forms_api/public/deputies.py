@@ -52,11 +52,14 @@ def told_apart(targets: Targets, ids: list[str]) -> dict[str, str]:
     """Each deputy's name as staff read it (an account's scope, who acted): the `labelled` label instead where another
     current deputy has the same name."""
     names = dict(targets.listed("deputy"))
-    shown = {deputy: names.get(deputy) or targets.name(f"deputy:{deputy}") or deputy for deputy in ids}
-    for deputy, name in shown.items():
-        same = [found for found, other in names.items() if other == name]
-        if len(same) > 1:
-            shown[deputy] = dict(labelled(targets, same))[deputy] if deputy in same else name
+    by_name: dict[str, list[str]] = {}
+    for found, name in names.items():
+        by_name.setdefault(name, []).append(found)
+    shown: dict[str, str] = {}
+    for deputy in ids:
+        name = names.get(deputy) or targets.name(f"deputy:{deputy}") or deputy
+        same = by_name.get(name, [])
+        shown[deputy] = dict(labelled(targets, same))[deputy] if len(same) > 1 and deputy in same else name
     return shown
 
 
