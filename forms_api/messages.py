@@ -107,6 +107,7 @@ FIELD_LABELS = {
     "body": "提交内容",
     "request_id": "提交编号",
     "notify": "短信通知",
+    "verify_code": "短信验证码",
 }
 
 # One message per problem; `{label}` is the field's label, other `{...}` are filled in by forms_api/public/schema.py.
@@ -141,6 +142,13 @@ FIELD_ERRORS = {
     "mobile_invalid": "手机号码格式不正确：请填写 11 位手机号码。",
     "notify_mobile": "短信通知只能发到手机：请填写 11 位手机号码，或不勾选“有进展时短信通知我”。",
     "notify_off": "本站暂未开通短信通知，请不勾选“有进展时短信通知我”，凭查询码查看进度。",
+    "verify_code_missing": "要开通短信通知，请先点“获取验证码”，再填写手机收到的 6 位验证码。",
+    "verify_code_invalid": "验证码是手机短信里的 6 位数字，请核对后重新填写。",
+    "verify_code_wrong": "验证码不正确或已过期（5 分钟内有效），请核对，或重新获取验证码。",
+    "verify_code_locked": "验证码输错次数太多，请 10 分钟后重新获取验证码。",
+    "verify_off": "本站没有开启短信验证码，无需获取。",
+    "verify_too_often": "这个手机号码获取验证码太频繁，请{wait}后再试。",
+    "verify_not_sent": "验证码短信暂时发送不出去，请稍后再试，或不勾选短信通知直接提交。",
 }
 
 # Answers that are not about one field. Keys are HTTP status codes or names.
@@ -205,6 +213,8 @@ PAGE_TEXTS = {
     "back_keep_hint": "请使用浏览器的“后退”按钮返回表单，已填写的内容一般会保留。",
     "problem_title": "未能完成",
     "status_title": "办理进度",
+    "status_gone_title": "查询结果已关闭",
+    "status_gone_lead": "为保护您的信息，查询结果只在查询后短时间内显示。请重新查询。",
     "status": "办理状态",
     "category": "留言类别",
     "target": "留言对象",
@@ -358,53 +368,11 @@ STAFF_SHORT_HELP = {
     "export": "导出为 CSV 或 XLSX。",
     "stats": "统计办理情况。",
 }
-STAFF_HELP_OPTION = "显示本帮助并退出。"
-
-# click's own texts, by click's English original (its gettext message ids; the staff tools answer them from here, see
-# forms_api/staff/group.py). Unused `{...}` of an original may be left out. A click upgrade that changes an original
-# makes tests/test_staff_cli.py fail rather than bring back the English.
-CLICK_USAGE = "用法："
-CLICK_HEADING_COLON = "："
 # The receipt picture (forms_api/public/picture.py) without its font: said in the service's log, to the operator.
 RECEIPT_NO_FONT = (
     "回执图片缺少中文字体 {name}（在 {folders} 中没有找到）：图片上的中文会显示成方框。"
     "请安装字体：apt-get install -y fonts-noto-cjk，然后重启服务。"
 )
-
-CLICK_TEXTS = {
-    "Options": "选项",
-    "Commands": "命令",
-    "Positional arguments": "参数",
-    "Try '{command} {option}' for help.": "查看帮助：{command} {option}",
-    "Error: {message}": "错误：{message}",
-    "Missing argument": "缺少参数",
-    "Missing option": "缺少选项",
-    "Missing parameter": "缺少参数",
-    "Missing command.": "缺少命令。",
-    "Invalid value for {param_hint}: {message}": "{param_hint} 的值无效：{message}",
-    "Invalid value: {message}": "值无效：{message}",
-    "{value!r} is not {choice}.": "不能是 {value!r}，只能是 {choice}。",
-    "{value!r} is not one of {choices}.": "不能是 {value!r}，可选：{choices}。",
-    "Choose from:\n\t{choices}": "可选：\n\t{choices}",
-    "No such command {name!r}.": "没有 {name!r} 这个命令。",
-    "No such option {name!r}.": "没有 {name!r} 这个选项。",
-    "Did you mean {possibility}?": "是不是要用 {possibility}？",
-    "(Did you mean one of: {possibilities}?)": "（是不是要用其中之一：{possibilities}？）",
-    "Got unexpected extra argument ({args})": "多余的参数：{args}",
-    "Got unexpected extra arguments ({args})": "多余的参数：{args}",
-    "Option {name!r} requires an argument.": "选项 {name!r} 后面要写一个值。",
-    "Option {name!r} requires {nargs} arguments.": "选项 {name!r} 后面要写 {nargs} 个值。",
-    "Option {name!r} does not take a value.": "选项 {name!r} 后面不能写值。",
-    "{value!r} is not a valid {number_type}.": "{value!r} 不是整数。",
-    "{value} is not in the range {range}.": "{value} 不在允许的范围（{range}）内。",
-    "{name} {filename!r} does not exist.": "{filename!r} 不存在。",
-    "{name} {filename!r} is a file.": "{filename!r} 是文件，这里要的是目录。",
-    "{name} {filename!r} is a directory.": "{filename!r} 是目录，这里要的是文件。",
-    "{name} {filename!r} is not readable.": "{filename!r} 不可读。",
-    "{name} {filename!r} is not writable.": "{filename!r} 不可写。",
-    "required": "必填",
-    "Aborted!": "已中止。",
-}
 
 # Errors; the command line prints them as STAFF_ERROR and exits with code 1.
 STAFF_ERROR = "错误：{message}"
@@ -475,6 +443,7 @@ STAFF_SHOW_LABELS = {
     "submitted": "提交时间",
     "name": "姓名",
     "phone": "电话",
+    "sms": "短信通知办理进展",
     "anonymous": "公开时匿名",
     "complex": "复杂件",
     "assignee": "承办",
@@ -723,7 +692,10 @@ USERS_HELP = {
     "add.deputy": "deputy 角色对应的代表编号，如 zhang-san。",
     "add.handler": "handler 角色的单位名称，与交办时写的承办者相同，如 县住建局 或 12345。",
     "*.base_url": "后台所在网站的地址，如 https://example.org/（默认：环境变量 FORMS_SITE_URL）。",
-    "list": "列出全部账号：登录名、角色、范围、状态（待设置密码、已启用、已停用，以及是否已锁定）。",
+    "list": (
+        "列出全部账号：登录名、角色、范围（联络站和代表按网站数据显示名称，没有网站数据时显示编号）、"
+        "状态（待设置密码、已启用、已停用，以及是否已锁定）。"
+    ),
     "disable": "停用账号：不能再登录，已登录的会话在下一次操作时立即失效。",
     "reset": "重置密码：原密码和已登录的会话作废，显示新的邀请链接（停用的账号由此重新启用）。",
     "unlock": "解锁因连续输错密码被锁定的账号。",

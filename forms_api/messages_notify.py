@@ -14,13 +14,16 @@ SMS_TEXTS = {
     "replied": "您的留言（编号{ref}）已答复，请凭编号和本手机号查看答复并评价：{link} 回复TD退订",
     "closed": "您的留言（编号{ref}）已办结，凭编号和本手机号可查看办理情况：{link} 回复TD退订",
     "reopened": "您的留言（编号{ref}）已重新办理，凭编号和本手机号查看进度：{link} 回复TD退订",
+    "verify": "您的验证码是{code}，5分钟内有效，用于开通留言进度短信通知。请勿告诉他人。",
 }
+VERIFY_TEMPLATE = "verify"  # the 短信验证码 (forms_api/notify/verify.py): sent at once, never through the outbox
 # The variables each SMS template takes at the provider, in order (Tencent's TemplateParamSet is a list).
 SMS_PARAMS = {
     "assigned": ("ref", "handler", "deadline", "link"),
     "replied": ("ref", "link"),
     "closed": ("ref", "link"),
     "reopened": ("ref", "link"),
+    "verify": ("code",),
 }
 
 # E-mails to staff: (subject, body); `{link}` is the case's page in the back office, `{console}` its queue.
@@ -50,6 +53,12 @@ SUBSCRIBE_LEAD = (
     "要在交办、答复、办结和重新办理时收到短信（只发到您留下的手机号码，晚 9 点到早 8 点不发，可随时退订）？"
 )
 SUBSCRIBED = "好的：这件留言有进展时，我们会发短信到您留下的手机号码。"
+# 短信验证码 on the receipt page without JavaScript (NOTIFY_SMS_VERIFY).
+VERIFY_LEAD = "为确认是您本人的手机，请先获取短信验证码（发到您留言时留的手机号码）。"
+VERIFY_SEND = "获取验证码"
+VERIFY_AGAIN = "重新获取验证码"
+VERIFY_SENT = "验证码已发送，5 分钟内有效。请填写短信里的 6 位数字："
+VERIFY_LABEL = "短信验证码"
 UNSUBSCRIBE_NO_MOBILE = "这件留言没有可接收短信的手机号码，无需退订。"
 
 # The back office's case page: the case's notifications.

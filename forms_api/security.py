@@ -1,9 +1,10 @@
 """Abuse and safety: client IP from trusted proxies, rate limits, Origin allow-list, CORS, headers, log masking.
 
 Rate limits (flask-limiter) are per client IP and per bucket: `submit` (new submissions), `rating`, `evaluate` (yearly
-evaluations of deputies) and `lookup` (status by tracking code, path and body variants together). Look-ups and
-ratings by reference + phone are limited per reference too (`reference_limited`: misses from every address). In the
-first three a request the citizen must correct (400) or that we failed (5xx) uses up nothing (`counts_against_limit`).
+evaluations of deputies), `verify` (短信验证码 sent) and `lookup` (status by tracking code, path and body variants
+together). Look-ups and ratings by reference + phone are limited per reference too (`reference_limited`: misses from
+every address). In all but `lookup` a request the citizen must correct (400) or that we failed (5xx) uses up nothing
+(`counts_against_limit`).
 The counters live in RATELIMIT_STORAGE_URI; the default `memory://` is per process, so with several gunicorn workers
 each keeps its own count and a client gets N x the limit: ship one worker with threads (deploy/gunicorn.conf.py) or
 point the storage at Redis.
@@ -40,12 +41,13 @@ BUCKET_SETTING = {
     "rating": "RATE_LIMIT",
     "evaluate": "RATE_LIMIT",
     "lookup": "LOOKUP_RATE_LIMIT",
+    "verify": "RATE_LIMIT",  # 短信验证码 sent, from one address (forms_api/notify/verify.py limits them per phone)
 }
 REFERENCE_SCOPE = "reference"  # the per-reference limit (REFERENCE_RATE_LIMIT) of look-ups and ratings by reference
 
 
 # Buckets whose limit only requests answered on their merits use up: see `counts_against_limit`.
-CONDITIONAL_BUCKETS = frozenset({"submit", "rating", "evaluate"})
+CONDITIONAL_BUCKETS = frozenset({"submit", "rating", "evaluate", "verify"})
 # Refusals that still count: 404 tells whether a tracking code exists (rating a guessed code), 409 whether a phone
 # number has evaluated a deputy this year (or that a case was rated already); both must stay limited like a lookup.
 COUNTED_REFUSALS = frozenset({404, 409})

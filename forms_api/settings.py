@@ -383,11 +383,12 @@ def rules(config: Mapping[str, Any]) -> Rules:
 def workers_problem(workers: int, environ: Mapping[str, str] | None = None) -> str | None:
     """Why `workers` gunicorn processes must not start with these settings (a message in Chinese and English for
     the log), or None: with several processes the rate limits' counters must be shared (Redis), or each process
-    would grant a client the whole limit again."""
+    would grant a client the whole limit again (and a phone its 短信验证码 sends and tries)."""
     if workers <= 1:
         return None
-    config = load(environ=environ, keys=("RATELIMIT_STORAGE_URI", "RATELIMIT_ENABLED"))
-    if not config["RATELIMIT_ENABLED"] or not config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+    config = load(environ=environ, keys=("RATELIMIT_STORAGE_URI", "RATELIMIT_ENABLED", "NOTIFY_SMS_VERIFY"))
+    counted = config["RATELIMIT_ENABLED"] or config["NOTIFY_SMS_VERIFY"]  # 短信验证码: sends and tries per phone
+    if not counted or not config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
         return None
     return messages.WORKERS_NEED_SHARED_LIMITS.format(workers=workers)
 

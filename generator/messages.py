@@ -639,8 +639,52 @@ CLI_VALIDATE_SUMMARY = (
     "检查完成：{deputies} 位代表，{stations} 个联络站，{areas} 个地区；{errors} 个错误，{warnings} 个警告。"
 )
 CLI_BUILD_FAILED = "网站生成失败，{out} 保持原样。原因：{reason}"
+CLI_BUILD_FAILED_NEW = "网站生成失败，没有创建 {out}。原因：{reason}"  # there was no site there before
 CLI_BUILD_DONE = "网站已生成：{out}"
 CLI_ERROR = "错误：{message}"
+
+# click's own texts, by click's English original (its gettext message ids), for both command lines: the generator's
+# and the staff tools' answer them from here (generator/chinese_click.py). Unused `{...}` of an original may be left
+# out. A click upgrade that changes an original makes tests/test_staff_cli.py fail rather than bring back the English.
+CLICK_USAGE = "用法："
+CLICK_HEADING_COLON = "："
+CLICK_TEXTS = {
+    "Options": "选项",
+    "Commands": "命令",
+    "Positional arguments": "参数",
+    "Try '{command} {option}' for help.": "查看帮助：{command} {option}",
+    "Error: {message}": "错误：{message}",
+    "Missing argument": "缺少参数",
+    "Missing option": "缺少选项",
+    "Missing parameter": "缺少参数",
+    "Missing command.": "缺少命令。",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的值无效：{message}",
+    "Invalid value: {message}": "值无效：{message}",
+    "{value!r} is not {choice}.": "不能是 {value!r}，只能是 {choice}。",
+    "{value!r} is not one of {choices}.": "不能是 {value!r}，可选：{choices}。",
+    "Choose from:\n\t{choices}": "可选：\n\t{choices}",
+    "No such command {name!r}.": "没有 {name!r} 这个命令。",
+    "No such option {name!r}.": "没有 {name!r} 这个选项。",
+    "Did you mean {possibility}?": "是不是要用 {possibility}？",
+    "(Did you mean one of: {possibilities}?)": "（是不是要用其中之一：{possibilities}？）",
+    "Got unexpected extra argument ({args})": "多余的参数：{args}",
+    "Got unexpected extra arguments ({args})": "多余的参数：{args}",
+    "Option {name!r} requires an argument.": "选项 {name!r} 后面要写一个值。",
+    "Option {name!r} requires {nargs} arguments.": "选项 {name!r} 后面要写 {nargs} 个值。",
+    "Option {name!r} does not take a value.": "选项 {name!r} 后面不能写值。",
+    "{value!r} is not a valid {number_type}.": "{value!r} 不是整数。",
+    "{value} is not in the range {range}.": "{value} 不在允许的范围（{range}）内。",
+    "{name} {filename!r} does not exist.": "{filename!r} 不存在。",
+    "{name} {filename!r} is a file.": "{filename!r} 是文件，这里要的是目录。",
+    "{name} {filename!r} is a directory.": "{filename!r} 是目录，这里要的是文件。",
+    "{name} {filename!r} is not readable.": "{filename!r} 不可读。",
+    "{name} {filename!r} is not writable.": "{filename!r} 不可写。",
+    "required": "必填",
+    "Aborted!": "已中止。",
+    "Show this message and exit.": "显示本帮助并退出。",
+    "default: {default}": "默认：{default}",
+    "{value!r} does not match the format {format}.": "{value!r} 不符合格式 {format}。",
+}
 PLUGIN_NO_SITE_URL = "mkdocs.yml: site_url 未设置：二维码需要网站的完整地址，例如 https://daibiao.example.gov.cn/"
 PLUGIN_BAD_CATEGORIES = (
     "mkdocs.yml: extra.categories 应是留言类别的列表：1 到 {most} 个互不相同的词，每个不超过 {longest} 个字，"

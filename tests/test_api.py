@@ -465,7 +465,7 @@ def test_lookup_shows_the_answer_after_a_staff_reply(app: Flask, client: FlaskCl
 def test_track_form_shows_answer_and_rating_form(app: Flask, client: FlaskClient) -> None:
     code = submitted(client)
     staff(app, code, "replied", answer="路灯已修复。")
-    response = client.post("/api/track", data={"code": code})
+    response = client.post("/api/track", data={"code": code}, follow_redirects=True)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "路灯已修复。" in page
@@ -480,7 +480,7 @@ def test_long_answer_words_wrap(app: Flask, client: FlaskClient) -> None:
     # A long URL in an answer must break rather than widen the page beyond a phone's 390px.
     code = submitted(client)
     staff(app, code, "replied", answer="详见 https://example.org/" + "a" * 300)
-    page = client.post("/api/track", data={"code": code}).get_data(as_text=True)
+    page = client.post("/api/track", data={"code": code}, follow_redirects=True).get_data(as_text=True)
     assert '<dd class="answer">' in page
     assert re.search(r"\.answer \{[^}]*overflow-wrap: anywhere;", page)
 
@@ -488,7 +488,7 @@ def test_long_answer_words_wrap(app: Flask, client: FlaskClient) -> None:
 def test_track_form_closed_without_answer(app: Flask, client: FlaskClient) -> None:
     code = submitted(client)
     staff(app, code, "closed")
-    page = client.post("/api/track", data={"code": code}).get_data(as_text=True)
+    page = client.post("/api/track", data={"code": code}, follow_redirects=True).get_data(as_text=True)
     assert f"<dd>{messages.PAGE_TEXTS['closed_without_answer']}</dd>" in page
     assert messages.PAGE_TEXTS["no_answer_yet"] not in page
     assert client.post("/api/track", json={"code": code}).json["answer"] is None  # what the site's page goes by
@@ -498,7 +498,7 @@ def test_track_shows_the_deadline_before_assignment(app: Flask, client: FlaskCli
     code = submitted(client)
     due = cases.deadline_for(cases.now().date())
     assert client.post("/api/track", json={"code": code}).json["deadline"] == due.isoformat()
-    page = client.post("/api/track", data={"code": code}).get_data(as_text=True)
+    page = client.post("/api/track", data={"code": code}, follow_redirects=True).get_data(as_text=True)
     shown = messages.DATE_FORMAT.format(year=due.year, month=due.month, day=due.day)
     assert f"<dt>{messages.PAGE_TEXTS['deadline']}</dt><dd>{shown}</dd>" in page
 
@@ -531,7 +531,7 @@ def test_a_bad_holidays_file_stops_the_service_at_start(tmp_path: Path) -> None:
 def test_track_form_hotline_without_its_number(app: Flask, client: FlaskClient) -> None:
     code = submitted(client)
     staff(app, code, "assigned", to_kind="hotline", to=messages.STAFF_HOTLINE_NUMBER, deadline="2026-12-05")
-    page = client.post("/api/track", data={"code": code}).get_data(as_text=True)
+    page = client.post("/api/track", data={"code": code}, follow_redirects=True).get_data(as_text=True)
     assert "<dd>12345热线</dd>" in page
 
 
@@ -572,7 +572,7 @@ def test_unsatisfied_reopens_until_a_new_answer(app: Flask, client: FlaskClient)
 def test_rating_form_without_javascript(app: Flask, client: FlaskClient) -> None:
     code = submitted(client)
     staff(app, code, "replied", answer="已修复。")
-    response = client.post("/api/rating", data={"code": code, "rating": "不满意", "comment": ""})
+    response = client.post("/api/rating", data={"code": code, "rating": "不满意", "comment": ""}, follow_redirects=True)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert messages.PAGE_TEXTS["rated_reopened"] in page
@@ -606,7 +606,9 @@ def test_rating_comment_line_breaks_count_once(app: Flask, client: FlaskClient) 
     code = submitted(client)
     staff(app, code, "replied", answer="已修复。")
     comment = "评" * 498 + "\r\n评"  # 500 characters as the form's maxlength counts them
-    response = client.post("/api/rating", data={"code": code, "rating": "满意", "comment": comment})
+    response = client.post(
+        "/api/rating", data={"code": code, "rating": "满意", "comment": comment}, follow_redirects=True
+    )
     assert response.status_code == 200
     assert events(app)[-1]["comment"] == comment.replace("\r\n", "\n")
 

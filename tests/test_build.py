@@ -91,6 +91,25 @@ def test_pages_load_nothing_from_outside_the_site(demo_site: Path) -> None:
             assert tag.startswith("<a "), f"{page}: {tag}"
 
 
+# A comment in our scripts and stylesheet: `// ...` at the start of a line or after a space (not the `//` of a URL),
+# or `/* ... */`.
+SOURCE_COMMENT = re.compile(r"(?:^|\s)//(.*)$|/\*(.*?)\*/", re.M | re.S)
+
+
+def test_our_scripts_and_stylesheet_are_minified_in_the_site(demo_site: Path) -> None:
+    """Issue 13 point 6: the site carries our JS and CSS minified (every comment gone, whitespace squeezed); the
+    sources in git keep them. The browser tests (test_site_browser.py) run the minified files."""
+    sources = sorted((ROOT / "generator" / "theme" / "assets").glob("*.[jc]s*"))
+    assert {p.suffix for p in sources} == {".js", ".css"} and len(sources) >= 6
+    for source in sources:
+        text, built = source.read_text(encoding="utf-8"), (demo_site / "assets" / source.name).read_text("utf-8")
+        comments = [" ".join(c.split()) for pair in SOURCE_COMMENT.findall(text) for c in pair if c.strip()]
+        assert comments, f"{source.name}: a source without comments tells nothing here"
+        assert "/*" not in built and not [c for c in comments if c in " ".join(built.split())], source.name
+        assert len(built.encode()) < 0.85 * len(text.encode()), f"{source.name}: {len(built)} of {len(text)} bytes"
+        assert built.count("\n") < text.count("\n") / 4, source.name
+
+
 def test_search_index_does_not_carry_deputy_pages(demo_site: Path) -> None:
     index = json.loads((demo_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     deputy_entries = [d for d in index["docs"] if d["location"].startswith("deputies/")]

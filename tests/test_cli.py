@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
+import string
 from collections.abc import Callable
 from pathlib import Path
 
+import click
 from click.testing import CliRunner
 
 from generator import messages as m
@@ -65,15 +68,39 @@ def test_usage_error_exits_2() -> None:
     assert run("build", "--no-such-option")[0] == 2
 
 
-def test_the_staff_tools_chinese_leaves_this_cli_alone() -> None:
-    """forms_api's CLI shows click's texts in Chinese only while it runs: this CLI keeps click's English."""
-    from forms_api.staff.cli import main as staff_main
-
-    assert CliRunner().invoke(staff_main, ["no-such-command"]).stderr.startswith("用法：")
+def test_help_and_usage_errors_in_chinese() -> None:
+    """click's own texts (shared with the staff tools, generator/chinese_click.py): headings, --help, defaults and
+    usage errors."""
+    code, out, err = run("--help")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == "用法：main [OPTIONS] COMMAND [ARGS]..."
+    assert "选项：" in lines and "命令：" in lines
+    assert "  -h, --help  显示本帮助并退出。" in lines
+    code, out, err = run("build", "--help")
+    assert code == 0 and "MkDocs 配置文件。  [默认：mkdocs.yml]" in out
+    for english in ("Usage", "Options", "Commands", "Show this message", "default"):
+        assert english not in run("--help")[1] + out
     code, out, err = run("build", "--no-such-option")
+    assert (code, out) == (2, "")
+    assert (
+        err == "用法：main build [OPTIONS]\n查看帮助：main build --help\n\n错误：没有 '--no-such-option' 这个选项。\n"
+    )
+    code, out, err = run("validate", "--today", "tomorrow")
     assert code == 2
-    assert err.startswith("Usage: main build [OPTIONS]\nTry 'main build --help' for help.\n")
-    assert "Error: No such option '--no-such-option'." in err
+    assert err.endswith("错误：'--today' 的值无效：'tomorrow' 不符合格式 '%Y-%m-%d'。\n")
+
+
+def test_click_texts_are_click_s_own() -> None:
+    """Every original is one of click's texts (a click upgrade that rewords one fails here), and every translation
+    fills in only what its original is given."""
+    sources = Path(click.__file__).parent.glob("*.py")
+    trees = [ast.parse(path.read_text(encoding="utf-8")) for path in sources]
+    texts = {node.value for tree in trees for node in ast.walk(tree) if isinstance(node, ast.Constant)}
+    assert set(m.CLICK_TEXTS) - texts == set()
+    for original, translation in m.CLICK_TEXTS.items():
+        fields = {name for _, name, _, _ in string.Formatter().parse(original) if name}
+        assert {name for _, name, _, _ in string.Formatter().parse(translation) if name} <= fields, original
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,12 +121,18 @@ def test_build_warnings_say_warning_once(make_content: Callable[..., Path], tmp_
 
 
 def test_a_failed_build_says_why_in_chinese(make_content: Callable[..., Path], tmp_path: Path) -> None:
-    out = tmp_path / "site"
-    code, _, err = build(make_content("unknown_station"), out, "--site-url", PUBLIC, "--today", "2026-11-28")
+    """It says the old site was kept only where there was one: into a new folder, that none was made."""
+    content, out = make_content("unknown_station"), tmp_path / "site"
+    code, _, err = build(content, out, "--site-url", PUBLIC, "--today", "2026-11-28")
     assert code == 1
-    reason = m.CLI_BUILD_FAILED.format(reason=m.CLI_BUILD_ERRORS_ABOVE, out=out.resolve())
-    assert err.endswith(m.CLI_ERROR.format(message=reason) + "\n"), err
-    assert "Aborted" not in err and "未知的联络站" in err
+    assert err.endswith(f"错误：网站生成失败，没有创建 {out.resolve()}。原因：有错误，见上面列出的各条\n"), err
+    assert "Aborted" not in err and "未知的联络站" in err and not out.exists()
+    (out / "index.html").parent.mkdir()
+    (out / "index.html").write_text("old", encoding="utf-8")
+    code, _, err = build(content, out, "--site-url", PUBLIC, "--today", "2026-11-28")
+    assert code == 1
+    assert err.endswith(f"错误：网站生成失败，{out.resolve()} 保持原样。原因：有错误，见上面列出的各条\n"), err
+    assert [p.name for p in out.iterdir()] == ["index.html"]
 
 
 def test_a_strict_build_says_the_warnings_count(make_content: Callable[..., Path], tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,48 +25,55 @@ ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str], Provider]]:
+@contextmanager
+def running(work: Path, provider: Provider, **more: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """The demo site built into `work` and the form service on it under gunicorn, SMS through Tencent's SDK to
+    `provider`, with the `FORMS_*` variables `more` adds: (its URL, its environment)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
-    work = tmp_path_factory.mktemp("notify-e2e")
     site, queue = work / "site", work / "queue"
     args = ["build", "-f", str(ROOT / "mkdocs.yml"), "--out", str(site), "--site-url", base, "--today", "2026-11-28"]
     result = CliRunner().invoke(generator_main, args)
     assert result.exit_code == 0, result.output
-    with sms_provider() as provider:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("FORMS_")}
-        env |= {
-            "FORMS_BIND": f"127.0.0.1:{port}",
-            "FORMS_QUEUE_DIR": str(queue),
-            "FORMS_SITE_DIR": str(site),
-            "FORMS_SITE_URL": base,
-            "FORMS_ACCESS_LOG": "",
-            "FORMS_NOTIFY_SMS": "tencent",
-            "FORMS_SMS_ENDPOINT": provider.url,
-            "FORMS_SMS_SIGN_NAME": SIGN,
-            "FORMS_SMS_TEMPLATES": ",".join(f"{k}={v}" for k, v in SMS_TEMPLATES.items()),
-            "FORMS_SMS_ACCESS_KEY_ID": "test-id",
-            "FORMS_SMS_ACCESS_KEY_SECRET": "test-secret",
-            "FORMS_SMS_APP_ID": "1400000001",
-        }
-        gunicorn = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")]
-        server = subprocess.Popen([*gunicorn, f'forms_api.site:create_site_app("{site}")'], cwd=ROOT, env=env)
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(base + "api/health", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    if time.monotonic() > deadline or server.poll() is not None:
-                        raise
-                    time.sleep(0.2)
-            yield base, env, provider
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FORMS_")}
+    env |= {
+        "FORMS_BIND": f"127.0.0.1:{port}",
+        "FORMS_QUEUE_DIR": str(queue),
+        "FORMS_SITE_DIR": str(site),
+        "FORMS_SITE_URL": base,
+        "FORMS_ACCESS_LOG": "",
+        "FORMS_NOTIFY_SMS": "tencent",
+        "FORMS_SMS_ENDPOINT": provider.url,
+        "FORMS_SMS_SIGN_NAME": SIGN,
+        "FORMS_SMS_TEMPLATES": ",".join(f"{k}={v}" for k, v in SMS_TEMPLATES.items()),
+        "FORMS_SMS_ACCESS_KEY_ID": "test-id",
+        "FORMS_SMS_ACCESS_KEY_SECRET": "test-secret",
+        "FORMS_SMS_APP_ID": "1400000001",
+        **more,
+    }
+    gunicorn = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")]
+    server = subprocess.Popen([*gunicorn, f'forms_api.site:create_site_app("{site}")'], cwd=ROOT, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + "api/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        yield base, env
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str], Provider]]:
+    with sms_provider() as provider, running(tmp_path_factory.mktemp("notify-e2e"), provider) as (base, env):
+        yield base, env, provider
 
 
 def run(env: dict[str, str], *args: str) -> str:
@@ -97,7 +105,16 @@ def test_citizen_asks_for_sms_and_hears_of_the_answer(stack, chromium_browser) -
         code = page.locator("#thanks [data-key=code]").text_content()
         ref = page.locator("#thanks [data-key=ref]").text_content()
         staff_answer(env, ref, provider)
-        # 退订 from the tracking page: no SMS to this phone any more
+        # 退订 from the tracking page, the case looked up by reference and phone (no code kept): no SMS any more
+        page.goto(f"{base}track/")
+        page.locator("#track-reference").fill(ref)
+        page.locator("#track-phone").fill(PHONE)
+        page.locator("#track-form-reference").get_by_role("button").click()
+        page.locator("#track-result").wait_for()
+        page.get_by_role("button", name="退订短信通知").click()
+        page.locator(".unsubscribe-form__status", has_text="已退订").wait_for()
+        # and with the code, as the receipt's link opens it
+        page.goto(f"{base}thanks/#code={code}")
         page.locator("#thanks").get_by_role("link", name="查询办理进度").click()
         page.locator("#track-result").wait_for()
         page.get_by_role("button", name="退订短信通知").click()

@@ -176,7 +176,7 @@ def test_tracking_answers_the_same_on_both_stores(pg_url: str, tmp_path: Path) -
         answers = [app.test_client().get(f"/api/submissions/{code}") for app in apps]
         assert answers[0].status_code == answers[1].status_code == 200
         assert answers[0].get_json() == answers[1].get_json()
-        pages = [app.test_client().post("/api/track", data={"code": code}) for app in apps]
+        pages = [app.test_client().post("/api/track", data={"code": code}, follow_redirects=True) for app in apps]
         assert pages[0].status_code == pages[1].status_code == 200
         assert without_nonce(pages[0].get_data(as_text=True)) == without_nonce(pages[1].get_data(as_text=True))
 

@@ -196,3 +196,42 @@ def test_without_javascript_the_receipt_survives_a_reload_and_its_picture_opens_
     phone.get_by_role("button", name="提交评价").click()
     phone.get_by_role("status").wait_for()
     assert [e["rating"] for e in service.events() if e["type"] == "rated" and e["ref"] == ref] == ["满意"]
+
+
+@pytest.mark.parametrize("phone", [False], indirect=True)
+def test_without_javascript_back_and_reload_after_a_lookup_and_a_rating_show_the_case(service: Service, phone) -> None:
+    """A look-up and a rating are answered POST/redirect/GET: Back and reload show the case again, never Chromium's
+    ERR_CACHE_MISS or "resubmit the form?", and neither the reference's phone nor a code is in any URL."""
+    urls = sent_urls(phone)
+    send(phone, service, "公交站的雨棚漏雨，下雨天等车的人都淋湿了。（不用 JavaScript）")
+    ref = phone.locator("#reference").text_content()
+    answer = "已通知公交公司，本周内修好雨棚。"
+    staff_answers(service, ref, answer)
+    phone.goto(f"{service.base}track/")
+    phone.get_by_label("留言编号").fill(ref)
+    phone.get_by_label("留言时留的电话").fill("138 0013 8000")
+    phone.get_by_role("button", name="用编号和电话查询").click()
+
+    def shows_the_case(*, rated: bool) -> None:
+        assert urlsplit(phone.url).path == "/api/status"
+        assert phone.locator("dd.answer").text_content() == answer
+        assert (phone.get_by_role("status").count() == 1) == rated  # 感谢您的评价
+
+    shows_the_case(rated=False)
+    phone.reload()
+    shows_the_case(rated=False)
+    phone.get_by_label("基本满意", exact=True).check()
+    phone.get_by_role("button", name="提交评价").click()
+    shows_the_case(rated=True)
+    phone.reload()
+    shows_the_case(rated=True)
+    phone.go_back()  # the page before the rating
+    assert phone.locator("dd.answer").text_content() == answer
+    phone.go_back()  # the tracking page
+    assert urlsplit(phone.url).path == "/track/"
+    phone.go_forward()
+    assert phone.locator("dd.answer").text_content() == answer
+    rated = [e["rating"] for e in service.events() if e["type"] == "rated" and e["ref"] == ref]
+    assert rated == ["基本满意"]
+    code = next(e["code"] for e in service.events() if e.get("ref") == ref and e["type"] == "submitted")
+    assert [url for url in urls if PHONE in url or "0013" in url or ref in url or code in url] == []

@@ -81,7 +81,7 @@ def test_a_code_typed_in_lower_case_with_its_groups_finds_the_case(client: Flask
     for typed in (code.lower(), code.lower().replace("-", " "), code.replace("-", ""), code.replace("0", "O")):
         response = client.post("/api/track", json={"code": typed})
         assert (response.status_code, response.json["reference"]) == (200, receipt["reference"])
-    page = client.post("/api/track", data={"code": code.lower()}).get_data(as_text=True)
+    page = client.post("/api/track", data={"code": code.lower()}, follow_redirects=True).get_data(as_text=True)
     assert receipt["reference"] in page
 
 
@@ -168,16 +168,42 @@ def test_a_lookup_that_cannot_find_anything_says_what_to_fill_in(client: FlaskCl
 
 
 def test_rating_by_reference_and_phone_without_javascript(app: Flask, client: FlaskClient) -> None:
+    """Look-up and rating are answered POST/redirect/GET: on to /api/status, the reference and phone in a cookie of
+    that path only, never in a URL; the page shows again on reload (or Back), nothing posted twice."""
     receipt = case(client)
     staff(app, receipt["tracking_code"], "replied", answer="路灯已经修好。")
     lookup = {"reference": receipt["reference"], "phone": "138 0013 8000"}
-    page = client.post("/api/track", data=lookup).get_data(as_text=True)
-    assert f'name="reference" value="{receipt["reference"]}"' in page and 'name="code"' not in page
+    found = client.post("/api/track", data=lookup)
+    assert (found.status_code, found.headers["Location"]) == (303, "/api/status")
+    cookie = found.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "Path=/api/status" in cookie and "SameSite=Lax" in cookie
+    for _ in range(2):  # the page, and a reload of it
+        page = client.get("/api/status").get_data(as_text=True)
+        assert f'name="reference" value="{receipt["reference"]}"' in page and 'name="code"' not in page
+        assert "路灯已经修好。" in page
     rated = client.post("/api/rating", data={**lookup, "rating": "满意"})
-    assert rated.status_code == 200 and messages.PAGE_TEXTS["rated_thanks"] in rated.get_data(as_text=True)
-    assert events(app)[-1]["type"] == "rated"
+    assert (rated.status_code, rated.headers["Location"]) == (303, "/api/status")
+    for _ in range(2):
+        page = client.get("/api/status").get_data(as_text=True)
+        assert messages.PAGE_TEXTS["rated_thanks"] in page and "路灯已经修好。" in page and 'name="rating"' not in page
+    assert [e["type"] for e in events(app)].count("rated") == 1
     wrong = client.post("/api/rating", json={**lookup, "phone": "13800138001", "rating": "满意"})
     assert (wrong.status_code, wrong.json) == (404, MISS)
+
+
+def test_the_status_page_without_its_cookie_says_to_look_again(client: FlaskClient) -> None:
+    receipt = case(client)
+    for value in (None, "", "code=", "phone=13800138000", "rated=1", "x=%ZZ&&="):
+        if value is not None:
+            client.set_cookie("case", value, path="/api/status")
+        response = client.get("/api/status")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200 and messages.PAGE_TEXTS["status_gone_lead"] in page
+    client.set_cookie("case", f"code={receipt['tracking_code']}", path="/api/status")
+    assert receipt["reference"] in client.get("/api/status").get_data(as_text=True)
+    client.set_cookie("case", f"code={new_code()}", path="/api/status")
+    missed = client.get("/api/status")
+    assert missed.status_code == 404 and messages.API_ERRORS["code_not_found"] in missed.get_data(as_text=True)
 
 
 # --- limits -----------------------------------------------------------------------------------------------------------
@@ -211,6 +237,18 @@ def test_misses_on_one_reference_are_limited_from_every_address(tmp_path: Path) 
     assert from_address(client, 21, {**right, "rating": "满意"}, "/api/rating") == 429
     assert from_address(client, 22, {"code": receipt["tracking_code"]}) == 200  # the code is not limited by it
     assert from_address(client, 23, {"reference": "2026-999999", "phone": "13800138000"}) == 404  # another one
+
+
+def test_misses_through_the_status_page_cookie_count_for_the_reference(tmp_path: Path) -> None:
+    """The status page's cookie is the client's to write: phones tried through it use up the reference's limit."""
+    client = limited(tmp_path)
+    ref = case(client)["reference"]
+    for n in range(1, 4):
+        client.set_cookie("case", f"reference={ref}&phone=1380013800{n}", path="/api/status")
+        assert client.get("/api/status").status_code == 404
+    client.set_cookie("case", f"reference={ref}&phone=13800138000", path="/api/status")
+    assert client.get("/api/status").status_code == 429
+    assert from_address(client, 5, {"reference": ref, "phone": "13800138000"}) == 429
 
 
 def test_unknown_references_are_limited_as_known_ones(tmp_path: Path) -> None:
@@ -289,7 +327,7 @@ def test_the_openapi_document_says_how_a_case_is_found_and_limited(client: Flask
 
 def test_a_miss_without_javascript_links_back_to_the_track_page(client: FlaskClient) -> None:
     """The no-JS page of a miss offers a new lookup (查询进度), not only 返回首页."""
-    page = client.post("/api/track", data={"code": "ABCD-EFGH-JKMN-PQRS-TVWX"})
+    page = client.post("/api/track", data={"code": "ABCD-EFGH-JKMN-PQRS-TVWX"}, follow_redirects=True)
     text = page.get_data(as_text=True)
     assert page.status_code == 404 and messages.API_ERRORS["code_not_found"] in text
     assert f'<a href="/track/">{messages.PAGE_TEXTS["track_again"]}</a>' in text

@@ -94,14 +94,25 @@ def test_list_disable_reset_unlock(users):
     assert users("add", "boss", "--role", "office", "--base-url", BASE).exit_code == 0
     assert users("add", "cao", "--role", "deputy", "--deputy", "cao-wenjie", "--base-url", BASE).exit_code == 0
     assert users("add", "zhujian", "--role", "handler", "--handler", "县住建局", "--base-url", BASE).exit_code == 0
-    listing = users("list")
+    add = ("add", "zhan", "--role", "station", "--station", "dongxi-zhan", "--station", "nanshan-zhan")
+    assert users(*add, "--base-url", BASE).exit_code == 0
+    listing = users("list")  # names from the site's data, as the back office shows them
+    invited = {
+        login: f"待设置密码（邀请 {until(users.queue, login)} 前有效）" for login in ("boss", "cao", "zhan", "zhujian")
+    }
     assert listing.stdout == (
-        "登录名   角色          范围             状态\n"
-        f"boss     代表工作机构  全部留言         待设置密码（邀请 {until(users.queue, 'boss')} 前有效）\n"
-        f"cao      代表          代表 cao-wenjie  待设置密码（邀请 {until(users.queue, 'cao')} 前有效）\n"
-        f"zhujian  承办单位      县住建局         待设置密码（邀请 {until(users.queue, 'zhujian')} 前有效）\n"
-        "共 3 个账号。\n"
+        "登录名   角色            范围                                   状态\n"
+        f"boss     代表工作机构    全部留言                               {invited['boss']}\n"
+        f"cao      代表            代表 曹文杰                            {invited['cao']}\n"
+        f"zhan     联络站工作人员  联络站 东溪代表联络站、南山代表联络站  {invited['zhan']}\n"
+        f"zhujian  承办单位        县住建局                               {invited['zhujian']}\n"
+        "共 4 个账号。\n"
     )
+    no_site = users("list", "--site", str(users.queue.parent / "no-site")).stdout.splitlines()  # ids without data
+    assert [line.split()[2:4] for line in no_site[2:4]] == [
+        ["代表", "cao-wenjie"],
+        ["联络站", "dongxi-zhan、nanshan-zhan"],
+    ]
     assert users("disable", "cao").stdout == "已停用账号 cao，其已登录的会话立即失效。\n"
     assert stored(users.queue, "cao").state == "disabled"
     old = stored(users.queue, "boss").invitation_hash

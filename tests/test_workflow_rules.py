@@ -199,7 +199,9 @@ def test_a_case_can_be_handed_on_after_an_answer_and_the_citizen_sees_both_answe
     view = track(app)
     answers = [(step["type"], step.get("answer")) for step in view["timeline"] if step["type"] == "replied"]
     assert answers == [("replied", "已转交县交通局办理。"), ("replied", "县交通局已于本周增设公交站牌。")]
-    page = app.test_client().post("/api/track", data={"code": code_of(app)}).get_data(as_text=True)
+    page = (
+        app.test_client().post("/api/track", data={"code": code_of(app)}, follow_redirects=True).get_data(as_text=True)
+    )
     assert page.count('<div class="answer">') == 2 and '<div class="answer">已转交县交通局办理。</div>' in page
 
 
@@ -216,7 +218,9 @@ def test_the_second_unsatisfied_rating_puts_the_case_under_supervision(app):
     second = rate(app, "不满意").get_json()
     assert (second["status"], second["supervised"], second["can_rate"]) == ("replied", True, False)
     assert [step["label"] for step in second["timeline"]][-2:] == ["评价", messages.SUPERVISED_LABEL]
-    page = app.test_client().post("/api/track", data={"code": code_of(app)}).get_data(as_text=True)
+    page = (
+        app.test_client().post("/api/track", data={"code": code_of(app)}, follow_redirects=True).get_data(as_text=True)
+    )
     assert f"已答复（{messages.PAGE_TEXTS['supervised']}）" in page
     office = client_for(app, "boss")
     case_page = office.get(f"/staff/cases/{REF}").get_data(as_text=True)

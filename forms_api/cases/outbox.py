@@ -189,6 +189,12 @@ def handler_of(sub: Any) -> str | None:
     return sub.target
 
 
+def asked_for_sms(state: Any, sub: Any) -> bool:
+    """Whether the citizen asked to be told of their case by SMS: on the form (`notify`) or later (`subscribed`)."""
+    first = sub.history[0] if sub.history else {}
+    return first.get("notify") is True or sub.ref in state.outbox.subscribed
+
+
 def notices_for(state: Any, event: dict, channels: Channels) -> list[dict]:
     """The notices `event` causes, decided against `state` as it was before the event (see the module's docstring)."""
     kind, ref, by, at = event.get("type"), event.get("ref"), event.get("by", WORKER), event.get("at")
@@ -200,9 +206,7 @@ def notices_for(state: Any, event: dict, channels: Channels) -> list[dict]:
     sub = state.submissions.get(ref) if isinstance(ref, str) else None
     if sub is None:
         return result
-    first = sub.history[0] if sub.history else {}
-    asked = first.get("notify") is True or sub.ref in state.outbox.subscribed
-    if channels.sms and kind in CITIZEN_TEMPLATES and asked and MOBILE_RE.match(sub.phone):
+    if channels.sms and kind in CITIZEN_TEMPLATES and asked_for_sms(state, sub) and MOBILE_RE.match(sub.phone):
         params: dict[str, Any] = {"ref": ref}
         if kind == "assigned":
             params |= {"handler": str(event["to"]), "deadline": str(event["deadline"])}

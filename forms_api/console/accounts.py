@@ -22,22 +22,17 @@ from forms_api.messages_console import ACCOUNT_TEXTS
 from forms_api.public.deputies import told_apart
 from forms_api.public.service import service
 from forms_api.staff.text import moment_text
-from forms_api.staff.users import state_text
+from forms_api.staff.users import scope_text, state_text
 
 T = ACCOUNT_TEXTS
 
 
 def scope_names(found: Account, deputies: Mapping[str, str]) -> str:
-    """An account's scope as staff know it: stations and deputies by name (the id where the site has none; a deputy
-    with a namesake told apart: `deputies`, from `told_apart`)."""
-    names = service().targets.name
-    if found.role == "station":
-        items = [names(f"station:{station}") or station for station in found.stations]
-    elif found.role == "deputy":
-        items = [deputies.get(str(found.deputy)) or str(found.deputy)]
-    else:
-        items = list(found.scope)
-    return messages.USERS_SCOPE_LABELS[found.role].format(items="、".join(items))
+    """An account's scope as the staff tools show it (`scope_text`), with a deputy who has a namesake told apart
+    (`deputies`, from `told_apart`)."""
+    if found.role == "deputy" and str(found.deputy) in deputies:
+        return messages.USERS_SCOPE_LABELS["deputy"].format(items=deputies[str(found.deputy)])
+    return scope_text(found, service().targets)
 
 
 def _page(

@@ -5,7 +5,7 @@
 | `NOTIFY_SMS` | choice | empty | SMS sender: `log` (development), `aliyun`, `tencent`; empty = no SMS |
 | `NOTIFY_EMAIL` | choice | empty | e-mail sender: `log` (development), `smtp`; empty = no e-mail |
 | `SMS_SIGN_NAME` | text | empty | the provider's approved signature (短信签名) |
-| `SMS_TEMPLATES` | map | empty | template ids: `assigned=SMS_1,replied=SMS_2,closed=SMS_3,reopened=SMS_4` |
+| `SMS_TEMPLATES` | map | empty | template ids: `assigned=SMS_1,replied=SMS_2,closed=SMS_3,reopened=SMS_4,verify=…` |
 | `SMS_ACCESS_KEY_ID` / `SMS_ACCESS_KEY_SECRET` | text | empty | AccessKey (Alibaba) or SecretId/SecretKey (Tencent) |
 | `SMS_APP_ID` | text | empty | Tencent's SmsSdkAppId |
 | `SMS_REGION` | text | `ap-guangzhou` | Tencent's region |
@@ -20,6 +20,10 @@
 | `NOTIFY_MAX_TRIES` | int | `5` | tries before a notice is failed (`notify status` lists it) |
 | `NOTIFY_RETRY_SECONDS` | int | `60` | the first wait after a failed try; doubled each time, at most an hour |
 | `NOTIFY_REPLY_TOKEN` | text | empty | the secret in the URL the provider posts replies to (退订); empty = off |
+| `NOTIFY_SMS_VERIFY` | bool | `off` | SMS on progress only with a 短信验证码 sent to that phone (notify/verify.py) |
+
+`NOTIFY_SMS_VERIFY=on` needs a provider (`aliyun` or `tencent`: the `log` sender never writes a code) and its
+`verify` template, whose one variable is the code (`code`).
 """
 
 from __future__ import annotations
@@ -30,10 +34,12 @@ from datetime import time
 from typing import Any
 
 from forms_api.cases.outbox import CITIZEN_TEMPLATES, Channels
+from forms_api.messages_notify import VERIFY_TEMPLATE
 
 SMS_SENDERS = ("log", "aliyun", "tencent")
 EMAIL_SENDERS = ("log", "smtp")
 SECURITIES = ("starttls", "tls", "none")
+SMS_TEMPLATE_NAMES = (*CITIZEN_TEMPLATES.values(), VERIFY_TEMPLATE)
 _HOURS = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)-([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -76,9 +82,9 @@ def _templates(value: Any) -> dict[str, str]:
     else:
         raise ValueError("expected name=template-id pairs")
     result = {k.strip(): v.strip() for k, v in pairs}
-    unknown = sorted(set(result) - set(CITIZEN_TEMPLATES.values()))
+    unknown = sorted(set(result) - set(SMS_TEMPLATE_NAMES))
     if unknown:
-        raise ValueError(f"unknown template {unknown[0]!r}, expected {', '.join(CITIZEN_TEMPLATES.values())}")
+        raise ValueError(f"unknown template {unknown[0]!r}, expected {', '.join(SMS_TEMPLATE_NAMES)}")
     return result
 
 
@@ -97,6 +103,15 @@ def _hours(value: Any) -> tuple[time, time]:
         raise ValueError("expected HH:MM-HH:MM, e.g. 21:00-08:00")
     a, b, c, d = (int(part) for part in match.groups())
     return time(a, b), time(c, d)
+
+
+def _switch(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = value.strip().lower() if isinstance(value, str) else None
+    if text not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+        raise ValueError("expected on or off")
+    return text in {"1", "true", "yes", "on"}
 
 
 def _path_or_empty(value: Any) -> str:
@@ -125,6 +140,7 @@ NOTIFY_SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "NOTIFY_MAX_TRIES": (5, _count(1)),
     "NOTIFY_RETRY_SECONDS": (60, _count(0)),
     "NOTIFY_REPLY_TOKEN": ("", _text),
+    "NOTIFY_SMS_VERIFY": (False, _switch),
 }
 # What the store needs to add notices to an append (the staff tools load just these with the queue's keys).
 CHANNEL_KEYS = ("NOTIFY_SMS", "NOTIFY_EMAIL")
@@ -146,6 +162,11 @@ def problems(config: Mapping[str, Any]) -> list[str]:
         missing = [name for name in CITIZEN_TEMPLATES.values() if name not in config.get("SMS_TEMPLATES", {})]
         if missing:
             found.append(f"NOTIFY_SMS={sms} needs SMS_TEMPLATES for {', '.join(missing)}")
+    if config.get("NOTIFY_SMS_VERIFY"):
+        if sms not in ("aliyun", "tencent"):
+            found.append("NOTIFY_SMS_VERIFY=on needs NOTIFY_SMS=aliyun or tencent (the log sender never writes a code)")
+        elif VERIFY_TEMPLATE not in config.get("SMS_TEMPLATES", {}):
+            found.append(f"NOTIFY_SMS_VERIFY=on needs SMS_TEMPLATES for {VERIFY_TEMPLATE}")
     if config.get("NOTIFY_EMAIL") == "smtp":
         found += [f"NOTIFY_EMAIL=smtp needs {key}" for key in ("SMTP_HOST", "SMTP_FROM") if not config.get(key)]
     return found

@@ -2,10 +2,11 @@
 
 - JSON (the site's JavaScript): JSON in, JSON out.
 - The plain HTML form, JavaScript off (`application/x-www-form-urlencoded`): the same checks, and the answer is a small
-  server-rendered HTML page instead of JSON: the status page with a rating form (track and rating), or the list of
-  what to correct (400). A stored message is answered POST/redirect/GET (`redirect_to_receipt`): on to the receipt
-  page, the code in a short-lived cookie of that page's path, never in a URL (ASVS 14.2.1), so that a reload shows the
-  receipt again instead of posting the message a second time.
+  server-rendered HTML page instead of JSON, or the list of what to correct (400). What succeeded is answered
+  POST/redirect/GET (`see_other`): a stored message on to the receipt page (`redirect_to_receipt`), a case found or
+  rated on to the status page (`redirect_to_status`), what found it (the code, or the reference and phone) in a
+  short-lived cookie of that page's path, never in a URL (ASVS 14.2.1), so that Back and reload show the page again
+  instead of Chromium's "resubmit the form?" (or ERR_CACHE_MISS) and nothing is posted a second time.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 import logging
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple, TypeVar
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from flask import Response, current_app, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, UnsupportedMediaType
@@ -106,11 +107,11 @@ def page(template: str, status: int, **context: Any) -> Response:
 
 
 def error_response(
-    status: int, message: str, errors: dict[str, str] | None = None, *, retry_track: bool = False
+    status: int, message: str, errors: dict[str, str] | None = None, *, retry_track: bool = False, html: bool = False
 ) -> Response:
-    """`{"error": message}` or `{"errors": {field: message}}`, or the same as an HTML page for a form post
-    (`retry_track`: with a link back to the site's 查询进度 page, to try another code)."""
-    if wants_html():
+    """`{"error": message}` or `{"errors": {field: message}}`, or the same as an HTML page for a form post or when
+    `html` (a page a form post was sent on to); `retry_track`: with a link back to the site's 查询进度 page."""
+    if html or wants_html():
         labelled = [(messages.FIELD_LABELS.get(name, name), text) for name, text in (errors or {}).items()]
         title = messages.PAGE_TEXTS["errors_title" if errors else "problem_title"]
         return page("error.html", status, title=title, message=message, errors=labelled, retry_track=retry_track)
@@ -128,9 +129,9 @@ def body_invalid() -> Response:
     return invalid({"body": messages.FIELD_ERRORS["body_invalid"]})
 
 
-def code_not_found() -> Response:
+def code_not_found(*, html: bool = False) -> Response:
     """The one answer for every wrong tracking code, whatever its shape: nothing to tell codes apart by."""
-    return error_response(404, messages.API_ERRORS["code_not_found"], retry_track=True)
+    return error_response(404, messages.API_ERRORS["code_not_found"], retry_track=True, html=html)
 
 
 def http_error(error: HTTPException) -> Response:
@@ -160,24 +161,42 @@ RECEIPT_SECONDS = 30 * 60  # long enough to save the picture, short on a shared 
 REPEAT = "repeat"  # the receipt cookie of "already received": no code, no reference
 
 
-def redirect_to_receipt(code: str, ref: str) -> Response:
-    """The answer to a form post that stored a message, or found it stored (`code` empty): 303 on to the receipt
-    page (forms_api/public/receipts.py), the code and reference (or only "repeat") in a cookie only it gets, so
-    that a reload shows the receipt instead of posting again and no URL the server logs carries the code."""
+def see_other(endpoint: str, cookie: str, value: str, seconds: int) -> Response:
+    """The answer to a form post that did its work: 303 on to the page of `endpoint`, `value` in a cookie only that
+    page gets (HttpOnly, for `seconds`), so that a reload shows the page instead of posting again and no URL the
+    server logs carries a code or a phone number."""
     response = current_app.make_response(("", 303))
     response.mimetype = "text/plain"  # no page: the API's headers, not the HTML pages'
-    target = url_for("api.receipt_page")
+    target = url_for(endpoint)
     response.headers["Location"] = target
     response.set_cookie(
-        RECEIPT_COOKIE,
-        f"{code}~{ref}" if code else REPEAT,
-        max_age=RECEIPT_SECONDS,
+        cookie,
+        value,
+        max_age=seconds,
         path=target,
         secure=request.is_secure,
         httponly=True,
         samesite="Lax",  # sent on the redirect of a form posted from the site when the site has another origin
     )
     return response
+
+
+def redirect_to_receipt(code: str, ref: str) -> Response:
+    """A form post that stored a message, or found it stored (`code` empty): on to the receipt page
+    (forms_api/public/receipts.py) with the code and reference, or only "repeat"."""
+    return see_other("api.receipt_page", RECEIPT_COOKIE, f"{code}~{ref}" if code else REPEAT, RECEIPT_SECONDS)
+
+
+VERIFY_COOKIE = "verify"  # the receipt page's, after a 短信验证码 was sent from it: "sent" asks for the code
+STATUS_COOKIE = "case"
+RATED = "rated"  # in the status cookie after a rating: the page thanks the citizen
+
+
+def redirect_to_status(case: Mapping[str, str], rated: bool) -> Response:
+    """A form post that found a case, or rated it: on to the status page (forms_api/public/tracking.py) with what
+    found it (the code, or the reference and phone, as the citizen gave them)."""
+    value = urlencode({**case, **({RATED: "1"} if rated else {})})
+    return see_other("api.status_page", STATUS_COOKIE, value, RECEIPT_SECONDS)
 
 
 def receipt(code: str, ref: str, status: str) -> Response:
@@ -199,32 +218,46 @@ def already_received() -> Response:
 
 
 def status_answer(view: dict[str, Any], *, rated: str | None = None, case: Mapping[str, str] | None = None) -> Response:
-    """A submission's public view as JSON, or the status page (with the rating form when it may be rated, which
-    sends back `case`, what this form post found the case by: the code, or the reference and phone)."""
+    """A submission's public view as JSON, or for a form post on to the status page (with `case`, what this post found
+    the case by, and whether it was just `rated`)."""
     if wants_html():
-        svc = service()
-        return page(
-            "status.html",
-            200,
-            view=view,
-            target_name=svc.targets.name(view["target"]),
-            rated=rated,
-            case=case or {},
-            ratings=messages.RATINGS,
-            reopens=messages.RATING_REOPENS,
-            max_comment=svc.limits.max_comment,
-        )
+        return redirect_to_status(case or {}, bool(rated))
     return jsonify(view)
 
 
+def status_page(view: dict[str, Any], *, rated: bool, case: Mapping[str, str]) -> Response:
+    """The status page, with the rating form when the case may be rated, which sends back `case`."""
+    svc = service()
+    return page(
+        "status.html",
+        200,
+        view=view,
+        target_name=svc.targets.name(view["target"]),
+        rated=rated,
+        case=case,
+        ratings=messages.RATINGS,
+        reopens=messages.RATING_REOPENS,
+        max_comment=svc.limits.max_comment,
+    )
+
+
+def status_cookie() -> dict[str, str]:
+    """What the status page's cookie holds: what found the case (and `rated`), as `redirect_to_status` wrote it."""
+    return dict(parse_qsl(request.cookies.get(STATUS_COOKIE, "")))
+
+
 def requested_reference() -> str | None:
-    """The 留言编号 a look-up or rating names in its body (normalised), for the per-reference rate limit; None when
-    it names none (or the body cannot be read: the view answers that with a 400)."""
-    try:
-        body = read_body()
-    except (BodyInvalid, HTTPException):
-        return None
-    value = body.data.get("reference")
+    """The 留言编号 a look-up or rating names in its body, or the status page in its cookie (normalised), for the
+    per-reference rate limit; None when it names none (or the body cannot be read: the view answers that with a
+    400)."""
+    if request.method == "GET":
+        data: Mapping[str, Any] = status_cookie()
+    else:
+        try:
+            data = read_body().data
+        except (BodyInvalid, HTTPException):
+            return None
+    value = data.get("reference")
     return normalise_reference(value) if isinstance(value, str) and value.strip() else None
 
 

@@ -46,4 +46,5 @@ def init_app(app: Flask) -> None:
     app.add_template_global(page_link, "page_link")
     app.add_template_filter(local_time, "local_time")
     app.add_template_global(notify.sms_offered, "sms_offered")
+    app.add_template_global(notify.sms_verify, "sms_verify")
     app.add_template_global(notify.UNSUBSCRIBE_TEXTS, "unsubscribe_texts")

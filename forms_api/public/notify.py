@@ -1,4 +1,5 @@
-"""What the site's form may offer (`GET /api/features`: SMS notifications only when a sender is configured) and
+"""What the site's form may offer (`GET /api/features`: SMS notifications only when a sender is configured, and
+whether they need a 短信验证码, `POST /api/verify`, forms_api/notify/verify.py) and
 退订 (`POST /api/unsubscribe` with a tracking code, from the tracking page; `POST /api/sms/replies/<token>`, where the
 SMS provider reports a citizen's reply such as "TD"). Both keep only a keyed hash of the phone (cases.outbox)."""
 
@@ -11,17 +12,34 @@ from flask import Response, abort, jsonify, request
 
 from forms_api import cases, messages, messages_notify
 from forms_api.cases import outbox
-from forms_api.public.answers import checked, code_not_found, error_response, log, page, wants_html
-from forms_api.public.schema import check_lookup, normalise_phone
+from forms_api.notify.senders import SendError
+from forms_api.notify.verify import CODE_SECONDS
+from forms_api.public.answers import (
+    VERIFY_COOKIE,
+    checked,
+    code_not_found,
+    error_response,
+    invalid,
+    log,
+    page,
+    see_other,
+    wants_html,
+)
+from forms_api.public.schema import check_lookup, check_subscribe, check_verify, normalise_phone
 from forms_api.public.service import bp, service
 from forms_api.public.tracking import find
-from forms_api.security import rate_limited, reference_limited
+from forms_api.security import rate_limited, reference_limited, wait_text
 
 UNSUBSCRIBE_TEXTS = {
     "lead": messages_notify.UNSUBSCRIBE_LEAD,
     "button": messages_notify.UNSUBSCRIBE_TITLE,
     "subscribe_lead": messages_notify.SUBSCRIBE_LEAD,
     "subscribe": messages_notify.SUBSCRIBE_TITLE,
+    "verify_lead": messages_notify.VERIFY_LEAD,
+    "verify_send": messages_notify.VERIFY_SEND,
+    "verify_again": messages_notify.VERIFY_AGAIN,
+    "verify_sent": messages_notify.VERIFY_SENT,
+    "verify_label": messages_notify.VERIFY_LABEL,
 }
 
 
@@ -30,10 +48,50 @@ def sms_offered() -> bool:
     return service().limits.sms
 
 
+def sms_verify() -> bool:
+    """Whether asking for SMS needs a 短信验证码 (the receipt page's form)."""
+    return service().limits.verify
+
+
 @bp.get("/features")
 def features() -> Response:
-    """What the form offers beyond the message: SMS notifications when an SMS sender is configured."""
-    return jsonify({"notify": {"sms": service().limits.sms}})
+    """What the form offers beyond the message: SMS notifications when an SMS sender is configured, and `verify`
+    when they need a 短信验证码 first."""
+    limits = service().limits
+    return jsonify({"notify": {"sms": limits.sms} | ({"verify": True} if limits.verify else {})})
+
+
+@bp.post("/verify")
+@rate_limited("verify")
+def send_code() -> Response:
+    """A 短信验证码 to a mainland mobile (`phone`, the form's), or to the phone of the case a tracking code finds
+    (`code`, the receipt page's form without JavaScript, which is then shown again with the field to type it in)."""
+    svc = service()
+    if not svc.limits.verify:
+        return error_response(409, messages.FIELD_ERRORS["verify_off"])
+    fields = checked(lambda body: check_verify(body.data, body.repeated))
+    if isinstance(fields, Response):
+        return fields
+    phone = fields.get("phone")
+    if phone is None:
+        phone = svc.store.query(lambda state: sub.phone if (sub := find(state, fields)) else None)
+        if phone is None:
+            return code_not_found()
+        if not outbox.MOBILE_RE.match(phone):
+            return error_response(409, messages.FIELD_ERRORS["notify_mobile"])
+    try:
+        wait = svc.verifier.send(phone)
+    except SendError as error:
+        log.warning("verification code not sent: %s", error)
+        return error_response(503, messages.FIELD_ERRORS["verify_not_sent"])
+    if wait:
+        response = error_response(429, messages.FIELD_ERRORS["verify_too_often"].format(wait=wait_text(wait)))
+        response.headers["Retry-After"] = str(wait)
+        return response
+    log.info("verification code sent")
+    if wants_html():
+        return see_other("api.receipt_page", VERIFY_COOKIE, "sent", CODE_SECONDS)
+    return jsonify({"sent": True, "seconds": CODE_SECONDS})
 
 
 def _unsubscribe_phone(phone: str) -> None:
@@ -74,11 +132,13 @@ def unsubscribe() -> Response:
 @reference_limited
 @rate_limited("lookup")
 def subscribe() -> Response:
-    """有进展时短信通知我 after sending (the receipt page without JavaScript, where the form could not offer it)."""
-    case = checked(lambda body: check_lookup(body.data, body.repeated))
+    """有进展时短信通知我 after sending (the receipt page without JavaScript, where the form could not offer it),
+    with the 短信验证码 sent to the case's phone when NOTIFY_SMS_VERIFY is on."""
+    svc = service()
+    case = checked(lambda body: check_subscribe(body.data, body.repeated, verify=svc.limits.verify))
     if isinstance(case, Response):
         return case
-    svc = service()
+    typed = case.pop("verify_code", None)
     if not svc.limits.sms:
         return error_response(409, messages.FIELD_ERRORS["notify_off"])
     found = svc.store.query(lambda state: (sub.ref, sub.phone) if (sub := find(state, case)) else None)
@@ -87,6 +147,9 @@ def subscribe() -> Response:
     ref, phone = found
     if not outbox.MOBILE_RE.match(phone):
         return error_response(409, messages.FIELD_ERRORS["notify_mobile"])
+    refused = svc.verifier.check(phone, typed) if typed is not None else None
+    if refused:
+        return invalid({"verify_code": messages.FIELD_ERRORS[refused]})
 
     def decide(state: cases.State) -> dict | None:
         sub = state.submissions[ref]

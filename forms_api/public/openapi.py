@@ -103,6 +103,10 @@ def _schemas(config: Mapping[str, Any], categories: Sequence[str]) -> dict[str, 
                     "description": "tell the citizen of progress by SMS (a mobile number; only when GET "
                     "/api/features says notify.sms)",
                 },
+                "verify_code": text(
+                    description="the 短信验证码 POST /api/verify sent to this phone: required with notify when GET "
+                    "/api/features says notify.verify (400 without a valid one; 6 digits, valid 5 minutes, a few tries)"
+                ),
                 "request_id": text(
                     pattern=REQUEST_ID_PATTERN,
                     description="optional: a random key made once per form and sent with every try of it; a repeat "
@@ -317,7 +321,11 @@ def document(config: Mapping[str, Any], categories: Sequence[str]) -> dict[str, 
                     "summary": "Rate the answer once (不满意 reopens the submission)",
                     "parameters": [code_in_path],
                     "requestBody": _body("Rating", {"rating": "满意", "comment": "答复及时，问题已解决。"}),
-                    "responses": {"200": lookup_status, **_errors(400, 403, 404, 409, 413, 415, 429, 503)},
+                    "responses": {
+                        "200": lookup_status,
+                        "303": {"description": tracking.STATUS_REDIRECT},
+                        **_errors(400, 403, 404, 409, 413, 415, 429, 503),
+                    },
                 }
             },
             **tracking.paths(_body, _errors, lookup_status),

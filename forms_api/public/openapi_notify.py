@@ -31,7 +31,14 @@ SCHEMAS: dict[str, Any] = {
                 "type": "object",
                 "additionalProperties": False,
                 "required": ["sms"],
-                "properties": {"sms": {"type": "boolean", "description": "the form may offer SMS notifications"}},
+                "properties": {
+                    "sms": {"type": "boolean", "description": "the form may offer SMS notifications"},
+                    "verify": {
+                        "const": True,
+                        "description": "only when asking for them needs a 短信验证码 (POST /api/verify, then "
+                        "verify_code)",
+                    },
+                },
             }
         },
     },
@@ -48,7 +55,56 @@ SCHEMAS: dict[str, Any] = {
         "properties": {"notify": {"const": True}, "message": {"type": "string"}},
     },
     "ReplyAck": {"type": "object"},
+    "VerifyRequest": {
+        "oneOf": [
+            {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["phone"],
+                "properties": {"phone": {"type": "string", "maxLength": 32, "description": "a mainland mobile"}},
+            },
+            {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["code"],
+                "properties": {"code": {"type": "string", "description": "a tracking code: its case's phone"}},
+            },
+        ]
+    },
+    "VerifySent": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["sent", "seconds"],
+        "properties": {"sent": {"const": True}, "seconds": {"type": "integer", "description": "how long it is valid"}},
+    },
+    "Subscribe": {
+        "oneOf": [
+            {
+                "type": "object",
+                "required": ["code"],
+                "properties": {"code": {"type": "string"}, "verify_code": {"type": "string"}},
+            },
+            {
+                "type": "object",
+                "required": ["reference", "phone"],
+                "properties": {
+                    "reference": {"type": "string"},
+                    "phone": {"type": "string"},
+                    "verify_code": {"type": "string"},
+                },
+            },
+        ],
+        "description": "Lookup, and verify_code (the 短信验证码 sent to the case's phone) when /api/features says "
+        "notify.verify; without it, verify_code is an unknown field",
+    },
 }
+VERIFY = (
+    "短信验证码 (NOTIFY_SMS_VERIFY on; else 409): six digits sent at once by the SMS provider to a mainland "
+    "mobile, or to the phone of the case a tracking code finds (the receipt page without JavaScript: answered 303 "
+    "back to it). Valid 5 minutes; at most 1 a minute, 5 an hour and 10 a day to one phone (429 with Retry-After), "
+    "RATE_LIMIT from one address; 5 wrong codes for a phone refuse every code for 10 minutes. Nothing is stored: a "
+    "code is a keyed hash of the phone and the minute, so every instance checks it with either store"
+)
 
 
 def paths(errors: Any) -> dict[str, Any]:
@@ -59,6 +115,22 @@ def paths(errors: Any) -> dict[str, Any]:
                 "operationId": "features",
                 "summary": "What the form may offer: SMS notifications when a sender is configured",
                 "responses": {"200": _json("The features", "Features")},
+            }
+        },
+        "/api/verify": {
+            "post": {
+                "operationId": "send_code",
+                "summary": "Send a 短信验证码 before SMS notifications are asked for",
+                "description": VERIFY,
+                "requestBody": {
+                    "required": True,
+                    "content": {JSON: {"schema": _ref("VerifyRequest")}, FORM: {"schema": _ref("VerifyRequest")}},
+                },
+                "responses": {
+                    "200": _json("Sent", "VerifySent"),
+                    "303": {"description": "A plain form post from the receipt page: back to GET /api/receipt"},
+                    **errors(400, 403, 404, 409, 413, 415, 429, 503),
+                },
             }
         },
         "/api/unsubscribe": {
@@ -81,7 +153,7 @@ def paths(errors: Any) -> dict[str, Any]:
                 "summary": "SMS on progress for the case with this tracking code, asked after sending (no JavaScript)",
                 "requestBody": {
                     "required": True,
-                    "content": {JSON: {"schema": _ref("Lookup")}, FORM: {"schema": _ref("Lookup")}},
+                    "content": {JSON: {"schema": _ref("Subscribe")}, FORM: {"schema": _ref("Subscribe")}},
                 },
                 "responses": {
                     "200": _json("From now on the citizen is told of progress", "Subscribed", html=True),

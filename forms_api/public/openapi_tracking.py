@@ -25,6 +25,12 @@ RECEIPT_REDIRECT = (
     "the code and reference in a short-lived HttpOnly cookie of that path, never in a URL"
 )
 
+STATUS_REDIRECT = (
+    "A plain HTML form post (JavaScript off) that found the case, or rated it: on to GET /api/status "
+    "(POST/redirect/GET), what found it (the code, or the reference and phone) in a short-lived HttpOnly cookie of "
+    "that path, never in a URL"
+)
+
 
 def _by_code(extra: Mapping[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
     code = {
@@ -67,6 +73,7 @@ def paths(
 ) -> dict[str, Any]:
     """The paths, given the document's helpers: a request body, the error answers, the status answer."""
     miss = {"404": {**errors(404)["404"], "description": MISS}}
+    see_other = {"303": {"description": STATUS_REDIRECT}}
     return {
         "/api/track": {
             "post": {
@@ -74,7 +81,7 @@ def paths(
                 "summary": "A submission's status by tracking code, or by reference and phone, in the body",
                 "description": LIMITS,
                 "requestBody": body("Lookup", {"code": EXAMPLE_CODE}),
-                "responses": {"200": status, **errors(400, 403, 413, 415, 429, 503), **miss},
+                "responses": {"200": status, **see_other, **errors(400, 403, 413, 415, 429, 503), **miss},
             }
         },
         "/api/rating": {
@@ -83,7 +90,21 @@ def paths(
                 "summary": "Rate the answer once, the code (or reference and phone) in the body (the track page)",
                 "description": LIMITS,
                 "requestBody": body("RatingWithCode", {"code": EXAMPLE_CODE, "rating": "基本满意", "comment": ""}),
-                "responses": {"200": status, **errors(400, 403, 409, 413, 415, 429, 503), **miss},
+                "responses": {"200": status, **see_other, **errors(400, 403, 409, 413, 415, 429, 503), **miss},
+            }
+        },
+        "/api/status": {
+            "get": {
+                "operationId": "status_page",
+                "summary": "The status page a plain form post of a look-up or a rating is sent on to (303): the case "
+                "the short-lived HttpOnly cookie of this path names, with the rating form. Without the cookie: a page "
+                "saying to look it up again",
+                "description": LIMITS,
+                "responses": {
+                    "200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}},
+                    **errors(429, 503),
+                    **miss,
+                },
             }
         },
         "/api/receipt": {

@@ -16,7 +16,7 @@ import re
 from flask import Response, request
 
 from forms_api.cases.codes import GROUPED_PATTERN
-from forms_api.public.answers import RECEIPT_COOKIE, REPEAT, checked, code_not_found, page
+from forms_api.public.answers import RECEIPT_COOKIE, REPEAT, VERIFY_COOKIE, checked, code_not_found, page
 from forms_api.public.picture import data_url, receipt_png
 from forms_api.public.schema import check_lookup
 from forms_api.public.service import bp, service
@@ -44,7 +44,8 @@ def receipt_page() -> Response:
         return page("receipt.html", 200, title_key="receipt_gone_title", gone=True, code="", reference="")
     code, ref = match["code"], match["ref"]
     picture = data_url(receipt_png(ref, code, site_root()))
-    return page("receipt.html", 200, title_key=texts_key, code=code, reference=ref, picture=picture)
+    sent = request.cookies.get(VERIFY_COOKIE) == "sent"  # a 短信验证码 was sent from this page: where to type it
+    return page("receipt.html", 200, title_key=texts_key, code=code, reference=ref, picture=picture, verify_sent=sent)
 
 
 @bp.post("/receipt-picture")

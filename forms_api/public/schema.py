@@ -20,6 +20,7 @@ SUBMISSION_FIELDS = (
     *("target", "category", "text", "name", "phone", "consent", "anonymous", "website", "request_id"),
     "notify",
 )
+VERIFIED_SUBMISSION_FIELDS = (*SUBMISSION_FIELDS, "verify_code")  # with NOTIFY_SMS_VERIFY on
 REQUEST_ID_PATTERN = r"^[A-Za-z0-9_-]{16,64}$"  # a random key the site's script makes once a form (forms.js)
 _REQUEST_ID = re.compile(REQUEST_ID_PATTERN)
 RATING_FIELDS = ("rating", "comment")
@@ -48,6 +49,7 @@ class Limits:
     max_name: int
     max_comment: int
     sms: bool = False  # an SMS sender is configured: a citizen may ask to be told of progress (notify)
+    verify: bool = False  # NOTIFY_SMS_VERIFY: asking needs a 短信验证码 sent to that phone (verify_code)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Limits:
@@ -57,6 +59,7 @@ class Limits:
             config["MAX_NAME"],
             config["MAX_COMMENT"],
             bool(config.get("NOTIFY_SMS")),
+            bool(config.get("NOTIFY_SMS_VERIFY")),
         )
 
 
@@ -203,7 +206,8 @@ def check_submission(
     data: Mapping[str, Any], *, form: bool, limits: Limits, targets: Targets, repeated: Collection[str] = ()
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """(cleaned fields, {field: message}) for a submission; TargetsUnavailable if the site's data is missing."""
-    errors = _collect(data, SUBMISSION_FIELDS, set(repeated))
+    allowed = VERIFIED_SUBMISSION_FIELDS if limits.verify else SUBMISSION_FIELDS
+    errors = _collect(data, allowed, set(repeated))
     cleaned: dict[str, Any] = {}
 
     def category() -> str:
@@ -227,7 +231,22 @@ def check_submission(
     _run(errors, cleaned, "website", lambda: _string(data, "website", strip=False))
     _run(errors, cleaned, "request_id", lambda: _request_id(data))
     _run(errors, cleaned, "notify", lambda: _notify(data, form, limits, cleaned.get("phone")))
-    return cleaned, _ordered(errors, SUBMISSION_FIELDS)
+    if limits.verify and cleaned.get("notify"):  # only then: the code is checked by the view (Verifier)
+        _run(errors, cleaned, "verify_code", lambda: _verify_code(data))
+    return cleaned, _ordered(errors, allowed)
+
+
+VERIFY_CODE_PATTERN = r"^[0-9]{6}$"
+_VERIFY_CODE = re.compile(VERIFY_CODE_PATTERN)
+
+
+def _verify_code(data: Mapping[str, Any]) -> str:
+    """A 短信验证码 as typed: six digits (full-width ones folded, spaces dropped)."""
+    value = _string(data, "verify_code", required="verify_code_missing")
+    code = re.sub(r"\s", "", unicodedata.normalize("NFKC", value))
+    if not _VERIFY_CODE.match(code):
+        raise _error("verify_code", "verify_code_invalid")
+    return code
 
 
 def _notify(data: Mapping[str, Any], form: bool, limits: Limits, phone: str | None) -> bool:
@@ -329,6 +348,33 @@ def check_lookup(data: Mapping[str, Any], repeated: Collection[str] = ()) -> tup
     errors = _collect(data, LOOKUP_FIELDS, set(repeated))
     found = check_credentials(data, errors)
     return found, _ordered(errors, LOOKUP_FIELDS)
+
+
+def check_verify(data: Mapping[str, Any], repeated: Collection[str] = ()) -> tuple[dict[str, str], dict[str, str]]:
+    """(where to send a 短信验证码: {"phone"} a mainland mobile, or {"code"} the tracking code of a case whose phone
+    it goes to (the receipt page), {field: message})."""
+    errors = _collect(data, VERIFY_FIELDS, set(repeated))
+    cleaned: dict[str, str] = {}
+    if "code" in data and "phone" not in data:
+        _run(errors, cleaned, "code", lambda: _string(data, "code", required="code_missing"))
+    else:
+        _run(errors, cleaned, "phone", lambda: _mobile(data))
+    return cleaned, _ordered(errors, VERIFY_FIELDS)
+
+
+def check_subscribe(
+    data: Mapping[str, Any], repeated: Collection[str] = (), *, verify: bool
+) -> tuple[dict[str, str], dict[str, str]]:
+    """(what finds the case, with its `verify_code` when NOTIFY_SMS_VERIFY is on, {field: message})."""
+    allowed = LOOKUP_FIELDS + (("verify_code",) if verify else ())
+    errors = _collect(data, allowed, set(repeated))
+    found = check_credentials(data, errors)
+    if verify:
+        _run(errors, found, "verify_code", lambda: _verify_code(data))
+    return found, _ordered(errors, allowed)
+
+
+VERIFY_FIELDS = ("phone", "code")
 
 
 def _ordered(errors: dict[str, str], fields: tuple[str, ...]) -> dict[str, str]:

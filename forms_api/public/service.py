@@ -14,6 +14,7 @@ from flask import Blueprint, current_app
 
 from forms_api import messages, settings
 from forms_api.cases import NO_HOLIDAYS, RULES, TZ, Calendar, Rules, parse_at
+from forms_api.notify.verify import Verifier
 from forms_api.public.schema import Limits
 from forms_api.public.sitedata import Targets
 from forms_api.store import QueueUnavailable, Store, open_store
@@ -34,6 +35,7 @@ class Service:
     calendar: Calendar = NO_HOLIDAYS  # for the deadline a citizen sees, as the staff tools count it
     rules: Rules = RULES  # the workflow's settings (rating window, review of deputies' answers)
     _store: Store | None = None
+    _verifier: Verifier | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -56,6 +58,14 @@ class Service:
             if self._store is None:
                 self._store = open_store(self.settings, freeze_gc_every=FREEZE_GC_EVERY)
             return self._store
+
+    @property
+    def verifier(self) -> Verifier:
+        """The 短信验证码 (NOTIFY_SMS_VERIFY on): made on first use, its key the store's evaluations key."""
+        with self._lock:
+            if self._verifier is None:
+                self._verifier = Verifier(self.settings, lambda: bytes.fromhex(self.store.evaluations_key() or ""))
+            return self._verifier
 
     def healthy(self) -> bool:
         """The store can take a submission now (see Store.healthy), and could be opened at all."""

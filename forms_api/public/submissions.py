@@ -14,7 +14,15 @@ from flask import Response
 
 from forms_api import cases, messages
 from forms_api.cases.intake import NewCase, new_case
-from forms_api.public.answers import already_received, checked, error_response, evaluation_receipt, log, receipt
+from forms_api.public.answers import (
+    already_received,
+    checked,
+    error_response,
+    evaluation_receipt,
+    invalid,
+    log,
+    receipt,
+)
 from forms_api.public.schema import check_evaluation, check_submission
 from forms_api.public.service import bp, service
 from forms_api.security import rate_limited
@@ -44,6 +52,10 @@ def submit() -> Response:
         fake_ref = svc.store.query(lambda state: state.next_ref(cases.now().year))
         return receipt(cases.new_code(), fake_ref, "submitted")
 
+    if "verify_code" in fields:  # notifications asked for with NOTIFY_SMS_VERIFY on (schema.check_submission)
+        refused = svc.verifier.check(fields["phone"], fields["verify_code"])
+        if refused:
+            return invalid({"verify_code": messages.FIELD_ERRORS[refused]})
     now = cases.now()
     code = cases.new_code()
     request = hashlib.sha256(fields["request_id"].encode()).hexdigest() if fields["request_id"] else None

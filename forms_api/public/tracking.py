@@ -1,6 +1,7 @@
 """A citizen's case by its tracking code, or by its 留言编号 with the phone number given with it: its status
 (`GET /api/submissions/<code>`, `POST /api/track`) and the rating of its answer (`POST /api/submissions/<code>/rating`,
-`POST /api/rating`).
+`POST /api/rating`). Without JavaScript both posts are answered POST/redirect/GET: on to `GET /api/status`, the page
+of the case a short-lived cookie names (forms_api/public/answers.py `redirect_to_status`).
 
 Every miss gets the one same answer (`code_not_found`): a wrong code, an unknown reference and a known reference with
 another phone are not told apart. Look-ups by reference are limited per reference as well as per address
@@ -15,7 +16,8 @@ from collections.abc import Mapping
 from flask import Response
 
 from forms_api import cases
-from forms_api.public.answers import checked, code_not_found, error_response, log, status_answer
+from forms_api.public import answers
+from forms_api.public.answers import RATED, checked, code_not_found, error_response, log, status_answer
 from forms_api.public.schema import check_lookup, check_rating
 from forms_api.public.service import bp, service
 from forms_api.security import rate_limited, reference_limited
@@ -45,6 +47,23 @@ def _lookup(case: Mapping[str, str]) -> Response:
 def show(code: str) -> Response:
     """The status by a code in the path (the site's JavaScript)."""
     return _lookup({"code": code})
+
+
+@bp.get("/status")
+@reference_limited
+@rate_limited("lookup")
+def status_page() -> Response:
+    """The status page a plain form post (a look-up or a rating) was sent on to: the case its cookie names, else the
+    page saying it has gone. A miss counts against the reference's limit like a posted one (the cookie is the
+    client's to forge)."""
+    found = answers.status_cookie()
+    rated = found.pop(RATED, "") == "1"
+    case, errors = check_lookup(found)
+    if not found or errors:
+        return answers.page("status.html", 200, gone=True)
+    svc = service()
+    view = svc.store.query(lambda state: sub.public_view(*svc.calendar) if (sub := find(state, case)) else None)
+    return answers.status_page(view, rated=rated, case=case) if view is not None else code_not_found(html=True)
 
 
 @bp.post("/track")

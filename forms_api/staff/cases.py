@@ -31,6 +31,7 @@ from forms_api.cases.actions import (
     takes_on,
 )
 from forms_api.cases.handover import held_by
+from forms_api.cases.outbox import asked_for_sms
 from forms_api.cases.queue import queue_order
 from forms_api.public.deputies import resolve as resolve_deputy
 from forms_api.public.sitedata import Targets
@@ -244,10 +245,11 @@ def show(
     cal, today = staff.calendar(holidays), today or now().date()
     names = target_names(staff.site(site)[0])
     sub = staff.submission(ref)
+    sms = asked_for_sms(staff.store.state(), sub)
     if personal:  # the showing is an event before anything is shown; the case is printed as it was before it
         sub = replace(sub, history=list(sub.history))
         act(staff, ref, "viewed", actor(by), lambda current: {})
-    for line in show_lines(sub, personal=personal, today=today, cal=cal, names=names):
+    for line in show_lines(sub, personal=personal, sms=sms, today=today, cal=cal, names=names):
         click.echo(line)
 
 

@@ -10,8 +10,8 @@ queue, the site, the holidays, the retention period, the workflow's rules) is re
 
 Exit codes: 0 success; 1 a refused action, an unknown reference, an unusable queue or file; 2 wrong usage.
 
-click's own texts (usage, help headings, usage errors) are shown in Chinese, from messages.CLICK_TEXTS, while these
-tools run and only then (forms_api/staff/group.py).
+click's own texts (usage, help headings, usage errors) are shown in Chinese while these tools run and only then
+(generator/chinese_click.py, shared with the generator's command line).
 """
 
 from __future__ import annotations

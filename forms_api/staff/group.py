@@ -1,5 +1,5 @@
 """What every staff command shares: the group and its context (settings and store), errors, parameters and options,
-and click's own texts in Chinese while the staff tools run.
+and click's own texts in Chinese while the staff tools run (generator/chinese_click.py).
 
 Exit codes: 0 success; 1 a refused action, an unknown reference, an unusable queue or file; 2 wrong usage.
 """
@@ -7,13 +7,8 @@ Exit codes: 0 success; 1 a refused action, an unknown reference, an unusable que
 from __future__ import annotations
 
 import getpass
-import gettext
 import re
-import sys
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -37,6 +32,7 @@ from forms_api.store import (
     open_store,
     open_templates,
 )
+from generator.chinese_click import ChineseCommand, ChineseGroup
 
 H = m.STAFF_HELP
 _CHANNEL_HELP = messages_console.CHANNEL_OPTION_HELP.format(
@@ -150,106 +146,13 @@ class Staff:
         return sub
 
 
-# --- click's texts in Chinese -----------------------------------------------------------------------------------------
-# click translates its texts with gettext, bound in each of its modules as module globals (`from gettext import
-# gettext as _`, `ngettext`) and looked up on every call. While StaffGroup.main runs, those globals are replaced with
-# functions that answer from messages.CLICK_TEXTS for this thread or task only (a context variable) and as gettext
-# otherwise; the last run to end puts gettext's own back. Importing this module changes nothing.
-
-_CHINESE: ContextVar[bool] = ContextVar("forms_api_staff_chinese", default=False)
-_RUNS_LOCK = threading.Lock()
-_runs = 0
-_saved: list[tuple[Any, str, Any]] = []  # (module, name, click's own function) while patched
+# click's texts in Chinese: generator/chinese_click.py, shared with the generator's command line.
+StaffCommand = ChineseCommand
+StaffSubgroup = ChineseGroup  # a group under the staff tools (`users`); its errors go up to StaffGroup
 
 
-def _gettext(message: str) -> str:
-    if _CHINESE.get() and message in m.CLICK_TEXTS:
-        return m.CLICK_TEXTS[message]
-    return gettext.gettext(message)
-
-
-def _ngettext(singular: str, plural: str, n: int) -> str:
-    message = singular if n == 1 else plural
-    if _CHINESE.get() and message in m.CLICK_TEXTS:
-        return m.CLICK_TEXTS[message]
-    return gettext.ngettext(singular, plural, n)
-
-
-# The modules whose texts staff may see (all imported by `import click`); one a later click drops is skipped.
-CLICK_MODULES = ("click.core", "click.exceptions", "click.formatting", "click.parser", "click.types")
-
-
-@contextmanager
-def chinese_click_texts() -> Iterator[None]:
-    """click's own texts in Chinese in this thread or task while the block runs (see above)."""
-    global _runs
-    with _RUNS_LOCK:
-        if _runs == 0:
-            for module in (sys.modules[name] for name in CLICK_MODULES if name in sys.modules):
-                for name, ours in (("_", _gettext), ("ngettext", _ngettext)):
-                    if hasattr(module, name):
-                        _saved.append((module, name, getattr(module, name)))
-                        setattr(module, name, ours)
-        _runs += 1
-    token = _CHINESE.set(True)
-    try:
-        yield
-    finally:
-        _CHINESE.reset(token)
-        with _RUNS_LOCK:
-            _runs -= 1
-            if _runs == 0:
-                for module, name, original in reversed(_saved):
-                    setattr(module, name, original)
-                _saved.clear()
-
-
-class StaffFormatter(click.HelpFormatter):
-    """Help and usage lines in Chinese typography: "用法：python -m forms_api ...", "选项："."""
-
-    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, m.CLICK_USAGE if prefix is None else prefix)
-
-    def write_heading(self, heading: str) -> None:
-        self.write(f"{'':>{self.current_indent}}{heading}{m.CLICK_HEADING_COLON}\n")
-
-
-class StaffContext(click.Context):
-    formatter_class = StaffFormatter
-
-
-def _help_option(self: click.Command, ctx: click.Context) -> click.Option | None:
-    """The --help option, explaining itself in Chinese too."""
-    option = click.Command.get_help_option(self, ctx)
-    if option is not None:
-        option.help = m.STAFF_HELP_OPTION
-    return option
-
-
-class StaffCommand(click.Command):
-    context_class = StaffContext
-    get_help_option = _help_option
-
-
-class StaffSubgroup(click.Group):
-    """A group of commands under the staff tools (`users`): the same Chinese help; errors go up to StaffGroup."""
-
-    command_class = StaffCommand
-    context_class = StaffContext
-    get_help_option = _help_option
-
-
-class StaffGroup(click.Group):
+class StaffGroup(ChineseGroup):
     """Turns the workflow's refusals and an unusable queue into StaffErrors (raw, with traceback, under --debug)."""
-
-    command_class = StaffCommand
-    context_class = StaffContext
-    get_help_option = _help_option
-
-    def main(self, *args: Any, **kwargs: Any) -> Any:
-        """click's main (parse, run, report errors, exit) with click's own texts in Chinese."""
-        with chinese_click_texts():
-            return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -168,9 +168,10 @@ def channel_text(sub: Submission) -> str:
 
 
 def show_lines(
-    sub: Submission, *, personal: bool, today: date, cal: Calendar, names: TargetNames = no_names
+    sub: Submission, *, personal: bool, sms: bool, today: date, cal: Calendar, names: TargetNames = no_names
 ) -> list[str]:
-    """Everything about one case, for `show`; every value from the log made inert with `plain`."""
+    """Everything about one case, for `show` (`sms`: whether the citizen asked for SMS notifications); every value
+    from the log made inert with `plain`."""
 
     def field(key: str, value: object) -> str:
         return messages.STAFF_FIELD.format(label=messages.STAFF_SHOW_LABELS[key], value=one_line(value))
@@ -194,6 +195,7 @@ def show_lines(
         messages.STAFF_FIELD.format(label=messages_console.CHANNEL_LABEL, value=one_line(channel_text(sub))),
         field("name", (sub.name or messages.STAFF_NOT_GIVEN) if personal else messages.STAFF_HIDDEN),
         field("phone", (sub.phone or messages.STAFF_NOT_GIVEN) if personal else messages.STAFF_HIDDEN),
+        field("sms", yes_no(sms)),
         field("anonymous", yes_no(sub.anonymous)),
         field("complex", yes_no(sub.complex)),
         field("assignee", assignee_text(sub)),

@@ -112,9 +112,12 @@ def add(
     click.echo(link + tokens[0])
 
 
-def scope_text(account: Account) -> str:
-    """An account's scope as `users list` and the console's accounts page show it."""
-    return m.USERS_SCOPE_LABELS[account.role].format(items="、".join(account.scope))
+def scope_text(account: Account, targets: Targets) -> str:
+    """An account's scope as `users list` and the console's accounts page show it: stations and deputies by name
+    from the built site's data (the id where the site has none, or no data)."""
+    kind = account.role if account.role in ("station", "deputy") else None
+    items = [(targets.name(f"{kind}:{item}") if kind else "") or item for item in account.scope]
+    return m.USERS_SCOPE_LABELS[account.role].format(items="、".join(items))
 
 
 def state_text(account: Account) -> str:
@@ -129,12 +132,13 @@ def state_text(account: Account) -> str:
 
 
 @users.command("list", help=H["list"], short_help=m.USERS_SHORT_HELP["list"])
+@site_option
 @pass_staff
-def list_users(staff: Staff) -> None:
-    accounts = staff.accounts().all()
+def list_users(staff: Staff, site: Path | None) -> None:
+    accounts, targets = staff.accounts().all(), Targets(staff.site(site)[0])
     if accounts:
         rows = [list(m.USERS_LIST_HEADER)]
-        rows += [[a.login, m.ROLE_LABELS[a.role], one_line(scope_text(a)), state_text(a)] for a in accounts]
+        rows += [[a.login, m.ROLE_LABELS[a.role], one_line(scope_text(a, targets)), state_text(a)] for a in accounts]
         for line in columns(rows):
             click.echo(line)
     click.echo(m.USERS_LIST_COUNT.format(count=len(accounts)))

@@ -64,7 +64,8 @@ def build_site(
         shutil.rmtree(staging, ignore_errors=True)
         if debug:
             raise
-        raise GeneratorError(m.CLI_BUILD_FAILED.format(reason=build_failure_reason(error), out=target)) from error
+        failed = m.CLI_BUILD_FAILED if target.exists() else m.CLI_BUILD_FAILED_NEW
+        raise GeneratorError(failed.format(reason=build_failure_reason(error), out=target)) from error
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

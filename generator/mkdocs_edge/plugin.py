@@ -44,6 +44,7 @@ from ..posters import render_poster, station_qr_key
 from ..qr import QRCache
 from ..reports import render_report
 from ..stats import PublicStats, StatsError, read_stats
+from .assets import minify_theme_assets
 from .parallel import in_parallel
 from .sitemap import add_pages_to_sitemap
 from .skeleton import (
@@ -199,6 +200,7 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         for facet, key in directory.feed_keys:  # made when written, like the reports
             render = functools.partial(render_feed, directory, facet, key, config.site_url)
             files.append(RenderedFile(config, urls.feed(facet, key), render))
+        minify_theme_assets(files, config)
         return files
 
     def _add_reports(self, files: Files, config: MkDocsConfig, directory: Directory) -> None:

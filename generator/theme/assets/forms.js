@@ -16,7 +16,9 @@
     rated: "感谢您的评价！",
     reopened: "感谢您的评价！我们会重新办理您的留言。",
     evaluated: "感谢您的评价！已记录您对这位代表 {year} 年的评价。",
-    none: "暂无"
+    none: "暂无",
+    verifySending: "正在发送验证码……",
+    verifySent: "验证码已发送，5 分钟内有效，请填写短信里的 6 位数字。"
   };
 
   function post(url, body) {
@@ -48,6 +50,15 @@
       else data[el.name] = el.value;
     });
     return data;
+  }
+
+  // What found the case on show (the code, or the reference and phone): the rating form's enabled hidden fields.
+  function foundBy(form) {
+    var found = {};
+    ["code", "reference", "phone"].forEach(function (name) {
+      if (!form.elements[name].disabled) found[name] = form.elements[name].value;
+    });
+    return found;
   }
 
   function showErrors(form, errors) {
@@ -113,8 +124,43 @@
       notify.hidden = false;
       notify.querySelector("input").disabled = false;
       document.getElementById("message-notify-hint").hidden = false;
+      if (features.notify.verify === true) askForCode(notify.querySelector("input"));
     }, function () { /* no service, no offer */ });
   });
+  // 短信验证码, when the service asks for one: its field shown (and sent) only while SMS is ticked; 获取验证码 sends a
+  // code to the phone typed above, and may be pressed again after a minute.
+  function askForCode(box) {
+    var verify = message.querySelector(".message-form__verify");
+    var input = verify.querySelector("input");
+    var button = verify.querySelector("button");
+    var said = document.getElementById("message-verify-status");
+    var toggle = function () {
+      verify.hidden = !box.checked;
+      input.disabled = !box.checked;
+    };
+    box.addEventListener("change", toggle);
+    toggle();
+    button.addEventListener("click", function () {
+      said.textContent = TEXTS.verifySending;
+      button.disabled = true;
+      post((message.getAttribute("data-api") || "") + "/api/verify", { phone: message.elements.phone.value }).then(
+        function (r) {
+          var errors = r.data && r.data.errors;
+          if (r.status === 200) {
+            said.textContent = TEXTS.verifySent;
+            setTimeout(function () { button.disabled = false; }, 60000);
+            input.focus();
+            return;
+          }
+          button.disabled = false;
+          said.textContent = errors ? Object.keys(errors).map(function (k) { return errors[k]; }).join(" ")
+            : (r.data && r.data.error) || problem(r.status);
+        }, function () {
+          button.disabled = false;
+          said.textContent = TEXTS.failed;
+        });
+    });
+  }
   sendForm(message, [200, 201], function (r) {
     // 200: the same message again, received before; the service never gives its code (or reference) a second time
     var fragment = r.status === 200 ? "#repeat=1"
@@ -270,13 +316,6 @@
     };
 
     var byReference = document.getElementById("track-form-reference");
-    var foundBy = function () {  // what found the case on show: the rating form's enabled hidden fields
-      var found = {};
-      ["code", "reference", "phone"].forEach(function (name) {
-        if (!rating.elements[name].disabled) found[name] = rating.elements[name].value;
-      });
-      return found;
-    };
     var lookup = function (found, form) {
       var status = (form || track).querySelector(".track-form__status");
       document.querySelectorAll(".track-form__status").forEach(function (el) { el.textContent = ""; });
@@ -314,7 +353,7 @@
       post(api + "/api/rating", fields(rating)).then(function (r) {
         if (r.status === 200 || r.status === 201) {
           status.textContent = r.data.status === "reopened" ? TEXTS.reopened : TEXTS.rated;  // 不满意 reopens the case
-          lookup(foundBy());
+          lookup(foundBy(rating));
         }
         else status.textContent = (r.data && r.data.error) || problem(r.status);
       }, function () { status.textContent = TEXTS.failed; });
@@ -328,7 +367,7 @@
   }
   // 退订 on the tracking page: offered when the service sends SMS; it stops every SMS to the looked-up case's phone.
   var unsubscribe = document.getElementById("unsubscribe-form");
-  var lookedUp = document.getElementById("rating-form");  // holds the code of the case shown
+  var lookedUp = document.getElementById("rating-form");  // holds what found the case shown
   if (unsubscribe && lookedUp) {
     var unsubscribeApi = document.getElementById("track-form").getAttribute("data-api") || "";
     var shown = document.getElementById("track-result");
@@ -346,7 +385,7 @@
     unsubscribe.addEventListener("submit", function (event) {
       event.preventDefault();
       var status = unsubscribe.querySelector(".unsubscribe-form__status");
-      post(unsubscribeApi + "/api/unsubscribe", { code: lookedUp.elements.code.value }).then(function (r) {
+      post(unsubscribeApi + "/api/unsubscribe", foundBy(lookedUp)).then(function (r) {
         status.textContent = (r.data && (r.data.message || r.data.error)) || problem(r.status);
       }, function () { status.textContent = TEXTS.failed; });
     });

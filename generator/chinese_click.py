@@ -1,0 +1,106 @@
+"""click's own texts in Chinese for both command lines, the generator's and the staff tools' (forms_api/staff/):
+usage lines, help headings, the --help option, "[default: …]" and usage errors, from messages.CLICK_TEXTS.
+
+click translates its texts with gettext, bound in each of its modules as module globals (`from gettext import
+gettext as _`, `ngettext`) and looked up on every call. While ChineseGroup.main runs, those globals are replaced with
+functions that answer from messages.CLICK_TEXTS for this thread or task only (a context variable) and as gettext
+otherwise; the last run to end puts gettext's own back. Importing this module changes nothing.
+"""
+
+from __future__ import annotations
+
+import gettext
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+import click
+
+from . import messages as m
+
+_CHINESE: ContextVar[bool] = ContextVar("chinese_click_texts", default=False)
+_RUNS_LOCK = threading.Lock()
+_runs = 0
+_saved: list[tuple[Any, str, Any]] = []  # (module, name, click's own function) while patched
+
+
+def _gettext(message: str) -> str:
+    if _CHINESE.get() and message in m.CLICK_TEXTS:
+        return m.CLICK_TEXTS[message]
+    return gettext.gettext(message)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    message = singular if n == 1 else plural
+    if _CHINESE.get() and message in m.CLICK_TEXTS:
+        return m.CLICK_TEXTS[message]
+    return gettext.ngettext(singular, plural, n)
+
+
+# The modules whose texts users may see (all imported by `import click`); one a later click drops is skipped.
+CLICK_MODULES = (
+    "click.core",
+    "click.decorators",
+    "click.exceptions",
+    "click.formatting",
+    "click.parser",
+    "click.types",
+)
+
+
+@contextmanager
+def chinese_click_texts() -> Iterator[None]:
+    """click's own texts in Chinese in this thread or task while the block runs (see above)."""
+    global _runs
+    with _RUNS_LOCK:
+        if _runs == 0:
+            for module in (sys.modules[name] for name in CLICK_MODULES if name in sys.modules):
+                for name, ours in (("_", _gettext), ("ngettext", _ngettext)):
+                    if hasattr(module, name):
+                        _saved.append((module, name, getattr(module, name)))
+                        setattr(module, name, ours)
+        _runs += 1
+    token = _CHINESE.set(True)
+    try:
+        yield
+    finally:
+        _CHINESE.reset(token)
+        with _RUNS_LOCK:
+            _runs -= 1
+            if _runs == 0:
+                for module, name, original in reversed(_saved):
+                    setattr(module, name, original)
+                _saved.clear()
+
+
+class ChineseFormatter(click.HelpFormatter):
+    """Help and usage lines in Chinese typography: "用法：python -m generator ...", "选项："."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, m.CLICK_USAGE if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}{m.CLICK_HEADING_COLON}\n")
+
+
+class ChineseContext(click.Context):
+    formatter_class = ChineseFormatter
+
+
+class ChineseCommand(click.Command):
+    context_class = ChineseContext
+
+
+class ChineseGroup(click.Group):
+    """A command group whose help, usage and errors are in Chinese, and its commands' (and sub-groups') too."""
+
+    command_class = ChineseCommand
+    context_class = ChineseContext
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """click's main (parse, run, report errors, exit) with click's own texts in Chinese."""
+        with chinese_click_texts():
+            return super().main(*args, **kwargs)
