@@ -67,6 +67,7 @@ WORKFLOW_ERRORS = {
     "urge_answered": "该留言已答复或已办结，无需催办。",
     "urge_not_overdue": "该留言尚未逾期，不能催办。",
     "handover_unassigned": "该留言尚未交办，请先交办，再转办。",
+    "handover_same": "该留言现在就由{holder}办理：转办要交给另一位代表、另一个职能部门或 12345 热线。",
     "reply_unassigned": "该留言尚未交办，不能答复；请先交办（代表工作机构也可交办给自己），再答复。",
     "close_rating_window": (
         "答复后 {days} 天内群众可以评价，该留言自 {from} 起才能办结；如确需提前办结，请选择强制办结并写明理由。"
@@ -877,6 +878,7 @@ ACTION_TEXTS = {
     "template_text": "模板内容",
     "template_add": "保存模板",
     "template_delete": "删除模板",
+    "template_edit": "修改模板",
     "template_added": "已保存模板“{title}”。",
     "template_deleted": "已删除模板“{title}”。",
     "templates_empty": "还没有答复模板。",

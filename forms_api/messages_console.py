@@ -65,7 +65,12 @@ INTAKE_TEXTS = {
     "bad_phone": "电话号码格式不正确。",
     "notify_mobile": "要短信通知，请填写本人的 11 位手机号码。",
     "no_consent": "填写了电话，须勾选“已征得本人同意”；未征得同意请不要填写电话。",
-    "duplicate": "同一内容刚刚已经登记过（{minutes} 分钟内、同一对象、同一电话），本次未重复登记。",
+    "duplicate": "同样的意见刚刚已登记为 {ref}（{minutes} 分钟内、同一对象、同一电话、同样的内容），本次未重复登记。",
+    "duplicate_no_phone": (
+        "同样的意见刚刚已登记为 {ref}（{minutes} 分钟内、同一对象、同样的内容，两次都未留电话），本次未登记。"
+        "如果这是另一位群众提出的相同意见，请勾选下面一项后再登记。"
+    ),
+    "same_words": "这是另一位群众提出的相同意见，仍然登记",
     # the receipt slip (回执)
     "slip_title": "线下登记回执",
     "slip_done": "已登记为 {ref}。请打印或抄下这张回执交给群众；查询码只在 {minutes} 分钟内、只在本次登录中显示。",
@@ -74,6 +79,11 @@ INTAKE_TEXTS = {
         "查询码只在登记时显示，不能再次显示。请打开 {url}（或扫描二维码），"
         "用留言编号 {ref} 和登记时留的电话号码查询办理进度。"
     ),
+    "slip_no_code_no_phone": (  # a case registered without a phone: the reference and a phone cannot open it
+        "这条意见登记时没有留电话，只能凭登记时回执上的查询码在网上查询，查询码不能再次显示。"
+        "群众遗失回执的，请告诉其留言编号 {ref}，凭编号向联络站询问办理进度。"
+    ),
+    "slip_keep_no_phone": "请妥善保管本回执：没有留电话，只能凭查询码查看办理进度和答复，查询码不会再次显示。",
     "slip_reprint_link": "补打回执",
     "slip_heading": "群众意见登记回执",
     "slip_keep": (
@@ -102,6 +112,7 @@ STAFF_TEXTS = {
     "deputy_other": "或输入其他代表的姓名或编号",
     "deputy_label": "{name}（{stations}）",
     "deputy_label_id": "{label}，编号 {id}",
+    "deputy_label_about": "；{about}",  # inside the label's brackets, after the stations: congress and post
     "no_station": "未加入联络站",
     "deputy_unknown": "找不到现任代表“{name}”，请从列表中选择，或核对姓名（编号）。",
     # a session that ended with a form half done (forms_api/console/drafts.py)
@@ -122,6 +133,8 @@ STAFF_TEXTS = {
     "to_form": "转到“{action}”表单更正",
     "deputy_ambiguous": "有 {count} 位现任代表名叫“{name}”：{deputies}。请从列表中选择，或输入其中一位的编号。",
     # the same, for the staff tools' --name (forms_api/public/deputies.py)
+    "deputy_ambiguous_typed": "有 {count} 位现任代表名叫“{name}”：{deputies}。请输入其中一位的编号。",
+    "deputy_unknown_typed": "找不到现任代表“{name}”：请输入现任代表的完整姓名，或其编号（代表页面网址中的一段）。",
     "deputy_ambiguous_cli": "有 {count} 位现任代表名叫“{name}”：{deputies}。请用 --name 输入其中一位的编号。",
     "deputy_unknown_cli": "找不到现任代表“{name}”：--name 请写代表的编号或完整姓名。",
     # `users add --station/--deputy` checked against the site's data (forms_api/public/deputies.py `unknown_ids`)
@@ -228,7 +241,11 @@ HANDOVER_TEXTS = {
     "sheet_title": "导出交办清单",
     "sheet_lead": (
         "交办给某一承办单位、在日期范围内交办且尚未办结的留言，每条一行；"
-        "承办单位填好工单号、办理结果和日期后交回，即可导入。"
+        "承办单位填好工单号、办理结果和日期后交回，由代表工作机构在本页“导入办理结果”导入。"
+    ),
+    "sheet_lead_station": (  # a station worker: the office imports, not they
+        "交办给某一承办单位、在日期范围内交办且尚未办结的留言，每条一行；承办单位填好工单号、办理结果和日期后"
+        "交回代表工作机构，由代表工作机构导入（联络站账号不能导入）。"
     ),
     "handler": "承办单位（交办时写的名称，如 县住建局 或 12345）",
     "since": "交办日期从",

@@ -67,6 +67,7 @@ CASE_NOTICES = {
     "line": "{at} {channel}“{template}”→ {to}：{state}{tries}{error}",
     "tries": "（已发 {n} 次）",
     "error": "，最近一次失败：{error}",
+    "skipped": "（{reason}）",  # a notice not sent, and why (SKIP_REASONS)
 }
 CHANNEL_NAMES = {"sms": "短信", "email": "邮件"}
 TEMPLATE_NAMES = {

@@ -56,8 +56,8 @@ def expected(login: str | None, route: str, ref: str | None) -> int:
         return 403
     if route == "slip":  # a 交办单 only for the case handed to a department; 409 for the others
         return 200 if ref == "2026-000003" else 409
-    # an import without a file, a confirmation without a code: 400
-    answers = {"unlock": 302, "personal": 303, "import": 400, "totp_start": 303, "totp_confirm": 400}
+    # an import without a file: back to the hand-over page (303) saying so; a confirmation without a code: 400
+    answers = {"unlock": 302, "personal": 303, "import": 303, "totp_start": 303, "totp_confirm": 400}
     return (answers | {"totp_reset": 303}).get(route, 200)
 
 

@@ -95,7 +95,7 @@ def test_an_added_account_gets_its_link_once_and_signs_in_with_it(app):
         ({"login": "wu", "role": ""}, AT["bad_role"]),
         ({"login": "wu", "role": "station", "station": "no-such-zhan"}, AT["bad_station"]),
         ({"login": "wu", "role": "deputy", "deputy": ""}, AT["bad_deputy"]),
-        ({"login": "wu", "role": "deputy", "deputy": "王五"}, STAFF_TEXTS["deputy_unknown"].format(name="王五")),
+        ({"login": "wu", "role": "deputy", "deputy": "王五"}, STAFF_TEXTS["deputy_unknown_typed"].format(name="王五")),
         ({"login": "wu", "role": "handler", "handler": ""}, AT["bad_handler"]),
     ],
 )

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pytest
 from conftest import events
-from console_helpers import ACCOUNTS, PHONES, SCOPE, add_event, client_for, console_app, csrf_token
+from console_helpers import ACCOUNTS, PHONES, SCOPE, add_event, client_for, console_app, csrf_token, make_account
 from flask import Flask
 from openpyxl import Workbook
 from test_posters import zbar
@@ -58,6 +58,8 @@ def xlsx(rows: list[list[str]]) -> bytes:
 
 
 def upload(client, data: bytes, name: str = "results.xlsx", token: str | None = "fetch"):
+    """Post a results file: the answer is a redirect (303) to the preview's own page, or back to the hand-over
+    page saying why the file cannot be read."""
     form: dict = {"file": (io.BytesIO(data), name)}
     if token == "fetch":
         token = csrf_token(client, "/staff/handover")
@@ -66,8 +68,15 @@ def upload(client, data: bytes, name: str = "results.xlsx", token: str | None = 
     return client.post("/staff/handover/import", data=form, content_type="multipart/form-data")
 
 
-def signed_rows(page: str) -> str:
-    match = re.search(r'name="rows" value="([^"]+)"', page)
+def previewed(client, data: bytes, name: str = "results.xlsx"):
+    """The preview's page (a GET, after the upload's redirect), as a browser reaches it."""
+    posted = upload(client, data, name)
+    assert posted.status_code == 303, posted.get_data(as_text=True)
+    return client.get(posted.headers["Location"])
+
+
+def preview_id(page: str) -> str:
+    match = re.search(r'name="preview" value="([^"]+)"', page)
     assert match, page
     return match[1]
 
@@ -93,9 +102,11 @@ def test_permission_matrix(app, login):
     for path in ("/staff/handover", f"/staff/handover/sheet?handler=县住建局&since={TODAY}&format=csv"):
         assert client.get(path).status_code == (allowed(login, "handover_sheet") or 200), (login, path)
     preview = upload(client, xlsx(ROWS), token=token)
-    assert preview.status_code == (allowed(login, "handover_import") or 200), login
-    apply = client.post("/staff/handover/import/apply", data={"csrf_token": token, "rows": "forged"})
-    assert apply.status_code == (allowed(login, "handover_import") or 400), login
+    assert preview.status_code == (allowed(login, "handover_import") or 303), login
+    if preview.status_code == 303:
+        assert client.get(preview.headers["Location"]).status_code == 200
+    apply = client.post("/staff/handover/import/apply", data={"csrf_token": token, "preview": "forged"})
+    assert apply.status_code == (allowed(login, "handover_import") or 303), login
     if login is None:
         assert preview.headers["Location"].startswith("/staff/signin?next=")
 
@@ -212,7 +223,7 @@ def test_import_previews_every_bad_row_and_applies_nothing_unless_ticked(app, ki
         csv.writer(buffer).writerows(ROWS)
         data = buffer.getvalue().encode("gb18030")  # as Excel saves a CSV in China
     before = events(app)
-    preview = upload(office, data, f"results.{kind}")
+    preview = previewed(office, data, f"results.{kind}")
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200
     assert re.findall(r"<li>(第 \d+ 行：.*?)</li>", page) == ROW_ERRORS
@@ -220,11 +231,12 @@ def test_import_previews_every_bad_row_and_applies_nothing_unless_ticked(app, ki
     assert X["apply_good"] in page
     assert events(app) == before  # a preview writes nothing
     token = csrf_token(office, "/staff/handover")
-    refused = office.post("/staff/handover/import/apply", data={"csrf_token": token, "rows": signed_rows(page)})
-    assert refused.status_code == 409 and X["refused"].format(errors=3) in refused.get_data(as_text=True)
+    refused = office.post("/staff/handover/import/apply", data={"csrf_token": token, "preview": preview_id(page)})
+    assert refused.status_code == 303 and refused.headers["Location"] == preview.request.path  # the preview again
+    assert X["refused"].format(errors=3) in office.get(refused.headers["Location"]).get_data(as_text=True)
     assert events(app) == before
     done = office.post(
-        "/staff/handover/import/apply", data={"csrf_token": token, "rows": signed_rows(page), "apply_good": "1"}
+        "/staff/handover/import/apply", data={"csrf_token": token, "preview": preview_id(page), "apply_good": "1"}
     )
     assert done.status_code == 303
     added = events(app)[len(before) :]
@@ -233,10 +245,12 @@ def test_import_previews_every_bad_row_and_applies_nothing_unless_ticked(app, ki
     ]
     notice = office.get("/staff/handover").get_data(as_text=True)
     assert X["applied_some"].format(count=1, errors=3) in notice
-    again = upload(office, data, f"results.{kind}").get_data(as_text=True)  # the same file again: nothing new
+    again = previewed(office, data, f"results.{kind}").get_data(as_text=True)  # the same file again: nothing new
     assert X["preview_counts"].format(rows=4, good=0, repeats=1, pending=0, errors=3) in again
-    assert 'name="rows"' not in again and X["nothing"] in again
-    replay = {"csrf_token": token, "rows": signed_rows(page), "apply_good": "1"}  # the first preview, applied twice
+    assert 'name="preview"' not in again and X["nothing"] in again
+    back = office.get(preview.request.path).get_data(as_text=True)  # Back to the first preview: shown again
+    assert X["preview_counts"].format(rows=4, good=0, repeats=1, pending=0, errors=3) in back
+    replay = {"csrf_token": token, "preview": preview_id(page), "apply_good": "1"}  # the first preview, applied twice
     assert office.post("/staff/handover/import/apply", data=replay).status_code == 303
     assert events(app) == [*before, *added]
     timeline = office.get(f"/staff/cases/{HANDED}").get_data(as_text=True)
@@ -245,24 +259,29 @@ def test_import_previews_every_bad_row_and_applies_nothing_unless_ticked(app, ki
 
 def test_a_clean_file_applies_without_the_tick_and_a_bad_file_says_why(app):
     office = client_for(app, "boss")
-    page = upload(office, xlsx(ROWS[:2])).get_data(as_text=True)
+    page = previewed(office, xlsx(ROWS[:2])).get_data(as_text=True)
     assert X["apply_good"] not in page
     token = csrf_token(office, "/staff/handover")
     assert (
-        office.post("/staff/handover/import/apply", data={"csrf_token": token, "rows": signed_rows(page)}).status_code
+        office.post("/staff/handover/import/apply", data={"csrf_token": token, "preview": preview_id(page)}).status_code
         == 303
     )
     assert events(app)[-1]["import_key"]
     broken = upload(office, b"PK\x03\x04 broken")
-    assert broken.status_code == 400
-    assert messages_console.HANDOVER_FILE_ERRORS["unreadable"] in broken.get_data(as_text=True)
-    missing = upload(office, xlsx([["留言编号", "办理结果"], [HANDED, "x"]])).get_data(as_text=True)
-    assert "第 1 行：缺少列：工单号、日期、承办单位" in missing and 'name="rows"' not in missing
-    other = client_for(app, "boss")  # a preview is bound to the account that made it: a forged one is refused
-    forged = other.post(
-        "/staff/handover/import/apply", data={"csrf_token": csrf_token(other, "/staff/"), "rows": "x.y"}
-    )
-    assert forged.status_code == 400
+    assert broken.status_code == 303 and broken.headers["Location"] == "/staff/handover"
+    shown = office.get("/staff/handover").get_data(as_text=True)
+    assert messages_console.HANDOVER_FILE_ERRORS["unreadable"] in shown
+    missing = previewed(office, xlsx([["留言编号", "办理结果"], [HANDED, "x"]])).get_data(as_text=True)
+    assert "第 1 行：缺少列：工单号、日期、承办单位" in missing and 'name="preview"' not in missing
+    other = client_for(app, "zhan-b")  # a preview is bound to the account that made it
+    mine = upload(office, xlsx(ROWS[:2])).headers["Location"].rsplit("/", 1)[1]
+    assert other.get(f"/staff/handover/import/{mine}").status_code == 403  # station: no import at all
+    make_account(app, "boss2", "office", ())  # another office account cannot use it either
+    boss2 = client_for(app, "boss2")
+    assert boss2.get(f"/staff/handover/import/{mine}").status_code == 410
+    token = csrf_token(boss2, "/staff/")
+    forged = boss2.post("/staff/handover/import/apply", data={"csrf_token": token, "preview": mine})
+    assert forged.status_code == 303 and "过期" in boss2.get(forged.headers["Location"]).get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
@@ -272,7 +291,7 @@ def test_a_clean_file_applies_without_the_tick_and_a_bad_file_says_why(app):
 def test_the_forms_need_the_csrf_token(app, path, token):
     office = client_for(app, "boss")
     before = events(app)
-    form: dict = {"file": (io.BytesIO(xlsx(ROWS[:2])), "r.xlsx")} if path.endswith("import") else {"rows": "x"}
+    form: dict = {"file": (io.BytesIO(xlsx(ROWS[:2])), "r.xlsx")} if path.endswith("import") else {"preview": "x"}
     if token is not None:
         form["csrf_token"] = token
     response = office.post(path, data=form, content_type="multipart/form-data")
@@ -321,9 +340,9 @@ def test_a_results_file_larger_than_a_form_s_body_limit_is_read(app):
     ]
     data = xlsx(rows)
     assert len(data) > app.config["MAX_CONTENT_LENGTH"]
-    page = upload(office, data).get_data(as_text=True)
+    page = previewed(office, data).get_data(as_text=True)
     assert X["preview_counts"].format(rows=400, good=400, repeats=0, pending=0, errors=0) in page
     token = csrf_token(office, "/staff/handover")
     before = len(events(app))
-    done = office.post("/staff/handover/import/apply", data={"csrf_token": token, "rows": signed_rows(page)})
+    done = office.post("/staff/handover/import/apply", data={"csrf_token": token, "preview": preview_id(page)})
     assert done.status_code == 303 and len(events(app)) == before + 400

@@ -94,6 +94,9 @@ def test_the_round_trip_on_a_phone(chromium_browser, base, tmp_path, javascript)
     page.check("input[name=apply_good]")
     page.click(f"button:has-text('{X['apply']}')")
     assert X["applied_some"].format(count=1, errors=1) in page.inner_text("[role=status]")
+    page.go_back()  # to the preview: a page of its own (POST/redirect/GET), never Chromium's ERR_CACHE_MISS
+    assert page.inner_text("h1") == X["preview_title"].format(name="results.xlsx")
+    assert "此前已导入（跳过）1 行" in page.inner_text("[role=status]")
     page.goto(f"{base}/staff/cases?mark=result")
     assert page.inner_text(".cases .marker.result") == X["result_pending"]
     assert problems == []

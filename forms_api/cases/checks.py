@@ -78,6 +78,8 @@ def _event_refusal(sub: Submission, event: Mapping[str, Any], rules: Rules) -> t
     kind = event["type"]
     if kind == "assigned" and sub.status == "replied" and not event.get("handover"):
         return "assign_replied", {}
+    if kind == "assigned" and event.get("handover") and _holds(sub, event):
+        return "handover_same", {"holder": sub.assignee or ""}
     if kind == "replied" and event.get("approved") and sub.draft is None:
         return "review_no_draft", {}
     if kind == "closed":
@@ -87,6 +89,15 @@ def _event_refusal(sub: Submission, event: Mapping[str, Any], rules: Rules) -> t
         if ends is not None and parse_at(event["at"]).astimezone(TZ).date() < ends:
             return "close_rating_window", {"days": str(rules.rating_window_days), "from": _date(ends)}
     return None
+
+
+def _holds(sub: Submission, event: Mapping[str, Any]) -> bool:
+    """Whether the handler `event` names already holds `sub` (the same deputy by id, else the same kind and name)."""
+    if event.get("to_kind") != sub.assignee_kind:
+        return False
+    if event.get("deputy") and sub.assignee_deputy:
+        return event["deputy"] == sub.assignee_deputy
+    return event.get("to") == sub.assignee
 
 
 def check(

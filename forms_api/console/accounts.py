@@ -19,6 +19,7 @@ from forms_api.console.deputies import resolve
 from forms_api.console.refusals import refused, taken
 from forms_api.console.service import account, bp, console, page, require
 from forms_api.messages_console import ACCOUNT_TEXTS
+from forms_api.public.deputies import told_apart
 from forms_api.public.service import service
 from forms_api.staff.text import moment_text
 from forms_api.staff.users import scope_text, state_text
@@ -26,10 +27,20 @@ from forms_api.staff.users import scope_text, state_text
 T = ACCOUNT_TEXTS
 
 
+def scope_names(found: Account, deputies: Mapping[str, str]) -> str:
+    """An account's scope as the staff tools show it (`scope_text`), with a deputy who has a namesake told apart
+    (`deputies`, from `told_apart`)."""
+    if found.role == "deputy" and str(found.deputy) in deputies:
+        return messages.USERS_SCOPE_LABELS["deputy"].format(items=deputies[str(found.deputy)])
+    return scope_text(found, service().targets)
+
+
 def _page(
     status: int = 200, *, errors: tuple[str, ...] = (), form: Mapping[str, str] | None = None, **shown
 ) -> Response:
-    rows = [(found, scope_text(found, service().targets), state_text(found)) for found in console().accounts.all()]
+    every = console().accounts.all()
+    deputies = told_apart(service().targets, [str(found.deputy) for found in every if found.role == "deputy"])
+    rows = [(found, scope_names(found, deputies), state_text(found)) for found in every]
     stations = service().targets.listed("station")
     return page("staff/accounts.html", status, rows=rows, errors=errors, form=form or {}, stations=stations, **shown)
 
@@ -88,7 +99,7 @@ def _scope(role: str, form: Mapping[str, str]) -> tuple[str, ...]:
         typed = form.get("deputy", "").strip()
         if not typed:
             raise TextProblem(T["bad_deputy"])
-        return (resolve(typed)[0],)
+        return (resolve(typed, tool="typed")[0],)
     if role == "handler":
         return (form.get("handler", "").strip(),)
     return ()

@@ -60,14 +60,15 @@ def _deadline(today: date) -> date | None:
     return deadline
 
 
-def _assignee(sub: Submission) -> tuple[str, str | None, str | None]:
+def _assignee(sub: Submission, action: str) -> tuple[str, str | None, str | None]:
     """(to_kind, name, deputy id) from the form; a deputy typed by name or id wins over the one picked from the list,
-    which defaults to the case's own deputy; each resolved to one current deputy, named from the site."""
+    which for 交办 (never for 转办, which goes to someone else) defaults to the case's own deputy; each resolved to
+    one current deputy, named from the site."""
     to_kind = request.form.get("to_kind", "")
     if to_kind not in cases.ASSIGNEE_KINDS:
         raise TextProblem(A["bad_to_kind"])
     if to_kind == "deputy":
-        default = sub.target.removeprefix("deputy:") if sub.target.startswith("deputy:") else ""
+        default = sub.target.removeprefix("deputy:") if sub.target.startswith("deputy:") and action == "assign" else ""
         typed = request.form.get("deputy_other", "").strip() or request.form.get("deputy", "").strip() or default
         if not typed:
             raise TextProblem(STAFF_TEXTS["deputy_missing"])
@@ -79,12 +80,12 @@ def _assignee(sub: Submission) -> tuple[str, str | None, str | None]:
 def _fields(action: str, sub: Submission, today: date, cal: Calendar) -> Fields:
     """The event's fields from the posted form (TextProblem: a form staff must correct)."""
     if action == "assign":
-        to_kind, name, deputy = _assignee(sub)
+        to_kind, name, deputy = _assignee(sub, action)
         complex_case, deadline = request.form.get("complex") == "1", _deadline(today)
         chosen = {"complex_case": complex_case, "deadline": deadline, "today": today, "cal": cal}
         return assignment(to_kind=to_kind, name=name, deputy=deputy, **chosen)
     if action == "handover":
-        to_kind, name, deputy = _assignee(sub)
+        to_kind, name, deputy = _assignee(sub, action)
         return handover(to_kind=to_kind, name=name, deputy=deputy, today=today, cal=cal)
     if action == "urge":
         return urge(today, cal)

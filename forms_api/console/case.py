@@ -68,7 +68,7 @@ def offered(sub: Submission, today: date, cal: Calendar) -> list[str]:
     handled = sub.assignee_kind is not None
     answerable = handled or takes_on(sub, account().deputy if account().role == "deputy" else None)
     fits = {
-        "assign": sub.status in AWAITING_ANSWER and sub.status != "assigned",
+        "assign": sub.status in AWAITING_ANSWER and not handled,  # a handled one (reopened too) is handed on: 转办
         "handover": handled and sub.status != "closed" and sub.status != "submitted",
         "answer": sub.status in AWAITING_ANSWER and answerable and sub.draft is None,
         "close": sub.status != "closed",
@@ -89,7 +89,9 @@ def notice_lines(notices: list[Notice]) -> list[str]:
     lines = []
     for n in notices:
         tries = texts["tries"].format(n=n.attempts) if n.attempts > 1 else ""
-        error = texts["error"].format(error=n.error) if n.error and n.state != "sent" else ""
+        error = texts["error"].format(error=n.error) if n.error and n.state in ("pending", "failed") else ""
+        if n.state == "skipped" and n.error:  # not a failure: nobody to send it to, or unsubscribed
+            error = texts["skipped"].format(reason=mn.SKIP_REASONS.get(n.error, n.error))
         to = mn.CITIZEN_NAME if n.to == CITIZEN_TO else n.to
         line = texts["line"].format(
             at=moment_text(n.created),

@@ -34,6 +34,7 @@ def choices(sub: Submission, who: Account) -> list[tuple[str, str]]:
     return labelled(targets, sorted(ids & current))
 
 
-def resolve(text: str) -> tuple[str, str]:
-    """(id, name) of the ONE current deputy `text` names, by id or by name (forms_api/public/deputies.py)."""
-    return shared_resolve(service().targets, text)
+def resolve(text: str, *, tool: str = "console") -> tuple[str, str]:
+    """(id, name) of the ONE current deputy `text` names, by id or by name (forms_api/public/deputies.py); `tool`:
+    "console" beside a picker, "typed" for a text field with no list."""
+    return shared_resolve(service().targets, text, tool=tool)

@@ -1,10 +1,11 @@
 """The hand-over round trip in the console (交办与反馈): a case's printable 交办单, the hand-over sheet (交办清单,
 XLSX or CSV) and the import of a handler's results file, previewed before anything is written.
 
-The preview lists every bad row with its row number and reason; the rows themselves travel to the apply step in a
-signed field of the preview's form (nothing is kept on the server between the two), where they are planned again
-against the state under the log's lock (forms_api/cases/handover.py): a file with a bad row appends nothing unless
-the office ticks 只导入无误的行, and a row already in the log adds nothing.
+The upload keeps the file's rows on the server (forms_api/console/previews.py) and redirects to the preview's own
+page, which lists every bad row with its row number and reason (POST/redirect/GET: Back shows it again); the apply
+step posts the preview's id, and the rows are planned again against the state under the log's lock
+(forms_api/cases/handover.py): a file with a bad row appends nothing unless the office ticks 只导入无误的行, and a row
+already in the log adds nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from datetime import date
 from urllib.parse import quote
 
 from flask import Response, abort, current_app, flash, redirect, request, url_for
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from forms_api import cases, messages_console
 from forms_api.accounts.access import visible
@@ -31,6 +31,8 @@ from forms_api.cases.handover import (
 from forms_api.cases.handover import read_rows as table_rows
 from forms_api.console.case import find_case, personal_shown, show_personal_once
 from forms_api.console.people import actor_label
+from forms_api.console.previews import keep, kept
+from forms_api.console.refusals import refused, taken
 from forms_api.console.service import account, bp, may, message_page, page, require
 from forms_api.console.totp import qr_svg
 from forms_api.public.service import service
@@ -40,8 +42,7 @@ from forms_api.staff.text import assignee_text, deadline_text, moment_text, targ
 
 X = messages_console.HANDOVER_TEXTS
 F = messages_console.HANDOVER_FILE_ERRORS
-UPLOAD_LIMIT = 2 * 1024 * 1024  # a results file (and the preview's signed rows): far above the API's body limit
-PREVIEW_SECONDS = 3600
+UPLOAD_LIMIT = 2 * 1024 * 1024  # a results file: far above the API's body limit
 IMPORT_ENDPOINTS = frozenset({"staff.handover_import", "staff.handover_apply"})
 MEDIA = {
     "csv": "text/csv",  # Flask adds the charset
@@ -135,8 +136,9 @@ def _page(status: int = 200, errors: list[str] | None = None, **context: object)
 @bp.get("/handover")
 @require("handover_sheet")
 def handover_page() -> Response:
-    """The hand-over sheet's form, and for the office the results file's upload."""
-    return _page()
+    """The hand-over sheet's form, and for the office the results file's upload (after a refused one, why)."""
+    found = taken()
+    return _page(errors=[found["error"]] if found else None)
 
 
 def _day(value: str) -> date | None:
@@ -179,18 +181,12 @@ def handover_sheet() -> Response:
     return response
 
 
-def _signer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="forms_api.console.handover-import")  # type: ignore[arg-type]
-
-
 def _preview(
-    rows: list[Row], errors: list[str], name: str, *, status: int = 200, found: Plan | None = None, refused: str = ""
+    ident: str, rows: list[Row], errors: list[str], name: str, *, status: int = 200, refusal: str = ""
 ) -> Response:
     today = cases.now().date()
-    if found is None:
-        found = service().store.query(lambda state: plan(rows, state, today, account().login))
+    found = service().store.query(lambda state: plan(rows, state, today, account().login))
     all_errors = [*errors, *(str(error) for error in found.errors)]
-    token = _signer().dumps({"by": account().login, "name": name, "rows": [list(vars(row).values()) for row in rows]})
     counts = {"rows": len(rows), "good": len(found.events), "repeats": len(found.repeats), "errors": len(all_errors)}
     counts["pending"] = len(found.pending)
     return page(
@@ -200,8 +196,8 @@ def _preview(
         errors=all_errors,
         counts=counts,
         summary=X["preview_counts"].format(**counts),
-        token=token if rows else "",
-        refused=refused,
+        ident=ident if rows else "",
+        refused=refusal,
         x=X,
     )
 
@@ -209,32 +205,54 @@ def _preview(
 @bp.post("/handover/import")
 @require("handover_import")
 def handover_import() -> Response:
-    """The preview of an uploaded results file: its counts and every bad row; nothing is written."""
+    """Keep an uploaded results file's rows and go to their preview; nothing is written to the log."""
     upload = request.files.get("file")
     data = upload.read(UPLOAD_LIMIT + 1) if upload is not None else b""
-    if not data:
-        return _page(400, [F["empty"]])
     try:
-        table = read_table(data)
+        if not data:
+            raise ResultsFileError(F["empty"])
+        rows, errors = table_rows(read_table(data))
     except ResultsFileError as exc:
-        return _page(400, [str(exc)])
-    rows, errors = table_rows(table)
+        error = str(exc)
+        return refused(url_for("staff.handover_page"), error, answer=lambda: _page(400, [error]))
     name = (upload.filename or "").strip()[:100] if upload is not None else ""
-    return _preview(rows, [str(error) for error in errors], name)
+    preview = {"name": name, "rows": [list(vars(row).values()) for row in rows], "errors": [str(e) for e in errors]}
+    return redirect(url_for("staff.handover_preview", ident=keep(account().login, preview)), 303)
+
+
+def _kept(ident: str) -> tuple[list[Row], list[str], str] | None:
+    """(rows, errors, file name) of the account's preview `ident`, or None when it is gone."""
+    found = kept(ident, account().login)
+    if found is None:
+        return None
+    try:
+        return [Row(*values) for values in found["rows"]], list(found["errors"]), str(found["name"])
+    except (KeyError, TypeError, ValueError):  # not a preview this version wrote
+        return None
+
+
+@bp.get("/handover/import/<ident>")
+@require("handover_import")
+def handover_preview(ident: str) -> Response:
+    """The preview of an uploaded results file: its counts and every bad row, planned against the log as it is now
+    (after a refused import, why)."""
+    found = _kept(ident)
+    if found is None:
+        return _page(410, [F["expired"]])
+    rows, errors, name = found
+    kept_refusal = taken()
+    return _preview(ident, rows, errors, name, refusal=kept_refusal["error"] if kept_refusal else "")
 
 
 @bp.post("/handover/import/apply")
 @require("handover_import")
 def handover_apply() -> Response:
     """Import the previewed rows, planned again under the log's lock: nothing when a row is bad, unless ticked."""
-    try:
-        signed = _signer().loads(request.form.get("rows", ""), max_age=PREVIEW_SECONDS)
-        if signed["by"] != account().login:
-            raise BadSignature("another account's preview")
-        rows = [Row(*values) for values in signed["rows"]]
-        name = str(signed["name"])
-    except (BadSignature, KeyError, TypeError, ValueError):
-        return _page(400, [F["expired"]])
+    ident = request.form.get("preview", "")
+    previewed = _kept(ident)
+    if previewed is None:
+        return refused(url_for("staff.handover_page"), F["expired"], answer=lambda: _page(400, [F["expired"]]))
+    rows, errors, name = previewed
     apply_good = request.form.get("apply_good") == "1"
     plans: list[Plan] = []
     stored = service().store.append(
@@ -242,8 +260,9 @@ def handover_apply() -> Response:
     )
     found = plans[-1]
     if found.errors and not apply_good:
-        refused = X["refused"].format(errors=len(found.errors))
-        return _preview(rows, [], name, status=409, found=found, refused=refused)
+        refusal = X["refused"].format(errors=len(found.errors))
+        answer = lambda: _preview(ident, rows, errors, name, status=409, refusal=refusal)  # noqa: E731
+        return refused(url_for("staff.handover_preview", ident=ident), refusal, answer=answer)
     done = X["applied_some"] if found.errors else X["applied"]
     flash(
         done.format(count=len(stored), repeats=len(found.repeats), pending=len(found.pending), errors=len(found.errors))

@@ -170,7 +170,10 @@ def _choice(value: str, choices: tuple[str, ...], problem: str) -> str:
     return value
 
 
-def _form(status: int = 200, errors: list[str] | None = None, form: Mapping[str, str] | None = None) -> Response:
+def _form(
+    status: int = 200, errors: list[str] | None = None, form: Mapping[str, str] | None = None, same_words: bool = False
+) -> Response:
+    """The form; `same_words`: refused as a repeat, it offers to register the same words of another citizen."""
     values = {"said_on": cases.now().date().isoformat(), "channel": "reception"} | dict(form or {})
     labels = messages_console.CHANNEL_LABELS
     return page(
@@ -184,6 +187,7 @@ def _form(status: int = 200, errors: list[str] | None = None, form: Mapping[str,
         form=values,
         today=cases.now().date().isoformat(),
         sms=service().limits.sms,
+        same_words=same_words,
     )
 
 
@@ -200,18 +204,21 @@ def intake() -> Response:
 @bp.post("/intake")
 @require("intake")
 def intake_post() -> Response:
-    """Register: a bad form says why and writes nothing; a repeat within the duplicate window writes nothing; else
-    ONE `submitted` event, and the receipt slip, shown this once."""
+    """Register: a bad form says why and writes nothing; a repeat within the duplicate window writes nothing and
+    says what matched (unless staff tick that another citizen said the same words); else ONE `submitted` event, and
+    the receipt slip, shown this once."""
     now = cases.now()
     case, errors = checked(request.form, now.date())
     if case is None:
         return _form(400, errors, request.form)
     svc = service()
     duplicates: list[cases.Submission] = []
-    stored = svc.store.append(new_case(case, cases.new_code(), now, svc.duplicate_window, duplicates))
+    window = None if request.form.get("same_words") == "1" else svc.duplicate_window  # another citizen, same words
+    stored = svc.store.append(new_case(case, cases.new_code(), now, window, duplicates))
     if duplicates:
         minutes = int(svc.duplicate_window.total_seconds() // 60)
-        return _form(409, [I["duplicate"].format(minutes=minutes)], request.form)
+        refusal = I["duplicate" if case.phone else "duplicate_no_phone"].format(minutes=minutes, ref=duplicates[0].ref)
+        return _form(409, [refusal], request.form, same_words=True)
     event = stored[0]
     _keep_code(event["ref"], event["code"], now)
     return redirect(url_for("staff.intake_slip", ref=event["ref"]), 303)  # a reload shows the slip, never re-posts
@@ -249,7 +256,7 @@ def track_url(code: str) -> str:
 
 def slip(event: dict, code: str | None) -> Response:
     """The receipt slip of an offline case from its `submitted` event; without the `code`, a QR of the /track/ page
-    and the way to look the case up by its reference and phone."""
+    and the way to look the case up: by its reference and phone, or (no phone given) by asking the station."""
     target = event["target"]
     track = (service().site_url or request.url_root).rstrip("/") + "/track/"
     url = track_url(code) if code else track
@@ -265,4 +272,5 @@ def slip(event: dict, code: str | None) -> Response:
         registered=moment_text(cases.parse_at(event["at"])),
         qr=Markup(qr_svg(url, I["slip_qr_title"])),  # noqa: S704 - our own SVG: paths of numbers, an escaped title
         track=track,
+        phone=bool(event.get("phone")),  # else only the code opens it: the slip must not offer reference + phone
     )

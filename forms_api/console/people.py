@@ -7,6 +7,7 @@ from __future__ import annotations
 from forms_api import messages
 from forms_api.console.service import console
 from forms_api.messages_console import STAFF_TEXTS
+from forms_api.public.deputies import told_apart
 from forms_api.public.service import service
 
 
@@ -19,7 +20,7 @@ def actor_label(by: str) -> str:
     if found.role == "station":
         scope = "、".join(names(f"station:{station}") or station for station in found.stations)
     elif found.role == "deputy":
-        scope = names(f"deputy:{found.deputy}") or str(found.deputy)
+        scope = told_apart(service().targets, [str(found.deputy)])[str(found.deputy)]
     else:
         scope = "、".join(found.scope)
     return STAFF_TEXTS["actor"].format(

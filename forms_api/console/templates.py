@@ -14,18 +14,22 @@ A = messages.ACTION_TEXTS
 
 
 def _page(status: int = 200, error: str | None = None, title: str = "", text: str = "") -> Response:
+    """The page; the form's fields are `typed_*` (the page's own `title` is its heading, never the field's value)."""
     templates = console().templates.all()
-    return page("staff/templates.html", status, templates=templates, error=error, title=title, text=text, a=A)
+    typed = {"typed_title": title, "typed_text": text}
+    return page("staff/templates.html", status, templates=templates, error=error, a=A, **typed)
 
 
 @bp.get("/templates")
 @require("templates")
 def templates() -> Response:
-    """Every template, a form to add one, a delete button each (after a refused one, why, and what was typed)."""
+    """Every template, a form to add one (or to change the one named by `?edit=`), a delete button each (after a
+    refused one, why, and what was typed)."""
     kept = taken()
     if kept is not None:
         return _page(200, kept["error"], kept["form"].get("title", ""), kept["form"].get("text", ""))
-    return _page()
+    editing = [found for found in console().templates.all() if found.title == request.args.get("edit")]
+    return _page(200, None, editing[0].title, editing[0].text) if editing else _page()
 
 
 @bp.post("/templates")

@@ -10,6 +10,7 @@ from forms_api import cases
 from forms_api.cases.actions import TextProblem
 from forms_api.messages_console import STAFF_TEXTS
 from forms_api.public.sitedata import Targets
+from generator.messages import CONGRESS_LEVEL_LABELS
 
 
 def stations_by_deputy(targets: Targets) -> dict[str, list[str]]:
@@ -21,8 +22,16 @@ def stations_by_deputy(targets: Targets) -> dict[str, list[str]]:
     return found
 
 
+def _about(targets: Targets, deputy: str) -> str:
+    """What tells a deputy from a namesake: the congress they sit in (as the site says it) and their post."""
+    levels, occupation = targets.about(deputy)
+    seats = "、".join(CONGRESS_LEVEL_LABELS[level] for level in CONGRESS_LEVEL_LABELS if level in levels)
+    return "，".join(part for part in (seats, occupation) if part)
+
+
 def labelled(targets: Targets, ids: list[str], *, with_id: bool = False) -> list[tuple[str, str]]:
-    """(id, "曹文杰（东溪代表联络站）") for each id, by id; the id too where two labels match (or always)."""
+    """(id, "曹文杰（东溪代表联络站）") for each id, by id; where two labels match (or always, `with_id`), with the
+    deputy's congress and post ("李明远（禾城镇人大代表联络站；县（区）人大代表，青禾县禾丰小学 校长）") and the id."""
     names, stations = dict(targets.listed("deputy")), stations_by_deputy(targets)
     labels = {
         deputy: STAFF_TEXTS["deputy_label"].format(
@@ -33,14 +42,31 @@ def labelled(targets: Targets, ids: list[str], *, with_id: bool = False) -> list
     twice = {label for label in labels.values() if with_id or list(labels.values()).count(label) > 1}
     for deputy, label in labels.items():
         if label in twice:
-            labels[deputy] = STAFF_TEXTS["deputy_label_id"].format(label=label, id=deputy)
+            about = _about(targets, deputy)
+            told = label[:-1] + STAFF_TEXTS["deputy_label_about"].format(about=about) + label[-1] if about else label
+            labels[deputy] = STAFF_TEXTS["deputy_label_id"].format(label=told, id=deputy)
     return sorted(labels.items())  # by id: the ids are pinyin, so this is the order of a Chinese name list
+
+
+def told_apart(targets: Targets, ids: list[str]) -> dict[str, str]:
+    """Each deputy's name as staff read it (an account's scope, who acted): the `labelled` label instead where another
+    current deputy has the same name."""
+    names = dict(targets.listed("deputy"))
+    by_name: dict[str, list[str]] = {}
+    for found, name in names.items():
+        by_name.setdefault(name, []).append(found)
+    shown: dict[str, str] = {}
+    for deputy in ids:
+        name = names.get(deputy) or targets.name(f"deputy:{deputy}") or deputy
+        same = by_name.get(name, [])
+        shown[deputy] = dict(labelled(targets, same))[deputy] if len(same) > 1 and deputy in same else name
+    return shown
 
 
 def resolve(targets: Targets, text: str, *, tool: str = "console") -> tuple[str, str]:
     """(id, name) of the ONE current deputy `text` names, by id or by exact name; TextProblem (shown to staff) when
     there is none, or several of that name (listed with their stations and ids, to choose one). `tool`: "console"
-    (the picker's wording) or "cli" (the staff tools' --name)."""
+    (the picker's wording), "typed" (a text field with no list) or "cli" (the staff tools' --name)."""
     text = text.strip()
     listed = targets.listed("deputy")
     if cases.TARGET_RE.fullmatch(f"deputy:{text}") and targets.check(f"deputy:{text}") is None:
@@ -48,7 +74,7 @@ def resolve(targets: Targets, text: str, *, tool: str = "console") -> tuple[str,
     same = [deputy for deputy, name in listed if name == text]
     if len(same) == 1:
         return same[0], text
-    suffix = "" if tool == "console" else "_cli"
+    suffix = {"console": "", "cli": "_cli", "typed": "_typed"}[tool]
     if same:
         named = "；".join(label for _, label in labelled(targets, same, with_id=True))
         message = STAFF_TEXTS[f"deputy_ambiguous{suffix}"]

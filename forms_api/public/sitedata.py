@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
@@ -37,6 +38,7 @@ class Targets:
     _names: dict[str, str] = field(default_factory=dict)
     _categories: tuple[str, ...] = ()
     _station_deputies: dict[str, frozenset[str]] = field(default_factory=dict)
+    _about: dict[str, tuple[tuple[str, ...], str]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @cached_property
@@ -61,6 +63,7 @@ class Targets:
             valid |= {f"station:{s['id']}" for s in stations}
             names = {f"deputy:{d['id']}": str(d.get("name", "")) for d in deputies}
             names |= {f"station:{s['id']}": str(s.get("name", "")) for s in stations}
+            about = {str(d["id"]): (_levels(d), str(d.get("occupation") or "")) for d in deputies}
             attached: dict[str, set[str]] = {}
             for deputy in deputies:
                 for station in deputy.get("stations") or ():
@@ -70,6 +73,7 @@ class Targets:
         self._valid, self._former, self._names, self._stamp = frozenset(valid), frozenset(former), names, stamp
         self._categories = _categories(form_file)
         self._station_deputies = {station: frozenset(ids) for station, ids in attached.items()}
+        self._about = about
         self._checked = now
 
     def check(self, target: str) -> str | None:
@@ -120,6 +124,16 @@ class Targets:
             return frozenset()
         return self._station_deputies.get(station, frozenset())
 
+    def about(self, deputy: str) -> tuple[tuple[str, ...], str]:
+        """(the levels of the deputy's current seats; their occupation, unit and post, or ""), to
+        tell namesakes apart; ((), "") while the data is missing."""
+        try:
+            with self._lock:
+                self._refresh()
+        except TargetsUnavailable:
+            return (), ""
+        return self._about.get(deputy, ((), ""))
+
     def available(self) -> bool:
         """Whether submissions can be checked: targets and categories read."""
         try:
@@ -127,6 +141,13 @@ class Targets:
         except TargetsUnavailable:
             return False
         return True
+
+
+def _levels(deputy: dict) -> tuple[str, ...]:
+    """The levels of a deputy's seats not ended (no `until`, or one not past), each once."""
+    today = date.today().isoformat()
+    seats = [m for m in deputy.get("memberships") or () if not m.get("until") or str(m["until"]) >= today]
+    return tuple(dict.fromkeys(str(m.get("level")) for m in seats))
 
 
 def _mtime(path: Path) -> int:

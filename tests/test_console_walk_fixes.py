@@ -1,0 +1,173 @@
+"""What a tester found walking the back office on a phone: two citizens saying the same words at a reception day, a
+reply template's title field, who imports results, namesake deputies, 转办 to the one who holds the case, and a
+skipped notification in English. Real app, real store, no mocks."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import events
+from console_helpers import SITE, add_event, client_for, console_app, csrf_token
+from flask import Flask
+from test_console_intake import good
+
+from forms_api import messages, messages_console, messages_notify
+from forms_api.cases import outbox
+from forms_api.store.folder import EventLog
+
+I = messages_console.INTAKE_TEXTS  # noqa: E741
+ST = messages_console.STAFF_TEXTS
+A = messages.ACTION_TEXTS
+SAME_WORDS = "希望村里多装几盏路灯。"
+NAMESAKES = [
+    {
+        "id": "li-mingyuan",
+        "name": "李明远",
+        "current": True,
+        "stations": ["dongxi-zhan"],
+        "occupation": "青禾县禾丰小学 校长",
+        "memberships": [{"level": "county", "congress": "第十八届"}],
+    },
+    {
+        "id": "li-mingyuan-2",
+        "name": "李明远",
+        "current": True,
+        "stations": ["dongxi-zhan"],
+        "occupation": "河湾村 村民小组长",
+        "memberships": [{"level": "township", "congress": "第十九届"}],
+    },
+]
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Flask:
+    app = console_app(tmp_path)
+    deputies = {"deputies": SITE["deputies.json"]["deputies"] + NAMESAKES}  # written before any request reads it
+    (Path(app.config["SITE_DIR"]) / "data" / "deputies.json").write_text(json.dumps(deputies, ensure_ascii=False))
+    return app
+
+
+def post(client, path: str, form: dict[str, str], page: str | None = None):
+    return client.post(path, data=form | {"csrf_token": csrf_token(client, page or path)})
+
+
+def text_of(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def test_the_same_words_of_another_citizen_can_be_registered_anyway(app):
+    """Without a phone, the refusal says what matched (no "同一电话") and offers the box that registers it anyway."""
+    client = client_for(app, "zhan-a")
+    said = good(text=SAME_WORDS, name="", phone="", consent="", deputy="")
+    assert post(client, "/staff/intake", said).status_code == 303
+    first = [e for e in events(app) if e["type"] == "submitted"][-1]["ref"]
+    refused = post(client, "/staff/intake", said)
+    page = text_of(refused)
+    assert refused.status_code == 409
+    assert I["duplicate_no_phone"].format(minutes=10, ref=first) in page and "同一电话" not in page
+    assert 'name="same_words" value="1"' in page and I["same_words"] in page
+    assert 'name="same_words"' not in text_of(client.get("/staff/intake"))  # offered only on the refused form
+    assert post(client, "/staff/intake", said | {"same_words": "1"}).status_code == 303
+    texts = [e["text"] for e in events(app) if e["type"] == "submitted"]
+    assert texts.count(SAME_WORDS) == 2
+
+
+def test_a_repeat_with_a_phone_says_the_phone_matched(app):
+    client = client_for(app, "zhan-a")
+    assert post(client, "/staff/intake", good()).status_code == 303
+    first = [e for e in events(app) if e["type"] == "submitted"][-1]["ref"]
+    assert I["duplicate"].format(minutes=10, ref=first) in text_of(post(client, "/staff/intake", good()))
+
+
+def test_the_template_title_field_starts_empty_or_with_the_template_edited(app):
+    client = client_for(app, "boss")
+    assert re.search(r'<input type="text" id="title" name="title" value=""', text_of(client.get("/staff/templates")))
+    form = {"title": "已转交", "text": "您反映的问题已转交有关部门办理。"}
+    assert post(client, "/staff/templates", form).status_code == 303
+    page = text_of(client.get("/staff/templates"))
+    assert 'id="title" name="title" value=""' in page and A["template_edit"] in page
+    edited = text_of(client.get("/staff/templates?edit=已转交"))
+    assert 'id="title" name="title" value="已转交"' in edited and f"{form['text']}</textarea>" in edited
+
+
+def test_only_the_office_is_told_it_imports_results(app):
+    x = messages_console.HANDOVER_TEXTS
+    station = text_of(client_for(app, "zhan-a").get("/staff/handover"))
+    assert x["sheet_lead_station"] in station and x["sheet_lead"] not in station and "即可导入" not in station
+    office = text_of(client_for(app, "boss").get("/staff/handover"))
+    assert x["sheet_lead"] in office and "代表工作机构" in x["sheet_lead"]
+
+
+def test_namesakes_are_told_apart_by_congress_and_post(app):
+    intake = text_of(client_for(app, "zhan-a").get("/staff/intake"))
+    assert "李明远（东溪代表联络站；县（区）人大代表，青禾县禾丰小学 校长），编号 li-mingyuan<" in intake
+    assert "李明远（东溪代表联络站；乡镇人大代表，河湾村 村民小组长），编号 li-mingyuan-2<" in intake
+    assert "曹文杰（东溪代表联络站）<" in intake  # no namesake: the short label
+    office = client_for(app, "boss")
+    form = {"login": "lmy", "role": "deputy", "deputy": "李明远"}
+    refused = post(office, "/staff/accounts/add", form, "/staff/accounts")
+    page = text_of(office.get(refused.headers["Location"]))
+    assert "请输入其中一位的编号" in page and "请从列表中选择" not in page
+    assert "乡镇人大代表" in page and "县（区）人大代表" in page
+    unknown = post(office, "/staff/accounts/add", form | {"deputy": "李明"}, "/staff/accounts")
+    page = text_of(office.get(unknown.headers["Location"]))
+    assert ST["deputy_unknown_typed"].format(name="李明") in page and "请从列表中选择" not in page
+    assert post(office, "/staff/accounts/add", form | {"deputy": "li-mingyuan-2"}, "/staff/accounts").status_code == 201
+    listing = text_of(office.get("/staff/accounts"))
+    assert "李明远（东溪代表联络站；乡镇人大代表，河湾村 村民小组长），编号 li-mingyuan-2" in listing
+
+
+def reopened(app: Flask) -> str:
+    """Case 1 (to 曹文杰) assigned to him, answered, reopened: a case a deputy holds again."""
+    log = EventLog(Path(app.config["QUEUE_DIR"]), fsync=False)
+    ref = "2026-000001"
+    add_event(log, "assigned", ref, "boss", to_kind="deputy", to="曹文杰", deputy="cao-wenjie", deadline="2099-01-01")
+    add_event(log, "replied", ref, "boss", answer="已联系供电所。")
+    add_event(log, "reopened", ref, "boss", reason="路灯还是不亮。")
+    return ref
+
+
+def test_a_reopened_case_offers_one_hand_on_form_not_preset_to_its_holder(app):
+    ref = reopened(app)
+    client = client_for(app, "boss")
+    page = text_of(client.get(f"/staff/cases/{ref}"))
+    assert 'id="handover"' in page and 'id="assign"' not in page
+    handover = page[page.index('id="handover"') :]
+    handover = handover[: handover.index("</form>")]
+    assert "selected" not in handover
+    before = len(events(app))
+    form = {"to_kind": "deputy", "deputy": "cao-wenjie"}
+    refused = post(client, f"/staff/cases/{ref}/handover", form, f"/staff/cases/{ref}")
+    shown = text_of(client.get(refused.headers["Location"]))
+    assert messages.WORKFLOW_ERRORS["handover_same"].format(holder="曹文杰") in shown
+    assert len(events(app)) == before
+    nobody = post(client, f"/staff/cases/{ref}/handover", {"to_kind": "deputy"}, f"/staff/cases/{ref}")
+    assert ST["deputy_missing"] in text_of(client.get(nobody.headers["Location"]))  # no default for 转办
+    moved = post(
+        client, f"/staff/cases/{ref}/handover", {"to_kind": "department", "name": "县住建局"}, f"/staff/cases/{ref}"
+    )
+    assert moved.status_code == 303 and events(app)[-1]["to"] == "县住建局"
+
+
+def test_a_skipped_notice_says_why_in_chinese(app):
+    store = app.extensions["forms_api"].store
+    [note] = store.append(lambda state: outbox.notice("2026-000001", "citizen", "sms", "replied", {}, "t", None))
+    store.append(lambda state: outbox.outbox_event(outbox.SKIPPED, outbox.WORKER, id=note["id"], reason="no_contact"))
+    page = text_of(client_for(app, "boss").get("/staff/cases/2026-000001"))
+    reason = messages_notify.SKIP_REASONS["no_contact"]
+    assert f"：跳过（{reason}）</li>" in page
+    assert "no_contact" not in page and "失败" not in page
+
+
+def test_the_reprint_of_a_case_without_a_phone_does_not_offer_reference_and_phone(app):
+    client = client_for(app, "zhan-a")
+    posted = post(client, "/staff/intake", good(name="", phone="", consent=""))
+    first = text_of(client.get(posted.headers["Location"]))
+    assert I["slip_keep_no_phone"] in first and I["slip_keep"] not in first
+    ref = posted.headers["Location"].split("/")[-2]
+    later = text_of(client_for(app, "boss").get(posted.headers["Location"]))
+    assert I["slip_no_code_no_phone"].format(ref=ref) in later and "电话号码查询" not in later
