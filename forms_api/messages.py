@@ -187,10 +187,7 @@ PAGE_TEXTS = {
     "reference": "留言编号",
     "reference_hint": "打电话咨询时，请提供留言编号。",
     "tracking_code": "查询码",
-    "tracking_code_hint": (
-        "凭查询码（留了电话的，也可以凭留言编号和电话）可以查看办理进度和答复，并对答复进行评价。"
-        "请抄下或截图保存，不要告诉他人。"
-    ),
+    "tracking_code_hint": "凭查询码可以查看办理进度和答复，并对答复进行评价。请抄下或截图保存，不要告诉他人。",
     "check_now": "查看办理进度",
     "picture_title": "保存回执图片",
     "picture_lead": (
