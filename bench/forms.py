@@ -71,14 +71,14 @@ function setup(thread)
   table.insert(threads, thread)
 end
 function init(args)
-  target, origin, tag = args[1], args[2], args[3]
+  target, origin, tag, extra = args[1], args[2], args[3], args[4] or ""  -- extra: more JSON fields
   created, sent = 0, 0
 end
 function request()
   sent = sent + 1
   local body = string.format(
     '{"target":"%s","category":"意见","text":"小区门口的路灯坏了，晚上出行不便。编号 %s-%d-%d",' ..
-    '"name":"李女士","phone":"138 0013 8000","consent":true}', target, tag, tid, sent)
+    '"name":"李女士","phone":"138 0013 8000","consent":true%s}', target, tag, tid, sent, extra)
   return wrk.format("POST", "/api/submissions",
     {["Content-Type"] = "application/json", ["Origin"] = origin}, body)
 end

@@ -27,6 +27,7 @@ if __package__ in (None, ""):
 
 from bench.common import PYTHON, ROOT, stop_group, verdict  # noqa: E402
 from bench.forms import (  # noqa: E402
+    LUA,
     ensure_wrk,
     free_port,
     run_wrk,
@@ -36,35 +37,6 @@ from bench.forms import (  # noqa: E402
     wait_listening,
 )
 
-LUA = r"""
-local threads = {}
-function setup(thread)
-  thread:set("tid", #threads)
-  table.insert(threads, thread)
-end
-function init(args)
-  target, origin, tag, notify = args[1], args[2], args[3], args[4]
-  created, sent = 0, 0
-end
-function request()
-  sent = sent + 1
-  local body = string.format(
-    '{"target":"%s","category":"意见","text":"小区门口的路灯坏了，晚上出行不便。编号 %s-%d-%d",' ..
-    '"name":"李女士","phone":"138 0013 8000","consent":true%s}', target, tag, tid, sent, notify)
-  return wrk.format("POST", "/api/submissions",
-    {["Content-Type"] = "application/json", ["Origin"] = origin}, body)
-end
-function response(status, headers, body)
-  if status == 201 then created = created + 1 end
-end
-function done(summary, latency, requests)
-  local total = 0
-  for _, t in ipairs(threads) do total = total + t:get("created") end
-  io.write(string.format("BENCH created=%d requests=%d p50_us=%d p99_us=%d errors=%d\n", total,
-    summary.requests, latency:percentile(50), latency:percentile(99),
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
-end
-"""
 TARGET = 0.9  # with notifications, at least 90% of the throughput without
 
 
