@@ -96,8 +96,10 @@ def test_without_javascript_the_receipt_page_sends_the_code_and_takes_it(stack, 
         page.get_by_label("我已阅读并同意").check()
         page.get_by_role("button", name="提交留言").click()
         assert urlsplit(page.url).path == "/api/receipt"
-        page.get_by_role("button", name="获取验证码").click()
-        assert urlsplit(page.url).path == "/api/receipt"  # the receipt again, now asking for the code
+        with page.expect_navigation():
+            page.get_by_role("button", name="获取验证码").click()
+        page.get_by_label("验证码已发送").wait_for()  # the receipt again, now asking for the code
+        assert urlsplit(page.url).path == "/api/receipt"
         code = sent_code(provider)
         assert provider.texts()[0].phone == "+8613900139000"  # the case's phone: nothing typed
         page.reload()  # no "resubmit the form?": the page again, no second SMS
