@@ -4,6 +4,7 @@ through the real SDKs to a local provider endpoint and over SMTP to a local aios
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from datetime import UTC, time
@@ -255,6 +256,25 @@ def test_daily_cap_per_phone(tmp_path: Path, provider: Provider) -> None:
     assert len(provider.texts()) == 2
     assert make_worker(config, at("2026-12-08T08:00")).run_once() == {"sent": 1}
     assert [r.params["ref"] for r in provider.texts()] == refs
+
+
+def test_a_run_flushes_its_records_to_disk_once(tmp_path: Path, provider: Provider, monkeypatch) -> None:
+    """The worker's appends don't hold the log's lock for an fsync each; its run's last append flushes them all."""
+    app = make_app(tmp_path, **SMS_ON)
+    client = app.test_client()
+    refs = [submit(client, notify=True, text=f"第{i}条留言，路灯坏了。").json["reference"] for i in range(3)]
+    for ref in refs:
+        assign(app, ref)
+    log = (tmp_path / "queue" / "events.jsonl").resolve()
+    synced: list[str] = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(os.readlink(f"/proc/self/fd/{fd}")) or real(fd))
+    config = notify_config(tmp_path, NOTIFY_SMS="aliyun", SMS_ENDPOINT=provider.url, QUEUE_FSYNC=True)
+    before = log.stat().st_size
+    assert make_worker(config, at("2026-12-07T10:00")).run_once() == {"sent": 3}
+    assert synced.count(str(log)) == 1 and log.stat().st_size > before
+    kinds = [event["type"] for event in events(app)][-6:]
+    assert kinds == ["notice_attempt", "notice_sent"] * 3  # each result with the next attempt, the last alone
 
 
 @pytest.mark.parametrize("how", ["track", "tencent", "aliyun"])

@@ -232,8 +232,9 @@ def _wait_for(condition, what: str) -> None:
         time.sleep(0.001)
 
 
-def in_one_group(log: EventLog, decides: list) -> list[tuple[str, object]]:
-    """Append each of `decides` from its own thread so that they form ONE group, queued in list order.
+def in_one_group(log: EventLog, decides: list, durable: list[bool] | None = None) -> list[tuple[str, object]]:
+    """Append each of `decides` from its own thread so that they form ONE group, queued in list order (`durable`:
+    each call's, durable if not given).
 
     A first append holds the lead (its decide waits, then writes nothing) until every other call is queued; the next
     leader then takes them all. Returns ("ok", stored events) or ("error", exception) per decide.
@@ -246,7 +247,7 @@ def in_one_group(log: EventLog, decides: list) -> list[tuple[str, object]]:
 
     def run(index: int, decide) -> None:
         try:
-            results[index] = ("ok", log.append(decide))
+            results[index] = ("ok", log.append(decide, durable=durable[index] if durable else True))
         except Exception as error:  # noqa: BLE001 - reported to the test
             results[index] = ("error", error)
 
@@ -311,6 +312,24 @@ def test_a_group_is_decided_in_order_written_once_and_fsynced_once(tmp_path, fsy
     assert list(read_events(log.path))[1:] == stored  # in group order, as returned
     fresh = EventLog(tmp_path).state()
     assert sorted(fresh.submissions) == sorted(log.state().submissions) and fresh.events == log.state().events == 5
+
+
+def test_an_append_not_durable_is_stored_without_an_fsync_and_a_durable_one_flushes_it(tmp_path, fsyncs):
+    log = EventLog(tmp_path)
+    log.append(submit(text="最早的一条"))
+    fsyncs.clear()
+    first = log.append(submit(text="第一条"), durable=False)
+    assert fsyncs == []  # written (a dying process keeps it), not flushed
+    assert [event["ref"] for event in read_events(log.path)][-1] == first[0]["ref"]
+    assert first[0]["ref"] in EventLog(tmp_path).state().submissions  # every reader sees it at once
+    log.append(submit(text="第二条"))
+    assert len(fsyncs) == 1
+    lazy = in_one_group(log, [submit(text="三"), submit(text="四")], [False, False])
+    assert len(fsyncs) == 1  # a group of calls not durable: no fsync
+    mixed = in_one_group(log, [submit(text="五"), submit(text="六")], [False, True])
+    assert len(fsyncs) == 2  # one durable call in the group: the group's one fsync
+    assert [kind for kind, _ in lazy + mixed] == ["ok"] * 4
+    assert len(EventLog(tmp_path).state().submissions) == 7
 
 
 def test_threads_share_fsyncs_and_every_acknowledged_record_is_stored(tmp_path, fsyncs):

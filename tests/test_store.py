@@ -93,6 +93,14 @@ def test_other_instances_catch_up(queue_url: str) -> None:
     assert sorted(one.state().submissions) == sorted(two.state().submissions) == third
 
 
+def test_an_append_not_durable_is_stored_and_seen_at_once(store: Store, queue_url: str) -> None:
+    """The notification worker's appends: not waited for on disk, otherwise like any other."""
+    (lazy,) = store.append(submit(), durable=False)
+    assert another(queue_url).append(submit())[0]["ref"] == "2026-000002"  # it saw the first one
+    assert store.append(submit(), durable=False)[0]["ref"] == "2026-000003"
+    assert [event["ref"] for event in another(queue_url).scan()] == [lazy["ref"], "2026-000002", "2026-000003"]
+
+
 def test_decide_errors_write_nothing(store: Store, queue_url: str) -> None:
     store.append(submit())
     with pytest.raises(WorkflowError, match="该留言尚未答复，暂不能评价。"):

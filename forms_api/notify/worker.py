@@ -1,10 +1,15 @@
 """The worker: sends the outbox's due notices and records each try as an event (forms_api/cases/outbox.py).
 
-One notice at a time: `notice_attempt` is appended (fsynced) before the provider is called, the result after it
-(together with the next notice's attempt, one fsync a send, or at the end of the run). A worker that dies between the
-two leaves the notice in flight; the next run sends it again (at least once). So a notification is sent twice only if
-the worker died after its provider accepted it and before its result was written: the window is one send (at most the
-SDK's timeout) and the moment to the next append, and only the one notice then in flight.
+One notice at a time: `notice_attempt` is appended before the provider is called, the result after it (together with
+the next notice's attempt, one append a send, or at the end of the run). A worker that dies between the two leaves the
+notice in flight; the next run sends it again (at least once). So a notification is sent twice only if the worker
+died after its provider accepted it and before its result was written: the window is one send (at most the SDK's
+timeout) and the moment to the next append, and only the one notice then in flight.
+
+The appends within a run are not waited for on disk (`durable=False`: written, so a dying worker keeps them, but not
+fsynced, so they don't hold the log's lock for a disk flush against the service's submissions); the run's last append
+is durable and flushes them all. A power cut during a run may thus lose that run's records (those no submission's
+fsync has flushed meanwhile): its notices are sent again, none is lost.
 
 Rules: no SMS in the quiet hours (held until they end); at most NOTIFY_SMS_DAILY_CAP SMS to one phone a Beijing day
 (more wait for the next day); nothing to a phone that asked for no more (退订); NOTIFY_MAX_TRIES tries with backoff,
@@ -211,7 +216,7 @@ class Worker:
 
         if not events and attempt is None:
             return False
-        return len(self.store.append(decide)) > len(events)
+        return len(self.store.append(decide, durable=attempt is None)) > len(events)
 
     def _message(self, notice: ob.Notice, to: list[str]) -> Message:
         params = {key: str(value) for key, value in notice.params.items() if value is not None}

@@ -52,8 +52,12 @@ class Store(Protocol):
         """Run `read` on the caught-up state while no other thread of this process changes it."""
         ...
 
-    def append(self, decide: Callable[[State], Decision]) -> list[dict]:
-        """Durably append the events `decide(state)` returns, decided under the exclusive lock; the events stored."""
+    def append(self, decide: Callable[[State], Decision], *, durable: bool = True) -> list[dict]:
+        """Durably append the events `decide(state)` returns, decided under the exclusive lock; the events stored.
+
+        `durable=False` (the notification worker's records): stored and visible to every reader at once, and kept if
+        the process dies, but not waited for on disk (no fsync; PostgreSQL: no wait for the WAL flush), so a power
+        cut may lose them until the log's next durable append or sync; for events whose loss only repeats work."""
         ...
 
     def scan(self) -> Iterator[dict]:

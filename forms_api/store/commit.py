@@ -23,10 +23,10 @@ class Call:
     outcome is settled, or to hand it the lead (`lead` set) for the calls that queued meanwhile.
     """
 
-    __slots__ = ("decide", "wake", "lead", "settled", "stored", "error", "payload")
+    __slots__ = ("decide", "durable", "wake", "lead", "settled", "stored", "error", "payload")
 
-    def __init__(self, decide: Callable[[State], Decision]) -> None:
-        self.decide = decide
+    def __init__(self, decide: Callable[[State], Decision], durable: bool = True) -> None:
+        self.decide, self.durable = decide, durable
         self.wake: threading.Lock | None = None
         self.lead = False
         self.settled = False  # stored or error is final

@@ -169,8 +169,9 @@ class EventLog(FoldedLog):
             self._freeze_if_due()
             return self._state
 
-    def append(self, decide: Callable[[State], Decision]) -> list[dict]:
-        """Append the events `decide(state)` returns (a dict, a list, or None/[] for nothing) durably.
+    def append(self, decide: Callable[[State], Decision], *, durable: bool = True) -> list[dict]:
+        """Append the events `decide(state)` returns (a dict, a list, or None/[] for nothing) durably (`durable=False`:
+        without waiting for the fsync, see base.Store.append; a durable call in its group fsyncs them all).
 
         `decide` runs under the exclusive lock against the state with every other process's appends and the events
         decided before it in its group, so its checks (cases.check, duplicates, next_ref) hold when the events are
@@ -180,7 +181,7 @@ class EventLog(FoldedLog):
         if self._holder == threading.get_ident() and self._deciding != threading.get_ident():
             raise RuntimeError("append must not be called from inside query, snapshot or rewrite")
         self._check_writable()
-        stored = self._groups.run(Call(decide), self._commit, self._interrupted)
+        stored = self._groups.run(Call(decide, durable), self._commit, self._interrupted)
         self._freeze_if_due()
         return stored
 
@@ -228,7 +229,7 @@ class EventLog(FoldedLog):
             except QueueUnavailable:
                 self._singly = True
                 raise
-            if self.fsync:
+            if self.fsync and any(call.durable for call in members):
                 self._sync(fd)
         except BaseException as exc:
             if any(call.stored for call in group):  # folded ahead: the file lacks them (or has them without fsync)

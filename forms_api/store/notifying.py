@@ -17,8 +17,8 @@ class Notifying:
     def __init__(self, store: Store, channels: Channels) -> None:
         self.inner, self.channels = store, channels
 
-    def append(self, decide: Callable[[State], Decision]) -> list[dict]:
-        return self.inner.append(with_notices(decide, self.channels))
+    def append(self, decide: Callable[[State], Decision], *, durable: bool = True) -> list[dict]:
+        return self.inner.append(with_notices(decide, self.channels), durable=durable)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)

@@ -38,11 +38,13 @@ def insert_lines(conn: psycopg.Connection, lines: list[str]) -> list[int]:
     return [row_id for (row_id,) in rows]
 
 
-def insert_and_commit(conn: psycopg.Connection, text: str) -> list[int]:
+def insert_and_commit(conn: psycopg.Connection, text: str, durable: bool = True) -> list[int]:
     """Insert the event lines of `text` (joined by newlines) and commit, in one round trip (one simple query of two
-    statements, bound by psycopg's client-side cursor); their ids, once committed."""
+    statements, bound by psycopg's client-side cursor); their ids, once committed (not `durable`: without waiting
+    for the WAL's flush, which the WAL writer does within a few hundred milliseconds)."""
+    lazy = "" if durable else "; SET LOCAL synchronous_commit TO OFF"  # after the INSERT: its rows are the result
     with psycopg.ClientCursor(conn) as cursor:
-        cursor.execute(_INSERT + "; COMMIT", (text,))
+        cursor.execute(_INSERT + lazy + "; COMMIT", (text,))
         return [row_id for (row_id,) in cursor.fetchall()]
 
 

@@ -102,16 +102,17 @@ class PostgresLog(FoldedLog):
         self._freeze_if_due()
         return self._state
 
-    def append(self, decide: Callable[[State], Decision]) -> list[dict]:
+    def append(self, decide: Callable[[State], Decision], *, durable: bool = True) -> list[dict]:
         """Append what `decide(state)` returns, decided under the log's advisory lock on the caught-up state; the
-        events stored, once committed. QueueUnavailable: nothing stored (or, if the connection broke during COMMIT,
-        unknown: the next read shows it); exceptions from `decide` propagate, nothing written."""
+        events stored, once committed (`durable=False`: without waiting for the WAL flush, see base.Store.append).
+        QueueUnavailable: nothing stored (or, if the connection broke during COMMIT, unknown: the next read shows it);
+        exceptions from `decide` propagate, nothing written."""
         me = threading.get_ident()
         if self._deciding == me:
             raise RuntimeError("decide must return its events, not write to the log itself")
         if self._holder == me:
             raise RuntimeError("append must not be called from inside query, snapshot or rewrite")
-        stored = self._groups.run(Call(decide), self._commit, self._interrupted)
+        stored = self._groups.run(Call(decide, durable), self._commit, self._interrupted)
         self._freeze_if_due()
         return stored
 
@@ -127,7 +128,8 @@ class PostgresLog(FoldedLog):
                     self._catch_up(rows, after)
                     members = self._decide(calls)
                     payload = b"".join(call.payload for call in members).decode("utf-8")
-                    ids = pgshared.insert_and_commit(conn, payload[:-1]) if payload else []
+                    durable = any(call.durable for call in members)
+                    ids = pgshared.insert_and_commit(conn, payload[:-1], durable) if payload else []
             except BaseException as exc:
                 if any(call.stored for call in calls):
                     self._generation = None  # folded ahead: the state holds events the table does not, fold anew
