@@ -4,19 +4,23 @@ itself when the database is back. Real servers throughout (tests/servers.py)."""
 
 from __future__ import annotations
 
+import io
 import multiprocessing
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from conftest import make_app, store_settings
-from console_helpers import PASSWORD, client_for, make_account, sign_in
+from console_helpers import PASSWORD, client_for, csrf_token, make_account, sign_in
 from servers import Postgres
 from test_api import GOOD, submit
 from test_store import submit as submit_event
 
 from forms_api import messages
+from forms_api.cases import now
+from forms_api.cases.actions import decision
 from forms_api.staff.cli import main
 from forms_api.store import open_store
 from forms_api.store.pgdb import close_all, upgrade
@@ -69,6 +73,39 @@ def test_a_disabled_or_locked_account_is_out_on_every_instance_at_once(pg_url: s
     for _ in range(6):
         assert sign_in(one.test_client(), "boss", password="falsch-falsch-1").status_code != 302
     assert sign_in(two.test_client(), "boss", password=PASSWORD).status_code != 302
+
+
+def test_an_import_preview_made_on_one_instance_is_shown_and_applied_on_another(pg_url: str, tmp_path: Path) -> None:
+    """Behind nginx the upload's redirect may reach another server: the preview is kept in the database."""
+    one, two = make_app(tmp_path / "one", QUEUE_URL=pg_url), make_app(tmp_path / "two", QUEUE_URL=pg_url)
+    make_account(one, "boss", "office", ())
+    ref = submit(one.test_client()).json["reference"]
+    handed = {"to_kind": "department", "to": "县住建局", "deadline": "2099-12-11"}
+    open_store(one.config).append(decision(ref, "assigned", "王科员", lambda sub: handed))
+    rows = "\r\n".join(
+        [
+            "留言编号,工单号,办理结果,日期,承办单位",
+            f"{ref},ZJ-9,已处理,{now().date()},县住建局",
+            "2026-000404,ZJ-10,已处理,2026-12-01,县住建局",
+            "",
+        ]
+    )
+    on_one, on_two = client_for(one, "boss"), client_for(two, "boss")
+    form = {
+        "file": (io.BytesIO(rows.encode("utf-8")), "results.csv"),
+        "csrf_token": csrf_token(on_one, "/staff/handover"),
+    }
+    posted = on_one.post("/staff/handover/import", data=form, content_type="multipart/form-data")
+    assert posted.status_code == 303, posted.get_data(as_text=True)
+    page = on_two.get(posted.headers["Location"]).get_data(as_text=True)
+    assert "第 3 行：找不到留言 2026-000404。" in page, page  # the rows, read on the other server
+    assert not list((tmp_path / "one").rglob("import-previews"))  # nothing left on the first server's disk
+    assert client_for(two, None).get(posted.headers["Location"]).status_code == 302  # signed out: not shown
+    ident = re.search(r'name="preview" value="([^"]+)"', page)
+    assert ident is not None
+    apply = {"csrf_token": csrf_token(on_two, "/staff/handover"), "preview": ident[1], "apply_good": "1"}
+    assert on_two.post("/staff/handover/import/apply", data=apply).status_code == 303
+    assert [e["ticket"] for e in open_store(one.config).scan() if e["type"] == "noted"] == ["ZJ-9"]
 
 
 @pytest.fixture

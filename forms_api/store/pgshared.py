@@ -1,6 +1,6 @@
 """What the PostgreSQL store keeps beside its events: the rows of a rewrite, the keys (`store_keys`), and the back
-office's accounts and reply templates, so that every instance on one database knows every account at once (a
-disabled account is refused everywhere on its next request)."""
+office's accounts, reply templates and import previews, so that every instance on one database knows every account
+at once (a disabled account is refused everywhere on its next request) and shows a preview made on another."""
 
 from __future__ import annotations
 
@@ -17,11 +17,19 @@ from forms_api.store.base import QueueUnavailable
 from forms_api.store.pgdb import ACCOUNTS_LOCK, DOCUMENTS_LOCK, Database, database
 from forms_api.store.templates import TemplatesUnavailable
 
-__all__ = ["QueueUnavailable", "PostgresAccounts", "PostgresTemplates", "insert_lines", "replace_lines"]
+__all__ = [
+    "QueueUnavailable",
+    "PostgresAccounts",
+    "PostgresPreviews",
+    "PostgresTemplates",
+    "insert_lines",
+    "replace_lines",
+]
 
 EVALUATIONS_KEY = "evaluations"
 CONSOLE_KEY = "console"
 TEMPLATES_DOCUMENT = "templates"
+PREVIEW_DOCUMENT = "preview:"  # + the preview's id
 
 
 # The lines as ONE text, split by the database (a JSON line holds no raw newline): psycopg would escape a text[]
@@ -168,3 +176,25 @@ class PostgresTemplates(_InDatabase):
                 (TEMPLATES_DOCUMENT, Jsonb(body)),
             )
             return list(new)
+
+
+class PostgresPreviews(_InDatabase):
+    """The back office's import previews (forms_api/console/previews.py) in the database at `url`, one document
+    each, so that a preview made through one instance is shown and applied through any other."""
+
+    def put(self, ident: str, record: dict, expired_before: float) -> None:
+        """Keep `record` (JSON values with its `until`) as `ident`, and drop the previews that ended before
+        `expired_before` (a timestamp)."""
+        with self._db.transaction() as conn:
+            conn.execute(
+                "DELETE FROM documents WHERE name LIKE %s AND (body->>'until')::float8 < %s",
+                (PREVIEW_DOCUMENT + "%", expired_before),
+            )
+            conn.execute(
+                "INSERT INTO documents (name, body) VALUES (%s, %s)", (PREVIEW_DOCUMENT + ident, Jsonb(record))
+            )
+
+    def get(self, ident: str) -> object:
+        """The record kept as `ident`, or None."""
+        rows = self._db.read("SELECT body FROM documents WHERE name = %s", (PREVIEW_DOCUMENT + ident,))
+        return rows[0][0] if rows else None
