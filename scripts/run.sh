@@ -31,7 +31,10 @@ demo_account() {
   local staff=(.venv/bin/python -m forms_api users) listed link
   listed="$("${staff[@]}" list 2>/dev/null || true)"  # no queue folder yet: no account
   echo "run: 后台 http://$FORMS_BIND/staff/"
-  if grep -q '^demo ' <<<"$listed"; then
+  if grep -q '^demo .*待设置密码' <<<"$listed"; then
+    link="$("${staff[@]}" reset demo --base-url "http://$FORMS_BIND/" | tail -n 1)"
+    echo "run:   演示账号 demo 还没有设置密码：打开 $link 设置密码"
+  elif grep -q '^demo ' <<<"$listed"; then
     echo "run:   用 demo 账号登录；要新的邀请链接：${staff[*]} reset demo --base-url http://$FORMS_BIND/"
   elif [ "$(grep -c . <<<"$listed")" -le 1 ]; then
     link="$("${staff[@]}" add demo --role office --base-url "http://$FORMS_BIND/" | tail -n 1)"
@@ -41,6 +44,7 @@ demo_account() {
   fi
 }
 export FORMS_BIND="${FORMS_BIND:-127.0.0.1:8000}"
+export FORMS_SITE_URL="${FORMS_SITE_URL:-http://$FORMS_BIND/}"  # the links in notifications, if a sender is on
 build
 .venv/bin/gunicorn -c deploy/gunicorn.conf.py 'forms_api.site:create_site_app("site")' &
 server=$!

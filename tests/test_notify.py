@@ -258,6 +258,24 @@ def test_daily_cap_per_phone(tmp_path: Path, provider: Provider) -> None:
     assert [r.params["ref"] for r in provider.texts()] == refs
 
 
+def test_the_log_sender_writes_what_it_would_send_on_stderr(tmp_path: Path) -> None:
+    app = make_app(tmp_path, **(SMS_ON | {"NOTIFY_SMS": "log"}))
+    ref = submit(app.test_client(), notify=True).json["reference"]
+    assign(app, ref)
+    env = {
+        "FORMS_QUEUE_DIR": str(tmp_path / "queue"),
+        "FORMS_NOTIFY_SMS": "log",
+        "FORMS_SITE_URL": "https://daibiao.example.org/",
+        "FORMS_SITE_DIR": str(app.config["SITE_DIR"]),
+    }
+    result = CliRunner().invoke(main, ["notify", "--at", "2026-12-07T10:00"], env=env)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("已发送 1 条")
+    line = f"INFO notify sms assigned to citizen:  您的留言（编号{ref}）已交县住建局办理，答复期限2026-12-11。"
+    assert line in result.stderr and "https://daibiao.example.org/track/" in result.stderr
+    assert not any(personal in result.stderr for personal in PERSONAL)
+
+
 def test_a_run_flushes_its_records_to_disk_once(tmp_path: Path, provider: Provider, monkeypatch) -> None:
     """The worker's appends don't hold the log's lock for an fsync each; its run's last append flushes them all."""
     app = make_app(tmp_path, **SMS_ON)
@@ -314,7 +332,7 @@ def test_deputy_and_digest_mails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         contacts = tmp_path / "contacts.yaml"
         contacts.write_text("deputy:cao-wenjie: cao@example.org\noffice: [office@example.org]\n", encoding="utf-8")
         mail = smtp_settings(box) | {"NOTIFY_CONTACTS": str(contacts)}
-        app = make_app(tmp_path, **mail)
+        app = make_app(tmp_path, SITE_URL="https://daibiao.example.org/", **mail)
         ref = submit(app.test_client()).json["reference"]
         config = notify_config(tmp_path, **mail)
         assert make_worker(config, at("2026-12-07T22:00")).run_once() == {"sent": 1}  # e-mail knows no quiet hours

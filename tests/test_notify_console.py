@@ -18,7 +18,7 @@ I = messages_console.INTAKE_TEXTS  # noqa: E741
 
 
 def console(tmp_path: Path, **config: str) -> Flask:
-    app = make_app(tmp_path, **config)
+    app = make_app(tmp_path, **({"SITE_URL": "https://daibiao.example.org/"} | config))
     fill(app)
     for login, (role, scope) in ACCOUNTS.items():
         make_account(app, login, role, scope)

@@ -77,6 +77,8 @@ def test_off_by_default_nothing_changes(tmp_path: Path, provider: Provider) -> N
         ({"NOTIFY_SMS": "log"}, "NOTIFY_SMS_VERIFY=on needs NOTIFY_SMS=aliyun or tencent (the log sender never"),
         ({"SMS_TEMPLATES": SMS_TEMPLATES}, "NOTIFY_SMS_VERIFY=on needs SMS_TEMPLATES for verify"),
         ({"NOTIFY_SMS_VERIFY": "maybe"}, "config['NOTIFY_SMS_VERIFY']: expected on or off (got 'maybe')"),
+        ({"SITE_URL": ""}, "NOTIFY_SMS/NOTIFY_EMAIL need SITE_URL"),  # else every link in a notice is "/track/"
+        ({"NOTIFY_SMS": "", "NOTIFY_SMS_VERIFY": "off", "NOTIFY_EMAIL": "log", "SITE_URL": ""}, "need SITE_URL"),
     ],
 )
 def test_settings_say_what_verification_lacks(tmp_path: Path, changes: dict, problem: str) -> None:

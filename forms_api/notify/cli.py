@@ -3,6 +3,7 @@ outbox's notifications (forms_api/notify/worker.py), what is pending or failed, 
 
 from __future__ import annotations
 
+import logging
 import time as systime
 from datetime import date, datetime
 from pathlib import Path
@@ -39,6 +40,23 @@ def _config(staff: Staff) -> dict[str, Any]:
     return config
 
 
+class _ToStderr(logging.Handler):
+    """The worker's lines (what the `log` sender would send, a run's counts, failed tries) on stderr, which systemd
+    keeps in the journal; written to the stderr of the moment (click's, under a test runner)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(self.format(record), err=True)
+
+
+def _log_to_stderr() -> None:
+    logger = logging.getLogger(w.log.name)
+    if not any(isinstance(handler, _ToStderr) for handler in logger.handlers):
+        handler = _ToStderr()
+        handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
 def _clock(at: datetime | None) -> w.Clock:
     if at is None:
         return now
@@ -62,6 +80,7 @@ def notify(ctx: click.Context, follow: bool, at: datetime | None, poll: float) -
         return
     staff: Staff = ctx.find_object(Staff)  # type: ignore[assignment]
     config = _config(staff)
+    _log_to_stderr()
     store = staff.store
     worker = w.Worker(
         store,

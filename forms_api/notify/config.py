@@ -167,6 +167,8 @@ def problems(config: Mapping[str, Any]) -> list[str]:
             found.append("NOTIFY_SMS_VERIFY=on needs NOTIFY_SMS=aliyun or tencent (the log sender never writes a code)")
         elif VERIFY_TEMPLATE not in config.get("SMS_TEMPLATES", {}):
             found.append(f"NOTIFY_SMS_VERIFY=on needs SMS_TEMPLATES for {VERIFY_TEMPLATE}")
+    if channels(config).on and not config.get("SITE_URL"):
+        found.append("NOTIFY_SMS/NOTIFY_EMAIL need SITE_URL (the site's address, https://…/: every notice links to it)")
     if config.get("NOTIFY_EMAIL") == "smtp":
         found += [f"NOTIFY_EMAIL=smtp needs {key}" for key in ("SMTP_HOST", "SMTP_FROM") if not config.get(key)]
     return found
