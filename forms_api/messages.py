@@ -65,6 +65,7 @@ WORKFLOW_ERRORS = {
     "rate_reopened": "该留言正在重新办理，请在收到新的答复后再评价。",
     "rate_twice": "该答复已评价过，不能重复评价。",
     "urge_answered": "该留言已答复或已办结，无需催办。",
+    "urge_unassigned": "该留言尚未交办，没有可催办的承办者；请先交办。",
     "urge_not_overdue": "该留言尚未逾期，不能催办。",
     "handover_unassigned": "该留言尚未交办，请先交办，再转办。",
     "handover_same": "该留言现在就由{holder}办理：转办要交给另一位代表、另一个职能部门或 12345 热线。",
@@ -397,7 +398,14 @@ STAFF_DEPUTY_NAME_UNKNOWN = "{path} 中没有代表 {deputy} 的姓名：请用 
 STAFF_DEADLINE_PAST = "答复期限 {deadline} 早于今天（{today}）。"
 STAFF_TEXT_EMPTY = "{what}不能为空。"
 STAFF_TEXT_CONTROL = "{what}含有控制字符，请删除后重试。"
-STAFF_TEXT_WHAT = {"answer": "答复内容", "reason": "原因", "note": "备注内容", "name": "承办者名称", "by": "办理人"}
+STAFF_TEXT_WHAT = {
+    "answer": "答复内容",
+    "reason": "原因",
+    "note": "备注内容",
+    "result": "办理结果",
+    "name": "承办者名称",
+    "by": "办理人",
+}
 STAFF_ANSWER_SOURCE = "请用 --answer 或 --answer-file 给出答复内容（二者只用其一）。"
 STAFF_READ_FAILED = "无法读取 {path}：{reason}"
 STAFF_WRITE_FAILED = "无法写入 {path}：{reason}"
@@ -817,6 +825,8 @@ CONSOLE_TEXTS = {
     "not_found": "没有找到这个页面或这条留言。",
     "csrf": "页面已过期，刚才的操作没有完成。",
     "too_many": "操作太频繁，请稍后再试。",
+    "too_large": "提交的内容太大（上传的文件最多 2 MB），刚才的操作没有完成。请分批导入。",
+    "server_error": "系统出错，刚才的操作没有完成。请稍后再试；一直这样请告诉系统管理员（出错时间已记入日志）。",
     "unavailable": "系统暂时无法使用，请稍后再试。",
 }
 DASHBOARD_LABELS = {

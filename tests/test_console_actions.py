@@ -207,7 +207,8 @@ def test_the_answer_is_public_and_notes_urges_and_results_never_are(app):
     ("setup", "action", "form", "code"),
     [
         ("closed", "close", {"reason": "再办结一次"}, "close_closed"),
-        ("", "urge", {}, "urge_not_overdue"),
+        ("", "urge", {}, "urge_unassigned"),
+        ("assigned", "urge", {}, "urge_not_overdue"),
         ("replied", "urge", {}, "urge_answered"),
         ("", "handover", {"to_kind": "hotline"}, "handover_unassigned"),
         ("", "reopen", {"reason": "无"}, "reopen_open"),
@@ -220,6 +221,8 @@ def test_a_refused_transition_says_why_and_writes_nothing(app, setup, action, fo
     if setup == "replied":
         add_event(log(app), "assigned", "2026-000002", "李办事员", to_kind="hotline", to="12345", deadline=PAST)
         add_event(log(app), "replied", "2026-000002", "李办事员", answer="已答复")
+    if setup == "assigned":
+        add_event(log(app), "assigned", "2026-000002", "李办事员", to_kind="hotline", to="12345", deadline="2099-01-01")
     client = client_for(app, "boss")
     before = events(app)
     response = post(client, "2026-000002", action, form, csrf_token(client, "/staff/"))
@@ -231,6 +234,7 @@ def test_a_refused_transition_says_why_and_writes_nothing(app, setup, action, fo
     ("action", "form", "message"),
     [
         ("note", {"note": "  "}, messages.STAFF_TEXT_EMPTY.format(what="备注内容")),
+        ("result", {"note": "  "}, messages.STAFF_TEXT_EMPTY.format(what="办理结果")),  # was a 500
         ("answer", {"answer": "bell\x07"}, messages.STAFF_TEXT_CONTROL.format(what="答复内容")),
         ("assign", {"to_kind": "department", "name": ""}, messages.STAFF_TEXT_EMPTY.format(what="承办者名称")),
         ("assign", {"to_kind": "mayor"}, A["bad_to_kind"]),

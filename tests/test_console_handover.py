@@ -19,7 +19,7 @@ from flask import Flask
 from openpyxl import Workbook
 from test_posters import zbar
 
-from forms_api import messages_console
+from forms_api import messages, messages_console
 from forms_api.accounts.access import PERMISSIONS
 from forms_api.cases import now
 from forms_api.store.folder import EventLog
@@ -255,6 +255,14 @@ def test_import_previews_every_bad_row_and_applies_nothing_unless_ticked(app, ki
     assert events(app) == [*before, *added]
     timeline = office.get(f"/staff/cases/{HANDED}").get_data(as_text=True)
     assert "办理结果（工单号 ZJ-0001）" in timeline
+
+
+def test_a_file_over_the_limit_is_told_as_too_large(app):
+    office = client_for(app, "boss")
+    response = upload(office, b"x" * (3 * 1024 * 1024), "results.csv")
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert messages.CONSOLE_TEXTS["too_large"] in page and messages.CONSOLE_TEXTS["csrf"] not in page
 
 
 def test_a_clean_file_applies_without_the_tick_and_a_bad_file_says_why(app):

@@ -263,6 +263,8 @@ def test_urge_and_note_result_in_the_staff_tools(run, queue):
     assert plain.stdout == "已为 2026-000001 添加内部备注。\n" and "result" not in events(queue)[-1]
     assert run("note", "2026-000003", "--text", "x", "--result").exit_code == 0  # a note is never refused
     assert run("urge", "2026-000009").exit_code == 1
+    unassigned = run("urge", "2026-000004", "--today", "2099-01-01", "--by", "boss")  # overdue, handled by nobody
+    assert unassigned.stderr == "错误：该留言尚未交办，没有可催办的承办者；请先交办。\n"
 
 
 def test_the_markers_follow_the_case(queue):

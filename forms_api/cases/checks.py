@@ -66,6 +66,8 @@ def _state_refusal(sub: Submission, event_type: str) -> str | None:
             return "reopen_limit"
     if event_type == "urged" and sub.status not in AWAITING_ANSWER:
         return "urge_answered"
+    if event_type == "urged" and sub.assignee_kind is None:
+        return "urge_unassigned"
     if event_type == "followed_up" and (sub.answer is None or not answered):
         return "followup_no_answer"
     if event_type == "rated":

@@ -74,7 +74,7 @@ def offered(sub: Submission, today: date, cal: Calendar) -> list[str]:
         "close": sub.status != "closed",
         "reopen": sub.status in ("replied", "closed") and sub.reopens < MAX_REOPENS,
         "note": True,
-        "urge": sub.overdue(today, *cal),
+        "urge": handled and sub.overdue(today, *cal),  # an unassigned case has nobody to urge: 交办 it
         "result": True,
         "followup": sub.answer is not None and sub.status in ("replied", "closed"),
         "approve": sub.draft is not None,

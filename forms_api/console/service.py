@@ -149,10 +149,12 @@ class ConsoleSessions(SecureCookieSessionInterface):
 
 
 def error_page(error: HTTPException) -> Response:
-    """The console's answer to its own 400 (CSRF), 403, 404 and 429, as a page in the console's look."""
+    """The console's answer to its own 400 (CSRF), 403, 404, 413, 429 and 500 (an unexpected error), as a page in the
+    console's look."""
     texts = messages.CONSOLE_TEXTS
-    text = {403: texts["forbidden"], 404: texts["not_found"], 429: texts["too_many"]}.get(error.code or 400)
-    response = message_page(error.code or 400, text or texts["csrf"])
+    codes = {403: "forbidden", 404: "not_found", 413: "too_large", 429: "too_many", 500: "server_error"}
+    text = texts[codes.get(error.code or 400, "csrf")]
+    response = message_page(error.code or 400, text)
     for name, value in error.get_headers():
         if name.lower() not in {"content-type", "content-length"}:
             response.headers[name] = value
