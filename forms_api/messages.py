@@ -410,6 +410,7 @@ STAFF_ANSWER_SOURCE = "请用 --answer 或 --answer-file 给出答复内容（�
 STAFF_READ_FAILED = "无法读取 {path}：{reason}"
 STAFF_WRITE_FAILED = "无法写入 {path}：{reason}"
 STAFF_PERSONAL_STDOUT = "含个人信息的导出不能输出到屏幕，请用 --out 指定文件。"
+STAFF_FORMAT_SUFFIX = "--format {format} 与文件名的 .{suffix} 不符：请把文件名改为 .{format}，或去掉 --format。"
 STAFF_XLSX_STDOUT = "XLSX 文件不能输出到屏幕，请用 --out 指定文件，或改用 --format csv。"
 
 # What each action reports when its event is stored.
@@ -492,7 +493,8 @@ STAFF_STATS_NONE = "-"
 STAFF_STATS_EVALUATIONS = "{year} 年代表年度评价（共 {count} 次）：{items}"
 STAFF_PUBLIC_ONLY = "--out 和 --min-submissions 只能与 --public 一起使用。"
 STAFF_PUBLIC_STATS_DONE = (
-    "已写入公开统计 {path}：{deputies} 位代表、{stations} 个联络站，其中 {too_few} 个留言不足 {min} 条、不公布数字。"
+    "已写入公开统计 {path}：{deputies} 位代表、{stations} 个联络站；"
+    "其中 {too_few} 个（代表或联络站）留言不足 {min} 条，不公布其数字。"
     "不含个人信息。"
 )
 STAFF_LIST_SEPARATOR = "，"

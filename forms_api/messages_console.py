@@ -256,6 +256,7 @@ HANDOVER_TEXTS = {
     "none_handed": "没有交给“{handler}”的留言（在所选日期内交办、尚未办结、您可查看的）。请核对承办单位名称和日期。",
     "file_name": "交办清单-{handler}-{since}至{until}",
     "bad_since": "请填写交办日期（年-月-日）。",
+    "reversed_dates": "结束日期早于开始日期，请对调两个日期。",
     "import_title": "导入办理结果",
     "import_lead": (
         "上传承办单位交回的办理结果（XLSX 或 CSV）。列名：留言编号、工单号、办理结果、日期、承办单位。"

@@ -214,6 +214,8 @@ def test_the_sheet_lists_a_handler_s_open_cases_in_the_range_and_comes_back_as_a
     ]
     october = run("handover", "sheet", "--handler", "县住建局", "--since", "2026-10-01", "--until", "2026-10-31")
     assert [line.split(",")[0] for line in october.stdout.splitlines()[1:]] == ["2026-000005"]
+    reversed_ = run("handover", "sheet", "--handler", "县住建局", "--since", "2026-10-31", "--until", "2026-10-01")
+    assert (reversed_.exit_code, reversed_.stderr) == (1, "错误：结束日期早于开始日期，请对调两个日期。\n")
     out = tmp_path / "sheet.xlsx"
     done = run("handover", "sheet", "--handler", "12345热线", "--since", "2026-11-01", "--out", str(out))
     assert done.stdout == f"已导出 1 条交办给 12345热线 的留言到 {out}。\n"

@@ -226,7 +226,8 @@ def test_figures_match_the_hand_computed_ones(queue: Path, holidays: Path, tmp_p
     result = stats(queue, out, "--holidays", str(holidays))
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        f"已写入公开统计 {out}：3 位代表、1 个联络站，其中 2 个留言不足 5 条、不公布数字。不含个人信息。\n"
+        f"已写入公开统计 {out}：3 位代表、1 个联络站；"
+        "其中 2 个（代表或联络站）留言不足 5 条，不公布其数字。不含个人信息。\n"
     )
     assert json.loads(out.read_text(encoding="ascii")) == EXPECTED
     assert list(json.loads(out.read_text())["deputies"]) == ["li-si", "wang-wu", "zhang-san"]  # sorted ids

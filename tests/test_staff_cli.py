@@ -293,6 +293,9 @@ def test_export_gives_target_names_and_ids_last(queue, site, tmp_path):
         ("2026-000002", "青石联络站（联络站）", "station:qingshi-zhan"),
         ("2026-000005", "张三（代表）", "deputy:zhang-san"),
     ]
+    mismatch = CliRunner().invoke(main, [*base, "--format", "csv", "--out", str(xlsx)])
+    assert mismatch.exit_code == 1 and not xlsx.exists()  # a CSV in a file named .xlsx would not open in Excel
+    assert mismatch.output == "错误：--format csv 与文件名的 .xlsx 不符：请把文件名改为 .csv，或去掉 --format。\n"
     assert CliRunner().invoke(main, [*base, "--out", str(xlsx)]).exit_code == 0
     sheet = [[cell.value for cell in row] for row in load_workbook(xlsx).active.iter_rows()]
     assert sheet[0][-4:] == ["留言对象编号", "渠道", "满意度", "重办次数"]

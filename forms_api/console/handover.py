@@ -166,6 +166,7 @@ def handover_sheet() -> Response:
     file_format = "csv" if request.args.get("format") == "csv" else "xlsx"
     errors = [X["bad_handler"]] if not handler else []
     errors += [X["bad_since"]] if since is None or (until_text and until is None) else []
+    errors += [X["reversed_dates"]] if since is not None and until is not None and until < since else []
     if errors or since is None:
         return _page(400, errors)
     svc = service()

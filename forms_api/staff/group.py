@@ -251,6 +251,15 @@ def filter_options(func: Callable) -> Callable:
 # --- reading files ----------------------------------------------------------------------------------------------------
 
 
+def table_format(given: str | None, out: Path) -> str:
+    """A table's format: `--format` if given, else by `--out`'s suffix (.xlsx, else CSV); a StaffError when the two
+    disagree (a CSV in a file named .xlsx would not open in Excel)."""
+    suffix = Path(out).suffix.lower().lstrip(".")
+    if given and str(out) != "-" and suffix in ("csv", "xlsx") and suffix != given:
+        raise StaffError(m.STAFF_FORMAT_SUFFIX.format(format=given, suffix=suffix))
+    return given or ("xlsx" if suffix == "xlsx" else "csv")
+
+
 def read_text(path: Path) -> str:
     """A UTF-8 file staff named; a StaffError naming it when it cannot be read."""
     try:

@@ -29,6 +29,7 @@ from forms_api.staff.group import (
     pass_staff,
     site_option,
     staff_text,
+    table_format,
 )
 from forms_api.staff.handover_sheet import ResultsFileError, read_table, sheet_rows
 from forms_api.staff.sheets import csv_bytes, xlsx_bytes
@@ -67,8 +68,10 @@ def sheet(
 ) -> None:
     name = staff_text(handler, "name")
     assert name is not None
+    if until is not None and until < since:
+        raise StaffError(mc.HANDOVER_TEXTS["reversed_dates"])
     to_stdout = str(out) == "-"
-    file_format = file_format or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
+    file_format = table_format(file_format, out)
     if to_stdout and file_format == "xlsx":
         raise StaffError(m.STAFF_XLSX_STDOUT)
     found = handed_between(staff.store.state().submissions.values(), name, since, until)

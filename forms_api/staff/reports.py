@@ -22,6 +22,7 @@ from forms_api.staff.group import (
     filter_options,
     holidays_option,
     pass_staff,
+    table_format,
     today_option,
 )
 from forms_api.staff.sheets import csv_bytes, export_rows, xlsx_bytes
@@ -46,7 +47,7 @@ def export_cases(
     **filters: Any,
 ) -> None:
     to_stdout = str(out) == "-"
-    file_format = file_format or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
+    file_format = table_format(file_format, out)
     if to_stdout and personal:
         raise StaffError(m.STAFF_PERSONAL_STDOUT)
     if to_stdout and file_format == "xlsx":
