@@ -187,6 +187,9 @@ def test_the_answer_is_public_and_notes_urges_and_results_never_are(app):
     token, handler_token = csrf_token(office, "/staff/"), csrf_token(handler, "/staff/")
     assert post(office, "2026-000003", "urge", {}, token).status_code == 303
     assert post(office, "2026-000003", "note", {"note": "内部的话"}, token).status_code == 303
+    form = handler.get("/staff/cases/2026-000003").get_data(as_text=True)
+    assert "<h3>办理结果</h3>" in form and ">办理情况（做了什么，结果如何）</label>" in form  # three different words
+    assert '<button type="submit">提交办理结果</button>' in form
     assert post(handler, "2026-000003", "result", {"note": "已派人维修完毕"}, handler_token).status_code == 303
     assert events(app)[-1]["result"] is True and events(app)[-1]["by"] == "zhujian"
     api = app.test_client()
