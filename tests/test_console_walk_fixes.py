@@ -16,7 +16,7 @@ from flask import Flask
 from test_console_intake import good
 
 from forms_api import messages, messages_console, messages_notify
-from forms_api.cases import outbox
+from forms_api.cases import new_code, outbox
 from forms_api.store.folder import EventLog
 
 I = messages_console.INTAKE_TEXTS  # noqa: E741
@@ -119,6 +119,13 @@ def test_namesakes_are_told_apart_by_congress_and_post(app):
     assert post(office, "/staff/accounts/add", form | {"deputy": "li-mingyuan-2"}, "/staff/accounts").status_code == 201
     listing = text_of(office.get("/staff/accounts"))
     assert "李明远（东溪代表联络站；乡镇人大代表，河湾村 村民小组长），编号 li-mingyuan-2" in listing
+    log = EventLog(Path(app.config["QUEUE_DIR"]), fsync=False)
+    fields = {"category": "求助", "text": "路灯坏了", "name": "", "phone": "", "anonymous": True}
+    add_event(log, "submitted", "2026-000005", "citizen", code=new_code(), target="deputy:li-mingyuan-2", **fields)
+    told = "李明远（东溪代表联络站；乡镇人大代表，河湾村 村民小组长），编号 li-mingyuan-2（代表）"
+    assert told in text_of(office.get("/staff/cases/2026-000005"))  # which 李明远 the message was for
+    assert told in text_of(office.get("/staff/cases"))
+    assert "曹文杰（代表）" in text_of(office.get("/staff/cases"))  # no namesake: the name alone
 
 
 def reopened(app: Flask) -> str:

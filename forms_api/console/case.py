@@ -19,7 +19,7 @@ from forms_api.cases import AWAITING_ANSWER, MAX_REOPENS, RATINGS, REF_RE, Calen
 from forms_api.cases.actions import decision, takes_on
 from forms_api.cases.outbox import CITIZEN_TO, Notice
 from forms_api.console.deputies import choices
-from forms_api.console.people import actor_label
+from forms_api.console.people import actor_label, case_targets
 from forms_api.console.refusals import taken
 from forms_api.console.service import account, bp, console, may, page, require
 from forms_api.public.service import service
@@ -29,7 +29,6 @@ from forms_api.staff.text import (
     history_entry,
     moment_text,
     submitted_text,
-    target_label,
 )
 
 SHOWN = "personal_shown"  # session: the page whose next GET shows a citizen's name and phone (show_personal_once)
@@ -135,7 +134,6 @@ def case_page(
     action's form, and what was typed (`form`) kept in that form; or a `notice` there (a form restored after the
     session ended: forms_api/console/drafts.py)."""
     today, cal = cases.now().date(), service().calendar
-    names = service().targets.name
     timeline = [who_acted(history_entry(event, sub, index), event) for index, event in enumerate(sub.history)]
     notes = [
         (moment_text(cases.parse_at(note["at"])), actor_label(note.get("by") or ""), note["note"], note.get("result"))
@@ -153,7 +151,7 @@ def case_page(
         notices=service().store.query(lambda state: notice_lines(state.outbox.by_ref.get(sub.ref, []))),
         notices_title=mn.CASE_NOTICES["title"],
         sub=sub,
-        target=target_label(sub.target, names(sub.target)),
+        target=case_targets([sub.target])[sub.target],
         target_deputy=sub.target.removeprefix("deputy:") if sub.target.startswith("deputy:") else "",
         submitted=submitted_text(sub),
         assignee=assignee_text(sub),

@@ -1,6 +1,6 @@
 """Who acted, as staff read it in the console: an account's login shown with its role and scope in Chinese
 ("qs（联络站工作人员：东溪代表联络站）"), never a bare login or id; a name the staff tools were given (--by 李办事员)
-and the citizen as they are."""
+and the citizen as they are; and whom a case is addressed to, a deputy told apart from a namesake."""
 
 from __future__ import annotations
 
@@ -9,6 +9,23 @@ from forms_api.console.service import console
 from forms_api.messages_console import STAFF_TEXTS
 from forms_api.public.deputies import told_apart
 from forms_api.public.service import service
+from forms_api.staff.text import target_label
+
+
+def case_targets(targets: list[str]) -> dict[str, str]:
+    """Each case target as staff read it ("李明远（代表）"), with the deputy's station, congress, post and id where
+    another current deputy has the same name (public/deputies.told_apart)."""
+    names = service().targets.name
+    deputies = sorted({target.removeprefix("deputy:") for target in targets if target.startswith("deputy:")})
+    told = told_apart(service().targets, deputies) if deputies else {}
+    shown = {}
+    for target in targets:
+        name = names(target)
+        deputy = target.removeprefix("deputy:")
+        if target.startswith("deputy:") and name and told.get(deputy, name) != name:
+            name = told[deputy]
+        shown[target] = target_label(target, name)
+    return shown
 
 
 def actor_label(by: str) -> str:

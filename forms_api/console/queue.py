@@ -21,12 +21,13 @@ from forms_api.cases.queue import DASHBOARD, counts, due_soon, queue_order
 from forms_api.console.areas import AREA_RE, area_filter, areas
 from forms_api.console.areas import choices as area_choices
 from forms_api.console.deputies import resolve
+from forms_api.console.people import case_targets
 from forms_api.console.service import account, bp, page, require
 from forms_api.messages_console import CHANNEL_LABELS, HANDOVER_DASHBOARD
 from forms_api.messages_notify import CONSOLE_FAILED as NOTIFY_FAILED
 from forms_api.public.service import service
 from forms_api.public.sitedata import TargetsUnavailable
-from forms_api.staff.text import assignee_text, deadline_text, target_label
+from forms_api.staff.text import assignee_text, deadline_text
 
 PAGE_SIZE = 20
 MARKS = {"result": result_pending, "urged": urges}  # the list's markers (forms_api/cases/handover.py)
@@ -208,13 +209,15 @@ def case_list() -> Response:
     chosen.sort(key=lambda sub: queue_order(sub, today, cal))
     pages = max(1, -(-len(chosen) // PAGE_SIZE))
     number = min(filters.page, pages)
+    on_page = chosen[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+    shown_targets = case_targets([sub.target for sub in on_page])
     rows = [
         {
             "ref": sub.ref,
             "status": sub.status_label,
             "category": sub.category,
             "channel": sub.channel_label,
-            "target": target_label(sub.target, names(sub.target)),
+            "target": shown_targets[sub.target],
             "deadline": deadline_text(sub, today, cal),
             "overdue": sub.overdue(today, *cal),
             "supervised": sub.supervised,
@@ -223,7 +226,7 @@ def case_list() -> Response:
             "result_pending": result_pending(sub),
             "urges": urges(sub),
         }
-        for sub in chosen[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+        for sub in on_page
     ]
     overdue = sum(sub.overdue(today, *cal) for sub in chosen)
     return page(
