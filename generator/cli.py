@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -80,6 +81,11 @@ def main(ctx: click.Context, debug: bool) -> None:
     _setup_logging(debug)
 
 
+def broken_files(problems: list) -> set[str]:
+    """The deputy and station files with an error: left out of the counts of what was read."""
+    return {p.path for p in problems if not p.warning and re.search(r"/(deputies|stations)/[^/]+$", p.path)}
+
+
 @main.command()
 @content_option
 @strict_option
@@ -101,6 +107,7 @@ def validate(content_dir: Path | None, strict: bool, today: dt.datetime | None) 
             areas=len(content.areas),
             errors=errors,
             warnings=warnings,
+            broken=m.CLI_VALIDATE_BROKEN.format(files=files) if (files := len(broken_files(problems))) else "",
         )
     )
     if errors or (strict and warnings):

@@ -35,7 +35,23 @@ def test_validate_lists_every_error_and_exits_1(make_content: Callable[..., Path
     assert len(lines) == 3
     assert lines[0].startswith("content/deputies/chen-moyin.yaml:12: stations[0]: 未知的联络站")
     assert any(line.startswith("content/stations/") and ": phone: " in line for line in lines)
-    assert out.endswith("3 个错误，0 个警告。\n")
+    assert out.endswith("3 个错误，0 个警告。有错误的 2 个文件没有计入上面的数字，改正后重新检查。\n")
+
+
+def test_an_id_that_differs_from_its_file_name_is_found_with_the_file_s_other_mistakes(
+    make_content: Callable[..., Path],
+) -> None:
+    content = make_content("bad_phone")
+    deputy = next((content / "deputies").glob("*.yaml"))
+    text = deputy.read_text(encoding="utf-8")
+    deputy.write_text(
+        text.replace(f"id: {deputy.stem}", f"id: {deputy.stem}x").replace("gender:", "gender: 女\nxgender:"),
+        encoding="utf-8",
+    )
+    code, out, err = run("validate", "--content", str(content), "--today", "2026-11-28")
+    mine = [line for line in err.splitlines() if line.startswith(f"content/deputies/{deputy.name}")]
+    assert code == 1 and any(f'id: "{deputy.stem}x" 与文件名 {deputy.name} 不一致' in line for line in mine), err
+    assert len(mine) >= 2  # the id AND the field the model refused, in one run
 
 
 def test_warnings_fail_only_in_strict_mode(make_content: Callable[..., Path]) -> None:

@@ -187,9 +187,12 @@ class Reader:
             self._add(src, (), msg.FILE_NAME_NOT_ID.format(value=msg.shown(file.stem)), msg.FILE_NAME_NOT_ID_HINT, 1)
         if src.doc.readable:
             src.record = self.validate(src, model, src.doc.value)
-        if src.record is not None and id_is_valid(file.stem) and src.record.id != file.stem:
-            hint = msg.ID_NOT_FILE_NAME_HINT.format(stem=file.stem, id=src.record.id)
-            self.report(src, ("id",), msg.ID_NOT_FILE_NAME.format(value=msg.shown(src.record.id), stem=file.stem), hint)
+        # from the file's text when another field failed the model: every mistake of a file in one run
+        raw = src.doc.value.get("id") if src.doc.readable and isinstance(src.doc.value, dict) else None
+        found = src.record.id if src.record is not None else raw
+        if isinstance(found, str) and id_is_valid(found) and id_is_valid(file.stem) and found != file.stem:
+            hint = msg.ID_NOT_FILE_NAME_HINT.format(stem=file.stem, id=found)
+            self.report(src, ("id",), msg.ID_NOT_FILE_NAME.format(value=msg.shown(found), stem=file.stem), hint)
         return src
 
     def read_scoring(self) -> tuple[Source | None, list[Source]]:
