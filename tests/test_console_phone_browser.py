@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import events
-from console_helpers import PASSWORD, console_app
+from console_helpers import console_app, sign_in_page
 from flask import Flask
 from werkzeug.serving import make_server
 
@@ -49,10 +49,7 @@ def shows_a_page(page, path: str) -> None:
 def signed_in(chromium_browser, base: str, login: str, *, javascript: bool = True):
     context = chromium_browser.new_context(**PHONE, java_script_enabled=javascript)
     page = context.new_page()
-    page.goto(f"{base}/staff/signin")
-    page.fill("#login", login)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in_page(page, base, login)
     return context, page
 
 
