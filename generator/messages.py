@@ -687,6 +687,21 @@ CLICK_TEXTS = {
     "default: {default}": "默认：{default}",
     "{value!r} does not match the format {format}.": "{value!r} 不符合格式 {format}。",
 }
+# The names of click's types as an option's --help shows them (click's `type.name`; generator/chinese_click.py). A type
+# missing here shows in English: tests/test_staff_cli.py walks every option of both command lines for that.
+CLICK_TYPE_NAMES = {
+    "text": "文本",
+    "integer": "整数",
+    "integer range": "整数",
+    "float": "数值",
+    "float range": "数值",
+    "boolean": "是或否",
+    "path": "路径",
+    "file": "文件",
+    "filename": "文件",
+    "directory": "目录",
+    "uuid": "UUID",
+}
 PLUGIN_NO_SITE_URL = "mkdocs.yml: site_url 未设置：二维码需要网站的完整地址，例如 https://daibiao.example.gov.cn/"
 PLUGIN_BAD_CATEGORIES = (
     "mkdocs.yml: extra.categories 应是留言类别的列表：1 到 {most} 个互不相同的词，每个不超过 {longest} 个字，"

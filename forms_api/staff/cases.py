@@ -292,7 +292,7 @@ def assign(
 
 @click.command(cls=StaffCommand, help=H["reply"], short_help=m.STAFF_SHORT_HELP["reply"])
 @ref_argument
-@click.option("--answer", default=None, metavar="TEXT|-", help=H["reply.answer"])
+@click.option("--answer", default=None, metavar="文本|-", help=H["reply.answer"])
 @click.option(
     "--answer-file", type=click.Path(dir_okay=False, path_type=Path), default=None, help=H["reply.answer_file"]
 )
