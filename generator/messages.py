@@ -130,6 +130,9 @@ DEPUTY_DESCRIPTION = "{name}：{summary}"
 STATION_DESCRIPTION = "{name}（{kind}）"
 AREA_DESCRIPTION = "{name}的人大代表和代表联络站"
 INDEX_DESCRIPTION = "码上找代表：{title}"
+# A folder trimmed off a page's URL (urls.TRIMMED: deputies/, event/, suggestion/): the index it leads to.
+TRIMMED_TITLES = {"deputies/": "找代表", "event/": EVENTS_INDEX_TITLE, "suggestion/": SUGGESTIONS_TITLE}
+TRIMMED_LEAD = "正在前往"
 STATIONS_INDEX_TITLE = "代表联络站"
 AREAS_INDEX_TITLE = "按地区找代表"
 LEVELS_INDEX_TITLE = "按层级找代表"
