@@ -94,8 +94,8 @@ def test_citizen_asks_for_sms_and_hears_of_the_answer(stack, chromium_browser) -
         page.goto(f"{base}deputies/{DEPUTY}/")
         box = page.get_by_label("有进展时短信通知我")
         assert box.is_hidden()  # nothing asked of the service while the form is far below
-        page.locator("#message-title").scroll_into_view_if_needed()
-        box.wait_for()  # shown as the form comes near, before it is touched, once the service said SMS is on
+        page.get_by_label("联系电话").scroll_into_view_if_needed()
+        box.wait_for()  # shown as the citizen scrolls down the form, before touching it (the service sends SMS)
         assert page.evaluate("document.activeElement === document.body")  # nothing in the form was touched
         assert not box.is_checked()  # off by default
         page.get_by_label("内容（必填）").fill("东溪路口的路灯坏了，晚上过马路很危险，请尽快修复。")

@@ -113,8 +113,8 @@
     message.appendChild(key);
   }
   // SMS notifications: the checkbox is offered only when the form service says a sender is configured. Asked once
-  // the form comes within a screen of being seen, so that the choice is there before the citizen reaches it, yet not
-  // on every page view (most never scroll to the form; a site may be served without the service next to it).
+  // the form's checkboxes come near the screen, so that the choice is there before the citizen reaches it, yet not on
+  // every page view (most never scroll that far; a site may be served without the service next to it).
   var notify = message && message.querySelector(".message-form__notify");
   var whenNear = function (element, then) {
     if (!("IntersectionObserver" in window)) return then();
@@ -122,10 +122,10 @@
       if (!entries.some(function (entry) { return entry.isIntersecting; })) return;
       watch.disconnect();
       then();
-    }, { rootMargin: "0px 0px 100% 0px" });
+    }, { rootMargin: "0px 0px 25% 0px" });
     watch.observe(element);
   };
-  if (notify) whenNear(message, function () {
+  if (notify) whenNear(notify.parentNode, function () {
     fetch((message.getAttribute("data-api") || "") + "/api/features", { credentials: "omit" }).then(function (r) {
       return r.ok ? r.json() : {};
     }).then(function (features) {
