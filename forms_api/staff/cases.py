@@ -296,7 +296,7 @@ def assign(
 @click.option(
     "--answer-file", type=click.Path(dir_okay=False, path_type=Path), default=None, help=H["reply.answer_file"]
 )
-@click.option("--deputy", "as_deputy", default=None, metavar="ID|NAME", help=H["reply.deputy"])
+@click.option("--deputy", "as_deputy", default=None, metavar="ID|姓名", help=H["reply.deputy"])
 @site_option
 @holidays_option
 @yes_option
