@@ -53,6 +53,11 @@ SUBSCRIBE_LEAD = (
     "要在交办、答复、办结和重新办理时收到短信（只发到您留下的手机号码，晚 9 点到早 8 点不发，可随时退订）？"
 )
 SUBSCRIBED = "好的：这件留言有进展时，我们会发短信到您留下的手机号码。"
+# The receipt page of a message whose citizen asked for SMS (the site's /thanks/ page says the same, in its template).
+SMS_ASKED = (
+    "您已选择有进展时短信通知：交办、答复、办结和重新办理时，我们会发短信到您留下的手机号码（晚 9 点到早 8 点不发）。"
+    "不想再收到，可在查询进度页面退订，或回复短信“TD”。"
+)
 # 短信验证码 on the receipt page without JavaScript (NOTIFY_SMS_VERIFY).
 VERIFY_LEAD = "为确认是您本人的手机，请先获取短信验证码（发到您留言时留的手机号码）。"
 VERIFY_SEND = "获取验证码"

@@ -1,5 +1,6 @@
 """click's own texts in Chinese for both command lines, the generator's and the staff tools' (forms_api/staff/):
-usage lines, help headings, the --help option, "[default: …]" and usage errors, from messages.CLICK_TEXTS.
+usage lines, help headings, the --help option, "[default: …]" and usage errors, from messages.CLICK_TEXTS; and the
+names of an option's type in --help (`--out 文件`, not `--out FILE`), from messages.CLICK_TYPE_NAMES.
 
 click translates its texts with gettext, bound in each of its modules as module globals (`from gettext import
 gettext as _`, `ngettext`) and looked up on every call. While ChineseGroup.main runs, those globals are replaced with
@@ -12,6 +13,7 @@ from __future__ import annotations
 import gettext
 import sys
 import threading
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -40,6 +42,18 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
     return gettext.ngettext(singular, plural, n)
 
 
+def _term_len(text: str) -> int:
+    """The columns `text` takes in a terminal: two for a wide character (汉字, full-width punctuation), so that a
+    Chinese metavar keeps the help's second column straight (click counts characters)."""
+    if not _CHINESE.get():
+        return _CLICK_TERM_LEN(text)
+    plain = click.unstyle(text)
+    return len(plain) + sum(unicodedata.east_asian_width(char) in "WF" for char in plain)
+
+
+_CLICK_TERM_LEN = click.formatting.term_len
+OURS = {"_": _gettext, "ngettext": _ngettext, "term_len": _term_len}  # module globals replaced while patched
+
 # The modules whose texts users may see (all imported by `import click`); one a later click drops is skipped.
 CLICK_MODULES = (
     "click.core",
@@ -58,7 +72,7 @@ def chinese_click_texts() -> Iterator[None]:
     with _RUNS_LOCK:
         if _runs == 0:
             for module in (sys.modules[name] for name in CLICK_MODULES if name in sys.modules):
-                for name, ours in (("_", _gettext), ("ngettext", _ngettext)):
+                for name, ours in OURS.items():
                     if hasattr(module, name):
                         _saved.append((module, name, getattr(module, name)))
                         setattr(module, name, ours)
@@ -90,8 +104,22 @@ class ChineseContext(click.Context):
     formatter_class = ChineseFormatter
 
 
+def chinese_metavars(params: list[click.Parameter]) -> None:
+    """Options that name no metavar of their own show their type's name in Chinese (click shows `type.name.upper()`:
+    TEXT, INTEGER, FILE ...); types that spell out their values (a choice, a date format) keep them."""
+    for param in params:
+        if isinstance(param, click.Option) and param.metavar is None and not param.is_flag:
+            name = m.CLICK_TYPE_NAMES.get(param.type.name)
+            if name is not None:
+                param.metavar = name + ("..." if param.nargs != 1 else "")
+
+
 class ChineseCommand(click.Command):
     context_class = ChineseContext
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        chinese_metavars(self.params)
 
 
 class ChineseGroup(click.Group):
@@ -99,6 +127,10 @@ class ChineseGroup(click.Group):
 
     command_class = ChineseCommand
     context_class = ChineseContext
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        chinese_metavars(self.params)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """click's main (parse, run, report errors, exit) with click's own texts in Chinese."""

@@ -130,6 +130,9 @@ DEPUTY_DESCRIPTION = "{name}：{summary}"
 STATION_DESCRIPTION = "{name}（{kind}）"
 AREA_DESCRIPTION = "{name}的人大代表和代表联络站"
 INDEX_DESCRIPTION = "码上找代表：{title}"
+# A folder trimmed off a page's URL (urls.TRIMMED: deputies/, event/, suggestion/): the index it leads to.
+TRIMMED_TITLES = {"deputies/": "找代表", "event/": EVENTS_INDEX_TITLE, "suggestion/": SUGGESTIONS_TITLE}
+TRIMMED_LEAD = "正在前往"
 STATIONS_INDEX_TITLE = "代表联络站"
 AREAS_INDEX_TITLE = "按地区找代表"
 LEVELS_INDEX_TITLE = "按层级找代表"
@@ -687,6 +690,21 @@ CLICK_TEXTS = {
     "Show this message and exit.": "显示本帮助并退出。",
     "default: {default}": "默认：{default}",
     "{value!r} does not match the format {format}.": "{value!r} 不符合格式 {format}。",
+}
+# The names of click's types as an option's --help shows them (click's `type.name`; generator/chinese_click.py). A type
+# missing here shows in English: tests/test_staff_cli.py walks every option of both command lines for that.
+CLICK_TYPE_NAMES = {
+    "text": "文本",
+    "integer": "整数",
+    "integer range": "整数",
+    "float": "数值",
+    "float range": "数值",
+    "boolean": "是或否",
+    "path": "路径",
+    "file": "文件",
+    "filename": "文件",
+    "directory": "目录",
+    "uuid": "UUID",
 }
 PLUGIN_NO_SITE_URL = "mkdocs.yml: site_url 未设置：二维码需要网站的完整地址，例如 https://daibiao.example.gov.cn/"
 PLUGIN_BAD_CATEGORIES = (

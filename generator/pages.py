@@ -186,8 +186,21 @@ def _render(template: str, src: str, directory: Directory, **context: object) ->
     return _BLANK_LINES.sub("\n\n", _BEFORE_HEADING.sub("\n\n", text)).strip() + "\n"
 
 
+def trimmed_pages() -> dict[str, str]:
+    """The pages at urls.TRIMMED, by file path: each sends the browser on to its index at once (a meta refresh, which
+    any static server and every browser follow, JavaScript or not), with a link for one that does not."""
+    template = ENV.get_template("trimmed.html.j2")
+    pages = {}
+    for path, target in urls.TRIMMED.items():
+        href = "../" * path.count("/") + target  # relative, as every link of the site: any base path works
+        title = messages.TRIMMED_TITLES[path]
+        pages[path + "index.html"] = template.render(href=href, title=title, lead=messages.TRIMMED_LEAD)
+    return pages
+
+
 def render_pages(directory: Directory) -> dict[str, str]:
-    """Every generated page but the deputies' as Markdown, keyed by its source path (MkDocs `src_uri`)."""
+    """Every generated page but the deputies' as Markdown, keyed by its source path (MkDocs `src_uri`); and the HTML
+    pages of trimmed URLs (`trimmed_pages`), which MkDocs copies as they are."""
     content = directory.content
     pages: dict[str, str] = {}
 
@@ -236,7 +249,7 @@ def render_pages(directory: Directory) -> dict[str, str]:
     for path, name, title in ((urls.TRACK, "track", m.TRACK_TITLE), (urls.THANKS, "thanks", m.THANKS_TITLE)):
         meta = {"template": f"{name}.html"}
         add(path, "service.md.j2", title, m.INDEX_DESCRIPTION.format(title=title), meta, template_name=name)
-    return pages
+    return pages | trimmed_pages()
 
 
 def browse_lists(directory: Directory) -> list[tuple[str, list[tuple[int, str, str]]]]:

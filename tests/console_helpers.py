@@ -131,6 +131,21 @@ def sign_in(client: FlaskClient, login: str, password: str = PASSWORD):
     return client.post("/staff/signin", data={"login": login, "password": password, "csrf_token": csrf_token(client)})
 
 
+def sign_in_page(page, base: str, login: str, password: str = PASSWORD) -> None:
+    """Sign in on the console's sign-in page in a browser (Playwright `page`), as a person does."""
+    page.goto(f"{base}/staff/signin")
+    submit_sign_in(page, login, password)
+
+
+def submit_sign_in(page, login: str, password: str = PASSWORD) -> None:
+    """Fill and send the sign-in form the page shows, and wait for the page it leads to (the dashboard, the TOTP
+    code's page, the refusal, or the page the sign-in was asked for)."""
+    page.fill("#login", login)
+    page.fill("#password", password)
+    with page.expect_navigation():
+        page.click("form button[type=submit]")
+
+
 def client_for(app: Flask, login: str | None) -> FlaskClient:
     """A test client signed in as `login` (None: nobody)."""
     client = app.test_client()

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from console_helpers import submit_sign_in
 from test_deploy import DEPLOY, Stack, find_nginx, load_render_config, wait_for
 from test_deploy import stack as stack  # noqa: F401  (the module-scoped deployment, started once here too)
 from test_e2e import DEPUTY, MESSAGE, fill_message, free_port
@@ -297,9 +298,7 @@ def test_every_console_page_passes_axe_and_a_typed_answer_survives_an_expired_se
     office, deputy = people(), people()
     office.open("staff/signin")
     office.axe("sign-in")
-    office.page.get_by_label("登录名").fill("nobody")
-    office.page.get_by_label("密码").fill("wrong-password-1")
-    office.page.get_by_role("button", name="登录").click()
+    submit_sign_in(office.page, "nobody", "wrong-password-1")
     office.page.get_by_role("alert").wait_for()
     office.axe("sign-in, failed")
     office.open("staff/invite/not-a-real-token", 404)
@@ -359,9 +358,7 @@ def test_every_console_page_passes_axe_and_a_typed_answer_survives_an_expired_se
     office.page.get_by_role("button", name="答复", exact=True).click()
     office.page.get_by_role("alert").filter(has_text="页面已过期").wait_for()
     office.axe("sign-in, session expired")
-    office.page.get_by_label("登录名").fill("axe-office")
-    office.page.get_by_label("密码").fill("a-good-Passwort-42")
-    office.page.get_by_role("button", name="登录").click()
+    submit_sign_in(office.page, "axe-office", "a-good-Passwort-42")
     office.page.get_by_role("status").filter(has_text="已重新登录").wait_for()
     assert office.page.locator("#answer-answer").input_value() == typed  # kept, not yet sent
     office.axe("case, restored after signing in")

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from console_helpers import PASSWORD, console_app
+from console_helpers import console_app, sign_in_page
 from openpyxl import Workbook
 from werkzeug.serving import make_server
 
@@ -69,10 +69,7 @@ def test_the_round_trip_on_a_phone(chromium_browser, base, tmp_path, javascript)
     page.on(
         "console", lambda message: problems.append(message.text) if "Content Security Policy" in message.text else None
     )
-    page.goto(f"{base}/staff/signin")
-    page.fill("#login", "boss")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in_page(page, base, "boss")
     page.goto(f"{base}/staff/cases/{HANDED}")
     page.click(f"text={X['slip_link']}")
     assert page.inner_text("#reference") == HANDED and "13700002222" not in page.content()
@@ -112,10 +109,7 @@ def test_the_round_trip_on_a_phone(chromium_browser, base, tmp_path, javascript)
 def test_axe_finds_no_violation_on_the_round_trip_s_pages(chromium_browser, base, tmp_path):
     context = chromium_browser.new_context(**PHONE, bypass_csp=True)  # axe is injected as a script
     page = context.new_page()
-    page.goto(f"{base}/staff/signin")
-    page.fill("#login", "boss")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in_page(page, base, "boss")
     for path in (f"/staff/cases/{HANDED}/slip", "/staff/handover", "/staff/cases?mark=result", "/staff/"):
         page.goto(base + path)
         no_axe_violations(page)

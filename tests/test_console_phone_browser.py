@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 from conftest import events
-from console_helpers import PASSWORD, console_app
+from console_helpers import console_app, sign_in_page
 from flask import Flask
 from werkzeug.serving import make_server
 
 from forms_api import messages
-from forms_api.messages_console import ACCOUNT_TEXTS
+from forms_api.messages_console import ACCOUNT_TEXTS, INTAKE_TEXTS
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "locale": "zh-CN"}
@@ -49,10 +49,7 @@ def shows_a_page(page, path: str) -> None:
 def signed_in(chromium_browser, base: str, login: str, *, javascript: bool = True):
     context = chromium_browser.new_context(**PHONE, java_script_enabled=javascript)
     page = context.new_page()
-    page.goto(f"{base}/staff/signin")
-    page.fill("#login", login)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in_page(page, base, login)
     return context, page
 
 
@@ -124,4 +121,23 @@ def test_back_after_showing_name_and_phone_shows_the_case_without_them(chromium_
     page.go_back()
     shows_a_page(page, case)
     assert "13912345678" not in page.content()
+    context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_letter_without_a_phone_gets_a_slip_to_print_and_send(chromium_browser, base, javascript):
+    """A letter (no phone): the slip on the worker's phone has the code and the QR code of /track/, says how to print
+    it and that it goes back with the reply; printed, it is the slip alone."""
+    context, page = signed_in(chromium_browser, base, "zhan-a", javascript=javascript)
+    page.goto(f"{base}/staff/intake")
+    page.select_option("#channel", "letter")
+    page.fill("#text", "来信反映：村口小桥的栏杆松动，老人孩子过桥危险，请派人修一修。")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert page.locator("#tracking-code").is_visible() and page.locator(".slip-qr svg").is_visible()
+    assert page.inner_text("#slip-print") == INTAKE_TEXTS["slip_print"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
+    page.emulate_media(media="print")
+    assert not page.locator("#slip-print").is_visible() and not page.locator("[role=status]").is_visible()
+    assert page.locator("#tracking-code").is_visible() and page.locator(".slip-qr svg").is_visible()
     context.close()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyotp
 import pytest
-from console_helpers import PASSWORD, console_app
+from console_helpers import console_app, sign_in_page
 from test_console_handover_browser import PHONE, no_axe_violations
 from werkzeug.serving import make_server
 
@@ -52,20 +52,13 @@ def fits(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"], page.url
 
 
-def sign_in_with_password(page, base: str, login: str) -> None:
-    page.goto(f"{base}/staff/signin")
-    page.fill("#login", login)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-
-
 @pytest.mark.parametrize("axe", [False, True], ids=["csp", "axe"])
 def test_enrol_sign_in_and_clear_on_a_phone(chromium_browser, base, axe):
     context = chromium_browser.new_context(**PHONE, bypass_csp=axe)  # axe is injected as a script
     page = context.new_page()
     problems: list[str] = []
     page.on("console", lambda msg: problems.append(msg.text) if "Content Security Policy" in msg.text else None)
-    sign_in_with_password(page, base, "boss")
+    sign_in_page(page, base, "boss")
     page.click(f"nav >> text={TT['title']}")
     shot(page, "1-totp-start")
     page.click(f"button:has-text('{TT['start']}')")
@@ -79,7 +72,7 @@ def test_enrol_sign_in_and_clear_on_a_phone(chromium_browser, base, axe):
     page.click(f"button:has-text('{TT['confirm']}')")
     assert TT["done"] in page.inner_text("[role=status]")
     page.click(f"button:has-text('{CONSOLE_TEXTS['signout']}')")
-    sign_in_with_password(page, base, "boss")
+    sign_in_page(page, base, "boss")
     assert page.url.endswith("/staff/signin") and TT["code_lead"] in page.inner_text("main")
     fits(page)
     shot(page, "3-code")
@@ -106,7 +99,7 @@ def test_enrol_sign_in_and_clear_on_a_phone(chromium_browser, base, axe):
 def test_office_mode_sends_an_office_account_to_enrol_on_a_phone(chromium_browser, base):
     context = chromium_browser.new_context(**PHONE, bypass_csp=True)
     page = context.new_page()
-    sign_in_with_password(page, base, "boss")
+    sign_in_page(page, base, "boss")
     assert page.url.endswith("/staff/totp") and TT["required"] in page.inner_text("[role=alert]")
     page.click(f"nav >> text={CONSOLE_TEXTS['nav_cases']}")
     assert page.url.endswith("/staff/totp")  # nothing else until it is bound

@@ -377,6 +377,9 @@ def test_unsubscribe_without_javascript(tmp_path: Path) -> None:
     client.post("/api/unsubscribe", data={"code": code})
     assert [e["type"] for e in events(app)].count("optout") == 1  # once is enough
     assert client.post("/api/unsubscribe", json={"code": "no-such-code"}).status_code == 404
+    never = submit(client, phone="139 0013 9000", text="另一条留言，没有要求短信通知。").json["tracking_code"]
+    unasked = client.post("/api/track", data={"code": never}, follow_redirects=True).get_data(as_text=True)
+    assert "/api/unsubscribe" not in unasked and messages_notify.UNSUBSCRIBE_TITLE not in unasked
     plain = make_app(tmp_path / "off").test_client()
     other = submit(plain).json["tracking_code"]
     assert "/api/unsubscribe" not in plain.post("/api/track", data={"code": other}, follow_redirects=True).get_data(
@@ -399,6 +402,21 @@ def test_backoff_doubles_up_to_an_hour(attempt: int, seconds: int) -> None:
     assert outbox.backoff(attempt, 60).total_seconds() == seconds
 
 
+def test_the_look_up_says_whether_sms_was_asked_for(tmp_path: Path) -> None:
+    """The tracking page offers 退订 only for a case whose citizen asked for SMS (`notify` in the look-up), and the
+    receipt says it was asked for (for the thank-you page to confirm)."""
+    app = make_app(tmp_path, **SMS_ON)
+    client = app.test_client()
+    asked = submit(client, notify=True).json
+    never = submit(client, phone="139 0013 9000", text="另一条留言，没有要求短信通知。").json
+    assert (asked["notify"], "notify" in never) == (True, False)
+    views = [client.post("/api/track", json={"code": r["tracking_code"]}).json for r in (asked, never)]
+    assert [view["notify"] for view in views] == [True, False]
+    off = make_app(tmp_path / "off").test_client()
+    code = submit(off).json["tracking_code"]
+    assert off.get(f"/api/submissions/{code}").json["notify"] is False
+
+
 def test_sms_asked_for_on_the_receipt_without_javascript(tmp_path: Path) -> None:
     """Without JavaScript the form cannot offer SMS; the service's receipt page does, and the case then tells."""
     app = make_app(tmp_path, **SMS_ON)
@@ -407,8 +425,11 @@ def test_sms_asked_for_on_the_receipt_without_javascript(tmp_path: Path) -> None
     receipt = receipt.get_data(as_text=True)
     assert 'action="/api/notify"' in receipt and messages_notify.SUBSCRIBE_TITLE in receipt
     code = re.search(r'id="tracking-code">([^<]+)<', receipt)[1]
+    assert messages_notify.SMS_ASKED not in receipt
     done = client.post("/api/notify", data={"code": code})
     assert done.status_code == 200 and messages_notify.SUBSCRIBED in done.get_data(as_text=True)
+    again = client.get("/api/receipt").get_data(as_text=True)  # back, or a reload: said, not offered again
+    assert messages_notify.SMS_ASKED in again and 'action="/api/notify"' not in again
     client.post("/api/notify", json={"code": code})  # asked twice: one event
     ref = events(app)[0]["ref"]
     assert [e["type"] for e in events(app)] == ["submitted", "subscribed"]
@@ -420,6 +441,11 @@ def test_sms_asked_for_on_the_receipt_without_javascript(tmp_path: Path) -> None
     plain = off.post("/api/submissions", data={**GOOD, "consent": "true"}, follow_redirects=True)
     assert plain.status_code == 200 and "tracking-code" in plain.get_data(as_text=True)
     assert "/api/notify" not in plain.get_data(as_text=True)
+    ticked = client.post(
+        "/api/submissions", data={**GOOD, "consent": "true", "notify": "on", "text": "勾选了短信通知的留言。"}
+    )
+    ticked = client.get(ticked.headers["Location"]).get_data(as_text=True)
+    assert messages_notify.SMS_ASKED in ticked and 'action="/api/notify"' not in ticked
 
 
 def test_every_sms_says_how_to_look_the_case_up_without_the_code() -> None:

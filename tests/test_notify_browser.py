@@ -93,15 +93,18 @@ def test_citizen_asks_for_sms_and_hears_of_the_answer(stack, chromium_browser) -
     try:
         page.goto(f"{base}deputies/{DEPUTY}/")
         box = page.get_by_label("有进展时短信通知我")
-        assert box.is_hidden()  # nothing asked of the service on a page view
-        page.get_by_label("内容（必填）").fill("东溪路口的路灯坏了，晚上过马路很危险，请尽快修复。")
-        box.wait_for()  # shown once the service said SMS is on
+        assert box.is_hidden()  # nothing asked of the service while the form is far below
+        page.get_by_label("联系电话").scroll_into_view_if_needed()
+        box.wait_for()  # shown as the citizen scrolls down the form, before touching it (the service sends SMS)
+        assert page.evaluate("document.activeElement === document.body")  # nothing in the form was touched
         assert not box.is_checked()  # off by default
+        page.get_by_label("内容（必填）").fill("东溪路口的路灯坏了，晚上过马路很危险，请尽快修复。")
         page.get_by_label("联系电话").fill(PHONE)
         page.get_by_label("我已阅读并同意").check()
         box.check()
         page.get_by_role("button", name="提交留言").click()
         page.wait_for_url("**/thanks/#code=*")
+        page.locator("#thanks .thanks__sms", has_text="您已选择有进展时短信通知").wait_for()  # the choice confirmed
         code = page.locator("#thanks [data-key=code]").text_content()
         ref = page.locator("#thanks [data-key=ref]").text_content()
         staff_answer(env, ref, provider)
@@ -126,6 +129,32 @@ def test_citizen_asks_for_sms_and_hears_of_the_answer(stack, chromium_browser) -
     assert "跳过 1 条" in run(env, "notify", "--at", "2026-12-07T10:05")
     assert len(provider.texts()) == 2
     assert all(code not in str(text.params) for text in provider.texts())
+
+
+def test_a_citizen_who_never_asked_for_sms_is_not_offered_to_stop_it(stack, chromium_browser) -> None:
+    """退订 is for a case whose citizen asked for SMS: without it the thank-you page says nothing of SMS, and the
+    tracking page offers nothing to stop."""
+    base, _, _ = stack
+    context = chromium_browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(f"{base}deputies/{DEPUTY}/")
+        page.get_by_label("内容（必填）").fill("南山桥的栏杆松了，孩子上学经过很危险，请派人看看。")
+        page.get_by_label("有进展时短信通知我").wait_for()  # offered, and left unticked
+        page.get_by_label("联系电话").fill("13900139000")
+        page.get_by_label("我已阅读并同意").check()
+        page.get_by_role("button", name="提交留言").click()
+        page.wait_for_url("**/thanks/#code=*")
+        page.locator("#thanks [data-key=code]").wait_for()
+        assert page.locator("#thanks .thanks__sms").is_hidden()
+        page.locator("#thanks").get_by_role("link", name="查询办理进度").click()
+        page.locator("#track-result").wait_for()
+        page.locator("#track-result [data-key=status_label]", has_text="待受理").wait_for()
+        page.wait_for_load_state("networkidle")  # whatever the page asks of the service has been answered
+        assert page.locator("#unsubscribe-form").is_hidden() and "退订" not in page.inner_text("#track-result")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        context.close()
 
 
 def staff_answer(env: dict[str, str], ref: str, provider: Provider) -> None:

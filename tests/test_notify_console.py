@@ -79,3 +79,13 @@ def test_the_office_sees_failed_notifications(tmp_path: Path) -> None:
     line = messages_notify.CONSOLE_FAILED.format(count=1)
     assert line in client_for(app, "boss").get("/staff/").get_data(as_text=True)
     assert line not in client_for(app, "zhan-a").get("/staff/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("notify", ["1", ""], ids=["asked", "not-asked"])
+def test_the_slip_confirms_the_sms_asked_for(tmp_path: Path, notify: str) -> None:
+    """What the citizen takes home says that SMS were asked for, as the site's receipt does."""
+    app = console(tmp_path, NOTIFY_SMS="log")
+    client = client_for(app, "zhan-a")
+    data = good(notify=notify) | {"csrf_token": csrf_token(client, "/staff/intake")}
+    slip = client.post("/staff/intake", data=data, follow_redirects=True).get_data(as_text=True)
+    assert 'id="tracking-code"' in slip and (I["slip_notify_on"] in slip) is bool(notify)

@@ -85,7 +85,7 @@ def test_figures_per_department() -> None:
 
 
 def test_collect_numbers_each_deputys_year_in_date_order(pages: dict[str, str]) -> None:
-    found = [p for p in pages if p.startswith("suggestion/")]
+    found = [p for p in pages if p.startswith("suggestion/") and p.endswith(".md")]
     assert sorted(found) == [
         f"suggestion/lin-xiaoyang-{key}/index.md" for key in ("2025-1", "2025-2", "2025-3", "2026-1", "2026-2")
     ]
@@ -124,5 +124,5 @@ def test_without_records_the_index_says_so(tmp_path: Path) -> None:
     content, _ = load_content(FIXTURES / "good", TODAY)
     page = render_pages(Directory(content, TODAY))["suggestions/index.md"]
     assert "暂无公开的代表建议。" in page and not any(
-        p.startswith("suggestion/") for p in render_pages(Directory(content, TODAY))
+        p.startswith("suggestion/") and p.endswith(".md") for p in render_pages(Directory(content, TODAY))
     )

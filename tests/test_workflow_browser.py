@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import make_app
-from console_helpers import ACCOUNTS, PASSWORD, fill, make_account
+from console_helpers import ACCOUNTS, fill, make_account, sign_in_page
 from werkzeug.serving import make_server
 
 from forms_api import cases, messages
@@ -60,10 +60,7 @@ def test_review_force_followup_and_supervision_on_a_phone(chromium_browser, serv
 
     def phone(login: str):
         page = chromium_browser.new_context(**PHONE, java_script_enabled=javascript).new_page()
-        page.goto(f"{base}/staff/signin")
-        page.get_by_label("登录名").fill(login)
-        page.get_by_label("密码").fill(PASSWORD)
-        page.get_by_role("button", name="登录").click()
+        sign_in_page(page, base, login)
         page.wait_for_url(f"{base}/staff/")
         return page
 

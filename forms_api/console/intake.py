@@ -273,4 +273,5 @@ def slip(event: dict, code: str | None) -> Response:
         qr=Markup(qr_svg(url, I["slip_qr_title"])),  # noqa: S704 - our own SVG: paths of numbers, an escaped title
         track=track,
         phone=bool(event.get("phone")),  # else only the code opens it: the slip must not offer reference + phone
+        notify=event.get("notify") is True,  # the SMS asked for at intake, confirmed on what the citizen takes home
     )

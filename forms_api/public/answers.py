@@ -199,11 +199,13 @@ def redirect_to_status(case: Mapping[str, str], rated: bool) -> Response:
     return see_other("api.status_page", STATUS_COOKIE, value, RECEIPT_SECONDS)
 
 
-def receipt(code: str, ref: str, status: str) -> Response:
-    """201 for a new submission: JSON, or on to the receipt page for a form post."""
+def receipt(code: str, ref: str, status: str, *, notify: bool = False) -> Response:
+    """201 for a new submission: JSON (`notify` when its citizen asked for SMS, for the thank-you page to confirm),
+    or on to the receipt page for a form post (which looks that up itself)."""
     if wants_html():
         return redirect_to_receipt(code, ref)
-    response = jsonify({"tracking_code": code, "reference": ref, "status": status})
+    body = {"tracking_code": code, "reference": ref, "status": status} | ({"notify": True} if notify else {})
+    response = jsonify(body)
     response.status_code = 201
     return response
 

@@ -33,6 +33,7 @@ from forms_api.security import rate_limited, reference_limited, wait_text
 UNSUBSCRIBE_TEXTS = {
     "lead": messages_notify.UNSUBSCRIBE_LEAD,
     "button": messages_notify.UNSUBSCRIBE_TITLE,
+    "asked": messages_notify.SMS_ASKED,
     "subscribe_lead": messages_notify.SUBSCRIBE_LEAD,
     "subscribe": messages_notify.SUBSCRIBE_TITLE,
     "verify_lead": messages_notify.VERIFY_LEAD,

@@ -126,6 +126,7 @@ def _schemas(config: Mapping[str, Any], categories: Sequence[str]) -> dict[str, 
                 ),
                 "reference": text(pattern=cases.REF_RE.pattern, description="for phone calls"),
                 "status": {"type": "string", "enum": list(cases.STATUSES)},
+                "notify": {"const": True, "description": "present when the citizen asked for SMS notifications"},
             },
         },
         "Duplicate": {
@@ -190,6 +191,7 @@ def _schemas(config: Mapping[str, Any], categories: Sequence[str]) -> dict[str, 
                 "can_rate",
                 "supervised",
                 "timeline",
+                "notify",
             ],
             "additionalProperties": False,
             "properties": {
@@ -219,6 +221,10 @@ def _schemas(config: Mapping[str, Any], categories: Sequence[str]) -> dict[str, 
                 "rated_at": {"type": ["string", "null"], "format": "date-time"},
                 "can_rate": {"type": "boolean"},
                 "supervised": {"type": "boolean"},
+                "notify": {
+                    "type": "boolean",
+                    "description": "its citizen asked for SMS notifications and this service sends SMS: 退订 offered",
+                },
                 "timeline": {
                     "type": "array",
                     "items": {

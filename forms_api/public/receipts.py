@@ -16,6 +16,7 @@ import re
 from flask import Response, request
 
 from forms_api.cases.codes import GROUPED_PATTERN
+from forms_api.cases.outbox import asked_for_sms
 from forms_api.public.answers import RECEIPT_COOKIE, REPEAT, VERIFY_COOKIE, checked, code_not_found, page
 from forms_api.public.picture import data_url, receipt_png
 from forms_api.public.schema import check_lookup
@@ -45,7 +46,17 @@ def receipt_page() -> Response:
     code, ref = match["code"], match["ref"]
     picture = data_url(receipt_png(ref, code, site_root()))
     sent = request.cookies.get(VERIFY_COOKIE) == "sent"  # a 短信验证码 was sent from this page: where to type it
-    return page("receipt.html", 200, title_key=texts_key, code=code, reference=ref, picture=picture, verify_sent=sent)
+    notify = service().store.query(lambda state: bool((sub := state.by_code(code)) and asked_for_sms(state, sub)))
+    return page(
+        "receipt.html",
+        200,
+        title_key=texts_key,
+        code=code,
+        reference=ref,
+        picture=picture,
+        verify_sent=sent,
+        notify=notify,  # SMS asked for (on the form, or here before a reload): said, instead of offered again
+    )
 
 
 @bp.post("/receipt-picture")

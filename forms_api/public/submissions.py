@@ -50,7 +50,7 @@ def submit() -> Response:
     if fields["website"]:  # the honeypot: looks accepted, stores nothing
         log.info("honeypot filled: nothing stored")
         fake_ref = svc.store.query(lambda state: state.next_ref(cases.now().year))
-        return receipt(cases.new_code(), fake_ref, "submitted")
+        return receipt(cases.new_code(), fake_ref, "submitted", notify=fields["notify"])
 
     if "verify_code" in fields:  # notifications asked for with NOTIFY_SMS_VERIFY on (schema.check_submission)
         refused = svc.verifier.check(fields["phone"], fields["verify_code"])
@@ -74,11 +74,11 @@ def submit() -> Response:
         first = duplicates[0]
         log.info("event duplicate %s", first.ref)
         if request is not None and first.history[0].get("request") == request:  # the same request, sent again
-            return receipt(first.code, first.ref, first.status)
+            return receipt(first.code, first.ref, first.status, notify=first.history[0].get("notify") is True)
         return already_received()
     event = stored[0]
     log.info("event %s %s", event["type"], event["ref"])
-    return receipt(event["code"], event["ref"], "submitted")
+    return receipt(event["code"], event["ref"], "submitted", notify=fields["notify"])
 
 
 @bp.post("/evaluations")

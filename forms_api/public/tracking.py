@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from flask import Response
 
 from forms_api import cases
+from forms_api.cases import outbox
 from forms_api.public import answers
 from forms_api.public.answers import RATED, checked, code_not_found, error_response, log, status_answer
 from forms_api.public.schema import check_lookup, check_rating
@@ -36,9 +37,18 @@ def find(state: cases.State, case: Mapping[str, str]) -> cases.Submission | None
     return sub if same and sub is not None and sub.phone else None
 
 
+def public_view(state: cases.State, sub: cases.Submission) -> dict:
+    """What a look-up shows: the case's public view, and `notify` when its citizen asked to be told of progress by
+    SMS (on the form, at intake, or later) to a mobile number and this service sends SMS: only then does the tracking
+    page offer 退订 (to a citizen who never asked for SMS it would say nothing they could use)."""
+    svc = service()
+    asked = svc.limits.sms and outbox.asked_for_sms(state, sub) and bool(outbox.MOBILE_RE.match(sub.phone or ""))
+    return sub.public_view(*svc.calendar) | {"notify": bool(asked)}
+
+
 def _lookup(case: Mapping[str, str]) -> Response:
     svc = service()
-    view = svc.store.query(lambda state: sub.public_view(*svc.calendar) if (sub := find(state, case)) else None)
+    view = svc.store.query(lambda state: public_view(state, sub) if (sub := find(state, case)) else None)
     return status_answer(view, case=case) if view is not None else code_not_found()
 
 
@@ -62,7 +72,7 @@ def status_page() -> Response:
     if not found or errors:
         return answers.page("status.html", 200, gone=True)
     svc = service()
-    view = svc.store.query(lambda state: sub.public_view(*svc.calendar) if (sub := find(state, case)) else None)
+    view = svc.store.query(lambda state: public_view(state, sub) if (sub := find(state, case)) else None)
     return answers.status_page(view, rated=rated, case=case) if view is not None else code_not_found(html=True)
 
 
@@ -97,7 +107,7 @@ def _rate(case: Mapping[str, str], rating: str, comment: str) -> Response:
             return code_not_found()
         return error_response(409, str(refusal))
     log.info("event %s %s", stored[0]["type"], stored[0]["ref"])
-    view = svc.store.query(lambda state: state.submissions[stored[0]["ref"]].public_view(*svc.calendar))
+    view = svc.store.query(lambda state: public_view(state, state.submissions[stored[0]["ref"]]))
     return status_answer(view, rated=rating, case=case)
 
 

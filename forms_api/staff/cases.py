@@ -292,11 +292,11 @@ def assign(
 
 @click.command(cls=StaffCommand, help=H["reply"], short_help=m.STAFF_SHORT_HELP["reply"])
 @ref_argument
-@click.option("--answer", default=None, metavar="TEXT|-", help=H["reply.answer"])
+@click.option("--answer", default=None, metavar="文本|-", help=H["reply.answer"])
 @click.option(
     "--answer-file", type=click.Path(dir_okay=False, path_type=Path), default=None, help=H["reply.answer_file"]
 )
-@click.option("--deputy", "as_deputy", default=None, metavar="ID|NAME", help=H["reply.deputy"])
+@click.option("--deputy", "as_deputy", default=None, metavar="ID|姓名", help=H["reply.deputy"])
 @site_option
 @holidays_option
 @yes_option

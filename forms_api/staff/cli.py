@@ -28,7 +28,7 @@ from forms_api.staff.group import H, Staff, StaffGroup
     "--queue",
     "queue_dir",
     default=None,
-    metavar="DIR|URL",
+    metavar="目录|URL",
     help=H["main.queue"],
 )
 @click.option("--debug", is_flag=True, help=H["main.debug"])

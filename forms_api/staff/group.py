@@ -218,7 +218,7 @@ def _ref(ctx: click.Context, param: click.Parameter, value: str) -> str:
 
 
 ref_argument = click.argument("ref", callback=_ref)
-by_option = click.option("--by", envvar="FORMS_STAFF", default=None, metavar="NAME", help=H["*.by"])
+by_option = click.option("--by", envvar="FORMS_STAFF", default=None, metavar="姓名", help=H["*.by"])
 today_option = click.option("--today", type=DATE, default=None, help=H["*.today"])
 yes_option = click.option("--yes", is_flag=True, help=H["*.yes"])
 site_option = click.option("--site", type=click.Path(file_okay=False, path_type=Path), default=None, help=H["*.site"])
@@ -231,12 +231,12 @@ def filter_options(func: Callable) -> Callable:
     """--status, --target, --station, --site, --channel, --handler, --overdue, --supervised, --all: shared by `list`
     and `export`."""
     options = [
-        click.option("--status", "statuses", multiple=True, callback=_statuses, metavar="S", help=H["*.status"]),
+        click.option("--status", "statuses", multiple=True, callback=_statuses, metavar="状态", help=H["*.status"]),
         click.option("--target", callback=_target, metavar="deputy:ID|station:ID", help=H["*.target"]),
         click.option("--station", callback=_station, metavar="ID", help=H["*.station"]),
         site_option,
         click.option("--channel", type=click.Choice(CHANNELS), default=None, help=_CHANNEL_HELP),
-        click.option("--handler", callback=_handler, metavar="NAME", help=messages_console.HANDLER_OPTION_HELP),
+        click.option("--handler", callback=_handler, metavar="名称", help=messages_console.HANDLER_OPTION_HELP),
         click.option("--overdue", is_flag=True, help=H["*.overdue"]),
         click.option("--supervised", is_flag=True, help=H["*.supervised"]),
         click.option("--all", "include_all", is_flag=True, help=H["*.all"]),

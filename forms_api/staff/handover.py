@@ -46,7 +46,7 @@ def handover() -> None:
 
 
 @handover.command("sheet", help=H["sheet"], short_help=mc.HANDOVER_SHORT_HELP["sheet"])
-@click.option("--handler", required=True, metavar="NAME", help=H["sheet.handler"])
+@click.option("--handler", required=True, metavar="名称", help=H["sheet.handler"])
 @click.option("--since", type=DATE, required=True, help=H["sheet.since"])
 @click.option("--until", type=DATE, default=None, help=H["sheet.until"])
 @click.option("--format", "file_format", type=click.Choice(["csv", "xlsx"]), default=None, help=H["sheet.format"])

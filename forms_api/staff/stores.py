@@ -38,8 +38,8 @@ def upgrade(staff: Staff) -> None:
 
 
 @store.command("copy", help=H["copy"], short_help=m.STORE_SHORT_HELP["copy"])
-@click.option("--from", "source", required=True, metavar="SRC", help=H["copy.from"])
-@click.option("--to", "dest", required=True, metavar="DST", help=H["copy.to"])
+@click.option("--from", "source", required=True, metavar="来源", help=H["copy.from"])
+@click.option("--to", "dest", required=True, metavar="目标", help=H["copy.to"])
 @pass_staff
 def copy_store(staff: Staff, source: str, dest: str) -> None:
     origin = store_location(source)

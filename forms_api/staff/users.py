@@ -71,7 +71,7 @@ def users() -> None:
 @click.option("--role", type=click.Choice(ROLES), required=True, help=H["add.role"])
 @click.option("--station", "stations", multiple=True, metavar="ID", help=H["add.station"])
 @click.option("--deputy", default=None, metavar="ID", help=H["add.deputy"])
-@click.option("--handler", default=None, metavar="NAME", help=H["add.handler"])
+@click.option("--handler", default=None, metavar="名称", help=H["add.handler"])
 @base_url_option
 @site_option
 @pass_staff

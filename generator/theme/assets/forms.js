@@ -113,10 +113,19 @@
     message.appendChild(key);
   }
   // SMS notifications: the checkbox is offered only when the form service says a sender is configured. Asked once
-  // the citizen starts on the form, not on every page view (a site may be served without the service next to it).
+  // the form's checkboxes come near the screen, so that the choice is there before the citizen reaches it, yet not on
+  // every page view (most never scroll that far; a site may be served without the service next to it).
   var notify = message && message.querySelector(".message-form__notify");
-  if (notify) message.addEventListener("focusin", function ask() {
-    message.removeEventListener("focusin", ask);
+  var whenNear = function (element, then) {
+    if (!("IntersectionObserver" in window)) return then();
+    var watch = new IntersectionObserver(function (entries) {
+      if (!entries.some(function (entry) { return entry.isIntersecting; })) return;
+      watch.disconnect();
+      then();
+    }, { rootMargin: "0px 0px 25% 0px" });
+    watch.observe(element);
+  };
+  if (notify) whenNear(notify.parentNode, function () {
     fetch((message.getAttribute("data-api") || "") + "/api/features", { credentials: "omit" }).then(function (r) {
       return r.ok ? r.json() : {};
     }).then(function (features) {
@@ -164,7 +173,8 @@
   sendForm(message, [200, 201], function (r) {
     // 200: the same message again, received before; the service never gives its code (or reference) a second time
     var fragment = r.status === 200 ? "#repeat=1"
-      : "#code=" + encodeURIComponent(r.data.tracking_code) + "&ref=" + encodeURIComponent(r.data.reference);
+      : "#code=" + encodeURIComponent(r.data.tracking_code) + "&ref=" + encodeURIComponent(r.data.reference)
+        + (r.data.notify === true ? "&sms=1" : "");  // the thank-you page confirms the SMS asked for
     location.assign(message.getAttribute("data-thanks") + fragment);
   });
 
@@ -194,6 +204,7 @@
         thanks.querySelector("[data-key=ref]").textContent = params.get("ref") || "";
         thanks.querySelector(".thanks__track").href += "#code=" + encodeURIComponent(params.get("code"));
       }
+      thanks.querySelector("[data-sms]").hidden = repeat || params.get("sms") !== "1";
       thanks.querySelectorAll("[data-repeat]").forEach(function (el) {
         el.hidden = (el.getAttribute("data-repeat") === "true") !== repeat;
       });
@@ -312,6 +323,9 @@
         rating.elements[name].disabled = !found[name];  // fields() sends only what found the case
       });
       rating.hidden = !(view.can_rate !== undefined ? view.can_rate : view.status === "replied" && !view.rating);
+      var unsubscribe = document.getElementById("unsubscribe-form");
+      unsubscribe.hidden = view.notify !== true;  // 退订 only for a case whose citizen asked for SMS
+      unsubscribe.querySelector(".unsubscribe-form__status").textContent = "";
       result.hidden = false;
     };
 
@@ -365,23 +379,12 @@
       lookup({ code: fromThanks }, track);
     }
   }
-  // 退订 on the tracking page: offered when the service sends SMS; it stops every SMS to the looked-up case's phone.
+  // 退订 on the tracking page: shown with a case whose citizen asked for SMS (the look-up's `notify`); it stops
+  // every SMS to the looked-up case's phone.
   var unsubscribe = document.getElementById("unsubscribe-form");
   var lookedUp = document.getElementById("rating-form");  // holds what found the case shown
   if (unsubscribe && lookedUp) {
     var unsubscribeApi = document.getElementById("track-form").getAttribute("data-api") || "";
-    var shown = document.getElementById("track-result");
-    // asked once a case is shown (a look-up needs the service anyway), not on every view of the page
-    var watch = new MutationObserver(function () {
-      if (shown.hidden) return;
-      watch.disconnect();
-      fetch(unsubscribeApi + "/api/features", { credentials: "omit" }).then(function (r) {
-        return r.ok ? r.json() : {};
-      }).then(function (features) {
-        unsubscribe.hidden = !(features.notify && features.notify.sms === true);
-      }, function () { /* no service, no offer */ });
-    });
-    watch.observe(shown, { attributes: true, attributeFilter: ["hidden"] });
     unsubscribe.addEventListener("submit", function (event) {
       event.preventDefault();
       var status = unsubscribe.querySelector(".unsubscribe-form__status");
