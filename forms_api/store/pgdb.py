@@ -151,10 +151,11 @@ class Database:
     def commit(
         self, begun: Begun, statement: str = "", params: tuple = (), ahead: tuple[int, str, tuple] | None = None
     ) -> tuple[list[tuple], Begun | None]:
-        """End `begun` in ONE round trip: `statement` (one, optional), then COMMIT; with `ahead` (lock, query,
-        params), also BEGIN the next transaction as `locked` does, in the same round trip. The statement's rows, and
-        the next transaction (the caller's to pass to `locked`, or to `release`). When this raises with `ahead`
-        given, whether the COMMIT took place is unknown, as when a connection breaks during a COMMIT."""
+        """End `begun` in ONE round trip: `statement` (optional; the rows of its first statement are returned), then
+        COMMIT; with `ahead` (lock, query, params), also BEGIN the next transaction as `locked` does, in the same
+        round trip. The rows, and the next transaction (the caller's to pass to `locked`, or to `release`). When
+        this raises with `ahead` given, whether the COMMIT took place is unknown, as when a connection breaks
+        during a COMMIT."""
         text = f"{statement}; COMMIT" if statement else "COMMIT"
         if ahead is not None:
             text += "; " + _LOCKING + ahead[1]
