@@ -116,7 +116,11 @@ def _until(condition: Callable[[], bool], what: str) -> None:
 
 def _lock_waiters(url: str) -> int:
     with psycopg.connect(url) as conn:
-        return conn.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").fetchone()[0]
+        query = (
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        )
+        return conn.execute(query).fetchone()[0]
 
 
 def test_a_group_begun_ahead_folds_what_another_instance_appended_meanwhile(pg_url: str) -> None:

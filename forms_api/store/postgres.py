@@ -18,7 +18,8 @@ Rules (the folder store's, forms_api/store/folder.py, kept by the database):
   group, the COMMIT's round trip also begins the next group's transaction (BEGIN, the lock, the catch-up after the
   last id folded before the INSERT), and the next leader goes on with it. The lock is taken again after the COMMIT,
   behind any instance already waiting for it: the catch-up then returns that instance's rows with this group's own
-  (skipped: folded already). A rewrite in this process gives such a transaction up before it waits for the lock.
+  (skipped: folded already). A rewrite in this process gives such a transaction up before it waits for the lock;
+  a `query` of another thread that holds this process's mutex meanwhile keeps other instances waiting that long.
 - A rewrite (retention, restore) runs in one transaction under the same lock: rows changed in place (same ids) when
   the count is unchanged, else replaced; either way `log_generation` is bumped and every instance folds anew.
 - Any database error (an outage, a restart, a full disk) is `QueueUnavailable`: nothing stored, 503. The pool
