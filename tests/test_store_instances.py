@@ -7,9 +7,12 @@ from __future__ import annotations
 import io
 import multiprocessing
 import re
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 from click.testing import CliRunner
 from conftest import make_app, store_settings
@@ -19,11 +22,12 @@ from test_api import GOOD, submit
 from test_store import submit as submit_event
 
 from forms_api import messages
-from forms_api.cases import now
+from forms_api.cases import State, now
 from forms_api.cases.actions import decision
 from forms_api.staff.cli import main
 from forms_api.store import open_store
 from forms_api.store.pgdb import close_all, upgrade
+from forms_api.store.postgres import PostgresLog
 
 pytestmark = pytest.mark.usefixtures("no_forms_environment")
 FORK = multiprocessing.get_context("fork")
@@ -137,3 +141,91 @@ def test_a_database_outage_is_503_in_chinese_and_heals_by_itself(own_postgres: P
     assert client.get("/api/health").status_code == 200
     assert len([event for event in open_store(store_settings(own_postgres.url())).scan()]) == 2
     assert GOOD["text"] in {event.get("text") for event in open_store(store_settings(own_postgres.url())).scan()}
+
+
+def _until(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + 30
+    while not condition():
+        assert time.monotonic() < deadline, f"still not {what} after 30 s"
+        time.sleep(0.01)
+
+
+def _lock_waiters(url: str) -> int:
+    with psycopg.connect(url) as conn:
+        query = (
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        )
+        return conn.execute(query).fetchone()[0]
+
+
+def test_a_group_begun_ahead_folds_what_another_instance_appended_meanwhile(pg_url: str) -> None:
+    """The next group's transaction begun in the round trip of the previous group's COMMIT takes the lock after an
+    instance that was waiting for it: it reads that instance's row with its own group's and decides on both."""
+    one, two = PostgresLog(pg_url), PostgresLog(pg_url)
+    one.append(submit_event(text="第一条"))
+    deciding, go_on = threading.Event(), threading.Event()
+
+    def held(state: State) -> dict:
+        deciding.set()
+        assert go_on.wait(30)
+        return submit_event(text="等待中的一组")(state)
+
+    stored: dict[str, list[dict]] = {}
+
+    def append(name: str, log: PostgresLog, decide: Callable[[State], dict]) -> threading.Thread:
+        thread = threading.Thread(target=lambda: stored.__setitem__(name, log.append(decide)))
+        thread.start()
+        return thread
+
+    threads = [append("held", one, held)]
+    assert deciding.wait(30)  # one's leader holds the lock, deciding
+    threads += [append(f"queued {n}", one, submit_event(text=f"排队的第 {n} 条")) for n in range(3)]
+    _until(lambda: len(one._groups.waiting) == 3, "queued")
+    threads.append(append("two", two, submit_event(text="另一个实例的留言")))
+    _until(lambda: _lock_waiters(pg_url) == 1, "waiting for the lock")
+    requests = one._db.pool.get_stats().get("requests_num", 0)
+    go_on.set()
+    for thread in threads:
+        thread.join(30)
+        assert not thread.is_alive()
+    # the queued group went on with the transaction begun by the held group's COMMIT: no connection taken for it
+    assert one._db.pool.get_stats().get("requests_num", 0) == requests
+    refs = {name: events[0]["ref"] for name, events in stored.items()}
+    assert refs["held"] == "2026-000002" and refs["two"] == "2026-000003"  # two had been waiting for the lock first
+    assert sorted(refs[f"queued {n}"] for n in range(3)) == ["2026-000004", "2026-000005", "2026-000006"]
+    fresh = PostgresLog(pg_url).state()
+    for state in (one.state(), two.state(), fresh):
+        assert {ref: sub.text for ref, sub in state.submissions.items()} == {
+            ref: sub.text for ref, sub in fresh.submissions.items()
+        }
+        assert len(state.submissions) == 6 and state.ignored_events == 0 and state.events == 6
+
+
+def test_a_rewrite_gives_up_a_group_begun_ahead(pg_url: str) -> None:
+    """A rewrite waiting for this instance while a group's COMMIT begins the next group's transaction (which holds
+    the lock) neither deadlocks nor loses an append, whichever thread the instance lets in first."""
+    log = PostgresLog(pg_url)
+    deciding, go_on = threading.Event(), threading.Event()
+
+    def held(state: State) -> dict:
+        deciding.set()
+        assert go_on.wait(30)
+        return submit_event(text="等待中的一组")(state)
+
+    threads = [threading.Thread(target=log.append, args=(held,))]
+    threads[0].start()
+    assert deciding.wait(30)
+    for n in range(2):
+        threads.append(threading.Thread(target=log.append, args=(submit_event(text=f"排队的第 {n} 条"),)))
+        threads[-1].start()
+    _until(lambda: len(log._groups.waiting) == 2, "queued")
+    threads.append(threading.Thread(target=log.rewrite, args=(lambda events: events,)))
+    threads[-1].start()
+    time.sleep(0.2)  # the rewrite waits for the instance (its leader deciding)
+    go_on.set()
+    for thread in threads:
+        thread.join(30)
+        assert not thread.is_alive()
+    assert sorted(log.state().submissions) == ["2026-000001", "2026-000002", "2026-000003"]
+    assert sorted(PostgresLog(pg_url).state().submissions) == sorted(log.state().submissions)

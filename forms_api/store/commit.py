@@ -67,6 +67,11 @@ class Groups:
         self.waiting: list[Call] = []
         self.leading = False
 
+    @property
+    def queued(self) -> bool:
+        """Whether calls wait for the next group (read without the queue's lock: a hint)."""
+        return bool(self.waiting)
+
     def run(
         self, call: Call, commit: Callable[[list[Call]], None], interrupted: Callable[[], BaseException]
     ) -> list[dict]:

@@ -66,6 +66,19 @@ class SchemaOutdated(QueueUnavailable):
     Chinese line for staff and the service's log."""
 
 
+_LOCKING = "BEGIN; SELECT pg_advisory_xact_lock(%s); "  # then a query: the lock's key is the first parameter
+
+
+class Begun:
+    """A transaction in progress on `conn`, and the rows of the statement its first round trip ended with.
+    `handed_on`: its connection went on to the next transaction (`Database.commit` with `ahead`)."""
+
+    __slots__ = ("conn", "rows", "handed_on")
+
+    def __init__(self, conn: psycopg.Connection, rows: list[tuple]) -> None:
+        self.conn, self.rows, self.handed_on = conn, rows, False
+
+
 class Database:
     """One pool of connections to `url` for this process (see `database`); thread-safe.
 
@@ -122,46 +135,88 @@ class Database:
         block (unless the block committed itself), rolled back on an exception; every database error raises `error`
         (an exception of the block's own propagates as it is)."""
         begin = "BEGIN" if lock is None else f"BEGIN; SELECT pg_advisory_xact_lock({int(lock)})"
-        with self._begin(begin, error) as (conn, _):
-            yield conn
+        with self._begin(begin, error) as begun:
+            yield begun.conn
 
     @contextmanager
-    def locked(self, lock: int, query: str, params: tuple) -> Iterator[tuple[psycopg.Connection, list[tuple]]]:
+    def locked(self, lock: int, query: str, params: tuple, begun: Begun | None = None) -> Iterator[Begun]:
         """`transaction(lock=lock)` whose first round trip also runs `query` (one statement) with `params` once the
-        lock is held; the connection and the query's rows. One simple query: psycopg's client-side cursor binds the
-        values, and the text stays the same from call to call, so psycopg parses it once (its cache is by text)."""
-        begin = "BEGIN; SELECT pg_advisory_xact_lock(%s); " + query
-        with self._begin(begin, QueueUnavailable, (lock, *params)) as found:
+        lock is held; the transaction with the query's rows. One simple query: psycopg's client-side cursor binds the
+        values, and the text stays the same from call to call, so psycopg parses it once (its cache is by text).
+        `begun`: that transaction, begun already in the round trip of the previous holder's `commit` (no round trip
+        here). The block ends it with `commit`, or it is committed at the end of the block."""
+        with self._begin(_LOCKING + query, QueueUnavailable, (lock, *params), begun) as found:
             yield found
+
+    def commit(
+        self, begun: Begun, statement: str = "", params: tuple = (), ahead: tuple[int, str, tuple] | None = None
+    ) -> tuple[list[tuple], Begun | None]:
+        """End `begun` in ONE round trip: `statement` (optional; the rows of its first statement are returned), then
+        COMMIT; with `ahead` (lock, query, params), also BEGIN the next transaction as `locked` does, in the same
+        round trip. The rows, and the next transaction (the caller's to pass to `locked`, or to `release`). When
+        this raises with `ahead` given, whether the COMMIT took place is unknown, as when a connection breaks
+        during a COMMIT."""
+        text = f"{statement}; COMMIT" if statement else "COMMIT"
+        if ahead is not None:
+            text += "; " + _LOCKING + ahead[1]
+            params = (*params, ahead[0], *ahead[2])
+        cursor = psycopg.ClientCursor(begun.conn).execute(text, params or None)
+        rows = cursor.fetchall() if cursor.description else []
+        if ahead is None:
+            return rows, None
+        while cursor.nextset():  # to the last statement's rows: the next transaction's query
+            pass
+        begun.handed_on = True
+        return rows, Begun(begun.conn, cursor.fetchall())
+
+    def release(self, begun: Begun) -> None:
+        """Roll back a transaction begun ahead (`commit`) that no one will go on with, and return its connection."""
+        try:
+            if not begun.conn.broken:
+                begun.conn.execute("ROLLBACK")
+        except psycopg.Error:
+            pass
+        finally:
+            self.pool.putconn(begun.conn)
+
+    def _start(self, begin: str, params: tuple | None) -> Begun:
+        """Run `begin` on a connection of the pool (another one when the first was broken); the last statement's
+        rows."""
+        for attempt in range(MAX_CONNECTIONS + 1):
+            conn = self.pool.getconn()
+            try:
+                cursor = psycopg.ClientCursor(conn).execute(begin, params)
+                while cursor.nextset():  # to the last statement's rows
+                    pass
+                return Begun(conn, cursor.fetchall() if cursor.description else [])
+            except BaseException as exc:
+                self.pool.putconn(conn)  # rolled back by the pool, or dropped when broken
+                if isinstance(exc, psycopg.OperationalError) and conn.broken and attempt < MAX_CONNECTIONS:
+                    continue  # nothing ran yet: try another connection
+                raise
+        raise AssertionError("unreachable")
 
     @contextmanager
     def _begin(
-        self, begin: str, error: type[QueueUnavailable], params: tuple | None = None
-    ) -> Iterator[tuple[psycopg.Connection, list[tuple]]]:
+        self, begin: str, error: type[QueueUnavailable], params: tuple | None = None, begun: Begun | None = None
+    ) -> Iterator[Begun]:
         try:
-            for attempt in range(MAX_CONNECTIONS + 1):
-                with self.pool.connection() as conn:
+            found = self._start(begin, params) if begun is None else begun
+            try:
+                yield found
+            except BaseException:
+                if not found.handed_on and not found.conn.broken:
                     try:
-                        cursor = psycopg.ClientCursor(conn).execute(begin, params)
-                        while cursor.nextset():  # to the last statement's rows
-                            pass
-                        rows = cursor.fetchall() if cursor.description else []
-                    except psycopg.OperationalError:
-                        if conn.broken and attempt < MAX_CONNECTIONS:
-                            continue  # nothing ran yet: try another connection
-                        raise
-                    try:
-                        yield conn, rows
-                    except BaseException:
-                        if not conn.broken:
-                            try:
-                                conn.execute("ROLLBACK")
-                            except psycopg.Error:
-                                pass
-                        raise
-                    if conn.info.transaction_status != TransactionStatus.IDLE:
-                        conn.execute("COMMIT")
-                    return
+                        found.conn.execute("ROLLBACK")
+                    except psycopg.Error:
+                        pass
+                raise
+            else:
+                if not found.handed_on and found.conn.info.transaction_status != TransactionStatus.IDLE:
+                    found.conn.execute("COMMIT")
+            finally:
+                if not found.handed_on:
+                    self.pool.putconn(found.conn)
         except (PoolTimeout, psycopg.Error) as exc:
             raise self._failed(exc, error) from exc
 

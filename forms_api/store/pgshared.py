@@ -14,7 +14,7 @@ from forms_api.accounts.model import Account
 from forms_api.accounts.templates import ReplyTemplate
 from forms_api.store.accounts import AccountsUnavailable
 from forms_api.store.base import QueueUnavailable
-from forms_api.store.pgdb import ACCOUNTS_LOCK, DOCUMENTS_LOCK, Database, database
+from forms_api.store.pgdb import ACCOUNTS_LOCK, DOCUMENTS_LOCK, Begun, Database, database
 from forms_api.store.templates import TemplatesUnavailable
 
 __all__ = [
@@ -46,14 +46,17 @@ def insert_lines(conn: psycopg.Connection, lines: list[str]) -> list[int]:
     return [row_id for (row_id,) in rows]
 
 
-def insert_and_commit(conn: psycopg.Connection, text: str, durable: bool = True) -> list[int]:
-    """Insert the event lines of `text` (joined by newlines) and commit, in one round trip (one simple query of two
-    statements, bound by psycopg's client-side cursor); their ids, once committed (not `durable`: without waiting
-    for the WAL's flush, which the WAL writer does within a few hundred milliseconds)."""
+def insert_and_commit(
+    db: Database, begun: Begun, text: str, durable: bool = True, ahead: tuple[int, str, tuple] | None = None
+) -> tuple[list[int], Begun | None]:
+    """Insert the event lines of `text` (joined by newlines; none when empty) and commit, in one round trip (one
+    simple query, bound by psycopg's client-side cursor); their ids, once committed (not `durable`: without waiting
+    for the WAL's flush, which the WAL writer does within a few hundred milliseconds), and the next transaction begun
+    in the same round trip when `ahead` asks for one (`Database.commit`)."""
     lazy = "" if durable else "; SET LOCAL synchronous_commit TO OFF"  # after the INSERT: its rows are the result
-    with psycopg.ClientCursor(conn) as cursor:
-        cursor.execute(_INSERT + lazy + "; COMMIT", (text,))
-        return [row_id for (row_id,) in cursor.fetchall()]
+    statement, params = (_INSERT + lazy, (text,)) if text else ("", ())
+    rows, following = db.commit(begun, statement, params, ahead)
+    return [row_id for (row_id,) in rows], following
 
 
 def replace_lines(

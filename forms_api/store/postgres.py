@@ -13,8 +13,13 @@ Rules (the folder store's, forms_api/store/folder.py, kept by the database):
   commits queue up, and the next leader decides them all in order (each seeing the events decided before it) in ONE
   transaction, ONE commit. A failed commit fails every call of the group; an exception from one `decide` only that
   call. Two round trips a group: BEGIN, the lock and the catch-up in one; the INSERT and COMMIT in another, each one
-  simple query with its values bound by psycopg's client-side cursor (three waits for the socket a group, where a
-  pipeline took six: each wait gives up the GIL, and a busy service's request threads then hold the leader up).
+  simple query with its values bound by psycopg's client-side cursor (each wait for the socket gives up the GIL, and
+  a busy service's request threads then hold the leader up). Under load, ONE: when calls are queued for the next
+  group, the COMMIT's round trip also begins the next group's transaction (BEGIN, the lock, the catch-up after the
+  last id folded before the INSERT), and the next leader goes on with it. The lock is taken again after the COMMIT,
+  behind any instance already waiting for it: the catch-up then returns that instance's rows with this group's own
+  (skipped: folded already). A rewrite in this process gives such a transaction up before it waits for the lock;
+  a `query` of another thread that holds this process's mutex meanwhile keeps other instances waiting that long.
 - A rewrite (retention, restore) runs in one transaction under the same lock: rows changed in place (same ids) when
   the count is unchanged, else replaced; either way `log_generation` is bumped and every instance folds anew.
 - Any database error (an outage, a restart, a full disk) is `QueueUnavailable`: nothing stored, 503. The pool
@@ -34,7 +39,7 @@ from forms_api.store.base import Decision, QueueUnavailable
 from forms_api.store.commit import Call, FoldedLog
 from forms_api.store.files import write_atomically
 from forms_api.store.lines import encode_events, parse_line
-from forms_api.store.pgdb import LOG_LOCK, database
+from forms_api.store.pgdb import LOG_LOCK, Begun, database
 
 # The rows after an id, with the log's generation, in ONE statement (one snapshot): at least one row (NULLs for none).
 _CATCH_UP = "SELECT g.generation, e.id, e.line FROM log_generation g LEFT JOIN events e ON e.id > %s ORDER BY e.id"
@@ -61,6 +66,7 @@ class PostgresLog(FoldedLog):
         )
         self._last_id = 0
         self._generation: int | None = None
+        self._begun: tuple[Begun, int] | None = None  # the next group's transaction, begun ahead; its catch-up's id
 
     @property
     def location(self) -> str:
@@ -86,7 +92,7 @@ class PostgresLog(FoldedLog):
         if rows[0][0] != self._generation:
             self._state, self._last_id, self._generation = State(), 0, rows[0][0]
         for _, row_id, line in rows:
-            if row_id is not None:
+            if row_id is not None and row_id > self._last_id:  # begun ahead: the rows of the group before it too
                 self._fold(line.encode("utf-8"))
                 self._last_id = row_id
 
@@ -105,8 +111,8 @@ class PostgresLog(FoldedLog):
     def append(self, decide: Callable[[State], Decision], *, durable: bool = True) -> list[dict]:
         """Append what `decide(state)` returns, decided under the log's advisory lock on the caught-up state; the
         events stored, once committed (`durable=False`: without waiting for the WAL flush, see base.Store.append).
-        QueueUnavailable: nothing stored (or, if the connection broke during COMMIT, unknown: the next read shows it);
-        exceptions from `decide` propagate, nothing written."""
+        QueueUnavailable: nothing stored (or, if the connection broke in the COMMIT's round trip, unknown: the next
+        read shows it); exceptions from `decide` propagate, nothing written."""
         me = threading.get_ident()
         if self._deciding == me:
             raise RuntimeError("decide must return its events, not write to the log itself")
@@ -120,16 +126,20 @@ class PostgresLog(FoldedLog):
         """Lead one group: decide every call in order and insert their events in one transaction under the lock.
 
         Every call but the last has its events folded before the next one decides ("ahead"); if the transaction then
-        fails, the state is folded anew from the table on the next read."""
+        fails, the state is folded anew from the table on the next read. With calls queued for the next group, the
+        COMMIT's round trip also begins the next group's transaction (the lock taken again, the rows after the last
+        id folded read): the next leader goes on with it, one round trip a group under load."""
         with self._hold():
+            begun, self._begun = self._begun, None
             try:
-                after = self._last_id if self._generation is not None else 0
-                with self._db.locked(LOG_LOCK, _CATCH_UP, (after,)) as (conn, rows):
-                    self._catch_up(rows, after)
+                after = begun[1] if begun else self._last_id if self._generation is not None else 0
+                with self._db.locked(LOG_LOCK, _CATCH_UP, (after,), begun and begun[0]) as locked:
+                    self._catch_up(locked.rows, after)
                     members = self._decide(calls)
                     payload = b"".join(call.payload for call in members).decode("utf-8")
                     durable = any(call.durable for call in members)
-                    ids = pgshared.insert_and_commit(conn, payload[:-1], durable) if payload else []
+                    ahead = (LOG_LOCK, _CATCH_UP, (self._last_id,)) if self._groups.queued else None
+                    ids, following = pgshared.insert_and_commit(self._db, locked, payload[:-1], durable, ahead)
             except BaseException as exc:
                 if any(call.stored for call in calls):
                     self._generation = None  # folded ahead: the state holds events the table does not, fold anew
@@ -140,9 +150,17 @@ class PostgresLog(FoldedLog):
                 if not isinstance(exc, Exception):
                     raise
                 return
+            if following is not None:
+                self._begun = (following, self._last_id)
             self._settle(members)  # committed: no other append came between (the lock)
             if ids:
                 self._last_id = max(ids)
+
+    def _release_begun(self) -> None:
+        """Give up the next group's transaction begun ahead (under `_hold`): before this thread waits for the lock."""
+        if self._begun is not None:
+            self._db.release(self._begun[0])
+            self._begun = None
 
     def scan(self) -> Iterator[dict]:
         """Every event in order, from one snapshot of the table."""
@@ -154,6 +172,7 @@ class PostgresLog(FoldedLog):
     def rewrite(self, transform: Callable[[list[dict]], Iterable[dict]]) -> int:
         """Replace the events by `transform(events)` in one transaction under the log's lock; the count."""
         with self._hold():
+            self._release_begun()  # it holds the lock: the next leader waits for this thread's _hold
             with self._db.transaction(lock=LOG_LOCK) as conn:
                 rows = conn.execute("SELECT id, line FROM events ORDER BY id").fetchall()
                 parsed = [(row_id, parse_line(line.encode("utf-8"))) for row_id, line in rows]
