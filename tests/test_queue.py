@@ -499,7 +499,8 @@ def test_sigkill_during_group_commits(tmp_path):
         assert os.waitpid(pid, 0)[1] == signal.SIGKILL
         with os.fdopen(read_fd) as pipe:
             acked += [line.split() for line in pipe.read().splitlines()]
-        stored = {event["ref"]: event["code"] for event in read_events(tmp_path / "events.jsonl")}
+        log = tmp_path / "events.jsonl"  # none yet if a loaded machine let the child start nothing before the kill
+        stored = {event["ref"]: event["code"] for event in read_events(log)} if log.exists() else {}
         assert all(stored.get(ref) == code for ref, code in acked), f"round {round_}: an acknowledged record is missing"
     state = EventLog(tmp_path).state()
     assert len(acked) > 100, "the writers hardly ever got to append: the test is too quick"
