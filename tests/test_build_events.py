@@ -177,6 +177,18 @@ def test_coming_events_have_a_printable_notice_linked_from_their_page(site: Path
     assert "notices/" not in past and not (site / "notices" / "qingshi-2026-11-shuzhi.html").exists()
 
 
+def test_an_event_beyond_the_notice_horizon_has_no_notice_yet_but_its_page_says_when(site: Path) -> None:
+    """The monthly online reception starts 2027-01-06, 39 days after "today": past the 30 days of notices, so none
+    is made or linked, while the mobile stop in 7 days has one; the event's page lists its dates all the same."""
+    assert (site / "notices" / "qingshi-2026-12-qiaotou.html").exists()
+    assert not (site / "notices" / "yunshang-2027-01-yuedu.html").exists()
+    page = site / "event" / "yunshang-2027-01-yuedu" / "index.html"
+    raw = page.read_text(encoding="utf-8")
+    assert "notices/" not in raw and "打印活动预告" not in raw
+    dates = raw[raw.index('id="dates"') :]
+    assert "<li>2027年1月6日（周三）07:00-08:00</li>" in dates and "<li>2027年2月3日（周三）07:00-08:00</li>" in dates
+
+
 def test_feeds_stay_when_their_events_stop(site: Path, tmp_path: Path) -> None:
     """Built in 2029, when every fixture event is past the site's window: each feed a phone may have subscribed to
     is still there, a valid calendar with no event in it, rather than a 404 that some calendar apps drop silently."""

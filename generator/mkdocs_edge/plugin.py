@@ -34,7 +34,7 @@ from mkdocs.structure.toc import TableOfContents
 from .. import messages, urls
 from ..directory import Directory
 from ..event_pages import event_pages
-from ..events import Occurrence
+from ..events import NOTICE_DAYS, Occurrence
 from ..exports import DATA_FILES, form_categories
 from ..feeds import Feeds
 from ..load import load_content, reload_deputies
@@ -119,6 +119,8 @@ class MashangConfig(base.Config):
     none, and the pages show no message figures."""
     ranking = c.Type(bool, default=False)
     """Publish rankings: area pages list their deputies by points. Off, no page orders named deputies by points."""
+    notice_days = c.Type(int, default=NOTICE_DAYS)
+    """How many days ahead an event's next date gets a printed notice (活动预告); later dates are on its page."""
 
 
 class MashangPlugin(BasePlugin[MashangConfig]):
@@ -173,7 +175,12 @@ class MashangPlugin(BasePlugin[MashangConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         directory = self.directory = Directory(
-            self.content, self.today, stats=self.stats, ranking=self.config.ranking, categories=self.categories
+            self.content,
+            self.today,
+            stats=self.stats,
+            ranking=self.config.ranking,
+            categories=self.categories,
+            notice_days=self.config.notice_days,
         )
         self.entity_sources: dict[str, str] = {}
         for src, markdown in render_pages(directory).items():
@@ -243,7 +250,7 @@ class MashangPlugin(BasePlugin[MashangConfig]):
 
     def _add_notices(self, files: Files, config: MkDocsConfig, cache: QRCache) -> None:
         """The printable notice of each event's next date (`notices/<id>.html`), with its QR codes, like the posters."""
-        coming = self.directory.next_occurrences
+        coming = self.directory.notices
         wanted = {event_id: notice_codes(o.event, config.site_url) for event_id, o in coming.items()}
         needed = sorted({url for codes in wanted.values() for url in codes.values()})
         made = cache.paths_for([(url, None) for url in needed], jobs=self._jobs(len(needed)))
