@@ -222,3 +222,21 @@ def test_a_report_to_voters_links_the_yearly_report_and_the_evaluation_form(site
     assert 'href="../../reports/lin-xiaoyang-2026.html">2026 年度履职情况（A4）</a>' in page
     assert 'href="../../deputies/lin-xiaoyang/#evaluation">对林小样进行年度评价</a>' in page
     assert (site / "reports" / "lin-xiaoyang-2026.html").is_file()
+
+
+@pytest.mark.parametrize("days", [-1, 185])
+def test_notice_days_outside_the_calendar_is_refused(days: int) -> None:
+    """The calendar reaches 184 days ahead: a horizon past it, or before today, is a mistake in mkdocs.yml."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import PluginError
+
+    config = load_config(config_file=str(ROOT / "mkdocs.yml"))
+    plugin = config.plugins["mashang"]
+    assert plugin.config.notice_days == 30  # the default
+    plugin.config.notice_days = days
+    with pytest.raises(PluginError) as raised:
+        plugin.on_config(config)
+    assert str(raised.value) == (
+        "mkdocs.yml: mashang 插件的 notice_days 应是 0 到 184 之间的天数（活动开始前多少天生成活动预告，默认 30）；"
+        f"现在是：{days}"
+    )

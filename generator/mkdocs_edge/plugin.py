@@ -34,7 +34,7 @@ from mkdocs.structure.toc import TableOfContents
 from .. import messages, urls
 from ..directory import Directory
 from ..event_pages import event_pages
-from ..events import NOTICE_DAYS, Occurrence
+from ..events import AHEAD_DAYS, NOTICE_DAYS, Occurrence
 from ..exports import DATA_FILES, form_categories
 from ..feeds import Feeds
 from ..load import load_content, reload_deputies
@@ -135,6 +135,9 @@ class MashangPlugin(BasePlugin[MashangConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not config.site_url:
             raise PluginError(messages.PLUGIN_NO_SITE_URL)
+        if not 0 <= self.config.notice_days <= AHEAD_DAYS:
+            found = self.config.notice_days
+            raise PluginError(messages.PLUGIN_BAD_NOTICE_DAYS.format(most=AHEAD_DAYS, default=NOTICE_DAYS, value=found))
         try:
             self.categories = form_categories(config.extra.get("categories"))
         except ValueError as error:
