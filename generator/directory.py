@@ -8,7 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from . import messages
+from . import messages, urls
+from .event_model import StationEvent
 from .events import FEED_AREA_LEVELS, NOTICE_DAYS, SHOWN_AREA_LEVELS, Calendar, Occurrence, make_calendar
 from .figures import PointsSummary, summarise
 from .model import CONGRESS_LEVELS, Area, Content, Deputy, DeputyYear, Station
@@ -97,6 +98,24 @@ class Directory:
         for event in self.content.events.values():
             keys.update(("deputy", deputy) for deputy in event.deputies)  # type: ignore[attr-defined]
         return sorted(keys)
+
+    @cached_property
+    def on_station_page(self) -> frozenset[str]:
+        """One-off events over before today, 述职 aside (its page links the yearly reports and evaluation forms): each
+        is a line of its station's events page (`urls.event_line`) instead of a page of its own, most of a city's
+        50,000 events. Only inside the window, which that page shows; an older event keeps its page."""
+        now = dt.datetime.combine(self.today, dt.time())
+        return frozenset(
+            o.event.id
+            for o in self.calendar.occurrences
+            if o.event.repeat is None and o.event.kind != "report" and o.end < now
+        )
+
+    def event_link(self, event: StationEvent) -> str:
+        """Where an event is shown: its page, or its line on its station's events page (`on_station_page`)."""
+        if event.id in self.on_station_page:
+            return urls.event_line(event.station, event.id)
+        return urls.event_page(event.id)
 
     @cached_property
     def notices(self) -> dict[str, Occurrence]:

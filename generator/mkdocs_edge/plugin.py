@@ -33,7 +33,7 @@ from mkdocs.structure.toc import TableOfContents
 
 from .. import messages, urls
 from ..directory import Directory
-from ..event_pages import event_pages
+from ..event_pages import event_pages, render_moved
 from ..events import AHEAD_DAYS, NOTICE_DAYS, Occurrence
 from ..exports import DATA_FILES, form_categories
 from ..feeds import Feeds
@@ -177,13 +177,9 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         return stats
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        options = {"ranking": self.config.ranking, "notice_days": self.config.notice_days}
         directory = self.directory = Directory(
-            self.content,
-            self.today,
-            stats=self.stats,
-            ranking=self.config.ranking,
-            categories=self.categories,
-            notice_days=self.config.notice_days,
+            self.content, self.today, stats=self.stats, categories=self.categories, **options
         )
         self.entity_sources: dict[str, str] = {}
         for src, markdown in render_pages(directory).items():
@@ -201,6 +197,9 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         self.html_specs = {spec.path: spec for spec in event_pages(directory)}
         for path in self.html_specs:
             files.append(StandInFile(config, path))
+        for event_id in sorted(directory.on_station_page):  # their URLs lead to their lines, made when written
+            moved = functools.partial(render_moved, directory, self.content.events[event_id], config.site_url)
+            files.append(RenderedFile(config, urls.event_page(event_id) + "index.html", moved))
         for variant in VARIANTS:
             src = urls.source_of(skeleton_path(variant))
             files.append(
