@@ -8,8 +8,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from . import messages
-from .events import FEED_AREA_LEVELS, SHOWN_AREA_LEVELS, Calendar, Occurrence, make_calendar
+from . import messages, urls
+from .event_model import StationEvent
+from .events import FEED_AREA_LEVELS, NOTICE_DAYS, SHOWN_AREA_LEVELS, Calendar, Occurrence, make_calendar
 from .figures import PointsSummary, summarise
 from .model import CONGRESS_LEVELS, Area, Content, Deputy, DeputyYear, Station
 from .scheme_model import Scheme
@@ -34,6 +35,8 @@ class Directory:
     """Publish rankings: area pages list their deputies by points. Off: no page orders named deputies by points."""
     categories: tuple[str, ...] = ()
     """The message categories the form offers (mkdocs.yml's extra.categories), published for the form service."""
+    notice_days: int = NOTICE_DAYS
+    """How far ahead an event's next date gets a printed notice (the plugin's `notice_days`)."""
 
     def __post_init__(self) -> None:
         for deputy in sorted(self.content.deputies.values(), key=lambda d: d.id):
@@ -97,9 +100,27 @@ class Directory:
         return sorted(keys)
 
     @cached_property
-    def next_occurrences(self) -> dict[str, Occurrence]:
-        """Each event's next occurrence (today or later), by event id: the events that get a printed notice."""
-        return self.calendar.next_of_each()
+    def on_station_page(self) -> frozenset[str]:
+        """One-off events over before today, 述职 aside (its page links the yearly reports and evaluation forms): each
+        is a line of its station's events page (`urls.event_line`) instead of a page of its own, most of a city's
+        50,000 events. Only inside the window, which that page shows; an older event keeps its page."""
+        now = dt.datetime.combine(self.today, dt.time())
+        return frozenset(
+            o.event.id
+            for o in self.calendar.occurrences
+            if o.event.repeat is None and o.event.kind != "report" and o.end < now
+        )
+
+    def event_link(self, event: StationEvent) -> str:
+        """Where an event is shown: its page, or its line on its station's events page (`on_station_page`)."""
+        if event.id in self.on_station_page:
+            return urls.event_line(event.station, event.id)
+        return urls.event_page(event.id)
+
+    @cached_property
+    def notices(self) -> dict[str, Occurrence]:
+        """The events that get a printed notice, by id: their next occurrence, if it starts within `notice_days`."""
+        return self.calendar.next_of_each(self.notice_days)
 
     def is_current(self, deputy: Deputy) -> bool:
         return bool(deputy.current_memberships(self.today))

@@ -145,8 +145,21 @@ def event_pages(directory: Directory) -> list[PageSpec]:
     for occurrence in directory.calendar.occurrences:
         by_event[occurrence.event.id].append(occurrence)
     for event in directory.content.events.values():
-        pages.append(event_page(directory, event, by_event.get(event.id, [])))
+        if event.id not in directory.on_station_page:
+            pages.append(event_page(directory, event, by_event.get(event.id, [])))
     return pages
+
+
+def render_moved(directory: Directory, event: StationEvent, site_url: str) -> str:
+    """The page at the URL of an event shown on its station's events page (`Directory.on_station_page`): it leads
+    there, so that a QR code on a notice printed before the event still opens it."""
+    target = directory.event_link(event)
+    return ENV.get_template("event_moved.html.j2").render(
+        event=event,
+        station=directory.content.stations[event.station],
+        target=html_linker(urls.event_page(event.id))(target),
+        canonical=urls.absolute(site_url, target),
+    )
 
 
 def _choices(directory: Directory, month: Month) -> list[tuple[str, str]]:

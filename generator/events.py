@@ -18,6 +18,9 @@ PAST_DAYS = 366
 """How far back the calendar reaches: a station's events of the past year stay on the site as its record."""
 AHEAD_DAYS = 184
 """How far ahead: about six months of coming events."""
+NOTICE_DAYS = 30
+"""How far ahead an event's next date gets a printed notice (活动预告) by default: a station hangs it up days ahead,
+not months (a city's notices of six months were 17,000 documents a build); later ones get theirs as they come near."""
 SHOWN_AREA_LEVELS = ("province", "city", "county", "township")
 """Areas offered as month filters: villages are too many at a city's scale (their township's page covers them)."""
 FEED_AREA_LEVELS = ("county", "township")
@@ -125,11 +128,15 @@ class Calendar:
                     break
         return list(found.values())
 
-    def next_of_each(self) -> dict[str, Occurrence]:
-        """Each event's next occurrence that ends today or later (what its printed notice announces), by event id."""
+    def next_of_each(self, days: int) -> dict[str, Occurrence]:
+        """Each event's next occurrence that ends today or later and starts within `days` days (what its printed
+        notice announces), by event id."""
         now = dt.datetime.combine(self.today, dt.time())
+        horizon = now + dt.timedelta(days=days + 1)
         found: dict[str, Occurrence] = {}
         for occurrence in self.occurrences:
+            if occurrence.start >= horizon:
+                break
             if occurrence.end >= now:
                 found.setdefault(occurrence.event.id, occurrence)
         return found

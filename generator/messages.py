@@ -711,6 +711,10 @@ PLUGIN_BAD_CATEGORIES = (
     "mkdocs.yml: extra.categories 应是留言类别的列表：1 到 {most} 个互不相同的词，每个不超过 {longest} 个字，"
     "例如 [意见, 建议, 求助, 其他]；现在是：{value}"
 )
+PLUGIN_BAD_NOTICE_DAYS = (
+    "mkdocs.yml: mashang 插件的 notice_days 应是 0 到 {most} 之间的天数（活动开始前多少天生成活动预告，默认 "
+    "{default}）；现在是：{value}"
+)
 PLUGIN_CONTENT_ERRORS = "content 中有 {errors} 处错误，网站未生成。"
 PLUGIN_QR_SUMMARY = "二维码：新生成 {generated} 个，复用缓存 {reused} 个"
 PLUGIN_ENTITY_PAGES = "代表、联络站、地区和层级页面：已生成 {count} 个"

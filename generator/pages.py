@@ -37,8 +37,9 @@ def _linker(src: str) -> Callable[[str], Markup]:
     base = posixpath.dirname(src)
 
     def link(path: str) -> Markup:
+        path, hash, anchor = path.partition("#")
         target = urls.source_of(path) if path.endswith("/") else path
-        return Markup(posixpath.relpath(target, base or "."))
+        return Markup(posixpath.relpath(target, base or ".") + hash + anchor)
 
     return link
 

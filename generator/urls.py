@@ -79,6 +79,12 @@ event_notice = _under("notices/", ".html")
 """The printable A4 notice of an event's next date (活动预告), like a station's poster."""
 
 
+def event_line(station_id: str, event_id: str) -> str:
+    """A past one-off event's line on its station's events page: where such an event is shown (its own URL, which a
+    printed notice's QR code holds, leads there)."""
+    return station_events(station_id) + f"#event-{event_id}"
+
+
 def station_form(station_id: str) -> str:
     """The message form on a station's page: the second code of an event's notice."""
     return station_page(station_id) + "#message"

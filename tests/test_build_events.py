@@ -177,6 +177,18 @@ def test_coming_events_have_a_printable_notice_linked_from_their_page(site: Path
     assert "notices/" not in past and not (site / "notices" / "qingshi-2026-11-shuzhi.html").exists()
 
 
+def test_an_event_beyond_the_notice_horizon_has_no_notice_yet_but_its_page_says_when(site: Path) -> None:
+    """The monthly online reception starts 2027-01-06, 39 days after "today": past the 30 days of notices, so none
+    is made or linked, while the mobile stop in 7 days has one; the event's page lists its dates all the same."""
+    assert (site / "notices" / "qingshi-2026-12-qiaotou.html").exists()
+    assert not (site / "notices" / "yunshang-2027-01-yuedu.html").exists()
+    page = site / "event" / "yunshang-2027-01-yuedu" / "index.html"
+    raw = page.read_text(encoding="utf-8")
+    assert "notices/" not in raw and "打印活动预告" not in raw
+    dates = raw[raw.index('id="dates"') :]
+    assert "<li>2027年1月6日（周三）07:00-08:00</li>" in dates and "<li>2027年2月3日（周三）07:00-08:00</li>" in dates
+
+
 def test_feeds_stay_when_their_events_stop(site: Path, tmp_path: Path) -> None:
     """Built in 2029, when every fixture event is past the site's window: each feed a phone may have subscribed to
     is still there, a valid calendar with no event in it, rather than a 404 that some calendar apps drop silently."""
@@ -210,3 +222,21 @@ def test_a_report_to_voters_links_the_yearly_report_and_the_evaluation_form(site
     assert 'href="../../reports/lin-xiaoyang-2026.html">2026 年度履职情况（A4）</a>' in page
     assert 'href="../../deputies/lin-xiaoyang/#evaluation">对林小样进行年度评价</a>' in page
     assert (site / "reports" / "lin-xiaoyang-2026.html").is_file()
+
+
+@pytest.mark.parametrize("days", [-1, 185])
+def test_notice_days_outside_the_calendar_is_refused(days: int) -> None:
+    """The calendar reaches 184 days ahead: a horizon past it, or before today, is a mistake in mkdocs.yml."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import PluginError
+
+    config = load_config(config_file=str(ROOT / "mkdocs.yml"))
+    plugin = config.plugins["mashang"]
+    assert plugin.config.notice_days == 30  # the default
+    plugin.config.notice_days = days
+    with pytest.raises(PluginError) as raised:
+        plugin.on_config(config)
+    assert str(raised.value) == (
+        "mkdocs.yml: mashang 插件的 notice_days 应是 0 到 184 之间的天数（活动开始前多少天生成活动预告，默认 30）；"
+        f"现在是：{days}"
+    )

@@ -165,6 +165,36 @@ def test_the_window_bounds_a_long_rule() -> None:
     assert len(calendar.occurrences) == 300 * 115  # Wednesdays and Saturdays from 2025-11-27 to 2027-01-04
 
 
+def test_notices_reach_only_as_far_ahead_as_the_horizon() -> None:
+    """A notice is printed days ahead: an event in 10 days gets one, one in 90 days not yet (a city's six months of
+    notices were 17,000 documents a build); a rule's notice announces its next date inside the horizon."""
+
+    def event(event_id: str, start: dt.datetime, **more: object) -> StationEvent:
+        end = start + dt.timedelta(hours=2)
+        fields = {"id": event_id, "kind": "reception", "topic": "接待日", "station": "s", **more}
+        return StationEvent.model_validate(
+            fields | {"start": f"{start:%Y-%m-%d %H:%M}", "end": f"{end:%Y-%m-%d %H:%M}"}
+        )
+
+    at = dt.datetime.combine(TODAY, dt.time(9))
+    found = {
+        "soon": event("soon", at + dt.timedelta(days=10)),
+        "later": event("later", at + dt.timedelta(days=90)),
+        "past": event("past", at - dt.timedelta(days=10)),
+        "edge": event("edge", at + dt.timedelta(days=30)),
+        "rule": event(
+            "rule", dt.datetime(2026, 11, 18, 9), repeat={"every": "week", "days": ["wed"], "until": "2027-06-30"}
+        ),
+    }
+    calendar = events.make_calendar(found, {}, TODAY)
+    noticed = calendar.next_of_each(30)
+    assert sorted(noticed) == ["edge", "rule", "soon"]
+    assert noticed["soon"].start == at + dt.timedelta(days=10)
+    assert noticed["rule"].start == dt.datetime(2026, 12, 2, 9)  # the first Wednesday after today
+    assert sorted(calendar.next_of_each(90)) == ["edge", "later", "rule", "soon"]
+    assert events.NOTICE_DAYS == 30
+
+
 def test_month_filters_offer_the_way_down_and_the_next_level_only(make_events: Callable[..., Path]) -> None:
     """The area filter of a month page is bounded by one area's children (a city has thousands of townships, and
     every filter is a link on every page of the month): the all-events page goes down to the smallest area holding

@@ -33,8 +33,8 @@ from mkdocs.structure.toc import TableOfContents
 
 from .. import messages, urls
 from ..directory import Directory
-from ..event_pages import event_pages
-from ..events import Occurrence
+from ..event_pages import event_pages, render_moved
+from ..events import AHEAD_DAYS, NOTICE_DAYS, Occurrence
 from ..exports import DATA_FILES, form_categories
 from ..feeds import Feeds
 from ..load import load_content, reload_deputies
@@ -119,6 +119,8 @@ class MashangConfig(base.Config):
     none, and the pages show no message figures."""
     ranking = c.Type(bool, default=False)
     """Publish rankings: area pages list their deputies by points. Off, no page orders named deputies by points."""
+    notice_days = c.Type(int, default=NOTICE_DAYS)
+    """How many days ahead an event's next date gets a printed notice (活动预告); later dates are on its page."""
 
 
 class MashangPlugin(BasePlugin[MashangConfig]):
@@ -133,6 +135,9 @@ class MashangPlugin(BasePlugin[MashangConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not config.site_url:
             raise PluginError(messages.PLUGIN_NO_SITE_URL)
+        if not 0 <= self.config.notice_days <= AHEAD_DAYS:
+            found = self.config.notice_days
+            raise PluginError(messages.PLUGIN_BAD_NOTICE_DAYS.format(most=AHEAD_DAYS, default=NOTICE_DAYS, value=found))
         try:
             self.categories = form_categories(config.extra.get("categories"))
         except ValueError as error:
@@ -172,8 +177,9 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         return stats
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        options = {"ranking": self.config.ranking, "notice_days": self.config.notice_days}
         directory = self.directory = Directory(
-            self.content, self.today, stats=self.stats, ranking=self.config.ranking, categories=self.categories
+            self.content, self.today, stats=self.stats, categories=self.categories, **options
         )
         self.entity_sources: dict[str, str] = {}
         for src, markdown in render_pages(directory).items():
@@ -191,6 +197,9 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         self.html_specs = {spec.path: spec for spec in event_pages(directory)}
         for path in self.html_specs:
             files.append(StandInFile(config, path))
+        for event_id in sorted(directory.on_station_page):  # their URLs lead to their lines, made when written
+            moved = functools.partial(render_moved, directory, self.content.events[event_id], config.site_url)
+            files.append(RenderedFile(config, urls.event_page(event_id) + "index.html", moved))
         for variant in VARIANTS:
             src = urls.source_of(skeleton_path(variant))
             files.append(
@@ -243,7 +252,7 @@ class MashangPlugin(BasePlugin[MashangConfig]):
 
     def _add_notices(self, files: Files, config: MkDocsConfig, cache: QRCache) -> None:
         """The printable notice of each event's next date (`notices/<id>.html`), with its QR codes, like the posters."""
-        coming = self.directory.next_occurrences
+        coming = self.directory.notices
         wanted = {event_id: notice_codes(o.event, config.site_url) for event_id, o in coming.items()}
         needed = sorted({url for codes in wanted.values() for url in codes.values()})
         made = cache.paths_for([(url, None) for url in needed], jobs=self._jobs(len(needed)))
