@@ -47,6 +47,7 @@ from ..reports import render_report
 from ..stats import PublicStats, StatsError, read_stats
 from .assets import minify_theme_assets
 from .parallel import in_parallel
+from .serve import content_snapshot
 from .sitemap import add_pages_to_sitemap
 from .skeleton import (
     CONTENT,
@@ -147,7 +148,7 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         self.today = dt.date.fromisoformat(self.config.today) if self.config.today else dt.date.today()
         root = Path(config.docs_dir).parent
         # Before reading: an edit during the build shows as a change afterwards. Only `serve` compares (refresh).
-        self.snapshot = _snapshot(root) if self.serving else {}
+        self.snapshot = content_snapshot(root) if self.serving else {}
         self.cache_dir = Path(config.config_file_path or ".").parent / self.config.cache_dir
         content, problems = load_content(root, self.today, self.cache_dir / "parsed")
         for problem in problems:
@@ -343,7 +344,7 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         False when a full build is needed (anything else changed, an error, or no full build to start from)."""
         if not getattr(self, "filled", None) or not self.snapshot:
             return False
-        now = _snapshot(self.content.root)
+        now = content_snapshot(self.content.root)
         changed = sorted(path for path in now.keys() | self.snapshot.keys() if now.get(path) != self.snapshot.get(path))
         if not changed or not all(_DEPUTY_FILE.fullmatch(p) and p in self.snapshot and p in now for p in changed):
             return False
@@ -386,21 +387,6 @@ class MashangPlugin(BasePlugin[MashangConfig]):
 
 
 _DEPUTY_FILE = re.compile(r"deputies/[^/]+\.yaml")
-
-
-def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
-    """Every file under `root` (relative POSIX path) with its modification time and size."""
-    found: dict[str, tuple[int, int]] = {}
-    folders = [root]
-    while folders:
-        with os.scandir(folders.pop()) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    folders.append(Path(entry.path))
-                elif entry.is_file():
-                    stat = entry.stat()
-                    found[Path(entry.path).relative_to(root).as_posix()] = (stat.st_mtime_ns, stat.st_size)
-    return found
 
 
 def _shown_elsewhere(deputy: Deputy) -> dict:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 import shutil
 import signal
 import tempfile
@@ -161,3 +162,18 @@ def _serve(config_file: Path, sites: tuple[str, str], overrides: dict[str, objec
     finally:
         server.shutdown()
         config.plugins.on_shutdown()
+
+
+def content_snapshot(root: Path) -> dict[str, tuple[int, int]]:
+    """Every file under `root` (relative POSIX path) with its modification time and size."""
+    found: dict[str, tuple[int, int]] = {}
+    folders = [root]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(Path(entry.path))
+                elif entry.is_file():
+                    stat = entry.stat()
+                    found[Path(entry.path).relative_to(root).as_posix()] = (stat.st_mtime_ns, stat.st_size)
+    return found
