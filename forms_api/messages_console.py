@@ -90,6 +90,7 @@ INTAKE_TEXTS = {
         "请妥善保管本回执：凭查询码（留了电话的，也可以凭留言编号和电话）可查看办理进度和答复，查询码不会再次显示。"
     ),
     "slip_scan": "用手机扫描二维码查看办理进度",
+    "slip_scan_lookup": "用手机扫描二维码打开查询页，输入留言编号和登记时留的电话号码查看办理进度",  # a reprint
     "slip_reference": "编号",
     "slip_code": "查询码",
     "slip_channel": "渠道",

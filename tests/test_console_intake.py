@@ -302,5 +302,6 @@ def test_the_slip_survives_a_reload_and_a_reprint_never_shows_the_code_again(app
     later = client_for(app, "boss").get(location).get_data(as_text=True)
     assert code not in later and 'id="tracking-code"' not in later and f'id="reference">{ref}<' in later
     assert I["slip_no_code"].format(url="http://localhost/track/", ref=ref) in later
+    assert I["slip_scan_lookup"] in later and I["slip_scan"] not in later  # the scan opens a page to type them in
     assert client_for(app, "boss").get("/staff/intake/2026-000001/slip").status_code == 404  # sent online
     assert client_for(app, "cao").get(location).status_code == 403

@@ -256,10 +256,12 @@ def track_url(code: str) -> str:
 
 def slip(event: dict, code: str | None) -> Response:
     """The receipt slip of an offline case from its `submitted` event; without the `code`, a QR of the /track/ page
-    and the way to look the case up: by its reference and phone, or (no phone given) by asking the station."""
+    and the way to look the case up by its reference and phone, or (no phone given) no QR at all, since the page
+    could open nothing, and the way to ask the station."""
     target = event["target"]
+    phone = bool(event.get("phone"))  # else only the code opens it: the slip must not offer reference + phone
     track = (service().site_url or request.url_root).rstrip("/") + "/track/"
-    url = track_url(code) if code else track
+    url = track_url(code) if code else track if phone else None
     return page(
         "staff/slip.html",
         200,
@@ -270,8 +272,8 @@ def slip(event: dict, code: str | None) -> Response:
         target=service().targets.name(target) or target,
         said_on=event["said_on"],
         registered=moment_text(cases.parse_at(event["at"])),
-        qr=Markup(qr_svg(url, I["slip_qr_title"])),  # noqa: S704 - our own SVG: paths of numbers, an escaped title
+        qr=Markup(qr_svg(url, I["slip_qr_title"])) if url else None,  # noqa: S704 - our own SVG: numbers, a title
         track=track,
-        phone=bool(event.get("phone")),  # else only the code opens it: the slip must not offer reference + phone
+        phone=phone,
         notify=event.get("notify") is True,  # the SMS asked for at intake, confirmed on what the citizen takes home
     )
