@@ -232,8 +232,10 @@ PAGE_TEXTS = {
     "comment": "评价意见（选填）",
     "rate_submit": "提交评价",
     "reopens": "（将重新办理）",  # after the rating that reopens the case (RATING_REOPENS)
+    "supervises": "（将转交代表工作机构督办）",  # after a RATING_REOPENS that no longer reopens it
     "rated_thanks": "感谢您的评价！",
     "rated_reopened": "感谢您的评价！我们会重新办理您的留言。",
+    "rated_supervised": "感谢您的评价！您的留言已转交代表工作机构督办，由其督促办理；办理进展可在本页查询。",
     "deputy": "代表",
     "station": "联络站",
     "evaluated_title": "评价已提交",
