@@ -54,6 +54,7 @@ INTAKE_TEXTS = {
     "bad_deputy": "接待代表“{deputy}”不是该联络站的现任代表。",
     "bad_date": "请填写反映日期（年-月-日）。",
     "future_date": "反映日期 {day} 晚于今天 {today}，请更正。",
+    "old_date": "反映日期 {day} 早于 {days} 天前（{earliest}），请核对是否填错；只能登记 {days} 天内反映的意见。",
     "bad_category": "请选择类别（{categories}）。",
     "text_missing": "请填写反映内容。",
     "text_control": "反映内容含有不能保存的控制字符，请删除后再登记。",

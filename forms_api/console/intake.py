@@ -35,6 +35,7 @@ from generator.qr import qr_svg
 I = messages_console.INTAKE_TEXTS  # noqa: E741
 OFFLINE = tuple(channel for channel in CHANNELS if channel != ONLINE)
 SLIP_MINUTES = 15  # how long the slip of a case just registered shows its tracking code in the registering session
+SAID_ON_DAYS = 60  # 反映日期 at most this many days before today: older is a typo (the case would be overdue at once)
 SLIP_KEY = "intake_slips"  # the session's ref -> [code, until (POSIX time)]
 
 
@@ -81,6 +82,9 @@ def _said_on(form: Mapping[str, str], today: date) -> str:
         raise TextProblem(I["bad_date"]) from None
     if day > today:
         raise TextProblem(I["future_date"].format(day=day.isoformat(), today=today.isoformat()))
+    earliest = today - timedelta(days=SAID_ON_DAYS)
+    if day < earliest:
+        raise TextProblem(I["old_date"].format(day=day.isoformat(), days=SAID_ON_DAYS, earliest=earliest.isoformat()))
     return day.isoformat()
 
 
@@ -186,6 +190,7 @@ def _form(
         errors=errors or [],
         form=values,
         today=cases.now().date().isoformat(),
+        earliest=(cases.now().date() - timedelta(days=SAID_ON_DAYS)).isoformat(),
         sms=service().limits.sms,
         same_words=same_words,
     )
