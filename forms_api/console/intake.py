@@ -25,6 +25,7 @@ from forms_api.cases.actions import CONTROL, TextProblem
 from forms_api.cases.intake import NewCase, new_case
 from forms_api.cases.outbox import MOBILE_RE
 from forms_api.console.case import find_case
+from forms_api.console.deputies import resolve
 from forms_api.console.service import account, bp, page, require
 from forms_api.public.deputies import labelled
 from forms_api.public.schema import normalise_phone
@@ -44,15 +45,15 @@ def stations() -> list[tuple[str, str]]:
     return [found for found in service().targets.listed("station") if may_register(account(), found[0])]
 
 
-def deputies() -> list[tuple[str, str]]:
-    """(id, label) of the current deputies the form offers: every one for office, those of its stations for a
-    station; each labelled with their stations (and the id where two labels match), as the deputy picker does."""
+def deputies() -> list[tuple[str, str]] | None:
+    """(id, label) of the current deputies the form offers a station worker: those of its stations, each labelled
+    with their stations (and the id where two labels match), as the deputy picker does. None for the office, which
+    types a name or an id: no page lists every deputy of a city (DESIGN.md, Scale)."""
+    if account().role == "office":
+        return None
     targets = service().targets
-    current = [deputy for deputy, _ in targets.listed("deputy")]
-    if account().role != "office":
-        mine = {deputy for station in account().stations for deputy in targets.deputies_of(station)}
-        current = [deputy for deputy in current if deputy in mine]
-    return labelled(targets, current)
+    mine = {deputy for station in account().stations for deputy in targets.deputies_of(station)}
+    return labelled(targets, [deputy for deputy, _ in targets.listed("deputy") if deputy in mine])
 
 
 def _station(form: Mapping[str, str]) -> str:
@@ -63,15 +64,17 @@ def _station(form: Mapping[str, str]) -> str:
 
 
 def _deputy(form: Mapping[str, str], station: str | None) -> str | None:
-    """The deputy who received it: a current deputy of the chosen station, for every role (else the case would be
-    the deputy's alone, and the station where it was said would never see it)."""
-    deputy = form.get("deputy", "").strip()
-    if not deputy:
+    """The deputy who received it, typed by the office (a name or an id) or picked by a station worker: a current
+    deputy of the chosen station, for every role (else the case would be the deputy's alone, and the station where
+    it was said would never see it)."""
+    typed = form.get("deputy", "").strip()
+    if not typed:
         return None
     targets = service().targets
-    known = cases.TARGET_RE.fullmatch(f"deputy:{deputy}") and targets.check(f"deputy:{deputy}") is None
-    if not known or station is None or deputy not in targets.deputies_of(station):
-        raise TextProblem(I["bad_deputy"].format(deputy=deputy[:64]))
+    deputy, name = resolve(typed, tool="typed" if account().role == "office" else "console")  # a name or an id
+    if station is not None and deputy not in targets.deputies_of(station):
+        where = targets.name(f"station:{station}") or station
+        raise TextProblem(I["bad_deputy"].format(name=name, deputy=deputy, station=where))
     return deputy
 
 
