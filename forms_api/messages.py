@@ -182,6 +182,7 @@ PAGE_TEXTS = {
     "site_title": "码上找代表",
     "receipt_title": "留言已提交",
     "receipt_lead": "感谢您的留言！我们会尽快办理并答复您。",
+    "receipt_deadline": "留言一般在提交后 {days} 个工作日内答复，情况复杂的在 {complex} 个工作日内答复。",
     "duplicate_lead": (
         "您刚才已经提交过相同的留言，我们已经收到，无需重复提交。请用第一次提交后显示的查询码查询办理进度。"
     ),

@@ -120,6 +120,15 @@ def test_submit_form_without_javascript(app: Flask, client: FlaskClient) -> None
     assert f'name="code" value="{code}"' in page
 
 
+def test_the_receipt_without_javascript_says_to_whom_and_when(client: FlaskClient) -> None:
+    """As /thanks/ does: the deputy or station the message went to, and the 5 (10) working days to an answer."""
+    page = form_receipt(client, {**GOOD, "consent": "true"})
+    assert '<dd id="receipt-target">曹文杰（代表）</dd>' in page
+    assert "留言一般在提交后 5 个工作日内答复，情况复杂的在 10 个工作日内答复。" in page
+    page = form_receipt(client, {**GOOD, "consent": "true", "target": "station:dongxi-zhan"})
+    assert '<dd id="receipt-target">东溪代表联络站（联络站）</dd>' in page
+
+
 def test_form_links_use_site_url(tmp_path: Path) -> None:
     client = make_app(tmp_path, SITE_URL="https://daibiao.example.org").test_client()
     page = form_receipt(client, {**GOOD, "consent": "true"})

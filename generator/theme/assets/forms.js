@@ -175,6 +175,7 @@
     // 200: the same message again, received before; the service never gives its code (or reference) a second time
     var fragment = r.status === 200 ? "#repeat=1"
       : "#code=" + encodeURIComponent(r.data.tracking_code) + "&ref=" + encodeURIComponent(r.data.reference)
+        + "&to=" + encodeURIComponent(message.getAttribute("data-to"))  // whom it went to: public, the page's name
         + (r.data.notify === true ? "&sms=1" : "");  // the thank-you page confirms the SMS asked for
     location.assign(message.getAttribute("data-thanks") + fragment);
   });
@@ -203,6 +204,8 @@
       if (!repeat) {
         thanks.querySelector("[data-key=code]").textContent = params.get("code");
         thanks.querySelector("[data-key=ref]").textContent = params.get("ref") || "";
+        thanks.querySelector("[data-key=to]").textContent = params.get("to") || "";
+        thanks.querySelector("[data-to]").hidden = !params.get("to");
         thanks.querySelector(".thanks__track").href += "#code=" + encodeURIComponent(params.get("code"));
       }
       thanks.querySelector("[data-sms]").hidden = repeat || params.get("sms") !== "1";
