@@ -131,7 +131,6 @@ STATION_DESCRIPTION = "{name}（{kind}）"
 AREA_DESCRIPTION = "{name}的人大代表和代表联络站"
 INDEX_DESCRIPTION = "码上找代表：{title}"
 # A folder trimmed off a page's URL (urls.TRIMMED: deputies/, event/, suggestion/): the index it leads to.
-TRIMMED_TITLES = {"deputies/": "找代表", "event/": EVENTS_INDEX_TITLE, "suggestion/": SUGGESTIONS_TITLE}
 TRIMMED_LEAD = "正在前往"
 STATIONS_INDEX_TITLE = "代表联络站"
 AREAS_INDEX_TITLE = "按地区找代表"
@@ -142,6 +141,15 @@ BROWSE_BY_AREA = "按地区"
 BROWSE_BY_STATION = "按联络站"
 STATS_TITLE = "留言办理统计"
 RECORDS_TITLE = "代表履职积分"
+TRIMMED_TITLES = {  # the title of the index each urls.TRIMMED folder leads to
+    "deputies/": "找代表",
+    "event/": EVENTS_INDEX_TITLE,
+    "suggestion/": SUGGESTIONS_TITLE,
+    "notices/": EVENTS_INDEX_TITLE,
+    "feeds/": EVENTS_INDEX_TITLE,
+    "posters/": STATIONS_INDEX_TITLE,
+    "reports/": RECORDS_TITLE,
+}
 TRACK_TITLE = "查询进度"
 THANKS_TITLE = "留言已提交"
 DATE_FORMAT = "{year}年{month}月{day}日"
