@@ -661,6 +661,8 @@ CLI_ERROR = "错误：{message}"
 # and the staff tools' answer them from here (generator/chinese_click.py). Unused `{...}` of an original may be left
 # out. A click upgrade that changes an original makes tests/test_staff_cli.py fail rather than bring back the English.
 CLICK_USAGE = "用法："
+CLICK_MISSING = "{missing} {hint}。{message}"  # a missing option or argument (generator/chinese_click.py)
+CLICK_MISSING_CHOICES = "{missing} {hint}（可选：{choices}）。"
 CLICK_HEADING_COLON = "："
 CLICK_TEXTS = {
     "Options": "选项",
@@ -676,7 +678,7 @@ CLICK_TEXTS = {
     "Invalid value: {message}": "值无效：{message}",
     "{value!r} is not {choice}.": "不能是 {value!r}，只能是 {choice}。",
     "{value!r} is not one of {choices}.": "不能是 {value!r}，可选：{choices}。",
-    "Choose from:\n\t{choices}": "可选：\n\t{choices}",
+    "Choose from:\n\t{choices}": "可选：{choices}",
     "No such command {name!r}.": "没有 {name!r} 这个命令。",
     "No such option {name!r}.": "没有 {name!r} 这个选项。",
     "Did you mean {possibility}?": "是不是要用 {possibility}？",
