@@ -110,6 +110,8 @@ FIELD_LABELS = {
     "notify": "短信通知",
     "verify_code": "短信验证码",
 }
+# Where a form calls a field otherwise, by the endpoint it posts to: the evaluation asks for a 手机号码.
+FIELD_LABELS_BY_FORM = {"api.evaluate": {"phone": "手机号码"}}
 
 # One message per problem; `{label}` is the field's label, other `{...}` are filled in by forms_api/public/schema.py.
 FIELD_ERRORS = {
