@@ -110,6 +110,8 @@ FIELD_LABELS = {
     "notify": "短信通知",
     "verify_code": "短信验证码",
 }
+# Where a form calls a field otherwise, by the endpoint it posts to: the evaluation asks for a 手机号码.
+FIELD_LABELS_BY_FORM = {"api.evaluate": {"phone": "手机号码"}}
 
 # One message per problem; `{label}` is the field's label, other `{...}` are filled in by forms_api/public/schema.py.
 FIELD_ERRORS = {
@@ -182,6 +184,7 @@ PAGE_TEXTS = {
     "site_title": "码上找代表",
     "receipt_title": "留言已提交",
     "receipt_lead": "感谢您的留言！我们会尽快办理并答复您。",
+    "receipt_deadline": "留言一般在提交后 {days} 个工作日内答复，情况复杂的在 {complex} 个工作日内答复。",
     "duplicate_lead": (
         "您刚才已经提交过相同的留言，我们已经收到，无需重复提交。请用第一次提交后显示的查询码查询办理进度。"
     ),
@@ -232,8 +235,10 @@ PAGE_TEXTS = {
     "comment": "评价意见（选填）",
     "rate_submit": "提交评价",
     "reopens": "（将重新办理）",  # after the rating that reopens the case (RATING_REOPENS)
+    "supervises": "（将转交代表工作机构督办）",  # after a RATING_REOPENS that no longer reopens it
     "rated_thanks": "感谢您的评价！",
     "rated_reopened": "感谢您的评价！我们会重新办理您的留言。",
+    "rated_supervised": "感谢您的评价！您的留言已转交代表工作机构督办，由其督促办理；办理进展可在本页查询。",
     "deputy": "代表",
     "station": "联络站",
     "evaluated_title": "评价已提交",

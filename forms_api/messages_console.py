@@ -39,6 +39,7 @@ INTAKE_TEXTS = {
     "station": "联络站",
     "deputy": "接待代表（可不填）",
     "no_deputy": "（无，由联络站受理）",
+    "deputy_typed": "输入接待代表的姓名或编号（同名的输入编号），须是所选联络站的现任代表；不填则由联络站受理。",
     "said_on": "反映日期",
     "category": "类别",
     "text": "反映内容",
@@ -51,9 +52,10 @@ INTAKE_TEXTS = {
     # errors, each naming what to correct
     "bad_channel": "请选择渠道。",
     "bad_station": "请选择一个联络站（“{station}”不在可登记的联络站中）。",
-    "bad_deputy": "接待代表“{deputy}”不是该联络站的现任代表。",
+    "bad_deputy": "接待代表{name}（编号 {deputy}）不是“{station}”的现任代表：请核对联络站或接待代表。",
     "bad_date": "请填写反映日期（年-月-日）。",
     "future_date": "反映日期 {day} 晚于今天 {today}，请更正。",
+    "old_date": "反映日期 {day} 早于 {days} 天前（{earliest}），请核对是否填错；只能登记 {days} 天内反映的意见。",
     "bad_category": "请选择类别（{categories}）。",
     "text_missing": "请填写反映内容。",
     "text_control": "反映内容含有不能保存的控制字符，请删除后再登记。",
@@ -90,6 +92,7 @@ INTAKE_TEXTS = {
         "请妥善保管本回执：凭查询码（留了电话的，也可以凭留言编号和电话）可查看办理进度和答复，查询码不会再次显示。"
     ),
     "slip_scan": "用手机扫描二维码查看办理进度",
+    "slip_scan_lookup": "用手机扫描二维码打开查询页，输入留言编号和登记时留的电话号码查看办理进度",  # a reprint
     "slip_reference": "编号",
     "slip_code": "查询码",
     "slip_channel": "渠道",

@@ -11,6 +11,7 @@ otherwise; the last run to end puts gettext's own back. Importing this module ch
 from __future__ import annotations
 
 import gettext
+import re
 import sys
 import threading
 import unicodedata
@@ -20,6 +21,8 @@ from contextvars import ContextVar
 from typing import Any
 
 import click
+import click._textwrap
+from click.exceptions import MissingParameter
 
 from . import messages as m
 
@@ -52,7 +55,43 @@ def _term_len(text: str) -> int:
 
 
 _CLICK_TERM_LEN = click.formatting.term_len
-OURS = {"_": _gettext, "ngettext": _ngettext, "term_len": _term_len}  # module globals replaced while patched
+
+# Where a line of Chinese help may break: between two wide characters, never inside a run of other ones (an option's
+# name, an id, a path) nor before a closing or after an opening punctuation mark.
+_OPENING = "（《「『【“‘"
+_CLOSING = "，。、；：！？）》」』】”’"
+_WIDE = rf"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef{_OPENING}{_CLOSING}]"
+_CHUNK = re.compile(rf"\s+|[{_OPENING}]*(?:(?:(?!{_WIDE})\S)+|{_WIDE})[{_CLOSING}]*")
+
+
+class ChineseTextWrapper(click._textwrap.TextWrapper):
+    """click's text wrapper, splitting Chinese text into characters and other text into words (click's own splits
+    only at spaces and hyphens, so a Chinese sentence was one long word, cut anywhere: "（--statio" / "n）")."""
+
+    def _split(self, text: str) -> list[str]:
+        if not _CHINESE.get():
+            return super()._split(text)
+        return _CHUNK.findall(text)
+
+
+def _missing_message(self: MissingParameter) -> str:
+    """click's "Missing option '--x'. Choose from:\n\tA,\n\tB" (an English full stop, tabs) in one Chinese line."""
+    if not _CHINESE.get():
+        return _CLICK_MISSING_MESSAGE(self)
+    hint = self.param_hint if self.param_hint is not None else self.param.get_error_hint(self.ctx) if self.param else ""
+    hint = hint if isinstance(hint, str) else " / ".join(hint)
+    kind = self.param_type or (self.param.param_type_name if self.param else "parameter")
+    missing = m.CLICK_TEXTS.get(f"Missing {kind}", m.CLICK_TEXTS["Missing parameter"])
+    choices = getattr(self.param.type, "choices", None) if self.param else None
+    if choices:
+        return m.CLICK_MISSING_CHOICES.format(missing=missing, hint=hint, choices="、".join(map(str, choices)))
+    return m.CLICK_MISSING.format(missing=missing, hint=hint, message=self.message or "")
+
+
+_CLICK_MISSING_MESSAGE = MissingParameter.format_message
+# Module (and class) attributes replaced while patched.
+OURS = {"_": _gettext, "ngettext": _ngettext, "term_len": _term_len, "TextWrapper": ChineseTextWrapper}
+OURS_ON_CLASSES = ((MissingParameter, "format_message", _missing_message),)
 
 # The modules whose texts users may see (all imported by `import click`); one a later click drops is skipped.
 CLICK_MODULES = (
@@ -62,6 +101,7 @@ CLICK_MODULES = (
     "click.formatting",
     "click.parser",
     "click.types",
+    "click._textwrap",
 )
 
 
@@ -76,6 +116,9 @@ def chinese_click_texts() -> Iterator[None]:
                     if hasattr(module, name):
                         _saved.append((module, name, getattr(module, name)))
                         setattr(module, name, ours)
+            for owner, name, ours in OURS_ON_CLASSES:
+                _saved.append((owner, name, owner.__dict__[name]))
+                setattr(owner, name, ours)
         _runs += 1
     token = _CHINESE.set(True)
     try:
@@ -114,12 +157,23 @@ def chinese_metavars(params: list[click.Parameter]) -> None:
                 param.metavar = name + ("..." if param.nargs != 1 else "")
 
 
+def short_help(command: click.Command, limit: int) -> str:
+    """A command's line in its group's list: its short_help, else its help's first paragraph whole (click cuts a
+    Chinese help, which has no spaces between words, at its first space: "导出内容文件的 JSON...")."""
+    if command.short_help or not command.help:
+        return click.Command.get_short_help_str(command, limit)
+    return "".join(line.strip() for line in command.help.strip().split("\n\n")[0].splitlines())
+
+
 class ChineseCommand(click.Command):
     context_class = ChineseContext
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         chinese_metavars(self.params)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return short_help(self, limit)
 
 
 class ChineseGroup(click.Group):
@@ -131,6 +185,9 @@ class ChineseGroup(click.Group):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         chinese_metavars(self.params)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return short_help(self, limit)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """click's main (parse, run, report errors, exit) with click's own texts in Chinese."""

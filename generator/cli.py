@@ -189,7 +189,7 @@ def serve(config_file: Path, content_dir: Path | None, dev_addr: str, strict: bo
     help="写入 JSON Schema 的目录。",
 )
 def schema(out: Path) -> None:
-    """导出内容文件的 JSON Schema（deputy、station、areas、records、scoring），供编辑器在输入时补全和检查字段。"""
+    """导出内容文件的 JSON Schema（deputy、station、areas、records、scoring、event），供编辑器补全和检查字段。"""
     out.mkdir(parents=True, exist_ok=True)
     for name, document in json_schemas().items():
         path = out / f"{name}.schema.json"

@@ -131,7 +131,6 @@ STATION_DESCRIPTION = "{name}（{kind}）"
 AREA_DESCRIPTION = "{name}的人大代表和代表联络站"
 INDEX_DESCRIPTION = "码上找代表：{title}"
 # A folder trimmed off a page's URL (urls.TRIMMED: deputies/, event/, suggestion/): the index it leads to.
-TRIMMED_TITLES = {"deputies/": "找代表", "event/": EVENTS_INDEX_TITLE, "suggestion/": SUGGESTIONS_TITLE}
 TRIMMED_LEAD = "正在前往"
 STATIONS_INDEX_TITLE = "代表联络站"
 AREAS_INDEX_TITLE = "按地区找代表"
@@ -142,6 +141,15 @@ BROWSE_BY_AREA = "按地区"
 BROWSE_BY_STATION = "按联络站"
 STATS_TITLE = "留言办理统计"
 RECORDS_TITLE = "代表履职积分"
+TRIMMED_TITLES = {  # the title of the index each urls.TRIMMED folder leads to
+    "deputies/": "找代表",
+    "event/": EVENTS_INDEX_TITLE,
+    "suggestion/": SUGGESTIONS_TITLE,
+    "notices/": EVENTS_INDEX_TITLE,
+    "feeds/": EVENTS_INDEX_TITLE,
+    "posters/": STATIONS_INDEX_TITLE,
+    "reports/": RECORDS_TITLE,
+}
 TRACK_TITLE = "查询进度"
 THANKS_TITLE = "留言已提交"
 DATE_FORMAT = "{year}年{month}月{day}日"
@@ -653,6 +661,8 @@ CLI_ERROR = "错误：{message}"
 # and the staff tools' answer them from here (generator/chinese_click.py). Unused `{...}` of an original may be left
 # out. A click upgrade that changes an original makes tests/test_staff_cli.py fail rather than bring back the English.
 CLICK_USAGE = "用法："
+CLICK_MISSING = "{missing} {hint}。{message}"  # a missing option or argument (generator/chinese_click.py)
+CLICK_MISSING_CHOICES = "{missing} {hint}（可选：{choices}）。"
 CLICK_HEADING_COLON = "："
 CLICK_TEXTS = {
     "Options": "选项",
@@ -668,7 +678,7 @@ CLICK_TEXTS = {
     "Invalid value: {message}": "值无效：{message}",
     "{value!r} is not {choice}.": "不能是 {value!r}，只能是 {choice}。",
     "{value!r} is not one of {choices}.": "不能是 {value!r}，可选：{choices}。",
-    "Choose from:\n\t{choices}": "可选：\n\t{choices}",
+    "Choose from:\n\t{choices}": "可选：{choices}",
     "No such command {name!r}.": "没有 {name!r} 这个命令。",
     "No such option {name!r}.": "没有 {name!r} 这个选项。",
     "Did you mean {possibility}?": "是不是要用 {possibility}？",

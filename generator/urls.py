@@ -67,10 +67,18 @@ THANKS = "thanks/"
 STATS = "stats/"
 RECORDS = "records/"
 SUGGESTIONS = "suggestions/"
-TRIMMED = {"deputies/": "", "event/": EVENTS_INDEX, "suggestion/": SUGGESTIONS}
-"""The folder of a kind's pages that has no page of its own (a citizen trims `event/<id>/` to `event/`) -> the index
-that lists that kind, where a page there sends the browser on: no page may list every deputy (a province has
-200,000), so `deputies/` leads to the home page's finder (找代表)."""
+TRIMMED = {
+    "deputies/": "",
+    "event/": EVENTS_INDEX,
+    "suggestion/": SUGGESTIONS,
+    "notices/": EVENTS_INDEX,  # an event's printable notice
+    "feeds/": EVENTS_INDEX,  # the iCalendar feeds of the events
+    "posters/": STATIONS_INDEX,  # a station's printable poster
+    "reports/": RECORDS,  # a deputy's yearly report (履职报告)
+}
+"""The folder of a kind's pages that has no page of its own (a citizen trims `event/<id>/` to `event/`, or
+`notices/<id>.html` to `notices/`) -> the index that lists that kind, where a page there sends the browser on: no
+page may list every deputy (a province has 200,000), so `deputies/` leads to the home page's finder (找代表)."""
 
 deputy_qr = _under("qr/deputy-", ".svg")
 station_qr = _under("qr/station-", ".svg")

@@ -120,6 +120,15 @@ def test_submit_form_without_javascript(app: Flask, client: FlaskClient) -> None
     assert f'name="code" value="{code}"' in page
 
 
+def test_the_receipt_without_javascript_says_to_whom_and_when(client: FlaskClient) -> None:
+    """As /thanks/ does: the deputy or station the message went to, and the 5 (10) working days to an answer."""
+    page = form_receipt(client, {**GOOD, "consent": "true"})
+    assert '<dd id="receipt-target">曹文杰（代表）</dd>' in page
+    assert "留言一般在提交后 5 个工作日内答复，情况复杂的在 10 个工作日内答复。" in page
+    page = form_receipt(client, {**GOOD, "consent": "true", "target": "station:dongxi-zhan"})
+    assert '<dd id="receipt-target">东溪代表联络站（联络站）</dd>' in page
+
+
 def test_form_links_use_site_url(tmp_path: Path) -> None:
     client = make_app(tmp_path, SITE_URL="https://daibiao.example.org").test_client()
     page = form_receipt(client, {**GOOD, "consent": "true"})
@@ -577,6 +586,25 @@ def test_rating_form_without_javascript(app: Flask, client: FlaskClient) -> None
     page = response.get_data(as_text=True)
     assert messages.PAGE_TEXTS["rated_reopened"] in page
     assert 'name="rating"' not in page
+
+
+def test_a_second_unsatisfied_says_it_goes_to_supervision_not_reopening(app: Flask, client: FlaskClient) -> None:
+    """The second answer's 不满意 puts the case under 督办 (MAX_REOPENS rules in the fold): the choice and the thanks
+    say so, without JavaScript and in the JSON the /track/ page's script reads."""
+    code = submitted(client)
+    staff(app, code, "replied", answer="已转交相关部门。")
+    assert client.post("/api/track", json={"code": code}).json["unsatisfied_reopens"] is True
+    assert rate(client, code, "不满意", by_body=True).json["status"] == "reopened"
+    staff(app, code, "replied", answer="路灯已修复。")
+    assert client.post("/api/track", json={"code": code}).json["unsatisfied_reopens"] is False
+    page = client.post("/api/track", data={"code": code}, follow_redirects=True).get_data(as_text=True)
+    texts = messages.PAGE_TEXTS
+    assert f'value="不满意" required> 不满意{texts["supervises"]}</label>' in page and texts["reopens"] not in page
+    response = client.post("/api/rating", data={"code": code, "rating": "不满意", "comment": ""}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert texts["rated_supervised"] in page and texts["rated_thanks"] + "<" not in page
+    view = client.post("/api/track", json={"code": code}).json
+    assert (view["status"], view["supervised"], view["rating"]) == ("replied", True, "不满意")
 
 
 @pytest.mark.parametrize(

@@ -178,3 +178,6 @@ def test_the_reprint_of_a_case_without_a_phone_does_not_offer_reference_and_phon
     ref = posted.headers["Location"].split("/")[-2]
     later = text_of(client_for(app, "boss").get(posted.headers["Location"]))
     assert I["slip_no_code_no_phone"].format(ref=ref) in later and "电话号码查询" not in later
+    # no QR code of a /track/ page that could open nothing, and no caption inviting a scan
+    assert I["slip_scan"] in first and "<svg" in first
+    assert "<svg" not in later and I["slip_scan"] not in later and I["slip_scan_lookup"] not in later

@@ -288,6 +288,9 @@ def test_response_headers(stack: Stack) -> None:
     status, missing, body = stack.get("/no/such/page/")
     assert status == 404 and "content-security-policy" in missing and b"<html" in body
     assert stack.get(f"/deputies/{DEPUTY}")[1]["location"] == [f"/deputies/{DEPUTY}/"]
+    notice = next(path for path in (stack.service.site / "notices").glob("*.html") if path.name != "index.html")
+    status, _, body = stack.get(f"/notices/{notice.stem}")  # typed without .html: the notice all the same
+    assert status == 200 and body == notice.read_bytes()
     assert stack.get("/.git/config")[0] == 404 and stack.get("/.rebuild.lock")[0] == 404
     assert stack.get("/", method="POST", body=b"x")[0] == 403
     too_large = b'{"text": "' + b"x" * 40000 + b'"}'

@@ -161,11 +161,13 @@ def test_form_post_without_javascript(app: Flask, client: FlaskClient) -> None:
     assert again.status_code == 409
     assert again.mimetype == "text/html"
     assert TWICE in again.get_data(as_text=True)
+    hints = (messages.PAGE_TEXTS["back_hint"], messages.PAGE_TEXTS["back_keep_hint"])
+    assert not [hint for hint in hints if hint in again.get_data(as_text=True)]  # nothing to correct: no Back
 
     wrong = client.post("/api/evaluations", data={**form, "phone": "010-12345678", "consent": "off"})
     assert wrong.status_code == 400 and wrong.mimetype == "text/html"
     text = wrong.get_data(as_text=True)
-    assert "<strong>联系电话</strong>：手机号码格式不正确：请填写 11 位手机号码。" in text
+    assert "<strong>手机号码</strong>：手机号码格式不正确：请填写 11 位手机号码。" in text  # as the field is called
     assert "<strong>同意隐私说明</strong>：请阅读并同意隐私说明后再提交。" in text
     assert len(events(app)) == 1
 

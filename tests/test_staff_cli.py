@@ -644,8 +644,8 @@ def test_debug_help_says_which_errors_show_a_traceback(run):
         "错误：找不到编号为 2026-999999 的留言，请核对编号（形如 2026-000123）。\n",
     )
     assert isinstance(result.exception, SystemExit)
-    help_text = " ".join(run("--help").stdout.split())
-    assert "办理操作被拒绝或留言队列无法使用时，显示完整的 Python 调用栈" in help_text
+    help_text = "".join(run("--help").stdout.split())  # lines break between 汉字: compared without spaces
+    assert "办理操作被拒绝或留言队列无法使用时，显示完整的Python调用栈" in help_text
     assert "找不到留言、参数或文件有误等错误仍只显示错误说明" in help_text
 
 
@@ -1056,7 +1056,7 @@ def test_module_help_in_a_real_process():
     assert (wrong.returncode, wrong.stdout) == (2, "")
     assert wrong.stderr == (
         "用法：python -m forms_api reopen [OPTIONS] REF\n查看帮助：python -m forms_api reopen --help\n\n"
-        "错误：缺少选项 '--reason'.\n"
+        "错误：缺少选项 '--reason'。\n"
     )
 
 
@@ -1064,7 +1064,7 @@ def test_module_help_in_a_real_process():
 @pytest.mark.parametrize(
     ("args", "usage", "error"),
     [
-        (["reopen", "2026-000005"], "main reopen [OPTIONS] REF", "缺少选项 '--reason'."),
+        (["reopen", "2026-000005"], "main reopen [OPTIONS] REF", "缺少选项 '--reason'。"),
         (
             ["assign", "2026-000002", "--to", "mayor"],
             "main assign [OPTIONS] REF",

@@ -119,6 +119,9 @@ def test_reference_and_phone_find_the_case_and_rate_its_answer(service: Service,
     send(phone, service, "老年活动中心的空调坏了，夏天老人没地方乘凉。")
     phone.wait_for_url("**/thanks/")
     ref = phone.locator("#thanks [data-key=ref]").text_content()
+    received = phone.locator("#thanks p", has_text="您的留言已收到").inner_text()
+    assert received == "您的留言已收到，留言对象：王秀兰（代表）。"  # whom it went to
+    assert phone.get_by_text("5 个工作日内答复").is_visible()
     staff_answers(service, ref, "空调已经维修，下周一恢复开放。")
     phone.goto(f"{service.base}track/")
     form = phone.locator("#track-form-reference")

@@ -18,13 +18,16 @@ phone = test_site_browser.phone
 
 
 def test_every_folder_above_a_page_is_a_page(built_site: Path) -> None:
-    """Whatever folder a page's URL is trimmed to, there is a page (a list, or one that leads to the list)."""
+    """Whatever folder a page's URL is trimmed to, there is a page (a list, or one that leads to the list): above a
+    page's folder (`event/<id>/`) or a page or feed of its own (`notices/<id>.html`, `feeds/<id>.ics`)."""
+
+    def a_page(child: Path) -> bool:
+        return (child / "index.html").is_file() if child.is_dir() else child.suffix in (".html", ".ics")
+
     missing = [
         str(folder.relative_to(built_site))
         for folder in built_site.rglob("*")
-        if folder.is_dir()
-        and not (folder / "index.html").is_file()
-        and any((child / "index.html").is_file() for child in folder.iterdir() if child.is_dir())
+        if folder.is_dir() and not (folder / "index.html").is_file() and any(map(a_page, folder.iterdir()))
     ]
     assert missing == []
 
@@ -35,8 +38,10 @@ def test_every_folder_above_a_page_is_a_page(built_site: Path) -> None:
         ("deputies/wang-xiulan/", "deputies/"),
         ("event/hecheng-jiedairi/", "event/"),
         ("suggestion/deng-xuemei-2026-1/", "suggestion/"),
+        ("notices/hecheng-jiedairi.html", "notices/"),
+        ("posters/hecheng-zhan.html", "posters/"),
     ],
-    ids=["deputies", "event", "suggestion"],
+    ids=["deputies", "event", "suggestion", "notices", "posters"],
 )
 def test_a_trimmed_url_leads_to_its_index(phone, page: str, trimmed: str) -> None:
     phone.open(page)

@@ -494,6 +494,7 @@ def test_public_view_content():
         "rated_at": None,
         "can_rate": True,
         "supervised": False,
+        "unsatisfied_reopens": True,
         "timeline": [
             {"at": "2026-11-23T09:30:00+08:00", "type": "submitted", "label": "提交留言"},
             {"at": "2026-11-24T09:30:00+08:00", "type": "assigned", "label": "交办"},

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from forms_api import messages
 from forms_api.cases.codes import canonical
-from forms_api.cases.events import CHANNELS, EVALUATED, MAX_REOPENS, ONLINE, RATINGS, REF_RE, TARGET_RE, parse_at
+from forms_api.cases.events import CHANNELS, EVALUATED, ONLINE, RATINGS, REF_RE, TARGET_RE, parse_at
 from forms_api.cases.outbox import OUTBOX_EVENTS, Outbox
 from forms_api.cases.submission import Evaluation, Submission
 
@@ -196,8 +196,9 @@ def _rated(sub: Submission, at: datetime, event: dict) -> None:
     sub.rating, sub.rating_comment, sub.rated_at = rating, event.get("comment"), at
     if rating != messages.RATING_REOPENS:
         return
+    reopens = sub.unsatisfied_reopens
     sub.unsatisfied += 1
-    if sub.unsatisfied == 1 and sub.reopens < MAX_REOPENS:
+    if reopens:
         sub.reopening_steps.append(len(sub.history))
         _reopen(sub, at)
     elif not sub.supervised:  # the second 不满意, or one that would reopen it once too often: 督办

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from forms_api import messages, messages_console
 from forms_api.cases.calendar import deadline_for
-from forms_api.cases.events import AWAITING_ANSWER, INTERNAL_EVENTS, ONLINE, TZ, parse_at
+from forms_api.cases.events import AWAITING_ANSWER, INTERNAL_EVENTS, MAX_REOPENS, ONLINE, TZ, parse_at
 
 
 @dataclass
@@ -69,6 +69,12 @@ class Submission:
             return self.submitted_at
         local = self.submitted_at.astimezone(TZ)
         return local.replace(year=self.said_on.year, month=self.said_on.month, day=self.said_on.day)
+
+    @property
+    def unsatisfied_reopens(self) -> bool:
+        """Whether a 不满意 now reopens the case (the first one, while reopened fewer than MAX_REOPENS times); any
+        other puts it under 督办 (forms_api/cases/fold.py)."""
+        return self.unsatisfied == 0 and self.reopens < MAX_REOPENS
 
     def rating_window_ends(self, days: int) -> date | None:
         """The first day a replied case that nobody rated (nor recorded a 回访 for) may be closed without force;
@@ -143,6 +149,7 @@ class Submission:
             "rated_at": iso(self.rated_at),
             "can_rate": rating_refusal(self) is None,
             "supervised": self.supervised,
+            "unsatisfied_reopens": self.unsatisfied_reopens,  # what a 不满意 would do: the choice says so
             "timeline": timeline,
         }
 

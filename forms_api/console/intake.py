@@ -25,6 +25,7 @@ from forms_api.cases.actions import CONTROL, TextProblem
 from forms_api.cases.intake import NewCase, new_case
 from forms_api.cases.outbox import MOBILE_RE
 from forms_api.console.case import find_case
+from forms_api.console.deputies import resolve
 from forms_api.console.service import account, bp, page, require
 from forms_api.public.deputies import labelled
 from forms_api.public.schema import normalise_phone
@@ -35,6 +36,7 @@ from generator.qr import qr_svg
 I = messages_console.INTAKE_TEXTS  # noqa: E741
 OFFLINE = tuple(channel for channel in CHANNELS if channel != ONLINE)
 SLIP_MINUTES = 15  # how long the slip of a case just registered shows its tracking code in the registering session
+SAID_ON_DAYS = 60  # 反映日期 at most this many days before today: older is a typo (the case would be overdue at once)
 SLIP_KEY = "intake_slips"  # the session's ref -> [code, until (POSIX time)]
 
 
@@ -43,15 +45,15 @@ def stations() -> list[tuple[str, str]]:
     return [found for found in service().targets.listed("station") if may_register(account(), found[0])]
 
 
-def deputies() -> list[tuple[str, str]]:
-    """(id, label) of the current deputies the form offers: every one for office, those of its stations for a
-    station; each labelled with their stations (and the id where two labels match), as the deputy picker does."""
+def deputies() -> list[tuple[str, str]] | None:
+    """(id, label) of the current deputies the form offers a station worker: those of its stations, each labelled
+    with their stations (and the id where two labels match), as the deputy picker does. None for the office, which
+    types a name or an id: no page lists every deputy of a city (DESIGN.md, Scale)."""
+    if account().role == "office":
+        return None
     targets = service().targets
-    current = [deputy for deputy, _ in targets.listed("deputy")]
-    if account().role != "office":
-        mine = {deputy for station in account().stations for deputy in targets.deputies_of(station)}
-        current = [deputy for deputy in current if deputy in mine]
-    return labelled(targets, current)
+    mine = {deputy for station in account().stations for deputy in targets.deputies_of(station)}
+    return labelled(targets, [deputy for deputy, _ in targets.listed("deputy") if deputy in mine])
 
 
 def _station(form: Mapping[str, str]) -> str:
@@ -62,15 +64,17 @@ def _station(form: Mapping[str, str]) -> str:
 
 
 def _deputy(form: Mapping[str, str], station: str | None) -> str | None:
-    """The deputy who received it: a current deputy of the chosen station, for every role (else the case would be
-    the deputy's alone, and the station where it was said would never see it)."""
-    deputy = form.get("deputy", "").strip()
-    if not deputy:
+    """The deputy who received it, typed by the office (a name or an id) or picked by a station worker: a current
+    deputy of the chosen station, for every role (else the case would be the deputy's alone, and the station where
+    it was said would never see it)."""
+    typed = form.get("deputy", "").strip()
+    if not typed:
         return None
     targets = service().targets
-    known = cases.TARGET_RE.fullmatch(f"deputy:{deputy}") and targets.check(f"deputy:{deputy}") is None
-    if not known or station is None or deputy not in targets.deputies_of(station):
-        raise TextProblem(I["bad_deputy"].format(deputy=deputy[:64]))
+    deputy, name = resolve(typed, tool="typed" if account().role == "office" else "console")  # a name or an id
+    if station is not None and deputy not in targets.deputies_of(station):
+        where = targets.name(f"station:{station}") or station
+        raise TextProblem(I["bad_deputy"].format(name=name, deputy=deputy, station=where))
     return deputy
 
 
@@ -81,6 +85,9 @@ def _said_on(form: Mapping[str, str], today: date) -> str:
         raise TextProblem(I["bad_date"]) from None
     if day > today:
         raise TextProblem(I["future_date"].format(day=day.isoformat(), today=today.isoformat()))
+    earliest = today - timedelta(days=SAID_ON_DAYS)
+    if day < earliest:
+        raise TextProblem(I["old_date"].format(day=day.isoformat(), days=SAID_ON_DAYS, earliest=earliest.isoformat()))
     return day.isoformat()
 
 
@@ -186,6 +193,7 @@ def _form(
         errors=errors or [],
         form=values,
         today=cases.now().date().isoformat(),
+        earliest=(cases.now().date() - timedelta(days=SAID_ON_DAYS)).isoformat(),
         sms=service().limits.sms,
         same_words=same_words,
     )
@@ -256,10 +264,12 @@ def track_url(code: str) -> str:
 
 def slip(event: dict, code: str | None) -> Response:
     """The receipt slip of an offline case from its `submitted` event; without the `code`, a QR of the /track/ page
-    and the way to look the case up: by its reference and phone, or (no phone given) by asking the station."""
+    and the way to look the case up by its reference and phone, or (no phone given) no QR at all, since the page
+    could open nothing, and the way to ask the station."""
     target = event["target"]
+    phone = bool(event.get("phone"))  # else only the code opens it: the slip must not offer reference + phone
     track = (service().site_url or request.url_root).rstrip("/") + "/track/"
-    url = track_url(code) if code else track
+    url = track_url(code) if code else track if phone else None
     return page(
         "staff/slip.html",
         200,
@@ -270,8 +280,8 @@ def slip(event: dict, code: str | None) -> Response:
         target=service().targets.name(target) or target,
         said_on=event["said_on"],
         registered=moment_text(cases.parse_at(event["at"])),
-        qr=Markup(qr_svg(url, I["slip_qr_title"])),  # noqa: S704 - our own SVG: paths of numbers, an escaped title
+        qr=Markup(qr_svg(url, I["slip_qr_title"])) if url else None,  # noqa: S704 - our own SVG: numbers, a title
         track=track,
-        phone=bool(event.get("phone")),  # else only the code opens it: the slip must not offer reference + phone
+        phone=phone,
         notify=event.get("notify") is True,  # the SMS asked for at intake, confirmed on what the citizen takes home
     )

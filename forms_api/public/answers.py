@@ -112,9 +112,12 @@ def error_response(
     """`{"error": message}` or `{"errors": {field: message}}`, or the same as an HTML page for a form post or when
     `html` (a page a form post was sent on to); `retry_track`: with a link back to the site's 查询进度 page."""
     if html or wants_html():
-        labelled = [(messages.FIELD_LABELS.get(name, name), text) for name, text in (errors or {}).items()]
+        labels = messages.FIELD_LABELS | messages.FIELD_LABELS_BY_FORM.get(request.endpoint or "", {})
+        labelled = [(labels.get(name, name), text) for name, text in (errors or {}).items()]
         title = messages.PAGE_TEXTS["errors_title" if errors else "problem_title"]
-        return page("error.html", status, title=title, message=message, errors=labelled, retry_track=retry_track)
+        again = status == 429 or status >= 500  # the same post may succeed later: the typed text is worth keeping
+        context = {"message": message, "errors": labelled, "retry_track": retry_track, "try_again": again}
+        return page("error.html", status, title=title, **context)
     body: dict[str, Any] = {"errors": errors} if errors else {"error": message}
     response = jsonify(body)
     response.status_code = status

@@ -15,6 +15,8 @@ import re
 
 from flask import Response, request
 
+from forms_api import messages
+from forms_api.cases.calendar import COMPLEX_DAYS, FIRST_ANSWER_DAYS
 from forms_api.cases.codes import GROUPED_PATTERN
 from forms_api.cases.outbox import asked_for_sms
 from forms_api.public.answers import RECEIPT_COOKIE, REPEAT, VERIFY_COOKIE, checked, code_not_found, page
@@ -46,7 +48,10 @@ def receipt_page() -> Response:
     code, ref = match["code"], match["ref"]
     picture = data_url(receipt_png(ref, code, site_root()))
     sent = request.cookies.get(VERIFY_COOKIE) == "sent"  # a 短信验证码 was sent from this page: where to type it
-    notify = service().store.query(lambda state: bool((sub := state.by_code(code)) and asked_for_sms(state, sub)))
+    found = service().store.query(
+        lambda state: (sub.target, asked_for_sms(state, sub)) if (sub := state.by_code(code)) else None
+    )
+    target, notify = found or ("", False)
     return page(
         "receipt.html",
         200,
@@ -56,6 +61,9 @@ def receipt_page() -> Response:
         picture=picture,
         verify_sent=sent,
         notify=notify,  # SMS asked for (on the form, or here before a reload): said, instead of offered again
+        target=target,  # whom it went to, named as the status page names it
+        target_name=service().targets.name(target) if target else None,
+        deadline=messages.PAGE_TEXTS["receipt_deadline"].format(days=FIRST_ANSWER_DAYS, complex=COMPLEX_DAYS),
     )
 
 

@@ -15,6 +15,7 @@
     notFound: "没有找到对应的留言，请核对查询码，或者留言编号和电话后再试。",
     rated: "感谢您的评价！",
     reopened: "感谢您的评价！我们会重新办理您的留言。",
+    supervised: "感谢您的评价！您的留言已转交代表工作机构督办，由其督促办理；办理进展可在本页查询。",
     evaluated: "感谢您的评价！已记录您对这位代表 {year} 年的评价。",
     none: "暂无",
     verifySending: "正在发送验证码……",
@@ -174,6 +175,7 @@
     // 200: the same message again, received before; the service never gives its code (or reference) a second time
     var fragment = r.status === 200 ? "#repeat=1"
       : "#code=" + encodeURIComponent(r.data.tracking_code) + "&ref=" + encodeURIComponent(r.data.reference)
+        + "&to=" + encodeURIComponent(message.getAttribute("data-to"))  // whom it went to: public, the page's name
         + (r.data.notify === true ? "&sms=1" : "");  // the thank-you page confirms the SMS asked for
     location.assign(message.getAttribute("data-thanks") + fragment);
   });
@@ -202,6 +204,8 @@
       if (!repeat) {
         thanks.querySelector("[data-key=code]").textContent = params.get("code");
         thanks.querySelector("[data-key=ref]").textContent = params.get("ref") || "";
+        thanks.querySelector("[data-key=to]").textContent = params.get("to") || "";
+        thanks.querySelector("[data-to]").hidden = !params.get("to");
         thanks.querySelector(".thanks__track").href += "#code=" + encodeURIComponent(params.get("code"));
       }
       thanks.querySelector("[data-sms]").hidden = repeat || params.get("sms") !== "1";
@@ -322,6 +326,8 @@
         rating.elements[name].value = found[name] || "";
         rating.elements[name].disabled = !found[name];  // fields() sends only what found the case
       });
+      var unsatisfied = document.getElementById("rating-unsatisfied");  // what a 不满意 does: reopen, or 督办
+      unsatisfied.textContent = unsatisfied.getAttribute(view.unsatisfied_reopens === false ? "data-supervises" : "data-reopens");
       rating.hidden = !(view.can_rate !== undefined ? view.can_rate : view.status === "replied" && !view.rating);
       var unsubscribe = document.getElementById("unsubscribe-form");
       unsubscribe.hidden = view.notify !== true;  // 退订 only for a case whose citizen asked for SMS
@@ -366,7 +372,8 @@
       var status = result.querySelector(".rating-form__status");
       post(api + "/api/rating", fields(rating)).then(function (r) {
         if (r.status === 200 || r.status === 201) {
-          status.textContent = r.data.status === "reopened" ? TEXTS.reopened : TEXTS.rated;  // 不满意 reopens the case
+          status.textContent = r.data.status === "reopened" ? TEXTS.reopened  // a first 不满意 reopens the case,
+            : r.data.supervised && r.data.rating === "不满意" ? TEXTS.supervised : TEXTS.rated;  // a second one: 督办
           lookup(foundBy(rating));
         }
         else status.textContent = (r.data && r.data.error) || problem(r.status);
