@@ -117,7 +117,11 @@ def fmt_int(value: float) -> str:
 
 def stop_group(proc: subprocess.Popen, timeout: float) -> None:
     """Stop a child started in its own process group: SIGTERM, then SIGKILL after `timeout` seconds."""
-    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:  # exited already (a server that would not start): reap it
+        proc.wait()
+        return
     try:
         proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:

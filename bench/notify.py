@@ -69,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
             | {
                 "FORMS_QUEUE_DIR": str(work / "on"),
                 "FORMS_NOTIFY_SMS": "log",
+                "FORMS_SITE_URL": "http://127.0.0.1/",  # a sender needs the address its notices link to
                 "FORMS_NOTIFY_EMAIL": "log",
                 "FORMS_NOTIFY_CONTACTS": str(contacts),
             },
