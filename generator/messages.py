@@ -90,6 +90,7 @@ NTH_LABELS = {1: "第一个", 2: "第二个", 3: "第三个", 4: "第四个", 5:
 EVERY_INTERVAL = "每{n}周"
 EVERY_INTERVAL_MONTHS = "每{n}个月"
 EVENTS_INDEX_TITLE = "活动安排"
+EVENT_OVER = "（已结束）"  # after a past date's times on the month and station pages: it reads like a coming one else
 EVENTS_MONTH_TITLE = "{year}年{month}月活动"
 STATION_EVENTS_TITLE = "{name}的活动"
 MONTH_TITLE = "{year}年{month}月"

@@ -167,6 +167,14 @@ def test_month_pages_are_filtered(site: Path) -> None:
     assert "每月第一个周三 07:00-08:00" in monthly
 
 
+def test_past_dates_on_a_month_page_say_they_are_over(site: Path) -> None:
+    """ "Today" is 2026-11-28: November's earlier dates are marked, December's none."""
+    november = (site / "events" / "2026-11" / "index.html").read_text(encoding="utf-8")
+    lines = re.findall(r"<li[^>]*>(\d\d:\d\d-\d\d:\d\d[^·]*) · ", november)
+    assert len(lines) == 5 and all(line.endswith("（已结束）") for line in lines), lines  # Nov 4 to 25: all over
+    assert "（已结束）" not in (site / "events" / "2026-12" / "index.html").read_text(encoding="utf-8")
+
+
 def test_coming_events_have_a_printable_notice_linked_from_their_page(site: Path) -> None:
     """The weekly reception day's notice announces its next date (2026-12-02 is skipped); a past event has none."""
     page = (site / "event" / "qingshi-jiedairi" / "index.html").read_text(encoding="utf-8")

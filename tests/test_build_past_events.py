@@ -69,7 +69,7 @@ def test_its_line_shows_what_its_page_showed(site: Path) -> None:
     [line] = re.findall(r'<li id="event-qingshi-2026-11-wuchang">.*?</li>', page)
     text = re.sub(r"<[^>]+>", "", line)
     assert text == (
-        "14:30-16:30 · 屋场恳谈会：屋场恳谈会：老旧小区加装电梯 · 青石街道人大代表联络站 · 青石社区议事厅 · "
+        "14:30-16:30（已结束） · 屋场恳谈会：屋场恳谈会：老旧小区加装电梯 · 青石街道人大代表联络站 · 青石社区议事厅 · "
         "参加代表：林小样、陈模音 · 接待群众 25 人次 · 收集意见建议 4 条"
         "居民提出加装电梯的资金分摊办法，代表记下转交街道。"
     )
