@@ -167,10 +167,10 @@ def test_a_build_for_a_test_address_warns_once_and_marks_the_posters(
     code, out, err = build(content, tmp_path / "local", "--today", "2026-11-28")
     assert code == 0, err
     assert err.count(m.CLI_LOCAL_SITE_URL.format(url=local)) == 1
-    poster = next((tmp_path / "local" / "posters").glob("*.html")).read_text(encoding="utf-8")
+    poster = next((tmp_path / "local" / "posters").glob("*-zhan.html")).read_text(encoding="utf-8")  # not index.html
     assert m.POSTER_LOCAL_SITE_URL.format(url=local) in poster
     code, out, err = build(content, tmp_path / "public", "--today", "2026-11-28", "--site-url", PUBLIC)
     assert code == 0, err
     assert "请勿打印" not in err
-    poster = next((tmp_path / "public" / "posters").glob("*.html")).read_text(encoding="utf-8")
+    poster = next((tmp_path / "public" / "posters").glob("*-zhan.html")).read_text(encoding="utf-8")
     assert "请勿打印" not in poster
