@@ -32,8 +32,7 @@ demo_account() {
   listed="$("${staff[@]}" list 2>/dev/null || true)"  # no queue folder yet: no account
   echo "run: 后台 http://$FORMS_BIND/staff/"
   if grep -q '^demo .*待设置密码' <<<"$listed"; then
-    link="$("${staff[@]}" reset demo --base-url "http://$FORMS_BIND/" | tail -n 1)"
-    echo "run:   演示账号 demo 还没有设置密码：打开 $link 设置密码"
+    echo "run:   演示账号 demo 还没有设置密码：用第一次运行时给出的邀请链接；要新的链接：${staff[*]} reset demo --base-url http://$FORMS_BIND/"
   elif grep -q '^demo ' <<<"$listed"; then
     echo "run:   用 demo 账号登录；要新的邀请链接：${staff[*]} reset demo --base-url http://$FORMS_BIND/"
   elif [ "$(grep -c . <<<"$listed")" -le 1 ]; then

@@ -215,6 +215,7 @@ def test_the_run_command_makes_a_demo_office_account_once_and_outside_git(tmp_pa
     assert (queue / "accounts.json").stat().st_mode & 0o777 == 0o600
     second = run()
     assert "users reset demo" in second[1] and "invite/" not in second[1]  # no second account, no new link
+    assert "还没有设置密码" in second[1]  # not "用 demo 账号登录": the invitation was never taken
     assert len(open_accounts({"QUEUE_DIR": queue}).all()) == 1
     assert subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True).stdout == status
 
