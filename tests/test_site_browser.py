@@ -505,7 +505,8 @@ def test_events_filters_work_without_javascript(chromium_browser, base_url: str)
         months = page.locator("article h2").all_inner_texts()
         assert "2026年12月" in months and "2027年1月" in months
         days = page.locator("article h3").all_inner_texts()
-        assert days.index("2026年12月2日（周三）") + 1 == days.index("2026年12月9日（周三）")
+        wednesday, saturday = days.index("2026年12月2日（周三）"), days.index("2026年12月5日（周六）")  # both rules
+        assert wednesday + 1 == saturday == days.index("2026年12月9日（周三）") - 1  # in time order, one heading a day
         assert all("禾城镇人大代表联络站" in item for item in page.locator("article li").all_inner_texts())
     finally:
         context.close()
