@@ -14,6 +14,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -43,6 +44,22 @@ def _wait_for_port(port: int, what: str, process: subprocess.Popen | None = None
         except OSError:
             time.sleep(0.05)
     raise RuntimeError(f"{what} did not listen on port {port} within {START_TIMEOUT} s")
+
+
+def wait_for(url: str, process: subprocess.Popen, what: str) -> None:
+    """Until `url` answers 200 (a started service's health page); RuntimeError when `process` exits first or after
+    START_TIMEOUT seconds."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not start (exit code {process.poll()})")
+        time.sleep(0.1)
 
 
 class Postgres:

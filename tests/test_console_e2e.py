@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 from console_helpers import submit_sign_in
-from test_deploy import DEPLOY, Stack, find_nginx, load_render_config, wait_for
+from servers import wait_for
+from test_deploy import DEPLOY, Stack, find_nginx, load_render_config
 from test_deploy import stack as stack  # noqa: F401  (the module-scoped deployment, started once here too)
 from test_e2e import DEPUTY, MESSAGE, fill_message, free_port
 from test_qr import zbar

@@ -22,7 +22,6 @@ import subprocess
 import sys
 import time
 import tomllib
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -30,6 +29,7 @@ from pathlib import Path
 
 import pytest
 from conftest import write_site
+from servers import wait_for
 from test_e2e import DEPUTY, MESSAGE, PHONE, Service, fill_message, free_port, qr_url, staff_answers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,20 +64,6 @@ def rebuild(site_root: Path, *args: str, env: dict[str, str] | None = None) -> s
     command = ["bash", str(DEPLOY / "rebuild.sh"), "--no-pull", *args]
     full_env = {**os.environ, "MASHANG_SITE_ROOT": str(site_root), "MASHANG_PYTHON": sys.executable, **(env or {})}
     return subprocess.run(command, cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=180, check=False)
-
-
-def wait_for(url: str, process: subprocess.Popen, what: str) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"{what} did not start (exit code {process.poll()})")
-        time.sleep(0.1)
 
 
 @dataclass

@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 import redis
 from conftest import make_app, write_site
-from servers import Redis, free_port
+from servers import Redis, free_port, wait_for
 from test_api import submit
-from test_deploy import wait_for
 
 from forms_api import messages
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from notify_helpers import SIGN, SMS_TEMPLATES
+from servers import wait_for
 from sms_provider import Provider, sms_provider
 from test_e2e import DEPUTY, PHONE, STAFF, free_port
 
@@ -54,16 +53,7 @@ def running(work: Path, provider: Provider, **more: str) -> Iterator[tuple[str, 
     gunicorn = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")]
     server = subprocess.Popen([*gunicorn, f'forms_api.site:create_site_app("{site}")'], cwd=ROOT, env=env)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "api/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.2)
+        wait_for(base + "api/health", server, "gunicorn")
         yield base, env
     finally:
         server.terminate()

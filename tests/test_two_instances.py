@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 from conftest import store_settings, write_site
-from servers import Postgres, Redis, free_port
-from test_deploy import DEPLOY, ROOT, find_nginx, wait_for
+from servers import Postgres, Redis, free_port, wait_for
+from test_deploy import DEPLOY, ROOT, find_nginx
 
 from forms_api import messages
 from forms_api.store import open_store
