@@ -87,7 +87,9 @@ def main(argv: list[str] | None = None) -> int:
                 run_wrk(wrk, port, script, 2, target, "w" + tag, extra=[flag])
                 # the queue exists now: the worker follows it from here on
                 if flag and len(procs) == len(envs) and not args.no_worker:
-                    procs.append(subprocess.Popen(worker, cwd=ROOT, env=envs[name], start_new_session=True))
+                    out = (work / "worker.log").open("wb")  # its journal: a line a notice with the `log` senders
+                    kw = {"cwd": ROOT, "env": envs[name], "stdout": out, "stderr": out, "start_new_session": True}
+                    procs.append(subprocess.Popen(worker, **kw))
                 time.sleep(1)
                 result = run_wrk(wrk, port, script, args.duration, target, tag, extra=[flag])
                 results[name].append(result)

@@ -28,14 +28,22 @@ X = messages_console.HANDOVER_TEXTS
 REFS = sorted(SCOPE)
 ROLES = (*ACCOUNTS, None)  # None: anonymous
 HANDED = "2026-000003"  # the one case handed to a department (县住建局), of station B
-TODAY = now().date().isoformat()
-ROWS = [
-    ["留言编号", "工单号", "办理结果", "日期", "承办单位"],
-    [HANDED, "ZJ-0001", "已更换路灯。", TODAY, "县住建局"],
-    ["2026-000001", "ZJ-0002", "已处理", TODAY, "县住建局"],
-    [HANDED, "ZJ-0003", "", TODAY, "县住建局"],
-    ["2026-000404", "ZJ-0004", "已处理", TODAY, "县住建局"],
-]
+
+
+def today() -> str:
+    """Taken when a test runs, as the app takes it: a suite crossing midnight still dates both alike."""
+    return now().date().isoformat()
+
+
+def rows() -> list[list[str]]:
+    return [
+        ["留言编号", "工单号", "办理结果", "日期", "承办单位"],
+        [HANDED, "ZJ-0001", "已更换路灯。", today(), "县住建局"],
+        ["2026-000001", "ZJ-0002", "已处理", today(), "县住建局"],
+        [HANDED, "ZJ-0003", "", today(), "县住建局"],
+        ["2026-000404", "ZJ-0004", "已处理", today(), "县住建局"],
+    ]
+
 ROW_ERRORS = [
     "第 3 行：留言 2026-000001 没有交办给“县住建局”（现在的承办：未交办）。",
     "第 4 行：“办理结果”为空。",
@@ -99,9 +107,9 @@ def test_permission_matrix(app, login):
         assert client.get(f"/staff/cases/{ref}/slip").status_code == want, (login, ref)
         personal = allowed(login, "handover_slip", ref) or allowed(login, "personal") or (303 if want == 200 else want)
         assert client.post(f"/staff/cases/{ref}/slip", data={"csrf_token": token}).status_code == personal, (login, ref)
-    for path in ("/staff/handover", f"/staff/handover/sheet?handler=县住建局&since={TODAY}&format=csv"):
+    for path in ("/staff/handover", f"/staff/handover/sheet?handler=县住建局&since={today()}&format=csv"):
         assert client.get(path).status_code == (allowed(login, "handover_sheet") or 200), (login, path)
-    preview = upload(client, xlsx(ROWS), token=token)
+    preview = upload(client, xlsx(rows()), token=token)
     assert preview.status_code == (allowed(login, "handover_import") or 303), login
     if preview.status_code == 303:
         assert client.get(preview.headers["Location"]).status_code == 200
@@ -141,7 +149,7 @@ def test_the_slip_shows_what_the_handler_needs_and_name_and_phone_only_after_a_l
     office = client_for(app, "boss")
     before = events(app)
     page = office.get(f"/staff/cases/{HANDED}/slip").get_data(as_text=True)
-    for shown in (X["slip_heading"], HANDED, "职能部门 县住建局", "2099-01-01", "求助", TODAY, "李办事员"):
+    for shown in (X["slip_heading"], HANDED, "职能部门 县住建局", "2099-01-01", "求助", today(), "李办事员"):
         assert shown in page, shown
     assert "&lt;script&gt;alert(3)&lt;/script&gt;" in page and "<script>alert" not in page  # the citizen's text, inert
     assert PHONES[HANDED] not in page and "留言人3" not in page and X["slip_personal_show"] in page
@@ -167,7 +175,7 @@ def test_the_sheet_is_the_account_s_cases_in_the_range(app):
         assert response.status_code == 200
         return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
 
-    rows = sheet("boss", f"handler=县住建局&since={TODAY}&format=csv")
+    rows = sheet("boss", f"handler=县住建局&since={today()}&format=csv")
     assert rows[0] == [
         "留言编号",
         "承办单位",
@@ -182,22 +190,22 @@ def test_the_sheet_is_the_account_s_cases_in_the_range(app):
         "办理结果",
         "日期",
     ]
-    assert [row[:4] for row in rows[1:]] == [[HANDED, "县住建局", TODAY, "2099-01-01"]]
-    assert sheet("zhan-b", f"handler=县住建局&since={TODAY}&format=csv")[1][0] == HANDED
-    xlsx_sheet = client_for(app, "boss").get(f"/staff/handover/sheet?handler=县住建局&since={TODAY}&until=2099-01-01")
+    assert [row[:4] for row in rows[1:]] == [[HANDED, "县住建局", today(), "2099-01-01"]]
+    assert sheet("zhan-b", f"handler=县住建局&since={today()}&format=csv")[1][0] == HANDED
+    xlsx_sheet = client_for(app, "boss").get(f"/staff/handover/sheet?handler=县住建局&since={today()}&until=2099-01-01")
     assert xlsx_sheet.data.startswith(b"PK")
     assert xlsx_sheet.headers["Content-Disposition"] == (
-        f'attachment; filename="handover-{TODAY}-2099-01-01.xlsx"; '
-        f"filename*=UTF-8''{quote(f'交办清单-县住建局-{TODAY}至2099-01-01.xlsx', safe='')}"
+        f'attachment; filename="handover-{today()}-2099-01-01.xlsx"; '
+        f"filename*=UTF-8''{quote(f'交办清单-县住建局-{today()}至2099-01-01.xlsx', safe='')}"
     )
 
 
 @pytest.mark.parametrize(
     ("login", "query"),
     [
-        ("zhan-a", f"handler=县住建局&since={TODAY}&format=csv"),  # not station A's case
+        ("zhan-a", f"handler=县住建局&since={today()}&format=csv"),  # not station A's case
         ("boss", "handler=县住建局&since=2000-01-01&until=2000-12-31&format=csv"),
-        ("boss", f"handler=住建局&since={TODAY}"),  # no such handler: never an empty file without a word
+        ("boss", f"handler=住建局&since={today()}"),  # no such handler: never an empty file without a word
     ],
 )
 def test_a_sheet_with_no_case_says_so_on_the_page(app, login, query):
@@ -219,10 +227,10 @@ def test_a_bad_sheet_request_is_refused(app):
 def test_import_previews_every_bad_row_and_applies_nothing_unless_ticked(app, kind):
     office = client_for(app, "boss")
     if kind == "xlsx":
-        data = xlsx(ROWS)
+        data = xlsx(rows())
     else:
         buffer = io.StringIO()
-        csv.writer(buffer).writerows(ROWS)
+        csv.writer(buffer).writerows(rows())
         data = buffer.getvalue().encode("gb18030")  # as Excel saves a CSV in China
     before = events(app)
     preview = previewed(office, data, f"results.{kind}")
@@ -271,7 +279,7 @@ def test_a_file_over_the_limit_is_told_as_too_large(app):
 
 def test_a_clean_file_applies_without_the_tick_and_a_bad_file_says_why(app):
     office = client_for(app, "boss")
-    page = previewed(office, xlsx(ROWS[:2])).get_data(as_text=True)
+    page = previewed(office, xlsx(rows()[:2])).get_data(as_text=True)
     assert X["apply_good"] not in page
     token = csrf_token(office, "/staff/handover")
     assert (
@@ -286,7 +294,7 @@ def test_a_clean_file_applies_without_the_tick_and_a_bad_file_says_why(app):
     missing = previewed(office, xlsx([["留言编号", "办理结果"], [HANDED, "x"]])).get_data(as_text=True)
     assert "第 1 行：缺少列：工单号、日期、承办单位" in missing and 'name="preview"' not in missing
     other = client_for(app, "zhan-b")  # a preview is bound to the account that made it
-    mine = upload(office, xlsx(ROWS[:2])).headers["Location"].rsplit("/", 1)[1]
+    mine = upload(office, xlsx(rows()[:2])).headers["Location"].rsplit("/", 1)[1]
     assert other.get(f"/staff/handover/import/{mine}").status_code == 403  # station: no import at all
     make_account(app, "boss2", "office", ())  # another office account cannot use it either
     boss2 = client_for(app, "boss2")
@@ -303,7 +311,7 @@ def test_a_clean_file_applies_without_the_tick_and_a_bad_file_says_why(app):
 def test_the_forms_need_the_csrf_token(app, path, token):
     office = client_for(app, "boss")
     before = events(app)
-    form: dict = {"file": (io.BytesIO(xlsx(ROWS[:2])), "r.xlsx")} if path.endswith("import") else {"preview": "x"}
+    form: dict = {"file": (io.BytesIO(xlsx(rows()[:2])), "r.xlsx")} if path.endswith("import") else {"preview": "x"}
     if token is not None:
         form["csrf_token"] = token
     response = office.post(path, data=form, content_type="multipart/form-data")
@@ -346,11 +354,11 @@ def test_a_results_file_larger_than_a_form_s_body_limit_is_read(app):
     """The API's body limit (MAX_CONTENT_LENGTH, 32 KB) would refuse a month's results: the import reads more."""
     office = client_for(app, "boss")
     detail = [" ".join(hashlib.sha256(f"{n}-{k}".encode()).hexdigest() for k in range(4)) for n in range(400)]
-    rows = [
-        ROWS[0],
-        *([HANDED, f"ZJ-{n:04d}", f"第 {n} 次更换路灯：{detail[n]}", TODAY, "县住建局"] for n in range(400)),
+    many = [
+        rows()[0],
+        *([HANDED, f"ZJ-{n:04d}", f"第 {n} 次更换路灯：{detail[n]}", today(), "县住建局"] for n in range(400)),
     ]
-    data = xlsx(rows)
+    data = xlsx(many)
     assert len(data) > app.config["MAX_CONTENT_LENGTH"]
     page = previewed(office, data).get_data(as_text=True)
     assert X["preview_counts"].format(rows=400, good=400, repeats=0, pending=0, errors=0) in page

@@ -22,6 +22,7 @@ from sms_provider import Provider, sms_provider
 from forms_api import cases, messages, messages_notify
 from forms_api.cases import outbox
 from forms_api.cases.actions import decision, urge
+from forms_api.notify import worker as notify_worker
 from forms_api.staff.cli import main
 
 pytestmark = pytest.mark.usefixtures("no_forms_environment")
@@ -277,7 +278,9 @@ def test_the_log_sender_writes_what_it_would_send_on_stderr(tmp_path: Path) -> N
 
 
 def test_a_run_flushes_its_records_to_disk_once(tmp_path: Path, provider: Provider, monkeypatch) -> None:
-    """The worker's appends don't hold the log's lock for an fsync each; its run's last append flushes them all."""
+    """The worker's appends don't hold the log's lock for an fsync each; its run's last append flushes them all. And
+    a batch's attempts go in one append, before its first send; its results with the next batch's attempts."""
+    monkeypatch.setattr(notify_worker, "BATCH", 2)
     app = make_app(tmp_path, **SMS_ON)
     client = app.test_client()
     refs = [submit(client, notify=True, text=f"第{i}条留言，路灯坏了。").json["reference"] for i in range(3)]
@@ -292,7 +295,7 @@ def test_a_run_flushes_its_records_to_disk_once(tmp_path: Path, provider: Provid
     assert make_worker(config, at("2026-12-07T10:00")).run_once() == {"sent": 3}
     assert synced.count(str(log)) == 1 and log.stat().st_size > before
     kinds = [event["type"] for event in events(app)][-6:]
-    assert kinds == ["notice_attempt", "notice_sent"] * 3  # each result with the next attempt, the last alone
+    assert kinds == [*["notice_attempt"] * 2, *["notice_sent"] * 2, "notice_attempt", "notice_sent"]
 
 
 @pytest.mark.parametrize("how", ["track", "tencent", "aliyun"])

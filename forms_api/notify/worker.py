@@ -1,10 +1,11 @@
 """The worker: sends the outbox's due notices and records each try as an event (forms_api/cases/outbox.py).
 
-One notice at a time: `notice_attempt` is appended before the provider is called, the result after it (together with
-the next notice's attempt, one append a send, or at the end of the run). A worker that dies between the two leaves the
-notice in flight; the next run sends it again (at least once). So a notification is sent twice only if the worker
-died after its provider accepted it and before its result was written: the window is one send (at most the SDK's
-timeout) and the moment to the next append, and only the one notice then in flight.
+Notices go in batches of up to BATCH: the batch's `notice_attempt`s are appended together (with the previous batch's
+results) before the provider is called for the first of them, and the notices are then sent one after another; their
+results go with the next batch's attempts, or at the end of the run. A worker that dies between the two leaves its
+batch's unrecorded notices in flight; the next run sends them again (at least once). So a notification is sent twice
+only if the worker died after its provider accepted it and before its result was written: the window is the batch's
+sends (at most BATCH times the SDK's timeout) and the moment to the next append, and only the notices then in flight.
 
 The appends within a run are not waited for on disk (`durable=False`: written, so a dying worker keeps them, but not
 fsynced, so they don't hold the log's lock for a disk flush against the service's submissions); the run's last append
@@ -46,6 +47,18 @@ from forms_api.store import Store
 
 log = logging.getLogger("forms_api.notify")
 Clock = Callable[[], datetime]
+BATCH = 20  # notices whose attempts go in one append before they are sent one after another
+
+
+@dataclass(frozen=True)
+class Send:
+    """A claimed notice to send: its message, its `notice_attempt` event, and the time of the run (for backoff)."""
+
+    notice: ob.Notice
+    sender: Sender
+    message: Message
+    attempt: dict
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -115,7 +128,7 @@ class Worker:
     ) -> None:
         self.store, self.senders, self.rules = store, dict(senders), rules
         self.site_url, self.contacts, self.clock = site_url or "/", contacts, clock
-        # Results not written yet: they go with the next attempt (one append, one fsync a send) or at the end of a run.
+        # Results not written yet: they go with the next batch's attempts (one append a batch) or at the end of a run.
         # A result lost with a dying worker is what the documented window already allows for: its attempt is written.
         self._results: list[dict] = []
 
@@ -129,11 +142,20 @@ class Worker:
             counts: Counter[str] = Counter()
             secret = bytes.fromhex(self.store.evaluations_key() or "")
             sms_today: Counter[str] | None = None
+            batch: list[Send] = []
             for notice in state.outbox.due(at):
                 if notice.channel == ob.SMS and sms_today is None:
                     sms_today = self._sms_sent(state, ob.beijing_day(at))
                 mine = functools.partial(claim, notice.id)  # claimed before anything is written of it, not to hold it
-                counts[self._one(state, notice, at, secret, sms_today, mine)] += 1
+                outcome = self._prepare(state, notice, at, secret, sms_today, mine)
+                if isinstance(outcome, Send):
+                    batch.append(outcome)
+                    if len(batch) == BATCH:
+                        counts += self._send(batch, sms_today)
+                        batch = []
+                else:
+                    counts[outcome] += 1
+            counts += self._send(batch, sms_today)
             self._flush()
         return counts
 
@@ -147,7 +169,7 @@ class Worker:
                     sent[sub.phone] += 1
         return sent
 
-    def _one(
+    def _prepare(
         self,
         state: State,
         notice: ob.Notice,
@@ -155,8 +177,9 @@ class Worker:
         secret: bytes,
         sms_today: Counter | None,
         mine: Callable[[], bool],
-    ) -> str:
-        """Skip, hold or send `notice`; what was done ("taken": another worker holds or has done it)."""
+    ) -> Send | str:
+        """Skip or hold `notice` (what was done; "taken": another worker holds or has done it), or claim it and say
+        what to send. An SMS to send counts against its phone's daily cap from here (given back if it fails)."""
         sender = self.senders.get(notice.channel)
         if sender is None:
             return "held"  # the channel was switched off: kept until it is on again
@@ -178,45 +201,61 @@ class Worker:
             assert sms_today is not None
             if sms_today[to[0]] >= self.rules.cap:
                 return "held"
-        message = self._message(notice, to)
+        if not mine():
+            return "taken"
+        if notice.channel == ob.SMS and sms_today is not None:
+            sms_today[to[0]] += 1
         attempt = notice.attempts + 1
         event = ob.outbox_event(ob.ATTEMPT, ob.WORKER, self.clock(), id=notice.id, attempt=attempt)
-        if not mine() or not self._flush(notice, event):
-            return "taken"
-        # the attempt is stored before the provider is called: the window starts here
+        return Send(notice, sender, self._message(notice, to), event, at)
+
+    def _send(self, batch: list[Send], sms_today: Counter | None) -> Counter[str]:
+        """Store the batch's attempts (with the results not written yet), then send each notice whose attempt was
+        stored, one after another; the window starts with that append."""
+        counts: Counter[str] = Counter()
+        stored = self._flush(batch) if batch else set()
+        for item in batch:
+            done = self._deliver(item) if item.notice.id in stored else "taken"
+            if done != "sent" and item.notice.channel == ob.SMS and sms_today is not None:
+                sms_today[item.message.to[0]] -= 1  # not sent: it does not count against the cap
+            counts[done] += 1
+        return counts
+
+    def _deliver(self, item: Send) -> str:
+        notice, attempt = item.notice, item.attempt["attempt"]
         try:
-            sender.send(message)
+            item.sender.send(item.message)
         except Exception as exc:  # noqa: BLE001 - a sender's bug must not crash the worker into resending forever
             error = mask_numbers(str(exc) if isinstance(exc, SendError) else f"{type(exc).__name__}")[:300]
             log.warning("notice %s try %d failed: %s", notice.id, attempt, error)
             if attempt >= self.rules.max_tries:
                 return self._record(ob.FAILED, notice, attempt=attempt, error=error)
-            later = at + ob.backoff(attempt, self.rules.retry_seconds)
+            later = item.at + ob.backoff(attempt, self.rules.retry_seconds)
             return self._record(ob.RETRY, notice, attempt=attempt, error=error, next_at=later.isoformat())
-        if notice.channel == ob.SMS and sms_today is not None:
-            sms_today[to[0]] += 1
         return self._record(ob.SENT, notice, attempt=attempt)
 
     def _record(self, kind: str, notice: ob.Notice, **fields: Any) -> str:
         self._results.append(ob.outbox_event(kind, ob.WORKER, self.clock(), id=notice.id, **fields))
         return {ob.SENT: "sent", ob.RETRY: "retry", ob.FAILED: "failed", ob.SKIPPED: "skipped"}.get(kind, kind)
 
-    def _flush(self, notice: ob.Notice | None = None, attempt: dict | None = None) -> bool:
-        """Store the results not written yet and, if given, `notice`'s `attempt`, unless another worker tried or
-        settled that notice since this run read it; whether the attempt was stored."""
+    def _flush(self, batch: list[Send] | None = None) -> set[str]:
+        """Store the results not written yet and the attempts of `batch`'s notices that no other worker tried or
+        settled since this run read them; the ids of the notices whose attempts were stored. Durable only when no
+        attempt goes with it (the end of a run)."""
         events, self._results = self._results, []
 
         def decide(state: State) -> list[dict]:
-            if notice is None or attempt is None:
-                return events
-            current = state.outbox.pending.get(notice.id)
-            if current is None or current.attempts != notice.attempts:
-                return events  # tried or settled by another worker since this run read it
-            return [*events, attempt]
+            fresh = []
+            for item in batch or ():
+                current = state.outbox.pending.get(item.notice.id)
+                if current is not None and current.attempts == item.notice.attempts:
+                    fresh.append(item.attempt)  # else tried or settled by another worker since this run read it
+            return [*events, *fresh]
 
-        if not events and attempt is None:
-            return False
-        return len(self.store.append(decide, durable=attempt is None)) > len(events)
+        if not events and not batch:
+            return set()
+        stored = self.store.append(decide, durable=not batch)
+        return {event["id"] for event in stored if event["type"] == ob.ATTEMPT}
 
     def _message(self, notice: ob.Notice, to: list[str]) -> Message:
         params = {key: str(value) for key, value in notice.params.items() if value is not None}
