@@ -12,7 +12,9 @@ answer read, must give 400 201s and 400 new `submitted` events.
 
 With `--store postgresql` a third server runs the form service on a throw-away PostgreSQL 15 cluster (tests/servers.py:
 fsync and synchronous_commit on, every 201 durable) in the same run, interleaved with the other two; its target is
-≥ 0.8× the folder queue's req/s with p99 ≤ 20 ms.
+≥ 0.8× the folder queue's req/s with p99 ≤ 20 ms. `--workers N` runs every server with N gunicorn processes
+(FORMS_WORKERS; a deployment with several needs Redis for the rate limits, which are off here): one a core is how a
+site on PostgreSQL and Redis is meant to run.
 
 The machine is shared: "other load" is the CPU (in cores, median of the runs) busy during a run outside the server
 and wrk, from /proc/stat (other people's jobs, and kernel threads such as the file system's journal). Runs with
@@ -216,9 +218,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--store", choices=("folder", "postgresql"), default="folder", help="postgresql: a third server"
     )
+    parser.add_argument("--workers", type=int, default=1, help="gunicorn processes per server (default 1)")
     args = parser.parse_args(argv)
-    if not 1 <= args.duration <= 60 or not 1 <= args.reps <= 10:
-        parser.error("--duration 1..60 and --reps 1..10")
+    if not 1 <= args.duration <= 60 or not 1 <= args.reps <= 10 or not 1 <= args.workers <= 8:
+        parser.error("--duration 1..60, --reps 1..10 and --workers 1..8")
     wrk = ensure_wrk()
     work = Path(tempfile.mkdtemp(prefix="bench-forms-"))
     procs: list[subprocess.Popen] = []
@@ -230,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         script.write_text(LUA, encoding="utf-8")
         env = {k: v for k, v in os.environ.items() if not k.startswith("FORMS_")}
         env.update(FORMS_QUEUE_DIR=str(queue), FORMS_SITE_DIR=str(site), FORMS_RATELIMIT_ENABLED="false")
+        env.update(FORMS_WORKERS=str(args.workers))
         ports = {FOLDER: free_port(), NOOP: free_port()}
         queues: dict[str, Path | str] = {FOLDER: queue, NOOP: queue}
         procs.append(start_gunicorn(None, ports[FOLDER], env, work / "forms.log"))
@@ -263,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
             before = submitted(queues[name])
             created = verify(ports[name], target, VERIFY_REQUESTS)
             exact[name] = (created, submitted(queues[name]) - before)
-        print(table(results, args.duration, exact[FOLDER], exact.get(POSTGRES)))
+        print(table(results, args.duration, exact[FOLDER], exact.get(POSTGRES), workers=args.workers))
     finally:
         for proc in procs:
             stop_group(proc, timeout=30)
@@ -297,11 +301,16 @@ def other_load(runs: list[dict]) -> str:
 
 
 def table(
-    results: dict[str, list[dict]], seconds: int, exact: tuple[int, int], exact_pg: tuple[int, int] | None = None
+    results: dict[str, list[dict]],
+    seconds: int,
+    exact: tuple[int, int],
+    exact_pg: tuple[int, int] | None = None,
+    *,
+    workers: int = 1,
 ) -> str:
     noop = statistics.median(r["rps"] for r in results[NOOP])
     lines = [
-        f"wrk: {CONNECTIONS} connections, 2 threads, {seconds} s a run, loopback",
+        f"wrk: {CONNECTIONS} connections, 2 threads, {seconds} s a run, loopback; gunicorn: {workers} worker(s) each",
         "",
         "| server | reps | req/s median (min–max) | × no-op | p50 ms | p99 ms median (max) | non-2xx | socket errors "
         "| 201s | queued submitted events | other load (cores) |",
