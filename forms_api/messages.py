@@ -186,7 +186,9 @@ PAGE_TEXTS = {
     "receipt_lead": "感谢您的留言！我们会尽快办理并答复您。",
     "receipt_deadline": "留言一般在提交后 {days} 个工作日内答复，情况复杂的在 {complex} 个工作日内答复。",
     "duplicate_lead": (
-        "您刚才已经提交过相同的留言，我们已经收到，无需重复提交。请用第一次提交后显示的查询码查询办理进度。"
+        "您刚才已经提交过相同的留言，我们已经收到，无需重复提交。请用第一次提交后显示的查询码，或留言编号和留言时留的"
+        "电话，查询办理进度。两样都没有记下的，请拨打代表页面上的联络站电话，说明留言的对象、时间和内容，"
+        "工作人员会告诉您留言编号。"
     ),
     "reference": "留言编号",
     "reference_hint": "打电话咨询时，请提供留言编号。",
@@ -401,6 +403,10 @@ STAFF_DEPUTY_NAME_NO_SITE = (
 )
 STAFF_DEPUTY_NAME_UNKNOWN = "{path} 中没有代表 {deputy} 的姓名：请用 --name 写明代表姓名。"
 STAFF_DEADLINE_PAST = "答复期限 {deadline} 早于今天（{today}）。"
+STAFF_DEADLINE_FAR = (
+    "答复期限 {deadline} 晚于 {days} 天后（{latest}）：请核对日期。期限定下后不能再改；"
+    "办理需要更长时间的，请按期答复办理进展，或标为复杂件。"
+)
 STAFF_TEXT_EMPTY = "{what}不能为空。"
 STAFF_TEXT_CONTROL = "{what}含有控制字符，请删除后重试。"
 STAFF_TEXT_WHAT = {

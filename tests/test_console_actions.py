@@ -242,6 +242,7 @@ def test_a_refused_transition_says_why_and_writes_nothing(app, setup, action, fo
         ("assign", {"to_kind": "department", "name": ""}, messages.STAFF_TEXT_EMPTY.format(what="承办者名称")),
         ("assign", {"to_kind": "mayor"}, A["bad_to_kind"]),
         ("assign", {"to_kind": "hotline", "deadline": "2020-01-01"}, "早于今天"),
+        ("assign", {"to_kind": "hotline", "deadline": "2099-12-31"}, "晚于 60 天后"),  # a typo, kept for good
         ("close", {"reason": ""}, messages.STAFF_TEXT_EMPTY.format(what="原因")),
     ],
 )

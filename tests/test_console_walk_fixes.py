@@ -13,6 +13,8 @@ import pytest
 from conftest import events
 from console_helpers import SITE, add_event, client_for, console_app, csrf_token
 from flask import Flask
+from test_api import GOOD as GOOD_FORM
+from test_api import form_receipt
 from test_console_intake import good
 
 from forms_api import messages, messages_console, messages_notify
@@ -56,7 +58,11 @@ def post(client, path: str, form: dict[str, str], page: str | None = None):
 
 
 def text_of(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
+    return text_of_page(response.get_data(as_text=True))
+
+
+def text_of_page(page: str) -> str:
+    return html.unescape(page)
 
 
 def test_the_same_words_of_another_citizen_can_be_registered_anyway(app):
@@ -181,3 +187,19 @@ def test_the_reprint_of_a_case_without_a_phone_does_not_offer_reference_and_phon
     # no QR code of a /track/ page that could open nothing, and no caption inviting a scan
     assert I["slip_scan"] in first and "<svg" in first
     assert "<svg" not in later and I["slip_scan"] not in later and I["slip_scan_lookup"] not in later
+
+
+def test_a_citizen_writing_to_one_of_two_namesakes_is_told_which(app):
+    """The receipt and the status page say which 李明远 the message went to, as the deputy pages describe them; a
+    deputy with a name of their own is named alone."""
+    client = app.test_client()
+    form = {**GOOD_FORM, "target": "deputy:li-mingyuan-2", "consent": "on"}
+    receipt = text_of_page(form_receipt(client, form))
+    which = "李明远（代表，东溪代表联络站；乡镇人大代表，河湾村 村民小组长）"
+    assert which in receipt
+    code = re.search(r'id="tracking-code">([^<]+)<', receipt)
+    assert code is not None
+    status = client.post("/api/track", data={"code": code.group(1)}, follow_redirects=True)
+    assert which in text_of(status)
+    other = text_of_page(form_receipt(app.test_client(), {**GOOD_FORM, "consent": "on", "text": "另一条留言。"}))
+    assert "曹文杰（代表）" in other

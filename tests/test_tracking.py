@@ -287,6 +287,14 @@ def test_a_repeated_form_is_sent_on_to_already_received(client: FlaskClient) -> 
     assert messages.PAGE_TEXTS["duplicate_lead"] in page and "tracking-code" not in page
 
 
+def test_the_site_s_thank_you_page_says_a_repeat_as_the_service_does() -> None:
+    """With JavaScript the repeat is told by /thanks/ (the site's theme), without by the service: the same words, which
+    tell a citizen who never saw the first code how to find the case (not by sending it again)."""
+    theme = (Path(__file__).resolve().parent.parent / "generator" / "theme" / "thanks.html").read_text(encoding="utf-8")
+    assert f'<p data-repeat="true" hidden>{messages.PAGE_TEXTS["duplicate_lead"]}</p>' in theme
+    assert "联络站电话" in messages.PAGE_TEXTS["duplicate_lead"]
+
+
 # --- the receipt picture ----------------------------------------------------------------------------------------------
 def decoded(png: bytes, tmp_path: Path) -> str:
     path = tmp_path / "receipt.png"

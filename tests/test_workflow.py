@@ -28,6 +28,7 @@ from forms_api.cases import (
     new_code,
     normalise_text,
 )
+from forms_api.cases.actions import LATEST_DEADLINE_DAYS, deadline_problem
 
 MONDAY = datetime(2026, 11, 23, 9, 30, tzinfo=TZ)
 NAME, PHONE, TEXT = "王小明", "13912345678", "小区门口路灯坏了三个月，晚上出行很不安全。"
@@ -357,6 +358,14 @@ def test_working_days_table():
     assert not is_working_day(date(2025, 10, 12), NATIONAL_DAY, SHIFTED_WORKDAYS)  # Sunday
     with pytest.raises(ValueError):
         add_working_days(date(2026, 1, 1), -1)
+
+
+def test_a_typed_deadline_is_from_today_to_sixty_days_on():
+    today = date(2026, 11, 30)
+    assert deadline_problem(today, today) is None
+    assert deadline_problem(today + timedelta(days=LATEST_DEADLINE_DAYS), today) is None
+    assert "早于今天" in (deadline_problem(today - timedelta(days=1), today) or "")
+    assert "晚于 60 天后（2027-01-29）" in (deadline_problem(date(2027, 1, 30), today) or "")
 
 
 def test_default_deadlines():

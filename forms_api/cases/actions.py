@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from forms_api import messages
 from forms_api.cases.calendar import Calendar, deadline_for
@@ -113,6 +113,23 @@ def closing(reason: str | None, *, force: bool) -> Fields:
         raise WorkflowError("close_force_reason")
     values = ({"reason": reason} if reason else {}) | ({"forced": True} if force else {})
     return lambda sub: dict(values)
+
+
+LATEST_DEADLINE_DAYS = 60
+"""A deadline typed further out than this is refused as a likely typo: once set, a deadline is never moved."""
+
+
+def deadline_problem(deadline: date, today: date) -> str | None:
+    """Why a deadline staff typed cannot be set (the Chinese message), or None: before today, or so far out that a
+    late case could never show as overdue (`assignment` keeps a deadline for good)."""
+    if deadline < today:
+        return messages.STAFF_DEADLINE_PAST.format(deadline=deadline.isoformat(), today=today.isoformat())
+    latest = today + timedelta(days=LATEST_DEADLINE_DAYS)
+    if deadline > latest:
+        return messages.STAFF_DEADLINE_FAR.format(
+            deadline=deadline.isoformat(), latest=latest.isoformat(), days=LATEST_DEADLINE_DAYS
+        )
+    return None
 
 
 def assignment(

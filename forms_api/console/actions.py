@@ -27,6 +27,7 @@ from forms_api.cases.actions import (
     assignment,
     clean_text,
     closing,
+    deadline_problem,
     decision,
     handover,
     urge,
@@ -55,8 +56,9 @@ def _deadline(today: date) -> date | None:
         deadline = date.fromisoformat(value)
     except ValueError:
         raise TextProblem(A["bad_deadline"]) from None
-    if deadline < today:
-        raise TextProblem(messages.STAFF_DEADLINE_PAST.format(deadline=deadline.isoformat(), today=today.isoformat()))
+    problem = deadline_problem(deadline, today)
+    if problem:
+        raise TextProblem(problem)
     return deadline
 
 

@@ -21,6 +21,7 @@ from flask import Response, current_app, jsonify, render_template, request, url_
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, UnsupportedMediaType
 
 from forms_api import messages
+from forms_api.public.deputies import namesake_detail
 from forms_api.public.schema import normalise_reference
 from forms_api.public.service import service
 from forms_api.public.sitedata import TargetsUnavailable
@@ -238,6 +239,7 @@ def status_page(view: dict[str, Any], *, rated: bool, case: Mapping[str, str]) -
         200,
         view=view,
         target_name=svc.targets.name(view["target"]),
+        target_where=namesake_detail(svc.targets, view["target"]),
         rated=rated,
         case=case,
         ratings=messages.RATINGS,

@@ -48,6 +48,16 @@ def labelled(targets: Targets, ids: list[str], *, with_id: bool = False) -> list
     return sorted(labels.items())  # by id: the ids are pinyin, so this is the order of a Chinese name list
 
 
+def namesake_detail(targets: Targets, target: str) -> str:
+    """For a current deputy another current deputy shares a name with: what tells them apart on a citizen's page
+    (their stations, congress and post: "东溪代表联络站；乡镇人大代表，河湾村 村民小组长"); "" for anyone else."""
+    stations = targets.where(target)
+    if not stations:
+        return ""
+    about = _about(targets, target.removeprefix("deputy:"))
+    return stations + (STAFF_TEXTS["deputy_label_about"].format(about=about) if about else "")
+
+
 def told_apart(targets: Targets, ids: list[str]) -> dict[str, str]:
     """Each deputy's name as staff read it (an account's scope, who acted): the `labelled` label instead where another
     current deputy has the same name."""

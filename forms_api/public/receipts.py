@@ -20,6 +20,7 @@ from forms_api.cases.calendar import COMPLEX_DAYS, FIRST_ANSWER_DAYS
 from forms_api.cases.codes import GROUPED_PATTERN
 from forms_api.cases.outbox import asked_for_sms
 from forms_api.public.answers import RECEIPT_COOKIE, REPEAT, VERIFY_COOKIE, checked, code_not_found, page
+from forms_api.public.deputies import namesake_detail
 from forms_api.public.picture import data_url, receipt_png
 from forms_api.public.schema import check_lookup
 from forms_api.public.service import bp, service
@@ -63,6 +64,7 @@ def receipt_page() -> Response:
         notify=notify,  # SMS asked for (on the form, or here before a reload): said, instead of offered again
         target=target,  # whom it went to, named as the status page names it
         target_name=service().targets.name(target) if target else None,
+        target_where=namesake_detail(service().targets, target) if target else "",
         deadline=messages.PAGE_TEXTS["receipt_deadline"].format(days=FIRST_ANSWER_DAYS, complex=COMPLEX_DAYS),
     )
 

@@ -27,6 +27,7 @@ from forms_api.cases.actions import (
     answering,
     assignment,
     closing,
+    deadline_problem,
     decision,
     takes_on,
 )
@@ -279,8 +280,9 @@ def assign(
     by: str | None,
 ) -> None:
     by, cal, today = actor(by), staff.calendar(holidays), today or now().date()
-    if deadline is not None and deadline < today:
-        raise StaffError(m.STAFF_DEADLINE_PAST.format(deadline=deadline.isoformat(), today=today.isoformat()))
+    problem = deadline_problem(deadline, today) if deadline is not None else None
+    if problem:
+        raise StaffError(problem)
     name, deputy = assignee(staff, ref, to_kind, name, site)
     fields = assignment(
         to_kind=to_kind, name=name, deputy=deputy, complex_case=complex_case, deadline=deadline, today=today, cal=cal
