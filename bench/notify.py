@@ -106,8 +106,12 @@ def main(argv: list[str] | None = None) -> int:
 
 CPU_CONFIGS = {
     "notifications off": {},
-    "SMS only (the form's notify)": {"NOTIFY_SMS": "log"},
-    "SMS and e-mail (a notice a submission)": {"NOTIFY_SMS": "log", "NOTIFY_EMAIL": "log"},
+    "SMS only (the form's notify)": {"NOTIFY_SMS": "log", "SITE_URL": "http://127.0.0.1/"},
+    "SMS and e-mail (a notice a submission)": {
+        "NOTIFY_SMS": "log",
+        "NOTIFY_EMAIL": "log",
+        "SITE_URL": "http://127.0.0.1/",
+    },
 }
 
 

@@ -103,6 +103,13 @@ def test_notify_table_reports_ratios_side_by_side() -> None:
     assert "4000 submissions, 3990 notices sent by the worker meanwhile" in text
 
 
+def test_notify_cpu_mode_measures_every_configuration() -> None:
+    """`bench/notify.py --cpu N`: the service in-process with each configuration (a sender needs SITE_URL)."""
+    text = notify.cpu_table(3, 1)
+    for name in notify.CPU_CONFIGS:
+        assert re.search(rf"\| {re.escape(name)} \| \d+ \(\d+–\d+\) \| \d\.\d\d \|", text), text
+
+
 def test_build_rejects_bad_counts() -> None:
     with pytest.raises(SystemExit) as exit_info:
         build.main(["--deputies", "0"])
