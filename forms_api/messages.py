@@ -47,6 +47,15 @@ ASSIGNEE_KIND_LABELS = {
 RATINGS = ("满意", "基本满意", "不满意")
 RATING_REOPENS = "不满意"
 
+# Why a case was closed without an answer, as its citizen reads it on the tracking page (the `told` of a `closed`
+# event: one of these keys; the staff's own reason stays internal). Keys are stored in the log: add, never rename.
+CLOSED_TOLD = {
+    "duplicate": "与您的另一条留言内容相同，已按那一条办理。",
+    "withdrawn": "您已撤回这条留言。",
+    "unclear": "留言没有具体事项，也无法联系到您核实。",
+    "elsewhere": "反映的事项不属于代表联系群众的范围，请拨打 12345 热线或向有关部门反映。",
+}
+
 # How the actor "citizen" (the `by` of the citizen's own events) is shown to staff.
 CITIZEN_LABEL = "群众"
 
@@ -228,6 +237,7 @@ PAGE_TEXTS = {
     "replied_at": "答复时间",
     "no_answer_yet": "尚未答复，请耐心等待。",
     "closed_without_answer": "该留言已办结，未作书面答复。",
+    "closed_told": "原因：{told}",
     "supervised": "已转入督办",
     "closed_at": "办结时间",
     "rating": "您的评价",
@@ -335,6 +345,10 @@ STAFF_HELP = {
         "过后才能办结。"
     ),
     "close.reason": "办结说明（仅内部可见；强制办结时必填）。",
+    "close.tell": (
+        "尚未答复的留言：告诉群众为什么没有答复（群众在查询进度页面看到）。"
+        + "；".join(f"{key}：{text}" for key, text in CLOSED_TOLD.items())
+    ),
     "reopen": "重新办理已答复或已办结的留言；答复期限从今天起重新计算。",
     "reopen.reason": "重新办理的原因。",
     "note": "给留言加一条内部备注（留言人看不到）。",
@@ -488,6 +502,7 @@ STAFF_HISTORY_DETAIL = "：{detail}"
 STAFF_HISTORY_REOPENS = "（重新办理）"
 STAFF_HISTORY_SUPERVISED = "（转入督办）"
 STAFF_HISTORY_FORCED = "（强制办结）"
+STAFF_HISTORY_TOLD = "（告知群众：{told}）"
 STAFF_HISTORY_HANDOVER = "转办"
 STAFF_HISTORY_APPROVED = "（审核通过 {by} 的答复）"
 
@@ -881,6 +896,10 @@ ACTION_TEXTS = {
     "deadline": "答复期限（可不填，默认 5 个工作日，复杂件 10 个）",
     "answer_text": "答复内容",
     "reason": "原因",
+    "told": "告诉群众为什么没有答复",
+    "told_hint": "这条留言还没有答复。群众在查询进度页面会看到您选的这一句；上面的原因只有工作人员能看到。",
+    "told_choose": "请选择",
+    "told_missing": "这条留言还没有答复：请选择告诉群众的原因（群众在查询进度页面能看到），或者先答复再办结。",
     "note_text": "备注内容",
     "result_text": "办理情况（做了什么，结果如何）",
     "templates_pick": "答复模板",

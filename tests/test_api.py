@@ -494,6 +494,21 @@ def test_long_answer_words_wrap(app: Flask, client: FlaskClient) -> None:
     assert re.search(r"\.answer \{[^}]*overflow-wrap: anywhere;", page)
 
 
+@pytest.mark.parametrize("told", sorted(messages.CLOSED_TOLD))
+def test_a_case_closed_without_answer_tells_the_citizen_why_not_the_staff_reason(
+    app: Flask, client: FlaskClient, told: str
+) -> None:
+    code = submitted(client)
+    staff(app, code, "closed", reason="内部：重复留言，已并案", told=told)
+    page = client.post("/api/track", data={"code": code}, follow_redirects=True).get_data(as_text=True)
+    note = messages.CLOSED_TOLD[told]
+    assert f"<dd>{messages.PAGE_TEXTS['closed_told'].format(told=note)}</dd>" in page and "并案" not in page
+    view = client.post("/api/track", json={"code": code}).json
+    assert view["closed_note"] == note and view["answer"] is None and "并案" not in str(view)
+    staff(app, code, "reopened", reason="群众来电")  # reopened: no longer closed, no note
+    assert client.post("/api/track", json={"code": code}).json["closed_note"] is None
+
+
 def test_track_form_closed_without_answer(app: Flask, client: FlaskClient) -> None:
     code = submitted(client)
     staff(app, code, "closed")

@@ -32,7 +32,7 @@ FORMS = {
     "assign": {"to_kind": "department", "name": "县交通局"},  # case 3 is assigned already: it keeps its deadline
     "handover": {"to_kind": "department", "name": "县水务局"},
     "answer": {"answer": "已修复路灯。"},
-    "close": {"reason": "已处理完毕"},
+    "close": {"reason": "已处理完毕", "told": "duplicate"},  # what the citizen reads, if not answered yet
     "reopen": {"reason": "群众反映仍未修好"},
     "note": {"note": "已电话联系"},
     "urge": {},
@@ -244,6 +244,8 @@ def test_a_refused_transition_says_why_and_writes_nothing(app, setup, action, fo
         ("assign", {"to_kind": "hotline", "deadline": "2020-01-01"}, "早于今天"),
         ("assign", {"to_kind": "hotline", "deadline": "2099-12-31"}, "晚于 60 天后"),  # a typo, kept for good
         ("close", {"reason": ""}, messages.STAFF_TEXT_EMPTY.format(what="原因")),
+        ("close", {"reason": "重复留言"}, A["told_missing"]),  # not answered: the citizen must be told why
+        ("close", {"reason": "重复留言", "told": "made-up"}, A["told_missing"]),
     ],
 )
 def test_a_bad_form_says_why_keeps_the_text_and_writes_nothing(app, action, form, message):
@@ -333,3 +335,16 @@ def test_a_case_assigned_to_a_deputy_is_listed_under_that_deputy(app):
     )
     page = client_for(app, "boss").get("/staff/cases?status=all&deputy=han-sumei").get_data(as_text=True)
     assert set(re.findall(r'href="/staff/cases/(2026-\d{6})"', page)) == {"2026-000002", "2026-000004"}
+
+
+def test_closing_an_unanswered_case_tells_the_citizen_one_of_the_set_reasons(app):
+    """The office picks what the citizen reads (the reason it types stays internal); an answered case needs none."""
+    office = client_for(app, "boss")
+    page = office.get("/staff/cases/2026-000001").get_data(as_text=True)
+    assert 'name="told"' in page and messages.CLOSED_TOLD["withdrawn"] in page
+    form = {"reason": "群众来电说不用办了", "told": "withdrawn"}
+    assert post(office, "2026-000001", "close", form, csrf_token(office, "/staff/")).status_code == 303
+    closed = events(app)[-1]
+    assert (closed["type"], closed["reason"], closed["told"]) == ("closed", "群众来电说不用办了", "withdrawn")
+    timeline = office.get("/staff/cases/2026-000001").get_data(as_text=True)
+    assert f"告知群众：{messages.CLOSED_TOLD['withdrawn']}" in timeline

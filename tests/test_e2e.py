@@ -253,13 +253,14 @@ def test_case_closed_without_an_answer_is_not_shown_as_pending(service: Service,
     fill_message(phone, "禾城镇卫生院门口的减速带松动了，车过时声音很大。")
     phone.wait_for_url("**/thanks/")
     ref = phone.locator("#thanks [data-key=ref]").text_content()
-    service.staff("close", ref, "--reason", "已当面答复", "--by", STAFF)
+    service.staff("close", ref, "--reason", "重复，见 2026-000001", "--tell", "unclear", "--by", STAFF)
     phone.locator("#thanks").get_by_role("link", name="查询办理进度").click()
     result = phone.locator("#track-result")
     result.wait_for()
     assert result.locator("[data-key=status_label]").text_content() == "已办结"
     # not "尚未答复，请耐心等待", and in the words of the service's own status page
-    assert result.locator("[data-key=answer]").text_content() == "该留言已办结，未作书面答复。"
+    told = "该留言已办结，未作书面答复。原因：留言没有具体事项，也无法联系到您核实。"  # not the staff's own reason
+    assert result.locator("[data-key=answer]").text_content() == told
     assert result.locator("[data-key=closed_at]").is_visible()
     assert re.fullmatch(r"20\d\d年\d{1,2}月\d{1,2}日 \d\d:\d\d", result.locator("[data-key=closed_at]").text_content())
     assert result.locator("[data-key=timeline] li").last.text_content().endswith(" 办结")

@@ -499,6 +499,7 @@ def test_public_view_content():
         "answer": "路灯已于本周修复，感谢您的反映。",
         "replied_at": "2026-11-25T09:30:00+08:00",
         "closed_at": None,
+        "closed_note": None,
         "rating": None,
         "rated_at": None,
         "can_rate": True,

@@ -107,12 +107,19 @@ def approval(sub: Submission) -> dict:
     return {"answer": sub.draft["answer"], "approved": True, "drafted_by": sub.draft["by"]}
 
 
-def closing(reason: str | None, *, force: bool) -> Fields:
-    """办结: the reason, and `forced` to close inside the rating window (a reason is then required)."""
+def closing(reason: str | None, *, force: bool, told: str | None = None) -> Fields:
+    """办结: the reason (internal), `forced` to close inside the rating window (a reason is then required), and for a
+    case without an answer what its citizen is `told` (a key of messages.CLOSED_TOLD)."""
     if force and not reason:
         raise WorkflowError("close_force_reason")
+    if told is not None and told not in messages.CLOSED_TOLD:
+        raise ValueError(f"no such CLOSED_TOLD key: {told!r}")
     values = ({"reason": reason} if reason else {}) | ({"forced": True} if force else {})
-    return lambda sub: dict(values)
+
+    def fields(sub: Submission) -> dict:
+        return dict(values) | ({"told": told} if told and sub.answer is None else {})
+
+    return fields
 
 
 LATEST_DEADLINE_DAYS = 60

@@ -15,7 +15,8 @@ Pure: no I/O. Events (one JSON object each; every one has `type`, `ref`, `at`, `
 - viewed: nothing more: `by` saw the citizen's name and phone (the console, `show --personal`); internal, like noted
 - urged: deadline (optional): 催办, `by` urged a case overdue since that deadline; internal, like noted
 - assigned: also handover (optional, true): 转办, handed on to another handler (also after an answer)
-- closed: also forced (optional, true): closed inside the rating window, with a reason (强制办结)
+- closed: also forced (optional, true): closed inside the rating window, with a reason (强制办结); told (optional,
+  a key of messages.CLOSED_TOLD): why, as the citizen reads it, when there is no answer
 - followed_up: satisfaction (满意 | 基本满意 | 不满意), note (optional, internal): 回访, the citizen's satisfaction
   staff recorded on a follow-up call; the citizen's timeline shows that it happened, not what was said
 - drafted: answer: a deputy's answer waiting for the office's review (审核, setting STAFF_DEPUTY_REVIEW); internal

@@ -107,7 +107,7 @@ def _reopen(sub: Submission, at: datetime) -> None:
     sub.reopened_at = at
     sub.deadline = None  # a new answer is due FIRST_ANSWER_DAYS after reopening, unless assigned with a deadline
     sub.closed_at = None
-    sub.close_reason = None
+    sub.close_reason = sub.close_told = None
 
 
 Handler = Callable[["State", dict], bool]
@@ -185,6 +185,8 @@ def _replied(sub: Submission, at: datetime, event: dict) -> None:
 def _closed(sub: Submission, at: datetime, event: dict) -> None:
     sub.status = "closed"
     sub.closed_at, sub.close_reason = at, event.get("reason")
+    told = event.get("told")
+    sub.close_told = told if isinstance(told, str) and told in messages.CLOSED_TOLD else None
 
 
 def _reopened(sub: Submission, at: datetime, event: dict) -> None:

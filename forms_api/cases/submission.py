@@ -35,6 +35,7 @@ class Submission:
     replied_at: datetime | None = None
     closed_at: datetime | None = None
     close_reason: str | None = None
+    close_told: str | None = None  # a key of messages.CLOSED_TOLD: why, for the citizen, when closed unanswered
     reopened_at: datetime | None = None
     rating: str | None = None
     rating_comment: str | None = field(default=None, repr=False)
@@ -145,6 +146,7 @@ class Submission:
             "answer": self.answer,
             "replied_at": iso(self.replied_at),
             "closed_at": iso(self.closed_at),
+            "closed_note": messages.CLOSED_TOLD.get(self.close_told or "") if self.status == "closed" else None,
             "rating": self.rating,
             "rated_at": iso(self.rated_at),
             "can_rate": rating_refusal(self) is None,

@@ -94,7 +94,11 @@ def _fields(action: str, sub: Submission, today: date, cal: Calendar) -> Fields:
     if action == "approve":
         return approval
     if action == "close":
-        return closing(_text("reason", "reason"), force=request.form.get("force") == "1")
+        reason, told = _text("reason", "reason"), request.form.get("told", "")
+        if sub.answer is None and sub.status != "closed" and told not in messages.CLOSED_TOLD:
+            raise TextProblem(A["told_missing"])  # no bare 已办结 for the citizen (closed again: refused anyway)
+        known = told if told in messages.CLOSED_TOLD else None
+        return closing(reason, force=request.form.get("force") == "1", told=known)
     if action == "followup":
         satisfaction = request.form.get("satisfaction", "")
         if satisfaction not in cases.RATINGS:

@@ -111,6 +111,7 @@ def page(template: str, status: int = 200, **context: Any) -> Response:
     texts = {"t": messages.CONSOLE_TEXTS, "it": messages_console.INTAKE_TEXTS, "roles": messages.ROLE_LABELS}
     texts |= {"st": messages_console.STAFF_TEXTS, "at": messages_console.ACCOUNT_TEXTS}
     texts |= {"ho": messages_console.HANDOVER_TEXTS, "tt": messages_console.TOTP_TEXTS}
+    texts |= {"closed_told": messages.CLOSED_TOLD}
     response = current_app.make_response((render_template(template, may=may, **texts, **context), status))
     response.mimetype = "text/html"
     return response

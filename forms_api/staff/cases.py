@@ -379,11 +379,12 @@ def one_text_command(
 @ref_argument
 @click.option("--reason", default=None, help=H["close.reason"])
 @click.option("--force", is_flag=True, help=H["close.force"])
+@click.option("--tell", type=click.Choice(list(m.CLOSED_TOLD)), default=None, help=H["close.tell"])
 @by_option
 @pass_staff
-def close(staff: Staff, ref: str, reason: str | None, force: bool, by: str | None) -> None:
+def close(staff: Staff, ref: str, reason: str | None, force: bool, tell: str | None, by: str | None) -> None:
     by, text = actor(by), staff_text(reason, "reason", required=force)
-    act(staff, ref, "closed", by, closing(text, force=force))
+    act(staff, ref, "closed", by, closing(text, force=force, told=tell))
     click.echo(m.STAFF_DONE["closed"].format(ref=ref))
 
 

@@ -133,6 +133,8 @@ def history_entry(event: dict, sub: Submission | None = None, index: int = -1) -
     elif kind in ("closed", "reopened") and event.get("reason"):
         detail = messages.STAFF_HISTORY_DETAIL.format(detail=one_line(event["reason"]))
         detail += messages.STAFF_HISTORY_FORCED if event.get("forced") else ""
+        told = messages.CLOSED_TOLD.get(event.get("told") or "")
+        detail += messages.STAFF_HISTORY_TOLD.format(told=told) if told else ""
     elif kind == "rated":
         detail = messages.STAFF_HISTORY_DETAIL.format(detail=one_line(event["rating"]))
         if sub is None:

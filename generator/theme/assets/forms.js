@@ -301,6 +301,7 @@
           value = value.kind_label + (value.name ? "：" + value.name : "");
         }
         if (key === "answer" && !value) value = el.getAttribute(view.status === "closed" ? "data-closed" : "data-pending");
+        if (key === "answer" && !view.answer && view.closed_note) value += el.getAttribute("data-told") + view.closed_note;
         if (value && /_at$|^deadline$/.test(key)) value = when(value);
         var empty = value === undefined || value === null || value === "";
         el.textContent = empty ? TEXTS.none : String(value);
