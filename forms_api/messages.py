@@ -397,6 +397,10 @@ RECEIPT_NO_FONT = (
 STAFF_ERROR = "错误：{message}"
 STAFF_NOT_FOUND = "找不到编号为 {ref} 的留言，请核对编号（形如 2026-000123）。"
 STAFF_NO_QUEUE = "找不到留言队列 {path}：请用 --queue 或环境变量 FORMS_QUEUE_DIR 指定队列目录。"
+STAFF_QUEUE_NOT_STARTED = (
+    "留言队列目录 {path} 已有，但还没有留言记录（events.jsonl）：表单服务第一次启动时会创建它。"
+    "请先启动表单服务（systemctl start mashang-forms），或检查 --queue 是否指向了正确的目录。"
+)
 STAFF_QUEUE_UNAVAILABLE = "留言队列无法使用：{reason}"
 STAFF_BAD_SETTING = "设置有误：{reason}"
 STAFF_NO_ACTOR = "无法确定办理人，请用 --by 或环境变量 FORMS_STAFF 指定。"
@@ -637,9 +641,11 @@ STORE_HELP = {
         "可重复运行，已是最新时不做任何修改。队列在目录中时无需升级。"
     ),
     "copy": (
-        "把留言队列（全部记录、年度评价的密钥、后台账号和答复模板）从 --from 复制到 --to，"
+        "把留言队列（全部记录、后台账号和答复模板）从 --from 复制到 --to，"
         "两者各为队列目录或 postgresql:// 数据库地址；目标中已有记录时拒绝。"
         "复制后核对记录条数和 SHA-256 摘要，不一致即报错。后台人员迁移后需重新登录。"
+        "年度评价的密钥不在队列中，不会复制：它留在密钥文件里（默认是队列目录旁的 evaluations.key，"
+        "或 FORMS_EVALUATIONS_KEY_FILE 指定的文件），新的队列要继续用这个文件，否则同一手机号可以再评价一次。"
     ),
     "copy.from": "复制来源：队列目录或 postgresql://用户@主机/数据库。",
     "copy.to": "复制目标：队列目录（不存在则新建）或已升级结构的 postgresql:// 数据库。",
@@ -683,6 +689,10 @@ BACKUP_WRITE_FAILED = "无法写入备份 {path}：{reason}"
 BACKUP_READ_FAILED = "无法读取备份 {path}：{reason}"
 BACKUP_DAMAGED = "备份 {path} 已损坏：第 {line} 行不是完整的记录。请换用其他备份。"
 BACKUP_MISSING = "找不到备份文件 {path}。"
+BACKUP_NOTHING = (
+    "备份 {path} 中没有任何记录（{size} 字节）：可能复制不完整，队列未改动。请核对文件大小后重新复制；"
+    "确实要恢复成一个空的队列，请加 --force。"
+)
 BACKUP_KEY_UNREADABLE = "无法备份账号或答复模板：{reason}"
 
 RESTORE_DONE = "已用 {path} 恢复留言队列 {queue}：{events} 条记录（{submissions} 条留言）。"

@@ -184,6 +184,39 @@ def test_a_damaged_backup_is_refused(queue: Path, tmp_path: Path, content: bytes
     assert load(tmp_path / "queue" / "events.jsonl")  # the queue itself reads as a backup
 
 
+def test_a_damaged_backup_leaves_no_new_queue_folder_behind(tmp_path: Path) -> None:
+    damaged = tmp_path / "damaged.jsonl"
+    damaged.write_bytes(b"not json\n")
+    result = cli("--queue", str(tmp_path / "new-queue"), "restore", str(damaged))
+    assert result.exit_code == 1 and "已损坏" in result.output
+    assert not (tmp_path / "new-queue").exists()
+
+
+def test_an_empty_backup_is_refused_unless_forced(tmp_path: Path) -> None:
+    """A copy cut short (a failed scp) is 0 bytes: restoring it is not "0 条记录" and done."""
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    queue = tmp_path / "new-queue"
+    result = cli("--queue", str(queue), "restore", str(empty))
+    assert result.exit_code == 1
+    assert result.output == (
+        f"错误：备份 {empty} 中没有任何记录（0 字节）：可能复制不完整，队列未改动。请核对文件大小后重新复制；"
+        "确实要恢复成一个空的队列，请加 --force。\n"
+    )
+    assert not queue.exists()
+    forced = cli("--queue", str(queue), "restore", str(empty), "--force")
+    assert forced.exit_code == 0 and "0 条记录" in forced.output
+
+
+def test_a_queue_folder_the_service_has_not_started_in_is_told_apart_from_a_missing_one(tmp_path: Path) -> None:
+    """DEPLOY.md makes the queue folder before the service's first start: a backup timer firing then says so."""
+    folder = tmp_path / "queue"
+    folder.mkdir()
+    result = cli("--queue", str(folder), "backup", str(tmp_path / "b"))
+    assert result.exit_code == 1 and "已有，但还没有留言记录" in result.output and "mashang-forms" in result.output
+    assert list(folder.iterdir()) == []  # nothing created that the service's user could not write
+
+
 def test_missing_backup_and_missing_queue(queue: Path, tmp_path: Path) -> None:
     result = cli("--queue", str(queue), "restore", str(tmp_path / "nothing.jsonl"))
     assert (result.exit_code, result.output) == (1, f"错误：找不到备份文件 {tmp_path / 'nothing.jsonl'}。\n")

@@ -119,7 +119,7 @@ class Staff:
         try:
             return open_store(config, create=create)
         except QueueMissing as exc:  # a mistyped --queue must fail, not show an empty queue
-            raise StaffError(m.STAFF_NO_QUEUE.format(path=exc)) from exc
+            raise StaffError(_missing(str(exc))) from exc
 
     def accounts(self, *, create: bool = False) -> Accounts:
         """The back office's accounts beside the queue; `create` for the first account of a new installation."""
@@ -290,3 +290,9 @@ def actor(by: str | None) -> str:
 
 
 pass_staff = click.make_pass_decorator(Staff)
+
+
+def _missing(where: str) -> str:
+    """Why the queue at `where` cannot be opened: not there at all, or a folder the service has not started in yet."""
+    started = "://" in where or not Path(where).is_dir()
+    return (m.STAFF_NO_QUEUE if started else m.STAFF_QUEUE_NOT_STARTED).format(path=where)

@@ -53,9 +53,10 @@ def purge_cases(staff: Staff, days: int | None, today: date | None, dry_run: boo
 @click.option("--keep", type=click.IntRange(min=1), default=None, help=OPS["backup.keep"])
 @pass_staff
 def backup_queue(staff: Staff, dest: Path, keep: int | None) -> None:
+    store = staff.store  # first: a queue that is not there must not get the accounts' lock file made in it
     try:
         documents = {"accounts": staff.accounts(), "templates": staff.templates()}
-        path, contents = backup.backup(staff.store, dest, now(), **documents)
+        path, contents = backup.backup(store, dest, now(), **documents)
         pruned = backup.prune(path.parent, keep) if keep is not None and path.parent == dest else []
     except backup.BackupError as exc:
         raise StaffError(str(exc)) from exc
@@ -80,10 +81,11 @@ def restore_queue(staff: Staff, file: Path, force: bool) -> None:
         restored = _restore_dump(staff, file, force)
         store = staff.open()
     else:
-        store = staff.open(create=True)
         try:
+            lines = backup.read_backup(file, force=force)
+            store = staff.open(create=True)
             documents = {"accounts": staff.accounts(create=True), "templates": staff.templates()}
-            restored = backup.restore(store, file, force=force, **documents)
+            restored = backup.restore(store, file, lines, force=force, **documents)
         except backup.BackupError as exc:
             raise StaffError(str(exc)) from exc
     counts = {"events": restored.contents.events, "submissions": restored.contents.submissions}

@@ -196,17 +196,26 @@ class Restored:
     templates: int = 0  # reply templates put back
 
 
+def read_backup(path: Path, *, force: bool = False) -> list[dict]:
+    """The lines of the backup at `path` to restore, read before any queue is opened (so a refused file leaves no new
+    folder behind); BackupError if damaged, or if it holds nothing at all (a copy cut short) unless `force`."""
+    lines = load(path)
+    if not lines and not force:
+        raise BackupError(messages.BACKUP_NOTHING.format(path=path, size=Path(path).stat().st_size))
+    return lines
+
+
 def restore(
     store: Store,
     path: Path,
+    lines: list[dict],
     *,
     force: bool = False,
     accounts: Accounts | None = None,
     templates: ReplyTemplates | None = None,
 ) -> Restored:
-    """Replace the events of `store` by the backup at `path` (and put back the accounts and templates it holds into
-    those given); see the module's docstring."""
-    lines = load(path)
+    """Replace the events of `store` by the backup at `path`, whose `lines` `read_backup` read (and put back the
+    accounts and templates it holds into those given); see the module's docstring."""
     documents, _ = split_documents(lines, Path(path))
     try:
         kept = [Account.from_json(item) for item in documents.get("accounts", [])]
