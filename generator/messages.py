@@ -347,6 +347,12 @@ RECORD_DUPLICATES_EVENT = "{date} 的“{kind}”已由活动 {path}（第 {line
 RECORD_DUPLICATES_EVENT_HINT = (
     "删去这一条：活动的参加代表自动计入履职档案和积分；代表没有到场的，从活动的 deputies 中删去该代表"
 )
+EVENT_OUTSIDE_TERM = "代表 {value} 在 {date} 不在任（任期：{term}），不能列为参加代表"
+EVENT_OUTSIDE_TERM_HINT = "从 deputies 中删去该代表；日期写错的，改正 start 和 end"
+RULE_OUTSIDE_TERM_HINT = (
+    "从 deputies 中删去该代表；任期内的那几次要计入的，把规则在 {date} 前后拆成两个活动文件（改 repeat.until 和 "
+    "start），只在任期内的那个列这位代表"
+)
 DEPUTY_LISTED_TWICE = "代表 {value} 重复列出"
 DEPUTY_LISTED_TWICE_HINT = "删掉重复的一项"
 
@@ -472,6 +478,11 @@ def suggestion(value: str, known: Iterable[str], otherwise: str) -> str:
     """The hint for an unknown id: the closest valid one ("是不是…？"), else `otherwise`."""
     matches = get_close_matches(value, sorted(known), 1)
     return DID_YOU_MEAN.format(suggestion=shown(matches[0])) if matches else otherwise
+
+
+def terms(spans: Iterable[tuple[Any, Any]]) -> str:
+    """Terms of office from (since, until) pairs, None while open: "2017-01-10 至 2021-12-31、2022-01-08 起"."""
+    return "、".join(TERM.format(since=a, until=b) if b else TERM_OPEN.format(since=a) for a, b in dict.fromkeys(spans))
 
 
 def shown(value: object, limit: int = 40) -> str:

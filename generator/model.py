@@ -164,6 +164,10 @@ class Deputy(Record):
     def current_memberships(self, today: dt.date) -> list[Membership]:
         return [m for m in self.memberships if m.current(today)]
 
+    def in_office(self, day: dt.date) -> bool:
+        """Holds a seat on `day`: an event that day may count for the deputy."""
+        return any(m.current(day) for m in self.memberships)
+
 
 # --- Work on record (content/records/<deputy-id>/<year>.yaml) and its points (content/scoring.yaml) ------------------
 # One model a shape of entry; `kind` tells them apart, so a field that belongs to another kind is an unknown key.

@@ -36,6 +36,16 @@ BAD_CASES = {
         f'{E}/qingshi-jiedairi.yaml:9: repeat.days[0]: "周三" 不是允许的值（可选：mon（周一）、tue（周二）、wed（'
         "周三）、thu（周四）、fri（周五）、sat（周六）、sun（周日））",
     ],
+    "deputy_outside_term": [  # rather than the warning that zhou-liming is not a deputy of qingshi-zhan
+        f'{E}/qingshi-2026-11-19.yaml:9: deputies[1]: 代表 "zhou-liming" 在 2026-11-19 不在任（任期：2022-01-15 至 '
+        "2025-03-15），不能列为参加代表（从 deputies 中删去该代表；日期写错的，改正 start 和 end）",
+        f'{E}/yunshang-2025-jiedairi.yaml:14: deputies[0]: 代表 "zhou-liming" 在 2025-03-26 不在任（任期：2022-01-15 '
+        "至 2025-03-15），不能列为参加代表（从 deputies 中删去该代表；任期内的那几次要计入的，把规则在 2025-03-26 前后"
+        "拆成两个活动文件（改 repeat.until 和 start），只在任期内的那个列这位代表）",
+        f'{E}/yunshang-2027-01-yuedu.yaml:13: deputies[0]: 代表 "zhou-liming" 在 2027-01-06 不在任（任期：2022-01-15 '
+        "至 2025-03-15），不能列为参加代表（从 deputies 中删去该代表；任期内的那几次要计入的，把规则在 2027-01-06 前后"
+        "拆成两个活动文件（改 repeat.until 和 start），只在任期内的那个列这位代表）",
+    ],
     "end_before_start": [
         f'{E}/qingshi-2026-12-qiaotou.yaml:6: end: 结束时间 "2026-12-05 11:00" 不晚于开始时间 "2026-12-05 14:30"（'
         "检查 start 和 end）",

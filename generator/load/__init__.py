@@ -62,7 +62,13 @@ def load_content(
     content.records = sound_records(content, year_files)
     content.events = sound_events(content, events)
     names = {station.id: station.name for station in content.stations.values()}
-    content.records = with_attendance(content.records, content.events.values(), names, reader.today)  # type: ignore[arg-type]
+    content.records = with_attendance(
+        content.records,
+        content.events.values(),  # type: ignore[arg-type]
+        content.deputies,
+        names,
+        reader.today,
+    )
     return content, problems
 
 

@@ -1,5 +1,6 @@
-"""Events at stations (`events/<id>.yaml`): their station and deputies exist, a deputy present serves at that station
-(a warning: a deputy of another station may join a 恳谈会 or a 述职), a rule yields at least one date and skips only
+"""Events at stations (`events/<id>.yaml`): their station and deputies exist, a deputy present holds a seat on every
+date of the event and serves at that station (a warning: a deputy of another station may join a 恳谈会 or a 述职), a
+rule yields at least one date and skips only
 dates it has, an outcome is written only once the event has happened, and no records line repeats an event (its
 deputies have it on record already); the sound events kept for the pages."""
 
@@ -13,7 +14,7 @@ from generator import messages as msg
 from generator.attendance import EVENT_ACTIVITY_KINDS, held_days
 from generator.event_model import StationEvent
 from generator.events import first_start, rule_of
-from generator.model import Content, id_is_valid
+from generator.model import Content, Deputy, id_is_valid
 
 from .cache import LaterDocument, ParseCache
 from .checks import check_station
@@ -57,6 +58,7 @@ def read_events(reader: Reader, cache: ParseCache | None = None) -> list[Source]
 def check_events(reader: Reader, events: list[Source], deputies: list[Source]) -> None:
     """References of every event, also of those that failed the model, and the dates of the sound ones."""
     serves = {d.key: set(d.record.stations) for d in deputies if d.key and d.record is not None}
+    records = {d.key: d.record for d in deputies if d.key and d.record is not None}
     known = {d.key for d in deputies if d.key}
     for src in events:
         station, present = _references(src)
@@ -72,12 +74,35 @@ def check_events(reader: Reader, events: list[Source], deputies: list[Source]) -
                 valid = (k for k in known if id_is_valid(k))
                 hint = msg.suggestion(deputy, valid, msg.EVENT_UNKNOWN_DEPUTY_HINT.format(id=deputy))
                 reader.report(src, loc, msg.UNKNOWN_DEPUTY.format(value=msg.shown(deputy)), hint)
+            elif src.record is not None and deputy in records and (day := _out_of_office(src.record, records[deputy])):
+                _report_outside_term(reader, src, loc, records[deputy], day)  # rather than advice to link the station
             elif station in reader.station_ids and deputy in serves and station not in serves[deputy]:
                 text = msg.DEPUTY_NOT_AT_STATION.format(value=msg.shown(deputy), station=msg.shown(station))
                 reader.report(src, loc, text, msg.DEPUTY_NOT_AT_STATION_HINT.format(station=station), warning=True)
             seen.add(deputy)
         if src.record is not None:
             _check_dates(reader, src, src.record)
+
+
+def _report_outside_term(reader: Reader, src: Source, loc: tuple, deputy: Deputy, day: dt.date) -> None:
+    """An error: a former deputy is never credited with an event after leaving office, nor a new one before."""
+    term = msg.terms((m.since, m.until) for m in sorted(deputy.memberships, key=lambda m: m.since))
+    text = msg.EVENT_OUTSIDE_TERM.format(value=msg.shown(deputy.id), date=day, term=term)
+    hint = msg.RULE_OUTSIDE_TERM_HINT.format(date=day) if src.record.repeat else msg.EVENT_OUTSIDE_TERM_HINT
+    reader.report(src, loc, text, hint)
+
+
+def _out_of_office(event: StationEvent, deputy: Deputy) -> dt.date | None:
+    """The first date `event` happens on while `deputy` holds no seat, or None."""
+    rule = rule_of(event)
+    if rule is None or event.repeat is None:
+        day = event.start.date()
+        return None if deputy.in_office(day) else day
+    first, last = event.start.date(), event.repeat.until
+    if any(m.since <= first and (m.until is None or m.until >= last) for m in deputy.memberships):
+        return None  # the whole rule within one seat: the common case, without walking the rule
+    skipped = set(event.repeat.skip)
+    return next((s.date() for s in rule if s.date() not in skipped and not deputy.in_office(s.date())), None)
 
 
 def _check_dates(reader: Reader, src: Source, event: StationEvent) -> None:
