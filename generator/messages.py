@@ -329,7 +329,7 @@ END_BEFORE_START_HINT = "检查 start 和 end"
 MOBILE_NEEDS_PLACE = "流动站活动必须写地点"
 MOBILE_NEEDS_PLACE_HINT = "添加 place，写明 name（地点名称）和 address（地址），可加 location（坐标）"
 OUTCOME_OF_RULE = "定期活动不能写 outcome"
-OUTCOME_OF_RULE_HINT = "某一次的接待情况请另写一个活动文件（不写 repeat），在那里写 outcome"
+OUTCOME_OF_RULE_HINT = "某一次的接待情况请另写一个活动文件（不写 repeat），在那里写 outcome，并把那一天加到 repeat.skip"
 NTH_NOT_MONTHLY = "nth 只能用于 every: month，且不能是 0"
 NTH_NOT_MONTHLY_HINT = "例如 every: month、days: [sat]、nth: 1 表示每月第一个周六；每周的活动删去 nth"
 RULE_NEVER_HAPPENS = "按这个规则，活动一次也不会举行"
@@ -353,6 +353,18 @@ RULE_OUTSIDE_TERM_HINT = (
     "从 deputies 中删去该代表；任期内的那几次要计入的，把规则在 {date} 前后拆成两个活动文件（改 repeat.until 和 "
     "start），只在任期内的那个列这位代表"
 )
+EVENT_TWICE = (
+    "与 {path}（第 {line} 行）是同一个活动：同一联络站、同一开始时间，{who}，网站上会出现两次，积分也会重复计算"
+)
+EVENT_TWICE_HINT = "复制来的文件请删去；确是另一个活动的，改正 start、station 或 deputies"
+EVENT_ON_RULE_DATE = (
+    "{date} 这一次已由定期活动 {path} 排出：同一联络站、同一时间，{who}，网站上会出现两次，积分也会重复计算"
+)
+EVENT_ON_RULE_DATE_HINT = (
+    "在 {path} 第 {line} 行的 repeat.skip 中加上 {date}，这一次以本文件为准；不是同一次活动的，改正 start 或 deputies"
+)
+EVENT_SAME_DEPUTIES = "参加代表相同"
+EVENT_SHARED_DEPUTIES = "都列了代表 {value}"
 DEPUTY_LISTED_TWICE = "代表 {value} 重复列出"
 DEPUTY_LISTED_TWICE_HINT = "删掉重复的一项"
 

@@ -50,6 +50,15 @@ BAD_CASES = {
         f'{E}/qingshi-2026-12-qiaotou.yaml:6: end: 结束时间 "2026-12-05 11:00" 不晚于开始时间 "2026-12-05 14:30"（'
         "检查 start 和 end）",
     ],
+    "event_twice": [  # a one-off the rule skips (qingshi-2026-12-02) is no error
+        f"{E}/qingshi-2026-11-25.yaml:2: id: 2026-11-25 这一次已由定期活动 {E}/qingshi-jiedairi.yaml 排出：同一联络站、"
+        '同一时间，都列了代表 "lin-xiaoyang"，网站上会出现两次，积分也会重复计算（在 '
+        f"{E}/qingshi-jiedairi.yaml 第 11 行的 repeat.skip 中加上 2026-11-25，这一次以本文件为准；不是同一次活动的，"
+        "改正 start 或 deputies）",
+        f"{E}/qingshi-shuzhi-copy.yaml:1: id: 与 {E}/qingshi-2026-11-shuzhi.yaml（第 1 行）是同一个活动：同一联络站、"
+        "同一开始时间，参加代表相同，网站上会出现两次，积分也会重复计算（复制来的文件请删去；确是另一个活动的，改正 "
+        "start、station 或 deputies）",
+    ],
     "mobile_without_place": [
         f"{E}/qingshi-2026-12-qiaotou.yaml:1: place: 流动站活动必须写地点（添加 place，写明 name（"
         "地点名称）和 address（地址），可加 location（坐标））",
@@ -64,7 +73,7 @@ BAD_CASES = {
     ],
     "outcome_of_rule": [
         f"{E}/qingshi-jiedairi.yaml:11: outcome: 定期活动不能写 outcome（某一次的接待情况请另写一个活动文件（"
-        "不写 repeat），在那里写 outcome）",
+        "不写 repeat），在那里写 outcome，并把那一天加到 repeat.skip）",
     ],
     "rule_never_happens": [
         f"{E}/qingshi-jiedairi.yaml:7: repeat: 按这个规则，活动一次也不会举行（检查 start、repeat 的 days、"
@@ -121,8 +130,10 @@ def test_bad_case_reports_exact_lines(make_events: Callable[..., Path], case: st
     content, problems = load_content(make_events(case), TODAY)
     assert [str(p) for p in problems] == expected
     assert all(p.warning == (case in WARNING_CASES) for p in problems)
-    if case not in WARNING_CASES | {"record_duplicates_event"}:  # the broken event is left out, the others stay
+    if case not in WARNING_CASES | {"record_duplicates_event", "event_twice"}:  # the broken event is left out
         assert len(content.events) == 3
+    if case == "event_twice":  # the copies are left out, the originals stay
+        assert "qingshi-2026-11-shuzhi" in content.events and "qingshi-shuzhi-copy" not in content.events
 
 
 def test_good_events_load_without_problems(make_events: Callable[..., Path]) -> None:

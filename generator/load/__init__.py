@@ -25,7 +25,7 @@ from generator.yamlnodes import Document
 
 from .cache import ParseCache
 from .checks import check_areas, check_coverage, check_references, sound_content
-from .events import check_double_entry, check_events, read_events, sound_events
+from .events import check_double_entry, check_events, check_events_twice, read_events, sound_events
 from .read import Reader, Source, field_path
 from .records import check_activities, check_schemes, check_years_scored, sound_records
 
@@ -53,6 +53,7 @@ def load_content(
     check_activities(reader, year_files, by_year, {d.key: d.record for d in deputies if d.record is not None})
     check_years_scored(reader, scoring, schemes, year_files, by_year)
     check_events(reader, events, deputies)
+    check_events_twice(reader, events)
     check_double_entry(reader, year_files, events)
     problems = sorted(reader.problems, key=lambda p: (p.path, p.line))
     if cache is not None:

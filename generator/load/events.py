@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections import defaultdict
 from typing import Any
 
 from generator import messages as msg
@@ -171,6 +172,54 @@ def check_double_entry(reader: Reader, files: list[YearFile], events: list[Sourc
                 date=activity.date, kind=msg.ACTIVITY_KIND_LABELS[activity.kind], path=src.path, line=line
             )
             reader.report(file.src, ("activities", index), text, msg.RECORD_DUPLICATES_EVENT_HINT)
+
+
+def check_events_twice(reader: Reader, events: list[Source]) -> None:
+    """An event written twice is an error at the later file's `id`: a file copied under a new id (the same station,
+    start and kind of schedule), or a one-off on a date its station's rule yields too (the file for one time of a
+    rule, whose date the rule must skip). Only when they share a deputy, or list the same ones: the event would be
+    shown twice, and count twice in the 履职档案 and the points."""
+    first: dict[tuple[str, dt.datetime, bool], list[Source]] = defaultdict(list)
+    rules: dict[str, list[Source]] = defaultdict(list)
+    for src in (s for s in events if s.record is not None):
+        event = src.record
+        same = first[(event.station, event.start, event.repeat is None)]
+        other = next((o for o in same if _shared(o.record, event) is not None), None)
+        if other is not None:
+            text = msg.EVENT_TWICE.format(path=other.path, line=_id_line(other), who=_shared(other.record, event))
+            reader.report(src, ("id",), text, msg.EVENT_TWICE_HINT)
+        same.append(src)
+        if event.repeat is not None:
+            rules[event.station].append(src)
+    for src in (s for s in events if s.record is not None and s.record.repeat is None):
+        event = src.record
+        rule = next(
+            (r for r in rules[event.station] if _yields(r.record, event.start) and _shared(r.record, event)), None
+        )
+        if rule is not None:
+            day, line = event.start.date(), rule.doc.line_of(rule.prefix + ("repeat", "skip"))
+            text = msg.EVENT_ON_RULE_DATE.format(date=day, path=rule.path, who=_shared(rule.record, event))
+            reader.report(src, ("id",), text, msg.EVENT_ON_RULE_DATE_HINT.format(date=day, path=rule.path, line=line))
+
+
+def _id_line(src: Source) -> int:
+    return src.doc.line_of(src.prefix + ("id",))
+
+
+def _shared(one: StationEvent, other: StationEvent) -> str | None:
+    """How two events at one station and time share their deputies, said for a message; None if they do not."""
+    if set(one.deputies) == set(other.deputies):
+        return msg.EVENT_SAME_DEPUTIES
+    shared = [d for d in dict.fromkeys(other.deputies) if d in one.deputies]
+    return msg.EVENT_SHARED_DEPUTIES.format(value="、".join(map(msg.shown, shared))) if shared else None
+
+
+def _yields(event: StationEvent, when: dt.datetime) -> bool:
+    """Whether the rule of `event` has a time starting at `when` (not skipped)."""
+    repeat, rule = event.repeat, rule_of(event)
+    if repeat is None or rule is None or when.time() != event.start.time() or when.date() in repeat.skip:
+        return False
+    return event.start <= when and when.date() <= repeat.until and bool(rule.between(when, when, inc=True))
 
 
 def sound_events(content: Content, events: list[Source]) -> dict[str, StationEvent]:
