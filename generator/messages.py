@@ -252,6 +252,26 @@ LINKED_HINT = "把链接换成真正的文件或文件夹（复制到 content/ �
 NOT_YAML_FILE = "不是 .yaml 文件，不会被读取"
 YML_FILE_HINT = "改名为 {name}.yaml"
 NOT_YAML_FILE_HINT = "这个目录只放 .yaml 文件，请把它移走"
+STRAY_FILE = "这个文件不在内容文件夹里，不会被读取，网站上也不会有"
+UNKNOWN_FOLDER = "文件夹 {folder}/ 不是内容文件夹，这个文件不会被读取，网站上也不会有"
+YAML_IN_PAGES = "pages/ 里的 YAML 文件不会被读取，只会原样发布到网站上"
+STRAY_FILE_HINTS = {
+    "deputies": "看起来是代表文件：移到 {root}/deputies/{name}",
+    "stations": "看起来是联络站文件：移到 {root}/stations/{name}",
+    "events": "看起来是活动文件：移到 {root}/events/{name}",
+    "records": "看起来是履职记录：移到 {root}/records/<代表 id>/<年份>.yaml",
+}
+STRAY_FOLDER_HINT = "文件夹名是 {folder}/，不是 {wrong}/：把文件移到 {root}/{folder}/ 里"
+STRAY_LIST_HINT = {
+    "areas": "看起来是地区列表：并入 {root}/areas.yaml",
+    "scoring": "看起来是积分办法：并入 {root}/scoring.yaml",
+}
+STRAY_FILE_HINT = (
+    "代表放在 deputies/，联络站放在 stations/，活动放在 events/，履职记录放在 records/<代表 id>/；"
+    "不用的文件请移出 {root}/"
+)
+UNKNOWN_FOLDER_FILES = "文件夹 {folder}/ 不是内容文件夹，里面的文件不会被读取，也不会发布"
+UNKNOWN_FOLDER_FILES_HINT = "网页用的图片放在 pages/ 里，代表和联络站的照片放在 photos/ 里；不用的文件请移出 {root}/"
 EMPTY_FILE = "文件是空的"
 AREAS_EMPTY_HINT = "列出所有地区，每个地区一项，以“- ”开头"
 AREAS_MISSING = "找不到地区文件"

@@ -117,6 +117,25 @@ BAD_CASES = {
         f"{D}/zhou-lm.yml:1: 不是 .yaml 文件，不会被读取（改名为 zhou-lm.yaml）",
         f"{S}/notes.txt:1: 不是 .yaml 文件，不会被读取（这个目录只放 .yaml 文件，请把它移走）",
     ],
+    "misplaced_files": [  # its README.md and pages/img/ are where they belong
+        "content/areas.yml:1: 不是 .yaml 文件，不会被读取（改名为 areas.yaml）",
+        "content/chen-moyin-2.yaml:1: 这个文件不在内容文件夹里，不会被读取，网站上也不会有（看起来是代表文件：移到 "
+        "content/deputies/chen-moyin-2.yaml）",
+        "content/deputy/zhang-xiaomei.yaml:1: 文件夹 deputy/ 不是内容文件夹，这个文件不会被读取，网站上也不会有（"
+        "看起来是代表文件：移到 content/deputies/zhang-xiaomei.yaml）",
+        "content/event/qingshi-2026-12-qiaotou.yaml:1: 文件夹 event/ 不是内容文件夹，这个文件不会被读取，网站上也不会有"
+        "（看起来是活动文件：移到 content/events/qingshi-2026-12-qiaotou.yaml）",
+        "content/pages/qingshi-2026-11-shuzhi.yaml:1: pages/ 里的 YAML 文件不会被读取，只会原样发布到网站上（"
+        "看起来是活动文件：移到 content/events/qingshi-2026-11-shuzhi.yaml）",
+        "content/station/kongbai.yaml:1: 文件夹 station/ 不是内容文件夹，这个文件不会被读取，网站上也不会有（"
+        "文件夹名是 stations/，不是 station/：把文件移到 content/stations/ 里）",
+    ],
+    "unknown_folders": [  # nothing there tells where it belongs: warnings
+        "content/images/:1: 文件夹 images/ 不是内容文件夹，里面的文件不会被读取，也不会发布（网页用的图片放在 pages/ "
+        "里，代表和联络站的照片放在 photos/ 里；不用的文件请移出 content/）",
+        "content/notes/todo.yml:1: 文件夹 notes/ 不是内容文件夹，这个文件不会被读取，网站上也不会有（代表放在 deputies/"
+        "，联络站放在 stations/，活动放在 events/，履职记录放在 records/<代表 id>/；不用的文件请移出 content/）",
+    ],
     "warnings": [
         f"{D}/chen-moyin.yaml:11: stations: 在任代表没有关联任何联络站（在 stations 中填写所在联络站的 id）",
         f'{D}/zhou-liming-2.yaml:11: stations[2]: 联络站 "yunshang-zhan" 重复列出（删掉重复的一项）',
@@ -135,7 +154,7 @@ def test_every_bad_case_has_expected_lines(fixtures_dir: Path) -> None:
 def test_bad_case_reports_exact_lines(make_content: Callable[..., Path], case: str, expected: list[str]) -> None:
     _, problems = load_content(make_content(case), TODAY)
     assert [str(p) for p in problems] == expected
-    assert all(p.warning == (case == "warnings") for p in problems)
+    assert all(p.warning == (case in ("warnings", "unknown_folders")) for p in problems)
 
 
 def test_good_tree_loads_without_problems(fixtures_dir: Path) -> None:

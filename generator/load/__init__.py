@@ -26,6 +26,7 @@ from generator.yamlnodes import Document
 from .cache import ParseCache
 from .checks import check_areas, check_coverage, check_references, sound_content
 from .events import check_double_entry, check_events, check_events_twice, read_events, sound_events
+from .layout import check_layout
 from .read import Reader, Source, field_path
 from .records import check_activities, check_schemes, check_years_scored, sound_records
 
@@ -39,6 +40,7 @@ def load_content(
     With `cache_dir`, sound event files are kept parsed there between loads (cache.py)."""
     reader = Reader(Path(root), today or dt.date.today())
     reader.refuse_links()
+    check_layout(reader)
     areas = reader.read_areas()
     stations = reader.read_records("stations", Station)
     deputies = reader.read_records("deputies", Deputy)
