@@ -312,6 +312,8 @@ STATION_WITHOUT_DEPUTY = "没有在任代表关联到这个联络站"
 STATION_WITHOUT_DEPUTY_HINT = "在代表文件的 stations 中加上 {id}"
 SAME_NAME_SAME_AREA = "与 {other} 同名同地区（{name}，{area}）"
 SAME_NAME_SAME_AREA_HINT = "如果是同一个人，请合并为一个文件；如果是两个人，可以忽略这条提示"
+TIME_RANGE_REVERSED = "时段 {value} 的结束时间不晚于开始时间"
+TIME_RANGE_REVERSED_HINT = "先写开始，后写结束，例如 09:00-11:30"
 STATION_LISTED_TWICE = "联络站 {value} 重复列出"
 STATION_LISTED_TWICE_HINT = "删掉重复的一项"
 
@@ -346,6 +348,14 @@ YEAR_WITHOUT_SCHEME_HINT = "这些记录不计分；需要计分，就添加一�
 DATETIME_HINT = "写成 2026-12-02 09:00，即年-月-日 时:分（北京时间）"
 END_BEFORE_START = "结束时间 {value} 不晚于开始时间 {start}"
 END_BEFORE_START_HINT = "检查 start 和 end"
+LONG_EVENT = "活动从 {start} 到 {end}，长达 {length}"
+LONG_EVENT_HINT = "检查 end 的日期和时间；确是连续多天的活动（例如视察调研），可以忽略这条提示"
+RULE_ENDS_ANOTHER_DAY = "定期活动的每一次都从 {start} 开始，到{later}的 {end} 才结束"
+NEXT_DAY = "第二天"
+DAYS_LATER = " {days} 天后"
+RULE_ENDS_ANOTHER_DAY_HINT = (
+    "end 写第一次的结束时间，日期和 start 相同，例如 start: 2026-12-02 09:00、end: 2026-12-02 11:30"
+)
 MOBILE_NEEDS_PLACE = "流动站活动必须写地点"
 MOBILE_NEEDS_PLACE_HINT = "添加 place，写明 name（地点名称）和 address（地址），可加 location（坐标）"
 OUTCOME_OF_RULE = "定期活动不能写 outcome"
@@ -517,6 +527,12 @@ def terms(spans: Iterable[tuple[Any, Any]]) -> str:
     return "、".join(TERM.format(since=a, until=b) if b else TERM_OPEN.format(since=a) for a, b in dict.fromkeys(spans))
 
 
+def hours(count: int) -> str:
+    """A length of time in whole hours, as "10 小时", "3 天" or "1 天 5 小时"."""
+    days, rest = divmod(count, 24)
+    return " ".join(([f"{days} 天"] if days else []) + ([f"{rest} 小时"] if rest or not days else []))
+
+
 def shown(value: object, limit: int = 40) -> str:
     """A value as it appears in a message: quoted text, shortened if long; a word for lists, mappings and nothing."""
     if value is None:
@@ -607,6 +623,8 @@ def describe(
         return f"{v} 不是有效的时间", DATETIME_HINT
     if kind == "end_before_start":
         return END_BEFORE_START.format(value=v, start=shown(ctx["start"])), END_BEFORE_START_HINT
+    if kind == "time_range_reversed":
+        return TIME_RANGE_REVERSED.format(value=v), TIME_RANGE_REVERSED_HINT
     if kind in EVENT_RULE_ERRORS:
         return EVENT_RULE_ERRORS[kind]
     if kind in DATE_ERRORS:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
 ID_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
@@ -39,12 +39,22 @@ def _iso_date(value: object) -> object:
     return value
 
 
+def _forward_range(value: str) -> str:
+    """A time range ends after it starts: 11:30-09:00 is a slip of the pen, not a night shift."""
+    start, end = value.split("-")
+    if end <= start:
+        raise PydanticCustomError("time_range_reversed", "the end is not after the start")
+    return value
+
+
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 AreaCode = Annotated[str, StringConstraints(pattern=AREA_CODE_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=PHONE_PATTERN)]
-TimeRange = Annotated[str, StringConstraints(strip_whitespace=True, pattern=TIME_RANGE_PATTERN)]
+TimeRange = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=TIME_RANGE_PATTERN), AfterValidator(_forward_range)
+]
 PhotoPath = Annotated[str, StringConstraints(pattern=PHOTO_PATTERN)]
 Date = Annotated[dt.date, BeforeValidator(_iso_date)]
 

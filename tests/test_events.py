@@ -59,6 +59,12 @@ BAD_CASES = {
         "同一开始时间，参加代表相同，网站上会出现两次，积分也会重复计算（复制来的文件请删去；确是另一个活动的，改正 "
         "start、station 或 deputies）",
     ],
+    "long_times": [  # likely typos in `end`: warnings, the events stay
+        f"{E}/qingshi-2026-12-qiaotou.yaml:9: end: 活动从 2026-12-05 14:30 到 2026-12-15 14:30，长达 10 天（检查 end "
+        "的日期和时间；确是连续多天的活动（例如视察调研），可以忽略这条提示）",
+        f"{E}/qingshi-jiedairi.yaml:6: end: 定期活动的每一次都从 09:00 开始，到第二天的 08:00 才结束（end 写第一次的"
+        "结束时间，日期和 start 相同，例如 start: 2026-12-02 09:00、end: 2026-12-02 11:30）",
+    ],
     "mobile_without_place": [
         f"{E}/qingshi-2026-12-qiaotou.yaml:1: place: 流动站活动必须写地点（添加 place，写明 name（"
         "地点名称）和 address（地址），可加 location（坐标））",
@@ -103,7 +109,7 @@ BAD_CASES = {
     ],
 }
 
-WARNING_CASES = {"warnings"}
+WARNING_CASES = {"warnings", "long_times"}
 
 
 @pytest.fixture

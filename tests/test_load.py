@@ -107,6 +107,10 @@ BAD_CASES = {
         f"{S}/qingshi-zhan.yaml:1: address: 固定站必须填写地址"
         "（添加 address，或把 kind 改为 mobile（流动站）、online（云上站））",
     ],
+    "reversed_time": [
+        f'{S}/qingshi-zhan.yaml:12: reception[0].time: 时段 "11:30-09:00" 的结束时间不晚于开始时间（先写开始，'
+        "后写结束，例如 09:00-11:30）",
+    ],
     "multiple_documents": [
         f"{S}/yunshang-zhan.yaml:6: 一个文件只能有一个 YAML 文档（删除多余的“---”行，或把后面的内容移到单独的文件）",
     ],

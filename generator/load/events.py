@@ -21,6 +21,9 @@ from .cache import LaterDocument, ParseCache
 from .checks import check_station
 from .read import Reader, Source, YearFile
 
+LONGEST = dt.timedelta(hours=12)
+"""An event longer than this gets a warning: an `end` on the wrong day is the likelier cause."""
+
 
 def read_events(reader: Reader, cache: ParseCache | None = None) -> list[Source]:
     """Every `events/*.yaml` (beside the editors' README.md); none when there is no `events/` folder. With `cache`,
@@ -117,9 +120,25 @@ def _check_dates(reader: Reader, src: Source, event: StationEvent) -> None:
             if not any(s.date() == day for s in rule.between(*_day_span(day), inc=True)):
                 text = msg.SKIP_NOT_A_DATE.format(date=day)
                 reader.report(src, ("repeat", "skip", index), text, msg.SKIP_NOT_A_DATE_HINT, warning=True)
+    _check_length(reader, src, event)
     if event.outcome is not None and event.start.date() > reader.today:
         text = msg.OUTCOME_IN_FUTURE.format(date=event.start.date())
         reader.report(src, ("outcome",), text, msg.OUTCOME_IN_FUTURE_HINT)
+
+
+def _check_length(reader: Reader, src: Source, event: StationEvent) -> None:
+    """Warnings for a likely typo in `end`: a rule's time that ends on another day (shown so every week), or an event
+    longer than LONGEST (a reception lasts hours; a 视察调研 over days is possible)."""
+    length = event.end - event.start
+    if event.repeat is not None and event.end.date() != event.start.date():
+        days = (event.end.date() - event.start.date()).days
+        later = msg.NEXT_DAY if days == 1 else msg.DAYS_LATER.format(days=days)
+        text = msg.RULE_ENDS_ANOTHER_DAY.format(start=f"{event.start:%H:%M}", end=f"{event.end:%H:%M}", later=later)
+        reader.report(src, ("end",), text, msg.RULE_ENDS_ANOTHER_DAY_HINT, warning=True)
+    elif length > LONGEST:
+        start, end = f"{event.start:%Y-%m-%d %H:%M}", f"{event.end:%Y-%m-%d %H:%M}"
+        text = msg.LONG_EVENT.format(start=start, end=end, length=msg.hours(length // dt.timedelta(hours=1)))
+        reader.report(src, ("end",), text, msg.LONG_EVENT_HINT, warning=True)
 
 
 def _day_span(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
