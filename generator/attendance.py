@@ -68,10 +68,15 @@ def attended(
     for event in events:
         if event.kind not in EVENT_ACTIVITY_KINDS or not event.deputies:
             continue
-        for day in held_days(event, today):
-            activity = activity_of(event, day, station_names.get(event.station, event.station))
-            for deputy in dict.fromkeys(event.deputies):
-                if deputy in deputies and deputies[deputy].in_office(day):
+        days = held_days(event, today)
+        if not days:
+            continue
+        activities = [activity_of(event, day, station_names.get(event.station, event.station)) for day in days]
+        for deputy in (d for d in dict.fromkeys(event.deputies) if d in deputies):
+            seated = deputies[deputy]
+            throughout = seated.in_office_throughout(days[0], days[-1])
+            for day, activity in zip(days, activities, strict=True):
+                if throughout or seated.in_office(day):
                     found[deputy][day.year].append(activity)
     return found
 

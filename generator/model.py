@@ -178,6 +178,10 @@ class Deputy(Record):
         """Holds a seat on `day`: an event that day may count for the deputy."""
         return any(m.current(day) for m in self.memberships)
 
+    def in_office_throughout(self, first: dt.date, last: dt.date) -> bool:
+        """Holds one seat from `first` to `last`: every day between counts, without asking day by day."""
+        return any(m.since <= first and (m.until is None or m.until >= last) for m in self.memberships)
+
 
 # --- Work on record (content/records/<deputy-id>/<year>.yaml) and its points (content/scoring.yaml) ------------------
 # One model a shape of entry; `kind` tells them apart, so a field that belongs to another kind is an unknown key.

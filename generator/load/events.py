@@ -13,7 +13,7 @@ from typing import Any
 
 from generator import messages as msg
 from generator.attendance import EVENT_ACTIVITY_KINDS, held_days
-from generator.event_model import StationEvent
+from generator.event_model import WEEKDAYS, StationEvent
 from generator.events import first_start, rule_of
 from generator.model import Content, Deputy, id_is_valid
 
@@ -102,8 +102,7 @@ def _out_of_office(event: StationEvent, deputy: Deputy) -> dt.date | None:
     if rule is None or event.repeat is None:
         day = event.start.date()
         return None if deputy.in_office(day) else day
-    first, last = event.start.date(), event.repeat.until
-    if any(m.since <= first and (m.until is None or m.until >= last) for m in deputy.memberships):
+    if deputy.in_office_throughout(event.start.date(), event.repeat.until):
         return None  # the whole rule within one seat: the common case, without walking the rule
     skipped = set(event.repeat.skip)
     return next((s.date() for s in rule if s.date() not in skipped and not deputy.in_office(s.date())), None)
@@ -237,6 +236,8 @@ def _yields(event: StationEvent, when: dt.datetime) -> bool:
     """Whether the rule of `event` has a time starting at `when` (not skipped)."""
     repeat, rule = event.repeat, rule_of(event)
     if repeat is None or rule is None or when.time() != event.start.time() or when.date() in repeat.skip:
+        return False
+    if WEEKDAYS[when.weekday()] not in repeat.days:
         return False
     return event.start <= when and when.date() <= repeat.until and bool(rule.between(when, when, inc=True))
 
