@@ -1,8 +1,8 @@
 """Events at stations (`events/<id>.yaml`): their station and deputies exist, a deputy present holds a seat on every
 date of the event and serves at that station (a warning: a deputy of another station may join a 恳谈会 or a 述职), a
-rule yields at least one date and skips only
-dates it has, an outcome is written only once the event has happened, and no records line repeats an event (its
-deputies have it on record already); the sound events kept for the pages."""
+rule yields at least one date and skips only dates it has, an `end` far from the start is likely a typo (a warning), an
+outcome is written only once the event has happened, no event is written twice, and no records line repeats an event
+(its deputies have it on record already); the sound events kept for the pages."""
 
 from __future__ import annotations
 
