@@ -57,6 +57,7 @@ def make_events(
     fixed = [s for s in with_deputies if s[1] == "fixed"]
     rules = min(len(fixed), n // 10)
     written = 0
+    taken: set[tuple[str, object]] = set()  # (station, start) and (station, weekday of its rule): one event a time
     for sid, _, _ in fixed[:rules]:
         day = rng.randrange(5)
         start = ANCHOR - dt.timedelta(days=120)
@@ -70,12 +71,17 @@ def make_events(
         present = rng.sample(deputies_of[sid], min(2, len(deputies_of[sid])))
         text = _event(f"{sid}-jiedairi", "reception", sid, dt.datetime.combine(start, dt.time(9)), present, repeat)
         (folder / f"{sid}-jiedairi.yaml").write_text(text, encoding="utf-8")
+        taken.add((sid, (day, dt.time(9))))
         written += 1
     kinds, weights = zip(*ONE_OFF_KINDS, strict=True)
     for i in range(n - written):
         sid, station_kind, address = with_deputies[i % len(with_deputies)]
-        day = ANCHOR + dt.timedelta(days=rng.randint(-330, 170))
-        start = dt.datetime.combine(day, dt.time(rng.choice((9, 14)), 30 if rng.random() < 0.5 else 0))
+        while True:  # the loader refuses two events of a station at one time (load/events.py): draw again
+            day = ANCHOR + dt.timedelta(days=rng.randint(-330, 170))
+            start = dt.datetime.combine(day, dt.time(rng.choice((9, 14)), 30 if rng.random() < 0.5 else 0))
+            if (sid, start) not in taken and (sid, (start.weekday(), start.time())) not in taken:
+                break
+        taken.add((sid, start))
         kind = "mobile" if station_kind == "mobile" else rng.choices(kinds, weights)[0]
         extra = []
         if kind == "mobile":

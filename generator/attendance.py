@@ -1,16 +1,17 @@
 """Records without double entry: a deputy present at a past event (a reception day, a mobile stop, a 屋场恳谈会, a 述职,
 a 视察调研) has it on record as the matching kind of activity, for the 履职档案 and the points, without a line in
-`records/`. Pure: events and "today" in, activities out (each knows the event it came from)."""
+`records/`, on the days they held a seat (an error in the content otherwise, load/events.py). Pure: events, deputies
+and "today" in, activities out (each knows the event it came from)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from .event_model import StationEvent
 from .events import rule_of
-from .model import DeputyYear, Event, Id, ReceptionDay
+from .model import Deputy, DeputyYear, Event, Id, ReceptionDay
 
 EVENT_ACTIVITY_KINDS = {
     "reception": "reception",
@@ -58,29 +59,39 @@ def activity_of(event: StationEvent, day: dt.date, station_name: str) -> Attende
     return AttendedEvent.model_construct(date=day, kind=kind, title=event.topic, place=place, note=None, event=event.id)
 
 
-def attended(events: Iterable[StationEvent], station_names: dict[str, str], today: dt.date) -> dict:
-    """deputy id -> year -> the activities their presence at past events puts on record."""
+def attended(
+    events: Iterable[StationEvent], deputies: Mapping[str, Deputy], station_names: dict[str, str], today: dt.date
+) -> dict:
+    """deputy id -> year -> the activities their presence at past events puts on record; a day a deputy held no seat
+    (before their term, after it) puts nothing on record for them."""
     found: dict[str, dict[int, list]] = defaultdict(lambda: defaultdict(list))
     for event in events:
         if event.kind not in EVENT_ACTIVITY_KINDS or not event.deputies:
             continue
-        for day in held_days(event, today):
-            activity = activity_of(event, day, station_names.get(event.station, event.station))
-            for deputy in dict.fromkeys(event.deputies):
-                found[deputy][day.year].append(activity)
+        days = held_days(event, today)
+        if not days:
+            continue
+        activities = [activity_of(event, day, station_names.get(event.station, event.station)) for day in days]
+        for deputy in (d for d in dict.fromkeys(event.deputies) if d in deputies):
+            seated = deputies[deputy]
+            throughout = seated.in_office_throughout(days[0], days[-1])
+            for day, activity in zip(days, activities, strict=True):
+                if throughout or seated.in_office(day):
+                    found[deputy][day.year].append(activity)
     return found
 
 
 def with_attendance(
     records: dict[str, dict[int, DeputyYear]],
     events: Iterable[StationEvent],
+    deputies: Mapping[str, Deputy],
     station_names: dict[str, str],
     today: dt.date,
 ) -> dict[str, dict[int, DeputyYear]]:
     """`records` with every deputy's attendance at past events added, each year's activities in date order (on a day,
     the written entries first)."""
     merged = {deputy: dict(years) for deputy, years in records.items()}
-    for deputy, years in attended(events, station_names, today).items():
+    for deputy, years in attended(events, deputies, station_names, today).items():
         for year, activities in years.items():
             written = merged.get(deputy, {}).get(year)
             both = (*(written.activities if written else ()), *activities)

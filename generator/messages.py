@@ -252,6 +252,26 @@ LINKED_HINT = "把链接换成真正的文件或文件夹（复制到 content/ �
 NOT_YAML_FILE = "不是 .yaml 文件，不会被读取"
 YML_FILE_HINT = "改名为 {name}.yaml"
 NOT_YAML_FILE_HINT = "这个目录只放 .yaml 文件，请把它移走"
+STRAY_FILE = "这个文件不在内容文件夹里，不会被读取，网站上也不会有"
+UNKNOWN_FOLDER = "文件夹 {folder}/ 不是内容文件夹，这个文件不会被读取，网站上也不会有"
+YAML_IN_PAGES = "pages/ 里的 YAML 文件不会被读取，只会原样发布到网站上"
+STRAY_FILE_HINTS = {
+    "deputies": "看起来是代表文件：移到 {root}/deputies/{name}",
+    "stations": "看起来是联络站文件：移到 {root}/stations/{name}",
+    "events": "看起来是活动文件：移到 {root}/events/{name}",
+    "records": "看起来是履职记录：移到 {root}/records/<代表 id>/<年份>.yaml",
+}
+STRAY_FOLDER_HINT = "文件夹名是 {folder}/，不是 {wrong}/：把文件移到 {root}/{folder}/ 里"
+STRAY_LIST_HINT = {
+    "areas": "看起来是地区列表：并入 {root}/areas.yaml",
+    "scoring": "看起来是积分办法：并入 {root}/scoring.yaml",
+}
+STRAY_FILE_HINT = (
+    "代表放在 deputies/，联络站放在 stations/，活动放在 events/，履职记录放在 records/<代表 id>/；"
+    "不用的文件请移出 {root}/"
+)
+UNKNOWN_FOLDER_FILES = "文件夹 {folder}/ 不是内容文件夹，里面的文件不会被读取，也不会发布"
+UNKNOWN_FOLDER_FILES_HINT = "网页用的图片放在 pages/ 里，代表和联络站的照片放在 photos/ 里；不用的文件请移出 {root}/"
 EMPTY_FILE = "文件是空的"
 AREAS_EMPTY_HINT = "列出所有地区，每个地区一项，以“- ”开头"
 AREAS_MISSING = "找不到地区文件"
@@ -292,6 +312,8 @@ STATION_WITHOUT_DEPUTY = "没有在任代表关联到这个联络站"
 STATION_WITHOUT_DEPUTY_HINT = "在代表文件的 stations 中加上 {id}"
 SAME_NAME_SAME_AREA = "与 {other} 同名同地区（{name}，{area}）"
 SAME_NAME_SAME_AREA_HINT = "如果是同一个人，请合并为一个文件；如果是两个人，可以忽略这条提示"
+TIME_RANGE_REVERSED = "时段 {value} 的结束时间不晚于开始时间"
+TIME_RANGE_REVERSED_HINT = "先写开始，后写结束，例如 09:00-11:30"
 STATION_LISTED_TWICE = "联络站 {value} 重复列出"
 STATION_LISTED_TWICE_HINT = "删掉重复的一项"
 
@@ -326,10 +348,18 @@ YEAR_WITHOUT_SCHEME_HINT = "这些记录不计分；需要计分，就添加一�
 DATETIME_HINT = "写成 2026-12-02 09:00，即年-月-日 时:分（北京时间）"
 END_BEFORE_START = "结束时间 {value} 不晚于开始时间 {start}"
 END_BEFORE_START_HINT = "检查 start 和 end"
+LONG_EVENT = "活动从 {start} 到 {end}，长达 {length}"
+LONG_EVENT_HINT = "检查 end 的日期和时间；确是连续多天的活动（例如视察调研），可以忽略这条提示"
+RULE_ENDS_ANOTHER_DAY = "定期活动的每一次都从 {start} 开始，到{later}的 {end} 才结束"
+NEXT_DAY = "第二天"
+DAYS_LATER = " {days} 天后"
+RULE_ENDS_ANOTHER_DAY_HINT = (
+    "end 写第一次的结束时间，日期和 start 相同，例如 start: 2026-12-02 09:00、end: 2026-12-02 11:30"
+)
 MOBILE_NEEDS_PLACE = "流动站活动必须写地点"
 MOBILE_NEEDS_PLACE_HINT = "添加 place，写明 name（地点名称）和 address（地址），可加 location（坐标）"
 OUTCOME_OF_RULE = "定期活动不能写 outcome"
-OUTCOME_OF_RULE_HINT = "某一次的接待情况请另写一个活动文件（不写 repeat），在那里写 outcome"
+OUTCOME_OF_RULE_HINT = "某一次的接待情况请另写一个活动文件（不写 repeat），在那里写 outcome，并把那一天加到 repeat.skip"
 NTH_NOT_MONTHLY = "nth 只能用于 every: month，且不能是 0"
 NTH_NOT_MONTHLY_HINT = "例如 every: month、days: [sat]、nth: 1 表示每月第一个周六；每周的活动删去 nth"
 RULE_NEVER_HAPPENS = "按这个规则，活动一次也不会举行"
@@ -347,6 +377,24 @@ RECORD_DUPLICATES_EVENT = "{date} 的“{kind}”已由活动 {path}（第 {line
 RECORD_DUPLICATES_EVENT_HINT = (
     "删去这一条：活动的参加代表自动计入履职档案和积分；代表没有到场的，从活动的 deputies 中删去该代表"
 )
+EVENT_OUTSIDE_TERM = "代表 {value} 在 {date} 不在任（任期：{term}），不能列为参加代表"
+EVENT_OUTSIDE_TERM_HINT = "从 deputies 中删去该代表；日期写错的，改正 start 和 end"
+RULE_OUTSIDE_TERM_HINT = (
+    "从 deputies 中删去该代表；任期内的那几次要计入的，把规则在 {date} 前后拆成两个活动文件（改 repeat.until 和 "
+    "start），只在任期内的那个列这位代表"
+)
+EVENT_TWICE = (
+    "与 {path}（第 {line} 行）是同一个活动：同一联络站、同一开始时间，{who}，网站上会出现两次，积分也会重复计算"
+)
+EVENT_TWICE_HINT = "复制来的文件请删去；确是另一个活动的，改正 start、station 或 deputies"
+EVENT_ON_RULE_DATE = (
+    "{date} 这一次已由定期活动 {path} 排出：同一联络站、同一时间，{who}，网站上会出现两次，积分也会重复计算"
+)
+EVENT_ON_RULE_DATE_HINT = (
+    "在 {path} 第 {line} 行的 repeat.skip 中加上 {date}，这一次以本文件为准；不是同一次活动的，改正 start 或 deputies"
+)
+EVENT_SAME_DEPUTIES = "参加代表相同"
+EVENT_SHARED_DEPUTIES = "都列了代表 {value}"
 DEPUTY_LISTED_TWICE = "代表 {value} 重复列出"
 DEPUTY_LISTED_TWICE_HINT = "删掉重复的一项"
 
@@ -474,6 +522,17 @@ def suggestion(value: str, known: Iterable[str], otherwise: str) -> str:
     return DID_YOU_MEAN.format(suggestion=shown(matches[0])) if matches else otherwise
 
 
+def terms(spans: Iterable[tuple[Any, Any]]) -> str:
+    """Terms of office from (since, until) pairs, None while open: "2017-01-10 至 2021-12-31、2022-01-08 起"."""
+    return "、".join(TERM.format(since=a, until=b) if b else TERM_OPEN.format(since=a) for a, b in dict.fromkeys(spans))
+
+
+def hours(count: int) -> str:
+    """A length of time in whole hours, as "10 小时", "3 天" or "1 天 5 小时"."""
+    days, rest = divmod(count, 24)
+    return " ".join(([f"{days} 天"] if days else []) + ([f"{rest} 小时"] if rest or not days else []))
+
+
 def shown(value: object, limit: int = 40) -> str:
     """A value as it appears in a message: quoted text, shortened if long; a word for lists, mappings and nothing."""
     if value is None:
@@ -564,6 +623,8 @@ def describe(
         return f"{v} 不是有效的时间", DATETIME_HINT
     if kind == "end_before_start":
         return END_BEFORE_START.format(value=v, start=shown(ctx["start"])), END_BEFORE_START_HINT
+    if kind == "time_range_reversed":
+        return TIME_RANGE_REVERSED.format(value=v), TIME_RANGE_REVERSED_HINT
     if kind in EVENT_RULE_ERRORS:
         return EVENT_RULE_ERRORS[kind]
     if kind in DATE_ERRORS:

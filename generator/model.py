@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
 ID_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
@@ -39,12 +39,22 @@ def _iso_date(value: object) -> object:
     return value
 
 
+def _forward_range(value: str) -> str:
+    """A time range ends after it starts: 11:30-09:00 is a slip of the pen, not a night shift."""
+    start, end = value.split("-")
+    if end <= start:
+        raise PydanticCustomError("time_range_reversed", "the end is not after the start")
+    return value
+
+
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 AreaCode = Annotated[str, StringConstraints(pattern=AREA_CODE_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=PHONE_PATTERN)]
-TimeRange = Annotated[str, StringConstraints(strip_whitespace=True, pattern=TIME_RANGE_PATTERN)]
+TimeRange = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=TIME_RANGE_PATTERN), AfterValidator(_forward_range)
+]
 PhotoPath = Annotated[str, StringConstraints(pattern=PHOTO_PATTERN)]
 Date = Annotated[dt.date, BeforeValidator(_iso_date)]
 
@@ -163,6 +173,14 @@ class Deputy(Record):
 
     def current_memberships(self, today: dt.date) -> list[Membership]:
         return [m for m in self.memberships if m.current(today)]
+
+    def in_office(self, day: dt.date) -> bool:
+        """Holds a seat on `day`: an event that day may count for the deputy."""
+        return any(m.current(day) for m in self.memberships)
+
+    def in_office_throughout(self, first: dt.date, last: dt.date) -> bool:
+        """Holds one seat from `first` to `last`: every day between counts, without asking day by day."""
+        return any(m.since <= first and (m.until is None or m.until >= last) for m in self.memberships)
 
 
 # --- Work on record (content/records/<deputy-id>/<year>.yaml) and its points (content/scoring.yaml) ------------------

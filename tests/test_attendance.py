@@ -8,10 +8,11 @@ from pathlib import Path
 
 from conftest import overlay_case
 
-from generator.attendance import held_days
+from generator.attendance import attended, held_days
 from generator.directory import Directory
 from generator.event_model import Outcome, StationEvent
 from generator.load import load_content
+from generator.model import Deputy
 from generator.pages import render_deputy
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -91,3 +92,30 @@ def test_events_of_kind_other_and_without_deputies_put_nothing_on_record(tmp_pat
     on_record = {a.event for years in content.records.values() for y in years.values() for a in y.activities}
     assert on_record == {i for i, (kind, deputies) in kinds.items() if kind != "other" and deputies}
     assert on_record != set(kinds)
+
+
+def test_days_a_deputy_held_no_seat_put_nothing_on_record() -> None:
+    """A former deputy still listed at a weekly reception day (an error when loading; should such an event be kept)
+    gets the days up to the end of the term only, never points for the days after leaving office."""
+    rule = StationEvent.model_validate(
+        {
+            "id": "x",
+            "kind": "reception",
+            "topic": "接待日",
+            "station": "s",
+            "start": "2025-03-05 09:00",
+            "end": "2025-03-05 11:30",
+            "repeat": {"every": "week", "days": ["wed"], "until": "2025-03-31"},
+            "deputies": ["former", "current"],
+        }
+    )
+    seat = {"level": "township", "congress": "第十九届", "area": "990102", "since": "2021-12-28"}
+    deputies = {
+        "former": Deputy.model_validate(
+            {"id": "former", "name": "甲", "memberships": [seat | {"until": "2025-03-15"}]}
+        ),
+        "current": Deputy.model_validate({"id": "current", "name": "乙", "memberships": [seat]}),
+    }
+    found = attended([rule], deputies, {"s": "站"}, dt.date(2026, 1, 1))
+    assert [a.date.day for a in found["former"][2025]] == [5, 12]
+    assert [a.date.day for a in found["current"][2025]] == [5, 12, 19, 26]

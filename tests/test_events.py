@@ -36,9 +36,34 @@ BAD_CASES = {
         f'{E}/qingshi-jiedairi.yaml:9: repeat.days[0]: "周三" 不是允许的值（可选：mon（周一）、tue（周二）、wed（'
         "周三）、thu（周四）、fri（周五）、sat（周六）、sun（周日））",
     ],
+    "deputy_outside_term": [  # rather than the warning that zhou-liming is not a deputy of qingshi-zhan
+        f'{E}/qingshi-2026-11-19.yaml:9: deputies[1]: 代表 "zhou-liming" 在 2026-11-19 不在任（任期：2022-01-15 至 '
+        "2025-03-15），不能列为参加代表（从 deputies 中删去该代表；日期写错的，改正 start 和 end）",
+        f'{E}/yunshang-2025-jiedairi.yaml:14: deputies[0]: 代表 "zhou-liming" 在 2025-03-26 不在任（任期：2022-01-15 '
+        "至 2025-03-15），不能列为参加代表（从 deputies 中删去该代表；任期内的那几次要计入的，把规则在 2025-03-26 前后"
+        "拆成两个活动文件（改 repeat.until 和 start），只在任期内的那个列这位代表）",
+        f'{E}/yunshang-2027-01-yuedu.yaml:13: deputies[0]: 代表 "zhou-liming" 在 2027-01-06 不在任（任期：2022-01-15 '
+        "至 2025-03-15），不能列为参加代表（从 deputies 中删去该代表；任期内的那几次要计入的，把规则在 2027-01-06 前后"
+        "拆成两个活动文件（改 repeat.until 和 start），只在任期内的那个列这位代表）",
+    ],
     "end_before_start": [
         f'{E}/qingshi-2026-12-qiaotou.yaml:6: end: 结束时间 "2026-12-05 11:00" 不晚于开始时间 "2026-12-05 14:30"（'
         "检查 start 和 end）",
+    ],
+    "event_twice": [  # a one-off the rule skips (qingshi-2026-12-02) is no error
+        f"{E}/qingshi-2026-11-25.yaml:2: id: 2026-11-25 这一次已由定期活动 {E}/qingshi-jiedairi.yaml 排出：同一联络站、"
+        '同一时间，都列了代表 "lin-xiaoyang"，网站上会出现两次，积分也会重复计算（在 '
+        f"{E}/qingshi-jiedairi.yaml 第 11 行的 repeat.skip 中加上 2026-11-25，这一次以本文件为准；不是同一次活动的，"
+        "改正 start 或 deputies）",
+        f"{E}/qingshi-shuzhi-copy.yaml:1: id: 与 {E}/qingshi-2026-11-shuzhi.yaml（第 1 行）是同一个活动：同一联络站、"
+        "同一开始时间，参加代表相同，网站上会出现两次，积分也会重复计算（复制来的文件请删去；确是另一个活动的，改正 "
+        "start、station 或 deputies）",
+    ],
+    "long_times": [  # likely typos in `end`: warnings, the events stay
+        f"{E}/qingshi-2026-12-qiaotou.yaml:9: end: 活动从 2026-12-05 14:30 到 2026-12-15 14:30，长达 10 天（检查 end "
+        "的日期和时间；确是连续多天的活动（例如视察调研），可以忽略这条提示）",
+        f"{E}/qingshi-jiedairi.yaml:6: end: 定期活动的每一次都从 09:00 开始，到第二天的 08:00 才结束（end 写第一次的"
+        "结束时间，日期和 start 相同，例如 start: 2026-12-02 09:00、end: 2026-12-02 11:30）",
     ],
     "mobile_without_place": [
         f"{E}/qingshi-2026-12-qiaotou.yaml:1: place: 流动站活动必须写地点（添加 place，写明 name（"
@@ -54,7 +79,7 @@ BAD_CASES = {
     ],
     "outcome_of_rule": [
         f"{E}/qingshi-jiedairi.yaml:11: outcome: 定期活动不能写 outcome（某一次的接待情况请另写一个活动文件（"
-        "不写 repeat），在那里写 outcome）",
+        "不写 repeat），在那里写 outcome，并把那一天加到 repeat.skip）",
     ],
     "rule_never_happens": [
         f"{E}/qingshi-jiedairi.yaml:7: repeat: 按这个规则，活动一次也不会举行（检查 start、repeat 的 days、"
@@ -84,7 +109,7 @@ BAD_CASES = {
     ],
 }
 
-WARNING_CASES = {"warnings"}
+WARNING_CASES = {"warnings", "long_times"}
 
 
 @pytest.fixture
@@ -111,8 +136,10 @@ def test_bad_case_reports_exact_lines(make_events: Callable[..., Path], case: st
     content, problems = load_content(make_events(case), TODAY)
     assert [str(p) for p in problems] == expected
     assert all(p.warning == (case in WARNING_CASES) for p in problems)
-    if case not in WARNING_CASES | {"record_duplicates_event"}:  # the broken event is left out, the others stay
+    if case not in WARNING_CASES | {"record_duplicates_event", "event_twice"}:  # the broken event is left out
         assert len(content.events) == 3
+    if case == "event_twice":  # the copies are left out, the originals stay
+        assert "qingshi-2026-11-shuzhi" in content.events and "qingshi-shuzhi-copy" not in content.events
 
 
 def test_good_events_load_without_problems(make_events: Callable[..., Path]) -> None:

@@ -107,6 +107,10 @@ BAD_CASES = {
         f"{S}/qingshi-zhan.yaml:1: address: 固定站必须填写地址"
         "（添加 address，或把 kind 改为 mobile（流动站）、online（云上站））",
     ],
+    "reversed_time": [
+        f'{S}/qingshi-zhan.yaml:12: reception[0].time: 时段 "11:30-09:00" 的结束时间不晚于开始时间（先写开始，'
+        "后写结束，例如 09:00-11:30）",
+    ],
     "multiple_documents": [
         f"{S}/yunshang-zhan.yaml:6: 一个文件只能有一个 YAML 文档（删除多余的“---”行，或把后面的内容移到单独的文件）",
     ],
@@ -116,6 +120,25 @@ BAD_CASES = {
     "not_yaml": [
         f"{D}/zhou-lm.yml:1: 不是 .yaml 文件，不会被读取（改名为 zhou-lm.yaml）",
         f"{S}/notes.txt:1: 不是 .yaml 文件，不会被读取（这个目录只放 .yaml 文件，请把它移走）",
+    ],
+    "misplaced_files": [  # its README.md and pages/img/ are where they belong
+        "content/areas.yml:1: 不是 .yaml 文件，不会被读取（改名为 areas.yaml）",
+        "content/chen-moyin-2.yaml:1: 这个文件不在内容文件夹里，不会被读取，网站上也不会有（看起来是代表文件：移到 "
+        "content/deputies/chen-moyin-2.yaml）",
+        "content/deputy/zhang-xiaomei.yaml:1: 文件夹 deputy/ 不是内容文件夹，这个文件不会被读取，网站上也不会有（"
+        "看起来是代表文件：移到 content/deputies/zhang-xiaomei.yaml）",
+        "content/event/qingshi-2026-12-qiaotou.yaml:1: 文件夹 event/ 不是内容文件夹，这个文件不会被读取，网站上也不会有"
+        "（看起来是活动文件：移到 content/events/qingshi-2026-12-qiaotou.yaml）",
+        "content/pages/qingshi-2026-11-shuzhi.yaml:1: pages/ 里的 YAML 文件不会被读取，只会原样发布到网站上（"
+        "看起来是活动文件：移到 content/events/qingshi-2026-11-shuzhi.yaml）",
+        "content/station/kongbai.yaml:1: 文件夹 station/ 不是内容文件夹，这个文件不会被读取，网站上也不会有（"
+        "文件夹名是 stations/，不是 station/：把文件移到 content/stations/ 里）",
+    ],
+    "unknown_folders": [  # nothing there tells where it belongs: warnings
+        "content/images/:1: 文件夹 images/ 不是内容文件夹，里面的文件不会被读取，也不会发布（网页用的图片放在 pages/ "
+        "里，代表和联络站的照片放在 photos/ 里；不用的文件请移出 content/）",
+        "content/notes/todo.yml:1: 文件夹 notes/ 不是内容文件夹，这个文件不会被读取，网站上也不会有（代表放在 deputies/"
+        "，联络站放在 stations/，活动放在 events/，履职记录放在 records/<代表 id>/；不用的文件请移出 content/）",
     ],
     "warnings": [
         f"{D}/chen-moyin.yaml:11: stations: 在任代表没有关联任何联络站（在 stations 中填写所在联络站的 id）",
@@ -135,7 +158,7 @@ def test_every_bad_case_has_expected_lines(fixtures_dir: Path) -> None:
 def test_bad_case_reports_exact_lines(make_content: Callable[..., Path], case: str, expected: list[str]) -> None:
     _, problems = load_content(make_content(case), TODAY)
     assert [str(p) for p in problems] == expected
-    assert all(p.warning == (case == "warnings") for p in problems)
+    assert all(p.warning == (case in ("warnings", "unknown_folders")) for p in problems)
 
 
 def test_good_tree_loads_without_problems(fixtures_dir: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -130,3 +131,20 @@ def test_events_validate_and_leave_the_rest_as_it_was(out: Path, tmp_path: Path)
     assert len(content.events) == 60
     kinds = {e.kind for e in content.events.values()}
     assert "reception" in kinds and any(e.repeat for e in content.events.values())
+
+
+def test_events_never_put_a_station_twice_at_one_time(tmp_path: Path) -> None:
+    """Many events at few stations: no two share a station and start, and no one-off falls on its station's weekly
+    reception time (the loader refuses both: the event would count twice)."""
+    from bench.make_events import make_events
+
+    stations = [("s1", "fixed", "地址"), ("s2", "fixed", "地址")]
+    assert make_events(random.Random(3), 400, stations, {"s1": ["a", "b"], "s2": ["c"]}, tmp_path) == 400
+    events = [yaml.safe_load(f.read_text(encoding="utf-8")) for f in sorted((tmp_path / "events").iterdir())]
+    starts = [(e["station"], e["start"]) for e in events]
+    assert len(set(starts)) == len(starts)
+    rules = {e["station"]: (e["repeat"]["days"][0], e["start"][-5:]) for e in events if "repeat" in e}
+    weekdays = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    for station, start in (s for s, e in zip(starts, events, strict=True) if "repeat" not in e):
+        day = dt.datetime.strptime(start, "%Y-%m-%d %H:%M")
+        assert rules.get(station) != (weekdays[day.weekday()], start[-5:])

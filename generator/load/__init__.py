@@ -25,7 +25,8 @@ from generator.yamlnodes import Document
 
 from .cache import ParseCache
 from .checks import check_areas, check_coverage, check_references, sound_content
-from .events import check_double_entry, check_events, read_events, sound_events
+from .events import check_double_entry, check_events, check_events_twice, read_events, sound_events
+from .layout import check_layout
 from .read import Reader, Source, field_path
 from .records import check_activities, check_schemes, check_years_scored, sound_records
 
@@ -39,6 +40,7 @@ def load_content(
     With `cache_dir`, sound event files are kept parsed there between loads (cache.py)."""
     reader = Reader(Path(root), today or dt.date.today())
     reader.refuse_links()
+    check_layout(reader)
     areas = reader.read_areas()
     stations = reader.read_records("stations", Station)
     deputies = reader.read_records("deputies", Deputy)
@@ -53,6 +55,7 @@ def load_content(
     check_activities(reader, year_files, by_year, {d.key: d.record for d in deputies if d.record is not None})
     check_years_scored(reader, scoring, schemes, year_files, by_year)
     check_events(reader, events, deputies)
+    check_events_twice(reader, events)
     check_double_entry(reader, year_files, events)
     problems = sorted(reader.problems, key=lambda p: (p.path, p.line))
     if cache is not None:
@@ -62,7 +65,13 @@ def load_content(
     content.records = sound_records(content, year_files)
     content.events = sound_events(content, events)
     names = {station.id: station.name for station in content.stations.values()}
-    content.records = with_attendance(content.records, content.events.values(), names, reader.today)  # type: ignore[arg-type]
+    content.records = with_attendance(
+        content.records,
+        content.events.values(),  # type: ignore[arg-type]
+        content.deputies,
+        names,
+        reader.today,
+    )
     return content, problems
 
 

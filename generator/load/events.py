@@ -1,23 +1,28 @@
-"""Events at stations (`events/<id>.yaml`): their station and deputies exist, a deputy present serves at that station
-(a warning: a deputy of another station may join a 恳谈会 or a 述职), a rule yields at least one date and skips only
-dates it has, an outcome is written only once the event has happened, and no records line repeats an event (its
-deputies have it on record already); the sound events kept for the pages."""
+"""Events at stations (`events/<id>.yaml`): their station and deputies exist, a deputy present holds a seat on every
+date of the event and serves at that station (a warning: a deputy of another station may join a 恳谈会 or a 述职), a
+rule yields at least one date and skips only dates it has, an `end` far from the start is likely a typo (a warning), an
+outcome is written only once the event has happened, no event is written twice, and no records line repeats an event
+(its deputies have it on record already); the sound events kept for the pages."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+from collections import defaultdict
 from typing import Any
 
 from generator import messages as msg
 from generator.attendance import EVENT_ACTIVITY_KINDS, held_days
-from generator.event_model import StationEvent
+from generator.event_model import WEEKDAYS, StationEvent
 from generator.events import first_start, rule_of
-from generator.model import Content, id_is_valid
+from generator.model import Content, Deputy, id_is_valid
 
 from .cache import LaterDocument, ParseCache
 from .checks import check_station
 from .read import Reader, Source, YearFile
+
+LONGEST = dt.timedelta(hours=12)
+"""An event longer than this gets a warning: an `end` on the wrong day is the likelier cause."""
 
 
 def read_events(reader: Reader, cache: ParseCache | None = None) -> list[Source]:
@@ -57,6 +62,7 @@ def read_events(reader: Reader, cache: ParseCache | None = None) -> list[Source]
 def check_events(reader: Reader, events: list[Source], deputies: list[Source]) -> None:
     """References of every event, also of those that failed the model, and the dates of the sound ones."""
     serves = {d.key: set(d.record.stations) for d in deputies if d.key and d.record is not None}
+    records = {d.key: d.record for d in deputies if d.key and d.record is not None}
     known = {d.key for d in deputies if d.key}
     for src in events:
         station, present = _references(src)
@@ -72,12 +78,34 @@ def check_events(reader: Reader, events: list[Source], deputies: list[Source]) -
                 valid = (k for k in known if id_is_valid(k))
                 hint = msg.suggestion(deputy, valid, msg.EVENT_UNKNOWN_DEPUTY_HINT.format(id=deputy))
                 reader.report(src, loc, msg.UNKNOWN_DEPUTY.format(value=msg.shown(deputy)), hint)
+            elif src.record is not None and deputy in records and (day := _out_of_office(src.record, records[deputy])):
+                _report_outside_term(reader, src, loc, records[deputy], day)  # rather than advice to link the station
             elif station in reader.station_ids and deputy in serves and station not in serves[deputy]:
                 text = msg.DEPUTY_NOT_AT_STATION.format(value=msg.shown(deputy), station=msg.shown(station))
                 reader.report(src, loc, text, msg.DEPUTY_NOT_AT_STATION_HINT.format(station=station), warning=True)
             seen.add(deputy)
         if src.record is not None:
             _check_dates(reader, src, src.record)
+
+
+def _report_outside_term(reader: Reader, src: Source, loc: tuple, deputy: Deputy, day: dt.date) -> None:
+    """An error: a former deputy is never credited with an event after leaving office, nor a new one before."""
+    term = msg.terms((m.since, m.until) for m in sorted(deputy.memberships, key=lambda m: m.since))
+    text = msg.EVENT_OUTSIDE_TERM.format(value=msg.shown(deputy.id), date=day, term=term)
+    hint = msg.RULE_OUTSIDE_TERM_HINT.format(date=day) if src.record.repeat else msg.EVENT_OUTSIDE_TERM_HINT
+    reader.report(src, loc, text, hint)
+
+
+def _out_of_office(event: StationEvent, deputy: Deputy) -> dt.date | None:
+    """The first date `event` happens on while `deputy` holds no seat, or None."""
+    rule = rule_of(event)
+    if rule is None or event.repeat is None:
+        day = event.start.date()
+        return None if deputy.in_office(day) else day
+    if deputy.in_office_throughout(event.start.date(), event.repeat.until):
+        return None  # the whole rule within one seat: the common case, without walking the rule
+    skipped = set(event.repeat.skip)
+    return next((s.date() for s in rule if s.date() not in skipped and not deputy.in_office(s.date())), None)
 
 
 def _check_dates(reader: Reader, src: Source, event: StationEvent) -> None:
@@ -91,9 +119,25 @@ def _check_dates(reader: Reader, src: Source, event: StationEvent) -> None:
             if not any(s.date() == day for s in rule.between(*_day_span(day), inc=True)):
                 text = msg.SKIP_NOT_A_DATE.format(date=day)
                 reader.report(src, ("repeat", "skip", index), text, msg.SKIP_NOT_A_DATE_HINT, warning=True)
+    _check_length(reader, src, event)
     if event.outcome is not None and event.start.date() > reader.today:
         text = msg.OUTCOME_IN_FUTURE.format(date=event.start.date())
         reader.report(src, ("outcome",), text, msg.OUTCOME_IN_FUTURE_HINT)
+
+
+def _check_length(reader: Reader, src: Source, event: StationEvent) -> None:
+    """Warnings for a likely typo in `end`: a rule's time that ends on another day (shown so every week), or an event
+    longer than LONGEST (a reception lasts hours; a 视察调研 over days is possible)."""
+    length = event.end - event.start
+    if event.repeat is not None and event.end.date() != event.start.date():
+        days = (event.end.date() - event.start.date()).days
+        later = msg.NEXT_DAY if days == 1 else msg.DAYS_LATER.format(days=days)
+        text = msg.RULE_ENDS_ANOTHER_DAY.format(start=f"{event.start:%H:%M}", end=f"{event.end:%H:%M}", later=later)
+        reader.report(src, ("end",), text, msg.RULE_ENDS_ANOTHER_DAY_HINT, warning=True)
+    elif length > LONGEST:
+        start, end = f"{event.start:%Y-%m-%d %H:%M}", f"{event.end:%Y-%m-%d %H:%M}"
+        text = msg.LONG_EVENT.format(start=start, end=end, length=msg.hours(length // dt.timedelta(hours=1)))
+        reader.report(src, ("end",), text, msg.LONG_EVENT_HINT, warning=True)
 
 
 def _day_span(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -146,6 +190,56 @@ def check_double_entry(reader: Reader, files: list[YearFile], events: list[Sourc
                 date=activity.date, kind=msg.ACTIVITY_KIND_LABELS[activity.kind], path=src.path, line=line
             )
             reader.report(file.src, ("activities", index), text, msg.RECORD_DUPLICATES_EVENT_HINT)
+
+
+def check_events_twice(reader: Reader, events: list[Source]) -> None:
+    """An event written twice is an error at the later file's `id`: a file copied under a new id (the same station,
+    start and kind of schedule), or a one-off on a date its station's rule yields too (the file for one time of a
+    rule, whose date the rule must skip). Only when they share a deputy, or list the same ones: the event would be
+    shown twice, and count twice in the 履职档案 and the points."""
+    first: dict[tuple[str, dt.datetime, bool], list[Source]] = defaultdict(list)
+    rules: dict[str, list[Source]] = defaultdict(list)
+    for src in (s for s in events if s.record is not None):
+        event = src.record
+        same = first[(event.station, event.start, event.repeat is None)]
+        other = next((o for o in same if _shared(o.record, event) is not None), None)
+        if other is not None:
+            text = msg.EVENT_TWICE.format(path=other.path, line=_id_line(other), who=_shared(other.record, event))
+            reader.report(src, ("id",), text, msg.EVENT_TWICE_HINT)
+        same.append(src)
+        if event.repeat is not None:
+            rules[event.station].append(src)
+    for src in (s for s in events if s.record is not None and s.record.repeat is None):
+        event = src.record
+        rule = next(
+            (r for r in rules[event.station] if _yields(r.record, event.start) and _shared(r.record, event)), None
+        )
+        if rule is not None:
+            day, line = event.start.date(), rule.doc.line_of(rule.prefix + ("repeat", "skip"))
+            text = msg.EVENT_ON_RULE_DATE.format(date=day, path=rule.path, who=_shared(rule.record, event))
+            reader.report(src, ("id",), text, msg.EVENT_ON_RULE_DATE_HINT.format(date=day, path=rule.path, line=line))
+
+
+def _id_line(src: Source) -> int:
+    return src.doc.line_of(src.prefix + ("id",))
+
+
+def _shared(one: StationEvent, other: StationEvent) -> str | None:
+    """How two events at one station and time share their deputies, said for a message; None if they do not."""
+    if set(one.deputies) == set(other.deputies):
+        return msg.EVENT_SAME_DEPUTIES
+    shared = [d for d in dict.fromkeys(other.deputies) if d in one.deputies]
+    return msg.EVENT_SHARED_DEPUTIES.format(value="、".join(map(msg.shown, shared))) if shared else None
+
+
+def _yields(event: StationEvent, when: dt.datetime) -> bool:
+    """Whether the rule of `event` has a time starting at `when` (not skipped)."""
+    repeat, rule = event.repeat, rule_of(event)
+    if repeat is None or rule is None or when.time() != event.start.time() or when.date() in repeat.skip:
+        return False
+    if WEEKDAYS[when.weekday()] not in repeat.days:
+        return False
+    return event.start <= when and when.date() <= repeat.until and bool(rule.between(when, when, inc=True))
 
 
 def sound_events(content: Content, events: list[Source]) -> dict[str, StationEvent]:

@@ -44,9 +44,7 @@ def check_activities(
                 text = msg.FUTURE_DATE.format(date=activity.date)
                 reader.report(file.src, (*loc, "date"), text, msg.FUTURE_DATE_HINT, warning=True)
             elif term and not (term[0] <= activity.date and (term[1] is None or activity.date <= term[1])):
-                since, until = term
-                shown = msg.TERM.format(since=since, until=until) if until else msg.TERM_OPEN.format(since=since)
-                text = msg.ACTIVITY_OUTSIDE_TERM.format(date=activity.date, term=shown)
+                text = msg.ACTIVITY_OUTSIDE_TERM.format(date=activity.date, term=msg.terms([term]))
                 reader.report(file.src, (*loc, "date"), text, msg.ACTIVITY_OUTSIDE_TERM_HINT, warning=True)
             if activity.kind == "reception":
                 check_station(reader, file.src, (*loc, "station"), activity.station, set())
