@@ -176,6 +176,14 @@ API_ERRORS = {
     404: "没有找到这个地址。",
     "code_not_found": "没有找到对应的留言。请检查查询码，或者留言编号和电话号码是否完整、正确。",
     405: "不支持这种请求方式。",
+    # the same, for a browser that opens a form's address as a page (history, a restored tab, a bookmark)
+    "not_a_page": (
+        "这个页面只在提交表单后显示一次，不能从浏览记录或书签再次打开。要留言或评价，请从首页找到代表或联络站，"
+        "在其页面上填写后提交。"
+    ),
+    "not_a_page_track": (
+        "这个页面只在提交查询或评价后显示一次，不能从浏览记录或书签再次打开。请回到“查询进度”页面重新查询。"
+    ),
     413: "提交的内容太长，请删减后重试。",
     415: "不支持这种提交格式，请使用网页上的表单提交。",
     429: "操作太频繁，请稍后再试。",
@@ -862,6 +870,11 @@ CONSOLE_TEXTS = {
     "forbidden": "您的账号没有权限查看这个页面。",
     "not_found": "没有找到这个页面或这条留言。",
     "csrf": "页面已过期，刚才的操作没有完成。",
+    "not_a_page": (
+        "这个地址只用来提交表单（按页面上的按钮），不能从浏览记录、书签或新标签页直接打开。"
+        "这次没有做任何更改，请从下面的链接继续。"
+    ),
+    "back_to": "返回“{page}”页面",
     "too_many": "操作太频繁，请稍后再试。",
     "too_large": "提交的内容太大（上传的文件最多 2 MB），刚才的操作没有完成。请分批导入。",
     "server_error": "系统出错，刚才的操作没有完成。请稍后再试；一直这样请告诉系统管理员（出错时间已记入日志）。",
@@ -976,5 +989,12 @@ ACTION_TEXTS |= {
 }
 DASHBOARD_LABELS |= {"supervised": "督办", "review": "待审核"}
 FILTER_TEXTS |= {"supervised": "只看督办", "supervised_mark": "督办"}
+# a filter refused (forms_api/console/queue.py): the dates checked as the hand-over sheet's, nothing listed
+FILTER_TEXTS |= {
+    "bad_since": "开始日期“{value}”不是有效的日期，请按 年-月-日 填写，如 {example}。",
+    "bad_until": "结束日期“{value}”不是有效的日期，请按 年-月-日 填写，如 {example}。",
+    "refused": "以下筛选条件需要修改，改好后再按“筛选”：",
+    "none_listed": "筛选条件有误，没有列出留言。",
+}
 
 # --- end of the back office -------------------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ which is long enough already)."""
 
 from __future__ import annotations
 
+from forms_api.messages import FIELD_ERRORS
+
 # A case's channel (forms_api/cases/events.py CHANNELS): how the citizen's message came in.
 CHANNEL_LABELS = {
     "online": "网上留言",
@@ -64,7 +66,7 @@ INTAKE_TEXTS = {
     "name_long": "姓名最多 {max} 个字。",
     "name_control": "姓名含有不能保存的控制字符，请删除后再登记。",
     "site_unavailable": "暂时读不到网站数据（代表、联络站和类别），无法登记，请稍后再试或联系管理员。",
-    "bad_phone": "电话号码格式不正确。",
+    "bad_phone": FIELD_ERRORS["phone_invalid"],  # the citizen form's: 11-digit mobile, or area code + number
     "notify_mobile": "要短信通知，请填写本人的 11 位手机号码。",
     "no_consent": "填写了电话，须勾选“已征得本人同意”；未征得同意请不要填写电话。",
     "duplicate": "同样的意见刚刚已登记为 {ref}（{minutes} 分钟内、同一对象、同一电话、同样的内容），本次未重复登记。",
@@ -165,7 +167,13 @@ ACCOUNT_TEXTS = {
     "handler": "单位名称，与交办时写的一致（承办单位，如 县住建局、12345）",
     "add": "新建账号",
     "invitation": "账号 {login} 的邀请链接（只显示这一次，{until} 前有效，只能用一次）：",
-    "invitation_keep": "请现在复制并交给本人；离开本页后无法再次查看，只能重置。",
+    "invitation_keep": "请现在复制并交给本人；离开或刷新本页后无法再次查看，只能重置。",
+    # the invitation's page looked at again (a reload, Back): the link is never shown twice
+    "invitation_gone": (
+        "账号 {login} 的邀请链接只显示一次，这里不再显示。如果还没有交给本人，请在下面的列表中对 {login} "
+        "用“重置密码”生成新的链接（原来的链接随之作废）。"
+    ),
+    "invitation_used": "账号 {login} 的邀请链接只显示一次，这里不再显示；{login} 已经设置了密码，不需要新的链接。",
     "actions": "操作",
     "disable": "停用",
     "reset": "重置密码",

@@ -5,13 +5,24 @@ CSRF on each form; scopes shown by name. Real app, real store, no mocks."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from console_helpers import ACCOUNTS, PASSWORD, after_refusal, client_for, console_app, csrf_token, sign_in
+from console_helpers import (
+    ACCOUNTS,
+    PASSWORD,
+    after_refusal,
+    client_for,
+    console_app,
+    csrf_token,
+    make_account,
+    sign_in,
+)
 from flask import Flask
 
-from forms_api import messages
+from forms_api import cases, messages
+from forms_api.console.accounts import INVITED_MINUTES
 from forms_api.messages_console import ACCOUNT_TEXTS, STAFF_TEXTS
 from forms_api.store import open_accounts
 
@@ -33,9 +44,10 @@ def post(client, path: str, data: dict | None = None, *, token: bool = True):
 
 ROUTES = {  # route -> (path, form, what the office gets)
     "list": ("/staff/accounts", None, 200),
-    "add": ("/staff/accounts/add", {"login": "new.one", "role": "handler", "handler": "县水务局"}, 201),
+    "add": ("/staff/accounts/add", {"login": "new.one", "role": "handler", "handler": "县水务局"}, 303),
     "disable": ("/staff/accounts/zhujian/disable", {"confirm": "1"}, 303),
-    "reset": ("/staff/accounts/zhan-b/reset", {"confirm": "1"}, 200),
+    "reset": ("/staff/accounts/zhan-b/reset", {"confirm": "1"}, 303),
+    "invitation": ("/staff/accounts/zhan-b/invitation", None, 200),
     "unlock": ("/staff/accounts/cao/unlock", {}, 302),
 }
 
@@ -69,13 +81,20 @@ def test_every_form_needs_its_csrf_token(app):
 
 
 def test_an_added_account_gets_its_link_once_and_signs_in_with_it(app):
+    """POST/redirect/GET: the page the add is sent on to shows the link once; a reload of it (or Back) says where to get
+    a new one, and never posts again (which would be refused: the account exists)."""
     office = client_for(app, "boss")
     added = post(office, "/staff/accounts/add", {"login": "Dongxi.Li", "role": "station", "station": "dongxi-zhan"})
-    page = added.get_data(as_text=True)
-    assert added.status_code == 201 and AT["invitation"].split("{")[0] in page
+    assert added.status_code == 303 and added.headers["Location"] == "/staff/accounts/dongxi.li/invitation"
+    shown = office.get(added.headers["Location"])
+    page = shown.get_data(as_text=True)
+    assert shown.status_code == 200 and AT["invitation"].split("{")[0] in page
     (link,) = LINK.findall(page)
+    again = office.get(added.headers["Location"]).get_data(as_text=True)
+    assert AT["invitation_gone"].format(login="dongxi.li") in again and "staff/invite/" not in again  # shown once
+    assert AT["exists"].format(login="dongxi.li") not in again
     listing = office.get("/staff/accounts").get_data(as_text=True)
-    assert link not in listing and link.rsplit("/", 1)[1] not in listing  # shown once
+    assert link not in listing and link.rsplit("/", 1)[1] not in listing
     assert "联络站 东溪代表联络站" in listing and "代表 曹文杰" in listing  # scopes by name, not by id
     assert "dongxi-zhan" not in re.sub(r"<select.*?</select>", "", listing, flags=re.S)
 
@@ -85,6 +104,29 @@ def test_an_added_account_gets_its_link_once_and_signs_in_with_it(app):
     done = person.post(path, data={"password": PASSWORD, "password_again": PASSWORD, "csrf_token": token})
     assert done.status_code == 302 and person.get("/staff/cases").status_code == 200
     assert open_accounts(app.config).get("dongxi.li").stations == ("dongxi-zhan",)
+    used = office.get(added.headers["Location"]).get_data(as_text=True)
+    assert AT["invitation_used"].format(login="dongxi.li") in used and "生成新的链接" not in used
+
+
+def test_the_link_waits_in_the_session_only_a_few_minutes_and_only_for_the_current_invitation(app, monkeypatch):
+    """Not shown when the page is opened too late (the token left in the cookie meanwhile is dropped), nor when
+    another reset made it stale; another office account's session never holds it."""
+    office = client_for(app, "boss")
+    added = post(office, "/staff/accounts/add", {"login": "late", "role": "handler", "handler": "县水务局"})
+    later = cases.now() + timedelta(minutes=INVITED_MINUTES, seconds=1)
+    with monkeypatch.context() as patched:
+        patched.setattr(cases, "now", lambda: later)
+        page = office.get(added.headers["Location"]).get_data(as_text=True)
+    assert AT["invitation_gone"].format(login="late") in page and not LINK.findall(page)
+
+    first = post(office, "/staff/accounts/zhan-b/reset", {"confirm": "1"})
+    make_account(app, "boss2", "office", ())
+    other = client_for(app, "boss2")
+    assert not LINK.findall(other.get(first.headers["Location"]).get_data(as_text=True))
+    post(other, "/staff/accounts/zhan-b/reset", {"confirm": "1"})  # a newer link: the first one is void
+    page = office.get(first.headers["Location"]).get_data(as_text=True)
+    assert AT["invitation_gone"].format(login="zhan-b") in page and not LINK.findall(page)
+    assert office.get("/staff/accounts/nobody/invitation").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -112,7 +154,7 @@ def test_a_bad_new_account_is_refused_with_what_to_correct_and_the_form_kept(app
 def test_a_deputy_account_by_chinese_name_and_disable_and_reset_end_sessions(app):
     office = client_for(app, "boss")
     added = post(office, "/staff/accounts/add", {"login": "cao2", "role": "deputy", "deputy": "曹文杰"})
-    assert added.status_code == 201 and open_accounts(app.config).get("cao2").deputy == "cao-wenjie"
+    assert added.status_code == 303 and open_accounts(app.config).get("cao2").deputy == "cao-wenjie"
 
     station = client_for(app, "zhan-a")
     assert station.get("/staff/").status_code == 200
@@ -121,11 +163,12 @@ def test_a_deputy_account_by_chinese_name_and_disable_and_reset_end_sessions(app
     assert sign_in(app.test_client(), "zhan-a").status_code == 401
     # a disabled account comes back through a new invitation
     again = post(office, "/staff/accounts/zhan-a/reset", {"confirm": "1"})
-    assert again.status_code == 200 and open_accounts(app.config).get("zhan-a").state == "invited"
+    assert again.status_code == 303 and open_accounts(app.config).get("zhan-a").state == "invited"
 
     deputy = client_for(app, "cao")
     reset = post(office, "/staff/accounts/cao/reset", {"confirm": "1"})
-    assert reset.status_code == 200 and len(LINK.findall(reset.get_data(as_text=True))) == 1
+    assert reset.status_code == 303
+    assert len(LINK.findall(office.get(reset.headers["Location"]).get_data(as_text=True))) == 1
     assert deputy.get("/staff/").status_code == 302 and sign_in(app.test_client(), "cao").status_code == 401
 
     for route in ("disable", "reset"):  # never the account that is signed in

@@ -141,3 +141,30 @@ def test_a_letter_without_a_phone_gets_a_slip_to_print_and_send(chromium_browser
     assert not page.locator("#slip-print").is_visible() and not page.locator("[role=status]").is_visible()
     assert page.locator("#tracking-code").is_visible() and page.locator(".slip-qr svg").is_visible()
     context.close()
+
+
+def test_a_reload_after_adding_an_account_posts_nothing_and_a_form_s_address_is_a_page(chromium_browser, base):
+    """The tester's walk without JavaScript: reloading the page with the new invitation link posted the form again
+    ("账号 shiqiao 已存在", the link gone); now the link is shown once on a page of its own and a reload says how to get
+    a new one. A form's address opened from history is a Chinese page with a way back, the citizen's side's too."""
+    context, page = signed_in(chromium_browser, base, "boss", javascript=False)
+    page.goto(f"{base}/staff/accounts")
+    page.fill("#new-login", "shiqiao")
+    page.check("input[name=role][value=station]")
+    page.select_option("#new-station", "dongxi-zhan")
+    page.click(f"button:has-text('{ACCOUNT_TEXTS['add']}') >> nth=-1")
+    shows_a_page(page, "/staff/accounts/shiqiao/invitation")
+    assert "/staff/invite/" in page.inner_text("#invitation .code")
+    page.reload()
+    shows_a_page(page, "/staff/accounts/shiqiao/invitation")
+    assert ACCOUNT_TEXTS["invitation_gone"].format(login="shiqiao") in page.inner_text("#invitation")
+    assert page.locator("#invitation .code").count() == 0 and "已存在" not in page.inner_text("main")
+
+    opened = page.goto(f"{base}/staff/accounts/add")
+    assert opened is not None and opened.status == 405 and T["not_a_page"] in page.inner_text("main")
+    page.click(f"text={T['back_to'].format(page=T['accounts_title'])}")
+    shows_a_page(page, "/staff/accounts")
+    opened = page.goto(f"{base}/api/submissions")
+    assert opened is not None and opened.status == 405
+    assert messages.API_ERRORS["not_a_page"] in page.inner_text("main") and "{" not in page.inner_text("body")
+    context.close()

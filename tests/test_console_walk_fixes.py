@@ -1,6 +1,7 @@
 """What a tester found walking the back office on a phone: two citizens saying the same words at a reception day, a
 reply template's title field, who imports results, namesake deputies, 转办 to the one who holds the case, and a
-skipped notification in English. Real app, real store, no mocks."""
+skipped notification in English; then the list's filters that were dropped without a word, a refused template out of
+sight, and intake's phone message. Real app, real store, no mocks."""
 
 from __future__ import annotations
 
@@ -17,13 +18,15 @@ from test_api import GOOD as GOOD_FORM
 from test_api import form_receipt
 from test_console_intake import good
 
-from forms_api import messages, messages_console, messages_notify
+from forms_api import cases, messages, messages_console, messages_notify
 from forms_api.cases import new_code, outbox
 from forms_api.store.folder import EventLog
 
 I = messages_console.INTAKE_TEXTS  # noqa: E741
 ST = messages_console.STAFF_TEXTS
 A = messages.ACTION_TEXTS
+T = messages.CONSOLE_TEXTS
+F = messages.FILTER_TEXTS
 SAME_WORDS = "希望村里多装几盏路灯。"
 NAMESAKES = [
     {
@@ -122,7 +125,7 @@ def test_namesakes_are_told_apart_by_congress_and_post(app):
     unknown = post(office, "/staff/accounts/add", form | {"deputy": "李明"}, "/staff/accounts")
     page = text_of(office.get(unknown.headers["Location"]))
     assert ST["deputy_unknown_typed"].format(name="李明") in page and "请从列表中选择" not in page
-    assert post(office, "/staff/accounts/add", form | {"deputy": "li-mingyuan-2"}, "/staff/accounts").status_code == 201
+    assert post(office, "/staff/accounts/add", form | {"deputy": "li-mingyuan-2"}, "/staff/accounts").status_code == 303
     listing = text_of(office.get("/staff/accounts"))
     assert "李明远（东溪代表联络站；乡镇人大代表，河湾村 村民小组长），编号 li-mingyuan-2" in listing
     log = EventLog(Path(app.config["QUEUE_DIR"]), fsync=False)
@@ -203,3 +206,62 @@ def test_a_citizen_writing_to_one_of_two_namesakes_is_told_which(app):
     assert which in text_of(status)
     other = text_of_page(form_receipt(app.test_client(), {**GOOD_FORM, "consent": "on", "text": "另一条留言。"}))
     assert "曹文杰（代表）" in other
+
+
+CASE_LINK = re.compile(r'href="/staff/cases/(2026-\d{6})"')
+
+
+@pytest.mark.parametrize(
+    ("query", "problems"),
+    [
+        ("since=2026-12-10&until=2026-12-01", [messages_console.HANDOVER_TEXTS["reversed_dates"]]),  # as the export
+        ("since=abc", [F["bad_since"].format(value="abc", example="{today}")]),
+        ("until=2026-13-01", [F["bad_until"].format(value="2026-13-01", example="{today}")]),
+        ("deputy=张三丰", [ST["deputy_unknown_typed"].format(name="张三丰")]),  # no list to choose from here
+        (
+            "deputy=李明远&since=x",
+            [F["bad_since"].format(value="x", example="{today}"), "有 2 位现任代表名叫“李明远”"],
+        ),
+    ],
+)
+def test_a_refused_filter_lists_nothing_and_says_why(app, query, problems):
+    """Never 共 0 条 without a word, nor every case under a filter that was not taken (it read as 张三丰's cases)."""
+    shown = client_for(app, "boss").get(f"/staff/cases?status=all&{query}")
+    page = text_of(shown)
+    today = cases.now().date().isoformat()
+    assert shown.status_code == 400 and 'role="alert"' in page and F["refused"] in page
+    for problem in problems:
+        assert problem.replace("{today}", today) in page
+    assert F["none_listed"] in page and not CASE_LINK.findall(page)
+    assert T["count"].format(count=0, overdue=0) not in page and T["none"] not in page
+    assert page.index('role="alert"') < page.index("<details") and '<details class="card filters" open>' in page
+
+
+def test_good_filters_still_list_with_their_count(app):
+    today = cases.now().date()
+    page = text_of(client_for(app, "boss").get(f"/staff/cases?status=all&since={today}&until={today}"))
+    assert len(set(CASE_LINK.findall(page))) == 4 and T["count"].format(count=4, overdue=0) in page
+    assert F["refused"] not in page
+
+
+def test_a_template_without_a_title_comes_back_with_why_and_the_text_kept(app):
+    """The refusal is shown on the form, below every template: the browser is sent there (#add), not to the top of
+    a long page where nothing seemed to happen."""
+    client = client_for(app, "boss")
+    for number in range(6):
+        assert post(client, "/staff/templates", {"title": f"模板{number}", "text": "内容" * 200}).status_code == 303
+    refused = post(client, "/staff/templates", {"title": "  ", "text": "您反映的问题已转交。"})
+    assert refused.status_code == 303 and refused.headers["Location"] == "/staff/templates#add"
+    page = text_of(client.get("/staff/templates"))
+    form = page[page.index('<form method="post" action="/staff/templates" class="card" id="add">') :]
+    assert form.index(messages.TEMPLATE_ERRORS["title"]) < form.index('id="title"')
+    assert ">您反映的问题已转交。</textarea>" in form
+    assert [found.title for found in app.extensions["forms_api.console"].templates.all()] == [
+        f"模板{number}" for number in range(6)
+    ]
+
+
+def test_intake_says_what_a_phone_number_looks_like_as_the_citizen_form_does(app):
+    client = client_for(app, "zhan-a")
+    page = text_of(post(client, "/staff/intake", good(phone="12345")))
+    assert messages.FIELD_ERRORS["phone_invalid"] in page and "11 位" in I["bad_phone"] and "区号" in I["bad_phone"]

@@ -297,6 +297,7 @@ def responses(app: Flask, client: FlaskClient) -> dict[str, Any]:
         "404": client.get(f"/api/submissions/{CODE}"),
         "404 elsewhere": client.get("/nothing/here"),
         "405": client.delete("/api/submissions"),
+        "405 html": client.get("/api/submissions", headers={"Accept": "text/html,*/*;q=0.8"}),  # a form reopened
         "409": client.post("/api/rating", json={"code": code, "rating": "满意"}),
         "201 evaluation": client.post("/api/evaluations", json=EVALUATION),
         "409 evaluation html": client.post("/api/evaluations", data={**EVALUATION, "consent": "on"}),

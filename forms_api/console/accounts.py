@@ -1,7 +1,11 @@
 """The office's accounts page: every account with its scope by name; adding one (its invitation link shown once),
 disabling, resetting (a new link, the old password and sessions void), unlocking and clearing a second factor (a
 lost phone), the same changes as `users add|disable|reset|unlock|reset-totp` (forms_api/staff/users.py), each
-decided under the accounts' lock."""
+decided under the accounts' lock.
+
+Adding and resetting answer POST/redirect/GET, as offline intake's receipt slip does (forms_api/console/intake.py):
+the new link's token waits a few minutes in the office account's session, and the page the browser is sent on to
+shows it once. A reload never posts again; looked at again, the page says where to get a new link."""
 
 from __future__ import annotations
 
@@ -13,11 +17,11 @@ from flask import Response, abort, current_app, flash, redirect, request, url_fo
 from forms_api import cases, messages
 from forms_api.accounts import totp
 from forms_api.accounts.model import ROLES, Account, normalise_login, scope_problem, valid_login
-from forms_api.accounts.passwords import invite
+from forms_api.accounts.passwords import invitation_valid, invite
 from forms_api.cases.actions import TextProblem
 from forms_api.console.deputies import resolve
 from forms_api.console.refusals import refused, taken
-from forms_api.console.service import account, bp, console, page, require
+from forms_api.console.service import account, bp, console, keep_shortly, kept_shortly, page, require
 from forms_api.messages_console import ACCOUNT_TEXTS
 from forms_api.public.deputies import told_apart
 from forms_api.public.service import service
@@ -25,6 +29,8 @@ from forms_api.staff.text import moment_text
 from forms_api.staff.users import scope_text, state_text
 
 T = ACCOUNT_TEXTS
+INVITED_KEY = "invitations"  # the session's login -> [token, until (POSIX time)]: a new link not yet shown
+INVITED_MINUTES = 10  # how long it waits there for the page that shows it
 
 
 def scope_names(found: Account, deputies: Mapping[str, str]) -> str:
@@ -50,11 +56,28 @@ def _link(token: str) -> str:
     return root.rstrip("/") + url_for("staff.invite", token=token)
 
 
-def _invited(found: Account, token: str, status: int = 200, **form: str) -> Response:
-    """The page with the new invitation link, shown this once (only its hash is kept)."""
-    assert found.invitation_expires is not None
-    until = moment_text(cases.parse_at(found.invitation_expires))
-    return _page(status, invitation=(found.login, _link(token), until), form=form)
+def _invited(found: Account, token: str) -> Response:
+    """On (303) to the page that shows the new invitation link once; meanwhile only this session holds its token
+    (the store keeps its hash)."""
+    keep_shortly(INVITED_KEY, found.login, token, INVITED_MINUTES)
+    return redirect(url_for("staff.invitation", login=found.login), 303)
+
+
+@bp.get("/accounts/<login>/invitation")
+@require("accounts")
+def invitation(login: str) -> Response:
+    """The accounts page with `login`'s new invitation link, this once; later (a reload, Back) what to do instead: a
+    reset for a link that never reached its person, nothing for an account whose password is set."""
+    found = console().accounts.get(login)
+    if found is None:
+        abort(404)
+    token = kept_shortly(INVITED_KEY, login, once=True)
+    if token is not None and invitation_valid(found, token, cases.now()):
+        assert found.invitation_expires is not None
+        until = moment_text(cases.parse_at(found.invitation_expires))
+        return _page(invitation=(found.login, _link(token), until))
+    gone = T["invitation_used" if found.state == "active" else "invitation_gone"].format(login=login)
+    return _page(invitation_gone=gone)
 
 
 @bp.get("/accounts")
@@ -108,7 +131,7 @@ def _scope(role: str, form: Mapping[str, str]) -> tuple[str, ...]:
 @bp.post("/accounts/add")
 @require("accounts")
 def add() -> Response:
-    """A new account waiting for its first password; the page shows its invitation link once."""
+    """A new account waiting for its first password; on to the page that shows its invitation link once."""
     form = request.form
     login, role = normalise_login(form.get("login", ""))[:64], form.get("role", "")
     try:
@@ -134,7 +157,7 @@ def add() -> Response:
     found = console().accounts.change(login, decide)
     if not tokens or found is None:
         return _refused(409, T["exists"].format(login=login), "add", form)
-    return _invited(found, tokens[0], 201)
+    return _invited(found, tokens[0])
 
 
 def _change(login: str, decide) -> Account:
@@ -165,8 +188,8 @@ def disable(login: str) -> Response:
 @bp.post("/accounts/<login>/reset")
 @require("accounts")
 def reset(login: str) -> Response:
-    """Once confirmed, a new invitation link (shown once); the old password and every open session of the account
-    end."""
+    """Once confirmed, a new invitation link (on to the page that shows it once); the old password and every open
+    session of the account end."""
     if (refusal := _unconfirmed(login, "reset")) is not None:
         return refusal
     moment, tokens = cases.now(), []

@@ -13,9 +13,9 @@ again and how to look the case up by its reference and phone.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from flask import Response, abort, redirect, request, session, url_for
+from flask import Response, abort, redirect, request, url_for
 from markupsafe import Markup
 
 from forms_api import cases, messages_console
@@ -26,7 +26,7 @@ from forms_api.cases.intake import NewCase, new_case
 from forms_api.cases.outbox import MOBILE_RE
 from forms_api.console.case import find_case
 from forms_api.console.deputies import resolve
-from forms_api.console.service import account, bp, page, require
+from forms_api.console.service import account, bp, keep_shortly, kept_shortly, page, require
 from forms_api.public.deputies import labelled
 from forms_api.public.schema import normalise_phone
 from forms_api.public.service import service
@@ -228,21 +228,8 @@ def intake_post() -> Response:
         refusal = I["duplicate" if case.phone else "duplicate_no_phone"].format(minutes=minutes, ref=duplicates[0].ref)
         return _form(409, [refusal], request.form, same_words=True)
     event = stored[0]
-    _keep_code(event["ref"], event["code"], now)
+    keep_shortly(SLIP_KEY, event["ref"], event["code"], SLIP_MINUTES)  # so the slip can be reloaded or printed again
     return redirect(url_for("staff.intake_slip", ref=event["ref"]), 303)  # a reload shows the slip, never re-posts
-
-
-def _keep_code(ref: str, code: str, moment: datetime) -> None:
-    """The tracking code of a case just registered, kept in this account's signed session for SLIP_MINUTES (never
-    in a URL or a log), so that the slip can be reloaded or printed again meanwhile; older ones are dropped."""
-    until = (moment + timedelta(minutes=SLIP_MINUTES)).timestamp()
-    kept = {key: value for key, value in session.get(SLIP_KEY, {}).items() if value[1] > moment.timestamp()}
-    session[SLIP_KEY] = dict(list(kept.items())[-4:]) | {ref: [code, until]}
-
-
-def _kept_code(ref: str) -> str | None:
-    found = session.get(SLIP_KEY, {}).get(ref)
-    return found[0] if found and found[1] > cases.now().timestamp() else None
 
 
 @bp.get("/intake/<ref>/slip")
@@ -253,7 +240,7 @@ def intake_slip(ref: str) -> Response:
     sub = find_case(ref)
     if sub.channel == ONLINE or not sub.history:
         abort(404)
-    return slip(sub.history[0], _kept_code(ref))
+    return slip(sub.history[0], kept_shortly(SLIP_KEY, ref))
 
 
 def track_url(code: str) -> str:

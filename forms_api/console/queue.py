@@ -23,7 +23,7 @@ from forms_api.console.areas import choices as area_choices
 from forms_api.console.deputies import resolve
 from forms_api.console.people import case_targets
 from forms_api.console.service import account, bp, page, require
-from forms_api.messages_console import CHANNEL_LABELS, HANDOVER_DASHBOARD
+from forms_api.messages_console import CHANNEL_LABELS, HANDOVER_DASHBOARD, HANDOVER_TEXTS
 from forms_api.messages_notify import CONSOLE_FAILED as NOTIFY_FAILED
 from forms_api.public.service import service
 from forms_api.public.sitedata import TargetsUnavailable
@@ -121,6 +121,20 @@ def _day(value: str) -> str:
         return ""
 
 
+def _date_problems(today: date) -> list[str]:
+    """What is wrong with the dates typed for the list, checked as the hand-over sheet's are (forms_api/console/
+    handover.py): each a day, the end not before the start."""
+    typed = {key: request.args.get(key, "").strip() for key in ("since", "until")}
+    example = today.isoformat()
+    problems = [
+        messages.FILTER_TEXTS[f"bad_{key}"].format(value=value[:20], example=example)
+        for key, value in typed.items()
+        if value and not _day(value)
+    ]
+    since, until = _day(typed["since"]), _day(typed["until"])
+    return problems + ([HANDOVER_TEXTS["reversed_dates"]] if since and until and until < since else [])
+
+
 def _station_choices() -> list[tuple[str, str]]:
     """(id, name) of the stations the list's filter offers: a station worker's own, else every station."""
     listed = service().targets.listed("station")
@@ -174,22 +188,23 @@ def dashboard() -> Response:
 @bp.get("/cases")
 @require("queue")
 def case_list() -> Response:
-    """The cases the account may see, filtered, overdue first, a page at a time."""
+    """The cases the account may see, filtered, overdue first, a page at a time; none, and why (400), when a filter is
+    refused: a date that cannot be read, dates the wrong way round, a name that is no current deputy's, or several's."""
     filters = Filters.from_request()
     today, cal = _today_and_calendar()
     names = service().targets.name
     words = filters.q.casefold().split()
-    shown, deputy_problem = filters, None
+    shown, problems = filters, _date_problems(today)
     if filters.deputy and not _id(filters.deputy):  # a deputy by name: the one current deputy of that name
         try:
-            filters = replace(filters, deputy=resolve(filters.deputy)[0])
+            filters = replace(filters, deputy=resolve(filters.deputy, tool="typed")[0])
         except TextProblem as problem:
-            filters, deputy_problem = replace(filters, deputy=""), str(problem)
+            problems.append(str(problem))
     chosen = []
     visible_now = _visible_cases()
     known = areas()
     in_area = area_filter(filters.area, known) if filters.area else None
-    for sub in visible_now:
+    for sub in [] if problems else visible_now:  # a filter refused: no list that looks filtered
         if filters.status == "" and not sub.open or filters.status not in ("", "all") and sub.status != filters.status:
             continue
         if (
@@ -231,9 +246,10 @@ def case_list() -> Response:
     overdue = sum(sub.overdue(today, *cal) for sub in chosen)
     return page(
         "staff/cases.html",
+        400 if problems else 200,
         rows=rows,
         filters=shown,
-        deputy_problem=deputy_problem,
+        problems=problems,
         statuses=[(key, messages.STATUS_LABELS[key]) for key in STATUSES],
         categories=_categories(sub.category for sub in visible_now),
         channels=list(CHANNEL_LABELS.items()),

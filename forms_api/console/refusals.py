@@ -23,10 +23,11 @@ COOKIE_ROOM = 3600  # bytes of the session cookie's value: under the 4096 of nam
 
 
 def refused(target: str, error: str, *, failed: str | None = None, answer: Callable[[], Response]) -> Response:
-    """Send the browser to `target` (a path of the console) with `error` and the posted form kept for its next GET;
-    `answer()` (the page with the refusal, answered at once) when they do not fit in the session's cookie."""
+    """Send the browser to `target` (a path of the console, and a #fragment where the refusal is shown far down its
+    page) with `error` and the posted form kept for its next GET; `answer()` (the page with the refusal, answered at
+    once) when they do not fit in the session's cookie."""
     typed = {key: value for key, value in request.form.items() if not _SECRET.match(key)}
-    session[KEPT] = {"path": target, "error": error, "failed": failed or "", "form": typed}
+    session[KEPT] = {"path": target.partition("#")[0], "error": error, "failed": failed or "", "form": typed}
     serializer = current_app.session_interface.get_signing_serializer(current_app)  # type: ignore[attr-defined]
     if serializer is None or len(serializer.dumps(dict(session))) > COOKIE_ROOM:
         session.pop(KEPT)

@@ -10,12 +10,12 @@ from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, Flask, Request, Response, abort, current_app, render_template, request
+from flask import Blueprint, Flask, Request, Response, abort, current_app, render_template, request, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_login import UserMixin, current_user
 from werkzeug.exceptions import HTTPException
 
-from forms_api import messages, messages_console
+from forms_api import cases, messages, messages_console
 from forms_api.accounts.access import allowed, permissions
 from forms_api.accounts.model import Account
 from forms_api.public.sitedata import TargetsUnavailable
@@ -117,8 +117,26 @@ def page(template: str, status: int = 200, **context: Any) -> Response:
     return response
 
 
-def message_page(status: int, text: str) -> Response:
-    return page("staff/message.html", status, title=messages.CONSOLE_TEXTS["error_title"], message=text)
+def message_page(status: int, text: str, back: tuple[str, str] | None = None) -> Response:
+    """The console's page with one message; `back`: (href, text) of a link to the page to go on from."""
+    return page("staff/message.html", status, title=messages.CONSOLE_TEXTS["error_title"], message=text, back=back)
+
+
+def keep_shortly(key: str, name: str, value: str, minutes: int) -> None:
+    """What a POST made that the page it redirects to shows (POST/redirect/GET: a reload never posts again), kept
+    under `name` in the session's `key` for `minutes`, never in a URL or a log; the last few only, older ones dropped.
+    The session is this account's signed cookie (HttpOnly, /staff only)."""
+    moment = cases.now().timestamp()
+    kept = {other: entry for other, entry in session.get(key, {}).items() if entry[1] > moment}
+    session[key] = dict(list(kept.items())[-4:]) | {name: [value, moment + minutes * 60]}
+
+
+def kept_shortly(key: str, name: str, *, once: bool = False) -> str | None:
+    """What `keep_shortly` kept under `name`, while it lasts; `once`: no longer kept after this."""
+    found = session.get(key, {}).get(name)
+    if once and found:
+        session[key] = {other: entry for other, entry in session[key].items() if other != name}
+    return found[0] if found and found[1] > cases.now().timestamp() else None
 
 
 def under_console(path: str) -> bool:
@@ -149,13 +167,20 @@ class ConsoleSessions(SecureCookieSessionInterface):
         return request.is_secure
 
 
-def error_page(error: HTTPException) -> Response:
-    """The console's answer to its own 400 (CSRF), 403, 404, 413, 429 and 500 (an unexpected error), as a page in the
-    console's look."""
+def error_page(error: HTTPException, back: tuple[str, str] | None = None) -> Response:
+    """The console's answer to its own 400 (CSRF), 403, 404, 405 (a form's address opened as a page), 413, 429 and
+    500 (an unexpected error), as a page in the console's look, with a link `back` where one is known."""
     texts = messages.CONSOLE_TEXTS
-    codes = {403: "forbidden", 404: "not_found", 413: "too_large", 429: "too_many", 500: "server_error"}
+    codes = {
+        403: "forbidden",
+        404: "not_found",
+        405: "not_a_page",
+        413: "too_large",
+        429: "too_many",
+        500: "server_error",
+    }
     text = texts[codes.get(error.code or 400, "csrf")]
-    response = message_page(error.code or 400, text)
+    response = message_page(error.code or 400, text, back)
     for name, value in error.get_headers():
         if name.lower() not in {"content-type", "content-length"}:
             response.headers[name] = value

@@ -46,7 +46,8 @@ def template_add() -> Response:
             problem = str(exc)
     if problem is not None:
         error = messages.TEMPLATE_ERRORS[problem]
-        return refused(url_for("staff.templates"), error, answer=lambda: _page(400, error, title, text))
+        target = url_for("staff.templates", _anchor="add")  # the form, with the refusal, below every template
+        return refused(target, error, answer=lambda: _page(400, error, title, text))
     flash(A["template_added"].format(title=title))
     return redirect(url_for("staff.templates"), 303)
 

@@ -3,11 +3,12 @@ itself (health, OpenAPI)."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, jsonify
+from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from forms_api import messages
 from forms_api.public import notify, receipts, submissions, tracking
-from forms_api.public.answers import http_error, queue_unavailable, targets_unavailable
+from forms_api.public.answers import error_response, http_error, queue_unavailable, targets_unavailable
 from forms_api.public.openapi import document
 from forms_api.public.service import Service, bp, local_time, page_link, service
 from forms_api.public.sitedata import TargetsUnavailable
@@ -36,11 +37,29 @@ def openapi() -> Response:
     return jsonify(document(current_app.config, categories))
 
 
+def not_a_page(error: HTTPException) -> Response:
+    """A 405, most often a form's address opened in a browser: a page a no-JavaScript form post was answered with
+    (a refusal at /api/submissions, say) reopened from history or a restored tab, or bookmarked. A browser gets a
+    page saying it cannot be opened so, and where to go (the 查询进度 page from its forms, else the home page, which
+    every page links); JSON clients the JSON 405 as before."""
+    browser = request.accept_mimetypes.best_match(("application/json", "text/html")) == "text/html"
+    if request.method not in ("GET", "HEAD") or not browser:
+        return http_error(error)
+    track = request.path == "/api/track" or request.path.endswith("/rating")  # the 查询进度 page's forms
+    text = messages.API_ERRORS["not_a_page_track" if track else "not_a_page"]
+    response = error_response(405, text, retry_track=track, html=True)
+    for name, value in error.get_headers():
+        if name.lower() not in {"content-type", "content-length"}:
+            response.headers[name] = value
+    return response
+
+
 def init_app(app: Flask) -> None:
     """Register the public API on `app`, with its Service built from the app's loaded settings."""
     app.extensions["forms_api"] = Service.from_config(app.config)
     app.register_blueprint(bp)
     app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(405, not_a_page)
     app.register_error_handler(QueueUnavailable, queue_unavailable)
     app.register_error_handler(TargetsUnavailable, targets_unavailable)
     app.add_template_global(page_link, "page_link")
