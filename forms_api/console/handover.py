@@ -192,14 +192,14 @@ def _shown(found: Plan) -> list[dict[str, object]]:
     kept), the result cut to one short line."""
     return [
         {
-            "number": row.number,
+            "number": number,
             "ref": event["ref"],
             "ticket": event["ticket"],
             "result": one_line(event["note"], RESULT_SHOWN),
             "day": event["result_date"],
             "handler": event["handler"],
         }
-        for row, event in zip(found.good, found.events, strict=True)
+        for number, event in zip(found.good, found.events, strict=True)
     ]
 
 
@@ -259,6 +259,7 @@ def handover_import() -> Response:
     except ResultsFileError as exc:
         error = str(exc)
         return refused(url_for("staff.handover_page"), error, answer=lambda: _page(400, [error]))
+    # "errors" stays, empty: row errors are planned on each showing; a preview an older version kept may have some
     preview = {"name": name, "rows": [list(vars(row).values()) for row in rows], "errors": []}
     return redirect(url_for("staff.handover_preview", ident=keep(account().login, preview)), 303)
 
