@@ -129,6 +129,8 @@ STAFF_TEXTS = {
     "to_form_kept": "转到“{action}”表单",
     "timed_out_post": "长时间没有操作，已自动退出，刚才的操作没有完成。请重新登录：您填写的内容会保留，检查后再提交。",
     "jump_label": "转到办理表单",
+    # the reply templates in the answer form (forms_api/console/case.py fill_template)
+    "templates_fill_hint": "选好模板后点“填入答复框”：模板内容接在已写的答复后面，已写的内容不会丢失；还没有提交。",
     # the list's filters
     "filters_summary": "筛选（状态、逾期、类别、渠道、联络站、地区、代表、日期、搜索）",
     "filter_station": "联络站",
@@ -244,7 +246,13 @@ HANDOVER_ROW_ERRORS = {
 HANDOVER_ROW_JOIN = ""  # a row's several problems, one after another (each ends with "。")
 HANDOVER_FILE_ERRORS = {
     "unreadable": "无法读取这个文件：请上传 XLSX 或 CSV（UTF-8 或 GBK 编码）文件。",
-    "empty": "请选择要导入的文件。",
+    "no_file": "请选择要导入的文件。",
+    "empty": "文件“{name}”是空的，没有任何内容：请检查是否选错了文件，或在 Excel / WPS 中重新保存后再上传。",
+    "wrong_type": (
+        "不能导入“{name}”：只能导入 XLSX（.xlsx）或 CSV（.csv）文件。"
+        "请在 Excel 或 WPS 中把它“另存为”这两种格式之一，再上传。"
+    ),
+    "not_results": "无法导入“{name}”：{reason}",  # a missing column, no data row, too many rows: not a row's error
     "too_large": "文件太大（最多 {max} KB），请分批导入。",
     "expired": "导入预览已过期或不完整，请重新上传文件。",
 }
@@ -283,6 +291,9 @@ HANDOVER_TEXTS = {
         "有误 {errors} 行。"
     ),
     "preview_errors": "以下各行有误，不会导入：",
+    "preview_rows": "无误、可导入的行（{count} 行）",
+    "preview_rows_hint": "请核对留言编号和办理结果，确认无误后再导入。办理结果较长的只显示开头。",
+    "row_number": "行号",
     "preview_blocked": "文件中有错误的行：不勾选下面一项则一行也不导入。",
     "apply_good": "只导入无误的行",
     "apply": "导入",
@@ -319,6 +330,15 @@ HANDOVER_TEXTS = {
     "slip_print": "用浏览器的“打印”打印本页（A4）。",
     "slip_not_handed": "这条留言没有交办给职能部门或 12345 热线，没有交办单。",
     "slip_case": "返回留言",
+    # a handler's results on a case's page: whose they are, and who put them in (console/people.py result_source)
+    "results_title": "办理结果",
+    "result_from": "{handler}（承办单位）",
+    "result_imported": "由 {by}导入",
+    "result_recorded": "由 {by}录入",
+    "result_in_timeline": "{what}，{how}",
+    "result_ticket": "工单号 {ticket}",
+    "result_day": "办理日期 {day}",
+    "result_details": "；",  # between the parts above
     # the queue's markers
     "result_pending": "有办理结果待处理",
     "urged": "已催办",

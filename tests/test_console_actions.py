@@ -257,7 +257,7 @@ def test_a_bad_form_says_why_keeps_the_text_and_writes_nothing(app, action, form
 
 
 NEW_FORMS = [f"/staff/cases/2026-000001/{action}" for action in EVENTS]
-NEW_FORMS += ["/staff/templates", "/staff/templates/delete"]
+NEW_FORMS += ["/staff/templates", "/staff/templates/delete", "/staff/cases/2026-000001/template"]
 
 
 @pytest.mark.parametrize("path", NEW_FORMS)
@@ -298,10 +298,36 @@ def test_reply_templates_fill_the_answer_box_without_javascript(app):
     deputy = client_for(app, "cao")  # a deputy answers a case assigned to them, and is offered the templates
     page = deputy.get("/staff/cases/2026-000001").get_data(as_text=True)
     assert '<option value="0">路灯</option>' in page and "&lt;b&gt;路灯" not in page
-    filled = deputy.get("/staff/cases/2026-000001?template=0").get_data(as_text=True)
+    assert 'formaction="/staff/cases/2026-000001/template" formnovalidate>' in page
+    filled = deputy.get("/staff/cases/2026-000001?template=0").get_data(as_text=True)  # a link of the old form
     assert re.search(r'name="answer" rows="4" required>您好，&lt;b&gt;路灯&lt;/b&gt;已修复。</textarea>', filled)
+    before, draft = events(app), "王先生：\n您反映的路灯问题，"
+    for typed, chosen, box in [  # (what was typed, the template picked, the box after 填入答复框)
+        (draft, "0", draft + "\n\n您好，&lt;b&gt;路灯&lt;/b&gt;已修复。"),  # the draft kept, the template after it
+        ("  ", "0", "您好，&lt;b&gt;路灯&lt;/b&gt;已修复。"),
+        (draft, "", draft),  # no template picked: the draft as it was
+        (draft, "7", draft),  # a template deleted meanwhile
+    ]:
+        form = {"csrf_token": csrf_token(deputy, "/staff/"), "action": "answer", "answer": typed, "template": chosen}
+        posted = deputy.post("/staff/cases/2026-000001/template", data=form)
+        assert posted.status_code == 303 and posted.headers["Location"] == "/staff/cases/2026-000001#answer"
+        page = after_refusal(deputy, posted)
+        assert f'name="answer" rows="4" required>{box}</textarea>' in page and A["error"][:4] not in page
+    assert events(app) == before  # nothing is stored until the answer is sent
     gone = office.post("/staff/templates/delete", data={"csrf_token": token, "title": "路灯"})
     assert gone.status_code == 303 and open_templates(app.config).all() == []
+
+
+@pytest.mark.parametrize("login", ROLES, ids=[str(login) for login in ROLES])
+def test_permission_matrix_of_filling_in_a_template(app, login):
+    """填入答复框 for those who may answer a case in their scope; it writes nothing."""
+    client = client_for(app, login)
+    token = csrf_token(client, "/staff/signin" if login is None else "/staff/")
+    before = events(app)
+    for ref in REFS:
+        response = client.post(f"/staff/cases/{ref}/template", data={"csrf_token": token, "answer": "x"})
+        assert response.status_code == expected(login, "answer", ref), (login, ref)
+    assert events(app) == before
 
 
 def test_the_folder_templates_are_reply_templates(tmp_path: Path) -> None:

@@ -14,7 +14,17 @@ from urllib.parse import quote
 
 import pytest
 from conftest import events
-from console_helpers import ACCOUNTS, PHONES, SCOPE, add_event, client_for, console_app, csrf_token, make_account
+from console_helpers import (
+    ACCOUNTS,
+    PHONES,
+    SCOPE,
+    add_event,
+    after_refusal,
+    client_for,
+    console_app,
+    csrf_token,
+    make_account,
+)
 from flask import Flask
 from openpyxl import Workbook
 from test_posters import zbar
@@ -22,9 +32,12 @@ from test_posters import zbar
 from forms_api import messages, messages_console
 from forms_api.accounts.access import PERMISSIONS
 from forms_api.cases import now
+from forms_api.console.previews import keep
 from forms_api.store.folder import EventLog
 
 X = messages_console.HANDOVER_TEXTS
+F = messages_console.HANDOVER_FILE_ERRORS
+E = messages_console.HANDOVER_ROW_ERRORS
 REFS = sorted(SCOPE)
 ROLES = (*ACCOUNTS, None)  # None: anonymous
 HANDED = "2026-000003"  # the one case handed to a department (县住建局), of station B
@@ -82,6 +95,12 @@ def previewed(client, data: bytes, name: str = "results.xlsx"):
     posted = upload(client, data, name)
     assert posted.status_code == 303, posted.get_data(as_text=True)
     return client.get(posted.headers["Location"])
+
+
+def preview_rows(page: str) -> list[list[str]]:
+    """The rows the preview's table says an import would add: 行号, 留言编号, 工单号, 办理结果, 日期, 承办单位."""
+    table = re.search(r'<table class="preview-rows"[^>]*>.*?<tbody>(.*?)</tbody>', page, re.S)
+    return [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", table[1])] if table else []
 
 
 def preview_id(page: str) -> str:
@@ -239,6 +258,7 @@ def test_import_previews_every_bad_row_and_applies_nothing_unless_ticked(app, ki
     assert preview.status_code == 200
     assert re.findall(r"<li>(第 \d+ 行：.*?)</li>", page) == ROW_ERRORS
     assert X["preview_counts"].format(rows=4, good=1, repeats=0, pending=0, errors=3) in page
+    assert preview_rows(page) == [["2", HANDED, "ZJ-0001", "已更换路灯。", today(), "县住建局"]]
     assert X["apply_good"] in page
     assert events(app) == before  # a preview writes nothing
     token = csrf_token(office, "/staff/handover")
@@ -258,14 +278,14 @@ def test_import_previews_every_bad_row_and_applies_nothing_unless_ticked(app, ki
     assert X["applied_some"].format(count=1, errors=3) in notice
     again = previewed(office, data, f"results.{kind}").get_data(as_text=True)  # the same file again: nothing new
     assert X["preview_counts"].format(rows=4, good=0, repeats=1, pending=0, errors=3) in again
-    assert 'name="preview"' not in again and X["nothing"] in again
+    assert 'name="preview"' not in again and X["nothing"] in again and preview_rows(again) == []
     back = office.get(preview.request.path).get_data(as_text=True)  # Back to the first preview: shown again
     assert X["preview_counts"].format(rows=4, good=0, repeats=1, pending=0, errors=3) in back
     replay = {"csrf_token": token, "preview": preview_id(page), "apply_good": "1"}  # the first preview, applied twice
     assert office.post("/staff/handover/import/apply", data=replay).status_code == 303
     assert events(app) == [*before, *added]
     timeline = office.get(f"/staff/cases/{HANDED}").get_data(as_text=True)
-    assert "办理结果（工单号 ZJ-0001）" in timeline
+    assert "县住建局（承办单位） 办理结果（工单号 ZJ-0001），由 boss（代表工作机构）导入</li>" in timeline
 
 
 def test_a_file_over_the_limit_is_told_as_too_large(app):
@@ -292,8 +312,8 @@ def test_a_clean_file_applies_without_the_tick_and_a_bad_file_says_why(app):
     assert broken.status_code == 303 and broken.headers["Location"] == "/staff/handover"
     shown = office.get("/staff/handover").get_data(as_text=True)
     assert messages_console.HANDOVER_FILE_ERRORS["unreadable"] in shown
-    missing = previewed(office, xlsx([["留言编号", "办理结果"], [HANDED, "x"]])).get_data(as_text=True)
-    assert "第 1 行：缺少列：工单号、日期、承办单位" in missing and 'name="preview"' not in missing
+    missing = after_refusal(office, upload(office, xlsx([["留言编号", "办理结果"], [HANDED, "x"]])))
+    assert "无法导入“results.xlsx”：缺少列：工单号、日期、承办单位" in missing and "共 0 行" not in missing
     other = client_for(app, "zhan-b")  # a preview is bound to the account that made it
     mine = upload(office, xlsx(rows()[:2])).headers["Location"].rsplit("/", 1)[1]
     assert other.get(f"/staff/handover/import/{mine}").status_code == 403  # station: no import at all
@@ -303,6 +323,121 @@ def test_a_clean_file_applies_without_the_tick_and_a_bad_file_says_why(app):
     token = csrf_token(boss2, "/staff/")
     forged = boss2.post("/staff/handover/import/apply", data={"csrf_token": token, "preview": mine})
     assert forged.status_code == 303 and "过期" in boss2.get(forged.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_preview_shows_each_row_it_would_import_as_it_would_be_kept(app):
+    """行号, 留言编号, 工单号, the result (a long one cut short), the date as it will be kept, the handler: for the
+    office to check before importing; the bad rows only in their list."""
+    office = client_for(app, "boss")
+    day = now().date()
+    long = "已更换路灯，并检查了同一路段的其他路灯。" * 5
+    page = previewed(
+        office,
+        xlsx(
+            [
+                rows()[0],
+                [HANDED, "ZJ-0001", long, f"{day.year}/{day.month}/{day.day}", "县住建局"],
+                ["2026-000404", "ZJ-0002", "已处理", today(), "县住建局"],
+                [HANDED, "", "  已清理路面。 ", today(), "县住建局"],
+            ]
+        ),
+    ).get_data(as_text=True)
+    assert preview_rows(page) == [
+        ["2", HANDED, "ZJ-0001", long[:60] + "…", today(), "县住建局"],
+        ["4", HANDED, "", "已清理路面。", today(), "县住建局"],
+    ]
+    assert X["preview_rows"].format(count=2) in page
+    assert '<table class="preview-rows" aria-labelledby="preview-rows">' in page
+
+
+def test_a_preview_kept_by_an_older_version_still_shows(app):
+    """A preview kept before this version (its rows, and row errors of its own) is shown, not called expired."""
+    office = client_for(app, "boss")
+    row = [2, HANDED, "ZJ-0001", "已更换路灯。", today(), "县住建局"]
+    with app.app_context():
+        ident = keep("boss", {"name": "旧.xlsx", "rows": [row], "errors": ["第 3 行：“办理结果”为空。"]})
+    shown = office.get(f"/staff/handover/import/{ident}")
+    page = shown.get_data(as_text=True)
+    assert shown.status_code == 200 and X["preview_title"].format(name="旧.xlsx") in page
+    assert "第 3 行：“办理结果”为空。" in page and preview_rows(page) == [[str(cell) for cell in row]]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        (None, b"", F["no_file"]),
+        ("结果.csv", b"", F["empty"].format(name="结果.csv")),
+        ("结果.xlsx", b"", F["empty"].format(name="结果.xlsx")),
+        ("结果.txt", "留言编号,工单号\n2026-000003,ZJ\n".encode(), F["wrong_type"].format(name="结果.txt")),
+        ("结果.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", F["wrong_type"].format(name="结果.xls")),
+        (
+            "结果.csv",
+            "留言编号,办理结果\n2026-000003,已处理\n".encode(),
+            F["not_results"].format(
+                name="结果.csv", reason=E["missing_columns"].format(columns="工单号、日期、承办单位")
+            ),
+        ),
+        (
+            "结果.CSV",
+            "留言编号,工单号,办理结果,日期,承办单位\n".encode(),
+            F["not_results"].format(name="结果.CSV", reason=E["no_rows"]),
+        ),
+    ],
+    ids=["none", "empty-csv", "empty-xlsx", "txt", "xls", "no-columns", "no-rows"],
+)
+def test_a_file_that_is_no_results_file_is_refused_saying_why(app, name, data, message):
+    """Nothing chosen, an empty file, a file neither XLSX nor CSV, or no results file: back on the hand-over page with
+    what is wrong with the file, never a preview of 0 rows with 1 wrong."""
+    office = client_for(app, "boss")
+    form: dict = {"csrf_token": csrf_token(office, "/staff/handover")}
+    if name is not None:
+        form["file"] = (io.BytesIO(data), name)
+    response = office.post("/staff/handover/import", data=form, content_type="multipart/form-data")
+    assert response.headers["Location"] == "/staff/handover"
+    page = after_refusal(office, response)
+    assert message in page and "共 0 行" not in page
+
+
+def test_a_handler_s_result_reads_as_the_handler_s_apart_from_the_internal_notes(app):
+    """A result recorded on the case's page is the result of the handler holding the case, put in by the office; one
+    the handler's own account recorded is theirs alone; one on a case nobody holds is the recorder's. Each under
+    办理结果, none under 内部备注; the events are as they were written."""
+    log = EventLog(Path(app.config["QUEUE_DIR"]), fsync=False)
+    office = client_for(app, "boss")
+    token = csrf_token(office, "/staff/")
+    for action, text in [("result", "已派人查看。"), ("note", "再催一次。")]:  # on the case's page, by the office
+        posted = office.post(f"/staff/cases/{HANDED}/{action}", data={"csrf_token": token, "note": text})
+        assert posted.status_code == 303
+    add_event(log, "noted", HANDED, "zhujian", note="已更换灯泡。", result=True)
+    add_event(log, "noted", "2026-000002", "李办事员", note="已修好。", result=True)
+    assert [(e["by"], e.get("result")) for e in events(app)[-4:]] == [
+        ("boss", True),
+        ("boss", None),
+        ("zhujian", True),
+        ("李办事员", True),
+    ]
+
+    def sections(ref: str) -> tuple[str, str, str]:
+        page = office.get(f"/staff/cases/{ref}").get_data(as_text=True)
+        results = re.search(r"<h2>办理结果</h2>\n<ul class=\"results\">(.*?)</ul>", page, re.S)
+        notes = re.search(r"<h2>内部备注</h2>\n<ul>(.*?)</ul>", page, re.S)
+        timeline = re.search(r"<h2>办理经过</h2>\n<ol>(.*?)</ol>", page, re.S)
+        assert results and timeline, page
+        return results[1], notes[1] if notes else "", timeline[1]
+
+    results, notes, timeline = sections(HANDED)
+    assert re.findall(r"<li>\S+ \S+ (.*?)</li>", results) == [
+        '县住建局（承办单位）：<span class="text">已派人查看。</span><br>'
+        '<span class="hint">由 boss（代表工作机构）录入</span>',
+        'zhujian（承办单位：县住建局）：<span class="text">已更换灯泡。</span>',
+    ]
+    assert "再催一次。" in notes and "已派人查看。" not in notes and "已更换灯泡。" not in notes
+    assert "县住建局（承办单位） 办理结果，由 boss（代表工作机构）录入</li>" in timeline
+    assert "zhujian（承办单位：县住建局） 办理结果</li>" in timeline
+    assert "boss（代表工作机构） 内部备注</li>" in timeline
+    results, notes, timeline = sections("2026-000002")
+    assert re.findall(r"<li>\S+ \S+ (.*?)</li>", results) == ['李办事员：<span class="text">已修好。</span>']
+    assert notes == "" and "李办事员 办理结果</li>" in timeline
 
 
 @pytest.mark.parametrize(
@@ -363,6 +498,13 @@ def test_a_results_file_larger_than_a_form_s_body_limit_is_read(app):
     assert len(data) > app.config["MAX_CONTENT_LENGTH"]
     page = previewed(office, data).get_data(as_text=True)
     assert X["preview_counts"].format(rows=400, good=400, repeats=0, pending=0, errors=0) in page
+    shown = preview_rows(page)
+    assert len(shown) == 400 and shown[399][:4] == [
+        "401",
+        HANDED,
+        "ZJ-0399",
+        f"第 399 次更换路灯：{detail[399]}"[:60] + "…",
+    ]
     token = csrf_token(office, "/staff/handover")
     before = len(events(app))
     done = office.post("/staff/handover/import/apply", data={"csrf_token": token, "preview": preview_id(page)})

@@ -86,6 +86,11 @@ def test_the_round_trip_on_a_phone(chromium_browser, base, tmp_path, javascript)
     page.set_input_files("#file", str(results(tmp_path)))
     page.click(f"button:has-text('{X['preview']}')")
     assert page.inner_text(".row-errors") == "第 3 行：留言 2026-000001 没有交办给“县住建局”（现在的承办：未交办）。"
+    cells = page.eval_on_selector_all(
+        ".preview-rows tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.innerText))"
+    )
+    assert cells == [["2", HANDED, "ZJ-1", "已更换路灯。", now().date().isoformat(), "县住建局"]]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # a card a row on a phone
     page.click(f"button:has-text('{X['apply']}')")
     assert X["refused"].format(errors=1) in page.inner_text("[role=alert]")
     page.check("input[name=apply_good]")

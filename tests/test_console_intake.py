@@ -239,7 +239,7 @@ def test_the_slip_qr_decodes_to_the_track_page_with_the_code_in_the_fragment(tmp
     decoded = subprocess.run(["zbarimg", "--raw", "-q", str(image)], capture_output=True, text=True, check=True)
     assert decoded.stdout.strip() == f"{SITE_URL}track/#code={code}"
     assert "?code" not in page and "track/?" not in page
-    assert I["slip_keep"] in page and "@page slip { size: A6" in page and '<body class="slip-page">' in page
+    assert I["slip_keep"] in page and "@page slip { size: 105mm 148mm" in page and '<body class="slip-page">' in page
     assert "<script" not in page and 'style="' not in page
     assert re.findall(r"<style[^>]*>", page) == [re.search(r'<style nonce="[^"]+">', page)[0]]
     assert client.get(f"/staff/cases/{ref}").get_data(as_text=True).count(code) == 0  # shown once, on the slip

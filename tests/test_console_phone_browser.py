@@ -5,6 +5,8 @@ big enough for a finger."""
 
 from __future__ import annotations
 
+import re
+import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +18,9 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from forms_api import messages
+from forms_api.accounts.templates import ReplyTemplate
 from forms_api.messages_console import ACCOUNT_TEXTS, INTAKE_TEXTS
+from forms_api.store import open_templates
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "locale": "zh-CN"}
@@ -125,9 +129,9 @@ def test_back_after_showing_name_and_phone_shows_the_case_without_them(chromium_
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_a_letter_without_a_phone_gets_a_slip_to_print_and_send(chromium_browser, base, javascript):
+def test_a_letter_without_a_phone_gets_a_slip_to_print_and_send(chromium_browser, base, tmp_path, javascript):
     """A letter (no phone): the slip on the worker's phone has the code and the QR code of /track/, says how to print
-    it and that it goes back with the reply; printed, it is the slip alone."""
+    it and that it goes back with the reply; printed, it is the slip alone, on one A6 page, and so is a reprint."""
     context, page = signed_in(chromium_browser, base, "zhan-a", javascript=javascript)
     page.goto(f"{base}/staff/intake")
     page.select_option("#channel", "letter")
@@ -140,6 +144,51 @@ def test_a_letter_without_a_phone_gets_a_slip_to_print_and_send(chromium_browser
     page.emulate_media(media="print")
     assert not page.locator("#slip-print").is_visible() and not page.locator("[role=status]").is_visible()
     assert page.locator("#tracking-code").is_visible() and page.locator(".slip-qr svg").is_visible()
+    slip = page.url
+    printed = chromium_browser.new_context(storage_state=context.storage_state()).new_page()  # a PDF as printed
+    printed.goto(slip)
+    assert printed.locator("#tracking-code").count() == 1
+    assert a6_pages(printed.pdf(prefer_css_page_size=True), tmp_path / "slip.pdf") == 1
+    printed.context.close()
+    reprint = chromium_browser.new_context(**PHONE)  # printed again later, in another session: no code on it
+    page = reprint.new_page()
+    sign_in_page(page, base, "zhan-a")
+    page.goto(slip)
+    assert page.locator("#no-code").count() == 1 and page.locator("#tracking-code").count() == 0
+    assert a6_pages(page.pdf(prefer_css_page_size=True), tmp_path / "reprint.pdf") == 1
+    reprint.close()
+    context.close()
+
+
+def a6_pages(pdf: bytes, path: Path) -> int:
+    """The pages of a printed PDF, each checked to be A6 (105 × 148 mm: 297.64 × 419.53 pt), as pdfinfo reads it."""
+    path.write_bytes(pdf)
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "99", str(path)], capture_output=True, text=True, check=True)
+    sizes = re.findall(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info.stdout, re.M)
+    assert sizes and all(abs(float(w) - 297.64) < 1 and abs(float(h) - 419.53) < 1 for w, h in sizes), info.stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M)[1])
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_reply_template_goes_after_what_was_typed(chromium_browser, app, base, javascript):
+    """填入答复框 keeps the answer typed so far and adds the template after it, back at the answer form; nothing is
+    stored until the answer is sent."""
+    template = ReplyTemplate("已转职能部门", "您反映的问题已转交县住建局办理，我们会跟进并及时答复您。")
+    open_templates(app.config).change(lambda current: [*current, template])
+    context, page = signed_in(chromium_browser, base, "boss", javascript=javascript)
+    case = "/staff/cases/2026-000003"  # handed to 县住建局: the office answers it
+    page.goto(base + case)
+    before = events(app)
+    page.fill("#answer-answer", "王先生：\n路灯的问题，")
+    page.select_option("#template", label=template.title)
+    page.click(f"button:has-text('{A['templates_fill']}')")
+    shows_a_page(page, case + "#answer")
+    assert page.input_value("#answer-answer") == f"王先生：\n路灯的问题，\n\n{template.text}"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert events(app) == before
+    page.click("#answer button[type=submit]:not([formaction])")
+    shows_a_page(page, case)
+    assert events(app)[-1]["answer"] == f"王先生：\n路灯的问题，\n\n{template.text}"
     context.close()
 
 

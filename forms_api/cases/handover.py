@@ -121,11 +121,12 @@ class RowError:
 
 @dataclass
 class Plan:
-    """What importing the rows would do now: the events of the good rows, the rows already in (or repeated in the
-    file), the rows not done yet (neither a result nor a date: a department sends back the whole sheet), and every
-    bad row with its reason."""
+    """What importing the rows would do now: the events of the good rows and their row numbers (one each, for the
+    preview), the rows already in (or repeated in the file), the rows not done yet (neither a result nor a date: a
+    department sends back the whole sheet), and every bad row with its reason."""
 
     events: list[dict] = field(default_factory=list)
+    good: list[int] = field(default_factory=list)
     repeats: list[int] = field(default_factory=list)
     pending: list[int] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
@@ -290,6 +291,7 @@ def plan(rows: Iterable[Row], state: State, today: date, by: str) -> Plan:
             continue
         known.add(fields["import_key"])
         result.events.append(make_event("noted", sub.ref, by, **fields))
+        result.good.append(row.number)
     return result
 
 

@@ -1,6 +1,7 @@
-"""A case's page: the citizen's message, the timeline of every event with who and when, the forms of the actions
-the account may take (forms_api/console/actions.py), and the showing of a citizen's name and phone (a POST: it
-appends a `viewed` event naming the account before anything is shown).
+"""A case's page: the citizen's message, the timeline of every event with who and when, the handlers' results apart
+from the internal notes, the forms of the actions the account may take (forms_api/console/actions.py) with a reply
+template added to the answer being typed (填入答复框, nothing stored), and the showing of a citizen's name and phone (a
+POST: it appends a `viewed` event naming the account before anything is shown).
 
 Every case passes the scope rule (forms_api/accounts/access.py) before it is shown.
 """
@@ -19,9 +20,10 @@ from forms_api.cases import AWAITING_ANSWER, MAX_REOPENS, RATINGS, REF_RE, Calen
 from forms_api.cases.actions import decision, takes_on
 from forms_api.cases.outbox import CITIZEN_TO, Notice
 from forms_api.console.deputies import choices
-from forms_api.console.people import actor_label, case_targets
-from forms_api.console.refusals import taken
+from forms_api.console.people import Holder, actor_label, case_targets, result_source
+from forms_api.console.refusals import given_back, taken
 from forms_api.console.service import account, bp, console, may, page, require
+from forms_api.messages_console import HANDOVER_TEXTS as HO
 from forms_api.public.service import service
 from forms_api.staff.text import (
     assignee_text,
@@ -114,10 +116,51 @@ def no_answer_reason(sub: Submission, actions: list[str]) -> str:
     return messages.ACTION_TEXTS["answer_needs_assignment" if may("assign") else "answer_not_yours"]
 
 
-def who_acted(entry: tuple[str, str, str], event: dict) -> tuple[str, str, str]:
-    """A timeline entry with an account's login shown as its role and scope (forms_api/console/people.py)."""
-    at, who, what = entry
-    return at, who if event.get("by") == cases.CITIZEN else actor_label(event.get("by") or ""), what
+def _is_result(event: dict) -> bool:
+    return event["type"] == "noted" and event.get("result") is True
+
+
+def _held(sub: Submission) -> list[Holder | None]:
+    """Who held the case when each event of its history was appended: the last assignment's (kind, name)."""
+    holder: Holder | None = None
+    held = []
+    for event in sub.history:
+        if event["type"] == "assigned":
+            holder = (event["to_kind"], event["to"])
+        held.append(holder)
+    return held
+
+
+def timeline_of(sub: Submission) -> list[tuple[str, str, str]]:
+    """The case's history as (when, who, what): an account's login shown as its role and scope, a handler's result as
+    the handler's, with who put it in (forms_api/console/people.py)."""
+    lines = []
+    for index, (event, holder) in enumerate(zip(sub.history, _held(sub), strict=True)):
+        at, who, what = history_entry(event, sub, index)
+        if _is_result(event):
+            who, how = result_source(event, holder)
+            what = HO["result_in_timeline"].format(what=what, how=how) if how else what
+        elif event.get("by") != cases.CITIZEN:
+            who = actor_label(event.get("by") or "")
+        lines.append((at, who, what))
+    return lines
+
+
+def results_of(sub: Submission) -> list[tuple[str, str, str, str]]:
+    """The handlers' results (办理结果) of a case as (when, whose, the text, its ticket, date and who put it in), apart
+    from the internal notes."""
+    results = []
+    for event, holder in zip(sub.history, _held(sub), strict=True):
+        if not _is_result(event):
+            continue
+        who, how = result_source(event, holder)
+        details = [HO["result_ticket"].format(ticket=event["ticket"])] if event.get("ticket") else []
+        details += [HO["result_day"].format(day=event["result_date"])] if event.get("result_date") else []
+        details += [how] if how else []
+        results.append(
+            (moment_text(cases.parse_at(event["at"])), who, str(event["note"]), HO["result_details"].join(details))
+        )
+    return results
 
 
 def case_page(
@@ -134,10 +177,10 @@ def case_page(
     action's form, and what was typed (`form`) kept in that form; or a `notice` there (a form restored after the
     session ended: forms_api/console/drafts.py)."""
     today, cal = cases.now().date(), service().calendar
-    timeline = [who_acted(history_entry(event, sub, index), event) for index, event in enumerate(sub.history)]
     notes = [
-        (moment_text(cases.parse_at(note["at"])), actor_label(note.get("by") or ""), note["note"], note.get("result"))
+        (moment_text(cases.parse_at(note["at"])), actor_label(note.get("by") or ""), note["note"])
         for note in sub.notes
+        if not note.get("result")  # the handlers' results have their own list
     ]
     actions = offered(sub, today, cal)
     templates = console().templates.all() if "answer" in actions else []
@@ -161,7 +204,8 @@ def case_page(
         reviewed=account().role == "deputy" and service().rules.deputy_review,
         draft_at=moment_text(cases.parse_at(sub.draft["at"])) if sub.draft else "",
         ratings=RATINGS,
-        timeline=timeline,
+        timeline=timeline_of(sub),
+        results=results_of(sub),
         notes=notes,
         personal=personal,
         actions=actions,
@@ -198,9 +242,30 @@ def case(ref: str) -> Response:
     a refused action, its message at the top and what was typed kept."""
     kept = taken()
     if kept is not None:
-        return case_page(find_case(ref), error=kept["error"], form=kept["form"], failed=kept["failed"])
+        return case_page(find_case(ref), error=kept["error"] or None, form=kept["form"], failed=kept["failed"])
     sub = find_case(ref)
     return case_page(sub, personal=may("personal") and personal_shown())
+
+
+def with_template(draft: str, template: str) -> str:
+    """The answer box after 填入答复框: what was typed, then the template (the template alone in an empty box)."""
+    if not template:
+        return draft
+    return f"{draft.rstrip()}\n\n{template}" if draft.strip() else template
+
+
+@bp.post("/cases/<ref>/template")
+@require("answer")
+def fill_template(ref: str) -> Response:
+    """填入答复框, a button of the answer form: the case's page again (POST/redirect/GET, at the answer form) with
+    the answer typed so far and the chosen template after it. Nothing is stored: the answer is still to be sent."""
+    sub = find_case(ref)
+    templates = console().templates.all()
+    chosen = request.form.get("template", "")
+    template = templates[int(chosen)].text if chosen.isdigit() and int(chosen) < len(templates) else ""
+    form = {"action": "answer", "answer": with_template(request.form.get("answer", ""), template)}
+    target = url_for("staff.case", ref=ref)
+    return given_back(target, form, failed="answer", answer=lambda: case_page(sub, form=form, failed="answer"))
 
 
 @bp.post("/cases/<ref>/personal")

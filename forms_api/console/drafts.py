@@ -84,8 +84,9 @@ def restored(target: str, fields: Mapping[str, str], message: str, status: int =
     """The page `target` was posted from, with `fields` filled in and `message` at its top; None when it has no
     form to fill (the caller then goes to the page itself)."""
     found = _CASE_ACTION.match(target)
-    if found and found[2] in EVENTS and REF_RE.fullmatch(found[1]) and may("queue"):
-        return case_page(find_case(found[1]), status=status, notice=message, form=fields, failed=found[2])
+    action = found and ("answer" if found[2] == "template" else found[2])  # 填入答复框 posts the answer form
+    if found and action in EVENTS and REF_RE.fullmatch(found[1]) and may("queue"):
+        return case_page(find_case(found[1]), status=status, notice=message, form=fields, failed=action)
     if target == f"{PREFIX}/intake" and may("intake"):
         flash(message)  # shown at the top of the page rendered now
         return intake.form_page(status, None, fields)

@@ -1,11 +1,12 @@
 """The hand-over round trip in the console (交办与反馈): a case's printable 交办单, the hand-over sheet (交办清单,
 XLSX or CSV) and the import of a handler's results file, previewed before anything is written.
 
-The upload keeps the file's rows on the server (forms_api/console/previews.py) and redirects to the preview's own
-page, which lists every bad row with its row number and reason (POST/redirect/GET: Back shows it again); the apply
-step posts the preview's id, and the rows are planned again against the state under the log's lock
-(forms_api/cases/handover.py): a file with a bad row appends nothing unless the office ticks 只导入无误的行, and a row
-already in the log adds nothing.
+A file that is empty, not named .xlsx or .csv, unreadable or lacking a column is refused at the upload, saying so
+and naming the file. Else the upload keeps the file's rows on the server (forms_api/console/previews.py) and redirects
+to the preview's own page, which shows each row the import would add and lists every bad row with its row number and
+reason (POST/redirect/GET: Back shows it again); the apply step posts the preview's id, and the rows are planned
+again against the state under the log's lock (forms_api/cases/handover.py): a file with a bad row appends nothing
+unless the office ticks 只导入无误的行, and a row already in the log adds nothing.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from datetime import date
 from urllib.parse import quote
 
 from flask import Response, abort, current_app, flash, redirect, request, url_for
+from werkzeug.datastructures import FileStorage
 
 from forms_api import cases, messages_console
 from forms_api.accounts.access import visible
 from forms_api.cases.handover import (
+    COLUMNS,
     HANDLER_KINDS,
     Plan,
     Row,
@@ -38,11 +41,13 @@ from forms_api.console.totp import qr_svg
 from forms_api.public.service import service
 from forms_api.staff.handover_sheet import ResultsFileError, read_table, sheet_rows
 from forms_api.staff.sheets import csv_bytes, xlsx_bytes
-from forms_api.staff.text import assignee_text, deadline_text, moment_text, target_label
+from forms_api.staff.text import assignee_text, deadline_text, moment_text, one_line, target_label
 
 X = messages_console.HANDOVER_TEXTS
 F = messages_console.HANDOVER_FILE_ERRORS
 UPLOAD_LIMIT = 2 * 1024 * 1024  # a results file: far above the API's body limit
+RESULT_FILE_TYPES = (".xlsx", ".csv")  # what the import reads; a .xls, .txt or .et is refused by name
+RESULT_SHOWN = 60  # characters of a result in the preview's table
 IMPORT_ENDPOINTS = frozenset({"staff.handover_import", "staff.handover_apply"})
 MEDIA = {
     "csv": "text/csv",  # Flask adds the charset
@@ -182,12 +187,28 @@ def handover_sheet() -> Response:
     return response
 
 
+def _shown(found: Plan) -> list[dict[str, object]]:
+    """The rows an import would add, as the preview's table shows them: each event's values (the date as it will be
+    kept), the result cut to one short line."""
+    return [
+        {
+            "number": number,
+            "ref": event["ref"],
+            "ticket": event["ticket"],
+            "result": one_line(event["note"], RESULT_SHOWN),
+            "day": event["result_date"],
+            "handler": event["handler"],
+        }
+        for number, event in zip(found.good, found.events, strict=True)
+    ]
+
+
 def _preview(
     ident: str, rows: list[Row], errors: list[str], name: str, *, status: int = 200, refusal: str = ""
 ) -> Response:
     today = cases.now().date()
     found = service().store.query(lambda state: plan(rows, state, today, account().login))
-    all_errors = [*errors, *(str(error) for error in found.errors)]
+    all_errors = [*errors, *(str(error) for error in found.errors)]  # `errors`: a preview an older version kept
     counts = {"rows": len(rows), "good": len(found.events), "repeats": len(found.repeats), "errors": len(all_errors)}
     counts["pending"] = len(found.pending)
     return page(
@@ -197,10 +218,34 @@ def _preview(
         errors=all_errors,
         counts=counts,
         summary=X["preview_counts"].format(**counts),
+        shown=_shown(found),
+        columns=COLUMNS,
         ident=ident if rows else "",
         refused=refusal,
         x=X,
     )
+
+
+def _file_name(upload: FileStorage | None) -> str:
+    """The uploaded file's own name, without a folder some browsers send along."""
+    name = (upload.filename or "") if upload is not None else ""
+    return name.replace("\\", "/").rsplit("/", 1)[-1].strip()[:100]
+
+
+def _results(upload: FileStorage | None, name: str) -> list[Row]:
+    """The rows of an uploaded results file; ResultsFileError saying why the file as a whole cannot be imported (none
+    chosen, empty, neither XLSX nor CSV, unreadable, no results file: a missing column is no row of it)."""
+    data = upload.read(UPLOAD_LIMIT + 1) if upload is not None else b""
+    if not name and not data:
+        raise ResultsFileError(F["no_file"])
+    if not name.lower().endswith(RESULT_FILE_TYPES):
+        raise ResultsFileError(F["wrong_type"].format(name=name))
+    if not data:
+        raise ResultsFileError(F["empty"].format(name=name))
+    rows, errors = table_rows(read_table(data))
+    if errors:  # one error about the file, never about a row of it: read_rows gives no rows then
+        raise ResultsFileError(F["not_results"].format(name=name, reason=errors[0].reason))
+    return rows
 
 
 @bp.post("/handover/import")
@@ -208,16 +253,14 @@ def _preview(
 def handover_import() -> Response:
     """Keep an uploaded results file's rows and go to their preview; nothing is written to the log."""
     upload = request.files.get("file")
-    data = upload.read(UPLOAD_LIMIT + 1) if upload is not None else b""
+    name = _file_name(upload)
     try:
-        if not data:
-            raise ResultsFileError(F["empty"])
-        rows, errors = table_rows(read_table(data))
+        rows = _results(upload, name)
     except ResultsFileError as exc:
         error = str(exc)
         return refused(url_for("staff.handover_page"), error, answer=lambda: _page(400, [error]))
-    name = (upload.filename or "").strip()[:100] if upload is not None else ""
-    preview = {"name": name, "rows": [list(vars(row).values()) for row in rows], "errors": [str(e) for e in errors]}
+    # "errors" stays, empty: row errors are planned on each showing; a preview an older version kept may have some
+    preview = {"name": name, "rows": [list(vars(row).values()) for row in rows], "errors": []}
     return redirect(url_for("staff.handover_preview", ident=keep(account().login, preview)), 303)
 
 

@@ -1,12 +1,14 @@
 """Who acted, as staff read it in the console: an account's login shown with its role and scope in Chinese
 ("qs（联络站工作人员：东溪代表联络站）"), never a bare login or id; a name the staff tools were given (--by 李办事员)
-and the citizen as they are; and whom a case is addressed to, a deputy told apart from a namesake."""
+and the citizen as they are; a handler's result as the handler's (承办单位), with who put it in; and whom a case is
+addressed to, a deputy told apart from a namesake."""
 
 from __future__ import annotations
 
 from forms_api import messages
+from forms_api.cases.handover import HANDLER_KINDS
 from forms_api.console.service import console
-from forms_api.messages_console import STAFF_TEXTS
+from forms_api.messages_console import HANDOVER_TEXTS, STAFF_TEXTS
 from forms_api.public.deputies import told_apart
 from forms_api.public.service import service
 from forms_api.staff.text import target_label
@@ -43,3 +45,25 @@ def actor_label(by: str) -> str:
     return STAFF_TEXTS["actor"].format(
         login=found.login, role=messages.ROLE_LABELS[found.role], scope=f"：{scope}" if scope else ""
     )
+
+
+Holder = tuple[str, str]  # (to_kind, to) of the assignment a case was under
+
+
+def result_source(event: dict, holder: Holder | None) -> tuple[str, str]:
+    """(whose result, who put it in) of a handler's result (办理结果): the department or hotline the imported row names,
+    else the one that held the case then, as "县住建局（承办单位）", and "由 demo（代表工作机构）导入" (or 录入); a
+    result its handler's own account recorded, or one whose handler is not known, is the recorder's, with no second
+    part. The event stays as it is: this is how it reads."""
+    by = event.get("by") or ""
+    imported = bool(event.get("import_key"))
+    handler = str(event.get("handler") or "")
+    if not handler and holder is not None and holder[0] in HANDLER_KINDS:
+        handler = holder[1]
+    found = console().accounts.get(by) if by else None
+    if not handler or (not imported and found is not None and found.role == "handler"):
+        return actor_label(by), ""
+    if handler == messages.STAFF_HOTLINE_NUMBER:
+        handler = messages.ASSIGNEE_KIND_LABELS["hotline"]
+    how = HANDOVER_TEXTS["result_imported" if imported else "result_recorded"].format(by=actor_label(by))
+    return HANDOVER_TEXTS["result_from"].format(handler=handler), how
