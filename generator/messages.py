@@ -209,6 +209,10 @@ YAML_CULPRITS = {  # a character typed by mistake on the line of a syntax error:
     "tab": ("这一行有 Tab 字符", "请改成空格"),
     "dash": ("“-”后面缺少空格", "列表项写成“- 值”，“-”后要有空格"),
     "block_not_indented": ("“|”或“>”下面的文字没有缩进", "多行文字的每一行都要比字段名多缩进两个空格"),
+    "indent": (
+        "这一行比上一行缩进得多，但上一行的字段已经有值",
+        "同一层的字段要对齐：用和上一行相同个数的空格缩进（每层 2 个空格）",
+    ),
 }
 INVISIBLE_CHARACTERS = {  # characters an editor cannot see, named in messages about a value that contains one
     "\u3000": "全角空格",
@@ -220,6 +224,9 @@ INVISIBLE_CHARACTERS = {  # characters an editor cannot see, named in messages a
     "\ufeff": "零宽字符（U+FEFF）",
     "\t": "Tab 字符",
 }
+FULLWIDTH_COMMA = "{value} 里有中文逗号“{comma}”"
+FULLWIDTH_COMMA_HINT = "几项要分开写时，用英文逗号“,”隔开，或每项单独一行、以“- ”开头"
+PHOTO_UPPER_SUFFIX_HINT = "扩展名要用小写：把文件改名为 {name}，photo 也写成 {name}"
 INVISIBLE_IN_VALUE = "{value} 含{name}，不是{what}"
 INVISIBLE_IN_VALUE_HINT = "删去{name}（看不见，可以删掉整个值重新输入）；{how}"
 INVISIBLE_IN_KEY = "字段名前后有{name}"
@@ -603,6 +610,14 @@ def describe(
         if suggestion:
             return "未知字段", DID_YOU_MEAN.format(suggestion=suggestion)
         return "未知字段", "可用的字段：" + "、".join(allowed)
+    comma = next((c for c in "，、" if isinstance(value, str) and c in value), None)
+    if comma and kind in ("literal_error", "string_pattern_mismatch"):
+        return FULLWIDTH_COMMA.format(value=v, comma=comma), FULLWIDTH_COMMA_HINT
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == model.PHOTO_PATTERN and isinstance(value, str):
+        stem, dot, suffix = value.rpartition(".")
+        if dot and suffix.lower() in ("jpg", "jpeg", "png", "webp") and suffix != suffix.lower():
+            what, _ = PATTERNS[model.PHOTO_PATTERN]
+            return f"{v} 不是{what}", PHOTO_UPPER_SUFFIX_HINT.format(name=f"{stem}.{suffix.lower()}")
     if kind in ("string_type", "string_too_short") and empty:
         return "不能为空", FILL_OR_DROP
     if kind == "string_type":

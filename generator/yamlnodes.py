@@ -201,6 +201,8 @@ _FULLWIDTH_COLON_KEY = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*\s*：") 
 _SPACE_AT_SYNTAX = re.compile("^[ \t\u3000\xa0]*[\u3000\xa0]|[:-][\u3000\xa0]")  # indent, after ":" or "-"
 _DASH_WITHOUT_SPACE = re.compile(r"^\s*-[^\s-]")
 _BLOCK_SCALAR = re.compile(r":\s+[|>][-+0-9]*\s*(?:#.*)?$")
+_KEY = re.compile(r"^ *[A-Za-z_][A-Za-z0-9_]*:(?:\s|$)")  # a field name and its colon
+_KEY_WITH_VALUE = re.compile(r"^ *(?:- +)?[A-Za-z_][A-Za-z0-9_]*: +[^\s#|>]")  # and a value (spaces only)
 
 
 def _culprit(row: str, before: list[str]) -> str | None:
@@ -218,6 +220,8 @@ def _culprit(row: str, before: list[str]) -> str | None:
     indent = len(row) - len(row.lstrip(" "))
     if row.strip() and _BLOCK_SCALAR.search(previous) and indent <= len(previous) - len(previous.lstrip(" ")):
         return "block_not_indented"
+    if _KEY_WITH_VALUE.match(previous) and _KEY.match(row) and indent > len(previous) - len(previous.lstrip(" -")):
+        return "indent"  # a field indented under one that already has its value (3 spaces for 2, 1 for 0)
     return None
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator import messages as msg
 from generator import model
 from generator.load import field_path, load_content
 from generator.schema import json_schemas
@@ -240,6 +241,10 @@ COLON = ("这一行用了中文冒号“：”", "请改成英文冒号“:”�
 IDEOGRAPHIC = ("这一行有全角空格", "请删去它，改用英文（半角）空格")
 NBSP = ("这一行有不换行空格（U+00A0，常见于从网页复制的文字）", "请删去它，改用普通空格")
 TAB = ("不能用 Tab 缩进", "请用空格缩进")
+INDENT = (
+    "这一行比上一行缩进得多，但上一行的字段已经有值",
+    "同一层的字段要对齐：用和上一行相同个数的空格缩进（每层 2 个空格）",
+)
 
 
 @pytest.mark.parametrize(
@@ -276,10 +281,12 @@ TAB = ("不能用 Tab 缩进", "请用空格缩进")
             "文件在“...”或“---”之后还有内容",
             "一个文件只写一份内容，删去“...”或“---”行",
         ),
+        ("name: 张晓雨", "name: 公司：工程师\n  x: 1", 3, *INDENT),  # a field under one that has its value
+        ("name: 张晓雨", " name: 张晓雨", 2, *INDENT),  # one space too many
         (
             "name: 张晓雨",
-            "name: 公司：工程师\n  x: 1",
-            3,
+            "name: 公司: 工程师",
+            2,
             "这里不能出现冒号",
             "冒号后要有空格；文字里含冒号时给整段文字加引号",
         ),
@@ -596,3 +603,43 @@ def test_unreadable_deputy_file_gives_no_station_warnings(make_content: Callable
         (f"{D}/zhao-shishan.yaml", 2, "YAML 语法错误：这一行用了中文冒号“：”"),
         (f"{D}/zhou-liming.yaml", 2, "YAML 语法错误：这一行用了中文冒号“：”"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "ctx", "name", "allowed", "expected"),
+    [
+        (
+            "literal_error",
+            "thu，fri",
+            {},
+            "days",
+            ("mon", "thu", "fri"),
+            ('"thu，fri" 里有中文逗号“，”', "几项要分开写时，用英文逗号“,”隔开，或每项单独一行、以“- ”开头"),
+        ),
+        (
+            "string_pattern_mismatch",
+            "zhang-xiaomei、ma-yulan",
+            {"pattern": msg.model.ID_PATTERN},
+            "deputies",
+            (),
+            (
+                '"zhang-xiaomei、ma-yulan" 里有中文逗号“、”',
+                "几项要分开写时，用英文逗号“,”隔开，或每项单独一行、以“- ”开头",
+            ),
+        ),
+        (
+            "string_pattern_mismatch",
+            "zhang-xiaomei.JPG",
+            {"pattern": msg.model.PHOTO_PATTERN},
+            "photo",
+            (),
+            (
+                '"zhang-xiaomei.JPG" 不是有效的照片文件名',
+                "扩展名要用小写：把文件改名为 zhang-xiaomei.jpg，photo 也写成 zhang-xiaomei.jpg",
+            ),
+        ),
+    ],
+)
+def test_values_typed_the_chinese_way_are_named(kind, value, ctx, name, allowed, expected) -> None:
+    """A full-width comma (or 、) between items, a camera's upper-case .JPG: said as what they are."""
+    assert msg.describe(kind, value, ctx, name, allowed) == expected
