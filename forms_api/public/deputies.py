@@ -51,10 +51,13 @@ def labelled(targets: Targets, ids: list[str], *, with_id: bool = False) -> list
 def namesake_detail(targets: Targets, target: str) -> str:
     """For a current deputy another current deputy shares a name with: what tells them apart on a citizen's page
     (their stations, congress and post: "东溪代表联络站；乡镇人大代表，河湾村 村民小组长"); "" for anyone else."""
-    stations = targets.where(target)
-    if not stations:
+    deputy = target.removeprefix("deputy:")
+    names = dict(targets.listed("deputy"))
+    name = names.get(deputy) if target.startswith("deputy:") else None
+    stations = "、".join(stations_by_deputy(targets).get(deputy, ())) if name else ""
+    if not stations or list(names.values()).count(name) < 2:
         return ""
-    about = _about(targets, target.removeprefix("deputy:"))
+    about = _about(targets, deputy)
     return stations + (STAFF_TEXTS["deputy_label_about"].format(about=about) if about else "")
 
 

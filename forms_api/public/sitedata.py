@@ -39,7 +39,6 @@ class Targets:
     _categories: tuple[str, ...] = ()
     _station_deputies: dict[str, frozenset[str]] = field(default_factory=dict)
     _about: dict[str, tuple[tuple[str, ...], str]] = field(default_factory=dict)
-    _where: dict[str, str] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @cached_property
@@ -75,7 +74,6 @@ class Targets:
         self._categories = _categories(form_file)
         self._station_deputies = {station: frozenset(ids) for station, ids in attached.items()}
         self._about = about
-        self._where = _namesakes_where(valid, names, attached)
         self._checked = now
 
     def check(self, target: str) -> str | None:
@@ -103,16 +101,6 @@ class Targets:
         except TargetsUnavailable:
             return ""
         return self._names.get(target, "")
-
-    def where(self, target: str) -> str:
-        """For a current deputy whose name another current deputy has too: their stations' names, for a citizen's
-        page to say which of them the message went to; "" otherwise (and while the data is missing)."""
-        try:
-            with self._lock:
-                self._refresh()
-        except TargetsUnavailable:
-            return ""
-        return self._where.get(target, "")
 
     def listed(self, kind: str) -> list[tuple[str, str]]:
         """(id, name) of every target of `kind` ("station", "deputy") that may receive messages (current deputies),
@@ -178,18 +166,3 @@ def _categories(form_file: Path) -> tuple[str, ...]:
     if not isinstance(categories, list) or not all(isinstance(c, str) and c for c in categories):
         return ()
     return tuple(categories)
-
-
-def _namesakes_where(valid: set[str], names: dict[str, str], attached: dict[str, set[str]]) -> dict[str, str]:
-    """deputy target -> its stations' names ("、"), for the current deputies that share a name."""
-    by_name: dict[str, list[str]] = {}
-    for target in valid:
-        if target.startswith("deputy:"):
-            by_name.setdefault(names.get(target, ""), []).append(target)
-    shared = {target for name, same in by_name.items() if name and len(same) > 1 for target in same}
-    stations: dict[str, list[str]] = {}
-    for station, ids in sorted(attached.items()):
-        for deputy in ids:
-            if f"deputy:{deputy}" in shared:
-                stations.setdefault(f"deputy:{deputy}", []).append(names.get(f"station:{station}") or station)
-    return {target: "、".join(found) for target, found in stations.items()}
