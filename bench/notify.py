@@ -13,6 +13,7 @@ SMS: each submission appends its notice, and the worker appends an attempt and a
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -36,6 +37,7 @@ from bench.forms import (  # noqa: E402
     submitted,
     wait_listening,
 )
+from forms_api.cases import outbox  # noqa: E402
 
 TARGET = 0.9  # with notifications, at least 90% of the throughput without
 
@@ -95,8 +97,9 @@ def main(argv: list[str] | None = None) -> int:
                 results[name].append(result)
                 print(f"rep {rep + 1}/{args.reps} {name}: {result}", file=sys.stderr)
         time.sleep(2)
-        events = (work / "on" / "events.jsonl").read_text(encoding="utf-8")
-        print(table(results, args.duration, submitted(work / "on"), events.count('"type":"notice_sent"')))
+        lines = (work / "on" / "events.jsonl").read_text(encoding="utf-8").splitlines()
+        sent = [event for event in map(json.loads, lines) if event["type"] == outbox.SENT]
+        print(table(results, args.duration, submitted(work / "on"), sum(len(outbox.notice_ids(e)) for e in sent)))
     finally:
         for proc in procs:
             stop_group(proc, timeout=30)

@@ -294,8 +294,8 @@ def test_a_run_flushes_its_records_to_disk_once(tmp_path: Path, provider: Provid
     before = log.stat().st_size
     assert make_worker(config, at("2026-12-07T10:00")).run_once() == {"sent": 3}
     assert synced.count(str(log)) == 1 and log.stat().st_size > before
-    kinds = [event["type"] for event in events(app)][-6:]
-    assert kinds == [*["notice_attempt"] * 2, *["notice_sent"] * 2, "notice_attempt", "notice_sent"]
+    records = [(event["type"], len(outbox.notice_ids(event))) for event in events(app)][-4:]
+    assert records == [("notice_attempt", 2), ("notice_sent", 2), ("notice_attempt", 1), ("notice_sent", 1)]
 
 
 @pytest.mark.parametrize("how", ["track", "tencent", "aliyun"])
@@ -398,6 +398,39 @@ def test_quiet_hours_span_midnight(clock: str, quiet: bool) -> None:
     moment = at(f"2026-12-07T{clock}")
     assert outbox.quiet(moment, time(21), time(8)) is quiet
     assert outbox.quiet(moment.astimezone(UTC), time(21), time(8)) is quiet  # any zone: Beijing time counts
+
+
+@pytest.mark.parametrize("batched", [False, True])
+def test_a_batch_s_tries_and_results_fold_as_one_event_a_notice_each(batched: bool) -> None:
+    """The worker writes a batch's tries as one event and the notices it sent as one; a log written a notice an event
+    (before batches) folds to the same states."""
+    box = outbox.Outbox()
+    made = [outbox.notice(f"R{i}", "citizen", "sms", "replied", {"ref": f"R{i}"}, "public", None) for i in range(3)]
+    assert all(box.apply(event) for event in made)
+    a, b, c = (event["id"] for event in made)
+    when = "2026-12-07T10:00:00+08:00"
+    if batched:
+        records = [
+            outbox.outbox_event(outbox.ATTEMPT, "notify", when, tries={a: 1, b: 1, c: 3}),
+            outbox.outbox_event(outbox.SENT, "notify", when, ids=[a, c]),
+        ]
+    else:
+        records = [
+            outbox.outbox_event(outbox.ATTEMPT, "notify", when, id=i, attempt=n) for i, n in ((a, 1), (b, 1), (c, 3))
+        ]
+        records += [outbox.outbox_event(outbox.SENT, "notify", when, id=i) for i in (a, c)]
+    assert all(box.apply(event) for event in records)
+    assert [(n.state, n.attempts, n.in_flight) for n in box.notices.values()] == [
+        ("sent", 1, False),
+        ("pending", 1, True),
+        ("sent", 3, False),
+    ]
+    assert list(box.pending) == [b] and box.notices[a].sent_at == at("2026-12-07T10:00")
+    assert sorted(i for event in records for i in outbox.notice_ids(event)) == sorted([a, b, c, a, c])
+    # a batch naming a notice already settled, or not a list, is refused (the others in it still fold)
+    assert not box.apply(outbox.outbox_event(outbox.SENT, "notify", when, ids=[a, b]))
+    assert box.notices[b].state == "sent"
+    assert not box.apply(outbox.outbox_event(outbox.SENT, "notify", when, ids=a))
 
 
 @pytest.mark.parametrize(("attempt", "seconds"), [(1, 60), (2, 120), (3, 240), (7, 3600), (20, 3600)])

@@ -116,7 +116,7 @@ def test_sigkill_during_a_burst(tmp_path: Path, queue_url: str) -> None:
     # repeats only inside the window: each extra send needs an attempt the worker died in (no result after it)
     results = (outbox.SENT, outbox.RETRY, outbox.FAILED)
     for ident, key in by_id.items():
-        trail = [e["type"] for e in events if e.get("id") == ident and e["type"] != outbox.NOTICE]
+        trail = [e["type"] for e in events if e["type"] != outbox.NOTICE and ident in outbox.notice_ids(e)]
         interrupted = sum(
             1
             for i, kind in enumerate(trail)

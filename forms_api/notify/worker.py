@@ -1,11 +1,12 @@
 """The worker: sends the outbox's due notices and records each try as an event (forms_api/cases/outbox.py).
 
-Notices go in batches of up to BATCH: the batch's `notice_attempt`s are appended together (with the previous batch's
+Notices go in batches of up to BATCH: the batch's tries are appended as one `notice_attempt` (with the previous batch's
 results) before the provider is called for the first of them, and the notices are then sent one after another; their
-results go with the next batch's attempts, or at the end of the run. A worker that dies between the two leaves its
-batch's unrecorded notices in flight; the next run sends them again (at least once). So a notification is sent twice
-only if the worker died after its provider accepted it and before its result was written: the window is the batch's
-sends (at most BATCH times the SDK's timeout) and the moment to the next append, and only the notices then in flight.
+results go with the next batch's tries (the ones sent as one `notice_sent`), or at the end of the run. A worker that
+dies between the two leaves its batch's unrecorded notices in flight; the next run sends them again (at least once). So
+a notification is sent twice only if the worker died after its provider accepted it and before its result was written:
+the window is the batch's sends (at most BATCH times the SDK's timeout) and the moment to the next append, and only the
+notices then in flight.
 
 The appends within a run are not waited for on disk (`durable=False`: written, so a dying worker keeps them, but not
 fsynced, so they don't hold the log's lock for a disk flush against the service's submissions); the run's last append
@@ -57,7 +58,7 @@ class Send:
     notice: ob.Notice
     sender: Sender
     message: Message
-    attempt: dict
+    attempt: int
     at: datetime
 
 
@@ -131,6 +132,7 @@ class Worker:
         # Results not written yet: they go with the next batch's attempts (one append a batch) or at the end of a run.
         # A result lost with a dying worker is what the documented window already allows for: its attempt is written.
         self._results: list[dict] = []
+        self._sent: list[str] = []  # the notices sent since the last append: one `notice_sent` names them all
 
     def run_once(self) -> Counter[str]:
         """Send every notice due now that no other worker holds; how many were sent, retried, failed, skipped and
@@ -205,9 +207,7 @@ class Worker:
             return "taken"
         if notice.channel == ob.SMS and sms_today is not None:
             sms_today[to[0]] += 1
-        attempt = notice.attempts + 1
-        event = ob.outbox_event(ob.ATTEMPT, ob.WORKER, self.clock(), id=notice.id, attempt=attempt)
-        return Send(notice, sender, self._message(notice, to), event, at)
+        return Send(notice, sender, self._message(notice, to), notice.attempts + 1, at)
 
     def _send(self, batch: list[Send], sms_today: Counter | None) -> Counter[str]:
         """Store the batch's attempts (with the results not written yet), then send each notice whose attempt was
@@ -222,7 +222,7 @@ class Worker:
         return counts
 
     def _deliver(self, item: Send) -> str:
-        notice, attempt = item.notice, item.attempt["attempt"]
+        notice, attempt = item.notice, item.attempt
         try:
             item.sender.send(item.message)
         except Exception as exc:  # noqa: BLE001 - a sender's bug must not crash the worker into resending forever
@@ -232,30 +232,34 @@ class Worker:
                 return self._record(ob.FAILED, notice, attempt=attempt, error=error)
             later = item.at + ob.backoff(attempt, self.rules.retry_seconds)
             return self._record(ob.RETRY, notice, attempt=attempt, error=error, next_at=later.isoformat())
-        return self._record(ob.SENT, notice, attempt=attempt)
+        self._sent.append(notice.id)
+        return "sent"
 
     def _record(self, kind: str, notice: ob.Notice, **fields: Any) -> str:
         self._results.append(ob.outbox_event(kind, ob.WORKER, self.clock(), id=notice.id, **fields))
-        return {ob.SENT: "sent", ob.RETRY: "retry", ob.FAILED: "failed", ob.SKIPPED: "skipped"}.get(kind, kind)
+        return {ob.RETRY: "retry", ob.FAILED: "failed", ob.SKIPPED: "skipped"}[kind]
 
     def _flush(self, batch: list[Send] | None = None) -> set[str]:
-        """Store the results not written yet and the attempts of `batch`'s notices that no other worker tried or
-        settled since this run read them; the ids of the notices whose attempts were stored. Durable only when no
-        attempt goes with it (the end of a run)."""
+        """Store the results not written yet and the tries of `batch`'s notices that no other worker tried or settled
+        since this run read them; the ids of the notices whose tries were stored. Durable only when no try goes with
+        it (the end of a run)."""
         events, self._results = self._results, []
+        if self._sent:
+            events.append(ob.outbox_event(ob.SENT, ob.WORKER, self.clock(), ids=self._sent))
+            self._sent = []
 
         def decide(state: State) -> list[dict]:
-            fresh = []
+            tries = {}
             for item in batch or ():
                 current = state.outbox.pending.get(item.notice.id)
                 if current is not None and current.attempts == item.notice.attempts:
-                    fresh.append(item.attempt)  # else tried or settled by another worker since this run read it
-            return [*events, *fresh]
+                    tries[item.notice.id] = item.attempt  # else another worker tried or settled it since we read it
+            return [*events, ob.outbox_event(ob.ATTEMPT, ob.WORKER, self.clock(), tries=tries)] if tries else events
 
         if not events and not batch:
             return set()
         stored = self.store.append(decide, durable=not batch)
-        return {event["id"] for event in stored if event["type"] == ob.ATTEMPT}
+        return {ident for event in stored if event["type"] == ob.ATTEMPT for ident in ob.notice_ids(event)}
 
     def _message(self, notice: ob.Notice, to: list[str]) -> Message:
         params = {key: str(value) for key, value in notice.params.items() if value is not None}
