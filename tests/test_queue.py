@@ -118,6 +118,36 @@ def test_snapshot_is_a_consistent_copy(tmp_path):
     assert len(EventLog(dest.parent).state().submissions) == 3
 
 
+def test_a_reader_folds_a_few_mb_at_a_time_with_the_lock_released(tmp_path, monkeypatch):
+    """A reader (the notification worker, at a lower priority) holds the shared lock only to read new lines, never
+    while folding them: a writer can take the exclusive lock while it folds. Read in pieces, the state is the same."""
+    import fcntl  # noqa: PLC0415 - this test alone takes the lock by hand
+
+    import forms_api.store.folder as folder  # noqa: PLC0415
+
+    writer, reader = EventLog(tmp_path), EventLog(tmp_path)
+    for i in range(30):
+        writer.append(submit(f"第{i}条：小区门口路灯坏了三个月，晚上出行很不安全。"))
+    monkeypatch.setattr(folder, "READ_AHEAD", 1000)  # a few lines a piece
+    free_while_folding: list[bool] = []
+    fold_lines = EventLog._fold_lines
+
+    def watched(self, lines):
+        with open(self.lock_path, "rb") as other:  # noqa: PTH123 - a second open file: its own flock
+            try:
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                free_while_folding.append(True)
+                fcntl.flock(other, fcntl.LOCK_UN)
+            except BlockingIOError:
+                free_while_folding.append(False)
+        fold_lines(self, lines)
+
+    monkeypatch.setattr(EventLog, "_fold_lines", watched)
+    state = reader.state()
+    assert len(free_while_folding) > 5 and all(free_while_folding)
+    assert state.events == 30 and sorted(state.submissions) == sorted(writer.state().submissions)
+
+
 def test_rewrite_is_seen_by_every_instance(tmp_path):
     one, two = EventLog(tmp_path), EventLog(tmp_path)
     for _ in range(4):

@@ -50,6 +50,7 @@ LOCK_NAME = "events.lock"
 CLAIMS_NAME = "notify.lock"  # the notification worker's: one run at a time per queue
 # Write errors after which the file is still trustworthy: truncate back and accept writes again later.
 _RECOVERABLE_WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+READ_AHEAD = 4 << 20  # bytes a reader takes under the shared lock before it folds them
 HEALTH_MIN_FREE_BYTES = 16 * 1024  # a submission of MAX_TEXT characters is at most ~9 KB on disk
 
 
@@ -140,20 +141,35 @@ class EventLog(FoldedLog):
         return locked(self.lock_path, self.path, operation, data_flags)
 
     def _catch_up(self, fd: int) -> int:
-        """Fold the complete lines appended since the last read; return the file's size."""
+        """Fold the complete lines appended since the last read (the lock held); return the file's size."""
+        size, lines = self._new_lines(fd, None)
+        self._fold_lines(lines)
+        return size
+
+    def _new_lines(self, fd: int, limit: int | None) -> tuple[int, list[tuple[bytes, int]]]:
+        """The file's size and the complete lines appended since the last read (about `limit` bytes of them at most),
+        each with the offset past it; the state emptied first if the file is new or was rewritten."""
         stat = os.fstat(fd)
         file_id = (stat.st_dev, stat.st_ino)
         if file_id != self._file_id or stat.st_size < self._offset:  # first read, or the file was rewritten
             self._state, self._offset, self._file_id = State(), 0, file_id
         elif stat.st_size == self._offset:  # nothing new (the usual case for a lone writer)
-            return stat.st_size
-        for line, end in complete_lines(fd, self._offset, stat.st_size):
+            return stat.st_size, []
+        end = stat.st_size if limit is None else min(stat.st_size, self._offset + limit)
+        lines = list(complete_lines(fd, self._offset, end))
+        if not lines and end < stat.st_size:  # one line longer than `limit`
+            lines = list(complete_lines(fd, self._offset, stat.st_size))
+        return stat.st_size, lines
+
+    def _fold_lines(self, lines: list[tuple[bytes, int]]) -> None:
+        for line, end in lines:
             self._fold(line)
             self._offset = end
-        return stat.st_size
 
     def state(self) -> State:
-        """Catch up under a shared flock and return the folded state.
+        """Catch up and return the folded state: the new lines are read under a shared flock, a few MB at a time, and
+        folded after it is released, so that a reader (the notification worker runs at a lower priority) never holds
+        up an append for longer than a read of the file.
 
         The State is live: this instance's next call updates it. Threads sharing an instance should read it through
         `query` instead. Inside `decide` this returns the state being decided on, without locking again.
@@ -162,8 +178,12 @@ class EventLog(FoldedLog):
             if self._deciding == threading.get_ident():
                 return self._state
             try:
-                with self._locked(fcntl.LOCK_SH, os.O_RDONLY) as fd:
-                    self._catch_up(fd)
+                while True:
+                    with self._locked(fcntl.LOCK_SH, os.O_RDONLY) as fd:
+                        size, lines = self._new_lines(fd, READ_AHEAD)
+                    self._fold_lines(lines)
+                    if self._offset >= size or not lines:
+                        break
             except OSError as exc:
                 raise QueueUnavailable(f"cannot read {self.path}: {exc}") from exc
             self._freeze_if_due()
