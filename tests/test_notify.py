@@ -7,7 +7,7 @@ import json
 import os
 import re
 import sys
-from datetime import UTC, time
+from datetime import UTC, date, time
 from pathlib import Path
 from typing import Any
 
@@ -426,6 +426,7 @@ def test_a_batch_s_tries_and_results_fold_as_one_event_a_notice_each(batched: bo
         ("sent", 3, False),
     ]
     assert list(box.pending) == [b] and box.notices[a].sent_at == at("2026-12-07T10:00")
+    assert box.sms_sent_on == {date(2026, 12, 7): [box.notices[a], box.notices[c]]}  # what the daily cap reads
     assert sorted(i for event in records for i in outbox.notice_ids(event)) == sorted([a, b, c, a, c])
     # a batch naming a notice already settled, or not a list, is refused (the others in it still fold)
     assert not box.apply(outbox.outbox_event(outbox.SENT, "notify", when, ids=[a, b]))

@@ -92,6 +92,7 @@ class Outbox:
         self.optouts: set[str] = set()
         self.subscribed: set[str] = set()  # refs whose citizen asked for SMS after sending
         self.by_ref: dict[str, list[Notice]] = {}  # a case's notices, in order (the back office's case page)
+        self.sms_sent_on: dict[date, list[Notice]] = {}  # by Beijing day: the daily cap reads one day, not them all
 
     def due(self, now: datetime) -> list[Notice]:
         """The pending notices whose next try is now or earlier, oldest first."""
@@ -132,6 +133,8 @@ class Outbox:
         notice.in_flight = False
         if kind == SENT:
             notice.state, notice.sent_at = "sent", parse_at(event["at"])
+            if notice.channel == SMS:
+                self.sms_sent_on.setdefault(beijing_day(notice.sent_at), []).append(notice)
         elif kind == RETRY:
             notice.next_at, notice.error = parse_at(event["next_at"]), str(event.get("error") or "")
             return True

@@ -164,11 +164,10 @@ class Worker:
     def _sms_sent(self, state: State, day: date) -> Counter[str]:
         """SMS sent to each phone on `day` (Beijing)."""
         sent: Counter[str] = Counter()
-        for notice in state.outbox.by_state("sent"):
-            if notice.channel == ob.SMS and notice.sent_at and ob.beijing_day(notice.sent_at) == day:
-                sub = state.submissions.get(notice.ref or "")
-                if sub is not None:
-                    sent[sub.phone] += 1
+        for notice in state.outbox.sms_sent_on.get(day, ()):
+            sub = state.submissions.get(notice.ref or "")
+            if sub is not None:
+                sent[sub.phone] += 1
         return sent
 
     def _prepare(
