@@ -175,6 +175,7 @@ def run_wrk(
         "rps": rps,
         "non2xx": int(non2xx[1]) if non2xx else 0,
         "other_load": round(max(busy - server_cpu - wrk_cpu, 0.0) / wall, 2),
+        **({"server_cpu": server_cpu} if server else {}),
     }
 
 

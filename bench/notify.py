@@ -31,6 +31,7 @@ from bench.forms import (  # noqa: E402
     LUA,
     ensure_wrk,
     free_port,
+    process_seconds,
     run_wrk,
     small_site,
     start_gunicorn,
@@ -93,7 +94,11 @@ def main(argv: list[str] | None = None) -> int:
                     kw = {"cwd": ROOT, "env": envs[name], "stdout": out, "stderr": out, "start_new_session": True}
                     procs.append(subprocess.Popen(worker, **kw))
                 time.sleep(1)
-                result = run_wrk(wrk, port, script, args.duration, target, tag, extra=[flag])
+                worker_pid = procs[-1].pid if flag and len(procs) > len(envs) else 0
+                worker_cpu = process_seconds(worker_pid) if worker_pid else 0.0
+                server = procs[list(envs).index(name)].pid
+                result = run_wrk(wrk, port, script, args.duration, target, tag, server=server, extra=[flag])
+                result["worker_cpu"] = (process_seconds(worker_pid) - worker_cpu) if worker_pid else 0.0
                 results[name].append(result)
                 print(f"rep {rep + 1}/{args.reps} {name}: {result}", file=sys.stderr)
         time.sleep(2)
@@ -156,6 +161,11 @@ def cpu_table(posts: int, reps: int) -> str:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def cpu_per_201(run: dict) -> float:
+    """µs of CPU the service (and the worker, if any) spent a 201 during one wrk run."""
+    return (run["server_cpu"] + run["worker_cpu"]) / max(run["created"], 1) * 1e6
+
+
 def table(results: dict[str, list[dict]], seconds: int, cases: int, sent: int) -> str:
     off = [r["rps"] for r in results["notifications off"]]
     on = [r["rps"] for r in results["notifications on"]]
@@ -174,11 +184,16 @@ def table(results: dict[str, list[dict]], seconds: int, cases: int, sent: int) -
             f"| {statistics.median(r['p99_us'] for r in runs) / 1000:.2f} | {statistics.median(loads):.2f} |"
         )
     ratio = statistics.median(on) / statistics.median(off)
+    cpu = {name: [cpu_per_201(r) for r in runs] for name, runs in results.items()}
+    cpu_ratio = statistics.median(cpu["notifications off"]) / statistics.median(cpu["notifications on"])
     lines += [
         "",
         f"- on / off, per rep: {', '.join(f'{r:.2f}' for r in ratios)}; of the medians: {ratio:.2f} "
         f"— {verdict(ratio >= TARGET)} (target ≥ {TARGET})",
         f"- with notifications: {cases} submissions, {sent} notices sent by the worker meanwhile",
+        "- CPU a 201 (the server's processes and, with notifications, the worker's), median (min–max): "
+        + "; ".join(f"{name} {statistics.median(v):.0f} µs ({min(v):.0f}–{max(v):.0f})" for name, v in cpu.items())
+        + f"; off / on {cpu_ratio:.2f}: the throughput ratio the two cores would give without other load",
     ]
     return "\n".join(lines)
 

@@ -95,12 +95,14 @@ def test_forms_table_reports_ratio_p99_and_queue_checks() -> None:
 
 
 def test_notify_table_reports_ratios_side_by_side() -> None:
-    run = {"rps": 1000.0, "p50_us": 2000, "p99_us": 9000, "other_load": 0.1}
-    results = {"notifications off": [run, run], "notifications on": [{**run, "rps": 950.0}, {**run, "rps": 850.0}]}
-    text = notify.table(results, 5, 4000, 3990)
+    run = {"rps": 1000.0, "p50_us": 2000, "p99_us": 9000, "other_load": 0.1, "created": 5000}
+    off = {**run, "server_cpu": 5.0, "worker_cpu": 0.0}  # 1,000 µs a 201
+    on = [{**off, "rps": 950.0, "worker_cpu": 0.5}, {**off, "rps": 850.0, "server_cpu": 5.5, "worker_cpu": 0.6}]
+    text = notify.table({"notifications off": [off, off], "notifications on": on}, 5, 4000, 3990)
     assert "| notifications on | 2 | 900 (850–950) | 9.00 | 0.10 |" in text
     assert "on / off, per rep: 0.95, 0.85; of the medians: 0.90 — met (target ≥ 0.9)" in text
     assert "4000 submissions, 3990 notices sent by the worker meanwhile" in text
+    assert "notifications off 1000 µs (1000–1000); notifications on 1160 µs (1100–1220); off / on 0.86" in text
 
 
 def test_notify_cpu_mode_measures_every_configuration() -> None:
