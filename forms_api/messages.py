@@ -499,6 +499,7 @@ STAFF_SHOW_LABELS = {
     "rating": "评价",
     "rating_comment": "评价意见",
     "text": "留言内容",
+    "results": "办理结果",
     "notes": "内部备注",
     "history": "办理经过",
 }

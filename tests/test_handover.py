@@ -170,6 +170,18 @@ def test_a_clean_file_imports_with_exit_code_0_and_shows_in_the_history(run, que
     )
     shown = run("show", "2026-000001", "--today", TODAY).stdout
     assert "boss  办理结果（工单号 GD-001）" in shown
+    # the department's result under its own heading, as the console's case page lists it, not among the notes
+    results, notes = shown.split("\n办理结果：\n")[1].split("\n内部备注：")
+    assert [line[20:] for line in results.split("\n")] == [  # after "  2026-12-07 10:00  ", when it was imported
+        "县住建局（承办单位）（由 boss导入）  已派人修复路灯。（工单号 GD-001；办理日期 2026-11-28）"
+    ]
+    assert notes.startswith("无\n")
+    run("note", "2026-000001", "--text", "已派人维修", "--result", "--by", "zhujian")
+    run("note", "2026-000001", "--text", "已电话联系", "--by", "boss")
+    shown = run("show", "2026-000001", "--today", TODAY).stdout
+    results, notes = shown.split("\n办理结果：\n")[1].split("\n内部备注：\n")
+    assert results.split("\n")[1].endswith("县住建局（承办单位）（由 zhujian录入）  已派人维修")
+    assert "已电话联系" in notes.split("\n办理经过：")[0] and "已派人" not in notes.split("\n办理经过：")[0]
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from forms_api.cases import AWAITING_ANSWER, MAX_REOPENS, RATINGS, REF_RE, Calen
 from forms_api.cases.actions import decision, takes_on
 from forms_api.cases.outbox import CITIZEN_TO, Notice
 from forms_api.console.deputies import choices
-from forms_api.console.people import Holder, actor_label, case_targets, result_source
+from forms_api.console.people import actor_label, case_targets, result_source
 from forms_api.console.refusals import given_back, taken
 from forms_api.console.service import account, bp, console, may, page, require
 from forms_api.messages_console import HANDOVER_TEXTS as HO
@@ -29,6 +29,8 @@ from forms_api.staff.text import (
     assignee_text,
     deadline_text,
     history_entry,
+    holders,
+    is_result,
     moment_text,
     submitted_text,
 )
@@ -116,28 +118,13 @@ def no_answer_reason(sub: Submission, actions: list[str]) -> str:
     return messages.ACTION_TEXTS["answer_needs_assignment" if may("assign") else "answer_not_yours"]
 
 
-def _is_result(event: dict) -> bool:
-    return event["type"] == "noted" and event.get("result") is True
-
-
-def _held(sub: Submission) -> list[Holder | None]:
-    """Who held the case when each event of its history was appended: the last assignment's (kind, name)."""
-    holder: Holder | None = None
-    held = []
-    for event in sub.history:
-        if event["type"] == "assigned":
-            holder = (event["to_kind"], event["to"])
-        held.append(holder)
-    return held
-
-
 def timeline_of(sub: Submission) -> list[tuple[str, str, str]]:
     """The case's history as (when, who, what): an account's login shown as its role and scope, a handler's result as
     the handler's, with who put it in (forms_api/console/people.py)."""
     lines = []
-    for index, (event, holder) in enumerate(zip(sub.history, _held(sub), strict=True)):
+    for index, (event, holder) in enumerate(zip(sub.history, holders(sub), strict=True)):
         at, who, what = history_entry(event, sub, index)
-        if _is_result(event):
+        if is_result(event):
             who, how = result_source(event, holder)
             what = HO["result_in_timeline"].format(what=what, how=how) if how else what
         elif event.get("by") != cases.CITIZEN:
@@ -150,8 +137,8 @@ def results_of(sub: Submission) -> list[tuple[str, str, str, str]]:
     """The handlers' results (办理结果) of a case as (when, whose, the text, its ticket, date and who put it in), apart
     from the internal notes."""
     results = []
-    for event, holder in zip(sub.history, _held(sub), strict=True):
-        if not _is_result(event):
+    for event, holder in zip(sub.history, holders(sub), strict=True):
+        if not is_result(event):
             continue
         who, how = result_source(event, holder)
         details = [HO["result_ticket"].format(ticket=event["ticket"])] if event.get("ticket") else []

@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from forms_api import messages, messages_console
 from forms_api.cases import CITIZEN, ONLINE, TZ, Calendar, Submission, parse_at
+from forms_api.cases.handover import HANDLER_KINDS
 from forms_api.cases.queue import shown_deadline
 
 _BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -161,6 +162,43 @@ def _history_line(sub: Submission, index: int, event: dict) -> str:
     return f"  {at}  {who}  {what}"
 
 
+def holders(sub: Submission) -> list[tuple[str, str] | None]:
+    """Who held the case when each event of its history was appended: the last assignment's (kind, name)."""
+    holder: tuple[str, str] | None = None
+    held = []
+    for event in sub.history:
+        if event["type"] == "assigned":
+            holder = (event["to_kind"], event["to"])
+        held.append(holder)
+    return held
+
+
+def is_result(event: dict) -> bool:
+    """A handler's result (办理结果): a note marked as one, kept apart from the internal notes."""
+    return event["type"] == "noted" and event.get("result") is True
+
+
+def result_lines(sub: Submission) -> list[str]:
+    """`show`'s 办理结果: when, whose (the department or hotline the imported row names, else the one that held the
+    case then), who put it in, the text, its ticket and date; as the console's case page lists them."""
+    texts = messages_console.HANDOVER_TEXTS
+    lines = []
+    for event, holder in zip(sub.history, holders(sub), strict=True):
+        if not is_result(event):
+            continue
+        handler = str(event.get("handler") or "") or (holder[1] if holder and holder[0] in HANDLER_KINDS else "")
+        whose = _who(event.get("by"))
+        if handler:
+            handler = assignee_label("hotline", handler) if handler == messages.STAFF_HOTLINE_NUMBER else handler
+            how = texts["result_imported" if event.get("import_key") else "result_recorded"].format(by=whose)
+            whose = texts["result_from"].format(handler=one_line(handler)) + f"（{how}）"
+        details = [texts["result_ticket"].format(ticket=one_line(event["ticket"]))] if event.get("ticket") else []
+        details += [texts["result_day"].format(day=one_line(event["result_date"]))] if event.get("result_date") else []
+        tail = f"（{texts['result_details'].join(details)}）" if details else ""
+        lines.append(f"{moment_text(parse_at(event['at']))}  {whose}  {one_line(event['note'])}{tail}")
+    return lines
+
+
 def channel_text(sub: Submission) -> str:
     """How a case came in, with the day it was said for one registered offline: "接待日（反映日期 2026-12-01）"."""
     said_on = sub.history[0].get("said_on") if sub.history else None
@@ -220,8 +258,12 @@ def show_lines(
     lines.append(field("rating", sub.rating or messages.STAFF_NONE))
     if sub.rating_comment:
         lines.append(field("rating_comment", sub.rating_comment))
+    results = result_lines(sub)
+    lines += block("results", "\n".join(results)) if results else []  # a department's or the hotline's, when any
     notes = "\n".join(
-        f"{moment_text(parse_at(note['at']))}  {_who(note.get('by'))}  {one_line(note['note'])}" for note in sub.notes
+        f"{moment_text(parse_at(note['at']))}  {_who(note.get('by'))}  {one_line(note['note'])}"
+        for note in sub.notes
+        if not note.get("result")  # the handlers' results are listed above
     )
     lines += block("notes", notes)
     lines.append(messages.STAFF_FIELD.format(label=messages.STAFF_SHOW_LABELS["history"], value=""))
