@@ -3,6 +3,7 @@
 #
 #   deploy/rebuild.sh [--no-pull] [--force] [-- BUILD-OPTIONS...]   pull, build a new release, switch `current` to it
 #   deploy/rebuild.sh --rollback                                     switch `current` back to the previous release
+#   deploy/rebuild.sh --help                                         this text
 #
 # A rollback holds: while the checkout is at the commit it was at when rolling back, runs without --force (the
 # timer's) build nothing; a new commit (a fix, or a revert of the bad change) is built as usual. The file
@@ -42,8 +43,9 @@ while [ $# -gt 0 ]; do
     --no-pull) pull=0 ;;
     --force) force=1 ;;
     --rollback) rollback=1 ;;
+    -h|--help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;  # the comment above
     --) shift; break ;;
-    *) echo "rebuild: unknown option $1 (see the comment at the top of $0)" >&2; exit 2 ;;
+    *) echo "rebuild: unknown option $1 (deploy/rebuild.sh --help)" >&2; exit 2 ;;
   esac
   shift
 done

@@ -493,6 +493,20 @@ def test_several_api_addresses_render_one_upstream_block_with_keepalive(tmp_path
 # --- systemd units and logrotate --------------------------------------------------------------------------------------
 
 
+def test_rebuild_help_explains_and_touches_nothing(tmp_path: Path) -> None:
+    """`deploy/rebuild.sh --help` prints the script's own header (usage, steps, environment, exit codes) and exits 0
+    before it locks or makes anything; an unknown option says where the help is."""
+    env = {**os.environ, "MASHANG_SITE_ROOT": str(tmp_path / "site")}
+    shown = subprocess.run(["bash", str(DEPLOY / "rebuild.sh"), "--help"], capture_output=True, text=True, env=env)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.startswith("Rebuild the site from git and switch to it atomically")
+    assert "deploy/rebuild.sh --rollback" in shown.stdout and "Exit codes: 0 switched" in shown.stdout
+    assert not any(line.startswith("#") or line.startswith("set -") for line in shown.stdout.splitlines())
+    assert list(tmp_path.iterdir()) == []
+    wrong = subprocess.run(["bash", str(DEPLOY / "rebuild.sh"), "--bogus"], capture_output=True, text=True, env=env)
+    assert (wrong.returncode, wrong.stderr) == (2, "rebuild: unknown option --bogus (deploy/rebuild.sh --help)\n")
+
+
 def test_systemd_units_verify(tmp_path: Path) -> None:
     analyze = shutil.which("systemd-analyze")
     if analyze is None:
