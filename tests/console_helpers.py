@@ -161,3 +161,16 @@ def after_refusal(client: FlaskClient, response) -> str:
     shown = client.get(response.headers["Location"])
     assert shown.status_code == 200
     return shown.get_data(as_text=True)
+
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def no_axe_violations(page) -> None:
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        """async () => (await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations
+            .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))"""
+    )
+    assert found == [], page.url

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from console_helpers import console_app, sign_in_page
+from console_helpers import console_app, no_axe_violations, sign_in_page
 from openpyxl import Workbook
 from werkzeug.serving import make_server
 
@@ -20,7 +20,6 @@ from forms_api.cases import now
 
 pytestmark = pytest.mark.browser
 X = messages_console.HANDOVER_TEXTS
-AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "locale": "zh-CN"}
 HANDED = "2026-000003"
 
@@ -49,16 +48,6 @@ def results(tmp_path: Path) -> Path:
     path = tmp_path / "results.xlsx"
     workbook.save(path)
     return path
-
-
-def no_axe_violations(page) -> None:
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate(
-        """async () => (await axe.run(document, {runOnly: {type: 'tag',
-            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations
-            .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))"""
-    )
-    assert found == [], page.url
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])

@@ -176,6 +176,30 @@ def test_the_office_types_the_receiving_deputy_and_no_page_lists_every_deputy(ap
     assert '<option value="cao-wenjie">曹文杰（东溪代表联络站）</option>' in station and "han-sumei" not in station
 
 
+def test_the_office_lists_a_station_s_deputies_and_picks_one_keeping_what_it_typed(app):
+    """The office may also choose the receiving deputy from a list: 列出该站代表 posts the form back (no personal data
+    in a URL), which comes back with what was typed and the chosen station's current deputies, and nothing stored."""
+    client = client_for(app, "boss")
+    before = events(app)
+    form = good(station="nanshan-zhan", deputy="") | {"pick": "1", "csrf_token": csrf_token(client, "/staff/intake")}
+    picked = client.post("/staff/intake", data=form)
+    page = picked.get_data(as_text=True)
+    assert picked.status_code == 200 and events(app) == before
+    assert '<select id="deputy" name="deputy">' in page and '<input type="hidden" name="deputy_from" value="1">' in page
+    assert '<option value="han-sumei">' in page and "cao-wenjie" not in page  # 南山's, not 东溪's
+    assert "村口的桥栏杆松动了" in page and 'value="13912340000"' in page  # what was typed is kept
+    form = good(station="nanshan-zhan", deputy="han-sumei") | {"deputy_from": "1"}
+    done = client.post("/staff/intake", data=form | {"csrf_token": csrf_token(client, "/staff/intake")})
+    assert done.status_code == 303 and submitted(app)[-1]["target"] == "deputy:han-sumei"
+    # refused for another reason, the form keeps the list of the station it was asked for
+    again = form | {"said_on": "2000-01-01", "csrf_token": csrf_token(client, "/staff/intake")}
+    refused = client.post("/staff/intake", data=again).get_data(as_text=True)
+    assert '<option value="han-sumei" selected>' in refused
+    # a station the account may not register for lists nobody
+    stranger = good(station="no-such-zhan") | {"pick": "1", "csrf_token": csrf_token(client, "/staff/intake")}
+    assert '<input type="text" id="deputy"' in client.post("/staff/intake", data=stranger).get_data(as_text=True)
+
+
 def test_csrf_is_required(app):
     client = client_for(app, "zhan-a")
     before = events(app)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import events
-from console_helpers import console_app, sign_in_page
+from console_helpers import console_app, no_axe_violations, sign_in_page
 from flask import Flask
 from werkzeug.serving import make_server
 
@@ -157,6 +157,42 @@ def test_a_letter_without_a_phone_gets_a_slip_to_print_and_send(chromium_browser
     assert page.locator("#no-code").count() == 1 and page.locator("#tracking-code").count() == 0
     assert a6_pages(page.pdf(prefer_css_page_size=True), tmp_path / "reprint.pdf") == 1
     reprint.close()
+    context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_the_office_picks_the_receiving_deputy_from_the_station_s_list(chromium_browser, app, base, javascript):
+    """The office chooses a station, asks for its deputies (列出该站代表), picks one from the list; what it typed is
+    kept; Enter in a field registers the case (the form's first button is the hidden 登记, not the list button)."""
+    context = chromium_browser.new_context(**PHONE, java_script_enabled=javascript, bypass_csp=True)  # for axe
+    page = context.new_page()
+    sign_in_page(page, base, "boss")
+    page.goto(f"{base}/staff/intake")
+    if javascript:  # axe runs as a script
+        no_axe_violations(page)
+    page.select_option("#station", "nanshan-zhan")
+    page.fill("#text", "山路塌方了，请尽快派人清理。")
+    with page.expect_navigation():
+        page.get_by_role("button", name=INTAKE_TEXTS["pick_deputies"]).click()
+    assert page.input_value("#text") == "山路塌方了，请尽快派人清理。"
+    assert page.input_value("#station") == "nanshan-zhan"
+    page.select_option("#deputy", "han-sumei")
+    if javascript:
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
+        no_axe_violations(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name=INTAKE_TEXTS["submit"]).click()
+    assert page.locator("#tracking-code").count() == 1, page.content()[:800]
+    assert [e["target"] for e in events(app) if e["type"] == "submitted"][-1] == "deputy:han-sumei"
+    # typing the deputy instead, Enter in a field registers: the form's first button is a hidden 登记
+    page.goto(f"{base}/staff/intake")
+    page.select_option("#station", "nanshan-zhan")
+    page.fill("#text", "河道里有垃圾，请清理。")
+    page.fill("#deputy", "韩素梅")
+    with page.expect_navigation():
+        page.press("#deputy", "Enter")
+    assert page.locator("#tracking-code").count() == 1, page.content()[:800]
+    assert [e["text"] for e in events(app) if e["type"] == "submitted"][-1] == "河道里有垃圾，请清理。"
     context.close()
 
 

@@ -45,14 +45,16 @@ def stations() -> list[tuple[str, str]]:
     return [found for found in service().targets.listed("station") if may_register(account(), found[0])]
 
 
-def deputies() -> list[tuple[str, str]] | None:
-    """(id, label) of the current deputies the form offers a station worker: those of its stations, each labelled
-    with their stations (and the id where two labels match), as the deputy picker does. None for the office, which
-    types a name or an id: no page lists every deputy of a city (DESIGN.md, Scale)."""
-    if account().role == "office":
+def deputies(station: str | None = None) -> list[tuple[str, str]] | None:
+    """(id, label) of the current deputies the form offers: a station worker's, those of its stations; the office's,
+    those of the `station` it picked (the form's 列出该站代表), each labelled with their stations (and the id where two
+    labels match), as the deputy picker does. None for the office before it picks a station: it may type a name or an
+    id, since no page lists every deputy of a city (DESIGN.md, Scale)."""
+    if account().role == "office" and station not in {found[0] for found in stations()}:
         return None
     targets = service().targets
-    mine = {deputy for station in account().stations for deputy in targets.deputies_of(station)}
+    picked = [station] if account().role == "office" else account().stations
+    mine = {deputy for each in picked for deputy in targets.deputies_of(each)}
     return labelled(targets, [deputy for deputy, _ in targets.listed("deputy") if deputy in mine])
 
 
@@ -180,7 +182,8 @@ def _choice(value: str, choices: tuple[str, ...], problem: str) -> str:
 def _form(
     status: int = 200, errors: list[str] | None = None, form: Mapping[str, str] | None = None, same_words: bool = False
 ) -> Response:
-    """The form; `same_words`: refused as a repeat, it offers to register the same words of another citizen."""
+    """The form; `same_words`: refused as a repeat, it offers to register the same words of another citizen; once
+    the office asked for a station's deputies (`deputy_from`), it lists that station's to choose from."""
     values = {"said_on": cases.now().date().isoformat(), "channel": "reception"} | dict(form or {})
     labels = messages_console.CHANNEL_LABELS
     return page(
@@ -188,7 +191,7 @@ def _form(
         status,
         channels=[(key, labels[key]) for key in OFFLINE],
         stations=stations(),
-        deputies=deputies(),
+        deputies=deputies(values.get("station") if values.get("deputy_from") else None),
         categories=service().targets.categories(),
         errors=errors or [],
         form=values,
@@ -215,6 +218,8 @@ def intake_post() -> Response:
     """Register: a bad form says why and writes nothing; a repeat within the duplicate window writes nothing and
     says what matched (unless staff tick that another citizen said the same words); else ONE `submitted` event, and
     the receipt slip, shown this once."""
+    if request.form.get("pick"):  # the office's 列出该站代表: the same form again, its deputies to choose from
+        return _form(200, None, dict(request.form.items()) | {"deputy": "", "deputy_from": "1"})
     now = cases.now()
     case, errors = checked(request.form, now.date())
     if case is None:
