@@ -246,6 +246,12 @@ INDENT = (
     "同一层的字段要对齐：用和上一行相同个数的空格缩进（每层 2 个空格）",
 )
 
+MISALIGNED_B = (
+    "列表项“- b”和第 7 行的“- a”没有对齐",
+    "同一列表的“- ”要上下对齐：这一行改用 2 个空格缩进（现在是 3 个）",
+)
+ITEM_IN_VALUE = "列表的写法：字段名的冒号后面不写值，下面每项一行，以“- ”开头，比字段名多缩进两个空格"
+
 
 @pytest.mark.parametrize(
     ("before", "after", "line", "detail", "hint"),
@@ -283,6 +289,16 @@ INDENT = (
         ),
         ("name: 张晓雨", "name: 公司：工程师\n  x: 1", 3, *INDENT),  # a field under one that has its value
         ("name: 张晓雨", " name: 张晓雨", 2, *INDENT),  # one space too many
+        ("  - a\n", "  - a\n   - b\n", 8, *MISALIGNED_B),  # no syntax error: read as the one item "a - b"
+        ("  - a\n", "  - a\n - b\n", 8, *MISALIGNED_B[:1], MISALIGNED_B[1].replace("现在是 3", "现在是 1")),
+        (
+            '    area: "990102001"\n',
+            '    area: "990102001"\n   - level: city\n',
+            6,
+            "列表项“- level: city”和第 4 行的“- level: township”没有对齐",
+            MISALIGNED_B[1],
+        ),
+        ("stations:\n  - a", "stations: a\n  - b", 7, "“- b”被读成了第 6 行的值的一部分", ITEM_IN_VALUE),
         (
             "name: 张晓雨",
             "name: 公司: 工程师",
@@ -336,6 +352,19 @@ def test_control_and_direction_characters_are_refused(
     loaded, problems = load_content(content, TODAY)
     assert [str(p) for p in problems if not p.warning] == [
         f"{D}/zhou-liming.yaml:2: name: {what} U+{code:04X}（{HIDDEN_HINT}）"
+    ]
+    assert "zhou-liming" not in loaded.deputies
+
+
+def test_misaligned_list_item_is_one_error(make_content: Callable[..., Path]) -> None:
+    """YAML reads an item one space further in than the one above as that item's text ("a - b"): said at the item,
+    with no error about the run-on value."""
+    content = make_content()
+    _edit(content / "deputies" / "zhou-liming.yaml", "  - yunshang-zhan\n", "  - yunshang-zhan\n   - qingshi-zhan\n")
+    loaded, problems = load_content(content, TODAY)
+    assert [str(p) for p in problems if not p.warning] == [
+        f"{D}/zhou-liming.yaml:12: YAML 语法错误：列表项“- qingshi-zhan”和第 11 行的“- yunshang-zhan”没有对齐"
+        "（同一列表的“- ”要上下对齐：这一行改用 2 个空格缩进（现在是 3 个））"
     ]
     assert "zhou-liming" not in loaded.deputies
 
