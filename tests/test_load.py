@@ -42,8 +42,7 @@ BAD_CASES = {
     ],
     "unknown_key": [
         f"{D}/zhou-liming.yaml:3: ocupation: 未知字段（是不是 occupation？）",
-        f"{D}/zhou-liming.yaml:5: memberships[0].since: 缺少必填字段（请添加一行 since: 2023-01-01）",
-        f"{D}/zhou-liming.yaml:8: memberships[0].sinc: 未知字段（是不是 since？）",
+        f"{D}/zhou-liming.yaml:8: memberships[0].sinc: 字段名写错了，应为 since（把 sinc 改成 since）",
     ],
     "missing_field": [
         f"{D}/zhou-liming.yaml:4: memberships[0].congress: 缺少必填字段（请添加一行 congress: 第十六届）",
@@ -472,6 +471,53 @@ def _edit(file: Path, old: str, new: str) -> None:
     text = file.read_text(encoding="utf-8")
     assert old in text
     file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+SINCE = "    since: 2022-01-15\n"
+AREA = '    area: "990100"\n'
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (  # a term's end written as an item of its own
+            SINCE,
+            SINCE + "  - until: 2025-06-30\n",
+            "10: memberships[1]: until 前面多了“- ”，成了 memberships 中单独的一项"
+            "（删去 until 前面的“- ”，让它和上一项的 level 上下对齐）",
+        ),
+        (  # ... or not indented at all
+            SINCE,
+            SINCE + "until: 2025-06-30\n",
+            "10: until: 写错了位置：它是 memberships 中每一项的字段"
+            "（把这一行移到 memberships 中它所属的那一项里，和 level 上下对齐）",
+        ),
+        (  # a term's area (unquoted) put under the deputy: not "area missing" plus "area unknown"
+            AREA,
+            "",
+            "9: area: 写错了位置：它是 memberships[0]（第 6 行）的字段"
+            "（把这一行移到 memberships[0]（第 6 行）里，和 level 上下对齐）",
+        ),
+        (
+            SINCE,
+            SINCE.replace("since", "sinse"),
+            "9: memberships[0].sinse: 字段名写错了，应为 since（把 sinse 改成 since）",
+        ),
+        (AREA, "    地区: 990100\n", "8: memberships[0].地区: 字段名写错了，应为 area（把 地区 改成 area）"),
+        (AREA, "    area:\n", "8: memberships[0].area: 必填字段不能为空（填写内容，例如 area: 990102）"),
+    ],
+    ids=["until_item", "until_top", "area_top", "misspelt", "chinese_key", "empty"],
+)
+def test_missing_field_said_as_the_slip(make_content: Callable[..., Path], old: str, new: str, expected: str) -> None:
+    """A required field missing because its key is misspelt, at another level or split off by a "- ": one line at the
+    key, saying what to change, instead of "缺少必填字段" next to "未知字段"."""
+    content = make_content()
+    deputy = content / "deputies" / "zhou-liming.yaml"
+    _edit(deputy, old, new)
+    if new == "":  # moved, unquoted, under the deputy
+        _edit(deputy, "stations:", "area: 990100\nstations:")
+    _, problems = load_content(content, TODAY)
+    assert [str(p) for p in problems] == [f"{D}/zhou-liming.yaml:{expected}"]
 
 
 def test_areas_are_suggested_only_when_sound(make_content: Callable[..., Path]) -> None:
