@@ -595,7 +595,7 @@ def choices(values: Iterable[str]) -> str:
 PATTERNS = {  # model pattern -> (what the value is not, how to write it)
     model.ID_PATTERN: ("有效的 id", ID_CHARS + "，例如 zhang-san"),
     model.AREA_CODE_PATTERN: ("有效的地区代码", "应为 6 位（县级及以上）、9 位（乡镇）或 12 位（村）数字，例如 990102"),
-    model.PHONE_PATTERN: ("有效的电话号码", "例如 0571-88881234 或 13800000000"),
+    model.PHONE_PATTERN: ("有效的电话号码", "例如 0571-88881234 或 13800000000；有分机的写成 0571-88881234转2"),
     model.TIME_RANGE_PATTERN: ("有效的时段", "写成 09:00-11:30"),
     model.PHOTO_PATTERN: (
         "有效的照片文件名",

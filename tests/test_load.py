@@ -101,7 +101,8 @@ BAD_CASES = {
         "（把照片放到 content/photos/lin-xiaoyang.png，或删去 photo 这一行）",
     ],
     "bad_phone": [
-        f'{S}/qingshi-zhan.yaml:14: phone: "6120001" 不是有效的电话号码（例如 0571-88881234 或 13800000000）',
+        f'{S}/qingshi-zhan.yaml:14: phone: "6120001" 不是有效的电话号码'
+        "（例如 0571-88881234 或 13800000000；有分机的写成 0571-88881234转2）",
     ],
     "fixed_without_address": [
         f"{S}/qingshi-zhan.yaml:1: address: 固定站必须填写地址"
@@ -370,6 +371,31 @@ def test_misaligned_list_item_is_one_error(make_content: Callable[..., Path]) ->
 
 def test_tabs_and_line_breaks_stay_text() -> None:
     assert parse(b'bio: "a\\tb\\nc"\nnote: |\n  d\te\n  f\n').issues == []
+
+
+@pytest.mark.parametrize(
+    ("phone", "ok"),
+    [
+        ("0731-82345678转2", True),  # an extension as Chinese offices write it
+        ("0731-82345678-2", True),
+        ("400-123-4567转8", True),
+        ("0731-82345678转", False),
+        ("13800000000转2", False),  # a mobile has no extension
+    ],
+)
+def test_station_phone_extensions(make_content: Callable[..., Path], phone: str, ok: bool) -> None:
+    content = make_content()
+    _edit(content / "stations" / "qingshi-zhan.yaml", "phone: 0999-6120001", f"phone: {phone}")
+    loaded, problems = load_content(content, TODAY)
+    assert [str(p) for p in problems] == (
+        []
+        if ok
+        else [
+            f'{S}/qingshi-zhan.yaml:14: phone: "{phone}" 不是有效的电话号码'
+            "（例如 0571-88881234 或 13800000000；有分机的写成 0571-88881234转2）"
+        ]
+    )
+    assert (loaded.stations.get("qingshi-zhan") is not None) == ok
 
 
 def test_long_values_are_shortened(make_content: Callable[..., Path]) -> None:
