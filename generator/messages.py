@@ -752,6 +752,10 @@ CLI_BUILD_FAILED = "网站生成失败，{out} 保持原样。原因：{reason}"
 CLI_BUILD_FAILED_NEW = "网站生成失败，没有创建 {out}。原因：{reason}"  # there was no site there before
 CLI_BUILD_DONE = "网站已生成：{out}"
 CLI_ERROR = "错误：{message}"
+# Before a Chinese line of the build's log (ours: content problems, the plugin's summaries), in place of MkDocs' English
+# level names, which its own lines keep (cli.py); and before each line `serve` shows over the last good site.
+ERROR_LABEL = "错误："
+WARNING_LABEL = "警告："
 
 # click's own texts, by click's English original (its gettext message ids), for both command lines: the generator's
 # and the staff tools' answer them from here (generator/chinese_click.py). Unused `{...}` of an original may be left
@@ -835,8 +839,6 @@ POSTER_LOCAL_SITE_URL = "测试地址（{url}），二维码不能在其他设�
 # `python -m generator serve` (mkdocs_edge/serve.py): a failed rebuild keeps the last good site, errors shown over it
 SERVE_BUILD_FAILED = "网站未能重新生成：浏览器中仍是上次生成的网站，页面上方列出以上问题；改正并保存后页面自动刷新。"
 SERVE_ERRORS_TITLE = "网站未能重新生成，这里仍是上次生成的网站。改正下面的问题并保存，页面会自动刷新："
-SERVE_ERROR_LABEL = "错误："
-SERVE_WARNING_LABEL = "警告："
 SERVE_EMPTY_PAGE = (
     '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
     "<title>网站未能生成</title></head><body></body></html>"
