@@ -546,6 +546,17 @@ def test_missing_field_said_as_the_slip(make_content: Callable[..., Path], old: 
     assert [str(p) for p in problems] == [f"{D}/zhou-liming.yaml:{expected}"]
 
 
+def test_area_split_off_by_a_stray_dash(make_content: Callable[..., Path]) -> None:
+    """areas.yaml is read an item at a time: the item above is what a split-off field belongs to."""
+    content = make_content()
+    _edit(content / "areas.yaml", '  parent: "990000"', '- parent: "990000"')
+    _, problems = load_content(content, TODAY)
+    assert [str(p) for p in problems] == [
+        "content/areas.yaml:9: [2]: parent 前面多了“- ”，成了单独的一项"
+        "（删去 parent 前面的“- ”，让它和上一项的 code 上下对齐）"
+    ]
+
+
 def test_areas_are_suggested_only_when_sound(make_content: Callable[..., Path]) -> None:
     """A bad area code is one error, not a suggestion of itself in every file that names the area."""
     content = make_content()

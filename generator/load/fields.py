@@ -18,11 +18,12 @@ Said = tuple[Loc, str, str]
 
 
 def regroup(
-    model: type[BaseModel], value: Any, details: list[Any], line_of: Callable[[Loc], int]
+    model: type[BaseModel], value: Any, details: list[Any], line_of: Callable[[Loc], int], above: Any = None
 ) -> tuple[list[Any], list[Said]]:
     """pydantic's errors with those about one slip taken out, and the slips said as such: a key that is a missing
     field misspelt (`sinse` for `since`), a field written at the wrong level (`until` under the deputy, not the term),
-    a field that a stray "- " made an item of its own (`- until: ...` under a term)."""
+    a field that a stray "- " made an item of its own (`- until: ...` under a term). `above`: the item before
+    `value` in its file, when `value` is an item of a list read one at a time (areas.yaml)."""
     rows = [(walk(model, tuple(d["loc"]))[0], d) for d in details]
     missing = {loc: d for loc, d in rows if d["type"] == "missing"}
     done: set[int] = set()  # id() of the details said otherwise
@@ -49,7 +50,7 @@ def regroup(
             done.add(id(detail))
             said.append((loc, *_misplaced(key, place, each, value, line_of)))
     for item in dict.fromkeys(m[:-1] for m in missing):
-        split = _split_off(item, value, rows)
+        split = _split_off(item, value, rows, above)
         if split:
             done |= {id(d) for m, d in missing.items() if m[:-1] == item}
             said.append((item, *split))
@@ -112,17 +113,21 @@ def _misplaced(key: str, place: Loc, each: bool, value: Any, line_of: Callable[[
     return msg.MISPLACED.format(where=where), hint
 
 
-def _split_off(item: Loc, value: Any, rows: list[tuple[Loc, Any]]) -> tuple[str, str] | None:
+def _split_off(item: Loc, value: Any, rows: list[tuple[Loc, Any]], above: Any) -> tuple[str, str] | None:
     """An item of a list whose fields all belong to the item above it (none written there twice): a stray "- "."""
-    if not item or not isinstance(item[-1], int) or item[-1] == 0:
+    if item and isinstance(item[-1], int) and item[-1] > 0:
+        mine, above = _at(value, item), _at(value, (*item[:-1], item[-1] - 1))
+    elif not item:
+        mine = value
+    else:
         return None
-    mine, above = _at(value, item), _at(value, (*item[:-1], item[-1] - 1))
     if not isinstance(mine, dict) or not mine or not isinstance(above, dict) or set(mine) & set(above):
         return None
     if any(d["type"] == "extra_forbidden" and loc[:-1] == item for loc, d in rows):
         return None
     first, sibling = next(iter(mine)), next(iter(above), "")
-    message = msg.SPLIT_ITEM.format(keys="、".join(mine), field=item[-2] if len(item) > 1 else "")
+    where = msg.SPLIT_ITEM_IN.format(field=item[-2]) if len(item) > 1 else ""
+    message = msg.SPLIT_ITEM.format(keys="、".join(mine), field=where)
     return message, msg.SPLIT_ITEM_HINT.format(key=first, sibling=sibling)
 
 

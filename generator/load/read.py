@@ -155,7 +155,7 @@ class Reader:
             entry = Source(src.path, src.doc, (index,))
             code = item.get("code") if isinstance(item, dict) else None
             entry.key = code if isinstance(code, str) else None
-            entry.record = self.validate(entry, Area, item)
+            entry.record = self.validate(entry, Area, item, value[index - 1] if index else None)
             entry.failed |= any(loc[:1] == (index,) for loc in src.doc.tainted)
             entries.append(entry)
         return entries
@@ -244,13 +244,13 @@ class Reader:
             return YearFile(src, deputy, year, list(enumerate(src.record.activities)))
         return YearFile(src, deputy, year, sound_entries(src))
 
-    def validate(self, src: Source, model: type[BaseModel], value: Any) -> Any:
+    def validate(self, src: Source, model: type[BaseModel], value: Any, above: Any = None) -> Any:
+        """The record, or None with its errors reported; `above`: the item before `value` in a list file."""
         try:
             return model.model_validate(value)
         except ValidationError as error:
-            details, said = regroup(
-                model, value, error.errors(include_url=False), lambda loc: src.doc.line_of(src.prefix + loc)
-            )
+            details = error.errors(include_url=False)
+            details, said = regroup(model, value, details, lambda loc: src.doc.line_of(src.prefix + loc), above)
             for loc, message, hint in said:
                 if src.doc.is_tainted(src.prefix + loc):
                     src.failed = True
