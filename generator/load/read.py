@@ -164,10 +164,8 @@ class Reader:
         directory = self.root / folder
         sources = []
         for file in sorted(directory.iterdir()) if directory.is_dir() and not self.refuse_link(directory) else ():
-            if file.name.startswith("."):
-                continue
-            if not self.is_yaml(file):
-                continue
+            if file.name.startswith(".") or file.name == "README.md" or not self.is_yaml(file):
+                continue  # the editors' guide of the folder stays beside the files
             sources.append(self.read_record(file, model))
         if folder == "stations":
             self.station_ids = {src.key for src in sources if src.key}
