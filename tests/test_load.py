@@ -557,6 +557,15 @@ def test_area_split_off_by_a_stray_dash(make_content: Callable[..., Path]) -> No
     ]
 
 
+def test_unreadable_areas_file_gives_no_unknown_areas(make_content: Callable[..., Path]) -> None:
+    """Every code named elsewhere would be unknown: one error, in areas.yaml, and the build fails on it."""
+    content = make_content()
+    _edit(content / "areas.yaml", '- code: "990100"', ' - code: "990100"')
+    loaded, problems = load_content(content, TODAY)
+    assert [(p.path, p.line) for p in problems] == [("content/areas.yaml", 6)]
+    assert loaded.deputies == {} and loaded.stations == {}
+
+
 def test_areas_are_suggested_only_when_sound(make_content: Callable[..., Path]) -> None:
     """A bad area code is one error, not a suggestion of itself in every file that names the area."""
     content = make_content()

@@ -77,6 +77,7 @@ class Reader:
         self.problems: list[Problem] = []
         self.area_sources: dict[str, Source] = {}  # every area code written, first occurrence
         self.station_ids: set[str] = set()  # every station file, sound or not
+        self.areas_read = True  # areas.yaml could be read: an area code it lacks is unknown, not merely unseen
         self.links: set[Path] = set()  # symbolic links reported
 
     def shown(self, file: Path) -> str:
@@ -150,6 +151,7 @@ class Reader:
             self.report(Source(self.shown(file), Document()), (), msg.AREAS_MISSING, msg.AREAS_MISSING_HINT)
             return []
         src, value = self.read_list(file, msg.AREAS_EMPTY_HINT)
+        self.areas_read = src.doc.readable
         entries = []
         for index, item in enumerate(value):
             entry = Source(src.path, src.doc, (index,))
