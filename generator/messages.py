@@ -217,7 +217,9 @@ YAML_CULPRITS = {  # a character typed by mistake on the line of a syntax error:
 MISALIGNED_ITEM = "列表项“{item}”和第 {line} 行的“{other}”没有对齐"
 MISALIGNED_ITEM_HINT = "同一列表的“- ”要上下对齐：这一行改用 {indent} 个空格缩进（现在是 {now} 个）"
 ITEM_IN_VALUE = "“{item}”被读成了第 {line} 行的值的一部分"
-ITEM_IN_VALUE_HINT = "列表的写法：字段名的冒号后面不写值，下面每项一行，以“- ”开头，比字段名多缩进两个空格"
+ITEM_IN_VALUE_HINT = (
+    "要写列表：冒号后面不写值，下面每项一行，以“- ”开头；要写多行文字：冒号后写“|”，文字从下一行开始、多缩进两个空格"
+)
 INVISIBLE_CHARACTERS = {  # characters an editor cannot see, named in messages about a value that contains one
     "\u3000": "全角空格",
     "\u00a0": "不换行空格（U+00A0）",
