@@ -29,9 +29,27 @@ from .load import load_content
 from .schema import json_schemas
 
 
+class _LogFormatter(logging.Formatter):
+    """MkDocs' own lines as MkDocs words them (`WARNING A reference to ...`); ours, which are the Chinese ones, with a
+    Chinese label (`警告：content/deputies/x.yaml:3: ...`): an editor reads no English level before them."""
+
+    def __init__(self) -> None:
+        super().__init__("%(levelname)-7s %(message)s")
+        self.ours = logging.Formatter("%(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        if not _CHINESE.search(record.getMessage()):
+            return super().format(record)
+        label = m.ERROR_LABEL if record.levelno >= logging.ERROR else m.WARNING_LABEL
+        return (label if record.levelno >= logging.WARNING else "") + self.ours.format(record)
+
+
+_CHINESE = re.compile("[\u3400-\u9fff]")
+
+
 def _setup_logging(debug: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)-7s %(message)s"))
+    handler.setFormatter(_LogFormatter())
     logger = logging.getLogger("mkdocs")
     logger.handlers[:] = [handler]
     logger.setLevel(logging.DEBUG if debug else logging.INFO)

@@ -214,6 +214,12 @@ YAML_CULPRITS = {  # a character typed by mistake on the line of a syntax error:
         "同一层的字段要对齐：用和上一行相同个数的空格缩进（每层 2 个空格）",
     ),
 }
+MISALIGNED_ITEM = "列表项“{item}”和第 {line} 行的“{other}”没有对齐"
+MISALIGNED_ITEM_HINT = "同一列表的“- ”要上下对齐：这一行改用 {indent} 个空格缩进（现在是 {now} 个）"
+ITEM_IN_VALUE = "“{item}”被读成了第 {line} 行的值的一部分"
+ITEM_IN_VALUE_HINT = (
+    "要写列表：冒号后面不写值，下面每项一行，以“- ”开头；要写多行文字：冒号后写“|”，文字从下一行开始、多缩进两个空格"
+)
 INVISIBLE_CHARACTERS = {  # characters an editor cannot see, named in messages about a value that contains one
     "\u3000": "全角空格",
     "\u00a0": "不换行空格（U+00A0）",
@@ -305,6 +311,22 @@ PHOTO_PREFIX_MISSING_HINT = "photo 只写 photos/ 下的文件名：写成 photo
 PHOTO_NOT_IMAGE = "照片文件 {value} 不是 {kind} 图片"
 PHOTO_WRONG_EXTENSION_HINT = "文件内容是 {kind} 图片：把文件的扩展名改为 .{ext}，photo 也跟着改"
 PHOTO_NOT_IMAGE_HINT = "文件已损坏或不是图片：请重新导出为 JPG、PNG 或 WebP"
+MISSPELT = "字段名写错了，应为 {field}"
+MISSPELT_HINT = "把 {key} 改成 {field}"
+MISPLACED = "写错了位置：它是{where}的字段"
+MISPLACED_HINT = "把这一行移到{into}，和 {sibling} 上下对齐"
+MISPLACED_HINT_ALONE = "把这一行移到{into}"
+PLACE_TOP = "文件最外层"
+PLACE_AT = " {path}（第 {line} 行）"
+PLACE_EACH = " {field} 中每一项"
+INTO_TOP = "文件最外层（不缩进）"
+INTO_ITEM = "{where}里"
+INTO_EACH = " {field} 中它所属的那一项里"
+SPLIT_ITEM = "{keys} 前面多了“- ”，成了{field}单独的一项"
+SPLIT_ITEM_IN = " {field} 中"
+SPLIT_ITEM_HINT = "删去 {key} 前面的“- ”，让它和上一项的 {sibling} 上下对齐"
+REQUIRED_EMPTY = "必填字段不能为空"
+REQUIRED_EMPTY_HINT = "填写内容，例如 {name}: {example}"
 MISSING_ID_HINT = "请添加一行 id: {id}（与文件名相同）"
 MEMBERSHIP_NOT_STARTED = "开始日期 {date} 还没有到"
 MEMBERSHIP_NOT_STARTED_HINT = "任期开始前不算在任代表，网站上不会列出；检查日期"
@@ -576,7 +598,7 @@ def choices(values: Iterable[str]) -> str:
 PATTERNS = {  # model pattern -> (what the value is not, how to write it)
     model.ID_PATTERN: ("有效的 id", ID_CHARS + "，例如 zhang-san"),
     model.AREA_CODE_PATTERN: ("有效的地区代码", "应为 6 位（县级及以上）、9 位（乡镇）或 12 位（村）数字，例如 990102"),
-    model.PHONE_PATTERN: ("有效的电话号码", "例如 0571-88881234 或 13800000000"),
+    model.PHONE_PATTERN: ("有效的电话号码", "例如 0571-88881234 或 13800000000；有分机的写成 0571-88881234转2"),
     model.TIME_RANGE_PATTERN: ("有效的时段", "写成 09:00-11:30"),
     model.PHOTO_PATTERN: (
         "有效的照片文件名",
@@ -733,6 +755,10 @@ CLI_BUILD_FAILED = "网站生成失败，{out} 保持原样。原因：{reason}"
 CLI_BUILD_FAILED_NEW = "网站生成失败，没有创建 {out}。原因：{reason}"  # there was no site there before
 CLI_BUILD_DONE = "网站已生成：{out}"
 CLI_ERROR = "错误：{message}"
+# Before a Chinese line of the build's log (ours: content problems, the plugin's summaries), in place of MkDocs' English
+# level names, which its own lines keep (cli.py); and before each line `serve` shows over the last good site.
+ERROR_LABEL = "错误："
+WARNING_LABEL = "警告："
 
 # click's own texts, by click's English original (its gettext message ids), for both command lines: the generator's
 # and the staff tools' answer them from here (generator/chinese_click.py). Unused `{...}` of an original may be left
@@ -816,8 +842,6 @@ POSTER_LOCAL_SITE_URL = "测试地址（{url}），二维码不能在其他设�
 # `python -m generator serve` (mkdocs_edge/serve.py): a failed rebuild keeps the last good site, errors shown over it
 SERVE_BUILD_FAILED = "网站未能重新生成：浏览器中仍是上次生成的网站，页面上方列出以上问题；改正并保存后页面自动刷新。"
 SERVE_ERRORS_TITLE = "网站未能重新生成，这里仍是上次生成的网站。改正下面的问题并保存，页面会自动刷新："
-SERVE_ERROR_LABEL = "错误："
-SERVE_WARNING_LABEL = "警告："
 SERVE_EMPTY_PAGE = (
     '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
     "<title>网站未能生成</title></head><body></body></html>"

@@ -21,10 +21,14 @@ ID_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 AREA_CODE_PATTERN = r"^[0-9]{6}(?:[0-9]{3}){0,2}$"
 """Administrative division codes: 6 digits (county and above), 9 (township) or 12 (village)."""
 
+PHONE_MAIN = (
+    r"(?:0[1-9][0-9]{1,2}-[2-9][0-9]{6,7}"  # landline: 0571-88881234
+    r"|[48]00-?[0-9]{3}-?[0-9]{4})"  # 400 / 800 service numbers
+)
+"""A number that may have an extension: the part a `tel:` link dials (urls.tel)."""
 PHONE_PATTERN = (
-    r"^(?:0[1-9][0-9]{1,2}-[2-9][0-9]{6,7}(?:-[0-9]{1,6})?"  # landline: 0571-88881234, optional extension
+    rf"^(?:{PHONE_MAIN}(?:(?:转|-)[0-9]{{1,6}})?"  # an extension as Chinese offices write it: 0571-88881234转2 (or -2)
     r"|1[3-9][0-9]{9}"  # mobile
-    r"|[48]00-?[0-9]{3}-?[0-9]{4}"  # 400 / 800 service numbers
     r"|12345)$"
 )
 TIME_RANGE_PATTERN = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]-(?:[01][0-9]|2[0-3]):[0-5][0-9]$"
@@ -123,7 +127,9 @@ class Station(Record):
     location: Location | None = None
     hours: Text | None = Field(default=None, description="开放时间，例如“工作日 9:00-17:00”")
     reception: list[Reception] = []
-    phone: Phone | None = Field(default=None, description="联络站办公电话（不是代表个人电话）")
+    phone: Phone | None = Field(
+        default=None, description="联络站办公电话（不是代表个人电话），分机写成 0571-88881234转2"
+    )
     photo: PhotoPath | None = None
     description: LongText | None = Field(default=None, description="简介，可用 Markdown")
 

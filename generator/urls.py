@@ -7,8 +7,11 @@ Paths are relative to the site root and use MkDocs' directory URLs (`deputies/<i
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Callable
 from urllib.parse import quote, urlencode, urljoin, urlsplit
+
+from generator.model import PHONE_MAIN
 
 
 def _under(prefix: str, suffix: str) -> Callable[[str], str]:
@@ -172,3 +175,11 @@ def map_links(lat: float, lon: float, name: str, address: str | None = None) -> 
         ("百度地图", "https://api.map.baidu.com/marker?" + query(baidu)),
         ("腾讯地图", "https://apis.map.qq.com/uri/v1/marker?" + query(qq)),
     ]
+
+
+def tel(phone: str) -> str:
+    """A station phone's `tel:` link: the number's digits without its extension (转2 or -2), which the caller asks
+    for once answered: dialled as one run of digits it would reach no one."""
+    main = phone.partition("转")[0]
+    head = main.rpartition("-")[0]
+    return "tel:" + (head if re.fullmatch(PHONE_MAIN, head) else main).replace("-", "")

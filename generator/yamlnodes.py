@@ -96,6 +96,7 @@ class _Composer(yaml.composer.Composer, yaml.resolver.Resolver):
         self.shared: list[tuple[int, str]] = []  # (line, message) of each anchor and alias, in order met
         self.rejected: set[int] = set()  # id() of nodes with a tag or an anchor, and of stand-ins for aliases
         self.depth = 0
+        self.text = text
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:
         event = self.peek_event()
@@ -122,6 +123,11 @@ class _Composer(yaml.composer.Composer, yaml.resolver.Resolver):
             )
         if tag is not None or anchor is not None:
             self.rejected.add(id(node))
+        if isinstance(node, ScalarNode) and _plain(node) and node.end_mark.line > node.start_mark.line:
+            glued = _glued_item(_LINE_BREAK.split(self.text), node)
+            if glued:
+                self.issues.append(glued)
+                self.rejected.add(id(node))  # its value is two items run together: errors about it would be noise
         return node
 
 
@@ -192,7 +198,8 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> tuple[int, str, str
         line = previous if culprit else line
     if culprit:
         return line, *msg.YAML_CULPRITS[culprit]
-    return line, *_syntax(error.problem or "", error.context or "")
+    misaligned = _misaligned(lines[line - 1] if line <= len(lines) else "", lines[: line - 1])
+    return line, *(misaligned or _syntax(error.problem or "", error.context or ""))
 
 
 _STARTS_AT_CONTEXT = frozenset({"while scanning a simple key", "while scanning a quoted scalar"})
@@ -200,9 +207,55 @@ _LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")  # PyYAML's line breaks,
 _FULLWIDTH_COLON_KEY = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*\s*：")  # a field name, then "："
 _SPACE_AT_SYNTAX = re.compile("^[ \t\u3000\xa0]*[\u3000\xa0]|[:-][\u3000\xa0]")  # indent, after ":" or "-"
 _DASH_WITHOUT_SPACE = re.compile(r"^\s*-[^\s-]")
+_ITEM = re.compile(r"^ *- +(?=\S)|^ *-$")  # a list item's "- " (its end: where the item's text starts)
 _BLOCK_SCALAR = re.compile(r":\s+[|>][-+0-9]*\s*(?:#.*)?$")
 _KEY = re.compile(r"^ *[A-Za-z_][A-Za-z0-9_]*:(?:\s|$)")  # a field name and its colon
 _KEY_WITH_VALUE = re.compile(r"^ *(?:- +)?[A-Za-z_][A-Za-z0-9_]*: +[^\s#|>]")  # and a value (spaces only)
+
+
+def _item(row: str) -> str:
+    """A list item's line as a message names it: "- hy-zx-01", shortened if long."""
+    text = row.strip()
+    return text if len(text) <= 24 else text[:23] + "…"
+
+
+def _glued_item(lines: list[str], node: ScalarNode) -> Issue | None:
+    """A "- " item indented otherwise than the one above it can be read as that item's text run on (no syntax error
+    at all): `- a` then ` - b` one space further in is the one item "a - b"."""
+    first = node.start_mark.line
+    for at in range(first + 1, min(node.end_mark.line, len(lines) - 1) + 1):
+        row = lines[at]
+        if not _ITEM.match(row):
+            continue
+        start = lines[first]
+        dash = _ITEM.match(start)
+        now = len(row) - len(row.lstrip(" "))
+        if dash and node.start_mark.column == dash.end():  # the text of an item: misaligned with it
+            indent = len(start) - len(start.lstrip(" "))
+            message = msg.MISALIGNED_ITEM.format(item=_item(row), line=first + 1, other=_item(start))
+            hint = msg.MISALIGNED_ITEM_HINT.format(indent=indent, now=now)
+        else:  # the value of a field, with list items under it
+            message, hint = msg.ITEM_IN_VALUE.format(item=_item(row), line=first + 1), msg.ITEM_IN_VALUE_HINT
+        return Issue(at + 1, (), msg.YAML_SYNTAX.format(detail=message), hint)
+    return None
+
+
+def _misaligned(row: str, before: list[str]) -> tuple[str, str] | None:
+    """A "- " item one space off the item above it, where YAML found a syntax error: what and how to fix it."""
+    if not _ITEM.match(row):
+        return None
+    now = len(row) - len(row.lstrip(" "))
+    for at in range(len(before) - 1, -1, -1):
+        above = before[at]
+        indent = len(above) - len(above.lstrip(" "))
+        if not above.strip():
+            continue
+        if _ITEM.match(above) and abs(indent - now) == 1:
+            message = msg.MISALIGNED_ITEM.format(item=_item(row), line=at + 1, other=_item(above))
+            return message, msg.MISALIGNED_ITEM_HINT.format(indent=indent, now=now)
+        if indent < now - 1:  # out of the list the row is in
+            return None
+    return None
 
 
 def _culprit(row: str, before: list[str]) -> str | None:

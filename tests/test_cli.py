@@ -128,12 +128,14 @@ def build(content: Path, out: Path, *extra: str) -> tuple[int, str, str]:
 
 
 def test_build_warnings_say_warning_once(make_content: Callable[..., Path], tmp_path: Path) -> None:
-    """The log line starts with WARNING: the message does not say 警告 again."""
+    """Our log lines are labelled in Chinese, once (the message does not say 警告 again); MkDocs' own keep its words."""
     code, _, err = build(make_content("warnings"), tmp_path / "site", "--site-url", PUBLIC, "--today", "2026-11-28")
     assert code == 0, err
     ours = [line for line in err.splitlines() if "content/" in line]
-    assert len(ours) == 4 and all(re.match(r"WARNING +content/\S+:\d+: ", line) for line in ours), err
-    assert "警告" not in "".join(ours)
+    assert len(ours) == 4 and all(re.match(r"警告：content/\S+:\d+: ", line) for line in ours), err
+    assert all(line.count("警告") == 1 for line in ours)
+    assert not [line for line in err.splitlines() if re.match("(WARNING|ERROR|INFO) .*[\u3400-\u9fff]", line)], err
+    assert re.search(r"^WARNING +A reference to 'how-to.md' is included in the 'nav'", err, re.MULTILINE)
 
 
 def test_a_failed_build_says_why_in_chinese(make_content: Callable[..., Path], tmp_path: Path) -> None:
@@ -142,6 +144,7 @@ def test_a_failed_build_says_why_in_chinese(make_content: Callable[..., Path], t
     code, _, err = build(content, out, "--site-url", PUBLIC, "--today", "2026-11-28")
     assert code == 1
     assert err.endswith(f"错误：网站生成失败，没有创建 {out.resolve()}。原因：有错误，见上面列出的各条\n"), err
+    assert err.startswith('错误：content/deputies/chen-moyin.yaml:12: stations[0]: 未知的联络站 "qingshi-zahn"'), err
     assert "Aborted" not in err and "未知的联络站" in err and not out.exists()
     (out / "index.html").parent.mkdir()
     (out / "index.html").write_text("old", encoding="utf-8")

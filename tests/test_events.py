@@ -21,10 +21,9 @@ E = "content/events"
 
 BAD_CASES = {
     "bad_kind": [
-        f"{E}/qingshi-2026-12-qiaotou.yaml:1: topic: 缺少必填字段（请添加一行 topic: …）",
         f'{E}/qingshi-2026-12-qiaotou.yaml:2: kind: "屋场恳谈会" 不是允许的值（可选：reception（接待日）、mobile（'
         "流动站）、courtyard（屋场恳谈会）、report（代表述职）、inspection（视察调研）、other（其他活动））",
-        f"{E}/qingshi-2026-12-qiaotou.yaml:3: topc: 未知字段（是不是 topic？）",
+        f"{E}/qingshi-2026-12-qiaotou.yaml:3: topc: 字段名写错了，应为 topic（把 topc 改成 topic）",
     ],
     "bad_time": [
         f'{E}/qingshi-2026-12-qiaotou.yaml:5: start: "2026-12-05T14:30" 不是有效的时间（写成 2026-12-02 09:00，'

@@ -106,6 +106,25 @@ def test_a_former_deputy_is_kept_but_marked_and_left_out_of_lists(directory: Dir
     assert f"deputies/{deputy.id}/" not in after[station_page]
 
 
+@pytest.mark.parametrize(
+    ("phone", "dialled"),
+    [
+        ("0999-6120001转2", "09996120001"),
+        ("0999-6120001-2", "09996120001"),
+        ("400-123-4567转8", "4001234567"),
+        ("400-123-4567", "4001234567"),
+        ("13800000000", "13800000000"),
+    ],
+)
+def test_a_phone_with_an_extension_links_the_main_number(directory: Directory, phone: str, dialled: str) -> None:
+    """The extension is shown as written and asked for once answered: a `tel:` link with it dials no one."""
+    content = copy.copy(directory.content)
+    station = content.stations["qingshi-zhan"]
+    content.stations = {**content.stations, station.id: station.model_copy(update={"phone": phone})}
+    page = render_pages(Directory(content, TODAY))["stations/qingshi-zhan/index.md"]
+    assert f"- 联系电话：[{phone}](tel:{dialled})\n" in page
+
+
 def test_a_deputy_elect_is_not_shown_as_former(directory: Directory) -> None:
     content = copy.copy(directory.content)
     content.deputies = dict(content.deputies)

@@ -75,8 +75,7 @@ BAD_CASES = {
         "satisfaction、note）",
         f'{R}/zhou-liming/2026.yaml:14: activities[2].status: "done" 不是允许的值'
         "（可选：submitted（已提交）、handling（办理中）、answered（已答复）、closed（已办结））",
-        f"{R}/zhou-liming/2026.yaml:15: activities[3].title: 缺少必填字段（请添加一行 title: …）",
-        f"{R}/zhou-liming/2026.yaml:17: activities[3].titel: 未知字段（是不是 title？）",
+        f"{R}/zhou-liming/2026.yaml:17: activities[3].titel: 字段名写错了，应为 title（把 titel 改成 title）",
     ],
     "bad_year_file_name": [
         f"{R}/notes.txt:1: records/ 下只放以代表 id 命名的文件夹（履职记录放在 records/<代表 id>/<年份>.yaml）",

@@ -26,8 +26,9 @@ from generator.yamlnodes import Document
 from .cache import ParseCache
 from .checks import check_areas, check_coverage, check_references, sound_content
 from .events import check_double_entry, check_events, check_events_twice, read_events, sound_events
+from .fields import field_path
 from .layout import check_layout
-from .read import Reader, Source, field_path
+from .read import Reader, Source
 from .records import check_activities, check_schemes, check_years_scored, sound_records
 
 __all__ = ["field_path", "load_content", "reload_deputies"]

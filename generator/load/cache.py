@@ -22,7 +22,7 @@ import pydantic
 from generator.yamlnodes import Document, Loc, parse
 
 RACY_NS = 2_000_000_000
-_CODE = [Path(__file__).parent / name for name in ("read.py", "events.py", "cache.py")]
+_CODE = [Path(__file__).parent / name for name in ("read.py", "fields.py", "events.py", "cache.py")]
 _CODE += [Path(__file__).parents[1] / name for name in ("model.py", "event_model.py", "yamlnodes.py")]
 
 

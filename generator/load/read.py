@@ -8,11 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import types
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Any, get_args
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -31,6 +30,8 @@ from generator.model import (
 )
 from generator.scheme_model import Scheme
 from generator.yamlnodes import Document, Loc, parse
+
+from .fields import field_path, regroup, required, variants, walk
 
 ACTIVITY = TypeAdapter(Activity)
 
@@ -66,14 +67,6 @@ class YearFile:
     entries: list[tuple[int, Activity]]  # (index in `activities`, entry)
 
 
-def field_path(loc: Loc) -> str:
-    """`('memberships', 0, 'until')` -> `memberships[0].until`."""
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text
-
-
 class Reader:
     """Reads content files one at a time and keeps every problem found while loading, theirs and the checks'."""
 
@@ -84,6 +77,7 @@ class Reader:
         self.problems: list[Problem] = []
         self.area_sources: dict[str, Source] = {}  # every area code written, first occurrence
         self.station_ids: set[str] = set()  # every station file, sound or not
+        self.areas_read = True  # areas.yaml could be read: an area code it lacks is unknown, not merely unseen
         self.links: set[Path] = set()  # symbolic links reported
 
     def shown(self, file: Path) -> str:
@@ -157,12 +151,13 @@ class Reader:
             self.report(Source(self.shown(file), Document()), (), msg.AREAS_MISSING, msg.AREAS_MISSING_HINT)
             return []
         src, value = self.read_list(file, msg.AREAS_EMPTY_HINT)
+        self.areas_read = src.doc.readable
         entries = []
         for index, item in enumerate(value):
             entry = Source(src.path, src.doc, (index,))
             code = item.get("code") if isinstance(item, dict) else None
             entry.key = code if isinstance(code, str) else None
-            entry.record = self.validate(entry, Area, item)
+            entry.record = self.validate(entry, Area, item, value[index - 1] if index else None)
             entry.failed |= any(loc[:1] == (index,) for loc in src.doc.tainted)
             entries.append(entry)
         return entries
@@ -171,10 +166,8 @@ class Reader:
         directory = self.root / folder
         sources = []
         for file in sorted(directory.iterdir()) if directory.is_dir() and not self.refuse_link(directory) else ():
-            if file.name.startswith("."):
-                continue
-            if not self.is_yaml(file):
-                continue
+            if file.name.startswith(".") or file.name == "README.md" or not self.is_yaml(file):
+                continue  # the editors' guide of the folder stays beside the files
             sources.append(self.read_record(file, model))
         if folder == "stations":
             self.station_ids = {src.key for src in sources if src.key}
@@ -251,17 +244,25 @@ class Reader:
             return YearFile(src, deputy, year, list(enumerate(src.record.activities)))
         return YearFile(src, deputy, year, sound_entries(src))
 
-    def validate(self, src: Source, model: type[BaseModel], value: Any) -> Any:
+    def validate(self, src: Source, model: type[BaseModel], value: Any, above: Any = None) -> Any:
+        """The record, or None with its errors reported; `above`: the item before `value` in a list file."""
         try:
             return model.model_validate(value)
         except ValidationError as error:
-            for detail in error.errors(include_url=False):
+            details = error.errors(include_url=False)
+            details, said = regroup(model, value, details, lambda loc: src.doc.line_of(src.prefix + loc), above)
+            for loc, message, hint in said:
+                if src.doc.is_tainted(src.prefix + loc):
+                    src.failed = True
+                else:
+                    self.report(src, loc, message, hint)
+            for detail in details:
                 self.model_error(src, model, detail)
             return None
 
     def model_error(self, src: Source, model: type[BaseModel], detail: Any) -> None:
         """Report one pydantic error in Chinese at the line of the key or value it is about."""
-        loc, annotation = _walk(model, tuple(detail["loc"]))
+        loc, annotation = walk(model, tuple(detail["loc"]))
         kind, value = detail["type"], detail["input"]
         ctx = {**detail.get("ctx", {}), "msg": detail["msg"]}
         allowed: tuple[str, ...] = ()
@@ -287,13 +288,17 @@ class Reader:
             loc += ("max_per_entry",)
         elif kind in ("union_tag_invalid", "union_tag_not_found"):  # a tagged union: the tag is `kind`
             loc += ("kind",)
-            allowed = tuple(_variants(annotation))
+            allowed = tuple(variants(annotation))
             value = value.get("kind") if isinstance(value, dict) else value
             kind = "literal_error" if kind == "union_tag_invalid" else kind
         if src.doc.is_tainted(src.prefix + loc):
             src.failed = True
             return
         name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "")
+        if value is None and kind != "missing" and required(model, tuple(detail["loc"])):
+            hint = msg.REQUIRED_EMPTY_HINT.format(name=name, example=msg.EXAMPLES.get(name, "…"))
+            self.report(src, loc, msg.REQUIRED_EMPTY, hint)
+            return
         if kind == "missing" and loc == ("id",) and src.key and id_is_valid(src.key):
             self.report(src, loc, msg.describe(kind, value, ctx, name)[0], msg.MISSING_ID_HINT.format(id=src.key))
             return
@@ -302,9 +307,9 @@ class Reader:
             allowed = get_args(annotation)
         elif kind == "extra_forbidden":
             raw = tuple(detail["loc"])
-            allowed = tuple(_walk(model, raw[:-1])[1].model_fields)
-            variants = _variants(_walk(model, raw[:-2])[1]) if len(raw) > 1 else {}
-            if variants and raw[-2] in variants and any(name in v.model_fields for v in variants.values()):
+            allowed = tuple(walk(model, raw[:-1])[1].model_fields)
+            tags = variants(walk(model, raw[:-2])[1]) if len(raw) > 1 else {}
+            if tags and raw[-2] in tags and any(name in v.model_fields for v in tags.values()):
                 text = msg.FIELD_NOT_FOR_KIND.format(kind=msg.choices([str(raw[-2])]), name=name)
                 self.report(src, loc, text, msg.FIELD_NOT_FOR_KIND_HINT.format(fields="、".join(allowed)))
                 return
@@ -328,49 +333,3 @@ def sound_entries(src: Source) -> list[tuple[int, Activity]]:
         except ValidationError:
             continue
     return entries
-
-
-def _walk(model: type[BaseModel], loc: Loc) -> tuple[Loc, Any]:
-    """`loc` as written in the file, and the type there without Optional and Annotated (a model, a list, a Literal,
-    a tagged union, ...). pydantic puts the tag of a tagged union into its locations
-    (`activities, 0, "meeting", title`); the file has no such level, so it is dropped."""
-    annotation: Any = model
-    written: list[str | int] = []
-    for part in loc:
-        annotation = _bare(annotation)
-        variants = _variants(annotation)
-        if part in variants:
-            annotation = variants[str(part)]
-            continue
-        written.append(part)
-        if isinstance(part, int) and get_origin(annotation) is list:
-            annotation = get_args(annotation)[0]
-        elif isinstance(annotation, type) and issubclass(annotation, BaseModel) and part in annotation.model_fields:
-            annotation = annotation.model_fields[str(part)].annotation
-        else:
-            annotation = None
-    return tuple(written), _bare(annotation)
-
-
-def _variants(annotation: Any) -> dict[str, type[BaseModel]]:
-    """The models of a union told apart by `kind`, by each value of `kind` ({} for anything else)."""
-    if get_origin(annotation) not in (Union, types.UnionType):
-        return {}
-    variants = {}
-    for arg in get_args(annotation):
-        if isinstance(arg, type) and issubclass(arg, BaseModel) and "kind" in arg.model_fields:
-            variants.update(dict.fromkeys(get_args(arg.model_fields["kind"].annotation), arg))
-    return variants
-
-
-def _bare(annotation: Any) -> Any:
-    """Without Annotated, and without None in an Optional (a union of several types stays a union)."""
-    while True:
-        origin = get_origin(annotation)
-        args = [arg for arg in get_args(annotation) if arg is not type(None)]
-        if origin is Annotated:
-            annotation = get_args(annotation)[0]
-        elif origin in (Union, types.UnionType) and len(args) == 1:
-            annotation = args[0]
-        else:
-            return annotation

@@ -152,7 +152,7 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         self.cache_dir = Path(config.config_file_path or ".").parent / self.config.cache_dir
         content, problems = load_content(root, self.today, self.cache_dir / "parsed")
         for problem in problems:
-            (log.warning if problem.warning else log.error)(str(problem))  # the log line says WARNING already
+            (log.warning if problem.warning else log.error)(str(problem))  # labelled 警告： by the log (cli.py)
         errors = sum(not p.warning for p in problems)
         if errors:
             raise PluginError(messages.PLUGIN_CONTENT_ERRORS.format(errors=errors))

@@ -81,7 +81,7 @@ class _Collector(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         if record.thread == self.thread:
-            label = m.SERVE_ERROR_LABEL if record.levelno >= logging.ERROR else m.SERVE_WARNING_LABEL
+            label = m.ERROR_LABEL if record.levelno >= logging.ERROR else m.WARNING_LABEL
             self.lines.append(label + record.getMessage())
 
 
@@ -136,7 +136,7 @@ def _serve(config_file: Path, sites: tuple[str, str], overrides: dict[str, objec
         except Exception as error:  # MkDocs' Abort too (a ClickException)
             lines = collector.lines
             if not (isinstance(error, Abort) and isinstance(error.__context__, BuildError)):  # else logged already
-                lines.append(m.SERVE_ERROR_LABEL + build_failure_reason(error))
+                lines.append(m.ERROR_LABEL + build_failure_reason(error))
             server.errors = tuple(lines)
             if config is not None and config.site_dir != server.root:
                 shutil.rmtree(config.site_dir, ignore_errors=True)
