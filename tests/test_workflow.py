@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -423,6 +424,32 @@ def test_find_duplicate_window_and_normalisation():
     assert state.find_duplicate("deputy:zhang-san", TEXT + "！", near, window) is None
     assert state.find_duplicate("deputy:zhang-san", TEXT, near, window, phone=PHONE).ref == "2026-000001"
     assert state.find_duplicate("deputy:zhang-san", TEXT, near, window, phone="13000000000") is None
+
+
+def test_texts_are_normalised_only_when_a_duplicate_is_looked_for(monkeypatch):
+    """NFKC of a text is most of what folding a submission costs: a process that never looks for a duplicate (the
+    notification worker, the staff tools) folds without it; the first look-up keys every text folded before it."""
+    folding = importlib.import_module("forms_api.cases.fold")  # the module: forms_api.cases.fold is the function
+
+    normalised: list[str] = []
+    real = folding.normalise_text
+    monkeypatch.setattr(folding, "normalise_text", lambda text: normalised.append(text) or real(text))
+    folding._text_key.cache_clear()
+    state = fold(submitted(), submitted("2026-000002", when=0.01, text="另一件事情"))
+    assert normalised == []
+    near = MONDAY + timedelta(minutes=5)
+    assert state.find_duplicate("deputy:zhang-san", TEXT, near, timedelta(minutes=10)).ref == "2026-000001"
+    assert sorted(normalised) == sorted([TEXT, "另一件事情"])  # the two folded (TEXT looked up from the cache)
+    state.apply(submitted("2026-000003", when=0.02, text="第三件事情"))
+    assert state.find_duplicate("deputy:zhang-san", "第三件事情", near, timedelta(minutes=10)) is not None
+    # after a restart, the first look-up normalises only the texts recent enough to match (not the whole log's)
+    normalised.clear()
+    folding._text_key.cache_clear()
+    state = fold(submitted(), submitted("2026-000002", when=1, text="昨天的事情"), submitted("2026-000003", when=2))
+    later = MONDAY + timedelta(days=2, minutes=5)
+    assert state.find_duplicate("deputy:zhang-san", TEXT, later, timedelta(minutes=10)).ref == "2026-000003"
+    assert normalised == [TEXT]
+    folding._text_key.cache_clear()
 
 
 def test_find_duplicate_returns_the_latest():

@@ -50,6 +50,8 @@ class State:
         self.skipped_lines = 0  # unparsable lines in the log (counted by the store)
         self._by_code: dict[bytes, str] = {}  # sha256(code) -> ref
         self._by_text: dict[tuple[str, bytes], list[str]] = {}  # (target, sha256(normalised text)) -> refs
+        # folded, not in _by_text yet: keyed when a duplicate is next looked for, if recent enough to match one
+        self._unkeyed: list[str] = []
         self._last_seq: dict[int, int] = {}
         self.outbox = Outbox()  # notifications and their sending (forms_api/cases/outbox.py)
 
@@ -77,6 +79,11 @@ class State:
         Pass `phone` to match only the same citizen: otherwise two people sending the same letter would share one
         tracking code, and each could read and rate the other's case.
         """
+        for ref in self._unkeyed:  # NFKC of every text is most of a submission's fold: only where it is used,
+            sub = self.submissions[ref]
+            if sub.submitted_at >= now - window:  # and only for texts this look-up (or a later one) can match
+                self._by_text.setdefault((sub.target, _text_key(sub.text)), []).append(ref)
+        self._unkeyed.clear()
         for ref in reversed(self._by_text.get((target, _text_key(text)), ())):
             sub = self.submissions[ref]
             if sub.submitted_at >= now - window and (phone is None or sub.phone == phone):
@@ -157,7 +164,7 @@ def _submitted(state: State, event: dict) -> bool:
     sub.history.append(event)
     state.submissions[ref] = sub
     state._by_code[code_key] = ref
-    state._by_text.setdefault((sub.target, _text_key(sub.text)), []).append(ref)
+    state._unkeyed.append(ref)  # its text's duplicate key is made when find_duplicate first needs it
     year, seq = int(match[1]), int(match[2])
     state._last_seq[year] = max(state._last_seq.get(year, 0), seq)
     return True
