@@ -152,13 +152,14 @@ def event_pages(directory: Directory) -> list[PageSpec]:
 
 def render_moved(directory: Directory, event: StationEvent, site_url: str) -> str:
     """The page at the URL of an event shown on its station's events page (`Directory.on_station_page`): it leads
-    there, so that a QR code on a notice printed before the event still opens it."""
+    there, so that a QR code on a notice printed before the event, or a link a feed carries, still opens it."""
     target = directory.event_link(event)
     return ENV.get_template("event_moved.html.j2").render(
         event=event,
         station=directory.content.stations[event.station],
         target=html_linker(urls.event_page(event.id))(target),
         canonical=urls.absolute(site_url, target),
+        over=event.end < dt.datetime.combine(directory.today, dt.time()),
     )
 
 
