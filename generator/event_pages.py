@@ -210,9 +210,10 @@ class Parts:
         self.days: dict[dt.date, Markup] = {}
         self.choices: dict[str, tuple[Markup, Markup]] = {}
 
-    def line(self, occurrence: Occurrence) -> Markup:
-        """An occurrence's line: its times, kind, event, station and place."""
-        return self.lines[id(occurrence)]
+    def day_lines(self, occurrences: list[Occurrence]) -> Markup:
+        """The lines of a day's occurrences (times, kind, event, station and place), one under another: joined here,
+        not in a loop of the page's template (a call from a template per line cost more than the line)."""
+        return Markup("\n").join(self.lines[id(o)] for o in occurrences)
 
     def day(self, day: dt.date) -> Markup:
         """A day's heading."""
