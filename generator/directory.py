@@ -37,6 +37,8 @@ class Directory:
     """The message categories the form offers (mkdocs.yml's extra.categories), published for the form service."""
     notice_days: int = NOTICE_DAYS
     """How far ahead an event's next date gets a printed notice (the plugin's `notice_days`)."""
+    record_entries: dict[int, str] | None = field(default=None, repr=False)
+    """The 履职档案 entries of activities from events, made once a build (`pages.record_entries`)."""
 
     def __post_init__(self) -> None:
         for deputy in sorted(self.content.deputies.values(), key=lambda d: d.id):
