@@ -124,13 +124,13 @@ def event_pages(directory: Directory) -> list[PageSpec]:
             context = {"month": month, "facet": facet, "key": key, "found": found, "neighbours": neighbours}
             context |= {
                 "days": _days(found),
-                "kinds": EVENT_KINDS,
                 "heading": title,
                 "label": label,
                 "parts": parts,
                 "stations": _station_choices(directory, month, facet, key),
                 "areas": _area_choices(directory, month, facet, key),
             }
+            context["filters"] = _filters(parts, month, facet, key, context["areas"], context["stations"])
             path, description = urls.events_month(month.key, facet, key), m.INDEX_DESCRIPTION.format(title=title)
             pages.append(PageSpec(path, "events_month.html.j2", title, description, context, sections=False))
     for station_id, found in directory.calendar.by_station.items():
@@ -171,6 +171,25 @@ def _choices(directory: Directory, month: Month) -> list[tuple[str, str]]:
     stations = sorted({s for found in month.stations_in.values() for s in found})
     names = directory.content.stations
     return found + [(names[s].name, urls.station_events(s) + "#month-" + month.key) for s in stations]
+
+
+def _filters(
+    parts: Parts, month: Month, facet: str, key: str, areas: list[str], stations: list[str]
+) -> dict[str, list[Markup]]:
+    """The filters a page of `month` shows, by facet (kind, area, station), the page's own marked as current: picked
+    here from those `parts` made for the month, not by a template call each (dozens a page, hundreds of pages)."""
+    m = month.key
+    kinds = [parts.choice(urls.events_month(m), not facet)]
+    kinds += [
+        parts.choice(urls.events_month(m, "kind", k), facet == "kind" and key == k)
+        for k in EVENT_KINDS
+        if k in month.by["kind"]
+    ]
+    return {
+        "kind": kinds,
+        "area": [parts.choice(urls.events_month(m, "area", c), facet == "area" and key == c) for c in areas],
+        "station": [parts.choice(urls.station_events(s) + "#month-" + m, False) for s in stations],
+    }
 
 
 def _days(found: list[Occurrence]) -> list[tuple[dt.date, list[Occurrence]]]:
