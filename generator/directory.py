@@ -37,6 +37,8 @@ class Directory:
     """The message categories the form offers (mkdocs.yml's extra.categories), published for the form service."""
     notice_days: int = NOTICE_DAYS
     """How far ahead an event's next date gets a printed notice (the plugin's `notice_days`)."""
+    record_entries: dict[int, str] | None = field(default=None, repr=False)
+    """The 履职档案 entries of activities from events, made once a build (`pages.record_entries`)."""
 
     def __post_init__(self) -> None:
         for deputy in sorted(self.content.deputies.values(), key=lambda d: d.id):
@@ -101,14 +103,16 @@ class Directory:
 
     @cached_property
     def on_station_page(self) -> frozenset[str]:
-        """One-off events over before today, 述职 aside (its page links the yearly reports and evaluation forms): each
-        is a line of its station's events page (`urls.event_line`) instead of a page of its own, most of a city's
-        50,000 events. Only inside the window, which that page shows; an older event keeps its page."""
-        now = dt.datetime.combine(self.today, dt.time())
+        """One-off events without a printed notice, 述职 aside (its page links the yearly reports and evaluation forms):
+        those over before today and those beyond the notice horizon. Each is a line of its station's events page
+        (`urls.event_line`) instead of a page of its own, most of a city's 50,000 events; a coming one gets its page
+        (at the same URL) in the build that gives it its notice, whose QR code must open a page made for it. Only
+        inside the window, which that page shows; an event outside it keeps its page."""
+        notices = self.notices
         return frozenset(
             o.event.id
             for o in self.calendar.occurrences
-            if o.event.repeat is None and o.event.kind != "report" and o.end < now
+            if o.event.repeat is None and o.event.kind != "report" and o.event.id not in notices
         )
 
     def event_link(self, event: StationEvent) -> str:

@@ -124,13 +124,13 @@ def event_pages(directory: Directory) -> list[PageSpec]:
             context = {"month": month, "facet": facet, "key": key, "found": found, "neighbours": neighbours}
             context |= {
                 "days": _days(found),
-                "kinds": EVENT_KINDS,
                 "heading": title,
                 "label": label,
                 "parts": parts,
                 "stations": _station_choices(directory, month, facet, key),
                 "areas": _area_choices(directory, month, facet, key),
             }
+            context["filters"] = _filters(parts, month, facet, key, context["areas"], context["stations"])
             path, description = urls.events_month(month.key, facet, key), m.INDEX_DESCRIPTION.format(title=title)
             pages.append(PageSpec(path, "events_month.html.j2", title, description, context, sections=False))
     for station_id, found in directory.calendar.by_station.items():
@@ -152,13 +152,14 @@ def event_pages(directory: Directory) -> list[PageSpec]:
 
 def render_moved(directory: Directory, event: StationEvent, site_url: str) -> str:
     """The page at the URL of an event shown on its station's events page (`Directory.on_station_page`): it leads
-    there, so that a QR code on a notice printed before the event still opens it."""
+    there, so that a QR code on a notice printed before the event, or a link a feed carries, still opens it."""
     target = directory.event_link(event)
     return ENV.get_template("event_moved.html.j2").render(
         event=event,
         station=directory.content.stations[event.station],
         target=html_linker(urls.event_page(event.id))(target),
         canonical=urls.absolute(site_url, target),
+        over=event.end < dt.datetime.combine(directory.today, dt.time()),
     )
 
 
@@ -170,6 +171,25 @@ def _choices(directory: Directory, month: Month) -> list[tuple[str, str]]:
     stations = sorted({s for found in month.stations_in.values() for s in found})
     names = directory.content.stations
     return found + [(names[s].name, urls.station_events(s) + "#month-" + month.key) for s in stations]
+
+
+def _filters(
+    parts: Parts, month: Month, facet: str, key: str, areas: list[str], stations: list[str]
+) -> dict[str, list[Markup]]:
+    """The filters a page of `month` shows, by facet (kind, area, station), the page's own marked as current: picked
+    here from those `parts` made for the month, not by a template call each (dozens a page, hundreds of pages)."""
+    m = month.key
+    kinds = [parts.choice(urls.events_month(m), not facet)]
+    kinds += [
+        parts.choice(urls.events_month(m, "kind", k), facet == "kind" and key == k)
+        for k in EVENT_KINDS
+        if k in month.by["kind"]
+    ]
+    return {
+        "kind": kinds,
+        "area": [parts.choice(urls.events_month(m, "area", c), facet == "area" and key == c) for c in areas],
+        "station": [parts.choice(urls.station_events(s) + "#month-" + m, False) for s in stations],
+    }
 
 
 def _days(found: list[Occurrence]) -> list[tuple[dt.date, list[Occurrence]]]:
@@ -209,9 +229,10 @@ class Parts:
         self.days: dict[dt.date, Markup] = {}
         self.choices: dict[str, tuple[Markup, Markup]] = {}
 
-    def line(self, occurrence: Occurrence) -> Markup:
-        """An occurrence's line: its times, kind, event, station and place."""
-        return self.lines[id(occurrence)]
+    def day_lines(self, occurrences: list[Occurrence]) -> Markup:
+        """The lines of a day's occurrences (times, kind, event, station and place), one under another: joined here,
+        not in a loop of the page's template (a call from a template per line cost more than the line)."""
+        return Markup("\n").join(self.lines[id(o)] for o in occurrences)
 
     def day(self, day: dt.date) -> Markup:
         """A day's heading."""

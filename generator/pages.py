@@ -96,6 +96,8 @@ def render_deputy(directory: Directory, deputy: Deputy) -> HtmlPage:
     stations = [directory.content.stations[s] for s in deputy.stations if s in directory.content.stations]
     stations = stations if current else []
     years = directory.record_years(deputy)
+    made = record_entries(directory)
+    entry_texts = [made.get(id(a)) for a in years[0][0].activities] if years else []
     record_toc = _record_toc(directory, years)
     used = {section for section, _ in _DEPUTY_SECTIONS} | {entry.id for entry in record_toc}
     h1 = unique(_slugify(deputy.name, "-"), used)
@@ -121,6 +123,7 @@ def render_deputy(directory: Directory, deputy: Deputy) -> HtmlPage:
         record_shown=record_shown,
         events={"coming": coming} if has_feed else None,
         years=years,
+        entry_texts=entry_texts,
         stats=directory.stats,
         figures=directory.stats.deputies.get(deputy.id) if directory.stats else None,
         link=html_linker(path),
@@ -137,6 +140,25 @@ def render_deputy(directory: Directory, deputy: Deputy) -> HtmlPage:
     )
 
 
+def record_entries(directory: Directory) -> dict[int, Markup]:
+    """The 履职档案 entries of the activities attendance puts on record (record_entry.html.j2), by the activity's id:
+    one object for every deputy present, so its entry is made once a build, all in one render (a render per entry
+    cost more than the entry), before the page workers fork so that they share it. Deputy pages sit at one depth,
+    so the links hold for all."""
+    if directory.record_entries is None:
+        found = {}
+        for years in directory.content.records.values():
+            if years:
+                found |= {id(a): a for a in years[max(years)].activities if hasattr(a, "event")}
+        made = ENV.get_template("record_entries.html.j2").render(
+            d=directory, activities=found.values(), link=html_linker(urls.deputy_page("-")), urls=urls, sep=_SEP
+        )
+        directory.record_entries = dict(zip(found, map(Markup, made.split(_SEP)[:-1]), strict=True))
+    return directory.record_entries
+
+
+_SEP = "\x00"
+"""Between the entries a template lists: content never holds it (yamlnodes refuses control characters)."""
 _HEADING = re.compile(r'<h([1-6])\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -201,7 +223,9 @@ def trimmed_pages() -> dict[str, str]:
 
 def render_pages(directory: Directory) -> dict[str, str]:
     """Every generated page but the deputies' as Markdown, keyed by its source path (MkDocs `src_uri`); and the HTML
-    pages of trimmed URLs (`trimmed_pages`), which MkDocs copies as they are."""
+    pages of trimmed URLs (`trimmed_pages`), which MkDocs copies as they are. Makes the deputy pages' shared
+    履职档案 entries (`record_entries`) too: the build calls it before its page workers fork."""
+    record_entries(directory)
     content = directory.content
     pages: dict[str, str] = {}
 

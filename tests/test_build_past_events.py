@@ -1,7 +1,8 @@
-"""A past one-off event has no page of its own: it is a line of its station's events page, with its deputies and
-outcome, and its URL (which the QR code of a notice printed before it holds) leads there; a 述职 keeps its page (the
-yearly reports and evaluation forms), a rule keeps its page. Built from tests/fixtures/good with the events overlay
-and one more event, a 屋场恳谈会 held two weeks before "today"."""
+"""A one-off event without a printed notice has no page of its own: it is a line of its station's events page, with
+its deputies and a past one's outcome, and its URL (which the QR code of a notice printed before it holds, or a feed)
+leads there; a 述职 keeps its page (the yearly reports and evaluation forms), a rule keeps its page, a coming event
+within the notice horizon keeps its page. Built from tests/fixtures/good with the events overlay and two more events,
+a 屋场恳谈会 held two weeks before "today" and a mobile stop ten weeks after it."""
 
 from __future__ import annotations
 
@@ -35,6 +36,20 @@ outcome:
   summary: 居民提出加装电梯的资金分摊办法，代表记下转交街道。
 """
 LINE = "events/station-qingshi-zhan/#event-qingshi-2026-11-wuchang"
+FAR = """\
+id: qingshi-2027-02-baiyun
+kind: mobile
+topic: 流动联络站进白云村
+station: qingshi-zhan
+place:
+  name: 白云村村委会
+  address: 样例市晨溪区白云镇白云村 1 号
+start: 2027-02-10 14:30
+end: 2027-02-10 17:00
+deputies:
+  - zhao-shishan
+"""
+FAR_LINE = "events/station-qingshi-zhan/#event-qingshi-2027-02-baiyun"
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +59,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     overlay_case(content, FIXTURES / "good")
     overlay_case(content, FIXTURES / "events" / "good")
     (content / "events" / "qingshi-2026-11-wuchang.yaml").write_text(PAST, encoding="utf-8")
+    (content / "events" / "qingshi-2027-02-baiyun.yaml").write_text(FAR, encoding="utf-8")
     args = ["build", "-f", str(ROOT / "mkdocs.yml"), "--content", str(content), "--out", str(base / "site")]
     args += ["--today", "2026-11-28", "--site-url", "https://daibiao.example.org/"]
     result = CliRunner().invoke(main, args)
@@ -91,3 +107,26 @@ def test_a_report_to_voters_and_a_coming_event_keep_their_pages(site: Path) -> N
     assert "时间和地点" in read(site, "event/qingshi-2026-12-qiaotou/index.html")
     assert "时间和地点" in read(site, "event/qingshi-jiedairi/index.html")
     assert 'id="event-' not in read(site, "events/2026-12/index.html")
+
+
+def test_a_coming_event_beyond_the_notice_horizon_is_its_line(site: Path) -> None:
+    """No notice is printed for it yet, so no QR code needs a page made for it: its URL (in its feeds) leads to its
+    line, which shows where it stops; every page links the line (it gets its page with its notice, test_events)."""
+    page = read(site, "event/qingshi-2027-02-baiyun/index.html")
+    assert f'<meta http-equiv="refresh" content="0; url=../../{FAR_LINE}">' in page
+    assert f'这次活动的时间、地点和参加代表见<a href="../../{FAR_LINE}">' in page
+    assert "时间和地点" not in page and "已经举行" not in page
+    assert not (site / "notices" / "qingshi-2027-02-baiyun.html").exists()
+    events = read(site, "events/station-qingshi-zhan/index.html")
+    [line] = re.findall(r'<li id="event-qingshi-2027-02-baiyun">.*?</li>', events)
+    assert re.sub(r"<[^>]+>", "", line) == (
+        "14:30-17:00 · 流动站：流动联络站进白云村 · 青石街道人大代表联络站 · "
+        "白云村村委会（样例市晨溪区白云镇白云村 1 号） · 参加代表：赵试山"
+    )
+    assert f'href="../../{FAR_LINE}"' in read(site, "deputies/zhao-shishan/index.html")
+    assert f'href="../{FAR_LINE.removeprefix("events/")}"' in read(site, "events/2027-02/index.html")
+    feed = read(site, "feeds/station-qingshi-zhan.ics")
+    assert "URL:https://daibiao.example.org/event/qingshi-2027-02-baiyun/" in feed
+    for page in site.rglob("*.html"):
+        if page.parent.name != "qingshi-2027-02-baiyun":
+            assert "event/qingshi-2027-02-baiyun/" not in page.read_text(encoding="utf-8"), page

@@ -221,6 +221,21 @@ def test_notices_reach_only_as_far_ahead_as_the_horizon() -> None:
     assert events.NOTICE_DAYS == 30
 
 
+def test_a_coming_event_gets_its_page_with_its_notice(make_events: Callable[..., Path]) -> None:
+    """A coming one-off event is a line of its station's events page until its date comes within the notice horizon;
+    the build that prints its notice gives it its page, at the URL its feeds and the line's old page held."""
+    content, _ = load_content(make_events(), TODAY)
+    stop = content.events["qingshi-2026-12-qiaotou"]  # a week after TODAY
+    far = Directory(content, TODAY, notice_days=3)
+    assert stop.id in far.on_station_page and stop.id not in far.notices
+    assert far.event_link(stop) == "events/station-qingshi-zhan/#event-qingshi-2026-12-qiaotou"
+    assert "event/qingshi-2026-12-qiaotou/" not in {spec.path for spec in event_pages(far)}
+    near = Directory(content, TODAY, notice_days=30)
+    assert stop.id not in near.on_station_page and stop.id in near.notices
+    assert near.event_link(stop) == "event/qingshi-2026-12-qiaotou/"
+    assert "event/qingshi-2026-12-qiaotou/" in {spec.path for spec in event_pages(near)}
+
+
 def test_month_filters_offer_the_way_down_and_the_next_level_only(make_events: Callable[..., Path]) -> None:
     """The area filter of a month page is bounded by one area's children (a city has thousands of townships, and
     every filter is a link on every page of the month): the all-events page goes down to the smallest area holding
