@@ -141,27 +141,34 @@ class EventLog(FoldedLog):
         return locked(self.lock_path, self.path, operation, data_flags)
 
     def _catch_up(self, fd: int) -> int:
-        """Fold the complete lines appended since the last read (the lock held); return the file's size."""
-        size, lines = self._new_lines(fd, None)
-        self._fold_lines(lines)
+        """Fold the complete lines appended since the last read, as they are read (the lock held); return the file's
+        size."""
+        size = self._size_from(fd)
+        if size > self._offset:
+            self._fold_lines(complete_lines(fd, self._offset, size))
         return size
 
-    def _new_lines(self, fd: int, limit: int | None) -> tuple[int, list[tuple[bytes, int]]]:
-        """The file's size and the complete lines appended since the last read (about `limit` bytes of them at most),
-        each with the offset past it; the state emptied first if the file is new or was rewritten."""
+    def _size_from(self, fd: int) -> int:
+        """The file's size; the state emptied first if the file is new or was rewritten."""
         stat = os.fstat(fd)
         file_id = (stat.st_dev, stat.st_ino)
         if file_id != self._file_id or stat.st_size < self._offset:  # first read, or the file was rewritten
             self._state, self._offset, self._file_id = State(), 0, file_id
-        elif stat.st_size == self._offset:  # nothing new (the usual case for a lone writer)
-            return stat.st_size, []
-        end = stat.st_size if limit is None else min(stat.st_size, self._offset + limit)
-        lines = list(complete_lines(fd, self._offset, end))
-        if not lines and end < stat.st_size:  # one line longer than `limit`
-            lines = list(complete_lines(fd, self._offset, stat.st_size))
-        return stat.st_size, lines
+        return stat.st_size
 
-    def _fold_lines(self, lines: list[tuple[bytes, int]]) -> None:
+    def _new_lines(self, fd: int) -> tuple[int, list[tuple[bytes, int]]]:
+        """The file's size and the complete lines appended since the last read, about READ_AHEAD bytes of them at
+        most, each with the offset past it (the state emptied first if the file is new or was rewritten)."""
+        size = self._size_from(fd)
+        if size == self._offset:  # nothing new (the usual case for a lone writer)
+            return size, []
+        end = min(size, self._offset + READ_AHEAD)
+        lines = list(complete_lines(fd, self._offset, end))
+        if not lines and end < size:  # one line longer than READ_AHEAD
+            lines = list(complete_lines(fd, self._offset, size))
+        return size, lines
+
+    def _fold_lines(self, lines: Iterable[tuple[bytes, int]]) -> None:
         for line, end in lines:
             self._fold(line)
             self._offset = end
@@ -180,7 +187,7 @@ class EventLog(FoldedLog):
             try:
                 while True:
                     with self._locked(fcntl.LOCK_SH, os.O_RDONLY) as fd:
-                        size, lines = self._new_lines(fd, READ_AHEAD)
+                        size, lines = self._new_lines(fd)
                     self._fold_lines(lines)
                     if self._offset >= size or not lines:
                         break
