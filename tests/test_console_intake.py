@@ -195,6 +195,10 @@ def test_the_office_lists_a_station_s_deputies_and_picks_one_keeping_what_it_typ
     again = form | {"said_on": "2000-01-01", "csrf_token": csrf_token(client, "/staff/intake")}
     refused = client.post("/staff/intake", data=again).get_data(as_text=True)
     assert '<option value="han-sumei" selected>' in refused
+    # another station chosen with the list shown: listing again gives that station's deputies
+    other = form | {"station": "dongxi-zhan", "pick": "1", "csrf_token": csrf_token(client, "/staff/intake")}
+    relisted = client.post("/staff/intake", data=other).get_data(as_text=True)
+    assert '<option value="cao-wenjie">' in relisted and "han-sumei" not in relisted
     # a station the account may not register for lists nobody
     stranger = good(station="no-such-zhan") | {"pick": "1", "csrf_token": csrf_token(client, "/staff/intake")}
     assert '<input type="text" id="deputy"' in client.post("/staff/intake", data=stranger).get_data(as_text=True)
