@@ -14,7 +14,8 @@
 #   current -> releases/<...>       a relative symlink, replaced by rename(2): a request sees the old or the new site
 #
 # Steps, each of which stops the run on failure with the served site untouched: `git pull --ff-only` (skipped with
-# --no-pull); nothing more when the served release was built from the same commit (unless --force); write the public
+# --no-pull); nothing more when the served release was built from the same commit on the same Beijing day (unless
+# --force; a new day builds again: events coming within the notice horizon, held ones, statistics); write the public
 # figures per deputy and station, var/public/stats.json, from the queue (`python -m forms_api stats --public`; the
 # build gets it with `--stats` when the file exists; a queue it cannot read, e.g. none yet, only warns, and the build
 # goes on with the previous file or none); build into
@@ -92,7 +93,15 @@ if [ -f "$hold" ]; then
   fi
   rm -f "$hold"
 fi
-if [ "$force" -eq 0 ] && [ -n "$serving" ] && [ "${serving##*-}" = "$commit" ] && [ "$commit" != nogit ]; then
+# The Beijing day a release was built on, from its id (<UTC time>-<commit>): a new day builds again even without a new
+# commit, since what the site shows depends on the day (events coming within the notice horizon get their page and
+# notice, past ones are marked held, the public statistics).
+built_on() {
+  local t="${1%%-*}"
+  TZ=Asia/Shanghai date -d "${t:0:4}-${t:4:2}-${t:6:2} ${t:9:2}:${t:11:2}:${t:13:2} UTC" +%F 2>/dev/null || echo unknown
+}
+if [ "$force" -eq 0 ] && [ -n "$serving" ] && [ "${serving##*-}" = "$commit" ] && [ "$commit" != nogit ] \
+  && [ "$(built_on "$serving")" = "$(TZ=Asia/Shanghai date +%F)" ]; then
   say "up to date: serving $serving"
   exit 0
 fi

@@ -24,7 +24,7 @@ import time
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -441,6 +441,18 @@ def test_a_failed_build_leaves_the_site_served_byte_for_byte(stack: Stack, make_
     forced = rebuild(stack.site_root, "--force", *stack.build_args, env=env)
     assert forced.returncode == 0 and os.readlink(current) != older
     assert not (stack.site_root / "rollback-hold").exists()
+    # the same commit built on an earlier Beijing day is built again: what the site shows depends on the day
+    today = rebuild(stack.site_root, *stack.build_args, env=env)
+    assert today.stdout.startswith("rebuild: up to date")
+    release = os.readlink(current).removeprefix("releases/")
+    commit = release.rsplit("-", 1)[1]
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y%m%dT%H%M%SZ") + f"-{commit}"
+    (stack.site_root / "releases" / release).rename(stack.site_root / "releases" / yesterday)
+    (stack.site_root / "current").unlink()
+    (stack.site_root / "current").symlink_to(f"releases/{yesterday}")
+    next_day = rebuild(stack.site_root, *stack.build_args, env=env)
+    assert next_day.returncode == 0 and "now serving" in next_day.stdout, next_day.stdout
+    assert os.readlink(current) != f"releases/{yesterday}" and os.readlink(current).endswith(commit)
 
 
 def test_csp_check_refuses_a_build_the_policy_does_not_cover(stack: Stack, tmp_path: Path) -> None:
