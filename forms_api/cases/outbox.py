@@ -9,12 +9,12 @@ never a phone number, an e-mail address, a name or the citizen's text. The phone
 where retention anonymises it like the rest.
 
 The worker records each try: `notice_attempt` (appended before the provider is called), then `notice_sent`,
-`notice_retry` (with `next_at`) or `notice_failed` (after the last try); `notice_skipped` when there is nobody to
-send it to (no contact, 退订, no phone any more). One event names one notice (`id`, and `attempt` for a try), except
-the worker's batches: one `notice_attempt` for a batch's tries (`tries`: {id: attempt}) and one `notice_sent` for the
-notices a flush found sent (`ids`), so that a notice costs the log, and every process that reads it, a fraction of a
-line rather than two (`notice_ids` reads either form). `optout` keeps a keyed hash of a phone number that asked for
-no more messages (退订), never the number itself.
+`notice_retry` (with `next_at`) or `notice_failed` (after the last try); `notice_skipped` when there is nobody to send
+it to (no contact, 退订, no phone any more). One event names one notice (`id`, and `attempt` for a try), except the
+worker's batches: one `notice_attempt` for a batch's tries (`tries`: {id: attempt}) and one `notice_sent` for the
+notices a flush found sent (`ids`; its `at` is when it was written, at most a batch's sends after them), so that a
+notice costs the log, and every process that reads it, a fraction of a line rather than two (`notice_ids` reads either
+form). `optout` keeps a keyed hash of a phone number that asked for no more messages (退订), never the number itself.
 """
 
 from __future__ import annotations
@@ -130,13 +130,14 @@ class Outbox:
         if kind == ATTEMPT:
             notice.attempts, notice.in_flight = int(attempt), True
             return True
+        at = parse_at(event["next_at" if kind == RETRY else "at"])  # read before anything changes: a bad one fails
         notice.in_flight = False
-        if kind == SENT:
-            notice.state, notice.sent_at = "sent", parse_at(event["at"])
+        if kind == SENT:  # `at`: when the send was recorded (at most a batch's sends after it)
+            notice.state, notice.sent_at = "sent", at
             if notice.channel == SMS:
-                self.sms_sent_on.setdefault(beijing_day(notice.sent_at), []).append(notice)
+                self.sms_sent_on.setdefault(beijing_day(at), []).append(notice)
         elif kind == RETRY:
-            notice.next_at, notice.error = parse_at(event["next_at"]), str(event.get("error") or "")
+            notice.next_at, notice.error = at, str(event.get("error") or "")
             return True
         elif kind in (FAILED, SKIPPED):
             notice.state = "failed" if kind == FAILED else "skipped"
