@@ -181,6 +181,12 @@ def test_a_clean_file_imports_with_exit_code_0_and_shows_in_the_history(run, que
     shown = run("show", "2026-000001", "--today", TODAY).stdout
     results, notes = shown.split("\n办理结果：\n")[1].split("\n内部备注：\n")
     assert results.split("\n")[1].endswith("县住建局（承办单位）（由 zhujian录入）  已派人维修")
+    # recorded by the department's own account, it is that account's, as the console shows it
+    added = run("users", "add", "zhujian", "--role", "handler", "--handler", "县住建局", "--base-url", "https://x.org/")
+    assert added.exit_code == 0, added.output
+    shown = run("show", "2026-000001", "--today", TODAY).stdout
+    results = shown.split("\n办理结果：\n")[1].split("\n内部备注：\n")[0]
+    assert results.split("\n")[1].endswith("  zhujian  已派人维修")
     assert "已电话联系" in notes.split("\n办理经过：")[0] and "已派人" not in notes.split("\n办理经过：")[0]
 
 

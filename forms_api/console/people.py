@@ -6,11 +6,11 @@ addressed to, a deputy told apart from a namesake."""
 from __future__ import annotations
 
 from forms_api import messages
-from forms_api.cases.handover import HANDLER_KINDS
 from forms_api.console.service import console
-from forms_api.messages_console import HANDOVER_TEXTS, STAFF_TEXTS
+from forms_api.messages_console import STAFF_TEXTS
 from forms_api.public.deputies import told_apart
 from forms_api.public.service import service
+from forms_api.staff import text
 from forms_api.staff.text import target_label
 
 
@@ -51,19 +51,9 @@ Holder = tuple[str, str]  # (to_kind, to) of the assignment a case was under
 
 
 def result_source(event: dict, holder: Holder | None) -> tuple[str, str]:
-    """(whose result, who put it in) of a handler's result (办理结果): the department or hotline the imported row names,
-    else the one that held the case then, as "县住建局（承办单位）", and "由 demo（代表工作机构）导入" (or 录入); a
-    result its handler's own account recorded, or one whose handler is not known, is the recorder's, with no second
-    part. The event stays as it is: this is how it reads."""
+    """(whose result, who put it in) of a handler's result, as the staff tools word it (staff/text.py), each login
+    as its role and scope."""
     by = event.get("by") or ""
-    imported = bool(event.get("import_key"))
-    handler = str(event.get("handler") or "")
-    if not handler and holder is not None and holder[0] in HANDLER_KINDS:
-        handler = holder[1]
     found = console().accounts.get(by) if by else None
-    if not handler or (not imported and found is not None and found.role == "handler"):
-        return actor_label(by), ""
-    if handler == messages.STAFF_HOTLINE_NUMBER:
-        handler = messages.ASSIGNEE_KIND_LABELS["hotline"]
-    how = HANDOVER_TEXTS["result_imported" if imported else "result_recorded"].format(by=actor_label(by))
-    return HANDOVER_TEXTS["result_from"].format(handler=handler), how
+    by_handler = found is not None and found.role == "handler"
+    return text.result_source(event, holder, label=actor_label, by_handler=by_handler)

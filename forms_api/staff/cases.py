@@ -250,7 +250,8 @@ def show(
     if personal:  # the showing is an event before anything is shown; the case is printed as it was before it
         sub = replace(sub, history=list(sub.history))
         act(staff, ref, "viewed", actor(by), lambda current: {})
-    for line in show_lines(sub, personal=personal, sms=sms, today=today, cal=cal, names=names):
+    handlers = frozenset(found.login for found in staff.accounts().all() if found.role == "handler")
+    for line in show_lines(sub, personal=personal, sms=sms, today=today, cal=cal, names=names, handlers=handlers):
         click.echo(line)
 
 

@@ -178,20 +178,37 @@ def is_result(event: dict) -> bool:
     return event["type"] == "noted" and event.get("result") is True
 
 
-def result_lines(sub: Submission) -> list[str]:
-    """`show`'s 办理结果: when, whose (the department or hotline the imported row names, else the one that held the
-    case then), who put it in, the text, its ticket and date; as the console's case page lists them."""
+def result_source(
+    event: dict, holder: tuple[str, str] | None, *, label: Callable[[str], str], by_handler: bool
+) -> tuple[str, str]:
+    """(whose result, who put it in) of a handler's result (办理结果): the department or hotline the imported row names,
+    else the one that held the case then, as "县住建局（承办单位）", and "由 demo（代表工作机构）导入" (or 录入), each
+    login as `label` words it; a result its handler's own account recorded (`by_handler`), or one whose handler is not
+    known, is the recorder's, with no second part. The event stays as it is: this is how it reads."""
+    texts = messages_console.HANDOVER_TEXTS
+    by = event.get("by") or ""
+    imported = bool(event.get("import_key"))
+    handler = str(event.get("handler") or "")
+    if not handler and holder is not None and holder[0] in HANDLER_KINDS:
+        handler = holder[1]
+    if not handler or (not imported and by_handler):
+        return label(by), ""
+    if handler == messages.STAFF_HOTLINE_NUMBER:
+        handler = messages.ASSIGNEE_KIND_LABELS["hotline"]
+    how = texts["result_imported" if imported else "result_recorded"].format(by=label(by))
+    return texts["result_from"].format(handler=handler), how
+
+
+def result_lines(sub: Submission, handlers: frozenset[str] = frozenset()) -> list[str]:
+    """`show`'s 办理结果 (`handlers`: the logins of handlers' own accounts): when, whose, who put it in, the text, its
+    ticket and date, as the console's case page lists them."""
     texts = messages_console.HANDOVER_TEXTS
     lines = []
     for event, holder in zip(sub.history, holders(sub), strict=True):
         if not is_result(event):
             continue
-        handler = str(event.get("handler") or "") or (holder[1] if holder and holder[0] in HANDLER_KINDS else "")
-        whose = _who(event.get("by"))
-        if handler:
-            handler = assignee_label("hotline", handler) if handler == messages.STAFF_HOTLINE_NUMBER else handler
-            how = texts["result_imported" if event.get("import_key") else "result_recorded"].format(by=whose)
-            whose = texts["result_from"].format(handler=one_line(handler)) + f"（{how}）"
+        whose, how = result_source(event, holder, label=_who, by_handler=event.get("by") in handlers)
+        whose = one_line(whose) + (f"（{one_line(how)}）" if how else "")
         details = [texts["result_ticket"].format(ticket=one_line(event["ticket"]))] if event.get("ticket") else []
         details += [texts["result_day"].format(day=one_line(event["result_date"]))] if event.get("result_date") else []
         tail = f"（{texts['result_details'].join(details)}）" if details else ""
@@ -208,10 +225,17 @@ def channel_text(sub: Submission) -> str:
 
 
 def show_lines(
-    sub: Submission, *, personal: bool, sms: bool, today: date, cal: Calendar, names: TargetNames = no_names
+    sub: Submission,
+    *,
+    personal: bool,
+    sms: bool,
+    today: date,
+    cal: Calendar,
+    names: TargetNames = no_names,
+    handlers: frozenset[str] = frozenset(),
 ) -> list[str]:
-    """Everything about one case, for `show` (`sms`: whether the citizen asked for SMS notifications); every value
-    from the log made inert with `plain`."""
+    """Everything about one case, for `show` (`sms`: whether the citizen asked for SMS notifications; `handlers`: the
+    logins of handlers' own accounts); every value from the log made inert with `plain`."""
 
     def field(key: str, value: object) -> str:
         return messages.STAFF_FIELD.format(label=messages.STAFF_SHOW_LABELS[key], value=one_line(value))
@@ -258,7 +282,7 @@ def show_lines(
     lines.append(field("rating", sub.rating or messages.STAFF_NONE))
     if sub.rating_comment:
         lines.append(field("rating_comment", sub.rating_comment))
-    results = result_lines(sub)
+    results = result_lines(sub, handlers)
     lines += block("results", "\n".join(results)) if results else []  # a department's or the hotline's, when any
     notes = "\n".join(
         f"{moment_text(parse_at(note['at']))}  {_who(note.get('by'))}  {one_line(note['note'])}"
