@@ -569,6 +569,18 @@ def test_unreadable_areas_file_gives_no_unknown_areas(make_content: Callable[...
     assert loaded.deputies == {} and loaded.stations == {}
 
 
+@pytest.mark.parametrize("how", ["missing", "not_a_list"])
+def test_a_missing_or_misshapen_areas_file_is_one_error(make_content: Callable[..., Path], how: str) -> None:
+    """As an unreadable one: no second error at each area code the deputy and station files use."""
+    content = make_content()
+    if how == "missing":
+        (content / "areas.yaml").unlink()
+    else:
+        (content / "areas.yaml").write_text('code: "990100"\nname: 示例区\n', encoding="utf-8")
+    _, problems = load_content(content, TODAY)
+    assert [p.path for p in problems] == ["content/areas.yaml"], [str(p) for p in problems]
+
+
 def test_areas_are_suggested_only_when_sound(make_content: Callable[..., Path]) -> None:
     """A bad area code is one error, not a suggestion of itself in every file that names the area."""
     content = make_content()

@@ -149,9 +149,10 @@ class Reader:
         file = self.root / "areas.yaml"
         if not file.is_file() and not file.is_symlink():
             self.report(Source(self.shown(file), Document()), (), msg.AREAS_MISSING, msg.AREAS_MISSING_HINT)
+            self.areas_read = False  # said once here, not again at every area code the other files use
             return []
         src, value = self.read_list(file, msg.AREAS_EMPTY_HINT)
-        self.areas_read = src.doc.readable
+        self.areas_read = src.doc.readable and isinstance(src.doc.value, list)
         entries = []
         for index, item in enumerate(value):
             entry = Source(src.path, src.doc, (index,))
