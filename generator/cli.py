@@ -38,7 +38,8 @@ class _LogFormatter(logging.Formatter):
         self.ours = logging.Formatter("%(message)s")
 
     def format(self, record: logging.LogRecord) -> str:
-        if not _CHINESE.search(record.getMessage()):
+        ours = record.name == "mkdocs.plugins.mashang" or _CHINESE.match(record.getMessage())  # ours, or our error
+        if not ours:  # MkDocs' own line, even one that quotes a Chinese file name
             return super().format(record)
         label = m.ERROR_LABEL if record.levelno >= logging.ERROR else m.WARNING_LABEL
         return (label if record.levelno >= logging.WARNING else "") + self.ours.format(record)

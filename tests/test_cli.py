@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import logging
 import re
 import string
 from collections.abc import Callable
@@ -136,6 +137,21 @@ def test_build_warnings_say_warning_once(make_content: Callable[..., Path], tmp_
     assert all(line.count("警告") == 1 for line in ours)
     assert not [line for line in err.splitlines() if re.match("(WARNING|ERROR|INFO) .*[\u3400-\u9fff]", line)], err
     assert re.search(r"^WARNING +A reference to 'how-to.md' is included in the 'nav'", err, re.MULTILINE)
+
+
+def test_the_log_labels_our_lines_not_mkdocs_lines_quoting_chinese_names() -> None:
+    """By who logged it (our plugin), or a message that is Chinese from its start (our build error), not by a Chinese
+    file name inside one of MkDocs' English lines."""
+    from generator.cli import _LogFormatter  # noqa: PLC0415 - the build's log format alone
+
+    def line(name: str, level: int, message: str) -> str:
+        return _LogFormatter().format(logging.LogRecord(name, level, __file__, 1, message, None, None))
+
+    ours = "content/a.yaml:3: 未知字段"
+    assert line("mkdocs.plugins.mashang", logging.WARNING, ours) == f"警告：{ours}"
+    assert line("mkdocs.commands.build", logging.ERROR, "网站生成失败") == "错误：网站生成失败"
+    quoting = "A reference to '关于.md' is included in the 'nav' configuration"
+    assert line("mkdocs.structure.nav", logging.WARNING, quoting) == f"WARNING {quoting}"
 
 
 def test_a_failed_build_says_why_in_chinese(make_content: Callable[..., Path], tmp_path: Path) -> None:
