@@ -8,6 +8,7 @@ costs nothing.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -98,6 +99,11 @@ class _Composer(yaml.composer.Composer, yaml.resolver.Resolver):
         self.depth = 0
         self.text = text
 
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        """The file's lines, split once (only a file with a plain value over several lines needs them)."""
+        return _LINE_BREAK.split(self.text)
+
     def compose_node(self, parent: Node | None, index: Any) -> Node:
         event = self.peek_event()
         line = event.start_mark.line + 1
@@ -124,7 +130,7 @@ class _Composer(yaml.composer.Composer, yaml.resolver.Resolver):
         if tag is not None or anchor is not None:
             self.rejected.add(id(node))
         if isinstance(node, ScalarNode) and _plain(node) and node.end_mark.line > node.start_mark.line:
-            glued = _glued_item(_LINE_BREAK.split(self.text), node)
+            glued = _glued_item(self.lines, node)
             if glued:
                 self.issues.append(glued)
                 self.rejected.add(id(node))  # its value is two items run together: errors about it would be noise
