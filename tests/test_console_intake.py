@@ -199,9 +199,14 @@ def test_the_office_lists_a_station_s_deputies_and_picks_one_keeping_what_it_typ
     other = form | {"station": "dongxi-zhan", "pick": "1", "csrf_token": csrf_token(client, "/staff/intake")}
     relisted = client.post("/staff/intake", data=other).get_data(as_text=True)
     assert '<option value="cao-wenjie">' in relisted and "han-sumei" not in relisted
-    # a station the account may not register for lists nobody
+    # a station the account may not register for lists nobody, and says why, keeping what was typed
     stranger = good(station="no-such-zhan") | {"pick": "1", "csrf_token": csrf_token(client, "/staff/intake")}
-    assert '<input type="text" id="deputy"' in client.post("/staff/intake", data=stranger).get_data(as_text=True)
+    before = events(app)
+    refused = client.post("/staff/intake", data=stranger)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and '<input type="text" id="deputy"' in page
+    assert "请选择一个联络站（“no-such-zhan”不在可登记的联络站中）" in page and "村口的桥栏杆松动了" in page
+    assert events(app) == before
 
 
 def test_csrf_is_required(app):

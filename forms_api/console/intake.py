@@ -219,7 +219,12 @@ def intake_post() -> Response:
     says what matched (unless staff tick that another citizen said the same words); else ONE `submitted` event, and
     the receipt slip, shown this once."""
     if request.form.get("pick"):  # the office's 列出该站代表: the same form again, its deputies to choose from
-        return _form(200, None, dict(request.form.items()) | {"deputy": "", "deputy_from": "1"})
+        form = dict(request.form.items()) | {"deputy": "", "deputy_from": "1"}
+        try:
+            _station(form)
+        except TextProblem as exc:  # a station it may not register for (a forged form): say so, list nobody
+            return _form(400, [str(exc)], form | {"deputy_from": ""})
+        return _form(200, None, form)
     now = cases.now()
     case, errors = checked(request.form, now.date())
     if case is None:
