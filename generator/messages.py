@@ -849,8 +849,6 @@ SERVE_EMPTY_PAGE = (
 
 
 def problem_line(problem: model.Problem) -> str:
-    """How the CLI and the build print a problem: warnings say so after the location, errors are plain."""
-    if not problem.warning:
-        return str(problem)
-    location = f"{problem.path}:{problem.line}: "
-    return location + "警告：" + str(problem).removeprefix(location)
+    """How `validate` prints a problem: a warning labelled before its location, as the build's log labels it
+    (`警告：content/x.yaml:3: ...`); an error plain, its count in the summary line."""
+    return (WARNING_LABEL if problem.warning else "") + str(problem)
