@@ -129,6 +129,25 @@ def test_the_link_waits_in_the_session_only_a_few_minutes_and_only_for_the_curre
     assert office.get("/staff/accounts/nobody/invitation").status_code == 404
 
 
+def session_data(app: Flask, client) -> dict:
+    """The console's session as its cookie holds it: signed, so anyone holding the cookie can read it."""
+    cookie = client.get_cookie("mashang_staff", path="/staff")
+    assert cookie is not None
+    return app.session_interface.get_signing_serializer(app).loads(cookie.value)
+
+
+def test_the_link_waits_in_the_session_cookie_encrypted(app):
+    """The session cookie is signed, not encrypted: the token waiting there for the page that shows it is sealed, so
+    a copied cookie or the browser's cookie store does not give the link away; the page still shows it."""
+    office = client_for(app, "boss")
+    added = post(office, "/staff/accounts/add", {"login": "sealed", "role": "handler", "handler": "县水务局"})
+    cookie, kept = office.get_cookie("mashang_staff", path="/staff").value, session_data(app, office)
+    page = office.get(added.headers["Location"]).get_data(as_text=True)
+    (link,) = LINK.findall(page)
+    token = link.rsplit("/", 1)[1]
+    assert "sealed" in kept["invitations"] and token not in str(kept) and token not in cookie
+
+
 @pytest.mark.parametrize(
     ("form", "message"),
     [

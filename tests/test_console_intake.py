@@ -345,6 +345,9 @@ def test_the_slip_survives_a_reload_and_a_reprint_never_shows_the_code_again(app
     location = posted.headers["Location"]
     ref, code = slip_values(client.get(location).get_data(as_text=True))
     assert location == f"/staff/intake/{ref}/slip" and code not in location
+    cookie = client.get_cookie("mashang_staff", path="/staff").value  # signed, not encrypted: the code sealed in it
+    kept = str(app.session_interface.get_signing_serializer(app).loads(cookie))
+    assert ref in kept and code not in kept and code.replace("-", "") not in kept
     count = len(events(app))
     reloaded = client.get(location)
     assert reloaded.status_code == 200 and slip_values(reloaded.get_data(as_text=True)) == (ref, code)

@@ -3,6 +3,8 @@ account, the permission check, the session cookie, and how a page is rendered.""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -10,6 +12,7 @@ from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
+from cryptography.fernet import Fernet, InvalidToken
 from flask import Blueprint, Flask, Request, Response, abort, current_app, render_template, request, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_login import UserMixin, current_user
@@ -122,21 +125,37 @@ def message_page(status: int, text: str, back: tuple[str, str] | None = None) ->
     return page("staff/message.html", status, title=messages.CONSOLE_TEXTS["error_title"], message=text, back=back)
 
 
+def _sealer() -> Fernet:
+    """Encryption for what `keep_shortly` keeps, keyed from the session's signing key: the session cookie is signed,
+    not encrypted, and an invitation token or a tracking code must not be readable in it (a browser's cookie store,
+    a copied cookie) even for the minutes it waits there."""
+    secret = current_app.secret_key
+    raw = secret.encode("utf-8") if isinstance(secret, str) else bytes(secret or b"")
+    return Fernet(base64.urlsafe_b64encode(hashlib.sha256(b"forms_api.kept_shortly\x1f" + raw).digest()))
+
+
 def keep_shortly(key: str, name: str, value: str, minutes: int) -> None:
     """What a POST made that the page it redirects to shows (POST/redirect/GET: a reload never posts again), kept
     under `name` in the session's `key` for `minutes`, never in a URL or a log; the last few only, older ones dropped.
-    The session is this account's signed cookie (HttpOnly, /staff only)."""
+    The session is this account's signed cookie (HttpOnly, /staff only); the value in it is encrypted (`_sealer`)."""
     moment = cases.now().timestamp()
     kept = {other: entry for other, entry in session.get(key, {}).items() if entry[1] > moment}
-    session[key] = dict(list(kept.items())[-4:]) | {name: [value, moment + minutes * 60]}
+    sealed = _sealer().encrypt(value.encode("utf-8")).decode("ascii")
+    session[key] = dict(list(kept.items())[-4:]) | {name: [sealed, moment + minutes * 60]}
 
 
 def kept_shortly(key: str, name: str, *, once: bool = False) -> str | None:
-    """What `keep_shortly` kept under `name`, while it lasts; `once`: no longer kept after this."""
+    """What `keep_shortly` kept under `name`, while it lasts; `once`: no longer kept after this. None too when it
+    cannot be opened (kept before the key changed, or by a version that did not encrypt it)."""
     found = session.get(key, {}).get(name)
     if once and found:
         session[key] = {other: entry for other, entry in session[key].items() if other != name}
-    return found[0] if found and found[1] > cases.now().timestamp() else None
+    if not found or found[1] <= cases.now().timestamp():
+        return None
+    try:
+        return _sealer().decrypt(str(found[0]).encode("ascii")).decode("utf-8")
+    except (InvalidToken, UnicodeError):
+        return None
 
 
 def under_console(path: str) -> bool:
