@@ -206,7 +206,10 @@ def test_the_office_lists_a_station_s_deputies_and_picks_one_keeping_what_it_typ
     page = refused.get_data(as_text=True)
     assert refused.status_code == 400 and '<input type="text" id="deputy"' in page
     assert "请选择一个联络站（“no-such-zhan”不在可登记的联络站中）" in page and "村口的桥栏杆松动了" in page
+    assert '<input type="text" id="deputy" name="deputy" value="cao-wenjie"' in page  # what it typed, kept
     assert events(app) == before
+    spaced = form | {"station": " nanshan-zhan ", "pick": "1", "csrf_token": csrf_token(client, "/staff/intake")}
+    assert '<option value="han-sumei">' in client.post("/staff/intake", data=spaced).get_data(as_text=True)
 
 
 def test_csrf_is_required(app):

@@ -37,7 +37,7 @@ I = messages_console.INTAKE_TEXTS  # noqa: E741
 OFFLINE = tuple(channel for channel in CHANNELS if channel != ONLINE)
 SLIP_MINUTES = 15  # how long the slip of a case just registered shows its tracking code in the registering session
 SAID_ON_DAYS = 60  # 反映日期 at most this many days before today: older is a typo (the case would be overdue at once)
-SLIP_KEY = "intake_slips"  # the session's ref -> [code, until (POSIX time)]
+SLIP_KEY = "intake_slips"  # the session's ref -> [code (encrypted, service.keep_shortly), until (POSIX time)]
 
 
 def stations() -> list[tuple[str, str]]:
@@ -219,12 +219,12 @@ def intake_post() -> Response:
     says what matched (unless staff tick that another citizen said the same words); else ONE `submitted` event, and
     the receipt slip, shown this once."""
     if request.form.get("pick"):  # the office's 列出该站代表: the same form again, its deputies to choose from
-        form = dict(request.form.items()) | {"deputy": "", "deputy_from": "1"}
+        form = dict(request.form.items())
         try:
-            _station(form)
+            form["station"] = _station(form)
         except TextProblem as exc:  # a station it may not register for (a forged form): say so, list nobody
-            return _form(400, [str(exc)], form | {"deputy_from": ""})
-        return _form(200, None, form)
+            return _form(400, [str(exc)], form)
+        return _form(200, None, form | {"deputy": "", "deputy_from": "1"})
     now = cases.now()
     case, errors = checked(request.form, now.date())
     if case is None:
