@@ -29,7 +29,7 @@ from forms_api.staff.text import moment_text
 from forms_api.staff.users import scope_text, state_text
 
 T = ACCOUNT_TEXTS
-INVITED_KEY = "invitations"  # the session's login -> [token, until (POSIX time)]: a new link not yet shown
+INVITED_KEY = "invitations"  # the session's login -> [token (encrypted), until (POSIX time)]: a link not yet shown
 INVITED_MINUTES = 10  # how long it waits there for the page that shows it
 
 

@@ -4,7 +4,6 @@ account, the permission check, the session cookie, and how a page is rendered.""
 from __future__ import annotations
 
 import base64
-import hashlib
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -13,6 +12,8 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import Blueprint, Flask, Request, Response, abort, current_app, render_template, request, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_login import UserMixin, current_user
@@ -126,12 +127,15 @@ def message_page(status: int, text: str, back: tuple[str, str] | None = None) ->
 
 
 def _sealer() -> Fernet:
-    """Encryption for what `keep_shortly` keeps, keyed from the session's signing key: the session cookie is signed,
-    not encrypted, and an invitation token or a tracking code must not be readable in it (a browser's cookie store,
-    a copied cookie) even for the minutes it waits there."""
+    """Encryption for what `keep_shortly` keeps, its key derived (HKDF) from the session's signing key: the session
+    cookie is signed, not encrypted, and an invitation token or a tracking code must not be readable in it (a
+    browser's cookie store, a copied cookie) even for the minutes it waits there."""
     secret = current_app.secret_key
-    raw = secret.encode("utf-8") if isinstance(secret, str) else bytes(secret or b"")
-    return Fernet(base64.urlsafe_b64encode(hashlib.sha256(b"forms_api.kept_shortly\x1f" + raw).digest()))
+    if not isinstance(secret, str | bytes) or not secret:
+        raise RuntimeError("the console's secret key is not set")  # open_session sets it before any page runs
+    raw = secret.encode("utf-8") if isinstance(secret, str) else secret
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"forms_api.kept_shortly").derive(raw)
+    return Fernet(base64.urlsafe_b64encode(key))
 
 
 def keep_shortly(key: str, name: str, value: str, minutes: int) -> None:
