@@ -60,8 +60,8 @@ def test_guides_are_not_read_as_content(fixtures_dir: Path, tmp_path: Path) -> N
 
 # --- the guides' tables of typos: `| 写成 | `content/<file>:<line>: <what validate prints>` |` ------------------------
 TODAY = dt.date(2026, 11, 28)
-EXAMPLE_ROW = re.compile(r"^\| (?P<typo>.+?) \| `(?P<line>content/[^`]*)` \|$")
-PRINTED_LINE = re.compile(r"content/\S+:\d+: .+")
+EXAMPLE_ROW = re.compile(r"^\| (?P<typo>.+?) \| `(?P<line>(?:警告：)?content/[^`]*)` \|$")  # a warning's line too
+PRINTED_LINE = re.compile(r"(?:警告：)?content/\S+:\d+: .+")
 EDITS = {  # a row's first cell -> (file under content/, text that occurs once in it, what the typo makes of it)
     # content/README.md (areas.yaml)
     '东溪乡也写成 `code: "990102001"`': ("areas.yaml", '- code: "990102002"', '- code: "990102001"'),
