@@ -881,6 +881,35 @@ def test_elder_mode_switch_works_from_the_keyboard_and_shows_its_focus(phone: Ph
     assert focused.is_checked() and phone.page.evaluate("document.documentElement.classList.contains('elder')")
 
 
+FOCUSED = """form => { const el = document.activeElement;
+    return el.closest(form) ? [el.name || el.id || el.type, getComputedStyle(el).outlineStyle] : null; }"""
+
+
+@pytest.mark.parametrize(("path", "form"), [(f"deputies/{CHOSEN.id}/", ".message-form"), ("track/", ".track-form")])
+def test_every_control_of_the_citizen_s_forms_shows_its_focus(chromium_browser, base_url: str, path: str, form: str):
+    """Tabbing through the message form and the tracking form (the page's style only: JavaScript off, no form
+    service here): each control the keyboard reaches has an outline (Material takes every input's outline away; an
+    elder on a keyboard must see where they are)."""
+    context = chromium_browser.new_context(**PHONE, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(base_url + path)
+        page.locator(f"{form} :is(input, textarea):visible").first.focus()
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Tab")  # the first control again, reached by the keyboard
+        seen = []
+        for _ in range(40):
+            state = page.evaluate(FOCUSED, form)
+            if state is None:
+                break
+            seen.append(state)
+            page.keyboard.press("Tab")
+    finally:
+        context.close()
+    assert len(seen) >= 3, seen
+    assert [name for name, outline in seen if outline == "none"] == [], seen
+
+
 # Without JavaScript timers never fire, and axe-core waits on them: run its callbacks as microtasks instead.
 NO_TIMERS = "window.setTimeout = (f, ms, ...args) => { Promise.resolve().then(() => f(...args)); return 0; }"
 
