@@ -39,6 +39,7 @@ INTAKE_TEXTS = {
     "channel": "渠道",
     "any_channel": "（全部渠道）",
     "station": "联络站",
+    "choose_station": "（请选择联络站）",
     "deputy": "接待代表（可不填）",
     "no_deputy": "（无，由联络站受理）",
     "deputy_typed": "输入接待代表的姓名或编号（同名的输入编号），须是所选联络站的现任代表；不填则由联络站受理。"
@@ -56,6 +57,7 @@ INTAKE_TEXTS = {
     # errors, each naming what to correct
     "bad_channel": "请选择渠道。",
     "bad_station": "请选择一个联络站（“{station}”不在可登记的联络站中）。",
+    "no_station": "请选择联络站：群众是在哪个联络站（或向哪个联络站）反映的。",
     "bad_deputy": "接待代表{name}（编号 {deputy}）不是“{station}”的现任代表：请核对联络站或接待代表。",
     "bad_date": "请填写反映日期（年-月-日）。",
     "future_date": "反映日期 {day} 晚于今天 {today}，请更正。",

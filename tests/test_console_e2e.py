@@ -335,6 +335,7 @@ def test_every_console_page_passes_axe_and_a_typed_answer_survives_an_expired_se
     office.axe("accounts, refused")
 
     office.open("staff/intake")
+    office.page.get_by_label("联络站", exact=True).select_option(STATION)  # the office's form starts on none
     office.page.get_by_label("反映内容").fill("短")
     office.page.get_by_role("button", name="登记").click()
     office.page.get_by_role("alert").wait_for()

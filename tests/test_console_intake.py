@@ -212,6 +212,22 @@ def test_the_office_lists_a_station_s_deputies_and_picks_one_keeping_what_it_typ
     assert '<option value="han-sumei">' in client.post("/staff/intake", data=spaced).get_data(as_text=True)
 
 
+def test_the_office_chooses_a_station_none_is_chosen_for_it(app):
+    """The office registers for any station: the form starts on none (not the first of the list, where a forgotten
+    choice would file the case), and a registration without one says what to choose; a station worker's only
+    station is its own, chosen."""
+    office = client_for(app, "boss").get("/staff/intake").get_data(as_text=True)
+    assert '<select id="station" name="station" required>\n<option value="">（请选择联络站）</option>' in office
+    assert '<option value="dongxi-zhan" selected>' not in office
+    client = client_for(app, "boss")
+    before = events(app)
+    refused = client.post("/staff/intake", data=good(station="") | {"csrf_token": csrf_token(client, "/staff/intake")})
+    assert refused.status_code == 400 and "请选择联络站：群众是在哪个联络站" in refused.get_data(as_text=True)
+    assert events(app) == before
+    station = client_for(app, "zhan-a").get("/staff/intake").get_data(as_text=True)
+    assert "（请选择联络站）" not in station and '<option value="dongxi-zhan">' in station
+
+
 def test_csrf_is_required(app):
     client = client_for(app, "zhan-a")
     before = events(app)

@@ -60,6 +60,8 @@ def deputies(station: str | None = None) -> list[tuple[str, str]] | None:
 
 def _station(form: Mapping[str, str]) -> str:
     station = form.get("station", "").strip()
+    if not station:
+        raise TextProblem(I["no_station"])
     if station not in {found[0] for found in stations()}:
         raise TextProblem(I["bad_station"].format(station=station[:64]))
     return station
