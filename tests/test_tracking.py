@@ -339,6 +339,11 @@ def test_a_miss_without_javascript_links_back_to_the_track_page(client: FlaskCli
     text = page.get_data(as_text=True)
     assert page.status_code == 404 and messages.API_ERRORS["code_not_found"] in text
     assert f'<a href="/track/">{messages.PAGE_TEXTS["track_again"]}</a>' in text
+    # a reference mistyped: what to correct, the Back hint, and the same link (an elder may not find Back)
+    page = client.post("/api/track", data={"reference": "2026-3", "phone": "13800138000"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400 and messages.PAGE_TEXTS["back_hint"] in text
+    assert f'<a href="/track/">{messages.PAGE_TEXTS["track_again"]}</a>' in text
 
 
 def test_a_server_without_the_chinese_font_says_so_in_its_log(
