@@ -154,6 +154,13 @@ def client_for(app: Flask, login: str | None) -> FlaskClient:
     return client
 
 
+def session_data(app: Flask, client: FlaskClient) -> dict:
+    """The console's session as its cookie holds it: signed, not encrypted, so anyone holding the cookie can read it."""
+    cookie = client.get_cookie("mashang_staff", path="/staff")
+    assert cookie is not None
+    return app.session_interface.get_signing_serializer(app).loads(cookie.value)
+
+
 def after_refusal(client: FlaskClient, response) -> str:
     """The page a refused form leads to (POST/redirect/GET, forms_api/console/refusals.py): the post answered 303,
     the page it goes back to shows the refusal."""

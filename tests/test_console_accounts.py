@@ -17,6 +17,7 @@ from console_helpers import (
     console_app,
     csrf_token,
     make_account,
+    session_data,
     sign_in,
 )
 from flask import Flask
@@ -127,13 +128,6 @@ def test_the_link_waits_in_the_session_only_a_few_minutes_and_only_for_the_curre
     page = office.get(first.headers["Location"]).get_data(as_text=True)
     assert AT["invitation_gone"].format(login="zhan-b") in page and not LINK.findall(page)
     assert office.get("/staff/accounts/nobody/invitation").status_code == 404
-
-
-def session_data(app: Flask, client) -> dict:
-    """The console's session as its cookie holds it: signed, so anyone holding the cookie can read it."""
-    cookie = client.get_cookie("mashang_staff", path="/staff")
-    assert cookie is not None
-    return app.session_interface.get_signing_serializer(app).loads(cookie.value)
 
 
 def test_the_link_waits_in_the_session_cookie_encrypted(app):
