@@ -2,27 +2,33 @@
 configuration and an upstream of both, on one PostgreSQL, the rate limits in Redis (issue 15). 8 clients post at
 least 500 submissions each, and go on until one instance has been SIGKILLed (master and workers at once) ten times
 and PostgreSQL stopped for 5 s: no acknowledged submission is lost, none is stored twice, references stay unique
-and gap-free, nothing answers 500, and the service resumes by itself."""
+and gap-free, nothing answers 500, and the service resumes by itself. And the rate limit as shipped holds across
+them: one address's 6th message a minute is refused whichever instance answers, another address has its own 5."""
 
 from __future__ import annotations
 
 import http.client
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import redis
 from conftest import store_settings, write_site
 from servers import Postgres, Redis, free_port, wait_for
 from test_deploy import DEPLOY, ROOT, find_nginx
 
 from forms_api import messages
+from forms_api.security import wait_text
 from forms_api.store import open_store
 from forms_api.store.pgdb import close_all, upgrade
 
@@ -37,11 +43,19 @@ class Instance:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
+        self.spawn()
+        self.ready()
+
+    def spawn(self) -> None:
         command = [sys.executable, "-m", "gunicorn", "-c", str(DEPLOY / "gunicorn.conf.py")]
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
                 command, cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True
             )
+
+    def ready(self) -> None:
+        """Until the spawned gunicorn answers its health page."""
+        assert self.process is not None
         wait_for(f"http://127.0.0.1:{self.port}/api/health", self.process, "gunicorn")
 
     def kill(self) -> None:
@@ -49,25 +63,46 @@ class Instance:
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=30)
 
-    def stop(self) -> None:
+    def terminate(self) -> None:
+        """Ask gunicorn to stop (gracefully); `stop` waits for it."""
         if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
+
+    def stop(self) -> None:
+        self.terminate()
+        if self.process is not None:
             self.process.wait(timeout=60)
 
 
 @pytest.fixture
 def stack(tmp_path: Path, redis_server: Redis) -> Iterator[tuple[int, list[Instance], Postgres]]:
-    """nginx on a free port in front of two instances on one PostgreSQL of this test's own (it is stopped)."""
+    """nginx on a free port in front of two instances on one PostgreSQL of this test's own (it is stopped), with a
+    rate limit no client reaches."""
     database = Postgres()
     try:
-        yield from _stack(tmp_path, redis_server, database)
+        upgrade(database.url())
+        settings = {"FORMS_RATELIMIT_STORAGE_URI": redis_server.url, "FORMS_RATE_LIMIT": "100000 per minute"}
+        with running_stack(tmp_path, database.url(), settings) as (port, instances):
+            yield port, instances, database
     finally:
         close_all()
         database.close()
 
 
-def _stack(tmp_path: Path, redis_server: Redis, database: Postgres) -> Iterator[tuple[int, list[Instance], Postgres]]:
-    upgrade(database.url())
+@pytest.fixture
+def limited_stack(tmp_path: Path, pg_url: str, redis_server: Redis) -> Iterator[tuple[int, list[Instance]]]:
+    """The same on a fresh database of the session's PostgreSQL, with the shipped rate limits (RATE_LIMIT's default)
+    in the session's Redis, emptied of earlier tests' counters; each instance's access log in its log."""
+    with redis.Redis.from_url(redis_server.url) as client:
+        client.flushdb()
+    settings = {"FORMS_RATELIMIT_STORAGE_URI": redis_server.url, "FORMS_ACCESS_LOG": "-"}
+    with running_stack(tmp_path, pg_url, settings) as running:
+        yield running
+
+
+@contextmanager
+def running_stack(tmp_path: Path, queue_url: str, settings: dict[str, str]) -> Iterator[tuple[int, list[Instance]]]:
+    """nginx's port and the two instances, started with `settings` on the store at `queue_url`; stopped after."""
     site = write_site(tmp_path / "site")
     (site / "index.html").write_text("<!doctype html><title>码上找代表</title>\n", encoding="utf-8")
     logs = tmp_path / "logs"
@@ -77,15 +112,14 @@ def _stack(tmp_path: Path, redis_server: Redis, database: Postgres) -> Iterator[
     render = [sys.executable, str(DEPLOY / "render_config.py"), "render", "--site", str(site), "--server-name"]
     render += ["127.0.0.1", "--listen", f"127.0.0.1:{port}", "--site-root", str(tmp_path)]
     env = {key: value for key, value in os.environ.items() if not key.startswith("FORMS_")} | {
-        "FORMS_QUEUE_URL": database.url(),
+        "FORMS_QUEUE_URL": queue_url,
         "FORMS_SITE_DIR": str(site),
         "FORMS_TRUSTED_PROXIES": "1",
         "FORMS_WORKERS": "2",
         "FORMS_THREADS": "4",
-        "FORMS_RATELIMIT_STORAGE_URI": redis_server.url,
-        "FORMS_RATE_LIMIT": "100000 per minute",
         "FORMS_ACCESS_LOG": "",
         "FORMS_ERROR_LOG": "-",
+        **settings,
     }
     instances = [Instance(free_port(), env, logs / f"forms-{n}.log") for n in (1, 2)]
     for instance in instances:  # the upstream block comes from the rendered configuration, as on a server
@@ -107,22 +141,29 @@ def _stack(tmp_path: Path, redis_server: Redis, database: Postgres) -> Iterator[
     )
     nginx = subprocess.Popen([find_nginx(), "-p", str(tmp_path), "-c", str(wrapper), "-e", str(logs / "error.log")])
     try:
+        for instance in instances:  # both start at once, then both are waited for
+            instance.spawn()
         for instance in instances:
-            instance.start()
+            instance.ready()
         wait_for(f"http://127.0.0.1:{port}/api/health", nginx, "nginx")
-        yield port, instances, database
+        yield port, instances
     finally:
         nginx.terminate()
         nginx.wait(timeout=30)
         for instance in instances:
+            instance.terminate()
+        for instance in instances:
             instance.stop()
 
 
-def post(port: int, text: str) -> tuple[int, dict]:
+def post(port: int, text: str, source: str = "127.0.0.1", forwarded_for: str | None = None) -> tuple[int, dict]:
+    """POST a message to nginx from the loopback address `source`, claiming `forwarded_for` if given."""
     body = json.dumps({"target": "deputy:cao-wenjie", "category": "意见", "text": text, "phone": "13800138000",
                        "consent": True}, ensure_ascii=False).encode()  # fmt: skip
     headers = {"Content-Type": "application/json", "Origin": f"http://127.0.0.1:{port}"}
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    if forwarded_for is not None:
+        headers["X-Forwarded-For"] = forwarded_for
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60, source_address=(source, 0))
     try:
         connection.request("POST", "/api/submissions", body=body, headers=headers)
         response = connection.getresponse()
@@ -187,3 +228,34 @@ def test_no_acknowledged_submission_is_lost(stack: tuple[int, list[Instance], Po
     refs = sorted(event["ref"] for event in stored)
     year = refs[0][:4]
     assert refs == [f"{year}-{n:06d}" for n in range(1, len(refs) + 1)]  # unique, no gap
+
+
+def test_the_sixth_message_a_minute_is_refused_whichever_instance_answers(
+    limited_stack: tuple[int, list[Instance]],
+) -> None:
+    """One address's 6th message a minute is refused by both instances alike: nginx sends each request to the next
+    instance, and each keys the shared counters in Redis on the client's address nginx passes on (X-Forwarded-For,
+    FORMS_TRUSTED_PROXIES=1), not on nginx's own; another address has an allowance of its own."""
+    port, instances = limited_stack
+    refusals = {messages.API_ERRORS["rate_limited"].format(wait=wait_text(s)) for s in range(1, 61)}
+    answers = [post(port, f"第 {n} 条留言：小区路灯坏了。") for n in range(7)]
+    assert [status for status, _ in answers] == [201] * 5 + [429] * 2, answers
+    assert all(body["error"] in refusals for _, body in answers[5:]), answers[5:]
+    # nginx sets X-Forwarded-For itself: a client claiming another address is still counted as its own
+    assert post(port, "第八条留言：小区路灯坏了。", forwarded_for="203.0.113.9")[0] == 429
+    other = [post(port, f"另一位市民的第 {n} 条留言：路口积水。", source="127.0.0.2")[0] for n in range(6)]
+    assert other == [201] * 5 + [429]
+    logs = answered(instances, '"POST /api/submissions" ', len(answers) + 1 + len(other))
+    by_instance = [Counter(re.findall(r'"POST /api/submissions" (\d{3}) ', log)) for log in logs]
+    assert sum(by_instance, Counter()) == {"201": 10, "429": 4}
+    assert all(each["201"] and each["429"] for each in by_instance), by_instance  # both took some, both refused some
+
+
+def answered(instances: list[Instance], line: str, times: int, timeout: float = 10) -> list[str]:
+    """Each instance's log once they hold `line` `times` times together: gunicorn logs a request after its answer."""
+    deadline = time.monotonic() + timeout
+    logs = [instance.log.read_text(encoding="utf-8") for instance in instances]
+    while "".join(logs).count(line) < times and time.monotonic() < deadline:
+        time.sleep(0.05)
+        logs = [instance.log.read_text(encoding="utf-8") for instance in instances]
+    return logs
