@@ -633,6 +633,11 @@ PURGE_BAD_CONFIG = "无法读取保存期限：{reason}"
 PURGE_EVALUATIONS = "已删除 {count} 条满 {days} 天的年度评价中的评价意见（评价年度已过的，也删除其去重标记）。"
 PURGE_EVALUATIONS_DRY_RUN = "将删除 {count} 条满 {days} 天的年度评价中的评价意见（评价年度已过的，也删除其去重标记）。"
 
+# A setting's name without its prefix in the environment (NOTIFY_SMS=log): logged at start, never with the value.
+UNPREFIXED_SETTING = (
+    "环境变量 {name} 不起作用：留言服务和工作人员工具只读取以 FORMS_ 开头的设置，请改名为 {right}。"
+    " / {name} is not read: did you mean {right}?"
+)
 # gunicorn refuses to start (deploy/gunicorn.conf.py): the operator reads it in the service's log.
 WORKERS_NEED_SHARED_LIMITS = (
     "FORMS_WORKERS={workers}：多个进程时，限流计数不能存在各进程的内存中（FORMS_RATELIMIT_STORAGE_URI=memory://），"
