@@ -239,6 +239,9 @@ PAGE_TEXTS = {
     "category": "留言类别",
     "target": "留言对象",
     "submitted_at": "提交时间",
+    # a case staff registered (线下登记) instead of 提交时间: how it came in, the day it was said, when registered
+    "offline": "线下登记",
+    "offline_received": "{channel}，{said} 收到；{registered} 登记",
     "handled_by": "承办",
     "deadline": "答复期限",
     "answer": "答复",

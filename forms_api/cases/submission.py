@@ -124,9 +124,12 @@ class Submission:
                 "name": name,
             }
         timeline = []
+        offline = self.channel != ONLINE
         for index, event in enumerate(self.history):
             if event["type"] not in INTERNAL_EVENTS:
                 step = {"at": event["at"], "type": event["type"], "label": messages.EVENT_LABELS[event["type"]]}
+                if event["type"] == "submitted" and offline:  # registered by staff: said so, with how it came in
+                    step["label"] = messages_console.OFFLINE_SUBMITTED.format(channel=self.channel_label)
                 if event["type"] == "replied":
                     step["answer"] = event["answer"]  # every answer stays on the timeline, with its date
                 timeline.append(step)
@@ -140,7 +143,10 @@ class Submission:
             "status_label": self.status_label,
             "category": self.category,
             "target": self.target,
-            "submitted_at": iso(self.said_on or self.submitted_at),
+            "submitted_at": iso(self.said_on or self.submitted_at),  # when said: for a case registered offline, a day
+            "channel": self.channel,
+            "channel_label": self.channel_label,
+            "registered_at": iso(self.submitted_at) if offline else None,  # 线下登记: when staff registered it
             "handled_by": handled_by,
             "deadline": iso(self.due(holidays, workdays) or self.deadline),
             "answer": self.answer,

@@ -27,6 +27,7 @@ from forms_api.messages_console import HANDOVER_TEXTS as HO
 from forms_api.public.service import service
 from forms_api.staff.text import (
     assignee_text,
+    channel_text,
     deadline_text,
     history_entry,
     holders,
@@ -184,6 +185,7 @@ def case_page(
         target=case_targets([sub.target])[sub.target],
         target_deputy=sub.target.removeprefix("deputy:") if sub.target.startswith("deputy:") else "",
         submitted=submitted_text(sub),
+        channel=channel_text(sub),  # for a case registered offline, also when it was said and registered
         assignee=assignee_text(sub),
         deadline=deadline_text(sub, today, cal),
         overdue=sub.overdue(today, *cal),

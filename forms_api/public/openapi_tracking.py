@@ -51,6 +51,9 @@ STATUS = {
         "category",
         "target",
         "submitted_at",
+        "channel",
+        "channel_label",
+        "registered_at",
         "handled_by",
         "deadline",
         "answer",
@@ -75,6 +78,13 @@ STATUS = {
         "submitted_at": {  # a date for a case registered offline: the day the citizen said it
             "type": "string",
             "anyOf": [{"format": "date-time"}, {"format": "date"}],
+        },
+        "channel": {"type": "string", "enum": list(cases.CHANNELS), "description": "how it came in"},
+        "channel_label": _text(),
+        "registered_at": {
+            "type": ["string", "null"],
+            "format": "date-time",
+            "description": "a case staff registered offline (线下登记): when; null for the site's",
         },
         "handled_by": {
             "type": ["object", "null"],

@@ -217,11 +217,13 @@ def result_lines(sub: Submission, handlers: frozenset[str] = frozenset()) -> lis
 
 
 def channel_text(sub: Submission) -> str:
-    """How a case came in, with the day it was said for one registered offline: "接待日（反映日期 2026-12-01）"."""
-    said_on = sub.history[0].get("said_on") if sub.history else None
-    if not said_on:
+    """How and when a case came in: "网上留言", or for one registered offline the day it was said and when it was
+    registered, "线下登记：接待日，2026-12-01 收到；2026-12-03 10:20 登记" (its 提交时间 would name neither)."""
+    if sub.channel == ONLINE:
         return sub.channel_label
-    return messages_console.CHANNEL_SAID_ON.format(channel=sub.channel_label, said_on=said_on)
+    said_on = sub.said_on.isoformat() if sub.said_on is not None else ""
+    registered = moment_text(sub.submitted_at)
+    return messages_console.OFFLINE_RECEIVED.format(channel=sub.channel_label, said_on=said_on, registered=registered)
 
 
 def show_lines(
@@ -255,7 +257,7 @@ def show_lines(
         field("status", sub.status_label + (f"（{messages.STAFF_SHOW_SUPERVISED}）" if sub.supervised else "")),
         field("target", target_label(sub.target, names(sub.target), with_id=True)),
         field("category", sub.category),
-        field("submitted", submitted_text(sub)),
+        *([field("submitted", submitted_text(sub))] if sub.channel == ONLINE else []),  # offline: in the channel line
         messages.STAFF_FIELD.format(label=messages_console.CHANNEL_LABEL, value=one_line(channel_text(sub))),
         field("name", (sub.name or messages.STAFF_NOT_GIVEN) if personal else messages.STAFF_HIDDEN),
         field("phone", (sub.phone or messages.STAFF_NOT_GIVEN) if personal else messages.STAFF_HIDDEN),

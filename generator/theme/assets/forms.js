@@ -296,6 +296,13 @@
         var value = view[key];
         if (key === "target") return showTarget(el, value);
         if (key === "timeline") return;
+        if (key === "registered_at") {  // registered by staff (线下登记): how and when it came in, not 提交时间
+          el.textContent = value ? el.getAttribute("data-text").replace("{channel}", view.channel_label)
+            .replace("{said}", when(view.submitted_at)).replace("{registered}", when(value)) : "";
+          el.closest("[data-optional]").hidden = !value;
+          result.querySelector("[data-key=submitted_at]").parentNode.hidden = !!value;
+          return;
+        }
         if (key === "handled_by" && value) {
           showHandler(el, value);
           value = value.kind_label + (value.name ? "：" + value.name : "");
