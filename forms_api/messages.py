@@ -244,6 +244,11 @@ PAGE_TEXTS = {
     "offline_received": "{channel}，{said} 收到；{registered} 登记",
     "handled_by": "承办",
     "deadline": "答复期限",
+    # before 交办 the due day is the office's to hand the case on by; the answer's deadline is set at 交办
+    "assign_by": "交办期限",
+    "assign_by_hint": "代表工作机构在这一天前把留言交给承办者（代表、有关部门或 12345 热线）办理，交办时定下答复期限。",
+    "assigned_on": "（{day}已交办）",
+    "step_deadline": "（答复期限 {deadline}）",
     "answer": "答复",
     "replied_at": "答复时间",
     "no_answer_yet": "尚未答复，请耐心等待。",
@@ -494,6 +499,7 @@ STAFF_SHOW_LABELS = {
     "complex": "复杂件",
     "assignee": "承办",
     "deadline": "答复期限",
+    "assign_by": "交办期限",  # the due day of a case nobody handles yet: the office's to hand it on by
     "answer": "答复",
     "replied": "答复时间",
     "closed": "办结时间",

@@ -1,6 +1,8 @@
 """The dates a case shows, as a citizen and staff read them (walk findings): a case registered offline (线下登记) says
 how it came in, the day the citizen said it and when it was registered, on the tracking page and the staff's, never a
-提交时间 that is one while the history shows the other. Real app, real store, no mocks."""
+提交时间 that is one while the history shows the other; the due day of a case nobody handles yet is named for what it
+is, the office's day to hand it on by (交办期限), and stays after 交办 beside the answer's deadline set then, instead of
+a 答复期限 that moved later without a word. Real app, real store, no mocks."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from flask import Flask
 from test_console_intake import good
 
 from forms_api import messages
-from forms_api.cases import TZ, now, parse_at
+from forms_api.cases import TZ, deadline_for, now, parse_at
 from forms_api.staff.cli import main
 
 P = messages.PAGE_TEXTS
@@ -79,3 +81,45 @@ def test_an_offline_case_says_how_and_when_it_came_in_to_staff(app):
     assert "<dt>提交时间</dt>" in online and "<dt>渠道</dt><dd>网上留言</dd>" in online
     shown = CliRunner().invoke(main, ["--queue", str(app.config["QUEUE_DIR"]), "show", ref]).stdout
     assert f"渠道：{told}" in shown and "提交时间" not in shown
+
+
+def assign(app: Flask, ref: str) -> None:
+    client = client_for(app, "boss")
+    form = {"to_kind": "department", "name": "县住建局", "csrf_token": csrf_token(client, f"/staff/cases/{ref}")}
+    assert client.post(f"/staff/cases/{ref}/assign", data=form).status_code == 303
+
+
+def test_the_day_to_hand_a_case_on_by_stays_beside_the_answer_s_deadline_set_at_assignment(app):
+    """12-08 became 12-14 under one name (答复期限) when the office assigned the case: now the first is the 交办期限,
+    said to be so before, and kept (with the day it was handed on) after, beside the 答复期限 that 交办 set."""
+    said = now().date() - timedelta(days=3)  # a working day in between: 交办 today sets a later deadline
+    ref, code, _ = register(app, said_on=said.isoformat())
+    assign_by, answer_by = deadline_for(said), deadline_for(now().date())
+    assert answer_by > assign_by  # the walk's case: the answer's deadline is later than the day first shown
+    before = app.test_client().post("/api/track", json={"code": code}).json
+    assert (before["deadline"], before["deadline_kind"]) == (assign_by.isoformat(), "assign")
+    assert before["assign_by"] == before["deadline"] and before["assigned_at"] is None
+    page = status_page(app, {"code": code})
+    assert f"<dt>{P['assign_by']}</dt><dd>{zh_date(assign_by)}</dd>" in page and P["assign_by_hint"] in page
+    assert f"<dt>{P['deadline']}</dt>" not in page
+    staff = text_of(client_for(app, "boss").get(f"/staff/cases/{ref}"))
+    assert f"<dt>交办期限</dt><dd>{assign_by.isoformat()}</dd>" in staff
+    listed = text_of(client_for(app, "boss").get("/staff/cases"))
+    assert f"交办期限：<span>{assign_by.isoformat()}</span>" in listed
+    shown = CliRunner().invoke(main, ["--queue", str(app.config["QUEUE_DIR"]), "show", ref]).stdout
+    assert f"交办期限：{assign_by.isoformat()}" in shown
+
+    assign(app, ref)
+    after = app.test_client().post("/api/track", json={"code": code}).json
+    assert (after["deadline"], after["deadline_kind"]) == (answer_by.isoformat(), "answer")
+    assert after["assign_by"] == before["deadline"]  # the date the citizen saw stays, under its own name
+    step = after["timeline"][-1]
+    assert (step["type"], step["deadline"]) == ("assigned", answer_by.isoformat())
+    page = status_page(app, {"code": code})
+    handed = P["assigned_on"].format(day=zh_date(now().date()))
+    assert f"<dt>{P['assign_by']}</dt><dd>{zh_date(assign_by)}{handed}</dd>" in page
+    assert f"<dt>{P['deadline']}</dt><dd>{zh_date(answer_by)}</dd>" in page and P["assign_by_hint"] not in page
+    assert P["step_deadline"].format(deadline=zh_date(answer_by)) + "</li>" in page
+    staff = text_of(client_for(app, "boss").get(f"/staff/cases/{ref}"))
+    assert f"<dt>答复期限</dt><dd>{answer_by.isoformat()}</dd>" in staff and "<dt>交办期限</dt>" not in staff
+    assert f"答复期限 {answer_by.isoformat()}" in staff  # the staff's timeline says where it came from

@@ -472,7 +472,7 @@ def test_show_overdue_and_unassigned(run):
     result = run("show", "2026-000002", "--personal", "--today", "2026-12-02")
     lines = result.stdout.splitlines()
     assert "姓名：（未填写）" in lines and "电话：010-12345678" in lines
-    assert "承办：未交办" in lines and "答复期限：2026-12-01 逾期 1 天" in lines
+    assert "承办：未交办" in lines and "交办期限：2026-12-01 逾期 1 天" in lines  # nobody handles it: the office's day
     assert "答复：无" in lines and "评价：无" in lines
 
 

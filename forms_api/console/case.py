@@ -28,6 +28,7 @@ from forms_api.public.service import service
 from forms_api.staff.text import (
     assignee_text,
     channel_text,
+    deadline_label,
     deadline_text,
     history_entry,
     holders,
@@ -188,6 +189,7 @@ def case_page(
         channel=channel_text(sub),  # for a case registered offline, also when it was said and registered
         assignee=assignee_text(sub),
         deadline=deadline_text(sub, today, cal),
+        deadline_label=deadline_label(sub),
         overdue=sub.overdue(today, *cal),
         window_ends=sub.rating_window_ends(service().rules.rating_window_days),
         reviewed=account().role == "deputy" and service().rules.deputy_review,

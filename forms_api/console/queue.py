@@ -27,7 +27,7 @@ from forms_api.messages_console import CHANNEL_LABELS, HANDOVER_DASHBOARD, HANDO
 from forms_api.messages_notify import CONSOLE_FAILED as NOTIFY_FAILED
 from forms_api.public.service import service
 from forms_api.public.sitedata import TargetsUnavailable
-from forms_api.staff.text import assignee_text, deadline_text
+from forms_api.staff.text import assignee_text, deadline_label, deadline_text
 
 PAGE_SIZE = 20
 MARKS = {"result": result_pending, "urged": urges}  # the list's markers (forms_api/cases/handover.py)
@@ -234,6 +234,7 @@ def case_list() -> Response:
             "channel": sub.channel_label,
             "target": shown_targets[sub.target],
             "deadline": deadline_text(sub, today, cal),
+            "deadline_label": deadline_label(sub),  # 交办期限 before 交办, as the citizen reads it
             "overdue": sub.overdue(today, *cal),
             "supervised": sub.supervised,
             "assignee": assignee_text(sub),

@@ -56,6 +56,9 @@ STATUS = {
         "registered_at",
         "handled_by",
         "deadline",
+        "deadline_kind",
+        "assign_by",
+        "assigned_at",
         "answer",
         "replied_at",
         "closed_at",
@@ -96,6 +99,18 @@ STATUS = {
             },
         },
         "deadline": {"type": ["string", "null"], "format": "date"},
+        "deadline_kind": {
+            "type": ["string", "null"],
+            "enum": ["assign", "answer", None],
+            "description": "assign: not handed on yet, `deadline` is the office's day to do it by (交办期限); "
+            "answer: the answer's deadline (答复期限), set at 交办",
+        },
+        "assign_by": {
+            "type": ["string", "null"],
+            "format": "date",
+            "description": "交办期限: kept after 交办, beside the answer's deadline; null for a case never assigned",
+        },
+        "assigned_at": {"type": ["string", "null"], "format": "date-time", "description": "the first 交办"},
         "answer": NULLABLE_TEXT,
         "replied_at": {"type": ["string", "null"], "format": "date-time"},
         "closed_at": {"type": ["string", "null"], "format": "date-time"},
@@ -122,6 +137,7 @@ STATUS = {
                     "type": {"type": "string", "enum": PUBLIC_EVENT_TYPES},
                     "label": _text(),
                     "answer": _text(),  # every answer stays on the timeline
+                    "deadline": _text(format="date"),  # a 交办's: the answer's deadline it set
                 },
             },
         },

@@ -89,6 +89,12 @@ def submitted_text(sub: Submission) -> str:
     return sub.said_on.isoformat() if sub.said_on is not None else moment_text(sub.submitted_at)
 
 
+def deadline_label(sub: Submission) -> str:
+    """答复期限, or 交办期限 for a case nobody handles yet (its due day is the office's to hand it on by; the answer's
+    deadline is set at 交办), as the citizen's tracking page names them."""
+    return messages.STAFF_SHOW_LABELS["assign_by" if sub.awaits_assignment else "deadline"]
+
+
 def deadline_text(sub: Submission, today: date, cal: Calendar) -> str:
     deadline = shown_deadline(sub, cal)
     if deadline is None:
@@ -265,7 +271,7 @@ def show_lines(
         field("anonymous", yes_no(sub.anonymous)),
         field("complex", yes_no(sub.complex)),
         field("assignee", assignee_text(sub)),
-        field("deadline", deadline_text(sub, today, cal)),
+        messages.STAFF_FIELD.format(label=deadline_label(sub), value=deadline_text(sub, today, cal)),
         *block("text", sub.text),
         *block("answer", sub.answer),
     ]
