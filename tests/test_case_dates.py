@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -18,7 +18,7 @@ from flask import Flask
 from test_console_intake import good
 
 from forms_api import messages
-from forms_api.cases import TZ, deadline_for, now, parse_at
+from forms_api.cases import CITIZEN, TZ, deadline_for, fold, make_event, new_code, now, parse_at
 from forms_api.staff.cli import main
 
 P = messages.PAGE_TEXTS
@@ -123,3 +123,25 @@ def test_the_day_to_hand_a_case_on_by_stays_beside_the_answer_s_deadline_set_at_
     staff = text_of(client_for(app, "boss").get(f"/staff/cases/{ref}"))
     assert f"<dt>答复期限</dt><dd>{answer_by.isoformat()}</dd>" in staff and "<dt>交办期限</dt>" not in staff
     assert f"答复期限 {answer_by.isoformat()}" in staff  # the staff's timeline says where it came from
+
+
+@pytest.mark.parametrize("how", ["staff", "unsatisfied"])
+def test_a_reopening_says_the_deadline_it_starts_on_the_timeline(how):
+    """Reopened (by staff, or by a first 不满意), a case is due again from that day: its timeline's 重新办理 says the
+    date, the one the page shows as 答复期限, so that this change too is explained where it happens."""
+    ref, start = "2026-000001", datetime(2026, 11, 23, 9, 30, tzinfo=TZ)
+
+    def event(kind: str, days: int, **fields: object) -> dict:
+        return make_event(kind, ref, "张办事员" if kind != "rated" else CITIZEN, start + timedelta(days=days), **fields)
+
+    sent = {"code": new_code(), "target": "deputy:zhang-san", "category": "求助", "text": "路灯坏了。", "phone": ""}
+    log = [
+        event("submitted", 0, **sent, anonymous=False),
+        event("assigned", 1, to_kind="department", to="县住建局", deadline="2026-11-30"),
+        event("replied", 2, answer="已修复。"),
+        event("reopened", 3, reason="还是不亮。") if how == "staff" else event("rated", 3, rating="不满意"),
+    ]
+    view = fold(log).submissions[ref].public_view()
+    redone = deadline_for((start + timedelta(days=3)).date())
+    assert view["status"] == "reopened" and view["deadline"] == redone.isoformat()
+    assert [step for step in view["timeline"] if step["type"] == "reopened"][-1]["deadline"] == view["deadline"]

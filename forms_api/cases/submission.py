@@ -150,6 +150,11 @@ class Submission:
         timeline = []
         deadline = self.due(holidays, workdays) or self.deadline
         offline = self.channel != ONLINE
+
+        def redone(at: str) -> str:  # a reopening's new deadline, as `due` counts it from that day
+            day = parse_at(at).astimezone(TZ).date()
+            return deadline_for(day, complex=self.complex, holidays=holidays, workdays=workdays).isoformat()
+
         for index, event in enumerate(self.history):
             if event["type"] not in INTERNAL_EVENTS:
                 step = {"at": event["at"], "type": event["type"], "label": messages.EVENT_LABELS[event["type"]]}
@@ -159,9 +164,12 @@ class Submission:
                     step["answer"] = event["answer"]  # every answer stays on the timeline, with its date
                 if event["type"] == "assigned":  # where the answer's deadline comes from: set at 交办
                     step["deadline"] = event["deadline"]
+                if event["type"] == "reopened":  # and at a reopening, counted from it
+                    step["deadline"] = redone(event["at"])
                 timeline.append(step)
             if index in self.reopening_steps:  # a first 不满意 reopened it: the citizen sees it is being redone
-                timeline.append({"at": event["at"], "type": "reopened", "label": messages.EVENT_LABELS["reopened"]})
+                step = {"at": event["at"], "type": "reopened", "label": messages.EVENT_LABELS["reopened"]}
+                timeline.append(step | {"deadline": redone(event["at"])})
             if index == self.supervised_step:
                 timeline.append({"at": event["at"], "type": "supervised", "label": messages.SUPERVISED_LABEL})
         return {
