@@ -137,7 +137,7 @@ STATUS = {
                     "type": {"type": "string", "enum": PUBLIC_EVENT_TYPES},
                     "label": _text(),
                     "answer": _text(),  # every answer stays on the timeline
-                    "deadline": _text(format="date"),  # a 交办's: the answer's deadline it set
+                    "deadline": _text(format="date"),  # of a 交办 or a reopening: the answer deadline it started
                 },
             },
         },
