@@ -66,10 +66,6 @@ class Chosen(NamedTuple):
     cal: Calendar
     targets: Targets  # the built site's open data: names, and which deputies share one
 
-    @property
-    def names(self) -> TargetNames:
-        return self.targets.name
-
 
 # --- the built site's open data ---------------------------------------------------------------------------------------
 
@@ -228,7 +224,7 @@ def chosen(staff: Staff, today: date | None, holidays: Path | None, filters: dic
 def list_cases(staff: Staff, today: date | None, holidays: Path | None, **filters: Any) -> None:
     found = chosen(staff, today, holidays, filters)
     told = namesakes(found.targets, (sub.assignee_deputy for sub in found.cases))  # which 李明远 handles it
-    for line in list_lines(found.cases, found.today, found.cal, EXCERPT, found.names, told):
+    for line in list_lines(found.cases, found.today, found.cal, EXCERPT, found.targets.name, told):
         click.echo(line)
 
 
