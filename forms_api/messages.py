@@ -239,8 +239,16 @@ PAGE_TEXTS = {
     "category": "留言类别",
     "target": "留言对象",
     "submitted_at": "提交时间",
+    # a case staff registered (线下登记) instead of 提交时间: how it came in, the day it was said, when registered
+    "offline": "线下登记",
+    "offline_received": "{channel}，{said} 收到；{registered} 登记",
     "handled_by": "承办",
     "deadline": "答复期限",
+    # before 交办 the due day is the office's to hand the case on by; the answer's deadline is set at 交办
+    "assign_by": "交办期限",
+    "assign_by_hint": "代表工作机构在这一天前把留言交给承办者（代表、有关部门或 12345 热线）办理，交办时定下答复期限。",
+    "assigned_on": "（{day}已交办）",
+    "step_deadline": "（答复期限 {deadline}）",
     "answer": "答复",
     "replied_at": "答复时间",
     "no_answer_yet": "尚未答复，请耐心等待。",
@@ -491,6 +499,7 @@ STAFF_SHOW_LABELS = {
     "complex": "复杂件",
     "assignee": "承办",
     "deadline": "答复期限",
+    "assign_by": "交办期限",  # the due day of a case nobody handles yet: the office's to hand it on by
     "answer": "答复",
     "replied": "答复时间",
     "closed": "办结时间",
@@ -633,6 +642,11 @@ PURGE_BAD_CONFIG = "无法读取保存期限：{reason}"
 PURGE_EVALUATIONS = "已删除 {count} 条满 {days} 天的年度评价中的评价意见（评价年度已过的，也删除其去重标记）。"
 PURGE_EVALUATIONS_DRY_RUN = "将删除 {count} 条满 {days} 天的年度评价中的评价意见（评价年度已过的，也删除其去重标记）。"
 
+# A setting's name without its prefix in the environment (NOTIFY_SMS=log): logged at start, never with the value.
+UNPREFIXED_SETTING = (
+    "环境变量 {name} 不起作用：留言服务和工作人员工具只读取以 FORMS_ 开头的设置，请改名为 {right}。"
+    " / {name} is not read: did you mean {right}?"
+)
 # gunicorn refuses to start (deploy/gunicorn.conf.py): the operator reads it in the service's log.
 WORKERS_NEED_SHARED_LIMITS = (
     "FORMS_WORKERS={workers}：多个进程时，限流计数不能存在各进程的内存中（FORMS_RATELIMIT_STORAGE_URI=memory://），"

@@ -18,7 +18,9 @@ CHANNEL_LABELS = {
 
 CHANNEL_LABEL = "渠道"  # the label of the channel in `show` and the column of `list`
 OFFLINE_SUBMITTED = "线下登记（{channel}）"  # a case's first event in the timeline when staff registered it
-CHANNEL_SAID_ON = "{channel}（反映日期 {said_on}）"  # `show`, for a case registered offline
+# How and when a case registered offline came in, for staff (`show`, the case's page): the day the citizen said it
+# and when it was registered, each named, so neither reads as the other (the citizen's page: PAGE_TEXTS "offline")
+OFFLINE_RECEIVED = "线下登记：{channel}，{said_on} 收到；{registered} 登记"
 EXPORT_CHANNEL = "渠道"  # the exports' last column, after the target's id: every older column keeps its place
 # After the channel, in the same way: the citizen's rating of the latest answer (满意/基本满意/不满意, empty when none)
 # and how often the case was reopened (by staff, or by a 不满意); the hand-over sheet has them too.

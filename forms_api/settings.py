@@ -373,7 +373,15 @@ def load(
         logger.warning("ignoring %s: %s", name, RETIRED_VARIABLES[name])
     if unknown:
         logger.warning("ignoring unknown environment variables: %s", ", ".join(unknown))
+    warn_unprefixed(environ)
     return config
+
+
+def warn_unprefixed(environ: Mapping[str, str] | None = None) -> None:
+    """Log each setting set without its prefix (`NOTIFY_SMS=log`, read by nothing), in Chinese, never its value."""
+    environ = os.environ if environ is None else environ
+    for name in sorted(name for name in environ if name in SETTINGS):
+        logger.warning(messages.UNPREFIXED_SETTING.format(name=name, right=ENV_PREFIX + name))
 
 
 def rules(config: Mapping[str, Any]) -> Rules:

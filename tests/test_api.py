@@ -524,7 +524,7 @@ def test_track_shows_the_deadline_before_assignment(app: Flask, client: FlaskCli
     assert client.post("/api/track", json={"code": code}).json["deadline"] == due.isoformat()
     page = client.post("/api/track", data={"code": code}, follow_redirects=True).get_data(as_text=True)
     shown = messages.DATE_FORMAT.format(year=due.year, month=due.month, day=due.day)
-    assert f"<dt>{messages.PAGE_TEXTS['deadline']}</dt><dd>{shown}</dd>" in page
+    assert f"<dt>{messages.PAGE_TEXTS['assign_by']}</dt><dd>{shown}</dd>" in page  # the office's, to hand it on by
 
 
 def test_track_deadline_counts_the_holidays_file(tmp_path: Path) -> None:
@@ -803,6 +803,24 @@ def test_the_retired_categories_variable_says_where_categories_live(
         "ignoring FORMS_CATEGORIES: the categories are the site's (extra.categories in mkdocs.yml, published as "
         "data/form.json)"
     )
+
+
+def test_a_setting_without_its_prefix_is_named_with_the_right_spelling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """NOTIFY_SMS=log (no FORMS_) is read by nothing: the start says so in Chinese, once a name, never the value."""
+    monkeypatch.setenv("NOTIFY_SMS", "log")
+    monkeypatch.setenv("SECRET_KEY", "an-unprefixed-secret-that-must-stay-out-of-logs")
+    monkeypatch.setenv("PATH_TO_NOWHERE", "/x")  # not one of ours: nothing said
+    caplog.set_level("WARNING", logger="forms_api")
+    app = make_app(tmp_path)
+    assert app.config["NOTIFY_SMS"] == ""  # still the default: nothing reads it
+    said = [r.getMessage() for r in caplog.records if "不起作用" in r.getMessage()]
+    assert said == [
+        messages.UNPREFIXED_SETTING.format(name=name, right=f"FORMS_{name}") for name in ("NOTIFY_SMS", "SECRET_KEY")
+    ]
+    assert "请改名为 FORMS_NOTIFY_SMS" in said[0]
+    assert not any("an-unprefixed-secret" in r.getMessage() or "PATH_TO" in r.getMessage() for r in caplog.records)
 
 
 # --- configuration ----------------------------------------------------------------------------------------------------

@@ -315,7 +315,8 @@ def test_the_staff_tools_read_show_list_export_and_count_the_channel(app, tmp_pa
     site = ["--site", str(app.config["SITE_DIR"])]
     shown = CliRunner().invoke(main, [*base, "show", ref, *site])
     assert shown.exit_code == 0, shown.output
-    assert f"渠道：电话（反映日期 {good()['said_on']}）" in shown.stdout and "zhan-a  线下登记（电话）" in shown.stdout
+    assert f"渠道：线下登记：电话，{good()['said_on']} 收到；" in shown.stdout  # and when registered
+    assert "zhan-a  线下登记（电话）" in shown.stdout
     assert "曹文杰（代表，deputy:cao-wenjie）" in shown.stdout and "13912340000" not in shown.stdout
     listed = CliRunner().invoke(main, [*base, "list", "--channel", "phone"])
     assert listed.exit_code == 0, listed.output

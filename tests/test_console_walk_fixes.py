@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import events
 from console_helpers import SITE, add_event, client_for, console_app, csrf_token
 from flask import Flask
@@ -20,6 +21,7 @@ from test_console_intake import good
 
 from forms_api import cases, messages, messages_console, messages_notify
 from forms_api.cases import new_code, outbox
+from forms_api.staff.cli import main
 from forms_api.store.folder import EventLog
 
 I = messages_console.INTAKE_TEXTS  # noqa: E741
@@ -206,6 +208,32 @@ def test_a_citizen_writing_to_one_of_two_namesakes_is_told_which(app):
     assert which in text_of(status)
     other = text_of_page(form_receipt(app.test_client(), {**GOOD_FORM, "consent": "on", "text": "另一条留言。"}))
     assert "曹文杰（代表）" in other
+
+
+def test_where_a_case_names_its_deputy_namesakes_are_told_apart(app):
+    """Two 李明远 at one station: the slip of offline intake (in the citizen's words), the case's 承办, its history, the
+    list, the notice after 交办, and show and list say which one; a deputy with a name of their own stays short."""
+    station = client_for(app, "zhan-a")
+    registered = post(station, "/staff/intake", good(deputy="li-mingyuan-2"))
+    slip = text_of(station.get(registered.headers["Location"]))
+    assert "<dd>李明远（东溪代表联络站；乡镇人大代表，河湾村 村民小组长）</dd>" in slip and "li-mingyuan" not in slip
+    ref = registered.headers["Location"].split("/")[-2]
+    office = client_for(app, "boss")
+    assigned = post(office, f"/staff/cases/{ref}/assign", {"to_kind": "deputy", "deputy": "li-mingyuan"})
+    headmaster = "李明远（东溪代表联络站；县（区）人大代表，青禾县禾丰小学 校长），编号 li-mingyuan"
+    page = text_of(office.get(assigned.headers["Location"]))
+    assert f"已交办 {ref}：人大代表 {headmaster}，答复期限" in page  # the notice
+    assert f"<dt>承办</dt><dd>人大代表 {headmaster}</dd>" in page
+    assert f"交办：人大代表 {headmaster}，答复期限" in page  # the history
+    assert f"承办：人大代表 {headmaster}" in text_of(office.get("/staff/cases"))
+    post(office, "/staff/cases/2026-000001/assign", {"to_kind": "deputy", "deputy": "cao-wenjie"})
+    plain = text_of(office.get("/staff/cases/2026-000001"))
+    assert "<dt>承办</dt><dd>人大代表 曹文杰</dd>" in plain and "编号 cao-wenjie" not in plain
+    base = ["--queue", str(app.config["QUEUE_DIR"]), "--site", str(app.config["SITE_DIR"])]
+    shown = CliRunner().invoke(main, [*base[:2], "show", ref, *base[2:]]).stdout
+    assert f"承办：人大代表 {headmaster}" in shown and f"交办：人大代表 {headmaster}，答复期限" in shown
+    listed = CliRunner().invoke(main, [*base[:2], "list", *base[2:]]).stdout
+    assert f"人大代表 {headmaster}" in listed and "人大代表 曹文杰 " in listed
 
 
 CASE_LINK = re.compile(r'href="/staff/cases/(2026-\d{6})"')

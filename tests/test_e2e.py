@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from servers import wait_for
 from test_build import decode_all
 
+from forms_api import cases
 from generator.cli import main as generator_main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -155,7 +156,9 @@ def test_citizen_with_javascript(service: Service, phone, chromium_browser, tmp_
     result.locator("[data-key=handled_by]", has_text="人大代表：王秀兰").wait_for()
     assert result.locator("[data-key=closed_at]").is_hidden()  # not closed: no 办结时间 row
     steps = result.locator("[data-key=timeline] li").evaluate_all("lis => lis.map(li => li.firstChild.textContent)")
-    assert [step.split(" ")[-1] for step in steps] == ["提交留言", "交办", "答复"]
+    due = cases.deadline_for(cases.now().date())  # the 交办 says the answer's deadline it set
+    assigned = f"交办（答复期限 {due.year}年{due.month}月{due.day}日）"
+    assert [step.split(" ", 2)[-1] for step in steps] == ["提交留言", assigned, "答复"]
     assert result.locator("[data-key=timeline] li .answer").all_text_contents() == [answer]  # every answer stays
 
     # no rating is chosen for the citizen: a tap on 提交评价 alone makes the browser ask for one

@@ -390,6 +390,30 @@ def test_unsubscribe_without_javascript(tmp_path: Path) -> None:
     )
 
 
+def test_the_sms_pages_without_javascript_lead_back_to_the_case(tmp_path: Path) -> None:
+    """After 有进展时短信通知我 or 退订 without JavaScript an elder gets back to the case (a button posting what found
+    it) and to 查询进度, not only to the home page; the code stays in the body, never in a link."""
+    app = make_app(tmp_path, **SMS_ON)
+    client = app.test_client()
+    code = submit(client).json["tracking_code"]
+    ref = events(app)[0]["ref"]
+    by_reference = {"reference": ref, "phone": "13800138000"}
+    for path, sent in [
+        ("/api/notify", {"code": code}),
+        ("/api/unsubscribe", {"code": code}),
+        ("/api/unsubscribe", by_reference),
+    ]:
+        page = client.post(path, data=sent).get_data(as_text=True)
+        assert f'/track/">{messages.PAGE_TEXTS["track_again"]}</a>' in page, path
+        back = page[page.index('action="/api/track"') :]
+        back = back[: back.index("</form>")]
+        assert messages.PAGE_TEXTS["check_now"] in back
+        assert all(f'name="{name}" value="{value}"' in back for name, value in sent.items()), path
+        assert not re.search(r'href="[^"]*' + re.escape(code), page)
+        shown = client.post("/api/track", data=sent, follow_redirects=True).get_data(as_text=True)
+        assert ref in shown and messages.PAGE_TEXTS["status_title"] in shown
+
+
 @pytest.mark.parametrize(
     ("clock", "quiet"),
     [("20:59", False), ("21:00", True), ("00:00", True), ("07:59", True), ("08:00", False), ("12:00", False)],

@@ -157,6 +157,16 @@ def site(tmp_path: Path) -> Path:
     return tmp_path / "site"
 
 
+def test_a_setting_without_its_prefix_is_named_by_the_tools_too(run, caplog):
+    """HOLIDAYS=... without FORMS_ is read by neither the service nor the tools: the tools say so, without the value."""
+    caplog.set_level("WARNING", logger="forms_api")
+    result = run("list", env={"HOLIDAYS": "/etc/mashang/holidays-secret.yaml"})
+    assert result.exit_code == 0
+    said = [r.getMessage() for r in caplog.records]
+    assert said == [messages.UNPREFIXED_SETTING.format(name="HOLIDAYS", right="FORMS_HOLIDAYS")]
+    assert "holidays-secret" not in "".join(said) + result.output
+
+
 # --- list and show: exact output --------------------------------------------------------------------------------------
 
 LIST_OPEN = """\
@@ -462,7 +472,7 @@ def test_show_overdue_and_unassigned(run):
     result = run("show", "2026-000002", "--personal", "--today", "2026-12-02")
     lines = result.stdout.splitlines()
     assert "姓名：（未填写）" in lines and "电话：010-12345678" in lines
-    assert "承办：未交办" in lines and "答复期限：2026-12-01 逾期 1 天" in lines
+    assert "承办：未交办" in lines and "交办期限：2026-12-01 逾期 1 天" in lines  # nobody handles it: the office's day
     assert "答复：无" in lines and "评价：无" in lines
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -156,6 +157,54 @@ def test_a_code_of_the_old_form_still_opens_its_case(service: Service, phone) ->
     phone.get_by_label("查询码", exact=True).fill(OLD_CODE)
     phone.get_by_role("button", name="查询", exact=True).click()
     assert result_reference(phone) == event["ref"]
+
+
+def test_an_offline_case_and_its_two_deadlines_read_as_on_the_service_s_own_page(service: Service, phone) -> None:
+    """With JavaScript as without: a case registered offline says how and when it came in (no 提交时间); before 交办
+    the due day is the 交办期限 with what it means; after, it stays (with the day handed on) beside the 答复期限, and
+    the timeline's 交办 says the deadline it set."""
+    said = cases.now().date() - timedelta(days=3)
+    code = cases.new_code()
+
+    def decide(state: cases.State) -> dict:
+        return cases.make_event(
+            "submitted", state.next_ref(2026), "zhan-a", code=code, target=f"deputy:{DEPUTY}", category="求助",
+            text="接待日反映：村口的桥栏杆松动了。", phone="", anonymous=False, channel="reception",
+            said_on=said.isoformat(),
+        )  # fmt: skip
+
+    [event] = EventLog(service.queue).append(decide)
+    facts = phone.locator(".track-result__facts")
+
+    def look_up() -> None:
+        phone.goto(f"{service.base}track/")
+        phone.get_by_label("查询码", exact=True).fill(code)
+        phone.get_by_role("button", name="查询", exact=True).click()
+        assert result_reference(phone) == event["ref"]
+
+    def zh(day) -> str:
+        return f"{day.year}年{day.month}月{day.day}日"
+
+    look_up()
+    registered = cases.parse_at(event["at"]).astimezone(cases.TZ)
+    told = f"接待日，{zh(said)} 收到；{zh(registered)} {registered:%H:%M} 登记"
+    assert facts.locator("[data-key=registered_at]").inner_text() == told
+    assert (
+        facts.get_by_text("提交时间", exact=True).is_hidden() and facts.get_by_text("线下登记", exact=True).is_visible()
+    )
+    assign_by = cases.deadline_for(said)
+    assert facts.locator("[data-key=assign_by]").inner_text() == zh(assign_by)
+    assert facts.locator("[data-assign-hint]").is_visible() and facts.get_by_text("答复期限", exact=True).is_hidden()
+    assert phone.locator("#track-timeline li").first.inner_text().endswith("线下登记（接待日）")
+
+    service.staff("assign", event["ref"], "--to", "department", "--name", "县住建局", "--by", "张办事员")
+    look_up()
+    answer_by = cases.deadline_for(cases.now().date())
+    handed = zh(cases.now().date())
+    assert facts.locator("[data-key=assign_by]").inner_text() == f"{zh(assign_by)}（{handed}已交办）"
+    assert facts.locator("[data-assign-hint]").is_hidden()
+    assert facts.locator("[data-key=deadline]").inner_text() == zh(answer_by)
+    assert phone.locator("#track-timeline li").last.inner_text().endswith(f"交办（答复期限 {zh(answer_by)}）")
 
 
 # --- JavaScript off ---------------------------------------------------------------------------------------------------

@@ -521,8 +521,14 @@ def test_public_view_content():
         "category": "求助",
         "target": "deputy:zhang-san",
         "submitted_at": "2026-11-23T09:30:00+08:00",
+        "channel": "online",
+        "channel_label": "网上留言",
+        "registered_at": None,
         "handled_by": {"kind": "department", "kind_label": "职能部门", "name": "县住建局"},
         "deadline": "2026-12-04",
+        "deadline_kind": "answer",
+        "assign_by": "2026-11-30",
+        "assigned_at": "2026-11-24T09:30:00+08:00",
         "answer": "路灯已于本周修复，感谢您的反映。",
         "replied_at": "2026-11-25T09:30:00+08:00",
         "closed_at": None,
@@ -534,7 +540,7 @@ def test_public_view_content():
         "unsatisfied_reopens": True,
         "timeline": [
             {"at": "2026-11-23T09:30:00+08:00", "type": "submitted", "label": "提交留言"},
-            {"at": "2026-11-24T09:30:00+08:00", "type": "assigned", "label": "交办"},
+            {"at": "2026-11-24T09:30:00+08:00", "type": "assigned", "label": "交办", "deadline": "2026-12-04"},
             {"at": "2026-11-25T09:30:00+08:00", "type": "replied", "label": "答复", "answer": ANSWER},
         ],
     }

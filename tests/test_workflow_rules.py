@@ -318,10 +318,10 @@ def test_an_offline_case_counts_from_the_day_the_citizen_said_it(app):
     due = cases.deadline_for(said_on)
     assert (view["submitted_at"], view["deadline"]) == (said_on.isoformat(), due.isoformat())
     shown = cli(app, "show", ref).stdout
-    assert f"提交时间：{said_on.isoformat()}" in shown and f"答复期限：{due.isoformat()} 逾期" in shown
+    assert f"，{said_on.isoformat()} 收到；" in shown and f"交办期限：{due.isoformat()} 逾期" in shown
     assert ref in cli(app, "list", "--overdue").stdout
     case_page = client.get(f"/staff/cases/{ref}").get_data(as_text=True)
-    assert f"<dd>{said_on.isoformat()}</dd>" in case_page
+    assert f"线下登记：接待日，{said_on.isoformat()} 收到；" in case_page
     append(app, "assigned", ref, to_kind="hotline", to="12345", deadline="2099-01-01")
     append(app, "replied", ref, answer="已加固。")
     stats = cli(app, "stats").stdout  # assigned when already late (a deadline from that day): it counts as late

@@ -96,6 +96,27 @@ class Submission:
         start = self.reopened_at.date() if self.reopened_at else self.received_at.date()
         return deadline_for(start, complex=self.complex, holidays=holidays, workdays=workdays)
 
+    @property
+    def awaits_assignment(self) -> bool:
+        """Nobody handles it yet and an answer is awaited: its due day is the office's to hand it on by (交办期限);
+        the answer's own deadline is set at 交办, counted from that day (forms_api/cases/actions.assignment)."""
+        return self.assignee_kind is None and self.status in AWAITING_ANSWER
+
+    def assign_by(
+        self, holidays: frozenset[date] = frozenset(), workdays: frozenset[date] = frozenset()
+    ) -> date | None:
+        """交办期限: 5 (10 if complex) working days after the case was received, the day the office hands it on by
+        (the figures count an answer late when it was not: `first_answer`); kept once it was handed on, so that the
+        date a citizen saw stays, beside the answer's deadline. None for a case closed without ever being assigned."""
+        if self.awaits_assignment:
+            return self.due(holidays, workdays)
+        if not any(event["type"] == "assigned" for event in self.history):
+            return None
+        complex_case = bool(self.history[0].get("complex", False))
+        return deadline_for(
+            self.received_at.astimezone(TZ).date(), complex=complex_case, holidays=holidays, workdays=workdays
+        )
+
     def overdue(
         self, today: date, holidays: frozenset[date] = frozenset(), workdays: frozenset[date] = frozenset()
     ) -> bool:
@@ -108,7 +129,10 @@ class Submission:
         the rating comment, internal notes or staff names.
 
         The deadline is the one staff see in `list`: when an answer is due (`due`, so also for a case not assigned yet
-        or reopened), else the one a replied or closed case had; pass the holidays calendar to count as staff do."""
+        or reopened), else the one a replied or closed case had; pass the holidays calendar to count as staff do.
+        Before 交办 that day is the office's to hand the case on by (`deadline_kind` "assign"), and stays as
+        `assign_by` after it, beside the answer's deadline set at 交办 (also on the timeline's 交办 step): a date a
+        citizen saw never silently becomes a later one."""
 
         def iso(moment: datetime | date | None) -> str | None:
             return moment.isoformat() if moment is not None else None
@@ -124,14 +148,28 @@ class Submission:
                 "name": name,
             }
         timeline = []
+        deadline = self.due(holidays, workdays) or self.deadline
+        offline = self.channel != ONLINE
+
+        def redone(at: str) -> str:  # a reopening's new deadline, as `due` counts it from that day
+            day = parse_at(at).astimezone(TZ).date()
+            return deadline_for(day, complex=self.complex, holidays=holidays, workdays=workdays).isoformat()
+
         for index, event in enumerate(self.history):
             if event["type"] not in INTERNAL_EVENTS:
                 step = {"at": event["at"], "type": event["type"], "label": messages.EVENT_LABELS[event["type"]]}
+                if event["type"] == "submitted" and offline:  # registered by staff: said so, with how it came in
+                    step["label"] = messages_console.OFFLINE_SUBMITTED.format(channel=self.channel_label)
                 if event["type"] == "replied":
                     step["answer"] = event["answer"]  # every answer stays on the timeline, with its date
+                if event["type"] == "assigned":  # where the answer's deadline comes from: set at 交办
+                    step["deadline"] = event["deadline"]
+                if event["type"] == "reopened":  # and at a reopening, counted from it
+                    step["deadline"] = redone(event["at"])
                 timeline.append(step)
             if index in self.reopening_steps:  # a first 不满意 reopened it: the citizen sees it is being redone
-                timeline.append({"at": event["at"], "type": "reopened", "label": messages.EVENT_LABELS["reopened"]})
+                step = {"at": event["at"], "type": "reopened", "label": messages.EVENT_LABELS["reopened"]}
+                timeline.append(step | {"deadline": redone(event["at"])})
             if index == self.supervised_step:
                 timeline.append({"at": event["at"], "type": "supervised", "label": messages.SUPERVISED_LABEL})
         return {
@@ -140,9 +178,16 @@ class Submission:
             "status_label": self.status_label,
             "category": self.category,
             "target": self.target,
-            "submitted_at": iso(self.said_on or self.submitted_at),
+            "submitted_at": iso(self.said_on or self.submitted_at),  # when said: for a case registered offline, a day
+            "channel": self.channel,
+            "channel_label": self.channel_label,
+            "registered_at": iso(self.submitted_at) if offline else None,  # 线下登记: when staff registered it
             "handled_by": handled_by,
-            "deadline": iso(self.due(holidays, workdays) or self.deadline),
+            "deadline": iso(deadline),
+            # what `deadline` is: the office's day to hand it on by (交办期限), or the answer's (答复期限, set at 交办)
+            "deadline_kind": None if deadline is None else "assign" if self.awaits_assignment else "answer",
+            "assign_by": iso(self.assign_by(holidays, workdays)),  # 交办期限, kept after 交办 beside the answer's
+            "assigned_at": next((event["at"] for event in self.history if event["type"] == "assigned"), None),
             "answer": self.answer,
             "replied_at": iso(self.replied_at),
             "closed_at": iso(self.closed_at),

@@ -34,11 +34,11 @@ from forms_api.cases.actions import (
 )
 from forms_api.console.case import EVENTS, case_page, find_case
 from forms_api.console.deputies import resolve
+from forms_api.console.people import handler_of
 from forms_api.console.refusals import refused
 from forms_api.console.service import account, bp, require
 from forms_api.messages_console import STAFF_TEXTS
 from forms_api.public.service import service
-from forms_api.staff.text import assignee_text
 
 A = messages.ACTION_TEXTS
 Decide = Callable[[State], list[dict]]
@@ -143,7 +143,7 @@ def _answering(ref: str, event_type: str, fields: Fields, today: date, cal: Cale
 
 def _done(action: str, sub: Submission, cal: Calendar) -> str:
     deadline = sub.due(*cal) or sub.deadline
-    values = {"ref": sub.ref, "assignee": assignee_text(sub), "deadline": deadline}
+    values = {"ref": sub.ref, "assignee": handler_of(sub), "deadline": deadline}
     if action in ("handover", "urge", "result", "followup", "approve", "send_back"):
         return A[f"done_{action}"].format(**values)
     if action == "answer" and sub.draft is not None:

@@ -20,13 +20,14 @@ from forms_api.cases import AWAITING_ANSWER, MAX_REOPENS, RATINGS, REF_RE, Calen
 from forms_api.cases.actions import decision, takes_on
 from forms_api.cases.outbox import CITIZEN_TO, Notice
 from forms_api.console.deputies import choices
-from forms_api.console.people import actor_label, case_targets, result_source
+from forms_api.console.people import actor_label, case_targets, deputies_told, handler_of, result_source
 from forms_api.console.refusals import given_back, taken
 from forms_api.console.service import account, bp, console, may, page, require
 from forms_api.messages_console import HANDOVER_TEXTS as HO
 from forms_api.public.service import service
 from forms_api.staff.text import (
-    assignee_text,
+    channel_text,
+    deadline_label,
     deadline_text,
     history_entry,
     holders,
@@ -122,8 +123,9 @@ def timeline_of(sub: Submission) -> list[tuple[str, str, str]]:
     """The case's history as (when, who, what): an account's login shown as its role and scope, a handler's result as
     the handler's, with who put it in (forms_api/console/people.py)."""
     lines = []
+    namesakes = deputies_told(event.get("deputy") for event in sub.history if event["type"] == "assigned")
     for index, (event, holder) in enumerate(zip(sub.history, holders(sub), strict=True)):
-        at, who, what = history_entry(event, sub, index)
+        at, who, what = history_entry(event, sub, index, namesakes)
         if is_result(event):
             who, how = result_source(event, holder)
             what = HO["result_in_timeline"].format(what=what, how=how) if how else what
@@ -184,8 +186,10 @@ def case_page(
         target=case_targets([sub.target])[sub.target],
         target_deputy=sub.target.removeprefix("deputy:") if sub.target.startswith("deputy:") else "",
         submitted=submitted_text(sub),
-        assignee=assignee_text(sub),
+        channel=channel_text(sub),  # for a case registered offline, also when it was said and registered
+        assignee=handler_of(sub),
         deadline=deadline_text(sub, today, cal),
+        deadline_label=deadline_label(sub),
         overdue=sub.overdue(today, *cal),
         window_ends=sub.rating_window_ends(service().rules.rating_window_days),
         reviewed=account().role == "deputy" and service().rules.deputy_review,

@@ -27,7 +27,7 @@ from forms_api.cases.outbox import MOBILE_RE
 from forms_api.console.case import find_case
 from forms_api.console.deputies import resolve
 from forms_api.console.service import account, bp, keep_shortly, kept_shortly, page, require
-from forms_api.public.deputies import labelled
+from forms_api.public.deputies import labelled, namesake_detail
 from forms_api.public.schema import normalise_phone
 from forms_api.public.service import service
 from forms_api.staff.text import moment_text
@@ -277,6 +277,7 @@ def slip(event: dict, code: str | None) -> Response:
         minutes=SLIP_MINUTES,
         channel=messages_console.CHANNEL_LABELS[event["channel"]],
         target=service().targets.name(target) or target,
+        target_where=namesake_detail(service().targets, target),  # which 李明远, in the words of the citizen's pages
         said_on=event["said_on"],
         registered=moment_text(cases.parse_at(event["at"])),
         qr=Markup(qr_svg(url, I["slip_qr_title"])) if url else None,  # noqa: S704 - our own SVG: numbers, a title

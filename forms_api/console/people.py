@@ -5,10 +5,13 @@ addressed to, a deputy told apart from a namesake."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from forms_api import messages
+from forms_api.cases import Submission
 from forms_api.console.service import console
 from forms_api.messages_console import STAFF_TEXTS
-from forms_api.public.deputies import told_apart
+from forms_api.public.deputies import namesakes, told_apart
 from forms_api.public.service import service
 from forms_api.staff import text
 from forms_api.staff.text import target_label
@@ -28,6 +31,16 @@ def case_targets(targets: list[str]) -> dict[str, str]:
             name = told[deputy]
         shown[target] = target_label(target, name)
     return shown
+
+
+def deputies_told(ids: Iterable[object]) -> dict[str, str]:
+    """deputy id -> what tells them apart from a namesake, for those of `ids` that have one (public/deputies)."""
+    return namesakes(service().targets, ids)
+
+
+def handler_of(sub: Submission) -> str:
+    """Who handles `sub` as staff read it, a deputy told apart from a namesake."""
+    return text.assignee_text(sub, deputies_told([sub.assignee_deputy]))
 
 
 def actor_label(by: str) -> str:

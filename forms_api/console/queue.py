@@ -21,13 +21,13 @@ from forms_api.cases.queue import DASHBOARD, counts, due_soon, queue_order
 from forms_api.console.areas import AREA_RE, area_filter, areas
 from forms_api.console.areas import choices as area_choices
 from forms_api.console.deputies import resolve
-from forms_api.console.people import case_targets
+from forms_api.console.people import case_targets, deputies_told
 from forms_api.console.service import account, bp, page, require
 from forms_api.messages_console import CHANNEL_LABELS, HANDOVER_DASHBOARD, HANDOVER_TEXTS
 from forms_api.messages_notify import CONSOLE_FAILED as NOTIFY_FAILED
 from forms_api.public.service import service
 from forms_api.public.sitedata import TargetsUnavailable
-from forms_api.staff.text import assignee_text, deadline_text
+from forms_api.staff.text import assignee_text, deadline_label, deadline_text
 
 PAGE_SIZE = 20
 MARKS = {"result": result_pending, "urged": urges}  # the list's markers (forms_api/cases/handover.py)
@@ -226,6 +226,7 @@ def case_list() -> Response:
     number = min(filters.page, pages)
     on_page = chosen[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
     shown_targets = case_targets([sub.target for sub in on_page])
+    namesakes = deputies_told(sub.assignee_deputy for sub in on_page)  # who handles it: which 李明远
     rows = [
         {
             "ref": sub.ref,
@@ -234,9 +235,10 @@ def case_list() -> Response:
             "channel": sub.channel_label,
             "target": shown_targets[sub.target],
             "deadline": deadline_text(sub, today, cal),
+            "deadline_label": deadline_label(sub),  # 交办期限 before 交办, as the citizen reads it
             "overdue": sub.overdue(today, *cal),
             "supervised": sub.supervised,
-            "assignee": assignee_text(sub),
+            "assignee": assignee_text(sub, namesakes),
             "excerpt": sub.text if len(sub.text) <= 60 else sub.text[:60] + "…",
             "result_pending": result_pending(sub),
             "urges": urges(sub),

@@ -5,6 +5,7 @@ name. One resolver for the console's deputy picker and the staff tools' `--name`
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 
 from forms_api import cases
 from forms_api.cases.actions import TextProblem
@@ -74,6 +75,14 @@ def told_apart(targets: Targets, ids: list[str]) -> dict[str, str]:
         same = by_name.get(name, [])
         shown[deputy] = dict(labelled(targets, same))[deputy] if len(same) > 1 and deputy in same else name
     return shown
+
+
+def namesakes(targets: Targets, ids: Iterable[object]) -> dict[str, str]:
+    """deputy id -> what tells them apart (`told_apart`), for those of `ids` another current deputy shares a name
+    with: whom a case is assigned to, as staff read it (staff/text.assignee_text, history_entry); none for the rest."""
+    wanted = sorted({deputy for deputy in ids if isinstance(deputy, str) and deputy})
+    told = told_apart(targets, wanted) if wanted else {}
+    return {deputy: label for deputy, label in told.items() if label != (targets.name(f"deputy:{deputy}") or deputy)}
 
 
 def resolve(targets: Targets, text: str, *, tool: str = "console") -> tuple[str, str]:

@@ -125,7 +125,7 @@ def unsubscribe() -> Response:
         log.info("event %s", outbox.OPTOUT)
     message = messages_notify.UNSUBSCRIBE_DONE if done else messages_notify.UNSUBSCRIBE_NO_MOBILE
     if wants_html():
-        return page("unsubscribed.html", 200, title=messages_notify.UNSUBSCRIBE_TITLE, message=message)
+        return page("unsubscribed.html", 200, title=messages_notify.UNSUBSCRIBE_TITLE, message=message, case=case)
     return jsonify({"unsubscribed": done, "message": message})
 
 
@@ -160,7 +160,8 @@ def subscribe() -> Response:
 
     svc.store.append(decide)
     if wants_html():
-        return page("unsubscribed.html", 200, title=messages_notify.SUBSCRIBE_TITLE, message=messages_notify.SUBSCRIBED)
+        title, message = messages_notify.SUBSCRIBE_TITLE, messages_notify.SUBSCRIBED
+        return page("unsubscribed.html", 200, title=title, message=message, case=case)
     return jsonify({"notify": True, "message": messages_notify.SUBSCRIBED})
 
 

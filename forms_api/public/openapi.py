@@ -20,8 +20,6 @@ JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 HTML = "text/html"
 EXAMPLE_TARGET = "deputy:cao-wenjie"
-# The timeline shows these (noted, viewed, ... are internal: cases.INTERNAL_EVENTS), and where a case went under 督办.
-PUBLIC_EVENT_TYPES = [kind for kind in cases.EVENT_TYPES if kind not in cases.INTERNAL_EVENTS] + ["supervised"]
 CLOSED = {"type": "object", "additionalProperties": False}  # as the service: an unknown field is refused
 
 
@@ -169,82 +167,6 @@ def _schemas(config: Mapping[str, Any], categories: Sequence[str]) -> dict[str, 
                 "target": text(pattern=DEPUTY_PATTERN),
                 "year": {"type": "integer", "description": "the year the evaluation counts for (China Standard Time)"},
                 "rating": {"type": "string", "enum": list(messages.RATINGS)},
-            },
-        },
-        "Status": {
-            "type": "object",
-            "description": "the public view of a submission: never a name, a phone number or the message text",
-            "required": [
-                "reference",
-                "status",
-                "status_label",
-                "category",
-                "target",
-                "submitted_at",
-                "handled_by",
-                "deadline",
-                "answer",
-                "replied_at",
-                "closed_at",
-                "closed_note",
-                "rating",
-                "rated_at",
-                "can_rate",
-                "supervised",
-                "unsatisfied_reopens",
-                "timeline",
-                "notify",
-            ],
-            "additionalProperties": False,
-            "properties": {
-                "reference": text(pattern=cases.REF_RE.pattern),
-                "status": {"type": "string", "enum": list(cases.STATUSES)},
-                "status_label": text(),
-                "category": text(),
-                "target": text(),
-                "submitted_at": {  # a date for a case registered offline: the day the citizen said it
-                    "type": "string",
-                    "anyOf": [{"format": "date-time"}, {"format": "date"}],
-                },
-                "handled_by": {
-                    "type": ["object", "null"],
-                    "required": ["kind", "kind_label", "name"],
-                    "properties": {
-                        "kind": {"type": "string", "enum": list(cases.ASSIGNEE_KINDS)},
-                        "kind_label": text(),
-                        "name": nullable_text,
-                    },
-                },
-                "deadline": {"type": ["string", "null"], "format": "date"},
-                "answer": nullable_text,
-                "replied_at": {"type": ["string", "null"], "format": "date-time"},
-                "closed_at": {"type": ["string", "null"], "format": "date-time"},
-                "closed_note": {**nullable_text, "description": "closed without an answer: why, for the citizen"},
-                "rating": {"type": ["string", "null"], "enum": [*messages.RATINGS, None]},
-                "rated_at": {"type": ["string", "null"], "format": "date-time"},
-                "can_rate": {"type": "boolean"},
-                "supervised": {"type": "boolean"},
-                "unsatisfied_reopens": {
-                    "type": "boolean",
-                    "description": "a 不满意 rating now reopens the case; else it goes to the office's 督办",
-                },
-                "notify": {
-                    "type": "boolean",
-                    "description": "its citizen asked for SMS notifications and this service sends SMS: 退订 offered",
-                },
-                "timeline": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "required": ["at", "type", "label"],
-                        "properties": {
-                            "at": text(format="date-time"),
-                            "type": {"type": "string", "enum": PUBLIC_EVENT_TYPES},
-                            "label": text(),
-                            "answer": text(),  # every answer stays on the timeline
-                        },
-                    },
-                },
             },
         },
         "Health": {

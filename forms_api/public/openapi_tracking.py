@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from forms_api import messages
+from forms_api import cases, messages
 from forms_api.cases.codes import GROUPED_PATTERN
 
 EXAMPLE_CODE = "7K2M-9QXD-4HBT-R0VW-J3NE"
@@ -30,6 +30,119 @@ STATUS_REDIRECT = (
     "(POST/redirect/GET), what found it (the code, or the reference and phone) in a short-lived HttpOnly cookie of "
     "that path, never in a URL"
 )
+
+
+# The timeline shows these (noted, viewed, ... are internal: cases.INTERNAL_EVENTS), and where a case went under 督办.
+PUBLIC_EVENT_TYPES = [kind for kind in cases.EVENT_TYPES if kind not in cases.INTERNAL_EVENTS] + ["supervised"]
+NULLABLE_TEXT = {"type": ["string", "null"]}
+
+
+def _text(**bounds: Any) -> dict[str, Any]:
+    return {"type": "string", **bounds}
+
+
+STATUS = {
+    "type": "object",
+    "description": "the public view of a submission: never a name, a phone number or the message text",
+    "required": [
+        "reference",
+        "status",
+        "status_label",
+        "category",
+        "target",
+        "submitted_at",
+        "channel",
+        "channel_label",
+        "registered_at",
+        "handled_by",
+        "deadline",
+        "deadline_kind",
+        "assign_by",
+        "assigned_at",
+        "answer",
+        "replied_at",
+        "closed_at",
+        "closed_note",
+        "rating",
+        "rated_at",
+        "can_rate",
+        "supervised",
+        "unsatisfied_reopens",
+        "timeline",
+        "notify",
+    ],
+    "additionalProperties": False,
+    "properties": {
+        "reference": _text(pattern=cases.REF_RE.pattern),
+        "status": {"type": "string", "enum": list(cases.STATUSES)},
+        "status_label": _text(),
+        "category": _text(),
+        "target": _text(),
+        "submitted_at": {  # a date for a case registered offline: the day the citizen said it
+            "type": "string",
+            "anyOf": [{"format": "date-time"}, {"format": "date"}],
+        },
+        "channel": {"type": "string", "enum": list(cases.CHANNELS), "description": "how it came in"},
+        "channel_label": _text(),
+        "registered_at": {
+            "type": ["string", "null"],
+            "format": "date-time",
+            "description": "a case staff registered offline (线下登记): when; null for the site's",
+        },
+        "handled_by": {
+            "type": ["object", "null"],
+            "required": ["kind", "kind_label", "name"],
+            "properties": {
+                "kind": {"type": "string", "enum": list(cases.ASSIGNEE_KINDS)},
+                "kind_label": _text(),
+                "name": NULLABLE_TEXT,
+            },
+        },
+        "deadline": {"type": ["string", "null"], "format": "date"},
+        "deadline_kind": {
+            "type": ["string", "null"],
+            "enum": ["assign", "answer", None],
+            "description": "assign: not handed on yet, `deadline` is the office's day to do it by (交办期限); "
+            "answer: the answer's deadline (答复期限), set at 交办",
+        },
+        "assign_by": {
+            "type": ["string", "null"],
+            "format": "date",
+            "description": "交办期限: kept after 交办, beside the answer's deadline; null for a case never assigned",
+        },
+        "assigned_at": {"type": ["string", "null"], "format": "date-time", "description": "the first 交办"},
+        "answer": NULLABLE_TEXT,
+        "replied_at": {"type": ["string", "null"], "format": "date-time"},
+        "closed_at": {"type": ["string", "null"], "format": "date-time"},
+        "closed_note": {**NULLABLE_TEXT, "description": "closed without an answer: why, for the citizen"},
+        "rating": {"type": ["string", "null"], "enum": [*messages.RATINGS, None]},
+        "rated_at": {"type": ["string", "null"], "format": "date-time"},
+        "can_rate": {"type": "boolean"},
+        "supervised": {"type": "boolean"},
+        "unsatisfied_reopens": {
+            "type": "boolean",
+            "description": "a 不满意 rating now reopens the case; else it goes to the office's 督办",
+        },
+        "notify": {
+            "type": "boolean",
+            "description": "its citizen asked for SMS notifications and this service sends SMS: 退订 offered",
+        },
+        "timeline": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["at", "type", "label"],
+                "properties": {
+                    "at": _text(format="date-time"),
+                    "type": {"type": "string", "enum": PUBLIC_EVENT_TYPES},
+                    "label": _text(),
+                    "answer": _text(),  # every answer stays on the timeline
+                    "deadline": _text(format="date"),  # of a 交办 or a reopening: the answer deadline it started
+                },
+            },
+        },
+    },
+}
 
 
 def _by_code(extra: Mapping[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -63,6 +176,7 @@ def schemas(config: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "Lookup": {"oneOf": [_by_code({}), _by_reference({})]},
         "RatingWithCode": {"oneOf": [_by_code(rating, ("rating",)), _by_reference(rating, ("rating",))]},
+        "Status": STATUS,
     }
 
 

@@ -34,6 +34,7 @@ from forms_api.cases.actions import (
 from forms_api.cases.handover import held_by
 from forms_api.cases.outbox import asked_for_sms
 from forms_api.cases.queue import queue_order
+from forms_api.public.deputies import namesakes
 from forms_api.public.deputies import resolve as resolve_deputy
 from forms_api.public.sitedata import Targets
 from forms_api.staff.group import (
@@ -63,7 +64,7 @@ class Chosen(NamedTuple):
     cases: list[Submission]
     today: date
     cal: Calendar
-    names: TargetNames
+    targets: Targets  # the built site's open data: names, and which deputies share one
 
 
 # --- the built site's open data ---------------------------------------------------------------------------------------
@@ -213,7 +214,7 @@ def chosen(staff: Staff, today: date | None, holidays: Path | None, filters: dic
     state = staff.store.state()
     site, named = staff.site(filters.pop("site"))
     return Chosen(
-        select(state, today=today, cal=cal, site=site, site_named=named, **filters), today, cal, target_names(site)
+        select(state, today=today, cal=cal, site=site, site_named=named, **filters), today, cal, Targets(site)
     )
 
 
@@ -222,7 +223,8 @@ def chosen(staff: Staff, today: date | None, holidays: Path | None, filters: dic
 @pass_staff
 def list_cases(staff: Staff, today: date | None, holidays: Path | None, **filters: Any) -> None:
     found = chosen(staff, today, holidays, filters)
-    for line in list_lines(found.cases, found.today, found.cal, EXCERPT, found.names):
+    told = namesakes(found.targets, (sub.assignee_deputy for sub in found.cases))  # which 李明远 handles it
+    for line in list_lines(found.cases, found.today, found.cal, EXCERPT, found.targets.name, told):
         click.echo(line)
 
 
@@ -244,14 +246,16 @@ def show(
     by: str | None,
 ) -> None:
     cal, today = staff.calendar(holidays), today or now().date()
-    names = target_names(staff.site(site)[0])
+    targets = Targets(staff.site(site)[0])
     sub = staff.submission(ref)
     sms = asked_for_sms(staff.store.state(), sub)
     if personal:  # the showing is an event before anything is shown; the case is printed as it was before it
         sub = replace(sub, history=list(sub.history))
         act(staff, ref, "viewed", actor(by), lambda current: {})
     handlers = frozenset(found.login for found in staff.accounts().all() if found.role == "handler")
-    for line in show_lines(sub, personal=personal, sms=sms, today=today, cal=cal, names=names, handlers=handlers):
+    told = namesakes(targets, (event.get("deputy") for event in sub.history if event["type"] == "assigned"))
+    context = {"today": today, "cal": cal, "names": targets.name, "handlers": handlers, "namesakes": told}
+    for line in show_lines(sub, personal=personal, sms=sms, **context):
         click.echo(line)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import click
 
+from forms_api import settings
 from forms_api.notify import cli as notify_cli
 from forms_api.staff import cases, followup, handover, operations, reports, stores, users, workflow
 from forms_api.staff.group import H, Staff, StaffGroup
@@ -36,6 +37,7 @@ from forms_api.staff.group import H, Staff, StaffGroup
 def main(ctx: click.Context, queue_dir: str | None, debug: bool) -> None:
     # --queue (a folder relative to where staff typed it, or a database URL); else FORMS_QUEUE_URL, FORMS_QUEUE_DIR
     # or the default, as the service reads them
+    settings.warn_unprefixed()  # NOTIFY_SMS=log in the environment file is read by nobody: say so, as the service does
     ctx.obj = Staff(overrides={} if queue_dir is None else {"QUEUE_URL": stores.store_location(queue_dir)})
 
 

@@ -53,7 +53,7 @@ def export_cases(
     if to_stdout and file_format == "xlsx":
         raise StaffError(m.STAFF_XLSX_STDOUT)
     found = chosen(staff, today, holidays, filters)
-    header, rows = export_rows(found.cases, personal=personal, cal=found.cal, names=found.names)
+    header, rows = export_rows(found.cases, personal=personal, cal=found.cal, names=found.targets.name)
     if to_stdout:
         click.echo(csv_bytes(header, rows).decode("utf-8-sig"), nl=False)
         return

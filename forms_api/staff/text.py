@@ -8,7 +8,7 @@ and bidirectional overrides become visible stand-ins.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 
 from forms_api import messages, messages_console
@@ -61,8 +61,20 @@ def assignee_label(kind: str | None, name: str | None) -> str:
     return f"{label} {name}"
 
 
-def assignee_text(sub: Submission) -> str:
-    return assignee_label(sub.assignee_kind, sub.assignee)
+# deputy id -> how to name them where another current deputy has the same name (console/people.deputies_told)
+Namesakes = Mapping[str, str]
+
+
+def _handler_name(kind: str | None, name: str | None, deputy: object, namesakes: Namesakes) -> str | None:
+    """The name an assignment gives, or for a deputy (by id) with a namesake what tells them apart."""
+    return namesakes.get(deputy, name) if kind == "deputy" and isinstance(deputy, str) else name
+
+
+def assignee_text(sub: Submission, namesakes: Namesakes | None = None) -> str:
+    """Who handles a case; a deputy with a namesake told apart (`namesakes`, by id)."""
+    return assignee_label(
+        sub.assignee_kind, _handler_name(sub.assignee_kind, sub.assignee, sub.assignee_deputy, namesakes or {})
+    )
 
 
 # The name of a deputy or station by target ("deputy:wang-xiulan"), "" when unknown: schema.Targets.name.
@@ -87,6 +99,12 @@ def target_label(target: str, name: str, *, with_id: bool = False) -> str:
 def submitted_text(sub: Submission) -> str:
     """When the citizen said it: the submission's time, or for a case registered offline the day they said it."""
     return sub.said_on.isoformat() if sub.said_on is not None else moment_text(sub.submitted_at)
+
+
+def deadline_label(sub: Submission) -> str:
+    """答复期限, or 交办期限 for a case nobody handles yet (its due day is the office's to hand it on by; the answer's
+    deadline is set at 交办), as the citizen's tracking page names them."""
+    return messages.STAFF_SHOW_LABELS["assign_by" if sub.awaits_assignment else "deadline"]
 
 
 def deadline_text(sub: Submission, today: date, cal: Calendar) -> str:
@@ -117,9 +135,12 @@ def _who(by: object) -> str:
     return messages.CITIZEN_LABEL if by == CITIZEN else one_line(by)
 
 
-def history_entry(event: dict, sub: Submission | None = None, index: int = -1) -> tuple[str, str, str]:
+def history_entry(
+    event: dict, sub: Submission | None = None, index: int = -1, namesakes: Namesakes | None = None
+) -> tuple[str, str, str]:
     """One event of a case's history as (when, who, what happened), for `show` and the console's timeline; with
-    the case and the event's index in its history, what a 不满意 did (reopened it, or put it under 督办)."""
+    the case and the event's index in its history, what a 不满意 did (reopened it, or put it under 督办); a deputy
+    assigned by id who has a namesake told apart (`namesakes`)."""
     detail = ""
     kind = event["type"]
     label = messages.RESULT_LABEL if kind == "noted" and event.get("result") is True else None
@@ -127,7 +148,8 @@ def history_entry(event: dict, sub: Submission | None = None, index: int = -1) -
         channel = messages_console.CHANNEL_LABELS.get(event["channel"], one_line(event["channel"]))
         label = messages_console.OFFLINE_SUBMITTED.format(channel=channel)
     elif kind == "assigned":
-        assignee = one_line(assignee_label(event["to_kind"], event["to"]))
+        handler = _handler_name(event["to_kind"], event["to"], event.get("deputy"), namesakes or {})
+        assignee = one_line(assignee_label(event["to_kind"], handler))
         detail = messages.STAFF_HISTORY_ASSIGNED.format(assignee=assignee, deadline=one_line(event["deadline"]))
         detail += messages.STAFF_HISTORY_COMPLEX if event.get("complex") else ""
         label = messages.STAFF_HISTORY_HANDOVER if event.get("handover") else None
@@ -157,8 +179,8 @@ def history_entry(event: dict, sub: Submission | None = None, index: int = -1) -
     return moment_text(parse_at(event["at"])), _who(event.get("by")), what
 
 
-def _history_line(sub: Submission, index: int, event: dict) -> str:
-    at, who, what = history_entry(event, sub, index)
+def _history_line(sub: Submission, index: int, event: dict, namesakes: Namesakes | None = None) -> str:
+    at, who, what = history_entry(event, sub, index, namesakes)
     return f"  {at}  {who}  {what}"
 
 
@@ -217,11 +239,13 @@ def result_lines(sub: Submission, handlers: frozenset[str] = frozenset()) -> lis
 
 
 def channel_text(sub: Submission) -> str:
-    """How a case came in, with the day it was said for one registered offline: "接待日（反映日期 2026-12-01）"."""
-    said_on = sub.history[0].get("said_on") if sub.history else None
-    if not said_on:
+    """How and when a case came in: "网上留言", or for one registered offline the day it was said and when it was
+    registered, "线下登记：接待日，2026-12-01 收到；2026-12-03 10:20 登记" (its 提交时间 would name neither)."""
+    if sub.channel == ONLINE:
         return sub.channel_label
-    return messages_console.CHANNEL_SAID_ON.format(channel=sub.channel_label, said_on=said_on)
+    said_on = sub.said_on.isoformat() if sub.said_on is not None else ""
+    registered = moment_text(sub.submitted_at)
+    return messages_console.OFFLINE_RECEIVED.format(channel=sub.channel_label, said_on=said_on, registered=registered)
 
 
 def show_lines(
@@ -233,9 +257,11 @@ def show_lines(
     cal: Calendar,
     names: TargetNames = no_names,
     handlers: frozenset[str] = frozenset(),
+    namesakes: Namesakes | None = None,
 ) -> list[str]:
     """Everything about one case, for `show` (`sms`: whether the citizen asked for SMS notifications; `handlers`: the
-    logins of handlers' own accounts); every value from the log made inert with `plain`."""
+    logins of handlers' own accounts; `namesakes`: deputies told apart, by id); every value from the log made inert
+    with `plain`."""
 
     def field(key: str, value: object) -> str:
         return messages.STAFF_FIELD.format(label=messages.STAFF_SHOW_LABELS[key], value=one_line(value))
@@ -255,15 +281,15 @@ def show_lines(
         field("status", sub.status_label + (f"（{messages.STAFF_SHOW_SUPERVISED}）" if sub.supervised else "")),
         field("target", target_label(sub.target, names(sub.target), with_id=True)),
         field("category", sub.category),
-        field("submitted", submitted_text(sub)),
+        *([field("submitted", submitted_text(sub))] if sub.channel == ONLINE else []),  # offline: in the channel line
         messages.STAFF_FIELD.format(label=messages_console.CHANNEL_LABEL, value=one_line(channel_text(sub))),
         field("name", (sub.name or messages.STAFF_NOT_GIVEN) if personal else messages.STAFF_HIDDEN),
         field("phone", (sub.phone or messages.STAFF_NOT_GIVEN) if personal else messages.STAFF_HIDDEN),
         field("sms", yes_no(sms)),
         field("anonymous", yes_no(sub.anonymous)),
         field("complex", yes_no(sub.complex)),
-        field("assignee", assignee_text(sub)),
-        field("deadline", deadline_text(sub, today, cal)),
+        field("assignee", assignee_text(sub, namesakes)),
+        messages.STAFF_FIELD.format(label=deadline_label(sub), value=deadline_text(sub, today, cal)),
         *block("text", sub.text),
         *block("answer", sub.answer),
     ]
@@ -291,14 +317,20 @@ def show_lines(
     )
     lines += block("notes", notes)
     lines.append(messages.STAFF_FIELD.format(label=messages.STAFF_SHOW_LABELS["history"], value=""))
-    lines += [_history_line(sub, index, event) for index, event in enumerate(sub.history)]
+    lines += [_history_line(sub, index, event, namesakes) for index, event in enumerate(sub.history)]
     return lines
 
 
 def list_lines(
-    cases: list[Submission], today: date, cal: Calendar, excerpt: int = 30, names: TargetNames = no_names
+    cases: list[Submission],
+    today: date,
+    cal: Calendar,
+    excerpt: int = 30,
+    names: TargetNames = no_names,
+    namesakes: Namesakes | None = None,
 ) -> list[str]:
-    """`list`: a header and one aligned line per case (no name or phone), then the count line."""
+    """`list`: a header and one aligned line per case (no name or phone), then the count line; a deputy handling a
+    case told apart from a namesake (`namesakes`, by id)."""
     lines = []
     if cases:
         header = list(messages.STAFF_LIST_HEADER)
@@ -312,7 +344,7 @@ def list_lines(
                     sub.channel_label,
                     one_line(target_label(sub.target, names(sub.target))),
                     deadline_text(sub, today, cal),
-                    one_line(assignee_text(sub)),
+                    one_line(assignee_text(sub, namesakes)),
                     one_line(sub.text, excerpt),
                 ]
             )

@@ -296,10 +296,23 @@
         var value = view[key];
         if (key === "target") return showTarget(el, value);
         if (key === "timeline") return;
+        if (key === "registered_at") {  // registered by staff (线下登记): how and when it came in, not 提交时间
+          el.textContent = value ? el.getAttribute("data-text").replace("{channel}", view.channel_label)
+            .replace("{said}", when(view.submitted_at)).replace("{registered}", when(value)) : "";
+          el.closest("[data-optional]").hidden = !value;
+          result.querySelector("[data-key=submitted_at]").parentNode.hidden = !!value;
+          return;
+        }
         if (key === "handled_by" && value) {
           showHandler(el, value);
           value = value.kind_label + (value.name ? "：" + value.name : "");
         }
+        if (key === "assign_by" && value) {  // 交办期限: kept after 交办, with the day it was handed on
+          var assigned = view.assigned_at ? String(view.assigned_at).slice(0, 10) : "";  // stored in China time
+          value = when(value) + (assigned ? el.getAttribute("data-assigned").replace("{day}", when(assigned)) : "");
+        }
+        if (key === "assign_by") el.parentNode.querySelector("[data-assign-hint]").hidden = !value || !!view.assigned_at;
+        if (key === "deadline" && view.deadline_kind === "assign") value = null;  // not an answer's: 交办期限 above
         if (key === "answer" && !value) value = el.getAttribute(view.status === "closed" ? "data-closed" : "data-pending");
         if (key === "answer" && !view.answer && view.closed_note) value += el.getAttribute("data-told") + view.closed_note;
         if (value && /_at$|^deadline$/.test(key)) value = when(value);
@@ -312,7 +325,8 @@
       steps.textContent = "";
       (view.timeline || []).forEach(function (step) {
         var li = document.createElement("li");
-        li.textContent = when(step.at) + " " + step.label;
+        li.textContent = when(step.at) + " " + step.label  // a 交办 says the answer's deadline it set
+          + (step.deadline ? steps.getAttribute("data-deadline").replace("{deadline}", when(step.deadline)) : "");
         if (step.answer) {  // every answer stays on the timeline, under its date
           var answer = document.createElement("div");
           answer.className = "answer";
