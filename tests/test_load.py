@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import overlay_case
 
 from generator import messages as msg
 from generator import model
@@ -471,6 +472,85 @@ def test_one_round_of_fixes_is_enough(make_content: Callable[..., Path]) -> None
     _, problems = load_content(content, TODAY)
     fields = sorted(p.field for p in problems if not p.warning)
     assert fields == ["gender", "memberships[0].area", "memberships[0].since", "photo", "stations[0]"]
+
+
+E, R = "content/events", "content/records"
+UNKNOWN_KEY_HIDES = {
+    "deputy: a bad date under a misspelt key": (
+        "deputies/zhou-liming.yaml",
+        [("since: 2022-01-15", "sinse: 2022-13-15"), ("gender:", "gendr:")],
+        [
+            f"{D}/zhou-liming.yaml:3: gendr: 未知字段（是不是 gender？）",
+            f"{D}/zhou-liming.yaml:9: memberships[0].sinse: 字段名写错了，应为 since（把 sinse 改成 since）",
+            f'{D}/zhou-liming.yaml:9: memberships[0].sinse: "2022-13-15" 不是有效的日期（写成 2023-01-01，即年-月-日）',
+        ],
+    ),
+    "deputy: an unknown station under a misspelt key": (
+        "deputies/zhou-liming.yaml",
+        [("stations:", "stationz:"), ("- yunshang-zhan", "- yunshang")],
+        [
+            f"{D}/zhou-liming.yaml:10: stationz: 未知字段（是不是 stations？）",
+            f'{D}/zhou-liming.yaml:11: stationz[0]: 未知的联络站 "yunshang"（是不是 "yunshang-zhan"？）',
+            f'{E}/yunshang-2027-01-yuedu.yaml:13: deputies[0]: 代表 "zhou-liming" 不是联络站 "yunshang-zhan" 的进站代表'
+            "（在代表文件的 stations 中加上 yunshang-zhan；确是别站代表参加，可以忽略这条提示）",
+        ],
+    ),
+    "station: a fixed station without an address": (
+        "stations/qingshi-zhan.yaml",
+        [("address: 样例市晨溪区青石路 1 号\n", ""), ("hours:", "hourz:")],
+        [
+            f"{S}/qingshi-zhan.yaml:1: address: 固定站必须填写地址"
+            "（添加 address，或把 kind 改为 mobile（流动站）、online（云上站））",
+            f"{S}/qingshi-zhan.yaml:8: hourz: 未知字段（是不是 hours？）",
+        ],
+    ),
+    "event: an end before the start": (
+        "events/qingshi-jiedairi.yaml",
+        [("topic:", "topik:"), ("end: 2026-09-02 11:30", "end: 2026-09-02 08:30")],
+        [
+            f"{E}/qingshi-jiedairi.yaml:3: topik: 字段名写错了，应为 topic（把 topik 改成 topic）",
+            f'{E}/qingshi-jiedairi.yaml:6: end: 结束时间 "2026-09-02 08:30" 不晚于开始时间 "2026-09-02 09:00"'
+            "（检查 start 和 end）",
+        ],
+    ),
+    "event: a skipped date the rule never has": (
+        "events/qingshi-jiedairi.yaml",
+        [("topic:", "topik:"), ("- 2026-12-02", "- 2026-12-03")],
+        [
+            f"{E}/qingshi-jiedairi.yaml:3: topik: 字段名写错了，应为 topic（把 topik 改成 topic）",
+            f"{E}/qingshi-jiedairi.yaml:12: repeat.skip[0]: 2026-12-03 本来就不是活动日期，不用写在 skip 里"
+            "（检查这个日期，或删去这一项）",
+        ],
+    ),
+    "record: a stage dated before the one it follows": (
+        "records/lin-xiaoyang/2026.yaml",
+        [("number: 第0012号", "numbr: 第0012号"), ("assigned: 2026-02-03", "assigned: 2026-01-03")],
+        [
+            f"{R}/lin-xiaoyang/2026.yaml:17: activities[3].numbr: 未知字段（是不是 number？）",
+            f"{R}/lin-xiaoyang/2026.yaml:24: activities[3].stages.assigned: 2026-01-03 早于前一环节提交（date）的日期 "
+            "2026-01-20（办理环节依次是 date（提交）、assigned（交办）、handling（办理中）、answered（答复）、"
+            "rated（满意度），日期不能倒退）",
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize(("file", "edits", "expected"), UNKNOWN_KEY_HIDES.values(), ids=list(UNKNOWN_KEY_HIDES))
+def test_an_unknown_key_hides_no_other_error(
+    make_content: Callable[..., Path], fixtures_dir: Path, file: str, edits: list[tuple[str, str]], expected: list[str]
+) -> None:
+    """pydantic checks a record as a whole only once every field passed: the record is checked again with its unknown
+    keys read as the fields they stand for, so that fixing the listed errors never reveals new ones."""
+    content = make_content()
+    overlay_case(content, fixtures_dir / "events" / "good")
+    overlay_case(content, fixtures_dir / "records" / "good")
+    text = (content / file).read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new)
+    (content / file).write_text(text, encoding="utf-8")
+    _, problems = load_content(content, TODAY)
+    assert [str(p) for p in problems] == expected
 
 
 def test_libyaml_and_python_parsers_agree(fixtures_dir: Path) -> None:

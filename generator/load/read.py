@@ -31,7 +31,7 @@ from generator.model import (
 from generator.scheme_model import Scheme
 from generator.yamlnodes import Document, Loc, parse
 
-from .fields import field_path, regroup, required, variants, walk
+from .fields import field_path, known_keys, of_another_kind, regroup, required, variants, walk
 
 ACTIVITY = TypeAdapter(Activity)
 
@@ -44,9 +44,17 @@ class Source:
     doc: Document
     prefix: Loc = ()  # (index,) for an entry of areas.yaml
     key: str | None = None  # the id (file name) or area code as written
-    record: Any = None
+    record: Any = None  # when failed: the record its unknown keys hid, read as the fields they stand for (known_keys)
     failed: bool = False  # an error was reported against it
     reported: set[Loc] = field(default_factory=set)  # where errors were reported (relative to prefix)
+    renamed: dict[Loc, Loc] = field(default_factory=dict)  # a field of `record` -> its misspelt key, as written
+
+    def written(self, loc: Loc) -> Loc:
+        """Where `loc` of the record is written: under the misspelt key that stands for its field."""
+        for field_loc, key_loc in self.renamed.items():
+            if loc[: len(field_loc)] == field_loc:
+                return key_loc + loc[len(field_loc) :]
+        return loc
 
     def clean_at(self, loc: Loc) -> bool:
         """No error was reported at `loc` or around it: a raw value there is worth checking further."""
@@ -84,6 +92,7 @@ class Reader:
         return f"{self.root_name}/{file.relative_to(self.root).as_posix()}"
 
     def report(self, src: Source, loc: Loc, message: str, hint: str = "", *, warning: bool = False) -> None:
+        loc = src.written(loc)
         self._add(src, loc, message, hint, src.doc.line_of(src.prefix + loc), warning)
 
     def _add(self, src: Source, loc: Loc, message: str, hint: str, line: int, warning: bool = False) -> None:
@@ -259,6 +268,21 @@ class Reader:
                     self.report(src, loc, message, hint)
             for detail in details:
                 self.model_error(src, model, detail)
+            return self.revalidate(src, model, value, error.errors(include_url=False))
+
+    def revalidate(self, src: Source, model: type[BaseModel], value: Any, details: list[Any]) -> Any:
+        """With unknown keys read as the fields they stand for: the errors they hid (pydantic checks a record as a
+        whole, `end` after `start`, only once each field passed), and the record for the checks that span files."""
+        if not any(d["type"] == "extra_forbidden" for d in details):
+            return None
+        meant, src.renamed = known_keys(model, value, details)
+        said = {(d["type"], walk(model, tuple(d["loc"]))[0]) for d in details}
+        try:
+            return model.model_validate(meant)
+        except ValidationError as error:
+            for detail in error.errors(include_url=False):
+                if (detail["type"], src.written(walk(model, tuple(detail["loc"]))[0])) not in said:
+                    self.model_error(src, model, detail)
             return None
 
     def model_error(self, src: Source, model: type[BaseModel], detail: Any) -> None:
@@ -292,7 +316,7 @@ class Reader:
             allowed = tuple(variants(annotation))
             value = value.get("kind") if isinstance(value, dict) else value
             kind = "literal_error" if kind == "union_tag_invalid" else kind
-        if src.doc.is_tainted(src.prefix + loc):
+        if src.doc.is_tainted(src.prefix + src.written(loc)):
             src.failed = True
             return
         name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "")
@@ -309,8 +333,7 @@ class Reader:
         elif kind == "extra_forbidden":
             raw = tuple(detail["loc"])
             allowed = tuple(walk(model, raw[:-1])[1].model_fields)
-            tags = variants(walk(model, raw[:-2])[1]) if len(raw) > 1 else {}
-            if tags and raw[-2] in tags and any(name in v.model_fields for v in tags.values()):
+            if of_another_kind(model, raw):
                 text = msg.FIELD_NOT_FOR_KIND.format(kind=msg.choices([str(raw[-2])]), name=name)
                 self.report(src, loc, text, msg.FIELD_NOT_FOR_KIND_HINT.format(fields="、".join(allowed)))
                 return
