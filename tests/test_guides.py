@@ -95,6 +95,7 @@ EDITS = {  # a row's first cell -> (file under content/, text that occurs once i
     "`gender: 女`": ("deputies/wang-xiulan.yaml", "gender: female", "gender: 女"),
     "`- hecheng-zahn`（联络站 id 拼错）": ("deputies/wang-xiulan.yaml", "  - hecheng-zhan\n", "  - hecheng-zahn\n"),
     "`since: 2022-1-8`": ("deputies/wang-xiulan.yaml", "since: 2022-01-08", "since: 2022-1-8"),
+    "`since: 2022-02-30`（没有这一天）": ("deputies/wang-xiulan.yaml", "since: 2022-01-08", "since: 2022-02-30"),
     # stations/README.md (hecheng-zhan.yaml)
     "固定站删去了 `address`": ("stations/hecheng-zhan.yaml", "address: 青禾县禾城镇禾丰路18号便民服务中心二楼\n", ""),
     "`adress: ...`（字段名拼错）": ("stations/hecheng-zhan.yaml", "\naddress:", "\nadress:"),

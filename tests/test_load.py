@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import overlay_case
+from pydantic import ValidationError
 
 from generator import messages as msg
 from generator import model
@@ -86,8 +87,9 @@ BAD_CASES = {
         f'{D}/zhou-liming.yaml:8: memberships[0].area: 未知的地区代码 "010101"（请先在 areas.yaml 中添加这个地区）',
     ],
     "bad_date": [
-        f'{D}/lin-xiaoyang.yaml:16: memberships[0].until: "2021-12-32" 不是有效的日期（写成 2023-01-01，即年-月-日）',
-        f'{D}/zhou-liming.yaml:9: memberships[0].since: "2022-13-01" 不是有效的日期（写成 2023-01-01，即年-月-日）',
+        f'{D}/lin-xiaoyang.yaml:16: memberships[0].until: "2021-12-32" 这一天不存在（2021 年 12 月没有 32 日，'
+        "这个月只有 31 天）",
+        f'{D}/zhou-liming.yaml:9: memberships[0].since: "2022-13-01" 这一天不存在（没有 13 月，月份是 01 到 12）',
     ],
     "until_before_since": [
         f"{D}/lin-xiaoyang.yaml:16: memberships[0].until: 结束日期 2016-12-31 早于开始日期 2017-01-10"
@@ -482,7 +484,7 @@ UNKNOWN_KEY_HIDES = {
         [
             f"{D}/zhou-liming.yaml:3: gendr: 未知字段（是不是 gender？）",
             f"{D}/zhou-liming.yaml:9: memberships[0].sinse: 字段名写错了，应为 since（把 sinse 改成 since）",
-            f'{D}/zhou-liming.yaml:9: memberships[0].sinse: "2022-13-15" 不是有效的日期（写成 2023-01-01，即年-月-日）',
+            f'{D}/zhou-liming.yaml:9: memberships[0].sinse: "2022-13-15" 这一天不存在（没有 13 月，月份是 01 到 12）',
         ],
     ),
     "deputy: an unknown station under a misspelt key": (
@@ -859,3 +861,56 @@ def test_unreadable_deputy_file_gives_no_station_warnings(make_content: Callable
 def test_values_typed_the_chinese_way_are_named(kind, value, ctx, name, allowed, expected) -> None:
     """A full-width comma (or 、) between items, a camera's upper-case .JPG: said as what they are."""
     assert msg.describe(kind, value, ctx, name, allowed) == expected
+
+
+def _date_fields() -> list[tuple[type, str, bool, bool]]:
+    """(model, field, a list of dates, a date with a time) for every date field of every content model."""
+    from generator import event_model, scheme_model  # noqa: F401  (their models join Record's subclasses)
+    from generator.load.fields import bare
+
+    found, models = [], list(model.Record.__subclasses__())
+    while models:
+        record = models.pop()
+        models += record.__subclasses__()
+        for name, info in record.model_fields.items():
+            annotation = bare(info.annotation)
+            many = getattr(annotation, "__origin__", None) is list
+            inner = bare(annotation.__args__[0]) if many else annotation
+            if inner in (dt.date, dt.datetime):
+                found.append((record, name, many, inner is dt.datetime))
+    return sorted(found, key=lambda f: (f[0].__name__, f[1]))
+
+
+def test_every_date_field_is_found() -> None:
+    names = {f"{record.__name__}.{name}" for record, name, _, _ in _date_fields()}
+    assert {"Membership.since", "Repeat.skip", "Stages.rated", "Proposal.deadline", "StationEvent.start"} <= names
+
+
+@pytest.mark.parametrize(
+    ("day", "why"),
+    [
+        ("2022-02-30", "2022 年 2 月没有 30 日，这个月只有 28 天"),
+        ("2023-04-31", "2023 年 4 月没有 31 日，这个月只有 30 天"),
+        ("2022-13-01", "没有 13 月，月份是 01 到 12"),
+        ("2022-01-00", "2022 年 1 月没有 0 日，这个月只有 31 天"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("record", "name", "many", "with_time"), _date_fields(), ids=lambda f: getattr(f, "__name__", f)
+)
+def test_a_date_not_in_the_calendar_is_said_so(record, name, many, with_time, day: str, why: str) -> None:
+    """Written as it should be (YYYY-MM-DD), a day that does not exist gets no hint about the format."""
+    value = f"{day} 09:00" if with_time else day
+    try:
+        record.model_validate({name: [value] if many else value})
+    except ValidationError as error:
+        detail = next(d for d in error.errors() if d["loc"][0] == name)
+    assert msg.describe(detail["type"], detail["input"], detail.get("ctx", {}), name) == (
+        f'"{value}" 这一天不存在',
+        why,
+    )
+
+
+def test_a_date_written_otherwise_gets_the_format() -> None:
+    assert msg.describe("date_format", "2022-2-30", {}, "since") == ('"2022-2-30" 不是有效的日期', msg.DATE_HINT)
+    assert msg.describe("datetime_format", "2026-02-30 25:00", {}, "start")[1] == msg.DATETIME_HINT
