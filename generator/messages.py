@@ -771,7 +771,8 @@ STATS_ERROR_OTHER = "值不对：{value}"
 
 CLI_NO_CONTENT = "找不到内容目录 {path}（应包含 areas.yaml、deputies/、stations/ 和 pages/）"
 CLI_VALIDATE_SUMMARY = (
-    "检查完成：{deputies} 位代表，{stations} 个联络站，{areas} 个地区；{errors} 个错误，{warnings} 个警告。{broken}"
+    "检查完成：{deputies} 位代表，{stations} 个联络站，{events} 个活动，{areas} 个地区；"
+    "{errors} 个错误，{warnings} 个警告。{broken}"
 )
 CLI_VALIDATE_BROKEN = "有错误的 {files} 个文件没有计入上面的数字，改正后重新检查。"
 CLI_BUILD_FAILED = "网站生成失败，{out} 保持原样。原因：{reason}"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 from click.testing import CliRunner
+from conftest import overlay_case
 
 from generator import messages as m
 from generator.cli import main
@@ -25,7 +26,23 @@ def run(*args: str) -> tuple[int, str, str]:
 def test_validate_good_tree(fixtures_dir: Path) -> None:
     code, out, err = run("validate", "--content", str(fixtures_dir / "good"), "--today", "2026-11-28")
     assert (code, err) == (0, "")
-    assert out == "检查完成：4 位代表，2 个联络站，6 个地区；0 个错误，0 个警告。\n"
+    assert out == "检查完成：4 位代表，2 个联络站，0 个活动，6 个地区；0 个错误，0 个警告。\n"
+
+
+def test_validate_counts_the_events(fixtures_dir: Path, tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    for tree in (fixtures_dir / "good", fixtures_dir / "events" / "good"):
+        overlay_case(content, tree)
+    code, out, err = run("validate", "--content", str(content), "--today", "2026-11-28")
+    assert (code, err) == (0, "")
+    assert out == "检查完成：4 位代表，2 个联络站，4 个活动，6 个地区；0 个错误，0 个警告。\n"
+    event = content / "events" / "qingshi-jiedairi.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace("topic:", "topik:"), encoding="utf-8")
+    code, out, err = run("validate", "--content", str(content), "--today", "2026-11-28")
+    assert out == (
+        "检查完成：4 位代表，2 个联络站，3 个活动，6 个地区；1 个错误，0 个警告。"
+        "有错误的 1 个文件没有计入上面的数字，改正后重新检查。\n"
+    )
 
 
 def test_validate_lists_every_error_and_exits_1(make_content: Callable[..., Path]) -> None:
