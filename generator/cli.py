@@ -102,7 +102,9 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 def broken_files(problems: list) -> set[str]:
     """The deputy, station and event files with an error: left out of the counts of what was read."""
-    return {p.path for p in problems if not p.warning and re.search(r"/(deputies|stations|events)/[^/]+$", p.path)}
+    return {
+        p.path for p in problems if not p.warning and re.search(r"(?:^|/)(?:deputies|stations|events)/[^/]+$", p.path)
+    }
 
 
 @main.command()

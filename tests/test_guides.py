@@ -123,8 +123,9 @@ def example_rows() -> list[Any]:
 
 
 @pytest.mark.parametrize(("typo", "expected"), example_rows())
-def test_guide_example_is_what_validate_prints(typo: str, expected: str, tmp_path: Path) -> None:
-    """Make the row's typo in a copy of content/, run the checks `validate` runs: its line is among those printed."""
+def test_guide_example_is_what_validate_prints(typo: str, expected: str, tmp_path: Path, beside_content: Path) -> None:
+    """Make the row's typo in a copy of content/, run the checks `validate` runs beside it (where the guides' paths
+    open the files, as from the project's folder): its line is among those printed."""
     assert PRINTED_LINE.fullmatch(expected), f"not a line validate prints (content/<file>:<line>: ...): {expected}"
     assert typo in EDITS, f"add the edit that makes the typo {typo!r} to EDITS in tests/test_guides.py"
     file, old, new = EDITS[typo]

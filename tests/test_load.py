@@ -178,12 +178,35 @@ def test_good_tree_loads_without_problems(fixtures_dir: Path) -> None:
     assert (content.photos_dir / lin.photo).is_file()
 
 
-def test_path_is_the_root_folder_name_plus_the_file(tmp_path: Path, fixtures_dir: Path) -> None:
+@pytest.mark.parametrize(
+    ("here", "given", "shown"),
+    [
+        (".", "daibiao", ["daibiao/photos/nope.jpg", "daibiao/stations/notes.txt"]),
+        ("work", "../daibiao", ["{tmp}/daibiao/photos/nope.jpg", "{tmp}/daibiao/stations/notes.txt"]),
+        ("work", "{tmp}/daibiao", ["{tmp}/daibiao/photos/nope.jpg", "{tmp}/daibiao/stations/notes.txt"]),
+        ("daibiao", ".", ["photos/nope.jpg", "stations/notes.txt"]),
+        ("daibiao/stations", "..", ["{tmp}/daibiao/photos/nope.jpg", "notes.txt"]),
+        (".", "link", ["link/photos/nope.jpg", "link/stations/notes.txt"]),
+    ],
+)
+def test_paths_open_from_the_current_directory(
+    tmp_path: Path, fixtures_dir: Path, monkeypatch: pytest.MonkeyPatch, here: str, given: str, shown: list[str]
+) -> None:
+    """Every path an editor reads opens the file from where they run the command: relative when the file lies below
+    the current directory, else absolute; never the content folder's name alone, which opens nothing elsewhere."""
     root = tmp_path / "daibiao"
     shutil.copytree(fixtures_dir / "good", root)
+    (tmp_path / "work").mkdir()
+    (tmp_path / "link").symlink_to(root)
     (root / "stations" / "notes.txt").write_text("x", encoding="utf-8")
-    _, problems = load_content(root, TODAY)
-    assert [p.path for p in problems] == ["daibiao/stations/notes.txt"]
+    deputy = root / "deputies" / "zhou-liming.yaml"
+    deputy.write_text(deputy.read_text(encoding="utf-8").replace("name:", "photo: nope.jpg\nname:"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path / here)
+    _, problems = load_content(Path(given.format(tmp=tmp_path)), TODAY)
+    paths = [
+        p.path if p.path.endswith("notes.txt") else p.hint.split("把照片放到 ")[1].split("，")[0] for p in problems
+    ]
+    assert paths == [s.format(tmp=tmp_path) for s in shown]
 
 
 def test_problems_are_collected_across_files(make_content: Callable[..., Path]) -> None:

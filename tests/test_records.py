@@ -130,7 +130,7 @@ WARNING_CASES = {"year_without_scheme", "warnings"}
 
 
 @pytest.fixture
-def make_records(tmp_path: Path) -> Callable[..., Path]:
+def make_records(tmp_path: Path, beside_content: Path) -> Callable[..., Path]:
     """`make_records("unknown_kind", ...)`: tests/fixtures/good, then records/good, then those records/bad cases."""
 
     def make(*cases: str) -> Path:

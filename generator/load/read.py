@@ -81,7 +81,7 @@ class Reader:
     def __init__(self, root: Path, today: dt.date) -> None:
         self.root = root
         self.today = today
-        self.root_name = Path(os.path.abspath(root)).name
+        self.root_shown, self.here_inside = shown_from_here(root)
         self.problems: list[Problem] = []
         self.area_sources: dict[str, Source] = {}  # every area code written, first occurrence
         self.station_ids: set[str] = set()  # every station file, sound or not
@@ -89,7 +89,11 @@ class Reader:
         self.links: set[Path] = set()  # symbolic links reported
 
     def shown(self, file: Path) -> str:
-        return f"{self.root_name}/{file.relative_to(self.root).as_posix()}"
+        """`file` (the root or below) as the editor opens it from where the command runs."""
+        inner = file.relative_to(self.root).as_posix()
+        if self.here_inside is not None and f"{inner}/".startswith(f"{self.here_inside}/"):
+            return inner[len(self.here_inside) + 1 :] or "."
+        return inner if not self.root_shown else self.root_shown if inner == "." else f"{self.root_shown}/{inner}"
 
     def report(self, src: Source, loc: Loc, message: str, hint: str = "", *, warning: bool = False) -> None:
         loc = src.written(loc)
@@ -339,6 +343,25 @@ class Reader:
                 return
             suggestion = next(iter(get_close_matches(name, allowed, 1)), None)
         self.report(src, loc, *msg.describe(kind, value, ctx, name, allowed, suggestion))
+
+
+def shown_from_here(root: Path) -> tuple[str, str | None]:
+    """How the editor opens a file of the content folder from the current directory, where every problem and every
+    path in a hint is shown: relative when the file lies below it, else absolute. (What goes before a path in the
+    folder: the folder as shown, "" when it is the current directory; the current directory's path in the folder
+    when it is a folder of it.)"""
+    absolute = Path(os.path.abspath(root))
+    try:
+        here = Path.cwd()
+    except OSError:  # the current directory was removed
+        return absolute.as_posix(), None
+    for folder in (absolute, Path(os.path.realpath(root))):  # --content through a link, too
+        if folder.is_relative_to(here):
+            inner = folder.relative_to(here).as_posix()
+            return ("" if inner == "." else inner), None
+        if here.is_relative_to(folder):
+            return absolute.as_posix(), here.relative_to(folder).as_posix()
+    return absolute.as_posix(), None
 
 
 def sound_entries(src: Source) -> list[tuple[int, Activity]]:
