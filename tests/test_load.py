@@ -520,6 +520,15 @@ UNKNOWN_KEY_HIDES = {
             "（在代表文件的 stations 中加上 yunshang-zhan；确是别站代表参加，可以忽略这条提示）",
         ],
     ),
+    "deputy: a bad date under a key at the wrong level": (
+        "deputies/zhou-liming.yaml",
+        [("    since: 2022-01-15\n", ""), ("stations:", "since: 2022-02-30\nstations:")],
+        [
+            f"{D}/zhou-liming.yaml:9: since: 写错了位置：它是 memberships[0]（第 6 行）的字段"
+            "（把这一行移到 memberships[0]（第 6 行）里，和 level 上下对齐）",
+            f'{D}/zhou-liming.yaml:9: since: "2022-02-30" 这一天不存在（2022 年 2 月没有 30 日，这个月只有 28 天）',
+        ],
+    ),
     "station: a fixed station without an address": (
         "stations/qingshi-zhan.yaml",
         [("address: 样例市晨溪区青石路 1 号\n", ""), ("hours:", "hourz:")],

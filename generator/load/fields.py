@@ -70,28 +70,32 @@ def of_another_kind(model: type[BaseModel], raw: Loc) -> bool:
 
 
 def known_keys(model: type[BaseModel], value: Any, details: list[Any]) -> tuple[Any, dict[Loc, Loc]]:
-    """`value` with each unknown key read as the field it is a slip for (as the messages name it) where that field is
-    not written, else left out; and, by where each field so read sits, where its key is written. What the file means:
-    validated again, it shows what its unknown keys hid (a bad date under `sinse`, `end` before `start`)."""
+    """`value` with each unknown key read as the messages name it: as the field it is a slip for, or moved to the
+    mapping it belongs in; left out when that field is written already, or belongs to each item of a list or to
+    another kind. And, by where each field so read sits, where its key is written. What the file means: validated
+    again, it shows what its unknown keys hid (a bad date under `sinse`, `end` before `start`)."""
     meant = copy.deepcopy(value)
     missing = [walk(model, tuple(d["loc"]))[0] for d in details if d["type"] == "missing"]
     renamed: dict[Loc, Loc] = {}
     for detail in (d for d in details if d["type"] == "extra_forbidden"):
         raw = tuple(detail["loc"])
-        loc, parent = walk(model, raw)[0], _at(meant, walk(model, raw)[0][:-1])
-        key = loc[-1]
+        loc = walk(model, raw)[0]
+        parent, key = _at(meant, loc[:-1]), str(loc[-1])
         if not isinstance(parent, dict) or key not in parent:
             continue
         item = parent.pop(key)
-        if of_another_kind(model, raw):
-            continue
-        here = [str(m[-1]) for m in missing if m[:-1] == loc[:-1]]
-        field = misspelt(str(key), here) or next(
-            iter(get_close_matches(str(key), _fields(walk(model, raw[:-1])[1]), 1)), None
-        )
-        if field is not None and field not in parent:
-            parent[field] = item
-            renamed[(*loc[:-1], field)] = loc
+        home: Loc | None = loc[:-1]
+        field = misspelt(key, [str(m[-1]) for m in missing if m[:-1] == loc[:-1]])
+        if field is None:  # as regroup says it: misspelt, else at the wrong level, else a slip for any field
+            place, each = next(((m[:-1], False) for m in missing if m[-1] == key), None) or _home(model, raw[:-1], key)
+            if place is not None:
+                home, field = (None if each else place), key
+            elif not of_another_kind(model, raw):
+                field = next(iter(get_close_matches(key, _fields(walk(model, raw[:-1])[1]), 1)), None)
+        target = _at(meant, home) if home is not None else None
+        if home is not None and field is not None and isinstance(target, dict) and field not in target:
+            target[field] = item
+            renamed[(*home, field)] = loc
     return meant, renamed
 
 
