@@ -569,13 +569,8 @@ UNKNOWN_KEY_HIDES = {
 }
 
 
-@pytest.mark.parametrize(("file", "edits", "expected"), UNKNOWN_KEY_HIDES.values(), ids=list(UNKNOWN_KEY_HIDES))
-def test_an_unknown_key_hides_no_other_error(
-    make_content: Callable[..., Path], fixtures_dir: Path, file: str, edits: list[tuple[str, str]], expected: list[str]
-) -> None:
-    """pydantic checks a record as a whole only once every field passed: the record is checked again with its unknown
-    keys read as the fields they stand for, so that fixing the listed errors never reveals new ones."""
-    content = make_content()
+def problems_after(content: Path, fixtures_dir: Path, file: str, edits: list[tuple[str, str]]) -> list[str]:
+    """The problems of `content` with events/good and records/good laid over it, once `edits` are made to `file`."""
     overlay_case(content, fixtures_dir / "events" / "good")
     overlay_case(content, fixtures_dir / "records" / "good")
     text = (content / file).read_text(encoding="utf-8")
@@ -583,8 +578,88 @@ def test_an_unknown_key_hides_no_other_error(
         assert old in text
         text = text.replace(old, new)
     (content / file).write_text(text, encoding="utf-8")
-    _, problems = load_content(content, TODAY)
-    assert [str(p) for p in problems] == expected
+    return [str(p) for p in load_content(content, TODAY)[1]]
+
+
+@pytest.mark.parametrize(("file", "edits", "expected"), UNKNOWN_KEY_HIDES.values(), ids=list(UNKNOWN_KEY_HIDES))
+def test_an_unknown_key_hides_no_other_error(
+    make_content: Callable[..., Path], fixtures_dir: Path, file: str, edits: list[tuple[str, str]], expected: list[str]
+) -> None:
+    """The record is checked again with its unknown keys read as the fields they stand for (or where they belong), so
+    that fixing the listed errors never reveals new ones: a bad value under a misspelt key, a check of the record as a
+    whole (which pydantic runs only once every field passed), the checks that span files."""
+    assert problems_after(make_content(), fixtures_dir, file, edits) == expected
+
+
+BAD_VALUE_HIDES = {
+    "station: a fixed station without an address": (
+        "stations/qingshi-zhan.yaml",
+        [("address: 样例市晨溪区青石路 1 号\n", ""), ("phone: 0999-6120001", "phone: 6120001")],
+        [
+            f"{S}/qingshi-zhan.yaml:1: address: 固定站必须填写地址"
+            "（添加 address，或把 kind 改为 mobile（流动站）、online（云上站））",
+            f'{S}/qingshi-zhan.yaml:13: phone: "6120001" 不是有效的电话号码'
+            "（例如 0571-88881234 或 13800000000；有分机的写成 0571-88881234转2）",
+        ],
+    ),
+    "deputy: a seat that ends before it starts": (
+        "deputies/zhou-liming.yaml",
+        [('area: "990100"', 'area: "99"'), ("since: 2022-01-15", "since: 2022-01-15\n    until: 2021-01-15")],
+        [
+            f'{D}/zhou-liming.yaml:8: memberships[0].area: "99" 不是有效的地区代码'
+            "（应为 6 位（县级及以上）、9 位（乡镇）或 12 位（村）数字，例如 990102）",
+            f"{D}/zhou-liming.yaml:10: memberships[0].until: 结束日期 2021-01-15 早于开始日期 2022-01-15"
+            "（检查 since 和 until）",
+        ],
+    ),
+    "event: an end before the start": (
+        "events/qingshi-jiedairi.yaml",
+        [("days: [wed]", "days: [周三]"), ("end: 2026-09-02 11:30", "end: 2026-09-02 08:30")],
+        [
+            f'{E}/qingshi-jiedairi.yaml:6: end: 结束时间 "2026-09-02 08:30" 不晚于开始时间 "2026-09-02 09:00"'
+            "（检查 start 和 end）",
+            f'{E}/qingshi-jiedairi.yaml:9: repeat.days[0]: "周三" 不是允许的值（可选：mon（周一）、tue（周二）、'
+            "wed（周三）、thu（周四）、fri（周五）、sat（周六）、sun（周日））",
+        ],
+    ),
+    "record: a stage dated before the one it follows": (
+        "records/lin-xiaoyang/2026.yaml",
+        [("number: 第0012号", "number: [12]"), ("assigned: 2026-02-03", "assigned: 2026-01-03")],
+        [
+            f"{R}/lin-xiaoyang/2026.yaml:17: activities[3].number: 应该是一段文字，不能是列表"
+            "（写成 number: 文字，不用“- ”或“字段: 值”）",
+            f"{R}/lin-xiaoyang/2026.yaml:24: activities[3].stages.assigned: 2026-01-03 早于前一环节提交（date）的日期 "
+            "2026-01-20（办理环节依次是 date（提交）、assigned（交办）、handling（办理中）、answered（答复）、"
+            "rated（满意度），日期不能倒退）",
+        ],
+    ),
+    "no check that reads a field that failed: a mobile stop's place": (
+        "events/qingshi-2026-12-qiaotou.yaml",
+        [("  name: 桥头村文化礼堂\n", ""), ("topic: 流动联络站进桥头村", "topic: [流动联络站]")],
+        [
+            f"{E}/qingshi-2026-12-qiaotou.yaml:3: topic: 应该是一段文字，不能是列表"
+            "（写成 topic: 文字，不用“- ”或“字段: 值”）",
+            f"{E}/qingshi-2026-12-qiaotou.yaml:5: place.name: 缺少必填字段（请添加一行 name: …）",
+        ],
+    ),
+    "no check that reads a field that failed: the date of an answer": (
+        "records/lin-xiaoyang/2026.yaml",
+        [("answered: 2026-05-20", "answered: 2026-05-32")],
+        [
+            f'{R}/lin-xiaoyang/2026.yaml:26: activities[3].stages.answered: "2026-05-32" 这一天不存在'
+            "（2026 年 5 月没有 32 日，这个月只有 31 天）",
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize(("file", "edits", "expected"), BAD_VALUE_HIDES.values(), ids=list(BAD_VALUE_HIDES))
+def test_a_bad_value_hides_no_check_of_the_record_as_a_whole(
+    make_content: Callable[..., Path], fixtures_dir: Path, file: str, edits: list[tuple[str, str]], expected: list[str]
+) -> None:
+    """pydantic checks a record as a whole only once every field passed: the checks run on the fields that passed, and
+    a check that reads a field that failed is left out (it would speak of a value it cannot see)."""
+    assert problems_after(make_content(), fixtures_dir, file, edits) == expected
 
 
 def test_libyaml_and_python_parsers_agree(fixtures_dir: Path) -> None:

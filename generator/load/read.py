@@ -32,6 +32,7 @@ from generator.scheme_model import Scheme
 from generator.yamlnodes import Document, Loc, parse
 
 from .fields import field_path, known_keys, of_another_kind, regroup, required, variants, walk
+from .whole import whole_record_errors
 
 ACTIVITY = TypeAdapter(Activity)
 
@@ -275,19 +276,22 @@ class Reader:
             return self.revalidate(src, model, value, error.errors(include_url=False))
 
     def revalidate(self, src: Source, model: type[BaseModel], value: Any, details: list[Any]) -> Any:
-        """With unknown keys read as the fields they stand for: the errors they hid (pydantic checks a record as a
-        whole, `end` after `start`, only once each field passed), and the record for the checks that span files."""
-        if not any(d["type"] == "extra_forbidden" for d in details):
-            return None
-        meant, src.renamed = known_keys(model, value, details)
+        """What the errors said hid, in the same run: with unknown keys read as the fields they stand for (known_keys),
+        the errors of their values, and the record for the checks that span files; the checks of a record as a whole,
+        which pydantic runs only once every field passed, on the fields that did (whole.py)."""
         said = {(d["type"], walk(model, tuple(d["loc"]))[0]) for d in details}
-        try:
-            return model.model_validate(meant)
-        except ValidationError as error:
-            for detail in error.errors(include_url=False):
-                if (detail["type"], src.written(walk(model, tuple(detail["loc"]))[0])) not in said:
-                    self.model_error(src, model, detail)
-            return None
+        if any(d["type"] == "extra_forbidden" for d in details):
+            value, src.renamed = known_keys(model, value, details)
+            try:
+                return model.model_validate(value)
+            except ValidationError as error:
+                details = error.errors(include_url=False)
+        for detail in details + whole_record_errors(model, value, {tuple(d["loc"]) for d in details}):
+            found = (detail["type"], src.written(walk(model, tuple(detail["loc"]))[0]))
+            if found not in said:
+                said.add(found)
+                self.model_error(src, model, detail)
+        return None
 
     def model_error(self, src: Source, model: type[BaseModel], detail: Any) -> None:
         """Report one pydantic error in Chinese at the line of the key or value it is about."""
