@@ -45,13 +45,13 @@ class Source:
     doc: Document
     prefix: Loc = ()  # (index,) for an entry of areas.yaml
     key: str | None = None  # the id (file name) or area code as written
-    record: Any = None  # when failed: the record its unknown keys hid, read as the fields they stand for (known_keys)
+    record: Any = None  # when failed: the record as its unknown keys mean it, if that is sound (fields.known_keys)
     failed: bool = False  # an error was reported against it
     reported: set[Loc] = field(default_factory=set)  # where errors were reported (relative to prefix)
-    renamed: dict[Loc, Loc] = field(default_factory=dict)  # a field of `record` -> its misspelt key, as written
+    renamed: dict[Loc, Loc] = field(default_factory=dict)  # a field of `record` -> the unknown key read as it
 
     def written(self, loc: Loc) -> Loc:
-        """Where `loc` of the record is written: under the misspelt key that stands for its field."""
+        """Where `loc` of the record is written: under the key read as its field (misspelt, or at another level)."""
         for field_loc, key_loc in self.renamed.items():
             if loc[: len(field_loc)] == field_loc:
                 return key_loc + loc[len(field_loc) :]
