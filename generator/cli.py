@@ -101,8 +101,10 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 def broken_files(problems: list) -> set[str]:
-    """The deputy and station files with an error: left out of the counts of what was read."""
-    return {p.path for p in problems if not p.warning and re.search(r"/(deputies|stations)/[^/]+$", p.path)}
+    """The deputy, station and event files with an error: left out of the counts of what was read."""
+    return {
+        p.path for p in problems if not p.warning and re.search(r"(?:^|/)(?:deputies|stations|events)/[^/]+$", p.path)
+    }
 
 
 @main.command()
@@ -123,6 +125,7 @@ def validate(content_dir: Path | None, strict: bool, today: dt.datetime | None) 
         m.CLI_VALIDATE_SUMMARY.format(
             deputies=len(content.deputies),
             stations=len(content.stations),
+            events=len(content.events),
             areas=len(content.areas),
             errors=errors,
             warnings=warnings,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import calendar
 import json
+import re
 from collections.abc import Iterable, Sequence
 from difflib import get_close_matches
 from typing import Any
 
-from generator import model
+from generator import event_model, model
 
 AREA_LEVEL_LABELS = {
     "province": "省级",
@@ -164,6 +166,9 @@ CHART_SHARE = "{value} {unit}（{share}）"
 
 ID_CHARS = "只能用小写字母 a-z、数字 0-9 和连字符 -，连字符不能在开头或结尾"
 DATE_HINT = "写成 2023-01-01，即年-月-日"
+DATE_NOT_EXIST = "{value} 这一天不存在"  # written as it should be, but not in the calendar
+NO_SUCH_MONTH = "没有 {month} 月，月份是 01 到 12"
+NO_SUCH_DAY = "{year} 年 {month} 月没有 {day} 日，这个月只有 {days} 天"
 FILL_OR_DROP = "填写内容，或删去这一行"
 
 YAML_SYNTAX = "YAML 语法错误：{detail}"
@@ -611,6 +616,22 @@ EVENT_RULE_ERRORS = {
     "nth_not_monthly": (NTH_NOT_MONTHLY, NTH_NOT_MONTHLY_HINT),
 }
 DATE_ERRORS = {"date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_format"}
+DATETIME_ERRORS = {"datetime_format", "datetime_type", "datetime_parsing"}
+
+
+def no_such_day(value: object) -> str | None:
+    """Why a date written as it should be (YYYY-MM-DD, or YYYY-MM-DD HH:MM) is none of the calendar's: 2022-02-30;
+    None for any other value, whose format is what to fix."""
+    written = isinstance(value, str) and any(
+        re.fullmatch(pattern, value) for pattern in (model.DATE_PATTERN, event_model.DATETIME_PATTERN)
+    )
+    if not written:
+        return None
+    year, month, day = (int(part) for part in value[:10].split("-"))  # type: ignore[index, union-attr]
+    if not 1 <= month <= 12:
+        return NO_SUCH_MONTH.format(month=month)
+    days = calendar.monthrange(year, month)[1] if year else 0
+    return NO_SUCH_DAY.format(year=year, month=month, day=day, days=days) if year and not 1 <= day <= days else None
 
 
 def describe(
@@ -656,7 +677,9 @@ def describe(
         return f"{v} 不是{what}", how
     if kind == "literal_error":
         return f"{v} 不是允许的值", "可选：" + choices(allowed)
-    if kind in ("datetime_format", "datetime_type", "datetime_parsing"):
+    if kind in DATE_ERRORS | DATETIME_ERRORS and (why := no_such_day(value)):
+        return DATE_NOT_EXIST.format(value=v), why
+    if kind in DATETIME_ERRORS:
         return f"{v} 不是有效的时间", DATETIME_HINT
     if kind == "end_before_start":
         return END_BEFORE_START.format(value=v, start=shown(ctx["start"])), END_BEFORE_START_HINT
@@ -748,7 +771,8 @@ STATS_ERROR_OTHER = "值不对：{value}"
 
 CLI_NO_CONTENT = "找不到内容目录 {path}（应包含 areas.yaml、deputies/、stations/ 和 pages/）"
 CLI_VALIDATE_SUMMARY = (
-    "检查完成：{deputies} 位代表，{stations} 个联络站，{areas} 个地区；{errors} 个错误，{warnings} 个警告。{broken}"
+    "检查完成：{deputies} 位代表，{stations} 个联络站，{events} 个活动，{areas} 个地区；"
+    "{errors} 个错误，{warnings} 个警告。{broken}"
 )
 CLI_VALIDATE_BROKEN = "有错误的 {files} 个文件没有计入上面的数字，改正后重新检查。"
 CLI_BUILD_FAILED = "网站生成失败，{out} 保持原样。原因：{reason}"

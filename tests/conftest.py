@@ -76,8 +76,17 @@ def overlay_case(content: Path, case: Path) -> None:
 
 
 @pytest.fixture
-def make_content(tmp_path: Path) -> Callable[..., Path]:
-    """`make_content("unknown_key", ...)`: the good tree copied to tmp_path/content, those bad cases laid over it."""
+def beside_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The test runs in tmp_path, as an editor runs `validate` beside content/: problems name content/deputies/x.yaml,
+    the path that opens the file from there."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def make_content(tmp_path: Path, beside_content: Path) -> Callable[..., Path]:
+    """`make_content("unknown_key", ...)`: the good tree copied to tmp_path/content, those bad cases laid over it, the
+    test running in tmp_path (beside_content)."""
 
     def make(*cases: str) -> Path:
         content = tmp_path / "content"

@@ -11,7 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
+import pytest
 from click.testing import CliRunner
+from conftest import overlay_case
 
 from generator import messages as m
 from generator.cli import main
@@ -25,7 +27,23 @@ def run(*args: str) -> tuple[int, str, str]:
 def test_validate_good_tree(fixtures_dir: Path) -> None:
     code, out, err = run("validate", "--content", str(fixtures_dir / "good"), "--today", "2026-11-28")
     assert (code, err) == (0, "")
-    assert out == "检查完成：4 位代表，2 个联络站，6 个地区；0 个错误，0 个警告。\n"
+    assert out == "检查完成：4 位代表，2 个联络站，0 个活动，6 个地区；0 个错误，0 个警告。\n"
+
+
+def test_validate_counts_the_events(fixtures_dir: Path, tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    for tree in (fixtures_dir / "good", fixtures_dir / "events" / "good"):
+        overlay_case(content, tree)
+    code, out, err = run("validate", "--content", str(content), "--today", "2026-11-28")
+    assert (code, err) == (0, "")
+    assert out == "检查完成：4 位代表，2 个联络站，4 个活动，6 个地区；0 个错误，0 个警告。\n"
+    event = content / "events" / "qingshi-jiedairi.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace("topic:", "topik:"), encoding="utf-8")
+    code, out, err = run("validate", "--content", str(content), "--today", "2026-11-28")
+    assert out == (
+        "检查完成：4 位代表，2 个联络站，3 个活动，6 个地区；1 个错误，0 个警告。"
+        "有错误的 1 个文件没有计入上面的数字，改正后重新检查。\n"
+    )
 
 
 def test_validate_lists_every_error_and_exits_1(make_content: Callable[..., Path]) -> None:
@@ -53,6 +71,22 @@ def test_an_id_that_differs_from_its_file_name_is_found_with_the_file_s_other_mi
     mine = [line for line in err.splitlines() if line.startswith(f"content/deputies/{deputy.name}")]
     assert code == 1 and any(f'id: "{deputy.stem}x" 与文件名 {deputy.name} 不一致' in line for line in mine), err
     assert len(mine) >= 2  # the id AND the field the model refused, in one run
+
+
+def test_paths_open_from_where_validate_runs(
+    make_content: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From elsewhere, `content/deputies/...` would open nothing: the path is absolute there, relative below."""
+    content = make_content("unknown_station")
+    line = "deputies/chen-moyin.yaml:12: stations[0]: 未知的联络站"
+    assert run("validate", "--content", "content", "--today", "2026-11-28")[2].startswith(f"content/{line}")
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    assert run("validate", "--content", str(content), "--today", "2026-11-28")[2].startswith(f"{content}/{line}")
+    assert run("validate", "--content", "../content", "--today", "2026-11-28")[2].startswith(f"{content}/{line}")
+    monkeypatch.chdir(content)
+    _, out, err = run("validate", "--today", "2026-11-28", "--content", ".")
+    assert err.startswith(line) and out.endswith("有错误的 1 个文件没有计入上面的数字，改正后重新检查。\n")
 
 
 def test_warnings_fail_only_in_strict_mode(make_content: Callable[..., Path]) -> None:
@@ -168,6 +202,17 @@ def test_a_failed_build_says_why_in_chinese(make_content: Callable[..., Path], t
     assert code == 1
     assert err.endswith(f"错误：网站生成失败，{out.resolve()} 保持原样。原因：有错误，见上面列出的各条\n"), err
     assert [p.name for p in out.iterdir()] == ["index.html"]
+
+
+def test_build_log_paths_open_from_where_build_runs(
+    make_content: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = make_content("unknown_station")
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    code, _, err = build(content, tmp_path / "site", "--site-url", PUBLIC, "--today", "2026-11-28")
+    assert code == 1
+    assert err.startswith(f'错误：{content}/deputies/chen-moyin.yaml:12: stations[0]: 未知的联络站 "qingshi-zahn"'), err
 
 
 def test_a_strict_build_says_the_warnings_count(make_content: Callable[..., Path], tmp_path: Path) -> None:

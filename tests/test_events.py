@@ -112,7 +112,7 @@ WARNING_CASES = {"warnings", "long_times"}
 
 
 @pytest.fixture
-def make_events(tmp_path: Path) -> Callable[..., Path]:
+def make_events(tmp_path: Path, beside_content: Path) -> Callable[..., Path]:
     """`make_events("end_before_start", ...)`: tests/fixtures/good, then events/good, then those events/bad cases."""
 
     def make(*cases: str) -> Path:

@@ -95,6 +95,7 @@ EDITS = {  # a row's first cell -> (file under content/, text that occurs once i
     "`gender: 女`": ("deputies/wang-xiulan.yaml", "gender: female", "gender: 女"),
     "`- hecheng-zahn`（联络站 id 拼错）": ("deputies/wang-xiulan.yaml", "  - hecheng-zhan\n", "  - hecheng-zahn\n"),
     "`since: 2022-1-8`": ("deputies/wang-xiulan.yaml", "since: 2022-01-08", "since: 2022-1-8"),
+    "`since: 2022-02-30`（没有这一天）": ("deputies/wang-xiulan.yaml", "since: 2022-01-08", "since: 2022-02-30"),
     # stations/README.md (hecheng-zhan.yaml)
     "固定站删去了 `address`": ("stations/hecheng-zhan.yaml", "address: 青禾县禾城镇禾丰路18号便民服务中心二楼\n", ""),
     "`adress: ...`（字段名拼错）": ("stations/hecheng-zhan.yaml", "\naddress:", "\nadress:"),
@@ -122,8 +123,9 @@ def example_rows() -> list[Any]:
 
 
 @pytest.mark.parametrize(("typo", "expected"), example_rows())
-def test_guide_example_is_what_validate_prints(typo: str, expected: str, tmp_path: Path) -> None:
-    """Make the row's typo in a copy of content/, run the checks `validate` runs: its line is among those printed."""
+def test_guide_example_is_what_validate_prints(typo: str, expected: str, tmp_path: Path, beside_content: Path) -> None:
+    """Make the row's typo in a copy of content/, run the checks `validate` runs beside it (where the guides' paths
+    open the files, as from the project's folder): its line is among those printed."""
     assert PRINTED_LINE.fullmatch(expected), f"not a line validate prints (content/<file>:<line>: ...): {expected}"
     assert typo in EDITS, f"add the edit that makes the typo {typo!r} to EDITS in tests/test_guides.py"
     file, old, new = EDITS[typo]

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import overlay_case
+from pydantic import ValidationError
 
 from generator import messages as msg
 from generator import model
@@ -85,8 +87,9 @@ BAD_CASES = {
         f'{D}/zhou-liming.yaml:8: memberships[0].area: 未知的地区代码 "010101"（请先在 areas.yaml 中添加这个地区）',
     ],
     "bad_date": [
-        f'{D}/lin-xiaoyang.yaml:16: memberships[0].until: "2021-12-32" 不是有效的日期（写成 2023-01-01，即年-月-日）',
-        f'{D}/zhou-liming.yaml:9: memberships[0].since: "2022-13-01" 不是有效的日期（写成 2023-01-01，即年-月-日）',
+        f'{D}/lin-xiaoyang.yaml:16: memberships[0].until: "2021-12-32" 这一天不存在（2021 年 12 月没有 32 日，'
+        "这个月只有 31 天）",
+        f'{D}/zhou-liming.yaml:9: memberships[0].since: "2022-13-01" 这一天不存在（没有 13 月，月份是 01 到 12）',
     ],
     "until_before_since": [
         f"{D}/lin-xiaoyang.yaml:16: memberships[0].until: 结束日期 2016-12-31 早于开始日期 2017-01-10"
@@ -175,12 +178,35 @@ def test_good_tree_loads_without_problems(fixtures_dir: Path) -> None:
     assert (content.photos_dir / lin.photo).is_file()
 
 
-def test_path_is_the_root_folder_name_plus_the_file(tmp_path: Path, fixtures_dir: Path) -> None:
+@pytest.mark.parametrize(
+    ("here", "given", "shown"),
+    [
+        (".", "daibiao", ["daibiao/photos/nope.jpg", "daibiao/stations/notes.txt"]),
+        ("work", "../daibiao", ["{tmp}/daibiao/photos/nope.jpg", "{tmp}/daibiao/stations/notes.txt"]),
+        ("work", "{tmp}/daibiao", ["{tmp}/daibiao/photos/nope.jpg", "{tmp}/daibiao/stations/notes.txt"]),
+        ("daibiao", ".", ["photos/nope.jpg", "stations/notes.txt"]),
+        ("daibiao/stations", "..", ["{tmp}/daibiao/photos/nope.jpg", "notes.txt"]),
+        (".", "link", ["link/photos/nope.jpg", "link/stations/notes.txt"]),
+    ],
+)
+def test_paths_open_from_the_current_directory(
+    tmp_path: Path, fixtures_dir: Path, monkeypatch: pytest.MonkeyPatch, here: str, given: str, shown: list[str]
+) -> None:
+    """Every path an editor reads opens the file from where they run the command: relative when the file lies below
+    the current directory, else absolute; never the content folder's name alone, which opens nothing elsewhere."""
     root = tmp_path / "daibiao"
     shutil.copytree(fixtures_dir / "good", root)
+    (tmp_path / "work").mkdir()
+    (tmp_path / "link").symlink_to(root)
     (root / "stations" / "notes.txt").write_text("x", encoding="utf-8")
-    _, problems = load_content(root, TODAY)
-    assert [p.path for p in problems] == ["daibiao/stations/notes.txt"]
+    deputy = root / "deputies" / "zhou-liming.yaml"
+    deputy.write_text(deputy.read_text(encoding="utf-8").replace("name:", "photo: nope.jpg\nname:"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path / here)
+    _, problems = load_content(Path(given.format(tmp=tmp_path)), TODAY)
+    paths = [
+        p.path if p.path.endswith("notes.txt") else p.hint.split("把照片放到 ")[1].split("，")[0] for p in problems
+    ]
+    assert paths == [s.format(tmp=tmp_path) for s in shown]
 
 
 def test_problems_are_collected_across_files(make_content: Callable[..., Path]) -> None:
@@ -471,6 +497,169 @@ def test_one_round_of_fixes_is_enough(make_content: Callable[..., Path]) -> None
     _, problems = load_content(content, TODAY)
     fields = sorted(p.field for p in problems if not p.warning)
     assert fields == ["gender", "memberships[0].area", "memberships[0].since", "photo", "stations[0]"]
+
+
+E, R = "content/events", "content/records"
+UNKNOWN_KEY_HIDES = {
+    "deputy: a bad date under a misspelt key": (
+        "deputies/zhou-liming.yaml",
+        [("since: 2022-01-15", "sinse: 2022-13-15"), ("gender:", "gendr:")],
+        [
+            f"{D}/zhou-liming.yaml:3: gendr: 未知字段（是不是 gender？）",
+            f"{D}/zhou-liming.yaml:9: memberships[0].sinse: 字段名写错了，应为 since（把 sinse 改成 since）",
+            f'{D}/zhou-liming.yaml:9: memberships[0].sinse: "2022-13-15" 这一天不存在（没有 13 月，月份是 01 到 12）',
+        ],
+    ),
+    "deputy: an unknown station under a misspelt key": (
+        "deputies/zhou-liming.yaml",
+        [("stations:", "stationz:"), ("- yunshang-zhan", "- yunshang")],
+        [
+            f"{D}/zhou-liming.yaml:10: stationz: 未知字段（是不是 stations？）",
+            f'{D}/zhou-liming.yaml:11: stationz[0]: 未知的联络站 "yunshang"（是不是 "yunshang-zhan"？）',
+            f'{E}/yunshang-2027-01-yuedu.yaml:13: deputies[0]: 代表 "zhou-liming" 不是联络站 "yunshang-zhan" 的进站代表'
+            "（在代表文件的 stations 中加上 yunshang-zhan；确是别站代表参加，可以忽略这条提示）",
+        ],
+    ),
+    "deputy: a bad date under a key at the wrong level": (
+        "deputies/zhou-liming.yaml",
+        [("    since: 2022-01-15\n", ""), ("stations:", "since: 2022-02-30\nstations:")],
+        [
+            f"{D}/zhou-liming.yaml:9: since: 写错了位置：它是 memberships[0]（第 6 行）的字段"
+            "（把这一行移到 memberships[0]（第 6 行）里，和 level 上下对齐）",
+            f'{D}/zhou-liming.yaml:9: since: "2022-02-30" 这一天不存在（2022 年 2 月没有 30 日，这个月只有 28 天）',
+        ],
+    ),
+    "station: a fixed station without an address": (
+        "stations/qingshi-zhan.yaml",
+        [("address: 样例市晨溪区青石路 1 号\n", ""), ("hours:", "hourz:")],
+        [
+            f"{S}/qingshi-zhan.yaml:1: address: 固定站必须填写地址"
+            "（添加 address，或把 kind 改为 mobile（流动站）、online（云上站））",
+            f"{S}/qingshi-zhan.yaml:8: hourz: 未知字段（是不是 hours？）",
+        ],
+    ),
+    "event: an end before the start": (
+        "events/qingshi-jiedairi.yaml",
+        [("topic:", "topik:"), ("end: 2026-09-02 11:30", "end: 2026-09-02 08:30")],
+        [
+            f"{E}/qingshi-jiedairi.yaml:3: topik: 字段名写错了，应为 topic（把 topik 改成 topic）",
+            f'{E}/qingshi-jiedairi.yaml:6: end: 结束时间 "2026-09-02 08:30" 不晚于开始时间 "2026-09-02 09:00"'
+            "（检查 start 和 end）",
+        ],
+    ),
+    "event: a skipped date the rule never has": (
+        "events/qingshi-jiedairi.yaml",
+        [("topic:", "topik:"), ("- 2026-12-02", "- 2026-12-03")],
+        [
+            f"{E}/qingshi-jiedairi.yaml:3: topik: 字段名写错了，应为 topic（把 topik 改成 topic）",
+            f"{E}/qingshi-jiedairi.yaml:12: repeat.skip[0]: 2026-12-03 本来就不是活动日期，不用写在 skip 里"
+            "（检查这个日期，或删去这一项）",
+        ],
+    ),
+    "record: a stage dated before the one it follows": (
+        "records/lin-xiaoyang/2026.yaml",
+        [("number: 第0012号", "numbr: 第0012号"), ("assigned: 2026-02-03", "assigned: 2026-01-03")],
+        [
+            f"{R}/lin-xiaoyang/2026.yaml:17: activities[3].numbr: 未知字段（是不是 number？）",
+            f"{R}/lin-xiaoyang/2026.yaml:24: activities[3].stages.assigned: 2026-01-03 早于前一环节提交（date）的日期 "
+            "2026-01-20（办理环节依次是 date（提交）、assigned（交办）、handling（办理中）、answered（答复）、"
+            "rated（满意度），日期不能倒退）",
+        ],
+    ),
+}
+
+
+def problems_after(content: Path, fixtures_dir: Path, file: str, edits: list[tuple[str, str]]) -> list[str]:
+    """The problems of `content` with events/good and records/good laid over it, once `edits` are made to `file`."""
+    overlay_case(content, fixtures_dir / "events" / "good")
+    overlay_case(content, fixtures_dir / "records" / "good")
+    text = (content / file).read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new)
+    (content / file).write_text(text, encoding="utf-8")
+    return [str(p) for p in load_content(content, TODAY)[1]]
+
+
+@pytest.mark.parametrize(("file", "edits", "expected"), UNKNOWN_KEY_HIDES.values(), ids=list(UNKNOWN_KEY_HIDES))
+def test_an_unknown_key_hides_no_other_error(
+    make_content: Callable[..., Path], fixtures_dir: Path, file: str, edits: list[tuple[str, str]], expected: list[str]
+) -> None:
+    """The record is checked again with its unknown keys read as the fields they stand for (or where they belong), so
+    that fixing the listed errors never reveals new ones: a bad value under a misspelt key, a check of the record as a
+    whole (which pydantic runs only once every field passed), the checks that span files."""
+    assert problems_after(make_content(), fixtures_dir, file, edits) == expected
+
+
+BAD_VALUE_HIDES = {
+    "station: a fixed station without an address": (
+        "stations/qingshi-zhan.yaml",
+        [("address: 样例市晨溪区青石路 1 号\n", ""), ("phone: 0999-6120001", "phone: 6120001")],
+        [
+            f"{S}/qingshi-zhan.yaml:1: address: 固定站必须填写地址"
+            "（添加 address，或把 kind 改为 mobile（流动站）、online（云上站））",
+            f'{S}/qingshi-zhan.yaml:13: phone: "6120001" 不是有效的电话号码'
+            "（例如 0571-88881234 或 13800000000；有分机的写成 0571-88881234转2）",
+        ],
+    ),
+    "deputy: a seat that ends before it starts": (
+        "deputies/zhou-liming.yaml",
+        [('area: "990100"', 'area: "99"'), ("since: 2022-01-15", "since: 2022-01-15\n    until: 2021-01-15")],
+        [
+            f'{D}/zhou-liming.yaml:8: memberships[0].area: "99" 不是有效的地区代码'
+            "（应为 6 位（县级及以上）、9 位（乡镇）或 12 位（村）数字，例如 990102）",
+            f"{D}/zhou-liming.yaml:10: memberships[0].until: 结束日期 2021-01-15 早于开始日期 2022-01-15"
+            "（检查 since 和 until）",
+        ],
+    ),
+    "event: an end before the start": (
+        "events/qingshi-jiedairi.yaml",
+        [("days: [wed]", "days: [周三]"), ("end: 2026-09-02 11:30", "end: 2026-09-02 08:30")],
+        [
+            f'{E}/qingshi-jiedairi.yaml:6: end: 结束时间 "2026-09-02 08:30" 不晚于开始时间 "2026-09-02 09:00"'
+            "（检查 start 和 end）",
+            f'{E}/qingshi-jiedairi.yaml:9: repeat.days[0]: "周三" 不是允许的值（可选：mon（周一）、tue（周二）、'
+            "wed（周三）、thu（周四）、fri（周五）、sat（周六）、sun（周日））",
+        ],
+    ),
+    "record: a stage dated before the one it follows": (
+        "records/lin-xiaoyang/2026.yaml",
+        [("number: 第0012号", "number: [12]"), ("assigned: 2026-02-03", "assigned: 2026-01-03")],
+        [
+            f"{R}/lin-xiaoyang/2026.yaml:17: activities[3].number: 应该是一段文字，不能是列表"
+            "（写成 number: 文字，不用“- ”或“字段: 值”）",
+            f"{R}/lin-xiaoyang/2026.yaml:24: activities[3].stages.assigned: 2026-01-03 早于前一环节提交（date）的日期 "
+            "2026-01-20（办理环节依次是 date（提交）、assigned（交办）、handling（办理中）、answered（答复）、"
+            "rated（满意度），日期不能倒退）",
+        ],
+    ),
+    "no check that reads a field that failed: a mobile stop's place": (
+        "events/qingshi-2026-12-qiaotou.yaml",
+        [("  name: 桥头村文化礼堂\n", ""), ("topic: 流动联络站进桥头村", "topic: [流动联络站]")],
+        [
+            f"{E}/qingshi-2026-12-qiaotou.yaml:3: topic: 应该是一段文字，不能是列表"
+            "（写成 topic: 文字，不用“- ”或“字段: 值”）",
+            f"{E}/qingshi-2026-12-qiaotou.yaml:5: place.name: 缺少必填字段（请添加一行 name: …）",
+        ],
+    ),
+    "no check that reads a field that failed: the date of an answer": (
+        "records/lin-xiaoyang/2026.yaml",
+        [("answered: 2026-05-20", "answered: 2026-05-32")],
+        [
+            f'{R}/lin-xiaoyang/2026.yaml:26: activities[3].stages.answered: "2026-05-32" 这一天不存在'
+            "（2026 年 5 月没有 32 日，这个月只有 31 天）",
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize(("file", "edits", "expected"), BAD_VALUE_HIDES.values(), ids=list(BAD_VALUE_HIDES))
+def test_a_bad_value_hides_no_check_of_the_record_as_a_whole(
+    make_content: Callable[..., Path], fixtures_dir: Path, file: str, edits: list[tuple[str, str]], expected: list[str]
+) -> None:
+    """pydantic checks a record as a whole only once every field passed: the checks run on the fields that passed, and
+    a check that reads a field that failed is left out (it would speak of a value it cannot see)."""
+    assert problems_after(make_content(), fixtures_dir, file, edits) == expected
 
 
 def test_libyaml_and_python_parsers_agree(fixtures_dir: Path) -> None:
@@ -779,3 +968,56 @@ def test_unreadable_deputy_file_gives_no_station_warnings(make_content: Callable
 def test_values_typed_the_chinese_way_are_named(kind, value, ctx, name, allowed, expected) -> None:
     """A full-width comma (or 、) between items, a camera's upper-case .JPG: said as what they are."""
     assert msg.describe(kind, value, ctx, name, allowed) == expected
+
+
+def _date_fields() -> list[tuple[type, str, bool, bool]]:
+    """(model, field, a list of dates, a date with a time) for every date field of every content model."""
+    from generator import event_model, scheme_model  # noqa: F401  (their models join Record's subclasses)
+    from generator.load.fields import bare
+
+    found, models = [], list(model.Record.__subclasses__())
+    while models:
+        record = models.pop()
+        models += record.__subclasses__()
+        for name, info in record.model_fields.items():
+            annotation = bare(info.annotation)
+            many = getattr(annotation, "__origin__", None) is list
+            inner = bare(annotation.__args__[0]) if many else annotation
+            if inner in (dt.date, dt.datetime):
+                found.append((record, name, many, inner is dt.datetime))
+    return sorted(found, key=lambda f: (f[0].__name__, f[1]))
+
+
+def test_every_date_field_is_found() -> None:
+    names = {f"{record.__name__}.{name}" for record, name, _, _ in _date_fields()}
+    assert {"Membership.since", "Repeat.skip", "Stages.rated", "Proposal.deadline", "StationEvent.start"} <= names
+
+
+@pytest.mark.parametrize(
+    ("day", "why"),
+    [
+        ("2022-02-30", "2022 年 2 月没有 30 日，这个月只有 28 天"),
+        ("2023-04-31", "2023 年 4 月没有 31 日，这个月只有 30 天"),
+        ("2022-13-01", "没有 13 月，月份是 01 到 12"),
+        ("2022-01-00", "2022 年 1 月没有 0 日，这个月只有 31 天"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("record", "name", "many", "with_time"), _date_fields(), ids=lambda f: getattr(f, "__name__", f)
+)
+def test_a_date_not_in_the_calendar_is_said_so(record, name, many, with_time, day: str, why: str) -> None:
+    """Written as it should be (YYYY-MM-DD), a day that does not exist gets no hint about the format."""
+    value = f"{day} 09:00" if with_time else day
+    try:
+        record.model_validate({name: [value] if many else value})
+    except ValidationError as error:
+        detail = next(d for d in error.errors() if d["loc"][0] == name)
+    assert msg.describe(detail["type"], detail["input"], detail.get("ctx", {}), name) == (
+        f'"{value}" 这一天不存在',
+        why,
+    )
+
+
+def test_a_date_written_otherwise_gets_the_format() -> None:
+    assert msg.describe("date_format", "2022-2-30", {}, "since") == ('"2022-2-30" 不是有效的日期', msg.DATE_HINT)
+    assert msg.describe("datetime_format", "2026-02-30 25:00", {}, "start")[1] == msg.DATETIME_HINT

@@ -18,7 +18,7 @@ HOUR_AGO = (dt.datetime.now().timestamp() - 3600) * 1e9
 
 
 @pytest.fixture
-def content(tmp_path: Path) -> Path:
+def content(tmp_path: Path, beside_content: Path) -> Path:
     """The events fixture, its files last changed an hour ago (files changed in the last seconds are never kept)."""
     root = tmp_path / "content"
     overlay_case(root, FIXTURES / "good")

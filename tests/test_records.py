@@ -49,7 +49,8 @@ BAD_CASES = {
     "date_outside_year": [
         f"{R}/zhou-liming/2026.yaml:2: activities[0].date: 日期 2025-12-30 不在 2026 年内"
         "（2026.yaml 只记 2026 年的活动；这一条请移到 2025.yaml，或改正日期）",
-        f'{R}/zhou-liming/2026.yaml:5: activities[1].date: "2026-02-30" 不是有效的日期（写成 2023-01-01，即年-月-日）',
+        f'{R}/zhou-liming/2026.yaml:5: activities[1].date: "2026-02-30" 这一天不存在（2026 年 2 月没有 30 日，'
+        "这个月只有 28 天）",
         f"{R}/zhou-liming/2026.yaml:8: activities[2].date: 日期 2027-01-05 不在 2026 年内"
         "（2026.yaml 只记 2026 年的活动；这一条请移到 2027.yaml，或改正日期）",
         f'{R}/zhou-liming/2026.yaml:10: activities[2].station: 未知的联络站 "nowhere"（stations/ 下没有 nowhere.yaml）',
@@ -129,7 +130,7 @@ WARNING_CASES = {"year_without_scheme", "warnings"}
 
 
 @pytest.fixture
-def make_records(tmp_path: Path) -> Callable[..., Path]:
+def make_records(tmp_path: Path, beside_content: Path) -> Callable[..., Path]:
     """`make_records("unknown_kind", ...)`: tests/fixtures/good, then records/good, then those records/bad cases."""
 
     def make(*cases: str) -> Path:

@@ -2,8 +2,8 @@
 
 Reads `areas.yaml`, `stations/*.yaml` and `deputies/*.yaml`, checks each record against the model (read.py), then the
 rules that span files (checks.py: ids, references, photos, duplicates). Nothing stops at the first problem: editors fix
-a whole batch in one go. Problem paths are the content root's folder name plus the file's path in it
-(`content/deputies/x.yaml`).
+a whole batch in one go. Problem paths open the file from the current directory: relative when it lies below
+(`content/deputies/x.yaml` beside content/), else absolute (read.py, `shown_from_here`).
 
 Optional, for deputies' work on record (records.py): `records/<deputy-id>/<year>.yaml` and `scoring.yaml` (shapes in
 `content/records/README.md`). A record's folder must name a deputy, its file a year its dates fall in, a reception

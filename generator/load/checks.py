@@ -73,9 +73,9 @@ def check_photo(reader: Reader, src: Source, photo: str | None) -> None:
         if inner and (reader.root / "photos" / inner).is_file():
             hint = msg.PHOTO_PREFIX_HINT.format(name=inner)
         elif inner:
-            hint = msg.PHOTO_PREFIX_MISSING_HINT.format(name=inner, path=f"{reader.root_name}/photos/{inner}")
+            hint = msg.PHOTO_PREFIX_MISSING_HINT.format(name=inner, path=reader.shown(reader.root / "photos" / inner))
         else:
-            hint = msg.PHOTO_MISSING_HINT.format(path=f"{reader.root_name}/photos/{photo}")
+            hint = msg.PHOTO_MISSING_HINT.format(path=reader.shown(reader.root / "photos" / photo))
         reader.report(src, ("photo",), msg.PHOTO_MISSING.format(value=msg.shown(photo)), hint)
     else:
         check_image(reader, src, photo)

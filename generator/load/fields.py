@@ -3,8 +3,9 @@ for them (misspelt, at another level, or split off into an item of its own by a 
 
 from __future__ import annotations
 
+import copy
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from difflib import get_close_matches
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -32,10 +33,7 @@ def regroup(
         if detail["type"] != "extra_forbidden" or not isinstance(loc[-1], str):
             continue
         parent, key = loc[:-1], loc[-1]
-        here = [str(m[-1]) for m in missing if m[:-1] == parent and id(missing[m]) not in done]
-        match = next(
-            iter(get_close_matches(key, here, 1) or [f for f in here if key in msg.FIELD_TITLES.get(f, "")]), None
-        )
+        match = misspelt(key, [str(m[-1]) for m in missing if m[:-1] == parent and id(missing[m]) not in done])
         if match:
             done |= {id(detail), id(missing[(*parent, match)])}
             said.append((loc, msg.MISSPELT.format(field=match), msg.MISSPELT_HINT.format(key=key, field=match)))
@@ -55,6 +53,50 @@ def regroup(
             done |= {id(d) for m, d in missing.items() if m[:-1] == item}
             said.append((item, *split))
     return [d for _, d in rows if id(d) not in done], said
+
+
+def misspelt(key: str, fields: Iterable[str]) -> str | None:
+    """The field of `fields` that `key` is a slip for: the closest name, else the one whose Chinese title holds it."""
+    fields = list(fields)
+    return next(
+        iter(get_close_matches(key, fields, 1) or [f for f in fields if key in msg.FIELD_TITLES.get(f, "")]), None
+    )
+
+
+def of_another_kind(model: type[BaseModel], raw: Loc) -> bool:
+    """Whether the unknown key at pydantic's `raw` is a field of another kind of the entry (a tagged union)."""
+    tags = variants(walk(model, raw[:-2])[1]) if len(raw) > 1 else {}
+    return bool(tags) and raw[-2] in tags and any(raw[-1] in v.model_fields for v in tags.values())
+
+
+def known_keys(model: type[BaseModel], value: Any, details: list[Any]) -> tuple[Any, dict[Loc, Loc]]:
+    """`value` with each unknown key read as the messages name it: as the field it is a slip for, or moved to the
+    mapping it belongs in; left out when that field is written already, or belongs to each item of a list or to
+    another kind. And, by where each field so read sits, where its key is written. What the file means: validated
+    again, it shows what its unknown keys hid (a bad date under `sinse`, `end` before `start`)."""
+    meant = copy.deepcopy(value)
+    missing = [walk(model, tuple(d["loc"]))[0] for d in details if d["type"] == "missing"]
+    renamed: dict[Loc, Loc] = {}
+    for detail in (d for d in details if d["type"] == "extra_forbidden"):
+        raw = tuple(detail["loc"])
+        loc = walk(model, raw)[0]
+        parent, key = _at(meant, loc[:-1]), str(loc[-1])
+        if not isinstance(parent, dict) or key not in parent:
+            continue
+        item = parent.pop(key)
+        home: Loc | None = loc[:-1]
+        field = misspelt(key, [str(m[-1]) for m in missing if m[:-1] == loc[:-1]])
+        if field is None:  # as regroup says it: misspelt, else at the wrong level, else a slip for any field
+            place, each = next(((m[:-1], False) for m in missing if m[-1] == key), None) or _home(model, raw[:-1], key)
+            if place is not None:
+                home, field = (None if each else place), key
+            elif not of_another_kind(model, raw):
+                field = next(iter(get_close_matches(key, _fields(walk(model, raw[:-1])[1]), 1)), None)
+        target = _at(meant, home) if home is not None else None
+        if home is not None and field is not None and isinstance(target, dict) and field not in target:
+            target[field] = item
+            renamed[(*home, field)] = loc
+    return meant, renamed
 
 
 def field_path(loc: Loc) -> str:

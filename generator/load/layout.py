@@ -40,7 +40,7 @@ def check_layout(reader: Reader) -> None:
                 hint = (
                     msg.DID_YOU_MEAN.format(suggestion=f"{near}/")
                     if near
-                    else msg.UNKNOWN_FOLDER_FILES_HINT.format(root=reader.root_name)
+                    else msg.UNKNOWN_FOLDER_FILES_HINT.format(root=reader.shown(reader.root))
                 )
                 source = Source(reader.shown(path) + "/", Document())
                 reader.report(source, (), msg.UNKNOWN_FOLDER_FILES.format(folder=entry.name), hint, warning=True)
@@ -81,17 +81,17 @@ def _report_stray(reader: Reader, file: Path, message: str, near: str | None) ->
     kind = _kind_of(file)
     source = Source(reader.shown(file), Document())
     if kind in ("areas", "scoring"):
-        reader.report(source, (), message, msg.STRAY_LIST_HINT[kind].format(root=reader.root_name))
+        reader.report(source, (), message, msg.STRAY_LIST_HINT[kind].format(root=reader.shown(reader.root)))
     elif kind:
-        hint = msg.STRAY_FILE_HINTS[kind].format(root=reader.root_name, name=f"{file.stem}.yaml")
+        hint = msg.STRAY_FILE_HINTS[kind].format(root=reader.shown(reader.root), name=f"{file.stem}.yaml")
         reader.report(source, (), message, hint)
     elif near:
         wrong = file.relative_to(reader.root).parts[0]
         reader.report(
-            source, (), message, msg.STRAY_FOLDER_HINT.format(folder=near, wrong=wrong, root=reader.root_name)
+            source, (), message, msg.STRAY_FOLDER_HINT.format(folder=near, wrong=wrong, root=reader.shown(reader.root))
         )
     else:
-        reader.report(source, (), message, msg.STRAY_FILE_HINT.format(root=reader.root_name), warning=True)
+        reader.report(source, (), message, msg.STRAY_FILE_HINT.format(root=reader.shown(reader.root)), warning=True)
 
 
 def _kind_of(file: Path) -> str | None:

@@ -31,7 +31,8 @@ from generator.model import (
 from generator.scheme_model import Scheme
 from generator.yamlnodes import Document, Loc, parse
 
-from .fields import field_path, regroup, required, variants, walk
+from .fields import field_path, known_keys, of_another_kind, regroup, required, variants, walk
+from .whole import whole_record_errors
 
 ACTIVITY = TypeAdapter(Activity)
 
@@ -44,9 +45,17 @@ class Source:
     doc: Document
     prefix: Loc = ()  # (index,) for an entry of areas.yaml
     key: str | None = None  # the id (file name) or area code as written
-    record: Any = None
+    record: Any = None  # when failed: the record as its unknown keys mean it, if that is sound (fields.known_keys)
     failed: bool = False  # an error was reported against it
     reported: set[Loc] = field(default_factory=set)  # where errors were reported (relative to prefix)
+    renamed: dict[Loc, Loc] = field(default_factory=dict)  # a field of `record` -> the unknown key read as it
+
+    def written(self, loc: Loc) -> Loc:
+        """Where `loc` of the record is written: under the key read as its field (misspelt, or at another level)."""
+        for field_loc, key_loc in self.renamed.items():
+            if loc[: len(field_loc)] == field_loc:
+                return key_loc + loc[len(field_loc) :]
+        return loc
 
     def clean_at(self, loc: Loc) -> bool:
         """No error was reported at `loc` or around it: a raw value there is worth checking further."""
@@ -73,7 +82,7 @@ class Reader:
     def __init__(self, root: Path, today: dt.date) -> None:
         self.root = root
         self.today = today
-        self.root_name = Path(os.path.abspath(root)).name
+        self.root_shown, self.here_inside = shown_from_here(root)
         self.problems: list[Problem] = []
         self.area_sources: dict[str, Source] = {}  # every area code written, first occurrence
         self.station_ids: set[str] = set()  # every station file, sound or not
@@ -81,9 +90,14 @@ class Reader:
         self.links: set[Path] = set()  # symbolic links reported
 
     def shown(self, file: Path) -> str:
-        return f"{self.root_name}/{file.relative_to(self.root).as_posix()}"
+        """`file` (the root or below) as the editor opens it from where the command runs."""
+        inner = file.relative_to(self.root).as_posix()
+        if self.here_inside is not None and f"{inner}/".startswith(f"{self.here_inside}/"):
+            return inner[len(self.here_inside) + 1 :] or "."
+        return inner if not self.root_shown else self.root_shown if inner == "." else f"{self.root_shown}/{inner}"
 
     def report(self, src: Source, loc: Loc, message: str, hint: str = "", *, warning: bool = False) -> None:
+        loc = src.written(loc)
         self._add(src, loc, message, hint, src.doc.line_of(src.prefix + loc), warning)
 
     def _add(self, src: Source, loc: Loc, message: str, hint: str, line: int, warning: bool = False) -> None:
@@ -259,7 +273,25 @@ class Reader:
                     self.report(src, loc, message, hint)
             for detail in details:
                 self.model_error(src, model, detail)
-            return None
+            return self.revalidate(src, model, value, error.errors(include_url=False))
+
+    def revalidate(self, src: Source, model: type[BaseModel], value: Any, details: list[Any]) -> Any:
+        """What the errors said hid, in the same run: with unknown keys read as the fields they stand for (known_keys),
+        the errors of their values, and the record for the checks that span files; the checks of a record as a whole,
+        which pydantic runs only once every field passed, on the fields that did (whole.py)."""
+        said = {(d["type"], walk(model, tuple(d["loc"]))[0]) for d in details}
+        if any(d["type"] == "extra_forbidden" for d in details):
+            value, src.renamed = known_keys(model, value, details)
+            try:
+                return model.model_validate(value)
+            except ValidationError as error:
+                details = error.errors(include_url=False)
+        for detail in details + whole_record_errors(model, value, {tuple(d["loc"]) for d in details}):
+            found = (detail["type"], src.written(walk(model, tuple(detail["loc"]))[0]))
+            if found not in said:
+                said.add(found)
+                self.model_error(src, model, detail)
+        return None
 
     def model_error(self, src: Source, model: type[BaseModel], detail: Any) -> None:
         """Report one pydantic error in Chinese at the line of the key or value it is about."""
@@ -292,7 +324,7 @@ class Reader:
             allowed = tuple(variants(annotation))
             value = value.get("kind") if isinstance(value, dict) else value
             kind = "literal_error" if kind == "union_tag_invalid" else kind
-        if src.doc.is_tainted(src.prefix + loc):
+        if src.doc.is_tainted(src.prefix + src.written(loc)):
             src.failed = True
             return
         name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "")
@@ -309,13 +341,31 @@ class Reader:
         elif kind == "extra_forbidden":
             raw = tuple(detail["loc"])
             allowed = tuple(walk(model, raw[:-1])[1].model_fields)
-            tags = variants(walk(model, raw[:-2])[1]) if len(raw) > 1 else {}
-            if tags and raw[-2] in tags and any(name in v.model_fields for v in tags.values()):
+            if of_another_kind(model, raw):
                 text = msg.FIELD_NOT_FOR_KIND.format(kind=msg.choices([str(raw[-2])]), name=name)
                 self.report(src, loc, text, msg.FIELD_NOT_FOR_KIND_HINT.format(fields="、".join(allowed)))
                 return
             suggestion = next(iter(get_close_matches(name, allowed, 1)), None)
         self.report(src, loc, *msg.describe(kind, value, ctx, name, allowed, suggestion))
+
+
+def shown_from_here(root: Path) -> tuple[str, str | None]:
+    """How the editor opens a file of the content folder from the current directory, where every problem and every
+    path in a hint is shown: relative when the file lies below it, else absolute. (What goes before a path in the
+    folder: the folder as shown, "" when it is the current directory; the current directory's path in the folder
+    when it is a folder of it.)"""
+    absolute = Path(os.path.abspath(root))
+    try:
+        here = Path.cwd()
+    except OSError:  # the current directory was removed
+        return absolute.as_posix(), None
+    for folder in (absolute, Path(os.path.realpath(root))):  # --content through a link, too
+        if folder.is_relative_to(here):
+            inner = folder.relative_to(here).as_posix()
+            return ("" if inner == "." else inner), None
+        if here.is_relative_to(folder):
+            return absolute.as_posix(), here.relative_to(folder).as_posix()
+    return absolute.as_posix(), None
 
 
 def sound_entries(src: Source) -> list[tuple[int, Activity]]:
