@@ -414,7 +414,7 @@ STAFF_ERROR = "错误：{message}"
 STAFF_NOT_FOUND = "找不到编号为 {ref} 的留言，请核对编号（形如 2026-000123）。"
 STAFF_NO_QUEUE = "找不到留言队列 {path}：请用 --queue 或环境变量 FORMS_QUEUE_DIR 指定队列目录。"
 STAFF_QUEUE_NOT_STARTED = (
-    "留言队列目录 {path} 已有，但还没有留言记录（events.jsonl）：表单服务第一次启动时会创建它。"
+    "留言队列目录 {path} 已有，但还没有留言记录（events.jsonl）：表单服务收到第一条留言时会创建它。"
     "请先启动表单服务（systemctl start mashang-forms），或检查 --queue 是否指向了正确的目录。"
 )
 STAFF_QUEUE_UNAVAILABLE = "留言队列无法使用：{reason}"

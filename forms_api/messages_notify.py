@@ -98,6 +98,8 @@ NOTIFY_HELP = {
 }
 NOTIFY_SHORT_HELP = {"notify": "发送短信和邮件通知", "status": "待发和失败的通知", "digest": "每日待办邮件"}
 NOTIFY_OFF = "通知未开启：没有配置发送方式（FORMS_NOTIFY_SMS 或 FORMS_NOTIFY_EMAIL）。"
+NOTIFY_WAITING = "留言队列 {path} 还没有留言记录：等表单服务收到第一条留言后开始发送通知。"
+NOTIFY_INCOMPLETE = "通知的设置不完整，没有发送任何通知（补上后再运行；环境变量都以 FORMS_ 开头）：\n{problems}"
 NOTIFY_RAN = "已发送 {sent} 条，稍后重试 {retry} 条，失败 {failed} 条，跳过 {skipped} 条，暂缓 {held} 条。"
 STATUS_HEAD = (
     "待发 {pending} 条（其中暂缓或等待重试 {waiting} 条），失败 {failed} 条，跳过 {skipped} 条，已发送 {sent} 条。"

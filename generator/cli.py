@@ -25,7 +25,7 @@ from . import messages as m
 from . import urls
 from .chinese_click import ChineseGroup
 from .errors import GeneratorError
-from .load import load_content
+from .load import load_content, outcome_days_setting
 from .schema import json_schemas
 
 
@@ -107,16 +107,52 @@ def broken_files(problems: list) -> set[str]:
     }
 
 
+def plugin_options(config_file: Path | None) -> dict[str, Any]:
+    """The options mkdocs.yml gives the mashang plugin, read as MkDocs reads the file (its YAML tags included) but
+    without loading MkDocs' configuration: `validate` applies the content rules they set ({} without the file)."""
+    if config_file is None:
+        return {}
+    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with open(config_file, encoding="utf-8") as file:
+            config = yaml_load(file)
+    except (OSError, UnicodeDecodeError, ConfigurationError) as error:
+        raise GeneratorError(m.CLI_BAD_CONFIG.format(path=config_file, reason=error)) from None
+    plugins = config.get("plugins") if isinstance(config, dict) else None
+    if isinstance(plugins, dict):  # MkDocs takes a mapping as well as a list
+        plugins = [{name: options} for name, options in plugins.items()]
+    for plugin in plugins if isinstance(plugins, list) else []:
+        if isinstance(plugin, dict) and isinstance(plugin.get("mashang"), dict):
+            return plugin["mashang"]
+    return {}
+
+
 @main.command()
 @content_option
+@_path_option(
+    "-f",
+    "--config-file",
+    exists=True,
+    default=None,
+    help="MkDocs 配置文件，按其中 mashang 插件的设置检查（如 outcome_days）；"
+    "默认读当前目录的 mkdocs.yml（没有则不读）。",
+)
 @strict_option
 @today_option
-def validate(content_dir: Path | None, strict: bool, today: dt.datetime | None) -> None:
+def validate(content_dir: Path | None, config_file: Path | None, strict: bool, today: dt.datetime | None) -> None:
     """检查 content/ 中的全部文件，一次列出所有错误和警告（文件:行: 字段: 说明）。"""
     root = content_dir or Path("content")
     if not root.is_dir():
         raise GeneratorError(m.CLI_NO_CONTENT.format(path=root))
-    content, problems = load_content(root, today.date() if today else None)
+    if config_file is None and Path("mkdocs.yml").is_file():
+        config_file = Path("mkdocs.yml")
+    try:
+        outcome_days = outcome_days_setting(plugin_options(config_file).get("outcome_days"))
+    except ValueError as error:
+        raise GeneratorError(str(error)) from None
+    content, problems = load_content(root, today.date() if today else None, outcome_days=outcome_days)
     for problem in problems:
         click.echo(m.problem_line(problem), err=True)
     errors = sum(not p.warning for p in problems)

@@ -405,6 +405,17 @@ OUTCOME_IN_FUTURE_HINT = "活动举行之后再填写接待情况"
 EVENT_UNKNOWN_DEPUTY_HINT = "deputies/ 下没有 {id}.yaml"
 DEPUTY_NOT_AT_STATION = "代表 {value} 不是联络站 {station} 的进站代表"
 DEPUTY_NOT_AT_STATION_HINT = "在代表文件的 stations 中加上 {station}；确是别站代表参加，可以忽略这条提示"
+DEPUTY_OF_OTHER_AREA = (
+    "代表 {value} 的选区在{area}，不在联络站 {station} 所在的{station_area}，不能列为本站活动的参加代表"
+)
+DEPUTY_OF_OTHER_AREA_HINT = "检查代表 id 是否写错；确是外地代表来参加的视察调研，把 kind 写成 inspection"
+OUTCOME_MISSING = (
+    "活动在 {date} 结束，已经 {late} 天，还没有填写 outcome（mkdocs.yml 的 outcome_days 要求活动结束 {days} 天内填写）"
+)
+OUTCOME_MISSING_HINT = (
+    "在文件末尾加上 outcome：received（接待群众人次）、opinions（收集意见建议条数）、summary（简要情况）；"
+    "活动没有举行的，删去这个文件"
+)
 POINTS_FROM_EVENTS = "其中 {count} 条据联络站活动"
 RECORD_FROM_EVENT = "据联络站活动记录："
 RECORD_DUPLICATES_EVENT = "{date} 的“{kind}”已由活动 {path}（第 {line} 行的参加代表）计入履职档案，这一条重复"
@@ -779,6 +790,7 @@ CLI_BUILD_FAILED = "网站生成失败，{out} 保持原样。原因：{reason}"
 CLI_BUILD_FAILED_NEW = "网站生成失败，没有创建 {out}。原因：{reason}"  # there was no site there before
 CLI_BUILD_DONE = "网站已生成：{out}"
 CLI_ERROR = "错误：{message}"
+CLI_BAD_CONFIG = "读不了配置文件 {path}：{reason}"
 # Before a Chinese line of the build's log (ours: content problems, the plugin's summaries), in place of MkDocs' English
 # level names, which its own lines keep (cli.py); and before each line `serve` shows over the last good site.
 ERROR_LABEL = "错误："
@@ -847,6 +859,10 @@ PLUGIN_NO_SITE_URL = "mkdocs.yml: site_url 未设置：二维码需要网站的�
 PLUGIN_BAD_CATEGORIES = (
     "mkdocs.yml: extra.categories 应是留言类别的列表：1 到 {most} 个互不相同的词，每个不超过 {longest} 个字，"
     "例如 [意见, 建议, 求助, 其他]；现在是：{value}"
+)
+PLUGIN_BAD_OUTCOME_DAYS = (
+    "mkdocs.yml: mashang 插件的 outcome_days 应是 0 或更大的天数（活动结束后多少天内要填写 outcome，不写则不要求）；"
+    "现在是：{value}"
 )
 PLUGIN_BAD_NOTICE_DAYS = (
     "mkdocs.yml: mashang 插件的 notice_days 应是 0 到 {most} 之间的天数（活动开始前多少天生成活动预告，默认 "

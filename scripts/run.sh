@@ -44,12 +44,22 @@ demo_account() {
 }
 export FORMS_BIND="${FORMS_BIND:-127.0.0.1:8000}"
 export FORMS_SITE_URL="${FORMS_SITE_URL:-http://$FORMS_BIND/}"  # the links in notifications, if a sender is on
+# SMS in the demo by the `log` sender: it sends nothing and writes here what it would send (never the phone), so the
+# message form offers 有进展时短信通知我 and the loop can be seen end to end. FORMS_NOTIFY_SMS= (empty) turns it off.
+export FORMS_NOTIFY_SMS="${FORMS_NOTIFY_SMS-log}"
 build
 .venv/bin/gunicorn -c deploy/gunicorn.conf.py 'forms_api.site:create_site_app("site")' &
 server=$!
-trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null' EXIT INT TERM
+notifier=""
+trap 'kill $server $notifier 2>/dev/null; wait $server $notifier 2>/dev/null' EXIT INT TERM
 echo "run: 网站 http://$FORMS_BIND/（按 Ctrl+C 停止）"
 demo_account
+# The notification worker, as deploy/systemd/mashang-notify.service runs it (it waits for the first message).
+if [ -n "$FORMS_NOTIFY_SMS${FORMS_NOTIFY_EMAIL:-}" ]; then
+  .venv/bin/python -m forms_api notify --follow &
+  notifier=$!
+  echo "run: 通知工作进程已启动（FORMS_NOTIFY_SMS=$FORMS_NOTIFY_SMS；log 方式不真正发送，只在这里显示将发送的内容）"
+fi
 mkdir -p .cache && touch .cache/run-stamp
 while kill -0 "$server" 2>/dev/null; do
   sleep 2

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
 import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -230,6 +231,37 @@ def test_a_report_to_voters_links_the_yearly_report_and_the_evaluation_form(site
     assert 'href="../../reports/lin-xiaoyang-2026.html">2026 年度履职情况（A4）</a>' in page
     assert 'href="../../deputies/lin-xiaoyang/#evaluation">对林小样进行年度评价</a>' in page
     assert (site / "reports" / "lin-xiaoyang-2026.html").is_file()
+
+
+def test_the_build_asks_for_outcomes_as_mkdocs_yml_says(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """`outcome_days` reaches the content checks of a build (a warning for a past event without its outcome), and a
+    wrong value is refused with what it should be."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import PluginError
+
+    content = tmp_path / "content"
+    overlay_case(content, FIXTURES / "good")
+    overlay_case(content, FIXTURES / "events" / "good")
+    late = "id: qingshi-late\nkind: courtyard\ntopic: 恳谈会\nstation: qingshi-zhan\n"
+    (content / "events" / "qingshi-late.yaml").write_text(
+        late + "start: 2026-11-18 19:00\nend: 2026-11-18 21:00\n", encoding="utf-8"
+    )
+    config = load_config(config_file=str(ROOT / "mkdocs.yml"), docs_dir=str(content / "pages"))
+    plugin = config.plugins["mashang"]
+    plugin.config.today, plugin.config.cache_dir = "2026-11-28", str(tmp_path / "cache")
+    plugin.config.outcome_days = 6
+    with caplog.at_level(logging.WARNING):
+        plugin.on_config(config)
+    said = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert said == [
+        "content/events/qingshi-late.yaml:6: end: 活动在 2026-11-18 结束，已经 10 天，还没有填写 outcome（"
+        "mkdocs.yml 的 outcome_days 要求活动结束 6 天内填写）（在文件末尾加上 outcome：received（接待群众人次）、"
+        "opinions（收集意见建议条数）、summary（简要情况）；活动没有举行的，删去这个文件）"
+    ]
+    plugin.config.outcome_days = -1
+    with pytest.raises(PluginError) as raised:
+        plugin.on_config(config)
+    assert str(raised.value).startswith("mkdocs.yml: mashang 插件的 outcome_days 应是 0 或更大的天数")
 
 
 @pytest.mark.parametrize("days", [-1, 185])

@@ -238,3 +238,29 @@ def test_a_build_for_a_test_address_warns_once_and_marks_the_posters(
     assert "请勿打印" not in err
     poster = next((tmp_path / "public" / "posters").glob("*-zhan.html")).read_text(encoding="utf-8")
     assert "请勿打印" not in poster
+
+
+def test_validate_applies_mkdocs_yml_s_outcome_days(fixtures_dir: Path, tmp_path: Path) -> None:
+    """`validate` checks what the build checks: mkdocs.yml's `outcome_days` (read with its YAML tags) asks for the
+    outcome of a past event; a wrong value is said, not ignored."""
+    from conftest import overlay_case
+
+    content = tmp_path / "content"
+    overlay_case(content, fixtures_dir / "good")
+    overlay_case(content, fixtures_dir / "events" / "good")
+    late = "id: qingshi-late\nkind: courtyard\ntopic: 恳谈会\nstation: qingshi-zhan\n"
+    late += "start: 2026-11-18 19:00\nend: 2026-11-18 21:00\ndeputies: [lin-xiaoyang]\n"
+    (content / "events" / "qingshi-late.yaml").write_text(late, encoding="utf-8")
+    config = tmp_path / "mkdocs.yml"
+    tagged = "markdown_extensions:\n  - toc:\n      slugify: !!python/name:pymdownx.slugs.slugify\n"
+    config.write_text(f"site_name: x\n{tagged}plugins:\n  - search\n  - mashang:\n      outcome_days: 6\n", "utf-8")
+    args = ["validate", "--content", str(content), "-f", str(config), "--today", "2026-11-28"]
+    code, out, err = run(*args)
+    assert code == 0 and err.startswith("警告：content/events/qingshi-late.yaml:6: end: 活动在 2026-11-18 结束")
+    assert out.endswith("0 个错误，1 个警告。\n")
+    assert run(*args, "--strict")[0] == 1
+    config.write_text("plugins:\n  - mashang:\n      outcome_days: -1\n", encoding="utf-8")
+    code, _, err = run(*args)
+    assert code == 1 and "outcome_days 应是 0 或更大的天数" in err and "-1" in err
+    config.write_text("plugins:\n  - mashang:\n      ranking: true\n", encoding="utf-8")
+    assert run(*args) == (0, "检查完成：4 位代表，2 个联络站，6 个地区；0 个错误，0 个警告。\n", "")

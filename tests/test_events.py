@@ -45,6 +45,11 @@ BAD_CASES = {
         "至 2025-03-15），不能列为参加代表（从 deputies 中删去该代表；任期内的那几次要计入的，把规则在 2027-01-06 前后"
         "拆成两个活动文件（改 repeat.until 和 start），只在任期内的那个列这位代表）",
     ],
+    "deputy_other_area": [  # a township's deputy at a neighbouring township's station: a mistyped id, likely
+        f'{E}/qingshi-2026-12-qiaotou.yaml:12: deputies[1]: 代表 "he-yunxi" 的选区在白云镇，不在联络站 "qingshi-zhan" '
+        "所在的青石街道，不能列为本站活动的参加代表（检查代表 id 是否写错；确是外地代表来参加的视察调研，把 kind 写成 "
+        "inspection）",
+    ],
     "end_before_start": [
         f'{E}/qingshi-2026-12-qiaotou.yaml:6: end: 结束时间 "2026-12-05 11:00" 不晚于开始时间 "2026-12-05 14:30"（'
         "检查 start 和 end）",
@@ -139,6 +144,33 @@ def test_bad_case_reports_exact_lines(make_events: Callable[..., Path], case: st
         assert len(content.events) == 3
     if case == "event_twice":  # the copies are left out, the originals stay
         assert "qingshi-2026-11-shuzhi" in content.events and "qingshi-shuzhi-copy" not in content.events
+
+
+def test_a_deputy_from_elsewhere_may_join_an_inspection(make_events: Callable[..., Path]) -> None:
+    """A 视察调研 visits other places: a deputy of another area is only told apart as not of the station (a warning),
+    and a deputy whose seat's area holds the station's (zhou-liming, the city's) is of its area."""
+    content = make_events("deputy_other_area")
+    event = content / "events" / "qingshi-2026-12-qiaotou.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace("kind: mobile", "kind: inspection"), encoding="utf-8")
+    loaded, problems = load_content(content, TODAY)
+    assert [(p.line, p.warning) for p in problems] == [(12, True)]
+    assert "不是联络站" in str(problems[0]) and "qingshi-2026-12-qiaotou" in loaded.events
+
+
+def test_a_past_event_without_its_outcome_is_a_warning_when_the_setting_asks(make_events: Callable[..., Path]) -> None:
+    content = make_events()
+    for name, day in [("late", "2026-11-18"), ("in-time", "2026-11-22"), ("coming", "2026-12-10")]:
+        text = f"id: qingshi-{name}\nkind: courtyard\ntopic: 恳谈会\nstation: qingshi-zhan\n"
+        text += f"start: {day} 19:00\nend: {day} 21:00\ndeputies: [lin-xiaoyang]\n"
+        (content / "events" / f"qingshi-{name}.yaml").write_text(text, encoding="utf-8")
+    _, problems = load_content(content, TODAY, outcome_days=6)
+    assert [str(p) for p in problems] == [  # the rule and the 述职 with its outcome are no concern
+        f"{E}/qingshi-late.yaml:6: end: 活动在 2026-11-18 结束，已经 10 天，还没有填写 outcome（mkdocs.yml 的 "
+        "outcome_days 要求活动结束 6 天内填写）（在文件末尾加上 outcome：received（接待群众人次）、opinions（"
+        "收集意见建议条数）、summary（简要情况）；活动没有举行的，删去这个文件）"
+    ]
+    assert problems[0].warning
+    assert load_content(content, TODAY)[1] == []  # not asked for: no word
 
 
 def test_good_events_load_without_problems(make_events: Callable[..., Path]) -> None:

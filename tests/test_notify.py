@@ -277,6 +277,54 @@ def test_the_log_sender_writes_what_it_would_send_on_stderr(tmp_path: Path) -> N
     assert not any(personal in result.stderr for personal in PERSONAL)
 
 
+def test_the_worker_refuses_to_send_without_the_site_s_address(tmp_path: Path) -> None:
+    """Without FORMS_SITE_URL a notice would link to "/track/", which no phone can open: the worker refuses, as the
+    service refuses to start, and nothing is sent or recorded."""
+    app = make_app(tmp_path, **(SMS_ON | {"NOTIFY_SMS": "log"}))
+    ref = submit(app.test_client(), notify=True).json["reference"]
+    assign(app, ref)
+    env = {"FORMS_QUEUE_DIR": str(tmp_path / "queue"), "FORMS_NOTIFY_SMS": "log", "FORMS_SITE_URL": ""}
+    before = len(events(app))
+    result = CliRunner().invoke(main, ["notify", "--at", "2026-12-07T10:00"], env=env)
+    assert result.exit_code != 0
+    assert "通知的设置不完整，没有发送任何通知" in result.stderr and "SITE_URL" in result.stderr
+    assert "INFO notify" not in result.stderr and len(events(app)) == before
+
+
+def test_a_following_worker_waits_for_the_service_s_first_message(tmp_path: Path) -> None:
+    """`notify --follow` (systemd's worker, run.sh's) started before any message: the queue folder has no log yet. It
+    says so once and waits, then sends what the first messages cause; a folder that is not there still fails."""
+    import subprocess
+    import time as systime
+
+    queue = tmp_path / "queue"
+    queue.mkdir()
+    env = {**os.environ, "FORMS_QUEUE_DIR": str(queue), "FORMS_NOTIFY_SMS": "log"}
+    env |= {"FORMS_SITE_URL": "https://daibiao.example.org/", "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "forms_api", "notify", "--follow", "--poll", "0.1"]
+    said = tmp_path / "worker.err"
+    with said.open("wb") as err:
+        worker = subprocess.Popen(command, env=env, stderr=err, stdout=subprocess.DEVNULL)
+    try:
+        deadline = systime.monotonic() + 30
+        while "还没有留言记录" not in said.read_text(encoding="utf-8") and systime.monotonic() < deadline:
+            assert worker.poll() is None, said.read_text(encoding="utf-8")
+            systime.sleep(0.1)
+        app = make_app(tmp_path, **(SMS_ON | {"NOTIFY_SMS": "log"}))
+        ref = submit(app.test_client(), notify=True).json["reference"]
+        assign(app, ref)
+        while f"编号{ref}）已交县住建局办理" not in said.read_text(encoding="utf-8") and systime.monotonic() < deadline:
+            assert worker.poll() is None, said.read_text(encoding="utf-8")
+            systime.sleep(0.1)
+        text = said.read_text(encoding="utf-8")
+        assert text.count("还没有留言记录") == 1 and f"编号{ref}）已交县住建局办理" in text
+    finally:
+        worker.kill()
+        worker.wait()
+    missing = CliRunner().invoke(main, ["notify", "--follow"], env=env | {"FORMS_QUEUE_DIR": str(tmp_path / "nix")})
+    assert missing.exit_code != 0 and "找不到留言队列" in missing.stderr
+
+
 def test_a_run_flushes_its_records_to_disk_once(tmp_path: Path, provider: Provider, monkeypatch) -> None:
     """The worker's appends don't hold the log's lock for an fsync each; its run's last append flushes them all. And
     a batch's attempts go in one append, before its first send; its results with the next batch's attempts."""

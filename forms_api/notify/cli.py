@@ -15,9 +15,10 @@ from forms_api import messages_notify as mn
 from forms_api.cases import TZ, is_working_day, now
 from forms_api.cases.digest import digests
 from forms_api.notify import worker as w
-from forms_api.notify.config import NOTIFY_SETTINGS, channels
+from forms_api.notify.config import NOTIFY_SETTINGS, channels, problems
 from forms_api.public.sitedata import Targets
 from forms_api.staff.group import DATE, Staff, StaffError, StaffSubgroup, pass_staff
+from forms_api.store import Store
 
 KEYS = ("QUEUE_DIR", "QUEUE_FSYNC", "SITE_URL", "SITE_DIR", "HOLIDAYS", *NOTIFY_SETTINGS)
 
@@ -33,10 +34,14 @@ class AtParam(click.ParamType):
         return moment if moment.tzinfo else moment.replace(tzinfo=TZ)
 
 
-def _config(staff: Staff) -> dict[str, Any]:
+def _config(staff: Staff, *, sending: bool = False) -> dict[str, Any]:
+    """The settings; to send, refused as the service refuses them at start: a notice must not go out with a link a
+    phone cannot open (no SITE_URL) or to a provider that lacks its keys."""
     config = staff.resolve(*KEYS)
     if not channels(config).on:
         raise StaffError(mn.NOTIFY_OFF)
+    if sending and (lacking := problems(config)):
+        raise StaffError(mn.NOTIFY_INCOMPLETE.format(problems="\n".join(f"  {line}" for line in lacking)))
     return config
 
 
@@ -55,6 +60,23 @@ def _log_to_stderr() -> None:
         handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
         logger.addHandler(handler)
     logger.setLevel(logging.INFO)
+
+
+def _started_store(staff: Staff, poll: float) -> Store:
+    """The queue to follow; a folder the service has not written in yet (it makes its log with the first message) is
+    waited for, said once, rather than an error that would have systemd restart the worker every few seconds."""
+    said = False
+    while True:
+        try:
+            return staff.store
+        except StaffError:
+            config = staff.queue()
+            if config["QUEUE_URL"] or not Path(config["QUEUE_DIR"]).is_dir():
+                raise  # no queue there at all: a mistyped folder must fail
+            if not said:
+                w.log.info(mn.NOTIFY_WAITING.format(path=config["QUEUE_DIR"]))
+                said = True
+            systime.sleep(poll)
 
 
 def _clock(at: datetime | None) -> w.Clock:
@@ -79,9 +101,9 @@ def notify(ctx: click.Context, follow: bool, at: datetime | None, poll: float) -
     if ctx.invoked_subcommand is not None:
         return
     staff: Staff = ctx.find_object(Staff)  # type: ignore[assignment]
-    config = _config(staff)
+    config = _config(staff, sending=True)
     _log_to_stderr()
-    store = staff.store
+    store = _started_store(staff, poll) if follow else staff.store
     worker = w.Worker(
         store,
         w.senders(config),

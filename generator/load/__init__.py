@@ -25,20 +25,28 @@ from generator.yamlnodes import Document
 
 from .cache import ParseCache
 from .checks import check_areas, check_coverage, check_references, sound_content
-from .events import check_double_entry, check_events, check_events_twice, read_events, sound_events
+from .events import (
+    check_double_entry,
+    check_events,
+    check_events_twice,
+    outcome_days_setting,
+    read_events,
+    sound_events,
+)
 from .fields import field_path
 from .layout import check_layout
 from .read import Reader, Source
 from .records import check_activities, check_schemes, check_years_scored, sound_records
 
-__all__ = ["field_path", "load_content", "reload_deputies"]
+__all__ = ["field_path", "load_content", "outcome_days_setting", "reload_deputies"]
 
 
 def load_content(
-    root: Path, today: dt.date | None = None, cache_dir: Path | None = None
+    root: Path, today: dt.date | None = None, cache_dir: Path | None = None, *, outcome_days: int | None = None
 ) -> tuple[Content, list[Problem]]:
     """Read and check everything under `root`: the records that are sound, and every problem (errors and warnings).
-    With `cache_dir`, sound event files are kept parsed there between loads (cache.py)."""
+    With `cache_dir`, sound event files are kept parsed there between loads (cache.py); with `outcome_days`, a one-off
+    event that ended more than that many days ago without its outcome is a warning."""
     reader = Reader(Path(root), today or dt.date.today())
     reader.refuse_links()
     check_layout(reader)
@@ -55,7 +63,7 @@ def load_content(
     by_year = check_schemes(reader, schemes)
     check_activities(reader, year_files, by_year, {d.key: d.record for d in deputies if d.record is not None})
     check_years_scored(reader, scoring, schemes, year_files, by_year)
-    check_events(reader, events, deputies)
+    check_events(reader, events, deputies, stations, outcome_days)
     check_events_twice(reader, events)
     check_double_entry(reader, year_files, events)
     problems = sorted(reader.problems, key=lambda p: (p.path, p.line))

@@ -1,8 +1,10 @@
 """Events at stations (`events/<id>.yaml`): their station and deputies exist, a deputy present holds a seat on every
-date of the event and serves at that station (a warning: a deputy of another station may join a 恳谈会 or a 述职), a
-rule yields at least one date and skips only dates it has, an `end` far from the start is likely a typo (a warning), an
-outcome is written only once the event has happened, no event is written twice, and no records line repeats an event
-(its deputies have it on record already); the sound events kept for the pages."""
+date of the event and serves at that station (a warning: a deputy of another station may join a 恳谈会 or a 述职; an
+error when the seat is in an area apart from the station's, neither within the other, but for a 视察调研 or another
+activity away from home), a rule yields at least one date and skips only dates it has, an `end` far from the start is
+likely a typo (a warning), an outcome is written only once the event has happened (and, when the build's
+`outcome_days` asks for it, within that many days: a warning), no event is written twice, and no records line repeats
+an event (its deputies have it on record already); the sound events kept for the pages."""
 
 from __future__ import annotations
 
@@ -21,8 +23,20 @@ from .cache import LaterDocument, ParseCache
 from .checks import check_station
 from .read import Reader, Source, YearFile
 
+AWAY_KINDS = ("inspection", "other")
+"""Kinds a deputy may attend away from the area of their seat: a 视察调研 visits other places."""
 LONGEST = dt.timedelta(hours=12)
 """An event longer than this gets a warning: an `end` on the wrong day is the likelier cause."""
+
+
+def outcome_days_setting(value: object) -> int | None:
+    """The `outcome_days` of mkdocs.yml's mashang plugin as the checks use it (None: outcomes not asked for); a
+    ValueError saying what is wrong otherwise. The build and `validate` both read it through here."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(msg.PLUGIN_BAD_OUTCOME_DAYS.format(value=value))
+    return value
 
 
 def read_events(reader: Reader, cache: ParseCache | None = None) -> list[Source]:
@@ -59,9 +73,17 @@ def read_events(reader: Reader, cache: ParseCache | None = None) -> list[Source]
     return sources
 
 
-def check_events(reader: Reader, events: list[Source], deputies: list[Source]) -> None:
-    """References of every event, also of those that failed the model, and the dates of the sound ones."""
+def check_events(
+    reader: Reader,
+    events: list[Source],
+    deputies: list[Source],
+    stations: list[Source],
+    outcome_days: int | None = None,
+) -> None:
+    """References of every event, also of those that failed the model, and the dates of the sound ones; with
+    `outcome_days`, a one-off event that ended more than that many days ago without its outcome is a warning."""
     serves = {d.key: set(d.record.stations) for d in deputies if d.key and d.record is not None}
+    station_areas = {s.key: s.record.area for s in stations if s.key and s.record is not None}
     records = {d.key: d.record for d in deputies if d.key and d.record is not None}
     known = {d.key for d in deputies if d.key}
     for src in events:
@@ -80,12 +102,30 @@ def check_events(reader: Reader, events: list[Source], deputies: list[Source]) -
                 reader.report(src, loc, msg.UNKNOWN_DEPUTY.format(value=msg.shown(deputy)), hint)
             elif src.record is not None and deputy in records and (day := _out_of_office(src.record, records[deputy])):
                 _report_outside_term(reader, src, loc, records[deputy], day)  # rather than advice to link the station
+            elif (
+                src.record is not None
+                and src.record.kind not in AWAY_KINDS
+                and station in station_areas
+                and deputy in records
+                and station not in serves[deputy]
+                and (seat := _seat_apart(reader, src.record, records[deputy], station_areas[station])) is not None
+            ):
+                names = {code: area.record.name for code, area in reader.area_sources.items() if area.record}
+                text = msg.DEPUTY_OF_OTHER_AREA.format(
+                    value=msg.shown(deputy),
+                    area=names.get(seat, seat),
+                    station=msg.shown(station),
+                    station_area=names.get(station_areas[station], station_areas[station]),
+                )
+                reader.report(src, loc, text, msg.DEPUTY_OF_OTHER_AREA_HINT)
             elif station in reader.station_ids and deputy in serves and station not in serves[deputy]:
                 text = msg.DEPUTY_NOT_AT_STATION.format(value=msg.shown(deputy), station=msg.shown(station))
                 reader.report(src, loc, text, msg.DEPUTY_NOT_AT_STATION_HINT.format(station=station), warning=True)
             seen.add(deputy)
         if src.record is not None:
             _check_dates(reader, src, src.record)
+            if outcome_days is not None:
+                _check_outcome_written(reader, src, src.record, outcome_days)
 
 
 def _report_outside_term(reader: Reader, src: Source, loc: tuple, deputy: Deputy, day: dt.date) -> None:
@@ -94,6 +134,34 @@ def _report_outside_term(reader: Reader, src: Source, loc: tuple, deputy: Deputy
     text = msg.EVENT_OUTSIDE_TERM.format(value=msg.shown(deputy.id), date=day, term=term)
     hint = msg.RULE_OUTSIDE_TERM_HINT.format(date=day) if src.record.repeat else msg.EVENT_OUTSIDE_TERM_HINT
     reader.report(src, loc, text, hint)
+
+
+def _seat_apart(reader: Reader, event: StationEvent, deputy: Deputy, station_area: str) -> str | None:
+    """The area of `deputy`'s seat when every seat held during `event` is in an area apart from `station_area` (neither
+    within the other: a county's deputy at a township station of that county is of its area); else None."""
+    last = event.repeat.until if event.repeat is not None else event.end.date()
+    held = [m for m in deputy.memberships if m.since <= last and (m.until is None or m.until >= event.start.date())]
+    if not held or any(_nested(reader, m.area, station_area) for m in held):
+        return None
+    return held[0].area
+
+
+def _nested(reader: Reader, one: str, other: str) -> bool:
+    """Whether area `one` lies within `other` or `other` within `one` (an unknown code counts as nested: reported
+    elsewhere)."""
+    if one not in reader.area_sources or other not in reader.area_sources:
+        return True
+    return other in _enclosing(reader, one) or one in _enclosing(reader, other)
+
+
+def _enclosing(reader: Reader, code: str) -> set[str]:
+    """`code` and every area above it."""
+    found: set[str] = set()
+    while code and code not in found:
+        found.add(code)
+        area = reader.area_sources.get(code)
+        code = area.record.parent or "" if area is not None and area.record is not None else ""
+    return found
 
 
 def _out_of_office(event: StationEvent, deputy: Deputy) -> dt.date | None:
@@ -123,6 +191,15 @@ def _check_dates(reader: Reader, src: Source, event: StationEvent) -> None:
     if event.outcome is not None and event.start.date() > reader.today:
         text = msg.OUTCOME_IN_FUTURE.format(date=event.start.date())
         reader.report(src, ("outcome",), text, msg.OUTCOME_IN_FUTURE_HINT)
+
+
+def _check_outcome_written(reader: Reader, src: Source, event: StationEvent, days: int) -> None:
+    """A warning for a one-off event that ended more than `days` days ago and still has no outcome (the build's
+    `outcome_days`); a rule's dates get their outcomes in files of their own."""
+    ended = event.end.date()
+    if event.repeat is None and event.outcome is None and (reader.today - ended).days > days:
+        text = msg.OUTCOME_MISSING.format(date=ended, late=(reader.today - ended).days, days=days)
+        reader.report(src, ("end",), text, msg.OUTCOME_MISSING_HINT, warning=True)
 
 
 def _check_length(reader: Reader, src: Source, event: StationEvent) -> None:

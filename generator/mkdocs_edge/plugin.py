@@ -37,7 +37,7 @@ from ..event_pages import event_pages, render_moved
 from ..events import AHEAD_DAYS, NOTICE_DAYS, Occurrence
 from ..exports import DATA_FILES, form_categories
 from ..feeds import Feeds
-from ..load import load_content, reload_deputies
+from ..load import load_content, outcome_days_setting, reload_deputies
 from ..model import Content, Deputy, Station
 from ..notices import notice_codes, render_notice
 from ..pages import HtmlPage, TocEntry, browse_lists, is_entity_page, render_deputy, render_html, render_pages
@@ -122,6 +122,8 @@ class MashangConfig(base.Config):
     """Publish rankings: area pages list their deputies by points. Off, no page orders named deputies by points."""
     notice_days = c.Type(int, default=NOTICE_DAYS)
     """How many days ahead an event's next date gets a printed notice (活动预告); later dates are on its page."""
+    outcome_days = c.Optional(c.Type(int))
+    """Days after a one-off event ends by which its outcome (接待情况) is due, else a warning; by default none."""
 
 
 class MashangPlugin(BasePlugin[MashangConfig]):
@@ -140,6 +142,7 @@ class MashangPlugin(BasePlugin[MashangConfig]):
             found = self.config.notice_days
             raise PluginError(messages.PLUGIN_BAD_NOTICE_DAYS.format(most=AHEAD_DAYS, default=NOTICE_DAYS, value=found))
         try:
+            self.outcome_days = outcome_days_setting(self.config.outcome_days)
             self.categories = form_categories(config.extra.get("categories"))
         except ValueError as error:
             raise PluginError(str(error)) from None
@@ -150,7 +153,7 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         # Before reading: an edit during the build shows as a change afterwards. Only `serve` compares (refresh).
         self.snapshot = content_snapshot(root) if self.serving else {}
         self.cache_dir = Path(config.config_file_path or ".").parent / self.config.cache_dir
-        content, problems = load_content(root, self.today, self.cache_dir / "parsed")
+        content, problems = load_content(root, self.today, self.cache_dir / "parsed", outcome_days=self.outcome_days)
         for problem in problems:
             (log.warning if problem.warning else log.error)(str(problem))  # labelled 警告： by the log (cli.py)
         errors = sum(not p.warning for p in problems)
