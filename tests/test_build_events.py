@@ -233,7 +233,9 @@ def test_a_report_to_voters_links_the_yearly_report_and_the_evaluation_form(site
     assert (site / "reports" / "lin-xiaoyang-2026.html").is_file()
 
 
-def test_the_build_asks_for_outcomes_as_mkdocs_yml_says(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_the_build_asks_for_outcomes_as_mkdocs_yml_says(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`outcome_days` reaches the content checks of a build (a warning for a past event without its outcome), and a
     wrong value is refused with what it should be."""
     from mkdocs.config import load_config
@@ -246,6 +248,7 @@ def test_the_build_asks_for_outcomes_as_mkdocs_yml_says(tmp_path: Path, caplog: 
     (content / "events" / "qingshi-late.yaml").write_text(
         late + "start: 2026-11-18 19:00\nend: 2026-11-18 21:00\n", encoding="utf-8"
     )
+    monkeypatch.chdir(tmp_path)  # the log's paths are shown from where the build runs
     config = load_config(config_file=str(ROOT / "mkdocs.yml"), docs_dir=str(content / "pages"))
     plugin = config.plugins["mashang"]
     plugin.config.today, plugin.config.cache_dir = "2026-11-28", str(tmp_path / "cache")

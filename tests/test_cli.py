@@ -240,7 +240,7 @@ def test_a_build_for_a_test_address_warns_once_and_marks_the_posters(
     assert "请勿打印" not in poster
 
 
-def test_validate_applies_mkdocs_yml_s_outcome_days(fixtures_dir: Path, tmp_path: Path) -> None:
+def test_validate_applies_mkdocs_yml_s_outcome_days(fixtures_dir: Path, tmp_path: Path, monkeypatch) -> None:
     """`validate` checks what the build checks: mkdocs.yml's `outcome_days` (read with its YAML tags) asks for the
     outcome of a past event; a wrong value is said, not ignored."""
     from conftest import overlay_case
@@ -251,6 +251,7 @@ def test_validate_applies_mkdocs_yml_s_outcome_days(fixtures_dir: Path, tmp_path
     late = "id: qingshi-late\nkind: courtyard\ntopic: 恳谈会\nstation: qingshi-zhan\n"
     late += "start: 2026-11-18 19:00\nend: 2026-11-18 21:00\ndeputies: [lin-xiaoyang]\n"
     (content / "events" / "qingshi-late.yaml").write_text(late, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # paths are shown from where validate runs
     config = tmp_path / "mkdocs.yml"
     tagged = "markdown_extensions:\n  - toc:\n      slugify: !!python/name:pymdownx.slugs.slugify\n"
     config.write_text(f"site_name: x\n{tagged}plugins:\n  - search\n  - mashang:\n      outcome_days: 6\n", "utf-8")
@@ -263,4 +264,4 @@ def test_validate_applies_mkdocs_yml_s_outcome_days(fixtures_dir: Path, tmp_path
     code, _, err = run(*args)
     assert code == 1 and "outcome_days 应是 0 或更大的天数" in err and "-1" in err
     config.write_text("plugins:\n  - mashang:\n      ranking: true\n", encoding="utf-8")
-    assert run(*args) == (0, "检查完成：4 位代表，2 个联络站，6 个地区；0 个错误，0 个警告。\n", "")
+    assert run(*args) == (0, "检查完成：4 位代表，2 个联络站，5 个活动，6 个地区；0 个错误，0 个警告。\n", "")
