@@ -642,6 +642,11 @@ PURGE_BAD_CONFIG = "无法读取保存期限：{reason}"
 PURGE_EVALUATIONS = "已删除 {count} 条满 {days} 天的年度评价中的评价意见（评价年度已过的，也删除其去重标记）。"
 PURGE_EVALUATIONS_DRY_RUN = "将删除 {count} 条满 {days} 天的年度评价中的评价意见（评价年度已过的，也删除其去重标记）。"
 
+# A proxy in front that the settings do not trust (X-Forwarded-For seen, TRUSTED_PROXIES 0): logged once.
+UNTRUSTED_PROXY = (
+    "请求经过了反向代理（带有 X-Forwarded-For），但 FORMS_TRUSTED_PROXIES 是 0：限流会把所有人算作代理这一个地址，"
+    "一人用完额度，其他市民也会被拒绝。nginx 在前面时请设 FORMS_TRUSTED_PROXIES=1（见 deploy/mashang.env.example）。"
+)
 # A setting's name without its prefix in the environment (NOTIFY_SMS=log): logged at start, never with the value.
 UNPREFIXED_SETTING = (
     "环境变量 {name} 不起作用：留言服务和工作人员工具只读取以 FORMS_ 开头的设置，请改名为 {right}。"

@@ -327,12 +327,27 @@ def install_log_masking() -> None:
             log.addFilter(MaskingFilter())
 
 
+def _untrusted_proxy_warning() -> Callable[[], None]:
+    """With TRUSTED_PROXIES 0, a request forwarded by a proxy (X-Forwarded-For) means the rate limits count every
+    citizen as the proxy's one address: said once in the log (without any address), the first time it is seen."""
+    told: list[bool] = []
+
+    def check() -> None:
+        if not told and "X-Forwarded-For" in request.headers:
+            told.append(True)
+            logging.getLogger("forms_api").warning(messages.UNTRUSTED_PROXY)
+
+    return check
+
+
 # --- Wiring -----------------------------------------------------------------------------------------------------------
 def init_app(app: Flask) -> Limiter:
     """ProxyFix for the configured number of proxies, the Origin check before the rate limits, headers after."""
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+    else:
+        app.before_request(_untrusted_proxy_warning())
     app.before_request(lambda: preflight(app) or check_origin(app))
     limiter = init_limiter(app)
 

@@ -178,6 +178,22 @@ def test_one_trusted_proxy_counts_the_rightmost_address(tmp_path: Path) -> None:
     assert lookup("192.0.2.10, 192.0.2.11") == 404
 
 
+def test_a_proxy_the_settings_do_not_trust_is_said_once(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Behind nginx with TRUSTED_PROXIES left at 0, every citizen would share the proxy's allowance: the log says so
+    the first time a forwarded request comes (never with the address), and not when the proxy is trusted."""
+    forwarded = {"X-Forwarded-For": "192.0.2.10"}
+    for proxies, expected in ((0, 1), (1, 0)):
+        caplog.clear()
+        client = make_app(tmp_path / str(proxies), TRUSTED_PROXIES=proxies).test_client()
+        with caplog.at_level(logging.WARNING, logger="forms_api"):
+            client.get(f"/api/submissions/{CODE}")  # not forwarded: nothing to say
+            for _ in range(3):
+                client.get(f"/api/submissions/{CODE}", headers=forwarded)
+        said = [r.getMessage() for r in caplog.records if "X-Forwarded-For" in r.getMessage()]
+        assert len(said) == expected, said
+        assert all("FORMS_TRUSTED_PROXIES=1" in line and "192.0.2" not in line for line in said)
+
+
 def test_ipv6_clients_counted_per_64(tmp_path: Path) -> None:
     client = make_app(tmp_path, RATELIMIT_ENABLED=True, LOOKUP_RATE_LIMIT="1 per minute").test_client()
 
