@@ -358,17 +358,9 @@ def load(
         raise ConfigError("invalid form service configuration:\n" + "\n".join(errors), problems)
     if keys is not None:
         return config
-    for key, value in overrides.items():  # Flask's own keys (TESTING, ...) pass through untouched
-        if key not in SETTINGS:
-            config[key] = value
-    unknown = sorted(
-        name
-        for name in environ
-        if name.startswith(ENV_PREFIX)
-        and name[len(ENV_PREFIX) :] not in SETTINGS
-        and name not in OTHER_VARIABLES
-        and name not in RETIRED_VARIABLES
-    )
+    config |= {key: value for key, value in overrides.items() if key not in SETTINGS}  # Flask's own (TESTING, ...)
+    ours = {ENV_PREFIX + key for key in SETTINGS} | set(OTHER_VARIABLES) | set(RETIRED_VARIABLES)
+    unknown = sorted(name for name in environ if name.startswith(ENV_PREFIX) and name not in ours)
     for name in sorted(RETIRED_VARIABLES.keys() & environ.keys()):
         logger.warning("ignoring %s: %s", name, RETIRED_VARIABLES[name])
     if unknown:

@@ -203,6 +203,7 @@ def test_citizen_without_javascript(service: Service, phone, chromium_browser, t
     phone.goto(service.base + "track/")
     phone.get_by_label("查询码").fill(code)
     phone.get_by_role("button", name="查询", exact=True).click()
+    phone.locator("li .answer").nth(1).wait_for()  # the answer page, not the form still shown while it loads
     assert phone.locator("li .answer").all_text_contents() == [answer, "路灯已更换为新灯具。"]
 
 
