@@ -16,7 +16,7 @@ from generator import urls
 from generator.event_model import StationEvent
 from generator.events import Occurrence
 from generator.messages import POSTER_LOCAL_SITE_URL
-from generator.notices import notice_codes, render_notice
+from generator.notices import code_title, notice_codes, render_notice
 from generator.qr import qr_svg
 
 LOCAL = "http://127.0.0.1:8000/"
@@ -43,7 +43,8 @@ def next_time(event: StationEvent, day: dt.date) -> Occurrence:
 
 def render(event: StationEvent, site_url: str = SITE_URL, **changes) -> str:
     deputies = [make_deputy(i, name) for i, name in ((1, "王秀兰"), (2, XSS_IMG))]
-    codes = {role: qr_svg(url) for role, url in notice_codes(event, site_url).items()}
+    names = {d.id: d.name for d in deputies}
+    codes = {role: qr_svg(url, code_title(role, names)) for role, url in notice_codes(event, site_url).items()}
     occurrence = next_time(event, dt.date(2026, 12, 9))
     return render_notice(occurrence, make_station(**changes), deputies, site_url=site_url, qr=codes)
 
