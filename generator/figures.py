@@ -97,6 +97,8 @@ _LABEL_Y = 16
 _BAR_Y = 22
 _BAR_HEIGHT = 16
 _VALUE_ROOM = 80  # room right of the longest bar for its value (5 characters)
+BAR_ROOM = CHART_WIDTH - _VALUE_ROOM
+"""The width of a bar at full scale: 100% of a share, or the largest of counts."""
 
 
 @dataclass(frozen=True)
@@ -118,13 +120,17 @@ class DrawnBar:
 
 @dataclass(frozen=True)
 class BarChart:
-    """A horizontal bar chart: `title` is its accessible name; the page shows the same figures in a table beside it."""
+    """A horizontal bar chart: `title` is its accessible name; the page shows the same figures in a table beside it.
+
+    `full` is the value drawn across the whole room: 100 for percentages, so that a share of 50% is half a bar whatever
+    the others are; None for counts and points, which are drawn against the largest of them."""
 
     id: str
     title: str
     label_header: str  # the table's column heads
     value_header: str
     bars: tuple[Bar, ...]
+    full: float | None = None
 
     @property
     def width(self) -> int:
@@ -139,15 +145,14 @@ class BarChart:
         return _BAR_HEIGHT
 
     def drawn(self) -> list[DrawnBar]:
-        top = max((bar.value for bar in self.bars), default=0)
-        room = CHART_WIDTH - _VALUE_ROOM
+        top = self.full if self.full is not None else max((bar.value for bar in self.bars), default=0)
         return [
             DrawnBar(
                 bar.label,
                 bar.text,
                 i * _ROW + _LABEL_Y,
                 i * _ROW + _BAR_Y,
-                round(max(bar.value, 0) / top * room, 1) if top > 0 else 0,
+                round(min(max(bar.value, 0), top) / top * BAR_ROOM, 1) if top > 0 else 0,
             )
             for i, bar in enumerate(self.bars)
         ]

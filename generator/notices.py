@@ -3,7 +3,7 @@ mobile stop, a 屋场恳谈会 or a 述职, with the QR codes of the event's pag
 
 Built like the station posters (posters.py): standalone HTML in their print style (poster.css), nothing loaded from
 outside the page, the red 请勿打印张贴 banner when the site's address is a test address. Pure: the caller makes the
-QR codes (`qr.qr_svg`) and writes the page to `urls.event_notice`.
+QR codes (`qr.qr_svg`, each titled by `code_title`) and writes the page to `urls.event_notice`.
 """
 
 from __future__ import annotations
@@ -30,6 +30,14 @@ def notice_codes(event: StationEvent, site_url: str) -> dict[str, str]:
     return codes
 
 
+def code_title(role: str, names: dict[str, str]) -> str:
+    """The accessible name of a notice's QR code of `role` (an SVG with role="img" needs one; `qr.qr_svg`'s title):
+    what scanning it does, as its caption says. `names`: the deputies' names by id, for their evaluation forms."""
+    if role.startswith("evaluation:"):
+        return NOTICE_TEXTS["scan_evaluation"].format(name=names[role.removeprefix("evaluation:")])
+    return NOTICE_TEXTS[f"scan_{role}"]
+
+
 def render_notice(
     occurrence: Occurrence,
     station: Station,
@@ -39,7 +47,7 @@ def render_notice(
     qr: dict[str, str],
 ) -> str:
     """The notice of `occurrence` (the next time its event happens) as HTML; `qr` maps each role of `notice_codes`
-    ("event", "form") to an SVG made by `qr.qr_svg` of that URL."""
+    ("event", "form") to an SVG made by `qr.qr_svg` of that URL, titled by `code_title`."""
     event = occurrence.event
     codes = notice_codes(event, site_url)
     missing = sorted(codes.keys() - qr.keys())

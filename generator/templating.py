@@ -69,12 +69,21 @@ def html_block(template: str, **context: object) -> Markup:
     return Markup(ENV.get_template(template).render(urls=urls, **context).strip())
 
 
-def bar_chart(chart_id: str, title: str, headers: tuple[str, str], bars: list[tuple], *, table: bool = True) -> Markup:
+def bar_chart(
+    chart_id: str,
+    title: str,
+    headers: tuple[str, str],
+    bars: list[tuple],
+    *,
+    table: bool = True,
+    full: float | None = None,
+) -> Markup:
     """A bar chart and its table; `bars`: (label, value, the value as printed[, as the table prints it]).
 
-    `table=False` when a table right after the chart already holds its figures (the chart's text alternative).
+    `table=False` when a table right after the chart already holds its figures (the chart's text alternative);
+    `full=100` when the values are percentages (a bar's width is then its share, not its part of the largest).
     """
-    chart = BarChart(chart_id, title, *headers, tuple(Bar(*bar) for bar in bars))
+    chart = BarChart(chart_id, title, *headers, tuple(Bar(*bar) for bar in bars), full)
     return html_block("bar_chart.html.j2", chart=chart, table=table)
 
 

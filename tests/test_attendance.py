@@ -18,9 +18,11 @@ from generator.pages import render_deputy
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-def content_at(tmp_path: Path, today: dt.date, *, records: bool = True, past_only: bool = False):
+def content_at(
+    tmp_path: Path, today: dt.date, *, records: bool = True, past_only: bool = False, events: tuple[str, ...] = ()
+):
     """tests/fixtures/good with the events (and the records and schemes) overlaid, loaded as of `today`;
-    `past_only`: without the 述职 of 2026-11-20, whose outcome is written."""
+    `past_only`: without the 述职 of 2026-11-20, whose outcome is written; `events`: more event files' YAML."""
     root = tmp_path / "content"
     overlay_case(root, FIXTURES / "good")
     overlay_case(root, FIXTURES / "events" / "good")
@@ -28,6 +30,9 @@ def content_at(tmp_path: Path, today: dt.date, *, records: bool = True, past_onl
         overlay_case(root, FIXTURES / "records" / "good")
     if past_only:
         (root / "events" / "qingshi-2026-11-shuzhi.yaml").unlink()
+    for text in events:
+        event_id = text.split("\n", 1)[0].removeprefix("id: ")
+        (root / "events" / f"{event_id}.yaml").write_text(text, encoding="utf-8")
     content, problems = load_content(root, today)
     assert [p for p in problems if not p.warning] == []
     return content
@@ -49,6 +54,53 @@ def test_two_reception_days_earn_the_reception_points_without_a_records_line(tmp
     page = render_deputy(directory, content.deputies["chen-moyin"]).body
     assert "2 × 2 = 4（上限 5），其中 2 条据联络站活动" in page
     assert page.count('据联络站活动记录：<a href="../../event/qingshi-jiedairi/">接待日</a>') == 2
+
+
+COURTYARD = """\
+id: qingshi-2026-11-wuchang
+kind: courtyard
+topic: 屋场恳谈会：老旧小区加装电梯
+station: qingshi-zhan
+place:
+  name: 青石社区议事厅
+  address: 样例市晨溪区青石路 3 号
+start: 2026-11-14 14:30
+end: 2026-11-14 16:30
+deputies:
+  - zhao-shishan
+outcome:
+  received: 25
+"""
+
+
+def test_a_past_report_and_courtyard_meeting_earn_their_kinds_points(tmp_path: Path) -> None:
+    """lin-xiaoyang spoke at the 述职 of 2026-11-20: a report to the voters, 4 points under the 2026 scheme
+    (tests/fixtures/records/good/scoring.yaml); zhao-shishan, with no records/ folder and no other event yet, sat
+    at a 屋场恳谈会 on the 14th: a reception, 2 points. Each entry of the breakdown names its event."""
+    today = dt.date(2026, 11, 28)
+    directory = Directory(content_at(tmp_path / "with", today, events=(COURTYARD,)), today)
+    without = Directory(content_at(tmp_path / "without", today, past_only=True), today)
+    lin = directory.points["lin-xiaoyang"][2026]
+    report = lin.line("report")
+    assert (report.label, report.count, report.each, report.subtotal) == ("向选民述职", 1, 4, 4)
+    assert [(e.activity.event, e.activity.title, e.counted) for e in report.entries] == [
+        ("qingshi-2026-11-shuzhi", "区人大代表向选民述职", 4)
+    ]
+    assert lin.total == without.points["lin-xiaoyang"][2026].total + 4
+    zhao = directory.points["zhao-shishan"][2026]
+    reception = zhao.line("reception")
+    assert (reception.count, reception.each, reception.subtotal, zhao.total) == (1, 2, 2, 2)
+    assert [(e.activity.event, e.activity.title) for e in reception.entries] == [
+        ("qingshi-2026-11-wuchang", "屋场恳谈会：老旧小区加装电梯")
+    ]
+    assert "zhao-shishan" not in without.points
+    lin_page = render_deputy(directory, directory.content.deputies["lin-xiaoyang"]).body
+    assert "1 × 4 = 4（上限 8），其中 1 条据联络站活动" in lin_page
+    assert '据联络站活动记录：<a href="../../event/qingshi-2026-11-shuzhi/">代表述职</a>' in lin_page
+    zhao_page = render_deputy(directory, directory.content.deputies["zhao-shishan"]).body
+    assert "1 × 2 = 2（上限 5），其中 1 条据联络站活动" in zhao_page and "屋场恳谈会：老旧小区加装电梯" in zhao_page
+    line = "events/station-qingshi-zhan/#event-qingshi-2026-11-wuchang"  # a past one-off: its station's line
+    assert f'据联络站活动记录：<a href="../../{line}">屋场恳谈会</a>' in zhao_page
 
 
 def test_attendance_joins_the_written_records_in_date_order(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 """Events on the built site (tests/fixtures/good with the events overlay, "today" fixed): the station page's next
 events, the deputy and area pages' links, and the iCalendar feeds read back by a small line parser of our own, so
-that the library that wrote them is not the one that checks them."""
+that the library that wrote them is not the one that checks them: their times, which events a deputy's and an area's
+feed hold (against the fixture YAML read without the generator), a mobile stop's place."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from conftest import overlay_case
 
@@ -283,3 +285,69 @@ def test_notice_days_outside_the_calendar_is_refused(days: int) -> None:
         "mkdocs.yml: mashang 插件的 notice_days 应是 0 到 184 之间的天数（活动开始前多少天生成活动预告，默认 30）；"
         f"现在是：{days}"
     )
+
+
+def fixture_events() -> dict[str, dict]:
+    """The events of the fixture content as its YAML says them, read without the generator."""
+    files = sorted((FIXTURES / "events" / "good" / "events").glob("*.yaml"))
+    return {event["id"]: event for event in (yaml.safe_load(f.read_text(encoding="utf-8")) for f in files)}
+
+
+def areas_of_station(station: str) -> set[str]:
+    """A fixture station's area and every area above it, from the fixture YAML."""
+    found = yaml.safe_load((FIXTURES / "good" / "stations" / f"{station}.yaml").read_text(encoding="utf-8"))
+    parents = {a["code"]: a.get("parent") for a in yaml.safe_load((FIXTURES / "good" / "areas.yaml").read_bytes())}
+    code, out = found["area"], set()
+    while code:
+        out.add(code)
+        code = parents[code]
+    return out
+
+
+def beijing_starts(feed: Path) -> dict[str, str]:
+    """A built feed's events: UID (without the host) -> DTSTART, which must carry TZID=Asia/Shanghai."""
+    found = vevents(feed.read_bytes().decode("utf-8"))
+    assert all("DTSTART;TZID=Asia/Shanghai" in e and "DTEND;TZID=Asia/Shanghai" in e for e in found), feed.name
+    assert not any(key.startswith("DTSTART") and key != "DTSTART;TZID=Asia/Shanghai" for e in found for key in e)
+    return {e["UID"].removesuffix("@daibiao.example.org"): e["DTSTART;TZID=Asia/Shanghai"] for e in found}
+
+
+def yaml_start(event: dict) -> str:
+    return dt.datetime.strptime(event["start"], "%Y-%m-%d %H:%M").strftime("%Y%m%dT%H%M%S")
+
+
+def test_a_deputys_feed_holds_exactly_the_events_they_attend(site: Path) -> None:
+    """lin-xiaoyang is at the weekly reception day and the 述职, not at the mobile stop nor the online reception."""
+    events = fixture_events()
+    mine = {event_id: yaml_start(e) for event_id, e in events.items() if "lin-xiaoyang" in e["deputies"]}
+    assert mine == {"qingshi-2026-11-shuzhi": "20261120T190000", "qingshi-jiedairi": "20260902T090000"}
+    assert beijing_starts(site / "feeds" / "deputy-lin-xiaoyang.ics") == mine
+    stop = {event_id: yaml_start(e) for event_id, e in events.items() if "zhao-shishan" in e["deputies"]}
+    assert (
+        beijing_starts(site / "feeds" / "deputy-zhao-shishan.ics")
+        == stop
+        == {"qingshi-2026-12-qiaotou": "20261205T143000"}
+    )
+
+
+def test_a_townships_feed_holds_exactly_the_events_of_its_stations(site: Path) -> None:
+    """青石街道 (990102001) has qingshi-zhan; the online station belongs to the county (990102), so its monthly
+    reception is in the county's feed, not the township's."""
+    events = fixture_events()
+    ours = {event_id: yaml_start(e) for event_id, e in events.items() if "990102001" in areas_of_station(e["station"])}
+    assert sorted(ours) == ["qingshi-2026-11-shuzhi", "qingshi-2026-12-qiaotou", "qingshi-jiedairi"]
+    assert beijing_starts(site / "feeds" / "area-990102001.ics") == ours
+    county = beijing_starts(site / "feeds" / "area-990102.ics")
+    assert county == {event_id: yaml_start(e) for event_id, e in events.items()} and "yunshang-2027-01-yuedu" in county
+
+
+def test_a_mobile_stop_is_placed_at_its_own_place_in_the_feed(site: Path) -> None:
+    """The stop at 桥头村 carries its place's coordinates, not its station's; a station's event carries the station's,
+    and the online station's none."""
+    events = {e["UID"]: e for e in vevents((site / "feeds" / "area-990102.ics").read_bytes().decode("utf-8"))}
+    stop = fixture_events()["qingshi-2026-12-qiaotou"]["place"]
+    where = stop["location"]
+    assert events["qingshi-2026-12-qiaotou@daibiao.example.org"]["GEO"] == f"{where['lat']};{where['lon']}"
+    assert events["qingshi-2026-12-qiaotou@daibiao.example.org"]["LOCATION"] == f"{stop['name']}（{stop['address']}）"
+    assert events["qingshi-jiedairi@daibiao.example.org"]["GEO"] == "30.2741;120.1551"  # qingshi-zhan
+    assert "GEO" not in events["yunshang-2027-01-yuedu@daibiao.example.org"]

@@ -130,3 +130,16 @@ def test_a_coming_event_beyond_the_notice_horizon_is_its_line(site: Path) -> Non
     for page in site.rglob("*.html"):
         if page.parent.name != "qingshi-2027-02-baiyun":
             assert "event/qingshi-2027-02-baiyun/" not in page.read_text(encoding="utf-8"), page
+
+
+def test_every_page_names_its_icon_so_no_browser_asks_for_favicon_ico(site: Path) -> None:
+    """The site has no /favicon.ico: a page that names no icon makes a browser ask for it, a 404 on every visit (a
+    QR code scanned, a feed's link followed). Material's pages name the theme's; the small pages that lead on, and
+    the print pages, name an empty one."""
+    assert not (site / "favicon.ico").exists()
+    nameless = [
+        str(page.relative_to(site))
+        for page in sorted(site.rglob("*.html"))
+        if not re.search(r'<link rel="icon" href="[^"]+"', page.read_text(encoding="utf-8"))
+    ]
+    assert nameless == [], nameless

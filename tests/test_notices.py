@@ -1,25 +1,37 @@
 """Events' printable notices (活动预告): printed by real chromium to one A4 page whose text names the event and whose
 QR codes decode to the event's page and the station's message form (and, at a 述职, each deputy's evaluation form);
-a test address gets the posters' 请勿打印张贴 banner."""
+a test address gets the posters' 请勿打印张贴 banner. The notices a build writes (codes from its QR cache) too: each
+code decodes to the address printed under it, and is named for a screen reader."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from conftest import overlay_case
 from test_posters import SITE_URL, XSS_IMG, XSS_SCRIPT, make_deputy, make_station, pdf_pages, zbar
 
 from generator import urls
+from generator.cli import main
 from generator.event_model import StationEvent
 from generator.events import Occurrence
 from generator.messages import POSTER_LOCAL_SITE_URL
-from generator.notices import notice_codes, render_notice
+from generator.notices import code_title, notice_codes, render_notice
 from generator.qr import qr_svg
 
 LOCAL = "http://127.0.0.1:8000/"
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+BUILT = "https://daibiao.example.org/"
+BUILT_NOTICES = {  # tests/fixtures/events/good's events with a notice on 2026-11-28: where their two codes lead
+    "qingshi-jiedairi": [f"{BUILT}event/qingshi-jiedairi/", f"{BUILT}stations/qingshi-zhan/#message"],
+    "qingshi-2026-12-qiaotou": [f"{BUILT}event/qingshi-2026-12-qiaotou/", f"{BUILT}stations/qingshi-zhan/#message"],
+}
 
 
 def make_event(**changes) -> StationEvent:
@@ -43,7 +55,8 @@ def next_time(event: StationEvent, day: dt.date) -> Occurrence:
 
 def render(event: StationEvent, site_url: str = SITE_URL, **changes) -> str:
     deputies = [make_deputy(i, name) for i, name in ((1, "王秀兰"), (2, XSS_IMG))]
-    codes = {role: qr_svg(url) for role, url in notice_codes(event, site_url).items()}
+    names = {d.id: d.name for d in deputies}
+    codes = {role: qr_svg(url, code_title(role, names)) for role, url in notice_codes(event, site_url).items()}
     occurrence = next_time(event, dt.date(2026, 12, 9))
     return render_notice(occurrence, make_station(**changes), deputies, site_url=site_url, qr=codes)
 
@@ -124,3 +137,49 @@ def test_every_code_must_be_given():
     del codes["form"]
     with pytest.raises(ValueError, match="form"):
         render_notice(next_time(event, dt.date(2026, 12, 9)), make_station(), [], site_url=SITE_URL, qr=codes)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/fixtures/good with the events overlay, built as of 2026-11-28: its notices/ folder."""
+    base = tmp_path_factory.mktemp("notices")
+    content = base / "content"
+    overlay_case(content, FIXTURES / "good")
+    overlay_case(content, FIXTURES / "events" / "good")
+    args = ["build", "-f", str(ROOT / "mkdocs.yml"), "--content", str(content), "--out", str(base / "site")]
+    result = CliRunner().invoke(main, [*args, "--today", "2026-11-28", "--site-url", BUILT])
+    assert result.exit_code == 0, result.output
+    return base / "site" / "notices"
+
+
+def test_the_built_notices_are_the_coming_events_and_their_codes_are_named(built: Path) -> None:
+    """The codes' SVGs are images to a screen reader: each is named by what its caption says scanning it does."""
+    assert sorted(p.stem for p in built.glob("*.html") if p.stem != "index") == sorted(BUILT_NOTICES)
+    for event_id in BUILT_NOTICES:
+        html = (built / f"{event_id}.html").read_text(encoding="utf-8")
+        titles = re.findall(r'<svg [^>]*role="img"><title>([^<]*)</title>', html)
+        assert titles == ["扫码查看活动详情", "不能到场？扫码给联络站留言"], event_id
+        assert html.count('role="img"') == 2
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("event_id", sorted(BUILT_NOTICES))
+def test_a_built_notices_codes_open_the_event_and_the_form(chromium_browser, tmp_path, built: Path, event_id: str):
+    """The notice file the build writes (its codes come from the QR cache, not from this test), printed to A4."""
+    html = (built / f"{event_id}.html").read_text(encoding="utf-8")
+    pages, text, codes = printed(chromium_browser, tmp_path, html)
+    assert pages == 1
+    assert sorted(codes) == sorted(BUILT_NOTICES[event_id])
+    assert "活动预告" in text and "请勿打印" not in text
+    page = chromium_browser.new_page()
+    try:  # each code on its own, beside the caption that says where it leads
+        page.goto((built / f"{event_id}.html").as_uri())
+        figures = page.locator(".codes figure")
+        found = []
+        for i in range(figures.count()):
+            image = tmp_path / f"code-{i}.png"
+            figures.nth(i).locator(".qr").screenshot(path=str(image))
+            found.append((zbar(image), figures.nth(i).locator("a.url").get_attribute("href")))
+    finally:
+        page.close()
+    assert found == [([url], url) for url in BUILT_NOTICES[event_id]]

@@ -1,6 +1,6 @@
 """Suggestions tracked to their answer: deadlines (as written, else three months from 交办), on time or late or
 overdue, the figures per department; the fixture suggestion's page shows every stage with its date, and the chart of
-on-time shares says what its table says."""
+on-time shares draws each share on a 0-100% scale and says what its table says."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ import pytest
 from conftest import overlay_case
 
 from generator.directory import Directory
+from generator.figures import BAR_ROOM, percent
 from generator.load import load_content
 from generator.model import Proposal
 from generator.pages import render_pages
-from generator.suggestions import Suggestion, by_department, collect, months_later
+from generator.suggestions import Suggestion, by_department, collect, department_slug, months_later
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TODAY = dt.date(2026, 11, 28)
@@ -102,6 +103,10 @@ def test_the_fixture_suggestion_shows_every_stage_with_its_date(pages: dict[str,
         ("答复", "2026-05-20"),
         ("代表满意度", "2026-06-02"),
     ]
+    department = f"- 承办单位：[区交通运输局](../../suggestions/department-{department_slug('区交通运输局')}/)\n"
+    assert department in page
+    listed = pages[f"suggestions/department-{department_slug('区交通运输局')}/index.md"]
+    assert "关于青石路增设人行横道的建议" in listed and "关于社区菜市场改造的建议" not in listed
     assert "- 重点督办代表建议，督办领导：区人大常委会副主任 李明" in page
     assert "- 办理期限：2026年5月31日\n" in page and "，按期答复" in page
     assert "已在青石路与青石小学门口增设人行横道和信号灯。" in page and "林小样对答复：**满意**" in page
@@ -110,14 +115,28 @@ def test_the_fixture_suggestion_shows_every_stage_with_its_date(pages: dict[str,
     assert waiting.count("尚未") == 3
 
 
-def test_the_department_chart_says_what_its_table_says(pages: dict[str, str]) -> None:
+def test_the_department_chart_draws_each_share_as_its_table_says(pages: dict[str, str]) -> None:
+    """Two departments at different shares (2 of 3, 1 of 2): each bar is its share of the full width, not its part
+    of the largest share, and says the share of its table row, which the row's own counts give."""
     index = pages["suggestions/index.md"]
-    chart = dict(re.findall(r'chart__label">([^<]+)</text>\s*<rect[^>]*/>\s*<text[^>]*>([^<]+)</text>', index))
+    bars = re.findall(
+        r'chart__label">([^<]+)</text>\s*<rect x="0" y="[\d.]+" width="([\d.]+)"[^>]*/>\s*<text[^>]*>([^<]+)</text>',
+        index,
+    )
     rows = re.findall(r"^\| \[([^\]]+)\]\([^)]*\) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| ([^|]+) \|$", index, re.M)
-    table = {name: share.strip() for name, *_, share in rows}
-    assert chart == {"区交通运输局": "50%"}
-    assert chart == {name: share for name, share in table.items() if share != "—"}
-    assert "- [已提交](status-submitted/index.md)：4 件" in index and "- [2026 年](2026/index.md)：2 件" in index
+    table = {
+        name: (int(answered), int(in_time), int(overdue), share.strip())
+        for name, _, answered, in_time, overdue, share in rows
+    }
+    assert [label for label, *_ in bars] == ["区交通运输局", "区住房和城乡建设局"]
+    for label, width, text in bars:
+        answered, in_time, overdue, share = table[label]
+        assert text == share
+        assert percent(in_time, answered + overdue) == share
+        assert float(width) == pytest.approx(in_time / (answered + overdue) * BAR_ROOM, abs=0.05), label
+    assert dict((label, text) for label, _, text in bars) == {"区交通运输局": "67%", "区住房和城乡建设局": "50%"}
+    assert {name for name, (*_, share) in table.items() if share != "—"} == {label for label, *_ in bars}
+    assert "- [已提交](status-submitted/index.md)：1 件" in index and "- [2026 年](2026/index.md)：2 件" in index
 
 
 def test_without_records_the_index_says_so(tmp_path: Path) -> None:

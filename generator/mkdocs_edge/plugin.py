@@ -39,7 +39,7 @@ from ..exports import DATA_FILES, form_categories
 from ..feeds import Feeds
 from ..load import load_content, outcome_days_setting, reload_deputies
 from ..model import Content, Deputy, Station
-from ..notices import notice_codes, render_notice
+from ..notices import code_title, notice_codes, render_notice
 from ..pages import HtmlPage, TocEntry, browse_lists, is_entity_page, render_deputy, render_html, render_pages
 from ..posters import render_poster, station_qr_key
 from ..qr import QRCache
@@ -257,12 +257,18 @@ class MashangPlugin(BasePlugin[MashangConfig]):
     def _add_notices(self, files: Files, config: MkDocsConfig, cache: QRCache) -> None:
         """The printable notice of each event's next date (`notices/<id>.html`), with its QR codes, like the posters."""
         coming = self.directory.notices
-        wanted = {event_id: notice_codes(o.event, config.site_url) for event_id, o in coming.items()}
-        needed = sorted({url for codes in wanted.values() for url in codes.values()})
-        made = cache.paths_for([(url, None) for url in needed], jobs=self._jobs(len(needed)))
+        names = {deputy.id: deputy.name for deputy in self.content.deputies.values()}
+        wanted = {
+            event_id: {
+                role: (url, code_title(role, names)) for role, url in notice_codes(o.event, config.site_url).items()
+            }
+            for event_id, o in coming.items()
+        }
+        needed = sorted({code for codes in wanted.values() for code in codes.values()})
+        made = cache.paths_for(needed, jobs=self._jobs(len(needed)))
         paths = dict(zip(needed, made, strict=True))
         for event_id, occurrence in coming.items():
-            svgs = {role: paths[url] for role, url in wanted[event_id].items()}
+            svgs = {role: paths[code] for role, code in wanted[event_id].items()}
             render = functools.partial(self._notice, occurrence, svgs, config.site_url)
             files.append(RenderedFile(config, urls.event_notice(event_id), render))
 
