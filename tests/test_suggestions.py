@@ -123,17 +123,17 @@ def test_the_department_chart_draws_each_share_as_its_table_says(pages: dict[str
         r'chart__label">([^<]+)</text>\s*<rect x="0" y="[\d.]+" width="([\d.]+)"[^>]*/>\s*<text[^>]*>([^<]+)</text>',
         index,
     )
-    rows = re.findall(r"^\| \[([^\]]+)\]\([^)]*\) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| ([^|]+) \|$", index, re.M)
+    row = r"^\| \[([^\]]+)\]\([^)]*\) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| ([^|]+) \|$"
     table = {
-        name: (int(answered), int(in_time), int(overdue), share.strip())
-        for name, _, answered, in_time, overdue, share in rows
+        name: (int(in_time), int(late), int(overdue), share.strip())
+        for name, _, _, in_time, late, overdue, share in re.findall(row, index, re.M)
     }
     assert [label for label, *_ in bars] == ["区交通运输局", "区住房和城乡建设局"]
     for label, width, text in bars:
-        answered, in_time, overdue, share = table[label]
+        in_time, late, overdue, share = table[label]  # the share of the three columns its explanation names
         assert text == share
-        assert percent(in_time, answered + overdue) == share
-        assert float(width) == pytest.approx(in_time / (answered + overdue) * BAR_ROOM, abs=0.05), label
+        assert percent(in_time, in_time + late + overdue) == share
+        assert float(width) == pytest.approx(in_time / (in_time + late + overdue) * BAR_ROOM, abs=0.05), label
     assert dict((label, text) for label, _, text in bars) == {"区交通运输局": "67%", "区住房和城乡建设局": "50%"}
     assert {name for name, (*_, share) in table.items() if share != "—"} == {label for label, *_ in bars}
     assert "- [已提交](status-submitted/index.md)：1 件" in index and "- [2026 年](2026/index.md)：2 件" in index
