@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The run command (README): set up this machine if needed, build the demo site from content/, and serve it together
 # with the form service (real gunicorn, deploy/gunicorn.conf.py) on http://127.0.0.1:8000/ . A change under content/
-# or to mkdocs.yml rebuilds the site; a build with errors leaves the previous site served.
+# or to mkdocs.yml rebuilds the site (new messages: at most once a minute, for 办理统计); a build with errors leaves the
+# previous site served.
 # Submissions go to var/queue/ (FORMS_QUEUE_DIR); staff work them with `.venv/bin/python -m forms_api --help`.
 # Before each build the public figures of the queue (var/public/stats.json) are written and shown on the site; with no
 # message yet there are none, and the site is built without them.
@@ -61,10 +62,15 @@ if [ -n "$FORMS_NOTIFY_SMS${FORMS_NOTIFY_EMAIL:-}" ]; then
   echo "run: 通知工作进程已启动（FORMS_NOTIFY_SMS=$FORMS_NOTIFY_SMS；log 方式不真正发送，只在这里显示将发送的内容）"
 fi
 mkdir -p .cache && touch .cache/run-stamp
+built=$SECONDS
+# A change under content/ rebuilds at once; new messages and their handling (the public figures on 办理统计) at most
+# once a minute, as deploy/systemd/mashang-rebuild.timer does every 10 minutes on a server.
 while kill -0 "$server" 2>/dev/null; do
   sleep 2
-  if [ -n "$(find content mkdocs.yml -newer .cache/run-stamp -print -quit)" ]; then
+  if [ -n "$(find content mkdocs.yml -newer .cache/run-stamp -print -quit)" ] ||
+    { [ $((SECONDS - built)) -ge 60 ] && [ "${FORMS_QUEUE_DIR:-var/queue}/events.jsonl" -nt .cache/run-stamp ]; }; then
     touch .cache/run-stamp
+    built=$SECONDS
     build || echo "run: 内容有错误（见上）：仍在提供上一次生成的网站"
   fi
 done
