@@ -48,6 +48,9 @@ export FORMS_SITE_URL="${FORMS_SITE_URL:-http://$FORMS_BIND/}"  # the links in n
 # SMS in the demo by the `log` sender: it sends nothing and writes here what it would send (never the phone), so the
 # message form offers 有进展时短信通知我 and the loop can be seen end to end. FORMS_NOTIFY_SMS= (empty) turns it off.
 export FORMS_NOTIFY_SMS="${FORMS_NOTIFY_SMS-log}"
+if [ "$FORMS_NOTIFY_SMS" = log ]; then  # the log sender wakes nobody: no quiet hours, unless set
+  export FORMS_NOTIFY_QUIET_HOURS="${FORMS_NOTIFY_QUIET_HOURS-00:00-00:00}"
+fi
 build
 .venv/bin/gunicorn -c deploy/gunicorn.conf.py 'forms_api.site:create_site_app("site")' &
 server=$!

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 from pathlib import Path
 
@@ -234,6 +235,26 @@ def test_where_a_case_names_its_deputy_namesakes_are_told_apart(app):
     assert f"承办：人大代表 {headmaster}" in shown and f"交办：人大代表 {headmaster}，答复期限" in shown
     listed = CliRunner().invoke(main, [*base[:2], "list", *base[2:]]).stdout
     assert f"人大代表 {headmaster}" in listed and "人大代表 曹文杰 " in listed
+
+
+def test_the_deputies_index_is_made_once_for_each_version_of_the_site_s_data(app):
+    """Names, namesakes and stations of 20,000 deputies are grouped once, not for every case a list shows: again only
+    when the site's data changes (a rebuild), and then from the new data."""
+    from forms_api.public.deputies import namesakes
+    from forms_api.public.sitedata import Targets
+
+    data = Path(app.config["SITE_DIR"]) / "data" / "deputies.json"
+    targets, made = Targets(data.parent.parent, recheck_seconds=0), []
+    count = lambda found: made.append(1) or len(found.listed("deputy"))  # noqa: E731
+    assert targets.derived(count) == targets.derived(count) and len(made) == 1
+    assert "li-mingyuan" in namesakes(targets, ["li-mingyuan", "li-mingyuan-2", "cao-wenjie"])
+    deputies = json.loads(data.read_text(encoding="utf-8"))
+    deputies["deputies"] = [d for d in deputies["deputies"] if d["id"] != "li-mingyuan-2"]  # one 李明远 left
+    data.write_text(json.dumps(deputies, ensure_ascii=False), encoding="utf-8")
+    stat = data.stat()
+    os.utime(data, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert targets.derived(count) == targets.derived(count) and len(made) == 2
+    assert namesakes(targets, ["li-mingyuan", "cao-wenjie"]) == {}  # no namesake any more: the short name
 
 
 CASE_LINK = re.compile(r'href="/staff/cases/(2026-\d{6})"')

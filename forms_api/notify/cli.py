@@ -19,6 +19,7 @@ from forms_api.notify.config import NOTIFY_SETTINGS, channels, problems
 from forms_api.public.sitedata import Targets
 from forms_api.staff.group import DATE, Staff, StaffError, StaffSubgroup, pass_staff
 from forms_api.store import Store
+from forms_api.store.folder import LOG_NAME
 
 KEYS = ("QUEUE_DIR", "QUEUE_FSYNC", "SITE_URL", "SITE_DIR", "HOLIDAYS", *NOTIFY_SETTINGS)
 
@@ -71,8 +72,9 @@ def _started_store(staff: Staff, poll: float) -> Store:
             return staff.store
         except StaffError:
             config = staff.queue()
-            if config["QUEUE_URL"] or not Path(config["QUEUE_DIR"]).is_dir():
-                raise  # no queue there at all: a mistyped folder must fail
+            folder = Path(config["QUEUE_DIR"])
+            if config["QUEUE_URL"] or not folder.is_dir() or (folder / LOG_NAME).exists():
+                raise  # no queue there at all (a mistyped folder must fail), or another reason than its first message
             if not said:
                 w.log.info(mn.NOTIFY_WAITING.format(path=config["QUEUE_DIR"]))
                 said = True

@@ -16,11 +16,21 @@ from generator.messages import CONGRESS_LEVEL_LABELS
 
 def stations_by_deputy(targets: Targets) -> dict[str, list[str]]:
     """deputy id -> the names of the stations they belong to (from the site's data)."""
-    found: dict[str, list[str]] = {}
+    return targets.derived(_index)[2]
+
+
+def _index(targets: Targets) -> tuple[dict[str, str], dict[str, list[str]], dict[str, list[str]]]:
+    """The current deputies' names by id, their ids by name, and their stations' names by id: made once for each
+    version of the site's data (Targets.derived), not for every case a list shows."""
+    names = dict(targets.listed("deputy"))
+    by_name: dict[str, list[str]] = {}
+    for deputy, name in names.items():
+        by_name.setdefault(name, []).append(deputy)
+    stations: dict[str, list[str]] = {}
     for station, name in targets.listed("station"):
         for deputy in targets.deputies_of(station):
-            found.setdefault(deputy, []).append(name or station)
-    return found
+            stations.setdefault(deputy, []).append(name or station)
+    return names, by_name, stations
 
 
 def _about(targets: Targets, deputy: str) -> str:
@@ -33,7 +43,7 @@ def _about(targets: Targets, deputy: str) -> str:
 def labelled(targets: Targets, ids: list[str], *, with_id: bool = False) -> list[tuple[str, str]]:
     """(id, "曹文杰（东溪代表联络站）") for each id, by id; where two labels match (or always, `with_id`), with the
     deputy's congress and post ("李明远（禾城镇人大代表联络站；县（区）人大代表，青禾县禾丰小学 校长）") and the id."""
-    names, stations = dict(targets.listed("deputy")), stations_by_deputy(targets)
+    names, _, stations = targets.derived(_index)
     labels = {
         deputy: STAFF_TEXTS["deputy_label"].format(
             name=names.get(deputy) or deputy, stations="、".join(stations.get(deputy, ())) or STAFF_TEXTS["no_station"]
@@ -53,10 +63,10 @@ def namesake_detail(targets: Targets, target: str) -> str:
     """For a current deputy another current deputy shares a name with: what tells them apart on a citizen's page
     (their stations, congress and post: "东溪代表联络站；乡镇人大代表，河湾村 村民小组长"); "" for anyone else."""
     deputy = target.removeprefix("deputy:")
-    names = dict(targets.listed("deputy"))
+    names, by_name, by_deputy = targets.derived(_index)
     name = names.get(deputy) if target.startswith("deputy:") else None
-    stations = "、".join(stations_by_deputy(targets).get(deputy, ())) if name else ""
-    if not stations or list(names.values()).count(name) < 2:
+    stations = "、".join(by_deputy.get(deputy, ())) if name else ""
+    if not stations or len(by_name.get(name or "", ())) < 2:
         return ""
     about = _about(targets, deputy)
     return stations + (STAFF_TEXTS["deputy_label_about"].format(about=about) if about else "")
@@ -65,15 +75,16 @@ def namesake_detail(targets: Targets, target: str) -> str:
 def told_apart(targets: Targets, ids: list[str]) -> dict[str, str]:
     """Each deputy's name as staff read it (an account's scope, who acted): the `labelled` label instead where another
     current deputy has the same name."""
-    names = dict(targets.listed("deputy"))
-    by_name: dict[str, list[str]] = {}
-    for found, name in names.items():
-        by_name.setdefault(name, []).append(found)
+    names, by_name, _ = targets.derived(_index)
     shown: dict[str, str] = {}
+    groups: dict[str, dict[str, str]] = {}  # a name's namesakes labelled once, however many of them `ids` holds
     for deputy in ids:
         name = names.get(deputy) or targets.name(f"deputy:{deputy}") or deputy
         same = by_name.get(name, [])
-        shown[deputy] = dict(labelled(targets, same))[deputy] if len(same) > 1 and deputy in same else name
+        if len(same) > 1 and deputy in same:
+            shown[deputy] = groups.setdefault(name, dict(labelled(targets, same)))[deputy]
+        else:
+            shown[deputy] = name
     return shown
 
 

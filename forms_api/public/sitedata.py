@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class TargetsUnavailable(Exception):
@@ -40,6 +43,7 @@ class Targets:
     _station_deputies: dict[str, frozenset[str]] = field(default_factory=dict)
     _about: dict[str, tuple[tuple[str, ...], str]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _derived: dict[Callable, tuple[tuple[int, ...] | None, Any]] = field(default_factory=dict)
 
     @cached_property
     def files(self) -> tuple[Path, Path, Path]:
@@ -75,6 +79,23 @@ class Targets:
         self._station_deputies = {station: frozenset(ids) for station, ids in attached.items()}
         self._about = about
         self._checked = now
+
+    def derived(self, build: Callable[[Targets], T]) -> T:
+        """`build(self)`, made once for each version of the site's data rather than on every request (the deputies'
+        labels and namesakes of a city: 20,000 names sorted and grouped)."""
+        with self._lock:
+            try:
+                self._refresh()
+                stamp = self._stamp
+            except TargetsUnavailable:
+                stamp = None  # made from the empty answers of a missing site, and not kept
+            if stamp is not None and (made := self._derived.get(build)) is not None and made[0] == stamp:
+                return made[1]
+        value = build(self)
+        if stamp is not None:
+            with self._lock:
+                self._derived[build] = (stamp, value)
+        return value
 
     def check(self, target: str) -> str | None:
         """None if `target` may receive messages, else the reason's message key."""
