@@ -29,8 +29,9 @@ ROLES = (*ACCOUNTS, None)  # None: anonymous
 PAST = "2020-01-06"
 # action -> the form that takes it on any of the four cases
 FORMS = {
-    "assign": {"to_kind": "department", "name": "县交通局"},  # case 3 is assigned already: it keeps its deadline
-    "handover": {"to_kind": "department", "name": "县水务局"},
+    # case 3 is assigned already: it keeps its deadline; neither unit has an account yet (new_unit: confirmed)
+    "assign": {"to_kind": "department", "name": "县交通局", "new_unit": "1"},
+    "handover": {"to_kind": "department", "name": "县水务局", "new_unit": "1"},
     "answer": {"answer": "已修复路灯。"},
     "close": {"reason": "已处理完毕", "told": "duplicate"},  # what the citizen reads, if not answered yet
     "reopen": {"reason": "群众反映仍未修好"},
@@ -134,7 +135,7 @@ def test_the_events_are_the_ones_the_staff_tools_append(app):
     steps = [
         (
             "assign",
-            {"to_kind": "department", "name": "县交通局"},
+            {"to_kind": "department", "name": "县交通局", "new_unit": "1"},
             ("assign", "--to", "department", "--name", "县交通局"),
         ),
         ("note", {"note": "已电话联系"}, ("note", "--text", "已电话联系")),

@@ -36,6 +36,7 @@ from forms_api.console.case import EVENTS, case_page, find_case
 from forms_api.console.deputies import resolve
 from forms_api.console.refusals import refused
 from forms_api.console.service import account, bp, require
+from forms_api.console.units import CONFIRM, account_units, unit_name
 from forms_api.messages_console import STAFF_TEXTS
 from forms_api.public.service import service
 from forms_api.staff.text import assignee_text
@@ -76,7 +77,10 @@ def _assignee(sub: Submission, action: str) -> tuple[str, str | None, str | None
             raise TextProblem(STAFF_TEXTS["deputy_missing"])
         deputy, name = resolve(typed)
         return to_kind, name, deputy
-    return to_kind, _text("name", "name", required=to_kind == "department"), None
+    name = _text("name", "name", required=to_kind == "department")
+    if to_kind == "department" and name:  # as a handler account names it, else confirmed as a unit without one
+        name = unit_name(name, account_units(), confirmed=request.form.get(CONFIRM) == "1")
+    return to_kind, name, None
 
 
 def _fields(action: str, sub: Submission, today: date, cal: Calendar) -> Fields:

@@ -23,7 +23,9 @@ from forms_api.console.deputies import choices
 from forms_api.console.people import actor_label, case_targets, result_source
 from forms_api.console.refusals import given_back, taken
 from forms_api.console.service import account, bp, console, may, page, require
+from forms_api.console.units import suggestions
 from forms_api.messages_console import HANDOVER_TEXTS as HO
+from forms_api.messages_console import UNIT_TEXTS
 from forms_api.public.service import service
 from forms_api.staff.text import (
     assignee_text,
@@ -199,6 +201,8 @@ def case_page(
         templates=templates,
         no_answer=no_answer_reason(sub, actions),
         deputy_choices=choices(sub, account()) if {"assign", "handover"} & set(actions) else [],
+        units=suggestions() if {"assign", "handover"} & set(actions) else [],
+        ut=UNIT_TEXTS,
         chosen=chosen,
         error=error,
         failed=failed,
