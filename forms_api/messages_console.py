@@ -448,3 +448,15 @@ UNIT_TEXTS = {
         "还没有账号的单位（以后再开通，或凭打印的交办单办理）请勾选上面一项。"
     ),
 }
+
+# A case's page (forms_api/console/case.py, actions.py), as `ct` in templates: answering a case someone else handles.
+CASE_TEXTS = {
+    "held_by": "这条留言现由{holder}办理{result}。您的答复提交后立即显示在群众的查询页面上，承办者不再答复。",
+    "has_result": "，已有办理结果（见下）",
+    "no_result": "，还没有办理结果",
+    "answer_anyway": "我知道这条留言由他人办理，仍由我答复",
+    "answer_elsewhere": (
+        "这条留言现由{holder}办理{result}，答复会立即公开给群众。如确需由您答复，请勾选“仍由我答复”一项后再提交；"
+        "否则请等承办者办理，或写内部备注。"
+    ),
+}

@@ -32,7 +32,7 @@ FORMS = {
     # case 3 is assigned already: it keeps its deadline; neither unit has an account yet (new_unit: confirmed)
     "assign": {"to_kind": "department", "name": "县交通局", "new_unit": "1"},
     "handover": {"to_kind": "department", "name": "县水务局", "new_unit": "1"},
-    "answer": {"answer": "已修复路灯。"},
+    "answer": {"answer": "已修复路灯。", "answer_anyway": "1"},  # with the hotline or 县住建局: answered anyway
     "close": {"reason": "已处理完毕", "told": "duplicate"},  # what the citizen reads, if not answered yet
     "reopen": {"reason": "群众反映仍未修好"},
     "note": {"note": "已电话联系"},

@@ -30,6 +30,7 @@ from forms_api.cases.actions import (
     deadline_problem,
     decision,
     handover,
+    held_elsewhere,
     urge,
 )
 from forms_api.console.case import EVENTS, case_page, find_case
@@ -37,9 +38,11 @@ from forms_api.console.deputies import resolve
 from forms_api.console.refusals import refused
 from forms_api.console.service import account, bp, require
 from forms_api.console.units import CONFIRM, account_units, unit_name
-from forms_api.messages_console import STAFF_TEXTS
+from forms_api.messages_console import CASE_TEXTS, STAFF_TEXTS
 from forms_api.public.service import service
-from forms_api.staff.text import assignee_text
+from forms_api.staff.text import assignee_text, is_result
+
+ANSWER_ANYWAY = "answer_anyway"  # the answer form's checkbox, on a case someone else handles (仍由我答复)
 
 A = messages.ACTION_TEXTS
 Decide = Callable[[State], list[dict]]
@@ -109,8 +112,9 @@ def _fields(action: str, sub: Submission, today: date, cal: Calendar) -> Fields:
             raise TextProblem(A["bad_satisfaction"])
         note = _text("note", "note", required=False)
         return lambda current: {"satisfaction": satisfaction} | ({"note": note} if note else {})
+    if action == "answer":
+        return _answer(str(_text("answer", "answer")))
     field, what, required = {
-        "answer": ("answer", "answer", True),
         "reopen": ("reason", "reason", True),
         "note": ("note", "note", True),
         "result": ("note", "result", True),
@@ -119,6 +123,20 @@ def _fields(action: str, sub: Submission, today: date, cal: Calendar) -> Fields:
     text = _text(field, what, required=required)
     extra = {"result": True} if action == "result" else {}
     return lambda current: {field: text, **extra}
+
+
+def _answer(text: str) -> Fields:
+    """An answer; on a case someone else handles (`held_elsewhere`, as it is under the lock) only when staff ticked
+    that they answer anyway: the answer goes public at once, over the handler's head."""
+    who, confirmed = account(), request.form.get(ANSWER_ANYWAY) == "1"
+
+    def fields(sub: Submission) -> dict:
+        if held_elsewhere(sub, who.role, who.deputy) and not confirmed:
+            result = CASE_TEXTS["has_result" if any(map(is_result, sub.history)) else "no_result"]
+            raise TextProblem(CASE_TEXTS["answer_elsewhere"].format(holder=assignee_text(sub), result=result))
+        return {"answer": text}
+
+    return fields
 
 
 def _in_scope(fields: Fields) -> Fields:

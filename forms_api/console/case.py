@@ -17,15 +17,15 @@ from forms_api import cases, messages
 from forms_api import messages_notify as mn
 from forms_api.accounts.access import may_see, targets_of
 from forms_api.cases import AWAITING_ANSWER, MAX_REOPENS, RATINGS, REF_RE, Calendar, Submission
-from forms_api.cases.actions import decision, takes_on
+from forms_api.cases.actions import decision, held_elsewhere, takes_on
 from forms_api.cases.outbox import CITIZEN_TO, Notice
 from forms_api.console.deputies import choices
 from forms_api.console.people import actor_label, case_targets, result_source
 from forms_api.console.refusals import given_back, taken
 from forms_api.console.service import account, bp, console, may, page, require
 from forms_api.console.units import suggestions
+from forms_api.messages_console import CASE_TEXTS, UNIT_TEXTS
 from forms_api.messages_console import HANDOVER_TEXTS as HO
-from forms_api.messages_console import UNIT_TEXTS
 from forms_api.public.service import service
 from forms_api.staff.text import (
     assignee_text,
@@ -203,6 +203,8 @@ def case_page(
         deputy_choices=choices(sub, account()) if {"assign", "handover"} & set(actions) else [],
         units=suggestions() if {"assign", "handover"} & set(actions) else [],
         ut=UNIT_TEXTS,
+        held_elsewhere=held_elsewhere(sub, account().role, account().deputy),
+        ct=CASE_TEXTS,
         chosen=chosen,
         error=error,
         failed=failed,
@@ -255,6 +257,7 @@ def fill_template(ref: str) -> Response:
     chosen = request.form.get("template", "")
     template = templates[int(chosen)].text if chosen.isdigit() and int(chosen) < len(templates) else ""
     form = {"action": "answer", "answer": with_template(request.form.get("answer", ""), template)}
+    form |= {"answer_anyway": "1"} if request.form.get("answer_anyway") == "1" else {}
     target = url_for("staff.case", ref=ref)
     return given_back(target, form, failed="answer", answer=lambda: case_page(sub, form=form, failed="answer"))
 
