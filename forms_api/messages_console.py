@@ -460,3 +460,9 @@ CASE_TEXTS = {
         "否则请等承办者办理，或写内部备注。"
     ),
 }
+# the latest 办理结果 above the answer box, and an answer started from it (case.py fill_template)
+CASE_TEXTS |= {
+    "latest_result": "最新办理结果",
+    "from_result": "用办理结果起草答复",
+    "from_result_hint": "办理结果接在已写的答复后面，填入答复框，请改写成给群众的答复再提交；还没有提交。",
+}

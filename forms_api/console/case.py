@@ -251,11 +251,15 @@ def with_template(draft: str, template: str) -> str:
 @require("answer")
 def fill_template(ref: str) -> Response:
     """填入答复框, a button of the answer form: the case's page again (POST/redirect/GET, at the answer form) with
-    the answer typed so far and the chosen template after it. Nothing is stored: the answer is still to be sent."""
+    the answer typed so far and the chosen template after it, or the latest 办理结果 (用办理结果起草答复: the result
+    shown above the answer box). Nothing is stored: the answer is still to be sent; nothing goes in a URL."""
     sub = find_case(ref)
     templates = console().templates.all()
     chosen = request.form.get("template", "")
     template = templates[int(chosen)].text if chosen.isdigit() and int(chosen) < len(templates) else ""
+    if request.form.get("from_result") == "1":  # 用办理结果起草答复: the latest 办理结果 instead of a template
+        results = results_of(sub)
+        template = results[-1][2] if results else ""
     form = {"action": "answer", "answer": with_template(request.form.get("answer", ""), template)}
     form |= {"answer_anyway": "1"} if request.form.get("answer_anyway") == "1" else {}
     target = url_for("staff.case", ref=ref)
