@@ -466,3 +466,16 @@ CASE_TEXTS |= {
     "from_result": "用办理结果起草答复",
     "from_result_hint": "办理结果接在已写的答复后面，填入答复框，请改写成给群众的答复再提交；还没有提交。",
 }
+# 申请退回 (a handler or deputy says a case is not theirs) and the decline: the case's page, the dashboard, the list
+CASE_TEXTS |= {
+    "return_pending": "{who} 于 {at} 申请退回：{reason}",
+    "return_decide_hint": "转办给应办理的承办者，这一申请即已处理；如仍应由其办理，请在下方“不同意退回”写明理由。",
+    "return_waiting": "退回申请正在等待代表工作机构处理（转办，或说明理由后请您继续办理）。",
+    "return_ask_reason": "退回原因（为什么不归您办理，应由谁办理）",
+    "return_ask_hint": "这条留言不该由您办理时申请退回：代表工作机构会转办，或说明理由后请您继续办理。群众看不到。",
+    "return_decline_reason": "不同意退回的理由（申请退回的一方会看到）",
+    "done_return_ask": "已为 {ref} 申请退回，等待代表工作机构处理。",
+    "done_return_decline": "已处理 {ref} 的退回申请：不同意退回，仍由{assignee}办理。",
+}
+HANDOVER_DASHBOARD |= {"returning": "申请退回待处理"}
+HANDOVER_TEXTS |= {"returning": "申请退回"}

@@ -41,6 +41,8 @@ FORMS = {
     "followup": {"satisfaction": "基本满意", "note": "电话回访"},
     "approve": {},
     "send_back": {"note": "请写明维修日期"},
+    "return_ask": {"reason": "不属于本单位职责"},
+    "return_decline": {"reason": "经核实属于贵单位职责"},
 }
 
 
@@ -55,13 +57,20 @@ def log(app: Flask) -> EventLog:
 
 def prepare(app: Flask, action: str) -> None:
     """Every case in a state where `action` is allowed: handed over and overdue for a hand-over, an urge or an
-    answer (case 3 stays with 县住建局, the others go to the hotline, out of the handler's scope), closed for a
-    reopening, answered for a follow-up call, with a deputy's draft answer for a review."""
-    if action in ("handover", "urge", "answer", "followup", "approve", "send_back"):
+    answer (case 3 stays with 县住建局, the others go to the hotline, out of the handler's scope; case 1 then to its
+    deputy for 申请退回), each with a 申请退回 for its decline, closed for a reopening, answered for a follow-up call,
+    with a deputy's draft answer for a review."""
+    if action in ("handover", "urge", "answer", "followup", "approve", "send_back", "return_ask", "return_decline"):
         for ref in REFS:
             name, kind = ("县住建局", "department") if ref == "2026-000003" else ("12345", "hotline")
             add_event(log(app), "assigned", ref, "李办事员", to_kind=kind, to=name, deadline=PAST)
+    if action == "return_ask":  # case 1 with its deputy, who may ask to hand it back as 县住建局 may case 3
+        add_event(
+            log(app), "assigned", REFS[0], "李办事员", to_kind="deputy", to="曹文杰", deputy="cao-wenjie", deadline=PAST
+        )
     for ref in REFS:
+        if action == "return_decline":
+            add_event(log(app), "return_asked", ref, "zhujian", reason="不属于本单位职责")
         if action == "reopen":
             add_event(log(app), "closed", ref, "李办事员")
         if action == "followup":

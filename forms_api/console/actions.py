@@ -31,6 +31,7 @@ from forms_api.cases.actions import (
     decision,
     handover,
     held_elsewhere,
+    return_request,
     urge,
 )
 from forms_api.console.case import EVENTS, case_page, find_case
@@ -114,11 +115,14 @@ def _fields(action: str, sub: Submission, today: date, cal: Calendar) -> Fields:
         return lambda current: {"satisfaction": satisfaction} | ({"note": note} if note else {})
     if action == "answer":
         return _answer(str(_text("answer", "answer")))
+    if action == "return_ask":  # 申请退回: a deputy only for a case assigned to them
+        return return_request(str(_text("reason", "reason")), deputy=account().deputy)
     field, what, required = {
         "reopen": ("reason", "reason", True),
         "note": ("note", "note", True),
         "result": ("note", "result", True),
         "send_back": ("note", "note", True),
+        "return_decline": ("reason", "reason", True),
     }[action]
     text = _text(field, what, required=required)
     extra = {"result": True} if action == "result" else {}
@@ -168,6 +172,8 @@ def _done(action: str, sub: Submission, cal: Calendar) -> str:
     values = {"ref": sub.ref, "assignee": assignee_text(sub), "deadline": deadline}
     if action in ("handover", "urge", "result", "followup", "approve", "send_back"):
         return A[f"done_{action}"].format(**values)
+    if action in ("return_ask", "return_decline"):
+        return CASE_TEXTS[f"done_{action}"].format(**values)
     if action == "answer" and sub.draft is not None:
         return A["done_drafted"].format(**values)
     return messages.STAFF_DONE[EVENTS[action]].format(**values)

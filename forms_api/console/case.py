@@ -18,6 +18,7 @@ from forms_api import messages_notify as mn
 from forms_api.accounts.access import may_see, targets_of
 from forms_api.cases import AWAITING_ANSWER, MAX_REOPENS, RATINGS, REF_RE, Calendar, Submission
 from forms_api.cases.actions import decision, held_elsewhere, takes_on
+from forms_api.cases.checks import pending_return
 from forms_api.cases.outbox import CITIZEN_TO, Notice
 from forms_api.console.deputies import choices
 from forms_api.console.people import actor_label, case_targets, result_source
@@ -51,6 +52,8 @@ EVENTS = {
     "followup": "followed_up",
     "approve": "replied",
     "send_back": "returned",
+    "return_ask": "return_asked",
+    "return_decline": "return_declined",
 }
 
 
@@ -71,6 +74,8 @@ def offered(sub: Submission, today: date, cal: Calendar) -> list[str]:
     """The actions whose forms the case's page shows: those the role may take that make sense in the case's state
     (the workflow's check still decides, under the lock, when a form is posted)."""
     handled = sub.assignee_kind is not None
+    pending, deputy = pending_return(sub), account().deputy
+    holds_it = deputy is None or (sub.assignee_kind == "deputy" and sub.assignee_deputy == deputy)
     answerable = handled or takes_on(sub, account().deputy if account().role == "deputy" else None)
     fits = {
         "assign": sub.status in AWAITING_ANSWER and not handled,  # a handled one (reopened too) is handed on: 转办
@@ -84,6 +89,8 @@ def offered(sub: Submission, today: date, cal: Calendar) -> list[str]:
         "followup": sub.answer is not None and sub.status in ("replied", "closed"),
         "approve": sub.draft is not None,
         "send_back": sub.draft is not None,
+        "return_ask": sub.status in AWAITING_ANSWER and handled and pending is None and holds_it,
+        "return_decline": pending is not None,
     }
     return [action for action in EVENTS if fits[action] and may(action)]
 
@@ -109,6 +116,15 @@ def notice_lines(notices: list[Notice]) -> list[str]:
         )
         lines.append(line)
     return lines
+
+
+def return_line(sub: Submission) -> str:
+    """The pending 申请退回 as staff read it (who, when, why), "" when there is none."""
+    event = pending_return(sub)
+    if event is None:
+        return ""
+    at, who = moment_text(cases.parse_at(event["at"])), actor_label(event.get("by") or "")
+    return CASE_TEXTS["return_pending"].format(at=at, who=who, reason=event["reason"])
 
 
 def no_answer_reason(sub: Submission, actions: list[str]) -> str:
@@ -205,6 +221,7 @@ def case_page(
         ut=UNIT_TEXTS,
         held_elsewhere=held_elsewhere(sub, account().role, account().deputy),
         ct=CASE_TEXTS,
+        pending_return=return_line(sub),
         chosen=chosen,
         error=error,
         failed=failed,
