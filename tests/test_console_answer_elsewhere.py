@@ -12,7 +12,7 @@ from conftest import events
 from console_helpers import add_event, after_refusal, client_for, console_app, csrf_token
 from flask import Flask
 
-from forms_api.messages_console import CASE_TEXTS
+from forms_api.messages_cases import CASE_TEXTS
 from forms_api.store.folder import EventLog
 
 HANDED = "2026-000003"  # to station B, handed to 县住建局

@@ -13,7 +13,8 @@ from console_helpers import add_event, console_app, no_axe_violations, sign_in_p
 from flask import Flask
 from werkzeug.serving import make_server
 
-from forms_api.messages_console import CASE_TEXTS, HANDOVER_TEXTS
+from forms_api.messages_cases import CASE_TEXTS
+from forms_api.messages_console import HANDOVER_TEXTS
 from forms_api.store.folder import EventLog
 
 pytestmark = pytest.mark.browser

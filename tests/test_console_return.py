@@ -16,7 +16,8 @@ from flask import Flask
 
 from forms_api import messages
 from forms_api.cases import fold
-from forms_api.messages_console import CASE_TEXTS, HANDOVER_DASHBOARD
+from forms_api.messages_cases import CASE_TEXTS
+from forms_api.messages_console import HANDOVER_DASHBOARD
 from forms_api.staff.cli import main
 from forms_api.store.folder import EventLog
 

@@ -12,7 +12,7 @@ from conftest import events
 from console_helpers import after_refusal, client_for, console_app, csrf_token
 from flask import Flask
 
-from forms_api.messages_console import UNIT_TEXTS
+from forms_api.messages_cases import UNIT_TEXTS
 
 FREE = "2026-000002"  # to station A, nobody handles it yet
 HANDED = "2026-000003"  # handed to 县住建局, whose account is zhujian

@@ -39,7 +39,8 @@ from forms_api.console.deputies import resolve
 from forms_api.console.refusals import refused
 from forms_api.console.service import account, bp, require
 from forms_api.console.units import CONFIRM, account_units, unit_name
-from forms_api.messages_console import CASE_TEXTS, STAFF_TEXTS
+from forms_api.messages_cases import CASE_TEXTS
+from forms_api.messages_console import STAFF_TEXTS
 from forms_api.public.service import service
 from forms_api.staff.text import assignee_text, is_result
 

@@ -25,7 +25,7 @@ from forms_api.console.people import actor_label, case_targets, result_source
 from forms_api.console.refusals import given_back, taken
 from forms_api.console.service import account, bp, console, may, page, require
 from forms_api.console.units import suggestions
-from forms_api.messages_console import CASE_TEXTS, UNIT_TEXTS
+from forms_api.messages_cases import CASE_TEXTS, UNIT_TEXTS
 from forms_api.messages_console import HANDOVER_TEXTS as HO
 from forms_api.public.service import service
 from forms_api.staff.text import (

@@ -12,7 +12,7 @@ from difflib import SequenceMatcher
 from forms_api.cases.actions import TextProblem
 from forms_api.cases.fold import normalise_text
 from forms_api.console.service import console
-from forms_api.messages_console import UNIT_TEXTS
+from forms_api.messages_cases import UNIT_TEXTS
 from forms_api.public.service import service
 
 CONFIRM = "new_unit"  # the form's checkbox: 该单位还没有账号，仍然交办
