@@ -52,3 +52,14 @@ CASE_TEXTS |= {
     "done_return_ask": "已为 {ref} 申请退回，等待代表工作机构处理。",
     "done_return_decline": "已处理 {ref} 的退回申请：不同意退回，仍由{assignee}办理。",
 }
+
+# The staff tools' `decline-return` (forms_api/staff/workflow.py): the console's 不同意退回.
+CLI_TEXTS = {
+    "decline-return": (
+        "不同意退回：承办单位（或代表）申请退回的留言仍由其办理，写明理由（仅内部可见，申请的一方在后台能看到）。"
+        "同意退回的，直接用 transfer 转办给应办理的承办者。"
+    ),
+    "decline-return.short": "不同意承办者的退回申请。",
+    "decline-return.reason": "不同意退回的理由。",
+    "declined": "已处理 {ref} 的退回申请：不同意退回，仍由{assignee}办理。",
+}

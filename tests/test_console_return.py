@@ -111,3 +111,19 @@ def test_a_deputy_asks_only_for_a_case_assigned_to_them(app):
     _, response = post(app, "cao", CAO, "return_ask", reason="不是我的选区")
     assert response.status_code == 303 and events(app)[-1]["type"] == "return_asked"
     assert A["return_ask"] == "申请退回"
+
+
+def test_the_staff_tools_decline_it_as_the_console_does(app):
+    queue = ["--queue", str(Path(app.config["QUEUE_DIR"]))]
+    refused = CliRunner().invoke(main, [*queue, "decline-return", HANDED, "--reason", "仍归你们", "--by", "办公室"])
+    assert (refused.exit_code, refused.stderr) == (1, f"错误：{messages.WORKFLOW_ERRORS['return_none']}\n")
+    post(app, "zhujian", HANDED, "return_ask", reason="路灯归城管局管")
+    args = [*queue, "decline-return", HANDED, "--reason", "灯杆在住建局的道路上", "--by", "办公室"]
+    done = CliRunner().invoke(main, args)
+    assert (done.exit_code, done.stdout) == (
+        0,
+        f"已处理 {HANDED} 的退回申请：不同意退回，仍由职能部门 县住建局办理。\n",
+    )
+    last = events(app)[-1]
+    assert (last["type"], last["by"], last["reason"]) == ("return_declined", "办公室", "灯杆在住建局的道路上")
+    assert tile(app)[0] == 0
