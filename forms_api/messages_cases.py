@@ -26,7 +26,7 @@ UNIT_TEXTS = {
 
 # A case's page (forms_api/console/case.py, actions.py), as `ct` in templates: answering a case someone else handles.
 CASE_TEXTS = {
-    "held_by": "这条留言现由{holder}办理{result}。您的答复提交后立即显示在群众的查询页面上，承办者不再答复。",
+    "held_by": "这条留言现由{holder}办理{result}。由您答复的，这就是给群众的答复，群众在查询进度页面上会看到。",
     "has_result": "，已有办理结果（见下）",
     "no_result": "，还没有办理结果",
     "answer_anyway": "我知道这条留言由他人办理，仍由我答复",
