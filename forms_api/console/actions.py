@@ -1,6 +1,6 @@
 """The case actions of the console: assign (交办), hand over (转办), answer, close (forced inside the rating window),
-reopen, note, urge (催办), a handler's result (办理结果), a follow-up call (回访) and the review of a deputy's answer
-(审核: approve, send back), each a small POST form on the case's page.
+reopen, note, urge (催办), a handler's result (办理结果), a follow-up call (回访), the review of a deputy's answer
+(审核: approve, send back) and 申请退回 with its decline, each a small POST form on the case's page.
 
 Every action is ONE event appended through `cases.actions.decision`, the same `decide` the staff tools use: the
 workflow's check runs under the log's exclusive lock, and so does the scope rule (a case handed elsewhere meanwhile
