@@ -30,6 +30,8 @@ EVENT_LABELS = {
     "followed_up": "回访",
     "drafted": "代表答复待审核",
     "returned": "答复退回修改",
+    "return_asked": "申请退回",
+    "return_declined": "不同意退回",
 }
 # The line a case's timeline (the citizen's too) shows where a 不满意 put it under the office's supervision.
 SUPERVISED_LABEL = "转入督办"
@@ -88,6 +90,11 @@ WORKFLOW_ERRORS = {
     "assign_keeps_deadline": "该留言已在办理中，答复期限 {deadline} 不变；如需换承办者，请转办（期限和复杂件不变）。",
     "draft_pending": "已有一份答复在等待审核，请等审核后再答复。",
     "review_no_draft": "该留言没有等待审核的答复。",
+    "return_answered": "该留言已答复或已办结，不能申请退回。",
+    "return_unassigned": "该留言尚未交办，没有可退回的承办者。",
+    "return_pending": "已申请退回，正在等待代表工作机构处理（转办，或不同意退回）。",
+    "return_none": "该留言没有待处理的退回申请。",
+    "return_not_yours": "该留言没有交办给您，不能申请退回。",
 }
 
 # The log cannot be written (disk full, I/O error): the API answers 503 with this text.
@@ -1016,5 +1023,8 @@ FILTER_TEXTS |= {
     "refused": "以下筛选条件需要修改，改好后再按“筛选”：",
     "none_listed": "筛选条件有误，没有列出留言。",
 }
+
+# 申请退回 (a handler or deputy says a case is not theirs) and the office's decline (forms_api/console/actions.py)
+ACTION_TEXTS |= {"return_ask": "申请退回", "return_decline": "不同意退回"}
 
 # --- end of the back office -------------------------------------------------------------------------------------------

@@ -431,3 +431,6 @@ TOTP_TEXTS = {
     "done": "已开启二次验证。以后登录时，在密码之后输入验证器上的 6 位数字。",
     "keep_secret": "二维码和密钥只在本页显示，请勿截图外传；绑定后本页不再显示。",
 }
+
+HANDOVER_DASHBOARD |= {"returning": "申请退回待处理"}
+HANDOVER_TEXTS |= {"returning": "申请退回"}

@@ -29,9 +29,10 @@ ROLES = (*ACCOUNTS, None)  # None: anonymous
 PAST = "2020-01-06"
 # action -> the form that takes it on any of the four cases
 FORMS = {
-    "assign": {"to_kind": "department", "name": "县交通局"},  # case 3 is assigned already: it keeps its deadline
-    "handover": {"to_kind": "department", "name": "县水务局"},
-    "answer": {"answer": "已修复路灯。"},
+    # case 3 is assigned already: it keeps its deadline; neither unit has an account yet (new_unit: confirmed)
+    "assign": {"to_kind": "department", "name": "县交通局", "new_unit": "1"},
+    "handover": {"to_kind": "department", "name": "县水务局", "new_unit": "1"},
+    "answer": {"answer": "已修复路灯。", "answer_anyway": "1"},  # with the hotline or 县住建局: answered anyway
     "close": {"reason": "已处理完毕", "told": "duplicate"},  # what the citizen reads, if not answered yet
     "reopen": {"reason": "群众反映仍未修好"},
     "note": {"note": "已电话联系"},
@@ -40,6 +41,8 @@ FORMS = {
     "followup": {"satisfaction": "基本满意", "note": "电话回访"},
     "approve": {},
     "send_back": {"note": "请写明维修日期"},
+    "return_ask": {"reason": "不属于本单位职责"},
+    "return_decline": {"reason": "经核实属于贵单位职责"},
 }
 
 
@@ -54,13 +57,20 @@ def log(app: Flask) -> EventLog:
 
 def prepare(app: Flask, action: str) -> None:
     """Every case in a state where `action` is allowed: handed over and overdue for a hand-over, an urge or an
-    answer (case 3 stays with 县住建局, the others go to the hotline, out of the handler's scope), closed for a
-    reopening, answered for a follow-up call, with a deputy's draft answer for a review."""
-    if action in ("handover", "urge", "answer", "followup", "approve", "send_back"):
+    answer (case 3 stays with 县住建局, the others go to the hotline, out of the handler's scope; case 1 then to its
+    deputy for 申请退回), each with a 申请退回 for its decline, closed for a reopening, answered for a follow-up call,
+    with a deputy's draft answer for a review."""
+    if action in ("handover", "urge", "answer", "followup", "approve", "send_back", "return_ask", "return_decline"):
         for ref in REFS:
             name, kind = ("县住建局", "department") if ref == "2026-000003" else ("12345", "hotline")
             add_event(log(app), "assigned", ref, "李办事员", to_kind=kind, to=name, deadline=PAST)
+    if action == "return_ask":  # case 1 with its deputy, who may ask to hand it back as 县住建局 may case 3
+        add_event(
+            log(app), "assigned", REFS[0], "李办事员", to_kind="deputy", to="曹文杰", deputy="cao-wenjie", deadline=PAST
+        )
     for ref in REFS:
+        if action == "return_decline":
+            add_event(log(app), "return_asked", ref, "zhujian", reason="不属于本单位职责")
         if action == "reopen":
             add_event(log(app), "closed", ref, "李办事员")
         if action == "followup":
@@ -134,7 +144,7 @@ def test_the_events_are_the_ones_the_staff_tools_append(app):
     steps = [
         (
             "assign",
-            {"to_kind": "department", "name": "县交通局"},
+            {"to_kind": "department", "name": "县交通局", "new_unit": "1"},
             ("assign", "--to", "department", "--name", "县交通局"),
         ),
         ("note", {"note": "已电话联系"}, ("note", "--text", "已电话联系")),

@@ -419,7 +419,7 @@ def test_a_handler_s_result_reads_as_the_handler_s_apart_from_the_internal_notes
 
     def sections(ref: str) -> tuple[str, str, str]:
         page = office.get(f"/staff/cases/{ref}").get_data(as_text=True)
-        results = re.search(r"<h2>办理结果</h2>\n<ul class=\"results\">(.*?)</ul>", page, re.S)
+        results = re.search(r"<h2 id=\"results\">办理结果</h2>\n<ul class=\"results\">(.*?)</ul>", page, re.S)
         notes = re.search(r"<h2>内部备注</h2>\n<ul>(.*?)</ul>", page, re.S)
         timeline = re.search(r"<h2>办理经过</h2>\n<ol>(.*?)</ol>", page, re.S)
         assert results and timeline, page

@@ -379,3 +379,11 @@ def test_the_slip_survives_a_reload_and_a_reprint_never_shows_the_code_again(app
     assert I["slip_scan_lookup"] in later and I["slip_scan"] not in later  # the scan opens a page to type them in
     assert client_for(app, "boss").get("/staff/intake/2026-000001/slip").status_code == 404  # sent online
     assert client_for(app, "cao").get(location).status_code == 403
+
+
+def test_the_phone_field_brings_up_the_numeric_keypad(app):
+    """As on the site's form: type=tel with inputmode, so a phone shows the dial pad, not the full keyboard."""
+    page = client_for(app, "zhan-a").get("/staff/intake").get_data(as_text=True)
+    field = re.search(r'<input [^>]*id="phone"[^>]*>', page)
+    assert field is not None
+    assert 'type="tel"' in field[0] and 'inputmode="tel"' in field[0]

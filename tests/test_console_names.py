@@ -41,7 +41,7 @@ def test_an_offline_case_s_timeline_names_the_registration_and_who_made_it(app):
 
 def test_the_handover_slip_names_who_handed_it_by_role(app):
     office = client_for(app, "boss")
-    data = {"to_kind": "department", "name": "县水利局", "csrf_token": csrf_token(office, "/staff/")}
+    data = {"to_kind": "department", "name": "县水利局", "new_unit": "1", "csrf_token": csrf_token(office, "/staff/")}
     assert office.post("/staff/cases/2026-000002/assign", data=data).status_code == 303
     slip = office.get("/staff/cases/2026-000002/slip").get_data(as_text=True)
     assert "<td>boss（代表工作机构）</td>" in slip

@@ -59,7 +59,8 @@ def test_the_office_and_a_station_still_assign_before_answering(tmp_path, login,
 
 
 def test_a_case_handled_elsewhere_is_never_taken_over(tmp_path):
-    """Case 1 handed by the office to the hotline: the deputy it was written to answers without re-assigning it."""
+    """Case 1 handed by the office to the hotline: the deputy it was written to answers without re-assigning it,
+    once they tick that they answer a case the hotline handles (test_console_answer_elsewhere.py)."""
     app = console(tmp_path)
     office, deputy = client_for(app, "boss"), client_for(app, "cao")
     data = {"to_kind": "hotline", "csrf_token": csrf_token(office, "/staff/cases/2026-000001")}
@@ -68,5 +69,6 @@ def test_a_case_handled_elsewhere_is_never_taken_over(tmp_path):
     assert A["answer_taken_on_hint"] not in page
     before = events(app)
     token = csrf_token(deputy, "/staff/cases/2026-000001")
-    sent = deputy.post("/staff/cases/2026-000001/answer", data={"answer": "我来答。", "csrf_token": token})
+    data = {"answer": "我来答。", "answer_anyway": "1", "csrf_token": token}
+    sent = deputy.post("/staff/cases/2026-000001/answer", data=data)
     assert sent.status_code == 303 and [event["type"] for event in events(app)[len(before) :]] == ["replied"]

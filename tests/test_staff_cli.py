@@ -1041,6 +1041,7 @@ def test_every_command_and_option_has_help():
         "assign",
         "backup",
         "close",
+        "decline-return",
         "export",
         "followup",
         "handover",

@@ -118,6 +118,7 @@ def test_review_force_followup_and_supervision_on_a_phone(chromium_browser, serv
     office.get_by_text(A["supervised_hint"]).wait_for()
     office.locator("#handover").get_by_label("职能部门").check()
     office.locator("#handover-name").fill("县交通局")
+    office.locator("#handover").get_by_label("该单位还没有账号，仍然转办").check()  # no handler account has it yet
     office.locator("#handover").get_by_role("button", name="转办").click()
     office.get_by_text(f"已转办 {other}").wait_for()
     checked(office, javascript)

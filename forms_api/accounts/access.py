@@ -20,7 +20,9 @@ _WORKERS = frozenset({"office", "station"})
 # `viewed` event); "accounts": list accounts and lift a lock; "templates": keep the reply templates; "intake":
 # register what a citizen said offline (线下登记), a station only for its own stations (`may_register`). The case
 # actions, each ONE event: assign (交办), handover (转办), answer, close, reopen, note, urge (催办), result (办理结果),
-# followup (回访), and the review of a deputy's answer (审核: approve, send_back) when STAFF_DEPUTY_REVIEW is on.
+# followup (回访), and the review of a deputy's answer (审核: approve, send_back) when STAFF_DEPUTY_REVIEW is on;
+# return_ask (申请退回: the handler or deputy holding a case says it is not theirs) and return_decline (不同意退回; a
+# 转办 settles it too).
 PERMISSIONS: Mapping[str, frozenset[str]] = {
     "queue": frozenset(ROLES),
     "personal": _WORKERS,  # the default of STAFF_PERSONAL_ROLES
@@ -40,6 +42,8 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "followup": _WORKERS,
     "approve": _OFFICE,
     "send_back": _OFFICE,
+    "return_ask": frozenset({"handler", "deputy"}),
+    "return_decline": _WORKERS,
     # the hand-over round trip (交办与反馈): a case's printable 交办单, the hand-over sheet, the results import
     "handover_slip": _WORKERS,
     "handover_sheet": _WORKERS,

@@ -95,6 +95,27 @@ def answering(
     return decide
 
 
+def held_elsewhere(sub: Submission, role: str, deputy: str | None) -> bool:
+    """Whether a station worker or a deputy (`deputy`: their id) answering `sub` would answer for someone else who
+    handles it (a department, the hotline, another deputy), who may be answering too. The office, which answers from
+    what the handlers did, is never asked."""
+    if role == "office" or sub.assignee_kind is None:
+        return False
+    return not (role == "deputy" and sub.assignee_kind == "deputy" and sub.assignee_deputy == deputy)
+
+
+def return_request(reason: str, *, deputy: str | None) -> Fields:
+    """申请退回: a case's handler says it is not theirs (`reason`). A handler's scope is the cases it holds; a deputy
+    (`deputy`: their id) sees the cases addressed to them too, and asks only for one assigned to them."""
+
+    def fields(sub: Submission) -> dict:
+        if deputy is not None and not (sub.assignee_kind == "deputy" and sub.assignee_deputy == deputy):
+            raise WorkflowError("return_not_yours")
+        return {"reason": reason}
+
+    return fields
+
+
 def answer_event(role: str | None, rules: Rules) -> str:
     """The event an answer appends: a deputy's waits for the office's review when STAFF_DEPUTY_REVIEW is on."""
     return "drafted" if role == "deputy" and rules.deputy_review else "replied"

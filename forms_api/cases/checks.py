@@ -72,7 +72,30 @@ def _state_refusal(sub: Submission, event_type: str) -> str | None:
         return "followup_no_answer"
     if event_type == "rated":
         return rating_refusal(sub)
+    if event_type == "return_asked":
+        return _return_refusal(sub)
+    if event_type == "return_declined" and pending_return(sub) is None:
+        return "return_none"
     return None
+
+
+def pending_return(sub: Submission) -> dict | None:
+    """The `return_asked` event (申请退回) nobody has settled yet: no 转办 (any `assigned`), decline, answer or close
+    came after it; None when there is none."""
+    for event in reversed(sub.history):
+        if event["type"] == "return_asked":
+            return event
+        if event["type"] in ("assigned", "return_declined", "replied", "closed"):
+            return None
+    return None
+
+
+def _return_refusal(sub: Submission) -> str | None:
+    if sub.status not in AWAITING_ANSWER:
+        return "return_answered"
+    if sub.assignee_kind is None:
+        return "return_unassigned"
+    return "return_pending" if pending_return(sub) is not None else None
 
 
 def _event_refusal(sub: Submission, event: Mapping[str, Any], rules: Rules) -> tuple[str, dict[str, str]] | None:

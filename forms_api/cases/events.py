@@ -22,6 +22,9 @@ Pure: no I/O. Events (one JSON object each; every one has `type`, `ref`, `at`, `
 - drafted: answer: a deputy's answer waiting for the office's review (审核, setting STAFF_DEPUTY_REVIEW); internal
   until approved, which appends a `replied` event with the draft's answer, approved: true and drafted_by
 - returned: note: the office sent a draft back to its author (internal)
+- return_asked: reason: 申请退回, the handler (a department's or the hotline's account, or the deputy) holding the case
+  says it is not theirs; internal. The next `assigned` (转办), a `return_declined` (reason: why they keep it), an
+  answer or a close settles it (`checks.pending_return`)
 
 A 不满意 rating reopens the submission in the fold itself (forms_api/cases/fold.py): the API appends one `rated`
 event, never a second `reopened` one, so a rating and its consequence can never be split by a crash. Only the first
@@ -50,10 +53,11 @@ from forms_api.cases.codes import is_new_form
 EVENT_TYPES = (
     *("submitted", "assigned", "replied", "closed", "reopened", "rated", "noted", "viewed", "urged"),
     *("followed_up", "drafted", "returned"),
+    *("return_asked", "return_declined"),
 )
 # Events a citizen never sees on the tracking page: staff notes, who looked at their name and phone, urges, and a
 # deputy's draft answer with its review.
-INTERNAL_EVENTS = frozenset({"noted", "viewed", "urged", "drafted", "returned"})
+INTERNAL_EVENTS = frozenset({"noted", "viewed", "urged", "drafted", "returned", "return_asked", "return_declined"})
 MAX_REOPENS = 2  # a case reopened this often is not reopened again: the office supervises it (督办)
 STATUSES = ("submitted", "assigned", "replied", "closed", "reopened")
 AWAITING_ANSWER = frozenset({"submitted", "assigned", "reopened"})
@@ -87,6 +91,8 @@ REQUIRED_FIELDS = {
     "followed_up": ("satisfaction",),
     "drafted": ("answer",),
     "returned": ("note",),
+    "return_asked": ("reason",),
+    "return_declined": ("reason",),
 }
 
 

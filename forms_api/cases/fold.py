@@ -244,6 +244,12 @@ def _returned(sub: Submission, at: datetime, event: dict) -> None:
     sub.notes.append({"at": event["at"], "by": event.get("by"), "note": note, "returned": True})
 
 
+def _return_step(sub: Submission, at: datetime, event: dict) -> None:
+    """申请退回 and its decline: nothing changes but the history, which says whether one is pending
+    (checks.pending_return)."""
+    str(event["reason"])
+
+
 def _evaluated(state: State, event: dict) -> bool:
     target, year, rating, voter = event["target"], event["year"], event["rating"], event.get("voter")
     if not isinstance(target, str) or not TARGET_RE.fullmatch(target) or not target.startswith("deputy:"):
@@ -273,6 +279,8 @@ _HANDLERS: dict[str, Handler] = {
     "followed_up": _on_submission(_followed_up),
     "drafted": _on_submission(_drafted),
     "returned": _on_submission(_returned),
+    "return_asked": _on_submission(_return_step),
+    "return_declined": _on_submission(_return_step),
     EVALUATED: _evaluated,
     **dict.fromkeys(OUTBOX_EVENTS, lambda state, event: state.outbox.apply(event)),
 }

@@ -1,6 +1,6 @@
 """The case actions of the console: assign (交办), hand over (转办), answer, close (forced inside the rating window),
-reopen, note, urge (催办), a handler's result (办理结果), a follow-up call (回访) and the review of a deputy's answer
-(审核: approve, send back), each a small POST form on the case's page.
+reopen, note, urge (催办), a handler's result (办理结果), a follow-up call (回访), the review of a deputy's answer
+(审核: approve, send back) and 申请退回 with its decline, each a small POST form on the case's page.
 
 Every action is ONE event appended through `cases.actions.decision`, the same `decide` the staff tools use: the
 workflow's check runs under the log's exclusive lock, and so does the scope rule (a case handed elsewhere meanwhile
@@ -30,6 +30,8 @@ from forms_api.cases.actions import (
     deadline_problem,
     decision,
     handover,
+    held_elsewhere,
+    return_request,
     urge,
 )
 from forms_api.console.case import EVENTS, case_page, find_case
@@ -37,8 +39,13 @@ from forms_api.console.deputies import resolve
 from forms_api.console.people import handler_of
 from forms_api.console.refusals import refused
 from forms_api.console.service import account, bp, require
+from forms_api.console.units import CONFIRM, account_units, unit_name
+from forms_api.messages_cases import CASE_TEXTS
 from forms_api.messages_console import STAFF_TEXTS
 from forms_api.public.service import service
+from forms_api.staff.text import is_result
+
+ANSWER_ANYWAY = "answer_anyway"  # the answer form's checkbox, on a case someone else handles (仍由我答复)
 
 A = messages.ACTION_TEXTS
 Decide = Callable[[State], list[dict]]
@@ -76,7 +83,10 @@ def _assignee(sub: Submission, action: str) -> tuple[str, str | None, str | None
             raise TextProblem(STAFF_TEXTS["deputy_missing"])
         deputy, name = resolve(typed)
         return to_kind, name, deputy
-    return to_kind, _text("name", "name", required=to_kind == "department"), None
+    name = _text("name", "name", required=to_kind == "department")
+    if to_kind == "department" and name:  # as a handler account names it, else confirmed as a unit without one
+        name = unit_name(name, account_units(), confirmed=request.form.get(CONFIRM) == "1")
+    return to_kind, name, None
 
 
 def _fields(action: str, sub: Submission, today: date, cal: Calendar) -> Fields:
@@ -105,16 +115,34 @@ def _fields(action: str, sub: Submission, today: date, cal: Calendar) -> Fields:
             raise TextProblem(A["bad_satisfaction"])
         note = _text("note", "note", required=False)
         return lambda current: {"satisfaction": satisfaction} | ({"note": note} if note else {})
+    if action == "answer":
+        return _answer(str(_text("answer", "answer")))
+    if action == "return_ask":  # 申请退回: a deputy only for a case assigned to them
+        return return_request(str(_text("reason", "reason")), deputy=account().deputy)
     field, what, required = {
-        "answer": ("answer", "answer", True),
         "reopen": ("reason", "reason", True),
         "note": ("note", "note", True),
         "result": ("note", "result", True),
         "send_back": ("note", "note", True),
+        "return_decline": ("reason", "reason", True),
     }[action]
     text = _text(field, what, required=required)
     extra = {"result": True} if action == "result" else {}
     return lambda current: {field: text, **extra}
+
+
+def _answer(text: str) -> Fields:
+    """An answer; on a case someone else handles (`held_elsewhere`, as it is under the lock) only when staff ticked
+    that they answer anyway: the answer goes public at once, over the handler's head."""
+    who, confirmed = account(), request.form.get(ANSWER_ANYWAY) == "1"
+
+    def fields(sub: Submission) -> dict:
+        if held_elsewhere(sub, who.role, who.deputy) and not confirmed:
+            result = CASE_TEXTS["has_result" if any(map(is_result, sub.history)) else "no_result"]
+            raise TextProblem(CASE_TEXTS["answer_elsewhere"].format(holder=handler_of(sub), result=result))
+        return {"answer": text}
+
+    return fields
 
 
 def _in_scope(fields: Fields) -> Fields:
@@ -146,6 +174,8 @@ def _done(action: str, sub: Submission, cal: Calendar) -> str:
     values = {"ref": sub.ref, "assignee": handler_of(sub), "deadline": deadline}
     if action in ("handover", "urge", "result", "followup", "approve", "send_back"):
         return A[f"done_{action}"].format(**values)
+    if action in ("return_ask", "return_decline"):
+        return CASE_TEXTS[f"done_{action}"].format(**values)
     if action == "answer" and sub.draft is not None:
         return A["done_drafted"].format(**values)
     return messages.STAFF_DONE[EVENTS[action]].format(**values)

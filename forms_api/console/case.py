@@ -17,12 +17,15 @@ from forms_api import cases, messages
 from forms_api import messages_notify as mn
 from forms_api.accounts.access import may_see, targets_of
 from forms_api.cases import AWAITING_ANSWER, MAX_REOPENS, RATINGS, REF_RE, Calendar, Submission
-from forms_api.cases.actions import decision, takes_on
+from forms_api.cases.actions import decision, held_elsewhere, takes_on
+from forms_api.cases.checks import pending_return
 from forms_api.cases.outbox import CITIZEN_TO, Notice
 from forms_api.console.deputies import choices
 from forms_api.console.people import actor_label, case_targets, deputies_told, handler_of, result_source
 from forms_api.console.refusals import given_back, taken
 from forms_api.console.service import account, bp, console, may, page, require
+from forms_api.console.units import suggestions
+from forms_api.messages_cases import CASE_TEXTS, UNIT_TEXTS
 from forms_api.messages_console import HANDOVER_TEXTS as HO
 from forms_api.public.service import service
 from forms_api.staff.text import (
@@ -50,6 +53,8 @@ EVENTS = {
     "followup": "followed_up",
     "approve": "replied",
     "send_back": "returned",
+    "return_ask": "return_asked",
+    "return_decline": "return_declined",
 }
 
 
@@ -70,6 +75,8 @@ def offered(sub: Submission, today: date, cal: Calendar) -> list[str]:
     """The actions whose forms the case's page shows: those the role may take that make sense in the case's state
     (the workflow's check still decides, under the lock, when a form is posted)."""
     handled = sub.assignee_kind is not None
+    pending, deputy = pending_return(sub), account().deputy
+    holds_it = deputy is None or (sub.assignee_kind == "deputy" and sub.assignee_deputy == deputy)
     answerable = handled or takes_on(sub, account().deputy if account().role == "deputy" else None)
     fits = {
         "assign": sub.status in AWAITING_ANSWER and not handled,  # a handled one (reopened too) is handed on: 转办
@@ -83,6 +90,8 @@ def offered(sub: Submission, today: date, cal: Calendar) -> list[str]:
         "followup": sub.answer is not None and sub.status in ("replied", "closed"),
         "approve": sub.draft is not None,
         "send_back": sub.draft is not None,
+        "return_ask": sub.status in AWAITING_ANSWER and handled and pending is None and holds_it,
+        "return_decline": pending is not None,
     }
     return [action for action in EVENTS if fits[action] and may(action)]
 
@@ -108,6 +117,15 @@ def notice_lines(notices: list[Notice]) -> list[str]:
         )
         lines.append(line)
     return lines
+
+
+def return_line(sub: Submission) -> str:
+    """The pending 申请退回 as staff read it (who, when, why), "" when there is none."""
+    event = pending_return(sub)
+    if event is None:
+        return ""
+    at, who = moment_text(cases.parse_at(event["at"])), actor_label(event.get("by") or "")
+    return CASE_TEXTS["return_pending"].format(at=at, who=who, reason=event["reason"])
 
 
 def no_answer_reason(sub: Submission, actions: list[str]) -> str:
@@ -203,6 +221,11 @@ def case_page(
         templates=templates,
         no_answer=no_answer_reason(sub, actions),
         deputy_choices=choices(sub, account()) if {"assign", "handover"} & set(actions) else [],
+        units=suggestions() if {"assign", "handover"} & set(actions) else [],
+        ut=UNIT_TEXTS,
+        held_elsewhere=held_elsewhere(sub, account().role, account().deputy),
+        ct=CASE_TEXTS,
+        pending_return=return_line(sub),
         chosen=chosen,
         error=error,
         failed=failed,
@@ -249,12 +272,17 @@ def with_template(draft: str, template: str) -> str:
 @require("answer")
 def fill_template(ref: str) -> Response:
     """填入答复框, a button of the answer form: the case's page again (POST/redirect/GET, at the answer form) with
-    the answer typed so far and the chosen template after it. Nothing is stored: the answer is still to be sent."""
+    the answer typed so far and the chosen template after it, or the latest 办理结果 (用办理结果起草答复: the result
+    shown above the answer box). Nothing is stored: the answer is still to be sent; nothing goes in a URL."""
     sub = find_case(ref)
     templates = console().templates.all()
     chosen = request.form.get("template", "")
     template = templates[int(chosen)].text if chosen.isdigit() and int(chosen) < len(templates) else ""
+    if request.form.get("from_result") == "1":  # 用办理结果起草答复: the latest 办理结果 instead of a template
+        results = results_of(sub)
+        template = results[-1][2] if results else ""
     form = {"action": "answer", "answer": with_template(request.form.get("answer", ""), template)}
+    form |= {"answer_anyway": "1"} if request.form.get("answer_anyway") == "1" else {}
     target = url_for("staff.case", ref=ref)
     return given_back(target, form, failed="answer", answer=lambda: case_page(sub, form=form, failed="answer"))
 

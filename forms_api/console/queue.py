@@ -16,6 +16,7 @@ from forms_api import cases, messages
 from forms_api.accounts.access import visible
 from forms_api.cases import CHANNELS, STATUSES, Calendar, Submission
 from forms_api.cases.actions import TextProblem
+from forms_api.cases.checks import pending_return
 from forms_api.cases.handover import result_pending, urges
 from forms_api.cases.queue import DASHBOARD, counts, due_soon, queue_order
 from forms_api.console.areas import AREA_RE, area_filter, areas
@@ -31,6 +32,7 @@ from forms_api.staff.text import assignee_text, deadline_label, deadline_text
 
 PAGE_SIZE = 20
 MARKS = {"result": result_pending, "urged": urges}  # the list's markers (forms_api/cases/handover.py)
+MARKS |= {"returning": lambda sub: pending_return(sub) is not None}  # 申请退回 nobody has settled (转办, decline)
 T = messages.CONSOLE_TEXTS
 
 
@@ -52,7 +54,8 @@ class Filters:
     until: str = ""
     supervised: str = ""
     review: str = ""
-    mark: str = ""  # "result": a handler's result awaits an answer; "urged": urged (催办) since last answered
+    mark: str = ""  # "result": a handler's result awaits an answer; "urged": urged (催办) since last answered;
+    # "returning": the handler asked to hand it back (申请退回)
     page: int = 1
 
     @classmethod
@@ -242,6 +245,7 @@ def case_list() -> Response:
             "excerpt": sub.text if len(sub.text) <= 60 else sub.text[:60] + "…",
             "result_pending": result_pending(sub),
             "urges": urges(sub),
+            "returning": pending_return(sub) is not None,
         }
         for sub in on_page
     ]

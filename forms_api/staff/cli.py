@@ -1,5 +1,5 @@
 """`python -m forms_api list | show | assign | reply | close | reopen | note | transfer | followup | approve |
-send-back | export | stats`: the staff tools;
+send-back | decline-return | export | stats`: the staff tools;
 `stats --public`, `purge | backup | restore`, `users ...`, `store ...`: the operator's (public figures, retention,
 backups, the back office's accounts, the store's schema and moves).
 

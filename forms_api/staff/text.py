@@ -171,6 +171,8 @@ def history_entry(
         detail += f"（{one_line(event['note'])}）" if event.get("note") else ""
     elif kind == "returned":
         detail = messages.STAFF_HISTORY_DETAIL.format(detail=one_line(event["note"]))
+    elif kind in ("return_asked", "return_declined"):  # 申请退回 and its decline, with the reason
+        detail = messages.STAFF_HISTORY_DETAIL.format(detail=one_line(event["reason"]))
     elif kind == "replied" and event.get("approved"):
         detail = messages.STAFF_HISTORY_APPROVED.format(by=_who(event.get("drafted_by")))
     elif kind == "noted" and event.get("result") is True and event.get("ticket"):

@@ -1,6 +1,6 @@
-"""`transfer | followup | approve | send-back`: the steps of the workflow beyond answering (issue 13, issue 12's
-审核), each ONE event through the shared `decision` (forms_api/staff/cases.py `act`), so the console and the staff
-tools obey the same rules.
+"""`transfer | followup | approve | send-back | decline-return`: the steps of the workflow beyond answering (issue
+13, issue 12's 审核, 申请退回's decline), each ONE event through the shared `decision` (forms_api/staff/cases.py
+`act`), so the console and the staff tools obey the same rules.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import click
 from forms_api import messages as m
 from forms_api.cases import RATINGS, check, now
 from forms_api.cases.actions import approval, handover
+from forms_api.messages_cases import CLI_TEXTS as C
 from forms_api.staff.cases import act, assignee, confirm_publish
 from forms_api.staff.group import (
     H,
@@ -96,4 +97,16 @@ def send_back(staff: Staff, ref: str, note: str, by: str | None) -> None:
     click.echo(m.STAFF_DONE["returned"].format(ref=ref))
 
 
-COMMANDS = (transfer, follow_up, approve, send_back)
+@click.command("decline-return", cls=StaffCommand, help=C["decline-return"], short_help=C["decline-return.short"])
+@ref_argument
+@click.option("--reason", required=True, help=C["decline-return.reason"])
+@by_option
+@pass_staff
+def decline_return(staff: Staff, ref: str, reason: str, by: str | None) -> None:
+    """不同意退回, the console's decline of a 申请退回 (agreeing is a `transfer`)."""
+    by, text = actor(by), staff_text(reason, "reason")
+    sub = act(staff, ref, "return_declined", by, lambda sub: {"reason": text})
+    click.echo(C["declined"].format(ref=ref, assignee=assignee_text(sub)))
+
+
+COMMANDS = (transfer, follow_up, approve, send_back, decline_return)
