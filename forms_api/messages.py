@@ -651,7 +651,8 @@ PURGE_EVALUATIONS_DRY_RUN = "将删除 {count} 条满 {days} 天的年度评价�
 
 # A proxy in front that the settings do not trust (X-Forwarded-For seen, TRUSTED_PROXIES 0): logged once.
 UNTRUSTED_PROXY = (
-    "请求经过了反向代理（带有 X-Forwarded-For），但 FORMS_TRUSTED_PROXIES 是 0：限流会把所有人算作代理这一个地址，"
+    "请求从本机或内网转来（带有 X-Forwarded-For），像是经过了反向代理，但 FORMS_TRUSTED_PROXIES 是 0："
+    "限流会把所有人算作代理这一个地址，"
     "一人用完额度，其他市民也会被拒绝。nginx 在前面时请设 FORMS_TRUSTED_PROXIES=1（见 deploy/mashang.env.example）。"
 )
 # A setting's name without its prefix in the environment (NOTIFY_SMS=log): logged at start, never with the value.

@@ -327,13 +327,21 @@ def install_log_masking() -> None:
             log.addFilter(MaskingFilter())
 
 
+def _nearby(address: str | None) -> bool:
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    return ip.is_loopback or ip.is_private
+
+
 def _untrusted_proxy_warning() -> Callable[[], None]:
     """With TRUSTED_PROXIES 0, a request forwarded by a proxy (X-Forwarded-For) means the rate limits count every
     citizen as the proxy's one address: said once in the log (without any address), the first time it is seen."""
     told: list[bool] = []
 
-    def check() -> None:
-        if not told and "X-Forwarded-For" in request.headers:
+    def check() -> None:  # a proxy on this machine or the local network, as nginx is; not any client's header
+        if not told and "X-Forwarded-For" in request.headers and _nearby(request.remote_addr):
             told.append(True)
             logging.getLogger("forms_api").warning(messages.UNTRUSTED_PROXY)
 

@@ -96,15 +96,13 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "FORMS_"
 # Read by deploy/gunicorn.conf.py (BIND to TIMEOUT) or by the staff tools (STAFF), not by the app: not
 # reported as unknown, since one environment file holds them all (deploy/mashang.env.example).
-OTHER_VARIABLES = {
-    *("FORMS_BIND", "FORMS_ACCESS_LOG", "FORMS_ERROR_LOG", "FORMS_THREADS", "FORMS_TIMEOUT", "FORMS_WORKERS"),
-    "FORMS_STAFF",
-}
+OTHER_VARIABLES = {f"FORMS_{n}" for n in ("BIND", "ACCESS_LOG", "ERROR_LOG", "THREADS", "TIMEOUT", "WORKERS", "STAFF")}
 
 # Variables an earlier version read, and where their value lives now.
 RETIRED_VARIABLES = {
     "FORMS_CATEGORIES": "the categories are the site's (extra.categories in mkdocs.yml, published as data/form.json)",
 }
+SHARED_NAMES = ("SECRET_KEY", "SITE_", "SMTP_", "HOLIDAYS", "MAX_")  # unprefixed, as likely another program's
 
 logger = logging.getLogger("forms_api")
 
@@ -370,9 +368,11 @@ def load(
 
 
 def warn_unprefixed(environ: Mapping[str, str] | None = None) -> None:
-    """Log each setting set without its prefix (`NOTIFY_SMS=log`, read by nothing), in Chinese, never its value."""
+    """Log each setting set without its prefix (`NOTIFY_SMS=log`, read by nothing), in Chinese, never its value; not
+    one whose FORMS_ form is set too, nor names other software may use (SECRET_KEY, SITE_URL, SMTP_HOST ...)."""
     environ = os.environ if environ is None else environ
-    for name in sorted(name for name in environ if name in SETTINGS):
+    ours = (n for n in environ if n in SETTINGS and ENV_PREFIX + n not in environ and not n.startswith(SHARED_NAMES))
+    for name in sorted(ours):
         logger.warning(messages.UNPREFIXED_SETTING.format(name=name, right=ENV_PREFIX + name))
 
 

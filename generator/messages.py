@@ -408,13 +408,15 @@ DEPUTY_NOT_AT_STATION_HINT = "在代表文件的 stations 中加上 {station}；
 DEPUTY_OF_OTHER_AREA = (
     "代表 {value} 的选区在{area}，不在联络站 {station} 所在的{station_area}，不能列为本站活动的参加代表"
 )
-DEPUTY_OF_OTHER_AREA_HINT = "检查代表 id 是否写错；确是外地代表来参加的视察调研，把 kind 写成 inspection"
+DEPUTY_OF_OTHER_AREA_HINT = (
+    "检查代表 id 是否写错；确是外地代表来参加的视察调研或其他外出活动，把 kind 写成 inspection 或 other"
+)
 OUTCOME_MISSING = (
     "活动在 {date} 结束，已经 {late} 天，还没有填写 outcome（mkdocs.yml 的 outcome_days 要求活动结束 {days} 天内填写）"
 )
 OUTCOME_MISSING_HINT = (
     "在文件末尾加上 outcome：received（接待群众人次）、opinions（收集意见建议条数）、summary（简要情况）；"
-    "活动没有举行的，删去这个文件"
+    "活动没有举行的，删去 deputies（不计入履职档案），在 summary 中写明未举行及原因（已印发的预告二维码仍能打开）"
 )
 POINTS_FROM_EVENTS = "其中 {count} 条据联络站活动"
 RECORD_FROM_EVENT = "据联络站活动记录："

@@ -808,19 +808,24 @@ def test_the_retired_categories_variable_says_where_categories_live(
 def test_a_setting_without_its_prefix_is_named_with_the_right_spelling(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """NOTIFY_SMS=log (no FORMS_) is read by nothing: the start says so in Chinese, once a name, never the value."""
+    """NOTIFY_SMS=log (no FORMS_) is read by nothing: the start says so in Chinese, once a name, never the value; not
+    for a name other programs use too (SECRET_KEY), nor for one whose FORMS_ form is set as well."""
     monkeypatch.setenv("NOTIFY_SMS", "log")
-    monkeypatch.setenv("SECRET_KEY", "an-unprefixed-secret-that-must-stay-out-of-logs")
+    monkeypatch.setenv("SMS_ACCESS_KEY_SECRET", "an-unprefixed-secret-that-must-stay-out-of-logs")
+    monkeypatch.setenv("SECRET_KEY", "another-program-s-secret")  # a common name: not ours to warn about
+    monkeypatch.setenv("STAFF_TOTP", "off")
+    monkeypatch.setenv("FORMS_STAFF_TOTP", "off")  # set as it should be too: nothing said
     monkeypatch.setenv("PATH_TO_NOWHERE", "/x")  # not one of ours: nothing said
     caplog.set_level("WARNING", logger="forms_api")
     app = make_app(tmp_path)
     assert app.config["NOTIFY_SMS"] == ""  # still the default: nothing reads it
     said = [r.getMessage() for r in caplog.records if "不起作用" in r.getMessage()]
     assert said == [
-        messages.UNPREFIXED_SETTING.format(name=name, right=f"FORMS_{name}") for name in ("NOTIFY_SMS", "SECRET_KEY")
+        messages.UNPREFIXED_SETTING.format(name=name, right=f"FORMS_{name}")
+        for name in ("NOTIFY_SMS", "SMS_ACCESS_KEY_SECRET")
     ]
     assert "请改名为 FORMS_NOTIFY_SMS" in said[0]
-    assert not any("an-unprefixed-secret" in r.getMessage() or "PATH_TO" in r.getMessage() for r in caplog.records)
+    assert not any("secret" in r.getMessage() or "PATH_TO" in r.getMessage() for r in caplog.records)
 
 
 # --- configuration ----------------------------------------------------------------------------------------------------

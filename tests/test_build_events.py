@@ -261,7 +261,8 @@ def test_the_build_asks_for_outcomes_as_mkdocs_yml_says(
     assert said == [
         "content/events/qingshi-late.yaml:6: end: 活动在 2026-11-18 结束，已经 10 天，还没有填写 outcome（"
         "mkdocs.yml 的 outcome_days 要求活动结束 6 天内填写）（在文件末尾加上 outcome：received（接待群众人次）、"
-        "opinions（收集意见建议条数）、summary（简要情况）；活动没有举行的，删去这个文件）"
+        "opinions（收集意见建议条数）、summary（简要情况）；活动没有举行的，删去 deputies（不计入履职档案），"
+        "在 summary 中写明未举行及原因（已印发的预告二维码仍能打开））"
     ]
     plugin.config.outcome_days = -1
     with pytest.raises(PluginError) as raised:

@@ -47,8 +47,8 @@ BAD_CASES = {
     ],
     "deputy_other_area": [  # a township's deputy at a neighbouring township's station: a mistyped id, likely
         f'{E}/qingshi-2026-12-qiaotou.yaml:12: deputies[1]: 代表 "he-yunxi" 的选区在白云镇，不在联络站 "qingshi-zhan" '
-        "所在的青石街道，不能列为本站活动的参加代表（检查代表 id 是否写错；确是外地代表来参加的视察调研，把 kind 写成 "
-        "inspection）",
+        "所在的青石街道，不能列为本站活动的参加代表（检查代表 id 是否写错；确是外地代表来参加的视察调研或其他外出活动，"
+        "把 kind 写成 inspection 或 other）",
     ],
     "end_before_start": [
         f'{E}/qingshi-2026-12-qiaotou.yaml:6: end: 结束时间 "2026-12-05 11:00" 不晚于开始时间 "2026-12-05 14:30"（'
@@ -167,7 +167,8 @@ def test_a_past_event_without_its_outcome_is_a_warning_when_the_setting_asks(mak
     assert [str(p) for p in problems] == [  # the rule and the 述职 with its outcome are no concern
         f"{E}/qingshi-late.yaml:6: end: 活动在 2026-11-18 结束，已经 10 天，还没有填写 outcome（mkdocs.yml 的 "
         "outcome_days 要求活动结束 6 天内填写）（在文件末尾加上 outcome：received（接待群众人次）、opinions（"
-        "收集意见建议条数）、summary（简要情况）；活动没有举行的，删去这个文件）"
+        "收集意见建议条数）、summary（简要情况）；活动没有举行的，删去 deputies（不计入履职档案），"
+        "在 summary 中写明未举行及原因（已印发的预告二维码仍能打开））"
     ]
     assert problems[0].warning
     assert load_content(content, TODAY)[1] == []  # not asked for: no word

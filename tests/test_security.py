@@ -180,14 +180,18 @@ def test_one_trusted_proxy_counts_the_rightmost_address(tmp_path: Path) -> None:
 
 def test_a_proxy_the_settings_do_not_trust_is_said_once(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """Behind nginx with TRUSTED_PROXIES left at 0, every citizen would share the proxy's allowance: the log says so
-    the first time a forwarded request comes (never with the address), and not when the proxy is trusted."""
+    the first time a request forwarded from this machine or the local network comes (never with the address), not
+    for a header any client may send from outside, and not when the proxy is trusted."""
     forwarded = {"X-Forwarded-For": "192.0.2.10"}
     for proxies, expected in ((0, 1), (1, 0)):
         caplog.clear()
         client = make_app(tmp_path / str(proxies), TRUSTED_PROXIES=proxies).test_client()
         with caplog.at_level(logging.WARNING, logger="forms_api"):
             client.get(f"/api/submissions/{CODE}")  # not forwarded: nothing to say
-            for _ in range(3):
+            outside = {"REMOTE_ADDR": "1.2.3.4"}  # a client's own header, straight from the internet: no proxy
+            client.get(f"/api/submissions/{CODE}", headers=forwarded, environ_base=outside)
+            assert not [r for r in caplog.records if "X-Forwarded-For" in r.getMessage()]
+            for _ in range(3):  # from this machine, as nginx in front forwards
                 client.get(f"/api/submissions/{CODE}", headers=forwarded)
         said = [r.getMessage() for r in caplog.records if "X-Forwarded-For" in r.getMessage()]
         assert len(said) == expected, said

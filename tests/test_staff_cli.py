@@ -158,13 +158,14 @@ def site(tmp_path: Path) -> Path:
 
 
 def test_a_setting_without_its_prefix_is_named_by_the_tools_too(run, caplog):
-    """HOLIDAYS=... without FORMS_ is read by neither the service nor the tools: the tools say so, without the value."""
+    """NOTIFY_CONTACTS=... without FORMS_ is read by neither the service nor the tools: the tools say so, without
+    the value."""
     caplog.set_level("WARNING", logger="forms_api")
-    result = run("list", env={"HOLIDAYS": "/etc/mashang/holidays-secret.yaml"})
+    result = run("list", env={"NOTIFY_CONTACTS": "/etc/mashang/contacts-secret.yaml"})
     assert result.exit_code == 0
     said = [r.getMessage() for r in caplog.records]
-    assert said == [messages.UNPREFIXED_SETTING.format(name="HOLIDAYS", right="FORMS_HOLIDAYS")]
-    assert "holidays-secret" not in "".join(said) + result.output
+    assert said == [messages.UNPREFIXED_SETTING.format(name="NOTIFY_CONTACTS", right="FORMS_NOTIFY_CONTACTS")]
+    assert "contacts-secret" not in "".join(said) + result.output
 
 
 # --- list and show: exact output --------------------------------------------------------------------------------------
