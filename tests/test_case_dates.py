@@ -145,3 +145,26 @@ def test_a_reopening_says_the_deadline_it_starts_on_the_timeline(how):
     redone = deadline_for((start + timedelta(days=3)).date())
     assert view["status"] == "reopened" and view["deadline"] == redone.isoformat()
     assert [step for step in view["timeline"] if step["type"] == "reopened"][-1]["deadline"] == view["deadline"]
+
+
+def test_a_case_closed_unassigned_and_reopened_keeps_the_day_to_hand_it_on_by_it_showed():
+    """Closed without 交办 (a duplicate, say) and reopened, a case is due to be handed on from the reopening: that is
+    the 交办期限 the citizen read, and it stays that date after 交办 (not one counted from the first submission, which
+    would move it earlier and make the office look late)."""
+    ref, start = "2026-000001", datetime(2026, 11, 23, 9, 30, tzinfo=TZ)
+
+    def event(kind: str, days: int, **fields: object) -> dict:
+        return make_event(kind, ref, "张办事员", start + timedelta(days=days), **fields)
+
+    sent = {"code": new_code(), "target": "deputy:zhang-san", "category": "求助", "text": "路灯坏了。", "phone": ""}
+    log = [
+        event("submitted", 0, **sent, anonymous=False),
+        event("closed", 1),
+        event("reopened", 8, reason="不是重复件。"),
+    ]
+    waiting = fold(log).submissions[ref].public_view()
+    from_reopening = deadline_for((start + timedelta(days=8)).date())
+    assert (waiting["deadline_kind"], waiting["assign_by"]) == ("assign", from_reopening.isoformat())
+    log.append(event("assigned", 9, to_kind="department", to="县住建局", deadline="2026-12-11"))
+    handed = fold(log).submissions[ref].public_view()
+    assert (handed["deadline_kind"], handed["assign_by"]) == ("answer", from_reopening.isoformat())

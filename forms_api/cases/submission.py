@@ -110,12 +110,14 @@ class Submission:
         date a citizen saw stays, beside the answer's deadline. None for a case closed without ever being assigned."""
         if self.awaits_assignment:
             return self.due(holidays, workdays)
-        if not any(event["type"] == "assigned" for event in self.history):
-            return None
-        complex_case = bool(self.history[0].get("complex", False))
-        return deadline_for(
-            self.received_at.astimezone(TZ).date(), complex=complex_case, holidays=holidays, workdays=workdays
-        )
+        start = self.received_at.astimezone(TZ).date()  # or the reopening before the first 交办, as `due` counted
+        for event in self.history:
+            if event["type"] == "assigned":
+                complex_case = bool(self.history[0].get("complex", False))
+                return deadline_for(start, complex=complex_case, holidays=holidays, workdays=workdays)
+            if event["type"] == "reopened" or (event["type"] == "rated" and event["rating"] == messages.RATING_REOPENS):
+                start = parse_at(event["at"]).astimezone(TZ).date()
+        return None
 
     def overdue(
         self, today: date, holidays: frozenset[date] = frozenset(), workdays: frozenset[date] = frozenset()
