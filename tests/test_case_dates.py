@@ -168,3 +168,13 @@ def test_a_case_closed_unassigned_and_reopened_keeps_the_day_to_hand_it_on_by_it
     log.append(event("assigned", 9, to_kind="department", to="县住建局", deadline="2026-12-11"))
     handed = fold(log).submissions[ref].public_view()
     assert (handed["deadline_kind"], handed["assign_by"]) == ("answer", from_reopening.isoformat())
+
+
+def test_the_tracking_page_with_javascript_says_the_dates_as_the_service_s_pages_do():
+    """The site's /track/ page (generator/theme/track.html, filled by JavaScript) words the dates with copies of the
+    service's texts (its no-JavaScript pages): one changed without the other would show an elder two wordings."""
+    from pathlib import Path
+
+    theme = (Path(__file__).resolve().parent.parent / "generator" / "theme" / "track.html").read_text(encoding="utf-8")
+    keys = ("offline", "offline_received", "assign_by", "assign_by_hint", "assigned_on", "deadline", "step_deadline")
+    assert [key for key in keys if P[key] not in theme] == []
