@@ -71,3 +71,14 @@ def test_the_form_suggests_the_accounts_units_and_the_names_used_before(app):
 def test_the_hotline_and_deputies_are_not_checked_against_the_accounts(app):
     _, response = act(app, FREE, "assign", to_kind="hotline", name="")
     assert response.status_code == 303 and events(app)[-1]["to_kind"] == "hotline"
+
+
+@pytest.mark.parametrize("action, ref", [("assign", FREE), ("handover", HANDED)])
+def test_a_department_typed_with_the_choice_left_on_the_deputy_is_refused_not_dropped(app, action, ref):
+    """The form starts on 人大代表: a staff member who types 县住建局 and presses 交办 must not see the case go to the
+    deputy with the name they typed silently dropped (walk finding)."""
+    before = len(events(app))
+    client, response = act(app, ref, action, to_kind="deputy", deputy="zhang-san", name="县住建局")
+    page = html.unescape(after_refusal(client, response))
+    assert UNIT_TEXTS["unit_with_deputy"].format(name="县住建局") in page
+    assert len(events(app)) == before

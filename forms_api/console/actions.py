@@ -40,7 +40,7 @@ from forms_api.console.people import handler_of
 from forms_api.console.refusals import refused
 from forms_api.console.service import account, bp, require
 from forms_api.console.units import CONFIRM, account_units, unit_name
-from forms_api.messages_cases import CASE_TEXTS
+from forms_api.messages_cases import CASE_TEXTS, UNIT_TEXTS
 from forms_api.messages_console import STAFF_TEXTS
 from forms_api.public.service import service
 from forms_api.staff.text import is_result
@@ -77,6 +77,8 @@ def _assignee(sub: Submission, action: str) -> tuple[str, str | None, str | None
     if to_kind not in cases.ASSIGNEE_KINDS:
         raise TextProblem(A["bad_to_kind"])
     if to_kind == "deputy":
+        if typed_unit := request.form.get("name", "").strip():  # the choice left on 人大代表: never drop the name
+            raise TextProblem(UNIT_TEXTS["unit_with_deputy"].format(name=typed_unit[:40]))
         default = sub.target.removeprefix("deputy:") if sub.target.startswith("deputy:") and action == "assign" else ""
         typed = request.form.get("deputy_other", "").strip() or request.form.get("deputy", "").strip() or default
         if not typed:
