@@ -145,7 +145,9 @@ def validate(content_dir: Path | None, config_file: Path | None, strict: bool, t
     """检查 content/ 中的全部文件，一次列出所有错误和警告（文件:行: 字段: 说明）。"""
     root = content_dir or Path("content")
     if not root.is_dir():
-        raise GeneratorError(m.CLI_NO_CONTENT.format(path=root))
+        here = next((f for f in (Path("."), Path("..")) if content_dir is None and (f / "areas.yaml").is_file()), None)
+        hint = m.CLI_CONTENT_HERE[here.as_posix()] if here is not None else ""
+        raise GeneratorError(m.CLI_NO_CONTENT.format(path=root) + hint)
     if config_file is None and Path("mkdocs.yml").is_file():
         config_file = Path("mkdocs.yml")
     try:

@@ -656,7 +656,9 @@ def describe(
     what = f"文字 {v}" if isinstance(value, str) else v
     empty = value is None or (isinstance(value, str) and not value.strip())
     if kind == "missing":
-        return "缺少必填字段", f"请添加一行 {name}: {EXAMPLES.get(name, '…')}"
+        example = EXAMPLES.get(name)  # said as an example: pasted as it stands, "第十六届" would pass as a wrong value
+        said = "" if not example else example if example.startswith("（") else f"，例如 {name}: {example}"
+        return "缺少必填字段", f"请添加一行 {name}: …{said}"
     if kind == "union_tag_not_found":
         return "缺少必填字段", f"请添加一行 {name}: …，可选：" + choices(allowed)
     if kind == "extra_forbidden":
@@ -783,6 +785,10 @@ STATS_ERROR_OTHER = "值不对：{value}"
 
 
 CLI_NO_CONTENT = "找不到内容目录 {path}（应包含 areas.yaml、deputies/、stations/ 和 pages/）"
+CLI_CONTENT_HERE = {  # validate run inside content/ or one of its folders
+    ".": "。当前目录就是内容目录：在这里检查请用 --content .",
+    "..": "。上一级目录就是内容目录：在这里检查请用 --content ..",
+}
 CLI_VALIDATE_SUMMARY = (
     "检查完成：{deputies} 位代表，{stations} 个联络站，{events} 个活动，{areas} 个地区；"
     "{errors} 个错误，{warnings} 个警告。{broken}"

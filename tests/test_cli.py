@@ -265,3 +265,18 @@ def test_validate_applies_mkdocs_yml_s_outcome_days(fixtures_dir: Path, tmp_path
     assert code == 1 and "outcome_days 应是 0 或更大的天数" in err and "-1" in err
     config.write_text("plugins:\n  - mashang:\n      ranking: true\n", encoding="utf-8")
     assert run(*args) == (0, "检查完成：4 位代表，2 个联络站，5 个活动，6 个地区；0 个错误，0 个警告。\n", "")
+
+
+def test_validate_run_inside_the_content_folder_says_how(fixtures_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    """An editor who runs validate inside content/ (or content/deputies/) is told to use --content, not only that
+    no content/ is there."""
+    from conftest import overlay_case
+
+    content = tmp_path / "content"
+    overlay_case(content, fixtures_dir / "good")
+    for where, said in ((content, m.CLI_CONTENT_HERE["."]), (content / "deputies", m.CLI_CONTENT_HERE[".."])):
+        monkeypatch.chdir(where)
+        code, _, err = run("validate")
+        assert code == 1 and err.rstrip().endswith(said), err
+    monkeypatch.chdir(tmp_path)  # beside content/, validate finds it
+    assert run("validate", "--today", "2026-11-28")[0] == 0

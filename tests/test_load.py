@@ -47,7 +47,8 @@ BAD_CASES = {
         f"{D}/zhou-liming.yaml:8: memberships[0].sinc: 字段名写错了，应为 since（把 sinc 改成 since）",
     ],
     "missing_field": [
-        f"{D}/zhou-liming.yaml:4: memberships[0].congress: 缺少必填字段（请添加一行 congress: 第十六届）",
+        f"{D}/zhou-liming.yaml:4: memberships[0].congress: 缺少必填字段（请添加一行 congress: …，例如 congress: "
+        "第十六届）",
         f"{S}/yunshang-zhan.yaml:1: name: 缺少必填字段（请添加一行 name: …）",
     ],
     "wrong_type": [
