@@ -67,19 +67,8 @@ from .skeleton import (
 
 log = logging.getLogger("mkdocs.plugins.mashang")
 
-INDEX_PAGES = {
-    urls.source_of(p)
-    for p in (
-        urls.STATIONS_INDEX,
-        urls.AREAS_INDEX,
-        urls.LEVELS_INDEX,
-        urls.EVENTS_INDEX,
-        urls.TRACK,
-        urls.STATS,
-        urls.RECORDS,
-        urls.SUGGESTIONS,
-    )
-}
+NAV_LISTS = (urls.STATIONS_INDEX, urls.AREAS_INDEX, urls.LEVELS_INDEX, urls.EVENTS_INDEX, urls.TRACK, urls.STATS)
+INDEX_PAGES = {urls.source_of(p) for p in (*NAV_LISTS, urls.RECORDS, urls.SUGGESTIONS)}  # the nav's pages
 
 
 class RenderedFile(File):
@@ -258,15 +247,13 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         """The printable notice of each event's next date (`notices/<id>.html`), with its QR codes, like the posters."""
         coming = self.directory.notices
         names = {deputy.id: deputy.name for deputy in self.content.deputies.values()}
-        wanted = {
-            event_id: {
-                role: (url, code_title(role, names)) for role, url in notice_codes(o.event, config.site_url).items()
-            }
-            for event_id, o in coming.items()
-        }
-        needed = sorted({code for codes in wanted.values() for code in codes.values()})
-        made = cache.paths_for(needed, jobs=self._jobs(len(needed)))
-        paths = dict(zip(needed, made, strict=True))
+
+        def codes(o: Occurrence) -> dict[str, tuple[str, str]]:
+            return {r: (url, code_title(r, names)) for r, url in notice_codes(o.event, config.site_url).items()}
+
+        wanted = {event_id: codes(o) for event_id, o in coming.items()}
+        needed = sorted({code for found in wanted.values() for code in found.values()})
+        paths = dict(zip(needed, cache.paths_for(needed, jobs=self._jobs(len(needed))), strict=True))
         for event_id, occurrence in coming.items():
             svgs = {role: paths[code] for role, code in wanted[event_id].items()}
             render = functools.partial(self._notice, occurrence, svgs, config.site_url)
