@@ -8,11 +8,11 @@ from __future__ import annotations
 # 交办/转办 to a department (forms_api/console/units.py): the name a handler account has, or a confirmed new one.
 UNIT_TEXTS = {
     "unknown_close": (
-        "没有承办单位账号的单位名称是“{name}”，相近的有：{close}。请改用账号上的名称（输入框会提示），"
+        "没有名为“{name}”的承办单位账号，相近的有：{close}。请改用账号上的名称（输入框会提示），"
         "承办单位才能在后台看到这条留言，交办清单里也才有它；如果该单位确实还没有账号，请勾选“该单位还没有账号”一项。"
     ),
     "unknown": (
-        "没有承办单位账号的单位名称是“{name}”，也没有相近的。请核对名称（输入框会提示已有的名称）；"
+        "没有名为“{name}”的承办单位账号，也没有相近的。请核对名称（输入框会提示已有的名称）；"
         "如果该单位确实还没有账号，请勾选“该单位还没有账号”一项。"
     ),
     "join": "、",

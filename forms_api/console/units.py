@@ -1,7 +1,7 @@
 """The department a case is handed to (交办/转办 给职能部门): named as a handler account names it, so the case lands in
-that account's list and on that unit's hand-over sheet. The forms suggest the handler accounts' units and the names
-used before (an HTML datalist: no JavaScript needed); a name no handler account has is refused, naming the close
-ones, unless staff confirm that the unit has no account yet (it may get one later, or work from the printed 交办单).
+that account's list and on that unit's hand-over sheet. The forms suggest the handler accounts' units (an HTML
+datalist: no JavaScript needed); a name no handler account has is refused, naming the close ones, unless staff
+confirm that the unit has no account yet (it may get one later, or work from the printed 交办单).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from forms_api.cases.actions import TextProblem
 from forms_api.cases.fold import normalise_text
 from forms_api.console.service import console
 from forms_api.messages_cases import UNIT_TEXTS
-from forms_api.public.service import service
 
 CONFIRM = "new_unit"  # the form's checkbox: 该单位还没有账号，仍然交办
 MAX_CLOSE = 5
@@ -26,24 +25,10 @@ def account_units() -> list[str]:
     return sorted({a.handler for a in found if a.role == "handler" and a.handler and a.state != "disabled"})
 
 
-def used_units() -> list[str]:
-    """The department names cases were handed to before (from the log), for the suggestions."""
-
-    def names(state) -> set[str]:
-        return {
-            str(event["to"])
-            for sub in state.submissions.values()
-            for event in sub.history
-            if event["type"] == "assigned" and event.get("to_kind") == "department"
-        }
-
-    return sorted(service().store.query(names))
-
-
 def suggestions() -> list[str]:
-    """What the department name field suggests: the accounts' units first, then the other names used before."""
-    units = account_units()
-    return units + [name for name in used_units() if name not in units]
+    """What the department name field suggests: the handler accounts' units, the names that pass without confirming
+    (not names once confirmed for a unit without an account: those need confirming each time, as the box says)."""
+    return account_units()
 
 
 def close_units(typed: str, units: Iterable[str]) -> list[str]:
