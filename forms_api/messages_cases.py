@@ -30,7 +30,10 @@ UNIT_TEXTS = {
 
 # A case's page (forms_api/console/case.py, actions.py), as `ct` in templates: answering a case someone else handles.
 CASE_TEXTS = {
-    "held_by": "这条留言现由{holder}办理{result}。由您答复的，这就是给群众的答复，群众在查询进度页面上会看到。",
+    "held_by": (
+        "这条留言现由{holder}办理{result}。由您答复的，这就是给群众的答复，群众在查询进度页面上会看到；"
+        "承办者仍记为{holder}，不会另行通知，需要时请写内部备注或联系代表工作机构。"
+    ),
     "has_result": "，已有办理结果（见下）",
     "no_result": "，还没有办理结果",
     "answer_anyway": "我知道这条留言由他人办理，仍由我答复",
@@ -48,6 +51,7 @@ CASE_TEXTS |= {
 # 申请退回 (a handler or deputy says a case is not theirs) and the decline: the case's page, the dashboard, the list
 CASE_TEXTS |= {
     "return_pending": "{who} 于 {at} 申请退回：{reason}",
+    "return_declined": "退回申请未获同意（{who} 于 {at}）：{reason}。请继续办理。",
     "return_decide_hint": "转办给应办理的承办者，这一申请即已处理；如仍应由其办理，请在下方“不同意退回”写明理由。",
     "return_waiting": "退回申请正在等待代表工作机构处理（转办，或说明理由后请您继续办理）。",
     "return_ask_reason": "退回原因（为什么不归您办理，应由谁办理）",

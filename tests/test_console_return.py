@@ -93,10 +93,17 @@ def test_the_office_declines_with_a_reason_and_the_handler_keeps_it(app):
     assert tile(app)[0] == 0
     page = html.unescape(client_for(app, "zhujian").get(f"/staff/cases/{HANDED}").get_data(as_text=True))
     assert "不同意退回：灯杆在住建局的道路上" in page and 'id="return_ask"' in page  # may ask again
+    declined = re.search(r'<div class="notice" id="return-declined"><p>(.*?)</p>', page)  # above the forms, not
+    assert (
+        declined is not None and "退回申请未获同意" in declined[1] and "灯杆在住建局的道路上" in declined[1]
+    )  # only in 办理经过
     before = len(events(app))
     client, again = post(app, "boss", HANDED, "return_decline", reason="再说一次")  # nothing pending any more
     assert messages.WORKFLOW_ERRORS["return_none"] in html.unescape(after_refusal(client, again))
     assert len(events(app)) == before
+    post(app, "zhujian", HANDED, "return_ask", reason="城管局已同意接手")  # asked again: that one is what shows
+    page = html.unescape(client_for(app, "zhujian").get(f"/staff/cases/{HANDED}").get_data(as_text=True))
+    assert 'id="return-declined"' not in page and 'id="return-pending"' in page
 
 
 def test_a_deputy_asks_only_for_a_case_assigned_to_them(app):

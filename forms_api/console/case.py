@@ -128,6 +128,19 @@ def return_line(sub: Submission) -> str:
     return CASE_TEXTS["return_pending"].format(at=at, who=who, reason=event["reason"])
 
 
+def declined_line(sub: Submission) -> str:
+    """The office's decline of the last 申请退回 while nothing has happened since (the handler would otherwise find
+    its 申请退回 form back without a word), "" otherwise."""
+    for event in reversed(sub.history):
+        if event["type"] == "return_declined":
+            at, who = moment_text(cases.parse_at(event["at"])), actor_label(event.get("by") or "")
+            return CASE_TEXTS["return_declined"].format(at=at, who=who, reason=event["reason"])
+        if event["type"] in ("assigned", "return_asked", "replied", "closed"):
+            return ""
+    return ""
+    return None
+
+
 def no_answer_reason(sub: Submission, actions: list[str]) -> str:
     """Why the page shows no answer form to an account that may answer, while the case awaits one ("" otherwise)."""
     if "answer" in actions or not may("answer") or sub.status not in AWAITING_ANSWER:
@@ -226,6 +239,7 @@ def case_page(
         held_elsewhere=held_elsewhere(sub, account().role, account().deputy),
         ct=CASE_TEXTS,
         pending_return=return_line(sub),
+        declined_return=declined_line(sub),
         chosen=chosen,
         error=error,
         failed=failed,
