@@ -50,3 +50,8 @@ def test_an_answer_starts_from_the_result_keeping_what_was_typed(app):
     page = html.unescape(client.get(f"/staff/cases/{HANDED}").get_data(as_text=True))
     box = re.search(r'<textarea id="answer-answer"[^>]*>(.*?)</textarea>', page, re.S)
     assert box is not None and box[1] == "您好：\n\n已更换灯泡，路灯恢复照明。"
+    again = {"answer": box[1], "from_result": "1", "csrf_token": csrf_token(client, "/staff/")}
+    client.post(f"/staff/cases/{HANDED}/template", data=again)  # the button pressed a second time
+    page = html.unescape(client.get(f"/staff/cases/{HANDED}").get_data(as_text=True))
+    box = re.search(r'<textarea id="answer-answer"[^>]*>(.*?)</textarea>', page, re.S)
+    assert box is not None and box[1] == "您好：\n\n已更换灯泡，路灯恢复照明。"  # not the result twice

@@ -276,8 +276,9 @@ def case(ref: str) -> Response:
 
 
 def with_template(draft: str, template: str) -> str:
-    """The answer box after 填入答复框: what was typed, then the template (the template alone in an empty box)."""
-    if not template:
+    """The answer box after 填入答复框: what was typed, then the template (the template alone in an empty box); not
+    a second time when the box holds it already (the button pressed twice)."""
+    if not template or template.strip() in draft:
         return draft
     return f"{draft.rstrip()}\n\n{template}" if draft.strip() else template
 
