@@ -5,11 +5,15 @@ from __future__ import annotations
 import inspect
 import json
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from conftest import make_app
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
 from forms_api.accounts.model import Account
 from forms_api.accounts.passwords import accept, invite
@@ -181,3 +185,16 @@ def no_axe_violations(page) -> None:
             .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))"""
     )
     assert found == [], page.url
+
+
+@contextmanager
+def running(app: Flask) -> Iterator[str]:
+    """`app` served on a free port of 127.0.0.1 by werkzeug in a thread, for a real browser; its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()

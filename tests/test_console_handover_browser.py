@@ -6,14 +6,12 @@ console's CSP (no `unsafe-inline`) reports nothing."""
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from console_helpers import console_app, no_axe_violations, sign_in_page
+from console_helpers import console_app, no_axe_violations, running, sign_in_page
 from openpyxl import Workbook
-from werkzeug.serving import make_server
 
 from forms_api import messages_console
 from forms_api.cases import now
@@ -26,14 +24,8 @@ HANDED = "2026-000003"
 
 @pytest.fixture
 def base(tmp_path: Path) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, console_app(tmp_path), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
+    with running(console_app(tmp_path)) as url:
+        yield url
 
 
 def results(tmp_path: Path) -> Path:

@@ -3,15 +3,13 @@ the badge leads to it, 用办理结果起草答复 brings the page back with it 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import events
-from console_helpers import add_event, console_app, no_axe_violations, sign_in_page
+from console_helpers import add_event, console_app, no_axe_violations, running, sign_in_page
 from flask import Flask
-from werkzeug.serving import make_server
 
 from forms_api.messages_cases import CASE_TEXTS
 from forms_api.messages_console import HANDOVER_TEXTS
@@ -32,14 +30,8 @@ def app(tmp_path: Path) -> Flask:
 
 @pytest.fixture
 def base(app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
+    with running(app) as url:
+        yield url
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])

@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import re
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import events
-from console_helpers import console_app, no_axe_violations, sign_in_page
+from console_helpers import console_app, no_axe_violations, running, sign_in_page
 from flask import Flask
-from werkzeug.serving import make_server
 
 from forms_api import messages
 from forms_api.accounts.templates import ReplyTemplate
@@ -34,14 +32,8 @@ def app(tmp_path: Path) -> Flask:
 
 @pytest.fixture
 def base(app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
+    with running(app) as url:
+        yield url
 
 
 def shows_a_page(page, path: str) -> None:

@@ -3,15 +3,13 @@ asks, the office follows the dashboard's tile to the case and hands it on, refus
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import events
-from console_helpers import console_app, no_axe_violations, sign_in_page
+from console_helpers import console_app, no_axe_violations, running, sign_in_page
 from flask import Flask
-from werkzeug.serving import make_server
 
 from forms_api import messages
 from forms_api.messages_cases import CASE_TEXTS, UNIT_TEXTS
@@ -30,14 +28,8 @@ def app(tmp_path: Path) -> Flask:
 
 @pytest.fixture
 def base(app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
+    with running(app) as url:
+        yield url
 
 
 def signed_in(chromium_browser, base: str, login: str, *, javascript: bool):

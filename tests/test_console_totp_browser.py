@@ -6,7 +6,6 @@ axe-core finds no WCAG 2.1 A/AA violation on the new pages. SHOTS=<folder> keeps
 from __future__ import annotations
 
 import os
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -14,9 +13,8 @@ from pathlib import Path
 
 import pyotp
 import pytest
-from console_helpers import console_app, sign_in_page
+from console_helpers import console_app, running, sign_in_page
 from test_console_handover_browser import PHONE, no_axe_violations
-from werkzeug.serving import make_server
 
 from forms_api.messages import CONSOLE_TEXTS
 from forms_api.messages_console import ACCOUNT_TEXTS, TOTP_TEXTS
@@ -32,14 +30,8 @@ def base(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
     app = console_app(tmp_path)
     app.config["STAFF_TOTP"] = request.param
     open_accounts(app.config).change("zhan-a", lambda current: replace(current, totp_secret=COLLEAGUE))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
+    with running(app) as url:
+        yield url
 
 
 def shot(page, name: str) -> None:

@@ -6,14 +6,12 @@ than the phone."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import make_app
-from console_helpers import ACCOUNTS, fill, make_account, sign_in_page
-from werkzeug.serving import make_server
+from console_helpers import ACCOUNTS, fill, make_account, running, sign_in_page
 
 from forms_api import cases, messages
 from forms_api.cases import make_event
@@ -31,14 +29,8 @@ def served(tmp_path: Path) -> Iterator[tuple[str, EventLog]]:
     fill(app)
     for login, (role, scope) in ACCOUNTS.items():
         make_account(app, login, role, scope)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", EventLog(Path(app.config["QUEUE_DIR"]), fsync=False)
-    finally:
-        server.shutdown()
-        thread.join()
+    with running(app) as url:
+        yield url, EventLog(Path(app.config["QUEUE_DIR"]), fsync=False)
 
 
 def checked(page, javascript: bool) -> None:
