@@ -155,6 +155,11 @@ TRIMMED_TITLES = {  # the title of the index each urls.TRIMMED folder leads to
 }
 TRACK_TITLE = "查询进度"
 THANKS_TITLE = "留言已提交"
+# When an answer comes, as the form service's rules count it (generator/deadlines.py): on the form, /thanks/, the
+# how-to page and the service's own receipt, the same words.
+DEADLINE_PROMISE = (
+    "留言一般在 {days} 个工作日内交办，交办后 {days} 个工作日内答复；情况复杂的，交办和答复各在 {complex} 个工作日内。"
+)
 DATE_FORMAT = "{year}年{month}月{day}日"
 MONTH_DAY_FORMAT = "{month}月{day}日"
 CHART_SHARE = "{value} {unit}（{share}）"

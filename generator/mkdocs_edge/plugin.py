@@ -31,7 +31,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
-from .. import messages, urls
+from .. import deadlines, messages, urls
 from ..directory import Directory
 from ..event_pages import event_pages, render_moved
 from ..events import AHEAD_DAYS, NOTICE_DAYS, Occurrence
@@ -278,8 +278,12 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         page.toc = TableOfContents([anchor(TOC)])
         return CONTENT
 
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        return deadlines.fill_promise(markdown)  # a hand-written page's {{ 答复时限 }}: the rule's own numbers
+
     def on_env(self, env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         self.toc_item = env.get_template("partials/toc-item.html")
+        env.globals["deadlines"] = deadlines  # the form's words on when an answer comes (partials/form.html)
         env.globals["browse"] = browse_lists(self.directory)  # the home page's lists for phones without JavaScript
         self.toc_cache: dict[tuple[TocEntry, ...], str] = {}
         search = config.plugins.get("material/search")
