@@ -5,6 +5,8 @@ Each part of the service keeps its texts in its own section below; add a new sec
 
 from __future__ import annotations
 
+from generator.deadlines import COMPLEX_DAYS, FIRST_ANSWER_DAYS  # the rule's numbers, as the site says them
+
 # --- Workflow: statuses, events, ratings and refused transitions (forms_api/cases/, forms_api/store/) ----------------
 
 # The five statuses of a submission, in the order of the closed loop.
@@ -208,7 +210,6 @@ PAGE_TEXTS = {
     "site_title": "码上找代表",
     "receipt_title": "留言已提交",
     "receipt_lead": "感谢您的留言！我们会尽快办理并答复您。",
-    "receipt_deadline": "留言一般在提交后 {days} 个工作日内答复，情况复杂的在 {complex} 个工作日内答复。",
     "duplicate_lead": (
         "您刚才已经提交过相同的留言，我们已经收到，无需重复提交。请用第一次提交后显示的查询码，或留言编号和留言时留的"
         "电话，查询办理进度。两样都没有记下的，请拨打代表页面上的联络站电话，说明留言的对象、时间和内容，"
@@ -346,14 +347,15 @@ STAFF_HELP = {
     ),
     "show.personal": "显示留言人的姓名和电话；这次查看记入办理经过（谁、何时）。",
     "assign": (
-        "把留言交办给代表、职能部门或 12345 热线，并定下答复期限：默认从今天起 5 个工作日，复杂件 10 个工作日。"
+        "把留言交办给代表、职能部门或 12345 热线，并定下答复期限："
+        f"默认从今天起 {FIRST_ANSWER_DAYS} 个工作日，复杂件 {COMPLEX_DAYS} 个工作日。"
     ),
     "assign.to": "交办给谁：deputy（人大代表）、department（职能部门）或 hotline（12345热线）。",
     "assign.name": (
         "承办者，群众凭查询码可以看到：交办给职能部门时必填；给代表时默认为留言对象代表的姓名（从已生成网站的 "
         "data/deputies.json 查找，找不到时请用 --name 写明）；给热线时默认为 12345，群众看到“12345热线”。"
     ),
-    "assign.complex": "是否为复杂件（10 个工作日）；默认沿用留言原有的标记。",
+    "assign.complex": f"是否为复杂件（{COMPLEX_DAYS} 个工作日）；默认沿用留言原有的标记。",
     "assign.deadline": "直接指定答复期限（YYYY-MM-DD），不按工作日推算。",
     "assign.today": "从这一天起推算答复期限（YYYY-MM-DD，默认今天）。",
     "reply": "答复留言。答复是公开的：留言人凭查询码可以看到，并可以评价。",
@@ -943,8 +945,8 @@ ACTION_TEXTS = {
     "to_hotline": "12345热线",
     "deputy_id": "代表编号（如 zhang-san）",
     "to_name": "部门名称（交办给 12345 热线时可不填）",
-    "complex": "复杂件（答复期限为 10 个工作日）",
-    "deadline": "答复期限（可不填，默认 5 个工作日，复杂件 10 个）",
+    "complex": f"复杂件（答复期限为 {COMPLEX_DAYS} 个工作日）",
+    "deadline": f"答复期限（可不填，默认 {FIRST_ANSWER_DAYS} 个工作日，复杂件 {COMPLEX_DAYS} 个）",
     "answer_text": "答复内容",
     "reason": "原因",
     "told": "告诉群众为什么没有答复",

@@ -155,6 +155,11 @@ TRIMMED_TITLES = {  # the title of the index each urls.TRIMMED folder leads to
 }
 TRACK_TITLE = "查询进度"
 THANKS_TITLE = "留言已提交"
+# When an answer comes, as the form service's rules count it (generator/deadlines.py): on the form, /thanks/, the
+# how-to page and the service's own receipt, the same words.
+DEADLINE_PROMISE = (
+    "留言一般在 {days} 个工作日内交办，交办后 {days} 个工作日内答复；情况复杂的，交办和答复各在 {complex} 个工作日内。"
+)
 DATE_FORMAT = "{year}年{month}月{day}日"
 MONTH_DAY_FORMAT = "{month}月{day}日"
 CHART_SHARE = "{value} {unit}（{share}）"
@@ -799,6 +804,11 @@ CLI_BUILD_FAILED_NEW = "网站生成失败，没有创建 {out}。原因：{reas
 CLI_BUILD_DONE = "网站已生成：{out}"
 CLI_ERROR = "错误：{message}"
 CLI_BAD_CONFIG = "读不了配置文件 {path}：{reason}"
+CONFIG_UNKNOWN_TAG = "MkDocs 不认识 YAML 标签 {tag}"  # in mkdocs.yml (mkdocs_edge/config_file.py)
+CONFIG_UNKNOWN_TAG_HINT = "检查拼写：MkDocs 认识 !ENV、!relative 和 !!python/name: 等标签；以“!”开头的文字请加引号"
+CONFIG_BAD_TAG_VALUE = "这个 YAML 标签的值不对：{problem}"
+CONFIG_NOT_MAPPING = "读不出 MkDocs 的设置"
+CONFIG_NOT_MAPPING_HINT = "每项设置写成“名称: 值”，用英文冒号“:”，冒号后加空格"
 # Before a Chinese line of the build's log (ours: content problems, the plugin's summaries), in place of MkDocs' English
 # level names, which its own lines keep (cli.py); and before each line `serve` shows over the last good site.
 ERROR_LABEL = "错误："

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import jinja2
 from markupsafe import Markup
 
-from . import messages, urls
+from . import deadlines, messages, urls
 from .events import FEED_AREA_LEVELS
 from .figures import Bar, BarChart, evaluation_totals, message_totals, one_decimal, percent
 from .markup import html_text, markdown_html, md_escape
@@ -127,6 +127,7 @@ ENV.filters.update(
 )
 ENV.globals.update(
     labels=messages,
+    deadlines=deadlines,  # when an answer comes, as the form service counts it
     AREA_LEVELS=AREA_LEVELS,
     CONGRESS_LEVELS=CONGRESS_LEVELS,
     FEED_AREA_LEVELS=FEED_AREA_LEVELS,

@@ -154,7 +154,7 @@ def parse(data: bytes, parser: str = DEFAULT_PARSER) -> Document:
     except _TooDeep as error:
         return _unreadable(doc, error.line, msg.TOO_DEEP, msg.TOO_DEEP_HINT.format(depth=MAX_DEPTH))
     except yaml.MarkedYAMLError as error:
-        line, detail, hint = _syntax_error(error, text)
+        line, detail, hint = syntax_error(error, text)
         return _unreadable(doc, line, msg.YAML_SYNTAX.format(detail=detail), hint)
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1
@@ -188,7 +188,7 @@ def _unreadable(doc: Document, line: int, message: str, hint: str) -> Document:
     return doc
 
 
-def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> tuple[int, str, str]:
+def syntax_error(error: yaml.MarkedYAMLError, text: str) -> tuple[int, str, str]:
     """The line a syntax error is about, what is wrong and how to fix it: a character typed by mistake on that line
     (a full-width colon or space, a tab, ...) is named, since PyYAML's own words point elsewhere."""
     mark = error.problem_mark or error.context_mark

@@ -30,6 +30,7 @@ from forms_api import cases, create_app, messages
 from forms_api.settings import ConfigError
 from forms_api.store.folder import EventLog
 from forms_api.store.lines import read_events
+from generator import deadlines
 
 pytestmark = pytest.mark.usefixtures("no_forms_environment")
 
@@ -121,10 +122,12 @@ def test_submit_form_without_javascript(app: Flask, client: FlaskClient) -> None
 
 
 def test_the_receipt_without_javascript_says_to_whom_and_when(client: FlaskClient) -> None:
-    """As /thanks/ does: the deputy or station the message went to, and the 5 (10) working days to an answer."""
+    """As /thanks/ does: the deputy or station the message went to, and when an answer comes, in the site's words with
+    the rules' numbers (tests/test_deadlines.py)."""
     page = form_receipt(client, {**GOOD, "consent": "true"})
     assert '<dd id="receipt-target">曹文杰（代表）</dd>' in page
-    assert "留言一般在提交后 5 个工作日内答复，情况复杂的在 10 个工作日内答复。" in page
+    said = "留言一般在 5 个工作日内交办，交办后 5 个工作日内答复；情况复杂的，交办和答复各在 10 个工作日内。"
+    assert f'<p id="receipt-deadline">{said}</p>' in page and said == deadlines.promise()
     page = form_receipt(client, {**GOOD, "consent": "true", "target": "station:dongxi-zhan"})
     assert '<dd id="receipt-target">东溪代表联络站（联络站）</dd>' in page
 

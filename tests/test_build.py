@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from generator import deadlines
 from generator.cli import main
 from generator.directory import Directory
 from generator.load import load_content
@@ -422,8 +423,9 @@ def test_privacy_notice_covers_the_yearly_evaluation(demo_site: Path) -> None:
 
 
 def test_texts_name_things_as_the_forms_do(demo_site: Path) -> None:
-    """One term for one thing across the site, quoted labels as on the form, the answer deadline as the service
-    sets it (5 working days, 10 for a complex case) and what a 不满意 rating does."""
+    """One term for one thing across the site, quoted labels as on the form, when an answer comes as the service's
+    rules count it (交办 within 5 working days, the answer 5 after; 10 and 10 for a complex case) and what a 不满意
+    rating does."""
     pages = {p: page_text(p) for p in demo_site.rglob("*.html") if "deputies" not in p.parts[-3:-1]}
     everything = " ".join(pages.values())
     for old in ("受理编号", "进度查询", "查询办理进度页面", "“匿名”", "分派办理", "再次留言说明"):
@@ -431,7 +433,7 @@ def test_texts_name_things_as_the_forms_do(demo_site: Path) -> None:
     deputy = next(p for p in (demo_site / "deputies").glob("*/index.html") if "message-form" in p.read_text())
     anonymous = re.search(r'name="anonymous" value="true"> ([^<]+)</label>', deputy.read_text(encoding="utf-8"))
     assert anonymous and f"勾选“{anonymous.group(1)}”" in pages[demo_site / "how-to" / "index.html"]
-    deadline = "5 个工作日内答复，情况复杂的在 10 个工作日内答复"
+    deadline = deadlines.promise()  # the rules' numbers (tests/test_deadlines.py)
     assert deadline in page_text(deputy)
     assert deadline in pages[demo_site / "thanks" / "index.html"]
     assert deadline in pages[demo_site / "how-to" / "index.html"]

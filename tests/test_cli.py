@@ -267,6 +267,97 @@ def test_validate_applies_mkdocs_yml_s_outcome_days(fixtures_dir: Path, tmp_path
     assert run(*args) == (0, "检查完成：4 位代表，2 个联络站，5 个活动，6 个地区；0 个错误，0 个警告。\n", "")
 
 
+TAGGED_CONFIG = """\
+site_name: x
+docs_dir: !relative $config_dir/content/pages
+markdown_extensions:
+  - pymdownx.snippets:
+      base_path: !relative $config_dir/snippets
+plugins:
+  - search
+  - mashang:
+      cache_dir: !relative $config_dir/.cache
+      stats: !relative $config_dir/var/public/stats.json
+      outcome_days: !ENV [MASHANG_OUTCOME_DAYS, 30]
+"""
+
+
+def test_validate_reads_mkdocs_yml_with_mkdocs_own_tags(fixtures_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    """`!relative` (in the plugin's options and elsewhere) and `!ENV` are MkDocs' documented tags: `validate` reads
+    the file as MkDocs does and applies the options, as it does without them."""
+    content = tmp_path / "content"
+    overlay_case(content, fixtures_dir / "good")
+    overlay_case(content, fixtures_dir / "events" / "good")
+    late = "id: qingshi-late\nkind: courtyard\ntopic: 恳谈会\nstation: qingshi-zhan\n"
+    late += "start: 2026-11-18 19:00\nend: 2026-11-18 21:00\ndeputies: [lin-xiaoyang]\n"
+    (content / "events" / "qingshi-late.yaml").write_text(late, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mkdocs.yml").write_text(TAGGED_CONFIG, encoding="utf-8")
+    args = ["validate", "--content", "content", "--today", "2026-11-28"]
+    monkeypatch.delenv("MASHANG_OUTCOME_DAYS", raising=False)
+    assert run(*args) == (0, "检查完成：4 位代表，2 个联络站，5 个活动，6 个地区；0 个错误，0 个警告。\n", "")
+    monkeypatch.setenv("MASHANG_OUTCOME_DAYS", "6")  # the outcome of the event that ended ten days ago is due
+    code, out, err = run(*args)
+    assert code == 0 and err.startswith("警告：content/events/qingshi-late.yaml:6: end: 活动在 2026-11-18 结束")
+    assert out.endswith("0 个错误，1 个警告。\n")
+    monkeypatch.setenv("MASHANG_OUTCOME_DAYS", "-1")
+    code, _, err = run(*args)
+    assert code == 1 and "outcome_days 应是 0 或更大的天数" in err and "-1" in err
+
+
+@pytest.mark.parametrize(
+    ("config", "said"),
+    [
+        (
+            "site_name: x\nplugins:\n  - mashang:\n    outcome_days: 7\n   ranking: true\n",
+            "mkdocs.yml:5: YAML 语法错误：缩进没有对齐（同一层的字段要左对齐）",
+        ),
+        (
+            "site_name: x\nplugins:\n  - mashang:\n      stats: !relatve $config_dir/stats.json\n",
+            "mkdocs.yml:4: MkDocs 不认识 YAML 标签 !relatve（检查拼写：MkDocs 认识 !ENV、!relative 和 !!python/name: "
+            "等标签；以“!”开头的文字请加引号）",
+        ),
+        (
+            "site_name: x\nmarkdown_extensions:\n  - toc:\n      slugify: !!python/name:nosuchmod.slugify\n",
+            "mkdocs.yml:4: 这个 YAML 标签的值不对：cannot find module 'nosuchmod' (No module named 'nosuchmod')",
+        ),
+        (
+            "site_name： x\n",
+            "mkdocs.yml:1: 读不出 MkDocs 的设置（每项设置写成“名称: 值”，用英文冒号“:”，冒号后加空格）",
+        ),
+        (
+            "site_name: x\nsite_description: 青禾县\n".encode("gbk"),
+            "mkdocs.yml:2: 文件不是 UTF-8 编码（请用 UTF-8 编码保存文件）",
+        ),
+    ],
+)
+def test_an_unreadable_mkdocs_yml_is_said_with_its_file_and_line(
+    config: str | bytes, said: str, fixtures_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """In Chinese, with the line to open, by `validate` and `build` alike; not MkDocs' English nor a traceback."""
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "mkdocs.yml"
+    path.write_bytes(config.encode("utf-8") if isinstance(config, str) else config)
+    good = str(fixtures_dir / "good")
+    assert run("validate", "--content", good, "--today", "2026-11-28") == (1, "", f"错误：{said}\n")
+    assert run("build", "--content", good, "--out", str(tmp_path / "site")) == (1, "", f"错误：{said}\n")
+    assert not (tmp_path / "site").exists()
+
+
+def test_the_plugin_s_paths_may_be_relative_to_mkdocs_yml_by_mkdocs_tag(fixtures_dir: Path, tmp_path: Path) -> None:
+    """`cache_dir: !relative $config_dir/...` builds as the same path written out does."""
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("custom_dir: generator/theme", f"custom_dir: {ROOT / 'generator' / 'theme'}")
+    config = config.replace(
+        "      ranking: false\n", "      ranking: false\n      cache_dir: !relative $config_dir/qr-cache\n"
+    )
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    args = ["--content", str(fixtures_dir / "good"), "--out", str(tmp_path / "site"), "--today", "2026-11-28"]
+    code, out, err = run("build", "-f", str(tmp_path / "mkdocs.yml"), *args)
+    assert code == 0, err
+    assert sorted(p.name for p in (tmp_path / "qr-cache" / "qr").iterdir())
+
+
 def test_validate_run_inside_the_content_folder_says_how(fixtures_dir: Path, tmp_path: Path, monkeypatch) -> None:
     """An editor who runs validate inside content/ (or content/deputies/) is told to use --content, not only that
     no content/ is there."""

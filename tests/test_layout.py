@@ -94,7 +94,8 @@ def test_no_module_over_400_lines() -> None:
 
 def test_no_function_level_imports_of_our_own_modules_in_forms_api() -> None:
     """forms_api has no reason to import itself lazily; generator/cli.py imports the MkDocs edge only in `build` and
-    `serve`, so that `validate` starts without it (the cycle test above counts those imports too)."""
+    `serve` (and `validate` its light mkdocs.yml reader), so that `validate` starts without MkDocs' configuration (the
+    cycle test above counts those imports too)."""
     graph = own_imports("forms_api", in_functions_only=True)
     assert {name: targets for name, targets in graph.items() if targets} == {}
 

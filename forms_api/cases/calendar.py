@@ -13,9 +13,7 @@ from typing import NamedTuple
 import yaml
 
 from forms_api import messages
-
-FIRST_ANSWER_DAYS = 5
-COMPLEX_DAYS = 10
+from generator.deadlines import COMPLEX_DAYS, FIRST_ANSWER_DAYS  # what the site and the receipt say: one place
 
 
 class Calendar(NamedTuple):
@@ -93,5 +91,6 @@ def deadline_for(
     holidays: frozenset[date] = frozenset(),
     workdays: frozenset[date] = frozenset(),
 ) -> date:
-    """The default answer deadline: 5 working days, 10 for a case marked complex."""
+    """The default deadline, to hand a case on or to answer it: FIRST_ANSWER_DAYS working days (5), COMPLEX_DAYS (10)
+    for a case marked complex."""
     return add_working_days(start, COMPLEX_DAYS if complex else FIRST_ANSWER_DAYS, holidays, workdays)

@@ -15,8 +15,6 @@ import re
 
 from flask import Response, request
 
-from forms_api import messages
-from forms_api.cases.calendar import COMPLEX_DAYS, FIRST_ANSWER_DAYS
 from forms_api.cases.codes import GROUPED_PATTERN
 from forms_api.cases.outbox import asked_for_sms
 from forms_api.public.answers import RECEIPT_COOKIE, REPEAT, VERIFY_COOKIE, checked, code_not_found, page
@@ -26,6 +24,7 @@ from forms_api.public.schema import check_lookup
 from forms_api.public.service import bp, service
 from forms_api.public.tracking import find
 from forms_api.security import rate_limited, reference_limited
+from generator import deadlines
 
 _VALUE = re.compile(rf"(?P<code>{GROUPED_PATTERN[1:-1]})~(?P<ref>[0-9]{{4}}-[0-9]{{6,9}})")
 
@@ -65,7 +64,7 @@ def receipt_page() -> Response:
         target=target,  # whom it went to, named as the status page names it
         target_name=service().targets.name(target) if target else None,
         target_where=namesake_detail(service().targets, target) if target else "",
-        deadline=messages.PAGE_TEXTS["receipt_deadline"].format(days=FIRST_ANSWER_DAYS, complex=COMPLEX_DAYS),
+        deadline=deadlines.promise(),  # the words of the site's form and /thanks/, the numbers the rules count with
     )
 
 

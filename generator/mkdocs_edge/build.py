@@ -15,6 +15,7 @@ from mkdocs.exceptions import MkDocsException
 
 from .. import messages as m
 from ..errors import GeneratorError
+from .config_file import read_config_file
 from .errors import build_failure_reason
 
 
@@ -28,6 +29,7 @@ def mkdocs_config(
         overrides["docs_dir"] = str((content_dir / "pages").resolve())
     if site_dir is not None:
         overrides["site_dir"] = str(site_dir)
+    read_config_file(config_file)  # a file MkDocs cannot read is said as `validate` says it, not in MkDocs' words
     return load_config(config_file=str(config_file), **overrides)
 
 

@@ -21,8 +21,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
-from mkdocs.config import base
-from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -31,7 +29,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
-from .. import messages, urls
+from .. import deadlines, messages, urls
 from ..directory import Directory
 from ..event_pages import event_pages, render_moved
 from ..events import AHEAD_DAYS, NOTICE_DAYS, Occurrence
@@ -46,6 +44,7 @@ from ..qr import QRCache
 from ..reports import render_report
 from ..stats import PublicStats, StatsError, read_stats
 from .assets import minify_theme_assets
+from .options import MashangConfig
 from .parallel import in_parallel
 from .serve import content_snapshot
 from .sitemap import add_pages_to_sitemap
@@ -95,24 +94,6 @@ class RenderedFile(File):
         target = Path(self.abs_dest_path)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(self.render(), encoding="utf-8")
-
-
-class MashangConfig(base.Config):
-    cache_dir = c.Type(str, default=".cache")
-    """QR codes and parsed event files are cached here between builds (relative to mkdocs.yml)."""
-    today = c.Optional(c.Type(str))
-    """Fix "today" (YYYY-MM-DD) for reproducible builds; by default the build date decides who is a current deputy."""
-    jobs = c.Optional(c.Type(int))
-    """Processes that make deputy pages and QR codes; by default one a CPU core."""
-    stats = c.Optional(c.Type(str))
-    """The form service's public figures (`python -m forms_api stats --public`), relative to mkdocs.yml; by default
-    none, and the pages show no message figures."""
-    ranking = c.Type(bool, default=False)
-    """Publish rankings: area pages list their deputies by points. Off, no page orders named deputies by points."""
-    notice_days = c.Type(int, default=NOTICE_DAYS)
-    """How many days ahead an event's next date gets a printed notice (活动预告); later dates are on its page."""
-    outcome_days = c.Optional(c.Type(int))
-    """Days after a one-off event ends by which its outcome (接待情况) is due, else a warning; by default none."""
 
 
 class MashangPlugin(BasePlugin[MashangConfig]):
@@ -278,8 +259,12 @@ class MashangPlugin(BasePlugin[MashangConfig]):
         page.toc = TableOfContents([anchor(TOC)])
         return CONTENT
 
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        return deadlines.fill_promise(markdown)  # a hand-written page's {{ 答复时限 }}: the rule's own numbers
+
     def on_env(self, env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         self.toc_item = env.get_template("partials/toc-item.html")
+        env.globals["deadlines"] = deadlines  # the form's words on when an answer comes (partials/form.html)
         env.globals["browse"] = browse_lists(self.directory)  # the home page's lists for phones without JavaScript
         self.toc_cache: dict[tuple[TocEntry, ...], str] = {}
         search = config.plugins.get("material/search")
