@@ -4,11 +4,11 @@
 
 Both servers run with deploy/gunicorn.conf.py (one gthread worker, 8 threads, access log to a file) on 127.0.0.1;
 the form service gets a temporary queue, a small built site (FORMS_SITE_DIR) and rate limiting off. wrk runs
-8 connections, 2 threads, round-robin between the two servers, each run preceded by a 2 s warm-up. Every request
-posts a valid JSON submission whose text is unique (no duplicate short-circuit) with the Origin header set; the Lua
-`response` hook counts 201s, compared with the `submitted` events the queue gained (wrk stops at its deadline with
-up to 8 requests in flight: queued, but their 201 never read). Then an exact check: 400 posts over 8 threads, every
-answer read, must give 400 201s and 400 new `submitted` events.
+8 connections, 2 threads, round-robin between the servers (each rep starting one later), each run preceded by a 2 s
+warm-up. Every request posts a valid JSON submission whose text is unique (no duplicate short-circuit) with the
+Origin header set; the Lua `response` hook counts 201s, compared with the `submitted` events the queue gained (wrk
+stops at its deadline with up to 8 requests in flight: queued, but their 201 never read). Then an exact check: 400
+posts over 8 threads, every answer read, must give 400 201s and 400 new `submitted` events.
 
 With `--store postgresql` a third server runs the form service on a throw-away PostgreSQL 15 cluster (tests/servers.py:
 fsync and synchronous_commit on, every 201 durable) in the same run, interleaved with the other two; its target is
@@ -95,6 +95,14 @@ function done(summary, latency, requests)
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
 end
 """
+
+
+def rotated(names: list[str], rep: int) -> list[str]:
+    """The servers' order in rep `rep`: each rep starts one server later (ABC, BCA, CAB; two servers alternate), so
+    that none always runs right after another's load (the host's writeback and caches), which a fixed order charged
+    to the later servers of every rep."""
+    shift = rep % len(names)
+    return names[shift:] + names[:shift]
 
 
 def free_port() -> int:
@@ -253,7 +261,8 @@ def main(argv: list[str] | None = None) -> int:
             wait_listening(port, proc)
         results: dict[str, list[dict]] = {name: [] for name in ports}
         for rep in range(args.reps):
-            for name, port in ports.items():
+            for name in rotated(list(ports), rep):
+                port = ports[name]
                 run_wrk(wrk, port, script, 2, target, f"w{rep}{os.getpid()}")  # warm-up, not counted in the table
                 time.sleep(1)  # the warm-up's requests in flight are appended before the count starts
                 before = submitted(queues[name])

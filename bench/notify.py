@@ -5,9 +5,10 @@ side with the same service without a sender (issue 14: within 10%; the 201 never
     .venv/bin/python bench/notify.py --duration 5 --reps 3
 
 Two gunicorn servers as bench/forms.py starts them (deploy/gunicorn.conf.py, fsync on, rate limits off), each on its
-own queue; wrk alternates between them, 8 connections, each run after a 2 s warm-up. With notifications on, the
-service has the `log` senders for SMS and e-mail, the deputy an address in the contacts file, and every post asks for
-SMS: each submission appends its notice, and the worker appends an attempt and a result for it while wrk runs.
+own queue; wrk alternates between them (off then on in odd reps, on then off in even ones), 8 connections, each run
+after a 2 s warm-up. With notifications on, the service has the `log` senders for SMS and e-mail, the deputy an
+address in the contacts file, and every post asks for SMS: each submission appends its notice, and the worker
+(polling every second, as the systemd unit runs it) appends an attempt and a result for it while wrk runs.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from bench.forms import (  # noqa: E402
     ensure_wrk,
     free_port,
     process_seconds,
+    rotated,
     run_wrk,
     small_site,
     start_gunicorn,
@@ -81,10 +83,11 @@ def main(argv: list[str] | None = None) -> int:
         for name, env in envs.items():
             procs.append(start_gunicorn(None, ports[name], env, work / f"{name}.log"))
             wait_listening(ports[name], procs[-1])
-        worker = [PYTHON, "-m", "forms_api", "notify", "--follow", "--poll", "0.2"]
+        worker = [PYTHON, "-m", "forms_api", "notify", "--follow"]  # polling as deployed (every second)
         results: dict[str, list[dict]] = {name: [] for name in envs}
         for rep in range(args.reps):
-            for name, port in ports.items():
+            for name in rotated(list(ports), rep):
+                port = ports[name]
                 flag = ',"notify":true' if name == "notifications on" else ""
                 tag = f"r{rep}{os.getpid()}"
                 run_wrk(wrk, port, script, 2, target, "w" + tag, extra=[flag])

@@ -133,3 +133,11 @@ def test_events_build_prints_both_variants_with_ratios(tmp_path: Path) -> None:
     assert re.fullmatch(r"\d+\.\d\d", rows["with events"].split("|")[4].strip())
     assert len(list((tmp_path / "work" / "with-events" / "events").glob("*.yaml"))) == 40
     assert not (tmp_path / "work" / "without-events" / "events").exists()
+
+
+def test_each_rep_starts_one_server_later() -> None:
+    names = ["folder", "no-op", "postgresql"]
+    orders = [forms.rotated(names, rep) for rep in range(4)]
+    assert orders[:3] == [names, ["no-op", "postgresql", "folder"], ["postgresql", "folder", "no-op"]]
+    assert orders[3] == names
+    assert [forms.rotated(["off", "on"], rep) for rep in range(3)] == [["off", "on"], ["on", "off"], ["off", "on"]]

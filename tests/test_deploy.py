@@ -17,6 +17,7 @@ import importlib.util
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -378,6 +379,37 @@ def test_access_log_writes_control_characters_out(lone_gunicorn: tuple[int, Path
     text = logged(log, "fake")
     assert "\\u001b[2J\\u001b[31mred\\u0007\\u202efake\\u000d\\u000aline" in text
     assert not any(char in text for char in "\x1b\x07\r\u202e")
+
+
+def test_access_log_atoms_are_gunicorns_own_but_the_code(tmp_path: Path) -> None:
+    """Our logger makes only the atoms of the format, each as gunicorn's own logger makes it, the code masked."""
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger
+
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", DEPLOY / "gunicorn.conf.py")
+    conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    cfg = Config()
+    cfg.set("access_log_format", conf.access_log_format)
+    response = type("Response", (), {"status": "201 CREATED", "sent": 71, "headers": [("Content-Type", "x")]})()
+    request = type("Request", (), {"headers": [("HOST", "127.0.0.1"), ("ORIGIN", "http://127.0.0.1")]})()
+    took = timedelta(seconds=1, microseconds=234_567)
+    lines = []
+    for path in ("/api/submissions", "/api/submissions/ABCD-EFGH-JKMN/rating", "/a\x1b[2J"):
+        environ = {"REQUEST_METHOD": "POST", "PATH_INFO": path, "RAW_URI": path, "SERVER_PROTOCOL": "HTTP/1.1"}
+        ours, theirs = conf.MaskingLogger(cfg), Logger(cfg)
+        ours.now = theirs.now = lambda: "[07/Dec/2026:11:00:00 +0800]"
+        made = ours.atoms(response, request, environ, took)
+        used = set(re.findall(r"%\((\w+)\)s", conf.access_log_format))
+        assert used <= made.keys(), "the format uses an atom our logger does not make"
+        expected = theirs.atoms(response, request, environ, took)
+        assert {key: made[key] for key in used - {"U"}} == {key: expected[key] for key in used - {"U"}}
+        lines.append(conf.access_log_format % made)
+    assert lines == [
+        '[07/Dec/2026:11:00:00 +0800] "POST /api/submissions" 201 71 1234ms',
+        '[07/Dec/2026:11:00:00 +0800] "POST /api/submissions/{code}/rating" 201 71 1234ms',
+        '[07/Dec/2026:11:00:00 +0800] "POST /a\\u001b[2J" 201 71 1234ms',
+    ]
 
 
 def logged(log: Path, line: str, times: int = 1, timeout: float = 10) -> str:
