@@ -1018,6 +1018,8 @@ ACTION_TEXTS |= {
     "supervised_hint": "群众第二次表示不满意，该留言已转入督办，由代表工作机构督促办理。",
 }
 DASHBOARD_LABELS |= {"supervised": "督办", "review": "待审核"}
+# a deputy's 待受理 (forms_api/console/queue.py): the cases addressed to them that they may answer, taking them on
+DASHBOARD_LABELS_DEPUTY = {"submitted": "写给您、尚未交办"}
 FILTER_TEXTS |= {"supervised": "只看督办", "supervised_mark": "督办"}
 # a filter refused (forms_api/console/queue.py): the dates checked as the hand-over sheet's, nothing listed
 FILTER_TEXTS |= {

@@ -62,7 +62,7 @@ INTAKE_TEXTS = {
     "no_station": "请选择联络站：群众是在哪个联络站（或向哪个联络站）反映的。",
     "bad_deputy": "接待代表{name}（编号 {deputy}）不是“{station}”的现任代表：请核对联络站或接待代表。",
     "bad_date": "请填写反映日期（年-月-日）。",
-    "future_date": "反映日期 {day} 晚于今天 {today}，请更正。",
+    "future_date": "反映日期 {day} 晚于今天（{today}）：请填写群众反映意见的那一天，最晚是今天 {today}。",
     "old_date": "反映日期 {day} 早于 {days} 天前（{earliest}），请核对是否填错；只能登记 {days} 天内反映的意见。",
     "bad_category": "请选择类别（{categories}）。",
     "text_missing": "请填写反映内容。",
@@ -81,6 +81,17 @@ INTAKE_TEXTS = {
         "如果这是另一位群众提出的相同意见，请勾选下面一项后再登记。"
     ),
     "same_words": "这是另一位群众提出的相同意见，仍然登记",
+    # a 反映日期 whose 交办期限 (5 working days from it) is past, or today: said, and registered only when confirmed
+    "late_past": (
+        "反映日期是 {day}，按 5 个工作日计算，交办期限是 {deadline}，已经过了：这条意见一登记就会显示为“逾期”。"
+        "请先核对反映日期：填错了的，改正后再登记；日期无误的，勾选日期下面的确认一项，再按“登记”，登记后请立即交办。"
+    ),
+    "late_past_confirm": "确认反映日期 {day} 无误，登记为逾期件",
+    "late_today": (
+        "反映日期是 {day}，按 5 个工作日计算，交办期限就是今天（{deadline}）：今天不交办，明天起就会显示为“逾期”。"
+        "请先核对反映日期：填错了的，改正后再登记；日期无误的，勾选日期下面的确认一项，再按“登记”，登记后请在今天交办。"
+    ),
+    "late_today_confirm": "确认反映日期 {day} 无误，登记后今天交办",
     # the receipt slip (回执)
     "slip_title": "线下登记回执",
     "slip_done": "已登记为 {ref}。请打印或抄下这张回执交给群众；查询码只在 {minutes} 分钟内、只在本次登录中显示。",
@@ -113,6 +124,9 @@ INTAKE_TEXTS = {
     "slip_qr_title": "办理进度查询二维码",
     "slip_another": "继续登记",
     "slip_case": "查看案件",
+    "slip_late": "{ref} 的交办期限 {deadline} 已过，已显示为逾期，请立即交办：",
+    "slip_late_today": "{ref} 的交办期限就是今天（{deadline}），明天起就会显示为逾期，请在今天交办：",
+    "slip_late_link": "去交办",
 }
 
 # The console's texts added after its first version (the rest: messages.CONSOLE_TEXTS, ACTION_TEXTS), in templates as

@@ -122,7 +122,9 @@ def test_lists_searches_and_counts_stay_in_scope(app, login):
     dashboard = client.get("/staff/").get_data(as_text=True)
     total = sum(
         int(n)
-        for n in re.findall(r'<span class="number">(\d+)</span>(?:待受理|办理中|已答复|已办结|重新办理)<', dashboard)
+        for n in re.findall(
+            r'<span class="number">(\d+)</span>(?:待受理|写给您、尚未交办|办理中|已答复|已办结|重新办理)<', dashboard
+        )
     )
     assert total == len(mine)
 

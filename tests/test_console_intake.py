@@ -20,7 +20,7 @@ from console_helpers import ACCOUNTS, client_for, console_app, csrf_token, fill,
 from flask import Flask
 
 from forms_api import messages_console
-from forms_api.cases import fold, make_event, new_code, now
+from forms_api.cases import Calendar, deadline_for, fold, make_event, new_code, now
 from forms_api.staff.cli import main
 
 I = messages_console.INTAKE_TEXTS  # noqa: E741
@@ -387,3 +387,96 @@ def test_the_phone_field_brings_up_the_numeric_keypad(app):
     field = re.search(r'<input [^>]*id="phone"[^>]*>', page)
     assert field is not None
     assert 'type="tel"' in field[0] and 'inputmode="tel"' in field[0]
+
+
+def test_a_date_that_makes_the_case_overdue_at_once_is_said_and_registered_only_when_confirmed(app):
+    """A 反映日期 whose 交办期限 (5 working days from it) has passed: the form says so (the date, the 交办期限, 逾期
+    at once, check the date or 交办 at once), keeps everything typed and stores nothing; ticked for that date, the
+    case is registered, and the slip's page says to hand it on now."""
+    client = client_for(app, "zhan-a")
+    said_on = now().date() - timedelta(days=20)
+    values = {"day": said_on.isoformat(), "deadline": deadline_for(said_on).isoformat()}
+    before = events(app)
+    asked = register(client, said_on=said_on.isoformat())
+    page = html.unescape(asked.get_data(as_text=True))
+    assert asked.status_code == 400 and events(app) == before
+    assert I["late_past"].format(**values) in page and "逾期" in I["late_past"] and "立即交办" in I["late_past"]
+    assert I["errors_lead"] not in page  # nothing to correct, a date to check
+    tick = f'<input type="checkbox" name="late_ok" value="{said_on.isoformat()}" aria-describedby="late-warning">'
+    assert tick in page and I["late_past_confirm"].format(**values) in page
+    assert "村口的桥栏杆松动了" in page and 'value="13912340000"' in page and 'value="赵大爷"' in page
+    assert '<option value="cao-wenjie" selected>' in page and f'value="{said_on.isoformat()}"' in page
+    other_day = (said_on - timedelta(days=1)).isoformat()  # ticked, then the date changed: asked again
+    assert register(client, said_on=other_day, late_ok=said_on.isoformat()).status_code == 400
+    assert events(app) == before
+    done = register(client, said_on=said_on.isoformat(), late_ok=said_on.isoformat())
+    assert done.status_code == 200
+    ref, _ = slip_values(done.get_data(as_text=True))
+    event = submitted(app)[-1]
+    assert (event["ref"], event["said_on"]) == (ref, said_on.isoformat()) and "late_ok" not in event
+    slip = html.unescape(done.get_data(as_text=True))
+    assert I["slip_late"].format(ref=ref, deadline=values["deadline"]) in slip
+    assert ref in client.get("/staff/cases?due=overdue").get_data(as_text=True)
+
+
+def test_a_recent_date_needs_no_confirmation(app):
+    client = client_for(app, "zhan-a")
+    for days in (0, 1, 2):  # 5 working days from two days ago end at least three days from today
+        said_on = (now().date() - timedelta(days=days)).isoformat()
+        done = register(client, said_on=said_on, text=f"村口的桥栏杆松动了，第{days}次反映。")
+        page = done.get_data(as_text=True)
+        assert done.status_code == 200 and 'id="reference"' in page and 'id="slip-late"' not in page
+        assert submitted(app)[-1]["said_on"] == said_on
+
+
+def test_a_date_whose_deadline_is_today_asks_too(tmp_path):
+    """交办期限 today: not overdue yet, but from tomorrow; the form says so, and hand it on today. Today is made a
+    working day (调休), so that some 反映日期 gives it on any day the test runs."""
+    today = now().date()
+    calendar = Calendar(workdays=frozenset({today}))
+    app = make_app(tmp_path, HOLIDAYS=calendar)
+    fill(app)
+    make_account(app, "zhan-a", "station", ("dongxi-zhan",))
+    said_on = next(day for day in (today - timedelta(days=n) for n in range(15)) if day_due(day, calendar) == today)
+    client = client_for(app, "zhan-a")
+    asked = register(client, said_on=said_on.isoformat())
+    page = html.unescape(asked.get_data(as_text=True))
+    values = {"day": said_on.isoformat(), "deadline": today.isoformat()}
+    assert asked.status_code == 400 and I["late_today"].format(**values) in page
+    assert I["late_today_confirm"].format(**values) in page and I["late_past"][:10] not in page
+    done = register(client, said_on=said_on.isoformat(), late_ok=said_on.isoformat())
+    ref, _ = slip_values(done.get_data(as_text=True))
+    assert I["slip_late_today"].format(ref=ref, deadline=today.isoformat()) in html.unescape(
+        done.get_data(as_text=True)
+    )
+
+
+def day_due(day, calendar: Calendar):
+    return deadline_for(day, holidays=calendar.holidays, workdays=calendar.workdays)
+
+
+def test_the_warning_comes_with_the_other_problems_and_a_tick_is_kept(app):
+    """One round corrects everything: a late date is said beside the form's other problems, and a tick already given
+    stays ticked on the form that comes back."""
+    client = client_for(app, "zhan-a")
+    said_on = (now().date() - timedelta(days=20)).isoformat()
+    before = events(app)
+    refused = register(client, said_on=said_on, text=" ")
+    page = html.unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 400 and I["text_missing"] in page and 'id="late-warning"' in page
+    ticked = register(client, said_on=said_on, text=" ", late_ok=said_on).get_data(as_text=True)
+    assert f'name="late_ok" value="{said_on}" aria-describedby="late-warning" checked>' in ticked
+    assert events(app) == before
+
+
+def test_a_date_in_the_future_is_refused_saying_what_to_enter(app):
+    client = client_for(app, "zhan-a")
+    today = now().date()
+    before = events(app)
+    refused = register(client, said_on=(today + timedelta(days=1)).isoformat())
+    page = html.unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 400 and events(app) == before
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    assert I["future_date"].format(day=tomorrow, today=today.isoformat()) in page
+    assert f"请填写群众反映意见的那一天，最晚是今天 {today.isoformat()}" in page
+    assert f'max="{today.isoformat()}"' in page  # the browser refuses it before sending, too

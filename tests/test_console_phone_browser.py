@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import subprocess
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from flask import Flask
 
 from forms_api import messages
 from forms_api.accounts.templates import ReplyTemplate
+from forms_api.cases import deadline_for, now
 from forms_api.messages_console import ACCOUNT_TEXTS, INTAKE_TEXTS
 from forms_api.store import open_templates
 
@@ -185,6 +187,49 @@ def test_the_office_picks_the_receiving_deputy_from_the_station_s_list(chromium_
         page.press("#deputy", "Enter")
     assert page.locator("#tracking-code").count() == 1, page.content()[:800]
     assert [e["text"] for e in events(app) if e["type"] == "submitted"][-1] == "河道里有垃圾，请清理。"
+    context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_an_old_date_is_said_at_the_form_and_registered_once_confirmed(chromium_browser, app, base, javascript):
+    """A station worker types a 反映日期 three weeks back: 登记 brings the form back with the warning (the date, its
+    交办期限, 逾期 at once, what to do), everything typed still there and nothing stored; ticked, it registers, and
+    the slip's page says to hand the case on now, with the way to it."""
+    context = chromium_browser.new_context(**PHONE, java_script_enabled=javascript, bypass_csp=True)  # for axe
+    page = context.new_page()
+    sign_in_page(page, base, "zhan-a")
+    page.goto(f"{base}/staff/intake")
+    said_on = now().date() - timedelta(days=21)
+    page.fill("#said_on", said_on.isoformat())
+    page.select_option("#deputy", "cao-wenjie")
+    page.fill("#text", "三周前接待日反映：村口小桥的栏杆松动，老人孩子过桥危险。")
+    page.fill("#phone", "13912340000")
+    page.check("input[name=consent]")
+    before = events(app)
+    with page.expect_navigation():
+        page.get_by_role("button", name=INTAKE_TEXTS["submit"]).click()
+    values = {"day": said_on.isoformat(), "deadline": deadline_for(said_on).isoformat()}
+    assert page.inner_text("#late-warning") == INTAKE_TEXTS["late_past"].format(**values)
+    assert page.locator("#late-warning").is_visible() and events(app) == before
+    assert page.input_value("#said_on") == said_on.isoformat() and page.input_value("#deputy") == "cao-wenjie"
+    assert page.input_value("#text").startswith("三周前接待日反映") and page.input_value("#phone") == "13912340000"
+    assert page.is_checked("input[name=consent]")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
+    assert page.locator("#phone").bounding_box()["height"] >= 44  # a field for a finger, as the others (it was 21 px)
+    if javascript:
+        no_axe_violations(page)
+    page.get_by_label(INTAKE_TEXTS["late_past_confirm"].format(**values)).check()
+    with page.expect_navigation():
+        page.get_by_role("button", name=INTAKE_TEXTS["submit"]).click()
+    ref = page.inner_text("#reference")
+    assert [e["ref"] for e in events(app) if e["type"] == "submitted"][-1] == ref
+    assert INTAKE_TEXTS["slip_late"].format(ref=ref, deadline=values["deadline"]) in page.inner_text("#slip-late")
+    page.emulate_media(media="print")  # the citizen's slip says nothing of it
+    assert not page.locator("#slip-late").is_visible() and page.locator("#tracking-code").is_visible()
+    page.emulate_media(media="screen")
+    with page.expect_navigation():
+        page.click(f"#slip-late a:has-text('{INTAKE_TEXTS['slip_late_link']}')")
+    assert page.url.endswith(f"/staff/cases/{ref}#assign") and page.locator("#assign").count() == 1
     context.close()
 
 

@@ -44,7 +44,7 @@ def counts(subs: Iterable[Submission], today: date, cal: Calendar) -> dict[str, 
     for sub in subs:
         result[sub.status] += 1
         result["supervised"] += sub.supervised and sub.open
-        result["review"] += sub.draft is not None
+        result["review"] += sub.draft is not None and sub.open  # a draft left on a closed case: not listed
         if sub.overdue(today, *cal):
             result["overdue"] += 1
         elif due_soon(sub, today, cal):

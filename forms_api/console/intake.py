@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from forms_api import cases, messages_console
 from forms_api.accounts.access import may_register
-from forms_api.cases import CHANNELS, ONLINE
+from forms_api.cases import CHANNELS, ONLINE, Submission, deadline_for
 from forms_api.cases.actions import CONTROL, TextProblem
 from forms_api.cases.intake import NewCase, new_case
 from forms_api.cases.outbox import MOBILE_RE
@@ -38,6 +38,7 @@ OFFLINE = tuple(channel for channel in CHANNELS if channel != ONLINE)
 SLIP_MINUTES = 15  # how long the slip of a case just registered shows its tracking code in the registering session
 SAID_ON_DAYS = 60  # 反映日期 at most this many days before today: older is a typo (the case would be overdue at once)
 SLIP_KEY = "intake_slips"  # the session's ref -> [code (encrypted, service.keep_shortly), until (POSIX time)]
+LATE_OK = "late_ok"  # ticked: the 反映日期 is right though its 交办期限 is past (or today); its value is that date
 
 
 def stations() -> list[tuple[str, str]]:
@@ -93,6 +94,29 @@ def _said_on(form: Mapping[str, str], today: date) -> str:
     if day < earliest:
         raise TextProblem(I["old_date"].format(day=day.isoformat(), days=SAID_ON_DAYS, earliest=earliest.isoformat()))
     return day.isoformat()
+
+
+def late(form: Mapping[str, str], today: date) -> dict[str, object] | None:
+    """The warning of a case that would be overdue as soon as it is registered: the 反映日期 typed, one `_said_on`
+    takes, gives a 交办期限 (5 working days on, as for any case not handed on yet: Submission.assign_by) that is
+    past or ends today; None for a later one. `confirmed`: ticked for this very date (changed after the tick, the
+    date is asked about again)."""
+    try:
+        day = date.fromisoformat(_said_on(form, today))
+    except TextProblem:
+        return None
+    cal = service().calendar
+    deadline = deadline_for(day, holidays=cal.holidays, workdays=cal.workdays)
+    if deadline > today:
+        return None
+    kind = "late_today" if deadline == today else "late_past"
+    values = {"day": day.isoformat(), "deadline": deadline.isoformat()}
+    return {
+        "text": I[kind].format(**values),
+        "confirm": I[f"{kind}_confirm"].format(**values),
+        "day": day.isoformat(),
+        "confirmed": form.get(LATE_OK) == day.isoformat(),
+    }
 
 
 def _text(form: Mapping[str, str]) -> str:
@@ -182,10 +206,15 @@ def _choice(value: str, choices: tuple[str, ...], problem: str) -> str:
 
 
 def _form(
-    status: int = 200, errors: list[str] | None = None, form: Mapping[str, str] | None = None, same_words: bool = False
+    status: int = 200,
+    errors: list[str] | None = None,
+    form: Mapping[str, str] | None = None,
+    same_words: bool = False,
+    overdue: dict[str, object] | None = None,
 ) -> Response:
-    """The form; `same_words`: refused as a repeat, it offers to register the same words of another citizen; once
-    the office asked for a station's deputies (`deputy_from`), it lists that station's to choose from."""
+    """The form; `same_words`: refused as a repeat, it offers to register the same words of another citizen;
+    `overdue`: the warning of a date that makes the case overdue at once (`late`), with its tick; once the office
+    asked for a station's deputies (`deputy_from`), it lists that station's to choose from."""
     values = {"said_on": cases.now().date().isoformat(), "channel": "reception"} | dict(form or {})
     labels = messages_console.CHANNEL_LABELS
     return page(
@@ -201,6 +230,7 @@ def _form(
         earliest=(cases.now().date() - timedelta(days=SAID_ON_DAYS)).isoformat(),
         sms=service().limits.sms,
         same_words=same_words,
+        late=overdue,
     )
 
 
@@ -217,9 +247,10 @@ def intake() -> Response:
 @bp.post("/intake")
 @require("intake")
 def intake_post() -> Response:
-    """Register: a bad form says why and writes nothing; a repeat within the duplicate window writes nothing and
-    says what matched (unless staff tick that another citizen said the same words); else ONE `submitted` event, and
-    the receipt slip, shown this once."""
+    """Register: a bad form says why and writes nothing; so does a 反映日期 that makes the case overdue at once, until
+    staff tick that it is right; a repeat within the duplicate window writes nothing and says what matched (unless
+    staff tick that another citizen said the same words); else ONE `submitted` event, and the receipt slip, shown
+    this once."""
     if request.form.get("pick"):  # the office's 列出该站代表: the same form again, its deputies to choose from
         form = dict(request.form.items())
         try:
@@ -229,8 +260,9 @@ def intake_post() -> Response:
         return _form(200, None, form | {"deputy": "", "deputy_from": "1"})
     now = cases.now()
     case, errors = checked(request.form, now.date())
-    if case is None:
-        return _form(400, errors, request.form)
+    overdue = late(request.form, now.date())  # said with the other problems, so one round corrects them all
+    if case is None or overdue is not None and not overdue["confirmed"]:
+        return _form(400, errors, request.form, overdue=overdue)
     svc = service()
     duplicates: list[cases.Submission] = []
     window = None if request.form.get("same_words") == "1" else svc.duplicate_window  # another citizen, same words
@@ -238,7 +270,7 @@ def intake_post() -> Response:
     if duplicates:
         minutes = int(svc.duplicate_window.total_seconds() // 60)
         refusal = I["duplicate" if case.phone else "duplicate_no_phone"].format(minutes=minutes, ref=duplicates[0].ref)
-        return _form(409, [refusal], request.form, same_words=True)
+        return _form(409, [refusal], request.form, same_words=True, overdue=overdue)
     event = stored[0]
     keep_shortly(SLIP_KEY, event["ref"], event["code"], SLIP_MINUTES)  # so the slip can be reloaded or printed again
     return redirect(url_for("staff.intake_slip", ref=event["ref"]), 303)  # a reload shows the slip, never re-posts
@@ -252,7 +284,16 @@ def intake_slip(ref: str) -> Response:
     sub = find_case(ref)
     if sub.channel == ONLINE or not sub.history:
         abort(404)
-    return slip(sub.history[0], kept_shortly(SLIP_KEY, ref))
+    return slip(sub.history[0], kept_shortly(SLIP_KEY, ref), hand_on_by(sub))
+
+
+def hand_on_by(sub: Submission) -> str | None:
+    """What the slip's page tells staff of a case nobody handles yet whose 交办期限 is past or today: hand it on now."""
+    today, cal = cases.now().date(), service().calendar
+    deadline = sub.assign_by(*cal) if sub.awaits_assignment else None
+    if deadline is None or deadline > today:
+        return None
+    return I["slip_late_today" if deadline == today else "slip_late"].format(ref=sub.ref, deadline=deadline.isoformat())
 
 
 def track_url(code: str) -> str:
@@ -261,7 +302,7 @@ def track_url(code: str) -> str:
     return f"{root.rstrip('/')}/track/#code={code}"
 
 
-def slip(event: dict, code: str | None) -> Response:
+def slip(event: dict, code: str | None, late_notice: str | None = None) -> Response:
     """The receipt slip of an offline case from its `submitted` event; without the `code`, a QR of the /track/ page
     and the way to look the case up by its reference and phone, or (no phone given) no QR at all, since the page
     could open nothing, and the way to ask the station."""
@@ -284,4 +325,5 @@ def slip(event: dict, code: str | None) -> Response:
         track=track,
         phone=phone,
         notify=event.get("notify") is True,  # the SMS asked for at intake, confirmed on what the citizen takes home
+        late=late_notice,  # on the screen only: to 交办 at once
     )

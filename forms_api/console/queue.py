@@ -23,7 +23,7 @@ from forms_api.console.areas import AREA_RE, area_filter, areas
 from forms_api.console.areas import choices as area_choices
 from forms_api.console.deputies import resolve
 from forms_api.console.people import case_targets, deputies_told
-from forms_api.console.service import account, bp, page, require
+from forms_api.console.service import account, bp, may, page, require
 from forms_api.messages_console import CHANNEL_LABELS, HANDOVER_DASHBOARD, HANDOVER_TEXTS
 from forms_api.messages_notify import CONSOLE_FAILED as NOTIFY_FAILED
 from forms_api.public.service import service
@@ -171,17 +171,38 @@ def _matches(sub: Submission, words: list[str], name: str) -> bool:
     return all(word in haystack for word in words)
 
 
+# Each tile's link to the list, which lists exactly what the tile counts (forms_api/cases/queue.py, MARKS).
+TILE_LINKS = {key: {"status": key} for key in STATUSES} | {"overdue": {"due": "overdue"}, "due_soon": {"due": "soon"}}
+TILE_LINKS |= {"supervised": {"supervised": "1"}, "review": {"review": "1"}} | {key: {"mark": key} for key in MARKS}
+# The tiles of the office's work, each shown to the roles that may do it (forms_api/accounts/access.py); every other
+# tile (the statuses, the deadlines, 督办, 催办) to every role, over the cases it sees. 待受理 waits for 交办 (a
+# handler never sees such a case), a handler's result for an answer or a 转办 from those who hand cases on, a deputy's
+# answer for the office's review (审核), a 申请退回 for a 转办 or 不同意退回: a handler or a deputy only waits on them.
+TILE_ACTIONS = {"submitted": "assign", "result": "assign", "review": "approve", "returning": "return_decline"}
+
+
+def _tiles() -> list[str]:
+    """The tiles the signed-in account is shown, in order. A deputy also gets 待受理, as the cases addressed to them
+    that nobody handles yet: they answer such a case and take it on (forms_api/cases/actions.py, `answering`)."""
+    role = account().role
+    return [
+        key
+        for key in (*DASHBOARD, *MARKS)
+        if key not in TILE_ACTIONS or may(TILE_ACTIONS[key]) or (key == "submitted" and role == "deputy")
+    ]
+
+
 @bp.get("/")
 @require("queue")
 def dashboard() -> Response:
-    """The counts of what the account may see, each a link to the list."""
+    """The counts of what the account may see and do, each a link to the list of what it counts."""
     today, cal = _today_and_calendar()
     subs = _visible_cases()
-    numbers = counts(subs, today, cal)
-    links = {key: {"status": key} for key in STATUSES} | {"overdue": {"due": "overdue"}, "due_soon": {"due": "soon"}}
-    links |= {"supervised": {"supervised": "1"}, "review": {"review": "1"}}
-    boxes = [(messages.DASHBOARD_LABELS[key], numbers[key], links[key]) for key in DASHBOARD]
-    boxes += [(HANDOVER_DASHBOARD[key], sum(bool(MARKS[key](sub)) for sub in subs), {"mark": key}) for key in MARKS]
+    numbers = counts(subs, today, cal) | {key: sum(bool(MARKS[key](sub)) for sub in subs) for key in MARKS}
+    labels = messages.DASHBOARD_LABELS | HANDOVER_DASHBOARD
+    if account().role == "deputy":
+        labels |= messages.DASHBOARD_LABELS_DEPUTY
+    boxes = [(labels[key], numbers[key], TILE_LINKS[key]) for key in _tiles()]
     failed = 0  # notifications that failed for good: the office hears of them here (notify status has the details)
     if account().role == "office":
         failed = service().store.query(lambda state: len(state.outbox.by_state("failed")))
