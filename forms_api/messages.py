@@ -146,7 +146,7 @@ FIELD_ERRORS = {
     "category_unknown": "请从以下类别中选择：{categories}。",
     "text_missing": "请填写留言内容。",
     "text_short": "留言内容太短，请至少写 {min} 个字。",
-    "text_long": "留言内容太长，请不要超过 {max} 个字（现在是 {length} 个字）。",
+    "text_long": "留言内容太长：最多 {max} 个字，现在是 {length} 个字，请删去 {over} 个字后再提交。",
     "name_long": "姓名不能超过 {max} 个字。",
     "phone_missing": "请留下手机号码或固定电话，以便答复您。",
     "phone_invalid": "电话号码格式不正确：手机号码是 11 位数字，固定电话请带区号，如 010-12345678。",

@@ -38,6 +38,7 @@ def register(app: Flask, **changes: str) -> tuple[str, str, dict]:
     client = client_for(app, "zhan-a")
     form = good(**changes) | {"csrf_token": csrf_token(client, "/staff/intake")}
     page = client.post("/staff/intake", data=form, follow_redirects=True).get_data(as_text=True)
+    page = page.replace("<wbr>", "")  # the code's line breaks, after each dash
     ref, code = re.search(r'id="reference">([^<]+)<', page)[1], re.search(r'id="tracking-code">([^<]+)<', page)[1]
     return ref, code, [e for e in events(app) if e["type"] == "submitted"][-1]
 

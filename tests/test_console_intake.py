@@ -61,7 +61,7 @@ def submitted(app: Flask) -> list[dict]:
 
 def slip_values(page: str) -> tuple[str, str]:
     ref = re.search(r'id="reference">([^<]+)<', page)
-    code = re.search(r'id="tracking-code">([^<]+)<', page)
+    code = re.search(r'id="tracking-code">([^<]+)<', page.replace("<wbr>", ""))
     assert ref and code, page
     return ref[1], code[1]
 

@@ -110,7 +110,7 @@ def _visible(text: str) -> int:
 def _text(data: Mapping[str, Any], limits: Limits) -> str:
     length = _length(data.get("text"))
     if length > limits.max_text:  # bound the raw text (line breaks counted once), as the OpenAPI document says
-        raise _error("text", "text_long", max=limits.max_text, length=length)
+        raise _error("text", "text_long", max=limits.max_text, length=length, over=length - limits.max_text)
     text = _string(data, "text", required="text_missing")
     if _visible(text) < limits.min_text:
         raise _error("text", "text_short", min=limits.min_text)

@@ -104,15 +104,8 @@
   // The message form on deputy and station pages: on to the thank-you page with the tracking code. One random key a
   // page, sent with every try: when an answer is lost on a weak network and the citizen sends again, the service
   // recognises the same request and gives the same code (a repeat without the key is only told it was received).
+  // The key is assets/draft.js's, kept with the page's history entry.
   var message = document.getElementById("message-form");
-  if (message && window.crypto && crypto.getRandomValues) {
-    var key = document.createElement("input");
-    var bytes = crypto.getRandomValues(new Uint8Array(18));
-    key.type = "hidden";
-    key.name = "request_id";
-    key.value = btoa(String.fromCharCode.apply(null, bytes)).replace(/\+/g, "-").replace(/\//g, "_");
-    message.appendChild(key);
-  }
   // SMS notifications: the checkbox is offered only when the form service says a sender is configured. Asked once
   // the form's checkboxes come near the screen, so that the choice is there before the citizen reaches it, yet not on
   // every page view (most never scroll that far; a site may be served without the service next to it).
@@ -133,6 +126,7 @@
       if (!features.notify || features.notify.sms !== true) return;
       notify.hidden = false;
       notify.querySelector("input").disabled = false;
+      if (history.state && history.state.notify === true) notify.querySelector("input").checked = true;  // draft.js
       document.getElementById("message-notify-hint").hidden = false;
       if (features.notify.verify === true) askForCode(notify.querySelector("input"));
     }, function () { /* no service, no offer */ });
@@ -186,36 +180,6 @@
     evaluation.reset();
     status.textContent = TEXTS.evaluated.replace("{year}", String(r.data.year || ""));
   });
-
-  // The thank-you page: code and reference arrive in the fragment, which is never sent to a server; only "repeat=1"
-  // when the message had already been sent (the service answered 200, without the first one's code).
-  // A reload shows the receipt again: it is kept in this tab's sessionStorage, gone when the tab is closed.
-  var thanks = document.getElementById("thanks");
-  if (thanks) {
-    var params = new URLSearchParams(location.hash.slice(1));
-    var repeat = params.get("repeat") === "1";
-    var RECEIPT = "mashang.receipt";
-    try {
-      if (params.get("code")) sessionStorage.setItem(RECEIPT, location.hash.slice(1));
-      else if (repeat) sessionStorage.removeItem(RECEIPT);
-      else params = new URLSearchParams(sessionStorage.getItem(RECEIPT) || "");
-    } catch (e) { /* storage off: shown once, as before */ }
-    if (params.get("code") || repeat) {
-      if (!repeat) {
-        thanks.querySelector("[data-key=code]").textContent = params.get("code");
-        thanks.querySelector("[data-key=ref]").textContent = params.get("ref") || "";
-        thanks.querySelector("[data-key=to]").textContent = params.get("to") || "";
-        thanks.querySelector("[data-to]").hidden = !params.get("to");
-        thanks.querySelector(".thanks__track").href += "#code=" + encodeURIComponent(params.get("code"));
-      }
-      thanks.querySelector("[data-sms]").hidden = repeat || params.get("sms") !== "1";
-      thanks.querySelectorAll("[data-repeat]").forEach(function (el) {
-        el.hidden = (el.getAttribute("data-repeat") === "true") !== repeat;
-      });
-      thanks.hidden = false;
-      history.replaceState(null, "", location.pathname);  // keep the code out of the address bar and history
-    }
-  }
 
   // The tracking page: look up by code, or by reference and phone (sent in a POST body, never in a URL), then rate
   // the answer. A case found tells assets/keep.js (the "remember on this phone" switch) by a "mashang:found" event.

@@ -1,5 +1,5 @@
-// What a citizen keeps of a message: the receipt picture (asked of the form service with the code in a POST body,
-// never in a URL) on the thank-you page, and, only when asked for, the list of messages remembered on this phone
+// What a citizen keeps of a message: the receipt on the thank-you page (the code and reference, kept in this tab for a
+// reload, and the receipt picture, asked of the form service with the code in a POST body, never in a URL), and, only when asked for, the list of messages remembered on this phone
 // (localStorage; "在本机记住我的留言" is off until ticked, and every entry can be forgotten) on /track/.
 (function () {
   "use strict";
@@ -99,8 +99,49 @@
   }
   document.addEventListener("mashang:found", function (event) { offer(event.detail.code, event.detail.reference); });
 
-  // The thank-you page (assets/forms.js has put the code and reference from the fragment in place).
+  // A tracking code shown big: a line may break only after a dash, between its groups, never inside one (a citizen
+  // copying it by hand would drop a character carried to the next line). Copied, it is the code as it was given.
+  function showCode(el, code) {
+    el.textContent = "";
+    String(code).split("-").forEach(function (group, i, groups) {
+      el.appendChild(document.createTextNode(group + (i < groups.length - 1 ? "-" : "")));
+      if (i < groups.length - 1) el.appendChild(document.createElement("wbr"));
+    });
+  }
+
+  // The thank-you page: code and reference arrive in the fragment, which is never sent to a server; only "repeat=1"
+  // when the message had already been sent (the service answered 200, without the first one's code).
+  // A reload shows the receipt again: it is kept in this tab's sessionStorage, gone when the tab is closed.
   var thanks = document.getElementById("thanks");
+  if (thanks) {
+    var params = new URLSearchParams(location.hash.slice(1));
+    var repeat = params.get("repeat") === "1";
+    var RECEIPT = "mashang.receipt";
+    try {
+      // a repeat keeps the receipt stored: it may be this tab's only copy of a code (a reload shows it again)
+      if (params.get("code")) sessionStorage.setItem(RECEIPT, location.hash.slice(1));
+      else if (!repeat) params = new URLSearchParams(sessionStorage.getItem(RECEIPT) || "");
+    } catch (e) { /* storage off: shown once, as before */ }
+    if (params.get("code") || repeat) {
+      if (!repeat) {
+        showCode(thanks.querySelector("[data-key=code]"), params.get("code"));
+        thanks.querySelector("[data-key=ref]").textContent = params.get("ref") || "";
+        thanks.querySelector("[data-key=to]").textContent = params.get("to") || "";
+        thanks.querySelector("[data-to]").hidden = !params.get("to");
+        thanks.querySelector(".thanks__track").href += "#code=" + encodeURIComponent(params.get("code"));
+      }
+      thanks.querySelector("[data-sms]").hidden = repeat || params.get("sms") !== "1";
+      thanks.querySelectorAll("[data-repeat]").forEach(function (el) {
+        el.hidden = (el.getAttribute("data-repeat") === "true") !== repeat;
+      });
+      thanks.hidden = false;
+      var noCode = document.getElementById("thanks-no-code");  // 没有看到查询码？: only when none is shown
+      if (noCode) noCode.hidden = !repeat;
+      history.replaceState(null, "", location.pathname);  // keep the code out of the address bar and history
+    }
+  }
+
+  // The thank-you page, its code and reference in place: the switch and the receipt picture.
   if (thanks && !thanks.hidden) {
     var code = thanks.querySelector("[data-key=code]").textContent;
     var ref = thanks.querySelector("[data-key=ref]").textContent;
