@@ -519,7 +519,7 @@ def test_queue_unavailable(run, queue, monkeypatch):
     ("args", "fields", "says"),
     [
         (
-            ["assign", "2026-000002", "--to", "department", "--name", "区交通局", "--today", "2026-11-30"],
+            ["assign", "2026-000002", "--to", "department", "--name", "区交通局", "--new-unit", "--today", TODAY],
             {"type": "assigned", "to_kind": "department", "to": "区交通局", "deadline": "2026-12-07", "complex": False},
             "已交办 2026-000002：职能部门 区交通局，答复期限 2026-12-07。\n",
         ),
