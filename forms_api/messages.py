@@ -496,7 +496,7 @@ STAFF_LIST_DEADLINE = "{label} {deadline}"
 STAFF_LIST_COUNT = "共 {count} 条，其中逾期 {overdue} 条。"
 STAFF_EXPORT_COLUMNS = ("编号", "状态", "类别", "留言对象", "提交时间", "答复期限", "承办", "留言内容", "答复")
 STAFF_EXPORT_PERSONAL_COLUMNS = ("姓名", "电话")
-STAFF_EXPORT_TARGET_ID = "留言对象编号"  # the last column, after the personal ones
+STAFF_EXPORT_TARGET_ID = "留言对象编号"  # after the personal ones; then the channel, the loop columns, 交办期限
 # The very last column: the day the office hands the case on by (交办期限), kept after 交办 as the tracking page keeps
 # it; 答复期限 (the sixth column) is then only the deadline 交办 set, empty before it.
 STAFF_EXPORT_ASSIGN_BY = "交办期限"
