@@ -338,8 +338,9 @@ STAFF_HELP = {
     "*.overdue": "只要逾期未答复的留言。",
     "*.all": "也包括已办结的留言（默认只要未办结的）。",
     "list": (
-        "列出留言，每条一行：编号、状态、类别、留言对象、答复期限、承办、内容的前 30 个字。"
-        "逾期的排在最前，其余按答复期限和编号排序。默认只列未办结的留言；不显示姓名和电话。"
+        "列出留言，每条一行：编号、状态、类别、渠道、留言对象、期限、承办、内容的前 30 个字。"
+        "期限写明是哪一种：尚未交办的是“交办期限”（代表工作机构在这一天前交办），已交办的是交办时定下的“答复期限”。"
+        "逾期的排在最前，其余按期限和编号排序。默认只列未办结的留言；不显示姓名和电话。"
     ),
     "show": (
         "显示一条留言的全部情况：状态、时间、对象（名称和编号）、类别、内容、承办、期限、答复、评价、内部备注和办理经过。"
@@ -352,8 +353,13 @@ STAFF_HELP = {
     ),
     "assign.to": "交办给谁：deputy（人大代表）、department（职能部门）或 hotline（12345热线）。",
     "assign.name": (
-        "承办者，群众凭查询码可以看到：交办给职能部门时必填；给代表时默认为留言对象代表的姓名（从已生成网站的 "
+        "承办者，群众凭查询码可以看到：交办给职能部门时必填，写承办单位账号上的单位名称（还没有账号的加 --new-unit）；"
+        "给代表时默认为留言对象代表的姓名（从已生成网站的 "
         "data/deputies.json 查找，找不到时请用 --name 写明）；给热线时默认为 12345，群众看到“12345热线”。"
+    ),
+    "assign.new_unit": (
+        "该部门还没有承办单位账号，仍按 --name 写的名称交办（如同后台勾选“该单位还没有账号”）。"
+        "不加时，部门名称须是某个承办单位账号上的单位名称，否则拒绝并列出相近的名称。"
     ),
     "assign.complex": f"是否为复杂件（{COMPLEX_DAYS} 个工作日）；默认沿用留言原有的标记。",
     "assign.deadline": "直接指定答复期限（YYYY-MM-DD），不按工作日推算。",
@@ -381,7 +387,9 @@ STAFF_HELP = {
     "export": (
         "把留言导出为 CSV 或 XLSX，交给职能部门或 12345 热线。以 = + - @ 等开头的单元格前加单引号，"
         "不会被当作公式执行。默认只导出未办结的留言，不含姓名和电话。"
-        "“留言对象”列是名称（如 王秀兰（代表）），最后一列“留言对象编号”是编号（如 deputy:wang-xiulan）。"
+        "“留言对象”列是名称（如 王秀兰（代表）），“留言对象编号”列是编号（如 deputy:wang-xiulan）。"
+        "“答复期限”列只填交办时定下的答复期限，尚未交办的留言为空；最后一列“交办期限”是代表工作机构交办的期限，"
+        "交办后仍保留（与群众查询进度页面一致）。"
     ),
     "export.format": "文件格式：csv（UTF-8，带 BOM，Excel 可直接打开）或 xlsx。",
     "export.out": "输出文件（整体写好后才替换）；写 - 则把 CSV 输出到屏幕（不能与 --personal 同用）。",
@@ -483,11 +491,17 @@ STAFF_UNASSIGNED = "未交办"
 STAFF_HOTLINE_NUMBER = "12345"
 STAFF_NO_DEADLINE = "-"
 STAFF_OVERDUE = "逾期 {days} 天"
-STAFF_LIST_HEADER = ("编号", "状态", "类别", "留言对象", "答复期限", "承办", "内容")
+# `list`: one column of deadlines, each named by its kind (交办期限 before 交办, else 答复期限), as the console's list
+# names each row's; the exports give each kind its own column (STAFF_EXPORT_ASSIGN_BY).
+STAFF_LIST_HEADER = ("编号", "状态", "类别", "留言对象", "期限", "承办", "内容")
+STAFF_LIST_DEADLINE = "{label} {deadline}"
 STAFF_LIST_COUNT = "共 {count} 条，其中逾期 {overdue} 条。"
 STAFF_EXPORT_COLUMNS = ("编号", "状态", "类别", "留言对象", "提交时间", "答复期限", "承办", "留言内容", "答复")
 STAFF_EXPORT_PERSONAL_COLUMNS = ("姓名", "电话")
-STAFF_EXPORT_TARGET_ID = "留言对象编号"  # the last column, after the personal ones
+STAFF_EXPORT_TARGET_ID = "留言对象编号"  # after the personal ones; then the channel, the loop columns, 交办期限
+# The very last column: the day the office hands the case on by (交办期限), kept after 交办 as the tracking page keeps
+# it; 答复期限 (the sixth column) is then only the deadline 交办 set, empty before it.
+STAFF_EXPORT_ASSIGN_BY = "交办期限"
 # A target by the name citizens know it by (from the built site's data; its id when the name is unknown), and the kind
 # as the status page shows it: PAGE_TEXTS["deputy"] or ["station"]. `show` adds the id staff act on.
 STAFF_TARGET = "{name}（{kind}）"

@@ -1,11 +1,12 @@
 """The texts of working a case in the console (Chinese): the department a case is handed to (交办/转办, forms_api/
-console/units.py), answering a case someone else handles, the latest 办理结果 above the answer box, and 申请退回 with
-its decline (forms_api/console/case.py, actions.py). Beside messages_console.py, which holds the rest of the console's
-texts; `ut` and `ct` in templates."""
+accounts/units.py; also in the staff tools' words), answering a case someone else handles, the latest 办理结果 above the
+answer box, and 申请退回 with its decline (forms_api/console/case.py, actions.py). Beside messages_console.py, which
+holds the rest of the console's texts; `ut` and `ct` in templates."""
 
 from __future__ import annotations
 
-# 交办/转办 to a department (forms_api/console/units.py): the name a handler account has, or a confirmed new one.
+# 交办/转办 to a department (the rule: forms_api/accounts/units.py; the console's words here, the staff tools' in
+# CLI_UNIT_TEXTS): the name a handler account has, or a confirmed new one.
 UNIT_TEXTS = {
     "unknown_close": (
         "没有名为“{name}”的承办单位账号，相近的有：{close}。请改用账号上的名称（输入框会提示），"
@@ -32,7 +33,7 @@ UNIT_TEXTS = {
 CASE_TEXTS = {
     "held_by": (
         "这条留言现由{holder}办理{result}。由您答复的，这就是给群众的答复，群众在查询进度页面上会看到；"
-        "承办者仍记为{holder}，不会另行通知，需要时请写内部备注或联系代表工作机构。"
+        "承办者仍记为{holder}，会收到“已由他人答复”的邮件通知（设置了邮件通知时）；需要时请写内部备注或联系代表工作机构。"
     ),
     "has_result": "，已有办理结果（见下）",
     "no_result": "，还没有办理结果",
@@ -70,4 +71,24 @@ CLI_TEXTS = {
     "decline-return.short": "不同意承办者的退回申请。",
     "decline-return.reason": "不同意退回的理由。",
     "declined": "已处理 {ref} 的退回申请：不同意退回，仍由{assignee}办理。",
+}
+
+# `assign`/`transfer --to department` (forms_api/staff/assignees.py): the console's unit check (UNIT_TEXTS), in the
+# staff tools' words: no list to pick from in a terminal, so the refusal names the units that have an account.
+CLI_UNIT_TEXTS = {
+    "unknown_close": (
+        "没有名为“{name}”的承办单位账号，相近的有：{close}。请用 --name 写账号上的名称，"
+        "承办单位才能在后台看到这条留言，交办清单里也才有它；如果该单位确实还没有账号，请加 --new-unit。"
+    ),
+    "unknown": (
+        "没有名为“{name}”的承办单位账号，也没有相近的。有账号的承办单位：{units}。请核对名称；"
+        "如果该单位确实还没有账号，请加 --new-unit。"
+    ),
+    "no_units": (
+        "还没有任何承办单位账号，无法核对“{name}”。如果该单位确实还没有账号，请加 --new-unit；"
+        "开通账号：python -m forms_api users add 登录名 --role handler --handler 单位名称。"
+    ),
+    "more": " 等 {count} 个（python -m forms_api users list 列出全部账号）",
+    "join": "、",
+    "not_department": "--new-unit 只用于 --to department（职能部门）。",
 }

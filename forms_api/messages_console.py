@@ -81,14 +81,14 @@ INTAKE_TEXTS = {
         "如果这是另一位群众提出的相同意见，请勾选下面一项后再登记。"
     ),
     "same_words": "这是另一位群众提出的相同意见，仍然登记",
-    # a 反映日期 whose 交办期限 (5 working days from it) is past, or today: said, and registered only when confirmed
+    # a 反映日期 whose 交办期限 ({days} working days on) is past, or today: said, and registered only when confirmed
     "late_past": (
-        "反映日期是 {day}，按 5 个工作日计算，交办期限是 {deadline}，已经过了：这条意见一登记就会显示为“逾期”。"
+        "反映日期是 {day}，按 {days} 个工作日计算，交办期限是 {deadline}，已经过了：这条意见一登记就会显示为“逾期”。"
         "请先核对反映日期：填错了的，改正后再登记；日期无误的，勾选日期下面的确认一项，再按“登记”，登记后请立即交办。"
     ),
     "late_past_confirm": "确认反映日期 {day} 无误，登记为逾期件",
     "late_today": (
-        "反映日期是 {day}，按 5 个工作日计算，交办期限就是今天（{deadline}）：今天不交办，明天起就会显示为“逾期”。"
+        "反映日期是 {day}，按 {days} 个工作日计算，交办期限就是今天（{deadline}）：今天不交办，明天起就会显示为“逾期”。"
         "请先核对反映日期：填错了的，改正后再登记；日期无误的，勾选日期下面的确认一项，再按“登记”，登记后请在今天交办。"
     ),
     "late_today_confirm": "确认反映日期 {day} 无误，登记后今天交办",

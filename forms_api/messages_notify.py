@@ -33,6 +33,10 @@ EMAIL_TEXTS = {
         "有一件新的留言（编号 {ref}）交给您办理{deadline_line}。\n请登录后台查看：{link}\n",
     ),
     "urged": ("催办：{ref}", "留言（编号 {ref}）已超过答复期限{deadline_line}，请尽快办理。\n请登录后台查看：{link}\n"),
+    "answered_by_other": (
+        "已由他人答复：{ref}",
+        "您承办的留言（编号 {ref}）已由他人答复，答复已向群众公开。\n请登录后台查看：{link}\n",
+    ),
     "digest": (
         "每日待办：{day}",
         "{day} 待办情况：\n新留言 {new} 件{new_refs}\n明天到期 {due_tomorrow} 件{due_refs}\n"
@@ -83,6 +87,7 @@ TEMPLATE_NAMES = {
     "new_case": "新留言待办理",
     "urged": "催办",
     "digest": "每日待办",
+    "answered_by_other": "已由他人答复",
 }
 CITIZEN_NAME = "留言人"
 

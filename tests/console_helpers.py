@@ -102,9 +102,9 @@ def make_account(app: Flask, login: str, role: str, scope: tuple[str, ...], pass
     return account
 
 
-def console_app(tmp_path: Path) -> Flask:
-    """An app with the four cases of `fill` and an account for each row of ACCOUNTS."""
-    app = make_app(tmp_path)
+def console_app(tmp_path: Path, **config: object) -> Flask:
+    """An app (with `config`'s settings) with the four cases of `fill` and an account for each row of ACCOUNTS."""
+    app = make_app(tmp_path, **config)
     fill(app)
     for login, (role, scope) in ACCOUNTS.items():
         make_account(app, login, role, scope)

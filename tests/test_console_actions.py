@@ -145,7 +145,7 @@ def test_the_events_are_the_ones_the_staff_tools_append(app):
         (
             "assign",
             {"to_kind": "department", "name": "县交通局", "new_unit": "1"},
-            ("assign", "--to", "department", "--name", "县交通局"),
+            ("assign", "--to", "department", "--name", "县交通局", "--new-unit"),
         ),
         ("note", {"note": "已电话联系"}, ("note", "--text", "已电话联系")),
         ("answer", {"answer": "已修复。"}, ("reply", "--answer", "已修复。", "--yes")),

@@ -327,7 +327,7 @@ def test_the_staff_tools_read_show_list_export_and_count_the_channel(app, tmp_pa
     assert CliRunner().invoke(main, [*base, "list", "--channel", "fax"]).exit_code == 2
     exported = CliRunner().invoke(main, [*base, "export", "--out", "-", "--channel", "phone"])
     header, row = list(csv.reader(io.StringIO(exported.stdout)))
-    assert header[-3] == "渠道" and row[0] == ref and row[-3] == "电话"
+    assert header[-4] == "渠道" and row[0] == ref and row[-4] == "电话"
     stats = CliRunner().invoke(main, [*base, "stats"]).stdout
     assert "渠道：网上留言 4，接待日 0，流动联络站 0，屋场恳谈会 0，电话 1，来信 0" in stats
 

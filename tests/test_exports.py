@@ -91,8 +91,8 @@ def exported(run, *args: str) -> list[list[str]]:
 def test_every_case_is_exported_with_its_rating_and_reopens(run):
     """After the target's id and the channel, so that every older column keeps its place."""
     rows = exported(run)
-    assert rows[0][-4:] == ["留言对象编号", "渠道", *LOOP]
-    assert sorted((row[0], *row[-2:]) for row in rows[1:]) == [
+    assert rows[0][-5:] == ["留言对象编号", "渠道", *LOOP, "交办期限"]  # the 交办期限 came after them
+    assert sorted((row[0], *row[-3:-1]) for row in rows[1:]) == [
         ("2026-000001", "不满意", "1"),  # the second 不满意 put it under 督办: no second reopening
         ("2026-000002", "满意", "0"),
         ("2026-000003", "", "0"),
@@ -127,7 +127,7 @@ def test_the_handler_filter_keeps_the_other_filters(run, tmp_path):
     out = tmp_path / "zhujian.xlsx"
     assert run("export", "--out", str(out), "--all", "--handler", "县住建局").stdout == f"已导出 2 条留言到 {out}。\n"
     sheet = [[cell.value for cell in row] for row in load_workbook(out).active.iter_rows()]
-    assert [(row[0], *row[-2:]) for row in sheet] == [
+    assert [(row[0], *row[-3:-1]) for row in sheet] == [
         ("编号", "满意度", "重办次数"),
         ("2026-000002", "满意", "0"),
         ("2026-000001", "不满意", "1"),

@@ -118,8 +118,10 @@ def test_notices_follow_their_cause_without_personal_data(tmp_path: Path) -> Non
     assert stored[1]["params"] == {"ref": ref, "handler": "县住建局", "deadline": "2026-12-11"}
     closing = {"forced": True, "reason": "群众来电确认已修好"}  # inside the rating window: a forced close
     for kind, fields in (("replied", {"answer": "已修复。"}), ("closed", closing), ("reopened", {"reason": "又坏了"})):
-        cause, note = act(app, ref, kind, **fields)
+        cause, note, *others = act(app, ref, kind, **fields)
         assert (note["type"], note["to"], note["template"], note["params"]) == ("notice", "citizen", kind, {"ref": ref})
+        told = [("notice", "handler:县住建局", "answered_by_other")] if kind == "replied" else []
+        assert [shape(e) for e in others] == told  # answered by the office, not its handler: the handler is told
     other = next(e["ref"] for e in events(app) if e["type"] == "submitted" and e["ref"] != ref)
     assert [e["type"] for e in assign(app, other)] == ["assigned", "notice"]  # the handler only: no SMS asked
     urged = app.extensions["forms_api"].store.append(

@@ -150,7 +150,7 @@ def test_a_citizen_who_never_asked_for_sms_is_not_offered_to_stop_it(stack, chro
 def staff_answer(env: dict[str, str], ref: str, provider: Provider) -> None:
     """Staff assign and answer (the staff tools); the worker sends both SMS, with the reference and /track/ link."""
     base = env["FORMS_SITE_URL"]
-    run(env, "assign", ref, "--to", "department", "--name", "县住建局", "--by", STAFF)
+    run(env, "assign", ref, "--to", "department", "--name", "县住建局", "--new-unit", "--by", STAFF)
     run(env, "reply", ref, "--answer", "路灯已于本周修复。", "--yes", "--by", STAFF)
     assert provider.texts() == []  # the requests never wait for a send: the worker sends
     assert "已发送 2 条" in run(env, "notify", "--at", "2026-12-07T10:00")

@@ -171,11 +171,11 @@ def test_a_setting_without_its_prefix_is_named_by_the_tools_too(run, caplog):
 # --- list and show: exact output --------------------------------------------------------------------------------------
 
 LIST_OPEN = """\
-编号         状态      类别  渠道      留言对象              答复期限              承办                内容
-2026-000004  待受理    其他  网上留言  deputy:zhang-san      2026-11-26 逾期 4 天  未交办              学校门口早高峰拥堵。
-2026-000001  办理中    求助  网上留言  deputy:zhang-san      2026-11-27 逾期 3 天  职能部门 县住建局   小区门口路灯坏了三个月，晚上出行很不安全，老人孩子经常摔倒，…
-2026-000002  待受理    建议  网上留言  station:qingshi-zhan  2026-12-01            未交办              希望在青石街道增设一个公交站点。
-2026-000005  重新办理  求助  网上留言  deputy:zhang-san      2026-12-04            人大代表 zhang-san  楼道堆放杂物存在消防隐患。
+编号         状态      类别  渠道      留言对象              期限                           承办                内容
+2026-000004  待受理    其他  网上留言  deputy:zhang-san      交办期限 2026-11-26 逾期 4 天  未交办              学校门口早高峰拥堵。
+2026-000001  办理中    求助  网上留言  deputy:zhang-san      答复期限 2026-11-27 逾期 3 天  职能部门 县住建局   小区门口路灯坏了三个月，晚上出行很不安全，老人孩子经常摔倒，…
+2026-000002  待受理    建议  网上留言  station:qingshi-zhan  交办期限 2026-12-01            未交办              希望在青石街道增设一个公交站点。
+2026-000005  重新办理  求助  网上留言  deputy:zhang-san      答复期限 2026-12-04            人大代表 zhang-san  楼道堆放杂物存在消防隐患。
 共 4 条，其中逾期 2 条。
 """  # noqa: E501
 
@@ -200,7 +200,7 @@ def test_list_all_includes_closed(run):
         "2026-000005",
     ]
     assert lines[3] == (
-        "2026-000003  已办结    意见  网上留言  deputy:lin-xiaoyang   2026-11-24            "
+        "2026-000003  已办结    意见  网上留言  deputy:lin-xiaoyang   答复期限 2026-11-24            "
         "12345热线           菜市场周边占道经营严重。"
     )
     assert lines[-1] == "共 5 条，其中逾期 2 条。"
@@ -246,12 +246,12 @@ def test_list_station_with_site_includes_its_deputies(run, tmp_path):
 
 
 LIST_NAMED = """\
-编号         状态      类别  渠道      留言对象              答复期限              承办                内容
-2026-000004  待受理    其他  网上留言  张三（代表）          2026-11-26 逾期 4 天  未交办              学校门口早高峰拥堵。
-2026-000001  办理中    求助  网上留言  张三（代表）          2026-11-27 逾期 3 天  职能部门 县住建局   小区门口路灯坏了三个月，晚上出行很不安全，老人孩子经常摔倒，…
-2026-000003  已办结    意见  网上留言  deputy:lin-xiaoyang   2026-11-24            12345热线           菜市场周边占道经营严重。
-2026-000002  待受理    建议  网上留言  青石联络站（联络站）  2026-12-01            未交办              希望在青石街道增设一个公交站点。
-2026-000005  重新办理  求助  网上留言  张三（代表）          2026-12-04            人大代表 zhang-san  楼道堆放杂物存在消防隐患。
+编号         状态      类别  渠道      留言对象              期限                           承办                内容
+2026-000004  待受理    其他  网上留言  张三（代表）          交办期限 2026-11-26 逾期 4 天  未交办              学校门口早高峰拥堵。
+2026-000001  办理中    求助  网上留言  张三（代表）          答复期限 2026-11-27 逾期 3 天  职能部门 县住建局   小区门口路灯坏了三个月，晚上出行很不安全，老人孩子经常摔倒，…
+2026-000003  已办结    意见  网上留言  deputy:lin-xiaoyang   答复期限 2026-11-24            12345热线           菜市场周边占道经营严重。
+2026-000002  待受理    建议  网上留言  青石联络站（联络站）  交办期限 2026-12-01            未交办              希望在青石街道增设一个公交站点。
+2026-000005  重新办理  求助  网上留言  张三（代表）          答复期限 2026-12-04            人大代表 zhang-san  楼道堆放杂物存在消防隐患。
 共 5 条，其中逾期 2 条。
 """  # noqa: E501
 
@@ -296,8 +296,10 @@ def test_export_gives_target_names_and_ids_last(queue, site, tmp_path):
     base = ["--queue", str(queue), "export", "--all", "--today", TODAY, "--site", str(site)]
     assert CliRunner().invoke(main, [*base, "--out", str(out), "--personal"]).exit_code == 0
     rows = _csv_rows(out)
-    assert rows[0][3] == "留言对象" and rows[0][9:] == ["姓名", "电话", "留言对象编号", "渠道", "满意度", "重办次数"]
-    assert [(row[0], row[3], row[-4]) for row in rows[1:]] == [
+    assert rows[0][3] == "留言对象" and rows[0][9:] == [
+        *("姓名", "电话", "留言对象编号", "渠道", "满意度", "重办次数", "交办期限")
+    ]
+    assert [(row[0], row[3], row[-5]) for row in rows[1:]] == [
         ("2026-000004", "张三（代表）", "deputy:zhang-san"),
         ("2026-000001", "张三（代表）", "deputy:zhang-san"),
         ("2026-000003", "deputy:lin-xiaoyang", "deputy:lin-xiaoyang"),
@@ -309,8 +311,8 @@ def test_export_gives_target_names_and_ids_last(queue, site, tmp_path):
     assert mismatch.output == "错误：--format csv 与文件名的 .xlsx 不符：请把文件名改为 .csv，或去掉 --format。\n"
     assert CliRunner().invoke(main, [*base, "--out", str(xlsx)]).exit_code == 0
     sheet = [[cell.value for cell in row] for row in load_workbook(xlsx).active.iter_rows()]
-    assert sheet[0][-4:] == ["留言对象编号", "渠道", "满意度", "重办次数"]
-    assert (sheet[4][3], sheet[4][-4]) == ("青石联络站（联络站）", "station:qingshi-zhan")
+    assert sheet[0][-5:] == ["留言对象编号", "渠道", "满意度", "重办次数", "交办期限"]
+    assert (sheet[4][3], sheet[4][-5]) == ("青石联络站（联络站）", "station:qingshi-zhan")
 
 
 def test_site_defaults_like_the_service(run, site, tmp_path, monkeypatch):
@@ -517,7 +519,7 @@ def test_queue_unavailable(run, queue, monkeypatch):
     ("args", "fields", "says"),
     [
         (
-            ["assign", "2026-000002", "--to", "department", "--name", "区交通局", "--today", "2026-11-30"],
+            ["assign", "2026-000002", "--to", "department", "--name", "区交通局", "--new-unit", "--today", TODAY],
             {"type": "assigned", "to_kind": "department", "to": "区交通局", "deadline": "2026-12-07", "complex": False},
             "已交办 2026-000002：职能部门 区交通局，答复期限 2026-12-07。\n",
         ),
@@ -891,6 +893,7 @@ def test_csv_export_neutralises_formulas(hostile, tmp_path):
         messages.STAFF_EXPORT_TARGET_ID,
         messages_console.EXPORT_CHANNEL,
         *messages_console.EXPORT_LOOP_COLUMNS,
+        messages.STAFF_EXPORT_ASSIGN_BY,
     ]
     assert [row[7] for row in rows[1:]] == NEUTRALISED  # text
     assert [row[8] for row in rows[1:]] == NEUTRALISED  # answer
@@ -914,6 +917,7 @@ def test_xlsx_export_stores_no_formula(hostile, tmp_path):
         messages.STAFF_EXPORT_TARGET_ID,
         messages_console.EXPORT_CHANNEL,
         *messages_console.EXPORT_LOOP_COLUMNS,
+        messages.STAFF_EXPORT_ASSIGN_BY,
     ]
     assert [cell.value for cell in rows[0]] == header
     assert [row[7].value for row in rows[1:]] == NEUTRALISED
@@ -951,7 +955,7 @@ def test_export_rows_and_filters(queue, tmp_path):
             "其他",
             "deputy:zhang-san",
             "2026-11-19 09:30",
-            "2026-11-26",
+            "",  # 答复期限: set at 交办, which has not happened
             "未交办",
             "学校门口早高峰拥堵。",
             "",
@@ -959,6 +963,7 @@ def test_export_rows_and_filters(queue, tmp_path):
             "网上留言",
             "",
             "0",
+            "2026-11-26",  # 交办期限: the office's day, the one it is overdue by
         ],
         [
             "2026-000001",
@@ -974,8 +979,29 @@ def test_export_rows_and_filters(queue, tmp_path):
             "网上留言",
             "",
             "0",
+            "2026-11-30",  # kept after 交办, beside the 答复期限 it set (the tracking page shows both)
         ],
     ]
+
+
+def test_list_and_export_name_each_date_as_the_tracking_page_does(run, queue, tmp_path):
+    """No header over both kinds of date: `list` names each row's, the exports give 答复期限 only the deadline 交办
+    set and 交办期限 its own (last) column, kept after 交办: what each case's tracking page says (public_view)."""
+    views = {ref: sub.public_view() for ref, sub in EventLog(queue, fsync=False).state().submissions.items()}
+    listed = run("list", "--all", "--today", TODAY).stdout.splitlines()[1:-1]
+    kinds = {"assign": "交办期限", "answer": "答复期限"}
+    for line in listed:
+        view = views[line[:11]]
+        assert f"  {kinds[view['deadline_kind']]} {view['deadline']}" in line
+    out = tmp_path / "dates.csv"
+    assert run("export", "--all", "--today", TODAY, "--out", str(out)).exit_code == 0
+    header, *rows = _csv_rows(out)
+    assert (header[5], header[-1]) == ("答复期限", "交办期限")
+    assert {row[0]: (row[5], row[-1]) for row in rows} == {
+        ref: (view["deadline"] if view["deadline_kind"] == "answer" else "", view["assign_by"] or "")
+        for ref, view in views.items()
+    }
+    assert sum(row[5] == "" for row in rows) == 2  # the two cases nobody handles yet
 
 
 def test_export_personal_never_to_stdout(run):

@@ -197,7 +197,7 @@ def test_an_offline_case_and_its_two_deadlines_read_as_on_the_service_s_own_page
     assert facts.locator("[data-assign-hint]").is_visible() and facts.get_by_text("答复期限", exact=True).is_hidden()
     assert phone.locator("#track-timeline li").first.inner_text().endswith("线下登记（接待日）")
 
-    service.staff("assign", event["ref"], "--to", "department", "--name", "县住建局", "--by", "张办事员")
+    service.staff("assign", event["ref"], "--to", "department", "--name", "县住建局", "--new-unit", "--by", "张办事员")
     look_up()
     answer_by = cases.deadline_for(cases.now().date())
     handed = zh(cases.now().date())

@@ -190,12 +190,12 @@ def test_the_rating_window_is_a_setting(tmp_path):
 def test_a_case_can_be_handed_on_after_an_answer_and_the_citizen_sees_both_answers(app, door):
     assign(app, days_ago=3, deadline=(cases.now().date() - timedelta(days=1)).isoformat())
     append(app, "replied", answer="已转交县交通局办理。", days_ago=2)
-    plain = cli(app, "assign", REF, "--to", "department", "--name", "县交通局", "--by", "甲")
+    plain = cli(app, "assign", REF, "--to", "department", "--name", "县交通局", "--new-unit", "--by", "甲")
     assert plain.stderr == f"错误：{W['assign_replied']}（命令行：transfer）\n"
     unit = {"to_kind": "department", "name": "县交通局", "new_unit": "1"}  # no handler account has it yet
     assert refused(post(app, "boss", "assign", unit), "assign_replied")
     if door == "cli":
-        result = cli(app, "transfer", REF, "--to", "department", "--name", "县交通局", "--by", "甲")
+        result = cli(app, "transfer", REF, "--to", "department", "--name", "县交通局", "--new-unit", "--by", "甲")
         assert result.exit_code == 0, result.output
     else:
         assert post(app, "zhan-a", "handover", unit).status_code == 303
@@ -291,7 +291,8 @@ def test_reassigning_keeps_the_first_deadline_and_stats_count_against_it(app):
     assert cli(app, "assign", REF, "--to", "hotline", "--today", "2026-11-02", "--by", "甲").exit_code == 0
     first = events(app)[-1]["deadline"]
     assert first == "2026-11-09"
-    again = cli(app, "assign", REF, "--to", "department", "--name", "县交通局", "--today", "2026-11-20", "--by", "甲")
+    to_new_unit = ("--to", "department", "--name", "县交通局", "--new-unit")
+    again = cli(app, "assign", REF, *to_new_unit, "--today", "2026-11-20", "--by", "甲")
     assert again.exit_code == 0 and events(app)[-1]["deadline"] == first  # the overdue case stays overdue
     moved = cli(app, "assign", REF, "--to", "hotline", "--deadline", "2026-12-31", "--today", "2026-11-20")
     assert moved.stderr == f"错误：{W['assign_keeps_deadline'].format(deadline=first)}（命令行：transfer）\n"

@@ -76,11 +76,14 @@ def answering(
     rules: Rules = RULES,
     at: datetime | None = None,
 ) -> Callable[[State], list[dict]]:
-    """The `decide` of an answer (`event_type`: replied or drafted). When the deputy `deputy` answers a case addressed
-    to them that nobody handles yet (`takes_on`), an `assigned` event to them (`take_on(sub)`: its fields, the
-    deadline counted as an assignment's) comes first in the SAME append, each checked against the state it meets:
-    every answered case has an assignment, and the citizen's deputy needs nobody to assign it to them."""
-    answer = decision(ref, event_type, by, fields, rules=rules, at=at)
+    """The `decide` of an answer (`event_type`: replied or drafted) by the deputy `deputy` (an id; None: not a deputy),
+    who is named on it (so that the case's handler is told when somebody else answers: forms_api/cases/outbox.py).
+    When they answer a case addressed to them that nobody handles yet (`takes_on`), an `assigned` event to them
+    (`take_on(sub)`: its fields, the deadline counted as an assignment's) comes first in the SAME append, each checked
+    against the state it meets: every answered case has an assignment, and the citizen's deputy needs nobody to assign
+    it to them."""
+    answered = fields if deputy is None else lambda sub: fields(sub) | {"deputy": deputy}
+    answer = decision(ref, event_type, by, answered, rules=rules, at=at)
 
     def decide(state: State) -> list[dict]:
         sub = state.submissions.get(ref)
@@ -125,7 +128,8 @@ def approval(sub: Submission) -> dict:
     """审核通过: the `replied` event that publishes the draft waiting for review (check refuses one without)."""
     if sub.draft is None:
         raise WorkflowError("review_no_draft")
-    return {"answer": sub.draft["answer"], "approved": True, "drafted_by": sub.draft["by"]}
+    author = {"deputy": sub.draft["deputy"]} if sub.draft.get("deputy") else {}  # whose answer it is
+    return {"answer": sub.draft["answer"], "approved": True, "drafted_by": sub.draft["by"]} | author
 
 
 def closing(reason: str | None, *, force: bool, told: str | None = None) -> Fields:

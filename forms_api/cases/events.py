@@ -7,6 +7,8 @@ Pure: no I/O. Events (one JSON object each; every one has `type`, `ref`, `at`, `
   said_on (YYYY-MM-DD, the day the citizen said it) and consent (true when a phone was given with consent recorded)
 - assigned: to_kind (deputy | department | hotline), to, deadline (YYYY-MM-DD), complex
 - replied: answer (public)        - closed: reason (optional)        - reopened: reason
+- replied, drafted: also deputy (optional): the id of the deputy who answered (their account, `reply --deputy`), kept
+  by a draft's approval; none when the office or a station worker answered
 - assigned (to a deputy): also deputy, the deputy's id (optional: older events and names typed by hand lack it)
 - rated: rating (满意 | 基本满意 | 不满意), comment (optional)
 - noted: note (internal); result: true for a handler's 办理结果 (internal too: what the citizen reads is the answer);

@@ -236,6 +236,8 @@ def _followed_up(sub: Submission, at: datetime, event: dict) -> None:
 
 def _drafted(sub: Submission, at: datetime, event: dict) -> None:
     sub.draft = {"answer": str(event["answer"]), "at": event["at"], "by": event.get("by")}
+    if event.get("deputy"):  # the deputy who wrote it (`answering`), carried to the `replied` that approves it
+        sub.draft["deputy"] = str(event["deputy"])
 
 
 def _returned(sub: Submission, at: datetime, event: dict) -> None:

@@ -46,7 +46,7 @@ CITIZEN_TO = "citizen"
 WORKER = "notify"  # the `by` of the worker's events
 # What a citizen who asked for it is told (by SMS), and what staff are told (by e-mail).
 CITIZEN_TEMPLATES = {"assigned": "assigned", "replied": "replied", "closed": "closed", "reopened": "reopened"}
-STAFF_TEMPLATES = ("new_case", "urged", "digest")
+STAFF_TEMPLATES = ("new_case", "urged", "digest", "answered_by_other")
 TEMPLATES = (*CITIZEN_TEMPLATES.values(), *STAFF_TEMPLATES)
 MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 KEY_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -212,6 +212,13 @@ def handler_of(sub: Any) -> str | None:
     return sub.target
 
 
+def answered_by_handler(sub: Any, event: dict) -> bool:
+    """Whether the answer `event` is the handler's own: the deputy the case is assigned to, named on it (forms_api/
+    cases/actions.answering). A department or the hotline never answers (the office does, from their 办理结果), so
+    every answer to a case handed to them is somebody else's."""
+    return sub.assignee_kind == "deputy" and event.get("deputy") == sub.assignee_deputy
+
+
 def asked_for_sms(state: Any, sub: Any) -> bool:
     """Whether the citizen asked to be told of their case by SMS: on the form (`notify`) or later (`subscribed`)."""
     first = sub.history[0] if sub.history else {}
@@ -245,6 +252,10 @@ def notices_for(state: Any, event: dict, channels: Channels) -> list[dict]:
         to = handler_of(sub)
         if to is not None:
             result.append(notice(ref, to, EMAIL, "urged", {"ref": ref, "deadline": event.get("deadline")}, by, at))
+    if channels.email and kind == "replied" and sub.assignee_kind is not None and not answered_by_handler(sub, event):
+        to = handler_of(sub)  # answered over the handler's head (仍由我答复, the office): they stop working on it
+        if to is not None:
+            result.append(notice(ref, to, EMAIL, "answered_by_other", {"ref": ref}, by, at))
     return result
 
 

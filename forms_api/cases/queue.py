@@ -21,6 +21,12 @@ def shown_deadline(sub: Submission, cal: Calendar) -> date | None:
     return sub.due(*cal) or sub.deadline
 
 
+def answer_deadline(sub: Submission, cal: Calendar) -> date | None:
+    """答复期限: the deadline shown once the case was handed on (set at 交办, or counted from a reopening); None before
+    交办, when the day shown is the office's to hand it on by (`Submission.assign_by`), as the tracking page tells."""
+    return None if sub.awaits_assignment else shown_deadline(sub, cal)
+
+
 def ref_key(ref: str) -> tuple[int, int]:
     """A reference in numeric order (2026-000010 after 2026-000009)."""
     match = REF_RE.match(ref)

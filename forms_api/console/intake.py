@@ -31,6 +31,7 @@ from forms_api.public.deputies import labelled, namesake_detail
 from forms_api.public.schema import normalise_phone
 from forms_api.public.service import service
 from forms_api.staff.text import moment_text
+from generator.deadlines import FIRST_ANSWER_DAYS
 from generator.qr import qr_svg
 
 I = messages_console.INTAKE_TEXTS  # noqa: E741
@@ -98,9 +99,9 @@ def _said_on(form: Mapping[str, str], today: date) -> str:
 
 def late(form: Mapping[str, str], today: date) -> dict[str, object] | None:
     """The warning of a case that would be overdue as soon as it is registered: the 反映日期 typed, one `_said_on`
-    takes, gives a 交办期限 (5 working days on, as for any case not handed on yet: Submission.assign_by) that is
-    past or ends today; None for a later one. `confirmed`: ticked for this very date (changed after the tick, the
-    date is asked about again)."""
+    takes, gives a 交办期限 (FIRST_ANSWER_DAYS working days on, as for any case not handed on yet:
+    Submission.assign_by) that is past or ends today; None for a later one. `confirmed`: ticked for this very date
+    (changed after the tick, the date is asked about again)."""
     try:
         day = date.fromisoformat(_said_on(form, today))
     except TextProblem:
@@ -110,7 +111,7 @@ def late(form: Mapping[str, str], today: date) -> dict[str, object] | None:
     if deadline > today:
         return None
     kind = "late_today" if deadline == today else "late_past"
-    values = {"day": day.isoformat(), "deadline": deadline.isoformat()}
+    values = {"day": day.isoformat(), "deadline": deadline.isoformat(), "days": FIRST_ANSWER_DAYS}
     return {
         "text": I[kind].format(**values),
         "confirm": I[f"{kind}_confirm"].format(**values),

@@ -8,7 +8,6 @@ terminal.
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import replace
 from datetime import date
@@ -20,9 +19,7 @@ import click
 from forms_api import messages as m
 from forms_api.cases import Calendar, State, Submission, check, now
 from forms_api.cases.actions import (
-    CONTROL,
     Fields,
-    TextProblem,
     answer_event,
     answering,
     assignment,
@@ -35,8 +32,8 @@ from forms_api.cases.handover import held_by
 from forms_api.cases.outbox import asked_for_sms
 from forms_api.cases.queue import queue_order
 from forms_api.public.deputies import namesakes
-from forms_api.public.deputies import resolve as resolve_deputy
 from forms_api.public.sitedata import Targets
+from forms_api.staff.assignees import assignee, named_deputy, station_deputies
 from forms_api.staff.group import (
     DATE,
     H,
@@ -55,7 +52,7 @@ from forms_api.staff.group import (
     today_option,
     yes_option,
 )
-from forms_api.staff.text import TargetNames, assignee_text, list_lines, one_line, plain, show_lines
+from forms_api.staff.text import assignee_text, list_lines, one_line, plain, show_lines
 
 EXCERPT = 30  # characters of a case's text in `list`
 
@@ -65,81 +62,6 @@ class Chosen(NamedTuple):
     today: date
     cal: Calendar
     targets: Targets  # the built site's open data: names, and which deputies share one
-
-
-# --- the built site's open data ---------------------------------------------------------------------------------------
-
-
-def station_deputies(site: Path, station: str) -> frozenset[str]:
-    """The ids of the deputies (current or former) attached to `station`, from the built site's open data."""
-    path = site / "data" / "deputies.json"
-    if not path.is_file():
-        raise StaffError(m.STAFF_SITE_MISSING.format(path=path))
-    try:
-        deputies = json.loads(path.read_text(encoding="utf-8"))["deputies"]
-        return frozenset(str(d["id"]) for d in deputies if station in (d.get("stations") or ()))
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise StaffError(m.STAFF_SITE_INVALID.format(path=path, reason=exc)) from exc
-
-
-def target_names(site: Path) -> TargetNames:
-    """The names of deputies and stations from the built site's open data, as the service's pages show them; "" for
-    every target when the data is missing or unreadable (staff then see ids)."""
-    return Targets(site).name
-
-
-def deputy_name(site: Path, target: str) -> str:
-    """The name citizens know the case's deputy by, from the built site's open data: what an assignment to the deputy
-    shows them. A StaffError asking for --name when the case is not to a deputy or the name cannot be found."""
-    if not target.startswith("deputy:"):
-        raise StaffError(m.STAFF_DEPUTY_NAME_REQUIRED)
-    deputy = target.removeprefix("deputy:")
-    path = site / "data" / "deputies.json"
-    if not path.is_file():
-        raise StaffError(m.STAFF_DEPUTY_NAME_NO_SITE.format(path=path, deputy=deputy))
-    try:
-        deputies = json.loads(path.read_text(encoding="utf-8"))["deputies"]
-        names = [d.get("name") for d in deputies if d.get("id") == deputy]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise StaffError(m.STAFF_SITE_INVALID.format(path=path, reason=exc)) from exc
-    name = names[0].strip() if names and isinstance(names[0], str) else ""
-    if not name or CONTROL.search(name):
-        raise StaffError(m.STAFF_DEPUTY_NAME_UNKNOWN.format(path=path, deputy=deputy))
-    return name
-
-
-def named_deputy(site: Path, text: str) -> tuple[str, str]:
-    """(id, name) of the ONE current deputy --name names, by id or exact name, through the resolver the console's
-    deputy picker uses; a StaffError listing the namesakes (station, id), or saying none is known."""
-    path = site / "data" / "deputies.json"
-    if not path.is_file():
-        raise StaffError(m.STAFF_SITE_MISSING.format(path=path))
-    try:
-        return resolve_deputy(Targets(site), text, tool="cli")
-    except TextProblem as exc:
-        raise StaffError(str(exc)) from exc
-
-
-def assignee(
-    staff: Staff, ref: str, to_kind: str, name: str | None, site: Path | None
-) -> tuple[str | None, str | None]:
-    """(name, deputy id or None) of an assignment or hand-over (assign, transfer): a department needs --name; a
-    deputy is resolved here, before the lock (the decision runs under it, without I/O)."""
-    if to_kind == "department" and not (name or "").strip():
-        raise StaffError(m.STAFF_NAME_REQUIRED)
-    name = staff_text(name, "name", required=False)
-    return deputy_assignee(staff, ref, name, site) if to_kind == "deputy" else (name, None)
-
-
-def deputy_assignee(staff: Staff, ref: str, name: str | None, site: Path | None) -> tuple[str, str]:
-    """(name, deputy id) of an assignment or hand-over to a deputy: the one --name names, else the case's own."""
-    if name is not None:
-        deputy, name = named_deputy(staff.site(site)[0], name)
-        return name, deputy
-    case = staff.submission(ref)
-    check(case, "assigned")  # a case that cannot be assigned says so, rather than that a name is missing
-    name = deputy_name(staff.site(site)[0], case.target)  # a case's target never changes
-    return name, case.target.removeprefix("deputy:")
 
 
 # --- selecting -------------------------------------------------------------------------------------------------------
@@ -265,6 +187,7 @@ def show(
     "--to", "to_kind", type=click.Choice(["deputy", "department", "hotline"]), required=True, help=H["assign.to"]
 )
 @click.option("--name", default=None, help=H["assign.name"])
+@click.option("--new-unit", is_flag=True, help=H["assign.new_unit"])
 @click.option("--complex/--not-complex", "complex_case", default=None, help=H["assign.complex"])
 @click.option("--deadline", type=DATE, default=None, help=H["assign.deadline"])
 @click.option("--today", type=DATE, default=None, help=H["assign.today"])
@@ -277,6 +200,7 @@ def assign(
     ref: str,
     to_kind: str,
     name: str | None,
+    new_unit: bool,
     complex_case: bool | None,
     deadline: date | None,
     today: date | None,
@@ -288,7 +212,7 @@ def assign(
     problem = deadline_problem(deadline, today) if deadline is not None else None
     if problem:
         raise StaffError(problem)
-    name, deputy = assignee(staff, ref, to_kind, name, site)
+    name, deputy = assignee(staff, ref, to_kind, name, site, new_unit=new_unit)
     fields = assignment(
         to_kind=to_kind, name=name, deputy=deputy, complex_case=complex_case, deadline=deadline, today=today, cal=cal
     )

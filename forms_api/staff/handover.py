@@ -17,7 +17,7 @@ from forms_api import messages as m
 from forms_api import messages_console as mc
 from forms_api.cases import now
 from forms_api.cases.handover import Plan, handed_between, importing, read_rows
-from forms_api.staff.cases import target_names
+from forms_api.staff.assignees import target_names
 from forms_api.staff.group import (
     DATE,
     Staff,

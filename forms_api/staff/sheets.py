@@ -8,10 +8,11 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 from forms_api import messages, messages_console
 from forms_api.cases import NO_HOLIDAYS, Calendar, Submission
-from forms_api.cases.queue import shown_deadline
+from forms_api.cases.queue import answer_deadline
 from forms_api.staff.text import TargetNames, assignee_text, no_names, submitted_text, target_label
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
@@ -36,34 +37,40 @@ def loop_cells(sub: Submission) -> list[str]:
     return [sub.rating or "", str(sub.reopens)]
 
 
+def _day(day: date | None) -> str:
+    return day.isoformat() if day is not None else ""
+
+
 def export_rows(
     subs: Iterable[Submission], *, personal: bool, cal: Calendar = NO_HOLIDAYS, names: TargetNames = no_names
 ) -> tuple[list[str], list[list[str]]]:
     """The header and one row per case, every cell already made safe; name and phone only when `personal`.
 
-    The target's id, the channel, the rating and the reopens come last, so that every other column keeps its place
-    with and without `personal` (and as it was before each of them was added)."""
+    The target's id, the channel, the rating, the reopens and the 交办期限 come last, so that every other column keeps
+    its place with and without `personal` (and as it was before each of them was added). 答复期限 is the deadline set
+    at 交办 (empty before it), 交办期限 the office's day to hand the case on by, kept after it: the tracking page's two
+    dates, each under its own name."""
     header = list(messages.STAFF_EXPORT_COLUMNS)
     if personal:
         header += list(messages.STAFF_EXPORT_PERSONAL_COLUMNS)
     header += [messages.STAFF_EXPORT_TARGET_ID, messages_console.EXPORT_CHANNEL, *messages_console.EXPORT_LOOP_COLUMNS]
+    header.append(messages.STAFF_EXPORT_ASSIGN_BY)
     rows = []
     for sub in subs:
-        deadline = shown_deadline(sub, cal)
         row = [
             sub.ref,
             sub.status_label,
             sub.category,
             target_label(sub.target, names(sub.target)),
             submitted_text(sub),
-            deadline.isoformat() if deadline else "",
+            _day(answer_deadline(sub, cal)),
             assignee_text(sub),
             sub.text,
             sub.answer or "",
         ]
         if personal:
             row += [sub.name or "", sub.phone]
-        rows.append([*row, sub.target, sub.channel_label, *loop_cells(sub)])
+        rows.append([*row, sub.target, sub.channel_label, *loop_cells(sub), _day(sub.assign_by(*cal))])
     return [safe_cell(column) for column in header], [[safe_cell(cell) for cell in row] for row in rows]
 
 

@@ -116,6 +116,14 @@ def deadline_text(sub: Submission, today: date, cal: Calendar) -> str:
     return deadline.isoformat()
 
 
+def labelled_deadline(sub: Submission, today: date, cal: Calendar) -> str:
+    """`list`'s deadline named by its kind, "交办期限 2026-12-01 逾期 1 天" or "答复期限 2026-12-08", as the console's
+    list names each row's: one column for both, whose header cannot say which; "-" for a case without one."""
+    if shown_deadline(sub, cal) is None:
+        return messages.STAFF_NO_DEADLINE
+    return messages.STAFF_LIST_DEADLINE.format(label=deadline_label(sub), deadline=deadline_text(sub, today, cal))
+
+
 def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
@@ -331,8 +339,8 @@ def list_lines(
     names: TargetNames = no_names,
     namesakes: Namesakes | None = None,
 ) -> list[str]:
-    """`list`: a header and one aligned line per case (no name or phone), then the count line; a deputy handling a
-    case told apart from a namesake (`namesakes`, by id)."""
+    """`list`: a header and one aligned line per case (no name or phone), then the count line; each deadline named by
+    its kind (`labelled_deadline`); a deputy handling a case told apart from a namesake (`namesakes`, by id)."""
     lines = []
     if cases:
         header = list(messages.STAFF_LIST_HEADER)
@@ -345,7 +353,7 @@ def list_lines(
                     one_line(sub.category),
                     sub.channel_label,
                     one_line(target_label(sub.target, names(sub.target))),
-                    deadline_text(sub, today, cal),
+                    labelled_deadline(sub, today, cal),
                     one_line(assignee_text(sub, namesakes)),
                     one_line(sub.text, excerpt),
                 ]

@@ -14,7 +14,8 @@ from forms_api import messages as m
 from forms_api.cases import RATINGS, check, now
 from forms_api.cases.actions import approval, handover
 from forms_api.messages_cases import CLI_TEXTS as C
-from forms_api.staff.cases import act, assignee, confirm_publish
+from forms_api.staff.assignees import assignee
+from forms_api.staff.cases import act, confirm_publish
 from forms_api.staff.group import (
     H,
     Staff,
@@ -38,6 +39,7 @@ from forms_api.staff.text import assignee_text, one_line
     "--to", "to_kind", type=click.Choice(["deputy", "department", "hotline"]), required=True, help=H["assign.to"]
 )
 @click.option("--name", default=None, help=H["assign.name"])
+@click.option("--new-unit", is_flag=True, help=H["assign.new_unit"])
 @today_option
 @site_option
 @holidays_option
@@ -48,13 +50,14 @@ def transfer(
     ref: str,
     to_kind: str,
     name: str | None,
+    new_unit: bool,
     today: date | None,
     site: Path | None,
     holidays: Path | None,
     by: str | None,
 ) -> None:
     by, cal, today = actor(by), staff.calendar(holidays), today or now().date()
-    name, deputy = assignee(staff, ref, to_kind, name, site)
+    name, deputy = assignee(staff, ref, to_kind, name, site, new_unit=new_unit)
     sub = act(staff, ref, "assigned", by, handover(to_kind=to_kind, name=name, deputy=deputy, today=today, cal=cal))
     done = m.STAFF_DONE["transferred"].format(ref=ref, assignee=one_line(assignee_text(sub)), deadline=sub.deadline)
     click.echo(done)
