@@ -395,7 +395,7 @@ def test_a_date_that_makes_the_case_overdue_at_once_is_said_and_registered_only_
     case is registered, and the slip's page says to hand it on now."""
     client = client_for(app, "zhan-a")
     said_on = now().date() - timedelta(days=20)
-    values = {"day": said_on.isoformat(), "deadline": deadline_for(said_on).isoformat()}
+    values = {"day": said_on.isoformat(), "deadline": deadline_for(said_on).isoformat(), "days": 5}
     before = events(app)
     asked = register(client, said_on=said_on.isoformat())
     page = html.unescape(asked.get_data(as_text=True))
@@ -441,7 +441,7 @@ def test_a_date_whose_deadline_is_today_asks_too(tmp_path):
     client = client_for(app, "zhan-a")
     asked = register(client, said_on=said_on.isoformat())
     page = html.unescape(asked.get_data(as_text=True))
-    values = {"day": said_on.isoformat(), "deadline": today.isoformat()}
+    values = {"day": said_on.isoformat(), "deadline": today.isoformat(), "days": 5}
     assert asked.status_code == 400 and I["late_today"].format(**values) in page
     assert I["late_today_confirm"].format(**values) in page and I["late_past"][:10] not in page
     done = register(client, said_on=said_on.isoformat(), late_ok=said_on.isoformat())
