@@ -37,6 +37,8 @@ EVENT_LABELS = {
 }
 # The line a case's timeline (the citizen's too) shows where a 不满意 put it under the office's supervision.
 SUPERVISED_LABEL = "转入督办"
+# The citizen's status of a case under 督办 that awaits the office (not 已答复: the answer was not accepted).
+SUPERVISED_STATUS = "督办中"
 # A `noted` event marked as a handler's result (办理结果), in the staff's timeline.
 RESULT_LABEL = "办理结果"
 
@@ -263,6 +265,8 @@ PAGE_TEXTS = {
     "closed_without_answer": "该留言已办结，未作书面答复。",
     "closed_told": "原因：{told}",
     "supervised": "已转入督办",
+    "supervised_at": "转入督办",
+    "supervised_hint": "代表工作机构正在督促办理，办理进展和结果会在本页公布。",
     "closed_at": "办结时间",
     "rating": "您的评价",
     "timeline": "办理经过",

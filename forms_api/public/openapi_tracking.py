@@ -67,6 +67,7 @@ STATUS = {
         "rated_at",
         "can_rate",
         "supervised",
+        "supervised_at",
         "unsatisfied_reopens",
         "timeline",
         "notify",
@@ -119,6 +120,12 @@ STATUS = {
         "rated_at": {"type": ["string", "null"], "format": "date-time"},
         "can_rate": {"type": "boolean"},
         "supervised": {"type": "boolean"},
+        "supervised_at": {
+            "type": ["string", "null"],
+            "format": "date-time",
+            "description": "when a 不满意 put it under the office's 督办; while that awaits the office (no new answer, "
+            "not closed) `status_label` says 督办中, not 已答复",
+        },
         "unsatisfied_reopens": {
             "type": "boolean",
             "description": "a 不满意 rating now reopens the case; else it goes to the office's 督办",
