@@ -439,6 +439,26 @@ def test_unsubscribe_without_javascript(tmp_path: Path) -> None:
     )
 
 
+def test_after_unsubscribing_the_case_says_so_instead_of_offering_it_again(tmp_path: Path) -> None:
+    """退订 stops every SMS to the phone: the button says so in its own words, and once done every case of that phone
+    says 已退订 in its place, on the page without JavaScript and in the JSON the /track/ page shows."""
+    app = make_app(tmp_path, **SMS_ON)
+    client = app.test_client()
+    code = submit(client, notify=True).json["tracking_code"]
+    other = submit(client, notify=True, text="另一条留言，也要短信通知。").json["tracking_code"]
+    page = client.post("/api/track", data={"code": code}, follow_redirects=True).get_data(as_text=True)
+    assert f'<button type="submit">{messages_notify.UNSUBSCRIBE_BUTTON}</button>' in page
+    assert messages_notify.UNSUBSCRIBE_BUTTON == "停止给本手机号发短信（所有留言）"
+    assert messages_notify.SMS_STOPPED not in page
+    assert client.post("/api/track", json={"code": code}).json["sms_note"] is None
+    client.post("/api/unsubscribe", data={"code": code})
+    for each in (code, other):
+        page = client.post("/api/track", data={"code": each}, follow_redirects=True).get_data(as_text=True)
+        assert messages_notify.SMS_STOPPED in page and "/api/unsubscribe" not in page
+        view = client.post("/api/track", json={"code": each}).json
+        assert (view["notify"], view["sms_note"]) == (False, "已退订（本手机号不再收到短信）")
+
+
 @pytest.mark.parametrize("verify", [False, True], ids=["plain", "verify"])
 def test_a_landline_is_not_offered_sms_and_a_refusal_leads_back_to_the_case(tmp_path: Path, verify: bool) -> None:
     """The receipt page offers 有进展时短信通知我 only for a mainland mobile; posted anyway (an old page, Back) for a

@@ -32,7 +32,7 @@ from forms_api.security import rate_limited, reference_limited, wait_text
 
 UNSUBSCRIBE_TEXTS = {
     "lead": messages_notify.UNSUBSCRIBE_LEAD,
-    "button": messages_notify.UNSUBSCRIBE_TITLE,
+    "button": messages_notify.UNSUBSCRIBE_BUTTON,
     "asked": messages_notify.SMS_ASKED,
     "subscribe_lead": messages_notify.SUBSCRIBE_LEAD,
     "subscribe": messages_notify.SUBSCRIBE_TITLE,

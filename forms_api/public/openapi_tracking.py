@@ -71,6 +71,7 @@ STATUS = {
         "unsatisfied_reopens",
         "timeline",
         "notify",
+        "sms_note",
     ],
     "additionalProperties": False,
     "properties": {
@@ -132,7 +133,12 @@ STATUS = {
         },
         "notify": {
             "type": "boolean",
-            "description": "its citizen asked for SMS notifications and this service sends SMS: 退订 offered",
+            "description": "its citizen asked for SMS notifications and this service sends SMS to its phone, "
+            "which has not opted out: 退订 offered",
+        },
+        "sms_note": {
+            **NULLABLE_TEXT,
+            "description": "the case's phone opted out of SMS (退订, for all its cases): said in 退订's place",
         },
         "timeline": {
             "type": "array",
