@@ -158,6 +158,10 @@ FIELD_ERRORS = {
     "reference_invalid": "留言编号格式不正确，应为年份加六位数字，如 2026-000001。",
     "lookup_phone_missing": "请填写留言时留的电话号码。",
     "lookup_both": "请只填写查询码，或者只填写留言编号和电话，不要同时填写。",
+    # a 留言编号 typed into the 查询码 box: it finds the case only with the phone, in the form for both
+    "code_is_reference": (
+        "您填的是留言编号，不是查询码。用留言编号查询还要填留言时留的电话，请在“用留言编号和电话查询”里填写。"
+    ),
     "rating_invalid": "请选择评价：满意、基本满意或不满意。",
     "comment_long": "评价意见不能超过 {max} 个字。",
     "target_not_deputy": "年度满意度评价只针对人大代表，请从代表的页面评价。",
@@ -239,6 +243,11 @@ PAGE_TEXTS = {
     "track_again": "返回查询进度，重新查询",
     "errors_title": "请修改后重新提交",
     "errors_lead": "以下内容需要修改：",
+    # the no-JS answer to a 留言编号 typed as the 查询码: the /track/ page's other form, the number filled in
+    "by_reference_title": "用留言编号和电话查询",
+    "by_reference_label": "留言编号",
+    "by_reference_phone": "留言时留的电话",
+    "by_reference_submit": "用编号和电话查询",
     "back_hint": "请使用浏览器的“后退”按钮返回表单修改，已填写的内容一般会保留。",
     "back_keep_hint": "请使用浏览器的“后退”按钮返回表单，已填写的内容一般会保留。",
     "problem_title": "未能完成",

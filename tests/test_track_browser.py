@@ -19,7 +19,7 @@ import test_e2e
 from test_e2e import DEPUTY, PHONE, Service, fill_message, staff_answers
 from test_site_browser import AXE, AXE_TAGS, _describe
 
-from forms_api import cases
+from forms_api import cases, messages
 from forms_api.store.folder import EventLog
 
 pytestmark = pytest.mark.browser
@@ -114,6 +114,20 @@ def test_a_code_typed_in_lower_case_with_its_groups_finds_the_case(service: Serv
     phone.get_by_label("查询码", exact=True).fill(code.lower().replace("-", " "))
     phone.get_by_role("button", name="查询", exact=True).click()
     assert result_reference(phone) == ref
+
+
+def test_an_empty_look_up_and_a_reference_as_the_code_are_told_in_our_words(service: Service, phone) -> None:
+    """An empty 查询 gets the service's Chinese words under the button, not only the browser's bubble; a 留言编号 in
+    the 查询码 box is pointed to the look-up by 编号 and phone, not answered 没有找到."""
+    phone.expected_errors += ["400 ", "Failed to load resource: the server responded with a status of 400"]
+    phone.goto(f"{service.base}track/")
+    status = phone.locator("#track-form .track-form__status")
+    phone.get_by_role("button", name="查询", exact=True).click()
+    status.get_by_text(messages.FIELD_ERRORS["code_missing"]).wait_for()
+    phone.get_by_label("查询码", exact=True).fill("2026-000001")
+    phone.get_by_role("button", name="查询", exact=True).click()
+    status.get_by_text(messages.FIELD_ERRORS["code_is_reference"]).wait_for()
+    assert "没有找到" not in status.inner_text()
 
 
 def test_reference_and_phone_find_the_case_and_rate_its_answer(service: Service, phone) -> None:
