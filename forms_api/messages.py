@@ -265,7 +265,7 @@ PAGE_TEXTS = {
     "deadline": "答复期限",
     # before 交办 the due day is the office's to hand the case on by; the answer's deadline is set at 交办
     "assign_by": "交办期限",
-    "assign_by_hint": "代表工作机构在这一天前把留言交给承办者（代表、有关部门或 12345 热线）办理，交办时定下答复期限。",
+    "assign_by_hint": "这不是答复日期：工作人员最迟在这一天把留言交给代表或有关部门办理；交办后会定下答复期限。",
     "assigned_on": "（{day}已交办）",
     "step_deadline": "（答复期限 {deadline}）",
     "answer": "答复",
