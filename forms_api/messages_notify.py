@@ -71,9 +71,9 @@ VERIFY_LABEL = "短信验证码"
 UNSUBSCRIBE_NO_MOBILE = "这件留言没有可接收短信的手机号码，无需退订。"
 # 有进展时短信通知我 asked (or offered) for a case whose phone is no mainland mobile (a landline): why not, and where
 # progress is read instead. The page it is said on has no phone field and no checkbox: nothing to correct there.
-SMS_NO_MOBILE = "短信通知只能发到手机：这件留言留的是固定电话，收不到短信。办理进度请在“查询进度”页面查看。"
+SMS_NO_MOBILE = "短信通知只能发到手机：这件留言留的是固定电话，收不到短信。办理进度可以随时在本站查看。"
 SMS_REFUSED_TITLE = "不能短信通知"
-SMS_OFF = "本站暂未开通短信通知。办理进度请在“查询进度”页面查看。"
+SMS_OFF = "本站暂未开通短信通知。办理进度可以随时在本站查看。"
 
 # The back office's case page: the case's notifications.
 CASE_NOTICES = {

@@ -175,6 +175,7 @@ def test_a_reference_typed_as_the_code_points_to_the_look_up_by_reference(client
     assert client.post("/api/track", json={"code": typed}).json == {"errors": wrong}
     page = client.post("/api/track", data={"code": typed}).get_data(as_text=True)
     assert wrong["code"] in page and "没有找到" not in page
+    assert messages.PAGE_TEXTS["back_hint"] not in page  # the form is here: no going Back to it
     form = page[page.index('<form method="post" action="/api/track">') :]
     form = form[: form.index("</form>")]
     assert 'name="reference" type="text" required' in form and 'value="2026-000001"' in form
