@@ -37,6 +37,8 @@ EVENT_LABELS = {
 }
 # The line a case's timeline (the citizen's too) shows where a 不满意 put it under the office's supervision.
 SUPERVISED_LABEL = "转入督办"
+# The citizen's status of a case under 督办 that awaits the office (not 已答复: the answer was not accepted).
+SUPERVISED_STATUS = "督办中"
 # A `noted` event marked as a handler's result (办理结果), in the staff's timeline.
 RESULT_LABEL = "办理结果"
 
@@ -156,6 +158,10 @@ FIELD_ERRORS = {
     "reference_invalid": "留言编号格式不正确，应为年份加六位数字，如 2026-000001。",
     "lookup_phone_missing": "请填写留言时留的电话号码。",
     "lookup_both": "请只填写查询码，或者只填写留言编号和电话，不要同时填写。",
+    # a 留言编号 typed into the 查询码 box: it finds the case only with the phone, in the form for both
+    "code_is_reference": (
+        "您填的是留言编号，不是查询码。用留言编号查询还要填留言时留的电话，请在“用留言编号和电话查询”里填写。"
+    ),
     "rating_invalid": "请选择评价：满意、基本满意或不满意。",
     "comment_long": "评价意见不能超过 {max} 个字。",
     "target_not_deputy": "年度满意度评价只针对人大代表，请从代表的页面评价。",
@@ -237,6 +243,11 @@ PAGE_TEXTS = {
     "track_again": "返回查询进度，重新查询",
     "errors_title": "请修改后重新提交",
     "errors_lead": "以下内容需要修改：",
+    # the no-JS answer to a 留言编号 typed as the 查询码: the /track/ page's other form, the number filled in
+    "by_reference_title": "用留言编号和电话查询",
+    "by_reference_label": "留言编号",
+    "by_reference_phone": "留言时留的电话",
+    "by_reference_submit": "用编号和电话查询",
     "back_hint": "请使用浏览器的“后退”按钮返回表单修改，已填写的内容一般会保留。",
     "back_keep_hint": "请使用浏览器的“后退”按钮返回表单，已填写的内容一般会保留。",
     "problem_title": "未能完成",
@@ -254,7 +265,7 @@ PAGE_TEXTS = {
     "deadline": "答复期限",
     # before 交办 the due day is the office's to hand the case on by; the answer's deadline is set at 交办
     "assign_by": "交办期限",
-    "assign_by_hint": "代表工作机构在这一天前把留言交给承办者（代表、有关部门或 12345 热线）办理，交办时定下答复期限。",
+    "assign_by_hint": "这不是答复日期：工作人员最迟在这一天把留言交给代表或有关部门办理；交办后会定下答复期限。",
     "assigned_on": "（{day}已交办）",
     "step_deadline": "（答复期限 {deadline}）",
     "answer": "答复",
@@ -263,6 +274,8 @@ PAGE_TEXTS = {
     "closed_without_answer": "该留言已办结，未作书面答复。",
     "closed_told": "原因：{told}",
     "supervised": "已转入督办",
+    "supervised_at": "转入督办",
+    "supervised_hint": "代表工作机构正在督促办理，办理进展和结果会在本页公布。",
     "closed_at": "办结时间",
     "rating": "您的评价",
     "timeline": "办理经过",

@@ -52,6 +52,10 @@ UNSUBSCRIBE_KEYWORDS = frozenset({"TD", "T", "N", "退订", "取消", "UNSUBSCRI
 UNSUBSCRIBE_DONE = "已退订：这个手机号码不会再收到本站的短信通知。您仍可凭留言编号和手机号码（或查询码）查看办理进度。"
 UNSUBSCRIBE_TITLE = "退订短信通知"
 UNSUBSCRIBE_LEAD = "不想再收到短信通知？"
+# The button under one case: what it does, for every case of that phone (the confirmation says the same).
+UNSUBSCRIBE_BUTTON = "停止给本手机号发短信（所有留言）"
+# In its place once the case's phone has opted out (退订 is kept as a hash of the phone, for every case).
+SMS_STOPPED = "已退订（本手机号不再收到短信）"
 SUBSCRIBE_TITLE = "有进展时短信通知我"
 SUBSCRIBE_LEAD = (
     "要在交办、答复、办结和重新办理时收到短信（只发到您留下的手机号码，晚 9 点到早 8 点不发，可随时退订）？"
@@ -69,6 +73,11 @@ VERIFY_AGAIN = "重新获取验证码"
 VERIFY_SENT = "验证码已发送，5 分钟内有效。请填写短信里的 6 位数字："
 VERIFY_LABEL = "短信验证码"
 UNSUBSCRIBE_NO_MOBILE = "这件留言没有可接收短信的手机号码，无需退订。"
+# 有进展时短信通知我 asked (or offered) for a case whose phone is no mainland mobile (a landline): why not, and where
+# progress is read instead. The page it is said on has no phone field and no checkbox: nothing to correct there.
+SMS_NO_MOBILE = "短信通知只能发到手机：这件留言留的是固定电话，收不到短信。办理进度可以随时在本站查看。"
+SMS_REFUSED_TITLE = "不能短信通知"
+SMS_OFF = "本站暂未开通短信通知。办理进度可以随时在本站查看。"
 
 # The back office's case page: the case's notifications.
 CASE_NOTICES = {

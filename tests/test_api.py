@@ -627,6 +627,28 @@ def test_a_second_unsatisfied_says_it_goes_to_supervision_not_reopening(app: Fla
     assert (view["status"], view["supervised"], view["rating"]) == ("replied", True, "不满意")
 
 
+def test_a_case_under_supervision_says_so_in_its_status_with_the_day(app: Flask, client: FlaskClient) -> None:
+    """After the second 不满意 the status is 督办中 with when, not 已答复: in the JSON the /track/ page shows as it
+    comes, and on the page without JavaScript; once the office reopens it (its next step) it says so, the day kept."""
+    code = submitted(client)
+    staff(app, code, "replied", answer="已转交相关部门。")
+    rate(client, code, "不满意", by_body=True)
+    staff(app, code, "replied", answer="路灯已修复。")
+    before = client.post("/api/track", json={"code": code}).json
+    assert (before["status_label"], before["supervised_at"]) == ("已答复", None)
+    rate(client, code, "不满意", by_body=True)
+    view = client.post("/api/track", json={"code": code}).json
+    rated_at = [e["at"] for e in events(app) if e["type"] == "rated"][-1]
+    assert (view["status_label"], view["supervised_at"]) == (messages.SUPERVISED_STATUS, rated_at)
+    page = client.post("/api/track", data={"code": code}, follow_redirects=True).get_data(as_text=True)
+    texts = messages.PAGE_TEXTS
+    assert f"<dd>{messages.SUPERVISED_STATUS}</dd>" in page and texts["supervised_hint"] in page
+    assert f"<dt>{texts['supervised_at']}</dt><dd>{rated_at[:4]}年" in page
+    staff(app, code, "reopened", reason="督办")
+    again = client.post("/api/track", json={"code": code}).json
+    assert (again["status_label"], again["supervised_at"]) == (messages.STATUS_LABELS["reopened"], rated_at)
+
+
 @pytest.mark.parametrize(
     ("body", "errors"),
     [

@@ -171,6 +171,14 @@ def test_a_case_closed_unassigned_and_reopened_keeps_the_day_to_hand_it_on_by_it
     assert (handed["deadline_kind"], handed["assign_by"]) == ("answer", from_reopening.isoformat())
 
 
+def test_the_assign_by_day_says_it_is_not_the_answer_s():
+    """Elders read 交办期限 as the day of their answer: the line under it says, first, that it is not, in plain words
+    (工作人员, 代表或有关部门), and that the answer's deadline comes at 交办."""
+    assert P["assign_by_hint"] == (
+        "这不是答复日期：工作人员最迟在这一天把留言交给代表或有关部门办理；交办后会定下答复期限。"
+    )
+
+
 def test_the_tracking_page_with_javascript_says_the_dates_as_the_service_s_pages_do():
     """The site's /track/ page (generator/theme/track.html, filled by JavaScript) words the dates with copies of the
     service's texts (its no-JavaScript pages): one changed without the other would show an elder two wordings."""

@@ -441,6 +441,50 @@ def test_unsubscribe_without_javascript(tmp_path: Path) -> None:
     )
 
 
+def test_after_unsubscribing_the_case_says_so_instead_of_offering_it_again(tmp_path: Path) -> None:
+    """退订 stops every SMS to the phone: the button says so in its own words, and once done every case of that phone
+    says 已退订 in its place, on the page without JavaScript and in the JSON the /track/ page shows."""
+    app = make_app(tmp_path, **SMS_ON)
+    client = app.test_client()
+    code = submit(client, notify=True).json["tracking_code"]
+    other = submit(client, notify=True, text="另一条留言，也要短信通知。").json["tracking_code"]
+    page = client.post("/api/track", data={"code": code}, follow_redirects=True).get_data(as_text=True)
+    assert f'<button type="submit">{messages_notify.UNSUBSCRIBE_BUTTON}</button>' in page
+    assert messages_notify.UNSUBSCRIBE_BUTTON == "停止给本手机号发短信（所有留言）"
+    assert messages_notify.SMS_STOPPED not in page
+    assert client.post("/api/track", json={"code": code}).json["sms_note"] is None
+    client.post("/api/unsubscribe", data={"code": code})
+    for each in (code, other):
+        page = client.post("/api/track", data={"code": each}, follow_redirects=True).get_data(as_text=True)
+        assert messages_notify.SMS_STOPPED in page and "/api/unsubscribe" not in page
+        view = client.post("/api/track", json={"code": each}).json
+        assert (view["notify"], view["sms_note"]) == (False, "已退订（本手机号不再收到短信）")
+
+
+@pytest.mark.parametrize("verify", [False, True], ids=["plain", "verify"])
+def test_a_landline_is_not_offered_sms_and_a_refusal_leads_back_to_the_case(tmp_path: Path, verify: bool) -> None:
+    """The receipt page offers 有进展时短信通知我 only for a mainland mobile; posted anyway (an old page, Back) for a
+    landline, the answer says why on a page that leads back to the case, not "请填写 11 位手机号码" with no field."""
+    verifying = {"NOTIFY_SMS_VERIFY": "on", "SMS_TEMPLATES": SMS_TEMPLATES | {"verify": "SMS_1005"}}
+    settings = SMS_ON | (verifying if verify else {})
+    app = make_app(tmp_path, **settings)
+    client = app.test_client()
+    posted = client.post("/api/submissions", data={**GOOD, "phone": "010-62345679", "consent": "true"})
+    receipt = client.get(posted.headers["Location"]).get_data(as_text=True)
+    code = re.search(r'id="tracking-code">([^<]+)<', receipt)[1]
+    assert messages_notify.SUBSCRIBE_TITLE not in receipt
+    assert "/api/notify" not in receipt and "/api/verify" not in receipt
+    for path in ("/api/notify", "/api/verify") if verify else ("/api/notify",):
+        typed = {"verify_code": "123456"} if verify and path == "/api/notify" else {}
+        refused = client.post(path, data={"code": code, **typed})
+        page = refused.get_data(as_text=True)
+        assert (refused.status_code, refused.mimetype) == (409, "text/html"), path
+        assert messages_notify.SMS_NO_MOBILE in page and "11 位" not in page, path
+        back = page[page.index('action="/api/track"') :]
+        assert f'name="code" value="{code}"' in back[: back.index("</form>")], path
+    assert [e["type"] for e in events(app)] == ["submitted"]
+
+
 def test_the_sms_pages_without_javascript_lead_back_to_the_case(tmp_path: Path) -> None:
     """After 有进展时短信通知我 or 退订 without JavaScript an elder gets back to the case (a button posting what found
     it) and to 查询进度, not only to the home page; the code stays in the body, never in a link."""
@@ -548,7 +592,7 @@ def test_sms_asked_for_on_the_receipt_without_javascript(tmp_path: Path) -> None
     assert [shape(e) for e in assign(app, ref)][1] == ("notice", "citizen", "assigned")
     landline = submit(client, phone="010-12345678", text="固定电话留的言，不能发短信。").json["tracking_code"]
     refused = client.post("/api/notify", json={"code": landline})
-    assert refused.status_code == 409 and refused.json == {"error": messages.FIELD_ERRORS["notify_mobile"]}
+    assert refused.status_code == 409 and refused.json == {"error": messages_notify.SMS_NO_MOBILE}
     off = make_app(tmp_path / "off").test_client()
     plain = off.post("/api/submissions", data={**GOOD, "consent": "true"}, follow_redirects=True)
     assert plain.status_code == 200 and "tracking-code" in plain.get_data(as_text=True)

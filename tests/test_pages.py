@@ -97,9 +97,15 @@ def test_a_former_deputy_is_kept_but_marked_and_left_out_of_lists(directory: Dir
     before, after = render_pages(directory), render_pages(Directory(content, TODAY))
     page = render_deputy(Directory(content, TODAY), content.deputies[deputy.id])
     assert "已离任" in page.body and page.message_target is None
-    # it sends the reader where the form service's refusal does: to a liaison station, naming the deputy's own
-    assert 'deputy-former">已离任，不再接收留言，请向所在地的<a href="../../stations/">代表联络站</a>留言' in page.body
-    assert f'（原联系的联络站：<a href="../../stations/{deputy.stations[0]}/">' in page.body
+    # it sends the reader where the form service's refusal does: to a liaison station, the deputy's own when known
+    own = f'<a href="../../stations/{deputy.stations[0]}/">{content.stations[deputy.stations[0]].name}</a>'
+    assert f'deputy-former">已离任，不再接收留言，请向这位代表原来联系的联络站留言：{own}' in page.body
+    assert 'href="../../stations/"' not in page.body.split("deputy-former", 1)[1].split("</p>", 1)[0]
+    unknown = deputy.model_copy(update={"memberships": ended, "stations": []})
+    content.deputies[deputy.id] = unknown
+    page = render_deputy(Directory(content, TODAY), unknown)
+    everywhere = '请向所在地的<a href="../../stations/">代表联络站</a>留言。'  # none known: the list of all
+    assert f'deputy-former">已离任，不再接收留言，{everywhere}' in page.body
     assert render_deputy(directory, deputy).message_target == f"deputy:{deputy.id}"
     station_page = f"stations/{deputy.stations[0]}/index.md"
     assert f"deputies/{deputy.id}/" in before[station_page]

@@ -573,9 +573,10 @@ def test_former_deputy_page_has_no_message_form_and_points_to_a_station(phone: P
     assert phone.page.locator("#evaluation-form").count() == 0
     # as the form service's refusal does: send the reader to a liaison station
     former = phone.page.locator(".deputy-former")
-    assert "请向所在地的代表联络站留言" in former.text_content()
+    own = [phone.url(f"stations/{s}/") for s in person.stations if s in STATIONS]  # its own station(s), when known
+    assert ("请向这位代表原来联系的联络站留言：" if own else "请向所在地的代表联络站留言") in former.text_content()
     hrefs = former.locator("a").evaluate_all("links => links.map(a => a.href)")
-    expected = [phone.url("stations/")] + [phone.url(f"stations/{s}/") for s in person.stations if s in STATIONS]
+    expected = own or [phone.url("stations/")]
     assert hrefs == expected
     assert_qr_loaded(phone, f"qr/deputy-{person.id}.svg")
 
@@ -589,6 +590,9 @@ def test_home_page_without_javascript_does_not_say_it_is_loading(chromium_browse
         assert page.text_content("#finder-status") == ""
         assert "加载" not in page.inner_text("article")
         assert page.get_by_role("link", name="按联络站").is_visible()
+        # the welcome says what works without JavaScript (the lists), the search box only as needing it
+        welcome = page.inner_text("article")
+        assert "或者按地区、按联络站浏览代表名单" in welcome and "或者在上方输入代表姓名" not in welcome
     finally:
         context.close()
 

@@ -19,7 +19,7 @@ import test_e2e
 from test_e2e import DEPUTY, PHONE, Service, fill_message, staff_answers
 from test_site_browser import AXE, AXE_TAGS, _describe
 
-from forms_api import cases
+from forms_api import cases, messages
 from forms_api.store.folder import EventLog
 
 pytestmark = pytest.mark.browser
@@ -114,6 +114,46 @@ def test_a_code_typed_in_lower_case_with_its_groups_finds_the_case(service: Serv
     phone.get_by_label("查询码", exact=True).fill(code.lower().replace("-", " "))
     phone.get_by_role("button", name="查询", exact=True).click()
     assert result_reference(phone) == ref
+
+
+def test_an_empty_look_up_and_a_reference_as_the_code_are_told_in_our_words(service: Service, phone) -> None:
+    """An empty 查询 gets the service's Chinese words under the button, not only the browser's bubble; a 留言编号 in
+    the 查询码 box is pointed to the look-up by 编号 and phone, not answered 没有找到."""
+    phone.expected_errors += ["400 ", "Failed to load resource: the server responded with a status of 400"]
+    phone.goto(f"{service.base}track/")
+    status = phone.locator("#track-form .track-form__status")
+    phone.get_by_role("button", name="查询", exact=True).click()
+    status.get_by_text(messages.FIELD_ERRORS["code_missing"]).wait_for()
+    phone.get_by_label("查询码", exact=True).fill("2026-000001")
+    phone.get_by_role("button", name="查询", exact=True).click()
+    status.get_by_text(messages.FIELD_ERRORS["code_is_reference"]).wait_for()
+    assert "没有找到" not in status.inner_text()
+
+
+def test_a_case_under_supervision_reads_as_such_with_its_day(service: Service, phone) -> None:
+    """After the second 不满意 the status row says 督办中 and a row says when, as the no-JS page does (not 已答复)."""
+    send(phone, service, "健身广场的器材坏了好几件，老人锻炼不安全。")
+    phone.wait_for_url("**/thanks/")
+    code = phone.locator("#thanks [data-key=code]").text_content()
+    ref = phone.locator("#thanks [data-key=ref]").text_content()
+    staff_answers(service, ref, "已通知街道维修。")
+    facts = phone.locator(".track-result__facts")
+    for answer in ("已更换损坏的器材。", None):
+        phone.goto(f"{service.base}track/")
+        phone.get_by_label("查询码", exact=True).fill(code)
+        phone.get_by_role("button", name="查询", exact=True).click()
+        assert result_reference(phone) == ref
+        phone.get_by_label("不满意").check()
+        phone.get_by_role("button", name="提交评价").click()
+        phone.locator(".rating-form__status", has_text="感谢您的评价").wait_for()
+        if answer:
+            service.staff("reply", ref, "--answer", answer, "--yes", "--by", test_e2e.STAFF)
+    facts.locator("[data-key=status_label]", has_text=messages.SUPERVISED_STATUS).wait_for()
+    rated = [e for e in service.events() if e["type"] == "rated" and e["ref"] == ref]
+    supervised_at = cases.parse_at(rated[-1]["at"]).astimezone(cases.TZ)
+    day = f"{supervised_at.year}年{supervised_at.month}月{supervised_at.day}日 {supervised_at:%H:%M}"
+    assert facts.locator("[data-key=supervised_at]").inner_text() == day
+    assert facts.get_by_text("转入督办", exact=True).is_visible()
 
 
 def test_reference_and_phone_find_the_case_and_rate_its_answer(service: Service, phone) -> None:

@@ -167,6 +167,30 @@ def test_a_lookup_that_cannot_find_anything_says_what_to_fill_in(client: FlaskCl
     assert (response.status_code, response.json) == (400, {"errors": errors})
 
 
+@pytest.mark.parametrize("typed", ["2026-000001", " 2026 000001 ", "2026000001"])
+def test_a_reference_typed_as_the_code_points_to_the_look_up_by_reference(client: FlaskClient, typed: str) -> None:
+    """A 留言编号 in the 查询码 box is no miss: the answer says where it goes; without JavaScript the page holds that
+    look-up, the number filled in, the phone to add."""
+    wrong = {"code": messages.FIELD_ERRORS["code_is_reference"]}
+    assert client.post("/api/track", json={"code": typed}).json == {"errors": wrong}
+    page = client.post("/api/track", data={"code": typed}).get_data(as_text=True)
+    assert wrong["code"] in page and "没有找到" not in page
+    assert messages.PAGE_TEXTS["back_hint"] not in page  # the form is here: no going Back to it
+    form = page[page.index('<form method="post" action="/api/track">') :]
+    form = form[: form.index("</form>")]
+    assert 'name="reference" type="text" required' in form and 'value="2026-000001"' in form
+    assert 'name="phone" type="tel" required' in form
+    other = client.post("/api/track", data={"code": "7K2M-9QXD-4HBT-R0VW-J3NE"}).get_data(as_text=True)
+    assert 'name="reference"' not in other  # a code that finds nothing is the one miss, as ever
+
+
+def test_an_empty_look_up_gets_our_own_words_not_only_the_browser_s() -> None:
+    """The 查询码 box is not `required` (the browser's bubble would be all an empty 查询 got): the service answers."""
+    theme = (Path(__file__).resolve().parent.parent / "generator" / "theme" / "track.html").read_text(encoding="utf-8")
+    box = re.search(r'<input id="track-code"[^>]*>', theme)[0]
+    assert " required" not in box and 'aria-required="true"' in box
+
+
 def test_rating_by_reference_and_phone_without_javascript(app: Flask, client: FlaskClient) -> None:
     """Look-up and rating are answered POST/redirect/GET: on to /api/status, the reference and phone in a cookie of
     that path only, never in a URL; the page shows again on reload (or Back), nothing posted twice."""

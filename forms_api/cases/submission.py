@@ -59,6 +59,17 @@ class Submission:
         return messages.STATUS_LABELS[self.status]
 
     @property
+    def under_supervision(self) -> bool:
+        """督办 and waiting for it: a 不满意 put it there and no new answer or closing has come since (a new answer
+        clears the rating, `_replied`); the office's next step is the citizen's status (督办中), not 已答复."""
+        return self.supervised and self.status == "replied" and self.rating == messages.RATING_REOPENS
+
+    @property
+    def supervised_at(self) -> str | None:
+        """When a 不满意 put the case under 督办 (the rating's time, as stored)."""
+        return self.history[self.supervised_step]["at"] if self.supervised_step is not None else None
+
+    @property
     def channel_label(self) -> str:
         return messages_console.CHANNEL_LABELS.get(self.channel, self.channel)
 
@@ -177,7 +188,7 @@ class Submission:
         return {
             "reference": self.ref,
             "status": self.status,
-            "status_label": self.status_label,
+            "status_label": messages.SUPERVISED_STATUS if self.under_supervision else self.status_label,
             "category": self.category,
             "target": self.target,
             "submitted_at": iso(self.said_on or self.submitted_at),  # when said: for a case registered offline, a day
@@ -198,6 +209,7 @@ class Submission:
             "rated_at": iso(self.rated_at),
             "can_rate": rating_refusal(self) is None,
             "supervised": self.supervised,
+            "supervised_at": self.supervised_at,  # 转入督办: when
             "unsatisfied_reopens": self.unsatisfied_reopens,  # what a 不满意 would do: the choice says so
             "timeline": timeline,
         }

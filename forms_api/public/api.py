@@ -10,6 +10,7 @@ from forms_api import messages
 from forms_api.public import notify, receipts, submissions, tracking
 from forms_api.public.answers import error_response, http_error, queue_unavailable, targets_unavailable
 from forms_api.public.openapi import document
+from forms_api.public.schema import normalise_reference
 from forms_api.public.service import Service, bp, local_time, page_link, service
 from forms_api.public.sitedata import TargetsUnavailable
 from forms_api.store import QueueUnavailable
@@ -64,6 +65,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(TargetsUnavailable, targets_unavailable)
     app.add_template_global(page_link, "page_link")
     app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(normalise_reference, "as_reference")  # error.html: a 留言编号 typed as the 查询码
     app.add_template_global(notify.sms_offered, "sms_offered")
     app.add_template_global(notify.sms_verify, "sms_verify")
     app.add_template_global(notify.UNSUBSCRIBE_TEXTS, "unsubscribe_texts")

@@ -32,7 +32,7 @@ from forms_api.security import rate_limited, reference_limited, wait_text
 
 UNSUBSCRIBE_TEXTS = {
     "lead": messages_notify.UNSUBSCRIBE_LEAD,
-    "button": messages_notify.UNSUBSCRIBE_TITLE,
+    "button": messages_notify.UNSUBSCRIBE_BUTTON,
     "asked": messages_notify.SMS_ASKED,
     "subscribe_lead": messages_notify.SUBSCRIBE_LEAD,
     "subscribe": messages_notify.SUBSCRIBE_TITLE,
@@ -41,12 +41,21 @@ UNSUBSCRIBE_TEXTS = {
     "verify_again": messages_notify.VERIFY_AGAIN,
     "verify_sent": messages_notify.VERIFY_SENT,
     "verify_label": messages_notify.VERIFY_LABEL,
+    "no_mobile": messages_notify.SMS_NO_MOBILE,  # for the receipt page to say why it offers no SMS (a landline)
 }
 
 
 def sms_offered() -> bool:
     """Whether this service sends SMS (the form's checkbox, the status page's 退订)."""
     return service().limits.sms
+
+
+def sms_refused(case: dict[str, str], status: int, message: str) -> Response:
+    """An SMS step refused for the case `case` found: without JavaScript a page that says why and leads back to that
+    case (the status page's 查看办理进度, posting what found it) and to 查询进度; JSON `{"error"}` for a script."""
+    if wants_html():
+        return page("unsubscribed.html", status, title=messages_notify.SMS_REFUSED_TITLE, message=message, case=case)
+    return error_response(status, message)
 
 
 def sms_verify() -> bool:
@@ -79,7 +88,7 @@ def send_code() -> Response:
         if phone is None:
             return code_not_found()
         if not outbox.MOBILE_RE.match(phone):
-            return error_response(409, messages.FIELD_ERRORS["notify_mobile"])
+            return sms_refused(fields, 409, messages_notify.SMS_NO_MOBILE)
     try:
         wait = svc.verifier.send(phone)
     except SendError as error:
@@ -141,13 +150,13 @@ def subscribe() -> Response:
         return case
     typed = case.pop("verify_code", None)
     if not svc.limits.sms:
-        return error_response(409, messages.FIELD_ERRORS["notify_off"])
+        return sms_refused(case, 409, messages_notify.SMS_OFF)
     found = svc.store.query(lambda state: (sub.ref, sub.phone) if (sub := find(state, case)) else None)
     if found is None:
         return code_not_found()
     ref, phone = found
     if not outbox.MOBILE_RE.match(phone):
-        return error_response(409, messages.FIELD_ERRORS["notify_mobile"])
+        return sms_refused(case, 409, messages_notify.SMS_NO_MOBILE)
     refused = svc.verifier.check(phone, typed) if typed is not None else None
     if refused:
         return invalid({"verify_code": messages.FIELD_ERRORS[refused]})

@@ -67,9 +67,11 @@ STATUS = {
         "rated_at",
         "can_rate",
         "supervised",
+        "supervised_at",
         "unsatisfied_reopens",
         "timeline",
         "notify",
+        "sms_note",
     ],
     "additionalProperties": False,
     "properties": {
@@ -119,13 +121,24 @@ STATUS = {
         "rated_at": {"type": ["string", "null"], "format": "date-time"},
         "can_rate": {"type": "boolean"},
         "supervised": {"type": "boolean"},
+        "supervised_at": {
+            "type": ["string", "null"],
+            "format": "date-time",
+            "description": "when a 不满意 put it under the office's 督办; while that awaits the office (no new answer, "
+            "not closed) `status_label` says 督办中, not 已答复",
+        },
         "unsatisfied_reopens": {
             "type": "boolean",
             "description": "a 不满意 rating now reopens the case; else it goes to the office's 督办",
         },
         "notify": {
             "type": "boolean",
-            "description": "its citizen asked for SMS notifications and this service sends SMS: 退订 offered",
+            "description": "its citizen asked for SMS notifications and this service sends SMS to its phone, "
+            "which has not opted out: 退订 offered",
+        },
+        "sms_note": {
+            **NULLABLE_TEXT,
+            "description": "the case's phone opted out of SMS (退订, for all its cases): said in 退订's place",
         },
         "timeline": {
             "type": "array",

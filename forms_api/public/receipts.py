@@ -16,9 +16,10 @@ import re
 from flask import Response, request
 
 from forms_api.cases.codes import GROUPED_PATTERN
-from forms_api.cases.outbox import asked_for_sms
+from forms_api.cases.outbox import MOBILE_RE, asked_for_sms
 from forms_api.public.answers import RECEIPT_COOKIE, REPEAT, VERIFY_COOKIE, checked, code_not_found, page
 from forms_api.public.deputies import namesake_detail
+from forms_api.public.notify import sms_offered
 from forms_api.public.picture import data_url, receipt_png
 from forms_api.public.schema import check_lookup
 from forms_api.public.service import bp, service
@@ -49,9 +50,13 @@ def receipt_page() -> Response:
     picture = data_url(receipt_png(ref, code, site_root()))
     sent = request.cookies.get(VERIFY_COOKIE) == "sent"  # a 短信验证码 was sent from this page: where to type it
     found = service().store.query(
-        lambda state: (sub.target, asked_for_sms(state, sub)) if (sub := state.by_code(code)) else None
+        lambda state: (
+            (sub.target, asked_for_sms(state, sub), bool(MOBILE_RE.match(sub.phone)))
+            if (sub := state.by_code(code))
+            else None
+        )
     )
-    target, notify = found or ("", False)
+    target, notify, mobile = found or ("", False, False)
     return page(
         "receipt.html",
         200,
@@ -65,6 +70,10 @@ def receipt_page() -> Response:
         target_name=service().targets.name(target) if target else None,
         target_where=namesake_detail(service().targets, target) if target else "",
         deadline=deadlines.promise(),  # the words of the site's form and /thanks/, the numbers the rules count with
+        # SMS offered only to a mainland mobile: a landline's offer would end on "请填写 11 位手机号码" (the
+        # template's own condition, the template global, is narrowed here for this case)
+        sms_offered=lambda: mobile and sms_offered(),
+        sms_no_mobile=not mobile and sms_offered(),  # the offer left out for this reason: unsubscribe_texts.no_mobile
     )
 
 

@@ -316,6 +316,9 @@ def check_credentials(data: Mapping[str, Any], errors: dict[str, str]) -> dict[s
         if cleaned["reference"] or cleaned["phone"]:
             errors["code"] = messages.FIELD_ERRORS["lookup_both"]
             return {}
+        if normalise_reference(cleaned["code"]) is not None:  # no code has a reference's shape: where it goes
+            errors["code"] = messages.FIELD_ERRORS["code_is_reference"]
+            return {}
         return {"code": cleaned["code"]}
     if not cleaned["reference"] and not cleaned["phone"]:
         errors["code"] = messages.FIELD_ERRORS["code_missing"]

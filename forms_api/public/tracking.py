@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from flask import Response
 
-from forms_api import cases
+from forms_api import cases, messages_notify
 from forms_api.cases import outbox
 from forms_api.public import answers
 from forms_api.public.answers import RATED, checked, code_not_found, error_response, log, status_answer
@@ -39,11 +39,25 @@ def find(state: cases.State, case: Mapping[str, str]) -> cases.Submission | None
 
 def public_view(state: cases.State, sub: cases.Submission) -> dict:
     """What a look-up shows: the case's public view, and `notify` when its citizen asked to be told of progress by
-    SMS (on the form, at intake, or later) to a mobile number and this service sends SMS: only then does the tracking
-    page offer 退订 (to a citizen who never asked for SMS it would say nothing they could use)."""
+    SMS (on the form, at intake, or later) to a mobile number this service still sends SMS to: only then does the
+    tracking page offer 退订 (to a citizen who never asked for SMS it would say nothing they could use). Once that
+    phone has opted out (退订, from any of its cases or by replying TD) `sms_note` says so in the button's place."""
     svc = service()
-    asked = svc.limits.sms and outbox.asked_for_sms(state, sub) and bool(outbox.MOBILE_RE.match(sub.phone or ""))
-    return sub.public_view(*svc.calendar) | {"notify": bool(asked)}
+    mobile = svc.limits.sms and bool(outbox.MOBILE_RE.match(sub.phone or ""))
+    stopped = mobile and _opted_out(state, sub.phone)
+    asked = mobile and not stopped and outbox.asked_for_sms(state, sub)
+    return sub.public_view(*svc.calendar) | {
+        "notify": bool(asked),
+        "sms_note": messages_notify.SMS_STOPPED if stopped else None,
+    }
+
+
+def _opted_out(state: cases.State, phone: str) -> bool:
+    """Whether `phone` asked for no more SMS (its keyed hash among the opt-outs; no key yet, no opt-out either)."""
+    if not state.outbox.optouts:
+        return False
+    secret = service().store.evaluations_key(create=False)
+    return secret is not None and outbox.optout_key(bytes.fromhex(secret), phone) in state.outbox.optouts
 
 
 def _lookup(case: Mapping[str, str]) -> Response:
