@@ -208,7 +208,7 @@ def test_an_old_date_is_said_at_the_form_and_registered_once_confirmed(chromium_
     before = events(app)
     with page.expect_navigation():
         page.get_by_role("button", name=INTAKE_TEXTS["submit"]).click()
-    values = {"day": said_on.isoformat(), "deadline": deadline_for(said_on).isoformat()}
+    values = {"day": said_on.isoformat(), "deadline": deadline_for(said_on).isoformat(), "days": 5}
     assert page.inner_text("#late-warning") == INTAKE_TEXTS["late_past"].format(**values)
     assert page.locator("#late-warning").is_visible() and events(app) == before
     assert page.input_value("#said_on") == said_on.isoformat() and page.input_value("#deputy") == "cao-wenjie"

@@ -537,6 +537,7 @@ def test_public_view_content():
         "rated_at": None,
         "can_rate": True,
         "supervised": False,
+        "supervised_at": None,
         "unsatisfied_reopens": True,
         "timeline": [
             {"at": "2026-11-23T09:30:00+08:00", "type": "submitted", "label": "提交留言"},

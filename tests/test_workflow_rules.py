@@ -228,7 +228,8 @@ def test_the_second_unsatisfied_rating_puts_the_case_under_supervision(app):
     page = (
         app.test_client().post("/api/track", data={"code": code_of(app)}, follow_redirects=True).get_data(as_text=True)
     )
-    assert f"已答复（{messages.PAGE_TEXTS['supervised']}）" in page
+    assert f"<dd>{messages.SUPERVISED_STATUS}</dd>" in page
+    assert f"<dt>{messages.PAGE_TEXTS['supervised_at']}</dt>" in page
     office = client_for(app, "boss")
     case_page = office.get(f"/staff/cases/{REF}").get_data(as_text=True)
     assert A["supervised_hint"] in case_page and "不满意（转入督办）" in case_page
