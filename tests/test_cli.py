@@ -240,17 +240,21 @@ def test_a_build_for_a_test_address_warns_once_and_marks_the_posters(
     assert "请勿打印" not in poster
 
 
-def test_validate_applies_mkdocs_yml_s_outcome_days(fixtures_dir: Path, tmp_path: Path, monkeypatch) -> None:
-    """`validate` checks what the build checks: mkdocs.yml's `outcome_days` (read with its YAML tags) asks for the
-    outcome of a past event; a wrong value is said, not ignored."""
-    from conftest import overlay_case
-
+def content_with_a_late_event(fixtures_dir: Path, tmp_path: Path) -> Path:
+    """The good content with the events, and a 恳谈会 that ended on 2026-11-18 with no outcome written."""
     content = tmp_path / "content"
     overlay_case(content, fixtures_dir / "good")
     overlay_case(content, fixtures_dir / "events" / "good")
     late = "id: qingshi-late\nkind: courtyard\ntopic: 恳谈会\nstation: qingshi-zhan\n"
     late += "start: 2026-11-18 19:00\nend: 2026-11-18 21:00\ndeputies: [lin-xiaoyang]\n"
     (content / "events" / "qingshi-late.yaml").write_text(late, encoding="utf-8")
+    return content
+
+
+def test_validate_applies_mkdocs_yml_s_outcome_days(fixtures_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    """`validate` checks what the build checks: mkdocs.yml's `outcome_days` (read with its YAML tags) asks for the
+    outcome of a past event; a wrong value is said, not ignored."""
+    content = content_with_a_late_event(fixtures_dir, tmp_path)
     monkeypatch.chdir(tmp_path)  # paths are shown from where validate runs
     config = tmp_path / "mkdocs.yml"
     tagged = "markdown_extensions:\n  - toc:\n      slugify: !!python/name:pymdownx.slugs.slugify\n"
@@ -285,12 +289,7 @@ plugins:
 def test_validate_reads_mkdocs_yml_with_mkdocs_own_tags(fixtures_dir: Path, tmp_path: Path, monkeypatch) -> None:
     """`!relative` (in the plugin's options and elsewhere) and `!ENV` are MkDocs' documented tags: `validate` reads
     the file as MkDocs does and applies the options, as it does without them."""
-    content = tmp_path / "content"
-    overlay_case(content, fixtures_dir / "good")
-    overlay_case(content, fixtures_dir / "events" / "good")
-    late = "id: qingshi-late\nkind: courtyard\ntopic: 恳谈会\nstation: qingshi-zhan\n"
-    late += "start: 2026-11-18 19:00\nend: 2026-11-18 21:00\ndeputies: [lin-xiaoyang]\n"
-    (content / "events" / "qingshi-late.yaml").write_text(late, encoding="utf-8")
+    content_with_a_late_event(fixtures_dir, tmp_path)
     monkeypatch.chdir(tmp_path)
     (tmp_path / "mkdocs.yml").write_text(TAGGED_CONFIG, encoding="utf-8")
     args = ["validate", "--content", "content", "--today", "2026-11-28"]
